@@ -1,0 +1,41 @@
+// End-to-end journeys in Debian's Chromium (no browser download).
+// The relay serves the built app (`dist`), as it does for coordinators.
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.TANDEM_E2E_PORT ?? 4173);
+const relay = process.env.TANDEM_RELAY_BIN ?? 'target/release/tandem-relay';
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'target/e2e-results',
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'de-DE',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `${relay} --addr 127.0.0.1:${port} --static-dir dist`,
+    url: `http://127.0.0.1:${port}/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+});

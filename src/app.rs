@@ -1,0 +1,66 @@
+//! The app shell: context handles, header with the language switch, routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::i18n::{use_i18n, I18n, Language};
+use crate::pages::{programme::ProgrammePage, programmes::ProgrammesPage, NotFound, Page};
+use crate::settings::Settings;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let settings = Settings::load();
+    provide_context(I18n::from_settings(&settings));
+    let i18n = use_i18n();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || i18n.t("skip-to-content")}</a>
+            <header class="app-header">
+                <div class="app-header__inner">
+                    <A href=Page::Programmes.path() attr:class="brand">
+                        <span class="brand__mark" aria-hidden="true"></span>
+                        <span class="brand__name">{move || i18n.t("app-name")}</span>
+                        <span class="brand__tagline">{move || i18n.t("app-tagline")}</span>
+                    </A>
+                    <LanguageSwitch />
+                </div>
+            </header>
+            <main id="main" class="app-main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=ProgrammesPage />
+                    <Route path=path!("/programme/:id") view=ProgrammePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Buttons to switch between German and English; the choice is remembered.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="language-switch" role="group" aria-label=move || i18n.t("language-switch")>
+            {Language::ALL
+                .into_iter()
+                .map(|language| {
+                    view! {
+                        <button
+                            type="button"
+                            class="language-switch__option"
+                            lang=language.tag()
+                            data-testid=format!("language-{}", language.tag())
+                            aria-pressed=move || (i18n.language() == language).to_string()
+                            on:click=move |_| i18n.set_language(language)
+                        >
+                            {language.own_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

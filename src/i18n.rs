@@ -1,0 +1,204 @@
+//! Every visible text, in German (the default) and English, from the Fluent
+//! files in `locales/`. Fluent handles plural forms and placeholders, so
+//! translators edit plain text files, not code.
+
+use std::cell::RefCell;
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_core::Day;
+use unic_langid::{langid, LanguageIdentifier};
+
+use crate::settings::Settings;
+
+/// A language the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Language {
+    #[default]
+    #[serde(rename = "de")]
+    German,
+    #[serde(rename = "en")]
+    English,
+}
+
+impl Language {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Language; 2] = [Language::German, Language::English];
+
+    /// The BCP 47 tag, for `<html lang>` and Fluent.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::German => "de",
+            Language::English => "en",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Language::German => "Deutsch",
+            Language::English => "English",
+        }
+    }
+
+    fn id(self) -> LanguageIdentifier {
+        match self {
+            Language::German => langid!("de"),
+            Language::English => langid!("en"),
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Language::German => include_str!("locales/de.ftl"),
+            Language::English => include_str!("locales/en.ftl"),
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Language::German => 0,
+            Language::English => 1,
+        }
+    }
+
+    /// A day as people write it in this language.
+    pub fn day(self, day: Day) -> String {
+        match self {
+            Language::German => day.german(),
+            Language::English => day.iso(),
+        }
+    }
+}
+
+thread_local! {
+    static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> =
+        RefCell::new(Language::ALL.into_iter().map(bundle).collect());
+}
+
+fn bundle(language: Language) -> FluentBundle<FluentResource> {
+    // A syntax error in a translation file loses that entry, not the app.
+    let resource = FluentResource::try_new(language.source().to_owned())
+        .unwrap_or_else(|(partial, _)| partial);
+    let mut bundle = FluentBundle::new(vec![language.id()]);
+    bundle.set_use_isolating(false);
+    bundle.add_resource_overriding(resource);
+    bundle
+}
+
+/// The text for `key` in `language`; the key itself if it is missing, so a
+/// gap shows up in the UI instead of an empty space.
+pub fn translate(language: Language, key: &str, args: Option<&FluentArgs>) -> String {
+    BUNDLES.with(|bundles| {
+        let bundles = bundles.borrow();
+        let Some(bundle) = bundles.get(language.index()) else {
+            return key.to_string();
+        };
+        let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
+            return key.to_string();
+        };
+        let mut errors = Vec::new();
+        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+    })
+}
+
+/// Problems with the translation files: syntax errors and keys that one
+/// language has and another lacks. Empty when all is well.
+pub fn translation_problems() -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut keys = Vec::new();
+    for language in Language::ALL {
+        match FluentResource::try_new(language.source().to_owned()) {
+            Ok(resource) => {
+                let mut names: Vec<String> = resource
+                    .entries()
+                    .filter_map(|entry| match entry {
+                        fluent_syntax::ast::Entry::Message(message) => {
+                            Some(message.id.name.to_string())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                names.sort();
+                keys.push((language, names));
+            }
+            Err((_, errors)) => {
+                problems.push(format!("{}: {} syntax errors", language.tag(), errors.len()))
+            }
+        }
+    }
+    if let Some((first, first_keys)) = keys.first() {
+        for (other, other_keys) in &keys[1..] {
+            for key in first_keys.iter().filter(|key| !other_keys.contains(key)) {
+                problems.push(format!("{} lacks {key} (in {})", other.tag(), first.tag()));
+            }
+            for key in other_keys.iter().filter(|key| !first_keys.contains(key)) {
+                problems.push(format!("{} lacks {key} (in {})", first.tag(), other.tag()));
+            }
+        }
+    }
+    problems
+}
+
+/// The app's language, carried in context. Reading a text tracks the
+/// language, so every text changes when the coordinator switches.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    language: RwSignal<Language>,
+}
+
+impl I18n {
+    /// The language from settings, or German.
+    pub fn from_settings(settings: &Settings) -> Self {
+        let i18n = Self {
+            language: RwSignal::new(settings.language.unwrap_or_default()),
+        };
+        i18n.mark_document();
+        i18n
+    }
+
+    /// The language now shown.
+    pub fn language(&self) -> Language {
+        self.language.get()
+    }
+
+    /// Switches the language and remembers the choice.
+    pub fn set_language(&self, language: Language) {
+        self.language.set(language);
+        self.mark_document();
+        Settings::update(|settings| settings.language = Some(language));
+    }
+
+    /// The text for `key`.
+    pub fn t(&self, key: &str) -> String {
+        translate(self.language.get(), key, None)
+    }
+
+    /// The text for `key` with its placeholders filled.
+    pub fn t_with<'a>(&self, key: &str, args: &[(&'a str, FluentValue<'a>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        translate(self.language.get(), key, Some(&fluent_args))
+    }
+
+    /// A day in the current language.
+    pub fn day(&self, day: Day) -> String {
+        self.language.get().day(day)
+    }
+
+    /// Screen readers and hyphenation follow `<html lang>`.
+    fn mark_document(&self) {
+        let tag = self.language.get_untracked().tag();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", tag);
+        }
+    }
+}
+
+/// The [`I18n`] handle from context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

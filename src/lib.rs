@@ -1,0 +1,13 @@
+//! Tandem in the browser: pages, components, browser storage.
+//!
+//! The rules of a programme live in `tandem-core`; this crate shows them and
+//! keeps the documents in the browser. `main.rs` only mounts [`App`].
+
+mod app;
+pub mod i18n;
+mod pages;
+pub mod settings;
+pub mod storage;
+
+pub use app::App;
+pub use pages::Page;

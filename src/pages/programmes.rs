@@ -1,0 +1,438 @@
+//! The start page: the programmes stored in this browser, and the form to
+//! create one.
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use tandem_core::{Day, NewProgramme, ProgrammeDocument, ProgrammeKind, ProgrammeSummary};
+
+use super::{error_text, Page};
+use crate::i18n::use_i18n;
+use crate::settings::Settings;
+use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
+
+/// What the list shows while and after reading the browser's storage.
+#[derive(Debug, Clone, PartialEq)]
+enum Listing {
+    Loading,
+    Loaded {
+        programmes: Vec<ProgrammeSummary>,
+        /// Error codes of stored programmes that could not be opened.
+        unreadable: Vec<&'static str>,
+    },
+    Failed(&'static str),
+}
+
+/// Reads every stored programme. One damaged programme does not hide the
+/// others.
+async fn read_listing() -> Listing {
+    let store = match ProgrammeStore::open().await {
+        Ok(store) => store,
+        Err(error) => return Listing::Failed(error.code()),
+    };
+    let ids = match store.programme_ids().await {
+        Ok(ids) => ids,
+        Err(error) => return Listing::Failed(error.code()),
+    };
+    let mut programmes = Vec::new();
+    let mut unreadable = Vec::new();
+    for id in ids {
+        match store.load(id).await {
+            Ok(Some(bytes)) => match ProgrammeDocument::load(&bytes).and_then(|d| d.programme()) {
+                Ok(programme) => programmes.push(programme.summary()),
+                Err(error) => unreadable.push(error.code()),
+            },
+            Ok(None) => {}
+            Err(error) => unreadable.push(error.code()),
+        }
+    }
+    programmes.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.name.cmp(&b.name)));
+    Listing::Loaded {
+        programmes,
+        unreadable,
+    }
+}
+
+/// The list of programmes and the create form.
+#[component]
+pub fn ProgrammesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let listing = RwSignal::new(Listing::Loading);
+    spawn_local(async move { listing.set(read_listing().await) });
+
+    let on_created = move |summary: ProgrammeSummary| {
+        listing.update(|listing| match listing {
+            Listing::Loaded { programmes, .. } => programmes.insert(0, summary),
+            _ => {
+                *listing = Listing::Loaded {
+                    programmes: vec![summary],
+                    unreadable: Vec::new(),
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="page" aria-labelledby="programmes-title">
+            <header class="page-header">
+                <h1 id="programmes-title">{move || i18n.t("programmes-title")}</h1>
+                <p class="page-header__intro">{move || i18n.t("programmes-intro")}</p>
+            </header>
+            <ProgrammeList listing />
+            <CreateProgramme on_created />
+        </section>
+    }
+}
+
+#[component]
+fn ProgrammeList(listing: RwSignal<Listing>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match listing.get() {
+        Listing::Loading => view! {
+            <p class="muted" role="status">{i18n.t("programmes-loading")}</p>
+        }
+        .into_any(),
+        Listing::Failed(code) => view! {
+            <p class="notice notice--error" role="alert">{error_text(code)}</p>
+        }
+        .into_any(),
+        Listing::Loaded { programmes, unreadable } => {
+            let count = programmes.len();
+            view! {
+                {unreadable
+                    .into_iter()
+                    .map(|code| view! { <p class="notice notice--error" role="alert">{error_text(code)}</p> })
+                    .collect_view()}
+                <p class="muted" data-testid="programme-count">
+                    {i18n.t_with("programmes-count", &[("count", FluentValue::from(count))])}
+                </p>
+                <Show
+                    when=move || { count > 0 }
+                    fallback=move || view! { <p class="empty-state">{i18n.t("programmes-empty")}</p> }
+                >
+                    <ul class="card-list" data-testid="programme-list">
+                        <For
+                            each={
+                                let programmes = programmes.clone();
+                                move || programmes.clone()
+                            }
+                            key=|programme| programme.id
+                            children=move |programme| view! { <ProgrammeCard programme /> }
+                        />
+                    </ul>
+                </Show>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn ProgrammeCard(programme: ProgrammeSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = Page::Programme(programme.id).path();
+    let kind = programme.kind;
+    let (start, end) = (programme.start, programme.end);
+    let partners = programme.partners.join(" · ");
+    view! {
+        <li class="card" data-testid="programme-card">
+            <h2 class="card__title">
+                <A href=href>{programme.name.clone()}</A>
+            </h2>
+            <p class="card__meta">
+                <span>{move || i18n.t(&format!("kind-{}", kind.code()))}</span>
+                <span aria-hidden="true">" · "</span>
+                <span>
+                    {move || {
+                        i18n.t_with(
+                            "programme-dates",
+                            &[
+                                ("start", FluentValue::from(i18n.day(start))),
+                                ("end", FluentValue::from(i18n.day(end))),
+                            ],
+                        )
+                    }}
+                </span>
+            </p>
+            <p class="card__partners">{partners}</p>
+        </li>
+    }
+}
+
+/// One row of the partner list in the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PartnerRow {
+    key: u32,
+    name: RwSignal<String>,
+}
+
+/// What the form says after the coordinator pressed "create".
+#[derive(Debug, Clone, PartialEq)]
+enum FormStatus {
+    Editing,
+    Saving,
+    Refused(String),
+    Created(String),
+}
+
+#[component]
+fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let settings = Settings::load();
+    let known_author = settings.coordinator.as_ref().map(|c| c.name.clone());
+    let author_name = RwSignal::new(known_author.clone().unwrap_or_default());
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(ProgrammeKind::CrossMentoring.code().to_string());
+    let start = RwSignal::new(String::new());
+    let end = RwSignal::new(String::new());
+    let next_key = StoredValue::new(2u32);
+    let partners = RwSignal::new(vec![
+        PartnerRow { key: 0, name: RwSignal::new(String::new()) },
+        PartnerRow { key: 1, name: RwSignal::new(String::new()) },
+    ]);
+    let status = RwSignal::new(FormStatus::Editing);
+
+    let add_partner = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        partners.update(|rows| rows.push(PartnerRow { key, name: RwSignal::new(String::new()) }));
+    };
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if status.get_untracked() == FormStatus::Saving {
+            return;
+        }
+        let request = match read_form(
+            &author_name.get_untracked(),
+            &name.get_untracked(),
+            &kind.get_untracked(),
+            &start.get_untracked(),
+            &end.get_untracked(),
+            partners.get_untracked().iter().map(|row| row.name.get_untracked()).collect(),
+        ) {
+            Ok(request) => request,
+            Err(message) => {
+                status.set(FormStatus::Refused(message));
+                return;
+            }
+        };
+        let author = Settings::remember_author(&request.0);
+        let now = (js_sys::Date::now() / 1000.0) as i64;
+        let mut document = match ProgrammeDocument::create_at(&author, now, request.1) {
+            Ok(document) => document,
+            Err(error) => {
+                status.set(FormStatus::Refused(refusal_text(&error)));
+                return;
+            }
+        };
+        let Ok(programme) = document.programme() else {
+            status.set(FormStatus::Refused(error_text("document")));
+            return;
+        };
+        status.set(FormStatus::Saving);
+        spawn_local(async move {
+            match save_new(&mut document).await {
+                Ok(()) => {
+                    status.set(FormStatus::Created(programme.name.clone()));
+                    on_created(programme.summary());
+                    name.set(String::new());
+                    start.set(String::new());
+                    end.set(String::new());
+                    partners.update(|rows| rows.iter().for_each(|row| row.name.set(String::new())));
+                }
+                Err(error) => status.set(FormStatus::Refused(error_text(error.code()))),
+            }
+        });
+    };
+
+    let partner_rows = move || {
+        partners
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, row)| (index + 1, row))
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="create-title">
+            <h2 id="create-title">{move || i18n.t("create-title")}</h2>
+            <p class="muted">{move || i18n.t("create-intro")}</p>
+            <form class="form" on:submit=submit novalidate>
+                <Show when={
+                    let known = known_author.is_some();
+                    move || !known
+                }>
+                    <div class="field">
+                        <label for="author-name">{move || i18n.t("field-your-name")}</label>
+                        <input
+                            id="author-name"
+                            data-testid="author-name"
+                            type="text"
+                            autocomplete="name"
+                            aria-describedby="author-name-hint"
+                            bind:value=author_name
+                        />
+                        <p id="author-name-hint" class="field__hint">{move || i18n.t("field-your-name-hint")}</p>
+                    </div>
+                </Show>
+                <div class="field">
+                    <label for="programme-name">{move || i18n.t("field-name")}</label>
+                    <input
+                        id="programme-name"
+                        data-testid="programme-name"
+                        type="text"
+                        required
+                        placeholder=move || i18n.t("field-name-placeholder")
+                        bind:value=name
+                    />
+                </div>
+                <div class="field">
+                    <label for="programme-kind">{move || i18n.t("field-kind")}</label>
+                    <select id="programme-kind" data-testid="programme-kind" bind:value=kind>
+                        {ProgrammeKind::ALL
+                            .into_iter()
+                            .map(|option| view! {
+                                <option value=option.code()>{move || i18n.t(&format!("kind-{}", option.code()))}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="programme-start">{move || i18n.t("field-start")}</label>
+                        <input id="programme-start" data-testid="programme-start" type="date" required bind:value=start />
+                    </div>
+                    <div class="field">
+                        <label for="programme-end">{move || i18n.t("field-end")}</label>
+                        <input id="programme-end" data-testid="programme-end" type="date" required bind:value=end />
+                    </div>
+                </div>
+                <fieldset class="field-group">
+                    <legend>{move || i18n.t("field-partners")}</legend>
+                    <For
+                        each=partner_rows
+                        key=|(number, row)| (*number, row.key)
+                        children=move |(number, row)| {
+                            let label = move || i18n.t_with("field-partner", &[("number", FluentValue::from(number))]);
+                            let input_id = format!("partner-{}", row.key);
+                            view! {
+                                <div class="partner-row">
+                                    <label class="visually-hidden" for=input_id.clone()>{label}</label>
+                                    <input
+                                        id=input_id
+                                        data-testid=format!("partner-{}", number - 1)
+                                        type="text"
+                                        placeholder=label
+                                        bind:value=row.name
+                                    />
+                                    <button
+                                        type="button"
+                                        class="button button--quiet"
+                                        aria-label=move || i18n.t_with("remove-partner", &[("number", FluentValue::from(number))])
+                                        on:click=move |_| partners.update(|rows| rows.retain(|other| other.key != row.key))
+                                    >
+                                        "×"
+                                    </button>
+                                </div>
+                            }
+                        }
+                    />
+                    <button type="button" class="button button--secondary" data-testid="add-partner" on:click=add_partner>
+                        {move || i18n.t("add-partner")}
+                    </button>
+                </fieldset>
+                <div class="form__actions">
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="create-programme"
+                        disabled=move || status.get() == FormStatus::Saving
+                    >
+                        {move || if status.get() == FormStatus::Saving { i18n.t("create-saving") } else { i18n.t("create-submit") }}
+                    </button>
+                </div>
+                <div aria-live="polite">
+                    {move || match status.get() {
+                        FormStatus::Refused(message) => view! {
+                            <p class="notice notice--error" role="alert" data-testid="form-error">{message}</p>
+                        }.into_any(),
+                        FormStatus::Created(created) => view! {
+                            <p class="notice notice--success" role="status" data-testid="form-success">
+                                {i18n.t_with("create-done", &[("name", FluentValue::from(created))])}
+                            </p>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }}
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Reads the form into the author's name and the new programme, or the
+/// message for the first problem found. The programme's own rules are
+/// checked by the core crate when it is created.
+fn read_form(
+    author_name: &str,
+    name: &str,
+    kind: &str,
+    start: &str,
+    end: &str,
+    partners: Vec<String>,
+) -> Result<(String, NewProgramme), String> {
+    if author_name.trim().is_empty() {
+        return Err(error_text("author-missing"));
+    }
+    let i18n = use_i18n();
+    let day = |value: &str| -> Result<Day, String> {
+        if value.trim().is_empty() {
+            return Err(error_text("date-missing"));
+        }
+        Day::parse(value).map_err(|_| {
+            i18n.t_with("error-date-invalid", &[("value", FluentValue::from(value.to_string()))])
+        })
+    };
+    let start = day(start)?;
+    let end = day(end)?;
+    let kind = ProgrammeKind::from_code(kind).unwrap_or(ProgrammeKind::CrossMentoring);
+    Ok((
+        author_name.to_string(),
+        NewProgramme {
+            name: name.to_string(),
+            kind,
+            start,
+            end,
+            // A row left empty is a row not needed, not a mistake.
+            partners: partners
+                .into_iter()
+                .filter(|partner| !partner.trim().is_empty())
+                .collect(),
+        },
+    ))
+}
+
+fn refusal_text(error: &tandem_core::CommandError) -> String {
+    match error {
+        tandem_core::CommandError::PartnerTwice(name) => use_i18n().t_with(
+            "error-partner-twice",
+            &[("name", FluentValue::from(name.clone()))],
+        ),
+        other => error_text(other.code()),
+    }
+}
+
+/// Stores a new programme as its first snapshot.
+async fn save_new(document: &mut ProgrammeDocument) -> Result<(), StorageError> {
+    let id = document
+        .id()
+        .map_err(|error| StorageError::Failed(error.to_string()))?;
+    let key = document.heads_key();
+    let bytes = document.save();
+    ProgrammeStore::open()
+        .await?
+        .put_chunk(id, ChunkKind::Snapshot, &key, &bytes)
+        .await
+}

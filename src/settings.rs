@@ -1,0 +1,75 @@
+//! The coordinator's settings on this device, in localStorage: who they are,
+//! the language, later the relay address and the last programme opened.
+//!
+//! Settings are small and per device. Programmes are not settings: they live
+//! in IndexedDB (see [`crate::storage`]).
+
+use gloo_storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+use tandem_core::{Author, CoordinatorId};
+
+use crate::i18n::Language;
+
+const KEY: &str = "tandem.settings";
+
+/// Who the coordinator on this device is. The id stays the same on this
+/// device; the name can change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coordinator {
+    pub id: String,
+    pub name: String,
+}
+
+/// Everything kept in localStorage.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    #[serde(default)]
+    pub coordinator: Option<Coordinator>,
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+impl Settings {
+    /// The stored settings; defaults if there are none or they cannot be read
+    /// (a damaged entry must not lock anyone out of the app).
+    pub fn load() -> Self {
+        LocalStorage::get(KEY).unwrap_or_default()
+    }
+
+    /// Changes the stored settings. A refused write (storage off or full)
+    /// keeps the app running with the change in memory only.
+    pub fn update(change: impl FnOnce(&mut Settings)) -> Settings {
+        let mut settings = Self::load();
+        change(&mut settings);
+        let _ = LocalStorage::set(KEY, &settings);
+        settings
+    }
+
+    /// The author to record on changes, if the coordinator has given a name.
+    pub fn author(&self) -> Option<Author> {
+        let coordinator = self.coordinator.as_ref()?;
+        let id: CoordinatorId = coordinator.id.parse().ok()?;
+        Some(Author {
+            id,
+            name: coordinator.name.clone(),
+        })
+    }
+
+    /// Remembers the coordinator's name, keeping the id this device already
+    /// has or making one.
+    pub fn remember_author(name: &str) -> Author {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let settings = Self::update(|settings| {
+            let id = settings
+                .coordinator
+                .as_ref()
+                .and_then(|c| c.id.parse::<CoordinatorId>().ok())
+                .unwrap_or_else(CoordinatorId::random);
+            settings.coordinator = Some(Coordinator {
+                id: id.to_string(),
+                name: name.clone(),
+            });
+        });
+        settings.author().unwrap_or_else(|| Author::new(name))
+    }
+}

@@ -1,0 +1,222 @@
+//! Programme documents in IndexedDB.
+//!
+//! Each programme is stored as chunks in one object store, keyed
+//! `{programme}/{kind}/{heads}`: a snapshot (`0-snapshot`, the whole
+//! document) and incremental chunks (`1-incremental`, the changes of one
+//! save), the layout automerge-repo uses. Loading reads every chunk of a
+//! programme and hands the concatenated bytes to Automerge, which accepts
+//! them in any order. Each chunk is written in its own transaction, so a tab
+//! closed mid-write loses at most that chunk and never damages the others.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
+use js_sys::Uint8Array;
+use tandem_core::ProgrammeId;
+use wasm_bindgen::{JsCast, JsValue};
+
+const DATABASE: &str = "tandem";
+const VERSION: u32 = 1;
+const CHUNKS: &str = "chunks";
+
+/// Why the browser did not store or give back a programme.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    #[error("the browser does not allow storing data")]
+    Unavailable,
+    #[error("the browser's storage is full")]
+    Full,
+    #[error("storing in the browser failed: {0}")]
+    Failed(String),
+}
+
+impl StorageError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StorageError::Unavailable => "storage-unavailable",
+            StorageError::Full => "storage-full",
+            StorageError::Failed(_) => "storage-failed",
+        }
+    }
+
+    fn from_idb(error: idb::Error) -> Self {
+        let text = format!("{error:?}");
+        if text.contains("QuotaExceeded") {
+            StorageError::Full
+        } else {
+            StorageError::Failed(text)
+        }
+    }
+}
+
+/// What kind of chunk a stored piece of a programme is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkKind {
+    /// The whole document.
+    Snapshot,
+    /// The changes of one save.
+    Incremental,
+}
+
+impl ChunkKind {
+    fn segment(self) -> &'static str {
+        match self {
+            ChunkKind::Snapshot => "0-snapshot",
+            ChunkKind::Incremental => "1-incremental",
+        }
+    }
+}
+
+/// The programmes stored in this browser.
+#[derive(Debug, Clone)]
+pub struct ProgrammeStore {
+    database: Rc<Database>,
+}
+
+thread_local! {
+    static OPENED: RefCell<Option<ProgrammeStore>> = const { RefCell::new(None) };
+}
+
+impl ProgrammeStore {
+    /// The store of this browser, opened once per tab.
+    pub async fn open() -> Result<Self, StorageError> {
+        if let Some(store) = OPENED.with(|opened| opened.borrow().clone()) {
+            return Ok(store);
+        }
+        let store = Self::open_named(DATABASE).await?;
+        OPENED.with(|opened| *opened.borrow_mut() = Some(store.clone()));
+        Ok(store)
+    }
+
+    /// A store under another database name (tests use their own).
+    pub async fn open_named(name: &str) -> Result<Self, StorageError> {
+        let factory = Factory::new().map_err(|_| StorageError::Unavailable)?;
+        let mut request = factory
+            .open(name, Some(VERSION))
+            .map_err(|_| StorageError::Unavailable)?;
+        request.on_upgrade_needed(|event| {
+            let Ok(database) = event.database() else {
+                return;
+            };
+            if !database.store_names().iter().any(|store| store == CHUNKS) {
+                let _ = database.create_object_store(CHUNKS, ObjectStoreParams::new());
+            }
+        });
+        let database = request.await.map_err(|_| StorageError::Unavailable)?;
+        Ok(Self {
+            database: Rc::new(database),
+        })
+    }
+
+    /// Stores one chunk of a programme in its own transaction. Resolves only
+    /// once the browser has committed it.
+    pub async fn put_chunk(
+        &self,
+        programme: ProgrammeId,
+        kind: ChunkKind,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), StorageError> {
+        self.write(|store| {
+            let key = JsValue::from_str(&chunk_key(programme, kind, name));
+            let value: JsValue = Uint8Array::from(bytes).into();
+            store.put(&value, Some(&key)).map(|_| ())
+        })
+        .await
+    }
+
+    /// Every chunk of a programme, concatenated as Automerge loads them;
+    /// `None` if the programme is not stored here.
+    pub async fn load(&self, programme: ProgrammeId) -> Result<Option<Vec<u8>>, StorageError> {
+        let transaction = self
+            .database
+            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
+            .map_err(StorageError::from_idb)?;
+        let store = transaction
+            .object_store(CHUNKS)
+            .map_err(StorageError::from_idb)?;
+        let values = store
+            .get_all(Some(programme_range(programme)?), None)
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        if values.is_empty() {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        for value in values {
+            let chunk = value
+                .dyn_into::<Uint8Array>()
+                .map_err(|_| StorageError::Failed("a stored chunk is not bytes".into()))?;
+            bytes.extend(chunk.to_vec());
+        }
+        Ok(Some(bytes))
+    }
+
+    /// The programmes that have at least one chunk here.
+    pub async fn programme_ids(&self) -> Result<Vec<ProgrammeId>, StorageError> {
+        let transaction = self
+            .database
+            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
+            .map_err(StorageError::from_idb)?;
+        let store = transaction
+            .object_store(CHUNKS)
+            .map_err(StorageError::from_idb)?;
+        let keys = store
+            .get_all_keys(None, None)
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        let ids: BTreeSet<ProgrammeId> = keys
+            .iter()
+            .filter_map(|key| key.as_string())
+            .filter_map(|key| key.split('/').next()?.parse().ok())
+            .collect();
+        Ok(ids.into_iter().collect())
+    }
+
+    /// Removes every chunk of a programme.
+    pub async fn delete(&self, programme: ProgrammeId) -> Result<(), StorageError> {
+        let range = programme_range(programme)?;
+        self.write(move |store| store.delete(range).map(|_| ())).await
+    }
+
+    async fn write(
+        &self,
+        request: impl FnOnce(&idb::ObjectStore) -> Result<(), idb::Error>,
+    ) -> Result<(), StorageError> {
+        let transaction = self
+            .database
+            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
+            .map_err(StorageError::from_idb)?;
+        let store = transaction
+            .object_store(CHUNKS)
+            .map_err(StorageError::from_idb)?;
+        request(&store).map_err(StorageError::from_idb)?;
+        let outcome = transaction
+            .commit()
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        if outcome.is_committed() {
+            Ok(())
+        } else {
+            Err(StorageError::Failed("the browser aborted the write".into()))
+        }
+    }
+}
+
+fn chunk_key(programme: ProgrammeId, kind: ChunkKind, name: &str) -> String {
+    format!("{programme}/{}/{name}", kind.segment())
+}
+
+fn programme_range(programme: ProgrammeId) -> Result<Query, StorageError> {
+    let lower = JsValue::from_str(&format!("{programme}/"));
+    let upper = JsValue::from_str(&format!("{programme}/\u{ffff}"));
+    KeyRange::bound(&lower, &upper, None, None)
+        .map(Query::from)
+        .map_err(StorageError::from_idb)
+}

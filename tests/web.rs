@@ -1,0 +1,99 @@
+//! The app's browser parts, tested in headless Chromium with
+//! wasm-bindgen-test: IndexedDB storage, translations, the language switch.
+#![cfg(target_arch = "wasm32")]
+
+use tandem::i18n::translation_problems;
+use tandem::storage::{ChunkKind, ProgrammeStore};
+use tandem_core::{Author, Command, Day, NewProgramme, PartnerId, ProgrammeDocument, ProgrammeKind};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn kassel_region() -> NewProgramme {
+    NewProgramme {
+        name: "Cross-Mentoring Region Kassel".into(),
+        kind: ProgrammeKind::CrossMentoring,
+        start: Day::parse("2026-03-01").unwrap(),
+        end: Day::parse("2027-02-28").unwrap(),
+        partners: vec!["Stadt Baunatal".into(), "Landkreis Kassel".into()],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
+    let store = ProgrammeStore::open_named("tandem-test-round-trip").await.unwrap();
+    let author = Author::new("Petra Probe");
+    let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    let id = document.id().unwrap();
+    let snapshot = document.save();
+    store.put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot).await.unwrap();
+
+    let stadt_kassel = PartnerId::random();
+    document
+        .apply(&author, 0, Command::AddPartner { id: stadt_kassel, name: "Stadt Kassel".into() })
+        .unwrap();
+    let chunk = document.save_incremental();
+    store.put_chunk(id, ChunkKind::Incremental, &document.heads_key(), &chunk).await.unwrap();
+
+    let stored = store.load(id).await.unwrap().expect("the programme is stored");
+    let loaded = ProgrammeDocument::load(&stored).unwrap();
+    assert_eq!(loaded.programme().unwrap(), document.programme().unwrap());
+    assert_eq!(loaded.programme().unwrap().partners[&stadt_kassel].name, "Stadt Kassel");
+    assert!(store.programme_ids().await.unwrap().contains(&id));
+
+    store.delete(id).await.unwrap();
+    assert_eq!(store.load(id).await.unwrap(), None);
+    assert!(!store.programme_ids().await.unwrap().contains(&id));
+}
+
+#[wasm_bindgen_test]
+async fn programmes_are_stored_apart_from_each_other() {
+    let store = ProgrammeStore::open_named("tandem-test-apart").await.unwrap();
+    let author = Author::new("Petra Probe");
+    let mut first = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    let mut second_programme = kassel_region();
+    second_programme.name = "Politisches Mentoring 2026".into();
+    let mut second = ProgrammeDocument::create(&author, second_programme).unwrap();
+    for document in [&mut first, &mut second] {
+        let id = document.id().unwrap();
+        let key = document.heads_key();
+        store.put_chunk(id, ChunkKind::Snapshot, &key, &document.save()).await.unwrap();
+    }
+    let bytes = store.load(second.id().unwrap()).await.unwrap().unwrap();
+    let loaded = ProgrammeDocument::load(&bytes).unwrap().programme().unwrap();
+    assert_eq!(loaded.name, "Politisches Mentoring 2026");
+}
+
+#[wasm_bindgen_test]
+fn every_text_exists_in_german_and_in_english() {
+    assert_eq!(translation_problems(), Vec::<String>::new());
+}
+
+#[wasm_bindgen_test]
+async fn switching_to_english_changes_the_texts_and_the_page_language() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = host.dyn_into().unwrap();
+    leptos::mount::mount_to(host.clone(), tandem::App).forget();
+
+    let skip_link = host.query_selector(".skip-link").unwrap().unwrap();
+    assert_eq!(skip_link.text_content().unwrap(), "Zum Inhalt springen");
+    let english: web_sys::HtmlElement = host
+        .query_selector("[data-testid=language-en]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    english.click();
+    // Leptos updates the DOM in a microtask after the signal changes.
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL))
+        .await
+        .unwrap();
+    assert_eq!(skip_link.text_content().unwrap(), "Skip to content");
+    assert_eq!(english.get_attribute("aria-pressed").as_deref(), Some("true"));
+    let html = document.document_element().unwrap();
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("en"));
+    host.remove();
+}
