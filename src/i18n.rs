@@ -99,7 +99,9 @@ pub fn translate(language: Language, key: &str, args: Option<&FluentArgs>) -> St
             return key.to_string();
         };
         let mut errors = Vec::new();
-        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
     })
 }
 
@@ -123,9 +125,11 @@ pub fn translation_problems() -> Vec<String> {
                 names.sort();
                 keys.push((language, names));
             }
-            Err((_, errors)) => {
-                problems.push(format!("{}: {} syntax errors", language.tag(), errors.len()))
-            }
+            Err((_, errors)) => problems.push(format!(
+                "{}: {} syntax errors",
+                language.tag(),
+                errors.len()
+            )),
         }
     }
     if let Some((first, first_keys)) = keys.first() {

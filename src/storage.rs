@@ -181,7 +181,8 @@ impl ProgrammeStore {
     /// Removes every chunk of a programme.
     pub async fn delete(&self, programme: ProgrammeId) -> Result<(), StorageError> {
         let range = programme_range(programme)?;
-        self.write(move |store| store.delete(range).map(|_| ())).await
+        self.write(move |store| store.delete(range).map(|_| ()))
+            .await
     }
 
     async fn write(

@@ -4,7 +4,9 @@
 
 use tandem::i18n::translation_problems;
 use tandem::storage::{ChunkKind, ProgrammeStore};
-use tandem_core::{Author, Command, Day, NewProgramme, PartnerId, ProgrammeDocument, ProgrammeKind};
+use tandem_core::{
+    Author, Command, Day, NewProgramme, PartnerId, ProgrammeDocument, ProgrammeKind,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -22,24 +24,46 @@ fn kassel_region() -> NewProgramme {
 
 #[wasm_bindgen_test]
 async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
-    let store = ProgrammeStore::open_named("tandem-test-round-trip").await.unwrap();
+    let store = ProgrammeStore::open_named("tandem-test-round-trip")
+        .await
+        .unwrap();
     let author = Author::new("Petra Probe");
     let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
     let id = document.id().unwrap();
     let snapshot = document.save();
-    store.put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot).await.unwrap();
+    store
+        .put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot)
+        .await
+        .unwrap();
 
     let stadt_kassel = PartnerId::random();
     document
-        .apply(&author, 0, Command::AddPartner { id: stadt_kassel, name: "Stadt Kassel".into() })
+        .apply(
+            &author,
+            0,
+            Command::AddPartner {
+                id: stadt_kassel,
+                name: "Stadt Kassel".into(),
+            },
+        )
         .unwrap();
     let chunk = document.save_incremental();
-    store.put_chunk(id, ChunkKind::Incremental, &document.heads_key(), &chunk).await.unwrap();
+    store
+        .put_chunk(id, ChunkKind::Incremental, &document.heads_key(), &chunk)
+        .await
+        .unwrap();
 
-    let stored = store.load(id).await.unwrap().expect("the programme is stored");
+    let stored = store
+        .load(id)
+        .await
+        .unwrap()
+        .expect("the programme is stored");
     let loaded = ProgrammeDocument::load(&stored).unwrap();
     assert_eq!(loaded.programme().unwrap(), document.programme().unwrap());
-    assert_eq!(loaded.programme().unwrap().partners[&stadt_kassel].name, "Stadt Kassel");
+    assert_eq!(
+        loaded.programme().unwrap().partners[&stadt_kassel].name,
+        "Stadt Kassel"
+    );
     assert!(store.programme_ids().await.unwrap().contains(&id));
 
     store.delete(id).await.unwrap();
@@ -49,7 +73,9 @@ async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
 
 #[wasm_bindgen_test]
 async fn programmes_are_stored_apart_from_each_other() {
-    let store = ProgrammeStore::open_named("tandem-test-apart").await.unwrap();
+    let store = ProgrammeStore::open_named("tandem-test-apart")
+        .await
+        .unwrap();
     let author = Author::new("Petra Probe");
     let mut first = ProgrammeDocument::create(&author, kassel_region()).unwrap();
     let mut second_programme = kassel_region();
@@ -58,10 +84,16 @@ async fn programmes_are_stored_apart_from_each_other() {
     for document in [&mut first, &mut second] {
         let id = document.id().unwrap();
         let key = document.heads_key();
-        store.put_chunk(id, ChunkKind::Snapshot, &key, &document.save()).await.unwrap();
+        store
+            .put_chunk(id, ChunkKind::Snapshot, &key, &document.save())
+            .await
+            .unwrap();
     }
     let bytes = store.load(second.id().unwrap()).await.unwrap().unwrap();
-    let loaded = ProgrammeDocument::load(&bytes).unwrap().programme().unwrap();
+    let loaded = ProgrammeDocument::load(&bytes)
+        .unwrap()
+        .programme()
+        .unwrap();
     assert_eq!(loaded.name, "Politisches Mentoring 2026");
 }
 
@@ -92,7 +124,10 @@ async fn switching_to_english_changes_the_texts_and_the_page_language() {
         .await
         .unwrap();
     assert_eq!(skip_link.text_content().unwrap(), "Skip to content");
-    assert_eq!(english.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        english.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
     let html = document.document_element().unwrap();
     assert_eq!(html.get_attribute("lang").as_deref(), Some("en"));
     host.remove();

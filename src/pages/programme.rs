@@ -50,7 +50,12 @@ async fn read_programme(id: Option<ProgrammeId>) -> Loaded {
 pub fn ProgrammePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<ProgrammeId>().ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<ProgrammeId>().ok())
+    };
     let loaded = LocalResource::new(move || read_programme(id()));
 
     view! {
@@ -79,7 +84,11 @@ fn ProgrammeOverview(programme: Programme, history: Vec<ChangeNote>) -> impl Int
     let i18n = use_i18n();
     let kind = programme.kind;
     let (start, end) = (programme.start, programme.end);
-    let partners: Vec<String> = programme.partner_names().into_iter().map(String::from).collect();
+    let partners: Vec<String> = programme
+        .partner_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
     let partner_count = partners.len();
     view! {
         <header class="page-header">

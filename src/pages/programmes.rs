@@ -97,7 +97,10 @@ fn ProgrammeList(listing: RwSignal<Listing>) -> impl IntoView {
             <p class="notice notice--error" role="alert">{error_text(code)}</p>
         }
         .into_any(),
-        Listing::Loaded { programmes, unreadable } => {
+        Listing::Loaded {
+            programmes,
+            unreadable,
+        } => {
             let count = programmes.len();
             view! {
                 {unreadable
@@ -188,15 +191,26 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
     let end = RwSignal::new(String::new());
     let next_key = StoredValue::new(2u32);
     let partners = RwSignal::new(vec![
-        PartnerRow { key: 0, name: RwSignal::new(String::new()) },
-        PartnerRow { key: 1, name: RwSignal::new(String::new()) },
+        PartnerRow {
+            key: 0,
+            name: RwSignal::new(String::new()),
+        },
+        PartnerRow {
+            key: 1,
+            name: RwSignal::new(String::new()),
+        },
     ]);
     let status = RwSignal::new(FormStatus::Editing);
 
     let add_partner = move |_| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        partners.update(|rows| rows.push(PartnerRow { key, name: RwSignal::new(String::new()) }));
+        partners.update(|rows| {
+            rows.push(PartnerRow {
+                key,
+                name: RwSignal::new(String::new()),
+            })
+        });
     };
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -210,7 +224,11 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
             &kind.get_untracked(),
             &start.get_untracked(),
             &end.get_untracked(),
-            partners.get_untracked().iter().map(|row| row.name.get_untracked()).collect(),
+            partners
+                .get_untracked()
+                .iter()
+                .map(|row| row.name.get_untracked())
+                .collect(),
         ) {
             Ok(request) => request,
             Err(message) => {
@@ -392,7 +410,10 @@ fn read_form(
             return Err(error_text("date-missing"));
         }
         Day::parse(value).map_err(|_| {
-            i18n.t_with("error-date-invalid", &[("value", FluentValue::from(value.to_string()))])
+            i18n.t_with(
+                "error-date-invalid",
+                &[("value", FluentValue::from(value.to_string()))],
+            )
         })
     };
     let start = day(start)?;

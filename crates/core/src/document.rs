@@ -141,7 +141,12 @@ impl ProgrammeDocument {
 
     /// Applies one coordinator's command in one transaction, or refuses it
     /// and leaves the document untouched.
-    pub fn apply(&mut self, author: &Author, at: i64, command: Command) -> Result<(), CommandError> {
+    pub fn apply(
+        &mut self,
+        author: &Author,
+        at: i64,
+        command: Command,
+    ) -> Result<(), CommandError> {
         let current = self
             .programme()
             .map_err(|error| CommandError::Document(error.to_string()))?;
@@ -235,7 +240,9 @@ impl ProgrammeDocument {
     fn programme_obj(&self) -> Result<ObjId, CommandError> {
         match self.doc.get(ROOT, PROGRAMME)? {
             Some((_, id)) => Ok(id),
-            None => Err(CommandError::Document("no programme in the document".into())),
+            None => Err(CommandError::Document(
+                "no programme in the document".into(),
+            )),
         }
     }
 }

@@ -28,7 +28,10 @@ fn a_new_programme_keeps_its_name_dates_and_partners() {
     assert_eq!(programme.kind, ProgrammeKind::CrossMentoring);
     assert_eq!(programme.start, day("01.02.2026"));
     assert_eq!(programme.end, day("30.04.2027"));
-    assert_eq!(programme.partner_names(), vec!["Stadt Düsseldorf", "Stadt Köln"]);
+    assert_eq!(
+        programme.partner_names(),
+        vec!["Stadt Düsseldorf", "Stadt Köln"]
+    );
 }
 
 #[test]
@@ -66,11 +69,19 @@ fn an_overlong_name_is_refused() {
 #[test]
 fn adding_a_partner_is_recorded_with_its_author() {
     let anna = Author::new("Anna Beispiel");
-    let mut document = ProgrammeDocument::create_at(&anna, 1_700_000_000, duesseldorf_koeln()).unwrap();
+    let mut document =
+        ProgrammeDocument::create_at(&anna, 1_700_000_000, duesseldorf_koeln()).unwrap();
     let bernd = Author::new("Bernd Muster");
     let bonn = PartnerId::random();
     document
-        .apply(&bernd, 1_700_000_100, Command::AddPartner { id: bonn, name: "Bundesstadt Bonn".into() })
+        .apply(
+            &bernd,
+            1_700_000_100,
+            Command::AddPartner {
+                id: bonn,
+                name: "Bundesstadt Bonn".into(),
+            },
+        )
         .unwrap();
     let programme = document.programme().unwrap();
     assert_eq!(programme.partners[&bonn].name, "Bundesstadt Bonn");
@@ -92,7 +103,10 @@ fn a_refused_command_leaves_the_document_as_it_was() {
     let refused = document.apply(
         &anna,
         0,
-        Command::SetDates { start: day("2026-05-01"), end: day("2026-04-01") },
+        Command::SetDates {
+            start: day("2026-05-01"),
+            end: day("2026-04-01"),
+        },
     );
     assert!(matches!(refused, Err(CommandError::EndsBeforeStart { .. })));
     assert_eq!(document.save(), before);
@@ -104,7 +118,14 @@ fn renaming_an_unknown_partner_is_refused() {
     let anna = Author::new("Anna");
     let mut document = ProgrammeDocument::create(&anna, duesseldorf_koeln()).unwrap();
     let refused = document
-        .apply(&anna, 0, Command::RenamePartner { id: PartnerId::random(), name: "Bonn".into() })
+        .apply(
+            &anna,
+            0,
+            Command::RenamePartner {
+                id: PartnerId::random(),
+                name: "Bonn".into(),
+            },
+        )
         .unwrap_err();
     assert_eq!(refused, CommandError::UnknownPartner);
 }
@@ -114,15 +135,39 @@ fn a_partner_can_be_renamed_but_not_onto_another_partner() {
     let anna = Author::new("Anna");
     let mut document = ProgrammeDocument::create(&anna, duesseldorf_koeln()).unwrap();
     let programme = document.programme().unwrap();
-    let (&koeln, _) = programme.partners.iter().find(|(_, p)| p.name == "Stadt Köln").unwrap();
-    let refused = document
-        .apply(&anna, 0, Command::RenamePartner { id: koeln, name: "Stadt Düsseldorf".into() })
-        .unwrap_err();
-    assert_eq!(refused, CommandError::PartnerTwice("Stadt Düsseldorf".into()));
-    document
-        .apply(&anna, 0, Command::RenamePartner { id: koeln, name: "Stadt Köln (Gleichstellungsstelle)".into() })
+    let (&koeln, _) = programme
+        .partners
+        .iter()
+        .find(|(_, p)| p.name == "Stadt Köln")
         .unwrap();
-    assert_eq!(document.programme().unwrap().partners[&koeln].name, "Stadt Köln (Gleichstellungsstelle)");
+    let refused = document
+        .apply(
+            &anna,
+            0,
+            Command::RenamePartner {
+                id: koeln,
+                name: "Stadt Düsseldorf".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        CommandError::PartnerTwice("Stadt Düsseldorf".into())
+    );
+    document
+        .apply(
+            &anna,
+            0,
+            Command::RenamePartner {
+                id: koeln,
+                name: "Stadt Köln (Gleichstellungsstelle)".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        document.programme().unwrap().partners[&koeln].name,
+        "Stadt Köln (Gleichstellungsstelle)"
+    );
 }
 
 #[test]
@@ -132,11 +177,21 @@ fn a_snapshot_followed_by_incremental_chunks_loads_as_one_programme() {
     let mut stored = document.save();
     for city in ["Bonn", "Essen", "Duisburg"] {
         document
-            .apply(&anna, 0, Command::AddPartner { id: PartnerId::random(), name: format!("Stadt {city}") })
+            .apply(
+                &anna,
+                0,
+                Command::AddPartner {
+                    id: PartnerId::random(),
+                    name: format!("Stadt {city}"),
+                },
+            )
             .unwrap();
         stored.extend(document.save_incremental());
     }
-    assert!(document.save_incremental().is_empty(), "nothing changed since the last chunk");
+    assert!(
+        document.save_incremental().is_empty(),
+        "nothing changed since the last chunk"
+    );
     let loaded = ProgrammeDocument::load(&stored).unwrap();
     assert_eq!(loaded.programme().unwrap(), document.programme().unwrap());
     assert_eq!(loaded.programme().unwrap().partners.len(), 5);
@@ -150,19 +205,29 @@ fn damaged_bytes_are_refused_with_a_reason() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     assert!(ProgrammeDocument::load(&bytes).is_err());
-    assert_eq!(ProgrammeDocument::load(b"not a programme").unwrap_err(), LoadError::Damaged);
+    assert_eq!(
+        ProgrammeDocument::load(b"not a programme").unwrap_err(),
+        LoadError::Damaged
+    );
 }
 
 #[test]
 fn an_automerge_document_that_is_not_a_programme_is_refused() {
     let empty = automerge::Automerge::new().save();
-    assert_eq!(ProgrammeDocument::load(&empty).unwrap_err(), LoadError::NotAProgramme);
+    assert_eq!(
+        ProgrammeDocument::load(&empty).unwrap_err(),
+        LoadError::NotAProgramme
+    );
 }
 
 #[test]
 fn a_programme_from_a_newer_tandem_is_refused_as_too_new() {
     use automerge::transaction::Transactable;
     let mut doc = automerge::Automerge::new();
-    doc.transact(|tx| tx.put(automerge::ROOT, "format", 99_u64)).unwrap();
-    assert_eq!(ProgrammeDocument::load(&doc.save()).unwrap_err(), LoadError::TooNew(99));
+    doc.transact(|tx| tx.put(automerge::ROOT, "format", 99_u64))
+        .unwrap();
+    assert_eq!(
+        ProgrammeDocument::load(&doc.save()).unwrap_err(),
+        LoadError::TooNew(99)
+    );
 }

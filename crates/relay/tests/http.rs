@@ -36,10 +36,16 @@ async fn the_app_is_served_and_its_pages_open_after_a_reload() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.html"), "<title>Tandem</title>").unwrap();
     std::fs::write(dir.join("app.css"), "body{}").unwrap();
-    let addr = start(RelayConfig { static_dir: Some(PathBuf::from(&dir)) }).await;
+    let addr = start(RelayConfig {
+        static_dir: Some(PathBuf::from(&dir)),
+    })
+    .await;
 
     let css = get(addr, "/app.css").await;
-    assert!(css.starts_with("HTTP/1.1 200") && css.ends_with("body{}"), "{css}");
+    assert!(
+        css.starts_with("HTTP/1.1 200") && css.ends_with("body{}"),
+        "{css}"
+    );
     let deep_link = get(addr, "/programme/1234").await;
     assert!(deep_link.contains("<title>Tandem</title>"), "{deep_link}");
     std::fs::remove_dir_all(dir).ok();

@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn a_mangled_room_id_is_refused() {
-        assert!(matches!("abc".parse::<RoomId>(), Err(RoomIdError::WrongLength { .. })));
+        assert!(matches!(
+            "abc".parse::<RoomId>(),
+            Err(RoomIdError::WrongLength { .. })
+        ));
         assert_eq!("zz".repeat(16).parse::<RoomId>(), Err(RoomIdError::NotHex));
         assert!("ä".repeat(16).parse::<RoomId>().is_err());
     }

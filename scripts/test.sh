@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up and runs every test of Tandem: formatting and lints, the rules
+# (native), the browser parts (wasm-bindgen-test in headless Chromium) and
+# the journeys (Playwright against the built app served by the relay).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser
+source scripts/common.sh
+
+timings=()
+run() {
+  local name=$1
+  shift
+  step "$name"
+  local started=$SECONDS
+  "$@"
+  timings+=("$(printf '%5ss  %s' $((SECONDS - started)) "$name")")
+}
+
+run "Formatting (cargo fmt --check)" cargo fmt --all --check
+run "Lints (cargo clippy, native)" cargo clippy --workspace --all-targets --offline --locked -- -D warnings
+run "Lints (cargo clippy, app for wasm32)" \
+  cargo clippy --target wasm32-unknown-unknown -p tandem --all-targets --offline --locked -- -D warnings
+run "Rules, sync and relay (cargo test)" \
+  cargo test --offline --locked -p tandem-core -p tandem-sync -p tandem-relay
+run "Browser parts (wasm-bindgen-test, headless Chromium)" \
+  env CHROMEDRIVER="$(command -v chromedriver)" \
+  cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web
+run "Building the app (Trunk, offline)" trunk build --release --offline
+run "Building the relay" cargo build --release --offline --locked -p tandem-relay
+run "Journeys (Playwright)" \
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test
+
+step "Every test passed"
+printf '%s\n' "${timings[@]}"
