@@ -28,8 +28,8 @@ test('a created programme is still there after a reload', async ({ page }) => {
 
   await card.getByRole('link').click();
   await expect(page.getByTestId('programme-title')).toHaveText(duesseldorfKoeln.name);
-  await expect(page.getByTestId('programme-partners')).toContainText('Stadt Köln');
-  await expect(page.getByTestId('programme-history')).toContainText('Petra Probe: hat das Programm angelegt');
+  await expect(page.getByTestId('programme-period')).toContainText('Landeshauptstadt Düsseldorf, Stadt Köln');
+  await expect(page.getByTestId('history')).toContainText('Petra Probe: hat das Programm angelegt');
 
   // The programme's own address opens after a reload too.
   await page.reload();

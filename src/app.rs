@@ -1,11 +1,15 @@
 //! The app shell: context handles, header with the language switch, routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Language};
-use crate::pages::{programme::ProgrammePage, programmes::ProgrammesPage, NotFound, Page};
+use crate::pages::{
+    dashboard::DashboardPage, import::ImportPage, people::PeoplePage, person::IntakePage,
+    person::PersonPage, programme::ProgrammeShell, programmes::ProgrammesPage,
+    settings::SettingsPage, tandems::TandemPage, tandems::TandemsPage, NotFound, Page,
+};
 use crate::settings::Settings;
 
 /// The whole app.
@@ -31,7 +35,16 @@ pub fn App() -> impl IntoView {
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ProgrammesPage />
-                    <Route path=path!("/programme/:id") view=ProgrammePage />
+                    <ParentRoute path=path!("/programme/:id") view=ProgrammeShell>
+                        <Route path=path!("") view=DashboardPage />
+                        <Route path=path!("people") view=PeoplePage />
+                        <Route path=path!("people/new") view=IntakePage />
+                        <Route path=path!("people/:person") view=PersonPage />
+                        <Route path=path!("tandems") view=TandemsPage />
+                        <Route path=path!("tandems/:tandem") view=TandemPage />
+                        <Route path=path!("import") view=ImportPage />
+                        <Route path=path!("settings") view=SettingsPage />
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

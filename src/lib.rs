@@ -4,8 +4,11 @@
 //! keeps the documents in the browser. `main.rs` only mounts [`App`].
 
 mod app;
+mod clock;
+mod download;
 pub mod i18n;
 mod pages;
+pub mod session;
 pub mod settings;
 pub mod storage;
 

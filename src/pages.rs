@@ -2,20 +2,33 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tandem_core::ProgrammeId;
+use tandem_core::{PersonId, ProgrammeId, TandemId};
 
 use crate::i18n::use_i18n;
 
+pub mod dashboard;
+pub mod import;
+pub mod people;
+pub mod person;
 pub mod programme;
 pub mod programmes;
+pub mod settings;
+pub mod tandems;
 
 /// Every page of the app, so that links are typed, not strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     /// The list of programmes and the form to create one.
     Programmes,
-    /// One programme's overview.
+    /// A programme's dashboard.
     Programme(ProgrammeId),
+    People(ProgrammeId),
+    NewPerson(ProgrammeId),
+    Person(ProgrammeId, PersonId),
+    Tandems(ProgrammeId),
+    Tandem(ProgrammeId, TandemId),
+    Import(ProgrammeId),
+    Settings(ProgrammeId),
 }
 
 impl Page {
@@ -24,6 +37,13 @@ impl Page {
         match self {
             Page::Programmes => "/".to_string(),
             Page::Programme(id) => format!("/programme/{id}"),
+            Page::People(id) => format!("/programme/{id}/people"),
+            Page::NewPerson(id) => format!("/programme/{id}/people/new"),
+            Page::Person(id, person) => format!("/programme/{id}/people/{person}"),
+            Page::Tandems(id) => format!("/programme/{id}/tandems"),
+            Page::Tandem(id, tandem) => format!("/programme/{id}/tandems/{tandem}"),
+            Page::Import(id) => format!("/programme/{id}/import"),
+            Page::Settings(id) => format!("/programme/{id}/settings"),
         }
     }
 }
@@ -43,4 +63,10 @@ pub fn NotFound() -> impl IntoView {
 /// The message for an error code, in the current language.
 pub(crate) fn error_text(code: &str) -> String {
     use_i18n().t(&format!("error-{code}"))
+}
+
+/// A route parameter read as an id, if it is one.
+pub(crate) fn param<T: std::str::FromStr>(name: &'static str) -> impl Fn() -> Option<T> + Copy {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get(name).and_then(|value| value.parse().ok())
 }

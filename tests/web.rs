@@ -29,7 +29,7 @@ async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
         .unwrap();
     let author = Author::new("Petra Probe");
     let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
-    let id = document.id().unwrap();
+    let id = document.id();
     let snapshot = document.save();
     store
         .put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot)
@@ -59,9 +59,9 @@ async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
         .unwrap()
         .expect("the programme is stored");
     let loaded = ProgrammeDocument::load(&stored).unwrap();
-    assert_eq!(loaded.programme().unwrap(), document.programme().unwrap());
+    assert_eq!(loaded.programme(), document.programme());
     assert_eq!(
-        loaded.programme().unwrap().partners[&stadt_kassel].name,
+        loaded.programme().partners[&stadt_kassel].name,
         "Stadt Kassel"
     );
     assert!(store.programme_ids().await.unwrap().contains(&id));
@@ -82,19 +82,16 @@ async fn programmes_are_stored_apart_from_each_other() {
     second_programme.name = "Politisches Mentoring 2026".into();
     let mut second = ProgrammeDocument::create(&author, second_programme).unwrap();
     for document in [&mut first, &mut second] {
-        let id = document.id().unwrap();
+        let id = document.id();
         let key = document.heads_key();
         store
             .put_chunk(id, ChunkKind::Snapshot, &key, &document.save())
             .await
             .unwrap();
     }
-    let bytes = store.load(second.id().unwrap()).await.unwrap().unwrap();
-    let loaded = ProgrammeDocument::load(&bytes)
-        .unwrap()
-        .programme()
-        .unwrap();
-    assert_eq!(loaded.name, "Politisches Mentoring 2026");
+    let bytes = store.load(second.id()).await.unwrap().unwrap();
+    let loaded = ProgrammeDocument::load(&bytes).unwrap();
+    assert_eq!(loaded.programme().name, "Politisches Mentoring 2026");
 }
 
 #[wasm_bindgen_test]

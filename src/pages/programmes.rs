@@ -39,8 +39,8 @@ async fn read_listing() -> Listing {
     let mut unreadable = Vec::new();
     for id in ids {
         match store.load(id).await {
-            Ok(Some(bytes)) => match ProgrammeDocument::load(&bytes).and_then(|d| d.programme()) {
-                Ok(programme) => programmes.push(programme.summary()),
+            Ok(Some(bytes)) => match ProgrammeDocument::load(&bytes) {
+                Ok(document) => programmes.push(document.programme().summary()),
                 Err(error) => unreadable.push(error.code()),
             },
             Ok(None) => {}
@@ -237,7 +237,7 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
             }
         };
         let author = Settings::remember_author(&request.0);
-        let now = (js_sys::Date::now() / 1000.0) as i64;
+        let now = crate::clock::now_seconds();
         let mut document = match ProgrammeDocument::create_at(&author, now, request.1) {
             Ok(document) => document,
             Err(error) => {
@@ -245,10 +245,7 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                 return;
             }
         };
-        let Ok(programme) = document.programme() else {
-            status.set(FormStatus::Refused(error_text("document")));
-            return;
-        };
+        let programme = document.programme().clone();
         status.set(FormStatus::Saving);
         spawn_local(async move {
             match save_new(&mut document).await {
@@ -447,9 +444,7 @@ fn refusal_text(error: &tandem_core::CommandError) -> String {
 
 /// Stores a new programme as its first snapshot.
 async fn save_new(document: &mut ProgrammeDocument) -> Result<(), StorageError> {
-    let id = document
-        .id()
-        .map_err(|error| StorageError::Failed(error.to_string()))?;
+    let id = document.id();
     let key = document.heads_key();
     let bytes = document.save();
     ProgrammeStore::open()

@@ -5,10 +5,16 @@
 //! only the entity it concerns, and records the coordinator in the change
 //! message. A refused command leaves the document as it was.
 
-use crate::{CoordinatorId, Day, PartnerId, ProgrammeKind};
+use crate::{
+    ContactPoint, CoordinatorId, Day, Decision, Interview, PartnerId, PersonDetails, PersonId,
+    ProgrammeKind, Rules, TandemEnding, TandemId,
+};
 
-/// Longest name a coordinator can give a programme or an organisation.
+/// Longest name a coordinator can give a programme, an organisation or a person.
 pub const MAX_NAME_CHARS: usize = 200;
+
+/// Longest free text (goal, motivation, notes).
+pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// The coordinator who makes a change. Kept in settings on each device; the
 /// same person on two laptops is the same author with two actor ids.
@@ -39,13 +45,84 @@ pub struct NewProgramme {
     pub partners: Vec<String>,
 }
 
+/// A person brought in from a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedPerson {
+    pub id: PersonId,
+    pub details: PersonDetails,
+    pub applied_on: Day,
+}
+
 /// A change to an existing programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Rename { name: String },
-    SetDates { start: Day, end: Day },
-    AddPartner { id: PartnerId, name: String },
-    RenamePartner { id: PartnerId, name: String },
+    Rename {
+        name: String,
+    },
+    SetDates {
+        start: Day,
+        end: Day,
+    },
+    SetRules {
+        rules: Rules,
+    },
+    AddPartner {
+        id: PartnerId,
+        name: String,
+    },
+    RenamePartner {
+        id: PartnerId,
+        name: String,
+    },
+    SetPartnerCoordinator {
+        id: PartnerId,
+        contact: Option<ContactPoint>,
+    },
+    SetComplaintsContact {
+        contact: Option<ContactPoint>,
+    },
+    /// A new applicant, as the intake form records them.
+    AddPerson {
+        id: PersonId,
+        details: PersonDetails,
+        applied_on: Day,
+    },
+    UpdatePerson {
+        id: PersonId,
+        details: PersonDetails,
+    },
+    /// People from a spreadsheet, in one change. Anyone already in the
+    /// programme (same e-mail, or same name without e-mail) is refused.
+    ImportPeople {
+        people: Vec<ImportedPerson>,
+    },
+    RecordInterview {
+        person: PersonId,
+        interview: Interview,
+    },
+    Decide {
+        person: PersonId,
+        decision: Decision,
+        on: Day,
+    },
+    Withdraw {
+        person: PersonId,
+        reason: String,
+        on: Day,
+    },
+    CreateTandem {
+        id: TandemId,
+        mentee: PersonId,
+        mentor: PersonId,
+        co_mentor: Option<PersonId>,
+        start: Day,
+        planned_end: Day,
+    },
+    EndTandem {
+        id: TandemId,
+        ending: TandemEnding,
+        on: Day,
+    },
 }
 
 impl Command {
@@ -54,21 +131,54 @@ impl Command {
         match self {
             Command::Rename { .. } => "rename",
             Command::SetDates { .. } => "set-dates",
+            Command::SetRules { .. } => "set-rules",
             Command::AddPartner { .. } => "add-partner",
             Command::RenamePartner { .. } => "rename-partner",
+            Command::SetPartnerCoordinator { .. } => "set-partner-coordinator",
+            Command::SetComplaintsContact { .. } => "set-complaints-contact",
+            Command::AddPerson { .. } => "add-person",
+            Command::UpdatePerson { .. } => "update-person",
+            Command::ImportPeople { .. } => "import-people",
+            Command::RecordInterview { .. } => "record-interview",
+            Command::Decide { .. } => "decide",
+            Command::Withdraw { .. } => "withdraw",
+            Command::CreateTandem { .. } => "create-tandem",
+            Command::EndTandem { .. } => "end-tandem",
+        }
+    }
+
+    /// The entity the command concerns, for the history of that entity.
+    pub fn subject(&self) -> Option<String> {
+        match self {
+            Command::AddPartner { id, .. }
+            | Command::RenamePartner { id, .. }
+            | Command::SetPartnerCoordinator { id, .. } => Some(id.to_string()),
+            Command::AddPerson { id, .. } | Command::UpdatePerson { id, .. } => {
+                Some(id.to_string())
+            }
+            Command::RecordInterview { person, .. }
+            | Command::Decide { person, .. }
+            | Command::Withdraw { person, .. } => Some(person.to_string()),
+            Command::CreateTandem { id, .. } | Command::EndTandem { id, .. } => {
+                Some(id.to_string())
+            }
+            _ => None,
         }
     }
 }
 
-/// Why a command was refused. Each has a [`code`](Self::code) under which the
-/// app finds the message in the coordinator's language.
+/// Why a command was refused. Each has a [`code`](Self::code) and
+/// [`args`](Self::args) under which the app finds the message in the
+/// coordinator's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
     #[error("the programme needs a name")]
     NameMissing,
     #[error("a name can have at most {MAX_NAME_CHARS} characters")]
     NameTooLong,
-    #[error("the programme cannot end ({end}) before it starts ({start})")]
+    #[error("a text can have at most {MAX_TEXT_CHARS} characters")]
+    TextTooLong,
+    #[error("the end ({end}) is before the start ({start})")]
     EndsBeforeStart { start: Day, end: Day },
     #[error("an organisation needs a name")]
     PartnerNameMissing,
@@ -76,6 +186,54 @@ pub enum CommandError {
     PartnerTwice(String),
     #[error("there is no such partner organisation")]
     UnknownPartner,
+    #[error("a mentor takes at least one mentee")]
+    CapacityZero,
+    #[error("a person needs a name")]
+    PersonNameMissing,
+    #[error("„{0}“ is not an e-mail address")]
+    EmailInvalid(String),
+    #[error("„{0}“ is not a phone number")]
+    PhoneInvalid(String),
+    #[error("{0} is already in the programme")]
+    PersonTwice(String),
+    #[error("there is no such person in the programme")]
+    UnknownPerson,
+    #[error("{name} cannot be moved from {from} to {to}")]
+    StageNotAllowed {
+        name: String,
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("the interview needs the name of who held it")]
+    InterviewerMissing,
+    #[error("a reason is needed")]
+    ReasonMissing,
+    #[error("{0} is in a running tandem; end the tandem first")]
+    InActiveTandem(String),
+    #[error("{name} is not a {role}")]
+    WrongRole { name: String, role: &'static str },
+    #[error("{0} has not been accepted")]
+    NotAccepted(String),
+    #[error("mentee and mentor must be two people")]
+    SamePerson,
+    #[error("{0} is already in a running tandem")]
+    AlreadyMatched(String),
+    #[error("{name} already has {capacity} mentee(s), as many as the programme allows")]
+    MentorFull { name: String, capacity: u32 },
+    #[error("{mentee} and {mentor} are both from {organisation}; this programme pairs across organisations")]
+    SameOrganisation {
+        mentee: String,
+        mentor: String,
+        organisation: String,
+    },
+    #[error("{0} has no organisation; this programme pairs across organisations")]
+    OrganisationMissing(String),
+    #[error("this programme does not use co-mentors")]
+    CoMentorsNotUsed,
+    #[error("there is no such tandem")]
+    UnknownTandem,
+    #[error("the tandem has already ended")]
+    TandemNotActive,
     #[error("the programme document could not be written: {0}")]
     Document(String),
 }
@@ -86,11 +244,71 @@ impl CommandError {
         match self {
             CommandError::NameMissing => "name-missing",
             CommandError::NameTooLong => "name-too-long",
+            CommandError::TextTooLong => "text-too-long",
             CommandError::EndsBeforeStart { .. } => "ends-before-start",
             CommandError::PartnerNameMissing => "partner-name-missing",
             CommandError::PartnerTwice(_) => "partner-twice",
             CommandError::UnknownPartner => "unknown-partner",
+            CommandError::CapacityZero => "capacity-zero",
+            CommandError::PersonNameMissing => "person-name-missing",
+            CommandError::EmailInvalid(_) => "email-invalid",
+            CommandError::PhoneInvalid(_) => "phone-invalid",
+            CommandError::PersonTwice(_) => "person-twice",
+            CommandError::UnknownPerson => "unknown-person",
+            CommandError::StageNotAllowed { .. } => "stage-not-allowed",
+            CommandError::InterviewerMissing => "interviewer-missing",
+            CommandError::ReasonMissing => "reason-missing",
+            CommandError::InActiveTandem(_) => "in-active-tandem",
+            CommandError::WrongRole { .. } => "wrong-role",
+            CommandError::NotAccepted(_) => "not-accepted",
+            CommandError::SamePerson => "same-person",
+            CommandError::AlreadyMatched(_) => "already-matched",
+            CommandError::MentorFull { .. } => "mentor-full",
+            CommandError::SameOrganisation { .. } => "same-organisation",
+            CommandError::OrganisationMissing(_) => "organisation-missing",
+            CommandError::CoMentorsNotUsed => "co-mentors-not-used",
+            CommandError::UnknownTandem => "unknown-tandem",
+            CommandError::TandemNotActive => "tandem-not-active",
             CommandError::Document(_) => "document",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CommandError::EndsBeforeStart { start, end } => {
+                vec![("start", start.german()), ("end", end.german())]
+            }
+            CommandError::PartnerTwice(name) => vec![("name", name.clone())],
+            CommandError::EmailInvalid(value) | CommandError::PhoneInvalid(value) => {
+                vec![("value", value.clone())]
+            }
+            CommandError::PersonTwice(name)
+            | CommandError::InActiveTandem(name)
+            | CommandError::NotAccepted(name)
+            | CommandError::AlreadyMatched(name)
+            | CommandError::OrganisationMissing(name) => vec![("name", name.clone())],
+            CommandError::StageNotAllowed { name, from, to } => vec![
+                ("name", name.clone()),
+                ("from", from.to_string()),
+                ("to", to.to_string()),
+            ],
+            CommandError::WrongRole { name, role } => {
+                vec![("name", name.clone()), ("role", role.to_string())]
+            }
+            CommandError::MentorFull { name, capacity } => {
+                vec![("name", name.clone()), ("capacity", capacity.to_string())]
+            }
+            CommandError::SameOrganisation {
+                mentee,
+                mentor,
+                organisation,
+            } => vec![
+                ("mentee", mentee.clone()),
+                ("mentor", mentor.clone()),
+                ("organisation", organisation.clone()),
+            ],
+            _ => Vec::new(),
         }
     }
 }

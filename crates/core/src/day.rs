@@ -22,6 +22,9 @@ pub struct DayError(pub String);
 pub struct Day(Date);
 
 impl Day {
+    /// 1 January 1970, for a day that must exist before any is known.
+    pub const EPOCH: Day = Day(time::macros::date!(1970 - 01 - 01));
+
     /// Reads a day written as `2026-12-31` (ISO, as date fields give it) or
     /// `31.12.2026` (as German spreadsheets export it).
     pub fn parse(text: &str) -> Result<Self, DayError> {

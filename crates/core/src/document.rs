@@ -2,19 +2,31 @@
 //!
 //! Layout at the root: `format` (the document format version) and
 //! `programme` (the [`Programme`]). Every change carries a message naming
-//! the coordinator and the command, so the history can say who did what.
+//! the coordinator, the command and the entity it concerns, so the history
+//! can say who did what.
+//!
+//! The document keeps the hydrated programme beside the Automerge document.
+//! A command writes only the entity it touches and then hydrates only that
+//! entity again, so a programme of 2,000 people changes as quickly as one
+//! of 20.
+
+use std::collections::BTreeMap;
 
 use automerge::{
-    transaction::{CommitOptions, Transactable},
+    transaction::{CommitOptions, Transactable, Transaction},
     Automerge, ChangeHash, ObjId, ObjType, ReadDoc, ROOT,
 };
-use autosurgeon::{hydrate_prop, reconcile_prop};
+use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{check_dates, clean_name};
+use crate::rules::{
+    check_decision, check_new_tandem, check_not_present, check_step, clean_details,
+};
 use crate::{
-    Author, Command, CommandError, CoordinatorId, NewProgramme, Partner, PartnerId, Programme,
-    ProgrammeId,
+    Application, Author, Command, CommandError, CoordinatorId, NewProgramme, Partner, PartnerId,
+    Person, PersonId, Programme, ProgrammeId, Rules, Stage, Tandem, TandemEnding, TandemId,
+    TandemStatus, Withdrawal,
 };
 
 /// The document format this version of Tandem writes and reads.
@@ -23,6 +35,8 @@ pub const FORMAT_VERSION: u64 = 1;
 const FORMAT: &str = "format";
 const PROGRAMME: &str = "programme";
 const PARTNERS: &str = "partners";
+const PEOPLE: &str = "people";
+const TANDEMS: &str = "tandems";
 
 /// Why stored or received bytes are not a programme this version can open.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,9 +69,27 @@ pub struct ChangeNote {
     pub name: String,
     /// The command's code.
     pub command: String,
+    /// The id of the entity the change concerns, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// Seconds since 1970 when the change was made, as the author's clock said.
     #[serde(skip)]
     pub at: i64,
+}
+
+impl ChangeNote {
+    /// The author's id, if the note carries a valid one.
+    pub fn coordinator(&self) -> Option<CoordinatorId> {
+        self.by.parse().ok()
+    }
+}
+
+/// What a command wrote, so that only that is hydrated again.
+enum Touched {
+    Programme,
+    Partner(PartnerId),
+    People(Vec<PersonId>),
+    Tandem(TandemId),
 }
 
 /// One programme's Automerge document and the commands that change it.
@@ -67,6 +99,7 @@ pub struct ProgrammeDocument {
     /// Heads at the last [`save`](Self::save) or
     /// [`save_incremental`](Self::save_incremental).
     saved_heads: Vec<ChangeHash>,
+    programme: Programme,
 }
 
 impl ProgrammeDocument {
@@ -80,11 +113,17 @@ impl ProgrammeDocument {
     pub fn create_at(author: &Author, at: i64, new: NewProgramme) -> Result<Self, CommandError> {
         let name = clean_name(&new.name, CommandError::NameMissing)?;
         check_dates(new.start, new.end)?;
-        let mut partners = std::collections::BTreeMap::new();
+        let mut partners = BTreeMap::new();
         for partner in &new.partners {
             let partner_name = clean_name(partner, CommandError::PartnerNameMissing)?;
             check_partner_is_new(partners.values(), &partner_name)?;
-            partners.insert(PartnerId::random(), Partner { name: partner_name });
+            partners.insert(
+                PartnerId::random(),
+                Partner {
+                    name: partner_name,
+                    coordinator: None,
+                },
+            );
         }
         let programme = Programme {
             id: ProgrammeId::random(),
@@ -93,10 +132,14 @@ impl ProgrammeDocument {
             start: new.start,
             end: new.end,
             partners,
+            rules: Rules::for_kind(new.kind),
+            complaints_contact: None,
+            people: BTreeMap::new(),
+            tandems: BTreeMap::new(),
         };
         let mut doc = Automerge::new();
         doc.transact_with(
-            |_| commit_options(author, at, "create-programme"),
+            |_| commit_options(author, at, "create-programme", None),
             |tx| {
                 tx.put(ROOT, FORMAT, FORMAT_VERSION)?;
                 reconcile_prop(tx, ROOT, PROGRAMME, &programme)?;
@@ -107,6 +150,7 @@ impl ProgrammeDocument {
         Ok(Self {
             doc,
             saved_heads: Vec::new(),
+            programme,
         })
     }
 
@@ -122,21 +166,24 @@ impl ProgrammeDocument {
         if format > FORMAT_VERSION {
             return Err(LoadError::TooNew(format));
         }
+        let programme =
+            hydrate_prop(&doc, ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)?;
         let saved_heads = doc.get_heads();
-        let document = Self { doc, saved_heads };
-        document.programme()?;
-        Ok(document)
+        Ok(Self {
+            doc,
+            saved_heads,
+            programme,
+        })
     }
 
     /// The programme as it stands.
-    pub fn programme(&self) -> Result<Programme, LoadError> {
-        hydrate_prop(&self.doc, ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)
+    pub fn programme(&self) -> &Programme {
+        &self.programme
     }
 
-    /// The programme's id, without reading the rest.
-    pub fn id(&self) -> Result<ProgrammeId, LoadError> {
-        let programme = self.programme_obj().map_err(|_| LoadError::NotAProgramme)?;
-        hydrate_prop(&self.doc, &programme, "id").map_err(|_| LoadError::NotAProgramme)
+    /// The programme's id.
+    pub fn id(&self) -> ProgrammeId {
+        self.programme.id
     }
 
     /// Applies one coordinator's command in one transaction, or refuses it
@@ -147,55 +194,19 @@ impl ProgrammeDocument {
         at: i64,
         command: Command,
     ) -> Result<(), CommandError> {
-        let current = self
-            .programme()
-            .map_err(|error| CommandError::Document(error.to_string()))?;
         let programme_obj = self.programme_obj()?;
         let code = command.code();
-        self.doc
+        let subject = command.subject();
+        let programme = &self.programme;
+        let touched = self
+            .doc
             .transact_with(
-                |_| commit_options(author, at, code),
-                |tx| match command {
-                    Command::Rename { name } => {
-                        let name = clean_name(&name, CommandError::NameMissing)?;
-                        reconcile_prop(tx, &programme_obj, "name", &name)?;
-                        Ok(())
-                    }
-                    Command::SetDates { start, end } => {
-                        check_dates(start, end)?;
-                        reconcile_prop(tx, &programme_obj, "start", start)?;
-                        reconcile_prop(tx, &programme_obj, "end", end)?;
-                        Ok(())
-                    }
-                    Command::AddPartner { id, name } => {
-                        let name = clean_name(&name, CommandError::PartnerNameMissing)?;
-                        check_partner_is_new(current.partners.values(), &name)?;
-                        let partners = map_at(tx, &programme_obj, PARTNERS)?;
-                        reconcile_prop(tx, &partners, id.to_string().as_str(), &Partner { name })?;
-                        Ok(())
-                    }
-                    Command::RenamePartner { id, name } => {
-                        let name = clean_name(&name, CommandError::PartnerNameMissing)?;
-                        if !current.partners.contains_key(&id) {
-                            return Err(CommandError::UnknownPartner);
-                        }
-                        check_partner_is_new(
-                            current
-                                .partners
-                                .iter()
-                                .filter(|(other, _)| **other != id)
-                                .map(|(_, partner)| partner),
-                            &name,
-                        )?;
-                        let partners = map_at(tx, &programme_obj, PARTNERS)?;
-                        let partner = map_at(tx, &partners, &id.to_string())?;
-                        reconcile_prop(tx, &partner, "name", &name)?;
-                        Ok(())
-                    }
-                },
+                |_| commit_options(author, at, code, subject),
+                |tx| write(tx, &programme_obj, programme, command),
             )
-            .map(|_| ())
-            .map_err(|failure| failure.error)
+            .map_err(|failure| failure.error)?
+            .result;
+        self.refresh(&programme_obj, touched)
     }
 
     /// The whole document, compacted.
@@ -237,6 +248,14 @@ impl ProgrammeDocument {
             .collect()
     }
 
+    /// Who changed one entity (a person, a tandem, a partner), oldest first.
+    pub fn history_of(&self, subject: &str) -> Vec<ChangeNote> {
+        self.history()
+            .into_iter()
+            .filter(|note| note.subject.as_deref() == Some(subject))
+            .collect()
+    }
+
     fn programme_obj(&self) -> Result<ObjId, CommandError> {
         match self.doc.get(ROOT, PROGRAMME)? {
             Some((_, id)) => Ok(id),
@@ -245,11 +264,335 @@ impl ProgrammeDocument {
             )),
         }
     }
+
+    /// Hydrates again what a command wrote, and nothing else.
+    fn refresh(&mut self, programme_obj: &ObjId, touched: Touched) -> Result<(), CommandError> {
+        let doc = &self.doc;
+        let programme = &mut self.programme;
+        let hydrate_error =
+            |error: autosurgeon::HydrateError| CommandError::Document(error.to_string());
+        match touched {
+            Touched::Programme => {
+                programme.name = hydrate_prop(doc, programme_obj, "name").map_err(hydrate_error)?;
+                programme.start =
+                    hydrate_prop(doc, programme_obj, "start").map_err(hydrate_error)?;
+                programme.end = hydrate_prop(doc, programme_obj, "end").map_err(hydrate_error)?;
+                programme.rules =
+                    hydrate_prop(doc, programme_obj, "rules").map_err(hydrate_error)?;
+                programme.complaints_contact =
+                    hydrate_prop(doc, programme_obj, "complaints_contact")
+                        .map_err(hydrate_error)?;
+            }
+            Touched::Partner(id) => {
+                let partner = hydrate_entity(doc, programme_obj, PARTNERS, &id.to_string())?;
+                programme.partners.insert(id, partner);
+            }
+            Touched::People(ids) => {
+                for id in ids {
+                    let person = hydrate_entity(doc, programme_obj, PEOPLE, &id.to_string())?;
+                    programme.people.insert(id, person);
+                }
+            }
+            Touched::Tandem(id) => {
+                let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
+                programme.tandems.insert(id, tandem);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Validates a command against the programme and writes it.
+fn write(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    programme: &Programme,
+    command: Command,
+) -> Result<Touched, CommandError> {
+    match command {
+        Command::Rename { name } => {
+            let name = clean_name(&name, CommandError::NameMissing)?;
+            reconcile_prop(tx, programme_obj, "name", &name)?;
+            Ok(Touched::Programme)
+        }
+        Command::SetDates { start, end } => {
+            check_dates(start, end)?;
+            reconcile_prop(tx, programme_obj, "start", start)?;
+            reconcile_prop(tx, programme_obj, "end", end)?;
+            Ok(Touched::Programme)
+        }
+        Command::SetRules { rules } => {
+            if rules.mentor_capacity == 0 {
+                return Err(CommandError::CapacityZero);
+            }
+            reconcile_prop(tx, programme_obj, "rules", rules)?;
+            Ok(Touched::Programme)
+        }
+        Command::SetComplaintsContact { contact } => {
+            let contact = contact.map(clean_contact).transpose()?;
+            reconcile_prop(tx, programme_obj, "complaints_contact", &contact)?;
+            Ok(Touched::Programme)
+        }
+        Command::AddPartner { id, name } => {
+            let name = clean_name(&name, CommandError::PartnerNameMissing)?;
+            check_partner_is_new(programme.partners.values(), &name)?;
+            let partners = map_at(tx, programme_obj, PARTNERS)?;
+            let partner = Partner {
+                name,
+                coordinator: None,
+            };
+            reconcile_prop(tx, &partners, id.to_string().as_str(), &partner)?;
+            Ok(Touched::Partner(id))
+        }
+        Command::RenamePartner { id, name } => {
+            let name = clean_name(&name, CommandError::PartnerNameMissing)?;
+            let mut partner = programme
+                .partners
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownPartner)?;
+            let others = programme
+                .partners
+                .iter()
+                .filter(|(other, _)| **other != id)
+                .map(|(_, partner)| partner);
+            check_partner_is_new(others, &name)?;
+            partner.name = name;
+            write_entity(tx, programme_obj, PARTNERS, &id.to_string(), &partner)?;
+            Ok(Touched::Partner(id))
+        }
+        Command::SetPartnerCoordinator { id, contact } => {
+            let mut partner = programme
+                .partners
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownPartner)?;
+            partner.coordinator = contact.map(clean_contact).transpose()?;
+            write_entity(tx, programme_obj, PARTNERS, &id.to_string(), &partner)?;
+            Ok(Touched::Partner(id))
+        }
+        Command::AddPerson {
+            id,
+            details,
+            applied_on,
+        } => {
+            let details = clean_details(programme, &details)?;
+            check_not_present(programme, &details)?;
+            if programme.people.contains_key(&id) {
+                return Err(CommandError::Document("person id already used".into()));
+            }
+            let person = Person {
+                import_key: Some(Person::identity_key(&details)),
+                details,
+                application: Application::new(applied_on),
+            };
+            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
+            Ok(Touched::People(vec![id]))
+        }
+        Command::UpdatePerson { id, details } => {
+            let mut person = programme
+                .people
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownPerson)?;
+            person.details = clean_details(programme, &details)?;
+            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
+            Ok(Touched::People(vec![id]))
+        }
+        Command::ImportPeople { people } => {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut written = Vec::new();
+            for imported in people {
+                let details = clean_details(programme, &imported.details)?;
+                check_not_present(programme, &details)?;
+                let key = Person::identity_key(&details);
+                if !seen.insert(key.clone()) || programme.people.contains_key(&imported.id) {
+                    return Err(CommandError::PersonTwice(details.name));
+                }
+                let person = Person {
+                    details,
+                    application: Application::new(imported.applied_on),
+                    import_key: Some(key),
+                };
+                write_entity(tx, programme_obj, PEOPLE, &imported.id.to_string(), &person)?;
+                written.push(imported.id);
+            }
+            Ok(Touched::People(written))
+        }
+        Command::RecordInterview {
+            person: id,
+            interview,
+        } => {
+            let mut person = programme
+                .people
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownPerson)?;
+            let by = clean_name(&interview.by, CommandError::InterviewerMissing)?;
+            let notes = interview.notes.trim().to_string();
+            if notes.chars().count() > crate::command::MAX_TEXT_CHARS {
+                return Err(CommandError::TextTooLong);
+            }
+            // Recording the interview of someone already decided on keeps
+            // the decision; it only adds the interview.
+            if matches!(person.application.stage, Stage::Applied) {
+                check_step(programme, id, &person, Stage::Interviewed)?;
+                person.application.stage = Stage::Interviewed;
+            } else if person.application.stage == Stage::Withdrawn {
+                check_step(programme, id, &person, Stage::Interviewed)?;
+            }
+            person.application.interview = Some(crate::Interview {
+                by,
+                notes,
+                ..interview
+            });
+            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
+            Ok(Touched::People(vec![id]))
+        }
+        Command::Decide {
+            person: id,
+            decision,
+            on,
+        } => {
+            let mut person = programme
+                .people
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownPerson)?;
+            let stage = check_decision(programme, id, &person, decision)?;
+            person.application.stage = stage;
+            person.application.decided_on = Some(on);
+            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
+            Ok(Touched::People(vec![id]))
+        }
+        Command::Withdraw {
+            person: id,
+            reason,
+            on,
+        } => {
+            let mut person = programme
+                .people
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownPerson)?;
+            let reason = reason.trim().to_string();
+            if reason.is_empty() {
+                return Err(CommandError::ReasonMissing);
+            }
+            check_step(programme, id, &person, Stage::Withdrawn)?;
+            if programme.active_tandems_of(id).next().is_some() {
+                return Err(CommandError::InActiveTandem(person.details.name.clone()));
+            }
+            person.application.withdrawal = Some(Withdrawal {
+                on,
+                reason,
+                from: person.application.stage,
+            });
+            person.application.stage = Stage::Withdrawn;
+            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
+            Ok(Touched::People(vec![id]))
+        }
+        Command::CreateTandem {
+            id,
+            mentee,
+            mentor,
+            co_mentor,
+            start,
+            planned_end,
+        } => {
+            check_dates(start, planned_end)?;
+            check_new_tandem(programme, id, mentee, mentor, co_mentor)?;
+            let tandem = Tandem {
+                mentee,
+                mentor,
+                co_mentor,
+                start,
+                planned_end,
+                status: TandemStatus::Active,
+                ended_on: None,
+                end_reason: None,
+            };
+            write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
+            Ok(Touched::Tandem(id))
+        }
+        Command::EndTandem { id, ending, on } => {
+            let mut tandem = programme
+                .tandems
+                .get(&id)
+                .cloned()
+                .ok_or(CommandError::UnknownTandem)?;
+            if !tandem.is_active() {
+                return Err(CommandError::TandemNotActive);
+            }
+            check_dates(tandem.start, on)?;
+            match ending {
+                TandemEnding::Completed => {
+                    tandem.status = TandemStatus::Completed;
+                    tandem.end_reason = None;
+                }
+                TandemEnding::Early { reason } => {
+                    let reason = reason.trim().to_string();
+                    if reason.is_empty() {
+                        return Err(CommandError::ReasonMissing);
+                    }
+                    tandem.status = TandemStatus::EndedEarly;
+                    tandem.end_reason = Some(reason);
+                }
+            }
+            tandem.ended_on = Some(on);
+            write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
+            Ok(Touched::Tandem(id))
+        }
+    }
+}
+
+fn clean_contact(contact: crate::ContactPoint) -> Result<crate::ContactPoint, CommandError> {
+    let name = clean_name(&contact.name, CommandError::PersonNameMissing)?;
+    let email = contact.email.trim().to_string();
+    if !email.is_empty() && !crate::rules::is_email(&email) {
+        return Err(CommandError::EmailInvalid(email));
+    }
+    let phone = contact.phone.trim().to_string();
+    if !phone.is_empty() && !crate::rules::is_phone(&phone) {
+        return Err(CommandError::PhoneInvalid(phone));
+    }
+    Ok(crate::ContactPoint { name, email, phone })
+}
+
+/// Writes one entity into the map `collection` of the programme.
+fn write_entity<V: autosurgeon::Reconcile>(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    collection: &str,
+    key: &str,
+    value: &V,
+) -> Result<(), CommandError> {
+    let map = map_at(tx, programme_obj, collection)?;
+    reconcile_prop(tx, &map, key, value)?;
+    Ok(())
+}
+
+/// Reads one entity from the map `collection` of the programme.
+fn hydrate_entity<V: Hydrate>(
+    doc: &Automerge,
+    programme_obj: &ObjId,
+    collection: &str,
+    key: &str,
+) -> Result<V, CommandError> {
+    let map = match doc.get(programme_obj, collection)? {
+        Some((_, id)) => id,
+        None => {
+            return Err(CommandError::Document(format!(
+                "no {collection} in the document"
+            )))
+        }
+    };
+    hydrate_prop(doc, &map, key).map_err(|error| CommandError::Document(error.to_string()))
 }
 
 /// The map at `key` inside `parent`, made if a concurrent edit has not yet
 /// brought it.
-fn map_at<T: Transactable>(tx: &mut T, parent: &ObjId, key: &str) -> Result<ObjId, CommandError> {
+fn map_at(tx: &mut Transaction<'_>, parent: &ObjId, key: &str) -> Result<ObjId, CommandError> {
     match tx.get(parent, key)? {
         Some((automerge::Value::Object(ObjType::Map), id)) => Ok(id),
         _ => Ok(tx.put_object(parent, key, ObjType::Map)?),
@@ -270,20 +613,19 @@ fn check_partner_is_new<'a>(
     Ok(())
 }
 
-fn commit_options(author: &Author, at: i64, command: &str) -> CommitOptions {
+fn commit_options(
+    author: &Author,
+    at: i64,
+    command: &str,
+    subject: Option<String>,
+) -> CommitOptions {
     let note = ChangeNote {
         by: author.id.to_string(),
         name: author.name.clone(),
         command: command.to_string(),
+        subject,
         at,
     };
     let message = serde_json::to_string(&note).unwrap_or_default();
     CommitOptions::default().with_message(message).with_time(at)
-}
-
-impl ChangeNote {
-    /// The author's id, if the note carries a valid one.
-    pub fn coordinator(&self) -> Option<CoordinatorId> {
-        self.by.parse().ok()
-    }
 }

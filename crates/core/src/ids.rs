@@ -67,6 +67,14 @@ id_type!(
     PartnerId
 );
 id_type!(
+    /// A person taking part (mentee, mentor or co-mentor).
+    PersonId
+);
+id_type!(
+    /// A tandem of mentee and mentor.
+    TandemId
+);
+id_type!(
     /// A coordinator, the human author of changes (not the device's actor id).
     CoordinatorId
 );

@@ -16,20 +16,38 @@
 //!     end: Day::parse("2027-04-30").unwrap(),
 //!     partners: vec!["Stadt Düsseldorf".into(), "Stadt Köln".into()],
 //! }).unwrap();
-//! let programme = document.programme().unwrap();
-//! assert_eq!(programme.partners.len(), 2);
+//! assert_eq!(document.programme().partners.len(), 2);
 //! let bytes = document.save();
-//! assert_eq!(ProgrammeDocument::load(&bytes).unwrap().programme().unwrap(), programme);
+//! let loaded = ProgrammeDocument::load(&bytes).unwrap();
+//! assert_eq!(loaded.programme(), document.programme());
 //! ```
 
 mod command;
+mod dashboard;
 mod day;
 mod document;
+mod export;
 mod ids;
+mod import;
+mod person;
 mod programme;
+pub mod rules;
+mod tandem;
 
-pub use command::{Author, Command, CommandError, NewProgramme};
+pub use command::{Author, Command, CommandError, ImportedPerson, NewProgramme, MAX_NAME_CHARS};
+pub use dashboard::{Attention, Dashboard, OrganisationCounts};
 pub use day::{Day, DayError};
 pub use document::{ChangeNote, LoadError, ProgrammeDocument, FORMAT_VERSION};
-pub use ids::{CoordinatorId, IdError, PartnerId, ProgrammeId};
-pub use programme::{Partner, Programme, ProgrammeKind, ProgrammeSummary};
+pub use export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
+pub use ids::{CoordinatorId, IdError, PartnerId, PersonId, ProgrammeId, TandemId};
+pub use import::{
+    decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
+};
+pub use person::{
+    Application, Decision, Interview, MeetingFormat, Person, PersonDetails, Role, SharedFields,
+    Stage, Withdrawal,
+};
+pub use programme::{
+    ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
+};
+pub use tandem::{Tandem, TandemEnding, TandemStatus};

@@ -1,11 +1,12 @@
 //! The programme: one run of a mentoring scheme, with its partner
-//! organisations. This is the shape of the whole Automerge document.
+//! organisations, rules, people and tandems. This is the shape of the whole
+//! Automerge document.
 
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use crate::{Day, PartnerId, ProgrammeId};
+use crate::{Day, PartnerId, Person, PersonId, ProgrammeId, Role, Stage, Tandem, TandemId};
 
 /// What kind of mentoring scheme a programme runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
@@ -45,10 +46,90 @@ impl ProgrammeKind {
     }
 }
 
+/// The programme's rules for tandems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Rules {
+    /// Mentee and mentor must come from different organisations, so that
+    /// there is no line of authority between them.
+    pub different_organisations: bool,
+    /// How many mentees one mentor takes at a time.
+    pub mentor_capacity: u32,
+    /// Whether tandems may have a co-mentor (often a politician's staff).
+    pub co_mentors: bool,
+}
+
+impl Rules {
+    /// The usual rules for a kind of programme.
+    pub fn for_kind(kind: ProgrammeKind) -> Self {
+        Self {
+            different_organisations: kind == ProgrammeKind::CrossMentoring,
+            mentor_capacity: 1,
+            co_mentors: kind == ProgrammeKind::Political,
+        }
+    }
+}
+
+/// Someone participants can turn to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+pub struct ContactPoint {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
 /// A city, district, administration or party branch taking part.
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Partner {
     pub name: String,
+    /// The coordinator for this organisation.
+    #[autosurgeon(missing = "Option::default")]
+    pub coordinator: Option<ContactPoint>,
+}
+
+/// Where a person stands, as the dashboard and the people table count it:
+/// their application stage, with accepted people in an active tandem
+/// counted as matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Standing {
+    Applied,
+    Interviewed,
+    Accepted,
+    Matched,
+    Waitlisted,
+    Declined,
+    Withdrawn,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 7] = [
+        Standing::Applied,
+        Standing::Interviewed,
+        Standing::Accepted,
+        Standing::Matched,
+        Standing::Waitlisted,
+        Standing::Declined,
+        Standing::Withdrawn,
+    ];
+
+    /// A stable name for filters and translations.
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Applied => "applied",
+            Standing::Interviewed => "interviewed",
+            Standing::Accepted => "accepted",
+            Standing::Matched => "matched",
+            Standing::Waitlisted => "waitlisted",
+            Standing::Declined => "declined",
+            Standing::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The standing with the given [`code`](Self::code).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|standing| standing.code() == code)
+    }
 }
 
 /// A whole programme as the document holds it.
@@ -61,6 +142,14 @@ pub struct Programme {
     pub end: Day,
     #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
     pub partners: BTreeMap<PartnerId, Partner>,
+    pub rules: Rules,
+    /// The confidential contact for discrimination complaints, shown to every
+    /// participant.
+    pub complaints_contact: Option<ContactPoint>,
+    #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
+    pub people: BTreeMap<PersonId, Person>,
+    #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
+    pub tandems: BTreeMap<TandemId, Tandem>,
 }
 
 impl Programme {
@@ -69,6 +158,87 @@ impl Programme {
         let mut names: Vec<&str> = self.partners.values().map(|p| p.name.as_str()).collect();
         names.sort_by_key(|name| name.to_lowercase());
         names
+    }
+
+    /// The partner organisations, sorted by name.
+    pub fn partners_sorted(&self) -> Vec<(PartnerId, &Partner)> {
+        let mut partners: Vec<(PartnerId, &Partner)> =
+            self.partners.iter().map(|(id, p)| (*id, p)).collect();
+        partners.sort_by_key(|(_, partner)| partner.name.to_lowercase());
+        partners
+    }
+
+    /// The partner with this name, compared as people write names (case and
+    /// spacing do not matter).
+    pub fn partner_named(&self, name: &str) -> Option<PartnerId> {
+        let wanted = normalise(name);
+        self.partners
+            .iter()
+            .find(|(_, partner)| normalise(&partner.name) == wanted)
+            .map(|(id, _)| *id)
+    }
+
+    /// The name of an organisation, or an empty text for none.
+    pub fn organisation_name(&self, organisation: Option<PartnerId>) -> &str {
+        organisation
+            .and_then(|id| self.partners.get(&id))
+            .map(|partner| partner.name.as_str())
+            .unwrap_or("")
+    }
+
+    /// The tandems that are running.
+    pub fn active_tandems(&self) -> impl Iterator<Item = (&TandemId, &Tandem)> {
+        self.tandems.iter().filter(|(_, tandem)| tandem.is_active())
+    }
+
+    /// The running tandems a person is in.
+    pub fn active_tandems_of(
+        &self,
+        person: PersonId,
+    ) -> impl Iterator<Item = (&TandemId, &Tandem)> {
+        self.active_tandems()
+            .filter(move |(_, tandem)| tandem.includes(person))
+    }
+
+    /// Every tandem a person is or was in.
+    pub fn tandems_of(&self, person: PersonId) -> impl Iterator<Item = (&TandemId, &Tandem)> {
+        self.tandems
+            .iter()
+            .filter(move |(_, tandem)| tandem.includes(person))
+    }
+
+    /// Where a person stands.
+    pub fn standing(&self, id: PersonId) -> Option<Standing> {
+        let person = self.people.get(&id)?;
+        Some(match person.application.stage {
+            Stage::Applied => Standing::Applied,
+            Stage::Interviewed => Standing::Interviewed,
+            Stage::Accepted if self.active_tandems_of(id).next().is_some() => Standing::Matched,
+            Stage::Accepted => Standing::Accepted,
+            Stage::Waitlisted => Standing::Waitlisted,
+            Stage::Declined => Standing::Declined,
+            Stage::Withdrawn => Standing::Withdrawn,
+        })
+    }
+
+    /// The person's name, or an empty text if they are not (any more) here.
+    pub fn person_name(&self, id: PersonId) -> &str {
+        self.people
+            .get(&id)
+            .map(|person| person.details.name.as_str())
+            .unwrap_or("")
+    }
+
+    /// Accepted people of a role, sorted by name: who can go into a tandem.
+    pub fn accepted(&self, role: Role) -> Vec<(PersonId, &Person)> {
+        let mut people: Vec<(PersonId, &Person)> = self
+            .people
+            .iter()
+            .filter(|(_, person)| person.details.role == role && person.is_accepted())
+            .map(|(id, person)| (*id, person))
+            .collect();
+        people.sort_by_key(|(_, person)| person.details.name.to_lowercase());
+        people
     }
 
     /// What the list of programmes shows of this one.
@@ -82,6 +252,13 @@ impl Programme {
             partners: self.partner_names().into_iter().map(String::from).collect(),
         }
     }
+}
+
+pub(crate) fn normalise(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// One line in the list of programmes.

@@ -23,7 +23,7 @@ fn duesseldorf_koeln() -> NewProgramme {
 fn a_new_programme_keeps_its_name_dates_and_partners() {
     let anna = Author::new("Anna Beispiel");
     let document = ProgrammeDocument::create(&anna, duesseldorf_koeln()).unwrap();
-    let programme = document.programme().unwrap();
+    let programme = document.programme();
     assert_eq!(programme.name, "Cross-Mentoring Düsseldorf–Köln");
     assert_eq!(programme.kind, ProgrammeKind::CrossMentoring);
     assert_eq!(programme.start, day("01.02.2026"));
@@ -83,7 +83,7 @@ fn adding_a_partner_is_recorded_with_its_author() {
             },
         )
         .unwrap();
-    let programme = document.programme().unwrap();
+    let programme = document.programme();
     assert_eq!(programme.partners[&bonn].name, "Bundesstadt Bonn");
 
     let history = document.history();
@@ -134,7 +134,7 @@ fn renaming_an_unknown_partner_is_refused() {
 fn a_partner_can_be_renamed_but_not_onto_another_partner() {
     let anna = Author::new("Anna");
     let mut document = ProgrammeDocument::create(&anna, duesseldorf_koeln()).unwrap();
-    let programme = document.programme().unwrap();
+    let programme = document.programme();
     let (&koeln, _) = programme
         .partners
         .iter()
@@ -165,7 +165,7 @@ fn a_partner_can_be_renamed_but_not_onto_another_partner() {
         )
         .unwrap();
     assert_eq!(
-        document.programme().unwrap().partners[&koeln].name,
+        document.programme().partners[&koeln].name,
         "Stadt Köln (Gleichstellungsstelle)"
     );
 }
@@ -193,8 +193,8 @@ fn a_snapshot_followed_by_incremental_chunks_loads_as_one_programme() {
         "nothing changed since the last chunk"
     );
     let loaded = ProgrammeDocument::load(&stored).unwrap();
-    assert_eq!(loaded.programme().unwrap(), document.programme().unwrap());
-    assert_eq!(loaded.programme().unwrap().partners.len(), 5);
+    assert_eq!(loaded.programme(), document.programme());
+    assert_eq!(loaded.programme().partners.len(), 5);
 }
 
 #[test]

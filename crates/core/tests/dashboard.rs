@@ -1,0 +1,83 @@
+//! The dashboard counts who is where and lists what needs attention.
+
+mod common;
+
+use common::{day, Cohort};
+use tandem_core::{Attention, Command, Dashboard, Decision, Interview, Role, Standing, TandemId};
+
+#[test]
+fn people_are_counted_per_organisation_and_standing_and_matched_people_apart() {
+    let mut cohort = Cohort::new();
+    let miriam = cohort.accepted("Miriam Beispiel", Role::Mentee, cohort.koeln);
+    let jana = cohort.applicant("Jana Exempel", Role::Mentee, cohort.koeln);
+    let klaus = cohort.accepted("Klaus Muster", Role::Mentor, cohort.duesseldorf);
+    let ute = cohort.applicant("Ute Vorbild", Role::Mentor, cohort.duesseldorf);
+    cohort
+        .apply(Command::RecordInterview {
+            person: ute,
+            interview: Interview {
+                on: day("2026-01-15"),
+                by: "Petra Probe".into(),
+                minutes: 30,
+                notes: String::new(),
+            },
+        })
+        .unwrap();
+    cohort
+        .apply(Command::CreateTandem {
+            id: TandemId::random(),
+            mentee: miriam,
+            mentor: klaus,
+            co_mentor: None,
+            start: day("2026-02-01"),
+            planned_end: day("2027-04-30"),
+        })
+        .unwrap();
+    let dashboard = Dashboard::of(cohort.document.programme());
+    let koeln = dashboard
+        .organisations
+        .iter()
+        .find(|row| row.name == "Stadt Köln")
+        .unwrap();
+    assert_eq!(koeln.role(Role::Mentee), 2);
+    assert_eq!(koeln.standing(Standing::Matched), 1);
+    assert_eq!(koeln.standing(Standing::Applied), 1);
+    let duesseldorf = dashboard
+        .organisations
+        .iter()
+        .find(|row| row.name.contains("Düsseldorf"))
+        .unwrap();
+    assert_eq!(duesseldorf.standing(Standing::Interviewed), 1);
+    assert_eq!(dashboard.totals.people(), 4);
+    assert_eq!(dashboard.tandems["active"], 1);
+    assert_eq!(
+        dashboard.attention,
+        vec![Attention::InterviewNotHeld {
+            person: jana,
+            name: "Jana Exempel".into(),
+            applied_on: day("2026-01-10")
+        }]
+    );
+}
+
+#[test]
+fn accepted_people_without_a_tandem_need_attention() {
+    let mut cohort = Cohort::new();
+    let miriam = cohort.applicant("Miriam Beispiel", Role::Mentee, cohort.koeln);
+    cohort
+        .apply(Command::Decide {
+            person: miriam,
+            decision: Decision::Accept,
+            on: day("2026-01-20"),
+        })
+        .unwrap();
+    let dashboard = Dashboard::of(cohort.document.programme());
+    assert_eq!(
+        dashboard.attention,
+        vec![Attention::AcceptedWithoutTandem {
+            person: miriam,
+            name: "Miriam Beispiel".into(),
+            role: Role::Mentee
+        }]
+    );
+}

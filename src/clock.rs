@@ -1,0 +1,21 @@
+//! The browser's clock, for the dates a coordinator does not type.
+
+use tandem_core::Day;
+
+/// Seconds since 1970, as change messages record them.
+pub fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Today in the browser's time zone.
+pub fn today() -> Day {
+    let now = js_sys::Date::new_0();
+    let text = format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    );
+    // The browser's own date always parses; a fixed day keeps the type total.
+    Day::parse(&text).unwrap_or(Day::EPOCH)
+}

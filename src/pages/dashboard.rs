@@ -1,0 +1,142 @@
+//! A programme's dashboard: who is where per organisation, the tandems, and
+//! what needs a coordinator's attention.
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tandem_core::{Attention, Dashboard, Role, Standing, TandemStatus};
+
+use super::person::History;
+use super::Page;
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+/// The page at `/programme/:id`.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let dashboard = Memo::new(move |_| session.with(Dashboard::of).unwrap_or_default());
+    let programme_id = move || session.with(|programme| programme.id);
+
+    let standings = [
+        Standing::Applied,
+        Standing::Interviewed,
+        Standing::Accepted,
+        Standing::Matched,
+        Standing::Waitlisted,
+        Standing::Declined,
+        Standing::Withdrawn,
+    ];
+
+    view! {
+        <div class="stat-row" data-testid="tandem-counts">
+            {TandemStatus::ALL
+                .into_iter()
+                .map(|status| {
+                    view! {
+                        <div class="stat">
+                            <span class="stat__value">
+                                {move || dashboard.with(|d| d.tandems.get(status.code()).copied().unwrap_or(0))}
+                            </span>
+                            <span class="stat__label">
+                                {move || format!("{} – {}", i18n.t("dashboard-tandems"), i18n.t(&format!("tandem-status-{}", status.code())))}
+                            </span>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <div class="stat">
+                <span class="stat__value">{move || dashboard.with(|d| d.totals.people())}</span>
+                <span class="stat__label">{move || i18n.t("people-title")}</span>
+            </div>
+        </div>
+
+        <section class="panel" aria-labelledby="attention-title">
+            <h2 id="attention-title">{move || i18n.t("dashboard-attention")}</h2>
+            {move || {
+                let items = dashboard.with(|d| d.attention.clone());
+                let Some(id) = programme_id() else { return ().into_any() };
+                if items.is_empty() {
+                    return view! { <p class="muted">{i18n.t("attention-none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="attention-list" data-testid="attention">
+                        {items
+                            .into_iter()
+                            .map(|item| match item {
+                                Attention::InterviewNotHeld { person, name, applied_on } => view! {
+                                    <li>
+                                        <A href=Page::Person(id, person).path()>
+                                            {i18n.t_with("attention-interview", &[
+                                                ("name", FluentValue::from(name)),
+                                                ("date", FluentValue::from(i18n.day(applied_on))),
+                                            ])}
+                                        </A>
+                                    </li>
+                                },
+                                Attention::AcceptedWithoutTandem { person, name, role } => view! {
+                                    <li>
+                                        <A href=Page::Person(id, person).path()>
+                                            {i18n.t_with("attention-unmatched", &[
+                                                ("name", FluentValue::from(name)),
+                                                ("role", FluentValue::from(i18n.t(&format!("role-{}", role.code())))),
+                                            ])}
+                                        </A>
+                                    </li>
+                                },
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+
+        <section class="panel" aria-labelledby="counts-title" data-section="counts">
+            <h2 id="counts-title">{move || i18n.t("dashboard-people")}</h2>
+            {move || {
+                let d = dashboard.get();
+                if d.totals.people() == 0 {
+                    return view! { <p class="empty-state">{i18n.t("dashboard-empty")}</p> }.into_any();
+                }
+                let mut rows = d.organisations.clone();
+                let mut totals = d.totals.clone();
+                totals.name = i18n.t("dashboard-total");
+                rows.push(totals);
+                let last = rows.len() - 1;
+                view! {
+                    <div class="table-scroll" role="region" aria-labelledby="counts-title" tabindex="0">
+                        <table class="data-table" data-testid="dashboard-counts">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i18n.t("dashboard-organisation")}</th>
+                                    {Role::ALL.into_iter().map(|role| view! {
+                                        <th scope="col" class="num">{i18n.t(&format!("role-{}-plural", role.code()))}</th>
+                                    }).collect_view()}
+                                    {standings.into_iter().map(|standing| view! {
+                                        <th scope="col" class="num">{i18n.t(&format!("standing-{}", standing.code()))}</th>
+                                    }).collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().enumerate().map(|(index, row)| {
+                                    let name = if row.name.is_empty() { i18n.t("dashboard-without-organisation") } else { row.name.clone() };
+                                    view! {
+                                        <tr class:total-row=index == last>
+                                            <th scope="row">{name}</th>
+                                            {Role::ALL.into_iter().map(|role| view! { <td class="num">{row.role(role)}</td> }).collect_view()}
+                                            {standings.into_iter().map(|standing| view! { <td class="num">{row.standing(standing)}</td> }).collect_view()}
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+        <History />
+    }
+}

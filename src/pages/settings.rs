@@ -1,0 +1,140 @@
+//! A programme's rules for tandems and its contact points: a coordinator per
+//! partner organisation and the confidential contact for discrimination
+//! complaints that every participant sees.
+
+use leptos::prelude::*;
+use tandem_core::{Command, ContactPoint, PartnerId, Rules};
+
+use super::person::{outcome_view, text_field, Outcome};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+/// The page at `/programme/:id/settings`.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let rules = session.with_untracked(|p| p.rules).unwrap_or(Rules {
+        different_organisations: true,
+        mentor_capacity: 1,
+        co_mentors: false,
+    });
+    let different = RwSignal::new(rules.different_organisations);
+    let capacity = RwSignal::new(rules.mentor_capacity.to_string());
+    let co_mentors = RwSignal::new(rules.co_mentors);
+    let outcome = RwSignal::new(Outcome::Idle);
+    let save_rules = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let rules = Rules {
+            different_organisations: different.get_untracked(),
+            mentor_capacity: capacity.get_untracked().trim().parse().unwrap_or(0),
+            co_mentors: co_mentors.get_untracked(),
+        };
+        outcome.set(match session.dispatch(Command::SetRules { rules }) {
+            Ok(()) => Outcome::Done(i18n.t("saved-status")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let partners = session
+        .with_untracked(|p| {
+            p.partners_sorted()
+                .into_iter()
+                .map(|(id, partner)| (id, partner.name.clone(), partner.coordinator.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let complaints = session
+        .with_untracked(|p| p.complaints_contact.clone())
+        .flatten();
+
+    view! {
+        <section class="panel" aria-labelledby="rules-title">
+            <h2 id="rules-title">{move || i18n.t("rules-title")}</h2>
+            <form class="form" on:submit=save_rules novalidate>
+                <label class="check" for="rules-different">
+                    <input id="rules-different" data-testid="rules-different" type="checkbox" bind:checked=different />
+                    <span>{move || i18n.t("rules-different-organisations")}</span>
+                </label>
+                {text_field(i18n, "rules-capacity", "rules-capacity", capacity, "number")}
+                <label class="check" for="rules-co-mentors">
+                    <input id="rules-co-mentors" data-testid="rules-co-mentors" type="checkbox" bind:checked=co_mentors />
+                    <span>{move || i18n.t("rules-co-mentors")}</span>
+                </label>
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary" data-testid="rules-submit">{move || i18n.t("rules-save")}</button>
+                </div>
+                <div aria-live="polite">{outcome_view(outcome, "rules")}</div>
+            </form>
+        </section>
+        <section class="panel" aria-labelledby="complaints-title">
+            <h2 id="complaints-title">{move || i18n.t("complaints-title")}</h2>
+            <p class="muted">{move || i18n.t("complaints-hint")}</p>
+            <ContactForm prefix="complaints" partner=None initial=complaints />
+        </section>
+        <section class="panel" aria-labelledby="contacts-title">
+            <h2 id="contacts-title">{move || i18n.t("contacts-title")}</h2>
+            {partners.into_iter().map(|(id, name, contact)| view! {
+                <h3>{name}</h3>
+                <ContactForm prefix="coordinator" partner=Some(id) initial=contact />
+            }).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn ContactForm(
+    prefix: &'static str,
+    partner: Option<PartnerId>,
+    initial: Option<ContactPoint>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let initial = initial.unwrap_or_default();
+    let name = RwSignal::new(initial.name);
+    let email = RwSignal::new(initial.email);
+    let phone = RwSignal::new(initial.phone);
+    let outcome = RwSignal::new(Outcome::Idle);
+    let key = partner.map(|id| id.to_string()).unwrap_or_default();
+    let ids = |field: &str| format!("{prefix}-{field}-{key}");
+    let (name_id, email_id, phone_id) = (ids("name"), ids("email"), ids("phone"));
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let contact = ContactPoint {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            phone: phone.get_untracked(),
+        };
+        let contact = (!contact.name.trim().is_empty() || !contact.email.trim().is_empty())
+            .then_some(contact);
+        let command = match partner {
+            Some(id) => Command::SetPartnerCoordinator { id, contact },
+            None => Command::SetComplaintsContact { contact },
+        };
+        outcome.set(match session.dispatch(command) {
+            Ok(()) => Outcome::Done(i18n.t("saved-status")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    view! {
+        <form class="form" on:submit=save novalidate>
+            <div class="field-row">
+                <div class="field">
+                    <label for=name_id.clone()>{move || i18n.t("contact-name")}</label>
+                    <input id=name_id type="text" bind:value=name />
+                </div>
+                <div class="field">
+                    <label for=email_id.clone()>{move || i18n.t("contact-email")}</label>
+                    <input id=email_id type="email" bind:value=email />
+                </div>
+                <div class="field">
+                    <label for=phone_id.clone()>{move || i18n.t("contact-phone")}</label>
+                    <input id=phone_id type="tel" bind:value=phone />
+                </div>
+            </div>
+            <div class="form__actions">
+                <button type="submit" class="button button--secondary">{move || i18n.t("contact-save")}</button>
+            </div>
+            <div aria-live="polite">{outcome_view(outcome, prefix)}</div>
+        </form>
+    }
+}
