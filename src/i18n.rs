@@ -193,6 +193,18 @@ impl I18n {
         self.language.get().day(day)
     }
 
+    /// A moment (seconds since 1970) as people of this language write it,
+    /// in the browser's time zone.
+    pub fn date_time(&self, seconds: i64) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
+        let options = js_sys::Object::new();
+        for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        let tag = self.language.get().tag();
+        date.to_locale_string(tag, &options).into()
+    }
+
     /// Screen readers and hyphenation follow `<html lang>`.
     fn mark_document(&self) {
         let tag = self.language.get_untracked().tag();

@@ -105,16 +105,21 @@ pub fn DashboardPage() -> impl IntoView {
                 totals.name = i18n.t("dashboard-total");
                 rows.push(totals);
                 let last = rows.len() - 1;
+                // Columns that hold only zeros (no co-mentors, nobody
+                // withdrawn yet) make the table wider, not clearer.
+                let main = [Standing::Applied, Standing::Interviewed, Standing::Accepted, Standing::Matched];
+                let roles: Vec<Role> = Role::ALL.into_iter().filter(|role| *role != Role::CoMentor || d.totals.role(*role) > 0).collect();
+                let standings: Vec<Standing> = standings.into_iter().filter(|s| main.contains(s) || d.totals.standing(*s) > 0).collect();
                 view! {
                     <div class="table-scroll" role="region" aria-labelledby="counts-title" tabindex="0">
                         <table class="data-table" data-testid="dashboard-counts">
                             <thead>
                                 <tr>
                                     <th scope="col">{i18n.t("dashboard-organisation")}</th>
-                                    {Role::ALL.into_iter().map(|role| view! {
+                                    {roles.iter().map(|role| view! {
                                         <th scope="col" class="num">{i18n.t(&format!("role-{}-plural", role.code()))}</th>
                                     }).collect_view()}
-                                    {standings.into_iter().map(|standing| view! {
+                                    {standings.iter().map(|standing| view! {
                                         <th scope="col" class="num">{i18n.t(&format!("standing-{}", standing.code()))}</th>
                                     }).collect_view()}
                                 </tr>
@@ -125,8 +130,8 @@ pub fn DashboardPage() -> impl IntoView {
                                     view! {
                                         <tr class:total-row=index == last>
                                             <th scope="row">{name}</th>
-                                            {Role::ALL.into_iter().map(|role| view! { <td class="num">{row.role(role)}</td> }).collect_view()}
-                                            {standings.into_iter().map(|standing| view! { <td class="num">{row.standing(standing)}</td> }).collect_view()}
+                                            {roles.iter().map(|role| view! { <td class="num">{row.role(*role)}</td> }).collect_view()}
+                                            {standings.iter().map(|standing| view! { <td class="num">{row.standing(*standing)}</td> }).collect_view()}
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -296,7 +296,7 @@ pub fn PeoplePage() -> impl IntoView {
                 fallback=move || view! { <p class="empty-state">{move || i18n.t("people-none-match")}</p> }
             >
                 <div class="table-scroll">
-                    <table class="data-table" data-testid="people-table">
+                    <table class="data-table data-table--cards" data-testid="people-table">
                         <thead>
                             <tr>
                                 {sort_header(SortBy::Name)}
@@ -316,11 +316,11 @@ pub fn PeoplePage() -> impl IntoView {
                                 view! {
                                     <tr data-testid="person-row">
                                         <th scope="row"><A href=href>{row.name.clone()}</A></th>
-                                        <td>{move || i18n.t(&format!("role-{}", role.code()))}</td>
-                                        <td>{row.organisation.clone()}</td>
-                                        <td><span class=format!("badge badge--{}", standing.code())>{move || i18n.t(&format!("standing-{}", standing.code()))}</span></td>
+                                        <td data-label=move || i18n.t("column-role")>{move || i18n.t(&format!("role-{}", role.code()))}</td>
+                                        <td data-label=move || i18n.t("column-organisation")>{row.organisation.clone()}</td>
+                                        <td data-label=move || i18n.t("column-standing")><span class=format!("badge badge--{}", standing.code())>{move || i18n.t(&format!("standing-{}", standing.code()))}</span></td>
                                         <td class="hide-narrow">{row.email.clone()}</td>
-                                        <td>{move || i18n.day(applied_on)}</td>
+                                        <td data-label=move || i18n.t("column-applied-on")>{move || i18n.day(applied_on)}</td>
                                     </tr>
                                 }
                             } />

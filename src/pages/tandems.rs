@@ -73,7 +73,7 @@ pub fn TandemsPage() -> impl IntoView {
                 }
                 view! {
                     <div class="table-scroll">
-                        <table class="data-table" data-testid="tandems-table">
+                        <table class="data-table data-table--cards" data-testid="tandems-table">
                             <thead>
                                 <tr>
                                     <th scope="col">{i18n.t("column-mentee")}</th>
@@ -87,10 +87,10 @@ pub fn TandemsPage() -> impl IntoView {
                                 {rows.into_iter().map(|(id, mentee, mentor, co_mentor, start, end, status)| view! {
                                     <tr data-testid="tandem-row">
                                         <th scope="row"><A href=Page::Tandem(programme, id).path()>{mentee}</A></th>
-                                        <td>{mentor}</td>
+                                        <td data-label=i18n.t("column-mentor")>{mentor}</td>
                                         <td class="hide-narrow">{co_mentor}</td>
-                                        <td>{format!("{} – {}", i18n.day(start), i18n.day(end))}</td>
-                                        <td><span class=format!("badge badge--{}", status.code())>{i18n.t(&format!("tandem-status-{}", status.code()))}</span></td>
+                                        <td data-label=i18n.t("column-period")>{format!("{} – {}", i18n.day(start), i18n.day(end))}</td>
+                                        <td data-label=i18n.t("column-status")><span class=format!("badge badge--{}", status.code())>{i18n.t(&format!("tandem-status-{}", status.code()))}</span></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
