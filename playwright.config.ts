@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.TANDEM_E2E_PORT ?? 4173);
 const relay = process.env.TANDEM_RELAY_BIN ?? 'target/release/tandem-relay';
+const staticDir = process.env.TANDEM_STATIC_DIR ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -33,7 +34,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${relay} --addr 127.0.0.1:${port} --static-dir dist`,
+    command: `${relay} --addr 127.0.0.1:${port} --static-dir ${staticDir}`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Language};
 use crate::pages::{
-    dashboard::DashboardPage, import::ImportPage, people::PeoplePage, person::IntakePage,
+    dashboard::DashboardPage, exchange::ExchangePage, import::ImportPage, people::PeoplePage, person::IntakePage,
     person::PersonPage, programme::ProgrammeShell, programmes::ProgrammesPage,
     settings::SettingsPage, tandems::TandemPage, tandems::TandemsPage, NotFound, Page,
 };
@@ -17,6 +17,7 @@ use crate::settings::Settings;
 pub fn App() -> impl IntoView {
     let settings = Settings::load();
     provide_context(I18n::from_settings(&settings));
+    ask_for_persistent_storage();
     let i18n = use_i18n();
 
     view! {
@@ -43,7 +44,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tandems") view=TandemsPage />
                         <Route path=path!("tandems/:tandem") view=TandemPage />
                         <Route path=path!("import") view=ImportPage />
+                        <Route path=path!("exchange") view=ExchangePage />
                         <Route path=path!("settings") view=SettingsPage />
+                        <Route path=path!("matching") view=crate::pages::matching::MatchingPage />
                     </ParentRoute>
                 </Routes>
             </main>
@@ -75,5 +78,18 @@ fn LanguageSwitch() -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// Asks the browser to keep Tandem's data even when space runs low. The
+/// answer changes nothing else: backups are offered either way.
+fn ask_for_persistent_storage() {
+    let Some(storage) = web_sys::window().map(|window| window.navigator().storage()) else {
+        return;
+    };
+    if let Ok(promise) = storage.persist() {
+        leptos::task::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
     }
 }

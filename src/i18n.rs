@@ -188,6 +188,11 @@ impl I18n {
         translate(self.language.get(), key, Some(&fluent_args))
     }
 
+    /// The message for an error code.
+    pub fn error(&self, code: &str) -> String {
+        self.t(&format!("error-{code}"))
+    }
+
     /// A day in the current language.
     pub fn day(&self, day: Day) -> String {
         self.language.get().day(day)

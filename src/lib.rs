@@ -6,6 +6,7 @@
 mod app;
 mod clock;
 mod download;
+mod files;
 pub mod i18n;
 mod pages;
 pub mod session;

@@ -7,7 +7,9 @@ use tandem_core::{PersonId, ProgrammeId, TandemId};
 use crate::i18n::use_i18n;
 
 pub mod dashboard;
+pub mod exchange;
 pub mod import;
+pub mod matching;
 pub mod people;
 pub mod person;
 pub mod programme;
@@ -28,7 +30,10 @@ pub enum Page {
     Tandems(ProgrammeId),
     Tandem(ProgrammeId, TandemId),
     Import(ProgrammeId),
+    Exchange(ProgrammeId),
     Settings(ProgrammeId),
+    /// The matching board: suggested tandems for the whole cohort.
+    Matching(ProgrammeId),
 }
 
 impl Page {
@@ -43,7 +48,9 @@ impl Page {
             Page::Tandems(id) => format!("/programme/{id}/tandems"),
             Page::Tandem(id, tandem) => format!("/programme/{id}/tandems/{tandem}"),
             Page::Import(id) => format!("/programme/{id}/import"),
+            Page::Exchange(id) => format!("/programme/{id}/exchange"),
             Page::Settings(id) => format!("/programme/{id}/settings"),
+            Page::Matching(id) => format!("/programme/{id}/matching"),
         }
     }
 }

@@ -1,20 +1,33 @@
-//! The open programme: its document, kept in memory and in IndexedDB.
+//! The open programme: its document, kept in memory and in IndexedDB, and
+//! shared with the other tabs of this browser.
 //!
 //! Pages read the programme through [`ProgrammeSession::with`], which tracks
 //! a revision counter, and change it only through
 //! [`ProgrammeSession::dispatch`]: the command is applied by the core crate
 //! at once (the UI never waits for storage), then the new changes are
-//! written to IndexedDB as one chunk. If the browser refuses the write, the
+//! written to IndexedDB as one chunk and announced to the other tabs on a
+//! BroadcastChannel, which merge them. If the browser refuses the write, the
 //! edit stays in memory, the coordinator is told, and the next write stores
-//! the whole programme so nothing is missing.
+//! the whole programme so nothing is missing. Past a number of chunks the
+//! programme is compacted into one snapshot, removing only the chunks this
+//! tab knows are in it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{ChangeNote, Command, CommandError, Programme, ProgrammeDocument, ProgrammeId};
+use tandem_core::{
+    ChangeNote, Command, CommandError, Conflict, Contents, ExchangeError, ExchangeFile,
+    MergePreview, Programme, ProgrammeDocument, ProgrammeId,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
+use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
-use crate::settings::Settings;
+use crate::settings::{ExchangeRecord, Settings};
 use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
+
+/// Chunks beyond which the programme is compacted into one snapshot.
+const COMPACT_AFTER: usize = 32;
 
 /// Where opening the programme stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +36,12 @@ pub enum Opening {
     Ready,
     Missing,
     Failed(&'static str),
+}
+
+/// The other tabs of this browser with the same programme open.
+struct TabChannel {
+    channel: web_sys::BroadcastChannel,
+    _listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
 /// The open programme, carried in context.
@@ -35,6 +54,17 @@ pub struct ProgrammeSession {
     unsaved: RwSignal<Option<&'static str>>,
     /// After a failed write the next one stores the whole programme.
     needs_snapshot: StoredValue<bool>,
+    /// Keys of the stored chunks this tab knows are in its document.
+    known_chunks: StoredValue<Vec<String>>,
+    channel: StoredValue<Option<TabChannel>, LocalStorage>,
+    /// Messages are made after awaits too, where there is no context.
+    i18n: I18n,
+}
+
+impl std::fmt::Debug for TabChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TabChannel")
+    }
 }
 
 impl ProgrammeSession {
@@ -46,13 +76,18 @@ impl ProgrammeSession {
             opening: RwSignal::new(Opening::Loading),
             unsaved: RwSignal::new(None),
             needs_snapshot: StoredValue::new(false),
+            known_chunks: StoredValue::new(Vec::new()),
+            channel: StoredValue::new_local(None),
+            i18n: use_i18n(),
         };
         spawn_local(async move {
             let opening = match id {
                 None => Opening::Missing,
                 Some(id) => match read(id).await {
-                    Ok(Some(document)) => {
+                    Ok(Some((keys, document))) => {
                         session.document.set_value(Some(document));
+                        session.known_chunks.set_value(keys);
+                        session.listen(id);
                         Opening::Ready
                     }
                     Ok(None) => Opening::Missing,
@@ -60,9 +95,20 @@ impl ProgrammeSession {
                 },
             };
             session.opening.set(opening);
-            session.revision.update(|revision| *revision += 1);
+            session.bump();
+        });
+        on_cleanup(move || {
+            session.channel.update_value(|channel| {
+                if let Some(channel) = channel.take() {
+                    channel.channel.close();
+                }
+            });
         });
         session
+    }
+
+    fn bump(&self) {
+        self.revision.update(|revision| *revision += 1);
     }
 
     /// Where opening stands.
@@ -84,26 +130,29 @@ impl ProgrammeSession {
             .with_value(|document| document.as_ref().map(|document| read(document.programme())))
     }
 
+    /// Reads the whole document (history, conflicts); re-runs when it changes.
+    pub fn with_document<R>(&self, read: impl FnOnce(&ProgrammeDocument) -> R) -> Option<R> {
+        self.revision.track();
+        self.document.with_value(|document| document.as_ref().map(read))
+    }
+
     /// The latest changes to the whole programme, newest first.
     pub fn recent_changes(&self, count: usize) -> Vec<ChangeNote> {
-        self.revision.track();
-        self.document.with_value(|document| {
-            let mut notes = document.as_ref().map(|d| d.history()).unwrap_or_default();
-            notes.reverse();
-            notes.truncate(count);
-            notes
-        })
+        let mut notes = self.with_document(|d| d.history()).unwrap_or_default();
+        notes.reverse();
+        notes.truncate(count);
+        notes
     }
 
     /// Who changed one entity, oldest first.
     pub fn history_of(&self, subject: &str) -> Vec<ChangeNote> {
-        self.revision.track();
-        self.document.with_value(|document| {
-            document
-                .as_ref()
-                .map(|document| document.history_of(subject))
-                .unwrap_or_default()
-        })
+        self.with_document(|d| d.history_of(subject))
+            .unwrap_or_default()
+    }
+
+    /// What the merged programme breaks, and values set twice at once.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        self.with_document(|d| d.conflicts()).unwrap_or_default()
     }
 
     /// The error code of a write the browser refused, if the last one failed.
@@ -114,16 +163,87 @@ impl ProgrammeSession {
     /// Applies a coordinator's command and stores it. Returns the message
     /// to show, in the coordinator's language, if the command is refused.
     pub fn dispatch(&self, command: Command) -> Result<(), String> {
-        let i18n = use_i18n();
+        let i18n = self.i18n;
         let author = Settings::load()
             .author()
             .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
-        let now = crate::clock::now_seconds();
+        let applied = self.document.try_update_value(|document| {
+            let document = document.as_mut().ok_or(CommandError::Document(String::new()))?;
+            document.apply(&author, now_seconds(), command)
+        });
+        match applied {
+            Some(Ok(())) => {}
+            Some(Err(error)) => return Err(command_error_text(i18n, &error)),
+            None => return Err(i18n.t("error-document")),
+        }
+        self.bump();
+        self.persist();
+        Ok(())
+    }
+
+    /// What a partner's file would bring, or the message why it is refused.
+    pub fn preview(&self, bytes: &[u8]) -> Result<MergePreview, String> {
+        let i18n = self.i18n;
+        let file = ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(i18n, &error))?;
+        self.document
+            .with_value(|document| document.as_ref().map(|document| document.preview(&file)))
+            .unwrap_or(Err(ExchangeError::Damaged))
+            .map_err(|error| exchange_error_text(i18n, &error))
+    }
+
+    /// Merges a previewed file and stores the result. Returns how many
+    /// changes it brought.
+    pub fn merge(&self, preview: MergePreview) -> Result<usize, String> {
+        let i18n = self.i18n;
+        let merged = self
+            .document
+            .try_update_value(|document| document.as_mut().map(|document| document.merge(preview)));
+        match merged.flatten() {
+            Some(Ok(count)) => {
+                self.bump();
+                if count > 0 {
+                    self.persist();
+                }
+                Ok(count)
+            }
+            Some(Err(error)) => Err(command_error_text(i18n, &error)),
+            None => Err(i18n.t("error-document")),
+        }
+    }
+
+    /// An exchange file of the programme. For [`Contents::Changes`] only what
+    /// the partner organisation has not seen, as far as this browser knows.
+    pub fn export(&self, contains: Contents, partner: Option<&str>) -> Option<(String, Vec<u8>)> {
+        let author = Settings::load().coordinator.map(|c| c.name).unwrap_or_default();
+        let id = self.with_untracked(|p| p.id)?;
+        let mut record = ExchangeRecord::load(id);
+        let seen: Vec<String> = partner
+            .and_then(|partner| record.seen_by_partner.get(partner).cloned())
+            .unwrap_or_default();
+        let seen: Vec<_> = seen.iter().filter_map(|hash| hash.parse().ok()).collect();
+        let (file, name) = self.document.with_value(|document| {
+            let document = document.as_ref()?;
+            let file = document.export(&author, now_seconds(), contains, &seen);
+            Some((file, document.programme().name.clone()))
+        })?;
+        // What the partner will have once they merge this file.
+        if let (Contents::Changes | Contents::Whole, Some(partner)) = (contains, partner) {
+            record
+                .seen_by_partner
+                .insert(partner.to_string(), file.header.heads.clone());
+        }
+        if contains == Contents::Whole {
+            record.last_backup_at = Some(now_seconds());
+        }
+        record.save(id);
+        Some((name, file.encode()))
+    }
+
+    /// Writes what changed since the last write as one chunk, tells the
+    /// other tabs, and compacts when the chunks pile up.
+    fn persist(&self) {
         let written = self.document.try_update_value(|document| {
-            let document = document
-                .as_mut()
-                .ok_or(CommandError::Document(String::new()))?;
-            document.apply(&author, now, command)?;
+            let document = document.as_mut()?;
             let id = document.id();
             let key = document.heads_key();
             let chunk = if self.needs_snapshot.get_value() {
@@ -131,20 +251,25 @@ impl ProgrammeSession {
             } else {
                 (ChunkKind::Incremental, document.save_incremental())
             };
-            Ok((id, key, chunk))
+            Some((id, key, chunk))
         });
-        let (id, key, (kind, bytes)) = match written {
-            Some(Ok(written)) => written,
-            Some(Err(error)) => return Err(command_error_text(i18n, &error)),
-            None => return Err(i18n.t("error-document")),
+        let Some(Some((id, name, (kind, bytes)))) = written else {
+            return;
         };
-        self.revision.update(|revision| *revision += 1);
+        if bytes.is_empty() {
+            return;
+        }
         let session = *self;
         spawn_local(async move {
-            match store(id, kind, &key, &bytes).await {
-                Ok(()) => {
+            match store(id, kind, &name, &bytes).await {
+                Ok(key) => {
                     session.needs_snapshot.set_value(false);
                     session.unsaved.set(None);
+                    session.known_chunks.update_value(|keys| keys.push(key.clone()));
+                    session.announce(&key, &bytes);
+                    if session.known_chunks.with_value(|keys| keys.len() > COMPACT_AFTER) {
+                        session.compact(id).await;
+                    }
                 }
                 Err(error) => {
                     session.needs_snapshot.set_value(true);
@@ -152,36 +277,132 @@ impl ProgrammeSession {
                 }
             }
         });
-        Ok(())
+    }
+
+    async fn compact(&self, id: ProgrammeId) {
+        let snapshot = self.document.try_update_value(|document| {
+            document.as_mut().map(|document| (document.heads_key(), document.save()))
+        });
+        let Some(Some((name, bytes))) = snapshot else {
+            return;
+        };
+        let replaces = self.known_chunks.get_value();
+        let Ok(store) = ProgrammeStore::open().await else {
+            return;
+        };
+        // A failed compaction leaves every chunk in place: nothing is lost.
+        if let Ok(key) = store.compact(id, &name, &bytes, &replaces).await {
+            self.known_chunks.set_value(vec![key]);
+        }
+    }
+
+    /// Tells the other tabs of this browser about a stored chunk.
+    fn announce(&self, key: &str, bytes: &[u8]) {
+        self.channel.with_value(|channel| {
+            let Some(channel) = channel else { return };
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"key".into(), &key.into());
+            let _ = js_sys::Reflect::set(&message, &"bytes".into(), &js_sys::Uint8Array::from(bytes).into());
+            let _ = channel.channel.post_message(&message);
+        });
+    }
+
+    /// Listens to the other tabs: their chunks are merged here.
+    fn listen(&self, id: ProgrammeId) {
+        let Ok(channel) = web_sys::BroadcastChannel::new(&format!("tandem-programme-{id}")) else {
+            return;
+        };
+        let session = *self;
+        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            let key = js_sys::Reflect::get(&data, &"key".into()).ok().and_then(|k| k.as_string());
+            let bytes = js_sys::Reflect::get(&data, &"bytes".into())
+                .ok()
+                .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
+                .map(|b| b.to_vec());
+            let (Some(key), Some(bytes)) = (key, bytes) else { return };
+            session.receive(id, key, bytes);
+        });
+        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        self.channel.set_value(Some(TabChannel {
+            channel,
+            _listener: listener,
+        }));
+    }
+
+    /// Merges a chunk another tab stored. If it builds on a chunk this tab
+    /// missed, every stored chunk is read again instead.
+    fn receive(&self, id: ProgrammeId, key: String, bytes: Vec<u8>) {
+        let merged = self.document.try_update_value(|document| {
+            document.as_mut().map(|document| document.merge_bytes(&bytes))
+        });
+        match merged.flatten() {
+            Some(Ok(_)) => {
+                self.known_chunks.update_value(|keys| keys.push(key));
+                self.mark_merged_as_saved();
+                self.bump();
+            }
+            _ => {
+                let session = *self;
+                spawn_local(async move {
+                    let stored = match ProgrammeStore::open().await {
+                        Ok(store) => store.load_chunks(id).await,
+                        Err(error) => Err(error),
+                    };
+                    if let Ok(Some((keys, stored))) = stored {
+                        let merged = session.document.try_update_value(|document| {
+                            document.as_mut().map(|document| document.merge_bytes(&stored))
+                        });
+                        if matches!(merged.flatten(), Some(Ok(_))) {
+                            session.known_chunks.set_value(keys);
+                            session.mark_merged_as_saved();
+                            session.bump();
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /// What another tab stored need not be stored again by this one.
+    fn mark_merged_as_saved(&self) {
+        if self.needs_snapshot.get_value() {
+            return;
+        }
+        self.document.update_value(|document| {
+            if let Some(document) = document.as_mut() {
+                document.mark_saved();
+            }
+        });
     }
 }
 
-async fn read(id: ProgrammeId) -> Result<Option<ProgrammeDocument>, &'static str> {
+async fn read(id: ProgrammeId) -> Result<Option<(Vec<String>, ProgrammeDocument)>, &'static str> {
     let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
-    match store.load(id).await.map_err(|error| error.code())? {
-        Some(bytes) => ProgrammeDocument::load(&bytes)
-            .map(Some)
+    match store.load_chunks(id).await.map_err(|error| error.code())? {
+        Some((keys, bytes)) => ProgrammeDocument::load(&bytes)
+            .map(|document| Some((keys, document)))
             .map_err(|error| error.code()),
         None => Ok(None),
     }
 }
 
-async fn store(
-    id: ProgrammeId,
-    kind: ChunkKind,
-    key: &str,
-    bytes: &[u8],
-) -> Result<(), StorageError> {
-    ProgrammeStore::open()
-        .await?
-        .put_chunk(id, kind, key, bytes)
-        .await
+async fn store(id: ProgrammeId, kind: ChunkKind, key: &str, bytes: &[u8]) -> Result<String, StorageError> {
+    ProgrammeStore::open().await?.put_chunk(id, kind, key, bytes).await
 }
 
 /// A refused command's message in the coordinator's language.
 pub fn command_error_text(i18n: I18n, error: &CommandError) -> String {
-    let args: Vec<(&str, fluent_bundle::FluentValue)> = error
-        .args()
+    translated(i18n, error.code(), error.args())
+}
+
+/// A refused exchange file's message in the coordinator's language.
+pub fn exchange_error_text(i18n: I18n, error: &ExchangeError) -> String {
+    translated(i18n, error.code(), error.args())
+}
+
+fn translated(i18n: I18n, code: &str, args: Vec<(&'static str, String)>) -> String {
+    let args: Vec<(&str, fluent_bundle::FluentValue)> = args
         .into_iter()
         .map(|(name, value)| {
             let value = match name {
@@ -192,7 +413,7 @@ pub fn command_error_text(i18n: I18n, error: &CommandError) -> String {
             (name, fluent_bundle::FluentValue::from(value))
         })
         .collect();
-    i18n.t_with(&format!("error-{}", error.code()), &args)
+    i18n.t_with(&format!("error-{code}"), &args)
 }
 
 /// The open programme's session from context.

@@ -4,9 +4,11 @@
 //! Settings are small and per device. Programmes are not settings: they live
 //! in IndexedDB (see [`crate::storage`]).
 
+use std::collections::BTreeMap;
+
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
-use tandem_core::{Author, CoordinatorId};
+use tandem_core::{Author, CoordinatorId, ProgrammeId};
 
 use crate::i18n::Language;
 
@@ -27,6 +29,9 @@ pub struct Settings {
     pub coordinator: Option<Coordinator>,
     #[serde(default)]
     pub language: Option<Language>,
+    /// Programmes this coordinator put away; they are listed apart.
+    #[serde(default)]
+    pub archived: Vec<String>,
 }
 
 impl Settings {
@@ -71,5 +76,32 @@ impl Settings {
             });
         });
         settings.author().unwrap_or_else(|| Author::new(name))
+    }
+}
+
+/// What this browser knows about a programme's exchanges: when the last
+/// backup file was made, and what each partner organisation has seen.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExchangeRecord {
+    #[serde(default)]
+    pub last_backup_at: Option<i64>,
+    /// Partner id → the heads of the last file made for or received from it.
+    #[serde(default)]
+    pub seen_by_partner: BTreeMap<String, Vec<String>>,
+}
+
+impl ExchangeRecord {
+    fn key(programme: ProgrammeId) -> String {
+        format!("tandem.exchange.{programme}")
+    }
+
+    /// The record of a programme; empty if there is none or it is unreadable.
+    pub fn load(programme: ProgrammeId) -> Self {
+        LocalStorage::get(Self::key(programme)).unwrap_or_default()
+    }
+
+    /// Stores the record; a refused write only loses this bookkeeping.
+    pub fn save(&self, programme: ProgrammeId) {
+        let _ = LocalStorage::set(Self::key(programme), self);
     }
 }

@@ -112,31 +112,47 @@ impl ProgrammeStore {
     }
 
     /// Stores one chunk of a programme in its own transaction. Resolves only
-    /// once the browser has committed it.
+    /// once the browser has committed it, with the chunk's key.
     pub async fn put_chunk(
         &self,
         programme: ProgrammeId,
         kind: ChunkKind,
         name: &str,
         bytes: &[u8],
-    ) -> Result<(), StorageError> {
+    ) -> Result<String, StorageError> {
+        let key = chunk_key(programme, kind, name);
         self.write(|store| {
-            let key = JsValue::from_str(&chunk_key(programme, kind, name));
             let value: JsValue = Uint8Array::from(bytes).into();
-            store.put(&value, Some(&key)).map(|_| ())
+            store.put(&value, Some(&JsValue::from_str(&key))).map(|_| ())
         })
-        .await
+        .await?;
+        Ok(key)
     }
 
     /// Every chunk of a programme, concatenated as Automerge loads them;
     /// `None` if the programme is not stored here.
     pub async fn load(&self, programme: ProgrammeId) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.load_chunks(programme).await?.map(|(_, bytes)| bytes))
+    }
+
+    /// Like [`load`](Self::load), with the keys of the chunks read, so that
+    /// a later compaction removes exactly those.
+    pub async fn load_chunks(
+        &self,
+        programme: ProgrammeId,
+    ) -> Result<Option<(Vec<String>, Vec<u8>)>, StorageError> {
         let transaction = self
             .database
             .transaction(&[CHUNKS], TransactionMode::ReadOnly)
             .map_err(StorageError::from_idb)?;
         let store = transaction
             .object_store(CHUNKS)
+            .map_err(StorageError::from_idb)?;
+        // Keys and values from one transaction come in the same key order.
+        let keys = store
+            .get_all_keys(Some(programme_range(programme)?), None)
+            .map_err(StorageError::from_idb)?
+            .await
             .map_err(StorageError::from_idb)?;
         let values = store
             .get_all(Some(programme_range(programme)?), None)
@@ -153,7 +169,33 @@ impl ProgrammeStore {
                 .map_err(|_| StorageError::Failed("a stored chunk is not bytes".into()))?;
             bytes.extend(chunk.to_vec());
         }
-        Ok(Some(bytes))
+        let keys = keys.iter().filter_map(|key| key.as_string()).collect();
+        Ok(Some((keys, bytes)))
+    }
+
+    /// Replaces the chunks named in `replaces` by one snapshot, in one
+    /// transaction: either the snapshot is stored and they are gone, or
+    /// nothing changed. Chunks another tab wrote meanwhile are not named and
+    /// so are kept.
+    pub async fn compact(
+        &self,
+        programme: ProgrammeId,
+        name: &str,
+        snapshot: &[u8],
+        replaces: &[String],
+    ) -> Result<String, StorageError> {
+        let key = chunk_key(programme, ChunkKind::Snapshot, name);
+        let prefix = format!("{programme}/");
+        self.write(|store| {
+            let value: JsValue = Uint8Array::from(snapshot).into();
+            store.put(&value, Some(&JsValue::from_str(&key)))?;
+            for old in replaces.iter().filter(|old| **old != key && old.starts_with(&prefix)) {
+                store.delete(Query::Key(JsValue::from_str(old)))?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(key)
     }
 
     /// The programmes that have at least one chunk here.

@@ -129,3 +129,61 @@ async fn switching_to_english_changes_the_texts_and_the_page_language() {
     assert_eq!(html.get_attribute("lang").as_deref(), Some("en"));
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
+    let store = ProgrammeStore::open_named("tandem-test-two-tabs").await.unwrap();
+    let author = Author::new("Petra Probe");
+    let mut created = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    let id = created.id();
+    let snapshot = created.save();
+    let first_key = store
+        .put_chunk(id, ChunkKind::Snapshot, &created.heads_key(), &snapshot)
+        .await
+        .unwrap();
+
+    // Two tabs open the same programme.
+    let (keys, bytes) = store.load_chunks(id).await.unwrap().unwrap();
+    assert_eq!(keys, vec![first_key]);
+    let mut first_tab = ProgrammeDocument::load(&bytes).unwrap();
+    let mut second_tab = ProgrammeDocument::load(&bytes).unwrap();
+
+    let kassel = PartnerId::random();
+    first_tab
+        .apply(&author, 0, Command::AddPartner { id: kassel, name: "Stadt Kassel".into() })
+        .unwrap();
+    let first_chunk = first_tab.save_incremental();
+    let first_chunk_key = store
+        .put_chunk(id, ChunkKind::Incremental, &first_tab.heads_key(), &first_chunk)
+        .await
+        .unwrap();
+
+    let rp = PartnerId::random();
+    second_tab
+        .apply(&author, 0, Command::AddPartner { id: rp, name: "Regierungspräsidium Kassel".into() })
+        .unwrap();
+    let second_chunk = second_tab.save_incremental();
+    let second_chunk_key = store
+        .put_chunk(id, ChunkKind::Incremental, &second_tab.heads_key(), &second_chunk)
+        .await
+        .unwrap();
+    assert_ne!(first_chunk_key, second_chunk_key, "tabs never overwrite each other's chunks");
+
+    // The first tab compacts what it knows; the second tab's chunk stays.
+    let known = vec![keys[0].clone(), first_chunk_key];
+    store
+        .compact(id, &first_tab.heads_key(), &first_tab.save(), &known)
+        .await
+        .unwrap();
+    let (after, bytes) = store.load_chunks(id).await.unwrap().unwrap();
+    assert!(after.contains(&second_chunk_key));
+    let reopened = ProgrammeDocument::load(&bytes).unwrap();
+    let partners = &reopened.programme().partners;
+    assert_eq!(partners[&kassel].name, "Stadt Kassel");
+    assert_eq!(partners[&rp].name, "Regierungspräsidium Kassel");
+
+    // The first tab merges the second tab's chunk as the channel delivers it.
+    first_tab.merge_bytes(&second_chunk).unwrap();
+    assert_eq!(first_tab.programme(), reopened.programme());
+    store.delete(id).await.unwrap();
+}

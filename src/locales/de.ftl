@@ -375,3 +375,160 @@ error-import-empty = Die Datei ist leer.
 error-import-no-name-column = In der Datei gibt es keine Spalte für den Namen. Bitte ordnen Sie eine Spalte „Name“ oder „Vorname“/„Nachname“ zu.
 error-import-unreadable = Die Datei lässt sich nicht als CSV lesen.
 error-file-unreadable = Die Datei konnte nicht gelesen werden.
+
+nav-exchange = Austausch
+exchange-export-title = Austauschdatei erstellen
+exchange-export-intro = Partnerorganisationen erhalten das Programm per Datei, z. B. per E-Mail oder USB-Stick. Eine Einladung enthält das ganze Programm; danach genügen die Änderungen, die die Partnerorganisation noch nicht hat.
+exchange-partner = Für Partnerorganisation
+exchange-partner-none = keine bestimmte
+exchange-export-invite = Einladung erstellen
+exchange-export-changes = Nur neue Änderungen
+exchange-export-whole = Sicherung (ganzes Programm)
+exchange-exported = Die Datei „{ $file }“ wurde erstellt.
+exchange-file-invite = einladung
+exchange-file-whole = sicherung
+exchange-file-changes = aenderungen
+exchange-import-title = Austauschdatei zusammenführen
+exchange-drop = Datei hierher ziehen oder auswählen. Vor dem Zusammenführen sehen Sie, was die Datei mitbringt.
+exchange-choose = Datei auswählen
+exchange-nothing-new = Diese Datei bringt nichts Neues; alles ist schon hier.
+exchange-preview-title = { $count ->
+    [one] Die Datei bringt { $count } Änderung:
+   *[other] Die Datei bringt { $count } Änderungen:
+}
+exchange-merge = Zusammenführen
+exchange-cancel = Abbrechen
+exchange-merged = { $count ->
+    [one] { $count } Änderung zusammengeführt.
+   *[other] { $count } Änderungen zusammengeführt.
+}
+error-exchange-not-a-file = Das ist keine Tandem-Austauschdatei.
+error-exchange-too-new = Die Datei stammt aus einer neueren Tandem-Version. Bitte aktualisieren Sie Tandem.
+error-exchange-damaged = Die Datei ist beschädigt oder unvollständig. Bitte lassen Sie sie sich noch einmal schicken. Hier hat sich nichts geändert.
+error-exchange-other-programme = Die Datei gehört zu einem anderen Programm („{ $name }“). Hier hat sich nichts geändert.
+error-exchange-no-common-history = Die Datei stammt aus einem getrennt angelegten Programm und lässt sich nicht zusammenführen. Partnerorganisationen treten per Einladungsdatei bei.
+error-exchange-missing-earlier = Die Datei baut auf Änderungen auf, die hier noch fehlen. Bitte lassen Sie sich eine Sicherung (ganzes Programm) schicken.
+error-exchange-already-here = Dieses Programm ist schon in diesem Browser. Führen Sie die Datei im Programm unter „Austausch“ zusammen.
+error-unknown-value = Dieser Wert ist nicht (mehr) strittig.
+
+conflicts-title = Konflikte nach dem Zusammenführen
+conflicts-none = Keine offenen Konflikte.
+conflicts-open = { $count ->
+    [one] { $count } offener Konflikt nach dem Zusammenführen
+   *[other] { $count } offene Konflikte nach dem Zusammenführen
+}
+conflicts-show = Konflikte ansehen
+conflict-mentor-over-capacity = { $name } ist in { $count } laufenden Tandems, erlaubt sind { $capacity }.
+conflict-in-several-tandems = { $name } ist in { $count } laufenden Tandems.
+conflict-same-organisation = Mentee und Mentor:in dieses Tandems kommen aus derselben Organisation.
+conflict-tandem-made-by = Tandem { $pair }, gebildet von { $name } ({ $time })
+conflict-dissolve = Dieses Tandem auflösen
+conflict-concurrent-values = { $name }: „{ $field }“ wurde gleichzeitig verschieden gesetzt.
+conflict-value-by = „{ $value }“ von { $name }
+conflict-choose = Diesen Wert übernehmen
+conflict-settled = Erledigt.
+conflict-field-stage = Stand
+conflict-field-name = Name
+conflict-field-email = E-Mail
+conflict-field-phone = Telefon
+conflict-field-position = Position
+conflict-field-department = Abteilung
+conflict-field-organisation = Organisation
+conflict-field-status = Status
+conflict-field-decided_on = Entschieden am
+conflict-field-notes = Notizen
+command-dissolve-tandem = hat ein Tandem aufgelöst
+command-choose-value = hat einen Konflikt entschieden
+
+backup-never = Von diesem Programm wurde in diesem Browser noch keine Sicherungsdatei erstellt.
+backup-last = Letzte Sicherungsdatei: { $date }
+backup-reminder = Seit über einer Woche wurde geändert, ohne eine Sicherungsdatei zu erstellen. Bitte sichern Sie das Programm.
+backup-now = Jetzt sichern
+
+join-title = Einem Programm beitreten
+join-intro = Mit der Einladungsdatei einer Partnerorganisation. So arbeiten alle am selben Programm.
+join-choose = Einladungsdatei auswählen
+join-done = Sie sind dem Programm „{ $name }“ beigetreten.
+archive-title = Archiv
+programme-admin-title = Programm
+programme-rename = Name des Programms
+programme-rename-save = Umbenennen
+programme-archive = Archivieren
+programme-unarchive = Aus dem Archiv holen
+programme-archived = Archiviert: Das Programm steht auf der Startseite unter „Archiv“.
+programme-delete = Aus diesem Browser löschen
+programme-delete-confirm = Wirklich löschen? Das Programm wird nur aus diesem Browser entfernt; Partnerorganisationen behalten ihre Kopie. Ohne Sicherungsdatei ist es hier verloren.
+programme-delete-yes = Ja, endgültig löschen
+storage-persistent = Der Browser bewahrt die Daten dauerhaft auf.
+storage-not-persistent = Der Browser kann die Daten bei Speichermangel löschen. Erstellen Sie regelmäßig Sicherungsdateien.
+
+## Matching board
+nav-matching = Matching
+matching-title = Matching-Vorschläge
+matching-intro = Tandem schlägt die beste Paarung für die ganze Gruppe vor: so viele Tandems wie die Regeln erlauben, mit der höchsten Gesamtpunktzahl. Vorschläge sind Entwürfe; erst „Bestätigen“ bildet Tandems.
+matching-run = Neu berechnen
+matching-confirm = Vorschläge als Tandems bestätigen
+matching-summary = { $count } Tandems vorgeschlagen, { $unmatched } Personen ohne Partner:in, Gesamtpunktzahl { $total }.
+matching-stale = Festlegungen oder Gewichtung haben sich geändert. Bitte berechnen Sie die Vorschläge neu, bevor Sie bestätigen.
+matching-confirmed = { $count } Tandems wurden gebildet.
+matching-none = Keine Vorschläge: Es gibt keine angenommenen Mentees und Mentor:innen, die noch zusammenpassen.
+matching-suggestions = Vorgeschlagene Tandems
+matching-column-score = Punkte
+matching-column-why = Begründung
+matching-column-actions = Aktionen
+matching-column-reason = Grund
+matching-fixed = festgelegt
+matching-fix = Festlegen
+matching-release = Lösen
+matching-exclude = Ausschließen
+matching-excluded = ausgeschlossen
+matching-alternative = Alternative
+matching-part-topics = Gemeinsame Themen: keine ({ $percent } %)
+matching-part-topics-shared = Gemeinsame Themen: { $shared } ({ $percent } %)
+matching-part-goal = Entwicklungsziel passt nicht zur Erfahrung ({ $percent } %)
+matching-part-goal-shared = Entwicklungsziel passt zur Erfahrung: { $shared } ({ $percent } %)
+matching-part-format = Treffen: { $percent ->
+    [0] Präsenz und online passen nicht zusammen
+   *[other] die Treffensform passt
+}
+matching-part-format-shared = Treffen: die Treffensform passt
+matching-part-location = Ort: verschieden oder nicht angegeben
+matching-part-location-shared = Gleicher Ort: { $shared }
+matching-part-languages = Gemeinsame Sprachen: keine ({ $percent } %)
+matching-part-languages-shared = Gemeinsame Sprachen: { $shared } ({ $percent } %)
+matching-points = { $points } Punkte (Gewicht { $weight })
+matching-unmatched-title = Ohne Partner:in
+matching-unmatched-none = Alle angenommenen Personen haben eine Partner:in.
+matching-reason-no-organisation = Die Organisation fehlt; dieses Programm paart über Organisationen hinweg.
+matching-reason-no-mentors = Es ist noch keine Mentor:in angenommen.
+matching-reason-no-mentor-outside-organisation = Alle angenommenen Mentor:innen kommen aus der eigenen Organisation.
+matching-reason-no-mentor-with-free-place = Keine angenommene Mentor:in außerhalb der eigenen Organisation hat einen freien Platz.
+matching-reason-all-mentors-excluded = Alle passenden Mentor:innen mit freiem Platz wurden für diese Person ausgeschlossen.
+matching-reason-compatible-mentors-taken = Alle passenden Mentor:innen sind in anderen Paaren mit höherer Gesamtpunktzahl vergeben.
+matching-reason-no-mentee-left = Alle Mentees haben bereits eine Partner:in.
+matching-reason-remaining-mentees-incompatible = Die übrigen Mentees kommen aus derselben Organisation oder wurden ausgeschlossen.
+matching-broken-fixed = Festgelegtes Paar { $mentee } – { $mentor } kann nicht bleiben: { $problem }
+matching-alternative-none = Für { $mentee } gibt es keine andere Mentor:in, die die Regeln erlauben.
+matching-alternative-offer = Nächstbeste Wahl für { $mentee }: { $mentor } (Gesamtpunktzahl ändert sich um { $change }).
+matching-alternative-swap = Im Tausch wechselt { $mentee } zu { $mentor }.
+matching-alternative-take = Übernehmen (als festgelegte Paare)
+matching-alternative-close = Schließen
+matching-weights-title = Gewichtung
+matching-weights-intro = Wie stark jedes Kriterium zählt, von 0 (gar nicht) bis { $max }. Jedes Kriterium bringt bis zu 100 Punkte mal sein Gewicht.
+matching-criterion-topics = Gemeinsame Themen
+matching-criterion-goal = Entwicklungsziel und Erfahrung
+matching-criterion-format = Treffensform
+matching-criterion-location = Gleicher Ort
+matching-criterion-languages = Gemeinsame Sprachen
+matching-weights-save = Gewichtung speichern
+matching-weights-defaults = Standardwerte
+matching-excluded-title = Ausgeschlossene Paare
+matching-excluded-none = Keine Paare ausgeschlossen.
+matching-exclusion-lift = Ausschluss aufheben
+command-set-matching-weights = hat die Gewichtung für das Matching geändert
+command-fix-pair = hat ein Paar festgelegt
+command-exclude-pair = hat ein Paar ausgeschlossen
+command-release-pair = hat eine Festlegung aufgehoben
+command-create-tandems = hat Vorschläge als Tandems bestätigt
+error-weight-too-high = Ein Gewicht kann höchstens 10 sein.
+error-pair-excluded = Eine Koordinator:in hat dieses Paar ausgeschlossen.

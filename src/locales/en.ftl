@@ -375,3 +375,160 @@ error-import-empty = The file is empty.
 error-import-no-name-column = The file has no column for the name. Please map a column to “Name” or to “First name”/“Last name”.
 error-import-unreadable = The file cannot be read as CSV.
 error-file-unreadable = The file could not be read.
+
+nav-exchange = Exchange
+exchange-export-title = Make an exchange file
+exchange-export-intro = Partner organisations receive the programme by file, e.g. by e-mail or USB stick. An invitation carries the whole programme; after that, the changes the partner does not have yet are enough.
+exchange-partner = For partner organisation
+exchange-partner-none = none in particular
+exchange-export-invite = Make invitation
+exchange-export-changes = Only new changes
+exchange-export-whole = Backup (whole programme)
+exchange-exported = The file “{ $file }” has been made.
+exchange-file-invite = invitation
+exchange-file-whole = backup
+exchange-file-changes = changes
+exchange-import-title = Merge an exchange file
+exchange-drop = Drag a file here or choose one. Before merging you see what the file brings.
+exchange-choose = Choose file
+exchange-nothing-new = This file brings nothing new; everything is here already.
+exchange-preview-title = { $count ->
+    [one] The file brings { $count } change:
+   *[other] The file brings { $count } changes:
+}
+exchange-merge = Merge
+exchange-cancel = Cancel
+exchange-merged = { $count ->
+    [one] { $count } change merged.
+   *[other] { $count } changes merged.
+}
+error-exchange-not-a-file = This is not a Tandem exchange file.
+error-exchange-too-new = The file comes from a newer version of Tandem. Please update Tandem.
+error-exchange-damaged = The file is damaged or incomplete. Please ask for it again. Nothing has changed here.
+error-exchange-other-programme = The file belongs to another programme (“{ $name }”). Nothing has changed here.
+error-exchange-no-common-history = The file comes from a separately created programme and cannot be merged. Partner organisations join by invitation file.
+error-exchange-missing-earlier = The file builds on changes missing here. Please ask for a backup (whole programme).
+error-exchange-already-here = This programme is already in this browser. Merge the file in the programme under “Exchange”.
+error-unknown-value = This value is not (or no longer) in dispute.
+
+conflicts-title = Conflicts after merging
+conflicts-none = No open conflicts.
+conflicts-open = { $count ->
+    [one] { $count } open conflict after merging
+   *[other] { $count } open conflicts after merging
+}
+conflicts-show = See conflicts
+conflict-mentor-over-capacity = { $name } is in { $count } running tandems; { $capacity } are allowed.
+conflict-in-several-tandems = { $name } is in { $count } running tandems.
+conflict-same-organisation = Mentee and mentor of this tandem come from the same organisation.
+conflict-tandem-made-by = Tandem { $pair }, formed by { $name } ({ $time })
+conflict-dissolve = Dissolve this tandem
+conflict-concurrent-values = { $name }: “{ $field }” was set differently at the same time.
+conflict-value-by = “{ $value }” by { $name }
+conflict-choose = Take this value
+conflict-settled = Done.
+conflict-field-stage = Stage
+conflict-field-name = Name
+conflict-field-email = E-mail
+conflict-field-phone = Phone
+conflict-field-position = Position
+conflict-field-department = Department
+conflict-field-organisation = Organisation
+conflict-field-status = Status
+conflict-field-decided_on = Decided on
+conflict-field-notes = Notes
+command-dissolve-tandem = dissolved a tandem
+command-choose-value = settled a conflict
+
+backup-never = No backup file of this programme has been made in this browser yet.
+backup-last = Last backup file: { $date }
+backup-reminder = There have been changes for over a week without a backup file. Please back up the programme.
+backup-now = Back up now
+
+join-title = Join a programme
+join-intro = With a partner organisation's invitation file. That way everyone works on the same programme.
+join-choose = Choose invitation file
+join-done = You have joined the programme “{ $name }”.
+archive-title = Archive
+programme-admin-title = Programme
+programme-rename = Programme name
+programme-rename-save = Rename
+programme-archive = Archive
+programme-unarchive = Take out of the archive
+programme-archived = Archived: the programme is listed on the start page under “Archive”.
+programme-delete = Delete from this browser
+programme-delete-confirm = Really delete? The programme is removed from this browser only; partner organisations keep their copy. Without a backup file it is lost here.
+programme-delete-yes = Yes, delete for good
+storage-persistent = The browser keeps the data permanently.
+storage-not-persistent = The browser may delete the data when space runs low. Make backup files regularly.
+
+## Matching board
+nav-matching = Matching
+matching-title = Matching suggestions
+matching-intro = Tandem suggests the best pairing for the whole cohort: as many tandems as the rules allow, with the highest total score. Suggestions are drafts; only “Confirm” forms tandems.
+matching-run = Re-run
+matching-confirm = Confirm suggestions as tandems
+matching-summary = { $count } tandems suggested, { $unmatched } people without a partner, total score { $total }.
+matching-stale = Fixed pairs or weights have changed. Please re-run the suggestions before confirming.
+matching-confirmed = { $count } tandems were formed.
+matching-none = No suggestions: there are no accepted mentees and mentors left who fit together.
+matching-suggestions = Suggested tandems
+matching-column-score = Score
+matching-column-why = Why
+matching-column-actions = Actions
+matching-column-reason = Reason
+matching-fixed = fixed
+matching-fix = Fix
+matching-release = Release
+matching-exclude = Exclude
+matching-excluded = excluded
+matching-alternative = Alternative
+matching-part-topics = Shared topics: none ({ $percent } %)
+matching-part-topics-shared = Shared topics: { $shared } ({ $percent } %)
+matching-part-goal = Development goal does not match the experience ({ $percent } %)
+matching-part-goal-shared = Development goal matches the experience: { $shared } ({ $percent } %)
+matching-part-format = Meetings: { $percent ->
+    [0] in person and online do not fit
+   *[other] the meeting format fits
+}
+matching-part-format-shared = Meetings: the meeting format fits
+matching-part-location = Place: different or not given
+matching-part-location-shared = Same place: { $shared }
+matching-part-languages = Shared languages: none ({ $percent } %)
+matching-part-languages-shared = Shared languages: { $shared } ({ $percent } %)
+matching-points = { $points } points (weight { $weight })
+matching-unmatched-title = Without a partner
+matching-unmatched-none = Every accepted person has a partner.
+matching-reason-no-organisation = The organisation is missing; this programme pairs across organisations.
+matching-reason-no-mentors = No mentor has been accepted yet.
+matching-reason-no-mentor-outside-organisation = Every accepted mentor is from the person's own organisation.
+matching-reason-no-mentor-with-free-place = No accepted mentor outside the person's own organisation has a free place.
+matching-reason-all-mentors-excluded = Every fitting mentor with a free place was excluded for this person.
+matching-reason-compatible-mentors-taken = Every fitting mentor is taken by other pairs with a higher total score.
+matching-reason-no-mentee-left = Every mentee already has a partner.
+matching-reason-remaining-mentees-incompatible = The remaining mentees are from the same organisation or were excluded.
+matching-broken-fixed = Fixed pair { $mentee } – { $mentor } cannot stay: { $problem }
+matching-alternative-none = There is no other mentor for { $mentee } that the rules allow.
+matching-alternative-offer = Next best for { $mentee }: { $mentor } (the total score changes by { $change }).
+matching-alternative-swap = In exchange, { $mentee } moves to { $mentor }.
+matching-alternative-take = Take it (as fixed pairs)
+matching-alternative-close = Close
+matching-weights-title = Weights
+matching-weights-intro = How much each criterion counts, from 0 (not at all) to { $max }. Each criterion gives up to 100 points times its weight.
+matching-criterion-topics = Shared topics
+matching-criterion-goal = Development goal and experience
+matching-criterion-format = Meeting format
+matching-criterion-location = Same place
+matching-criterion-languages = Shared languages
+matching-weights-save = Save weights
+matching-weights-defaults = Defaults
+matching-excluded-title = Excluded pairs
+matching-excluded-none = No pairs excluded.
+matching-exclusion-lift = Lift exclusion
+command-set-matching-weights = changed the matching weights
+command-fix-pair = fixed a pair
+command-exclude-pair = excluded a pair
+command-release-pair = released a pair
+command-create-tandems = confirmed suggestions as tandems
+error-weight-too-high = A weight can be at most 10.
+error-pair-excluded = A coordinator excluded this pair.

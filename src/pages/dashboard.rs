@@ -7,6 +7,10 @@ use leptos_router::components::A;
 use tandem_core::{Attention, Dashboard, Role, Standing, TandemStatus};
 
 use super::person::History;
+use crate::clock::{now_seconds, today};
+use crate::download::offer_download;
+use crate::settings::ExchangeRecord;
+use tandem_core::Contents;
 use super::Page;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
@@ -30,6 +34,18 @@ pub fn DashboardPage() -> impl IntoView {
     ];
 
     view! {
+        {move || {
+            let open = session.conflicts().len();
+            let id = programme_id()?;
+            (open > 0).then(|| view! {
+                <p class="notice notice--warning" role="status" data-testid="conflicts-notice">
+                    {i18n.t_with("conflicts-open", &[("count", FluentValue::from(open))])}
+                    " "
+                    <A href=Page::Exchange(id).path()>{i18n.t("conflicts-show")}</A>
+                </p>
+            })
+        }}
+        <BackupStatus />
         <div class="stat-row" data-testid="tandem-counts">
             {TandemStatus::ALL
                 .into_iter()
@@ -145,3 +161,48 @@ pub fn DashboardPage() -> impl IntoView {
         <History />
     }
 }
+
+/// When the last backup file was made, and a reminder after a week of
+/// changes without one.
+#[component]
+fn BackupStatus() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let refreshed = RwSignal::new(0u32);
+    let status = move || {
+        refreshed.track();
+        let id = session.with(|programme| programme.id)?;
+        let record = ExchangeRecord::load(id);
+        let changes = session.with_document(|document| document.history()).unwrap_or_default();
+        let first = changes.iter().map(|note| note.at).filter(|at| *at > 0).min();
+        let latest = changes.iter().map(|note| note.at).max().unwrap_or(0);
+        let since = record.last_backup_at.or(first).unwrap_or(latest);
+        let overdue = latest > record.last_backup_at.unwrap_or(0) && now_seconds() - since > WEEK;
+        Some((record.last_backup_at, overdue))
+    };
+    let back_up = move |_| {
+        if let Some((name, bytes)) = session.export(Contents::Whole, None) {
+            let file = format!("{}-{}.tandem", name.replace(|c: char| !c.is_alphanumeric(), "-"), today().iso());
+            let _ = offer_download(&file, "application/octet-stream", &bytes);
+        }
+        refreshed.update(|n| *n += 1);
+    };
+    move || {
+        let (last, overdue) = status()?;
+        let text = match last {
+            Some(at) => i18n.t_with("backup-last", &[("date", FluentValue::from(i18n.date_time(at)))]),
+            None => i18n.t("backup-never"),
+        };
+        Some(view! {
+            <div class=if overdue { "notice notice--warning backup" } else { "backup muted" } data-testid="backup-status">
+                <span>{text}</span>
+                {overdue.then(|| view! { <span>" "{i18n.t("backup-reminder")}</span> })}
+                <button type="button" class="button button--secondary" data-testid="backup-now" on:click=back_up>
+                    {i18n.t("backup-now")}
+                </button>
+            </div>
+        })
+    }
+}
+
+const WEEK: i64 = 7 * 24 * 60 * 60;

@@ -16,7 +16,7 @@ use crate::clock::today;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
-async fn read_file(event: &leptos::ev::Event) -> Result<Option<String>, String> {
+async fn read_file(i18n: crate::i18n::I18n, event: &leptos::ev::Event) -> Result<Option<String>, String> {
     let Some(input) = event
         .target()
         .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -28,7 +28,7 @@ async fn read_file(event: &leptos::ev::Event) -> Result<Option<String>, String> 
     };
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| error_text("file-unreadable"))?;
+        .map_err(|_| i18n.error("file-unreadable"))?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     Ok(Some(decode_spreadsheet(&bytes)))
 }
@@ -56,7 +56,7 @@ pub fn ImportPage() -> impl IntoView {
             outcome.set(Outcome::Idle);
             include.set(BTreeSet::new());
             mapping.set(None);
-            match read_file(&event).await {
+            match read_file(i18n, &event).await {
                 Ok(read) => text.set(read),
                 Err(message) => outcome.set(Outcome::Refused(message)),
             }

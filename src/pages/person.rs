@@ -11,6 +11,7 @@ use tandem_core::{
     SharedFields, Stage,
 };
 
+use super::exchange::ChangeLine;
 use super::{param, Page};
 use crate::clock::today;
 use crate::i18n::{use_i18n, I18n};
@@ -560,27 +561,6 @@ fn PersonTandems(id: PersonId) -> impl IntoView {
     }
 }
 
-/// The name of what a change concerned: a person, or a tandem's pair.
-fn subject_name(session: crate::session::ProgrammeSession, subject: &str) -> Option<String> {
-    session
-        .with_untracked(|programme| {
-            if let Ok(person) = subject.parse::<PersonId>() {
-                if let Some(person) = programme.people.get(&person) {
-                    return Some(person.details.name.clone());
-                }
-            }
-            let tandem = programme
-                .tandems
-                .get(&subject.parse::<tandem_core::TandemId>().ok()?)?;
-            Some(format!(
-                "{} – {}",
-                programme.person_name(tandem.mentee),
-                programme.person_name(tandem.mentor)
-            ))
-        })
-        .flatten()
-}
-
 /// Who changed one entity (or, without a subject, the whole programme
 /// lately), newest first.
 #[component]
@@ -605,24 +585,7 @@ pub(crate) fn History(#[prop(optional)] subject: Option<String>) -> impl IntoVie
                 }
                 view! {
                     <ul class="history" data-testid="history">
-                        {notes.into_iter().map(|note| {
-                            let key = format!("command-{}", note.command);
-                            let mut command = i18n.t(&key);
-                            if command == key {
-                                command = i18n.t("command-unknown");
-                            }
-                            let concerning = note.subject.as_deref().and_then(|subject| subject_name(session, subject));
-                            view! {
-                                <li>
-                                    <span>{i18n.t_with("programme-history-entry", &[
-                                        ("name", FluentValue::from(note.name.clone())),
-                                        ("command", FluentValue::from(command)),
-                                    ])}</span>
-                                    {concerning.map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
-                                    {(note.at > 0).then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
-                                </li>
-                            }
-                        }).collect_view()}
+                        {notes.into_iter().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
                     </ul>
                 }
                 .into_any()

@@ -71,7 +71,9 @@ fn ProgrammeFrame() -> impl IntoView {
                 ("nav-dashboard", Page::Programme(id), "nav-dashboard"),
                 ("nav-people", Page::People(id), "nav-people"),
                 ("nav-tandems", Page::Tandems(id), "nav-tandems"),
+                ("nav-matching", Page::Matching(id), "nav-matching"),
                 ("nav-import", Page::Import(id), "nav-import"),
+                ("nav-exchange", Page::Exchange(id), "nav-exchange"),
                 ("nav-settings", Page::Settings(id), "nav-settings"),
             ]
         })

@@ -10,7 +10,11 @@ use tandem_core::{Day, NewProgramme, ProgrammeDocument, ProgrammeKind, Programme
 use super::{error_text, Page};
 use crate::i18n::use_i18n;
 use crate::settings::Settings;
+use crate::files::{chosen_file, file_bytes};
+use crate::session::exchange_error_text;
 use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
+use super::person::{outcome_view, Outcome};
+use tandem_core::{ExchangeError, ExchangeFile};
 
 /// What the list shows while and after reading the browser's storage.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,16 +83,50 @@ pub fn ProgrammesPage() -> impl IntoView {
                 <h1 id="programmes-title">{move || i18n.t("programmes-title")}</h1>
                 <p class="page-header__intro">{move || i18n.t("programmes-intro")}</p>
             </header>
-            <ProgrammeList listing />
+            <ProgrammeList listing archived=false />
+            <JoinProgramme on_joined=on_created />
             <CreateProgramme on_created />
+            <ProgrammeList listing archived=true />
         </section>
     }
 }
 
 #[component]
-fn ProgrammeList(listing: RwSignal<Listing>) -> impl IntoView {
+fn ProgrammeList(listing: RwSignal<Listing>, archived: bool) -> impl IntoView {
     let i18n = use_i18n();
-    move || match listing.get() {
+    let put_away = Settings::load().archived;
+    let listing = Memo::new(move |_| match listing.get() {
+        Listing::Loaded { programmes, unreadable } => Listing::Loaded {
+            programmes: programmes
+                .into_iter()
+                .filter(|p| put_away.contains(&p.id.to_string()) == archived)
+                .collect(),
+            unreadable: if archived { Vec::new() } else { unreadable },
+        },
+        other if archived => match other {
+            Listing::Loading | Listing::Failed(_) => Listing::Loaded { programmes: Vec::new(), unreadable: Vec::new() },
+            loaded => loaded,
+        },
+        other => other,
+    });
+    if archived {
+        return view! {
+            <Show when=move || matches!(listing.get(), Listing::Loaded { ref programmes, .. } if !programmes.is_empty())>
+                <section class="panel archive" aria-labelledby="archive-title">
+                    <h2 id="archive-title">{move || i18n.t("archive-title")}</h2>
+                    <ul class="card-list" data-testid="archived-programmes">
+                        <For
+                            each=move || match listing.get() { Listing::Loaded { programmes, .. } => programmes, _ => Vec::new() }
+                            key=|programme| programme.id
+                            children=move |programme| view! { <ProgrammeCard programme /> }
+                        />
+                    </ul>
+                </section>
+            </Show>
+        }
+        .into_any();
+    }
+    (move || match listing.get() {
         Listing::Loading => view! {
             <p class="muted" role="status">{i18n.t("programmes-loading")}</p>
         }
@@ -128,7 +166,75 @@ fn ProgrammeList(listing: RwSignal<Listing>) -> impl IntoView {
             }
             .into_any()
         }
+    })
+    .into_any()
+}
+
+/// Joining a partner's programme from their invitation file.
+#[component]
+fn JoinProgramme(on_joined: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = RwSignal::new(Outcome::Idle);
+    let known = Settings::load().coordinator.is_some();
+    let author_name = RwSignal::new(String::new());
+    let take = move |event: web_sys::Event| {
+        event.prevent_default();
+        let Some(file) = chosen_file(&event) else { return };
+        if !known {
+            if author_name.get_untracked().trim().is_empty() {
+                outcome.set(Outcome::Refused(error_text("author-missing")));
+                return;
+            }
+            Settings::remember_author(&author_name.get_untracked());
+        }
+        spawn_local(async move {
+            let Ok(bytes) = file_bytes(&file).await else {
+                outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
+                return;
+            };
+            outcome.set(match join(i18n, &bytes).await {
+                Ok(summary) => {
+                    let name = summary.name.clone();
+                    on_joined(summary);
+                    Outcome::Done(i18n.t_with("join-done", &[("name", FluentValue::from(name))]))
+                }
+                Err(message) => Outcome::Refused(message),
+            });
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="join-title">
+            <h2 id="join-title">{move || i18n.t("join-title")}</h2>
+            {(!known).then(|| view! {
+                <div class="field join-author">
+                    <label for="join-author">{move || i18n.t("field-your-name")}</label>
+                    <input id="join-author" data-testid="join-author" type="text" autocomplete="name" bind:value=author_name />
+                </div>
+            })}
+            <div class="drop-zone" data-testid="join-drop"
+                on:dragover=move |event| event.prevent_default()
+                on:drop=move |event: web_sys::DragEvent| take(event.into())>
+                <p>{move || i18n.t("join-intro")}</p>
+                <label class="button button--secondary" for="join-file">{move || i18n.t("join-choose")}</label>
+                <input id="join-file" class="visually-hidden" data-testid="join-file" type="file" accept=".tandem" on:change=take />
+            </div>
+            <div aria-live="polite">{outcome_view(outcome, "join")}</div>
+        </section>
     }
+}
+
+/// Stores a programme received by invitation, unless it is here already.
+async fn join(i18n: crate::i18n::I18n, bytes: &[u8]) -> Result<ProgrammeSummary, String> {
+    let refuse = |error: ExchangeError| exchange_error_text(i18n, &error);
+    let file = ExchangeFile::decode(bytes).map_err(refuse)?;
+    let mut document = ProgrammeDocument::join(&file).map_err(refuse)?;
+    let store = ProgrammeStore::open().await.map_err(|error| i18n.error(error.code()))?;
+    let id = document.id();
+    if store.programme_ids().await.map_err(|error| i18n.error(error.code()))?.contains(&id) {
+        return Err(refuse(ExchangeError::AlreadyHere));
+    }
+    save_new(&mut document).await.map_err(|error| i18n.error(error.code()))?;
+    Ok(document.programme().summary())
 }
 
 #[component]
@@ -257,7 +363,7 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                     end.set(String::new());
                     partners.update(|rows| rows.iter().for_each(|row| row.name.set(String::new())));
                 }
-                Err(error) => status.set(FormStatus::Refused(error_text(error.code()))),
+                Err(error) => status.set(FormStatus::Refused(i18n.error(error.code()))),
             }
         });
     };
@@ -451,4 +557,5 @@ async fn save_new(document: &mut ProgrammeDocument) -> Result<(), StorageError> 
         .await?
         .put_chunk(id, ChunkKind::Snapshot, &key, &bytes)
         .await
+        .map(|_| ())
 }

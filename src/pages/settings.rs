@@ -6,8 +6,14 @@ use leptos::prelude::*;
 use tandem_core::{Command, ContactPoint, PartnerId, Rules};
 
 use super::person::{outcome_view, text_field, Outcome};
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use super::Page;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+use crate::settings::Settings;
+use crate::storage::ProgrammeStore;
 
 /// The page at `/programme/:id/settings`.
 #[component]
@@ -48,6 +54,7 @@ pub fn SettingsPage() -> impl IntoView {
         .flatten();
 
     view! {
+        <ProgrammeAdmin />
         <section class="panel" aria-labelledby="rules-title">
             <h2 id="rules-title">{move || i18n.t("rules-title")}</h2>
             <form class="form" on:submit=save_rules novalidate>
@@ -136,5 +143,82 @@ fn ContactForm(
             </div>
             <div aria-live="polite">{outcome_view(outcome, prefix)}</div>
         </form>
+    }
+}
+
+/// Rename, archive or delete the programme.
+#[component]
+fn ProgrammeAdmin() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let id = session.with_untracked(|p| p.id);
+    let name = RwSignal::new(session.with_untracked(|p| p.name.clone()).unwrap_or_default());
+    let archived = RwSignal::new(id.is_some_and(|id| Settings::load().archived.contains(&id.to_string())));
+    let confirming = RwSignal::new(false);
+    let outcome = RwSignal::new(Outcome::Idle);
+    let rename = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        outcome.set(match session.dispatch(Command::Rename { name: name.get_untracked() }) {
+            Ok(()) => Outcome::Done(i18n.t("saved-status")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let toggle_archive = move |_| {
+        let Some(id) = id else { return };
+        let now_archived = !archived.get_untracked();
+        Settings::update(|settings| {
+            settings.archived.retain(|other| *other != id.to_string());
+            if now_archived {
+                settings.archived.push(id.to_string());
+            }
+        });
+        archived.set(now_archived);
+        outcome.set(if now_archived { Outcome::Done(i18n.t("programme-archived")) } else { Outcome::Idle });
+    };
+    let delete = move |_| {
+        let Some(id) = id else { return };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let deleted = match ProgrammeStore::open().await {
+                Ok(store) => store.delete(id).await,
+                Err(error) => Err(error),
+            };
+            match deleted {
+                Ok(()) => navigate(&Page::Programmes.path(), Default::default()),
+                Err(error) => outcome.set(Outcome::Refused(i18n.error(error.code()))),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="admin-title">
+            <h2 id="admin-title">{move || i18n.t("programme-admin-title")}</h2>
+            <form class="form" on:submit=rename novalidate>
+                {text_field(i18n, "programme-rename", "programme-rename", name, "text")}
+                <div class="button-row">
+                    <button type="submit" class="button button--primary" data-testid="programme-rename-save">{move || i18n.t("programme-rename-save")}</button>
+                    <button type="button" class="button button--secondary" data-testid="programme-archive" on:click=toggle_archive>
+                        {move || if archived.get() { i18n.t("programme-unarchive") } else { i18n.t("programme-archive") }}
+                    </button>
+                    <button type="button" class="button button--danger" data-testid="programme-delete" on:click=move |_| confirming.set(true)>
+                        {move || i18n.t("programme-delete")}
+                    </button>
+                </div>
+            </form>
+            <Show when=move || confirming.get()>
+                <div class="notice notice--error confirm" role="alertdialog" aria-labelledby="delete-confirm-text">
+                    <p id="delete-confirm-text">{move || i18n.t("programme-delete-confirm")}</p>
+                    <div class="button-row">
+                        <button type="button" class="button button--danger" data-testid="programme-delete-yes" on:click=delete.clone()>
+                            {move || i18n.t("programme-delete-yes")}
+                        </button>
+                        <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>
+                            {move || i18n.t("exchange-cancel")}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+            <div aria-live="polite">{outcome_view(outcome, "admin")}</div>
+        </section>
     }
 }

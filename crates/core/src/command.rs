@@ -6,8 +6,8 @@
 //! message. A refused command leaves the document as it was.
 
 use crate::{
-    ContactPoint, CoordinatorId, Day, Decision, Interview, PartnerId, PersonDetails, PersonId,
-    ProgrammeKind, Rules, TandemEnding, TandemId,
+    ContactPoint, CoordinatorId, Day, Decision, Interview, MatchingWeights, PartnerId,
+    PersonDetails, PersonId, ProgrammeKind, Rules, TandemEnding, TandemId,
 };
 
 /// Longest name a coordinator can give a programme, an organisation or a person.
@@ -51,6 +51,17 @@ pub struct ImportedPerson {
     pub id: PersonId,
     pub details: PersonDetails,
     pub applied_on: Day,
+}
+
+/// One of several tandems formed at once (confirming suggestions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTandem {
+    pub id: TandemId,
+    pub mentee: PersonId,
+    pub mentor: PersonId,
+    pub co_mentor: Option<PersonId>,
+    pub start: Day,
+    pub planned_end: Day,
 }
 
 /// A change to an existing programme.
@@ -123,6 +134,41 @@ pub enum Command {
         ending: TandemEnding,
         on: Day,
     },
+    /// How much each criterion counts when tandems are suggested.
+    SetMatchingWeights {
+        weights: MatchingWeights,
+    },
+    /// Keeps this pair in every suggestion (and lifts an exclusion of it).
+    FixPair {
+        mentee: PersonId,
+        mentor: PersonId,
+    },
+    /// Keeps this pair out of every suggestion (and lifts a fixing of it).
+    ExcludePair {
+        mentee: PersonId,
+        mentor: PersonId,
+    },
+    /// Lifts a fixing or an exclusion of this pair.
+    ReleasePair {
+        mentee: PersonId,
+        mentor: PersonId,
+    },
+    /// Several tandems in one change: the confirmed suggestions. Each must
+    /// pass the same rules as a tandem formed by hand, counting the ones
+    /// before it; if one is refused, none is formed.
+    CreateTandems {
+        tandems: Vec<NewTandem>,
+    },
+    /// Removes a tandem made by mistake, e.g. one side of a merge conflict.
+    DissolveTandem {
+        id: TandemId,
+    },
+    /// Settles a value two coordinators set differently at the same time.
+    ChooseValue {
+        /// Keys from the programme down to the value.
+        path: Vec<String>,
+        value: crate::ChosenValue,
+    },
 }
 
 impl Command {
@@ -144,6 +190,13 @@ impl Command {
             Command::Withdraw { .. } => "withdraw",
             Command::CreateTandem { .. } => "create-tandem",
             Command::EndTandem { .. } => "end-tandem",
+            Command::SetMatchingWeights { .. } => "set-matching-weights",
+            Command::FixPair { .. } => "fix-pair",
+            Command::ExcludePair { .. } => "exclude-pair",
+            Command::ReleasePair { .. } => "release-pair",
+            Command::CreateTandems { .. } => "create-tandems",
+            Command::DissolveTandem { .. } => "dissolve-tandem",
+            Command::ChooseValue { .. } => "choose-value",
         }
     }
 
@@ -162,6 +215,9 @@ impl Command {
             Command::CreateTandem { id, .. } | Command::EndTandem { id, .. } => {
                 Some(id.to_string())
             }
+            Command::FixPair { mentee, .. }
+            | Command::ExcludePair { mentee, .. }
+            | Command::ReleasePair { mentee, .. } => Some(mentee.to_string()),
             _ => None,
         }
     }
@@ -234,6 +290,12 @@ pub enum CommandError {
     UnknownTandem,
     #[error("the tandem has already ended")]
     TandemNotActive,
+    #[error("there is no such value to settle")]
+    UnknownValue,
+    #[error("a weight can be at most {}", crate::MAX_WEIGHT)]
+    WeightTooHigh,
+    #[error("a coordinator excluded this pair")]
+    PairExcluded,
     #[error("the programme document could not be written: {0}")]
     Document(String),
 }
@@ -269,6 +331,9 @@ impl CommandError {
             CommandError::CoMentorsNotUsed => "co-mentors-not-used",
             CommandError::UnknownTandem => "unknown-tandem",
             CommandError::TandemNotActive => "tandem-not-active",
+            CommandError::UnknownValue => "unknown-value",
+            CommandError::WeightTooHigh => "weight-too-high",
+            CommandError::PairExcluded => "pair-excluded",
             CommandError::Document(_) => "document",
         }
     }

@@ -33,10 +33,13 @@ use crate::{
 pub const FORMAT_VERSION: u64 = 1;
 
 const FORMAT: &str = "format";
-const PROGRAMME: &str = "programme";
-const PARTNERS: &str = "partners";
-const PEOPLE: &str = "people";
-const TANDEMS: &str = "tandems";
+pub(crate) const PROGRAMME: &str = "programme";
+pub(crate) const PARTNERS: &str = "partners";
+pub(crate) const PEOPLE: &str = "people";
+pub(crate) const TANDEMS: &str = "tandems";
+const MATCHING_WEIGHTS: &str = "matching_weights";
+const FIXED_PAIRS: &str = "fixed_pairs";
+const EXCLUDED_PAIRS: &str = "excluded_pairs";
 
 /// Why stored or received bytes are not a programme this version can open.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,16 +93,21 @@ enum Touched {
     Partner(PartnerId),
     People(Vec<PersonId>),
     Tandem(TandemId),
+    TandemGone(TandemId),
+    Tandems(Vec<TandemId>),
+    MatchingWeights,
+    /// A fixing or exclusion of one pair.
+    Pair(crate::Pair),
 }
 
 /// One programme's Automerge document and the commands that change it.
 #[derive(Debug, Clone)]
 pub struct ProgrammeDocument {
-    doc: Automerge,
+    pub(crate) doc: Automerge,
     /// Heads at the last [`save`](Self::save) or
     /// [`save_incremental`](Self::save_incremental).
-    saved_heads: Vec<ChangeHash>,
-    programme: Programme,
+    pub(crate) saved_heads: Vec<ChangeHash>,
+    pub(crate) programme: Programme,
 }
 
 impl ProgrammeDocument {
@@ -136,6 +144,9 @@ impl ProgrammeDocument {
             complaints_contact: None,
             people: BTreeMap::new(),
             tandems: BTreeMap::new(),
+            matching_weights: crate::MatchingWeights::default(),
+            fixed_pairs: BTreeMap::new(),
+            excluded_pairs: BTreeMap::new(),
         };
         let mut doc = Automerge::new();
         doc.transact_with(
@@ -296,6 +307,34 @@ impl ProgrammeDocument {
             Touched::Tandem(id) => {
                 let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
                 programme.tandems.insert(id, tandem);
+            }
+            Touched::TandemGone(id) => {
+                programme.tandems.remove(&id);
+            }
+            Touched::Tandems(ids) => {
+                for id in ids {
+                    let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
+                    programme.tandems.insert(id, tandem);
+                }
+            }
+            Touched::MatchingWeights => {
+                let weights: autosurgeon::hydrate::MaybeMissing<crate::MatchingWeights> =
+                    hydrate_prop(doc, programme_obj, MATCHING_WEIGHTS).map_err(hydrate_error)?;
+                programme.matching_weights = match weights {
+                    autosurgeon::hydrate::MaybeMissing::Present(weights) => weights,
+                    autosurgeon::hydrate::MaybeMissing::Missing => Default::default(),
+                };
+            }
+            Touched::Pair(pair) => {
+                let key = pair.mentee.to_string();
+                match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
+                    Some(mentor) => programme.fixed_pairs.insert(pair.mentee, mentor),
+                    None => programme.fixed_pairs.remove(&pair.mentee),
+                };
+                match hydrate_entry(doc, programme_obj, EXCLUDED_PAIRS, &pair.to_string())? {
+                    Some(excluded) => programme.excluded_pairs.insert(pair, excluded),
+                    None => programme.excluded_pairs.remove(&pair),
+                };
             }
         }
         Ok(())
@@ -543,7 +582,110 @@ fn write(
             write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
             Ok(Touched::Tandem(id))
         }
+        Command::DissolveTandem { id } => {
+            if !programme.tandems.contains_key(&id) {
+                return Err(CommandError::UnknownTandem);
+            }
+            let tandems = map_at(tx, programme_obj, TANDEMS)?;
+            tx.delete(&tandems, id.to_string().as_str())?;
+            Ok(Touched::TandemGone(id))
+        }
+        Command::ChooseValue { path, value } => choose_value(tx, programme_obj, &path, &value),
+        Command::SetMatchingWeights { weights } => {
+            weights.check()?;
+            reconcile_prop(tx, programme_obj, MATCHING_WEIGHTS, weights)?;
+            Ok(Touched::MatchingWeights)
+        }
+        Command::FixPair { mentee, mentor } => {
+            crate::matching::check_fix(programme, mentee, mentor)?;
+            let pair = crate::Pair { mentee, mentor };
+            if programme.excluded_pairs.contains_key(&pair) {
+                let excluded = map_at(tx, programme_obj, EXCLUDED_PAIRS)?;
+                tx.delete(&excluded, pair.to_string().as_str())?;
+            }
+            let fixed = map_at(tx, programme_obj, FIXED_PAIRS)?;
+            tx.put(&fixed, mentee.to_string().as_str(), mentor.to_string())?;
+            Ok(Touched::Pair(pair))
+        }
+        Command::ExcludePair { mentee, mentor } => {
+            crate::matching::check_exclude(programme, mentee, mentor)?;
+            let pair = crate::Pair { mentee, mentor };
+            if programme.fixed_pairs.get(&mentee) == Some(&mentor) {
+                let fixed = map_at(tx, programme_obj, FIXED_PAIRS)?;
+                tx.delete(&fixed, mentee.to_string().as_str())?;
+            }
+            let excluded = map_at(tx, programme_obj, EXCLUDED_PAIRS)?;
+            tx.put(&excluded, pair.to_string().as_str(), true)?;
+            Ok(Touched::Pair(pair))
+        }
+        Command::ReleasePair { mentee, mentor } => {
+            let pair = crate::Pair { mentee, mentor };
+            if programme.fixed_pairs.get(&mentee) == Some(&mentor) {
+                let fixed = map_at(tx, programme_obj, FIXED_PAIRS)?;
+                tx.delete(&fixed, mentee.to_string().as_str())?;
+            }
+            if programme.excluded_pairs.contains_key(&pair) {
+                let excluded = map_at(tx, programme_obj, EXCLUDED_PAIRS)?;
+                tx.delete(&excluded, pair.to_string().as_str())?;
+            }
+            Ok(Touched::Pair(pair))
+        }
+        Command::CreateTandems { tandems } => {
+            // Each tandem is checked against the programme with the ones
+            // before it, so a batch keeps every rule a single tandem keeps.
+            let mut working = programme.clone();
+            let mut ids = Vec::with_capacity(tandems.len());
+            for new in tandems {
+                check_dates(new.start, new.planned_end)?;
+                check_new_tandem(&working, new.id, new.mentee, new.mentor, new.co_mentor)?;
+                let tandem = Tandem {
+                    mentee: new.mentee,
+                    mentor: new.mentor,
+                    co_mentor: new.co_mentor,
+                    start: new.start,
+                    planned_end: new.planned_end,
+                    status: TandemStatus::Active,
+                    ended_on: None,
+                    end_reason: None,
+                };
+                write_entity(tx, programme_obj, TANDEMS, &new.id.to_string(), &tandem)?;
+                working.tandems.insert(new.id, tandem);
+                ids.push(new.id);
+            }
+            Ok(Touched::Tandems(ids))
+        }
     }
+}
+
+/// Writes the chosen value where two were set at once; the new write
+/// supersedes both.
+fn choose_value(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    path: &[String],
+    value: &crate::ChosenValue,
+) -> Result<Touched, CommandError> {
+    let Some((last, parents)) = path.split_last() else {
+        return Err(CommandError::UnknownValue);
+    };
+    let mut obj = programme_obj.clone();
+    for key in parents {
+        obj = match tx.get(&obj, key.as_str())? {
+            Some((automerge::Value::Object(ObjType::Map), child)) => child,
+            _ => return Err(CommandError::UnknownValue),
+        };
+    }
+    if tx.get_all(&obj, last.as_str())?.len() < 2 {
+        return Err(CommandError::UnknownValue);
+    }
+    tx.put(&obj, last.as_str(), value.scalar())?;
+    let id = path.get(1).map(String::as_str).unwrap_or_default();
+    Ok(match path.first().map(String::as_str) {
+        Some(PEOPLE) => Touched::People(id.parse().map(|id| vec![id]).unwrap_or_default()),
+        Some(TANDEMS) => id.parse().map(Touched::Tandem).unwrap_or(Touched::Programme),
+        Some(PARTNERS) => id.parse().map(Touched::Partner).unwrap_or(Touched::Programme),
+        _ => Touched::Programme,
+    })
 }
 
 fn clean_contact(contact: crate::ContactPoint) -> Result<crate::ContactPoint, CommandError> {
@@ -572,8 +714,26 @@ fn write_entity<V: autosurgeon::Reconcile>(
     Ok(())
 }
 
+/// Reads one entry of the map `collection`, or `None` if it is not there.
+fn hydrate_entry<V: Hydrate>(
+    doc: &Automerge,
+    programme_obj: &ObjId,
+    collection: &str,
+    key: &str,
+) -> Result<Option<V>, CommandError> {
+    let Some((_, map)) = doc.get(programme_obj, collection)? else {
+        return Ok(None);
+    };
+    let entry: autosurgeon::hydrate::MaybeMissing<V> =
+        hydrate_prop(doc, &map, key).map_err(|error| CommandError::Document(error.to_string()))?;
+    Ok(match entry {
+        autosurgeon::hydrate::MaybeMissing::Present(value) => Some(value),
+        autosurgeon::hydrate::MaybeMissing::Missing => None,
+    })
+}
+
 /// Reads one entity from the map `collection` of the programme.
-fn hydrate_entity<V: Hydrate>(
+pub(crate) fn hydrate_entity<V: Hydrate>(
     doc: &Automerge,
     programme_obj: &ObjId,
     collection: &str,

@@ -23,26 +23,39 @@
 //! ```
 
 mod command;
+mod conflicts;
 mod dashboard;
 mod day;
 mod document;
+mod exchange;
 mod export;
 mod ids;
 mod import;
+mod matching;
+mod merge;
 mod person;
 mod programme;
 pub mod rules;
 mod tandem;
 
-pub use command::{Author, Command, CommandError, ImportedPerson, NewProgramme, MAX_NAME_CHARS};
+pub use command::{
+    Author, Command, CommandError, ImportedPerson, NewProgramme, NewTandem, MAX_NAME_CHARS,
+};
+pub use conflicts::{ChosenValue, ConcurrentValue, Conflict, TandemOrigin};
 pub use dashboard::{Attention, Dashboard, OrganisationCounts};
 pub use day::{Day, DayError};
 pub use document::{ChangeNote, LoadError, ProgrammeDocument, FORMAT_VERSION};
+pub use exchange::{Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION};
 pub use export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
 pub use ids::{CoordinatorId, IdError, PartnerId, PersonId, ProgrammeId, TandemId};
 pub use import::{
     decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
 };
+pub use matching::{
+    allowed, explain, next_best, suggest, Alternative, BrokenFixedPair, Criterion, Explanation,
+    Matching, MatchingWeights, Pair, ScorePart, Suggestion, Unmatched, UnmatchedReason, MAX_WEIGHT,
+};
+pub use merge::MergePreview;
 pub use person::{
     Application, Decision, Interview, MeetingFormat, Person, PersonDetails, Role, SharedFields,
     Stage, Withdrawal,

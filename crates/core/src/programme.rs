@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use crate::{Day, PartnerId, Person, PersonId, ProgrammeId, Role, Stage, Tandem, TandemId};
+use crate::{
+    Day, MatchingWeights, Pair, PartnerId, Person, PersonId, ProgrammeId, Role, Stage, Tandem,
+    TandemId,
+};
 
 /// What kind of mentoring scheme a programme runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
@@ -150,6 +153,21 @@ pub struct Programme {
     pub people: BTreeMap<PersonId, Person>,
     #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
     pub tandems: BTreeMap<TandemId, Tandem>,
+    /// How much each criterion counts when tandems are suggested.
+    #[autosurgeon(missing = "Default::default")]
+    pub matching_weights: MatchingWeights,
+    /// Pairs a coordinator fixed for the suggestions: mentee → mentor.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub fixed_pairs: BTreeMap<PersonId, PersonId>,
+    /// Pairs a coordinator excluded from the suggestions.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub excluded_pairs: BTreeMap<Pair, bool>,
 }
 
 impl Programme {

@@ -1,0 +1,263 @@
+//! What broke when coordinators' changes met.
+//!
+//! A CRDT converges; it does not keep business rules. After every merge the
+//! programme is checked: a mentor with more mentees than the programme
+//! allows, a person in two running tandems, a tandem inside one organisation
+//! where the programme pairs across organisations, and a value that two
+//! coordinators set differently at the same time (both values are kept by
+//! Automerge and read with `get_all`). Each conflict names who did what and
+//! when; resolving it is a command like any other.
+
+use std::collections::{BTreeMap, HashMap};
+
+use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+
+use crate::document::PROGRAMME;
+use crate::{ChangeNote, PersonId, ProgrammeDocument, TandemId};
+
+/// A value a coordinator can choose to settle a concurrent edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChosenValue {
+    Text(String),
+    Int(i64),
+    Uint(u64),
+    Bool(bool),
+    Null,
+}
+
+impl ChosenValue {
+    fn from_scalar(value: &ScalarValue) -> Option<Self> {
+        Some(match value {
+            ScalarValue::Str(text) => ChosenValue::Text(text.to_string()),
+            ScalarValue::Int(n) => ChosenValue::Int(*n),
+            ScalarValue::Uint(n) => ChosenValue::Uint(*n),
+            ScalarValue::Boolean(b) => ChosenValue::Bool(*b),
+            ScalarValue::Null => ChosenValue::Null,
+            _ => return None,
+        })
+    }
+
+    /// The value as a coordinator reads it.
+    pub fn text(&self) -> String {
+        match self {
+            ChosenValue::Text(text) => text.clone(),
+            ChosenValue::Int(n) => n.to_string(),
+            ChosenValue::Uint(n) => n.to_string(),
+            ChosenValue::Bool(b) => b.to_string(),
+            ChosenValue::Null => String::new(),
+        }
+    }
+
+    pub(crate) fn scalar(&self) -> ScalarValue {
+        match self {
+            ChosenValue::Text(text) => ScalarValue::Str(text.as_str().into()),
+            ChosenValue::Int(n) => ScalarValue::Int(*n),
+            ChosenValue::Uint(n) => ScalarValue::Uint(*n),
+            ChosenValue::Bool(b) => ScalarValue::Boolean(*b),
+            ChosenValue::Null => ScalarValue::Null,
+        }
+    }
+}
+
+/// Who made a tandem, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TandemOrigin {
+    pub tandem: TandemId,
+    pub created_by: String,
+    pub at: i64,
+}
+
+/// One of the values set at the same time, with its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConcurrentValue {
+    pub value: ChosenValue,
+    pub author: String,
+}
+
+/// A rule the merged programme breaks, or a value set twice at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    MentorOverCapacity {
+        mentor: PersonId,
+        capacity: u32,
+        tandems: Vec<TandemOrigin>,
+    },
+    InSeveralTandems {
+        person: PersonId,
+        tandems: Vec<TandemOrigin>,
+    },
+    SameOrganisation {
+        tandem: TandemOrigin,
+    },
+    ConcurrentValues {
+        /// Keys from the programme down to the value, e.g.
+        /// `["people", "<id>", "application", "stage"]`.
+        path: Vec<String>,
+        values: Vec<ConcurrentValue>,
+    },
+}
+
+impl Conflict {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Conflict::MentorOverCapacity { .. } => "mentor-over-capacity",
+            Conflict::InSeveralTandems { .. } => "in-several-tandems",
+            Conflict::SameOrganisation { .. } => "same-organisation",
+            Conflict::ConcurrentValues { .. } => "concurrent-values",
+        }
+    }
+}
+
+impl ProgrammeDocument {
+    /// Every rule the programme breaks and every value set differently at
+    /// the same time, in a stable order.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let programme = &self.programme;
+        let origins = self.tandem_origins();
+        let origin = |id: &TandemId| {
+            origins.get(id).cloned().unwrap_or(TandemOrigin {
+                tandem: *id,
+                created_by: String::new(),
+                at: 0,
+            })
+        };
+        let mut conflicts = Vec::new();
+
+        let mut by_person: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
+        let mut by_mentor: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
+        for (id, tandem) in programme.active_tandems() {
+            by_person.entry(tandem.mentee).or_default().push(*id);
+            by_mentor.entry(tandem.mentor).or_default().push(*id);
+            if let Some(co_mentor) = tandem.co_mentor {
+                by_person.entry(co_mentor).or_default().push(*id);
+            }
+        }
+        let capacity = programme.rules.mentor_capacity.max(1);
+        for (mentor, tandems) in &by_mentor {
+            if tandems.len() > capacity as usize {
+                conflicts.push(Conflict::MentorOverCapacity {
+                    mentor: *mentor,
+                    capacity,
+                    tandems: tandems.iter().map(origin).collect(),
+                });
+            }
+        }
+        for (person, tandems) in &by_person {
+            if tandems.len() > 1 {
+                conflicts.push(Conflict::InSeveralTandems {
+                    person: *person,
+                    tandems: tandems.iter().map(origin).collect(),
+                });
+            }
+        }
+        if programme.rules.different_organisations {
+            for (id, tandem) in programme.active_tandems() {
+                let organisation = |person: PersonId| {
+                    programme
+                        .people
+                        .get(&person)
+                        .and_then(|p| p.details.organisation)
+                };
+                let (mentee, mentor) = (organisation(tandem.mentee), organisation(tandem.mentor));
+                if mentee.is_some() && mentee == mentor {
+                    conflicts.push(Conflict::SameOrganisation { tandem: origin(id) });
+                }
+            }
+        }
+        conflicts.extend(self.concurrent_values());
+        conflicts
+    }
+
+    /// Who created each tandem.
+    fn tandem_origins(&self) -> HashMap<TandemId, TandemOrigin> {
+        let mut origins = HashMap::new();
+        for note in self.history() {
+            if note.command != "create-tandem" {
+                continue;
+            }
+            let Some(id) = note.subject.as_deref().and_then(|s| s.parse::<TandemId>().ok()) else {
+                continue;
+            };
+            origins.entry(id).or_insert(TandemOrigin {
+                tandem: id,
+                created_by: note.name.clone(),
+                at: note.at,
+            });
+        }
+        origins
+    }
+
+    /// Values two coordinators set differently at the same time.
+    fn concurrent_values(&self) -> Vec<Conflict> {
+        let authors = self.actor_authors();
+        let mut found = Vec::new();
+        if let Ok(Some((_, programme))) = self.doc.get(automerge::ROOT, PROGRAMME) {
+            self.walk(&programme, &mut Vec::new(), &authors, &mut found);
+        }
+        found
+    }
+
+    fn walk(
+        &self,
+        obj: &ObjId,
+        path: &mut Vec<String>,
+        authors: &HashMap<ActorId, String>,
+        found: &mut Vec<Conflict>,
+    ) {
+        for key in self.doc.keys(obj) {
+            let Ok(values) = self.doc.get_all(obj, key.as_str()) else {
+                continue;
+            };
+            path.push(key.clone());
+            if values.len() > 1 {
+                let values: Vec<ConcurrentValue> = values
+                    .iter()
+                    .filter_map(|(value, id)| {
+                        let chosen = match value {
+                            Value::Scalar(scalar) => ChosenValue::from_scalar(scalar)?,
+                            Value::Object(_) => return None,
+                        };
+                        let author = match id {
+                            ObjId::Id(_, actor, _) => authors.get(actor).cloned().unwrap_or_default(),
+                            ObjId::Root => String::new(),
+                        };
+                        Some(ConcurrentValue { value: chosen, author })
+                    })
+                    .collect();
+                // The same value typed on both sides is agreement, not a clash.
+                let distinct = values
+                    .iter()
+                    .filter(|value| value.value != values[0].value)
+                    .count();
+                if distinct > 0 {
+                    found.push(Conflict::ConcurrentValues {
+                        path: path.clone(),
+                        values,
+                    });
+                }
+            }
+            if let Some((Value::Object(ObjType::Map), child)) = values.last() {
+                self.walk(child, path, authors, found);
+            }
+            path.pop();
+        }
+    }
+
+    /// The coordinator behind each actor (device or tab) of the document.
+    fn actor_authors(&self) -> HashMap<ActorId, String> {
+        let mut authors = HashMap::new();
+        for change in self.doc.get_changes(&[]) {
+            if authors.contains_key(change.actor_id()) {
+                continue;
+            }
+            if let Some(note) = change
+                .message()
+                .and_then(|message| serde_json::from_str::<ChangeNote>(message).ok())
+            {
+                authors.insert(change.actor_id().clone(), note.name);
+            }
+        }
+        authors
+    }
+}

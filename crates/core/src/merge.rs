@@ -1,0 +1,278 @@
+//! Passing a programme between coordinators: export to an exchange file,
+//! join from an invitation, preview what a partner's file brings, merge it.
+//!
+//! Merging never guesses. A file for another programme, or one whose
+//! programme grew from another genesis (a programme of the same name made
+//! separately), is refused; a file that builds on changes this browser has
+//! not received is refused too, and the local programme is untouched. After
+//! a merge only the entities named in Automerge's patches are hydrated again.
+
+use std::collections::BTreeSet;
+
+use automerge::{Automerge, ChangeHash, PatchAction, Prop, ReadDoc};
+use autosurgeon::hydrate_prop;
+
+use crate::document::{hydrate_entity, PARTNERS, PEOPLE, PROGRAMME, TANDEMS};
+use crate::exchange::{Contents, ExchangeError, ExchangeFile};
+use crate::{ChangeNote, CommandError, LoadError, ProgrammeDocument};
+
+/// What a partner's file would bring, shown before it is merged.
+#[derive(Debug, Clone)]
+pub struct MergePreview {
+    candidate: Automerge,
+    /// The changes this browser has not seen, oldest first.
+    pub changes: Vec<ChangeNote>,
+    /// The heads of the document the file was made from.
+    pub file_heads: Vec<ChangeHash>,
+}
+
+impl MergePreview {
+    /// Whether merging would change nothing (the file was merged before).
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Which part of the programme changed, from a patch's path.
+enum Part {
+    Programme,
+    Entity(&'static str, String),
+    Everything,
+}
+
+fn notes_of(changes: &[automerge::Change]) -> Vec<ChangeNote> {
+    changes
+        .iter()
+        .filter_map(|change| {
+            let mut note: ChangeNote = serde_json::from_str(change.message()?).ok()?;
+            note.at = change.timestamp();
+            Some(note)
+        })
+        .collect()
+}
+
+impl ProgrammeDocument {
+    /// The document's heads: the exact state it is in.
+    pub fn heads(&self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// Takes the current state as stored: the next
+    /// [`save_incremental`](Self::save_incremental) starts from here. For
+    /// changes another tab has already stored.
+    pub fn mark_saved(&mut self) {
+        self.saved_heads = self.doc.get_heads();
+    }
+
+    /// Whether the document already holds every change up to `heads`.
+    pub fn has_seen(&self, heads: &[ChangeHash]) -> bool {
+        heads
+            .iter()
+            .all(|hash| self.doc.get_change_by_hash(hash).is_some())
+    }
+
+    /// An exchange file. For [`Contents::Changes`], only the changes after
+    /// `seen` (what the partner is known to have) are in it.
+    pub fn export(&self, by: &str, at: i64, contains: Contents, seen: &[ChangeHash]) -> ExchangeFile {
+        let body = match contains {
+            Contents::Changes => {
+                let known: Vec<ChangeHash> = seen
+                    .iter()
+                    .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
+                    .copied()
+                    .collect();
+                self.doc.save_after(&known)
+            }
+            Contents::Whole | Contents::Invite => self.doc.save(),
+        };
+        let heads = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
+        ExchangeFile::new(self.id(), &self.programme.name, contains, by, at, heads, body)
+    }
+
+    /// Joins a programme from an invitation (or any whole-programme file).
+    pub fn join(file: &ExchangeFile) -> Result<Self, ExchangeError> {
+        if file.header.contains == Contents::Changes {
+            return Err(ExchangeError::MissingEarlierChanges);
+        }
+        let expected = file.programme()?;
+        let document = ProgrammeDocument::load(&file.body).map_err(|error| match error {
+            LoadError::TooNew(_) => ExchangeError::TooNew(u32::MAX),
+            _ => ExchangeError::Damaged,
+        })?;
+        if document.id() != expected {
+            return Err(ExchangeError::Damaged);
+        }
+        Ok(document)
+    }
+
+    /// What merging the file would bring, or why it is refused.
+    pub fn preview(&self, file: &ExchangeFile) -> Result<MergePreview, ExchangeError> {
+        if file.programme()? != self.id() {
+            return Err(ExchangeError::OtherProgramme(file.header.programme_name.clone()));
+        }
+        let mut candidate = self.doc.clone();
+        candidate
+            .load_incremental(&file.body)
+            .map_err(|_| ExchangeError::Damaged)?;
+        if !candidate.get_missing_deps(&[]).is_empty() {
+            return Err(ExchangeError::MissingEarlierChanges);
+        }
+        // One programme grows from one genesis change. A second change
+        // without ancestors means a separately made programme.
+        let roots = candidate
+            .get_changes(&[])
+            .iter()
+            .filter(|change| change.deps().is_empty())
+            .count();
+        if roots > 1 {
+            return Err(ExchangeError::NoCommonHistory);
+        }
+        let changes = notes_of(&candidate.get_changes(&self.doc.get_heads()));
+        let file_heads = file
+            .header
+            .heads
+            .iter()
+            .filter_map(|hash| hash.parse().ok())
+            .collect();
+        Ok(MergePreview {
+            candidate,
+            changes,
+            file_heads,
+        })
+    }
+
+    /// Merges a previewed file. Returns how many changes it brought.
+    pub fn merge(&mut self, preview: MergePreview) -> Result<usize, CommandError> {
+        let count = preview.changes.len();
+        if count == 0 {
+            return Ok(0);
+        }
+        let before = self.doc.get_heads();
+        self.doc = preview.candidate;
+        self.refresh_since(&before)
+            .map_err(|error| CommandError::Document(error.to_string()))?;
+        Ok(count)
+    }
+
+    /// Merges changes from another copy of the same programme (another
+    /// tab's chunk). Unknown or foreign bytes are refused untouched.
+    pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
+        let file = ExchangeFile::new(self.id(), "", Contents::Changes, "", 0, Vec::new(), bytes.to_vec());
+        let preview = self.preview(&file)?;
+        self.merge(preview).map_err(|_| ExchangeError::Damaged)
+    }
+
+    /// Hydrates again what changed since `before`, as Automerge's patches
+    /// name it.
+    fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<(), LoadError> {
+        let after = self.doc.get_heads();
+        let mut parts = BTreeSet::new();
+        let mut programme_fields = false;
+        for patch in self.doc.diff(before, &after) {
+            let mut props: Vec<String> = patch
+                .path
+                .iter()
+                .map(|(_, prop)| match prop {
+                    Prop::Map(key) => key.clone(),
+                    Prop::Seq(index) => index.to_string(),
+                })
+                .collect();
+            match &patch.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    props.push(key.clone())
+                }
+                PatchAction::Conflict { prop: Prop::Map(key) } => props.push(key.clone()),
+                _ => {}
+            }
+            match classify(&props) {
+                Part::Programme => programme_fields = true,
+                Part::Entity(collection, key) => {
+                    parts.insert((collection, key));
+                }
+                Part::Everything => {
+                    self.programme = hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
+                        .map_err(|_| LoadError::NotAProgramme)?;
+                    return Ok(());
+                }
+            }
+        }
+        let programme_obj = match self.doc.get(automerge::ROOT, PROGRAMME) {
+            Ok(Some((_, id))) => id,
+            _ => return Err(LoadError::NotAProgramme),
+        };
+        if programme_fields {
+            // Scalars and small maps at the top: cheap to read again whole,
+            // keeping the collections already in memory.
+            let mut fresh: crate::Programme =
+                hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)?;
+            std::mem::swap(&mut fresh.people, &mut self.programme.people);
+            std::mem::swap(&mut fresh.tandems, &mut self.programme.tandems);
+            std::mem::swap(&mut fresh.partners, &mut self.programme.partners);
+            self.programme = fresh;
+        }
+        for (collection, key) in parts {
+            let present = matches!(
+                self.doc.get(&programme_obj, collection),
+                Ok(Some((_, ref map))) if matches!(self.doc.get(map, key.as_str()), Ok(Some(_)))
+            );
+            match collection {
+                PEOPLE => {
+                    let Ok(id) = key.parse() else { continue };
+                    if present {
+                        let person = hydrate_entity(&self.doc, &programme_obj, PEOPLE, &key)
+                            .map_err(|_| LoadError::NotAProgramme)?;
+                        self.programme.people.insert(id, person);
+                    } else {
+                        self.programme.people.remove(&id);
+                    }
+                }
+                TANDEMS => {
+                    let Ok(id) = key.parse() else { continue };
+                    if present {
+                        let tandem = hydrate_entity(&self.doc, &programme_obj, TANDEMS, &key)
+                            .map_err(|_| LoadError::NotAProgramme)?;
+                        self.programme.tandems.insert(id, tandem);
+                    } else {
+                        self.programme.tandems.remove(&id);
+                    }
+                }
+                _ => {
+                    let Ok(id) = key.parse() else { continue };
+                    if present {
+                        let partner = hydrate_entity(&self.doc, &programme_obj, PARTNERS, &key)
+                            .map_err(|_| LoadError::NotAProgramme)?;
+                        self.programme.partners.insert(id, partner);
+                    } else {
+                        self.programme.partners.remove(&id);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn classify(props: &[String]) -> Part {
+    match props {
+        [] => Part::Everything,
+        [root] if root == PROGRAMME => Part::Everything,
+        [root, ..] if root != PROGRAMME => Part::Programme,
+        [_, collection] if is_collection(collection) => Part::Everything,
+        [_, collection, key, ..] if is_collection(collection) => {
+            Part::Entity(collection_name(collection), key.clone())
+        }
+        _ => Part::Programme,
+    }
+}
+
+fn is_collection(name: &str) -> bool {
+    name == PEOPLE || name == TANDEMS || name == PARTNERS
+}
+
+fn collection_name(name: &str) -> &'static str {
+    match name {
+        PEOPLE => PEOPLE,
+        TANDEMS => TANDEMS,
+        _ => PARTNERS,
+    }
+}

@@ -1,0 +1,338 @@
+//! Working together without a server: make exchange files for partners,
+//! merge theirs after seeing what they bring, and settle what clashed.
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview, PersonId, TandemId, TandemOrigin};
+
+use super::person::{outcome_view, Outcome};
+use crate::clock::today;
+use crate::download::offer_download;
+use crate::files::{chosen_file, file_bytes};
+use crate::i18n::{use_i18n, I18n};
+use crate::session::{use_session, ProgrammeSession};
+
+/// The page at `/programme/:id/exchange`.
+#[component]
+pub fn ExchangePage() -> impl IntoView {
+    view! {
+        <ConflictList />
+        <ImportExchange />
+        <ExportExchange />
+    }
+}
+
+fn file_name(i18n: I18n, programme: &str, contains: Contents) -> String {
+    let kind = match contains {
+        Contents::Invite => i18n.t("exchange-file-invite"),
+        Contents::Whole => i18n.t("exchange-file-whole"),
+        Contents::Changes => i18n.t("exchange-file-changes"),
+    };
+    let name: String = programme
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{name}-{kind}-{}.tandem", today().iso())
+}
+
+#[component]
+fn ExportExchange() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let partner = RwSignal::new(String::new());
+    let outcome = RwSignal::new(Outcome::Idle);
+    let partners = move || {
+        session
+            .with(|p| p.partners_sorted().into_iter().map(|(id, partner)| (id.to_string(), partner.name.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let export = move |contains: Contents| {
+        let chosen = partner.get_untracked();
+        let chosen = (!chosen.is_empty()).then_some(chosen);
+        let Some((name, bytes)) = session.export(contains, chosen.as_deref()) else {
+            return;
+        };
+        let file = file_name(i18n, &name, contains);
+        outcome.set(match offer_download(&file, "application/octet-stream", &bytes) {
+            Ok(()) => Outcome::Done(i18n.t_with("exchange-exported", &[("file", FluentValue::from(file))])),
+            Err(_) => Outcome::Refused(i18n.t("error-storage-failed")),
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="export-title">
+            <h2 id="export-title">{move || i18n.t("exchange-export-title")}</h2>
+            <p class="muted">{move || i18n.t("exchange-export-intro")}</p>
+            <div class="field">
+                <label for="exchange-partner">{move || i18n.t("exchange-partner")}</label>
+                <select id="exchange-partner" data-testid="exchange-partner" bind:value=partner>
+                    <option value="">{move || i18n.t("exchange-partner-none")}</option>
+                    {move || partners().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="button-row">
+                <button type="button" class="button button--primary" data-testid="export-invite" on:click=move |_| export(Contents::Invite)>
+                    {move || i18n.t("exchange-export-invite")}
+                </button>
+                <button type="button" class="button button--secondary" data-testid="export-changes"
+                    disabled=move || partner.get().is_empty() on:click=move |_| export(Contents::Changes)>
+                    {move || i18n.t("exchange-export-changes")}
+                </button>
+                <button type="button" class="button button--secondary" data-testid="export-whole" on:click=move |_| export(Contents::Whole)>
+                    {move || i18n.t("exchange-export-whole")}
+                </button>
+            </div>
+            <div aria-live="polite">{outcome_view(outcome, "export")}</div>
+        </section>
+    }
+}
+
+#[component]
+fn ImportExchange() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let preview = StoredValue::new_local(None::<MergePreview>);
+    let pending = RwSignal::new(None::<Vec<tandem_core::ChangeNote>>);
+    let outcome = RwSignal::new(Outcome::Idle);
+    let dragging = RwSignal::new(false);
+
+    let take = move |event: web_sys::Event| {
+        event.prevent_default();
+        dragging.set(false);
+        let Some(file) = chosen_file(&event) else { return };
+        spawn_local(async move {
+            let Ok(bytes) = file_bytes(&file).await else {
+                outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
+                return;
+            };
+            match session.preview(&bytes) {
+                Ok(found) if found.is_empty() => {
+                    preview.set_value(None);
+                    pending.set(None);
+                    outcome.set(Outcome::Done(i18n.t("exchange-nothing-new")));
+                }
+                Ok(found) => {
+                    pending.set(Some(found.changes.clone()));
+                    preview.set_value(Some(found));
+                    outcome.set(Outcome::Idle);
+                }
+                Err(message) => {
+                    preview.set_value(None);
+                    pending.set(None);
+                    outcome.set(Outcome::Refused(message));
+                }
+            }
+        });
+    };
+    let merge = move |_| {
+        let Some(found) = preview.try_update_value(|p| p.take()).flatten() else { return };
+        pending.set(None);
+        outcome.set(match session.merge(found) {
+            Ok(count) => Outcome::Done(i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))])),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let cancel = move |_| {
+        preview.set_value(None);
+        pending.set(None);
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="import-exchange-title">
+            <h2 id="import-exchange-title">{move || i18n.t("exchange-import-title")}</h2>
+            <div
+                class="drop-zone"
+                class:drop-zone--active=move || dragging.get()
+                data-testid="exchange-drop"
+                on:dragover=move |event| { event.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=move |event: web_sys::DragEvent| take(event.into())
+            >
+                <p>{move || i18n.t("exchange-drop")}</p>
+                <label class="button button--secondary" for="exchange-file">{move || i18n.t("exchange-choose")}</label>
+                <input id="exchange-file" class="visually-hidden" data-testid="exchange-file" type="file" accept=".tandem"
+                    on:change=take />
+            </div>
+            <div aria-live="polite">{outcome_view(outcome, "exchange")}</div>
+            {move || pending.get().map(|changes| {
+                let count = changes.len();
+                view! {
+                    <div class="merge-preview" data-testid="merge-preview">
+                        <h3>{i18n.t_with("exchange-preview-title", &[("count", FluentValue::from(count))])}</h3>
+                        <ul class="history">
+                            {changes.into_iter().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
+                        </ul>
+                        <div class="button-row">
+                            <button type="button" class="button button--primary" data-testid="merge-confirm" on:click=merge>
+                                {i18n.t("exchange-merge")}
+                            </button>
+                            <button type="button" class="button button--secondary" on:click=cancel>{i18n.t("exchange-cancel")}</button>
+                        </div>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
+
+/// One change as a coordinator reads it: who, what, about whom, when.
+#[component]
+pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let key = format!("command-{}", note.command);
+    let mut command = i18n.t(&key);
+    if command == key {
+        command = i18n.t("command-unknown");
+    }
+    let concerning = note.subject.as_deref().and_then(|subject| subject_name(session, subject));
+    view! {
+        <span>{i18n.t_with("programme-history-entry", &[("name", FluentValue::from(note.name.clone())), ("command", FluentValue::from(command))])}</span>
+        {concerning.map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
+        {(note.at > 0).then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
+    }
+}
+
+/// The name of what a change concerned: a person, or a tandem's pair.
+pub(crate) fn subject_name(session: ProgrammeSession, subject: &str) -> Option<String> {
+    session
+        .with_untracked(|programme| {
+            if let Ok(person) = subject.parse::<PersonId>() {
+                if let Some(person) = programme.people.get(&person) {
+                    return Some(person.details.name.clone());
+                }
+            }
+            let tandem = programme.tandems.get(&subject.parse::<TandemId>().ok()?)?;
+            Some(format!("{} – {}", programme.person_name(tandem.mentee), programme.person_name(tandem.mentor)))
+        })
+        .flatten()
+}
+
+/// A value from the document as a coordinator reads it: enum names become
+/// the app's words.
+fn value_text(i18n: I18n, value: &ChosenValue) -> String {
+    let raw = value.text();
+    let mut code = String::new();
+    for (index, c) in raw.chars().enumerate() {
+        if c.is_uppercase() && index > 0 {
+            code.push('-');
+        }
+        code.extend(c.to_lowercase());
+    }
+    for prefix in ["stage", "format", "tandem-status", "role"] {
+        let key = format!("{prefix}-{code}");
+        let text = i18n.t(&key);
+        if text != key {
+            return text;
+        }
+    }
+    raw
+}
+
+/// Open conflicts, each with the ways to settle it.
+#[component]
+pub fn ConflictList() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let conflicts = Memo::new(move |_| session.conflicts());
+    let outcome = RwSignal::new(Outcome::Idle);
+    let settle = move |command: Command| {
+        outcome.set(match session.dispatch(command) {
+            Ok(()) => Outcome::Done(i18n.t("conflict-settled")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let tandem_item = move |origin: TandemOrigin| {
+        let pair = subject_name(session, &origin.tandem.to_string()).unwrap_or_default();
+        let who = i18n.t_with("conflict-tandem-made-by", &[
+            ("pair", FluentValue::from(pair)),
+            ("name", FluentValue::from(origin.created_by.clone())),
+            ("time", FluentValue::from(if origin.at > 0 { i18n.date_time(origin.at) } else { String::new() })),
+        ]);
+        let id = origin.tandem;
+        view! {
+            <li class="conflict__option">
+                <span>{who}</span>
+                <button type="button" class="button button--danger" data-testid="dissolve-tandem"
+                    on:click=move |_| settle(Command::DissolveTandem { id })>
+                    {i18n.t("conflict-dissolve")}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="conflicts-title" data-testid="conflicts">
+            <h2 id="conflicts-title">{move || i18n.t("conflicts-title")}</h2>
+            <div aria-live="polite">{outcome_view(outcome, "conflict")}</div>
+            {move || {
+                let list = conflicts.get();
+                if list.is_empty() {
+                    return view! { <p class="muted" data-testid="no-conflicts">{i18n.t("conflicts-none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="conflict-list">
+                        {list.into_iter().map(|conflict| {
+                            let body = match conflict {
+                                Conflict::MentorOverCapacity { mentor, capacity, tandems } => view! {
+                                    <p>{i18n.t_with("conflict-mentor-over-capacity", &[
+                                        ("name", FluentValue::from(session.with_untracked(|p| p.person_name(mentor).to_string()).unwrap_or_default())),
+                                        ("count", FluentValue::from(tandems.len())),
+                                        ("capacity", FluentValue::from(capacity)),
+                                    ])}</p>
+                                    <ul class="plain-list">{tandems.into_iter().map(tandem_item).collect_view()}</ul>
+                                }.into_any(),
+                                Conflict::InSeveralTandems { person, tandems } => view! {
+                                    <p>{i18n.t_with("conflict-in-several-tandems", &[
+                                        ("name", FluentValue::from(session.with_untracked(|p| p.person_name(person).to_string()).unwrap_or_default())),
+                                        ("count", FluentValue::from(tandems.len())),
+                                    ])}</p>
+                                    <ul class="plain-list">{tandems.into_iter().map(tandem_item).collect_view()}</ul>
+                                }.into_any(),
+                                Conflict::SameOrganisation { tandem } => view! {
+                                    <p>{i18n.t("conflict-same-organisation")}</p>
+                                    <ul class="plain-list">{tandem_item(tandem)}</ul>
+                                }.into_any(),
+                                Conflict::ConcurrentValues { path, values } => {
+                                    let whose = path.get(1).and_then(|subject| subject_name(session, subject)).unwrap_or_default();
+                                    let field_key = format!("conflict-field-{}", path.last().cloned().unwrap_or_default());
+                                    let mut field = i18n.t(&field_key);
+                                    if field == field_key {
+                                        field = path.last().cloned().unwrap_or_default();
+                                    }
+                                    view! {
+                                        <p>{i18n.t_with("conflict-concurrent-values", &[
+                                            ("name", FluentValue::from(whose)),
+                                            ("field", FluentValue::from(field)),
+                                        ])}</p>
+                                        <ul class="plain-list">
+                                            {values.into_iter().map(|value| {
+                                                let text = value_text(i18n, &value.value);
+                                                let path = path.clone();
+                                                let chosen = value.value.clone();
+                                                view! {
+                                                    <li class="conflict__option">
+                                                        <span>{i18n.t_with("conflict-value-by", &[("value", FluentValue::from(text)), ("name", FluentValue::from(value.author.clone()))])}</span>
+                                                        <button type="button" class="button button--secondary" data-testid="choose-value"
+                                                            on:click=move |_| settle(Command::ChooseValue { path: path.clone(), value: chosen.clone() })>
+                                                            {i18n.t("conflict-choose")}
+                                                        </button>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }
+                            };
+                            view! { <li class="conflict" data-testid="conflict">{body}</li> }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

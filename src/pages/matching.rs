@@ -1,0 +1,595 @@
+//! The matching board: the best tandems for the whole cohort with the
+//! reasons for each, everyone left without a partner and why, and the
+//! coordinator's decisions (weights, fixed and excluded pairs).
+//!
+//! The suggestions are computed by the core crate when the board opens and
+//! when the coordinator asks for a new run; fixing or excluding a pair
+//! changes the programme at once, and the board says the suggestions are
+//! out of date until the next run. Suggestions are drafts: only
+//! "confirm" forms tandems, in one change. The computation runs on the
+//! page's thread (about a second for 1,000 × 1,000 in the browser).
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use tandem_core::{
+    next_best, suggest, Command, Criterion, Explanation, Matching, MatchingWeights, NewTandem,
+    Pair, PersonId, Programme, TandemId, MAX_WEIGHT,
+};
+
+use super::person::{outcome_view, Outcome};
+use crate::i18n::{use_i18n, I18n};
+use crate::session::{command_error_text, use_session, ProgrammeSession};
+
+/// Suggestions shown per page, so a cohort of 1,000 stays quick to scroll.
+const PAGE_SIZE: usize = 50;
+
+/// The page at `/programme/:id/matching`.
+#[component]
+pub fn MatchingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let result = RwSignal::new(session.with_untracked(suggest).unwrap_or_default());
+    let stale = RwSignal::new(false);
+    let outcome = RwSignal::new(Outcome::Idle);
+    let page = RwSignal::new(0usize);
+    let alternative_for = RwSignal::new(None::<PersonId>);
+
+    let run = move || {
+        result.set(session.with_untracked(suggest).unwrap_or_default());
+        stale.set(false);
+        alternative_for.set(None);
+        page.set(0);
+    };
+    let act = move |command: Command| {
+        match session.dispatch(command) {
+            Ok(()) => {
+                stale.set(true);
+                outcome.set(Outcome::Idle);
+            }
+            Err(message) => outcome.set(Outcome::Refused(message)),
+        };
+    };
+    let confirm = move |_| {
+        let Some(tandems) = session.with_untracked(|programme| {
+            result.with_untracked(|matching| {
+                matching
+                    .suggestions
+                    .iter()
+                    .map(|s| NewTandem {
+                        id: TandemId::random(),
+                        mentee: s.mentee,
+                        mentor: s.mentor,
+                        co_mentor: None,
+                        start: programme.start,
+                        planned_end: programme.end,
+                    })
+                    .collect::<Vec<_>>()
+            })
+        }) else {
+            return;
+        };
+        let count = tandems.len();
+        match session.dispatch(Command::CreateTandems { tandems }) {
+            Ok(()) => {
+                run();
+                outcome.set(Outcome::Done(i18n.t_with(
+                    "matching-confirmed",
+                    &[("count", FluentValue::from(count))],
+                )));
+            }
+            Err(message) => outcome.set(Outcome::Refused(message)),
+        }
+    };
+
+    let summary = move || {
+        result.with(|matching| {
+            i18n.t_with(
+                "matching-summary",
+                &[
+                    ("count", FluentValue::from(matching.suggestions.len())),
+                    ("unmatched", FluentValue::from(matching.unmatched.len())),
+                    ("total", FluentValue::from(matching.total_score())),
+                ],
+            )
+        })
+    };
+    let pages = move || result.with(|m| m.suggestions.len().div_ceil(PAGE_SIZE).max(1));
+
+    view! {
+        <section class="panel" aria-labelledby="matching-title">
+            <div class="panel__header">
+                <h2 id="matching-title">{move || i18n.t("matching-title")}</h2>
+                <div class="matching-actions">
+                    <button type="button" class="button button--secondary" data-testid="matching-run" on:click=move |_| run()>
+                        {move || i18n.t("matching-run")}
+                    </button>
+                    <button type="button" class="button button--primary" data-testid="matching-confirm"
+                        disabled=move || stale.get() || result.with(|m| m.suggestions.is_empty())
+                        on:click=confirm>
+                        {move || i18n.t("matching-confirm")}
+                    </button>
+                </div>
+            </div>
+            <p class="muted">{move || i18n.t("matching-intro")}</p>
+            <p data-testid="matching-summary" role="status">{summary}</p>
+            <Show when=move || stale.get()>
+                <p class="notice notice--warning" data-testid="matching-stale">{move || i18n.t("matching-stale")}</p>
+            </Show>
+            <div aria-live="polite">{outcome_view(outcome, "matching")}</div>
+            <BrokenFixedPairs result act />
+            {move || alternative_for.get().map(|mentee| view! { <AlternativeView mentee result act close=move || alternative_for.set(None) /> })}
+            {move || {
+                let rows = result.with(|m| {
+                    m.suggestions
+                        .iter()
+                        .skip(page.get() * PAGE_SIZE)
+                        .take(PAGE_SIZE)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                });
+                if rows.is_empty() {
+                    return view! { <p class="empty-state">{i18n.t("matching-none")}</p> }.into_any();
+                }
+                let names = session
+                    .with_untracked(|programme| {
+                        rows.iter()
+                            .map(|s| (label(programme, s.mentee), label(programme, s.mentor)))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                view! {
+                    <div class="table-scroll">
+                        <table class="data-table data-table--cards matching-table" data-testid="suggestions-table">
+                            <caption class="visually-hidden">{i18n.t("matching-suggestions")}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i18n.t("column-mentee")}</th>
+                                    <th scope="col">{i18n.t("column-mentor")}</th>
+                                    <th scope="col" class="num">{i18n.t("matching-column-score")}</th>
+                                    <th scope="col">{i18n.t("matching-column-why")}</th>
+                                    <th scope="col">{i18n.t("matching-column-actions")}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().zip(names).map(|(suggestion, (mentee_name, mentor_name))| {
+                                    let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
+                                    view! {
+                                        <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
+                                            <th scope="row">{mentee_name}</th>
+                                            <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
+                                            <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
+                                            <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
+                                            <td data-label=i18n.t("matching-column-actions")>
+                                                <div class="matching-row-actions">
+                                                    {move || match pair_state(session, mentee, mentor) {
+                                                        PairState::Fixed => view! {
+                                                            <span class="badge badge--fixed" data-testid="pair-fixed">{i18n.t("matching-fixed")}</span>
+                                                            <button type="button" class="button button--quiet" data-testid="release-pair"
+                                                                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+                                                                {i18n.t("matching-release")}
+                                                            </button>
+                                                        }.into_any(),
+                                                        PairState::Excluded => view! {
+                                                            <span class="badge badge--excluded" data-testid="pair-excluded">{i18n.t("matching-excluded")}</span>
+                                                            <button type="button" class="button button--quiet" data-testid="release-pair"
+                                                                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+                                                                {i18n.t("matching-exclusion-lift")}
+                                                            </button>
+                                                        }.into_any(),
+                                                        PairState::Open => view! {
+                                                            <button type="button" class="button button--secondary" data-testid="fix-pair"
+                                                                on:click=move |_| act(Command::FixPair { mentee, mentor })>
+                                                                {i18n.t("matching-fix")}
+                                                            </button>
+                                                            <button type="button" class="button button--quiet" data-testid="exclude-pair"
+                                                                on:click=move |_| act(Command::ExcludePair { mentee, mentor })>
+                                                                {i18n.t("matching-exclude")}
+                                                            </button>
+                                                            <button type="button" class="button button--quiet" data-testid="show-alternative"
+                                                                on:click=move |_| alternative_for.set(Some(mentee))>
+                                                                {i18n.t("matching-alternative")}
+                                                            </button>
+                                                        }.into_any(),
+                                                    }}
+                                                </div>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+            <Show when=move || { pages() > 1 }>
+                <nav class="pager" aria-label=move || i18n.t("matching-suggestions")>
+                    <button type="button" class="button button--secondary" disabled=move || page.get() == 0
+                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                        {move || i18n.t("page-previous")}
+                    </button>
+                    <span>{move || i18n.t_with("page-of", &[("page", FluentValue::from(page.get() + 1)), ("pages", FluentValue::from(pages()))])}</span>
+                    <button type="button" class="button button--secondary" disabled=move || page.get() + 1 >= pages()
+                        on:click=move |_| page.update(|p| *p += 1)>
+                        {move || i18n.t("page-next")}
+                    </button>
+                </nav>
+            </Show>
+        </section>
+        <div class="grid-2">
+            <UnmatchedPeople result />
+            <Weights act />
+        </div>
+        <ExcludedPairs act />
+    }
+}
+
+/// What coordinators decided about a pair, as the programme says now
+/// (which may be newer than the last run).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PairState {
+    Open,
+    Fixed,
+    Excluded,
+}
+
+fn pair_state(session: ProgrammeSession, mentee: PersonId, mentor: PersonId) -> PairState {
+    session
+        .with(|programme| {
+            if programme.fixed_pairs.get(&mentee) == Some(&mentor) {
+                PairState::Fixed
+            } else if programme
+                .excluded_pairs
+                .contains_key(&Pair { mentee, mentor })
+            {
+                PairState::Excluded
+            } else {
+                PairState::Open
+            }
+        })
+        .unwrap_or(PairState::Open)
+}
+
+/// A person's name with their organisation, as the board shows them.
+fn label(programme: &Programme, id: PersonId) -> String {
+    let name = programme.person_name(id);
+    let organisation = programme.organisation_name(
+        programme
+            .people
+            .get(&id)
+            .and_then(|p| p.details.organisation),
+    );
+    if organisation.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} ({organisation})")
+    }
+}
+
+/// The parts of a score in words: what counts, what the pair shares, and
+/// the points it adds.
+fn explanation_view(i18n: I18n, explanation: &Explanation) -> impl IntoView {
+    let items = explanation
+        .parts
+        .iter()
+        .filter(|part| part.weight > 0)
+        .map(|part| {
+            let criterion = part.criterion.code();
+            let what = if part.shared.is_empty() {
+                i18n.t_with(
+                    &format!("matching-part-{criterion}"),
+                    &[("percent", FluentValue::from(part.percent))],
+                )
+            } else {
+                i18n.t_with(
+                    &format!("matching-part-{criterion}-shared"),
+                    &[
+                        ("percent", FluentValue::from(part.percent)),
+                        ("shared", FluentValue::from(part.shared.join(", "))),
+                    ],
+                )
+            };
+            let points = i18n.t_with(
+                "matching-points",
+                &[
+                    ("points", FluentValue::from(part.points)),
+                    ("weight", FluentValue::from(part.weight)),
+                ],
+            );
+            view! {
+                <li data-criterion=criterion>
+                    <span>{what}</span>
+                    <span class="explanation__points">{points}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="explanation">{items}</ul> }
+}
+
+/// Everyone the suggestions leave without a partner, and why.
+#[component]
+fn UnmatchedPeople(result: RwSignal<Matching>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let rows = move || {
+        let unmatched = result.with(|m| m.unmatched.clone());
+        session
+            .with_untracked(|programme| {
+                unmatched
+                    .iter()
+                    .map(|u| (label(programme, u.person), u.role, u.reason.code()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="panel" aria-labelledby="unmatched-title">
+            <h2 id="unmatched-title">{move || i18n.t("matching-unmatched-title")}</h2>
+            {move || {
+                let rows = rows();
+                if rows.is_empty() {
+                    return view! { <p class="empty-state" data-testid="unmatched-none">{i18n.t("matching-unmatched-none")}</p> }.into_any();
+                }
+                view! {
+                    <div class="table-scroll">
+                        <table class="data-table data-table--cards" data-testid="unmatched-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i18n.t("column-name")}</th>
+                                    <th scope="col">{i18n.t("column-role")}</th>
+                                    <th scope="col">{i18n.t("matching-column-reason")}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|(name, role, reason)| view! {
+                                    <tr data-testid="unmatched-row">
+                                        <th scope="row">{name}</th>
+                                        <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", role.code()))}</td>
+                                        <td data-label=i18n.t("matching-column-reason")>{i18n.t(&format!("matching-reason-{reason}"))}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Fixed pairs the rules no longer allow (for example because another
+/// coordinator excluded them at the same time).
+#[component]
+fn BrokenFixedPairs(
+    result: RwSignal<Matching>,
+    act: impl Fn(Command) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        let broken = result.with(|m| m.broken_fixed.clone());
+        if broken.is_empty() {
+            return ().into_any();
+        }
+        let items = session.with_untracked(|programme| {
+            broken
+                .iter()
+                .map(|b| {
+                    let (mentee, mentor) = (b.mentee, b.mentor);
+                    let text = i18n.t_with(
+                        "matching-broken-fixed",
+                        &[
+                            ("mentee", FluentValue::from(label(programme, mentee))),
+                            ("mentor", FluentValue::from(label(programme, mentor))),
+                            (
+                                "problem",
+                                FluentValue::from(command_error_text(i18n, &b.problem)),
+                            ),
+                        ],
+                    );
+                    view! {
+                        <li>
+                            {text}" "
+                            <button type="button" class="button button--quiet"
+                                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+                                {i18n.t("matching-release")}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        });
+        view! {
+            <div class="notice notice--warning" role="alert" data-testid="broken-fixed">
+                <ul>{items}</ul>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// The next-best mentor for one mentee, offered as fixed pairs to take.
+#[component]
+fn AlternativeView(
+    mentee: PersonId,
+    result: RwSignal<Matching>,
+    act: impl Fn(Command) + Copy + Send + Sync + 'static,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let found = session
+        .with_untracked(|programme| {
+            result.with_untracked(|matching| {
+                next_best(programme, matching, mentee).map(|alternative| {
+                    let swap = alternative.swap.as_ref().map(|s| {
+                        (
+                            s.mentee,
+                            s.mentor,
+                            label(programme, s.mentee),
+                            label(programme, s.mentor),
+                        )
+                    });
+                    (
+                        alternative.mentor,
+                        label(programme, alternative.mentor),
+                        alternative.change,
+                        swap,
+                    )
+                })
+            })
+        })
+        .flatten();
+    let name = session
+        .with_untracked(|programme| label(programme, mentee))
+        .unwrap_or_default();
+    let body = match found {
+        None => view! { <p>{i18n.t_with("matching-alternative-none", &[("mentee", FluentValue::from(name))])}</p> }.into_any(),
+        Some((mentor, mentor_name, change, swap)) => {
+            let text = i18n.t_with(
+                "matching-alternative-offer",
+                &[
+                    ("mentee", FluentValue::from(name)),
+                    ("mentor", FluentValue::from(mentor_name)),
+                    ("change", FluentValue::from(change)),
+                ],
+            );
+            let swap_text = swap.as_ref().map(|(_, _, other, old_mentor)| {
+                i18n.t_with(
+                    "matching-alternative-swap",
+                    &[
+                        ("mentee", FluentValue::from(other.clone())),
+                        ("mentor", FluentValue::from(old_mentor.clone())),
+                    ],
+                )
+            });
+            let take = move |_| {
+                act(Command::FixPair { mentee, mentor });
+                if let Some((other, old_mentor, _, _)) = swap {
+                    act(Command::FixPair { mentee: other, mentor: old_mentor });
+                }
+                close();
+            };
+            view! {
+                <p data-testid="alternative-offer">{text}</p>
+                {swap_text.map(|t| view! { <p>{t}</p> })}
+                <button type="button" class="button button--secondary" data-testid="take-alternative" on:click=take>
+                    {i18n.t("matching-alternative-take")}
+                </button>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="notice matching-alternative" data-testid="alternative">
+            {body}
+            " "
+            <button type="button" class="button button--quiet" on:click=move |_| close()>{i18n.t("matching-alternative-close")}</button>
+        </div>
+    }
+}
+
+/// The programme's weights, editable; saved as one change.
+#[component]
+fn Weights(act: impl Fn(Command) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let current = session
+        .with_untracked(|programme| programme.matching_weights)
+        .unwrap_or_default();
+    let fields: Vec<(Criterion, RwSignal<String>)> = Criterion::ALL
+        .into_iter()
+        .map(|criterion| (criterion, RwSignal::new(current.of(criterion).to_string())))
+        .collect();
+    let values = fields.clone();
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let mut weights = MatchingWeights::default();
+        for (criterion, value) in &values {
+            let weight = value.get_untracked().trim().parse::<u32>().unwrap_or(0);
+            weights = weights.with(*criterion, weight);
+        }
+        act(Command::SetMatchingWeights { weights });
+    };
+    let reset = {
+        let values = fields.clone();
+        move |_| {
+            let defaults = MatchingWeights::default();
+            for (criterion, value) in &values {
+                value.set(defaults.of(*criterion).to_string());
+            }
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="weights-title">
+            <h2 id="weights-title">{move || i18n.t("matching-weights-title")}</h2>
+            <p class="muted">{move || i18n.t_with("matching-weights-intro", &[("max", FluentValue::from(MAX_WEIGHT))])}</p>
+            <form class="form" on:submit=save novalidate>
+                {fields.into_iter().map(|(criterion, value)| {
+                    let id = format!("weight-{}", criterion.code());
+                    view! {
+                        <div class="field field--inline">
+                            <label for=id.clone()>{move || i18n.t(&format!("matching-criterion-{}", criterion.code()))}</label>
+                            <input id=id.clone() data-testid=id type="number" min="0" max=MAX_WEIGHT.to_string() step="1" inputmode="numeric" bind:value=value />
+                        </div>
+                    }
+                }).collect_view()}
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary" data-testid="weights-submit">{move || i18n.t("matching-weights-save")}</button>
+                    <button type="button" class="button button--quiet" on:click=reset>{move || i18n.t("matching-weights-defaults")}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Pairs coordinators excluded, with the way to lift each exclusion.
+#[component]
+fn ExcludedPairs(act: impl Fn(Command) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let rows = move || {
+        session
+            .with(|programme| {
+                programme
+                    .excluded_pairs
+                    .keys()
+                    .map(|pair| {
+                        (
+                            *pair,
+                            label(programme, pair.mentee),
+                            label(programme, pair.mentor),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="panel" aria-labelledby="excluded-title">
+            <h2 id="excluded-title">{move || i18n.t("matching-excluded-title")}</h2>
+            {move || {
+                let rows = rows();
+                if rows.is_empty() {
+                    return view! { <p class="empty-state">{i18n.t("matching-excluded-none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="excluded-pairs" data-testid="excluded-pairs">
+                        {rows.into_iter().map(|(pair, mentee, mentor)| view! {
+                            <li data-testid="excluded-pair">
+                                {format!("{mentee} – {mentor}")}" "
+                                <button type="button" class="button button--quiet"
+                                    on:click=move |_| act(Command::ReleasePair { mentee: pair.mentee, mentor: pair.mentor })>
+                                    {i18n.t("matching-exclusion-lift")}
+                                </button>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
