@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Language};
 use crate::pages::{
-    dashboard::DashboardPage, exchange::ExchangePage, import::ImportPage, people::PeoplePage, person::IntakePage,
+    dashboard::DashboardPage, exchange::ExchangePage, history::HistoryPage, import::ImportPage, people::PeoplePage, person::IntakePage,
     person::PersonPage, programme::ProgrammeShell, programmes::ProgrammesPage,
     settings::SettingsPage, tandems::TandemPage, tandems::TandemsPage, NotFound, Page,
 };
@@ -18,6 +18,7 @@ pub fn App() -> impl IntoView {
     let settings = Settings::load();
     provide_context(I18n::from_settings(&settings));
     ask_for_persistent_storage();
+    let new_version = crate::offline::keep_available_offline();
     let i18n = use_i18n();
 
     view! {
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
                     </A>
                     <LanguageSwitch />
                 </div>
+                <crate::offline::NewVersionNotice new_version />
             </header>
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -45,6 +47,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tandems/:tandem") view=TandemPage />
                         <Route path=path!("import") view=ImportPage />
                         <Route path=path!("exchange") view=ExchangePage />
+                        <Route path=path!("history") view=HistoryPage />
                         <Route path=path!("settings") view=SettingsPage />
                         <Route path=path!("matching") view=crate::pages::matching::MatchingPage />
                     </ParentRoute>

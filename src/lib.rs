@@ -8,6 +8,7 @@ mod clock;
 mod download;
 mod files;
 pub mod i18n;
+mod offline;
 mod pages;
 pub mod session;
 pub mod settings;

@@ -8,6 +8,7 @@ use crate::i18n::use_i18n;
 
 pub mod dashboard;
 pub mod exchange;
+pub mod history;
 pub mod import;
 pub mod matching;
 pub mod people;
@@ -31,6 +32,7 @@ pub enum Page {
     Tandem(ProgrammeId, TandemId),
     Import(ProgrammeId),
     Exchange(ProgrammeId),
+    History(ProgrammeId),
     Settings(ProgrammeId),
     /// The matching board: suggested tandems for the whole cohort.
     Matching(ProgrammeId),
@@ -49,6 +51,7 @@ impl Page {
             Page::Tandem(id, tandem) => format!("/programme/{id}/tandems/{tandem}"),
             Page::Import(id) => format!("/programme/{id}/import"),
             Page::Exchange(id) => format!("/programme/{id}/exchange"),
+            Page::History(id) => format!("/programme/{id}/history"),
             Page::Settings(id) => format!("/programme/{id}/settings"),
             Page::Matching(id) => format!("/programme/{id}/matching"),
         }

@@ -532,3 +532,20 @@ command-release-pair = hat eine Festlegung aufgehoben
 command-create-tandems = hat Vorschläge als Tandems bestätigt
 error-weight-too-high = Ein Gewicht kann höchstens 10 sein.
 error-pair-excluded = Eine Koordinator:in hat dieses Paar ausgeschlossen.
+
+nav-history = Verlauf
+history-title = Alle Änderungen
+history-filter = Nur Änderungen an
+history-filter-all = allen Personen und Tandems
+history-look = Stand ansehen
+history-undo = Rückgängig machen
+history-undone = Die Änderung wurde durch eine neue Änderung zurückgenommen.
+history-more = Ältere Änderungen zeigen
+history-past-title = So war das Programm am { $time }
+history-past-read-only = Nur zum Ansehen; geändert wird immer der heutige Stand.
+history-past-summary = { $people } Personen, { $tandems } Tandems
+command-undo-change = hat eine Änderung zurückgenommen
+error-nothing-to-undo = Diese Änderung lässt sich nicht zurücknehmen: Alles, was sie gesetzt hat, wurde seitdem wieder geändert.
+
+# Working without a network
+new-version-ready = Eine neue Version von Tandem ist bereit. Sie wird beim nächsten Öffnen verwendet.

@@ -532,3 +532,20 @@ command-release-pair = released a pair
 command-create-tandems = confirmed suggestions as tandems
 error-weight-too-high = A weight can be at most 10.
 error-pair-excluded = A coordinator excluded this pair.
+
+nav-history = History
+history-title = All changes
+history-filter = Only changes to
+history-filter-all = all people and tandems
+history-look = See it as it was
+history-undo = Undo
+history-undone = The change was taken back by a new change.
+history-more = Show older changes
+history-past-title = The programme as it was on { $time }
+history-past-read-only = For looking only; changes always go to today's state.
+history-past-summary = { $people } people, { $tandems } tandems
+command-undo-change = took back a change
+error-nothing-to-undo = This change cannot be taken back: everything it set has been changed again since.
+
+# Working without a network
+new-version-ready = A new version of Tandem is ready. It will be used the next time you open Tandem.

@@ -309,18 +309,18 @@ pub fn PersonPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let person_id = param::<PersonId>("person");
-    move || {
-        let Some(id) = person_id() else {
-            return view! { <p class="notice notice--warning" role="alert">{i18n.t("person-not-found")}</p> }.into_any();
-        };
-        // The page is built once per person; the parts below follow changes.
-        let exists = session
-            .with(|programme| programme.people.contains_key(&id))
-            .unwrap_or(false);
-        if !exists {
-            return view! { <p class="notice notice--warning" role="alert">{i18n.t("person-not-found")}</p> }.into_any();
-        }
-        view! { <PersonView id /> }.into_any()
+    // The page is built once per person; the parts below follow changes, so
+    // an edit does not rebuild the form the coordinator is typing in.
+    let found = Memo::new(move |_| {
+        person_id().filter(|id| {
+            session
+                .with(|programme| programme.people.contains_key(id))
+                .unwrap_or(false)
+        })
+    });
+    move || match found.get() {
+        Some(id) => view! { <PersonView id /> }.into_any(),
+        None => view! { <p class="notice notice--warning" role="alert">{i18n.t("person-not-found")}</p> }.into_any(),
     }
 }
 

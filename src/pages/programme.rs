@@ -74,6 +74,7 @@ fn ProgrammeFrame() -> impl IntoView {
                 ("nav-matching", Page::Matching(id), "nav-matching"),
                 ("nav-import", Page::Import(id), "nav-import"),
                 ("nav-exchange", Page::Exchange(id), "nav-exchange"),
+                ("nav-history", Page::History(id), "nav-history"),
                 ("nav-settings", Page::Settings(id), "nav-settings"),
             ]
         })

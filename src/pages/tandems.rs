@@ -227,16 +227,17 @@ pub fn TandemPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let tandem_id = param::<TandemId>("tandem");
-    move || {
-        let found = tandem_id().filter(|id| {
+    // Built once per tandem, so that ending it keeps the page and its message.
+    let found = Memo::new(move |_| {
+        tandem_id().filter(|id| {
             session
                 .with(|p| p.tandems.contains_key(id))
                 .unwrap_or(false)
-        });
-        match found {
-            Some(id) => view! { <TandemView id /> }.into_any(),
-            None => view! { <p class="notice notice--warning" role="alert">{i18n.t("tandem-not-found")}</p> }.into_any(),
-        }
+        })
+    });
+    move || match found.get() {
+        Some(id) => view! { <TandemView id /> }.into_any(),
+        None => view! { <p class="notice notice--warning" role="alert">{i18n.t("tandem-not-found")}</p> }.into_any(),
     }
 }
 

@@ -163,6 +163,12 @@ pub enum Command {
     DissolveTandem {
         id: TandemId,
     },
+    /// Takes back one earlier change by a new, inverse change. Values
+    /// changed again since are left as they are.
+    UndoChange {
+        /// The hash of the change to take back.
+        hash: String,
+    },
     /// Settles a value two coordinators set differently at the same time.
     ChooseValue {
         /// Keys from the programme down to the value.
@@ -197,6 +203,7 @@ impl Command {
             Command::CreateTandems { .. } => "create-tandems",
             Command::DissolveTandem { .. } => "dissolve-tandem",
             Command::ChooseValue { .. } => "choose-value",
+            Command::UndoChange { .. } => "undo-change",
         }
     }
 
@@ -292,6 +299,8 @@ pub enum CommandError {
     TandemNotActive,
     #[error("there is no such value to settle")]
     UnknownValue,
+    #[error("that change cannot be taken back: everything it set has changed since")]
+    NothingToUndo,
     #[error("a weight can be at most {}", crate::MAX_WEIGHT)]
     WeightTooHigh,
     #[error("a coordinator excluded this pair")]
@@ -332,6 +341,7 @@ impl CommandError {
             CommandError::UnknownTandem => "unknown-tandem",
             CommandError::TandemNotActive => "tandem-not-active",
             CommandError::UnknownValue => "unknown-value",
+            CommandError::NothingToUndo => "nothing-to-undo",
             CommandError::WeightTooHigh => "weight-too-high",
             CommandError::PairExcluded => "pair-excluded",
             CommandError::Document(_) => "document",

@@ -78,6 +78,9 @@ pub struct ChangeNote {
     /// Seconds since 1970 when the change was made, as the author's clock said.
     #[serde(skip)]
     pub at: i64,
+    /// The change's hash, naming it for undo and for looking back.
+    #[serde(skip)]
+    pub hash: String,
 }
 
 impl ChangeNote {
@@ -205,6 +208,9 @@ impl ProgrammeDocument {
         at: i64,
         command: Command,
     ) -> Result<(), CommandError> {
+        if let Command::UndoChange { hash } = &command {
+            return self.undo(author, at, hash);
+        }
         let programme_obj = self.programme_obj()?;
         let code = command.code();
         let subject = command.subject();
@@ -254,6 +260,7 @@ impl ProgrammeDocument {
             .filter_map(|change| {
                 let mut note: ChangeNote = serde_json::from_str(change.message()?).ok()?;
                 note.at = change.timestamp();
+                note.hash = change.hash().to_string();
                 Some(note)
             })
             .collect()
@@ -591,6 +598,8 @@ fn write(
             Ok(Touched::TandemGone(id))
         }
         Command::ChooseValue { path, value } => choose_value(tx, programme_obj, &path, &value),
+        // Undoing needs the document's history, not one entity: see undo.rs.
+        Command::UndoChange { .. } => Err(CommandError::NothingToUndo),
         Command::SetMatchingWeights { weights } => {
             weights.check()?;
             reconcile_prop(tx, programme_obj, MATCHING_WEIGHTS, weights)?;
@@ -773,7 +782,7 @@ fn check_partner_is_new<'a>(
     Ok(())
 }
 
-fn commit_options(
+pub(crate) fn commit_options(
     author: &Author,
     at: i64,
     command: &str,
@@ -785,6 +794,7 @@ fn commit_options(
         command: command.to_string(),
         subject,
         at,
+        hash: String::new(),
     };
     let message = serde_json::to_string(&note).unwrap_or_default();
     CommitOptions::default().with_message(message).with_time(at)

@@ -37,6 +37,7 @@ mod person;
 mod programme;
 pub mod rules;
 mod tandem;
+mod undo;
 
 pub use command::{
     Author, Command, CommandError, ImportedPerson, NewProgramme, NewTandem, MAX_NAME_CHARS,

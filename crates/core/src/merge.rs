@@ -46,6 +46,7 @@ fn notes_of(changes: &[automerge::Change]) -> Vec<ChangeNote> {
         .filter_map(|change| {
             let mut note: ChangeNote = serde_json::from_str(change.message()?).ok()?;
             note.at = change.timestamp();
+            note.hash = change.hash().to_string();
             Some(note)
         })
         .collect()
@@ -164,7 +165,7 @@ impl ProgrammeDocument {
 
     /// Hydrates again what changed since `before`, as Automerge's patches
     /// name it.
-    fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<(), LoadError> {
+    pub(crate) fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<(), LoadError> {
         let after = self.doc.get_heads();
         let mut parts = BTreeSet::new();
         let mut programme_fields = false;
