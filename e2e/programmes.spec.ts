@@ -56,3 +56,31 @@ test('the coordinator can switch to English and the choice is remembered', async
   await expect(page.getByRole('heading', { level: 2, name: 'Create a programme' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
+
+test('a programme can be renamed, archived and deleted after a confirmation', async ({ page }) => {
+  const programmes = new ProgrammesPage(page);
+  await programmes.open();
+  await programmes.create(duesseldorfKoeln);
+  await programmes.card(duesseldorfKoeln.name).getByRole('link').click();
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('programme-rename').fill('Cross-Mentoring Düsseldorf–Köln, 2. Durchlauf');
+  await page.getByTestId('programme-rename-save').click();
+  await expect(page.getByTestId('programme-title')).toHaveText('Cross-Mentoring Düsseldorf–Köln, 2. Durchlauf');
+  await page.getByTestId('programme-archive').click();
+  await expect(page.getByTestId('admin-done')).toBeVisible();
+
+  await programmes.open();
+  await expect(page.getByTestId('programme-list')).toHaveCount(0);
+  const archived = page.getByTestId('archived-programmes');
+  await expect(archived).toContainText('2. Durchlauf');
+
+  await archived.getByRole('link').click();
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('programme-delete').click();
+  await expect(page.getByRole('alertdialog')).toContainText('Wirklich löschen?');
+  await page.getByTestId('programme-delete-yes').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Programme');
+  await page.reload();
+  await expect(page.getByTestId('programme-count')).toHaveText('0 Programme');
+  await expect(page.getByTestId('archived-programmes')).toHaveCount(0);
+});

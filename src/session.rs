@@ -144,6 +144,18 @@ impl ProgrammeSession {
         notes
     }
 
+    /// The partner organisations for a choice, sorted by name; follows changes.
+    pub fn partner_choices(&self) -> Vec<(tandem_core::PartnerId, String)> {
+        self.with(|programme| {
+            programme
+                .partners_sorted()
+                .into_iter()
+                .map(|(id, partner)| (id, partner.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
     /// Who changed one entity, oldest first.
     pub fn history_of(&self, subject: &str) -> Vec<ChangeNote> {
         self.with_document(|d| d.history_of(subject))

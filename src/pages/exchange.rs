@@ -48,9 +48,19 @@ fn ExportExchange() -> impl IntoView {
     let outcome = RwSignal::new(Outcome::Idle);
     let partners = move || {
         session
-            .with(|p| p.partners_sorted().into_iter().map(|(id, partner)| (id.to_string(), partner.name.clone())).collect::<Vec<_>>())
-            .unwrap_or_default()
+            .partner_choices()
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect::<Vec<_>>()
     };
+    // Whether the browser promised to keep the data (asked for at start).
+    let persistent = RwSignal::new(None::<bool>);
+    if let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persisted().ok()) {
+        spawn_local(async move {
+            let answer = wasm_bindgen_futures::JsFuture::from(promise).await;
+            persistent.set(answer.ok().and_then(|value| value.as_bool()));
+        });
+    }
     let export = move |contains: Contents| {
         let chosen = partner.get_untracked();
         let chosen = (!chosen.is_empty()).then_some(chosen);
@@ -87,6 +97,11 @@ fn ExportExchange() -> impl IntoView {
                 </button>
             </div>
             <div aria-live="polite">{outcome_view(outcome, "export")}</div>
+            {move || persistent.get().map(|kept| view! {
+                <p class="muted" data-testid="storage-persistence">
+                    {if kept { i18n.t("storage-persistent") } else { i18n.t("storage-not-persistent") }}
+                </p>
+            })}
         </section>
     }
 }

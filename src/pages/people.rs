@@ -154,17 +154,7 @@ pub fn PeoplePage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let organisations = move || {
-        session
-            .with(|programme| {
-                programme
-                    .partners_sorted()
-                    .into_iter()
-                    .map(|(id, partner)| (id, partner.name.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+    let organisations = move || session.partner_choices();
     let set_filter = move |change: Box<dyn FnOnce(&mut Filters)>| {
         filters.update(|filters| change(filters));
         page.set(0);

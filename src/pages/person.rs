@@ -104,17 +104,7 @@ fn PersonForm(
     let share_position = RwSignal::new(shared.position);
     let share_location = RwSignal::new(shared.location);
     let outcome = RwSignal::new(Outcome::Idle);
-    let partners = move || {
-        session
-            .with(|programme| {
-                programme
-                    .partners_sorted()
-                    .into_iter()
-                    .map(|(id, partner)| (id, partner.name.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+    let partners = move || session.partner_choices();
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

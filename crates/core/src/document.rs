@@ -392,11 +392,7 @@ fn write(
         }
         Command::RenamePartner { id, name } => {
             let name = clean_name(&name, CommandError::PartnerNameMissing)?;
-            let mut partner = programme
-                .partners
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownPartner)?;
+            let mut partner = partner_of(programme, id)?;
             let others = programme
                 .partners
                 .iter()
@@ -408,11 +404,7 @@ fn write(
             Ok(Touched::Partner(id))
         }
         Command::SetPartnerCoordinator { id, contact } => {
-            let mut partner = programme
-                .partners
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownPartner)?;
+            let mut partner = partner_of(programme, id)?;
             partner.coordinator = contact.map(clean_contact).transpose()?;
             write_entity(tx, programme_obj, PARTNERS, &id.to_string(), &partner)?;
             Ok(Touched::Partner(id))
@@ -436,11 +428,7 @@ fn write(
             Ok(Touched::People(vec![id]))
         }
         Command::UpdatePerson { id, details } => {
-            let mut person = programme
-                .people
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownPerson)?;
+            let mut person = person_of(programme, id)?;
             person.details = clean_details(programme, &details)?;
             write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
             Ok(Touched::People(vec![id]))
@@ -469,11 +457,7 @@ fn write(
             person: id,
             interview,
         } => {
-            let mut person = programme
-                .people
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownPerson)?;
+            let mut person = person_of(programme, id)?;
             let by = clean_name(&interview.by, CommandError::InterviewerMissing)?;
             let notes = interview.notes.trim().to_string();
             if notes.chars().count() > crate::command::MAX_TEXT_CHARS {
@@ -500,11 +484,7 @@ fn write(
             decision,
             on,
         } => {
-            let mut person = programme
-                .people
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownPerson)?;
+            let mut person = person_of(programme, id)?;
             let stage = check_decision(programme, id, &person, decision)?;
             person.application.stage = stage;
             person.application.decided_on = Some(on);
@@ -516,11 +496,7 @@ fn write(
             reason,
             on,
         } => {
-            let mut person = programme
-                .people
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownPerson)?;
+            let mut person = person_of(programme, id)?;
             let reason = reason.trim().to_string();
             if reason.is_empty() {
                 return Err(CommandError::ReasonMissing);
@@ -562,11 +538,7 @@ fn write(
             Ok(Touched::Tandem(id))
         }
         Command::EndTandem { id, ending, on } => {
-            let mut tandem = programme
-                .tandems
-                .get(&id)
-                .cloned()
-                .ok_or(CommandError::UnknownTandem)?;
+            let mut tandem = tandem_of(programme, id)?;
             if !tandem.is_active() {
                 return Err(CommandError::TandemNotActive);
             }
@@ -708,6 +680,21 @@ fn clean_contact(contact: crate::ContactPoint) -> Result<crate::ContactPoint, Co
         return Err(CommandError::PhoneInvalid(phone));
     }
     Ok(crate::ContactPoint { name, email, phone })
+}
+
+/// A copy of the person to change, or why there is none.
+fn person_of(programme: &Programme, id: PersonId) -> Result<Person, CommandError> {
+    programme.people.get(&id).cloned().ok_or(CommandError::UnknownPerson)
+}
+
+/// A copy of the tandem to change, or why there is none.
+fn tandem_of(programme: &Programme, id: TandemId) -> Result<Tandem, CommandError> {
+    programme.tandems.get(&id).cloned().ok_or(CommandError::UnknownTandem)
+}
+
+/// A copy of the partner to change, or why there is none.
+fn partner_of(programme: &Programme, id: PartnerId) -> Result<Partner, CommandError> {
+    programme.partners.get(&id).cloned().ok_or(CommandError::UnknownPartner)
 }
 
 /// Writes one entity into the map `collection` of the programme.
