@@ -1,10 +1,14 @@
 // End-to-end journeys in Debian's Chromium (no browser download).
 // The relay serves the built app (`dist`), as it does for coordinators.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.TANDEM_E2E_PORT ?? 4173);
 const relay = process.env.TANDEM_RELAY_BIN ?? 'target/release/tandem-relay';
 const staticDir = process.env.TANDEM_STATIC_DIR ?? 'dist';
+// The relay's database for a test run lives outside the checkout.
+const database = join(tmpdir(), `tandem-e2e-relay-${port}-${process.pid}.sqlite3`);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -34,7 +38,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${relay} --addr 127.0.0.1:${port} --static-dir ${staticDir}`,
+    command: `${relay} --addr 127.0.0.1:${port} --static-dir ${staticDir} --db ${database}`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -16,5 +16,8 @@ step "Building the relay"
 cargo build --release --offline --locked -p tandem-relay
 
 addr="${TANDEM_ADDR:-127.0.0.1:8080}"
+# The relay keeps only ciphertext; its database lives beside the user's data.
+data="${TANDEM_DATA_DIR:-$HOME/.local/share/tandem}"
+mkdir -p "$data"
 step "Tandem läuft auf http://$addr — Tandem is running at http://$addr (Ctrl+C stops it)"
-exec "$CARGO_TARGET_DIR/release/tandem-relay" --addr "$addr" --static-dir dist
+exec "$CARGO_TARGET_DIR/release/tandem-relay" --addr "$addr" --static-dir dist --db "$data/relay.sqlite3"

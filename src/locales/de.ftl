@@ -549,3 +549,6 @@ error-nothing-to-undo = Diese Änderung lässt sich nicht zurücknehmen: Alles, 
 
 # Working without a network
 new-version-ready = Eine neue Version von Tandem ist bereit. Sie wird beim nächsten Öffnen verwendet.
+
+import-field-stage = Stand
+problem-stage-unknown = Stand „{ $value }“ unbekannt (beworben, Gespräch geführt, angenommen, Warteliste oder abgelehnt)

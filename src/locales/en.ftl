@@ -549,3 +549,6 @@ error-nothing-to-undo = This change cannot be taken back: everything it set has 
 
 # Working without a network
 new-version-ready = A new version of Tandem is ready. It will be used the next time you open Tandem.
+
+import-field-stage = Stage
+problem-stage-unknown = stage “{ $value }” unknown (applied, interviewed, accepted, waitlisted or declined)

@@ -51,6 +51,8 @@ pub struct ImportedPerson {
     pub id: PersonId,
     pub details: PersonDetails,
     pub applied_on: Day,
+    /// Where the person stands, for cohorts kept in a spreadsheet so far.
+    pub stage: crate::Stage,
 }
 
 /// One of several tandems formed at once (confirming suggestions).

@@ -114,14 +114,6 @@ impl ProgrammeDocument {
     /// the same time, in a stable order.
     pub fn conflicts(&self) -> Vec<Conflict> {
         let programme = &self.programme;
-        let origins = self.tandem_origins();
-        let origin = |id: &TandemId| {
-            origins.get(id).cloned().unwrap_or(TandemOrigin {
-                tandem: *id,
-                created_by: String::new(),
-                at: 0,
-            })
-        };
         let mut conflicts = Vec::new();
 
         let mut by_person: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
@@ -133,6 +125,11 @@ impl ProgrammeDocument {
                 by_person.entry(co_mentor).or_default().push(*id);
             }
         }
+        let origin = |id: &TandemId| TandemOrigin {
+            tandem: *id,
+            created_by: String::new(),
+            at: 0,
+        };
         let capacity = programme.rules.mentor_capacity.max(1);
         for (mentor, tandems) in &by_mentor {
             if tandems.len() > capacity as usize {
@@ -165,8 +162,31 @@ impl ProgrammeDocument {
                 }
             }
         }
-        conflicts.extend(self.concurrent_values());
+        // Who made each tandem is read from the history only when a rule
+        // is broken: most of the time none is.
+        if !conflicts.is_empty() {
+            let origins = self.tandem_origins();
+            let fill = |origin: &mut TandemOrigin| {
+                if let Some(known) = origins.get(&origin.tandem) {
+                    *origin = known.clone();
+                }
+            };
+            for conflict in &mut conflicts {
+                match conflict {
+                    Conflict::MentorOverCapacity { tandems, .. }
+                    | Conflict::InSeveralTandems { tandems, .. } => tandems.iter_mut().for_each(fill),
+                    Conflict::SameOrganisation { tandem } => fill(tandem),
+                    Conflict::ConcurrentValues { .. } => {}
+                }
+            }
+        }
+        conflicts.extend(self.concurrent.iter().cloned());
         conflicts
+    }
+
+    /// Looks for values set differently at the same time (after a merge).
+    pub(crate) fn find_concurrent_values(&mut self) {
+        self.concurrent = self.concurrent_values();
     }
 
     /// Who created each tandem.

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{check_dates, clean_name};
 use crate::rules::{
-    check_decision, check_new_tandem, check_not_present, check_step, clean_details,
+    check_decision, check_new_tandem, check_not_present, check_step, clean_details, identities,
 };
 use crate::{
     Application, Author, Command, CommandError, CoordinatorId, NewProgramme, Partner, PartnerId,
@@ -111,6 +111,9 @@ pub struct ProgrammeDocument {
     /// [`save_incremental`](Self::save_incremental).
     pub(crate) saved_heads: Vec<ChangeHash>,
     pub(crate) programme: Programme,
+    /// Values set differently at the same time. Only a merge can make
+    /// them, so they are found after each merge, not on every read.
+    pub(crate) concurrent: Vec<crate::Conflict>,
 }
 
 impl ProgrammeDocument {
@@ -165,6 +168,7 @@ impl ProgrammeDocument {
             doc,
             saved_heads: Vec::new(),
             programme,
+            concurrent: Vec::new(),
         })
     }
 
@@ -183,11 +187,14 @@ impl ProgrammeDocument {
         let programme =
             hydrate_prop(&doc, ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)?;
         let saved_heads = doc.get_heads();
-        Ok(Self {
+        let mut document = Self {
             doc,
             saved_heads,
             programme,
-        })
+            concurrent: Vec::new(),
+        };
+        document.find_concurrent_values();
+        Ok(document)
     }
 
     /// The programme as it stands.
@@ -209,8 +216,13 @@ impl ProgrammeDocument {
         command: Command,
     ) -> Result<(), CommandError> {
         if let Command::UndoChange { hash } = &command {
-            return self.undo(author, at, hash);
+            self.undo(author, at, hash)?;
+            self.find_concurrent_values();
+            return Ok(());
         }
+        // Any edit may settle a value that was set twice at once; while such
+        // values are open, look again after each command.
+        let settles_values = !self.concurrent.is_empty();
         let programme_obj = self.programme_obj()?;
         let code = command.code();
         let subject = command.subject();
@@ -223,7 +235,11 @@ impl ProgrammeDocument {
             )
             .map_err(|failure| failure.error)?
             .result;
-        self.refresh(&programme_obj, touched)
+        self.refresh(&programme_obj, touched)?;
+        if settles_values {
+            self.find_concurrent_values();
+        }
+        Ok(())
     }
 
     /// The whole document, compacted.
@@ -415,7 +431,7 @@ fn write(
             applied_on,
         } => {
             let details = clean_details(programme, &details)?;
-            check_not_present(programme, &details)?;
+            check_not_present(&identities(programme), &details)?;
             if programme.people.contains_key(&id) {
                 return Err(CommandError::Document("person id already used".into()));
             }
@@ -434,18 +450,30 @@ fn write(
             Ok(Touched::People(vec![id]))
         }
         Command::ImportPeople { people } => {
+            // One look at who is here, not one per imported row.
+            let known = identities(programme);
             let mut seen = std::collections::BTreeSet::new();
             let mut written = Vec::new();
             for imported in people {
                 let details = clean_details(programme, &imported.details)?;
-                check_not_present(programme, &details)?;
+                check_not_present(&known, &details)?;
                 let key = Person::identity_key(&details);
                 if !seen.insert(key.clone()) || programme.people.contains_key(&imported.id) {
                     return Err(CommandError::PersonTwice(details.name));
                 }
+                let mut application = Application::new(imported.applied_on);
+                if imported.stage != Stage::Withdrawn {
+                    application.stage = imported.stage;
+                }
+                if matches!(
+                    application.stage,
+                    Stage::Accepted | Stage::Waitlisted | Stage::Declined
+                ) {
+                    application.decided_on = Some(imported.applied_on);
+                }
                 let person = Person {
                     details,
-                    application: Application::new(imported.applied_on),
+                    application,
                     import_key: Some(key),
                 };
                 write_entity(tx, programme_obj, PEOPLE, &imported.id.to_string(), &person)?;

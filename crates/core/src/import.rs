@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::person::{MeetingFormat, PersonDetails, Role};
 use crate::rules::{clean_list, is_email, is_phone};
-use crate::{Command, Day, ImportedPerson, Person, PersonId, Programme};
+use crate::{Command, Day, ImportedPerson, Person, PersonId, Programme, Stage};
 
 /// A field of a person that a spreadsheet column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,10 +36,11 @@ pub enum ImportField {
     Languages,
     Location,
     AppliedOn,
+    Stage,
 }
 
 impl ImportField {
-    pub const ALL: [ImportField; 18] = [
+    pub const ALL: [ImportField; 19] = [
         ImportField::Name,
         ImportField::FirstName,
         ImportField::LastName,
@@ -58,6 +59,7 @@ impl ImportField {
         ImportField::Languages,
         ImportField::Location,
         ImportField::AppliedOn,
+        ImportField::Stage,
     ];
 
     /// A stable name for forms and translations.
@@ -81,6 +83,7 @@ impl ImportField {
             ImportField::Languages => "languages",
             ImportField::Location => "location",
             ImportField::AppliedOn => "applied-on",
+            ImportField::Stage => "stage",
         }
     }
 
@@ -139,6 +142,9 @@ impl ImportField {
             }
             "beworbenam" | "bewerbungsdatum" | "bewerbungvom" | "eingang" | "appliedon"
             | "applicationdate" => ImportField::AppliedOn,
+            "stand" | "status" | "stage" | "bewerbungsstatus" | "bewerbungsstand" => {
+                ImportField::Stage
+            }
             _ => return None,
         };
         Some(field)
@@ -177,6 +183,7 @@ pub enum ImportProblem {
     PhoneInvalid(String),
     DateInvalid(String),
     FormatUnknown(String),
+    StageUnknown(String),
     /// The same person appears earlier in the file, at this line.
     DuplicateInFile(usize),
 }
@@ -192,6 +199,7 @@ impl ImportProblem {
             ImportProblem::PhoneInvalid(_) => "phone-invalid",
             ImportProblem::DateInvalid(_) => "date-invalid",
             ImportProblem::FormatUnknown(_) => "format-unknown",
+            ImportProblem::StageUnknown(_) => "stage-unknown",
             ImportProblem::DuplicateInFile(_) => "duplicate-in-file",
         }
     }
@@ -206,7 +214,8 @@ impl ImportProblem {
             | ImportProblem::EmailInvalid(value)
             | ImportProblem::PhoneInvalid(value)
             | ImportProblem::DateInvalid(value)
-            | ImportProblem::FormatUnknown(value) => value.clone(),
+            | ImportProblem::FormatUnknown(value)
+            | ImportProblem::StageUnknown(value) => value.clone(),
         }
     }
 
@@ -255,6 +264,8 @@ pub struct ImportRow {
     /// The person as they would be imported, faulty fields left empty.
     pub details: PersonDetails,
     pub applied_on: Option<Day>,
+    /// Where the person stands; applied unless the sheet says otherwise.
+    pub stage: Stage,
     pub problems: Vec<ImportProblem>,
     pub verdict: RowVerdict,
 }
@@ -334,6 +345,7 @@ impl ImportPlan {
         }
 
         let mut rows = Vec::new();
+        let known = crate::rules::identities(programme);
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (index, record) in reader.records().enumerate() {
             let line = index + 2;
@@ -349,11 +361,7 @@ impl ImportPlan {
             let mut row = read_row(line, &cells, programme);
             if !row.details.name.is_empty() {
                 let key = Person::identity_key(&row.details);
-                let present = programme.people.values().any(|person| {
-                    person.import_key.as_deref() == Some(key.as_str())
-                        || Person::identity_key(&person.details) == key
-                });
-                if present {
+                if known.contains(&key) {
                     row.verdict = RowVerdict::AlreadyPresent;
                 } else if let Some(first) = seen.get(&key) {
                     row.problems.push(ImportProblem::DuplicateInFile(*first));
@@ -400,6 +408,7 @@ impl ImportPlan {
                 id: new_id(),
                 details: row.details.clone(),
                 applied_on: row.applied_on.unwrap_or(applied_on),
+                stage: row.stage,
             })
             .collect();
         Command::ImportPeople { people }
@@ -484,6 +493,15 @@ fn read_row(line: usize, cells: &BTreeMap<ImportField, &str>, programme: &Progra
         }
     };
 
+    let stage_text = cell(ImportField::Stage);
+    let stage = match parse_stage(stage_text) {
+        Some(stage) => stage,
+        None => {
+            problems.push(ImportProblem::StageUnknown(stage_text.to_string()));
+            Stage::Applied
+        }
+    };
+
     details.salutation = cell(ImportField::Salutation).to_string();
     details.department = cell(ImportField::Department).to_string();
     details.position = cell(ImportField::Position).to_string();
@@ -505,6 +523,7 @@ fn read_row(line: usize, cells: &BTreeMap<ImportField, &str>, programme: &Progra
         line,
         details,
         applied_on,
+        stage,
         problems,
         verdict,
     }
@@ -560,4 +579,25 @@ fn parse_format(text: &str) -> Option<MeetingFormat> {
     } else {
         None
     }
+}
+
+/// Where a person stands, as a spreadsheet says it; an empty cell means
+/// applied. Withdrawn people are not imported as such: they come in as
+/// applied, and the row says why.
+fn parse_stage(text: &str) -> Option<Stage> {
+    let key = text.trim().to_lowercase();
+    if key.is_empty() {
+        return Some(Stage::Applied);
+    }
+    let words: [(&[&str], Stage); 5] = [
+        (&["abgelehnt", "absage", "declined", "rejected"], Stage::Declined),
+        (&["warteliste", "waitlist", "waiting"], Stage::Waitlisted),
+        (&["angenommen", "zugesagt", "im tandem", "accepted", "in a tandem"], Stage::Accepted),
+        (&["gespräch", "interview"], Stage::Interviewed),
+        (&["beworben", "bewerbung", "applied", "neu"], Stage::Applied),
+    ];
+    words
+        .iter()
+        .find(|(names, _)| names.iter().any(|name| key.contains(name)))
+        .map(|(_, stage)| *stage)
 }

@@ -152,6 +152,7 @@ impl ProgrammeDocument {
         self.doc = preview.candidate;
         self.refresh_since(&before)
             .map_err(|error| CommandError::Document(error.to_string()))?;
+        self.find_concurrent_values();
         Ok(count)
     }
 

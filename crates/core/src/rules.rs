@@ -80,17 +80,26 @@ pub fn clean_list(items: &[String]) -> Vec<String> {
     clean
 }
 
-/// Refuses a new person who is already in the programme.
+/// The keys under which the programme's people are recognised: each
+/// person's import key and their key from today's details.
+pub fn identities(programme: &Programme) -> std::collections::HashSet<String> {
+    programme
+        .people
+        .values()
+        .flat_map(|person| {
+            let current = Person::identity_key(&person.details);
+            std::iter::once(current).chain(person.import_key.clone())
+        })
+        .collect()
+}
+
+/// Refuses a new person who is already in the programme (`known` from
+/// [`identities`]).
 pub fn check_not_present(
-    programme: &Programme,
+    known: &std::collections::HashSet<String>,
     details: &PersonDetails,
 ) -> Result<(), CommandError> {
-    let key = Person::identity_key(details);
-    let present = programme.people.values().any(|person| {
-        person.import_key.as_deref() == Some(key.as_str())
-            || Person::identity_key(&person.details) == key
-    });
-    if present {
+    if known.contains(&Person::identity_key(details)) {
         return Err(CommandError::PersonTwice(details.name.clone()));
     }
     Ok(())

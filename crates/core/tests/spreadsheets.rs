@@ -284,3 +284,25 @@ fn term_de(code: &str) -> String {
     }
     .to_string()
 }
+
+#[test]
+fn a_cohort_kept_in_a_spreadsheet_comes_in_where_it_stands() {
+    let mut cohort = Cohort::new();
+    let sheet = "Name;Rolle;Organisation;Stand\n\
+        Miriam Beispiel;Mentee;Stadt Köln;angenommen\n\
+        Jana Exempel;Mentee;Stadt Köln;Warteliste\n\
+        Klaus Muster;Mentor;Landeshauptstadt Düsseldorf;\n\
+        Ute Vorbild;Mentorin;Landeshauptstadt Düsseldorf;zurückgezogen\n";
+    let plan = ImportPlan::read(sheet, cohort.document.programme()).unwrap();
+    assert_eq!(plan.mapping[3], Some(ImportField::Stage));
+    assert_eq!(plan.rows[3].problems, vec![ImportProblem::StageUnknown("zurückgezogen".into())]);
+    cohort.apply(plan.command(&BTreeSet::new(), day("2026-01-15"), ids())).unwrap();
+    let stage = |name: &str| {
+        let programme = cohort.document.programme();
+        programme.people.values().find(|p| p.details.name == name).map(|p| p.application.stage)
+    };
+    assert_eq!(stage("Miriam Beispiel"), Some(tandem_core::Stage::Accepted));
+    assert_eq!(stage("Jana Exempel"), Some(tandem_core::Stage::Waitlisted));
+    assert_eq!(stage("Klaus Muster"), Some(tandem_core::Stage::Applied));
+    assert_eq!(stage("Ute Vorbild"), None, "an unknown stage is not imported without the coordinator's say");
+}

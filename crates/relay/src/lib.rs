@@ -2,20 +2,103 @@
 //! programme changes and can serve the built app's static files, so that a
 //! laptop or a municipal server needs nothing else.
 //!
+//! Clients speak [`tandem_sync`] frames over a WebSocket at `/sync` (see
+//! [`connection`] for one connection's life). Rooms live in a
+//! [`RoomStore`] — SQLite by default — and every blob in them is sealed
+//! with a key the relay never sees.
+//!
 //! [`app`] builds the router apart from `main`, so tests run the relay on
 //! `127.0.0.1:0` and talk to it with a real client.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::response::Response;
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub mod connection;
+mod rooms;
+pub mod store;
+
+pub use store::{Admission, Entry, Replay, RoomStore, SqliteStore, StoreError};
+
+use rooms::Rooms;
+
+/// Room for a deliver frame's sequence beyond the push it carries.
+const DELIVER_HEADROOM: usize = 64;
+
+/// How much the relay accepts from each client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest frame a client may send, in bytes.
+    pub max_frame_bytes: usize,
+    /// Pushes and snapshots one connection may send per second.
+    pub pushes_per_second: u32,
+    /// Connections one room may have at once.
+    pub connections_per_room: usize,
+    /// Time a client has for its hello after connecting.
+    pub hello_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_frame_bytes: 8 * 1024 * 1024,
+            pushes_per_second: 10,
+            connections_per_room: 32,
+            hello_timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 /// What the relay runs with.
 #[derive(Debug, Clone, Default)]
 pub struct RelayConfig {
     /// Folder of the built app to serve at `/`, if any.
     pub static_dir: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+/// Everything the relay's routes share.
+pub struct RelayState<S> {
+    store: Arc<S>,
+    rooms: Arc<Rooms>,
+    limits: Limits,
+    static_dir: Option<PathBuf>,
+}
+
+impl<S> Clone for RelayState<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: Arc::clone(&self.store),
+            rooms: Arc::clone(&self.rooms),
+            limits: self.limits.clone(),
+            static_dir: self.static_dir.clone(),
+        }
+    }
+}
+
+impl<S: RoomStore> RelayState<S> {
+    /// A relay over `store`. A frame limit above what the protocol allows
+    /// is lowered to it.
+    pub fn new(store: S, config: RelayConfig) -> Self {
+        let mut limits = config.limits;
+        limits.max_frame_bytes = limits
+            .max_frame_bytes
+            .min(tandem_sync::MAX_FRAME_BYTES - DELIVER_HEADROOM);
+        Self {
+            store: Arc::new(store),
+            rooms: Arc::new(Rooms::new(limits.connections_per_room)),
+            limits,
+            static_dir: config.static_dir,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -31,12 +114,31 @@ async fn health() -> Json<Health> {
     })
 }
 
-/// The relay's routes: `/health`, and the app's files when configured.
-/// Unknown paths fall back to the app's `index.html`, so that links into
-/// the app (a programme's page) open after a reload.
-pub fn app(config: RelayConfig) -> Router {
-    let router = Router::new().route("/health", get(health));
-    match config.static_dir {
+async fn sync<S: RoomStore>(
+    State(state): State<RelayState<S>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // The socket takes more than a frame, so that a frame somewhat over
+    // the limit is answered with a "too large" error frame; a message far
+    // beyond it ends the connection at the socket.
+    let socket_limit = state.limits.max_frame_bytes.saturating_mul(2);
+    upgrade
+        .max_message_size(socket_limit)
+        .max_frame_size(socket_limit)
+        .on_upgrade(move |socket| connection::serve(socket, state))
+}
+
+/// The relay's routes: `/health`, `/sync` (WebSocket), and the app's files
+/// when configured. Unknown paths fall back to the app's `index.html`, so
+/// that links into the app (a programme's page) open after a reload.
+pub fn app<S: RoomStore>(state: RelayState<S>) -> Router {
+    let static_dir = state.static_dir.clone();
+    let router = Router::new()
+        .route("/health", get(health))
+        .route("/sync", get(sync::<S>))
+        .with_state(state)
+        .layer(TraceLayer::new_for_http());
+    match static_dir {
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
             router.fallback_service(ServeDir::new(dir).fallback(index))

@@ -1,13 +1,14 @@
-//! Starts the relay: `tandem-relay --addr 127.0.0.1:8080 --static-dir dist`.
+//! Starts the relay:
+//! `tandem-relay --addr 127.0.0.1:8080 --static-dir dist --db tandem-relay.sqlite3`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use tandem_relay::{app, RelayConfig};
+use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
 use tracing_subscriber::EnvFilter;
 
-/// The Tandem relay.
+/// The Tandem relay: stores and forwards end-to-end encrypted changes.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
@@ -17,6 +18,18 @@ struct Args {
     /// Folder of the built app to serve (Trunk's `dist`).
     #[arg(long, env = "TANDEM_STATIC_DIR")]
     static_dir: Option<PathBuf>,
+    /// SQLite database of the rooms (created if missing).
+    #[arg(long, env = "TANDEM_DB", default_value = "tandem-relay.sqlite3")]
+    db: PathBuf,
+    /// Largest frame a client may send, in bytes.
+    #[arg(long, env = "TANDEM_MAX_FRAME_BYTES", default_value_t = Limits::default().max_frame_bytes)]
+    max_frame_bytes: usize,
+    /// Pushes one connection may send per second.
+    #[arg(long, env = "TANDEM_MAX_PUSHES_PER_SECOND", default_value_t = Limits::default().pushes_per_second)]
+    max_pushes_per_second: u32,
+    /// Connections one room may have at once.
+    #[arg(long, env = "TANDEM_MAX_CONNECTIONS_PER_ROOM", default_value_t = Limits::default().connections_per_room)]
+    max_connections_per_room: usize,
 }
 
 #[tokio::main]
@@ -25,6 +38,13 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let args = Args::parse();
+    let store = match SqliteStore::open(&args.db) {
+        Ok(store) => store,
+        Err(error) => {
+            tracing::error!(db = %args.db.display(), %error, "cannot open the database");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -32,10 +52,26 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tracing::info!(addr = %args.addr, static_dir = ?args.static_dir, "Tandem relay listening");
-    let router = app(RelayConfig {
-        static_dir: args.static_dir,
-    });
+    let limits = Limits {
+        max_frame_bytes: args.max_frame_bytes,
+        pushes_per_second: args.max_pushes_per_second,
+        connections_per_room: args.max_connections_per_room,
+        ..Limits::default()
+    };
+    tracing::info!(
+        addr = %args.addr,
+        static_dir = ?args.static_dir,
+        db = %args.db.display(),
+        ?limits,
+        "Tandem relay listening"
+    );
+    let router = app(RelayState::new(
+        store,
+        RelayConfig {
+            static_dir: args.static_dir,
+            limits,
+        },
+    ));
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -2,13 +2,14 @@
 
 use std::path::PathBuf;
 
-use tandem_relay::{app, RelayConfig};
+use tandem_relay::{app, RelayConfig, RelayState, SqliteStore};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn start(config: RelayConfig) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(config)).await.unwrap() });
+    let state = RelayState::new(SqliteStore::open_in_memory().unwrap(), config);
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
     addr
 }
 
@@ -38,6 +39,7 @@ async fn the_app_is_served_and_its_pages_open_after_a_reload() {
     std::fs::write(dir.join("app.css"), "body{}").unwrap();
     let addr = start(RelayConfig {
         static_dir: Some(PathBuf::from(&dir)),
+        ..RelayConfig::default()
     })
     .await;
 

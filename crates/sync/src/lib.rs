@@ -1,88 +1,34 @@
-//! What the Tandem app and the relay both speak: room ids now; versioned
-//! wire frames and end-to-end encryption as live sync arrives.
+//! What the Tandem app and the relay both speak: room ids and keys,
+//! versioned wire frames, end-to-end encryption, and the client's side of
+//! live sync.
 //!
 //! A shared programme has a room on the relay. The room id is random and
-//! travels, with the room key, in the fragment of an invite link, which
-//! browsers never send to a server.
+//! travels, with the room key, in the fragment of an invite link
+//! ([`Invite`]), which browsers never send to a server. Every blob the
+//! relay stores is sealed with the room key ([`RoomKey::seal`]); the relay
+//! sees room ids, sequence numbers, sizes and a hash of an access token,
+//! never a name.
+//!
+//! - [`frame`]: the frames and their encoding.
+//! - [`key`], [`seal`]: the room key, the access token, sealing.
+//! - [`invite`]: room and key in an invite link.
+//! - [`client`]: [`SyncClient`], the sans-IO state machine the app drives.
 
-use std::fmt;
-use std::str::FromStr;
+pub mod client;
+pub mod frame;
+pub mod invite;
+pub mod key;
+pub mod room;
+pub mod seal;
 
-/// Version of the wire protocol between app and relay.
-pub const PROTOCOL_VERSION: u16 = 1;
-
-/// Length of a room id in bytes.
-pub const ROOM_ID_BYTES: usize = 16;
-
-/// A room id that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RoomIdError {
-    #[error("a room id has {expected} hexadecimal digits, this one has {found}")]
-    WrongLength { expected: usize, found: usize },
-    #[error("a room id has only the digits 0–9 and a–f")]
-    NotHex,
-}
-
-/// The relay's name for one shared document. It says nothing about the
-/// programme: it is random.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RoomId([u8; ROOM_ID_BYTES]);
-
-impl RoomId {
-    /// A room id from random bytes the caller drew.
-    pub fn from_bytes(bytes: [u8; ROOM_ID_BYTES]) -> Self {
-        Self(bytes)
-    }
-
-    /// The raw bytes, as frames carry them.
-    pub fn as_bytes(&self) -> &[u8; ROOM_ID_BYTES] {
-        &self.0
-    }
-}
-
-impl fmt::Display for RoomId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
-    }
-}
-
-impl FromStr for RoomId {
-    type Err = RoomIdError;
-
-    fn from_str(text: &str) -> Result<Self, RoomIdError> {
-        if text.len() != ROOM_ID_BYTES * 2 {
-            return Err(RoomIdError::WrongLength {
-                expected: ROOM_ID_BYTES * 2,
-                found: text.chars().count(),
-            });
-        }
-        let mut bytes = [0u8; ROOM_ID_BYTES];
-        for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks(2)) {
-            let pair = std::str::from_utf8(pair).map_err(|_| RoomIdError::NotHex)?;
-            *byte = u8::from_str_radix(pair, 16).map_err(|_| RoomIdError::NotHex)?;
-        }
-        Ok(Self(bytes))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_room_id_reads_back_what_it_wrote() {
-        let room = RoomId::from_bytes([7, 255, 0, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-        assert_eq!(room.to_string(), "07ff00100102030405060708090a0b0c");
-        assert_eq!(room.to_string().parse::<RoomId>(), Ok(room));
-    }
-
-    #[test]
-    fn a_mangled_room_id_is_refused() {
-        assert!(matches!(
-            "abc".parse::<RoomId>(),
-            Err(RoomIdError::WrongLength { .. })
-        ));
-        assert_eq!("zz".repeat(16).parse::<RoomId>(), Err(RoomIdError::NotHex));
-        assert!("ä".repeat(16).parse::<RoomId>().is_err());
-    }
-}
+pub use client::{ClientError, ClientEvent, PushId, SyncClient};
+pub use frame::{
+    ErrorCode, Frame, FrameError, FRAME_FORMAT, MAX_ERROR_MESSAGE_BYTES, MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
+};
+pub use invite::{Invite, InviteError};
+pub use key::{
+    AccessToken, RandomError, RoomKey, RoomKeyError, TokenHash, ROOM_KEY_BYTES, TOKEN_BYTES,
+};
+pub use room::{RoomId, RoomIdError, ROOM_ID_BYTES};
+pub use seal::{OpenError, SealError, SEAL_OVERHEAD};

@@ -1,0 +1,398 @@
+//! One client's WebSocket, from hello to close.
+//!
+//! The first frame must be a hello with a token that opens the room (or
+//! opens a new room). The relay then replays what the client missed — the
+//! snapshot if the client is behind it, the entries after its sequence —
+//! and says `Synced`. From then on it appends pushes, acknowledges each
+//! after commit, forwards them to the room's other connections, and
+//! forwards theirs to this one.
+//!
+//! Anything wrong — bytes that are not a frame, a frame too large, a frame
+//! in the wrong place, pushes too fast — ends in an error frame and a
+//! close, for this connection only.
+
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_OVERHEAD};
+use tokio::sync::broadcast::error::RecvError;
+use tracing::Instrument;
+
+use crate::rooms::{ConnectionId, Delivery, Membership};
+use crate::store::{Admission, RoomStore, StoreError};
+use crate::{Limits, RelayState};
+
+/// WebSocket close code for a policy violation (RFC 6455).
+const CLOSE_POLICY: u16 = 1008;
+
+/// Why the relay ends a connection: sent to the client as an error frame.
+#[derive(Debug)]
+struct Refusal {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Refusal {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn storage(error: StoreError) -> Self {
+        tracing::error!(%error, "room store failed");
+        Self::new(
+            ErrorCode::Storage,
+            "the relay could not store or read the room",
+        )
+    }
+}
+
+impl From<FrameError> for Refusal {
+    fn from(error: FrameError) -> Self {
+        let code = match error {
+            FrameError::TooLarge { .. } => ErrorCode::TooLarge,
+            _ => ErrorCode::BadFrame,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+/// Pushes allowed per second, with a burst of as many.
+struct PushBudget {
+    per_second: f64,
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl PushBudget {
+    fn new(per_second: u32) -> Self {
+        let per_second = f64::from(per_second.max(1));
+        Self {
+            per_second,
+            tokens: per_second,
+            refilled: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.refilled).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.per_second).min(self.per_second);
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Serves one WebSocket until it closes.
+pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>) {
+    let mut connection = Connection {
+        budget: PushBudget::new(state.limits.pushes_per_second),
+        socket,
+        state,
+        id: ConnectionId::next(),
+        last_sent: 0,
+    };
+    let span = tracing::info_span!("connection", room = tracing::field::Empty);
+    async move {
+        match connection.run().await {
+            Ok(()) => tracing::debug!("client closed the connection"),
+            Err(refusal) => connection.refuse(refusal).await,
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+struct Connection<S: RoomStore> {
+    socket: WebSocket,
+    state: RelayState<S>,
+    id: ConnectionId,
+    budget: PushBudget,
+    /// The highest sequence this client has been sent (or pushed itself).
+    last_sent: u64,
+}
+
+impl<S: RoomStore> Connection<S> {
+    fn limits(&self) -> &Limits {
+        &self.state.limits
+    }
+
+    async fn run(&mut self) -> Result<(), Refusal> {
+        let hello_timeout = self.limits().hello_timeout;
+        let hello = match tokio::time::timeout(hello_timeout, self.next_frame()).await {
+            Err(_) => return Err(Refusal::new(ErrorCode::Timeout, "no hello in time")),
+            Ok(None) => return Ok(()),
+            Ok(Some(frame)) => frame?,
+        };
+        let Frame::Hello {
+            protocol,
+            room,
+            token,
+            after,
+        } = hello
+        else {
+            return Err(Refusal::new(
+                ErrorCode::UnexpectedFrame,
+                format!("the first frame must be a hello, not a {}", hello.kind()),
+            ));
+        };
+        if protocol == 0 || protocol > PROTOCOL_VERSION {
+            return Err(Refusal::new(
+                ErrorCode::UnsupportedProtocol,
+                format!("this relay speaks protocol {PROTOCOL_VERSION}, not {protocol}"),
+            ));
+        }
+        tracing::Span::current().record("room", tracing::field::display(room));
+        match self
+            .state
+            .store
+            .admit(room, token.hash())
+            .await
+            .map_err(Refusal::storage)?
+        {
+            Admission::Opened => tracing::info!("room opened"),
+            Admission::Admitted => {}
+            Admission::Refused => {
+                tracing::warn!("hello with a token that does not open the room");
+                return Err(Refusal::new(
+                    ErrorCode::NotAllowed,
+                    "this invite does not open the room",
+                ));
+            }
+        }
+        let membership = self.state.rooms.join(room).ok_or_else(|| {
+            tracing::warn!("room full");
+            Refusal::new(ErrorCode::RoomFull, "the room has too many connections")
+        })?;
+        // Subscribed before the replay is read, so nothing stored in
+        // between is missed; what the replay already sent is skipped.
+        let mut deliveries = membership.room.deliveries.subscribe();
+        self.replay(room, after).await?;
+        self.send(Frame::Synced {
+            latest: self.last_sent,
+        })
+        .await?;
+        tracing::info!(after, latest = self.last_sent, "client in sync");
+
+        loop {
+            tokio::select! {
+                frame = self.next_frame() => match frame {
+                    None => return Ok(()),
+                    Some(frame) => self.handle(room, &membership, frame?).await?,
+                },
+                delivery = deliveries.recv() => match delivery {
+                    Ok(delivery) => self.forward(delivery).await?,
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "connection fell behind; catching up from the store");
+                        self.replay(room, self.last_sent).await?;
+                    }
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+            }
+        }
+    }
+
+    /// Sends the snapshot (if the client is behind it) and every entry
+    /// after `after`.
+    async fn replay(&mut self, room: RoomId, after: u64) -> Result<(), Refusal> {
+        let replay = self
+            .state
+            .store
+            .read_after(room, after)
+            .await
+            .map_err(Refusal::storage)?;
+        if let Some(snapshot) = replay.snapshot {
+            self.send(Frame::Snapshot {
+                through: snapshot.sequence,
+                blob: snapshot.blob,
+            })
+            .await?;
+        }
+        for entry in replay.entries {
+            self.send(Frame::Deliver {
+                sequence: entry.sequence,
+                blob: entry.blob,
+            })
+            .await?;
+        }
+        self.last_sent = self.last_sent.max(replay.latest);
+        Ok(())
+    }
+
+    async fn handle(
+        &mut self,
+        room: RoomId,
+        membership: &Membership,
+        frame: Frame,
+    ) -> Result<(), Refusal> {
+        match frame {
+            Frame::Push { blob } => {
+                self.check_blob(&blob)?;
+                let live = &membership.room;
+                let _writing = live.writes.lock().await;
+                let sequence = self
+                    .state
+                    .store
+                    .append(room, blob.clone())
+                    .await
+                    .map_err(Refusal::storage)?;
+                // The others hear of it even if this client is gone before
+                // its acknowledgement goes out.
+                let frame =
+                    Frame::Deliver { sequence, blob }.encode(tandem_sync::MAX_FRAME_BYTES)?;
+                // No receiver (only this connection, momentarily) is fine.
+                let _ = live.deliveries.send(Delivery {
+                    sequence,
+                    frame: Bytes::from(frame),
+                    from: self.id,
+                });
+                self.send(Frame::Ack { sequence }).await?;
+                tracing::debug!(sequence, "push stored");
+                Ok(())
+            }
+            Frame::Snapshot { through, blob } => {
+                self.check_blob(&blob)?;
+                let _writing = membership.room.writes.lock().await;
+                match self.state.store.replace_through(room, through, blob).await {
+                    Ok(()) => {}
+                    Err(StoreError::SnapshotAhead { through, latest }) => {
+                        return Err(Refusal::new(
+                            ErrorCode::SnapshotAhead,
+                            format!("the room has sequences up to {latest}, not {through}"),
+                        ))
+                    }
+                    Err(error) => return Err(Refusal::storage(error)),
+                }
+                tracing::info!(through, "snapshot replaced the log");
+                self.send(Frame::Ack { sequence: through }).await
+            }
+            other => Err(Refusal::new(
+                ErrorCode::UnexpectedFrame,
+                format!("a client does not send a {} frame here", other.kind()),
+            )),
+        }
+    }
+
+    /// Counts a push or snapshot against the budget and checks that its
+    /// blob can be a sealed one.
+    fn check_blob(&mut self, blob: &[u8]) -> Result<(), Refusal> {
+        if !self.budget.take() {
+            tracing::warn!("client pushes too fast");
+            return Err(Refusal::new(
+                ErrorCode::TooFast,
+                format!(
+                    "more than {} pushes a second",
+                    self.limits().pushes_per_second
+                ),
+            ));
+        }
+        if blob.len() < SEAL_OVERHEAD {
+            return Err(Refusal::new(
+                ErrorCode::BadFrame,
+                "the blob is too short to be encrypted",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn forward(&mut self, delivery: Delivery) -> Result<(), Refusal> {
+        if delivery.sequence <= self.last_sent {
+            return Ok(());
+        }
+        self.last_sent = delivery.sequence;
+        if delivery.from == self.id {
+            return Ok(());
+        }
+        self.send_bytes(delivery.frame).await
+    }
+
+    /// The next frame from the client; `None` once the socket is closed.
+    async fn next_frame(&mut self) -> Option<Result<Frame, Refusal>> {
+        loop {
+            let message = match self.socket.recv().await? {
+                Ok(message) => message,
+                Err(error) => {
+                    tracing::debug!(%error, "the socket failed");
+                    return Some(Err(Refusal::new(
+                        ErrorCode::BadFrame,
+                        "the message could not be read (broken, or far too large)",
+                    )));
+                }
+            };
+            return match message {
+                Message::Binary(bytes) => Some(
+                    Frame::decode(&bytes, self.limits().max_frame_bytes).map_err(|error| {
+                        tracing::warn!(%error, size = bytes.len(), "bad frame");
+                        Refusal::from(error)
+                    }),
+                ),
+                Message::Text(_) => Some(Err(Refusal::new(
+                    ErrorCode::BadFrame,
+                    "frames are binary messages",
+                ))),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                Message::Close(_) => None,
+            };
+        }
+    }
+
+    async fn send(&mut self, frame: Frame) -> Result<(), Refusal> {
+        let bytes = frame.encode(tandem_sync::MAX_FRAME_BYTES)?;
+        self.send_bytes(Bytes::from(bytes)).await
+    }
+
+    async fn send_bytes(&mut self, bytes: Bytes) -> Result<(), Refusal> {
+        self.socket
+            .send(Message::Binary(bytes))
+            .await
+            // The client is gone; nobody is left to tell.
+            .map_err(|_| Refusal::new(ErrorCode::BadFrame, "the socket is closed"))
+    }
+
+    /// Tells the client why, then closes. Failures here mean the client has
+    /// gone already.
+    async fn refuse(&mut self, refusal: Refusal) {
+        tracing::info!(code = %refusal.code, message = %refusal.message, "closing connection");
+        let reason = refusal.code.as_str().to_string();
+        if let Ok(bytes) = Frame::error(refusal.code, refusal.message).encode(usize::MAX) {
+            let _ = self.socket.send(Message::Binary(Bytes::from(bytes))).await;
+        }
+        let _ = self
+            .socket
+            .send(Message::Close(Some(CloseFrame {
+                code: CLOSE_POLICY,
+                reason: reason.into(),
+            })))
+            .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_push_budget_allows_a_burst_then_refuses() {
+        let mut budget = PushBudget::new(3);
+        assert!(budget.take() && budget.take() && budget.take());
+        assert!(!budget.take());
+    }
+
+    #[test]
+    fn the_push_budget_refills_with_time() {
+        let mut budget = PushBudget::new(10);
+        while budget.take() {}
+        budget.refilled -= Duration::from_millis(250);
+        assert!(budget.take());
+    }
+}

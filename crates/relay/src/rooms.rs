@@ -1,0 +1,148 @@
+//! The rooms that have clients connected right now.
+//!
+//! Each live room has a broadcast channel that carries every newly stored
+//! blob, already encoded as a deliver frame, to all of the room's
+//! connections, and a write lock so that blobs are broadcast in the order
+//! of their sequences. A room counts its connections against the relay's
+//! limit and is forgotten when the last one leaves.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use tandem_sync::RoomId;
+use tokio::sync::broadcast;
+
+/// How many deliveries a slow connection may fall behind before it catches
+/// up from the store instead.
+const BROADCAST_CAPACITY: usize = 256;
+
+/// One connection, to tell a pusher's own delivery from the others'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ConnectionId(u64);
+
+impl ConnectionId {
+    pub(crate) fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A stored blob on its way to the room's connections.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub sequence: u64,
+    /// The encoded deliver frame.
+    pub frame: Bytes,
+    pub from: ConnectionId,
+}
+
+/// A room with connections.
+#[derive(Debug)]
+pub(crate) struct LiveRoom {
+    pub deliveries: broadcast::Sender<Delivery>,
+    /// Held from storing a blob until it is broadcast.
+    pub writes: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+struct Occupancy {
+    room: Arc<LiveRoom>,
+    connections: usize,
+}
+
+/// All live rooms of one relay.
+#[derive(Debug)]
+pub(crate) struct Rooms {
+    live: Mutex<HashMap<RoomId, Occupancy>>,
+    max_connections: usize,
+}
+
+impl Rooms {
+    pub(crate) fn new(max_connections: usize) -> Self {
+        Self {
+            live: Mutex::new(HashMap::new()),
+            max_connections,
+        }
+    }
+
+    /// Enters `room`, or `None` when it is full.
+    pub(crate) fn join(self: &Arc<Self>, room: RoomId) -> Option<Membership> {
+        let mut live = self
+            .live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let occupancy = live.entry(room).or_insert_with(|| Occupancy {
+            room: Arc::new(LiveRoom {
+                deliveries: broadcast::channel(BROADCAST_CAPACITY).0,
+                writes: tokio::sync::Mutex::new(()),
+            }),
+            connections: 0,
+        });
+        if occupancy.connections >= self.max_connections {
+            if occupancy.connections == 0 {
+                live.remove(&room);
+            }
+            return None;
+        }
+        occupancy.connections += 1;
+        Some(Membership {
+            rooms: Arc::clone(self),
+            id: room,
+            room: Arc::clone(&occupancy.room),
+        })
+    }
+
+    fn leave(&self, room: RoomId) {
+        let mut live = self
+            .live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(occupancy) = live.get_mut(&room) {
+            occupancy.connections = occupancy.connections.saturating_sub(1);
+            if occupancy.connections == 0 {
+                live.remove(&room);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn live_rooms(&self) -> usize {
+        self.live.lock().unwrap().len()
+    }
+}
+
+/// A connection's place in a room; leaving is dropping it.
+#[derive(Debug)]
+pub(crate) struct Membership {
+    rooms: Arc<Rooms>,
+    id: RoomId,
+    pub room: Arc<LiveRoom>,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.rooms.leave(self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_room_admits_up_to_its_limit_and_frees_places_on_leaving() {
+        let rooms = Arc::new(Rooms::new(2));
+        let room = RoomId::from_bytes([1; 16]);
+        let first = rooms.join(room).unwrap();
+        let second = rooms.join(room).unwrap();
+        assert!(rooms.join(room).is_none());
+        assert!(rooms.join(RoomId::from_bytes([2; 16])).is_some());
+        drop(first);
+        let third = rooms.join(room).unwrap();
+        drop(second);
+        drop(third);
+        assert_eq!(rooms.live_rooms(), 0);
+    }
+}

@@ -1,0 +1,100 @@
+//! Where the relay keeps its rooms: the [`RoomStore`] trait and what it
+//! speaks of.
+//!
+//! A room is a token hash, a log of sealed blobs numbered 1, 2, 3, …
+//! without gaps, and at most one sealed snapshot that stands for the log up
+//! to a sequence. The relay serves every room through this trait, so that
+//! SQLite ([`SqliteStore`], the embedded default) can be swapped for a
+//! database several relay instances share. An implementation must:
+//!
+//! - return from [`append`](RoomStore::append) only after the blob is
+//!   committed, with the next sequence of the room;
+//! - keep a room's sequences gapless and never reuse one, also after a
+//!   snapshot has replaced the log;
+//! - never let an older snapshot replace a newer one.
+
+use std::future::Future;
+
+use tandem_sync::{RoomId, TokenHash};
+
+pub mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+/// The answer to a hello's token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// The room did not exist; it now does, opened by this token.
+    Opened,
+    /// The token opens the room.
+    Admitted,
+    /// The room exists and the token does not open it.
+    Refused,
+}
+
+/// One stored blob and its sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub sequence: u64,
+    pub blob: Vec<u8>,
+}
+
+/// What a client that has seen everything up to some sequence is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Replay {
+    /// The room's snapshot, when the client is behind it; its sequence is
+    /// the last one it stands for.
+    pub snapshot: Option<Entry>,
+    /// Every entry after the snapshot or the client's sequence, in order.
+    pub entries: Vec<Entry>,
+    /// The room's latest sequence when this was read.
+    pub latest: u64,
+}
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the room does not exist")]
+    NoSuchRoom,
+    #[error("a snapshot through sequence {through} is ahead of the room's latest, {latest}")]
+    SnapshotAhead { through: u64, latest: u64 },
+    #[error("the database was written by a newer relay (schema {0})")]
+    TooNew(i64),
+    #[error("the database failed: {0}")]
+    Database(String),
+}
+
+/// Rooms, their logs and snapshots, kept durably.
+pub trait RoomStore: Send + Sync + 'static {
+    /// Checks a hello's token hash, opening the room with it if the room is
+    /// new.
+    fn admit(
+        &self,
+        room: RoomId,
+        token: TokenHash,
+    ) -> impl Future<Output = Result<Admission, StoreError>> + Send;
+
+    /// Appends a sealed blob; returns its sequence once it is committed.
+    fn append(
+        &self,
+        room: RoomId,
+        blob: Vec<u8>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Everything after `after`: the snapshot if `after` is behind it, then
+    /// the entries.
+    fn read_after(
+        &self,
+        room: RoomId,
+        after: u64,
+    ) -> impl Future<Output = Result<Replay, StoreError>> + Send;
+
+    /// Replaces the log up to and including `through` by `snapshot`. A
+    /// snapshot no newer than the one stored changes nothing.
+    fn replace_through(
+        &self,
+        room: RoomId,
+        through: u64,
+        snapshot: Vec<u8>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,409 @@
+//! The embedded [`RoomStore`]: one SQLite file in WAL mode.
+//!
+//! Every write is one immediate transaction with `synchronous = FULL`, so
+//! an acknowledged push survives a crash or a power cut. The connection
+//! sits behind a mutex and runs on tokio's blocking threads; SQLite writes
+//! one transaction at a time anyway.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
+
+use super::{Admission, Entry, Replay, RoomStore, StoreError};
+
+/// The schema this relay writes, in SQLite's `user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS rooms (
+        room             BLOB PRIMARY KEY,
+        token_hash       BLOB NOT NULL,
+        latest           INTEGER NOT NULL DEFAULT 0,
+        snapshot_through INTEGER NOT NULL DEFAULT 0,
+        snapshot         BLOB,
+        created_at       INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS log (
+        room     BLOB NOT NULL REFERENCES rooms (room),
+        sequence INTEGER NOT NULL,
+        blob     BLOB NOT NULL,
+        PRIMARY KEY (room, sequence)
+    );
+";
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Database(error.to_string())
+    }
+}
+
+/// Rooms in one SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::prepare(Connection::open(path)?)
+    }
+
+    /// A database that lives in memory only, for tests and trials.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(connection: Connection) -> Result<Self, StoreError> {
+        connection.busy_timeout(Duration::from_secs(5))?;
+        // An in-memory database answers "memory"; a file one "wal".
+        let _mode: String =
+            connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", true)?;
+        let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew(version));
+        }
+        connection.execute_batch(SCHEMA)?;
+        connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// Runs `work` on the connection on a blocking thread.
+    async fn with<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves the connection usable:
+            // every write is a transaction, rolled back when dropped.
+            let mut connection = connection
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut connection)
+        })
+        .await
+        .map_err(|error| StoreError::Database(error.to_string()))?
+    }
+}
+
+/// A sequence as SQLite stores it (a signed 64-bit integer).
+fn to_sql(sequence: u64) -> i64 {
+    i64::try_from(sequence).unwrap_or(i64::MAX)
+}
+
+fn from_sql(sequence: i64) -> Result<u64, StoreError> {
+    u64::try_from(sequence)
+        .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| to_sql(elapsed.as_secs()))
+        .unwrap_or(0)
+}
+
+impl RoomStore for SqliteStore {
+    async fn admit(&self, room: RoomId, token: TokenHash) -> Result<Admission, StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stored: Option<Vec<u8>> = transaction
+                .query_row(
+                    "SELECT token_hash FROM rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let admission = match stored {
+                None => {
+                    transaction.execute(
+                        "INSERT INTO rooms (room, token_hash, created_at) VALUES (?1, ?2, ?3)",
+                        params![
+                            room.as_bytes().as_slice(),
+                            token.as_bytes().as_slice(),
+                            now()
+                        ],
+                    )?;
+                    Admission::Opened
+                }
+                Some(stored) => {
+                    let stored: [u8; TOKEN_BYTES] = stored.try_into().map_err(|_| {
+                        StoreError::Database("a stored token hash has the wrong length".into())
+                    })?;
+                    if TokenHash::from_bytes(stored) == token {
+                        Admission::Admitted
+                    } else {
+                        Admission::Refused
+                    }
+                }
+            };
+            transaction.commit()?;
+            Ok(admission)
+        })
+        .await
+    }
+
+    async fn append(&self, room: RoomId, blob: Vec<u8>) -> Result<u64, StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let sequence: i64 = transaction
+                .query_row(
+                    "UPDATE rooms SET latest = latest + 1 WHERE room = ?1 RETURNING latest",
+                    [room.as_bytes().as_slice()],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .ok_or(StoreError::NoSuchRoom)?;
+            transaction.execute(
+                "INSERT INTO log (room, sequence, blob) VALUES (?1, ?2, ?3)",
+                params![room.as_bytes().as_slice(), sequence, blob],
+            )?;
+            transaction.commit()?;
+            from_sql(sequence)
+        })
+        .await
+    }
+
+    async fn read_after(&self, room: RoomId, after: u64) -> Result<Replay, StoreError> {
+        self.with(move |connection| {
+            let transaction = connection.transaction()?;
+            let (latest, through, snapshot): (i64, i64, Option<Vec<u8>>) = transaction
+                .query_row(
+                    "SELECT latest, snapshot_through, snapshot FROM rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?
+                .ok_or(StoreError::NoSuchRoom)?;
+            let through = from_sql(through)?;
+            let (snapshot, start) = match snapshot {
+                Some(blob) if after < through => (
+                    Some(Entry {
+                        sequence: through,
+                        blob,
+                    }),
+                    through,
+                ),
+                _ => (None, after),
+            };
+            let mut statement = transaction.prepare(
+                "SELECT sequence, blob FROM log WHERE room = ?1 AND sequence > ?2 ORDER BY sequence",
+            )?;
+            let entries = statement
+                .query_map(params![room.as_bytes().as_slice(), to_sql(start)], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+                })?
+                .map(|row| {
+                    let (sequence, blob) = row?;
+                    Ok(Entry {
+                        sequence: from_sql(sequence)?,
+                        blob,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            drop(statement);
+            transaction.commit()?;
+            Ok(Replay {
+                snapshot,
+                entries,
+                latest: from_sql(latest)?,
+            })
+        })
+        .await
+    }
+
+    async fn replace_through(
+        &self,
+        room: RoomId,
+        through: u64,
+        snapshot: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (latest, stored_through): (i64, i64) = transaction
+                .query_row(
+                    "SELECT latest, snapshot_through FROM rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?
+                .ok_or(StoreError::NoSuchRoom)?;
+            let latest = from_sql(latest)?;
+            if through > latest {
+                return Err(StoreError::SnapshotAhead { through, latest });
+            }
+            if through <= from_sql(stored_through)? {
+                return Ok(());
+            }
+            transaction.execute(
+                "UPDATE rooms SET snapshot = ?2, snapshot_through = ?3 WHERE room = ?1",
+                params![room.as_bytes().as_slice(), snapshot, to_sql(through)],
+            )?;
+            transaction.execute(
+                "DELETE FROM log WHERE room = ?1 AND sequence <= ?2",
+                params![room.as_bytes().as_slice(), to_sql(through)],
+            )?;
+            transaction.commit()?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room(byte: u8) -> RoomId {
+        RoomId::from_bytes([byte; 16])
+    }
+
+    fn token(byte: u8) -> TokenHash {
+        TokenHash::from_bytes([byte; 32])
+    }
+
+    #[tokio::test]
+    async fn a_room_opens_with_the_first_token_and_refuses_others() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Opened
+        );
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Admitted
+        );
+        assert_eq!(
+            store.admit(room(1), token(2)).await.unwrap(),
+            Admission::Refused
+        );
+        assert_eq!(
+            store.admit(room(2), token(2)).await.unwrap(),
+            Admission::Opened
+        );
+    }
+
+    #[tokio::test]
+    async fn sequences_run_without_gaps_per_room() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.admit(room(1), token(1)).await.unwrap();
+        store.admit(room(2), token(2)).await.unwrap();
+        assert_eq!(store.append(room(1), vec![1]).await.unwrap(), 1);
+        assert_eq!(store.append(room(1), vec![2]).await.unwrap(), 2);
+        assert_eq!(store.append(room(2), vec![9]).await.unwrap(), 1);
+        let replay = store.read_after(room(1), 1).await.unwrap();
+        assert_eq!(
+            replay,
+            Replay {
+                snapshot: None,
+                entries: vec![Entry {
+                    sequence: 2,
+                    blob: vec![2]
+                }],
+                latest: 2
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn appending_to_a_room_never_opened_is_refused() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        assert!(matches!(
+            store.append(room(1), vec![1]).await,
+            Err(StoreError::NoSuchRoom)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_replaces_the_log_and_numbering_goes_on() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.admit(room(1), token(1)).await.unwrap();
+        for byte in 1..=3 {
+            store.append(room(1), vec![byte]).await.unwrap();
+        }
+        assert!(matches!(
+            store.replace_through(room(1), 4, vec![0]).await,
+            Err(StoreError::SnapshotAhead {
+                through: 4,
+                latest: 3
+            })
+        ));
+        store.replace_through(room(1), 2, vec![12]).await.unwrap();
+        // An older snapshot arriving late changes nothing.
+        store.replace_through(room(1), 1, vec![11]).await.unwrap();
+        assert_eq!(store.append(room(1), vec![4]).await.unwrap(), 4);
+
+        let from_start = store.read_after(room(1), 0).await.unwrap();
+        assert_eq!(
+            from_start.snapshot,
+            Some(Entry {
+                sequence: 2,
+                blob: vec![12]
+            })
+        );
+        let sequences: Vec<u64> = from_start.entries.iter().map(|e| e.sequence).collect();
+        assert_eq!(sequences, vec![3, 4]);
+
+        let past_snapshot = store.read_after(room(1), 3).await.unwrap();
+        assert_eq!(past_snapshot.snapshot, None);
+        assert_eq!(past_snapshot.entries.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_file_database_is_in_wal_mode_and_keeps_rooms_across_opens() {
+        let path = std::env::temp_dir().join(format!(
+            "tandem-relay-store-{}-{}.sqlite3",
+            std::process::id(),
+            now()
+        ));
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.admit(room(1), token(1)).await.unwrap();
+            store.append(room(1), vec![1, 2, 3]).await.unwrap();
+            let connection = store.connection.lock().unwrap();
+            let mode: String = connection
+                .pragma_query_value(None, "journal_mode", |row| row.get(0))
+                .unwrap();
+            assert_eq!(mode, "wal");
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Admitted
+        );
+        assert_eq!(store.read_after(room(1), 0).await.unwrap().entries.len(), 1);
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_database_from_a_newer_relay_is_refused() {
+        let path = std::env::temp_dir().join(format!(
+            "tandem-relay-newer-{}-{}.sqlite3",
+            std::process::id(),
+            now()
+        ));
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            SqliteStore::open(&path),
+            Err(StoreError::TooNew(99))
+        ));
+        std::fs::remove_file(&path).ok();
+    }
+}

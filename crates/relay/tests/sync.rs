@@ -1,0 +1,448 @@
+//! Live sync through the relay, with real WebSocket clients on a real port
+//! and a real SQLite file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
+use tandem_sync::{
+    ClientEvent, ErrorCode, Frame, Invite, RoomKey, SyncClient, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// A database file of its own for each test, removed at the end.
+struct Database(PathBuf);
+
+impl Database {
+    fn new() -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        Self(std::env::temp_dir().join(format!(
+            "tandem-relay-sync-{}-{}.sqlite3",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        )))
+    }
+
+    /// The bytes of the database and its write-ahead log.
+    fn bytes(&self) -> Vec<u8> {
+        ["", "-wal"]
+            .iter()
+            .filter_map(|suffix| std::fs::read(format!("{}{suffix}", self.0.display())).ok())
+            .flatten()
+            .collect()
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
+        }
+    }
+}
+
+async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = RelayState::new(
+        SqliteStore::open(db).unwrap(),
+        RelayConfig {
+            static_dir: None,
+            limits,
+        },
+    );
+    let server = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    (addr, server)
+}
+
+async fn socket(addr: SocketAddr) -> Socket {
+    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
+        .await
+        .unwrap();
+    socket
+}
+
+async fn send_frame(socket: &mut Socket, frame: Frame) {
+    let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
+    socket.send(Message::Binary(bytes.into())).await.unwrap();
+}
+
+/// The next message that is not a ping or pong; `None` once closed.
+async fn next_message(socket: &mut Socket) -> Option<Message> {
+    loop {
+        let message = tokio::time::timeout(PATIENCE, socket.next())
+            .await
+            .expect("the relay answers in time")?;
+        match message {
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Ok(message) => return Some(message),
+            Err(_) => return None,
+        }
+    }
+}
+
+async fn next_frame(socket: &mut Socket) -> Frame {
+    match next_message(socket).await {
+        Some(Message::Binary(bytes)) => Frame::decode(&bytes, MAX_FRAME_BYTES).unwrap(),
+        other => panic!("expected a binary frame, got {other:?}"),
+    }
+}
+
+/// An error frame with `code`, then the close.
+async fn expect_refusal(socket: &mut Socket, code: ErrorCode) {
+    match next_frame(socket).await {
+        Frame::Error { code: found, .. } => assert_eq!(found, code),
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+    match next_message(socket).await {
+        None | Some(Message::Close(_)) => {}
+        other => panic!("expected the connection to close, got {other:?}"),
+    }
+}
+
+/// A coordinator's browser: the sync state machine over a real socket.
+struct Device {
+    client: SyncClient,
+    socket: Socket,
+}
+
+impl Device {
+    /// Connects and reads until the relay says the device is in sync;
+    /// returns the changes it brought.
+    async fn join(addr: SocketAddr, invite: &Invite, last_seen: u64) -> (Self, Vec<Vec<u8>>) {
+        let mut device = Self {
+            client: SyncClient::new(invite.clone(), last_seen),
+            socket: socket(addr).await,
+        };
+        device.client.connect().unwrap();
+        device.flush().await;
+        let mut changes = Vec::new();
+        loop {
+            match device.event().await {
+                ClientEvent::Changes { changes: c, .. } => changes.push(c),
+                ClientEvent::UpToDate { .. } => return (device, changes),
+                other => panic!("while catching up: {other:?}"),
+            }
+        }
+    }
+
+    async fn flush(&mut self) {
+        while let Some(bytes) = self.client.poll_transmit() {
+            self.socket
+                .send(Message::Binary(bytes.into()))
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn push(&mut self, changes: &[u8]) -> u64 {
+        self.client.push(changes).unwrap();
+        self.flush().await;
+        match self.event().await {
+            ClientEvent::Acknowledged { sequence, .. } => sequence,
+            other => panic!("expected an acknowledgement, got {other:?}"),
+        }
+    }
+
+    /// The next event that brings something new.
+    async fn event(&mut self) -> ClientEvent {
+        loop {
+            let Some(Message::Binary(bytes)) = next_message(&mut self.socket).await else {
+                panic!("the connection closed");
+            };
+            if let Some(event) = self.client.receive(&bytes).unwrap() {
+                return event;
+            }
+        }
+    }
+
+    async fn expect_changes(&mut self) -> (u64, Vec<u8>) {
+        match self.event().await {
+            ClientEvent::Changes { sequence, changes } => (sequence, changes),
+            other => panic!("expected changes, got {other:?}"),
+        }
+    }
+
+    async fn expect_quiet(&mut self) {
+        let wait = tokio::time::timeout(Duration::from_millis(200), self.socket.next()).await;
+        assert!(wait.is_err(), "expected nothing, got {wait:?}");
+    }
+
+    async fn leave(mut self) -> u64 {
+        self.socket.close(None).await.ok();
+        self.client.disconnected();
+        self.client.last_seen()
+    }
+}
+
+#[tokio::test]
+async fn a_push_is_acknowledged_and_delivered_to_the_other_device_in_the_room() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    let (mut ben, _) = Device::join(addr, &invite, 0).await;
+
+    assert_eq!(anna.push(b"Tandem Weber/Klein angelegt").await, 1);
+    assert_eq!(
+        ben.expect_changes().await,
+        (1, b"Tandem Weber/Klein angelegt".to_vec())
+    );
+    assert_eq!(ben.push(b"Treffen am 3. Mai").await, 2);
+    assert_eq!(
+        anna.expect_changes().await,
+        (2, b"Treffen am 3. Mai".to_vec())
+    );
+    anna.expect_quiet().await;
+    assert_eq!((anna.client.last_seen(), ben.client.last_seen()), (2, 2));
+}
+
+#[tokio::test]
+async fn a_device_coming_back_gets_exactly_what_it_missed() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    let (mut ben, _) = Device::join(addr, &invite, 0).await;
+    anna.push(b"eins").await;
+    ben.expect_changes().await;
+    let last_seen = ben.leave().await;
+    assert_eq!(last_seen, 1);
+
+    anna.push(b"zwei").await;
+    anna.push(b"drei").await;
+    let (mut ben, missed) = Device::join(addr, &invite, last_seen).await;
+    assert_eq!(missed, vec![b"zwei".to_vec(), b"drei".to_vec()]);
+    assert_eq!(ben.client.last_seen(), 3);
+    ben.expect_quiet().await;
+}
+
+#[tokio::test]
+async fn pushes_made_offline_are_sent_and_delivered_after_reconnecting() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut ben, _) = Device::join(addr, &invite, 0).await;
+    let mut offline = SyncClient::new(invite.clone(), 0);
+    offline.push(b"in der Werkstatt geschrieben").unwrap();
+    let (anna, _) = Device::join(addr, &invite, 0).await;
+    drop(anna);
+    let mut anna = Device {
+        client: offline,
+        socket: socket(addr).await,
+    };
+    anna.client.connect().unwrap();
+    anna.flush().await;
+    let mut acknowledged = false;
+    while !acknowledged {
+        acknowledged = matches!(anna.event().await, ClientEvent::Acknowledged { .. });
+    }
+    assert_eq!(anna.client.pending(), 0);
+    assert_eq!(
+        ben.expect_changes().await.1,
+        b"in der Werkstatt geschrieben".to_vec()
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_with_an_error_frame() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    anna.push(b"geheim").await;
+
+    let stranger = Invite {
+        room: invite.room,
+        key: RoomKey::random().unwrap(),
+    };
+    let mut socket = socket(addr).await;
+    send_frame(
+        &mut socket,
+        Frame::Hello {
+            protocol: PROTOCOL_VERSION,
+            room: stranger.room,
+            token: stranger.access_token(),
+            after: 0,
+        },
+    )
+    .await;
+    expect_refusal(&mut socket, ErrorCode::NotAllowed).await;
+}
+
+#[tokio::test]
+async fn a_garbage_frame_gets_an_error_and_a_close_and_the_relay_serves_the_others() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    let (mut ben, _) = Device::join(addr, &invite, 0).await;
+
+    let mut before_hello = socket(addr).await;
+    before_hello
+        .send(Message::Binary(vec![1, 0xff, 0xff, 0xff].into()))
+        .await
+        .unwrap();
+    expect_refusal(&mut before_hello, ErrorCode::BadFrame).await;
+
+    let mut as_text = socket(addr).await;
+    as_text.send(Message::text("hallo")).await.unwrap();
+    expect_refusal(&mut as_text, ErrorCode::BadFrame).await;
+
+    let mut push_first = socket(addr).await;
+    send_frame(&mut push_first, Frame::Push { blob: vec![0; 64] }).await;
+    expect_refusal(&mut push_first, ErrorCode::UnexpectedFrame).await;
+
+    // A member of the room that starts sending garbage.
+    let (mut rogue, _) = Device::join(addr, &invite, 0).await;
+    rogue
+        .socket
+        .send(Message::Binary(vec![9, 9, 9].into()))
+        .await
+        .unwrap();
+    expect_refusal(&mut rogue.socket, ErrorCode::BadFrame).await;
+
+    anna.push(b"weiter geht's").await;
+    assert_eq!(ben.expect_changes().await.1, b"weiter geht's".to_vec());
+}
+
+#[tokio::test]
+async fn frames_over_the_limit_and_pushes_too_fast_are_refused() {
+    let db = Database::new();
+    let limits = Limits {
+        max_frame_bytes: 1024,
+        pushes_per_second: 3,
+        ..Limits::default()
+    };
+    let (addr, _server) = start(&db.0, limits).await;
+    let invite = Invite::new_room().unwrap();
+
+    let (mut big, _) = Device::join(addr, &invite, 0).await;
+    let blob = invite.key.seal(&invite.room, &[7; 1100]).unwrap();
+    send_frame(&mut big.socket, Frame::Push { blob }).await;
+    expect_refusal(&mut big.socket, ErrorCode::TooLarge).await;
+
+    let (mut hasty, _) = Device::join(addr, &invite, 0).await;
+    for _ in 0..3 {
+        hasty.push(b"klein").await;
+    }
+    let blob = invite.key.seal(&invite.room, b"noch eins").unwrap();
+    send_frame(&mut hasty.socket, Frame::Push { blob }).await;
+    expect_refusal(&mut hasty.socket, ErrorCode::TooFast).await;
+}
+
+#[tokio::test]
+async fn a_full_room_refuses_one_more_connection() {
+    let db = Database::new();
+    let limits = Limits {
+        connections_per_room: 2,
+        ..Limits::default()
+    };
+    let (addr, _server) = start(&db.0, limits).await;
+    let invite = Invite::new_room().unwrap();
+    let (_anna, _) = Device::join(addr, &invite, 0).await;
+    let (_ben, _) = Device::join(addr, &invite, 0).await;
+    let mut third = socket(addr).await;
+    send_frame(
+        &mut third,
+        Frame::Hello {
+            protocol: PROTOCOL_VERSION,
+            room: invite.room,
+            token: invite.access_token(),
+            after: 0,
+        },
+    )
+    .await;
+    expect_refusal(&mut third, ErrorCode::RoomFull).await;
+}
+
+#[tokio::test]
+async fn a_snapshot_replaces_the_log_for_devices_that_join_later() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    for changes in [b"eins", b"zwei", b"drei"] {
+        anna.push(changes).await;
+    }
+    anna.client.snapshot(b"das ganze Programm").unwrap();
+    anna.flush().await;
+    assert!(matches!(
+        anna.event().await,
+        ClientEvent::Acknowledged { sequence: 3, .. }
+    ));
+    anna.push(b"vier").await;
+
+    let (_carla, caught_up) = Device::join(addr, &invite, 0).await;
+    assert_eq!(
+        caught_up,
+        vec![b"das ganze Programm".to_vec(), b"vier".to_vec()]
+    );
+    let (_dora, caught_up) = Device::join(addr, &invite, 3).await;
+    assert_eq!(caught_up, vec![b"vier".to_vec()]);
+
+    let mut ahead = socket(addr).await;
+    send_frame(
+        &mut ahead,
+        Frame::Hello {
+            protocol: PROTOCOL_VERSION,
+            room: invite.room,
+            token: invite.access_token(),
+            after: 4,
+        },
+    )
+    .await;
+    assert_eq!(next_frame(&mut ahead).await, Frame::Synced { latest: 4 });
+    let blob = invite.key.seal(&invite.room, b"zu weit").unwrap();
+    send_frame(&mut ahead, Frame::Snapshot { through: 9, blob }).await;
+    expect_refusal(&mut ahead, ErrorCode::SnapshotAhead).await;
+}
+
+#[tokio::test]
+async fn acknowledged_pushes_survive_a_relay_restart() {
+    let db = Database::new();
+    let invite = Invite::new_room().unwrap();
+    let (addr, server) = start(&db.0, Limits::default()).await;
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    anna.push(b"vor dem Neustart").await;
+    anna.leave().await;
+    server.abort();
+    let _ = server.await;
+
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let (mut ben, caught_up) = Device::join(addr, &invite, 0).await;
+    assert_eq!(caught_up, vec![b"vor dem Neustart".to_vec()]);
+    assert_eq!(ben.push(b"nach dem Neustart").await, 2);
+}
+
+#[tokio::test]
+async fn the_database_never_holds_a_name_or_the_token() {
+    let db = Database::new();
+    let (addr, _server) = start(&db.0, Limits::default()).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    let name = b"Mentee: Jolanda Beispielfrau";
+    anna.push(name).await;
+    anna.client.snapshot(name).unwrap();
+    anna.flush().await;
+    anna.event().await;
+    anna.leave().await;
+
+    let stored = db.bytes();
+    assert!(stored.len() > 1000, "the database was written");
+    let contains = |needle: &[u8]| stored.windows(needle.len()).any(|window| window == needle);
+    assert!(!contains(b"Jolanda"));
+    assert!(!contains(b"Beispielfrau"));
+    assert!(!contains(invite.access_token().as_bytes()));
+    assert!(contains(invite.access_token().hash().as_bytes()));
+}

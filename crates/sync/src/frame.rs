@@ -1,0 +1,446 @@
+//! Wire frames between the app and the relay.
+//!
+//! Every frame is one binary WebSocket message: a format byte
+//! ([`FRAME_FORMAT`]) followed by the [`Frame`] in `postcard`'s compact
+//! encoding. A conversation goes:
+//!
+//! ```text
+//! client                                   relay
+//! Hello { room, token, after } ─────────►  checks the token (or opens the room)
+//!                              ◄─────────  Snapshot { through, blob }   if after < through
+//!                              ◄─────────  Deliver { sequence, blob }…  everything after `after`
+//!                              ◄─────────  Synced { latest }
+//! Push { blob }                ─────────►  appends, commits
+//!                              ◄─────────  Ack { sequence }             then Deliver to the others
+//! Snapshot { through, blob }   ─────────►  replaces the log through `through`
+//!                              ◄─────────  Ack { sequence: through }
+//!                              ◄─────────  Error { code, message }      then the relay closes
+//! ```
+//!
+//! A room's sequence numbers run 1, 2, 3, … without gaps. Blobs are sealed
+//! (see [`seal`](crate::seal)); frames never carry plaintext.
+//!
+//! Decoding never panics: bytes from the network are checked for size,
+//! format and shape, and anything else is a [`FrameError`]. Postcard tags
+//! variants by their position, so new variants go at the end of [`Frame`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AccessToken, RoomId};
+
+/// Version of the wire protocol between app and relay, sent in the hello.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// The first byte of every frame: how the rest is encoded.
+pub const FRAME_FORMAT: u8 = 1;
+
+/// Largest frame the protocol allows (a whole programme's snapshot must
+/// fit). A relay may set a lower limit.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longest message an error frame may carry.
+pub const MAX_ERROR_MESSAGE_BYTES: usize = 1024;
+
+/// One message between app and relay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Frame {
+    /// Client → relay, first on every connection: which room, the proof of
+    /// access, and the last sequence the client has seen (0 for none).
+    Hello {
+        protocol: u16,
+        room: RoomId,
+        token: AccessToken,
+        after: u64,
+    },
+    /// Client → relay: sealed changes to append to the room's log.
+    Push {
+        #[serde(with = "serde_bytes")]
+        blob: Vec<u8>,
+    },
+    /// Relay → client: the oldest unacknowledged push or snapshot is stored
+    /// (committed) under `sequence`.
+    Ack { sequence: u64 },
+    /// Relay → client: sealed changes stored under `sequence`.
+    Deliver {
+        sequence: u64,
+        #[serde(with = "serde_bytes")]
+        blob: Vec<u8>,
+    },
+    /// Both ways: a sealed whole document that stands for everything in the
+    /// log up to and including `through`.
+    Snapshot {
+        through: u64,
+        #[serde(with = "serde_bytes")]
+        blob: Vec<u8>,
+    },
+    /// Relay → client: everything up to `latest` has been sent; from here
+    /// on deliveries are live.
+    Synced { latest: u64 },
+    /// Relay → client: why the relay refuses; it closes the connection.
+    Error { code: ErrorCode, message: String },
+}
+
+/// Why a frame could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message has {size} bytes, more than the {limit} allowed")]
+    TooLarge { size: usize, limit: usize },
+    #[error("the message is in frame format {0}, which this version of Tandem does not know")]
+    UnknownFormat(u8),
+    #[error("the message is damaged or not a Tandem frame")]
+    Malformed,
+    #[error("the error message is longer than {MAX_ERROR_MESSAGE_BYTES} bytes")]
+    MessageTooLong,
+}
+
+impl Frame {
+    /// The frame's bytes, refused if they would exceed `limit`.
+    pub fn encode(&self, limit: usize) -> Result<Vec<u8>, FrameError> {
+        let bytes =
+            postcard::to_extend(self, vec![FRAME_FORMAT]).map_err(|_| FrameError::Malformed)?;
+        if bytes.len() > limit {
+            return Err(FrameError::TooLarge {
+                size: bytes.len(),
+                limit,
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Reads one frame from a message of at most `limit` bytes.
+    pub fn decode(bytes: &[u8], limit: usize) -> Result<Self, FrameError> {
+        if bytes.len() > limit {
+            return Err(FrameError::TooLarge {
+                size: bytes.len(),
+                limit,
+            });
+        }
+        let (format, body) = bytes.split_first().ok_or(FrameError::Empty)?;
+        if *format != FRAME_FORMAT {
+            return Err(FrameError::UnknownFormat(*format));
+        }
+        let (frame, rest) =
+            postcard::take_from_bytes::<Frame>(body).map_err(|_| FrameError::Malformed)?;
+        if !rest.is_empty() {
+            return Err(FrameError::Malformed);
+        }
+        if let Frame::Error { message, .. } = &frame {
+            if message.len() > MAX_ERROR_MESSAGE_BYTES {
+                return Err(FrameError::MessageTooLong);
+            }
+        }
+        Ok(frame)
+    }
+
+    /// An error frame, its message cut to the allowed length.
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        if message.len() > MAX_ERROR_MESSAGE_BYTES {
+            let mut end = MAX_ERROR_MESSAGE_BYTES;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+        }
+        Frame::Error { code, message }
+    }
+
+    /// A short name for logs; never the contents.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Frame::Hello { .. } => "hello",
+            Frame::Push { .. } => "push",
+            Frame::Ack { .. } => "ack",
+            Frame::Deliver { .. } => "deliver",
+            Frame::Snapshot { .. } => "snapshot",
+            Frame::Synced { .. } => "synced",
+            Frame::Error { .. } => "error",
+        }
+    }
+}
+
+/// Why the relay refused, as a stable name the app translates. Names this
+/// version does not know arrive as [`ErrorCode::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ErrorCode {
+    /// The bytes were not a frame this relay reads.
+    BadFrame,
+    /// The frame is larger than the relay allows.
+    TooLarge,
+    /// The client speaks a newer protocol than the relay.
+    UnsupportedProtocol,
+    /// The first frame was not a hello, or a frame came the wrong way.
+    UnexpectedFrame,
+    /// The token does not open this room.
+    NotAllowed,
+    /// The room has as many connections as the relay allows.
+    RoomFull,
+    /// The client pushed faster than the relay allows.
+    TooFast,
+    /// A snapshot claimed sequences the room does not have yet.
+    SnapshotAhead,
+    /// The relay could not store or read the room.
+    Storage,
+    /// The client took too long to say hello.
+    Timeout,
+    /// A code from a newer relay.
+    Other(String),
+}
+
+impl ErrorCode {
+    /// The stable name on the wire and for translations.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::BadFrame => "bad-frame",
+            ErrorCode::TooLarge => "too-large",
+            ErrorCode::UnsupportedProtocol => "unsupported-protocol",
+            ErrorCode::UnexpectedFrame => "unexpected-frame",
+            ErrorCode::NotAllowed => "not-allowed",
+            ErrorCode::RoomFull => "room-full",
+            ErrorCode::TooFast => "too-fast",
+            ErrorCode::SnapshotAhead => "snapshot-ahead",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Other(name) => name,
+        }
+    }
+
+    /// Whether trying again later may succeed (as opposed to a refusal
+    /// that stays until the invite or the app changes).
+    pub fn is_temporary(&self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RoomFull | ErrorCode::TooFast | ErrorCode::Storage | ErrorCode::Timeout
+        )
+    }
+}
+
+impl From<String> for ErrorCode {
+    fn from(name: String) -> Self {
+        match name.as_str() {
+            "bad-frame" => ErrorCode::BadFrame,
+            "too-large" => ErrorCode::TooLarge,
+            "unsupported-protocol" => ErrorCode::UnsupportedProtocol,
+            "unexpected-frame" => ErrorCode::UnexpectedFrame,
+            "not-allowed" => ErrorCode::NotAllowed,
+            "room-full" => ErrorCode::RoomFull,
+            "too-fast" => ErrorCode::TooFast,
+            "snapshot-ahead" => ErrorCode::SnapshotAhead,
+            "storage" => ErrorCode::Storage,
+            "timeout" => ErrorCode::Timeout,
+            _ => ErrorCode::Other(name),
+        }
+    }
+}
+
+impl From<ErrorCode> for String {
+    fn from(code: ErrorCode) -> Self {
+        code.as_str().to_string()
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RoomKey;
+
+    fn hello() -> Frame {
+        let room = RoomId::from_bytes([5; 16]);
+        Frame::Hello {
+            protocol: PROTOCOL_VERSION,
+            room,
+            token: RoomKey::from_bytes([6; 32]).access_token(&room),
+            after: 41,
+        }
+    }
+
+    fn every_kind_of_frame() -> Vec<Frame> {
+        vec![
+            hello(),
+            Frame::Push {
+                blob: vec![1, 2, 3],
+            },
+            Frame::Ack { sequence: 7 },
+            Frame::Deliver {
+                sequence: u64::MAX,
+                blob: vec![0; 300],
+            },
+            Frame::Snapshot {
+                through: 12,
+                blob: Vec::new(),
+            },
+            Frame::Synced { latest: 0 },
+            Frame::error(ErrorCode::NotAllowed, "Zugang verweigert"),
+            Frame::error(ErrorCode::Other("from-the-future".into()), ""),
+        ]
+    }
+
+    #[test]
+    fn every_frame_reads_back_what_it_wrote() {
+        for frame in every_kind_of_frame() {
+            let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
+            assert_eq!(bytes[0], FRAME_FORMAT);
+            assert_eq!(Frame::decode(&bytes, MAX_FRAME_BYTES), Ok(frame));
+        }
+    }
+
+    #[test]
+    fn a_frame_of_another_format_is_refused() {
+        let mut bytes = hello().encode(MAX_FRAME_BYTES).unwrap();
+        bytes[0] = 2;
+        assert_eq!(
+            Frame::decode(&bytes, MAX_FRAME_BYTES),
+            Err(FrameError::UnknownFormat(2))
+        );
+    }
+
+    #[test]
+    fn empty_and_garbage_bytes_are_refused() {
+        assert_eq!(Frame::decode(&[], MAX_FRAME_BYTES), Err(FrameError::Empty));
+        assert_eq!(
+            Frame::decode(&[FRAME_FORMAT], MAX_FRAME_BYTES),
+            Err(FrameError::Malformed)
+        );
+        assert_eq!(
+            Frame::decode(&[FRAME_FORMAT, 200, 1, 2], MAX_FRAME_BYTES),
+            Err(FrameError::Malformed)
+        );
+        assert!(Frame::decode(b"GET / HTTP/1.1", MAX_FRAME_BYTES).is_err());
+    }
+
+    #[test]
+    fn every_truncation_of_every_frame_is_refused_without_panicking() {
+        for frame in every_kind_of_frame() {
+            let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
+            for end in 0..bytes.len() {
+                assert!(
+                    Frame::decode(&bytes[..end], MAX_FRAME_BYTES).is_err(),
+                    "{} cut at {end}",
+                    frame.kind()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_bytes_after_a_frame_are_refused() {
+        let mut bytes = Frame::Ack { sequence: 3 }.encode(MAX_FRAME_BYTES).unwrap();
+        bytes.push(0);
+        assert_eq!(
+            Frame::decode(&bytes, MAX_FRAME_BYTES),
+            Err(FrameError::Malformed)
+        );
+    }
+
+    #[test]
+    fn a_length_claiming_more_than_the_message_holds_is_refused() {
+        // A push (variant 1) whose blob claims 2^62 bytes.
+        let bytes = [
+            FRAME_FORMAT,
+            1,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0x3f,
+            1,
+        ];
+        assert_eq!(
+            Frame::decode(&bytes, MAX_FRAME_BYTES),
+            Err(FrameError::Malformed)
+        );
+    }
+
+    #[test]
+    fn an_oversized_frame_is_refused_both_ways() {
+        let frame = Frame::Push {
+            blob: vec![7; 2000],
+        };
+        assert!(matches!(
+            frame.encode(1000),
+            Err(FrameError::TooLarge { limit: 1000, .. })
+        ));
+        let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
+        assert_eq!(
+            Frame::decode(&bytes, 1000),
+            Err(FrameError::TooLarge {
+                size: bytes.len(),
+                limit: 1000
+            })
+        );
+    }
+
+    #[test]
+    fn an_overlong_error_message_is_cut_when_made_and_refused_when_read() {
+        let long = "ä".repeat(MAX_ERROR_MESSAGE_BYTES);
+        let Frame::Error { message, .. } = Frame::error(ErrorCode::Storage, long.clone()) else {
+            panic!("an error frame");
+        };
+        assert!(message.len() <= MAX_ERROR_MESSAGE_BYTES);
+        let raw = Frame::Error {
+            code: ErrorCode::Storage,
+            message: long,
+        };
+        let bytes = raw.encode(MAX_FRAME_BYTES).unwrap();
+        assert_eq!(
+            Frame::decode(&bytes, MAX_FRAME_BYTES),
+            Err(FrameError::MessageTooLong)
+        );
+    }
+
+    #[test]
+    fn error_codes_keep_their_names_and_unknown_ones_survive() {
+        for code in [
+            ErrorCode::BadFrame,
+            ErrorCode::TooLarge,
+            ErrorCode::UnsupportedProtocol,
+            ErrorCode::UnexpectedFrame,
+            ErrorCode::NotAllowed,
+            ErrorCode::RoomFull,
+            ErrorCode::TooFast,
+            ErrorCode::SnapshotAhead,
+            ErrorCode::Storage,
+            ErrorCode::Timeout,
+        ] {
+            assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
+        }
+        assert_eq!(
+            ErrorCode::from("new-thing".to_string()),
+            ErrorCode::Other("new-thing".into())
+        );
+    }
+
+    #[test]
+    fn random_bytes_never_panic_the_decoder() {
+        // A small deterministic generator: many shapes of hostile input.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let length = (state % 64) as usize;
+            let mut bytes: Vec<u8> = (0..length)
+                .map(|i| (state.rotate_left(i as u32 * 8) & 0xff) as u8)
+                .collect();
+            if let Some(first) = bytes.first_mut() {
+                *first = FRAME_FORMAT;
+            }
+            let _ = Frame::decode(&bytes, MAX_FRAME_BYTES);
+        }
+    }
+}
