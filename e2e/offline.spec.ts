@@ -59,11 +59,15 @@ test('once opened, Tandem starts, shows the programme and takes an application w
   await expect(page.getByTestId('person-heading')).toHaveText('Mara Lindqvist');
   expect(await reachesServer(page)).toBe(false);
 
+  // The edit survives another reload without network.
+  await page.reload();
+  await expect(page.getByTestId('person-heading')).toHaveText('Mara Lindqvist');
+
   // Back online: the programme and the new person are still there.
   await context.setOffline(false);
   expect(await reachesServer(page)).toBe(true);
   await page.goto('/');
-  await expect(programmes.card(programme.name)).toHaveCount(1);
+  await workspace.openFromList(programme.name);
   await workspace.openPerson('Mara Lindqvist');
   await expect(page.getByTestId('person-stage')).toHaveText('beworben');
 });

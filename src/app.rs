@@ -6,9 +6,10 @@ use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Language};
 use crate::pages::{
-    dashboard::DashboardPage, exchange::ExchangePage, history::HistoryPage, import::ImportPage, people::PeoplePage, person::IntakePage,
-    person::PersonPage, programme::ProgrammeShell, programmes::ProgrammesPage,
-    settings::SettingsPage, tandems::TandemPage, tandems::TandemsPage, NotFound, Page,
+    dashboard::DashboardPage, exchange::ExchangePage, history::HistoryPage, import::ImportPage,
+    people::PeoplePage, person::IntakePage, person::PersonPage, programme::ProgrammeShell,
+    programmes::ProgrammesPage, settings::SettingsPage, tandems::TandemPage, tandems::TandemsPage,
+    NotFound, Page,
 };
 use crate::settings::Settings;
 
@@ -23,7 +24,9 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || i18n.t("skip-to-content")}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_content>
+                {move || i18n.t("skip-to-content")}
+            </a>
             <header class="app-header">
                 <div class="app-header__inner">
                     <A href=Page::Programmes.path() attr:class="brand">
@@ -81,6 +84,19 @@ fn LanguageSwitch() -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// Moves the keyboard focus to the page's content. Left to the router, the
+/// link to `#main` would only scroll and leave the focus in the header.
+fn skip_to_content(event: leptos::ev::MouseEvent) {
+    let main = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("main"))
+        .and_then(|main| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main).ok());
+    if let Some(main) = main {
+        event.prevent_default();
+        let _ = main.focus();
     }
 }
 

@@ -7,7 +7,10 @@ pub fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
     if let Some(drop) = event.dyn_ref::<web_sys::DragEvent>() {
         return drop.data_transfer()?.files()?.get(0);
     }
-    let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let input = event
+        .target()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
     let file = input.files()?.get(0);
     // Choosing the same file again must fire a new change.
     input.set_value("");

@@ -63,11 +63,22 @@ impl Language {
         }
     }
 
-    /// A day as people write it in this language.
+    /// A day as people write it in this language: `01.02.2026`, `1 Feb 2026`.
     pub fn day(self, day: Day) -> String {
         match self {
             Language::German => day.german(),
-            Language::English => day.iso(),
+            Language::English => {
+                const MONTHS: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                let (year, month, date) = day.parts();
+                let month = MONTHS
+                    .get(usize::from(month).saturating_sub(1))
+                    .copied()
+                    .unwrap_or("");
+                format!("{date} {month} {year}")
+            }
         }
     }
 }

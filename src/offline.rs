@@ -88,13 +88,14 @@ async fn look_after(container: ServiceWorkerContainer, waiting: RwSignal<bool>) 
         return;
     };
     match existing {
-        Some(registration) if newest_build(&registration).as_deref() == Some(published.as_str()) => {}
-        Some(_) => {
-            register(&container, &published).await;
-        }
         None => {
             if let Some(registration) = register(&container, &published).await {
                 watch(&container, &registration, waiting);
+            }
+        }
+        Some(registration) => {
+            if newest_build(&registration).as_deref() != Some(published.as_str()) {
+                register(&container, &published).await;
             }
         }
     }
@@ -179,7 +180,10 @@ async fn published_build() -> Option<String> {
     if !response.ok() {
         return None;
     }
-    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let text = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
     Some(fingerprint(&text))
 }
 

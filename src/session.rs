@@ -133,7 +133,8 @@ impl ProgrammeSession {
     /// Reads the whole document (history, conflicts); re-runs when it changes.
     pub fn with_document<R>(&self, read: impl FnOnce(&ProgrammeDocument) -> R) -> Option<R> {
         self.revision.track();
-        self.document.with_value(|document| document.as_ref().map(read))
+        self.document
+            .with_value(|document| document.as_ref().map(read))
     }
 
     /// The latest changes to the whole programme, newest first.
@@ -180,7 +181,9 @@ impl ProgrammeSession {
             .author()
             .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
         let applied = self.document.try_update_value(|document| {
-            let document = document.as_mut().ok_or(CommandError::Document(String::new()))?;
+            let document = document
+                .as_mut()
+                .ok_or(CommandError::Document(String::new()))?;
             document.apply(&author, now_seconds(), command)
         });
         match applied {
@@ -196,7 +199,8 @@ impl ProgrammeSession {
     /// What a partner's file would bring, or the message why it is refused.
     pub fn preview(&self, bytes: &[u8]) -> Result<MergePreview, String> {
         let i18n = self.i18n;
-        let file = ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(i18n, &error))?;
+        let file =
+            ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(i18n, &error))?;
         self.document
             .with_value(|document| document.as_ref().map(|document| document.preview(&file)))
             .unwrap_or(Err(ExchangeError::Damaged))
@@ -226,7 +230,10 @@ impl ProgrammeSession {
     /// An exchange file of the programme. For [`Contents::Changes`] only what
     /// the partner organisation has not seen, as far as this browser knows.
     pub fn export(&self, contains: Contents, partner: Option<&str>) -> Option<(String, Vec<u8>)> {
-        let author = Settings::load().coordinator.map(|c| c.name).unwrap_or_default();
+        let author = Settings::load()
+            .coordinator
+            .map(|c| c.name)
+            .unwrap_or_default();
         let id = self.with_untracked(|p| p.id)?;
         let mut record = ExchangeRecord::load(id);
         let seen: Vec<String> = partner
@@ -277,9 +284,14 @@ impl ProgrammeSession {
                 Ok(key) => {
                     session.needs_snapshot.set_value(false);
                     session.unsaved.set(None);
-                    session.known_chunks.update_value(|keys| keys.push(key.clone()));
+                    session
+                        .known_chunks
+                        .update_value(|keys| keys.push(key.clone()));
                     session.announce(&key, &bytes);
-                    if session.known_chunks.with_value(|keys| keys.len() > COMPACT_AFTER) {
+                    if session
+                        .known_chunks
+                        .with_value(|keys| keys.len() > COMPACT_AFTER)
+                    {
                         session.compact(id).await;
                     }
                 }
@@ -293,7 +305,9 @@ impl ProgrammeSession {
 
     async fn compact(&self, id: ProgrammeId) {
         let snapshot = self.document.try_update_value(|document| {
-            document.as_mut().map(|document| (document.heads_key(), document.save()))
+            document
+                .as_mut()
+                .map(|document| (document.heads_key(), document.save()))
         });
         let Some(Some((name, bytes))) = snapshot else {
             return;
@@ -314,7 +328,11 @@ impl ProgrammeSession {
             let Some(channel) = channel else { return };
             let message = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&message, &"key".into(), &key.into());
-            let _ = js_sys::Reflect::set(&message, &"bytes".into(), &js_sys::Uint8Array::from(bytes).into());
+            let _ = js_sys::Reflect::set(
+                &message,
+                &"bytes".into(),
+                &js_sys::Uint8Array::from(bytes).into(),
+            );
             let _ = channel.channel.post_message(&message);
         });
     }
@@ -325,16 +343,22 @@ impl ProgrammeSession {
             return;
         };
         let session = *self;
-        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let data = event.data();
-            let key = js_sys::Reflect::get(&data, &"key".into()).ok().and_then(|k| k.as_string());
-            let bytes = js_sys::Reflect::get(&data, &"bytes".into())
-                .ok()
-                .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
-                .map(|b| b.to_vec());
-            let (Some(key), Some(bytes)) = (key, bytes) else { return };
-            session.receive(id, key, bytes);
-        });
+        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let key = js_sys::Reflect::get(&data, &"key".into())
+                    .ok()
+                    .and_then(|k| k.as_string());
+                let bytes = js_sys::Reflect::get(&data, &"bytes".into())
+                    .ok()
+                    .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
+                    .map(|b| b.to_vec());
+                let (Some(key), Some(bytes)) = (key, bytes) else {
+                    return;
+                };
+                session.receive(id, key, bytes);
+            },
+        );
         channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
         self.channel.set_value(Some(TabChannel {
             channel,
@@ -346,7 +370,9 @@ impl ProgrammeSession {
     /// missed, every stored chunk is read again instead.
     fn receive(&self, id: ProgrammeId, key: String, bytes: Vec<u8>) {
         let merged = self.document.try_update_value(|document| {
-            document.as_mut().map(|document| document.merge_bytes(&bytes))
+            document
+                .as_mut()
+                .map(|document| document.merge_bytes(&bytes))
         });
         match merged.flatten() {
             Some(Ok(_)) => {
@@ -363,7 +389,9 @@ impl ProgrammeSession {
                     };
                     if let Ok(Some((keys, stored))) = stored {
                         let merged = session.document.try_update_value(|document| {
-                            document.as_mut().map(|document| document.merge_bytes(&stored))
+                            document
+                                .as_mut()
+                                .map(|document| document.merge_bytes(&stored))
                         });
                         if matches!(merged.flatten(), Some(Ok(_))) {
                             session.known_chunks.set_value(keys);
@@ -399,8 +427,16 @@ async fn read(id: ProgrammeId) -> Result<Option<(Vec<String>, ProgrammeDocument)
     }
 }
 
-async fn store(id: ProgrammeId, kind: ChunkKind, key: &str, bytes: &[u8]) -> Result<String, StorageError> {
-    ProgrammeStore::open().await?.put_chunk(id, kind, key, bytes).await
+async fn store(
+    id: ProgrammeId,
+    kind: ChunkKind,
+    key: &str,
+    bytes: &[u8],
+) -> Result<String, StorageError> {
+    ProgrammeStore::open()
+        .await?
+        .put_chunk(id, kind, key, bytes)
+        .await
 }
 
 /// A refused command's message in the coordinator's language.

@@ -123,7 +123,9 @@ impl ProgrammeStore {
         let key = chunk_key(programme, kind, name);
         self.write(|store| {
             let value: JsValue = Uint8Array::from(bytes).into();
-            store.put(&value, Some(&JsValue::from_str(&key))).map(|_| ())
+            store
+                .put(&value, Some(&JsValue::from_str(&key)))
+                .map(|_| ())
         })
         .await?;
         Ok(key)
@@ -189,7 +191,10 @@ impl ProgrammeStore {
         self.write(|store| {
             let value: JsValue = Uint8Array::from(snapshot).into();
             store.put(&value, Some(&JsValue::from_str(&key)))?;
-            for old in replaces.iter().filter(|old| **old != key && old.starts_with(&prefix)) {
+            for old in replaces
+                .iter()
+                .filter(|old| **old != key && old.starts_with(&prefix))
+            {
                 store.delete(Query::Key(JsValue::from_str(old)))?;
             }
             Ok(())

@@ -132,7 +132,9 @@ async fn switching_to_english_changes_the_texts_and_the_page_language() {
 
 #[wasm_bindgen_test]
 async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
-    let store = ProgrammeStore::open_named("tandem-test-two-tabs").await.unwrap();
+    let store = ProgrammeStore::open_named("tandem-test-two-tabs")
+        .await
+        .unwrap();
     let author = Author::new("Petra Probe");
     let mut created = ProgrammeDocument::create(&author, kassel_region()).unwrap();
     let id = created.id();
@@ -150,24 +152,51 @@ async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
 
     let kassel = PartnerId::random();
     first_tab
-        .apply(&author, 0, Command::AddPartner { id: kassel, name: "Stadt Kassel".into() })
+        .apply(
+            &author,
+            0,
+            Command::AddPartner {
+                id: kassel,
+                name: "Stadt Kassel".into(),
+            },
+        )
         .unwrap();
     let first_chunk = first_tab.save_incremental();
     let first_chunk_key = store
-        .put_chunk(id, ChunkKind::Incremental, &first_tab.heads_key(), &first_chunk)
+        .put_chunk(
+            id,
+            ChunkKind::Incremental,
+            &first_tab.heads_key(),
+            &first_chunk,
+        )
         .await
         .unwrap();
 
     let rp = PartnerId::random();
     second_tab
-        .apply(&author, 0, Command::AddPartner { id: rp, name: "Regierungspräsidium Kassel".into() })
+        .apply(
+            &author,
+            0,
+            Command::AddPartner {
+                id: rp,
+                name: "Regierungspräsidium Kassel".into(),
+            },
+        )
         .unwrap();
     let second_chunk = second_tab.save_incremental();
     let second_chunk_key = store
-        .put_chunk(id, ChunkKind::Incremental, &second_tab.heads_key(), &second_chunk)
+        .put_chunk(
+            id,
+            ChunkKind::Incremental,
+            &second_tab.heads_key(),
+            &second_chunk,
+        )
         .await
         .unwrap();
-    assert_ne!(first_chunk_key, second_chunk_key, "tabs never overwrite each other's chunks");
+    assert_ne!(
+        first_chunk_key, second_chunk_key,
+        "tabs never overwrite each other's chunks"
+    );
 
     // The first tab compacts what it knows; the second tab's chunk stays.
     let known = vec![keys[0].clone(), first_chunk_key];
@@ -186,4 +215,12 @@ async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
     first_tab.merge_bytes(&second_chunk).unwrap();
     assert_eq!(first_tab.programme(), reopened.programme());
     store.delete(id).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+fn days_are_written_as_each_language_writes_them() {
+    use tandem::i18n::Language;
+    let day = Day::parse("2026-02-01").unwrap();
+    assert_eq!(Language::German.day(day), "01.02.2026");
+    assert_eq!(Language::English.day(day), "1 Feb 2026");
 }

@@ -7,13 +7,13 @@ use leptos_router::components::A;
 use tandem_core::{Attention, Dashboard, Role, Standing, TandemStatus};
 
 use super::person::History;
+use super::Page;
 use crate::clock::{now_seconds, today};
 use crate::download::offer_download;
-use crate::settings::ExchangeRecord;
-use tandem_core::Contents;
-use super::Page;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+use crate::settings::ExchangeRecord;
+use tandem_core::Contents;
 
 /// The page at `/programme/:id`.
 #[component]
@@ -173,8 +173,14 @@ fn BackupStatus() -> impl IntoView {
         refreshed.track();
         let id = session.with(|programme| programme.id)?;
         let record = ExchangeRecord::load(id);
-        let changes = session.with_document(|document| document.history()).unwrap_or_default();
-        let first = changes.iter().map(|note| note.at).filter(|at| *at > 0).min();
+        let changes = session
+            .with_document(|document| document.history())
+            .unwrap_or_default();
+        let first = changes
+            .iter()
+            .map(|note| note.at)
+            .filter(|at| *at > 0)
+            .min();
         let latest = changes.iter().map(|note| note.at).max().unwrap_or(0);
         let since = record.last_backup_at.or(first).unwrap_or(latest);
         let overdue = latest > record.last_backup_at.unwrap_or(0) && now_seconds() - since > WEEK;
@@ -182,7 +188,11 @@ fn BackupStatus() -> impl IntoView {
     };
     let back_up = move |_| {
         if let Some((name, bytes)) = session.export(Contents::Whole, None) {
-            let file = format!("{}-{}.tandem", name.replace(|c: char| !c.is_alphanumeric(), "-"), today().iso());
+            let file = format!(
+                "{}-{}.tandem",
+                name.replace(|c: char| !c.is_alphanumeric(), "-"),
+                today().iso()
+            );
             let _ = offer_download(&file, "application/octet-stream", &bytes);
         }
         refreshed.update(|n| *n += 1);
@@ -190,7 +200,10 @@ fn BackupStatus() -> impl IntoView {
     move || {
         let (last, overdue) = status()?;
         let text = match last {
-            Some(at) => i18n.t_with("backup-last", &[("date", FluentValue::from(i18n.date_time(at)))]),
+            Some(at) => i18n.t_with(
+                "backup-last",
+                &[("date", FluentValue::from(i18n.date_time(at)))],
+            ),
             None => i18n.t("backup-never"),
         };
         Some(view! {

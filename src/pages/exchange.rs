@@ -4,7 +4,9 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview, PersonId, TandemId, TandemOrigin};
+use tandem_core::{
+    ChosenValue, Command, Conflict, Contents, MergePreview, PersonId, TandemId, TandemOrigin,
+};
 
 use super::person::{outcome_view, Outcome};
 use crate::clock::today;
@@ -55,7 +57,8 @@ fn ExportExchange() -> impl IntoView {
     };
     // Whether the browser promised to keep the data (asked for at start).
     let persistent = RwSignal::new(None::<bool>);
-    if let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persisted().ok()) {
+    if let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persisted().ok())
+    {
         spawn_local(async move {
             let answer = wasm_bindgen_futures::JsFuture::from(promise).await;
             persistent.set(answer.ok().and_then(|value| value.as_bool()));
@@ -68,10 +71,14 @@ fn ExportExchange() -> impl IntoView {
             return;
         };
         let file = file_name(i18n, &name, contains);
-        outcome.set(match offer_download(&file, "application/octet-stream", &bytes) {
-            Ok(()) => Outcome::Done(i18n.t_with("exchange-exported", &[("file", FluentValue::from(file))])),
-            Err(_) => Outcome::Refused(i18n.t("error-storage-failed")),
-        });
+        outcome.set(
+            match offer_download(&file, "application/octet-stream", &bytes) {
+                Ok(()) => Outcome::Done(
+                    i18n.t_with("exchange-exported", &[("file", FluentValue::from(file))]),
+                ),
+                Err(_) => Outcome::Refused(i18n.t("error-storage-failed")),
+            },
+        );
     };
     view! {
         <section class="panel" aria-labelledby="export-title">
@@ -118,7 +125,9 @@ fn ImportExchange() -> impl IntoView {
     let take = move |event: web_sys::Event| {
         event.prevent_default();
         dragging.set(false);
-        let Some(file) = chosen_file(&event) else { return };
+        let Some(file) = chosen_file(&event) else {
+            return;
+        };
         spawn_local(async move {
             let Ok(bytes) = file_bytes(&file).await else {
                 outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
@@ -144,10 +153,14 @@ fn ImportExchange() -> impl IntoView {
         });
     };
     let merge = move |_| {
-        let Some(found) = preview.try_update_value(|p| p.take()).flatten() else { return };
+        let Some(found) = preview.try_update_value(|p| p.take()).flatten() else {
+            return;
+        };
         pending.set(None);
         outcome.set(match session.merge(found) {
-            Ok(count) => Outcome::Done(i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))])),
+            Ok(count) => Outcome::Done(
+                i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))]),
+            ),
             Err(message) => Outcome::Refused(message),
         });
     };
@@ -204,7 +217,10 @@ pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
     if command == key {
         command = i18n.t("command-unknown");
     }
-    let concerning = note.subject.as_deref().and_then(|subject| subject_name(session, subject));
+    let concerning = note
+        .subject
+        .as_deref()
+        .and_then(|subject| subject_name(session, subject));
     view! {
         <span>{i18n.t_with("programme-history-entry", &[("name", FluentValue::from(note.name.clone())), ("command", FluentValue::from(command))])}</span>
         {concerning.map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
@@ -222,7 +238,11 @@ pub(crate) fn subject_name(session: ProgrammeSession, subject: &str) -> Option<S
                 }
             }
             let tandem = programme.tandems.get(&subject.parse::<TandemId>().ok()?)?;
-            Some(format!("{} – {}", programme.person_name(tandem.mentee), programme.person_name(tandem.mentor)))
+            Some(format!(
+                "{} – {}",
+                programme.person_name(tandem.mentee),
+                programme.person_name(tandem.mentor)
+            ))
         })
         .flatten()
 }
@@ -263,11 +283,21 @@ pub fn ConflictList() -> impl IntoView {
     };
     let tandem_item = move |origin: TandemOrigin| {
         let pair = subject_name(session, &origin.tandem.to_string()).unwrap_or_default();
-        let who = i18n.t_with("conflict-tandem-made-by", &[
-            ("pair", FluentValue::from(pair)),
-            ("name", FluentValue::from(origin.created_by.clone())),
-            ("time", FluentValue::from(if origin.at > 0 { i18n.date_time(origin.at) } else { String::new() })),
-        ]);
+        let who = i18n.t_with(
+            "conflict-tandem-made-by",
+            &[
+                ("pair", FluentValue::from(pair)),
+                ("name", FluentValue::from(origin.created_by.clone())),
+                (
+                    "time",
+                    FluentValue::from(if origin.at > 0 {
+                        i18n.date_time(origin.at)
+                    } else {
+                        String::new()
+                    }),
+                ),
+            ],
+        );
         let id = origin.tandem;
         view! {
             <li class="conflict__option">

@@ -44,21 +44,30 @@ pub fn HistoryPage() -> impl IntoView {
                 let tandems: Vec<(String, String)> = p
                     .tandems
                     .keys()
-                    .map(|id| (id.to_string(), subject_name(session, &id.to_string()).unwrap_or_default()))
+                    .map(|id| {
+                        (
+                            id.to_string(),
+                            subject_name(session, &id.to_string()).unwrap_or_default(),
+                        )
+                    })
                     .collect();
                 (people, tandems)
             })
             .unwrap_or_default()
     };
     let look = move |note: ChangeNote| {
-        let past = session.with_document(|d| d.programme_at(&note.hash)).and_then(Result::ok);
+        let past = session
+            .with_document(|d| d.programme_at(&note.hash))
+            .and_then(Result::ok);
         looking_at.set(past.map(|programme| (note, programme)));
     };
     let undo = move |note: ChangeNote| {
-        outcome.set(match session.dispatch(Command::UndoChange { hash: note.hash }) {
-            Ok(()) => Outcome::Done(i18n.t("history-undone")),
-            Err(message) => Outcome::Refused(message),
-        });
+        outcome.set(
+            match session.dispatch(Command::UndoChange { hash: note.hash }) {
+                Ok(()) => Outcome::Done(i18n.t("history-undone")),
+                Err(message) => Outcome::Refused(message),
+            },
+        );
     };
 
     view! {

@@ -16,7 +16,10 @@ use crate::clock::today;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
-async fn read_file(i18n: crate::i18n::I18n, event: &leptos::ev::Event) -> Result<Option<String>, String> {
+async fn read_file(
+    i18n: crate::i18n::I18n,
+    event: &leptos::ev::Event,
+) -> Result<Option<String>, String> {
     let Some(input) = event
         .target()
         .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())

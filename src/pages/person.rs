@@ -308,9 +308,11 @@ pub fn PersonPage() -> impl IntoView {
                 .unwrap_or(false)
         })
     });
-    move || match found.get() {
+    move || {
+        match found.get() {
         Some(id) => view! { <PersonView id /> }.into_any(),
         None => view! { <p class="notice notice--warning" role="alert">{i18n.t("person-not-found")}</p> }.into_any(),
+    }
     }
 }
 

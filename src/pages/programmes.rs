@@ -7,13 +7,13 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use tandem_core::{Day, NewProgramme, ProgrammeDocument, ProgrammeKind, ProgrammeSummary};
 
-use super::{error_text, Page};
-use crate::i18n::use_i18n;
-use crate::settings::Settings;
-use crate::files::{chosen_file, file_bytes};
-use crate::session::exchange_error_text;
-use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
 use super::person::{outcome_view, Outcome};
+use super::{error_text, Page};
+use crate::files::{chosen_file, file_bytes};
+use crate::i18n::use_i18n;
+use crate::session::exchange_error_text;
+use crate::settings::Settings;
+use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
 use tandem_core::{ExchangeError, ExchangeFile};
 
 /// What the list shows while and after reading the browser's storage.
@@ -96,7 +96,10 @@ fn ProgrammeList(listing: RwSignal<Listing>, archived: bool) -> impl IntoView {
     let i18n = use_i18n();
     let put_away = Settings::load().archived;
     let listing = Memo::new(move |_| match listing.get() {
-        Listing::Loaded { programmes, unreadable } => Listing::Loaded {
+        Listing::Loaded {
+            programmes,
+            unreadable,
+        } => Listing::Loaded {
             programmes: programmes
                 .into_iter()
                 .filter(|p| put_away.contains(&p.id.to_string()) == archived)
@@ -104,7 +107,10 @@ fn ProgrammeList(listing: RwSignal<Listing>, archived: bool) -> impl IntoView {
             unreadable: if archived { Vec::new() } else { unreadable },
         },
         other if archived => match other {
-            Listing::Loading | Listing::Failed(_) => Listing::Loaded { programmes: Vec::new(), unreadable: Vec::new() },
+            Listing::Loading | Listing::Failed(_) => Listing::Loaded {
+                programmes: Vec::new(),
+                unreadable: Vec::new(),
+            },
             loaded => loaded,
         },
         other => other,
@@ -179,7 +185,9 @@ fn JoinProgramme(on_joined: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl 
     let author_name = RwSignal::new(String::new());
     let take = move |event: web_sys::Event| {
         event.prevent_default();
-        let Some(file) = chosen_file(&event) else { return };
+        let Some(file) = chosen_file(&event) else {
+            return;
+        };
         if !known {
             if author_name.get_untracked().trim().is_empty() {
                 outcome.set(Outcome::Refused(error_text("author-missing")));
@@ -228,12 +236,21 @@ async fn join(i18n: crate::i18n::I18n, bytes: &[u8]) -> Result<ProgrammeSummary,
     let refuse = |error: ExchangeError| exchange_error_text(i18n, &error);
     let file = ExchangeFile::decode(bytes).map_err(refuse)?;
     let mut document = ProgrammeDocument::join(&file).map_err(refuse)?;
-    let store = ProgrammeStore::open().await.map_err(|error| i18n.error(error.code()))?;
+    let store = ProgrammeStore::open()
+        .await
+        .map_err(|error| i18n.error(error.code()))?;
     let id = document.id();
-    if store.programme_ids().await.map_err(|error| i18n.error(error.code()))?.contains(&id) {
+    if store
+        .programme_ids()
+        .await
+        .map_err(|error| i18n.error(error.code()))?
+        .contains(&id)
+    {
         return Err(refuse(ExchangeError::AlreadyHere));
     }
-    save_new(&mut document).await.map_err(|error| i18n.error(error.code()))?;
+    save_new(&mut document)
+        .await
+        .map_err(|error| i18n.error(error.code()))?;
     Ok(document.programme().summary())
 }
 
@@ -316,6 +333,17 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                 key,
                 name: RwSignal::new(String::new()),
             })
+        });
+        // The new field takes the focus, so the coordinator types straight on.
+        request_animation_frame(move || {
+            let field = document()
+                .get_element_by_id(&format!("partner-{key}"))
+                .and_then(|field| {
+                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(field).ok()
+                });
+            if let Some(field) = field {
+                let _ = field.focus();
+            }
         });
     };
 
@@ -455,7 +483,7 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                                         aria-label=move || i18n.t_with("remove-partner", &[("number", FluentValue::from(number))])
                                         on:click=move |_| partners.update(|rows| rows.retain(|other| other.key != row.key))
                                     >
-                                        "×"
+                                        <span aria-hidden="true">"×"</span>
                                     </button>
                                 </div>
                             }

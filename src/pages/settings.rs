@@ -153,16 +153,25 @@ fn ProgrammeAdmin() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let id = session.with_untracked(|p| p.id);
-    let name = RwSignal::new(session.with_untracked(|p| p.name.clone()).unwrap_or_default());
-    let archived = RwSignal::new(id.is_some_and(|id| Settings::load().archived.contains(&id.to_string())));
+    let name = RwSignal::new(
+        session
+            .with_untracked(|p| p.name.clone())
+            .unwrap_or_default(),
+    );
+    let archived =
+        RwSignal::new(id.is_some_and(|id| Settings::load().archived.contains(&id.to_string())));
     let confirming = RwSignal::new(false);
     let outcome = RwSignal::new(Outcome::Idle);
     let rename = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        outcome.set(match session.dispatch(Command::Rename { name: name.get_untracked() }) {
-            Ok(()) => Outcome::Done(i18n.t("saved-status")),
-            Err(message) => Outcome::Refused(message),
-        });
+        outcome.set(
+            match session.dispatch(Command::Rename {
+                name: name.get_untracked(),
+            }) {
+                Ok(()) => Outcome::Done(i18n.t("saved-status")),
+                Err(message) => Outcome::Refused(message),
+            },
+        );
     };
     let toggle_archive = move |_| {
         let Some(id) = id else { return };
@@ -174,7 +183,11 @@ fn ProgrammeAdmin() -> impl IntoView {
             }
         });
         archived.set(now_archived);
-        outcome.set(if now_archived { Outcome::Done(i18n.t("programme-archived")) } else { Outcome::Idle });
+        outcome.set(if now_archived {
+            Outcome::Done(i18n.t("programme-archived"))
+        } else {
+            Outcome::Idle
+        });
     };
     let delete = move |_| {
         let Some(id) = id else { return };

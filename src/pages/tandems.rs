@@ -235,9 +235,11 @@ pub fn TandemPage() -> impl IntoView {
                 .unwrap_or(false)
         })
     });
-    move || match found.get() {
+    move || {
+        match found.get() {
         Some(id) => view! { <TandemView id /> }.into_any(),
         None => view! { <p class="notice notice--warning" role="alert">{i18n.t("tandem-not-found")}</p> }.into_any(),
+    }
     }
 }
 

@@ -174,7 +174,9 @@ impl ProgrammeDocument {
             for conflict in &mut conflicts {
                 match conflict {
                     Conflict::MentorOverCapacity { tandems, .. }
-                    | Conflict::InSeveralTandems { tandems, .. } => tandems.iter_mut().for_each(fill),
+                    | Conflict::InSeveralTandems { tandems, .. } => {
+                        tandems.iter_mut().for_each(fill)
+                    }
                     Conflict::SameOrganisation { tandem } => fill(tandem),
                     Conflict::ConcurrentValues { .. } => {}
                 }
@@ -196,7 +198,11 @@ impl ProgrammeDocument {
             if note.command != "create-tandem" {
                 continue;
             }
-            let Some(id) = note.subject.as_deref().and_then(|s| s.parse::<TandemId>().ok()) else {
+            let Some(id) = note
+                .subject
+                .as_deref()
+                .and_then(|s| s.parse::<TandemId>().ok())
+            else {
                 continue;
             };
             origins.entry(id).or_insert(TandemOrigin {
@@ -239,10 +245,15 @@ impl ProgrammeDocument {
                             Value::Object(_) => return None,
                         };
                         let author = match id {
-                            ObjId::Id(_, actor, _) => authors.get(actor).cloned().unwrap_or_default(),
+                            ObjId::Id(_, actor, _) => {
+                                authors.get(actor).cloned().unwrap_or_default()
+                            }
                             ObjId::Root => String::new(),
                         };
-                        Some(ConcurrentValue { value: chosen, author })
+                        Some(ConcurrentValue {
+                            value: chosen,
+                            author,
+                        })
                     })
                     .collect();
                 // The same value typed on both sides is agreement, not a clash.

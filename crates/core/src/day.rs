@@ -35,6 +35,11 @@ impl Day {
             .map_err(|_| DayError(text.chars().take(40).collect()))
     }
 
+    /// Year, month (1–12) and day of the month.
+    pub fn parts(&self) -> (i32, u8, u8) {
+        (self.0.year(), u8::from(self.0.month()), self.0.day())
+    }
+
     /// The day as ISO text, `2026-12-31`.
     pub fn iso(&self) -> String {
         self.to_string()

@@ -691,8 +691,14 @@ fn choose_value(
     let id = path.get(1).map(String::as_str).unwrap_or_default();
     Ok(match path.first().map(String::as_str) {
         Some(PEOPLE) => Touched::People(id.parse().map(|id| vec![id]).unwrap_or_default()),
-        Some(TANDEMS) => id.parse().map(Touched::Tandem).unwrap_or(Touched::Programme),
-        Some(PARTNERS) => id.parse().map(Touched::Partner).unwrap_or(Touched::Programme),
+        Some(TANDEMS) => id
+            .parse()
+            .map(Touched::Tandem)
+            .unwrap_or(Touched::Programme),
+        Some(PARTNERS) => id
+            .parse()
+            .map(Touched::Partner)
+            .unwrap_or(Touched::Programme),
         _ => Touched::Programme,
     })
 }
@@ -712,17 +718,29 @@ fn clean_contact(contact: crate::ContactPoint) -> Result<crate::ContactPoint, Co
 
 /// A copy of the person to change, or why there is none.
 fn person_of(programme: &Programme, id: PersonId) -> Result<Person, CommandError> {
-    programme.people.get(&id).cloned().ok_or(CommandError::UnknownPerson)
+    programme
+        .people
+        .get(&id)
+        .cloned()
+        .ok_or(CommandError::UnknownPerson)
 }
 
 /// A copy of the tandem to change, or why there is none.
 fn tandem_of(programme: &Programme, id: TandemId) -> Result<Tandem, CommandError> {
-    programme.tandems.get(&id).cloned().ok_or(CommandError::UnknownTandem)
+    programme
+        .tandems
+        .get(&id)
+        .cloned()
+        .ok_or(CommandError::UnknownTandem)
 }
 
 /// A copy of the partner to change, or why there is none.
 fn partner_of(programme: &Programme, id: PartnerId) -> Result<Partner, CommandError> {
-    programme.partners.get(&id).cloned().ok_or(CommandError::UnknownPartner)
+    programme
+        .partners
+        .get(&id)
+        .cloned()
+        .ok_or(CommandError::UnknownPartner)
 }
 
 /// Writes one entity into the map `collection` of the programme.

@@ -223,24 +223,39 @@ mod tests {
     #[test]
     fn a_truncated_or_altered_file_is_damaged() {
         let bytes = file().encode();
-        assert_eq!(ExchangeFile::decode(&bytes[..bytes.len() - 3]), Err(ExchangeError::Damaged));
+        assert_eq!(
+            ExchangeFile::decode(&bytes[..bytes.len() - 3]),
+            Err(ExchangeError::Damaged)
+        );
         let mut altered = bytes.clone();
         let last = altered.len() - 1;
         altered[last] ^= 1;
         assert_eq!(ExchangeFile::decode(&altered), Err(ExchangeError::Damaged));
-        assert_eq!(ExchangeFile::decode(&bytes[..20]), Err(ExchangeError::Damaged));
+        assert_eq!(
+            ExchangeFile::decode(&bytes[..20]),
+            Err(ExchangeError::Damaged)
+        );
     }
 
     #[test]
     fn other_files_are_not_exchange_files() {
-        assert_eq!(ExchangeFile::decode(b"%PDF-1.7"), Err(ExchangeError::NotAnExchangeFile));
-        assert_eq!(ExchangeFile::decode(b""), Err(ExchangeError::NotAnExchangeFile));
+        assert_eq!(
+            ExchangeFile::decode(b"%PDF-1.7"),
+            Err(ExchangeError::NotAnExchangeFile)
+        );
+        assert_eq!(
+            ExchangeFile::decode(b""),
+            Err(ExchangeError::NotAnExchangeFile)
+        );
     }
 
     #[test]
     fn a_file_from_a_newer_tandem_is_refused_as_too_new() {
         let mut file = file();
         file.header.version = 7;
-        assert_eq!(ExchangeFile::decode(&file.encode()), Err(ExchangeError::TooNew(7)));
+        assert_eq!(
+            ExchangeFile::decode(&file.encode()),
+            Err(ExchangeError::TooNew(7))
+        );
     }
 }

@@ -590,9 +590,21 @@ fn parse_stage(text: &str) -> Option<Stage> {
         return Some(Stage::Applied);
     }
     let words: [(&[&str], Stage); 5] = [
-        (&["abgelehnt", "absage", "declined", "rejected"], Stage::Declined),
+        (
+            &["abgelehnt", "absage", "declined", "rejected"],
+            Stage::Declined,
+        ),
         (&["warteliste", "waitlist", "waiting"], Stage::Waitlisted),
-        (&["angenommen", "zugesagt", "im tandem", "accepted", "in a tandem"], Stage::Accepted),
+        (
+            &[
+                "angenommen",
+                "zugesagt",
+                "im tandem",
+                "accepted",
+                "in a tandem",
+            ],
+            Stage::Accepted,
+        ),
         (&["gespräch", "interview"], Stage::Interviewed),
         (&["beworben", "bewerbung", "applied", "neu"], Stage::Applied),
     ];

@@ -74,7 +74,13 @@ impl ProgrammeDocument {
 
     /// An exchange file. For [`Contents::Changes`], only the changes after
     /// `seen` (what the partner is known to have) are in it.
-    pub fn export(&self, by: &str, at: i64, contains: Contents, seen: &[ChangeHash]) -> ExchangeFile {
+    pub fn export(
+        &self,
+        by: &str,
+        at: i64,
+        contains: Contents,
+        seen: &[ChangeHash],
+    ) -> ExchangeFile {
         let body = match contains {
             Contents::Changes => {
                 let known: Vec<ChangeHash> = seen
@@ -87,7 +93,15 @@ impl ProgrammeDocument {
             Contents::Whole | Contents::Invite => self.doc.save(),
         };
         let heads = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
-        ExchangeFile::new(self.id(), &self.programme.name, contains, by, at, heads, body)
+        ExchangeFile::new(
+            self.id(),
+            &self.programme.name,
+            contains,
+            by,
+            at,
+            heads,
+            body,
+        )
     }
 
     /// Joins a programme from an invitation (or any whole-programme file).
@@ -109,7 +123,9 @@ impl ProgrammeDocument {
     /// What merging the file would bring, or why it is refused.
     pub fn preview(&self, file: &ExchangeFile) -> Result<MergePreview, ExchangeError> {
         if file.programme()? != self.id() {
-            return Err(ExchangeError::OtherProgramme(file.header.programme_name.clone()));
+            return Err(ExchangeError::OtherProgramme(
+                file.header.programme_name.clone(),
+            ));
         }
         let mut candidate = self.doc.clone();
         candidate
@@ -159,7 +175,15 @@ impl ProgrammeDocument {
     /// Merges changes from another copy of the same programme (another
     /// tab's chunk). Unknown or foreign bytes are refused untouched.
     pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
-        let file = ExchangeFile::new(self.id(), "", Contents::Changes, "", 0, Vec::new(), bytes.to_vec());
+        let file = ExchangeFile::new(
+            self.id(),
+            "",
+            Contents::Changes,
+            "",
+            0,
+            Vec::new(),
+            bytes.to_vec(),
+        );
         let preview = self.preview(&file)?;
         self.merge(preview).map_err(|_| ExchangeError::Damaged)
     }
@@ -183,7 +207,9 @@ impl ProgrammeDocument {
                 PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
                     props.push(key.clone())
                 }
-                PatchAction::Conflict { prop: Prop::Map(key) } => props.push(key.clone()),
+                PatchAction::Conflict {
+                    prop: Prop::Map(key),
+                } => props.push(key.clone()),
                 _ => {}
             }
             match classify(&props) {
@@ -205,8 +231,8 @@ impl ProgrammeDocument {
         if programme_fields {
             // Scalars and small maps at the top: cheap to read again whole,
             // keeping the collections already in memory.
-            let mut fresh: crate::Programme =
-                hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)?;
+            let mut fresh: crate::Programme = hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
+                .map_err(|_| LoadError::NotAProgramme)?;
             std::mem::swap(&mut fresh.people, &mut self.programme.people);
             std::mem::swap(&mut fresh.tandems, &mut self.programme.tandems);
             std::mem::swap(&mut fresh.partners, &mut self.programme.partners);

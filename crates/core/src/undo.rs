@@ -29,11 +29,19 @@ impl ProgrammeDocument {
     /// The programme as it was right after the change `hash`, read-only.
     pub fn programme_at(&self, hash: &str) -> Result<Programme, LoadError> {
         let hash: ChangeHash = hash.parse().map_err(|_| LoadError::NotAProgramme)?;
-        let past = self.doc.fork_at(&[hash]).map_err(|_| LoadError::NotAProgramme)?;
+        let past = self
+            .doc
+            .fork_at(&[hash])
+            .map_err(|_| LoadError::NotAProgramme)?;
         hydrate_prop(&past, automerge::ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)
     }
 
-    pub(crate) fn undo(&mut self, author: &Author, at: i64, hash: &str) -> Result<(), CommandError> {
+    pub(crate) fn undo(
+        &mut self,
+        author: &Author,
+        at: i64,
+        hash: &str,
+    ) -> Result<(), CommandError> {
         let hash = parse(hash)?;
         let inverse = self.inverse_of(hash)?;
         if inverse.is_empty() {
@@ -74,27 +82,45 @@ impl ProgrammeDocument {
         // Objects the change made (a new person, a new tandem) go with their key.
         let mut created = BTreeSet::new();
         for patch in &patches {
-            if let PatchAction::PutMap { value: (Value::Object(_), id), .. } = &patch.action {
+            if let PatchAction::PutMap {
+                value: (Value::Object(_), id),
+                ..
+            } = &patch.action
+            {
                 created.insert(id.clone());
             }
         }
         let mut inverse = Vec::new();
         for patch in patches {
-            if created.contains(&patch.obj) || patch.path.iter().any(|(obj, _)| created.contains(obj)) {
+            if created.contains(&patch.obj)
+                || patch.path.iter().any(|(obj, _)| created.contains(obj))
+            {
                 continue;
             }
             let key = match &patch.action {
                 PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => key.clone(),
                 _ => continue,
             };
-            let before = self.doc.get_at(&patch.obj, key.as_str(), &parents).ok().flatten();
-            let after = self.doc.get_at(&patch.obj, key.as_str(), &[hash]).ok().flatten();
+            let before = self
+                .doc
+                .get_at(&patch.obj, key.as_str(), &parents)
+                .ok()
+                .flatten();
+            let after = self
+                .doc
+                .get_at(&patch.obj, key.as_str(), &[hash])
+                .ok()
+                .flatten();
             let now = self.doc.get(&patch.obj, key.as_str()).ok().flatten();
             if !same(&after, &now) {
                 continue;
             }
             match before {
-                None => inverse.push(Inverse { obj: patch.obj.clone(), key, before: None }),
+                None => inverse.push(Inverse {
+                    obj: patch.obj.clone(),
+                    key,
+                    before: None,
+                }),
                 Some((Value::Scalar(value), _)) => inverse.push(Inverse {
                     obj: patch.obj.clone(),
                     key,

@@ -15,7 +15,9 @@ const NOW: i64 = 1_770_000_000;
 /// Köln joins Düsseldorf's programme from its invitation.
 fn two_coordinators() -> (Cohort, ProgrammeDocument, Author) {
     let duesseldorf = Cohort::new();
-    let invite = duesseldorf.document.export("Petra Probe", NOW, Contents::Invite, &[]);
+    let invite = duesseldorf
+        .document
+        .export("Petra Probe", NOW, Contents::Invite, &[]);
     let bytes = invite.encode();
     let koeln = ProgrammeDocument::join(&ExchangeFile::decode(&bytes).unwrap()).unwrap();
     (duesseldorf, koeln, Author::new("Karla Köln"))
@@ -40,11 +42,15 @@ fn edits_made_apart_meet_after_files_go_both_ways() {
     let miriam = duesseldorf.accepted("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
     let klaus = PersonId::random();
     koeln
-        .apply(&karla, NOW, Command::AddPerson {
-            id: klaus,
-            details: Cohort::details("Klaus Muster", Role::Mentor, duesseldorf.duesseldorf),
-            applied_on: day("2026-01-11"),
-        })
+        .apply(
+            &karla,
+            NOW,
+            Command::AddPerson {
+                id: klaus,
+                details: Cohort::details("Klaus Muster", Role::Mentor, duesseldorf.duesseldorf),
+                applied_on: day("2026-01-11"),
+            },
+        )
         .unwrap();
     assert_eq!(send(&duesseldorf.document, &mut koeln), 2);
     assert_eq!(send(&koeln, &mut duesseldorf.document), 1);
@@ -60,13 +66,18 @@ fn edits_made_apart_meet_after_files_go_both_ways() {
 fn the_preview_says_who_changed_what_before_anything_is_merged() {
     let (mut duesseldorf, koeln, _) = two_coordinators();
     let miriam = duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
-    let file = duesseldorf.document.export("Petra Probe", NOW, Contents::Whole, &[]);
+    let file = duesseldorf
+        .document
+        .export("Petra Probe", NOW, Contents::Whole, &[]);
     let preview = koeln.preview(&file).unwrap();
     assert_eq!(preview.changes.len(), 1);
     assert_eq!(preview.changes[0].name, "Petra Probe");
     assert_eq!(preview.changes[0].command, "add-person");
     assert_eq!(preview.changes[0].subject, Some(miriam.to_string()));
-    assert!(koeln.programme().people.is_empty(), "a preview changes nothing");
+    assert!(
+        koeln.programme().people.is_empty(),
+        "a preview changes nothing"
+    );
 }
 
 #[test]
@@ -75,7 +86,9 @@ fn only_the_changes_a_partner_has_not_seen_travel() {
     let seen = koeln.heads();
     duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
     let whole = duesseldorf.document.export("", NOW, Contents::Whole, &[]);
-    let changes = duesseldorf.document.export("", NOW, Contents::Changes, &seen);
+    let changes = duesseldorf
+        .document
+        .export("", NOW, Contents::Changes, &seen);
     assert!(changes.body.len() < whole.body.len());
     let preview = koeln.preview(&changes).unwrap();
     assert_eq!(koeln.merge(preview).unwrap(), 1);
@@ -88,8 +101,13 @@ fn changes_that_build_on_unseen_changes_are_refused() {
     duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
     let seen = duesseldorf.document.heads();
     duesseldorf.applicant("Jana Exempel", Role::Mentee, duesseldorf.koeln);
-    let changes = duesseldorf.document.export("", NOW, Contents::Changes, &seen);
-    assert_eq!(koeln.preview(&changes).unwrap_err(), ExchangeError::MissingEarlierChanges);
+    let changes = duesseldorf
+        .document
+        .export("", NOW, Contents::Changes, &seen);
+    assert_eq!(
+        koeln.preview(&changes).unwrap_err(),
+        ExchangeError::MissingEarlierChanges
+    );
 }
 
 #[test]
@@ -113,7 +131,10 @@ fn a_programme_of_the_same_name_made_separately_is_refused() {
     // Same id forged into the header: the missing common history still shows.
     let mut file = separately.document.export("", NOW, Contents::Whole, &[]);
     file.header.programme = duesseldorf.document.id().to_string();
-    assert_eq!(duesseldorf.document.preview(&file).unwrap_err(), ExchangeError::NoCommonHistory);
+    assert_eq!(
+        duesseldorf.document.preview(&file).unwrap_err(),
+        ExchangeError::NoCommonHistory
+    );
     let honest = separately.document.export("", NOW, Contents::Whole, &[]);
     assert_eq!(
         duesseldorf.document.preview(&honest).unwrap_err(),
@@ -126,16 +147,31 @@ fn a_programme_of_the_same_name_made_separately_is_refused() {
 fn a_damaged_file_is_refused_and_the_programme_is_untouched() {
     let (mut duesseldorf, koeln, _) = two_coordinators();
     duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
-    let mut bytes = duesseldorf.document.export("", NOW, Contents::Whole, &[]).encode();
+    let mut bytes = duesseldorf
+        .document
+        .export("", NOW, Contents::Whole, &[])
+        .encode();
     let middle = bytes.len() - 40;
     bytes[middle] ^= 0x55;
-    assert_eq!(ExchangeFile::decode(&bytes).unwrap_err(), ExchangeError::Damaged);
-    let truncated = duesseldorf.document.export("", NOW, Contents::Whole, &[]).encode();
-    assert_eq!(ExchangeFile::decode(&truncated[..truncated.len() / 2]).unwrap_err(), ExchangeError::Damaged);
+    assert_eq!(
+        ExchangeFile::decode(&bytes).unwrap_err(),
+        ExchangeError::Damaged
+    );
+    let truncated = duesseldorf
+        .document
+        .export("", NOW, Contents::Whole, &[])
+        .encode();
+    assert_eq!(
+        ExchangeFile::decode(&truncated[..truncated.len() / 2]).unwrap_err(),
+        ExchangeError::Damaged
+    );
     assert!(koeln.programme().people.is_empty());
 }
 
-fn accept_everywhere(cohort: &mut Cohort, koeln: &mut ProgrammeDocument) -> (PersonId, PersonId, PersonId) {
+fn accept_everywhere(
+    cohort: &mut Cohort,
+    koeln: &mut ProgrammeDocument,
+) -> (PersonId, PersonId, PersonId) {
     let miriam = cohort.accepted("Miriam Beispiel", Role::Mentee, cohort.koeln);
     let jana = cohort.accepted("Jana Exempel", Role::Mentee, cohort.koeln);
     let klaus = cohort.accepted("Klaus Muster", Role::Mentor, cohort.duesseldorf);
@@ -149,18 +185,41 @@ fn the_same_mentor_put_into_two_tandems_apart_is_a_conflict_naming_both_coordina
     let (miriam, jana, klaus) = accept_everywhere(&mut duesseldorf, &mut koeln);
     let first = TandemId::random();
     duesseldorf
-        .apply(Command::CreateTandem { id: first, mentee: miriam, mentor: klaus, co_mentor: None, start: day("2026-02-01"), planned_end: day("2027-04-30") })
+        .apply(Command::CreateTandem {
+            id: first,
+            mentee: miriam,
+            mentor: klaus,
+            co_mentor: None,
+            start: day("2026-02-01"),
+            planned_end: day("2027-04-30"),
+        })
         .unwrap();
     let second = TandemId::random();
     koeln
-        .apply(&karla, NOW, Command::CreateTandem { id: second, mentee: jana, mentor: klaus, co_mentor: None, start: day("2026-02-01"), planned_end: day("2027-04-30") })
+        .apply(
+            &karla,
+            NOW,
+            Command::CreateTandem {
+                id: second,
+                mentee: jana,
+                mentor: klaus,
+                co_mentor: None,
+                start: day("2026-02-01"),
+                planned_end: day("2027-04-30"),
+            },
+        )
         .unwrap();
     send(&duesseldorf.document, &mut koeln);
     send(&koeln, &mut duesseldorf.document);
 
     let conflicts = koeln.conflicts();
     assert_eq!(conflicts, duesseldorf.document.conflicts());
-    let [Conflict::MentorOverCapacity { mentor, capacity, tandems }] = conflicts.as_slice() else {
+    let [Conflict::MentorOverCapacity {
+        mentor,
+        capacity,
+        tandems,
+    }] = conflicts.as_slice()
+    else {
         panic!("expected one capacity conflict, got {conflicts:?}");
     };
     assert_eq!((*mentor, *capacity), (klaus, 1));
@@ -168,11 +227,17 @@ fn the_same_mentor_put_into_two_tandems_apart_is_a_conflict_naming_both_coordina
     authors.sort();
     assert_eq!(authors, vec!["Karla Köln", "Petra Probe"]);
 
-    koeln.apply(&karla, NOW, Command::DissolveTandem { id: second }).unwrap();
+    koeln
+        .apply(&karla, NOW, Command::DissolveTandem { id: second })
+        .unwrap();
     assert!(koeln.conflicts().is_empty());
     send(&koeln, &mut duesseldorf.document);
     assert!(duesseldorf.document.conflicts().is_empty());
-    assert!(!duesseldorf.document.programme().tandems.contains_key(&second));
+    assert!(!duesseldorf
+        .document
+        .programme()
+        .tandems
+        .contains_key(&second));
 }
 
 #[test]
@@ -180,8 +245,24 @@ fn a_value_set_differently_at_once_keeps_both_until_a_coordinator_chooses() {
     let (mut duesseldorf, mut koeln, karla) = two_coordinators();
     let miriam = duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
     send(&duesseldorf.document, &mut koeln);
-    duesseldorf.apply(Command::Decide { person: miriam, decision: Decision::Accept, on: day("2026-01-20") }).unwrap();
-    koeln.apply(&karla, NOW, Command::Decide { person: miriam, decision: Decision::Decline, on: day("2026-01-20") }).unwrap();
+    duesseldorf
+        .apply(Command::Decide {
+            person: miriam,
+            decision: Decision::Accept,
+            on: day("2026-01-20"),
+        })
+        .unwrap();
+    koeln
+        .apply(
+            &karla,
+            NOW,
+            Command::Decide {
+                person: miriam,
+                decision: Decision::Decline,
+                on: day("2026-01-20"),
+            },
+        )
+        .unwrap();
     send(&duesseldorf.document, &mut koeln);
     send(&koeln, &mut duesseldorf.document);
 
@@ -189,22 +270,57 @@ fn a_value_set_differently_at_once_keeps_both_until_a_coordinator_chooses() {
     let stage = conflicts
         .iter()
         .find_map(|conflict| match conflict {
-            Conflict::ConcurrentValues { path, values } if path.last().map(String::as_str) == Some("stage") => Some((path.clone(), values.clone())),
+            Conflict::ConcurrentValues { path, values }
+                if path.last().map(String::as_str) == Some("stage") =>
+            {
+                Some((path.clone(), values.clone()))
+            }
             _ => None,
         })
         .expect("the stage was set twice at once");
-    assert_eq!(stage.0, vec!["people".to_string(), miriam.to_string(), "application".into(), "stage".into()]);
-    let mut seen: Vec<(String, String)> = stage.1.iter().map(|v| (v.author.clone(), v.value.text())).collect();
+    assert_eq!(
+        stage.0,
+        vec![
+            "people".to_string(),
+            miriam.to_string(),
+            "application".into(),
+            "stage".into()
+        ]
+    );
+    let mut seen: Vec<(String, String)> = stage
+        .1
+        .iter()
+        .map(|v| (v.author.clone(), v.value.text()))
+        .collect();
     seen.sort();
-    assert_eq!(seen, vec![("Karla Köln".into(), "Declined".into()), ("Petra Probe".into(), "Accepted".into())]);
+    assert_eq!(
+        seen,
+        vec![
+            ("Karla Köln".into(), "Declined".into()),
+            ("Petra Probe".into(), "Accepted".into())
+        ]
+    );
 
     koeln
-        .apply(&karla, NOW, Command::ChooseValue { path: stage.0.clone(), value: ChosenValue::Text("Accepted".into()) })
+        .apply(
+            &karla,
+            NOW,
+            Command::ChooseValue {
+                path: stage.0.clone(),
+                value: ChosenValue::Text("Accepted".into()),
+            },
+        )
         .unwrap();
     send(&koeln, &mut duesseldorf.document);
     for document in [&koeln, &duesseldorf.document] {
-        assert!(!document.conflicts().iter().any(|c| matches!(c, Conflict::ConcurrentValues { .. })));
-        assert_eq!(document.programme().people[&miriam].application.stage, tandem_core::Stage::Accepted);
+        assert!(!document
+            .conflicts()
+            .iter()
+            .any(|c| matches!(c, Conflict::ConcurrentValues { .. })));
+        assert_eq!(
+            document.programme().people[&miriam].application.stage,
+            tandem_core::Stage::Accepted
+        );
     }
 }
 
@@ -213,16 +329,35 @@ fn different_fields_of_one_person_edited_apart_do_not_clash() {
     let (mut duesseldorf, mut koeln, karla) = two_coordinators();
     let miriam = duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
     send(&duesseldorf.document, &mut koeln);
-    let mut details = duesseldorf.document.programme().people[&miriam].details.clone();
+    let mut details = duesseldorf.document.programme().people[&miriam]
+        .details
+        .clone();
     details.position = "Sachgebietsleitung".into();
-    duesseldorf.apply(Command::UpdatePerson { id: miriam, details: details.clone() }).unwrap();
+    duesseldorf
+        .apply(Command::UpdatePerson {
+            id: miriam,
+            details: details.clone(),
+        })
+        .unwrap();
     let mut other = koeln.programme().people[&miriam].details.clone();
     other.phone = "0221 555".into();
-    koeln.apply(&karla, NOW, Command::UpdatePerson { id: miriam, details: other }).unwrap();
+    koeln
+        .apply(
+            &karla,
+            NOW,
+            Command::UpdatePerson {
+                id: miriam,
+                details: other,
+            },
+        )
+        .unwrap();
     send(&duesseldorf.document, &mut koeln);
     send(&koeln, &mut duesseldorf.document);
     let merged = &koeln.programme().people[&miriam].details;
-    assert_eq!((merged.position.as_str(), merged.phone.as_str()), ("Sachgebietsleitung", "0221 555"));
+    assert_eq!(
+        (merged.position.as_str(), merged.phone.as_str()),
+        ("Sachgebietsleitung", "0221 555")
+    );
     assert!(koeln.conflicts().is_empty(), "{:?}", koeln.conflicts());
 }
 
@@ -238,9 +373,14 @@ enum Edit {
 
 fn edit() -> impl Strategy<Value = (usize, Edit)> {
     let one = prop_oneof![
-        (prop_oneof![Just(Role::Mentee), Just(Role::Mentor)], any::<u8>()).prop_map(|(role, name)| Edit::AddPerson { role, name }),
+        (
+            prop_oneof![Just(Role::Mentee), Just(Role::Mentor)],
+            any::<u8>()
+        )
+            .prop_map(|(role, name)| Edit::AddPerson { role, name }),
         any::<usize>().prop_map(|pick| Edit::Accept { pick }),
-        (any::<usize>(), any::<usize>()).prop_map(|(mentee, mentor)| Edit::Tandem { mentee, mentor }),
+        (any::<usize>(), any::<usize>())
+            .prop_map(|(mentee, mentor)| Edit::Tandem { mentee, mentor }),
         (any::<usize>(), any::<u8>()).prop_map(|(pick, name)| Edit::Rename { pick, name }),
         (0..3usize, 0..3usize).prop_map(|(from, to)| Edit::Exchange { from, to }),
     ];

@@ -6,7 +6,13 @@ use common::{day, Cohort};
 use tandem_core::{Command, CommandError, Decision, Role, Stage};
 
 fn last_change(cohort: &Cohort) -> String {
-    cohort.document.history().last().expect("there are changes").hash.clone()
+    cohort
+        .document
+        .history()
+        .last()
+        .expect("there are changes")
+        .hash
+        .clone()
 }
 
 #[test]
@@ -15,10 +21,20 @@ fn an_edit_taken_back_restores_the_value_before_it() {
     let miriam = cohort.applicant("Miriam Beispiel", Role::Mentee, cohort.koeln);
     let mut details = cohort.document.programme().people[&miriam].details.clone();
     details.position = "Sachgebietsleitung".into();
-    cohort.apply(Command::UpdatePerson { id: miriam, details }).unwrap();
+    cohort
+        .apply(Command::UpdatePerson {
+            id: miriam,
+            details,
+        })
+        .unwrap();
     let edit = last_change(&cohort);
-    cohort.apply(Command::UndoChange { hash: edit.clone() }).unwrap();
-    assert_eq!(cohort.document.programme().people[&miriam].details.position, "");
+    cohort
+        .apply(Command::UndoChange { hash: edit.clone() })
+        .unwrap();
+    assert_eq!(
+        cohort.document.programme().people[&miriam].details.position,
+        ""
+    );
     let undo = cohort.document.history().last().unwrap().clone();
     assert_eq!(undo.command, "undo-change");
     assert_eq!(undo.subject, Some(edit));
@@ -40,22 +56,47 @@ fn taking_back_an_added_person_removes_them_and_nothing_else() {
 fn a_value_changed_again_since_is_not_taken_back() {
     let mut cohort = Cohort::new();
     let miriam = cohort.applicant("Miriam Beispiel", Role::Mentee, cohort.koeln);
-    cohort.apply(Command::Decide { person: miriam, decision: Decision::Waitlist, on: day("2026-01-20") }).unwrap();
+    cohort
+        .apply(Command::Decide {
+            person: miriam,
+            decision: Decision::Waitlist,
+            on: day("2026-01-20"),
+        })
+        .unwrap();
     let waitlisted = last_change(&cohort);
-    cohort.apply(Command::Decide { person: miriam, decision: Decision::Accept, on: day("2026-02-01") }).unwrap();
+    cohort
+        .apply(Command::Decide {
+            person: miriam,
+            decision: Decision::Accept,
+            on: day("2026-02-01"),
+        })
+        .unwrap();
     assert_eq!(
         cohort.apply(Command::UndoChange { hash: waitlisted }),
         Err(CommandError::NothingToUndo)
     );
-    assert_eq!(cohort.document.programme().people[&miriam].application.stage, Stage::Accepted);
+    assert_eq!(
+        cohort.document.programme().people[&miriam]
+            .application
+            .stage,
+        Stage::Accepted
+    );
 }
 
 #[test]
 fn the_programme_itself_cannot_be_taken_back() {
     let mut cohort = Cohort::new();
     let genesis = cohort.document.history()[0].hash.clone();
-    assert_eq!(cohort.apply(Command::UndoChange { hash: genesis }), Err(CommandError::NothingToUndo));
-    assert_eq!(cohort.apply(Command::UndoChange { hash: "not a hash".into() }), Err(CommandError::NothingToUndo));
+    assert_eq!(
+        cohort.apply(Command::UndoChange { hash: genesis }),
+        Err(CommandError::NothingToUndo)
+    );
+    assert_eq!(
+        cohort.apply(Command::UndoChange {
+            hash: "not a hash".into()
+        }),
+        Err(CommandError::NothingToUndo)
+    );
 }
 
 #[test]

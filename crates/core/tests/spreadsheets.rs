@@ -295,14 +295,27 @@ fn a_cohort_kept_in_a_spreadsheet_comes_in_where_it_stands() {
         Ute Vorbild;Mentorin;Landeshauptstadt Düsseldorf;zurückgezogen\n";
     let plan = ImportPlan::read(sheet, cohort.document.programme()).unwrap();
     assert_eq!(plan.mapping[3], Some(ImportField::Stage));
-    assert_eq!(plan.rows[3].problems, vec![ImportProblem::StageUnknown("zurückgezogen".into())]);
-    cohort.apply(plan.command(&BTreeSet::new(), day("2026-01-15"), ids())).unwrap();
+    assert_eq!(
+        plan.rows[3].problems,
+        vec![ImportProblem::StageUnknown("zurückgezogen".into())]
+    );
+    cohort
+        .apply(plan.command(&BTreeSet::new(), day("2026-01-15"), ids()))
+        .unwrap();
     let stage = |name: &str| {
         let programme = cohort.document.programme();
-        programme.people.values().find(|p| p.details.name == name).map(|p| p.application.stage)
+        programme
+            .people
+            .values()
+            .find(|p| p.details.name == name)
+            .map(|p| p.application.stage)
     };
     assert_eq!(stage("Miriam Beispiel"), Some(tandem_core::Stage::Accepted));
     assert_eq!(stage("Jana Exempel"), Some(tandem_core::Stage::Waitlisted));
     assert_eq!(stage("Klaus Muster"), Some(tandem_core::Stage::Applied));
-    assert_eq!(stage("Ute Vorbild"), None, "an unknown stage is not imported without the coordinator's say");
+    assert_eq!(
+        stage("Ute Vorbild"),
+        None,
+        "an unknown stage is not imported without the coordinator's say"
+    );
 }
