@@ -5,14 +5,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { windows1252Csv } from './fixtures/people';
+import { duesseldorfKoeln } from './fixtures/programmes';
 
-const programme = {
-  author: 'Petra Probe',
-  name: 'Cross-Mentoring Düsseldorf–Köln 2026',
-  start: '2026-02-01',
-  end: '2027-04-30',
-  partners: ['Landeshauptstadt Düsseldorf', 'Stadt Köln'],
-};
+const programme = duesseldorfKoeln;
 
 const viewports = [
   { name: 'laptop', width: 1366, height: 768 },

@@ -5,14 +5,9 @@ import { expect, test } from '@playwright/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { windows1252Csv } from './fixtures/people';
+import { duesseldorfKoeln } from './fixtures/programmes';
 
-const programme = {
-  author: 'Petra Probe',
-  name: 'Cross-Mentoring Düsseldorf–Köln 2026',
-  start: '2026-02-01',
-  end: '2027-04-30',
-  partners: ['Landeshauptstadt Düsseldorf', 'Stadt Köln'],
-};
+const programme = duesseldorfKoeln;
 
 test('import, interviews, tandems and export survive a reload', async ({ page }) => {
   const programmes = new ProgrammesPage(page);

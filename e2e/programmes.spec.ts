@@ -1,14 +1,7 @@
 // A coordinator creates a programme; it is still there after a reload.
 import { expect, test } from '@playwright/test';
 import { ProgrammesPage } from './pages/programmes-page';
-
-const duesseldorfKoeln = {
-  author: 'Petra Probe',
-  name: 'Cross-Mentoring Düsseldorf–Köln 2026',
-  start: '2026-02-01',
-  end: '2027-04-30',
-  partners: ['Landeshauptstadt Düsseldorf', 'Stadt Köln'],
-};
+import { duesseldorfKoeln } from './fixtures/programmes';
 
 test('a created programme is still there after a reload', async ({ page }) => {
   const programmes = new ProgrammesPage(page);

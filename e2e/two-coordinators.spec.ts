@@ -6,14 +6,9 @@ import { expect, test } from '@playwright/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ExchangePage } from './pages/exchange-page';
+import { duesseldorfKoeln } from './fixtures/programmes';
 
-const programme = {
-  author: 'Petra Probe',
-  name: 'Cross-Mentoring Düsseldorf–Köln 2026',
-  start: '2026-02-01',
-  end: '2027-04-30',
-  partners: ['Landeshauptstadt Düsseldorf', 'Stadt Köln'],
-};
+const programme = duesseldorfKoeln;
 
 const sheet = [
   'Name;Rolle;Organisation;E-Mail',
