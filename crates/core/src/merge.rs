@@ -111,7 +111,9 @@ impl ProgrammeDocument {
         }
         let expected = file.programme()?;
         let document = ProgrammeDocument::load(&file.body).map_err(|error| match error {
-            LoadError::TooNew(_) => ExchangeError::TooNew(u32::MAX),
+            LoadError::TooNew(format) => {
+                ExchangeError::TooNew(u32::try_from(format).unwrap_or(u32::MAX))
+            }
             _ => ExchangeError::Damaged,
         })?;
         if document.id() != expected {

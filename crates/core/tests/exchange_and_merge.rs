@@ -466,3 +466,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_invitation_from_a_newer_tandem_is_refused_as_too_new() {
+    use automerge::transaction::Transactable;
+    let mut doc = automerge::Automerge::new();
+    doc.transact(|tx| tx.put(automerge::ROOT, "format", 7_u64))
+        .unwrap();
+    let file = ExchangeFile::new(
+        tandem_core::ProgrammeId::random(),
+        "Zukunft",
+        Contents::Invite,
+        "",
+        NOW,
+        vec![],
+        doc.save(),
+    );
+    assert_eq!(
+        ProgrammeDocument::join(&file).unwrap_err(),
+        ExchangeError::TooNew(7)
+    );
+}
