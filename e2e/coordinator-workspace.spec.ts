@@ -121,3 +121,22 @@ test('the intake form records an application on a phone', async ({ page }) => {
   await expect(page.getByTestId('person-goal')).toHaveValue('Eine Sachgebietsleitung übernehmen');
   await expect(page.getByTestId('share-email')).toBeChecked();
 });
+
+test('a long list of people is shown a hundred at a time', async ({ page }) => {
+  const programmes = new ProgrammesPage(page);
+  const workspace = new ProgrammePage(page);
+  await programmes.open();
+  await programmes.create(programme);
+  await workspace.openFromList(programme.name);
+  const rows = ['Name;Rolle;Organisation'];
+  for (let i = 0; i < 130; i += 1) rows.push(`Person ${i};Mentee;Stadt Köln`);
+  await workspace.importFile('liste.csv', Buffer.from(rows.join('\r\n'), 'utf8'));
+  await page.getByTestId('import-submit').click();
+  await workspace.tab('nav-people');
+  await expect(page.getByTestId('person-row')).toHaveCount(100);
+  await page.getByRole('button', { name: 'Nächste Seite' }).click();
+  await expect(page.getByTestId('person-row')).toHaveCount(30);
+  await expect(page.getByRole('button', { name: 'Nächste Seite' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Vorherige Seite' }).click();
+  await expect(page.getByTestId('person-row')).toHaveCount(100);
+});

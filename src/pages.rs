@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod history;
 pub mod import;
 pub mod matching;
+mod pager;
 pub mod people;
 pub mod person;
 pub mod programme;

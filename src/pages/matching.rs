@@ -16,6 +16,7 @@ use tandem_core::{
     Pair, PersonId, Programme, TandemId, MAX_WEIGHT,
 };
 
+use super::pager::Pager;
 use super::person::{outcome_view, Outcome};
 use crate::i18n::{use_i18n, I18n};
 use crate::session::{command_error_text, use_session, ProgrammeSession};
@@ -202,19 +203,7 @@ pub fn MatchingPage() -> impl IntoView {
                 }
                 .into_any()
             }}
-            <Show when=move || { pages() > 1 }>
-                <nav class="pager" aria-label=move || i18n.t("matching-suggestions")>
-                    <button type="button" class="button button--secondary" disabled=move || page.get() == 0
-                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
-                        {move || i18n.t("page-previous")}
-                    </button>
-                    <span>{move || i18n.t_with("page-of", &[("page", FluentValue::from(page.get() + 1)), ("pages", FluentValue::from(pages()))])}</span>
-                    <button type="button" class="button button--secondary" disabled=move || page.get() + 1 >= pages()
-                        on:click=move |_| page.update(|p| *p += 1)>
-                        {move || i18n.t("page-next")}
-                    </button>
-                </nav>
-            </Show>
+            <Pager page pages=Signal::derive(pages) label="matching-suggestions" />
         </section>
         <div class="grid-2">
             <UnmatchedPeople result />

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tandem_core::{people_csv, Day, PartnerId, PersonId, Programme, Role, Standing};
 
+use super::pager::Pager;
 use super::Page;
 use crate::clock::today;
 use crate::download::offer_download;
@@ -318,19 +319,7 @@ pub fn PeoplePage() -> impl IntoView {
                     </table>
                 </div>
             </Show>
-            <Show when=move || { pages() > 1 }>
-                <nav class="pager" aria-label=move || i18n.t("people-title")>
-                    <button type="button" class="button button--secondary" disabled=move || page.get() == 0
-                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
-                        {move || i18n.t("page-previous")}
-                    </button>
-                    <span>{move || i18n.t_with("page-of", &[("page", FluentValue::from(page.get() + 1)), ("pages", FluentValue::from(pages()))])}</span>
-                    <button type="button" class="button button--secondary" disabled=move || page.get() + 1 >= pages()
-                        on:click=move |_| page.update(|p| *p += 1)>
-                        {move || i18n.t("page-next")}
-                    </button>
-                </nav>
-            </Show>
+            <Pager page pages=Signal::derive(pages) label="people-title" />
         </section>
     }
 }
