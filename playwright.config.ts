@@ -8,7 +8,10 @@ const port = Number(process.env.TANDEM_E2E_PORT ?? 4173);
 const relay = process.env.TANDEM_RELAY_BIN ?? 'target/release/tandem-relay';
 const staticDir = process.env.TANDEM_STATIC_DIR ?? 'dist';
 // The relay's database for a test run lives outside the checkout.
-const database = join(tmpdir(), `tandem-e2e-relay-${port}-${process.pid}.sqlite3`);
+// Test workers load this file again: they inherit the path chosen first,
+// so journeys that check what the relay stored read the right file.
+process.env.TANDEM_E2E_RELAY_DB ??= join(tmpdir(), `tandem-e2e-relay-${port}-${process.pid}.sqlite3`);
+const database = process.env.TANDEM_E2E_RELAY_DB;
 
 export default defineConfig({
   testDir: 'e2e',

@@ -69,6 +69,15 @@ async function programmeWithATandem(page: Page) {
   await page.getByTestId('tandem-row').getByRole('link').first().click();
   await expect(page.getByTestId('tandem-status')).toBeVisible();
   const tandem = page.url();
+  // An event with its attendance list, Aylin on it.
+  await page.getByTestId('nav-calendar').click();
+  await page.getByTestId('new-event-title').fill('Auftakt');
+  await page.getByTestId('new-event-start-day').fill('2026-02-06');
+  await page.getByTestId('new-event-hours').fill('4');
+  await page.getByTestId('new-event-submit').click();
+  await page.getByTestId('event-created').getByRole('link').click();
+  await page.getByTestId('mark-attended').first().click();
+  const event = page.url();
 
   // Every part of the programme the navigation offers, whatever it offers.
   const parts = await page
@@ -81,6 +90,7 @@ async function programmeWithATandem(page: Page) {
     ['a person', person],
     ['intake form', `${overview}/people/new`],
     ['a tandem', tandem],
+    ['an event', event],
   ];
 }
 
@@ -202,4 +212,29 @@ test('a programme can be created with the keyboard alone', async ({ page }) => {
   const card = programmes.card('Politisches Mentoring Kassel 2026');
   await expect(card).toContainText('01.03.2026 bis 28.02.2027');
   await expect(card).toContainText('Landkreis Kassel · Regierungspräsidium Kassel · Stadt Kassel');
+});
+
+test('live sharing and the join page have no serious or critical findings', async ({ page, browser }) => {
+  const programmes = new ProgrammesPage(page);
+  await programmes.open();
+  await programmes.create(programme);
+  await new ProgrammePage(page).openFromList(programme.name);
+  await page.getByTestId('nav-exchange').click();
+  await page.getByTestId('share-start').click();
+  await expect(page.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await page.locator('summary', { hasText: 'QR-Code' }).click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const serious = (findings: Finding[]) =>
+    findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical');
+  const shared = await audit(page);
+  expect(serious(shared), describe(shared)).toEqual([]);
+
+  const other = await (await browser.newContext({ locale: 'de-DE' })).newPage();
+  for (const viewport of viewports) {
+    await other.setViewportSize(viewport);
+    await other.goto(link);
+    await expect(other.getByTestId('join-link-submit')).toBeEnabled();
+    const join = await audit(other);
+    expect(serious(join), describe(join)).toEqual([]);
+  }
 });

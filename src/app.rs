@@ -41,6 +41,8 @@ pub fn App() -> impl IntoView {
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ProgrammesPage />
+                    <Route path=path!("/join") view=crate::pages::share::JoinByLinkPage />
+                    <Route path=path!("/tandem") view=crate::pages::tandem_page::ParticipantPage />
                     <ParentRoute path=path!("/programme/:id") view=ProgrammeShell>
                         <Route path=path!("") view=DashboardPage />
                         <Route path=path!("people") view=PeoplePage />
@@ -53,6 +55,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("history") view=HistoryPage />
                         <Route path=path!("settings") view=SettingsPage />
                         <Route path=path!("matching") view=crate::pages::matching::MatchingPage />
+                        <Route path=path!("calendar") view=crate::pages::calendar::CalendarPage />
+                        <Route path=path!("calendar/:event") view=crate::pages::event::EventPage />
+                        <Route path=path!("certificates") view=crate::pages::certificates::CertificatesPage />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -8,10 +8,13 @@ mod clock;
 mod download;
 mod files;
 pub mod i18n;
+mod live;
 mod offline;
+mod page_session;
 mod pages;
 pub mod session;
 pub mod settings;
+mod socket;
 pub mod storage;
 
 pub use app::App;

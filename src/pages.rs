@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tandem_core::{PersonId, ProgrammeId, TandemId};
+use tandem_core::{EventId, PersonId, ProgrammeId, TandemId};
 
 use crate::i18n::use_i18n;
 
+pub mod calendar;
+pub mod certificates;
 pub mod dashboard;
+pub mod event;
 pub mod exchange;
 pub mod history;
 pub mod import;
@@ -17,6 +20,8 @@ pub mod person;
 pub mod programme;
 pub mod programmes;
 pub mod settings;
+pub mod share;
+pub mod tandem_page;
 pub mod tandems;
 
 /// Every page of the app, so that links are typed, not strings.
@@ -37,6 +42,12 @@ pub enum Page {
     Settings(ProgrammeId),
     /// The matching board: suggested tandems for the whole cohort.
     Matching(ProgrammeId),
+    /// The programme's events, as a list or a month.
+    Calendar(ProgrammeId),
+    /// One event with its attendance list.
+    Event(ProgrammeId, EventId),
+    /// Completion rules, who meets them, and the certificates to print.
+    Certificates(ProgrammeId),
 }
 
 impl Page {
@@ -55,6 +66,9 @@ impl Page {
             Page::History(id) => format!("/programme/{id}/history"),
             Page::Settings(id) => format!("/programme/{id}/settings"),
             Page::Matching(id) => format!("/programme/{id}/matching"),
+            Page::Calendar(id) => format!("/programme/{id}/calendar"),
+            Page::Event(id, event) => format!("/programme/{id}/calendar/{event}"),
+            Page::Certificates(id) => format!("/programme/{id}/certificates"),
         }
     }
 }

@@ -26,6 +26,11 @@ use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
 use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
 
+mod relay;
+
+use crate::live::RelayLink;
+pub use crate::live::{refusal_key, SyncStatus};
+
 /// Chunks beyond which the programme is compacted into one snapshot.
 const COMPACT_AFTER: usize = 32;
 
@@ -59,6 +64,9 @@ pub struct ProgrammeSession {
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
     /// Messages are made after awaits too, where there is no context.
     i18n: I18n,
+    /// The connection to the relay, when the programme is shared.
+    relay: StoredValue<Option<RelayLink>, LocalStorage>,
+    sync_status: RwSignal<SyncStatus>,
 }
 
 impl std::fmt::Debug for TabChannel {
@@ -79,6 +87,8 @@ impl ProgrammeSession {
             known_chunks: StoredValue::new(Vec::new()),
             channel: StoredValue::new_local(None),
             i18n: use_i18n(),
+            relay: StoredValue::new_local(None),
+            sync_status: RwSignal::new(SyncStatus::Local),
         };
         spawn_local(async move {
             let opening = match id {
@@ -88,6 +98,7 @@ impl ProgrammeSession {
                         session.document.set_value(Some(document));
                         session.known_chunks.set_value(keys);
                         session.listen(id);
+                        session.resume_relay(id);
                         Opening::Ready
                     }
                     Ok(None) => Opening::Missing,
@@ -98,6 +109,8 @@ impl ProgrammeSession {
             session.bump();
         });
         on_cleanup(move || {
+            let link = session.relay.try_update_value(|link| link.take()).flatten();
+            drop(link);
             session.channel.update_value(|channel| {
                 if let Some(channel) = channel.take() {
                     channel.channel.close();
@@ -193,6 +206,7 @@ impl ProgrammeSession {
         }
         self.bump();
         self.persist();
+        self.push_to_relay();
         Ok(())
     }
 
@@ -219,6 +233,7 @@ impl ProgrammeSession {
                 self.bump();
                 if count > 0 {
                     self.persist();
+                    self.push_to_relay();
                 }
                 Ok(count)
             }
@@ -370,14 +385,16 @@ impl ProgrammeSession {
     /// missed, every stored chunk is read again instead.
     fn receive(&self, id: ProgrammeId, key: String, bytes: Vec<u8>) {
         let merged = self.document.try_update_value(|document| {
-            document
-                .as_mut()
-                .map(|document| document.merge_bytes(&bytes))
+            document.as_mut().map(|document| {
+                let before = document.heads();
+                document.merge_bytes(&bytes).map(|_| before)
+            })
         });
         match merged.flatten() {
-            Some(Ok(_)) => {
+            Some(Ok(before)) => {
                 self.known_chunks.update_value(|keys| keys.push(key));
                 self.mark_merged_as_saved();
+                self.merged_from_tab(&before);
                 self.bump();
             }
             _ => {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
-use tandem_core::{Author, CoordinatorId, ProgrammeId};
+use tandem_core::{Author, CoordinatorId, ProgrammeId, TandemId};
 
 use crate::i18n::Language;
 
@@ -103,5 +103,64 @@ impl ExchangeRecord {
     /// Stores the record; a refused write only loses this bookkeeping.
     pub fn save(&self, programme: ProgrammeId) {
         let _ = LocalStorage::set(Self::key(programme), self);
+    }
+}
+
+/// A programme shared through a relay, as this browser knows it: the room
+/// and key (the invite link's fragment), where the relay is, and how far
+/// this browser has synced.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SyncRecord {
+    /// `room=…&key=…`, as in the invite link.
+    pub invite: String,
+    /// The relay's WebSocket address, if not the app's own host.
+    #[serde(default)]
+    pub relay: Option<String>,
+    /// The relay's sequence up to which everything is merged here.
+    #[serde(default)]
+    pub last_seen: u64,
+    /// The heads the relay is known to hold.
+    #[serde(default)]
+    pub acknowledged: Vec<String>,
+    /// The sequence of the last snapshot this browser uploaded.
+    #[serde(default)]
+    pub snapshot_at: u64,
+}
+
+impl SyncRecord {
+    /// Where a programme's record is kept.
+    pub fn key(programme: ProgrammeId) -> String {
+        format!("tandem.sync.{programme}")
+    }
+
+    /// Where a tandem page's record is kept.
+    pub fn page_key(tandem: TandemId) -> String {
+        format!("tandem.page-sync.{tandem}")
+    }
+
+    /// The record of a shared programme; `None` if it is not shared here.
+    pub fn load(programme: ProgrammeId) -> Option<Self> {
+        Self::load_at(&Self::key(programme))
+    }
+
+    /// The record kept under `key`, if there is one.
+    pub fn load_at(key: &str) -> Option<Self> {
+        LocalStorage::get(key).ok()
+    }
+
+    /// Stores the record; a refused write means the next start syncs from
+    /// further back, which costs time but loses nothing.
+    pub fn save(&self, programme: ProgrammeId) {
+        self.save_at(&Self::key(programme));
+    }
+
+    /// Stores the record under `key`.
+    pub fn save_at(&self, key: &str) {
+        let _ = LocalStorage::set(key, self);
+    }
+
+    /// Stops syncing on this device.
+    pub fn remove_at(key: &str) {
+        LocalStorage::delete(key);
     }
 }

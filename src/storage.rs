@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use js_sys::Uint8Array;
-use tandem_core::ProgrammeId;
+use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
 const DATABASE: &str = "tandem";
@@ -203,6 +203,41 @@ impl ProgrammeStore {
         Ok(key)
     }
 
+    /// Stores a tandem page whole, in one transaction (pages are small).
+    pub async fn put_page(&self, tandem: TandemId, bytes: &[u8]) -> Result<(), StorageError> {
+        let key = page_key(tandem);
+        self.write(|store| {
+            let value: JsValue = Uint8Array::from(bytes).into();
+            store
+                .put(&value, Some(&JsValue::from_str(&key)))
+                .map(|_| ())
+        })
+        .await
+    }
+
+    /// A stored tandem page; `None` if it is not here.
+    pub async fn load_page(&self, tandem: TandemId) -> Result<Option<Vec<u8>>, StorageError> {
+        let transaction = self
+            .database
+            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
+            .map_err(StorageError::from_idb)?;
+        let store = transaction
+            .object_store(CHUNKS)
+            .map_err(StorageError::from_idb)?;
+        let value = store
+            .get(Query::Key(JsValue::from_str(&page_key(tandem))))
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        match value {
+            None => Ok(None),
+            Some(value) => value
+                .dyn_into::<Uint8Array>()
+                .map(|bytes| Some(bytes.to_vec()))
+                .map_err(|_| StorageError::Failed("a stored page is not bytes".into())),
+        }
+    }
+
     /// The programmes that have at least one chunk here.
     pub async fn programme_ids(&self) -> Result<Vec<ProgrammeId>, StorageError> {
         let transaction = self
@@ -255,6 +290,12 @@ impl ProgrammeStore {
             Err(StorageError::Failed("the browser aborted the write".into()))
         }
     }
+}
+
+/// A tandem page's key: not a programme id before a `/`, so programme
+/// listings pass it by.
+fn page_key(tandem: TandemId) -> String {
+    format!("page:{tandem}")
 }
 
 fn chunk_key(programme: ProgrammeId, kind: ChunkKind, name: &str) -> String {

@@ -224,3 +224,95 @@ fn days_are_written_as_each_language_writes_them() {
     assert_eq!(Language::German.day(day), "01.02.2026");
     assert_eq!(Language::English.day(day), "1 Feb 2026");
 }
+
+#[wasm_bindgen_test]
+async fn a_tandem_page_is_stored_beside_the_programmes_and_never_listed_as_one() {
+    use tandem_core::{
+        Decision, PersonDetails, PersonId, ProgrammeSide, Role, TandemId, TandemPageDocument,
+    };
+    let store = ProgrammeStore::open_named("tandem-test-pages")
+        .await
+        .unwrap();
+    let author = Author::new("Petra Probe");
+    let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    let partners: Vec<PartnerId> = document.programme().partners.keys().copied().collect();
+    let mut people = Vec::new();
+    for (name, role, partner) in [
+        ("Mia Mentee", Role::Mentee, partners[0]),
+        ("Max Mentor", Role::Mentor, partners[1]),
+    ] {
+        let id = PersonId::random();
+        let details = PersonDetails {
+            role,
+            name: name.into(),
+            organisation: Some(partner),
+            ..Default::default()
+        };
+        let on = Day::parse("2026-02-01").unwrap();
+        document
+            .apply(
+                &author,
+                0,
+                Command::AddPerson {
+                    id,
+                    details,
+                    applied_on: on,
+                },
+            )
+            .unwrap();
+        document
+            .apply(
+                &author,
+                0,
+                Command::Decide {
+                    person: id,
+                    decision: Decision::Accept,
+                    on,
+                },
+            )
+            .unwrap();
+        people.push(id);
+    }
+    let tandem = TandemId::random();
+    document
+        .apply(
+            &author,
+            0,
+            Command::CreateTandem {
+                id: tandem,
+                mentee: people[0],
+                mentor: people[1],
+                co_mentor: None,
+                start: Day::parse("2026-03-01").unwrap(),
+                planned_end: Day::parse("2027-02-28").unwrap(),
+            },
+        )
+        .unwrap();
+    let id = document.id();
+    store
+        .put_chunk(
+            id,
+            ChunkKind::Snapshot,
+            &document.heads_key(),
+            &document.save(),
+        )
+        .await
+        .unwrap();
+    let side = ProgrammeSide::project(document.programme(), tandem).unwrap();
+    let mut page = TandemPageDocument::create(side, 0).unwrap();
+    store.put_page(tandem, &page.save()).await.unwrap();
+
+    let stored = store
+        .load_page(tandem)
+        .await
+        .unwrap()
+        .expect("the page is stored");
+    let loaded = TandemPageDocument::load(&stored).unwrap();
+    assert_eq!(loaded.side().members.len(), 2);
+    assert_eq!(store.load_page(TandemId::random()).await.unwrap(), None);
+    // The programme list shows the programme and not the page.
+    assert_eq!(store.programme_ids().await.unwrap(), vec![id]);
+    // Deleting the programme leaves the pair's page alone.
+    store.delete(id).await.unwrap();
+    assert!(store.load_page(tandem).await.unwrap().is_some());
+}

@@ -46,6 +46,7 @@ pub fn DashboardPage() -> impl IntoView {
             })
         }}
         <BackupStatus />
+        <super::tandem_page::QuietTandems />
         <div class="stat-row" data-testid="tandem-counts">
             {TandemStatus::ALL
                 .into_iter()

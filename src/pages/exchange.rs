@@ -20,6 +20,7 @@ use crate::session::{use_session, ProgrammeSession};
 pub fn ExchangePage() -> impl IntoView {
     view! {
         <ConflictList />
+        <super::share::SharePanel />
         <ImportExchange />
         <ExportExchange />
     }

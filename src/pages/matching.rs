@@ -3,18 +3,24 @@
 //! coordinator's decisions (weights, fixed and excluded pairs).
 //!
 //! The suggestions are computed by the core crate when the board opens and
-//! when the coordinator asks for a new run; fixing or excluding a pair
-//! changes the programme at once, and the board says the suggestions are
-//! out of date until the next run. Suggestions are drafts: only
-//! "confirm" forms tandems, in one change. The computation runs on the
-//! page's thread (about a second for 1,000 × 1,000 in the browser).
+//! when the coordinator asks for a new run, in a web worker (see
+//! [`runner`]), so the board stays usable while a large cohort is scored;
+//! it says "computing" meanwhile. Fixing or excluding a pair changes the
+//! programme at once, and the board says the suggestions are out of date
+//! until the next run. Where the programme uses co-mentors, each suggested
+//! tandem shows its suggested co-mentor too. Suggestions are drafts: only
+//! "confirm" forms tandems (with their co-mentors), in one change.
+
+mod runner;
 
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use tandem_core::{
-    next_best, suggest, Command, Criterion, Explanation, Matching, MatchingWeights, NewTandem,
-    Pair, PersonId, Programme, TandemId, MAX_WEIGHT,
+    next_best, Command, Criterion, Explanation, Matching, MatchingWeights, NewTandem, Pair,
+    PersonId, Programme, Suggestion, TandemId, MAX_WEIGHT,
 };
+
+use runner::{MatchingRunner, RunSignals};
 
 use super::pager::Pager;
 use super::person::{outcome_view, Outcome};
@@ -29,18 +35,39 @@ const PAGE_SIZE: usize = 50;
 pub fn MatchingPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let result = RwSignal::new(session.with_untracked(suggest).unwrap_or_default());
+    let signals = RunSignals {
+        result: RwSignal::new(Matching::default()),
+        computing: RwSignal::new(false),
+        shown_run: RwSignal::new(0),
+        on_page: RwSignal::new(false),
+    };
+    let RunSignals {
+        result,
+        computing,
+        shown_run,
+        on_page,
+    } = signals;
+    let runner = StoredValue::new_local(MatchingRunner::new(session, signals));
+    on_cleanup(move || {
+        runner.try_with_value(MatchingRunner::stop);
+    });
     let stale = RwSignal::new(false);
     let outcome = RwSignal::new(Outcome::Idle);
     let page = RwSignal::new(0usize);
     let alternative_for = RwSignal::new(None::<PersonId>);
+    let co_mentors_used = move || {
+        session
+            .with(|programme| programme.rules.co_mentors)
+            .unwrap_or(false)
+    };
 
     let run = move || {
-        result.set(session.with_untracked(suggest).unwrap_or_default());
+        runner.with_value(MatchingRunner::run);
         stale.set(false);
         alternative_for.set(None);
         page.set(0);
     };
+    run();
     let act = move |command: Command| {
         match session.dispatch(command) {
             Ok(()) => {
@@ -60,7 +87,7 @@ pub fn MatchingPage() -> impl IntoView {
                         id: TandemId::random(),
                         mentee: s.mentee,
                         mentor: s.mentor,
-                        co_mentor: None,
+                        co_mentor: s.co_mentor.as_ref().map(|c| c.co_mentor),
                         start: programme.start,
                         planned_end: programme.end,
                     })
@@ -83,21 +110,45 @@ pub fn MatchingPage() -> impl IntoView {
     };
 
     let summary = move || {
+        if shown_run.get() == 0 {
+            return i18n.t("matching-computing");
+        }
         result.with(|matching| {
-            i18n.t_with(
+            let pairs = i18n.t_with(
                 "matching-summary",
                 &[
                     ("count", FluentValue::from(matching.suggestions.len())),
                     ("unmatched", FluentValue::from(matching.unmatched.len())),
                     ("total", FluentValue::from(matching.total_score())),
                 ],
-            )
+            );
+            if !co_mentors_used() {
+                return pairs;
+            }
+            let co = i18n.t_with(
+                "matching-co-mentor-summary",
+                &[
+                    (
+                        "count",
+                        FluentValue::from(
+                            matching
+                                .suggestions
+                                .iter()
+                                .filter(|s| s.co_mentor.is_some())
+                                .count(),
+                        ),
+                    ),
+                    ("tandems", FluentValue::from(matching.suggestions.len())),
+                    ("total", FluentValue::from(matching.co_mentor_score())),
+                ],
+            );
+            format!("{pairs} {co}")
         })
     };
     let pages = move || result.with(|m| m.suggestions.len().div_ceil(PAGE_SIZE).max(1));
 
     view! {
-        <section class="panel" aria-labelledby="matching-title">
+        <section class="panel" aria-labelledby="matching-title" aria-busy=move || computing.get().to_string()>
             <div class="panel__header">
                 <h2 id="matching-title">{move || i18n.t("matching-title")}</h2>
                 <div class="matching-actions">
@@ -105,14 +156,23 @@ pub fn MatchingPage() -> impl IntoView {
                         {move || i18n.t("matching-run")}
                     </button>
                     <button type="button" class="button button--primary" data-testid="matching-confirm"
-                        disabled=move || stale.get() || result.with(|m| m.suggestions.is_empty())
+                        disabled=move || stale.get() || computing.get() || result.with(|m| m.suggestions.is_empty())
                         on:click=confirm>
                         {move || i18n.t("matching-confirm")}
                     </button>
                 </div>
             </div>
             <p class="muted">{move || i18n.t("matching-intro")}</p>
-            <p data-testid="matching-summary" role="status">{summary}</p>
+            <p data-testid="matching-summary" role="status" data-result-run=move || shown_run.get().to_string()>{summary}</p>
+            <Show when=move || computing.get()>
+                <p class="notice matching-computing" role="status" data-testid="matching-computing">
+                    <span class="matching-computing__spinner" aria-hidden="true"></span>
+                    {move || i18n.t("matching-computing")}
+                </p>
+            </Show>
+            <Show when=move || on_page.get()>
+                <p class="notice notice--warning" data-testid="matching-on-page">{move || i18n.t("matching-on-page")}</p>
+            </Show>
             <Show when=move || stale.get()>
                 <p class="notice notice--warning" data-testid="matching-stale">{move || i18n.t("matching-stale")}</p>
             </Show>
@@ -138,6 +198,11 @@ pub fn MatchingPage() -> impl IntoView {
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default();
+                let with_co = co_mentors_used();
+                let co_cells = rows
+                    .iter()
+                    .map(|s| with_co.then(|| co_mentor_cell(i18n, session, s, act)))
+                    .collect::<Vec<_>>();
                 view! {
                     <div class="table-scroll">
                         <table class="data-table data-table--cards matching-table" data-testid="suggestions-table">
@@ -148,11 +213,12 @@ pub fn MatchingPage() -> impl IntoView {
                                     <th scope="col">{i18n.t("column-mentor")}</th>
                                     <th scope="col" class="num">{i18n.t("matching-column-score")}</th>
                                     <th scope="col">{i18n.t("matching-column-why")}</th>
+                                    {with_co.then(|| view! { <th scope="col">{i18n.t("matching-column-co-mentor")}</th> })}
                                     <th scope="col">{i18n.t("matching-column-actions")}</th>
                                 </tr>
                             </thead>
                             <tbody>
-                                {rows.into_iter().zip(names).map(|(suggestion, (mentee_name, mentor_name))| {
+                                {rows.into_iter().zip(names).zip(co_cells).map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
                                     let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
                                     view! {
                                         <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
@@ -160,6 +226,7 @@ pub fn MatchingPage() -> impl IntoView {
                                             <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
                                             <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
                                             <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
+                                            {co_cell}
                                             <td data-label=i18n.t("matching-column-actions")>
                                                 <div class="matching-row-actions">
                                                     {move || match pair_state(session, mentee, mentor) {
@@ -205,6 +272,7 @@ pub fn MatchingPage() -> impl IntoView {
             }}
             <Pager page pages=Signal::derive(pages) label="matching-suggestions" />
         </section>
+        <RunningCoMentors result stale computing rerun=run />
         <div class="grid-2">
             <UnmatchedPeople result />
             <Weights act />
@@ -264,7 +332,23 @@ fn explanation_view(i18n: I18n, explanation: &Explanation) -> impl IntoView {
         .filter(|part| part.weight > 0)
         .map(|part| {
             let criterion = part.criterion.code();
-            let what = if part.shared.is_empty() {
+            let shared = if part.criterion == Criterion::Availability {
+                part.shared
+                    .iter()
+                    .map(|slot| slot_text(i18n, slot))
+                    .collect::<Vec<_>>()
+            } else {
+                part.shared.clone()
+            };
+            let what = if let Some(km) = part.distance_km {
+                i18n.t_with(
+                    "matching-part-location-distance",
+                    &[
+                        ("percent", FluentValue::from(part.percent)),
+                        ("km", FluentValue::from(km)),
+                    ],
+                )
+            } else if shared.is_empty() {
                 i18n.t_with(
                     &format!("matching-part-{criterion}"),
                     &[("percent", FluentValue::from(part.percent))],
@@ -274,7 +358,7 @@ fn explanation_view(i18n: I18n, explanation: &Explanation) -> impl IntoView {
                     &format!("matching-part-{criterion}-shared"),
                     &[
                         ("percent", FluentValue::from(part.percent)),
-                        ("shared", FluentValue::from(part.shared.join(", "))),
+                        ("shared", FluentValue::from(shared.join(", "))),
                     ],
                 )
             };
@@ -294,6 +378,154 @@ fn explanation_view(i18n: I18n, explanation: &Explanation) -> impl IntoView {
         })
         .collect_view();
     view! { <ul class="explanation">{items}</ul> }
+}
+
+/// A slot of the week (`tue-evening`) in the coordinator's language.
+fn slot_text(i18n: I18n, slot: &str) -> String {
+    match slot.split_once('-') {
+        Some((day, part)) => format!(
+            "{} {}",
+            i18n.t(&format!("matching-day-{day}")),
+            i18n.t(&format!("matching-daypart-{part}"))
+        ),
+        None => slot.to_string(),
+    }
+}
+
+/// The suggested co-mentor of a tandem: who, how well they fit the
+/// mentee and why, and the way to exclude them for this mentee.
+fn co_mentor_cell(
+    i18n: I18n,
+    session: ProgrammeSession,
+    suggestion: &Suggestion,
+    act: impl Fn(Command) + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let Some(choice) = suggestion.co_mentor.as_ref() else {
+        return view! {
+            <td data-label=i18n.t("matching-column-co-mentor") data-testid="suggestion-co-mentor">
+                <span class="muted">{i18n.t("matching-co-mentor-none")}</span>
+            </td>
+        }
+        .into_any();
+    };
+    let (mentee, co_mentor) = (suggestion.mentee, choice.co_mentor);
+    let name = session
+        .with_untracked(|programme| label(programme, co_mentor))
+        .unwrap_or_default();
+    let score = i18n.t_with(
+        "matching-co-mentor-score",
+        &[("score", FluentValue::from(choice.explanation.score))],
+    );
+    view! {
+        <td data-label=i18n.t("matching-column-co-mentor") data-testid="suggestion-co-mentor">
+            <span class="matching-co-mentor__name">{name}</span>" "
+            <span class="muted" data-testid="co-mentor-score">{score}</span>
+            <details class="matching-co-mentor__why">
+                <summary>{i18n.t("matching-co-mentor-why")}</summary>
+                {explanation_view(i18n, &choice.explanation)}
+            </details>
+            <div class="matching-row-actions">
+                <button type="button" class="button button--quiet" data-testid="exclude-co-mentor"
+                    on:click=move |_| act(Command::ExcludePair { mentee, mentor: co_mentor })>
+                    {i18n.t("matching-co-mentor-exclude")}
+                </button>
+            </div>
+        </td>
+    }
+    .into_any()
+}
+
+/// Co-mentors suggested for running tandems that have none, and the way
+/// to put them on their tandems in one change.
+#[component]
+fn RunningCoMentors(
+    result: RwSignal<Matching>,
+    stale: RwSignal<bool>,
+    computing: RwSignal<bool>,
+    rerun: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let outcome = RwSignal::new(Outcome::Idle);
+    let confirm = move |_| {
+        let assignments = result.with_untracked(|m| {
+            m.running_co_mentors
+                .iter()
+                .map(|r| (r.tandem, r.choice.co_mentor))
+                .collect::<Vec<_>>()
+        });
+        let count = assignments.len();
+        match session.dispatch(Command::AssignCoMentors { assignments }) {
+            Ok(()) => {
+                rerun();
+                outcome.set(Outcome::Done(i18n.t_with(
+                    "matching-running-confirmed",
+                    &[("count", FluentValue::from(count))],
+                )));
+            }
+            Err(message) => outcome.set(Outcome::Refused(message)),
+        }
+    };
+    move || {
+        let running = result.with(|m| m.running_co_mentors.clone());
+        if running.is_empty() {
+            return view! { <div aria-live="polite">{outcome_view(outcome, "matching-running")}</div> }.into_any();
+        }
+        let rows = session
+            .with_untracked(|programme| {
+                running
+                    .iter()
+                    .map(|r| {
+                        (
+                            label(programme, r.mentee),
+                            label(programme, r.mentor),
+                            label(programme, r.choice.co_mentor),
+                            r.choice.explanation.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        view! {
+            <section class="panel" aria-labelledby="running-co-mentors-title" data-testid="running-co-mentors">
+                <div class="panel__header">
+                    <h2 id="running-co-mentors-title">{i18n.t("matching-running-title")}</h2>
+                    <button type="button" class="button button--primary" data-testid="running-co-mentors-confirm"
+                        disabled=move || stale.get() || computing.get()
+                        on:click=confirm>
+                        {i18n.t("matching-running-confirm")}
+                    </button>
+                </div>
+                <p class="muted">{i18n.t("matching-running-intro")}</p>
+                <div aria-live="polite">{outcome_view(outcome, "matching-running")}</div>
+                <div class="table-scroll">
+                    <table class="data-table data-table--cards">
+                        <thead>
+                            <tr>
+                                <th scope="col">{i18n.t("column-mentee")}</th>
+                                <th scope="col">{i18n.t("column-mentor")}</th>
+                                <th scope="col">{i18n.t("matching-column-co-mentor")}</th>
+                                <th scope="col" class="num">{i18n.t("matching-column-score")}</th>
+                                <th scope="col">{i18n.t("matching-column-why")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|(mentee, mentor, co_mentor, explanation)| view! {
+                                <tr data-testid="running-co-mentor-row">
+                                    <th scope="row">{mentee}</th>
+                                    <td data-label=i18n.t("column-mentor")>{mentor}</td>
+                                    <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
+                                    <td class="num" data-label=i18n.t("matching-column-score")>{explanation.score}</td>
+                                    <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }
+        .into_any()
+    }
 }
 
 /// Everyone the suggestions leave without a partner, and why.

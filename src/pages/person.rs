@@ -344,6 +344,7 @@ fn PersonView(id: PersonId) -> impl IntoView {
             <div class="stack">
                 <ApplicationPanel id />
                 <PersonTandems id />
+                <super::certificates::PersonParticipation id />
                 <History subject=id.to_string() />
             </div>
             <section class="panel" aria-labelledby="details-title">

@@ -72,6 +72,12 @@ fn ProgrammeFrame() -> impl IntoView {
                 ("nav-people", Page::People(id), "nav-people"),
                 ("nav-tandems", Page::Tandems(id), "nav-tandems"),
                 ("nav-matching", Page::Matching(id), "nav-matching"),
+                ("nav-calendar", Page::Calendar(id), "nav-calendar"),
+                (
+                    "nav-certificates",
+                    Page::Certificates(id),
+                    "nav-certificates",
+                ),
                 ("nav-import", Page::Import(id), "nav-import"),
                 ("nav-exchange", Page::Exchange(id), "nav-exchange"),
                 ("nav-history", Page::History(id), "nav-history"),
@@ -84,6 +90,7 @@ fn ProgrammeFrame() -> impl IntoView {
         <header class="page-header">
             <h1 data-testid="programme-title">{name}</h1>
             <p class="page-header__intro" data-testid="programme-period">{subtitle}</p>
+            <super::share::SyncIndicator />
         </header>
         <nav class="tabs" aria-label=move || i18n.t("nav-label")>
             {tabs

@@ -577,7 +577,7 @@ fn refusal_text(error: &tandem_core::CommandError) -> String {
 }
 
 /// Stores a new programme as its first snapshot.
-async fn save_new(document: &mut ProgrammeDocument) -> Result<(), StorageError> {
+pub(crate) async fn save_new(document: &mut ProgrammeDocument) -> Result<(), StorageError> {
     let id = document.id();
     let key = document.heads_key();
     let bytes = document.save();

@@ -28,6 +28,12 @@ pub fn SettingsPage() -> impl IntoView {
     let different = RwSignal::new(rules.different_organisations);
     let capacity = RwSignal::new(rules.mentor_capacity.to_string());
     let co_mentors = RwSignal::new(rules.co_mentors);
+    let rhythm_now = session.with_untracked(|p| p.contact_rhythm_days).flatten();
+    let rhythm = RwSignal::new(
+        rhythm_now
+            .unwrap_or(tandem_core::DEFAULT_RHYTHM_DAYS)
+            .to_string(),
+    );
     let outcome = RwSignal::new(Outcome::Idle);
     let save_rules = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -36,7 +42,22 @@ pub fn SettingsPage() -> impl IntoView {
             mentor_capacity: capacity.get_untracked().trim().parse().unwrap_or(0),
             co_mentors: co_mentors.get_untracked(),
         };
-        outcome.set(match session.dispatch(Command::SetRules { rules }) {
+        let days = rhythm
+            .get_untracked()
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d > 0);
+        let Some(days) = days else {
+            outcome.set(Outcome::Refused(i18n.t("rules-rhythm-missing")));
+            return;
+        };
+        let mut saved = session.dispatch(Command::SetRules { rules });
+        let current = session.with_untracked(|p| p.contact_rhythm_days).flatten();
+        if saved.is_ok() && current.unwrap_or(tandem_core::DEFAULT_RHYTHM_DAYS) != days {
+            saved = session.dispatch(Command::SetContactRhythm { days: Some(days) });
+        }
+        outcome.set(match saved {
             Ok(()) => Outcome::Done(i18n.t("saved-status")),
             Err(message) => Outcome::Refused(message),
         });
@@ -67,6 +88,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <input id="rules-co-mentors" data-testid="rules-co-mentors" type="checkbox" bind:checked=co_mentors />
                     <span>{move || i18n.t("rules-co-mentors")}</span>
                 </label>
+                {text_field(i18n, "rules-rhythm", "rules-rhythm", rhythm, "number")}
                 <div class="form__actions">
                     <button type="submit" class="button button--primary" data-testid="rules-submit">{move || i18n.t("rules-save")}</button>
                 </div>

@@ -5,7 +5,7 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tandem_core::{
-    tandems_csv, Command, Day, PersonId, Role, TandemEnding, TandemId, TandemStatus,
+    tandems_csv, Command, Day, PersonId, ProgrammeSide, Role, TandemEnding, TandemId, TandemStatus,
 };
 
 use super::person::{outcome_view, text_field, History, Outcome};
@@ -270,6 +270,12 @@ fn TandemView(id: TandemId) -> impl IntoView {
             })
             .unwrap_or_default()
     };
+    let page = RwSignal::new(super::tandem_page::open_for_coordinators(
+        id,
+        session
+            .with_untracked(|p| ProgrammeSide::project(p, id))
+            .flatten(),
+    ));
     let how = RwSignal::new("completed".to_string());
     let ended_on = RwSignal::new(today().iso());
     let reason = RwSignal::new(String::new());
@@ -289,7 +295,20 @@ fn TandemView(id: TandemId) -> impl IntoView {
         };
         outcome.set(
             match session.dispatch(Command::EndTandem { id, ending, on }) {
-                Ok(()) => Outcome::Done(i18n.t("saved-status")),
+                Ok(()) => {
+                    // The pair's old link stops receiving: the page moves
+                    // to a new room before the ending is written into it.
+                    if let Some(page) = page.get_untracked() {
+                        let _ = page.new_room();
+                        if let Some(side) = session
+                            .with_untracked(|p| ProgrammeSide::project(p, id))
+                            .flatten()
+                        {
+                            page.write_side(side);
+                        }
+                    }
+                    Outcome::Done(i18n.t("saved-status"))
+                }
                 Err(message) => Outcome::Refused(message),
             },
         );
@@ -353,5 +372,6 @@ fn TandemView(id: TandemId) -> impl IntoView {
             </section>
             <History subject=id.to_string() />
         </div>
+        <super::tandem_page::TandemPagePanel id page />
     }
 }

@@ -94,6 +94,10 @@ pub enum Command {
     SetComplaintsContact {
         contact: Option<ContactPoint>,
     },
+    /// How often tandems are expected to meet, in days; none for monthly.
+    SetContactRhythm {
+        days: Option<u32>,
+    },
     /// A new applicant, as the intake form records them.
     AddPerson {
         id: PersonId,
@@ -161,6 +165,13 @@ pub enum Command {
     CreateTandems {
         tandems: Vec<NewTandem>,
     },
+    /// Co-mentors put on running tandems in one change (the confirmed
+    /// co-mentor suggestions): tandem → co-mentor. Each must pass the
+    /// rules for a co-mentor, counting the ones before it; if one is
+    /// refused, none is put on.
+    AssignCoMentors {
+        assignments: Vec<(TandemId, PersonId)>,
+    },
     /// Removes a tandem made by mistake, e.g. one side of a merge conflict.
     DissolveTandem {
         id: TandemId,
@@ -170,6 +181,50 @@ pub enum Command {
     UndoChange {
         /// The hash of the change to take back.
         hash: String,
+    },
+    /// Plans an event in the programme's calendar.
+    CreateEvent {
+        id: crate::EventId,
+        details: crate::EventDetails,
+    },
+    /// Changes what was planned for an event (not its attendance).
+    UpdateEvent {
+        id: crate::EventId,
+        details: crate::EventDetails,
+    },
+    /// Cancels an event (its hours no longer count), or takes the
+    /// cancellation back.
+    CancelEvent {
+        id: crate::EventId,
+        cancelled: bool,
+    },
+    /// Records where one person stands for one event.
+    MarkAttendance {
+        event: crate::EventId,
+        person: PersonId,
+        status: crate::AttendanceStatus,
+    },
+    /// Credits a person other course minutes than the event's (came late,
+    /// left early); `None` goes back to the event's.
+    SetAttendedMinutes {
+        event: crate::EventId,
+        person: PersonId,
+        minutes: Option<u32>,
+    },
+    /// What a participant must have done for the certificate.
+    SetCompletionRules {
+        rules: crate::CompletionRules,
+    },
+    /// Issues the certificate to a person against the rules, for the
+    /// reason given; who and when are recorded with it.
+    GrantCertificate {
+        person: PersonId,
+        reason: String,
+        on: Day,
+    },
+    /// Takes back a certificate issued against the rules.
+    WithdrawCertificateGrant {
+        person: PersonId,
     },
     /// Settles a value two coordinators set differently at the same time.
     ChooseValue {
@@ -190,6 +245,7 @@ impl Command {
             Command::RenamePartner { .. } => "rename-partner",
             Command::SetPartnerCoordinator { .. } => "set-partner-coordinator",
             Command::SetComplaintsContact { .. } => "set-complaints-contact",
+            Command::SetContactRhythm { .. } => "set-contact-rhythm",
             Command::AddPerson { .. } => "add-person",
             Command::UpdatePerson { .. } => "update-person",
             Command::ImportPeople { .. } => "import-people",
@@ -203,9 +259,18 @@ impl Command {
             Command::ExcludePair { .. } => "exclude-pair",
             Command::ReleasePair { .. } => "release-pair",
             Command::CreateTandems { .. } => "create-tandems",
+            Command::AssignCoMentors { .. } => "assign-co-mentors",
             Command::DissolveTandem { .. } => "dissolve-tandem",
             Command::ChooseValue { .. } => "choose-value",
             Command::UndoChange { .. } => "undo-change",
+            Command::CreateEvent { .. } => "create-event",
+            Command::UpdateEvent { .. } => "update-event",
+            Command::CancelEvent { .. } => "cancel-event",
+            Command::MarkAttendance { .. } => "mark-attendance",
+            Command::SetAttendedMinutes { .. } => "set-attended-minutes",
+            Command::SetCompletionRules { .. } => "set-completion-rules",
+            Command::GrantCertificate { .. } => "grant-certificate",
+            Command::WithdrawCertificateGrant { .. } => "withdraw-certificate-grant",
         }
     }
 
@@ -227,6 +292,13 @@ impl Command {
             Command::FixPair { mentee, .. }
             | Command::ExcludePair { mentee, .. }
             | Command::ReleasePair { mentee, .. } => Some(mentee.to_string()),
+            Command::CreateEvent { id, .. }
+            | Command::UpdateEvent { id, .. }
+            | Command::CancelEvent { id, .. } => Some(id.to_string()),
+            Command::MarkAttendance { person, .. }
+            | Command::SetAttendedMinutes { person, .. }
+            | Command::GrantCertificate { person, .. }
+            | Command::WithdrawCertificateGrant { person } => Some(person.to_string()),
             _ => None,
         }
     }
@@ -305,8 +377,33 @@ pub enum CommandError {
     NothingToUndo,
     #[error("a weight can be at most {}", crate::MAX_WEIGHT)]
     WeightTooHigh,
+    #[error("the tandem of {0} already has a co-mentor")]
+    CoMentorAlreadySet(String),
     #[error("a coordinator excluded this pair")]
     PairExcluded,
+    #[error("an event needs a title")]
+    EventTitleMissing,
+    #[error("the event ends before it starts")]
+    EventEndsBeforeStart,
+    #[error("„{0}“ is not a web link (https://…)")]
+    LinkInvalid(String),
+    #[error("an event takes at least one person")]
+    EventCapacityZero,
+    #[error("an event can count for at most {} hours", crate::MAX_EVENT_MINUTES / 60)]
+    HoursTooMany,
+    #[error("there is no such event")]
+    UnknownEvent,
+    #[error("the event is cancelled")]
+    EventCancelled,
+    #[error("the event is full ({0} places)")]
+    EventFull(u32),
+    #[error("„{0}“ is not a kind of event")]
+    UnknownEventKind(String),
+    #[error(
+        "a rule can ask for at most {} events of a kind",
+        crate::MAX_EVENTS_REQUIRED
+    )]
+    TooManyEventsRequired,
     #[error("the programme document could not be written: {0}")]
     Document(String),
 }
@@ -346,7 +443,18 @@ impl CommandError {
             CommandError::NothingToUndo => "nothing-to-undo",
             CommandError::WeightTooHigh => "weight-too-high",
             CommandError::PairExcluded => "pair-excluded",
+            CommandError::CoMentorAlreadySet(_) => "co-mentor-already-set",
             CommandError::Document(_) => "document",
+            CommandError::EventTitleMissing => "event-title-missing",
+            CommandError::EventEndsBeforeStart => "event-ends-before-start",
+            CommandError::LinkInvalid(_) => "link-invalid",
+            CommandError::EventCapacityZero => "event-capacity-zero",
+            CommandError::HoursTooMany => "hours-too-many",
+            CommandError::UnknownEvent => "unknown-event",
+            CommandError::EventCancelled => "event-cancelled",
+            CommandError::EventFull(_) => "event-full",
+            CommandError::UnknownEventKind(_) => "unknown-event-kind",
+            CommandError::TooManyEventsRequired => "too-many-events-required",
         }
     }
 
@@ -357,6 +465,10 @@ impl CommandError {
                 vec![("start", start.german()), ("end", end.german())]
             }
             CommandError::PartnerTwice(name) => vec![("name", name.clone())],
+            CommandError::LinkInvalid(value) | CommandError::UnknownEventKind(value) => {
+                vec![("value", value.clone())]
+            }
+            CommandError::EventFull(capacity) => vec![("capacity", capacity.to_string())],
             CommandError::EmailInvalid(value) | CommandError::PhoneInvalid(value) => {
                 vec![("value", value.clone())]
             }
@@ -364,7 +476,8 @@ impl CommandError {
             | CommandError::InActiveTandem(name)
             | CommandError::NotAccepted(name)
             | CommandError::AlreadyMatched(name)
-            | CommandError::OrganisationMissing(name) => vec![("name", name.clone())],
+            | CommandError::OrganisationMissing(name)
+            | CommandError::CoMentorAlreadySet(name) => vec![("name", name.clone())],
             CommandError::StageNotAllowed { name, from, to } => vec![
                 ("name", name.clone()),
                 ("from", from.to_string()),

@@ -45,6 +45,11 @@ impl Day {
         self.to_string()
     }
 
+    /// Whole days from `earlier` to this day (negative if it is later).
+    pub fn days_since(&self, earlier: Day) -> i64 {
+        (self.0 - earlier.0).whole_days()
+    }
+
     /// The day as Germans write it, `31.12.2026`.
     pub fn german(&self) -> String {
         format!(

@@ -101,6 +101,8 @@ enum Touched {
     MatchingWeights,
     /// A fixing or exclusion of one pair.
     Pair(crate::Pair),
+    /// An event, the completion rules or a certificate grant.
+    Calendar(crate::event_commands::CalendarTouched),
 }
 
 /// One programme's Automerge document and the commands that change it.
@@ -153,6 +155,10 @@ impl ProgrammeDocument {
             matching_weights: crate::MatchingWeights::default(),
             fixed_pairs: BTreeMap::new(),
             excluded_pairs: BTreeMap::new(),
+            events: BTreeMap::new(),
+            completion: crate::CompletionRules::for_kind(new.kind),
+            certificate_grants: BTreeMap::new(),
+            contact_rhythm_days: None,
         };
         let mut doc = Automerge::new();
         doc.transact_with(
@@ -231,7 +237,7 @@ impl ProgrammeDocument {
             .doc
             .transact_with(
                 |_| commit_options(author, at, code, subject),
-                |tx| write(tx, &programme_obj, programme, command),
+                |tx| write(tx, &programme_obj, programme, author, command),
             )
             .map_err(|failure| failure.error)?
             .result;
@@ -316,6 +322,9 @@ impl ProgrammeDocument {
                 programme.complaints_contact =
                     hydrate_prop(doc, programme_obj, "complaints_contact")
                         .map_err(hydrate_error)?;
+                programme.contact_rhythm_days =
+                    hydrate_prop(doc, programme_obj, "contact_rhythm_days")
+                        .map_err(hydrate_error)?;
             }
             Touched::Partner(id) => {
                 let partner = hydrate_entity(doc, programme_obj, PARTNERS, &id.to_string())?;
@@ -348,6 +357,9 @@ impl ProgrammeDocument {
                     autosurgeon::hydrate::MaybeMissing::Missing => Default::default(),
                 };
             }
+            Touched::Calendar(touched) => {
+                crate::event_commands::refresh(doc, programme_obj, programme, touched)?;
+            }
             Touched::Pair(pair) => {
                 let key = pair.mentee.to_string();
                 match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
@@ -369,9 +381,21 @@ fn write(
     tx: &mut Transaction<'_>,
     programme_obj: &ObjId,
     programme: &Programme,
+    author: &Author,
     command: Command,
 ) -> Result<Touched, CommandError> {
     match command {
+        Command::CreateEvent { .. }
+        | Command::UpdateEvent { .. }
+        | Command::CancelEvent { .. }
+        | Command::MarkAttendance { .. }
+        | Command::SetAttendedMinutes { .. }
+        | Command::SetCompletionRules { .. }
+        | Command::GrantCertificate { .. }
+        | Command::WithdrawCertificateGrant { .. } => {
+            crate::event_commands::write(tx, programme_obj, programme, author, command)
+                .map(Touched::Calendar)
+        }
         Command::Rename { name } => {
             let name = clean_name(&name, CommandError::NameMissing)?;
             reconcile_prop(tx, programme_obj, "name", &name)?;
@@ -388,6 +412,11 @@ fn write(
                 return Err(CommandError::CapacityZero);
             }
             reconcile_prop(tx, programme_obj, "rules", rules)?;
+            Ok(Touched::Programme)
+        }
+        Command::SetContactRhythm { days } => {
+            let days = days.filter(|days| *days > 0).map(|days| days.min(366));
+            reconcile_prop(tx, programme_obj, "contact_rhythm_days", days)?;
             Ok(Touched::Programme)
         }
         Command::SetComplaintsContact { contact } => {
@@ -663,6 +692,21 @@ fn write(
             }
             Ok(Touched::Tandems(ids))
         }
+        Command::AssignCoMentors { assignments } => {
+            // Checked against the programme with the ones before, so a
+            // co-mentor's places count every assignment of the batch.
+            let mut working = programme.clone();
+            let mut ids = Vec::with_capacity(assignments.len());
+            for (id, co_mentor) in assignments {
+                let mut tandem = tandem_of(&working, id)?;
+                crate::matching::check_co_mentor(&working, &tandem, co_mentor)?;
+                tandem.co_mentor = Some(co_mentor);
+                write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
+                working.tandems.insert(id, tandem);
+                ids.push(id);
+            }
+            Ok(Touched::Tandems(ids))
+        }
     }
 }
 
@@ -698,6 +742,10 @@ fn choose_value(
         Some(PARTNERS) => id
             .parse()
             .map(Touched::Partner)
+            .unwrap_or(Touched::Programme),
+        Some(crate::event_commands::EVENTS) => id
+            .parse()
+            .map(|id| Touched::Calendar(crate::event_commands::CalendarTouched::Event(id)))
             .unwrap_or(Touched::Programme),
         _ => Touched::Programme,
     })
@@ -744,7 +792,7 @@ fn partner_of(programme: &Programme, id: PartnerId) -> Result<Partner, CommandEr
 }
 
 /// Writes one entity into the map `collection` of the programme.
-fn write_entity<V: autosurgeon::Reconcile>(
+pub(crate) fn write_entity<V: autosurgeon::Reconcile>(
     tx: &mut Transaction<'_>,
     programme_obj: &ObjId,
     collection: &str,
@@ -757,7 +805,7 @@ fn write_entity<V: autosurgeon::Reconcile>(
 }
 
 /// Reads one entry of the map `collection`, or `None` if it is not there.
-fn hydrate_entry<V: Hydrate>(
+pub(crate) fn hydrate_entry<V: Hydrate>(
     doc: &Automerge,
     programme_obj: &ObjId,
     collection: &str,
@@ -794,7 +842,11 @@ pub(crate) fn hydrate_entity<V: Hydrate>(
 
 /// The map at `key` inside `parent`, made if a concurrent edit has not yet
 /// brought it.
-fn map_at(tx: &mut Transaction<'_>, parent: &ObjId, key: &str) -> Result<ObjId, CommandError> {
+pub(crate) fn map_at(
+    tx: &mut Transaction<'_>,
+    parent: &ObjId,
+    key: &str,
+) -> Result<ObjId, CommandError> {
     match tx.get(parent, key)? {
         Some((automerge::Value::Object(ObjType::Map), id)) => Ok(id),
         _ => Ok(tx.put_object(parent, key, ObjType::Map)?),

@@ -75,6 +75,10 @@ id_type!(
     TandemId
 );
 id_type!(
+    /// An event of the programme (seminar, network meeting, …).
+    EventId
+);
+id_type!(
     /// A coordinator, the human author of changes (not the device's actor id).
     CoordinatorId
 );

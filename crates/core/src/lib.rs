@@ -22,39 +22,59 @@
 //! assert_eq!(loaded.programme(), document.programme());
 //! ```
 
+mod certificate;
 mod command;
+mod completion;
 mod conflicts;
 mod dashboard;
 mod day;
 mod document;
+mod event_commands;
+mod events;
 mod exchange;
 mod export;
+mod ics;
 mod ids;
 mod import;
+mod live;
 mod matching;
 mod merge;
 mod person;
 mod programme;
 pub mod rules;
 mod tandem;
+mod tandem_page;
 mod undo;
 
+pub use certificate::{Certificate, CertificateEvent, Signatory};
 pub use command::{
     Author, Command, CommandError, ImportedPerson, NewProgramme, NewTandem, MAX_NAME_CHARS,
+};
+pub use completion::{
+    CertificateGrant, Completion, CompletionRules, Requirement, RuleCheck, MAX_EVENTS_REQUIRED,
 };
 pub use conflicts::{ChosenValue, ConcurrentValue, Conflict, TandemOrigin};
 pub use dashboard::{Attention, Dashboard, OrganisationCounts};
 pub use day::{Day, DayError};
 pub use document::{ChangeNote, LoadError, ProgrammeDocument, FORMAT_VERSION};
+pub use events::{
+    hours_text, parse_hours, Attendance, AttendanceStatus, Audience, ClockTime, ClockTimeError,
+    Event, EventDetails, EventKind, EVENT_TIME_ZONE, MAX_EVENT_MINUTES,
+};
 pub use exchange::{Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION};
 pub use export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
-pub use ids::{CoordinatorId, IdError, PartnerId, PersonId, ProgrammeId, TandemId};
+pub use ics::{event_ics, event_uid, programme_ics};
+pub use ids::{CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, TandemId};
 pub use import::{
     decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
 };
+pub use live::{LiveSync, Received, Replica};
 pub use matching::{
-    allowed, explain, next_best, suggest, Alternative, BrokenFixedPair, Criterion, Explanation,
-    Matching, MatchingWeights, Pair, ScorePart, Suggestion, Unmatched, UnmatchedReason, MAX_WEIGHT,
+    allowed, co_mentor_allowed, explain, next_best, solve, suggest, Alternative, Availability,
+    BrokenFixedPair, Candidate, CoMentorChoice, Criterion, Explanation, Matching, MatchingInput,
+    MatchingOutput, MatchingPlan, MatchingWeights, Pair, Places, RunningCoMentor, ScorePart,
+    SolveReply, SolveRequest, Suggestion, Unmatched, UnmatchedReason, DAYS, DAY_PARTS, MAX_WEIGHT,
+    NEAR_KM,
 };
 pub use merge::MergePreview;
 pub use person::{
@@ -65,3 +85,8 @@ pub use programme::{
     ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
 };
 pub use tandem::{Tandem, TandemEnding, TandemStatus};
+pub use tandem_page::{
+    contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PageError,
+    PageEvent, PageMember, ProgrammeSide, TandemPageDocument, DEFAULT_RHYTHM_DAYS, MAX_PAGE_TEXT,
+    PAGE_FORMAT_VERSION,
+};

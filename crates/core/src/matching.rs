@@ -11,41 +11,54 @@
 //! 2. forms as many tandems as the hard rules allow, and among those
 //! 3. has the highest total score.
 //!
+//! Where the programme uses co-mentors, a second step gives the suggested
+//! tandems accepted co-mentors in the same way: as many tandems as the
+//! rules allow get one (a co-mentor's capacity, a co-mentor from another
+//! organisation than the mentee where the programme pairs across
+//! organisations, never a mentee and co-mentor a coordinator excluded),
+//! with the highest total score of mentee and co-mentor.
+//!
 //! A pair's score is the sum of weighted parts ([`Criterion`]): shared
 //! topics, the mentee's goal against the mentor's experience, meeting
-//! format, place and shared languages. Each part is returned with its
-//! numbers ([`ScorePart`]) so the app can say in the coordinator's language
-//! why a pair was suggested; the parts always add up to the score.
+//! format, common times of the week ([`Availability`]), place or travel
+//! distance between cities, and shared languages. Each part is returned
+//! with its numbers ([`ScorePart`]) so the app can say in the coordinator's
+//! language why a pair was suggested; the parts always add up to the score.
 //!
 //! Everyone left without a partner gets a [`UnmatchedReason`], and
 //! [`next_best`] offers the best alternative for a single mentee.
+//!
+//! The work is cut in three so that the app can run the expensive middle
+//! away from the page (in a web worker): [`MatchingPlan::new`] gathers the
+//! cohort from the programme into a [`MatchingInput`] that serialises with
+//! serde and names people only by position; [`solve`] scores every pair and
+//! finds the optimum; [`MatchingPlan::finish`] turns the result back into
+//! tandems with explanations and reasons. [`suggest`] does all three.
 //!
 //! The coordinators' decisions (weights, fixed and excluded pairs) live in
 //! the programme document, so they merge like every other edit. A
 //! suggestion is only a draft: confirming it is a
 //! [`Command::CreateTandems`](crate::Command::CreateTandems).
 
-use std::collections::{BTreeMap, HashMap};
+mod availability;
+mod places;
+mod score;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
 use autosurgeon::{Hydrate, Reconcile};
-use pathfinding::kuhn_munkres::kuhn_munkres;
-use pathfinding::matrix::Matrix;
+use serde::{Deserialize, Serialize};
 
-use crate::programme::normalise;
-use crate::{CommandError, IdError, MeetingFormat, Person, PersonId, Programme, Role};
+pub use availability::{Availability, DAYS, DAY_PARTS};
+pub use places::NEAR_KM;
+use score::{Profiles, ScoreTable};
+
+use crate::{CommandError, IdError, PartnerId, Person, PersonId, Programme, Role};
 
 /// The highest weight a coordinator can give one criterion.
 pub const MAX_WEIGHT: u32 = 10;
-
-/// What a criterion adds to a pair's score when it is fully met, before its
-/// weight: the parts are counted in percent.
-const FULL: u32 = 100;
-
-/// A goal counts as fully met by the mentor's experience when this many of
-/// its words match.
-const GOAL_WORDS_FOR_FULL: usize = 3;
 
 /// The parts of a pair's score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,7 +70,9 @@ pub enum Criterion {
     Goal,
     /// Whether the ways they like to meet (in person, online) fit.
     Format,
-    /// The same place (city, site).
+    /// Times of the week both can meet.
+    Availability,
+    /// The same place, or how near their cities are.
     Location,
     /// Languages both speak.
     Languages,
@@ -65,10 +80,11 @@ pub enum Criterion {
 
 impl Criterion {
     /// Every criterion, in the order explanations list them.
-    pub const ALL: [Criterion; 5] = [
+    pub const ALL: [Criterion; 6] = [
         Criterion::Topics,
         Criterion::Goal,
         Criterion::Format,
+        Criterion::Availability,
         Criterion::Location,
         Criterion::Languages,
     ];
@@ -79,6 +95,7 @@ impl Criterion {
             Criterion::Topics => "topics",
             Criterion::Goal => "goal",
             Criterion::Format => "format",
+            Criterion::Availability => "availability",
             Criterion::Location => "location",
             Criterion::Languages => "languages",
         }
@@ -91,23 +108,33 @@ impl Criterion {
 }
 
 /// How much each criterion counts, from 0 (ignored) to [`MAX_WEIGHT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct MatchingWeights {
     pub topics: u32,
     pub goal: u32,
     pub format: u32,
+    /// Programmes that set their weights before availability was scored
+    /// get the default.
+    #[autosurgeon(missing = "default_availability_weight")]
+    pub availability: u32,
     pub location: u32,
     pub languages: u32,
 }
 
+fn default_availability_weight() -> u32 {
+    MatchingWeights::default().availability
+}
+
 impl Default for MatchingWeights {
     /// Topics and goals say most about what a tandem will talk about; a
-    /// fitting meeting format keeps it going; place and language help.
+    /// fitting meeting format and common free evenings keep it going;
+    /// place and language help.
     fn default() -> Self {
         Self {
             topics: 4,
             goal: 3,
             format: 2,
+            availability: 2,
             location: 1,
             languages: 1,
         }
@@ -121,6 +148,7 @@ impl MatchingWeights {
             Criterion::Topics => self.topics,
             Criterion::Goal => self.goal,
             Criterion::Format => self.format,
+            Criterion::Availability => self.availability,
             Criterion::Location => self.location,
             Criterion::Languages => self.languages,
         }
@@ -132,6 +160,7 @@ impl MatchingWeights {
             Criterion::Topics => &mut self.topics,
             Criterion::Goal => &mut self.goal,
             Criterion::Format => &mut self.format,
+            Criterion::Availability => &mut self.availability,
             Criterion::Location => &mut self.location,
             Criterion::Languages => &mut self.languages,
         };
@@ -141,7 +170,10 @@ impl MatchingWeights {
 
     /// The highest score a pair can reach with these weights.
     pub fn max_score(&self) -> u32 {
-        Criterion::ALL.iter().map(|c| self.of(*c) * FULL).sum()
+        Criterion::ALL
+            .iter()
+            .map(|c| self.of(*c) * score::FULL)
+            .sum()
     }
 
     pub(crate) fn check(&self) -> Result<(), CommandError> {
@@ -152,7 +184,8 @@ impl MatchingWeights {
     }
 }
 
-/// A mentee and a mentor, as the key of a coordinator's decision about them.
+/// A mentee and a mentor (or co-mentor), as the key of a coordinator's
+/// decision about them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pair {
     pub mentee: PersonId,
@@ -189,8 +222,13 @@ pub struct ScorePart {
     /// `weight × percent`: what this part adds to the score.
     pub points: u32,
     /// What the two have in common for this criterion (topics, words of
-    /// the goal, languages, the place), as the people wrote it.
+    /// the goal, languages, the place), as the people wrote it; for
+    /// availability the common slots as codes (`tue-evening`, see
+    /// [`DAYS`] and [`DAY_PARTS`]).
     pub shared: Vec<String>,
+    /// For place: how many kilometres apart their cities are, when both
+    /// are known and they do not name the same place.
+    pub distance_km: Option<u32>,
 }
 
 /// Why a pair scores what it scores.
@@ -201,6 +239,14 @@ pub struct Explanation {
     pub parts: Vec<ScorePart>,
 }
 
+/// A co-mentor suggested for a tandem, with how well they fit the mentee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoMentorChoice {
+    pub co_mentor: PersonId,
+    /// The mentee and the co-mentor compared like a mentee and a mentor.
+    pub explanation: Explanation,
+}
+
 /// A suggested tandem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
@@ -209,6 +255,8 @@ pub struct Suggestion {
     /// A coordinator fixed this pair; it was not chosen by score.
     pub fixed: bool,
     pub explanation: Explanation,
+    /// The suggested co-mentor, where the programme uses co-mentors.
+    pub co_mentor: Option<CoMentorChoice>,
 }
 
 impl Suggestion {
@@ -240,6 +288,12 @@ pub enum UnmatchedReason {
     /// The mentees still without a partner are from the mentor's own
     /// organisation or excluded for this mentor.
     RemainingMenteesIncompatible,
+    /// A co-mentor: every suggested tandem has a co-mentor (or there is
+    /// no suggested tandem).
+    NoTandemLeft,
+    /// A co-mentor: the suggested tandems still without a co-mentor have
+    /// mentees from the co-mentor's own organisation, or excluded for them.
+    RemainingTandemsIncompatible,
 }
 
 impl UnmatchedReason {
@@ -254,6 +308,8 @@ impl UnmatchedReason {
             UnmatchedReason::CompatibleMentorsTaken => "compatible-mentors-taken",
             UnmatchedReason::NoMenteeLeft => "no-mentee-left",
             UnmatchedReason::RemainingMenteesIncompatible => "remaining-mentees-incompatible",
+            UnmatchedReason::NoTandemLeft => "no-tandem-left",
+            UnmatchedReason::RemainingTandemsIncompatible => "remaining-tandems-incompatible",
         }
     }
 }
@@ -276,22 +332,45 @@ pub struct BrokenFixedPair {
     pub problem: CommandError,
 }
 
+/// A co-mentor suggested for a running tandem that has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunningCoMentor {
+    pub tandem: crate::TandemId,
+    pub mentee: PersonId,
+    pub mentor: PersonId,
+    pub choice: CoMentorChoice,
+}
+
 /// The suggested tandems for a programme.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Matching {
     /// Fixed pairs first, then the chosen ones, each in the order of the
     /// mentees' ids.
     pub suggestions: Vec<Suggestion>,
-    /// Accepted mentees without a tandem, and accepted mentors with no
-    /// tandem at all, each with a reason.
+    /// Co-mentors for running tandems without one, chosen together with
+    /// the suggestions' co-mentors.
+    pub running_co_mentors: Vec<RunningCoMentor>,
+    /// Accepted mentees without a tandem, and accepted mentors and
+    /// co-mentors with no tandem at all, each with a reason.
     pub unmatched: Vec<Unmatched>,
     pub broken_fixed: Vec<BrokenFixedPair>,
 }
 
 impl Matching {
-    /// The sum of the suggested pairs' scores.
+    /// The sum of the suggested pairs' scores (mentee and mentor).
     pub fn total_score(&self) -> u64 {
         self.suggestions.iter().map(|s| u64::from(s.score())).sum()
+    }
+
+    /// The sum of the suggested co-mentors' scores with their mentees,
+    /// for suggested and running tandems.
+    pub fn co_mentor_score(&self) -> u64 {
+        self.suggestions
+            .iter()
+            .filter_map(|s| s.co_mentor.as_ref())
+            .chain(self.running_co_mentors.iter().map(|r| &r.choice))
+            .map(|c| u64::from(c.explanation.score))
+            .sum()
     }
 
     /// The suggestion for a mentee, if there is one.
@@ -312,82 +391,518 @@ pub struct Alternative {
     pub change: i64,
 }
 
-/// The best tandems for the whole cohort under the programme's rules.
-pub fn suggest(programme: &Programme) -> Matching {
-    let cohort = Cohort::gather(programme);
-    let mut matching = Matching::default();
-
-    // Fixed pairs first: they are kept as long as the rules allow them, and
-    // they take their mentor's place before anything is scored.
-    let mut free = cohort.free_places.clone();
-    let mut fixed_mentees = BTreeMap::new();
-    for (&mentee, &mentor) in &programme.fixed_pairs {
-        if programme.active_tandems_of(mentee).next().is_some() {
-            continue;
-        }
-        match cohort.check_fixed(programme, mentee, mentor, &free) {
-            Ok(()) => {
-                *free.entry(mentor).or_default() -= 1;
-                fixed_mentees.insert(mentee, mentor);
-            }
-            Err(problem) => matching.broken_fixed.push(BrokenFixedPair {
-                mentee,
-                mentor,
-                problem,
-            }),
-        }
-    }
-
-    let mentees: Vec<PersonId> = cohort
-        .mentees
-        .iter()
-        .copied()
-        .filter(|id| !fixed_mentees.contains_key(id))
-        .collect();
-    let mentors: Vec<PersonId> = cohort
-        .mentors
-        .iter()
-        .copied()
-        .filter(|id| free.get(id).copied().unwrap_or(0) > 0)
-        .collect();
-    let profiles = Profiles::build(programme, cohort.mentees.iter().chain(&cohort.mentors));
-    let weights = programme.matching_weights;
-    let table = ScoreTable::build(programme, &profiles, &weights, &mentees, &mentors);
-    let slots: Vec<usize> = mentors
-        .iter()
-        .enumerate()
-        .flat_map(|(index, id)| {
-            std::iter::repeat_n(index, free.get(id).copied().unwrap_or(0) as usize)
-        })
-        .collect();
-    let chosen = table.assign(&slots);
-
-    for (&mentee, &mentor) in &fixed_mentees {
-        matching.suggestions.push(Suggestion {
-            mentee,
-            mentor,
-            fixed: true,
-            explanation: explain_with(&profiles, &weights, mentee, mentor),
-        });
-    }
-    for &(row, column) in &chosen {
-        let (mentee, mentor) = (mentees[row], mentors[column]);
-        matching.suggestions.push(Suggestion {
-            mentee,
-            mentor,
-            fixed: false,
-            explanation: explain_with(&profiles, &weights, mentee, mentor),
-        });
-    }
-    matching.unmatched = cohort.reasons(programme, &matching.suggestions, &free);
-    matching
+/// What matching needs to know about one person, and nothing else: no
+/// name, no contact details. People are named by their position in
+/// [`MatchingInput::people`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The organisation, as a number that is the same for the same
+    /// organisation within one input.
+    pub organisation: Option<u32>,
+    /// Mentees bring a goal; mentors and co-mentors bring experience.
+    pub mentee: bool,
+    pub topics: Vec<String>,
+    pub goal: String,
+    pub department: String,
+    pub position: String,
+    /// A [`MeetingFormat`](crate::MeetingFormat) code.
+    pub format: String,
+    pub availability: String,
+    pub languages: Vec<String>,
+    pub location: String,
 }
 
-/// Why a mentee and a mentor would make a good (or poor) tandem, part by
-/// part, with the programme's weights. Hard rules are not checked here.
+/// A mentor or co-mentor with their free places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Places {
+    pub person: u32,
+    pub free: u32,
+}
+
+/// Everything [`solve`] needs, with people by position in `people`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MatchingInput {
+    pub weights: MatchingWeights,
+    /// Mentee and mentor (and co-mentor) from different organisations.
+    pub across: bool,
+    pub people: Vec<Candidate>,
+    /// Mentees to pair (fixed pairs already taken out).
+    pub mentees: Vec<u32>,
+    /// Mentors with their places left after running tandems and fixed pairs.
+    pub mentors: Vec<Places>,
+    /// Fixed pairs (mentee, mentor): they get co-mentors like the others.
+    pub fixed: Vec<(u32, u32)>,
+    /// Mentees of running tandems without a co-mentor: they get co-mentors
+    /// like the suggested tandems.
+    pub running: Vec<u32>,
+    /// Excluded (mentee, mentor or co-mentor) pairs.
+    pub excluded: Vec<(u32, u32)>,
+    /// Co-mentors with their free places; empty where the programme does
+    /// not use co-mentors.
+    pub co_mentors: Vec<Places>,
+}
+
+/// What [`solve`] found, with people by position in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MatchingOutput {
+    /// (mentee, mentor), besides the fixed pairs.
+    pub pairs: Vec<(u32, u32)>,
+    /// (mentee, co-mentor), for fixed, chosen and running pairs.
+    pub co_mentors: Vec<(u32, u32)>,
+}
+
+/// Scores every allowed pair and finds the best assignment: the mentees
+/// to the mentors' places, then the tandems (fixed and chosen) to the
+/// co-mentors' places. This is the part that takes time; it needs no
+/// programme, so it runs wherever the input is sent.
+pub fn solve(input: &MatchingInput) -> MatchingOutput {
+    let profiles = Profiles::build(&input.people);
+    let weights = &input.weights;
+    let excluded: HashSet<(usize, usize)> = input
+        .excluded
+        .iter()
+        .map(|&(a, b)| (a as usize, b as usize))
+        .collect();
+    let allowed = |a: usize, b: usize| {
+        (!input.across || profiles.across_allowed(a, b)) && !excluded.contains(&(a, b))
+    };
+
+    let mentees: Vec<usize> = input.mentees.iter().map(|&m| m as usize).collect();
+    let (mentors, slots) = columns_and_slots(&input.mentors);
+    let table = ScoreTable::build(&profiles, weights, &mentees, &mentors, allowed);
+    let pairs: Vec<(u32, u32)> = table
+        .assign(&slots)
+        .into_iter()
+        .map(|(row, column)| (mentees[row] as u32, mentors[column] as u32))
+        .collect();
+
+    let mut co_mentors = Vec::new();
+    if !input.co_mentors.is_empty() {
+        let mut tandems: Vec<usize> = input
+            .fixed
+            .iter()
+            .chain(&pairs)
+            .map(|&(mentee, _)| mentee as usize)
+            .chain(input.running.iter().map(|&mentee| mentee as usize))
+            .collect();
+        tandems.sort_unstable();
+        tandems.dedup();
+        let (columns, slots) = columns_and_slots(&input.co_mentors);
+        let table = ScoreTable::build(&profiles, weights, &tandems, &columns, allowed);
+        co_mentors = table
+            .assign(&slots)
+            .into_iter()
+            .map(|(row, column)| (tandems[row] as u32, columns[column] as u32))
+            .collect();
+    }
+    MatchingOutput { pairs, co_mentors }
+}
+
+/// What the app sends to a web worker that runs [`solve`]: the input, and
+/// the number of the run it belongs to, so that the answer to an older run
+/// can be told apart and dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SolveRequest {
+    pub run: u64,
+    pub input: MatchingInput,
+}
+
+/// What a worker that runs [`solve`] sends back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SolveReply {
+    /// The worker has started and takes requests.
+    Ready,
+    /// The result of a run.
+    Solved { run: u64, output: MatchingOutput },
+    /// A request the worker could not read.
+    Unreadable { reason: String },
+}
+
+impl SolveReply {
+    /// The worker's answer to a request as sent (JSON), as JSON.
+    pub fn answer(request: &str) -> String {
+        let reply = match serde_json::from_str::<SolveRequest>(request) {
+            Ok(request) => SolveReply::Solved {
+                run: request.run,
+                output: solve(&request.input),
+            },
+            Err(error) => SolveReply::Unreadable {
+                reason: error.to_string(),
+            },
+        };
+        serde_json::to_string(&reply).unwrap_or_default()
+    }
+}
+
+/// The people of a list of places, and one slot (naming the person's
+/// column) per free place.
+fn columns_and_slots(places: &[Places]) -> (Vec<usize>, Vec<usize>) {
+    let columns: Vec<usize> = places.iter().map(|p| p.person as usize).collect();
+    let slots = places
+        .iter()
+        .enumerate()
+        .flat_map(|(column, p)| std::iter::repeat_n(column, p.free as usize))
+        .collect();
+    (columns, slots)
+}
+
+/// People of a programme turned into [`Candidate`]s, each once, with
+/// their position.
+#[derive(Default)]
+struct Roster {
+    ids: Vec<PersonId>,
+    positions: HashMap<PersonId, u32>,
+    candidates: Vec<Candidate>,
+    organisations: HashMap<PartnerId, u32>,
+}
+
+impl Roster {
+    fn new(programme: &Programme) -> Self {
+        Self {
+            organisations: programme
+                .partners
+                .keys()
+                .enumerate()
+                .map(|(number, id)| (*id, number as u32))
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    fn add(&mut self, programme: &Programme, id: PersonId) -> u32 {
+        if let Some(&position) = self.positions.get(&id) {
+            return position;
+        }
+        let position = self.ids.len() as u32;
+        let candidate = match programme.people.get(&id) {
+            Some(person) => {
+                let details = &person.details;
+                Candidate {
+                    organisation: details
+                        .organisation
+                        .and_then(|o| self.organisations.get(&o).copied()),
+                    mentee: details.role == Role::Mentee,
+                    topics: details.topics.clone(),
+                    goal: details.goal.clone(),
+                    department: details.department.clone(),
+                    position: details.position.clone(),
+                    format: details.meeting_format.code().to_string(),
+                    availability: details.availability.clone(),
+                    languages: details.languages.clone(),
+                    location: details.location.clone(),
+                }
+            }
+            None => Candidate::default(),
+        };
+        self.ids.push(id);
+        self.positions.insert(id, position);
+        self.candidates.push(candidate);
+        position
+    }
+}
+
+/// A run of the matching, from the programme to the suggestions: see the
+/// module documentation.
+pub struct MatchingPlan {
+    input: MatchingInput,
+    ids: Vec<PersonId>,
+    fixed: Vec<(PersonId, PersonId)>,
+    /// Running tandems without a co-mentor, by their mentee's position.
+    running: HashMap<u32, (crate::TandemId, PersonId, PersonId)>,
+    broken_fixed: Vec<BrokenFixedPair>,
+    free_after_fixed: BTreeMap<PersonId, u32>,
+    cohort: Cohort,
+}
+
+impl MatchingPlan {
+    /// Gathers the cohort: who can be matched, with their free places, the
+    /// fixed pairs that can be kept, and the excluded pairs.
+    pub fn new(programme: &Programme) -> Self {
+        let cohort = Cohort::gather(programme);
+        let mut roster = Roster::new(programme);
+
+        // Fixed pairs first: they are kept as long as the rules allow them,
+        // and they take their mentor's place before anything is scored.
+        let mut free = cohort.free_places.clone();
+        let mut fixed = Vec::new();
+        let mut broken_fixed = Vec::new();
+        for (&mentee, &mentor) in &programme.fixed_pairs {
+            if programme.active_tandems_of(mentee).next().is_some() {
+                continue;
+            }
+            match cohort.check_fixed(programme, mentee, mentor, &free) {
+                Ok(()) => {
+                    *free.entry(mentor).or_default() -= 1;
+                    fixed.push((mentee, mentor));
+                }
+                Err(problem) => broken_fixed.push(BrokenFixedPair {
+                    mentee,
+                    mentor,
+                    problem,
+                }),
+            }
+        }
+        let fixed_mentees: HashSet<PersonId> = fixed.iter().map(|(mentee, _)| *mentee).collect();
+
+        let mut input = MatchingInput {
+            weights: programme.matching_weights,
+            across: programme.rules.different_organisations,
+            ..MatchingInput::default()
+        };
+        for &mentee in &cohort.mentees {
+            let position = roster.add(programme, mentee);
+            if !fixed_mentees.contains(&mentee) {
+                input.mentees.push(position);
+            }
+        }
+        for &mentor in &cohort.mentors {
+            let position = roster.add(programme, mentor);
+            let places = free.get(&mentor).copied().unwrap_or(0);
+            if places > 0 {
+                input.mentors.push(Places {
+                    person: position,
+                    free: places,
+                });
+            }
+        }
+        for &(mentee, mentor) in &fixed {
+            input
+                .fixed
+                .push((roster.add(programme, mentee), roster.add(programme, mentor)));
+        }
+        let mut running = HashMap::new();
+        if programme.rules.co_mentors {
+            for (&tandem, t) in programme.active_tandems() {
+                if t.co_mentor.is_none() {
+                    let position = roster.add(programme, t.mentee);
+                    input.running.push(position);
+                    running.insert(position, (tandem, t.mentee, t.mentor));
+                }
+            }
+        }
+        for (&co_mentor, &places) in &cohort.co_mentor_places {
+            let position = roster.add(programme, co_mentor);
+            if places > 0 {
+                input.co_mentors.push(Places {
+                    person: position,
+                    free: places,
+                });
+            }
+        }
+        for pair in programme.excluded_pairs.keys() {
+            if let (Some(&a), Some(&b)) = (
+                roster.positions.get(&pair.mentee),
+                roster.positions.get(&pair.mentor),
+            ) {
+                input.excluded.push((a, b));
+            }
+        }
+        input.people = std::mem::take(&mut roster.candidates);
+        Self {
+            input,
+            ids: roster.ids,
+            fixed,
+            running,
+            broken_fixed,
+            free_after_fixed: free,
+            cohort,
+        }
+    }
+
+    /// What [`solve`] needs.
+    pub fn input(&self) -> &MatchingInput {
+        &self.input
+    }
+
+    /// The suggestions from what [`solve`] found for this plan's input.
+    /// An answer that does not fit the input (a pair the rules do not
+    /// allow, a person not in the cohort, a place too many) is not
+    /// trusted: such pairs are left out.
+    pub fn finish(&self, programme: &Programme, output: &MatchingOutput) -> Matching {
+        let profiles = Profiles::build(&self.input.people);
+        let weights = &self.input.weights;
+        let excluded: HashSet<(u32, u32)> = self.input.excluded.iter().copied().collect();
+        let allowed = |a: u32, b: u32| {
+            (!self.input.across || profiles.across_allowed(a as usize, b as usize))
+                && !excluded.contains(&(a, b))
+        };
+        let id = |position: u32| self.ids.get(position as usize).copied();
+        let position_of: HashMap<PersonId, u32> = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(position, id)| (*id, position as u32))
+            .collect();
+
+        // Co-mentors first, so that each suggestion can carry its own.
+        let mut co_places: HashMap<u32, u32> = self
+            .input
+            .co_mentors
+            .iter()
+            .map(|p| (p.person, p.free))
+            .collect();
+        let mut co_mentor_of: HashMap<u32, u32> = HashMap::new();
+        let mut pair_places: HashMap<u32, u32> = self
+            .input
+            .mentors
+            .iter()
+            .map(|p| (p.person, p.free))
+            .collect();
+        let open_mentees: HashSet<u32> = self.input.mentees.iter().copied().collect();
+        let mut paired: HashSet<u32> = HashSet::new();
+        let mut chosen = Vec::new();
+        for &(mentee, mentor) in &output.pairs {
+            let place = pair_places.get_mut(&mentor);
+            if !open_mentees.contains(&mentee)
+                || paired.contains(&mentee)
+                || !allowed(mentee, mentor)
+            {
+                continue;
+            }
+            let Some(place) = place.filter(|free| **free > 0) else {
+                continue;
+            };
+            *place -= 1;
+            paired.insert(mentee);
+            chosen.push((mentee, mentor));
+        }
+        chosen.sort_unstable_by_key(|&(mentee, _)| id(mentee));
+        let tandem_mentees: HashSet<u32> = self
+            .input
+            .fixed
+            .iter()
+            .map(|(mentee, _)| *mentee)
+            .chain(paired.iter().copied())
+            .chain(self.running.keys().copied())
+            .collect();
+        for &(mentee, co_mentor) in &output.co_mentors {
+            if !tandem_mentees.contains(&mentee)
+                || co_mentor_of.contains_key(&mentee)
+                || !allowed(mentee, co_mentor)
+            {
+                continue;
+            }
+            let Some(place) = co_places.get_mut(&co_mentor).filter(|free| **free > 0) else {
+                continue;
+            };
+            *place -= 1;
+            co_mentor_of.insert(mentee, co_mentor);
+        }
+
+        let suggestion = |mentee_id: PersonId, mentor_id: PersonId, fixed: bool| {
+            let position = |id: &PersonId| position_of.get(id).copied().unwrap_or(u32::MAX);
+            let (mentee, mentor) = (position(&mentee_id), position(&mentor_id));
+            Suggestion {
+                mentee: mentee_id,
+                mentor: mentor_id,
+                fixed,
+                explanation: profiles.explain(weights, mentee as usize, mentor as usize),
+                co_mentor: co_mentor_of.get(&mentee).and_then(|&co| {
+                    Some(CoMentorChoice {
+                        co_mentor: id(co)?,
+                        explanation: profiles.explain(weights, mentee as usize, co as usize),
+                    })
+                }),
+            }
+        };
+        let mut matching = Matching {
+            broken_fixed: self.broken_fixed.clone(),
+            ..Matching::default()
+        };
+        for &(mentee, mentor) in &self.fixed {
+            matching.suggestions.push(suggestion(mentee, mentor, true));
+        }
+        for &(mentee, mentor) in &chosen {
+            if let (Some(mentee), Some(mentor)) = (id(mentee), id(mentor)) {
+                matching.suggestions.push(suggestion(mentee, mentor, false));
+            }
+        }
+        let mut running: Vec<RunningCoMentor> = self
+            .running
+            .iter()
+            .filter_map(|(&mentee, &(tandem, mentee_id, mentor_id))| {
+                let co = *co_mentor_of.get(&mentee)?;
+                Some(RunningCoMentor {
+                    tandem,
+                    mentee: mentee_id,
+                    mentor: mentor_id,
+                    choice: CoMentorChoice {
+                        co_mentor: id(co)?,
+                        explanation: profiles.explain(weights, mentee as usize, co as usize),
+                    },
+                })
+            })
+            .collect();
+        running.sort_by_key(|r| r.mentee);
+        matching.running_co_mentors = running;
+        matching.unmatched =
+            self.cohort
+                .reasons(programme, &matching.suggestions, &self.free_after_fixed);
+        matching.unmatched.extend(self.co_mentor_reasons(
+            programme,
+            &matching.suggestions,
+            &matching.running_co_mentors,
+        ));
+        matching
+    }
+
+    /// A reason for every co-mentor with free places and no tandem.
+    fn co_mentor_reasons(
+        &self,
+        programme: &Programme,
+        suggestions: &[Suggestion],
+        running: &[RunningCoMentor],
+    ) -> Vec<Unmatched> {
+        let taken: HashSet<PersonId> = suggestions
+            .iter()
+            .filter_map(|s| s.co_mentor.as_ref().map(|c| c.co_mentor))
+            .chain(running.iter().map(|r| r.choice.co_mentor))
+            .collect();
+        let without = suggestions.iter().filter(|s| s.co_mentor.is_none()).count()
+            + self.running.len().saturating_sub(running.len());
+        let across = programme.rules.different_organisations;
+        self.cohort
+            .co_mentor_places
+            .keys()
+            .filter(|id| !taken.contains(id) && programme.active_tandems_of(**id).next().is_none())
+            .map(|&person| {
+                let organisation = programme
+                    .people
+                    .get(&person)
+                    .and_then(|p| p.details.organisation);
+                let reason = if across && organisation.is_none() {
+                    UnmatchedReason::NoOrganisation
+                } else if without == 0 {
+                    UnmatchedReason::NoTandemLeft
+                } else {
+                    UnmatchedReason::RemainingTandemsIncompatible
+                };
+                Unmatched {
+                    person,
+                    role: Role::CoMentor,
+                    reason,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The best tandems for the whole cohort under the programme's rules,
+/// with co-mentors where the programme uses them.
+pub fn suggest(programme: &Programme) -> Matching {
+    let plan = MatchingPlan::new(programme);
+    let output = solve(plan.input());
+    plan.finish(programme, &output)
+}
+
+/// Why a mentee and a mentor (or co-mentor) would make a good (or poor)
+/// tandem, part by part, with the programme's weights. Hard rules are not
+/// checked here.
 pub fn explain(programme: &Programme, mentee: PersonId, mentor: PersonId) -> Explanation {
-    let profiles = Profiles::build(programme, [mentee, mentor].iter());
-    explain_with(&profiles, &programme.matching_weights, mentee, mentor)
+    let mut roster = Roster::new(programme);
+    let a = roster.add(programme, mentee);
+    let b = roster.add(programme, mentor);
+    Profiles::build(&roster.candidates).explain(&programme.matching_weights, a as usize, b as usize)
 }
 
 /// The best other mentor for one mentee, given the current suggestions:
@@ -409,9 +924,22 @@ pub fn next_best(
     }
     let current_mentor = current.map(|s| s.mentor);
     let current_score = i64::from(current.map_or(0, |s| s.score()));
-    let profiles = Profiles::build(programme, cohort.mentees.iter().chain(&cohort.mentors));
+    let mut roster = Roster::new(programme);
+    for &id in cohort.mentees.iter().chain(&cohort.mentors) {
+        roster.add(programme, id);
+    }
+    let profiles = Profiles::build(&roster.candidates);
     let weights = &programme.matching_weights;
-    let score = |a: PersonId, b: PersonId| i64::from(profiles.score(weights, a, b));
+    let position = |id: PersonId| {
+        roster
+            .positions
+            .get(&id)
+            .map_or(usize::MAX, |p| *p as usize)
+    };
+    let score =
+        |a: PersonId, b: PersonId| i64::from(profiles.score(weights, position(a), position(b)));
+    let explain_with =
+        |a: PersonId, b: PersonId| profiles.explain(weights, position(a), position(b));
 
     let mut taken: HashMap<PersonId, u32> = HashMap::new();
     for suggestion in &matching.suggestions {
@@ -437,7 +965,7 @@ pub fn next_best(
         if used < free {
             consider(Alternative {
                 mentor,
-                explanation: explain_with(&profiles, weights, mentee, mentor),
+                explanation: explain_with(mentee, mentor),
                 swap: None,
                 change: gain,
             });
@@ -457,12 +985,13 @@ pub fn next_best(
             let moved = score(other.mentee, old_mentor);
             consider(Alternative {
                 mentor,
-                explanation: explain_with(&profiles, weights, mentee, mentor),
+                explanation: explain_with(mentee, mentor),
                 swap: Some(Suggestion {
                     mentee: other.mentee,
                     mentor: old_mentor,
                     fixed: false,
-                    explanation: explain_with(&profiles, weights, other.mentee, old_mentor),
+                    explanation: explain_with(other.mentee, old_mentor),
+                    co_mentor: None,
                 }),
                 change: gain + moved - i64::from(other.score()),
             });
@@ -534,15 +1063,86 @@ pub(crate) fn check_fix(
     Ok(())
 }
 
-/// What excluding a pair needs: a mentee and a mentor of this programme.
+/// What excluding a pair needs: a mentee and a mentor (or co-mentor) of
+/// this programme.
 pub(crate) fn check_exclude(
     programme: &Programme,
     mentee: PersonId,
     mentor: PersonId,
 ) -> Result<(), CommandError> {
     member(programme, mentee, Role::Mentee)?;
-    member(programme, mentor, Role::Mentor)?;
+    member(programme, mentor, Role::Mentor)
+        .or_else(|error| member(programme, mentor, Role::CoMentor).map_err(|_| error))?;
     Ok(())
+}
+
+/// What putting a co-mentor on a running tandem needs: the rules a
+/// co-mentor of a new tandem meets (the programme uses co-mentors, an
+/// accepted co-mentor with a free place, not the tandem's mentee or
+/// mentor), a running tandem without a co-mentor, and no exclusion of
+/// this mentee and co-mentor.
+pub(crate) fn check_co_mentor(
+    programme: &Programme,
+    tandem: &crate::Tandem,
+    co_mentor: PersonId,
+) -> Result<(), CommandError> {
+    if !programme.rules.co_mentors {
+        return Err(CommandError::CoMentorsNotUsed);
+    }
+    if !tandem.is_active() {
+        return Err(CommandError::TandemNotActive);
+    }
+    if tandem.co_mentor.is_some() {
+        return Err(CommandError::CoMentorAlreadySet(
+            programme.person_name(tandem.mentee).to_string(),
+        ));
+    }
+    if co_mentor == tandem.mentee || co_mentor == tandem.mentor {
+        return Err(CommandError::SamePerson);
+    }
+    let person = member(programme, co_mentor, Role::CoMentor)?;
+    if !person.is_accepted() {
+        return Err(CommandError::NotAccepted(person.details.name.clone()));
+    }
+    let capacity = programme.rules.mentor_capacity.max(1);
+    if programme.active_tandems_of(co_mentor).count() >= capacity as usize {
+        return Err(CommandError::MentorFull {
+            name: person.details.name.clone(),
+            capacity,
+        });
+    }
+    if programme.excluded_pairs.contains_key(&Pair {
+        mentee: tandem.mentee,
+        mentor: co_mentor,
+    }) {
+        return Err(CommandError::PairExcluded);
+    }
+    Ok(())
+}
+
+/// Whether the hard rules allow this co-mentor for this mentee's tandem,
+/// apart from places: the programme uses co-mentors, both are accepted in
+/// their roles, from different organisations where the programme says so,
+/// and not excluded by a coordinator.
+pub fn co_mentor_allowed(programme: &Programme, mentee: PersonId, co_mentor: PersonId) -> bool {
+    let (Ok(a), Ok(b)) = (
+        member(programme, mentee, Role::Mentee),
+        member(programme, co_mentor, Role::CoMentor),
+    ) else {
+        return false;
+    };
+    let across_ok = !programme.rules.different_organisations
+        || (a.details.organisation.is_some()
+            && b.details.organisation.is_some()
+            && a.details.organisation != b.details.organisation);
+    programme.rules.co_mentors
+        && a.is_accepted()
+        && b.is_accepted()
+        && across_ok
+        && !programme.excluded_pairs.contains_key(&Pair {
+            mentee,
+            mentor: co_mentor,
+        })
 }
 
 /// A person of the given role, accepted or not.
@@ -571,6 +1171,9 @@ struct Cohort {
     mentors: Vec<PersonId>,
     /// Places each accepted mentor has left beside their running tandems.
     free_places: BTreeMap<PersonId, u32>,
+    /// Where the programme uses co-mentors: places each accepted
+    /// co-mentor has left beside their running tandems.
+    co_mentor_places: BTreeMap<PersonId, u32>,
 }
 
 impl Cohort {
@@ -580,8 +1183,12 @@ impl Cohort {
         let mut busy_mentees = std::collections::HashSet::new();
         for (_, tandem) in programme.active_tandems() {
             *load.entry(tandem.mentor).or_default() += 1;
+            if let Some(co_mentor) = tandem.co_mentor {
+                *load.entry(co_mentor).or_default() += 1;
+            }
             busy_mentees.insert(tandem.mentee);
         }
+        let mut co_mentor_places = BTreeMap::new();
         let mut mentees = Vec::new();
         let mut mentors = Vec::new();
         let mut free_places = BTreeMap::new();
@@ -596,6 +1203,10 @@ impl Cohort {
                     let used = load.get(&id).copied().unwrap_or(0);
                     free_places.insert(id, capacity.saturating_sub(used));
                 }
+                Role::CoMentor if programme.rules.co_mentors => {
+                    let used = load.get(&id).copied().unwrap_or(0);
+                    co_mentor_places.insert(id, capacity.saturating_sub(used));
+                }
                 _ => {}
             }
         }
@@ -603,6 +1214,7 @@ impl Cohort {
             mentees,
             mentors,
             free_places,
+            co_mentor_places,
         }
     }
 
@@ -729,361 +1341,5 @@ impl Cohort {
             });
         }
         unmatched
-    }
-}
-
-/// Interned words, so that comparing two people is comparing short sorted
-/// lists of numbers: a cohort of 1,000 × 1,000 is a million comparisons.
-#[derive(Default)]
-struct Words {
-    ids: HashMap<String, u32>,
-    /// How the word was first written, for explanations.
-    shown: Vec<String>,
-}
-
-impl Words {
-    fn id(&mut self, key: String, shown: &str) -> u32 {
-        if let Some(&id) = self.ids.get(&key) {
-            return id;
-        }
-        let id = self.shown.len() as u32;
-        self.ids.insert(key, id);
-        self.shown.push(shown.to_string());
-        id
-    }
-
-    fn list<'a>(&mut self, items: impl IntoIterator<Item = &'a String>) -> Vec<u32> {
-        let mut ids: Vec<u32> = items
-            .into_iter()
-            .map(|item| (normalise(item), item))
-            .filter(|(key, _)| !key.is_empty())
-            .map(|(key, item)| self.id(key, item.trim()))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
-    fn stems(&mut self, texts: &[&str]) -> Vec<u32> {
-        let mut ids = Vec::new();
-        for text in texts {
-            for word in text.split(|c: char| !c.is_alphanumeric()) {
-                let lower = word.to_lowercase();
-                if lower.chars().count() < 4 || STOP_WORDS.contains(&lower.as_str()) {
-                    continue;
-                }
-                ids.push(self.id(stem(&lower), word));
-            }
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-}
-
-/// Words that say nothing about a goal or an experience.
-const STOP_WORDS: &[&str] = &[
-    "aber", "alle", "auch", "bitte", "dass", "diese", "dieser", "eine", "einem", "einen", "einer",
-    "eines", "gerne", "gern", "haben", "ich", "mehr", "mich", "mein", "meine", "meinem", "meinen",
-    "meiner", "möchte", "möchten", "noch", "oder", "sehr", "sich", "sowie", "über", "und", "unter",
-    "werden", "will", "wollen", "zwischen", "about", "also", "from", "have", "into", "more",
-    "that", "their", "this", "want", "with", "would",
-];
-
-/// Words that share their first six letters count as the same word, so
-/// that "Führung" meets "Führungskraft" and "Personal" meets
-/// "Personalentwicklung".
-fn stem(word: &str) -> String {
-    word.chars().take(6).collect()
-}
-
-/// What one person brings to a comparison.
-struct Profile {
-    organisation: Option<crate::PartnerId>,
-    topics: Vec<u32>,
-    /// The mentee's goal; empty for mentors.
-    goal: Vec<u32>,
-    /// The mentor's department, position and topics; empty for mentees.
-    experience: Vec<u32>,
-    format: MeetingFormat,
-    location: Option<u32>,
-    languages: Vec<u32>,
-}
-
-struct Profiles {
-    words: Words,
-    people: HashMap<PersonId, Profile>,
-}
-
-impl Profiles {
-    fn build<'a>(programme: &Programme, ids: impl IntoIterator<Item = &'a PersonId>) -> Self {
-        let mut words = Words::default();
-        let mut people = HashMap::new();
-        for &id in ids {
-            let Some(person) = programme.people.get(&id) else {
-                continue;
-            };
-            let details = &person.details;
-            let topics = words.list(&details.topics);
-            let (goal, experience) = match details.role {
-                Role::Mentee => (words.stems(&[&details.goal]), Vec::new()),
-                _ => {
-                    let mut texts = vec![details.department.as_str(), details.position.as_str()];
-                    texts.extend(details.topics.iter().map(String::as_str));
-                    (Vec::new(), words.stems(&texts))
-                }
-            };
-            let location = normalise(&details.location);
-            let location =
-                (!location.is_empty()).then(|| words.id(location, details.location.trim()));
-            people.insert(
-                id,
-                Profile {
-                    organisation: details.organisation,
-                    topics,
-                    goal,
-                    experience,
-                    format: details.meeting_format,
-                    location,
-                    languages: words.list(&details.languages),
-                },
-            );
-        }
-        Self { words, people }
-    }
-
-    /// Each criterion's percentage for a pair, in the order of [`Criterion::ALL`].
-    fn percents(&self, mentee: &Profile, mentor: &Profile) -> [u32; 5] {
-        let share = |shared: usize, of: usize| {
-            (shared.min(of) * FULL as usize)
-                .checked_div(of)
-                .unwrap_or(0) as u32
-        };
-        let goal_words = mentee.goal.len().min(GOAL_WORDS_FOR_FULL);
-        [
-            share(overlap(&mentee.topics, &mentor.topics), mentee.topics.len()),
-            share(overlap(&mentee.goal, &mentor.experience), goal_words),
-            if formats_fit(mentee.format, mentor.format) {
-                FULL
-            } else {
-                0
-            },
-            if mentee.location.is_some() && mentee.location == mentor.location {
-                FULL
-            } else {
-                0
-            },
-            share(
-                overlap(&mentee.languages, &mentor.languages),
-                mentee.languages.len(),
-            ),
-        ]
-    }
-
-    fn score(&self, weights: &MatchingWeights, mentee: PersonId, mentor: PersonId) -> u32 {
-        match (self.people.get(&mentee), self.people.get(&mentor)) {
-            (Some(a), Some(b)) => points(weights, self.percents(a, b)),
-            _ => 0,
-        }
-    }
-}
-
-fn points(weights: &MatchingWeights, percents: [u32; 5]) -> u32 {
-    Criterion::ALL
-        .iter()
-        .zip(percents)
-        .map(|(criterion, percent)| weights.of(*criterion) * percent)
-        .sum()
-}
-
-fn formats_fit(a: MeetingFormat, b: MeetingFormat) -> bool {
-    a == b || a == MeetingFormat::Either || b == MeetingFormat::Either
-}
-
-/// How many numbers two sorted lists share.
-fn overlap(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                count += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    count
-}
-
-fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
-    a.iter()
-        .copied()
-        .filter(|x| b.binary_search(x).is_ok())
-        .collect()
-}
-
-fn explain_with(
-    profiles: &Profiles,
-    weights: &MatchingWeights,
-    mentee: PersonId,
-    mentor: PersonId,
-) -> Explanation {
-    let (Some(a), Some(b)) = (profiles.people.get(&mentee), profiles.people.get(&mentor)) else {
-        return Explanation {
-            score: 0,
-            parts: Vec::new(),
-        };
-    };
-    let percents = profiles.percents(a, b);
-    let shown = |ids: Vec<u32>| -> Vec<String> {
-        ids.into_iter()
-            .filter_map(|id| profiles.words.shown.get(id as usize).cloned())
-            .collect()
-    };
-    let parts: Vec<ScorePart> = Criterion::ALL
-        .iter()
-        .zip(percents)
-        .map(|(&criterion, percent)| {
-            let weight = weights.of(criterion);
-            let shared = match criterion {
-                Criterion::Topics => shown(shared(&a.topics, &b.topics)),
-                Criterion::Goal => shown(shared(&a.goal, &b.experience)),
-                Criterion::Format => Vec::new(),
-                Criterion::Location if percent > 0 => shown(a.location.into_iter().collect()),
-                Criterion::Location => Vec::new(),
-                Criterion::Languages => shown(shared(&a.languages, &b.languages)),
-            };
-            ScorePart {
-                criterion,
-                weight,
-                percent,
-                points: weight * percent,
-                shared,
-            }
-        })
-        .collect();
-    Explanation {
-        score: parts.iter().map(|part| part.points).sum(),
-        parts,
-    }
-}
-
-/// Every mentee's score with every mentor, and which pairs the hard rules
-/// allow.
-struct ScoreTable {
-    columns: usize,
-    /// Row-major: `scores[row * columns + column]`, `None` where not allowed.
-    scores: Vec<Option<u32>>,
-    rows: usize,
-    /// Added to every allowed pair so that one more tandem always outweighs
-    /// any difference in score: the suggestions leave nobody out who could
-    /// have a partner.
-    tandem_bonus: i64,
-}
-
-impl ScoreTable {
-    fn build(
-        programme: &Programme,
-        profiles: &Profiles,
-        weights: &MatchingWeights,
-        mentees: &[PersonId],
-        mentors: &[PersonId],
-    ) -> Self {
-        let across = programme.rules.different_organisations;
-        let mentee_profiles: Vec<Option<&Profile>> =
-            mentees.iter().map(|id| profiles.people.get(id)).collect();
-        let mentor_profiles: Vec<Option<&Profile>> =
-            mentors.iter().map(|id| profiles.people.get(id)).collect();
-        let mut scores = Vec::with_capacity(mentees.len() * mentors.len());
-        for (row, mentee) in mentee_profiles.iter().enumerate() {
-            for (column, mentor) in mentor_profiles.iter().enumerate() {
-                let score = match (mentee, mentor) {
-                    (Some(a), Some(b))
-                        if (!across
-                            || (a.organisation.is_some()
-                                && b.organisation.is_some()
-                                && a.organisation != b.organisation))
-                            && !programme.excluded_pairs.contains_key(&Pair {
-                                mentee: mentees[row],
-                                mentor: mentors[column],
-                            }) =>
-                    {
-                        Some(points(weights, profiles.percents(a, b)))
-                    }
-                    _ => None,
-                };
-                scores.push(score);
-            }
-        }
-        let pairs = mentees.len().min(mentors.len()) as i64;
-        Self {
-            columns: mentors.len(),
-            rows: mentees.len(),
-            scores,
-            tandem_bonus: (i64::from(weights.max_score()) + 1) * (pairs + 1),
-        }
-    }
-
-    fn weight(&self, row: usize, column: usize) -> i64 {
-        match self.scores[row * self.columns + column] {
-            Some(score) => self.tandem_bonus + i64::from(score),
-            None => 0,
-        }
-    }
-
-    /// The best assignment of mentees (rows) to mentors' free places
-    /// (`slots`, each naming a mentor column), as (row, mentor column)
-    /// pairs the rules allow.
-    ///
-    /// A mentor with several free places becomes several identical slots,
-    /// which turns the capacities into a plain assignment problem. It is
-    /// solved with the Kuhn–Munkres (Hungarian) algorithm of the
-    /// `pathfinding` crate: exact, O(n³) on a dense table, which is what a
-    /// cohort is (most pairs are allowed), and it solves 1,000 × 1,000 well
-    /// within a second natively. A min-cost flow would only pay off on
-    /// sparse tables. Pairs the rules forbid weigh 0 and are dropped
-    /// afterwards, so they act as "nobody".
-    fn assign(&self, slots: &[usize]) -> Vec<(usize, usize)> {
-        if self.rows == 0 || slots.is_empty() {
-            return Vec::new();
-        }
-        // The algorithm wants no more rows than columns: with more mentees
-        // than places, the places are the rows.
-        let transposed = self.rows > slots.len();
-        let (rows, columns) = if transposed {
-            (slots.len(), self.rows)
-        } else {
-            (self.rows, slots.len())
-        };
-        let mut weights = Vec::with_capacity(rows * columns);
-        for row in 0..rows {
-            for column in 0..columns {
-                weights.push(if transposed {
-                    self.weight(column, slots[row])
-                } else {
-                    self.weight(row, slots[column])
-                });
-            }
-        }
-        let Ok(matrix) = Matrix::from_vec(rows, columns, weights) else {
-            return Vec::new();
-        };
-        let (_, assignment) = kuhn_munkres(&matrix);
-        let mut chosen: Vec<(usize, usize)> = assignment
-            .into_iter()
-            .enumerate()
-            .map(|(row, column)| {
-                if transposed {
-                    (column, slots[row])
-                } else {
-                    (row, slots[column])
-                }
-            })
-            .filter(|&(row, column)| self.scores[row * self.columns + column].is_some())
-            .collect();
-        chosen.sort_unstable();
-        chosen
     }
 }

@@ -13,6 +13,7 @@ use automerge::{Automerge, ChangeHash, PatchAction, Prop, ReadDoc};
 use autosurgeon::hydrate_prop;
 
 use crate::document::{hydrate_entity, PARTNERS, PEOPLE, PROGRAMME, TANDEMS};
+use crate::event_commands::EVENTS;
 use crate::exchange::{Contents, ExchangeError, ExchangeFile};
 use crate::{ChangeNote, CommandError, LoadError, ProgrammeDocument};
 
@@ -63,6 +64,27 @@ impl ProgrammeDocument {
     /// changes another tab has already stored.
     pub fn mark_saved(&mut self) {
         self.saved_heads = self.doc.get_heads();
+    }
+
+    /// The changes after `heads` (those of them this document knows), in
+    /// the form [`merge_bytes`](Self::merge_bytes) reads.
+    pub fn save_after(&self, heads: &[ChangeHash]) -> Vec<u8> {
+        let known: Vec<ChangeHash> = heads
+            .iter()
+            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
+            .copied()
+            .collect();
+        self.doc.save_after(&known)
+    }
+
+    /// How many changes came after `heads`.
+    pub fn count_after(&self, heads: &[ChangeHash]) -> usize {
+        let known: Vec<ChangeHash> = heads
+            .iter()
+            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
+            .copied()
+            .collect();
+        self.doc.get_changes(&known).len()
     }
 
     /// Whether the document already holds every change up to `heads`.
@@ -146,13 +168,22 @@ impl ProgrammeDocument {
         if roots > 1 {
             return Err(ExchangeError::NoCommonHistory);
         }
-        let changes = notes_of(&candidate.get_changes(&self.doc.get_heads()));
-        let file_heads = file
+        // A body damaged behind a valid checksum loads only in part, and
+        // Automerge says nothing: a head the file names that the merge
+        // lacks gives it away.
+        let file_heads: Vec<ChangeHash> = file
             .header
             .heads
             .iter()
-            .filter_map(|hash| hash.parse().ok())
-            .collect();
+            .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
+            .collect::<Result<_, _>>()?;
+        if file_heads
+            .iter()
+            .any(|hash| candidate.get_change_by_hash(hash).is_none())
+        {
+            return Err(ExchangeError::Damaged);
+        }
+        let changes = notes_of(&candidate.get_changes(&self.doc.get_heads()));
         Ok(MergePreview {
             candidate,
             changes,
@@ -238,6 +269,7 @@ impl ProgrammeDocument {
             std::mem::swap(&mut fresh.people, &mut self.programme.people);
             std::mem::swap(&mut fresh.tandems, &mut self.programme.tandems);
             std::mem::swap(&mut fresh.partners, &mut self.programme.partners);
+            std::mem::swap(&mut fresh.events, &mut self.programme.events);
             self.programme = fresh;
         }
         for (collection, key) in parts {
@@ -246,6 +278,16 @@ impl ProgrammeDocument {
                 Ok(Some((_, ref map))) if matches!(self.doc.get(map, key.as_str()), Ok(Some(_)))
             );
             match collection {
+                EVENTS => {
+                    let Ok(id) = key.parse() else { continue };
+                    if present {
+                        let event = hydrate_entity(&self.doc, &programme_obj, EVENTS, &key)
+                            .map_err(|_| LoadError::NotAProgramme)?;
+                        self.programme.events.insert(id, event);
+                    } else {
+                        self.programme.events.remove(&id);
+                    }
+                }
                 PEOPLE => {
                     let Ok(id) = key.parse() else { continue };
                     if present {
@@ -296,13 +338,14 @@ fn classify(props: &[String]) -> Part {
 }
 
 fn is_collection(name: &str) -> bool {
-    name == PEOPLE || name == TANDEMS || name == PARTNERS
+    name == PEOPLE || name == TANDEMS || name == PARTNERS || name == EVENTS
 }
 
 fn collection_name(name: &str) -> &'static str {
     match name {
         PEOPLE => PEOPLE,
         TANDEMS => TANDEMS,
+        EVENTS => EVENTS,
         _ => PARTNERS,
     }
 }

@@ -168,6 +168,24 @@ pub struct Programme {
         with = "autosurgeon::map_with_parseable_keys"
     )]
     pub excluded_pairs: BTreeMap<Pair, bool>,
+    /// The programme's events: the calendar, with attendance.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub events: BTreeMap<crate::EventId, crate::Event>,
+    /// What a participant must have done for the certificate.
+    #[autosurgeon(missing = "Default::default")]
+    pub completion: crate::CompletionRules,
+    /// Certificates issued against the rules, by person.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub certificate_grants: BTreeMap<PersonId, crate::CertificateGrant>,
+    /// How often a tandem is expected to meet, in days (none: monthly).
+    #[autosurgeon(missing = "Option::default")]
+    pub contact_rhythm_days: Option<u32>,
 }
 
 impl Programme {

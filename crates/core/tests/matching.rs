@@ -66,6 +66,7 @@ fn only_topics_count(cohort: &mut Cohort) {
                 topics: 1,
                 goal: 0,
                 format: 0,
+                availability: 0,
                 location: 0,
                 languages: 0,
             },
@@ -807,6 +808,7 @@ struct RandomPerson {
     topics: Vec<usize>,
     format: usize,
     location: usize,
+    availability: usize,
     languages: Vec<usize>,
 }
 
@@ -817,18 +819,22 @@ fn random_person() -> impl Strategy<Value = RandomPerson> {
         any::<bool>(),
         prop::collection::vec(0usize..5, 0..3),
         0usize..3,
-        0usize..3,
+        0usize..PLACES.len(),
+        0usize..AVAILABILITY.len(),
         prop::collection::vec(0usize..3, 0..2),
     )
         .prop_map(
-            |(mentor, accepted, koeln, topics, format, location, languages)| RandomPerson {
-                mentor,
-                accepted,
-                koeln,
-                topics,
-                format,
-                location,
-                languages,
+            |(mentor, accepted, koeln, topics, format, location, availability, languages)| {
+                RandomPerson {
+                    mentor,
+                    accepted,
+                    koeln,
+                    topics,
+                    format,
+                    location,
+                    availability,
+                    languages,
+                }
             },
         )
 }
@@ -840,7 +846,14 @@ const TOPICS: [&str; 5] = [
     "Recht",
     "Digitalisierung",
 ];
-const PLACES: [&str; 3] = ["", "Köln", "Düsseldorf"];
+const PLACES: [&str; 5] = ["", "Köln", "Düsseldorf", "Neuss", "Kassel"];
+const AVAILABILITY: [&str; 5] = [
+    "",
+    "Mo abends",
+    "Di–Do abends, Fr vormittags",
+    "werktags 9-12 Uhr",
+    "flexibel",
+];
 const LANGUAGES: [&str; 3] = ["Deutsch", "Englisch", "Türkisch"];
 
 struct RandomCase {
@@ -874,6 +887,7 @@ fn build(
             topics: who.topics.iter().map(|t| TOPICS[*t].to_string()).collect(),
             meeting_format: MeetingFormat::ALL[who.format],
             location: PLACES[who.location].into(),
+            availability: AVAILABILITY[who.availability].into(),
             languages: who
                 .languages
                 .iter()

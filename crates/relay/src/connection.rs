@@ -11,7 +11,7 @@
 //! in the wrong place, pushes too fast — ends in an error frame and a
 //! close, for this connection only.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -99,6 +99,7 @@ pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>)
         state,
         id: ConnectionId::next(),
         last_sent: 0,
+        last_heard: tokio::time::Instant::now(),
     };
     let span = tracing::info_span!("connection", room = tracing::field::Empty);
     async move {
@@ -118,6 +119,8 @@ struct Connection<S: RoomStore> {
     budget: PushBudget,
     /// The highest sequence this client has been sent (or pushed itself).
     last_sent: u64,
+    /// When the client last sent anything, pongs included.
+    last_heard: tokio::time::Instant,
 }
 
 impl<S: RoomStore> Connection<S> {
@@ -182,8 +185,23 @@ impl<S: RoomStore> Connection<S> {
         .await?;
         tracing::info!(after, latest = self.last_sent, "client in sync");
 
+        // The relay pings; browsers answer by themselves. A connection
+        // that stays silent through several pings is gone.
+        let idle_timeout = self.limits().idle_timeout;
+        let every = (idle_timeout / 3).max(Duration::from_millis(10));
+        let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
+                _ = pings.tick() => {
+                    if self.last_heard.elapsed() > idle_timeout {
+                        return Err(Refusal::new(ErrorCode::Timeout, "the connection was idle too long"));
+                    }
+                    self.socket
+                        .send(Message::Ping(Bytes::new()))
+                        .await
+                        .map_err(|_| Refusal::new(ErrorCode::BadFrame, "the socket is closed"))?;
+                }
                 frame = self.next_frame() => match frame {
                     None => return Ok(()),
                     Some(frame) => self.handle(room, &membership, frame?).await?,
@@ -238,6 +256,20 @@ impl<S: RoomStore> Connection<S> {
                 self.check_blob(&blob)?;
                 let live = &membership.room;
                 let _writing = live.writes.lock().await;
+                let held = self
+                    .state
+                    .store
+                    .room_bytes(room)
+                    .await
+                    .map_err(Refusal::storage)?;
+                let limit = self.limits().max_room_bytes;
+                if held.saturating_add(blob.len() as u64) > limit {
+                    tracing::warn!(held, limit, "room full");
+                    return Err(Refusal::new(
+                        ErrorCode::TooLarge,
+                        format!("the room holds {held} of {limit} bytes; a snapshot makes room"),
+                    ));
+                }
                 let sequence = self
                     .state
                     .store
@@ -318,7 +350,10 @@ impl<S: RoomStore> Connection<S> {
     async fn next_frame(&mut self) -> Option<Result<Frame, Refusal>> {
         loop {
             let message = match self.socket.recv().await? {
-                Ok(message) => message,
+                Ok(message) => {
+                    self.last_heard = tokio::time::Instant::now();
+                    message
+                }
                 Err(error) => {
                     tracing::debug!(%error, "the socket failed");
                     return Some(Err(Refusal::new(

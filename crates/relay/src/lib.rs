@@ -44,6 +44,11 @@ pub struct Limits {
     pub connections_per_room: usize,
     /// Time a client has for its hello after connecting.
     pub hello_timeout: Duration,
+    /// Bytes one room may hold (snapshot and log); a snapshot makes room.
+    pub max_room_bytes: u64,
+    /// A connection that sends nothing, not even an answer to the relay's
+    /// pings, for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -53,6 +58,8 @@ impl Default for Limits {
             pushes_per_second: 10,
             connections_per_room: 32,
             hello_timeout: Duration::from_secs(10),
+            max_room_bytes: 256 * 1024 * 1024,
+            idle_timeout: Duration::from_secs(120),
         }
     }
 }

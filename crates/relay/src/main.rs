@@ -30,6 +30,12 @@ struct Args {
     /// Connections one room may have at once.
     #[arg(long, env = "TANDEM_MAX_CONNECTIONS_PER_ROOM", default_value_t = Limits::default().connections_per_room)]
     max_connections_per_room: usize,
+    /// Bytes one room may hold (its snapshot and log).
+    #[arg(long, env = "TANDEM_MAX_ROOM_BYTES", default_value_t = Limits::default().max_room_bytes)]
+    max_room_bytes: u64,
+    /// Seconds of silence after which a connection is closed.
+    #[arg(long, env = "TANDEM_IDLE_TIMEOUT_SECONDS", default_value_t = Limits::default().idle_timeout.as_secs())]
+    idle_timeout_seconds: u64,
 }
 
 #[tokio::main]
@@ -56,6 +62,8 @@ async fn main() -> std::process::ExitCode {
         max_frame_bytes: args.max_frame_bytes,
         pushes_per_second: args.max_pushes_per_second,
         connections_per_room: args.max_connections_per_room,
+        max_room_bytes: args.max_room_bytes,
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_seconds),
         ..Limits::default()
     };
     tracing::info!(

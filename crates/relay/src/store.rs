@@ -74,6 +74,9 @@ pub trait RoomStore: Send + Sync + 'static {
         token: TokenHash,
     ) -> impl Future<Output = Result<Admission, StoreError>> + Send;
 
+    /// The bytes a room holds: its snapshot and its log.
+    fn room_bytes(&self, room: RoomId) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Appends a sealed blob; returns its sequence once it is committed.
     fn append(
         &self,

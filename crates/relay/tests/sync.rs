@@ -446,3 +446,80 @@ async fn the_database_never_holds_a_name_or_the_token() {
     assert!(!contains(invite.access_token().as_bytes()));
     assert!(contains(invite.access_token().hash().as_bytes()));
 }
+
+#[tokio::test]
+async fn a_room_holds_no_more_bytes_than_allowed_until_a_snapshot_makes_room() {
+    let db = Database::new();
+    let limits = Limits {
+        max_room_bytes: 600,
+        ..Limits::default()
+    };
+    let (addr, _server) = start(&db.0, limits).await;
+    let invite = Invite::new_room().unwrap();
+    let (mut anna, _) = Device::join(addr, &invite, 0).await;
+    anna.push(&[1; 200]).await;
+    anna.push(&[2; 200]).await;
+    let blob = invite.key.seal(&invite.room, &[3; 200]).unwrap();
+    send_frame(&mut anna.socket, Frame::Push { blob }).await;
+    expect_refusal(&mut anna.socket, ErrorCode::TooLarge).await;
+
+    // What was stored before is all still there for the others.
+    let (_ben, changes) = Device::join(addr, &invite, 0).await;
+    assert_eq!(changes, vec![vec![1; 200], vec![2; 200]]);
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_and_a_listening_one_stays() {
+    let db = Database::new();
+    let limits = Limits {
+        idle_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let (addr, _server) = start(&db.0, limits).await;
+    let invite = Invite::new_room().unwrap();
+
+    // Reading answers the relay's pings: the connection stays open.
+    let (mut listening, _) = Device::join(addr, &invite, 0).await;
+    let until = tokio::time::Instant::now() + Duration::from_millis(1200);
+    while let Ok(message) = tokio::time::timeout_at(until, listening.socket.next()).await {
+        match message {
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            other => panic!("expected only pings, got {other:?}"),
+        }
+    }
+    listening.push(b"noch da").await;
+
+    // A client that says hello and then never reads answers no ping.
+    let mut silent = socket(addr).await;
+    send_frame(
+        &mut silent,
+        Frame::Hello {
+            protocol: PROTOCOL_VERSION,
+            room: invite.room,
+            token: invite.access_token(),
+            after: 0,
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(matches!(
+        next_frame(&mut silent).await,
+        Frame::Deliver { sequence: 1, .. }
+    ));
+    assert!(matches!(
+        next_frame(&mut silent).await,
+        Frame::Synced { latest: 1 }
+    ));
+    // The relay has closed it: an error frame may still be readable
+    // before the close (if the pongs this read sends do not fail first).
+    loop {
+        match next_message(&mut silent).await {
+            None | Some(Message::Close(_)) => break,
+            Some(Message::Binary(bytes)) => match Frame::decode(&bytes, MAX_FRAME_BYTES).unwrap() {
+                Frame::Error { code, .. } => assert_eq!(code, ErrorCode::Timeout),
+                other => panic!("expected the timeout, got {other:?}"),
+            },
+            Some(other) => panic!("expected the close, got {other:?}"),
+        }
+    }
+}

@@ -153,6 +153,19 @@ impl RoomStore for SqliteStore {
         .await
     }
 
+    async fn room_bytes(&self, room: RoomId) -> Result<u64, StoreError> {
+        self.with(move |connection| {
+            let bytes: i64 = connection.query_row(
+                "SELECT coalesce((SELECT length(snapshot) FROM rooms WHERE room = ?1), 0)
+                      + coalesce((SELECT sum(length(blob)) FROM log WHERE room = ?1), 0)",
+                [room.as_bytes().as_slice()],
+                |row| row.get(0),
+            )?;
+            from_sql(bytes)
+        })
+        .await
+    }
+
     async fn append(&self, room: RoomId, blob: Vec<u8>) -> Result<u64, StoreError> {
         self.with(move |connection| {
             let transaction =

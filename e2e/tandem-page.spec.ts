@@ -1,0 +1,124 @@
+// A tandem's own page: the coordinator sets it up and sends the personal
+// link; the mentee opens it on her phone, sees her tandem and nothing about
+// anyone else, and logs a meeting that the coordinator sees. A tandem
+// without meetings shows up as quiet on the dashboard. Ending the tandem
+// moves the page to a new room: the old link receives nothing more.
+import { expect, test } from '@playwright/test';
+import { ProgrammesPage } from './pages/programmes-page';
+import { ProgrammePage } from './pages/programme-page';
+import { rows, windows1252Csv } from './fixtures/people';
+import { duesseldorfKoeln } from './fixtures/programmes';
+
+const programme = duesseldorfKoeln;
+
+test('mentee and coordinator share a tandem page, and nothing else', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const office = await browser.newContext({ locale: 'de-DE' });
+  const phone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const a = await office.newPage();
+  const m = await phone.newPage();
+
+  const programmes = new ProgrammesPage(a);
+  const workspace = new ProgrammePage(a);
+  await programmes.open();
+  await programmes.create(programme);
+  await workspace.openFromList(programme.name);
+  await workspace.importFile('bewerbungen.csv', windows1252Csv());
+  await a.getByTestId('import-submit').click();
+  await expect(a.getByTestId('import-done')).toBeVisible();
+  for (const name of ['Aylin Korkmaz', 'Nora Xanthopoulos', 'Birte Lorenzen', 'Jutta Thiel']) {
+    await workspace.openPerson(name);
+    await workspace.accept();
+  }
+  // Aylin agrees to share her e-mail address with her tandem; Nora does not.
+  await workspace.openPerson('Aylin Korkmaz');
+  await a.getByTestId('share-email').check();
+  await a.getByTestId('person-submit').click();
+
+  // Two tandems; the first started in January and nobody has logged a meeting.
+  await workspace.tab('nav-tandems');
+  await a.getByTestId('tandem-start').fill('2026-01-15');
+  await workspace.formTandem('Aylin Korkmaz (Stadt Köln)', 'Nora Xanthopoulos (Landeshauptstadt Düsseldorf)');
+  await expect(a.getByTestId('tandem-row')).toHaveCount(1);
+  await workspace.formTandem('Birte Lorenzen (Stadt Köln)', 'Jutta Thiel (Stadt Köln)').catch(() => undefined);
+
+  await workspace.tab('nav-tandems');
+  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
+  await a.getByTestId('page-set-up').click();
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  const link = await a.getByTestId('page-link').inputValue();
+  expect(link).toMatch(/\/tandem#room=[0-9a-f]{32}&key=/);
+  await expect(a.getByTestId('page-mail')).toHaveAttribute('href', /^mailto:aylin\.korkmaz@example\.org,nora\.x@example\.org\?subject=/);
+
+  // The quiet tandems on the dashboard: no meeting since January.
+  await workspace.tab('nav-dashboard');
+  await expect(a.getByTestId('quiet-tandem')).toContainText('Aylin Korkmaz – Nora Xanthopoulos');
+  await expect(a.getByTestId('quiet-tandem')).toContainText('kein Treffen eingetragen');
+
+  // Aylin opens her link on the phone.
+  await m.goto(link);
+  await expect(m.getByTestId('page-title')).toHaveText('Ihre Tandem-Seite');
+  await expect(m.getByTestId('page-member')).toHaveCount(2);
+  await expect(m.getByTestId('page-members')).toContainText('Nora Xanthopoulos');
+  await expect(m.getByTestId('page-members')).toContainText('aylin.korkmaz@example.org');
+  const everything = await m.locator('body').innerText();
+  expect(everything).not.toContain('nora.x@example.org');
+  for (const row of rows) {
+    const [first, last] = row.split(';');
+    const name = `${first} ${last}`;
+    if (!first || name === 'Aylin Korkmaz' || name === 'Nora Xanthopoulos') continue;
+    expect(everything, `${name} on Aylin's page`).not.toContain(name);
+  }
+
+  // Usable by everyone: no serious or critical axe-core findings.
+  await m.addScriptTag({ path: require.resolve('axe-core') });
+  const findings = await m.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  });
+  expect(findings).toEqual([]);
+
+  await m.getByTestId('page-me').selectOption({ label: 'Aylin Korkmaz' });
+  await m.getByTestId('page-meeting-topics').fill('Bewerbung auf die Sachgebietsleitung besprochen');
+  await m.getByTestId('page-meeting-next').fill('Anschreiben entwerfen');
+  await m.getByTestId('page-meeting-submit').click();
+  await expect(m.getByTestId('page-meeting')).toHaveCount(1);
+  await m.getByTestId('page-goal-text').fill('Eine Führungsposition übernehmen');
+  await m.getByTestId('page-goal-submit').click();
+  await expect(m.getByTestId('page-goal')).toHaveCount(1);
+  await expect(m.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // The coordinator sees both, live.
+  await workspace.tab('nav-tandems');
+  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
+  await expect(a.getByTestId('page-meeting')).toContainText('Bewerbung auf die Sachgebietsleitung besprochen');
+  await expect(a.getByTestId('page-meeting')).toContainText('Eingetragen von Aylin Korkmaz');
+  await expect(a.getByTestId('page-goal')).toContainText('Eine Führungsposition übernehmen');
+  await workspace.tab('nav-dashboard');
+  await expect(a.getByTestId('quiet-tandems')).toContainText('Alle Tandems mit Tandem-Seite');
+
+  // After the first open the page works offline, from this phone's storage.
+  await phone.setOffline(true);
+  await m.reload();
+  await expect(m.getByTestId('page-meeting')).toHaveCount(1);
+  await phone.setOffline(false);
+  await expect(m.getByTestId('page-sync-status')).toHaveText('Abgeglichen', { timeout: 15_000 });
+
+  // Ending the tandem moves the page to a new room.
+  await workspace.tab('nav-tandems');
+  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
+  await a.getByTestId('tandem-end-completed').check();
+  await a.getByTestId('tandem-end-submit').click();
+  await expect(a.getByTestId('tandem-status')).toContainText('abgeschlossen');
+  await expect(a.getByTestId('page-link')).not.toHaveValue(link);
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  // The old link hears nothing of it, and what is written there stays there.
+  await m.waitForTimeout(1500);
+  await expect(m.getByTestId('page-period')).toContainText('läuft');
+  await m.getByTestId('page-meeting-topics').fill('Nach dem Ende eingetragen');
+  await m.getByTestId('page-meeting-submit').click();
+  await expect(m.getByTestId('page-meeting')).toHaveCount(2);
+  await a.waitForTimeout(1500);
+  await expect(a.getByTestId('page-meeting')).toHaveCount(1);
+});

@@ -1,0 +1,496 @@
+//! Live sync of a document through the relay: a programme, or a tandem's
+//! page.
+//!
+//! While a document is shared, its host (the programme's session, or the
+//! tandem page's) keeps a connection to the relay's room: every change made
+//! here is pushed at once (sealed with the room key, see `tandem-sync`),
+//! every change another device pushes is merged and stored like a local
+//! edit. Nothing waits on the network: offline, changes queue up and go out
+//! on reconnect, and the indicator says how many are waiting. The
+//! connection retries by itself, sooner when the browser says it is back
+//! online.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tandem_core::{LiveSync, Received, Replica};
+use tandem_sync::{ClientEvent, ErrorCode, Invite, SyncClient};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::settings::SyncRecord;
+use crate::socket::{relay_url, Socket};
+
+/// Upload a snapshot after this many sequences since the last one, so the
+/// room's log stays short.
+const SNAPSHOT_EVERY: u64 = 200;
+/// The longest wait between two attempts to reach the relay.
+const MAX_RETRY_SECONDS: u64 = 30;
+
+/// What the sync indicator shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncStatus {
+    /// The programme is kept on this device only.
+    Local,
+    /// Connected; sending or receiving.
+    Syncing,
+    /// Connected, and the relay holds every change made here.
+    Synced,
+    /// No connection; this many changes wait to be sent.
+    Offline { waiting: usize },
+    /// The relay refused the connection, for good (an error code).
+    Refused(String),
+}
+
+/// The connection and what it has to remember.
+pub struct RelayLink {
+    /// Where its [`SyncRecord`] is kept in localStorage.
+    record_key: String,
+    client: SyncClient,
+    live: LiveSync,
+    record: SyncRecord,
+    socket: Option<Socket>,
+    attempt: u32,
+    /// A refusal the relay will repeat: do not try again.
+    refused: Option<String>,
+    stopped: bool,
+    _online: Option<WindowListener>,
+    _offline: Option<WindowListener>,
+}
+
+impl std::fmt::Debug for RelayLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayLink")
+            .field("record", &self.record_key)
+            .field("attempt", &self.attempt)
+            .finish()
+    }
+}
+
+/// A listener on the window, removed when dropped.
+struct WindowListener {
+    event: &'static str,
+    closure: Closure<dyn FnMut()>,
+}
+
+impl WindowListener {
+    fn new(event: &'static str, handler: impl FnMut() + 'static) -> Option<Self> {
+        let closure = Closure::<dyn FnMut()>::new(handler);
+        web_sys::window()?
+            .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Self { event, closure })
+    }
+}
+
+impl Drop for WindowListener {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                self.event,
+                self.closure.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+pub(crate) fn browser_online() -> bool {
+    web_sys::window()
+        .map(|window| window.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// What live sync needs from the page that holds a document.
+pub(crate) trait LiveHost: Copy + 'static {
+    type Doc: Replica + 'static;
+    /// The document, once it is open.
+    fn doc(&self) -> StoredValue<Option<Self::Doc>, LocalStorage>;
+    /// The connection, while the document is shared.
+    fn link(&self) -> StoredValue<Option<RelayLink>, LocalStorage>;
+    /// What the sync indicator shows.
+    fn status(&self) -> RwSignal<SyncStatus>;
+    /// Changes from the relay were merged: show and store them.
+    fn changed_by_relay(&self);
+}
+
+/// Live sync for any [`LiveHost`].
+pub(crate) trait Live: LiveHost {
+    /// Stops syncing on this device; the document stays here and the room
+    /// stays with the others.
+    fn stop_live(&self) {
+        let link = self.link().try_update_value(|link| link.take()).flatten();
+        if let Some(mut link) = link {
+            link.stopped = true;
+            SyncRecord::remove_at(&link.record_key);
+            // Closing from here is safe: no socket handler is running.
+            drop(link);
+        }
+        self.status().set(SyncStatus::Local);
+    }
+
+    /// The fragment of the invite link (`room=…&key=…[&relay=…]`).
+    fn invite_fragment(&self) -> Option<String> {
+        self.link().with_value(|link| {
+            let link = link.as_ref()?;
+            let mut fragment = link.record.invite.clone();
+            if let Some(relay) = &link.record.relay {
+                fragment.push_str("&relay=");
+                fragment.push_str(&js_sys::encode_uri_component(relay).as_string()?);
+            }
+            Some(fragment)
+        })
+    }
+
+    fn start_relay(&self, record_key: String, record: SyncRecord, upload: bool) {
+        let Ok(invite) = Invite::from_fragment(&record.invite) else {
+            self.status()
+                .set(SyncStatus::Refused("invite-damaged".into()));
+            return;
+        };
+        let acknowledged = record
+            .acknowledged
+            .iter()
+            .filter_map(|hash| hash.parse().ok())
+            .collect();
+        let mut link = RelayLink {
+            record_key,
+            client: SyncClient::new(invite, record.last_seen),
+            live: LiveSync::new(acknowledged),
+            record,
+            socket: None,
+            attempt: 0,
+            refused: None,
+            stopped: false,
+            _online: None,
+            _offline: None,
+        };
+        let session = *self;
+        link._online = WindowListener::new("online", move || session.connect_now());
+        link._offline = WindowListener::new("offline", move || session.went_offline());
+        if upload {
+            let whole = self.doc().try_update_value(|document| {
+                document
+                    .as_mut()
+                    .map(|document| link.live.snapshot(document))
+            });
+            // The first push holds the whole programme: what a partner
+            // who joins by link starts from.
+            if let Some(Some(whole)) = whole {
+                let _ = link.client.push(&whole);
+            }
+        }
+        self.link().set_value(Some(link));
+        self.push_changes();
+        self.connect_now();
+    }
+
+    /// Pushes what changed here since the last push.
+    fn push_changes(&self) {
+        let outgoing = self.doc().with_value(|document| {
+            let document = document.as_ref()?;
+            self.link().try_update_value(|link| {
+                let link = link.as_mut()?;
+                let bytes = link.live.outgoing(document)?;
+                link.client.push(&bytes).ok()
+            })
+        });
+        if outgoing.flatten().is_some() {
+            self.flush();
+        }
+        self.show_status();
+    }
+
+    /// Changes another tab stored reached this tab: that tab pushes them.
+    fn merged_elsewhere(&self, before: &[automerge::ChangeHash]) {
+        self.doc().with_value(|document| {
+            let Some(document) = document.as_ref() else {
+                return;
+            };
+            self.link().update_value(|link| {
+                if let Some(link) = link.as_mut() {
+                    link.live.merged_elsewhere(before, document);
+                }
+            });
+        });
+    }
+
+    fn connect_now(&self) {
+        // Timers and listeners may outlive the page of this programme.
+        if self.link().is_disposed() {
+            return;
+        }
+        let session = *self;
+        let url = self.link().with_value(|link| {
+            let link = link.as_ref()?;
+            if link.stopped || link.refused.is_some() || link.socket.is_some() {
+                return None;
+            }
+            relay_url(link.record.relay.as_deref())
+        });
+        let Some(url) = url else {
+            return;
+        };
+        if !browser_online() {
+            self.show_status();
+            return;
+        }
+        let opened = Socket::open(
+            &url,
+            move || session.socket_opened(),
+            move |bytes| session.frame_received(&bytes),
+            move || {
+                // The socket's own handler is running: let it return
+                // before the socket (and the handler) is dropped.
+                spawn_local(async move { session.socket_closed() });
+            },
+        );
+        match opened {
+            Ok(socket) => self.link().update_value(|link| {
+                if let Some(link) = link.as_mut() {
+                    link.socket = Some(socket);
+                }
+            }),
+            Err(_) => self.retry_later(),
+        }
+        self.show_status();
+    }
+
+    fn went_offline(&self) {
+        if self.link().is_disposed() {
+            return;
+        }
+        let socket = self
+            .link()
+            .try_update_value(|link| link.as_mut().and_then(|link| link.socket.take()))
+            .flatten();
+        if let Some(socket) = socket {
+            drop(socket);
+            self.link().update_value(|link| {
+                if let Some(link) = link.as_mut() {
+                    link.client.disconnected();
+                }
+            });
+        }
+        self.show_status();
+    }
+
+    fn socket_opened(&self) {
+        self.link().update_value(|link| {
+            if let Some(link) = link.as_mut() {
+                link.attempt = 0;
+                let _ = link.client.connect();
+            }
+        });
+        self.flush();
+        self.show_status();
+    }
+
+    fn socket_closed(&self) {
+        if self.link().is_disposed() {
+            return;
+        }
+        let was_open = self
+            .link()
+            .try_update_value(|link| {
+                let link = link.as_mut()?;
+                link.client.disconnected();
+                link.socket.take()
+            })
+            .flatten();
+        drop(was_open);
+        self.show_status();
+        self.retry_later();
+    }
+
+    fn retry_later(&self) {
+        let wait = self.link().try_update_value(|link| {
+            let link = link.as_mut()?;
+            if link.stopped || link.refused.is_some() {
+                return None;
+            }
+            let wait = 1u64
+                .checked_shl(link.attempt)
+                .unwrap_or(MAX_RETRY_SECONDS)
+                .min(MAX_RETRY_SECONDS);
+            link.attempt = link.attempt.saturating_add(1);
+            Some(wait)
+        });
+        if let Some(Some(wait)) = wait {
+            let session = *self;
+            set_timeout(move || session.connect_now(), Duration::from_secs(wait));
+        }
+    }
+
+    /// Sends whatever the client has queued.
+    fn flush(&self) {
+        self.link().update_value(|link| {
+            let Some(link) = link.as_mut() else { return };
+            let Some(socket) = link.socket.as_ref() else {
+                return;
+            };
+            if !link.client.is_connected() {
+                return;
+            }
+            while let Some(frame) = link.client.poll_transmit() {
+                if !socket.send(&frame) {
+                    break;
+                }
+            }
+        });
+    }
+
+    fn frame_received(&self, bytes: &[u8]) {
+        let event = self
+            .link()
+            .try_update_value(|link| link.as_mut().map(|link| link.client.receive(bytes)))
+            .flatten();
+        match event {
+            None | Some(Ok(None)) => {}
+            Some(Ok(Some(event))) => self.relay_event(event),
+            // A frame that does not read, or a blob that does not open with
+            // the room key: not from this room's relay. Start over later.
+            Some(Err(_)) => {
+                spawn_local({
+                    let session = *self;
+                    async move { session.socket_closed() }
+                });
+            }
+        }
+    }
+
+    fn relay_event(&self, event: ClientEvent) {
+        match event {
+            ClientEvent::Changes { changes, .. } => {
+                let received = self.doc().try_update_value(|document| {
+                    let document = document.as_mut()?;
+                    self.link()
+                        .try_update_value(|link| {
+                            link.as_mut()
+                                .map(|link| link.live.receive(document, changes))
+                        })
+                        .flatten()
+                });
+                if let Some(Some(Ok(Received::Merged(count)))) = received {
+                    if count > 0 {
+                        self.changed_by_relay();
+                    }
+                }
+                self.remember_progress();
+            }
+            ClientEvent::Acknowledged { .. } => {
+                self.link().update_value(|link| {
+                    if let Some(link) = link.as_mut() {
+                        link.live.acknowledged();
+                    }
+                });
+                self.remember_progress();
+            }
+            ClientEvent::UpToDate { .. } => {
+                self.remember_progress();
+                self.snapshot_if_due();
+            }
+            ClientEvent::Refused { code, .. } => {
+                if !code.is_temporary() {
+                    self.link().update_value(|link| {
+                        if let Some(link) = link.as_mut() {
+                            link.refused = Some(code.as_str().to_string());
+                        }
+                    });
+                }
+                // The relay closes the connection after an error frame.
+            }
+        }
+        self.show_status();
+    }
+
+    /// Stores how far this browser has synced, for the next start.
+    fn remember_progress(&self) {
+        self.link().update_value(|link| {
+            let Some(link) = link.as_mut() else { return };
+            // Held deliveries are asked for again after a restart.
+            if link.live.held() == 0 {
+                link.record.last_seen = link.client.last_seen();
+            }
+            link.record.acknowledged = link
+                .live
+                .acknowledged_heads()
+                .iter()
+                .map(|hash| hash.to_string())
+                .collect();
+            link.record.save_at(&link.record_key);
+        });
+    }
+
+    /// Replaces the room's log by one snapshot now and then.
+    fn snapshot_if_due(&self) {
+        let queued = self.doc().try_update_value(|document| {
+            let document = document.as_mut()?;
+            self.link()
+                .try_update_value(|link| {
+                    let link = link.as_mut()?;
+                    let since = link
+                        .client
+                        .last_seen()
+                        .saturating_sub(link.record.snapshot_at);
+                    if since < SNAPSHOT_EVERY || link.client.pending() > 0 || link.live.held() > 0 {
+                        return None;
+                    }
+                    let whole = link.live.snapshot(document);
+                    link.client.snapshot(&whole).ok()?;
+                    link.record.snapshot_at = link.client.last_seen();
+                    Some(())
+                })
+                .flatten()
+        });
+        if queued.flatten().is_some() {
+            self.flush();
+        }
+    }
+
+    fn show_status(&self) {
+        let status = self.doc().with_value(|document| {
+            self.link().with_value(|link| {
+                let Some(link) = link.as_ref() else {
+                    return SyncStatus::Local;
+                };
+                if let Some(code) = &link.refused {
+                    return SyncStatus::Refused(code.clone());
+                }
+                if !link.client.is_connected() {
+                    let waiting = document
+                        .as_ref()
+                        .map(|document| link.live.waiting(document))
+                        .unwrap_or(0);
+                    return SyncStatus::Offline { waiting };
+                }
+                if link.client.is_up_to_date() && link.client.pending() == 0 {
+                    SyncStatus::Synced
+                } else {
+                    SyncStatus::Syncing
+                }
+            })
+        });
+        if self.status().get_untracked() != status {
+            self.status().set(status);
+        }
+    }
+}
+
+impl<T: LiveHost> Live for T {}
+
+/// The refusal's message key for a relay error code.
+pub fn refusal_key(code: &str) -> String {
+    let known = [
+        ErrorCode::NotAllowed.as_str().to_string(),
+        ErrorCode::UnsupportedProtocol.as_str().to_string(),
+        ErrorCode::TooLarge.as_str().to_string(),
+        ErrorCode::BadFrame.as_str().to_string(),
+        "invite-damaged".to_string(),
+    ];
+    if known.iter().any(|known| known == code) {
+        format!("sync-refused-{code}")
+    } else {
+        "sync-refused-other".to_string()
+    }
+}

@@ -1,0 +1,241 @@
+//! An open tandem page: its small document, kept in memory and in
+//! IndexedDB, and synced live through the tandem's own room on the relay.
+//!
+//! Coordinators open it beside the programme (they write the programme's
+//! side into it); a mentee or mentor opens it from their personal link and
+//! never sees anything else.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tandem_core::{PageCommand, ProgrammeSide, TandemId, TandemPageDocument};
+use tandem_sync::Invite;
+
+use crate::clock::now_seconds;
+use crate::i18n::{use_i18n, I18n};
+use crate::live::{Live, LiveHost, RelayLink, SyncStatus};
+use crate::session::Opening;
+use crate::settings::SyncRecord;
+use crate::storage::ProgrammeStore;
+
+/// One open tandem page.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSession {
+    tandem: TandemId,
+    document: StoredValue<Option<TandemPageDocument>, LocalStorage>,
+    revision: RwSignal<u64>,
+    opening: RwSignal<Opening>,
+    /// The error code of the last failed write, until a write succeeds.
+    unsaved: RwSignal<Option<&'static str>>,
+    relay: StoredValue<Option<RelayLink>, LocalStorage>,
+    sync_status: RwSignal<SyncStatus>,
+    i18n: I18n,
+}
+
+impl LiveHost for PageSession {
+    type Doc = TandemPageDocument;
+
+    fn doc(&self) -> StoredValue<Option<TandemPageDocument>, LocalStorage> {
+        self.document
+    }
+
+    fn link(&self) -> StoredValue<Option<RelayLink>, LocalStorage> {
+        self.relay
+    }
+
+    fn status(&self) -> RwSignal<SyncStatus> {
+        self.sync_status
+    }
+
+    fn changed_by_relay(&self) {
+        self.bump();
+        self.persist();
+    }
+}
+
+impl PageSession {
+    /// Opens a tandem's page from this browser's storage (and its room,
+    /// if it has one here).
+    pub fn open(tandem: TandemId) -> Self {
+        Self::open_with_side(tandem, None)
+    }
+
+    /// Opens a page for the coordinators, writing the programme's side
+    /// afresh (what changed in the programme since it was last open).
+    pub fn open_with_side(tandem: TandemId, side: Option<ProgrammeSide>) -> Self {
+        let session = Self {
+            tandem,
+            document: StoredValue::new_local(None),
+            revision: RwSignal::new(0),
+            opening: RwSignal::new(Opening::Loading),
+            unsaved: RwSignal::new(None),
+            relay: StoredValue::new_local(None),
+            sync_status: RwSignal::new(SyncStatus::Local),
+            i18n: use_i18n(),
+        };
+        spawn_local(async move {
+            let opening = match read(tandem).await {
+                Ok(Some(page)) => {
+                    session.document.set_value(Some(page));
+                    let key = SyncRecord::page_key(tandem);
+                    if let Some(record) = SyncRecord::load_at(&key) {
+                        session.start_relay(key, record, false);
+                    }
+                    if let Some(side) = side {
+                        session.write_side(side);
+                    }
+                    Opening::Ready
+                }
+                Ok(None) => Opening::Missing,
+                Err(code) => Opening::Failed(code),
+            };
+            session.opening.set(opening);
+            session.bump();
+        });
+        on_cleanup(move || {
+            let link = session.relay.try_update_value(|link| link.take()).flatten();
+            drop(link);
+        });
+        session
+    }
+
+    fn bump(&self) {
+        self.revision.update(|revision| *revision += 1);
+    }
+
+    pub fn opening(&self) -> Opening {
+        self.opening.get()
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        self.sync_status.get()
+    }
+
+    pub fn unsaved(&self) -> Option<&'static str> {
+        self.unsaved.get()
+    }
+
+    /// Reads the page; re-runs when it changes.
+    pub fn with<R>(&self, read: impl FnOnce(&TandemPageDocument) -> R) -> Option<R> {
+        self.revision.track();
+        self.document.with_value(|page| page.as_ref().map(read))
+    }
+
+    /// The personal link of the page, if it is shared.
+    pub fn link_for_participants(&self) -> Option<String> {
+        // A new room comes with a new revision.
+        self.revision.track();
+        let origin = web_sys::window()?.location().origin().ok()?;
+        Some(format!("{origin}/tandem#{}", self.invite_fragment()?))
+    }
+
+    /// Applies what a participant or coordinator did; the message in the
+    /// user's language if it is refused.
+    pub fn apply(&self, command: PageCommand) -> Result<(), String> {
+        let i18n = self.i18n;
+        let applied = self
+            .document
+            .try_update_value(|page| page.as_mut().map(|page| page.apply(command, now_seconds())));
+        match applied.flatten() {
+            Some(Ok(())) => {}
+            Some(Err(error)) => return Err(i18n.t(&format!("error-{}", error.code()))),
+            None => return Err(i18n.t("error-document")),
+        }
+        self.changed_here();
+        Ok(())
+    }
+
+    /// Writes the programme's side again (coordinators only); pushes it if
+    /// anything changed.
+    pub fn write_side(&self, side: ProgrammeSide) {
+        let changed = self.document.try_update_value(|page| {
+            page.as_mut()
+                .map(|page| page.write_side(side, now_seconds()))
+        });
+        if let Some(Some(Ok(true))) = changed {
+            self.changed_here();
+        }
+    }
+
+    /// Gives the page a new room and key: the old link stops receiving
+    /// anything new. The whole page goes to the new room.
+    pub fn new_room(&self) -> Result<(), String> {
+        let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
+        self.stop_live();
+        let key = SyncRecord::page_key(self.tandem);
+        let record = SyncRecord {
+            invite: invite.to_fragment(),
+            ..SyncRecord::default()
+        };
+        record.save_at(&key);
+        self.start_relay(key, record, true);
+        self.bump();
+        Ok(())
+    }
+
+    fn changed_here(&self) {
+        self.bump();
+        self.persist();
+        self.push_changes();
+    }
+
+    fn persist(&self) {
+        let bytes = self
+            .document
+            .try_update_value(|page| page.as_mut().map(|page| page.save()))
+            .flatten();
+        let Some(bytes) = bytes else { return };
+        let session = *self;
+        spawn_local(async move {
+            let stored = match ProgrammeStore::open().await {
+                Ok(store) => store.put_page(session.tandem, &bytes).await,
+                Err(error) => Err(error),
+            };
+            if !session.unsaved.is_disposed() {
+                session.unsaved.set(stored.err().map(|error| error.code()));
+            }
+        });
+    }
+}
+
+async fn read(tandem: TandemId) -> Result<Option<TandemPageDocument>, &'static str> {
+    let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
+    match store
+        .load_page(tandem)
+        .await
+        .map_err(|error| error.code())?
+    {
+        Some(bytes) => TandemPageDocument::load(&bytes)
+            .map(Some)
+            .map_err(|error| error.code()),
+        None => Ok(None),
+    }
+}
+
+/// Makes a new page for a tandem and shares it in a room of its own.
+pub async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'static str> {
+    let tandem = side.tandem;
+    let mut page = TandemPageDocument::create(side, now_seconds()).map_err(|error| error.code())?;
+    let invite = Invite::new_room().map_err(|_| "share-no-randomness")?;
+    let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
+    store
+        .put_page(tandem, &page.save())
+        .await
+        .map_err(|error| error.code())?;
+    // The first push (the whole page) goes out when the page opens: its
+    // acknowledged heads are none yet.
+    SyncRecord {
+        invite: invite.to_fragment(),
+        ..SyncRecord::default()
+    }
+    .save_at(&SyncRecord::page_key(tandem));
+    Ok(tandem)
+}
+
+/// Stores a page received from its room, for a participant.
+pub async fn store_received(page: &mut TandemPageDocument) -> Result<(), &'static str> {
+    let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
+    store
+        .put_page(page.tandem(), &page.save())
+        .await
+        .map_err(|error| error.code())
+}

@@ -1,0 +1,542 @@
+//! Completion and certificates: the programme's rules for the certificate
+//! of participation, who meets them and what is missing, issuing one
+//! against the rules with a reason, and the certificates themselves, laid
+//! out as A4 documents for the browser's print (one per page, so the whole
+//! cohort prints in one go). The person page shows the same for one person.
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tandem_core::{
+    parse_hours, Certificate, Command, Completion, CompletionRules, EventKind, PersonId,
+    Requirement, RuleCheck,
+};
+
+use super::event::hours;
+use super::person::{outcome_view, Outcome};
+use super::Page;
+use crate::clock::today;
+use crate::i18n::{use_i18n, I18n};
+use crate::session::use_session;
+
+/// Kinds a rule can ask a number of; the closing ceremony has its own rule.
+const COUNTED_KINDS: [EventKind; 8] = [
+    EventKind::InfoEvent,
+    EventKind::KickOff,
+    EventKind::Seminar,
+    EventKind::Workshop,
+    EventKind::NetworkMeeting,
+    EventKind::FiresideEvening,
+    EventKind::RegularsTable,
+    EventKind::CourseDay,
+];
+
+/// One rule and how a person stands against it, in words.
+pub(crate) fn rule_text(i18n: I18n, check: &RuleCheck) -> String {
+    match check.requirement {
+        Requirement::Hours => i18n.t_with(
+            "rule-hours-progress",
+            &[
+                ("have", FluentValue::from(hours(i18n, check.have))),
+                ("needed", FluentValue::from(hours(i18n, check.needed))),
+            ],
+        ),
+        Requirement::EventsOfKind(kind) => {
+            let kind = i18n.t(&format!("event-kind-plural-{}", kind.code()));
+            if check.offered == 0 {
+                i18n.t_with(
+                    "rule-events-not-offered",
+                    &[("kind", FluentValue::from(kind))],
+                )
+            } else {
+                i18n.t_with(
+                    "rule-events-progress",
+                    &[
+                        ("kind", FluentValue::from(kind)),
+                        ("have", FluentValue::from(check.have)),
+                        ("needed", FluentValue::from(check.needed)),
+                        ("offered", FluentValue::from(check.offered)),
+                    ],
+                )
+            }
+        }
+        Requirement::TandemCompleted => i18n.t("rule-tandem-completed"),
+        Requirement::ClosingCeremony => i18n.t("rule-closing-ceremony"),
+    }
+}
+
+/// The rules, each marked met or missing (in words, not only by colour).
+fn rule_list(i18n: I18n, completion: &Completion) -> impl IntoView {
+    if completion.checks.is_empty() {
+        return view! { <p class="muted">{i18n.t("rules-none-set")}</p> }.into_any();
+    }
+    view! {
+        <ul class="rule-list">
+            {completion.checks.iter().map(|check| {
+                let met = check.met;
+                view! {
+                    <li class=if met { "rule rule--met" } else { "rule rule--missing" } data-testid="rule"
+                        data-met=if met { "true" } else { "false" }>
+                        <span class="rule__mark" aria-hidden="true">{if met { "✓" } else { "✗" }}</span>
+                        <span class="rule__state">{i18n.t(if met { "rule-met" } else { "rule-missing" })}</span>
+                        ": "
+                        {rule_text(i18n, check)}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The page at `/programme/:id/certificates`.
+#[component]
+pub fn CertificatesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    // Which certificates are printed: all, or one chosen from the table.
+    let only = RwSignal::new(None::<PersonId>);
+    let print = move |person: Option<PersonId>| {
+        only.set(person);
+        // Print once the chosen certificates are on the page.
+        set_timeout(
+            move || {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.print();
+                }
+                only.set(None);
+            },
+            std::time::Duration::from_millis(100),
+        );
+    };
+    let certificates = move || {
+        session
+            .with(|programme| {
+                let mut certificates = programme.certificates();
+                if let Some(person) = only.get() {
+                    certificates.retain(|certificate| certificate.person == person);
+                }
+                certificates
+            })
+            .unwrap_or_default()
+    };
+    let issued_on = today();
+
+    view! {
+        <CompletionRulesPanel />
+        <CompletionOverview print />
+        <section class="panel no-print" aria-labelledby="certificates-title">
+            <div class="panel__header">
+                <h2 id="certificates-title">{move || i18n.t("certificates-title")}</h2>
+                <button type="button" class="button button--primary" data-testid="certificates-print" on:click=move |_| print(None)>
+                    {move || i18n.t("certificates-print-all")}
+                </button>
+            </div>
+            <p class="muted">{move || i18n.t("certificates-print-hint")}</p>
+        </section>
+        <div class="certificate-batch" data-testid="certificate-batch">
+            {move || {
+                let certificates = certificates();
+                if certificates.is_empty() {
+                    return view! { <p class="empty-state no-print">{i18n.t("certificates-none")}</p> }.into_any();
+                }
+                certificates.into_iter().map(|certificate| certificate_sheet(i18n, certificate, issued_on)).collect_view().into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn CompletionRulesPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let rules = session
+        .with_untracked(|p| p.completion.clone())
+        .unwrap_or_default();
+    let min_hours = RwSignal::new(if rules.min_minutes == 0 {
+        String::new()
+    } else {
+        hours(i18n, rules.min_minutes)
+    });
+    let counts: Vec<(EventKind, RwSignal<String>)> = COUNTED_KINDS
+        .into_iter()
+        .map(|kind| {
+            let value = rules
+                .events_of_kind
+                .get(kind.code())
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            (kind, RwSignal::new(value))
+        })
+        .collect();
+    let tandem = RwSignal::new(rules.tandem_completed);
+    let closing = RwSignal::new(rules.closing_ceremony);
+    let outcome = RwSignal::new(Outcome::Idle);
+    let fields = counts.clone();
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let hours_text = min_hours.get_untracked();
+        let min_minutes = if hours_text.trim().is_empty() {
+            0
+        } else {
+            match parse_hours(&hours_text) {
+                Some(minutes) => minutes,
+                None => {
+                    outcome.set(Outcome::Refused(i18n.t("error-hours-invalid")));
+                    return;
+                }
+            }
+        };
+        let mut events_of_kind = std::collections::BTreeMap::new();
+        for (kind, value) in &counts {
+            let text = value.get_untracked();
+            if text.trim().is_empty() {
+                continue;
+            }
+            match text.trim().parse::<u32>() {
+                Ok(count) => {
+                    events_of_kind.insert(kind.code().to_string(), count);
+                }
+                Err(_) => {
+                    outcome.set(Outcome::Refused(i18n.t("error-count-invalid")));
+                    return;
+                }
+            }
+        }
+        let rules = CompletionRules {
+            min_minutes,
+            events_of_kind,
+            tandem_completed: tandem.get_untracked(),
+            closing_ceremony: closing.get_untracked(),
+        };
+        outcome.set(
+            match session.dispatch(Command::SetCompletionRules { rules }) {
+                Ok(()) => Outcome::Done(i18n.t("saved-status")),
+                Err(message) => Outcome::Refused(message),
+            },
+        );
+    };
+
+    view! {
+        <section class="panel no-print" aria-labelledby="completion-rules-title">
+            <h2 id="completion-rules-title">{move || i18n.t("completion-rules-title")}</h2>
+            <p class="muted">{move || i18n.t("completion-rules-hint")}</p>
+            <form class="form" on:submit=save novalidate>
+                <div class="field">
+                    <label for="completion-hours">{move || i18n.t("completion-min-hours")}</label>
+                    <input id="completion-hours" data-testid="completion-hours" type="text" inputmode="decimal" bind:value=min_hours />
+                </div>
+                <fieldset class="field-group">
+                    <legend>{move || i18n.t("completion-events-of-kind")}</legend>
+                    <div class="count-grid">
+                        {fields.into_iter().map(|(kind, value)| {
+                            let id = format!("completion-count-{}", kind.code());
+                            view! {
+                                <div class="field">
+                                    <label for=id.clone()>{move || i18n.t(&format!("event-kind-plural-{}", kind.code()))}</label>
+                                    <input id=id.clone() data-testid=id.clone() type="number" min="0" bind:value=value />
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <label class="check" for="completion-tandem">
+                    <input id="completion-tandem" data-testid="completion-tandem" type="checkbox" bind:checked=tandem />
+                    <span>{move || i18n.t("rule-tandem-completed")}</span>
+                </label>
+                <label class="check" for="completion-closing">
+                    <input id="completion-closing" data-testid="completion-closing" type="checkbox" bind:checked=closing />
+                    <span>{move || i18n.t("rule-closing-ceremony")}</span>
+                </label>
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary" data-testid="completion-save">{move || i18n.t("completion-save")}</button>
+                </div>
+                <div aria-live="polite">{outcome_view(outcome, "completion")}</div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn CompletionOverview(
+    print: impl Fn(Option<PersonId>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let rows = move || {
+        session.with(|programme| {
+            let rows = programme
+                .completions()
+                .into_iter()
+                .map(|completion| {
+                    (
+                        programme.person_name(completion.person).to_string(),
+                        completion,
+                    )
+                })
+                .collect::<Vec<_>>();
+            (programme.id, rows)
+        })
+    };
+    view! {
+        <section class="panel no-print" aria-labelledby="completion-title">
+            <h2 id="completion-title">{move || i18n.t("completion-title")}</h2>
+            {move || {
+                let Some((programme, rows)) = rows() else { return ().into_any() };
+                if rows.is_empty() {
+                    return view! { <p class="empty-state">{i18n.t("completion-none")}</p> }.into_any();
+                }
+                let due = rows.iter().filter(|(_, c)| c.certificate_due()).count();
+                view! {
+                    <p class="muted" data-testid="completion-summary">{i18n.t_with("completion-summary", &[
+                        ("due", FluentValue::from(due)),
+                        ("total", FluentValue::from(rows.len())),
+                    ])}</p>
+                    <div class="table-scroll">
+                        <table class="data-table data-table--cards" data-testid="completion-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i18n.t("column-name")}</th>
+                                    <th scope="col">{i18n.t("column-role")}</th>
+                                    <th scope="col" class="num">{i18n.t("completion-hours")}</th>
+                                    <th scope="col">{i18n.t("completion-rules")}</th>
+                                    <th scope="col">{i18n.t("completion-certificate")}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|(name, completion)| {
+                                    let person = completion.person;
+                                    let link_name = name.clone();
+                                    let state = if completion.meets_rules() {
+                                        "certificate-state-met"
+                                    } else if completion.grant.is_some() {
+                                        "certificate-state-granted"
+                                    } else {
+                                        "certificate-state-missing"
+                                    };
+                                    view! {
+                                        <tr data-testid="completion-row" data-name=name.clone()>
+                                            <th scope="row"><A href=Page::Person(programme, person).path()>{link_name}</A></th>
+                                            <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", completion.role.code()))}</td>
+                                            <td class="num" data-label=i18n.t("completion-hours") data-testid="completion-row-hours">{hours(i18n, completion.minutes)}</td>
+                                            <td data-label=i18n.t("completion-rules")>{rule_list(i18n, &completion)}</td>
+                                            <td data-label=i18n.t("completion-certificate")>
+                                                <span class=format!("badge badge--{state}") data-testid="certificate-state">{i18n.t(state)}</span>
+                                                {completion.grant.as_ref().map(|grant| view! {
+                                                    <p class="muted grant-note">{i18n.t_with("certificate-granted-by", &[
+                                                        ("name", FluentValue::from(grant.by_name.clone())),
+                                                        ("date", FluentValue::from(i18n.day(grant.on))),
+                                                        ("reason", FluentValue::from(grant.reason.clone())),
+                                                    ])}</p>
+                                                })}
+                                                {completion.certificate_due().then(|| view! {
+                                                    <button type="button" class="button button--secondary" data-testid="certificate-print-one"
+                                                        on:click=move |_| print(Some(person))>
+                                                        {i18n.t("certificate-print-one")}
+                                                    </button>
+                                                })}
+                                                {(!completion.meets_rules()).then(|| view! { <GrantForm person granted=completion.grant.is_some() /> })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Issuing a certificate against the rules, with the reason recorded; or
+/// taking that back.
+#[component]
+fn GrantForm(person: PersonId, granted: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reason = RwSignal::new(String::new());
+    let outcome = RwSignal::new(Outcome::Idle);
+    let field_id = format!("grant-reason-{person}");
+    if granted {
+        let withdraw = move |_| {
+            if let Err(message) = session.dispatch(Command::WithdrawCertificateGrant { person }) {
+                outcome.set(Outcome::Refused(message));
+            }
+        };
+        return view! {
+            <button type="button" class="button button--secondary" data-testid="certificate-grant-withdraw" on:click=withdraw>
+                {move || i18n.t("certificate-grant-withdraw")}
+            </button>
+            {outcome_view(outcome, "grant")}
+        }
+        .into_any();
+    }
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match session.dispatch(Command::GrantCertificate {
+            person,
+            reason: reason.get_untracked(),
+            on: today(),
+        }) {
+            Ok(()) => outcome.set(Outcome::Idle),
+            Err(message) => outcome.set(Outcome::Refused(message)),
+        }
+    };
+    view! {
+        <details class="disclosure grant">
+            <summary data-testid="certificate-grant-open">{move || i18n.t("certificate-grant")}</summary>
+            <form class="form" on:submit=submit novalidate>
+                <div class="field">
+                    <label for=field_id.clone()>{move || i18n.t("certificate-grant-reason")}</label>
+                    <textarea id=field_id.clone() data-testid="certificate-grant-reason" rows="2" bind:value=reason></textarea>
+                </div>
+                <button type="submit" class="button button--secondary" data-testid="certificate-grant-submit">
+                    {move || i18n.t("certificate-grant-submit")}
+                </button>
+                {outcome_view(outcome, "grant")}
+            </form>
+        </details>
+    }
+    .into_any()
+}
+
+/// One certificate as an A4 page.
+fn certificate_sheet(
+    i18n: I18n,
+    certificate: Certificate,
+    issued_on: tandem_core::Day,
+) -> impl IntoView {
+    let role = i18n.t(&format!("certificate-role-{}", certificate.role.code()));
+    let period = i18n.t_with(
+        "certificate-period",
+        &[
+            ("from", FluentValue::from(i18n.day(certificate.from))),
+            ("to", FluentValue::from(i18n.day(certificate.to))),
+            ("role", FluentValue::from(role)),
+        ],
+    );
+    let issuers = certificate.issuers.join(" · ");
+    let total = hours(i18n, certificate.minutes);
+    let has_events = !certificate.events.is_empty();
+    view! {
+        <article class="certificate" data-testid="certificate" data-name=certificate.name.clone()>
+            <header class="certificate__issuers">{issuers}</header>
+            <h2 class="certificate__title">{i18n.t("certificate-heading")}</h2>
+            <p class="certificate__lead">{i18n.t("certificate-lead")}</p>
+            <p class="certificate__name" data-testid="certificate-name">{certificate.name.clone()}</p>
+            {(!certificate.organisation.is_empty()).then(|| view! {
+                <p class="certificate__organisation">{certificate.organisation.clone()}</p>
+            })}
+            <p class="certificate__text">{period}</p>
+            <p class="certificate__programme">{format!("„{}“", certificate.programme)}</p>
+            <p class="certificate__text">{i18n.t("certificate-took-part")}</p>
+            {certificate.tandem_completed.then(|| view! {
+                <p class="certificate__text">{i18n.t("certificate-tandem-completed")}</p>
+            })}
+            {(certificate.minutes > 0).then(|| view! {
+                <p class="certificate__text certificate__hours" data-testid="certificate-hours">
+                    {i18n.t_with("certificate-hours", &[("hours", FluentValue::from(total.clone()))])}
+                </p>
+            })}
+            {has_events.then(|| view! {
+                <table class="certificate__events">
+                    <caption>{i18n.t("certificate-events")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{i18n.t("certificate-column-date")}</th>
+                            <th scope="col">{i18n.t("certificate-column-event")}</th>
+                            <th scope="col" class="num">{i18n.t("certificate-column-hours")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {certificate.events.iter().map(|event| view! {
+                            <tr>
+                                <td>{i18n.day(event.day)}</td>
+                                <td>{format!("{} ({})", event.title, i18n.t(&format!("event-kind-{}", event.kind.code())))}</td>
+                                <td class="num">{hours(i18n, event.minutes)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <p class="certificate__issued">{i18n.t_with("certificate-issued-on", &[("date", FluentValue::from(i18n.day(issued_on)))])}</p>
+            <div class="certificate__signatures">
+                {certificate.signatories.iter().map(|signatory| view! {
+                    <div class="certificate__signature">
+                        <div class="certificate__line"></div>
+                        <p>{if signatory.name.is_empty() { i18n.t("certificate-signature") } else { signatory.name.clone() }}</p>
+                        <p class="certificate__signature-organisation">{signatory.organisation.clone()}</p>
+                    </div>
+                }).collect_view()}
+            </div>
+        </article>
+    }
+}
+
+/// On the person page: events, hours, and the rules met and missing.
+#[component]
+pub(crate) fn PersonParticipation(id: PersonId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let data = move || {
+        session
+            .with(|programme| {
+                let completion = programme.completion_of(id)?;
+                let events = programme
+                    .events_in_order()
+                    .into_iter()
+                    .filter_map(|(event_id, event)| {
+                        let entry = event.attendance_of(id)?;
+                        Some((
+                            event_id,
+                            event.details.title.clone(),
+                            event.details.start_day,
+                            entry.status,
+                            event.cancelled,
+                            event.credited_minutes(id),
+                        ))
+                    })
+                    .collect::<Vec<_>>();
+                Some((programme.id, completion, events))
+            })
+            .flatten()
+    };
+    view! {
+        <section class="panel" aria-labelledby="participation-title" data-testid="participation">
+            <h2 id="participation-title">{move || i18n.t("participation-title")}</h2>
+            {move || data().map(|(programme, completion, events)| {
+                let state = if completion.meets_rules() {
+                    "certificate-state-met"
+                } else if completion.grant.is_some() {
+                    "certificate-state-granted"
+                } else {
+                    "certificate-state-missing"
+                };
+                view! {
+                    <p data-testid="participation-hours">{i18n.t_with("participation-hours", &[("hours", FluentValue::from(hours(i18n, completion.minutes)))])}</p>
+                    {rule_list(i18n, &completion)}
+                    <p><span class=format!("badge badge--{state}") data-testid="participation-certificate">{i18n.t(state)}</span></p>
+                    {if events.is_empty() {
+                        view! { <p class="muted">{i18n.t("participation-no-events")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list" data-testid="participation-events">
+                                {events.into_iter().map(|(event_id, title, day, status, cancelled, minutes)| view! {
+                                    <li>
+                                        <A href=Page::Event(programme, event_id).path()>{title}</A>
+                                        {format!(" · {} · {}", i18n.day(day), i18n.t(&format!("attendance-{}", status.code())))}
+                                        {(minutes > 0).then(|| format!(" · {} h", hours(i18n, minutes)))}
+                                        {cancelled.then(|| format!(" · {}", i18n.t("event-cancelled")))}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <p><A href=Page::Certificates(programme).path()>{i18n.t("participation-to-certificates")}</A></p>
+                }
+            })}
+        </section>
+    }
+}

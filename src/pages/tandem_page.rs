@@ -1,0 +1,649 @@
+//! Tandem pages: what a mentee and mentor see (their partner, goals,
+//! meetings, the next events, the contact point), the coordinators' view
+//! of the same page with the personal link to send, and the list of quiet
+//! tandems on the dashboard.
+
+use std::collections::BTreeMap;
+
+use fluent_bundle::FluentValue;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tandem_core::{
+    contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PersonId,
+    ProgrammeSide, Replica, TandemId, TandemPageDocument,
+};
+use uuid::Uuid;
+
+use super::person::{outcome_view, text_field, Outcome};
+use super::share::{fetch_room, invite_in_address, qr_svg, select_all};
+use super::Page;
+use crate::clock::today;
+use crate::i18n::{use_i18n, I18n};
+use crate::live::{refusal_key, SyncStatus};
+use crate::page_session::{create_page, store_received, PageSession};
+use crate::session::{use_session, Opening};
+use crate::settings::SyncRecord;
+use crate::storage::ProgrammeStore;
+
+/// Rooms of the tandem pages this browser has opened from links.
+const PAGE_ROOMS: &str = "tandem.page-rooms";
+
+fn me_key(tandem: TandemId) -> String {
+    format!("tandem.page-me.{tandem}")
+}
+
+fn sync_text(i18n: I18n, status: &SyncStatus) -> String {
+    match status {
+        SyncStatus::Local => i18n.t("sync-local"),
+        SyncStatus::Syncing => i18n.t("sync-syncing"),
+        SyncStatus::Synced => i18n.t("sync-synced"),
+        SyncStatus::Offline { waiting } => {
+            i18n.t_with("sync-offline", &[("count", FluentValue::from(*waiting))])
+        }
+        SyncStatus::Refused(code) => i18n.t_with(
+            "sync-refused",
+            &[("reason", FluentValue::from(i18n.t(&refusal_key(code))))],
+        ),
+    }
+}
+
+fn state_of(status: &SyncStatus) -> &'static str {
+    match status {
+        SyncStatus::Local => "local",
+        SyncStatus::Syncing => "syncing",
+        SyncStatus::Synced => "synced",
+        SyncStatus::Offline { .. } => "offline",
+        SyncStatus::Refused(_) => "refused",
+    }
+}
+
+#[component]
+fn PageSyncIndicator(page: PageSession) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="sync-status" role="status" data-testid="page-sync-status" data-state=move || state_of(&page.sync_status())>
+            <span class="sync-status__dot" aria-hidden="true"></span>
+            <span>{move || sync_text(i18n, &page.sync_status())}</span>
+        </p>
+    }
+}
+
+/// Goals and meetings, read and written by whoever has the page open;
+/// `me` is the participant (none for a coordinator).
+#[component]
+fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name_of = move |person: Option<PersonId>| -> String {
+        match person {
+            None => i18n.t("page-by-coordinator"),
+            Some(person) => page
+                .with(|p| p.side().member(person).map(|m| m.name.clone()))
+                .flatten()
+                .unwrap_or_default(),
+        }
+    };
+
+    let goal_text = RwSignal::new(String::new());
+    let goal_milestones = RwSignal::new(String::new());
+    let goal_outcome = RwSignal::new(Outcome::Idle);
+    let add_goal = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        let goal = Goal {
+            text: goal_text.get_untracked(),
+            milestones: goal_milestones
+                .get_untracked()
+                .split(',')
+                .map(|m| m.trim().to_string())
+                .collect(),
+            status: GoalStatus::Open,
+            by: me.get_untracked(),
+        };
+        let key = Uuid::new_v4().to_string();
+        goal_outcome.set(match page.apply(PageCommand::SetGoal { key, goal }) {
+            Ok(()) => {
+                goal_text.set(String::new());
+                goal_milestones.set(String::new());
+                Outcome::Done(i18n.t("page-goal-saved"))
+            }
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let set_status = move |key: String, mut goal: Goal, code: String| {
+        if let Some(status) = GoalStatus::from_code(&code) {
+            goal.status = status;
+            goal.by = me.get_untracked();
+            let _ = page.apply(PageCommand::SetGoal { key, goal });
+        }
+    };
+
+    let meeting_on = RwSignal::new(today().iso());
+    let meeting_minutes = RwSignal::new("60".to_string());
+    let meeting_kind = RwSignal::new(MeetingKind::InPerson.code().to_string());
+    let meeting_topics = RwSignal::new(String::new());
+    let meeting_next = RwSignal::new(String::new());
+    let meeting_outcome = RwSignal::new(Outcome::Idle);
+    let log_meeting = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        let Ok(on) = tandem_core::Day::parse(&meeting_on.get_untracked()) else {
+            meeting_outcome.set(Outcome::Refused(i18n.t("page-date-missing")));
+            return;
+        };
+        let minutes = meeting_minutes.get_untracked().trim().parse().unwrap_or(0);
+        let meeting = Meeting {
+            on,
+            minutes,
+            kind: MeetingKind::from_code(&meeting_kind.get_untracked()).unwrap_or_default(),
+            topics: meeting_topics.get_untracked(),
+            next_steps: meeting_next.get_untracked(),
+            logged_by: me.get_untracked(),
+        };
+        let key = Uuid::new_v4().to_string();
+        meeting_outcome.set(match page.apply(PageCommand::LogMeeting { key, meeting }) {
+            Ok(()) => {
+                meeting_topics.set(String::new());
+                meeting_next.set(String::new());
+                Outcome::Done(i18n.t("page-meeting-saved"))
+            }
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+
+    let goals = move || {
+        page.with(|p| {
+            p.goals()
+                .iter()
+                .map(|(key, goal)| (key.clone(), goal.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    };
+    let meetings = move || {
+        page.with(|p| {
+            p.meetings()
+                .into_iter()
+                .map(|(key, meeting)| (key.clone(), meeting.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    };
+
+    view! {
+        {move || page.unsaved().map(|code| view! {
+            <p class="notice notice--error" role="alert" data-testid="page-unsaved">{i18n.error(code)}</p>
+        })}
+        <section class="panel" aria-labelledby="page-goals-title">
+            <h2 id="page-goals-title">{move || i18n.t("page-goals")}</h2>
+            <ul class="page-list" data-testid="page-goals">
+                {move || {
+                    let goals = goals();
+                    if goals.is_empty() {
+                        return view! { <li class="muted">{i18n.t("page-goals-none")}</li> }.into_any();
+                    }
+                    goals.into_iter().map(|(key, goal)| {
+                        let select_id = format!("goal-status-{key}");
+                        let milestones = goal.milestones.join(" · ");
+                        let changed = goal.clone();
+                        view! {
+                            <li class="page-item" data-testid="page-goal">
+                                <p class="page-item__title">{goal.text.clone()}</p>
+                                {(!milestones.is_empty()).then(|| view! { <p class="muted">{i18n.t_with("page-milestones", &[("list", FluentValue::from(milestones))])}</p> })}
+                                <div class="field field--inline">
+                                    <label for=select_id.clone()>{i18n.t("page-goal-status")}</label>
+                                    <select id=select_id data-testid="page-goal-status"
+                                        on:change=move |event| set_status(key.clone(), changed.clone(), event_target_value(&event))>
+                                        {GoalStatus::ALL.into_iter().map(|status| view! {
+                                            <option value=status.code() selected={status == goal.status}>{i18n.t(&format!("goal-status-{}", status.code()))}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </ul>
+            <form class="form" on:submit=add_goal novalidate>
+                <h3>{move || i18n.t("page-goal-add")}</h3>
+                {text_field(i18n, "page-goal-text", "page-goal-text", goal_text, "text")}
+                {text_field(i18n, "page-goal-milestones", "page-goal-milestones", goal_milestones, "text")}
+                <div class="form__actions">
+                    <button type="submit" class="button button--secondary" data-testid="page-goal-submit">{move || i18n.t("page-goal-submit")}</button>
+                </div>
+                <div aria-live="polite">{outcome_view(goal_outcome, "page-goal")}</div>
+            </form>
+        </section>
+        <section class="panel" aria-labelledby="page-meetings-title">
+            <h2 id="page-meetings-title">{move || i18n.t("page-meetings")}</h2>
+            <ul class="page-list" data-testid="page-meetings">
+                {move || {
+                    let meetings = meetings();
+                    if meetings.is_empty() {
+                        return view! { <li class="muted">{i18n.t("page-meetings-none")}</li> }.into_any();
+                    }
+                    meetings.into_iter().map(|(_, meeting)| view! {
+                        <li class="page-item" data-testid="page-meeting">
+                            <p class="page-item__title">
+                                {format!("{} · {} · {}", i18n.day(meeting.on),
+                                    i18n.t_with("page-minutes", &[("count", FluentValue::from(meeting.minutes))]),
+                                    i18n.t(&format!("meeting-kind-{}", meeting.kind.code())))}
+                            </p>
+                            {(!meeting.topics.is_empty()).then(|| view! { <p>{meeting.topics.clone()}</p> })}
+                            {(!meeting.next_steps.is_empty()).then(|| view! { <p class="muted">{i18n.t_with("page-next-steps-were", &[("steps", FluentValue::from(meeting.next_steps.clone()))])}</p> })}
+                            <p class="muted">{i18n.t_with("page-logged-by", &[("name", FluentValue::from(name_of(meeting.logged_by)))])}</p>
+                        </li>
+                    }).collect_view().into_any()
+                }}
+            </ul>
+            <form class="form" on:submit=log_meeting novalidate>
+                <h3>{move || i18n.t("page-meeting-add")}</h3>
+                <div class="field-row">
+                    {text_field(i18n, "page-meeting-on", "page-meeting-on", meeting_on, "date")}
+                    {text_field(i18n, "page-meeting-minutes", "page-meeting-minutes", meeting_minutes, "number")}
+                </div>
+                <div class="field">
+                    <label for="page-meeting-kind">{move || i18n.t("page-meeting-kind")}</label>
+                    <select id="page-meeting-kind" data-testid="page-meeting-kind" bind:value=meeting_kind>
+                        {MeetingKind::ALL.into_iter().map(|kind| view! {
+                            <option value=kind.code()>{move || i18n.t(&format!("meeting-kind-{}", kind.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {text_field(i18n, "page-meeting-topics", "page-meeting-topics", meeting_topics, "text")}
+                {text_field(i18n, "page-meeting-next", "page-meeting-next", meeting_next, "text")}
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary" data-testid="page-meeting-submit">{move || i18n.t("page-meeting-submit")}</button>
+                </div>
+                <div aria-live="polite">{outcome_view(meeting_outcome, "page-meeting")}</div>
+            </form>
+        </section>
+    }
+}
+
+/// The tandem page as the coordinators see it, on the tandem's view:
+/// set it up, send the personal link, read goals and meetings.
+#[component]
+pub fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let outcome = RwSignal::new(Outcome::Idle);
+    // The page opens after an await: under this component's owner (not
+    // the button's, which goes when the panel redraws), so that it finds
+    // its context and closes with the component.
+    let owner = StoredValue::new_local(Owner::current());
+    let set_up = move |_| {
+        let Some(side) = session
+            .with_untracked(|p| ProgrammeSide::project(p, id))
+            .flatten()
+        else {
+            return;
+        };
+        let owner = owner.get_value();
+        spawn_local(async move {
+            match create_page(side).await {
+                Ok(tandem) => {
+                    let opened = match &owner {
+                        Some(owner) => owner.with(|| PageSession::open(tandem)),
+                        None => return,
+                    };
+                    page.set(Some(opened));
+                    outcome.set(Outcome::Done(i18n.t("page-set-up-done")));
+                }
+                Err(code) => outcome.set(Outcome::Refused(i18n.error(code))),
+            }
+        });
+    };
+    let renew = move |_| {
+        if let Some(page) = page.get_untracked() {
+            outcome.set(match page.new_room() {
+                Ok(()) => Outcome::Done(i18n.t("page-renewed")),
+                Err(message) => Outcome::Refused(message),
+            });
+        }
+    };
+    let mailto = move |link: &str| {
+        session
+            .with(|p| {
+                let tandem = p.tandems.get(&id)?;
+                let to: Vec<String> = [Some(tandem.mentee), Some(tandem.mentor), tandem.co_mentor]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|person| p.people.get(&person))
+                    .map(|person| person.details.email.trim().to_string())
+                    .filter(|email| !email.is_empty())
+                    .collect();
+                let subject = i18n.t_with(
+                    "page-mail-subject",
+                    &[("programme", FluentValue::from(p.name.clone()))],
+                );
+                let body = i18n.t_with(
+                    "page-mail-body",
+                    &[
+                        ("programme", FluentValue::from(p.name.clone())),
+                        ("link", FluentValue::from(link.to_string())),
+                    ],
+                );
+                let encode = |text: &str| {
+                    js_sys::encode_uri_component(text)
+                        .as_string()
+                        .unwrap_or_default()
+                };
+                Some(format!(
+                    "mailto:{}?subject={}&body={}",
+                    to.join(","),
+                    encode(&subject),
+                    encode(&body)
+                ))
+            })
+            .flatten()
+            .unwrap_or_default()
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="page-panel-title" data-testid="page-panel">
+            <h2 id="page-panel-title">{move || i18n.t("page-panel-title")}</h2>
+            <p class="muted">{move || i18n.t("page-panel-intro")}</p>
+            {move || match page.get() {
+                None => view! {
+                    <div class="button-row">
+                        <button type="button" class="button button--primary" data-testid="page-set-up" on:click=set_up>
+                            {move || i18n.t("page-set-up")}
+                        </button>
+                    </div>
+                }.into_any(),
+                Some(page) => view! {
+                    <PageSyncIndicator page />
+                    {move || page.link_for_participants().map(|link| {
+                        let qr = qr_svg(&link);
+                        let mail = mailto(&link);
+                        view! {
+                            <div class="field">
+                                <label for="page-link">{move || i18n.t("page-link")}</label>
+                                <input id="page-link" class="share-link" data-testid="page-link" type="text" readonly
+                                    prop:value=link.clone() on:focus=move |event| select_all(&event) />
+                            </div>
+                            <p class="notice notice--warning">{move || i18n.t("page-link-warning")}</p>
+                            <div class="button-row">
+                                <a class="button button--secondary" data-testid="page-mail" href=mail>{move || i18n.t("page-mail")}</a>
+                                <button type="button" class="button button--secondary" data-testid="page-renew" on:click=renew>
+                                    {move || i18n.t("page-renew")}
+                                </button>
+                            </div>
+                            {qr.map(|svg| view! {
+                                <details class="disclosure">
+                                    <summary>{move || i18n.t("share-qr")}</summary>
+                                    <div class="qr-code" role="img" aria-label=move || i18n.t("page-qr-label") inner_html=svg></div>
+                                </details>
+                            })}
+                        }
+                    })}
+                }.into_any(),
+            }}
+            <div aria-live="polite">{outcome_view(outcome, "page-panel")}</div>
+        </section>
+        {move || page.get().map(|page| view! { <PageLog page me=Signal::derive(|| None) /> })}
+    }
+}
+
+/// Opens the coordinators' copy of a tandem's page, if it was set up here,
+/// with the programme's side written in afresh.
+pub fn open_for_coordinators(id: TandemId, side: Option<ProgrammeSide>) -> Option<PageSession> {
+    SyncRecord::load_at(&SyncRecord::page_key(id))?;
+    Some(PageSession::open_with_side(id, side))
+}
+
+fn known_rooms() -> BTreeMap<String, String> {
+    LocalStorage::get(PAGE_ROOMS).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Arriving {
+    Fetching,
+    Ready(TandemId),
+    Failed(String),
+}
+
+/// The page a participant's personal link opens: `/tandem#room=…&key=…`.
+#[component]
+pub fn ParticipantPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (invite, relay) = invite_in_address();
+    let arriving = RwSignal::new(Arriving::Fetching);
+    Effect::new(move |_| {
+        let Some(invite) = invite.get() else {
+            arriving.set(Arriving::Failed(i18n.t("page-link-damaged")));
+            return;
+        };
+        let room = invite.room.to_string();
+        if let Some(tandem) = known_rooms().get(&room).and_then(|t| t.parse().ok()) {
+            arriving.set(Arriving::Ready(tandem));
+            return;
+        }
+        arriving.set(Arriving::Fetching);
+        let fragment = invite.to_fragment();
+        let relay = relay.get_untracked();
+        fetch_room(i18n, invite, relay.clone(), move |fetched| {
+            let fetched = match fetched {
+                Ok(fetched) => fetched,
+                Err(message) => return arriving.set(Arriving::Failed(message)),
+            };
+            spawn_local(async move {
+                match page_from(fetched.blobs) {
+                    Some(mut page) => {
+                        if let Err(code) = store_received(&mut page).await {
+                            return arriving.set(Arriving::Failed(i18n.error(code)));
+                        }
+                        let tandem = page.tandem();
+                        SyncRecord {
+                            invite: fragment,
+                            relay,
+                            last_seen: fetched.last_seen,
+                            acknowledged: page.heads().iter().map(|h| h.to_string()).collect(),
+                            snapshot_at: 0,
+                        }
+                        .save_at(&SyncRecord::page_key(tandem));
+                        let mut rooms = known_rooms();
+                        rooms.insert(room, tandem.to_string());
+                        let _ = LocalStorage::set(PAGE_ROOMS, &rooms);
+                        arriving.set(Arriving::Ready(tandem));
+                    }
+                    None => arriving.set(Arriving::Failed(i18n.t("page-link-empty"))),
+                }
+            });
+        });
+    });
+
+    view! {
+        <section class="page page--participant">
+            {move || match arriving.get() {
+                Arriving::Fetching => view! { <p class="muted" role="status" data-testid="page-loading">{i18n.t("page-loading")}</p> }.into_any(),
+                Arriving::Failed(message) => view! {
+                    <h1>{i18n.t("page-title")}</h1>
+                    <p class="notice notice--error" role="alert" data-testid="page-error">{message}</p>
+                }.into_any(),
+                Arriving::Ready(tandem) => view! { <ParticipantView tandem /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The page from what its room held, in order.
+fn page_from(blobs: Vec<Vec<u8>>) -> Option<TandemPageDocument> {
+    let mut blobs = blobs.into_iter();
+    let mut page = TandemPageDocument::load(&blobs.next()?).ok()?;
+    for blob in blobs {
+        let _ = page.merge_changes(&blob);
+    }
+    Some(page)
+}
+
+#[component]
+fn ParticipantView(tandem: TandemId) -> impl IntoView {
+    let i18n = use_i18n();
+    let page = PageSession::open(tandem);
+    let me = RwSignal::new(
+        LocalStorage::get::<String>(me_key(tandem))
+            .ok()
+            .and_then(|id| id.parse::<PersonId>().ok()),
+    );
+    let choose = move |event: web_sys::Event| {
+        let chosen = event_target_value(&event).parse::<PersonId>().ok();
+        if let Some(person) = chosen {
+            let _ = LocalStorage::set(me_key(tandem), person.to_string());
+        }
+        me.set(chosen);
+    };
+    let members = move || page.with(|p| p.side().members.clone()).unwrap_or_default();
+    view! {
+        {move || match page.opening() {
+            Opening::Loading => view! { <p class="muted" role="status">{i18n.t("page-loading")}</p> }.into_any(),
+            Opening::Missing | Opening::Failed(_) => view! {
+                <p class="notice notice--error" role="alert" data-testid="page-error">{i18n.t("page-link-empty")}</p>
+            }.into_any(),
+            Opening::Ready => view! {
+                <header class="page-header">
+                    <p class="page-header__intro">{move || page.with(|p| p.side().programme_name.clone())}</p>
+                    <h1 data-testid="page-title">{move || i18n.t("page-title")}</h1>
+                    <PageSyncIndicator page />
+                </header>
+                <div class="field who-am-i">
+                    <label for="page-me">{move || i18n.t("page-who-am-i")}</label>
+                    <select id="page-me" data-testid="page-me" on:change=choose>
+                        <option value="" selected=move || me.get().is_none()>{move || i18n.t("page-choose")}</option>
+                        {move || members().into_iter().map(|member| {
+                            let id = member.person;
+                            view! { <option value=id.to_string() selected=move || me.get() == Some(id)>{member.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <section class="panel" aria-labelledby="page-pair-title">
+                    <h2 id="page-pair-title">{move || i18n.t("page-pair")}</h2>
+                    <ul class="member-cards" data-testid="page-members">
+                        {move || members().into_iter().map(|member| view! {
+                            <li class="member-card" data-testid="page-member">
+                                <p class="member-card__role">{i18n.t(&format!("role-{}", member.role.code()))}</p>
+                                <p class="member-card__name">{member.name.clone()}</p>
+                                {member.organisation.clone().map(|o| view! { <p>{o}</p> })}
+                                {member.position.clone().map(|o| view! { <p>{o}</p> })}
+                                {member.location.clone().map(|o| view! { <p>{o}</p> })}
+                                {member.email.clone().map(|email| view! { <p><a href=format!("mailto:{email}")>{email.clone()}</a></p> })}
+                                {member.phone.clone().map(|phone| view! { <p><a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a></p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {move || page.with(|p| {
+                        let side = p.side();
+                        let status = i18n.t(&format!("tandem-status-{}", side.status.code()));
+                        view! {
+                            <p data-testid="page-period">{format!("{} – {} · {}", i18n.day(side.start), i18n.day(side.planned_end), status)}</p>
+                        }
+                    })}
+                </section>
+                <PageLog page me=Signal::derive(move || me.get()) />
+                <section class="panel" aria-labelledby="page-events-title">
+                    <h2 id="page-events-title">{move || i18n.t("page-events")}</h2>
+                    {move || {
+                        let today = today();
+                        let events: Vec<_> = page
+                            .with(|p| p.side().events.iter().filter(|e| e.day >= today).take(5).cloned().collect())
+                            .unwrap_or_default();
+                        if events.is_empty() {
+                            return view! { <p class="muted">{i18n.t("page-events-none")}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="page-list" data-testid="page-events">
+                                {events.into_iter().map(|event| view! {
+                                    <li class="page-item">
+                                        <p class="page-item__title">{event.title.clone()}</p>
+                                        <p class="muted">{format!("{} · {}{}", i18n.day(event.day), event.time,
+                                            if event.place.is_empty() { String::new() } else { format!(" · {}", event.place) })}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="panel" aria-labelledby="page-contact-title">
+                    <h2 id="page-contact-title">{move || i18n.t("page-contact-point")}</h2>
+                    <p class="muted">{move || i18n.t("page-contact-point-intro")}</p>
+                    {move || page.with(|p| p.side().contact_point.clone()).flatten().map(|contact| view! {
+                        <p data-testid="page-contact">
+                            {contact.name.clone()}
+                            {(!contact.email.is_empty()).then(|| view! { <br/><a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
+                            {(!contact.phone.is_empty()).then(|| view! { <br/>{contact.phone.clone()} })}
+                        </p>
+                    })}
+                </section>
+                <p class="muted page-privacy">{move || i18n.t("page-privacy")}</p>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Tandems whose page shows no meeting for longer than the programme's
+/// rhythm, or meetings logged by one side only.
+#[component]
+pub fn QuietTandems() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let found = RwSignal::new(None::<Vec<(TandemId, String, ContactConcern)>>);
+    let active: Vec<(TandemId, String)> = session
+        .with_untracked(|p| {
+            p.tandems
+                .iter()
+                .filter(|(_, t)| t.is_active())
+                .map(|(id, t)| {
+                    (
+                        *id,
+                        format!("{} – {}", p.person_name(t.mentee), p.person_name(t.mentor)),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    spawn_local(async move {
+        let Ok(store) = ProgrammeStore::open().await else {
+            return found.set(Some(Vec::new()));
+        };
+        let today = today();
+        let mut concerns = Vec::new();
+        for (id, names) in active {
+            let Ok(Some(bytes)) = store.load_page(id).await else {
+                continue;
+            };
+            let Ok(page) = TandemPageDocument::load(&bytes) else {
+                continue;
+            };
+            if let Some(concern) = contact_check(&page, today) {
+                concerns.push((id, names, concern));
+            }
+        }
+        if !found.is_disposed() {
+            found.set(Some(concerns));
+        }
+    });
+    let programme = session.with_untracked(|p| p.id);
+    view! {
+        <section class="panel" aria-labelledby="quiet-title" data-testid="quiet-tandems">
+            <h2 id="quiet-title">{move || i18n.t("quiet-title")}</h2>
+            {move || match found.get() {
+                None => view! { <p class="muted" role="status">{i18n.t("page-loading")}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="muted">{i18n.t("quiet-none")}</p> }.into_any(),
+                Some(list) => view! {
+                    <ul class="attention-list">
+                        {list.into_iter().map(|(id, names, concern)| {
+                            let reason = match concern {
+                                ContactConcern::NoMeetingYet { days } => i18n.t_with("quiet-no-meeting", &[("days", FluentValue::from(days))]),
+                                ContactConcern::Quiet { last, days } => i18n.t_with("quiet-since", &[("date", FluentValue::from(i18n.day(last))), ("days", FluentValue::from(days))]),
+                                ContactConcern::OneSided { .. } => i18n.t("quiet-one-sided"),
+                            };
+                            let href = programme.map(|p| Page::Tandem(p, id).path()).unwrap_or_default();
+                            view! {
+                                <li data-testid="quiet-tandem"><a href=href>{names}</a>" – "{reason}</li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

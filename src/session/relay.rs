@@ -1,0 +1,83 @@
+//! Live sync of the open programme through the relay (see [`crate::live`]).
+
+use leptos::prelude::*;
+use tandem_core::{ProgrammeDocument, ProgrammeId};
+use tandem_sync::Invite;
+
+use super::ProgrammeSession;
+use crate::live::{Live, LiveHost, RelayLink, SyncStatus};
+use crate::settings::SyncRecord;
+
+impl LiveHost for ProgrammeSession {
+    type Doc = ProgrammeDocument;
+
+    fn doc(&self) -> StoredValue<Option<ProgrammeDocument>, LocalStorage> {
+        self.document
+    }
+
+    fn link(&self) -> StoredValue<Option<RelayLink>, LocalStorage> {
+        self.relay
+    }
+
+    fn status(&self) -> RwSignal<SyncStatus> {
+        self.sync_status
+    }
+
+    fn changed_by_relay(&self) {
+        self.bump();
+        self.persist();
+    }
+}
+
+impl ProgrammeSession {
+    /// What the sync indicator shows.
+    pub fn sync_status(&self) -> SyncStatus {
+        self.sync_status.get()
+    }
+
+    /// The invite link of the shared programme, if it is shared.
+    pub fn invite_link(&self) -> Option<String> {
+        let origin = web_sys::window()?.location().origin().ok()?;
+        Some(format!("{origin}/join#{}", self.invite_fragment()?))
+    }
+
+    /// Starts syncing if this browser shares the programme.
+    pub(super) fn resume_relay(&self, programme: ProgrammeId) {
+        if let Some(record) = SyncRecord::load(programme) {
+            self.start_relay(SyncRecord::key(programme), record, false);
+        }
+    }
+
+    /// Shares the programme: a new room and key, the whole programme
+    /// pushed as the room's first entry.
+    pub fn share(&self) -> Result<(), String> {
+        let i18n = self.i18n;
+        let programme = self
+            .with_untracked(|programme| programme.id)
+            .ok_or_else(|| i18n.t("error-document"))?;
+        let invite = Invite::new_room().map_err(|_| i18n.t("share-no-randomness"))?;
+        let record = SyncRecord {
+            invite: invite.to_fragment(),
+            ..SyncRecord::default()
+        };
+        record.save(programme);
+        self.start_relay(SyncRecord::key(programme), record, true);
+        Ok(())
+    }
+
+    /// Stops syncing on this device; the programme stays here and the room
+    /// stays with the others.
+    pub fn stop_sharing(&self) {
+        self.stop_live();
+    }
+
+    /// Pushes what changed here since the last push.
+    pub(super) fn push_to_relay(&self) {
+        self.push_changes();
+    }
+
+    /// Changes another tab stored reached this tab: that tab pushes them.
+    pub(super) fn merged_from_tab(&self, before: &[automerge::ChangeHash]) {
+        self.merged_elsewhere(before);
+    }
+}
