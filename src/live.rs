@@ -112,6 +112,10 @@ pub(crate) trait LiveHost: Copy + 'static {
     fn status(&self) -> RwSignal<SyncStatus>;
     /// Changes from the relay were merged: show and store them.
     fn changed_by_relay(&self);
+    /// Runs `then` once every write of the document begun so far is
+    /// stored (at once if none is under way; later, after a failed write,
+    /// once a write succeeds again).
+    fn when_stored(&self, then: Box<dyn FnOnce()>);
 }
 
 /// Live sync for any [`LiveHost`].
@@ -405,21 +409,42 @@ pub(crate) trait Live: LiveHost {
     }
 
     /// Stores how far this browser has synced, for the next start.
+    ///
+    /// Only once every write of the document begun so far is in the
+    /// browser's storage: a record ahead of the stored document would make
+    /// a restarted tab skip changes it never stored.
     fn remember_progress(&self) {
-        self.link().update_value(|link| {
-            let Some(link) = link.as_mut() else { return };
+        let progress = self.link().with_value(|link| {
+            let link = link.as_ref()?;
             // Held deliveries are asked for again after a restart.
-            if link.live.held() == 0 {
-                link.record.last_seen = link.client.last_seen();
-            }
-            link.record.acknowledged = link
+            let last_seen = (link.live.held() == 0).then(|| link.client.last_seen());
+            let acknowledged: Vec<String> = link
                 .live
                 .acknowledged_heads()
                 .iter()
                 .map(|hash| hash.to_string())
                 .collect();
-            link.record.save_at(&link.record_key);
+            Some((link.record_key.clone(), last_seen, acknowledged))
         });
+        let Some((key, last_seen, acknowledged)) = progress else {
+            return;
+        };
+        let session = *self;
+        self.when_stored(Box::new(move || {
+            if session.link().is_disposed() {
+                return;
+            }
+            session.link().update_value(|link| {
+                let Some(link) = link.as_mut().filter(|link| link.record_key == key) else {
+                    return;
+                };
+                if let Some(last_seen) = last_seen {
+                    link.record.last_seen = link.record.last_seen.max(last_seen);
+                }
+                link.record.acknowledged = acknowledged;
+                link.record.save_at(&link.record_key);
+            });
+        }));
     }
 
     /// Replaces the room's log by one snapshot now and then.
@@ -433,7 +458,13 @@ pub(crate) trait Live: LiveHost {
                         .client
                         .last_seen()
                         .saturating_sub(link.record.snapshot_at);
-                    if since < SNAPSHOT_EVERY || link.client.pending() > 0 || link.live.held() > 0 {
+                    // Everything of this device's must be in the room before
+                    // a snapshot stands for the room's log.
+                    if since < SNAPSHOT_EVERY
+                        || link.client.pending() > 0
+                        || link.live.held() > 0
+                        || link.live.waiting(document) > 0
+                    {
                         return None;
                     }
                     let whole = link.live.snapshot(document);
@@ -492,5 +523,44 @@ pub fn refusal_key(code: &str) -> String {
         format!("sync-refused-{code}")
     } else {
         "sync-refused-other".to_string()
+    }
+}
+
+/// A callback to run once the document's writes are stored.
+pub type AfterStored = Box<dyn FnOnce()>;
+
+/// Which writes of a document are still under way, and what waits for them.
+#[derive(Default)]
+pub struct StoreBarrier {
+    in_flight: u32,
+    failed: bool,
+    waiting: Vec<AfterStored>,
+}
+
+impl StoreBarrier {
+    /// A write has begun.
+    pub fn begin(&mut self) {
+        self.in_flight += 1;
+    }
+
+    /// A write has ended; returns what may run now.
+    pub fn end(&mut self, stored: bool) -> Vec<AfterStored> {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.failed = !stored;
+        if self.in_flight == 0 && !self.failed {
+            std::mem::take(&mut self.waiting)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// `then`, back to run at once if nothing is under way, or kept.
+    pub fn when_stored(&mut self, then: AfterStored) -> Option<AfterStored> {
+        if self.in_flight == 0 && !self.failed {
+            Some(then)
+        } else {
+            self.waiting.push(then);
+            None
+        }
     }
 }

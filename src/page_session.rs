@@ -12,7 +12,7 @@ use tandem_sync::Invite;
 
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
-use crate::live::{Live, LiveHost, RelayLink, SyncStatus};
+use crate::live::{AfterStored, Live, LiveHost, RelayLink, StoreBarrier, SyncStatus};
 use crate::session::Opening;
 use crate::settings::SyncRecord;
 use crate::storage::ProgrammeStore;
@@ -28,6 +28,8 @@ pub struct PageSession {
     unsaved: RwSignal<Option<&'static str>>,
     relay: StoredValue<Option<RelayLink>, LocalStorage>,
     sync_status: RwSignal<SyncStatus>,
+    /// Writes under way, and what waits for them to be stored.
+    writes: StoredValue<StoreBarrier, LocalStorage>,
     i18n: I18n,
 }
 
@@ -50,6 +52,15 @@ impl LiveHost for PageSession {
         self.bump();
         self.persist();
     }
+
+    fn when_stored(&self, then: AfterStored) {
+        let now = self
+            .writes
+            .try_update_value(|writes| writes.when_stored(then));
+        if let Some(Some(then)) = now {
+            then();
+        }
+    }
 }
 
 impl PageSession {
@@ -70,6 +81,7 @@ impl PageSession {
             unsaved: RwSignal::new(None),
             relay: StoredValue::new_local(None),
             sync_status: RwSignal::new(SyncStatus::Local),
+            writes: StoredValue::new_local(StoreBarrier::default()),
             i18n: use_i18n(),
         };
         spawn_local(async move {
@@ -185,11 +197,19 @@ impl PageSession {
             .flatten();
         let Some(bytes) = bytes else { return };
         let session = *self;
+        self.writes.update_value(|writes| writes.begin());
         spawn_local(async move {
             let stored = match ProgrammeStore::open().await {
                 Ok(store) => store.put_page(session.tandem, &bytes).await,
                 Err(error) => Err(error),
             };
+            let ready = session
+                .writes
+                .try_update_value(|writes| writes.end(stored.is_ok()))
+                .unwrap_or_default();
+            for then in ready {
+                then();
+            }
             if !session.unsaved.is_disposed() {
                 session.unsaved.set(stored.err().map(|error| error.code()));
             }

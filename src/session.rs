@@ -59,6 +59,8 @@ pub struct ProgrammeSession {
     unsaved: RwSignal<Option<&'static str>>,
     /// After a failed write the next one stores the whole programme.
     needs_snapshot: StoredValue<bool>,
+    /// Writes under way, and what waits for them to be stored.
+    writes: StoredValue<crate::live::StoreBarrier, LocalStorage>,
     /// Keys of the stored chunks this tab knows are in its document.
     known_chunks: StoredValue<Vec<String>>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
@@ -84,6 +86,7 @@ impl ProgrammeSession {
             opening: RwSignal::new(Opening::Loading),
             unsaved: RwSignal::new(None),
             needs_snapshot: StoredValue::new(false),
+            writes: StoredValue::new_local(crate::live::StoreBarrier::default()),
             known_chunks: StoredValue::new(Vec::new()),
             channel: StoredValue::new_local(None),
             i18n: use_i18n(),
@@ -294,8 +297,14 @@ impl ProgrammeSession {
             return;
         }
         let session = *self;
+        self.writes.update_value(|writes| writes.begin());
         spawn_local(async move {
-            match store(id, kind, &name, &bytes).await {
+            let stored = store(id, kind, &name, &bytes).await;
+            let ready = session
+                .writes
+                .try_update_value(|writes| writes.end(stored.is_ok()))
+                .unwrap_or_default();
+            match stored {
                 Ok(key) => {
                     session.needs_snapshot.set_value(false);
                     session.unsaved.set(None);
@@ -303,6 +312,9 @@ impl ProgrammeSession {
                         .known_chunks
                         .update_value(|keys| keys.push(key.clone()));
                     session.announce(&key, &bytes);
+                    for then in ready {
+                        then();
+                    }
                     if session
                         .known_chunks
                         .with_value(|keys| keys.len() > COMPACT_AFTER)

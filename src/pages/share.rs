@@ -25,16 +25,22 @@ const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 /// The sync indicator: always in the programme's header.
 #[component]
 pub fn SyncIndicator() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
-    let state = move || match session.sync_status() {
+    view! { <SyncState status=Signal::derive(move || session.sync_status()) testid="sync-status" /> }
+}
+
+/// Where sync of a document stands, in words and colour.
+#[component]
+pub fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = move || match status.get() {
         SyncStatus::Local => "local",
         SyncStatus::Syncing => "syncing",
         SyncStatus::Synced => "synced",
         SyncStatus::Offline { .. } => "offline",
         SyncStatus::Refused(_) => "refused",
     };
-    let text = move || match session.sync_status() {
+    let text = move || match status.get() {
         SyncStatus::Local => i18n.t("sync-local"),
         SyncStatus::Syncing => i18n.t("sync-syncing"),
         SyncStatus::Synced => i18n.t("sync-synced"),
@@ -47,7 +53,7 @@ pub fn SyncIndicator() -> impl IntoView {
         ),
     };
     view! {
-        <p class="sync-status" role="status" data-testid="sync-status" data-state=state>
+        <p class="sync-status" role="status" data-testid=testid data-state=state>
             <span class="sync-status__dot" aria-hidden="true"></span>
             <span>{text}</span>
         </p>

@@ -16,11 +16,10 @@ use tandem_core::{
 use uuid::Uuid;
 
 use super::person::{outcome_view, text_field, Outcome};
-use super::share::{fetch_room, invite_in_address, qr_svg, select_all};
+use super::share::{fetch_room, invite_in_address, qr_svg, select_all, SyncState};
 use super::Page;
 use crate::clock::today;
-use crate::i18n::{use_i18n, I18n};
-use crate::live::{refusal_key, SyncStatus};
+use crate::i18n::use_i18n;
 use crate::page_session::{create_page, store_received, PageSession};
 use crate::session::{use_session, Opening};
 use crate::settings::SyncRecord;
@@ -33,40 +32,9 @@ fn me_key(tandem: TandemId) -> String {
     format!("tandem.page-me.{tandem}")
 }
 
-fn sync_text(i18n: I18n, status: &SyncStatus) -> String {
-    match status {
-        SyncStatus::Local => i18n.t("sync-local"),
-        SyncStatus::Syncing => i18n.t("sync-syncing"),
-        SyncStatus::Synced => i18n.t("sync-synced"),
-        SyncStatus::Offline { waiting } => {
-            i18n.t_with("sync-offline", &[("count", FluentValue::from(*waiting))])
-        }
-        SyncStatus::Refused(code) => i18n.t_with(
-            "sync-refused",
-            &[("reason", FluentValue::from(i18n.t(&refusal_key(code))))],
-        ),
-    }
-}
-
-fn state_of(status: &SyncStatus) -> &'static str {
-    match status {
-        SyncStatus::Local => "local",
-        SyncStatus::Syncing => "syncing",
-        SyncStatus::Synced => "synced",
-        SyncStatus::Offline { .. } => "offline",
-        SyncStatus::Refused(_) => "refused",
-    }
-}
-
 #[component]
 fn PageSyncIndicator(page: PageSession) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <p class="sync-status" role="status" data-testid="page-sync-status" data-state=move || state_of(&page.sync_status())>
-            <span class="sync-status__dot" aria-hidden="true"></span>
-            <span>{move || sync_text(i18n, &page.sync_status())}</span>
-        </p>
-    }
+    view! { <SyncState status=Signal::derive(move || page.sync_status()) testid="page-sync-status" /> }
 }
 
 /// Goals and meetings, read and written by whoever has the page open;

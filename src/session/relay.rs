@@ -27,6 +27,15 @@ impl LiveHost for ProgrammeSession {
         self.bump();
         self.persist();
     }
+
+    fn when_stored(&self, then: crate::live::AfterStored) {
+        let now = self
+            .writes
+            .try_update_value(|writes| writes.when_stored(then));
+        if let Some(Some(then)) = now {
+            then();
+        }
+    }
 }
 
 impl ProgrammeSession {

@@ -53,6 +53,39 @@ fn notes_of(changes: &[automerge::Change]) -> Vec<ChangeNote> {
         .collect()
 }
 
+/// The heads among `heads` that `doc` knows (a partner may name changes
+/// this browser never had).
+pub(crate) fn known_heads(doc: &Automerge, heads: &[ChangeHash]) -> Vec<ChangeHash> {
+    heads
+        .iter()
+        .filter(|hash| doc.get_change_by_hash(hash).is_some())
+        .copied()
+        .collect()
+}
+
+/// Loads changes into a copy of a document, refusing what does not fit:
+/// damaged bytes, changes whose ancestors are missing, and changes of a
+/// document grown from another genesis.
+pub(crate) fn merge_into(candidate: &mut Automerge, bytes: &[u8]) -> Result<(), ExchangeError> {
+    candidate
+        .load_incremental(bytes)
+        .map_err(|_| ExchangeError::Damaged)?;
+    if !candidate.get_missing_deps(&[]).is_empty() {
+        return Err(ExchangeError::MissingEarlierChanges);
+    }
+    // One document grows from one genesis change. A second change without
+    // ancestors means a separately made one.
+    let roots = candidate
+        .get_changes(&[])
+        .iter()
+        .filter(|change| change.deps().is_empty())
+        .count();
+    if roots > 1 {
+        return Err(ExchangeError::NoCommonHistory);
+    }
+    Ok(())
+}
+
 impl ProgrammeDocument {
     /// The document's heads: the exact state it is in.
     pub fn heads(&self) -> Vec<ChangeHash> {
@@ -69,22 +102,12 @@ impl ProgrammeDocument {
     /// The changes after `heads` (those of them this document knows), in
     /// the form [`merge_bytes`](Self::merge_bytes) reads.
     pub fn save_after(&self, heads: &[ChangeHash]) -> Vec<u8> {
-        let known: Vec<ChangeHash> = heads
-            .iter()
-            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
-            .copied()
-            .collect();
-        self.doc.save_after(&known)
+        self.doc.save_after(&known_heads(&self.doc, heads))
     }
 
     /// How many changes came after `heads`.
     pub fn count_after(&self, heads: &[ChangeHash]) -> usize {
-        let known: Vec<ChangeHash> = heads
-            .iter()
-            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
-            .copied()
-            .collect();
-        self.doc.get_changes(&known).len()
+        self.doc.get_changes(&known_heads(&self.doc, heads)).len()
     }
 
     /// Whether the document already holds every change up to `heads`.
@@ -104,14 +127,7 @@ impl ProgrammeDocument {
         seen: &[ChangeHash],
     ) -> ExchangeFile {
         let body = match contains {
-            Contents::Changes => {
-                let known: Vec<ChangeHash> = seen
-                    .iter()
-                    .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
-                    .copied()
-                    .collect();
-                self.doc.save_after(&known)
-            }
+            Contents::Changes => self.doc.save_after(&known_heads(&self.doc, seen)),
             Contents::Whole | Contents::Invite => self.doc.save(),
         };
         let heads = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
@@ -152,22 +168,7 @@ impl ProgrammeDocument {
             ));
         }
         let mut candidate = self.doc.clone();
-        candidate
-            .load_incremental(&file.body)
-            .map_err(|_| ExchangeError::Damaged)?;
-        if !candidate.get_missing_deps(&[]).is_empty() {
-            return Err(ExchangeError::MissingEarlierChanges);
-        }
-        // One programme grows from one genesis change. A second change
-        // without ancestors means a separately made programme.
-        let roots = candidate
-            .get_changes(&[])
-            .iter()
-            .filter(|change| change.deps().is_empty())
-            .count();
-        if roots > 1 {
-            return Err(ExchangeError::NoCommonHistory);
-        }
+        merge_into(&mut candidate, &file.body)?;
         // A body damaged behind a valid checksum loads only in part, and
         // Automerge says nothing: a head the file names that the merge
         // lacks gives it away.

@@ -16,6 +16,7 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, ChangeHash, ReadDoc, ROOT};
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
 
+use crate::merge::{known_heads, merge_into};
 use crate::{
     ContactPoint, Day, ExchangeError, LoadError, PersonId, Programme, Replica, Role, TandemId,
     TandemStatus,
@@ -464,20 +465,7 @@ impl TandemPageDocument {
     fn merge_checked(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
         let mut candidate = self.doc.clone();
         let before = candidate.get_heads();
-        candidate
-            .load_incremental(bytes)
-            .map_err(|_| ExchangeError::Damaged)?;
-        if !candidate.get_missing_deps(&[]).is_empty() {
-            return Err(ExchangeError::MissingEarlierChanges);
-        }
-        let roots = candidate
-            .get_changes(&[])
-            .iter()
-            .filter(|change| change.deps().is_empty())
-            .count();
-        if roots > 1 {
-            return Err(ExchangeError::NoCommonHistory);
-        }
+        merge_into(&mut candidate, bytes)?;
         let count = candidate.get_changes(&before).len();
         if count == 0 {
             return Ok(0);
@@ -514,21 +502,11 @@ impl Replica for TandemPageDocument {
     }
 
     fn changes_after(&self, heads: &[ChangeHash]) -> Vec<u8> {
-        let known: Vec<ChangeHash> = heads
-            .iter()
-            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
-            .copied()
-            .collect();
-        self.doc.save_after(&known)
+        self.doc.save_after(&known_heads(&self.doc, heads))
     }
 
     fn count_after(&self, heads: &[ChangeHash]) -> usize {
-        let known: Vec<ChangeHash> = heads
-            .iter()
-            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
-            .copied()
-            .collect();
-        self.doc.get_changes(&known).len()
+        self.doc.get_changes(&known_heads(&self.doc, heads)).len()
     }
 
     fn save_whole(&mut self) -> Vec<u8> {
