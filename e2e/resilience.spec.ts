@@ -1,0 +1,108 @@
+// When the browser's storage is full, the coordinator is told so in plain
+// German, the edit stays in the window, and it is stored with the next
+// change once there is room again: after a reload nothing is missing.
+import { expect, test } from '@playwright/test';
+import { ProgrammesPage } from './pages/programmes-page';
+import { ProgrammePage } from './pages/programme-page';
+import { duesseldorfKoeln } from './fixtures/programmes';
+
+const programme = duesseldorfKoeln;
+
+test('a full storage is a clear message and loses no edit', async ({ page }) => {
+  // A browser whose quota runs out on demand: every IndexedDB write throws
+  // the QuotaExceededError browsers throw when the disk is full.
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    const add = IDBObjectStore.prototype.add;
+    const full = () => (window as unknown as { storageFull?: boolean }).storageFull === true;
+    const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    IDBObjectStore.prototype.put = function (...args: Parameters<IDBObjectStore['put']>) {
+      if (full()) throw quota();
+      return put.apply(this, args);
+    };
+    IDBObjectStore.prototype.add = function (...args: Parameters<IDBObjectStore['add']>) {
+      if (full()) throw quota();
+      return add.apply(this, args);
+    };
+  });
+  const setFull = (full: boolean) =>
+    page.evaluate((value) => {
+      (window as unknown as { storageFull?: boolean }).storageFull = value;
+    }, full);
+
+  const programmes = new ProgrammesPage(page);
+  const workspace = new ProgrammePage(page);
+  await programmes.open();
+  await programmes.create(programme);
+  await workspace.openFromList(programme.name);
+
+  const addPerson = async (name: string) => {
+    await page.getByTestId('nav-people').click();
+    await page.getByTestId('new-person').click();
+    await page.getByTestId('person-name').fill(name);
+    await page.getByTestId('person-submit').click();
+    await expect(page.getByTestId('person-heading')).toHaveText(name);
+  };
+
+  await addPerson('Dana Düssel');
+  await expect(page.getByTestId('unsaved')).toHaveCount(0);
+
+  await setFull(true);
+  await addPerson('Kim Kölsch');
+  const banner = page.getByTestId('unsaved');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('Der Speicher dieses Browsers ist voll');
+  await expect(banner).toHaveAttribute('role', 'alert');
+
+  // Room again: the next change stores everything, the one that failed too.
+  await setFull(false);
+  await addPerson('Lea Lahn');
+  await expect(banner).toHaveCount(0);
+
+  // The browser opens the programme again from what it stored.
+  await page.reload();
+  await expect(page.getByTestId('programme-title')).toHaveText(programme.name);
+  await workspace.tab('nav-people');
+  await expect(page.getByTestId('people-count')).toHaveText('3 von 3 Personen');
+  for (const name of ['Dana Düssel', 'Kim Kölsch', 'Lea Lahn']) {
+    await expect(page.getByText(name).first()).toBeVisible();
+  }
+});
+
+test('a tab closed in the middle of writing loses at most what it was writing', async ({ context }) => {
+  const page = await context.newPage();
+  const programmes = new ProgrammesPage(page);
+  const workspace = new ProgrammePage(page);
+  await programmes.open();
+  await programmes.create(programme);
+  await workspace.openFromList(programme.name);
+  const names = ['Ada Früh', 'Bea Früh', 'Cem Früh', 'Dora Spät', 'Emil Spät', 'Fritz Spät'];
+  const addPerson = async (name: string) => {
+    await page.getByTestId('nav-people').click();
+    await page.getByTestId('new-person').click();
+    await page.getByTestId('person-name').fill(name);
+    await page.getByTestId('person-submit').click();
+    await expect(page.getByTestId('person-heading')).toHaveText(name);
+  };
+  // The first three are long stored; the tab closes right after the last
+  // three, with their writes possibly under way.
+  for (const name of names.slice(0, 3)) await addPerson(name);
+  await page.waitForTimeout(1000);
+  for (const name of names.slice(3)) await addPerson(name);
+  await page.close({ runBeforeUnload: false });
+
+  const again = await context.newPage();
+  await new ProgrammesPage(again).open();
+  await new ProgrammePage(again).openFromList(programme.name);
+  await again.getByTestId('nav-people').click();
+  await expect(again.getByTestId('people-count')).toBeVisible();
+  const present: boolean[] = [];
+  for (const name of names) {
+    present.push((await again.getByText(name, { exact: true }).count()) > 0);
+  }
+  // What was stored long before is there, and nothing is missing in the
+  // middle: the programme is what it was after some edit, not a mix.
+  expect(present.slice(0, 3)).toEqual([true, true, true]);
+  const kept = present.lastIndexOf(true) + 1;
+  expect(present.slice(0, kept).every(Boolean)).toBe(true);
+});
