@@ -121,8 +121,10 @@ impl ProgrammeDocument {
         for (id, tandem) in programme.active_tandems() {
             by_person.entry(tandem.mentee).or_default().push(*id);
             by_mentor.entry(tandem.mentor).or_default().push(*id);
+            // A co-mentor, like a mentor, may take as many tandems as the
+            // programme's capacity allows.
             if let Some(co_mentor) = tandem.co_mentor {
-                by_person.entry(co_mentor).or_default().push(*id);
+                by_mentor.entry(co_mentor).or_default().push(*id);
             }
         }
         let origin = |id: &TandemId| TandemOrigin {

@@ -247,3 +247,33 @@ fn ending_an_unknown_tandem_is_refused() {
     });
     assert_eq!(refused, Err(CommandError::UnknownTandem));
 }
+
+#[test]
+fn a_co_mentor_in_as_many_tandems_as_the_capacity_allows_is_no_conflict() {
+    let mut cohort = Cohort::new();
+    cohort
+        .apply(Command::SetRules {
+            rules: Rules {
+                co_mentors: true,
+                mentor_capacity: 2,
+                ..cohort.document.programme().rules
+            },
+        })
+        .unwrap();
+    let staff = cohort.accepted("Tom Referent", Role::CoMentor, cohort.duesseldorf);
+    let mentor = cohort.accepted("Klaus Muster", Role::Mentor, cohort.duesseldorf);
+    for name in ["Miriam Beispiel", "Nadia Probe"] {
+        let mentee = cohort.accepted(name, Role::Mentee, cohort.koeln);
+        cohort
+            .apply(Command::CreateTandem {
+                id: TandemId::random(),
+                mentee,
+                mentor,
+                co_mentor: Some(staff),
+                start: day("2026-02-01"),
+                planned_end: day("2027-04-30"),
+            })
+            .unwrap();
+    }
+    assert_eq!(cohort.document.conflicts(), Vec::new());
+}
