@@ -106,3 +106,35 @@ test('a tab closed in the middle of writing loses at most what it was writing', 
   const kept = present.lastIndexOf(true) + 1;
   expect(present.slice(0, kept).every(Boolean)).toBe(true);
 });
+
+test('two tabs editing the same person lose neither edit', async ({ context }) => {
+  const first = await context.newPage();
+  const programmes = new ProgrammesPage(first);
+  const workspace = new ProgrammePage(first);
+  await programmes.open();
+  await programmes.create(programme);
+  await workspace.openFromList(programme.name);
+  await first.getByTestId('nav-people').click();
+  await first.getByTestId('new-person').click();
+  await first.getByTestId('person-name').fill('Aylin Korkmaz');
+  await first.getByTestId('person-submit').click();
+  await expect(first.getByTestId('person-heading')).toHaveText('Aylin Korkmaz');
+  await workspace.openPerson('Aylin Korkmaz');
+
+  // Both tabs show the person's form, filled with the same values.
+  const second = await context.newPage();
+  await second.goto(first.url());
+  await expect(second.getByTestId('person-heading')).toHaveText('Aylin Korkmaz');
+
+  await first.getByTestId('person-phone').fill('0221 100001');
+  await first.getByTestId('person-submit').click();
+  await expect(first.getByTestId('person-done')).toBeVisible();
+  // The second tab's form was filled before the phone number was saved.
+  await second.getByTestId('person-email').fill('aylin.korkmaz@example.org');
+  await second.getByTestId('person-submit').click();
+  await expect(second.getByTestId('person-done')).toBeVisible();
+
+  await first.reload();
+  await expect(first.getByTestId('person-phone')).toHaveValue('0221 100001');
+  await expect(first.getByTestId('person-email')).toHaveValue('aylin.korkmaz@example.org');
+});

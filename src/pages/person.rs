@@ -334,8 +334,20 @@ fn PersonView(id: PersonId) -> impl IntoView {
             .with(|p| p.person_name(id).to_string())
             .unwrap_or_default()
     };
-    let submit = move |details: PersonDetails, _: Option<Day>| {
-        session.dispatch(Command::UpdatePerson { id, details })?;
+    // Only what this form changed is written: a field another tab or a
+    // partner changed since the form was filled keeps their value.
+    let before = StoredValue::new(initial.clone());
+    let submit = move |edited: PersonDetails, _: Option<Day>| {
+        let now = session
+            .with_untracked(|p| p.people.get(&id).map(|person| person.details.clone()))
+            .flatten()
+            .unwrap_or_default();
+        let details = PersonDetails::rebase(&before.get_value(), edited, &now);
+        session.dispatch(Command::UpdatePerson {
+            id,
+            details: details.clone(),
+        })?;
+        before.set_value(details);
         Ok(i18n.t("person-saved"))
     };
     view! {

@@ -103,6 +103,60 @@ pub struct PersonDetails {
     pub notes: String,
 }
 
+impl PersonDetails {
+    /// What a form's edit means now: the fields the coordinator changed
+    /// (`edited` against the `before` the form was filled with) on top of
+    /// the person as they are `now`. A field someone else changed meanwhile
+    /// (another tab, a partner's live edit) keeps their value unless this
+    /// form changed it too.
+    pub fn rebase(before: &PersonDetails, edited: PersonDetails, now: &PersonDetails) -> Self {
+        fn pick<T: PartialEq + Clone>(before: &T, edited: T, now: &T) -> T {
+            if edited == *before {
+                now.clone()
+            } else {
+                edited
+            }
+        }
+        let shared = |f: fn(&SharedFields) -> bool| {
+            pick(
+                &f(&before.shared_with_tandem),
+                f(&edited.shared_with_tandem),
+                &f(&now.shared_with_tandem),
+            )
+        };
+        let shared_with_tandem = SharedFields {
+            email: shared(|s| s.email),
+            phone: shared(|s| s.phone),
+            organisation: shared(|s| s.organisation),
+            position: shared(|s| s.position),
+            location: shared(|s| s.location),
+        };
+        Self {
+            role: pick(&before.role, edited.role, &now.role),
+            name: pick(&before.name, edited.name, &now.name),
+            salutation: pick(&before.salutation, edited.salutation, &now.salutation),
+            organisation: pick(&before.organisation, edited.organisation, &now.organisation),
+            department: pick(&before.department, edited.department, &now.department),
+            position: pick(&before.position, edited.position, &now.position),
+            email: pick(&before.email, edited.email, &now.email),
+            phone: pick(&before.phone, edited.phone, &now.phone),
+            topics: pick(&before.topics, edited.topics, &now.topics),
+            goal: pick(&before.goal, edited.goal, &now.goal),
+            motivation: pick(&before.motivation, edited.motivation, &now.motivation),
+            availability: pick(&before.availability, edited.availability, &now.availability),
+            meeting_format: pick(
+                &before.meeting_format,
+                edited.meeting_format,
+                &now.meeting_format,
+            ),
+            languages: pick(&before.languages, edited.languages, &now.languages),
+            location: pick(&before.location, edited.location, &now.location),
+            shared_with_tandem,
+            notes: pick(&before.notes, edited.notes, &now.notes),
+        }
+    }
+}
+
 /// Where a person stands on their way into the programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
 pub enum Stage {

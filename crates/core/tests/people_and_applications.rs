@@ -279,3 +279,58 @@ fn people_and_their_applications_survive_saving_and_loading() {
     let commands: Vec<&str> = history.iter().map(|note| note.command.as_str()).collect();
     assert_eq!(commands, vec!["add-person", "record-interview"]);
 }
+
+#[test]
+fn a_form_writes_only_what_it_changed_over_edits_made_meanwhile() {
+    let before = tandem_core::PersonDetails {
+        name: "Mara Mentee".into(),
+        phone: "0211 1".into(),
+        email: "mara@example.org".into(),
+        ..Default::default()
+    };
+    // Another tab changed the phone number and agreed to share it.
+    let mut now = before.clone();
+    now.phone = "0211 2".into();
+    now.shared_with_tandem.phone = true;
+    // This form, filled before that, changed the e-mail address only.
+    let mut edited = before.clone();
+    edited.email = "mara.mentee@example.org".into();
+    let rebased = tandem_core::PersonDetails::rebase(&before, edited, &now);
+    assert_eq!(rebased.email, "mara.mentee@example.org");
+    assert_eq!(rebased.phone, "0211 2");
+    assert!(rebased.shared_with_tandem.phone);
+    // Where both changed one field, this form's value is the one written.
+    let mut edited = before.clone();
+    edited.phone = "0211 3".into();
+    assert_eq!(
+        tandem_core::PersonDetails::rebase(&before, edited, &now).phone,
+        "0211 3"
+    );
+}
+
+#[test]
+fn edits_of_different_fields_of_one_person_on_two_devices_both_survive_the_merge() {
+    let mut cohort = Cohort::new();
+    let id = cohort.accepted("Mara Mentee", Role::Mentee, cohort.koeln);
+    let mut other = tandem_core::ProgrammeDocument::load(&cohort.document.save()).unwrap();
+    let before = cohort.document.programme().people[&id].details.clone();
+    let mut here = before.clone();
+    here.phone = "0221 100001".into();
+    cohort
+        .apply(Command::UpdatePerson { id, details: here })
+        .unwrap();
+    let mut there = before.clone();
+    there.email = "mara@example.org".into();
+    other
+        .apply(
+            &tandem_core::Author::new("Kai Köln"),
+            1_770_000_100,
+            Command::UpdatePerson { id, details: there },
+        )
+        .unwrap();
+    let theirs = other.save();
+    cohort.document.merge_bytes(&theirs).unwrap();
+    let merged = &cohort.document.programme().people[&id].details;
+    assert_eq!(merged.phone, "0221 100001");
+    assert_eq!(merged.email, "mara@example.org");
+}
