@@ -138,3 +138,41 @@ test('two tabs editing the same person lose neither edit', async ({ context }) =
   await expect(first.getByTestId('person-phone')).toHaveValue('0221 100001');
   await expect(first.getByTestId('person-email')).toHaveValue('aylin.korkmaz@example.org');
 });
+
+test('storage blocked by another tab, or refused, is a clear message, and what was stored waits', async ({ context }) => {
+  const first = await context.newPage();
+  const programmes = new ProgrammesPage(first);
+  await programmes.open();
+  await programmes.create(programme);
+  await expect(programmes.card(programme.name)).toHaveCount(1);
+  await first.close();
+
+  // An opening that another tab blocks (an older version still open there).
+  const blocked = await context.newPage();
+  await blocked.addInitScript(() => {
+    IDBFactory.prototype.open = function () {
+      const request: Record<string, unknown> = {};
+      setTimeout(() => (request.onblocked as ((event: Event) => void) | undefined)?.(new Event('blocked')), 10);
+      return request as unknown as IDBOpenDBRequest;
+    };
+  });
+  await blocked.goto('/');
+  await expect(blocked.getByRole('alert')).toContainText('in einem anderen Tab oder Fenster noch in einer älteren Version geöffnet');
+  await blocked.close();
+
+  // A browser that refuses storage altogether (e.g. by policy).
+  const refused = await context.newPage();
+  await refused.addInitScript(() => {
+    IDBFactory.prototype.open = function () {
+      throw new DOMException('IndexedDB is disabled.', 'InvalidStateError');
+    };
+  });
+  await refused.goto('/');
+  await expect(refused.getByRole('alert')).toContainText('Dieser Browser erlaubt Tandem nicht, Daten zu speichern');
+  await refused.close();
+
+  // Once the other tab is gone, the programme is there as it was stored.
+  const again = await context.newPage();
+  await new ProgrammesPage(again).open();
+  await expect(new ProgrammesPage(again).card(programme.name)).toHaveCount(1);
+});

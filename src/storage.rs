@@ -28,6 +28,8 @@ pub enum StorageError {
     Unavailable,
     #[error("the browser's storage is full")]
     Full,
+    #[error("another tab keeps the storage from opening")]
+    Blocked,
     #[error("storing in the browser failed: {0}")]
     Failed(String),
 }
@@ -38,6 +40,7 @@ impl StorageError {
         match self {
             StorageError::Unavailable => "storage-unavailable",
             StorageError::Full => "storage-full",
+            StorageError::Blocked => "storage-blocked",
             StorageError::Failed(_) => "storage-failed",
         }
     }
@@ -105,7 +108,26 @@ impl ProgrammeStore {
                 let _ = database.create_object_store(CHUNKS, ObjectStoreParams::new());
             }
         });
-        let database = request.await.map_err(|_| StorageError::Unavailable)?;
+        // Another tab holding an older version open blocks the opening
+        // until it closes: say so instead of waiting without a word.
+        let (blocked, on_blocked) = futures::channel::oneshot::channel::<()>();
+        request.on_blocked(move |_| {
+            let _ = blocked.send(());
+        });
+        let database = match futures::future::select(
+            Box::pin(std::future::IntoFuture::into_future(request)),
+            on_blocked,
+        )
+        .await
+        {
+            futures::future::Either::Left((opened, _)) => {
+                opened.map_err(|_| StorageError::Unavailable)?
+            }
+            futures::future::Either::Right((Ok(()), _)) => return Err(StorageError::Blocked),
+            futures::future::Either::Right((Err(_), request)) => {
+                request.await.map_err(|_| StorageError::Unavailable)?
+            }
+        };
         Ok(Self {
             database: Rc::new(database),
         })

@@ -884,3 +884,4 @@ error-page-minutes-missing = Bitte geben Sie die Dauer des Treffens an.
 error-page-unknown-meeting = Dieses Treffen gibt es nicht mehr.
 rules-rhythm = Tandems treffen sich mindestens alle … Tage
 rules-rhythm-missing = Bitte geben Sie an, nach wie vielen Tagen ohne Treffen ein Tandem als still gilt.
+error-storage-blocked = Tandem ist in einem anderen Tab oder Fenster noch in einer älteren Version geöffnet. Bitte schließen Sie die anderen Tandem-Tabs und laden Sie diese Seite neu. Es geht nichts verloren.

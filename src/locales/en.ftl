@@ -884,3 +884,4 @@ error-page-minutes-missing = Please give the length of the meeting.
 error-page-unknown-meeting = This meeting no longer exists.
 rules-rhythm = Tandems meet at least every … days
 rules-rhythm-missing = Please say after how many days without a meeting a tandem counts as quiet.
+error-storage-blocked = Tandem is still open in an older version in another tab or window. Please close the other Tandem tabs and reload this page. Nothing is lost.
