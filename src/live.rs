@@ -112,10 +112,20 @@ pub(crate) trait LiveHost: Copy + 'static {
     fn status(&self) -> RwSignal<SyncStatus>;
     /// Changes from the relay were merged: show and store them.
     fn changed_by_relay(&self);
+    /// The document's writes under way, and what waits for them.
+    fn writes(&self) -> StoredValue<StoreBarrier, LocalStorage>;
+
     /// Runs `then` once every write of the document begun so far is
     /// stored (at once if none is under way; later, after a failed write,
     /// once a write succeeds again).
-    fn when_stored(&self, then: Box<dyn FnOnce()>);
+    fn when_stored(&self, then: AfterStored) {
+        let now = self
+            .writes()
+            .try_update_value(|writes| writes.when_stored(then));
+        if let Some(Some(then)) = now {
+            then();
+        }
+    }
 }
 
 /// Live sync for any [`LiveHost`].

@@ -12,7 +12,7 @@ use tandem_sync::Invite;
 
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
-use crate::live::{AfterStored, Live, LiveHost, RelayLink, StoreBarrier, SyncStatus};
+use crate::live::{Live, LiveHost, RelayLink, StoreBarrier, SyncStatus};
 use crate::session::Opening;
 use crate::settings::SyncRecord;
 use crate::storage::ProgrammeStore;
@@ -53,13 +53,8 @@ impl LiveHost for PageSession {
         self.persist();
     }
 
-    fn when_stored(&self, then: AfterStored) {
-        let now = self
-            .writes
-            .try_update_value(|writes| writes.when_stored(then));
-        if let Some(Some(then)) = now {
-            then();
-        }
+    fn writes(&self) -> StoredValue<StoreBarrier, LocalStorage> {
+        self.writes
     }
 }
 

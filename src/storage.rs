@@ -165,13 +165,7 @@ impl ProgrammeStore {
         &self,
         programme: ProgrammeId,
     ) -> Result<Option<(Vec<String>, Vec<u8>)>, StorageError> {
-        let transaction = self
-            .database
-            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
-            .map_err(StorageError::from_idb)?;
-        let store = transaction
-            .object_store(CHUNKS)
-            .map_err(StorageError::from_idb)?;
+        let (_transaction, store) = self.reading()?;
         // Keys and values from one transaction come in the same key order.
         let keys = store
             .get_all_keys(Some(programme_range(programme)?), None)
@@ -239,13 +233,7 @@ impl ProgrammeStore {
 
     /// A stored tandem page; `None` if it is not here.
     pub async fn load_page(&self, tandem: TandemId) -> Result<Option<Vec<u8>>, StorageError> {
-        let transaction = self
-            .database
-            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
-            .map_err(StorageError::from_idb)?;
-        let store = transaction
-            .object_store(CHUNKS)
-            .map_err(StorageError::from_idb)?;
+        let (_transaction, store) = self.reading()?;
         let value = store
             .get(Query::Key(JsValue::from_str(&page_key(tandem))))
             .map_err(StorageError::from_idb)?
@@ -260,8 +248,9 @@ impl ProgrammeStore {
         }
     }
 
-    /// The programmes that have at least one chunk here.
-    pub async fn programme_ids(&self) -> Result<Vec<ProgrammeId>, StorageError> {
+    /// A read-only look at the chunks, in one transaction (kept alive
+    /// by the returned handle while the store is used).
+    fn reading(&self) -> Result<(idb::Transaction, idb::ObjectStore), StorageError> {
         let transaction = self
             .database
             .transaction(&[CHUNKS], TransactionMode::ReadOnly)
@@ -269,6 +258,12 @@ impl ProgrammeStore {
         let store = transaction
             .object_store(CHUNKS)
             .map_err(StorageError::from_idb)?;
+        Ok((transaction, store))
+    }
+
+    /// The programmes that have at least one chunk here.
+    pub async fn programme_ids(&self) -> Result<Vec<ProgrammeId>, StorageError> {
+        let (_transaction, store) = self.reading()?;
         let keys = store
             .get_all_keys(None, None)
             .map_err(StorageError::from_idb)?

@@ -28,13 +28,8 @@ impl LiveHost for ProgrammeSession {
         self.persist();
     }
 
-    fn when_stored(&self, then: crate::live::AfterStored) {
-        let now = self
-            .writes
-            .try_update_value(|writes| writes.when_stored(then));
-        if let Some(Some(then)) = now {
-            then();
-        }
+    fn writes(&self) -> StoredValue<crate::live::StoreBarrier, LocalStorage> {
+        self.writes
     }
 }
 
