@@ -226,6 +226,43 @@ pub enum Command {
     WithdrawCertificateGrant {
         person: PersonId,
     },
+    /// Adds a questionnaire, or changes one (same id).
+    DefineSurvey {
+        id: crate::SurveyId,
+        survey: crate::Survey,
+    },
+    /// Removes a questionnaire nobody has answered yet.
+    RemoveSurvey {
+        id: crate::SurveyId,
+    },
+    /// One person's answers to a questionnaire, from paper or from their
+    /// tandem page. Anonymous answers go under `anonymous_response`,
+    /// without the person.
+    RecordSurveyAnswers {
+        survey: crate::SurveyId,
+        person: PersonId,
+        on: Day,
+        source: crate::AnswerSource,
+        answers: std::collections::BTreeMap<String, crate::Answer>,
+        response: crate::ResponseId,
+        anonymous_response: crate::ResponseId,
+    },
+    /// A mentee's outcome at the end or at a follow-up; `None` clears it.
+    RecordOutcome {
+        person: PersonId,
+        when: crate::OutcomeWhen,
+        outcome: Option<crate::Outcome>,
+    },
+    /// What a person agreed to (and when, how, and any withdrawal).
+    RecordConsent {
+        person: PersonId,
+        consent: crate::ConsentRecord,
+    },
+    /// How many months after the programme's end personal data is kept;
+    /// `None`: no period set.
+    SetRetention {
+        months: Option<u32>,
+    },
     /// Settles a value two coordinators set differently at the same time.
     ChooseValue {
         /// Keys from the programme down to the value.
@@ -271,6 +308,12 @@ impl Command {
             Command::SetCompletionRules { .. } => "set-completion-rules",
             Command::GrantCertificate { .. } => "grant-certificate",
             Command::WithdrawCertificateGrant { .. } => "withdraw-certificate-grant",
+            Command::DefineSurvey { .. } => "define-survey",
+            Command::RemoveSurvey { .. } => "remove-survey",
+            Command::RecordSurveyAnswers { .. } => "record-survey-answers",
+            Command::RecordOutcome { .. } => "record-outcome",
+            Command::RecordConsent { .. } => "record-consent",
+            Command::SetRetention { .. } => "set-retention",
         }
     }
 
@@ -299,6 +342,9 @@ impl Command {
             | Command::SetAttendedMinutes { person, .. }
             | Command::GrantCertificate { person, .. }
             | Command::WithdrawCertificateGrant { person } => Some(person.to_string()),
+            Command::DefineSurvey { id, .. } | Command::RemoveSurvey { id } => Some(id.to_string()),
+            Command::RecordOutcome { person, .. } => Some(person.to_string()),
+            Command::RecordConsent { person, .. } => Some(person.to_string()),
             _ => None,
         }
     }
@@ -404,6 +450,40 @@ pub enum CommandError {
         crate::MAX_EVENTS_REQUIRED
     )]
     TooManyEventsRequired,
+    #[error("a questionnaire needs a title")]
+    SurveyTitleMissing,
+    #[error("a questionnaire needs at least one question")]
+    SurveyWithoutQuestions,
+    #[error(
+        "a questionnaire can have at most {} questions",
+        crate::survey::MAX_QUESTIONS
+    )]
+    TooManyQuestions,
+    #[error("a question needs a text")]
+    QuestionTextMissing,
+    #[error("a choice question needs at least two options")]
+    ChoiceNeedsOptions,
+    #[error("there is no such questionnaire")]
+    UnknownSurvey,
+    #[error("the questionnaire has answers and cannot be removed")]
+    SurveyHasAnswers,
+    #[error("the questionnaire has no such question")]
+    UnknownQuestion,
+    #[error("the answer does not fit the question „{0}“")]
+    AnswerNotFitting(String),
+    #[error("{0} is not asked by this questionnaire")]
+    NotAsked(String),
+    #[error("{0} has already answered this questionnaire")]
+    AlreadyAnswered(String),
+    #[error("the leadership post is dated years before the programme")]
+    PostLongBefore,
+    #[error(
+        "personal data can be kept at most {} months after the end",
+        crate::MAX_RETENTION_MONTHS
+    )]
+    RetentionTooLong,
+    #[error("consent cannot be withdrawn before it was given")]
+    WithdrawnBeforeGiven,
     #[error("the programme document could not be written: {0}")]
     Document(String),
 }
@@ -455,6 +535,20 @@ impl CommandError {
             CommandError::EventFull(_) => "event-full",
             CommandError::UnknownEventKind(_) => "unknown-event-kind",
             CommandError::TooManyEventsRequired => "too-many-events-required",
+            CommandError::SurveyTitleMissing => "survey-title-missing",
+            CommandError::SurveyWithoutQuestions => "survey-without-questions",
+            CommandError::TooManyQuestions => "too-many-questions",
+            CommandError::QuestionTextMissing => "question-text-missing",
+            CommandError::ChoiceNeedsOptions => "choice-needs-options",
+            CommandError::UnknownSurvey => "unknown-survey",
+            CommandError::SurveyHasAnswers => "survey-has-answers",
+            CommandError::UnknownQuestion => "unknown-question",
+            CommandError::AnswerNotFitting(_) => "answer-not-fitting",
+            CommandError::NotAsked(_) => "not-asked",
+            CommandError::AlreadyAnswered(_) => "already-answered",
+            CommandError::PostLongBefore => "post-long-before",
+            CommandError::RetentionTooLong => "retention-too-long",
+            CommandError::WithdrawnBeforeGiven => "withdrawn-before-given",
         }
     }
 
@@ -477,7 +571,10 @@ impl CommandError {
             | CommandError::NotAccepted(name)
             | CommandError::AlreadyMatched(name)
             | CommandError::OrganisationMissing(name)
-            | CommandError::CoMentorAlreadySet(name) => vec![("name", name.clone())],
+            | CommandError::CoMentorAlreadySet(name)
+            | CommandError::NotAsked(name)
+            | CommandError::AlreadyAnswered(name) => vec![("name", name.clone())],
+            CommandError::AnswerNotFitting(question) => vec![("question", question.clone())],
             CommandError::StageNotAllowed { name, from, to } => vec![
                 ("name", name.clone()),
                 ("from", from.to_string()),

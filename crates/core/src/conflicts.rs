@@ -10,9 +10,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 
 use crate::document::PROGRAMME;
+use crate::event_commands::{ATTENDANCE, EVENTS};
 use crate::{ChangeNote, PersonId, ProgrammeDocument, TandemId};
 
 /// A value a coordinator can choose to settle a concurrent edit.
@@ -216,12 +217,113 @@ impl ProgrammeDocument {
         origins
     }
 
+    /// Like [`find_concurrent_values`](Self::find_concurrent_values) after
+    /// a merge, looking again only at the entities the merge changed: a
+    /// value found before elsewhere still stands, as only a change there
+    /// could settle it. A programme of 2,000 people is not walked whole
+    /// for a partner's edits of a few.
+    pub(crate) fn find_concurrent_values_in(&mut self, reach: &crate::merge::Reach) {
+        let crate::merge::Reach::Parts {
+            programme_fields: false,
+            entities,
+            marks,
+        } = reach
+        else {
+            return self.find_concurrent_values();
+        };
+        let Ok(Some((_, programme))) = self.doc.get(automerge::ROOT, PROGRAMME) else {
+            return self.find_concurrent_values();
+        };
+        let mut authors = None;
+        let earlier: Vec<Vec<String>> = std::mem::take(&mut self.concurrent)
+            .into_iter()
+            .filter(|conflict| match conflict {
+                Conflict::ConcurrentValues { path, .. } => {
+                    !entities.iter().any(|(collection, key)| {
+                        path.len() > 1 && path[0] == *collection && path[1] == *key
+                    }) && !marks.iter().any(|(event, person)| {
+                        path.len() > 3
+                            && path[0] == EVENTS
+                            && path[1] == *event
+                            && path[2] == ATTENDANCE
+                            && path[3] == *person
+                    })
+                }
+                _ => false,
+            })
+            .filter_map(|conflict| match conflict {
+                Conflict::ConcurrentValues { path, .. } => Some(path),
+                _ => None,
+            })
+            .collect();
+        // Values found before outside what the merge reached are read
+        // again: a merged change may have replaced one of them without
+        // changing which one is shown, and Automerge's patches then say
+        // nothing.
+        let mut found = Vec::new();
+        for path in earlier {
+            let Some((last, parents)) = path.split_last() else {
+                continue;
+            };
+            let mut obj = programme.clone();
+            let mut reachable = true;
+            for key in parents {
+                match self.doc.get(&obj, key.as_str()) {
+                    Ok(Some((Value::Object(ObjType::Map), child))) => obj = child,
+                    _ => {
+                        reachable = false;
+                        break;
+                    }
+                }
+            }
+            if reachable {
+                let mut parent_path = parents.to_vec();
+                let mut values = Vec::new();
+                self.walk_key(&obj, last, &mut parent_path, &mut authors, &mut values);
+                // Only the value itself: what lies below it is not new.
+                found.extend(values.into_iter().filter(|conflict| {
+                    matches!(conflict, Conflict::ConcurrentValues { path: found, .. } if *found == path)
+                }));
+            }
+        }
+        for (collection, key) in entities {
+            let Ok(Some((_, map))) = self.doc.get(&programme, *collection) else {
+                continue;
+            };
+            let mut path = vec![collection.to_string()];
+            self.walk_key(&map, key, &mut path, &mut authors, &mut found);
+        }
+        for (event, person) in marks {
+            let attendance = self
+                .doc
+                .get(&programme, EVENTS)
+                .ok()
+                .flatten()
+                .and_then(|(_, events)| self.doc.get(&events, event.as_str()).ok().flatten())
+                .and_then(|(_, obj)| self.doc.get(&obj, ATTENDANCE).ok().flatten());
+            let Some((_, attendance)) = attendance else {
+                continue;
+            };
+            let mut path = vec![EVENTS.to_string(), event.clone(), ATTENDANCE.to_string()];
+            self.walk_key(&attendance, person, &mut path, &mut authors, &mut found);
+        }
+        // In the order a whole walk finds them: by path.
+        found.sort_by(|a, b| match (a, b) {
+            (
+                Conflict::ConcurrentValues { path: a, .. },
+                Conflict::ConcurrentValues { path: b, .. },
+            ) => a.cmp(b),
+            _ => std::cmp::Ordering::Equal,
+        });
+        self.concurrent = found;
+    }
+
     /// Values two coordinators set differently at the same time.
     fn concurrent_values(&self) -> Vec<Conflict> {
-        let authors = self.actor_authors();
+        let mut authors = None;
         let mut found = Vec::new();
         if let Ok(Some((_, programme))) = self.doc.get(automerge::ROOT, PROGRAMME) {
-            self.walk(&programme, &mut Vec::new(), &authors, &mut found);
+            self.walk(&programme, &mut Vec::new(), &mut authors, &mut found);
         }
         found
     }
@@ -230,65 +332,97 @@ impl ProgrammeDocument {
         &self,
         obj: &ObjId,
         path: &mut Vec<String>,
-        authors: &HashMap<ActorId, String>,
+        authors: &mut Option<HashMap<ActorId, String>>,
         found: &mut Vec<Conflict>,
     ) {
-        for key in self.doc.keys(obj) {
-            let Ok(values) = self.doc.get_all(obj, key.as_str()) else {
-                continue;
-            };
-            path.push(key.clone());
-            if values.len() > 1 {
-                let values: Vec<ConcurrentValue> = values
-                    .iter()
-                    .filter_map(|(value, id)| {
-                        let chosen = match value {
-                            Value::Scalar(scalar) => ChosenValue::from_scalar(scalar)?,
-                            Value::Object(_) => return None,
-                        };
-                        let author = match id {
-                            ObjId::Id(_, actor, _) => {
-                                authors.get(actor).cloned().unwrap_or_default()
-                            }
-                            ObjId::Root => String::new(),
-                        };
-                        Some(ConcurrentValue {
-                            value: chosen,
-                            author,
-                        })
-                    })
-                    .collect();
-                // The same value typed on both sides is agreement, not a clash.
-                let distinct = values
-                    .iter()
-                    .filter(|value| value.value != values[0].value)
-                    .count();
-                if distinct > 0 {
-                    found.push(Conflict::ConcurrentValues {
-                        path: path.clone(),
-                        values,
-                    });
-                }
+        // One pass over the map: Automerge marks the keys that hold values
+        // set at the same time, and only those are read whole. (Reading
+        // every key on its own costs a search each: seconds for a
+        // programme of 2,000 people.)
+        let items: Vec<(String, bool, Option<ObjId>)> = self
+            .doc
+            .map_range(obj, ..)
+            .map(|item| {
+                let child = matches!(item.value, ValueRef::Object(ObjType::Map)).then(|| item.id());
+                (item.key.into_owned(), item.conflict, child)
+            })
+            .collect();
+        for (key, conflict, child) in items {
+            if conflict {
+                self.walk_key(obj, &key, path, authors, found);
+            } else if let Some(child) = child {
+                path.push(key);
+                self.walk(&child, path, authors, found);
+                path.pop();
             }
-            if let Some((Value::Object(ObjType::Map), child)) = values.last() {
-                self.walk(child, path, authors, found);
-            }
-            path.pop();
         }
+    }
+
+    /// Looks at one key of a map and everything below it. The coordinators
+    /// behind the devices are read from the history only once a clash is
+    /// found: most of the time none is.
+    fn walk_key(
+        &self,
+        obj: &ObjId,
+        key: &str,
+        path: &mut Vec<String>,
+        authors: &mut Option<HashMap<ActorId, String>>,
+        found: &mut Vec<Conflict>,
+    ) {
+        let Ok(values) = self.doc.get_all(obj, key) else {
+            return;
+        };
+        path.push(key.to_string());
+        if values.len() > 1 {
+            let authors = authors.get_or_insert_with(|| self.actor_authors());
+            let values: Vec<ConcurrentValue> = values
+                .iter()
+                .filter_map(|(value, id)| {
+                    let chosen = match value {
+                        Value::Scalar(scalar) => ChosenValue::from_scalar(scalar)?,
+                        Value::Object(_) => return None,
+                    };
+                    let author = match id {
+                        ObjId::Id(_, actor, _) => authors.get(actor).cloned().unwrap_or_default(),
+                        ObjId::Root => String::new(),
+                    };
+                    Some(ConcurrentValue {
+                        value: chosen,
+                        author,
+                    })
+                })
+                .collect();
+            // The same value typed on both sides is agreement, not a clash.
+            let distinct = values
+                .iter()
+                .filter(|value| value.value != values[0].value)
+                .count();
+            if distinct > 0 {
+                found.push(Conflict::ConcurrentValues {
+                    path: path.clone(),
+                    values,
+                });
+            }
+        }
+        if let Some((Value::Object(ObjType::Map), child)) = values.last() {
+            self.walk(child, path, authors, found);
+        }
+        path.pop();
     }
 
     /// The coordinator behind each actor (device or tab) of the document.
     fn actor_authors(&self) -> HashMap<ActorId, String> {
         let mut authors = HashMap::new();
-        for change in self.doc.get_changes(&[]) {
-            if authors.contains_key(change.actor_id()) {
+        for change in self.doc.get_changes_meta(&[]) {
+            if authors.contains_key(change.actor.as_ref()) {
                 continue;
             }
             if let Some(note) = change
-                .message()
+                .message
+                .as_deref()
                 .and_then(|message| serde_json::from_str::<ChangeNote>(message).ok())
             {
-                authors.insert(change.actor_id().clone(), note.name);
+                authors.insert(change.actor.into_owned(), note.name);
             }
         }
         authors

@@ -50,6 +50,16 @@ impl Day {
         (self.0 - earlier.0).whole_days()
     }
 
+    /// The day `days` days later (earlier if negative), kept within the
+    /// calendar's range.
+    pub fn plus_days(&self, days: i64) -> Day {
+        let moved = self
+            .0
+            .checked_add(time::Duration::days(days))
+            .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX });
+        Day(moved)
+    }
+
     /// The day as Germans write it, `31.12.2026`.
     pub fn german(&self) -> String {
         format!(

@@ -32,7 +32,7 @@ use crate::{
 /// The document format this version of Tandem writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
 
-const FORMAT: &str = "format";
+pub(crate) const FORMAT: &str = "format";
 pub(crate) const PROGRAMME: &str = "programme";
 pub(crate) const PARTNERS: &str = "partners";
 pub(crate) const PEOPLE: &str = "people";
@@ -103,6 +103,10 @@ enum Touched {
     Pair(crate::Pair),
     /// An event, the completion rules or a certificate grant.
     Calendar(crate::event_commands::CalendarTouched),
+    /// A questionnaire, answers or a mentee's outcome.
+    Results(crate::result_commands::ResultsTouched),
+    /// A consent record or the retention period.
+    Privacy(crate::privacy::PrivacyTouched),
 }
 
 /// One programme's Automerge document and the commands that change it.
@@ -159,6 +163,11 @@ impl ProgrammeDocument {
             completion: crate::CompletionRules::for_kind(new.kind),
             certificate_grants: BTreeMap::new(),
             contact_rhythm_days: None,
+            surveys: BTreeMap::new(),
+            survey_responses: BTreeMap::new(),
+            outcomes: BTreeMap::new(),
+            consents: BTreeMap::new(),
+            retention_months: None,
         };
         let mut doc = Automerge::new();
         doc.transact_with(
@@ -276,16 +285,9 @@ impl ProgrammeDocument {
 
     /// Who changed what, oldest first.
     pub fn history(&self) -> Vec<ChangeNote> {
-        self.doc
-            .get_changes(&[])
-            .iter()
-            .filter_map(|change| {
-                let mut note: ChangeNote = serde_json::from_str(change.message()?).ok()?;
-                note.at = change.timestamp();
-                note.hash = change.hash().to_string();
-                Some(note)
-            })
-            .collect()
+        // The changes' metadata only: reading their operations too would
+        // cost as much as the whole document.
+        crate::merge::notes_of(&self.doc.get_changes_meta(&[]))
     }
 
     /// Who changed one entity (a person, a tandem, a partner), oldest first.
@@ -360,6 +362,12 @@ impl ProgrammeDocument {
             Touched::Calendar(touched) => {
                 crate::event_commands::refresh(doc, programme_obj, programme, touched)?;
             }
+            Touched::Results(touched) => {
+                crate::result_commands::refresh(doc, programme_obj, programme, touched)?;
+            }
+            Touched::Privacy(touched) => {
+                crate::privacy::refresh(doc, programme_obj, programme, touched)?;
+            }
             Touched::Pair(pair) => {
                 let key = pair.mentee.to_string();
                 match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
@@ -384,7 +392,17 @@ fn write(
     author: &Author,
     command: Command,
 ) -> Result<Touched, CommandError> {
+    if crate::privacy::handles(&command) {
+        return crate::privacy::write(tx, programme_obj, programme, command).map(Touched::Privacy);
+    }
     match command {
+        Command::DefineSurvey { .. }
+        | Command::RemoveSurvey { .. }
+        | Command::RecordSurveyAnswers { .. }
+        | Command::RecordOutcome { .. } => {
+            crate::result_commands::write(tx, programme_obj, programme, command)
+                .map(Touched::Results)
+        }
         Command::CreateEvent { .. }
         | Command::UpdateEvent { .. }
         | Command::CancelEvent { .. }
@@ -475,7 +493,15 @@ fn write(
         Command::UpdatePerson { id, details } => {
             let mut person = person_of(programme, id)?;
             person.details = clean_details(programme, &details)?;
-            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
+            // Only the details are compared and written: the application
+            // and the rest of the person stay untouched.
+            let people = map_at(tx, programme_obj, PEOPLE)?;
+            match tx.get(&people, id.to_string().as_str())? {
+                Some((automerge::Value::Object(ObjType::Map), person_obj)) => {
+                    reconcile_prop(tx, &person_obj, "details", &person.details)?
+                }
+                _ => write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?,
+            }
             Ok(Touched::People(vec![id]))
         }
         Command::ImportPeople { people } => {
@@ -629,6 +655,10 @@ fn write(
         Command::ChooseValue { path, value } => choose_value(tx, programme_obj, &path, &value),
         // Undoing needs the document's history, not one entity: see undo.rs.
         Command::UndoChange { .. } => Err(CommandError::NothingToUndo),
+        // Written by privacy.rs, before this match.
+        Command::RecordConsent { .. } | Command::SetRetention { .. } => {
+            Err(CommandError::Document("not a programme command".into()))
+        }
         Command::SetMatchingWeights { weights } => {
             weights.check()?;
             reconcile_prop(tx, programme_obj, MATCHING_WEIGHTS, weights)?;
@@ -746,6 +776,18 @@ fn choose_value(
         Some(crate::event_commands::EVENTS) => id
             .parse()
             .map(|id| Touched::Calendar(crate::event_commands::CalendarTouched::Event(id)))
+            .unwrap_or(Touched::Programme),
+        Some(crate::result_commands::OUTCOMES) => id
+            .parse()
+            .map(|id| Touched::Results(crate::result_commands::ResultsTouched::Outcome(id)))
+            .unwrap_or(Touched::Programme),
+        Some(crate::result_commands::SURVEYS) => id
+            .parse()
+            .map(|id| Touched::Results(crate::result_commands::ResultsTouched::Survey(id)))
+            .unwrap_or(Touched::Programme),
+        Some(crate::result_commands::SURVEY_RESPONSES) => id
+            .parse()
+            .map(|id| Touched::Results(crate::result_commands::ResultsTouched::Responses(vec![id])))
             .unwrap_or(Touched::Programme),
         _ => Touched::Programme,
     })

@@ -16,11 +16,13 @@ use crate::{
 pub(crate) const EVENTS: &str = "events";
 pub(crate) const COMPLETION: &str = "completion";
 pub(crate) const CERTIFICATE_GRANTS: &str = "certificate_grants";
-const ATTENDANCE: &str = "attendance";
+pub(crate) const ATTENDANCE: &str = "attendance";
 
 /// What a calendar command wrote.
 pub(crate) enum CalendarTouched {
     Event(EventId),
+    /// One person's line in one event's attendance list.
+    Attendance(EventId, PersonId),
     Completion,
     Grant(PersonId),
 }
@@ -83,7 +85,7 @@ pub(crate) fn write(
                 minutes: before.and_then(|entry| entry.minutes),
             };
             write_attendance(tx, programme_obj, id, person, &entry)?;
-            Ok(CalendarTouched::Event(id))
+            Ok(CalendarTouched::Attendance(id, person))
         }
         Command::SetAttendedMinutes {
             event: id,
@@ -104,7 +106,7 @@ pub(crate) fn write(
                 minutes,
             };
             write_attendance(tx, programme_obj, id, person, &entry)?;
-            Ok(CalendarTouched::Event(id))
+            Ok(CalendarTouched::Attendance(id, person))
         }
         Command::SetCompletionRules { rules } => {
             let rules = rules.cleaned()?;
@@ -161,6 +163,9 @@ pub(crate) fn refresh(
             let event = hydrate_entity(doc, programme_obj, EVENTS, &id.to_string())?;
             programme.events.insert(id, event);
         }
+        CalendarTouched::Attendance(id, person) => {
+            refresh_attendance(doc, programme_obj, programme, id, person)?;
+        }
         CalendarTouched::Completion => {
             programme.completion = hydrate_prop(doc, programme_obj, COMPLETION)
                 .map_err(|error| CommandError::Document(error.to_string()))?;
@@ -170,6 +175,42 @@ pub(crate) fn refresh(
                 Some(grant) => programme.certificate_grants.insert(person, grant),
                 None => programme.certificate_grants.remove(&person),
             };
+        }
+    }
+    Ok(())
+}
+
+/// Reads one person's line in one event's attendance list again, and
+/// nothing else: an event with hundreds of marks is not read whole for one.
+pub(crate) fn refresh_attendance(
+    doc: &Automerge,
+    programme_obj: &ObjId,
+    programme: &mut Programme,
+    id: EventId,
+    person: PersonId,
+) -> Result<(), CommandError> {
+    let Some(event) = programme.events.get_mut(&id) else {
+        return Err(CommandError::UnknownEvent);
+    };
+    let entry = doc
+        .get(programme_obj, EVENTS)?
+        .and_then(|(_, events)| doc.get(&events, id.to_string().as_str()).ok().flatten())
+        .and_then(|(_, event)| doc.get(&event, ATTENDANCE).ok().flatten())
+        .map(|(_, attendance)| {
+            hydrate_prop::<_, autosurgeon::hydrate::MaybeMissing<Attendance>, _, _>(
+                doc,
+                &attendance,
+                person.to_string().as_str(),
+            )
+        })
+        .transpose()
+        .map_err(|error| CommandError::Document(error.to_string()))?;
+    match entry {
+        Some(autosurgeon::hydrate::MaybeMissing::Present(entry)) => {
+            event.attendance.insert(person, entry);
+        }
+        _ => {
+            event.attendance.remove(&person);
         }
     }
     Ok(())

@@ -58,6 +58,13 @@ pub struct ExchangeHeader {
     pub heads: Vec<String>,
     pub body_length: u64,
     pub sha256: String,
+    /// The generation of the programme the file was made from (none in
+    /// files from before generations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<String>,
+    /// The generations that generation retired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retires: Vec<String>,
 }
 
 /// Why an exchange file is refused. Nothing local has changed.
@@ -77,6 +84,12 @@ pub enum ExchangeError {
     MissingEarlierChanges,
     #[error("this programme is already in this browser")]
     AlreadyHere,
+    #[error(
+        "the file belongs to a version of the programme that was replaced when a person was erased"
+    )]
+    RetiredGeneration,
+    #[error("the file carries a newer version of the programme that replaces this one")]
+    NewerGeneration,
 }
 
 impl ExchangeError {
@@ -90,6 +103,8 @@ impl ExchangeError {
             ExchangeError::NoCommonHistory => "exchange-no-common-history",
             ExchangeError::MissingEarlierChanges => "exchange-missing-earlier",
             ExchangeError::AlreadyHere => "exchange-already-here",
+            ExchangeError::RetiredGeneration => "exchange-retired-generation",
+            ExchangeError::NewerGeneration => "exchange-newer-generation",
         }
     }
 
@@ -141,6 +156,8 @@ impl ExchangeFile {
                 heads,
                 body_length: body.len() as u64,
                 sha256: checksum(&body),
+                generation: None,
+                retires: Vec::new(),
             },
             body,
         }

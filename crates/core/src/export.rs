@@ -222,7 +222,7 @@ pub fn tandems_csv(
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
 /// formula; a name typed by an applicant must never do that.
-fn guard_formula(value: String) -> String {
+pub(crate) fn guard_formula(value: String) -> String {
     match value.chars().next() {
         Some('=' | '+' | '-' | '@')
             if !value
@@ -235,7 +235,7 @@ fn guard_formula(value: String) -> String {
     }
 }
 
-fn write(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(crate) fn write(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)

@@ -82,6 +82,14 @@ id_type!(
     /// A coordinator, the human author of changes (not the device's actor id).
     CoordinatorId
 );
+id_type!(
+    /// A questionnaire of the programme (match quality, mid-term, final).
+    SurveyId
+);
+id_type!(
+    /// One filled-in questionnaire (or its anonymous part).
+    ResponseId
+);
 
 #[cfg(test)]
 mod tests {

@@ -33,15 +33,24 @@ mod event_commands;
 mod events;
 mod exchange;
 mod export;
+mod generation;
+mod history_index;
 mod ics;
 mod ids;
 mod import;
 mod live;
 mod matching;
 mod merge;
+mod outcome;
+mod page_survey;
 mod person;
+mod privacy;
 mod programme;
+mod report;
+mod reproducible;
+mod result_commands;
 pub mod rules;
+mod survey;
 mod tandem;
 mod tandem_page;
 mod undo;
@@ -63,8 +72,13 @@ pub use events::{
 };
 pub use exchange::{Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION};
 pub use export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
+pub use generation::{without_person, CarriedOver, CarryError, Erasure, Generation};
+pub use history_index::HistoryIndex;
 pub use ics::{event_ics, event_uid, programme_ics};
-pub use ids::{CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, TandemId};
+pub use ids::{
+    CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, ResponseId, SurveyId,
+    TandemId,
+};
 pub use import::{
     decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
 };
@@ -77,12 +91,25 @@ pub use matching::{
     NEAR_KM,
 };
 pub use merge::MergePreview;
+pub use outcome::{GoalReached, LeadershipPost, MenteeOutcomes, Outcome, OutcomeWhen};
+pub use page_survey::{carry_survey_answers, PageAnswers, PageSurvey, PageSurveyError};
 pub use person::{
     Application, Decision, Interview, MeetingFormat, Person, PersonDetails, Role, SharedFields,
     Stage, Withdrawal,
 };
+pub use privacy::{
+    access_report, due_for_erasure, keep_until, may_be_named, ConsentRecord, ConsentWay,
+    DueForErasure, EarlierValue, ErasureReason, PageContent, MAX_RETENTION_MONTHS,
+};
 pub use programme::{
     ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
+};
+pub use report::{
+    report_csv, table_csv, Cell, MeetingLog, NumberStyle, Rate, Report, ReportFilter, ReportTable,
+};
+pub use survey::{
+    Answer, AnswerSource, DueSurvey, Question, QuestionKind, Survey, SurveyAudience, SurveyDue,
+    SurveyResponse, MAX_ANSWER_CHARS, MAX_QUESTIONS,
 };
 pub use tandem::{Tandem, TandemEnding, TandemStatus};
 pub use tandem_page::{

@@ -13,7 +13,7 @@ use automerge::{Automerge, ChangeHash, PatchAction, Prop, ReadDoc};
 use autosurgeon::hydrate_prop;
 
 use crate::document::{hydrate_entity, PARTNERS, PEOPLE, PROGRAMME, TANDEMS};
-use crate::event_commands::EVENTS;
+use crate::event_commands::{ATTENDANCE, EVENTS};
 use crate::exchange::{Contents, ExchangeError, ExchangeFile};
 use crate::{ChangeNote, CommandError, LoadError, ProgrammeDocument};
 
@@ -38,19 +38,29 @@ impl MergePreview {
 enum Part {
     Programme,
     Entity(&'static str, String),
+    /// One person's line in one event's attendance list.
+    Attendance(String, String),
     Everything,
 }
 
-fn notes_of(changes: &[automerge::Change]) -> Vec<ChangeNote> {
+/// Who made the changes and what they were, from the changes' metadata
+/// (reading their operations is not needed, and costs as much as the
+/// whole document).
+pub(crate) fn notes_of(changes: &[automerge::ChangeMetadata<'_>]) -> Vec<ChangeNote> {
     changes
         .iter()
         .filter_map(|change| {
-            let mut note: ChangeNote = serde_json::from_str(change.message()?).ok()?;
-            note.at = change.timestamp();
-            note.hash = change.hash().to_string();
+            let mut note: ChangeNote = serde_json::from_str(change.message.as_deref()?).ok()?;
+            note.at = change.timestamp;
+            note.hash = change.hash.to_string();
             Some(note)
         })
         .collect()
+}
+
+/// Whether the document holds the change (without reading its operations).
+pub(crate) fn holds(doc: &Automerge, hash: &ChangeHash) -> bool {
+    doc.get_change_meta_by_hash(hash).is_some()
 }
 
 /// The heads among `heads` that `doc` knows (a partner may name changes
@@ -58,7 +68,7 @@ fn notes_of(changes: &[automerge::Change]) -> Vec<ChangeNote> {
 pub(crate) fn known_heads(doc: &Automerge, heads: &[ChangeHash]) -> Vec<ChangeHash> {
     heads
         .iter()
-        .filter(|hash| doc.get_change_by_hash(hash).is_some())
+        .filter(|hash| holds(doc, hash))
         .copied()
         .collect()
 }
@@ -76,9 +86,9 @@ pub(crate) fn merge_into(candidate: &mut Automerge, bytes: &[u8]) -> Result<(), 
     // One document grows from one genesis change. A second change without
     // ancestors means a separately made one.
     let roots = candidate
-        .get_changes(&[])
+        .get_changes_meta(&[])
         .iter()
-        .filter(|change| change.deps().is_empty())
+        .filter(|change| change.deps.is_empty())
         .count();
     if roots > 1 {
         return Err(ExchangeError::NoCommonHistory);
@@ -107,14 +117,14 @@ impl ProgrammeDocument {
 
     /// How many changes came after `heads`.
     pub fn count_after(&self, heads: &[ChangeHash]) -> usize {
-        self.doc.get_changes(&known_heads(&self.doc, heads)).len()
+        self.doc
+            .get_changes_meta(&known_heads(&self.doc, heads))
+            .len()
     }
 
     /// Whether the document already holds every change up to `heads`.
     pub fn has_seen(&self, heads: &[ChangeHash]) -> bool {
-        heads
-            .iter()
-            .all(|hash| self.doc.get_change_by_hash(hash).is_some())
+        heads.iter().all(|hash| holds(&self.doc, hash))
     }
 
     /// An exchange file. For [`Contents::Changes`], only the changes after
@@ -131,7 +141,7 @@ impl ProgrammeDocument {
             Contents::Whole | Contents::Invite => self.doc.save(),
         };
         let heads = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
-        ExchangeFile::new(
+        let mut file = ExchangeFile::new(
             self.id(),
             &self.programme.name,
             contains,
@@ -139,7 +149,11 @@ impl ProgrammeDocument {
             at,
             heads,
             body,
-        )
+        );
+        let generation = self.generation();
+        file.header.generation = Some(generation.id);
+        file.header.retires = generation.retired;
+        file
     }
 
     /// Joins a programme from an invitation (or any whole-programme file).
@@ -167,6 +181,7 @@ impl ProgrammeDocument {
                 file.header.programme_name.clone(),
             ));
         }
+        crate::generation::check_file(self, file)?;
         let mut candidate = self.doc.clone();
         merge_into(&mut candidate, &file.body)?;
         // A body damaged behind a valid checksum loads only in part, and
@@ -178,13 +193,10 @@ impl ProgrammeDocument {
             .iter()
             .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
             .collect::<Result<_, _>>()?;
-        if file_heads
-            .iter()
-            .any(|hash| candidate.get_change_by_hash(hash).is_none())
-        {
+        if file_heads.iter().any(|hash| !holds(&candidate, hash)) {
             return Err(ExchangeError::Damaged);
         }
-        let changes = notes_of(&candidate.get_changes(&self.doc.get_heads()));
+        let changes = notes_of(&candidate.get_changes_meta(&self.doc.get_heads()));
         Ok(MergePreview {
             candidate,
             changes,
@@ -200,9 +212,10 @@ impl ProgrammeDocument {
         }
         let before = self.doc.get_heads();
         self.doc = preview.candidate;
-        self.refresh_since(&before)
+        let reach = self
+            .refresh_since(&before)
             .map_err(|error| CommandError::Document(error.to_string()))?;
-        self.find_concurrent_values();
+        self.find_concurrent_values_in(&reach);
         Ok(count)
     }
 
@@ -223,10 +236,11 @@ impl ProgrammeDocument {
     }
 
     /// Hydrates again what changed since `before`, as Automerge's patches
-    /// name it.
-    pub(crate) fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<(), LoadError> {
+    /// name it, and says where that was.
+    pub(crate) fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<Reach, LoadError> {
         let after = self.doc.get_heads();
         let mut parts = BTreeSet::new();
+        let mut marks = BTreeSet::new();
         let mut programme_fields = false;
         for patch in self.doc.diff(before, &after) {
             let mut props: Vec<String> = patch
@@ -251,10 +265,13 @@ impl ProgrammeDocument {
                 Part::Entity(collection, key) => {
                     parts.insert((collection, key));
                 }
+                Part::Attendance(event, person) => {
+                    marks.insert((event, person));
+                }
                 Part::Everything => {
                     self.programme = hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
                         .map_err(|_| LoadError::NotAProgramme)?;
-                    return Ok(());
+                    return Ok(Reach::Everything);
                 }
             }
         }
@@ -273,16 +290,17 @@ impl ProgrammeDocument {
             std::mem::swap(&mut fresh.events, &mut self.programme.events);
             self.programme = fresh;
         }
-        for (collection, key) in parts {
+        for (collection, key) in &parts {
+            let (collection, key) = (*collection, key.as_str());
             let present = matches!(
                 self.doc.get(&programme_obj, collection),
-                Ok(Some((_, ref map))) if matches!(self.doc.get(map, key.as_str()), Ok(Some(_)))
+                Ok(Some((_, ref map))) if matches!(self.doc.get(map, key), Ok(Some(_)))
             );
             match collection {
                 EVENTS => {
                     let Ok(id) = key.parse() else { continue };
                     if present {
-                        let event = hydrate_entity(&self.doc, &programme_obj, EVENTS, &key)
+                        let event = hydrate_entity(&self.doc, &programme_obj, EVENTS, key)
                             .map_err(|_| LoadError::NotAProgramme)?;
                         self.programme.events.insert(id, event);
                     } else {
@@ -292,7 +310,7 @@ impl ProgrammeDocument {
                 PEOPLE => {
                     let Ok(id) = key.parse() else { continue };
                     if present {
-                        let person = hydrate_entity(&self.doc, &programme_obj, PEOPLE, &key)
+                        let person = hydrate_entity(&self.doc, &programme_obj, PEOPLE, key)
                             .map_err(|_| LoadError::NotAProgramme)?;
                         self.programme.people.insert(id, person);
                     } else {
@@ -302,7 +320,7 @@ impl ProgrammeDocument {
                 TANDEMS => {
                     let Ok(id) = key.parse() else { continue };
                     if present {
-                        let tandem = hydrate_entity(&self.doc, &programme_obj, TANDEMS, &key)
+                        let tandem = hydrate_entity(&self.doc, &programme_obj, TANDEMS, key)
                             .map_err(|_| LoadError::NotAProgramme)?;
                         self.programme.tandems.insert(id, tandem);
                     } else {
@@ -312,7 +330,7 @@ impl ProgrammeDocument {
                 _ => {
                     let Ok(id) = key.parse() else { continue };
                     if present {
-                        let partner = hydrate_entity(&self.doc, &programme_obj, PARTNERS, &key)
+                        let partner = hydrate_entity(&self.doc, &programme_obj, PARTNERS, key)
                             .map_err(|_| LoadError::NotAProgramme)?;
                         self.programme.partners.insert(id, partner);
                     } else {
@@ -321,8 +339,39 @@ impl ProgrammeDocument {
                 }
             }
         }
-        Ok(())
+        // Marks of events not read whole above: only their lines.
+        marks.retain(|(event, _)| !parts.contains(&(EVENTS, event.clone())));
+        for (event, person) in &marks {
+            let (Ok(event), Ok(person)) = (event.parse(), person.parse()) else {
+                continue;
+            };
+            crate::event_commands::refresh_attendance(
+                &self.doc,
+                &programme_obj,
+                &mut self.programme,
+                event,
+                person,
+            )
+            .map_err(|_| LoadError::NotAProgramme)?;
+        }
+        Ok(Reach::Parts {
+            programme_fields,
+            entities: parts,
+            marks,
+        })
     }
+}
+
+/// Where a merge changed the programme: everywhere, or the programme's own
+/// fields and some entities (collection, key).
+pub(crate) enum Reach {
+    Everything,
+    Parts {
+        programme_fields: bool,
+        entities: BTreeSet<(&'static str, String)>,
+        /// Attendance lines (event, person) of events not in `entities`.
+        marks: BTreeSet<(String, String)>,
+    },
 }
 
 fn classify(props: &[String]) -> Part {
@@ -331,6 +380,9 @@ fn classify(props: &[String]) -> Part {
         [root] if root == PROGRAMME => Part::Everything,
         [root, ..] if root != PROGRAMME => Part::Programme,
         [_, collection] if is_collection(collection) => Part::Everything,
+        [_, collection, event, list, person, ..] if collection == EVENTS && list == ATTENDANCE => {
+            Part::Attendance(event.clone(), person.clone())
+        }
         [_, collection, key, ..] if is_collection(collection) => {
             Part::Entity(collection_name(collection), key.clone())
         }

@@ -186,6 +186,33 @@ pub struct Programme {
     /// How often a tandem is expected to meet, in days (none: monthly).
     #[autosurgeon(missing = "Option::default")]
     pub contact_rhythm_days: Option<u32>,
+    /// The programme's questionnaires.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub surveys: BTreeMap<crate::SurveyId, crate::Survey>,
+    /// Answers to the questionnaires; anonymous parts without the person.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub survey_responses: BTreeMap<crate::ResponseId, crate::SurveyResponse>,
+    /// What mentees reached, at the end and at follow-ups.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub outcomes: BTreeMap<PersonId, crate::MenteeOutcomes>,
+    /// What each person agreed to, and when and how.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub consents: BTreeMap<PersonId, crate::ConsentRecord>,
+    /// Months after the programme's end that personal data is kept.
+    #[autosurgeon(missing = "Option::default")]
+    pub retention_months: Option<u32>,
 }
 
 impl Programme {

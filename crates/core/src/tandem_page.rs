@@ -286,7 +286,7 @@ impl PageError {
 /// A tandem's page as an Automerge document.
 #[derive(Debug, Clone)]
 pub struct TandemPageDocument {
-    doc: Automerge,
+    pub(crate) doc: Automerge,
     side: ProgrammeSide,
     goals: BTreeMap<String, Goal>,
     meetings: BTreeMap<String, Meeting>,

@@ -64,6 +64,7 @@ impl ProgrammeDocument {
             )
             .map_err(|failure| failure.error)?;
         self.refresh_since(&before)
+            .map(|_| ())
             .map_err(|error| CommandError::Document(error.to_string()))
     }
 

@@ -11,6 +11,7 @@
 //! in the wrong place, pushes too fast — ends in an error frame and a
 //! close, for this connection only.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -19,7 +20,9 @@ use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_O
 use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
-use crate::rooms::{ConnectionId, Delivery, Membership};
+mod retire;
+
+use crate::rooms::{ConnectionId, Delivery, Membership, UNKNOWN_BYTES};
 use crate::store::{Admission, RoomStore, StoreError};
 use crate::{Limits, RelayState};
 
@@ -163,6 +166,7 @@ impl<S: RoomStore> Connection<S> {
         {
             Admission::Opened => tracing::info!("room opened"),
             Admission::Admitted => {}
+            Admission::Retired(notice) => return self.tell_retired(notice).await,
             Admission::Refused => {
                 tracing::warn!("hello with a token that does not open the room");
                 return Err(Refusal::new(
@@ -207,7 +211,10 @@ impl<S: RoomStore> Connection<S> {
                     Some(frame) => self.handle(room, &membership, frame?).await?,
                 },
                 delivery = deliveries.recv() => match delivery {
-                    Ok(delivery) => self.forward(delivery).await?,
+                    Ok(delivery) if delivery.sequence == retire::RETIRED => {
+                        return self.retired_while_here(delivery).await
+                    }
+                    Ok(delivery) => self.forward(room, delivery).await?,
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "connection fell behind; catching up from the store");
                         self.replay(room, self.last_sent).await?;
@@ -256,13 +263,18 @@ impl<S: RoomStore> Connection<S> {
                 self.check_blob(&blob)?;
                 let live = &membership.room;
                 let _writing = live.writes.lock().await;
-                let held = self
-                    .state
-                    .store
-                    .room_bytes(room)
-                    .await
-                    .map_err(Refusal::storage)?;
                 let limit = self.limits().max_room_bytes;
+                let mut held = live.bytes.load(Ordering::Acquire);
+                if held == UNKNOWN_BYTES || held.saturating_add(blob.len() as u64) > limit {
+                    // Counted bytes may be stale (a snapshot through another
+                    // relay process): a refusal rests on the store's count.
+                    held = self
+                        .state
+                        .store
+                        .room_bytes(room)
+                        .await
+                        .map_err(Refusal::storage)?;
+                }
                 if held.saturating_add(blob.len() as u64) > limit {
                     tracing::warn!(held, limit, "room full");
                     return Err(Refusal::new(
@@ -270,12 +282,16 @@ impl<S: RoomStore> Connection<S> {
                         format!("the room holds {held} of {limit} bytes; a snapshot makes room"),
                     ));
                 }
-                let sequence = self
-                    .state
-                    .store
-                    .append(room, blob.clone())
-                    .await
-                    .map_err(Refusal::storage)?;
+                let size = blob.len() as u64;
+                let sequence = match self.state.store.append(room, blob.clone()).await {
+                    Ok(sequence) => sequence,
+                    Err(error) => {
+                        live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
+                        return Err(Refusal::storage(error));
+                    }
+                };
+                live.bytes
+                    .store(held.saturating_add(size), Ordering::Release);
                 // The others hear of it even if this client is gone before
                 // its acknowledgement goes out.
                 let frame =
@@ -286,6 +302,7 @@ impl<S: RoomStore> Connection<S> {
                     frame: Bytes::from(frame),
                     from: self.id,
                 });
+                live.known.fetch_max(sequence, Ordering::AcqRel);
                 self.send(Frame::Ack { sequence }).await?;
                 tracing::debug!(sequence, "push stored");
                 Ok(())
@@ -293,6 +310,10 @@ impl<S: RoomStore> Connection<S> {
             Frame::Snapshot { through, blob } => {
                 self.check_blob(&blob)?;
                 let _writing = membership.room.writes.lock().await;
+                membership
+                    .room
+                    .bytes
+                    .store(UNKNOWN_BYTES, Ordering::Release);
                 match self.state.store.replace_through(room, through, blob).await {
                     Ok(()) => {}
                     Err(StoreError::SnapshotAhead { through, latest }) => {
@@ -306,6 +327,7 @@ impl<S: RoomStore> Connection<S> {
                 tracing::info!(through, "snapshot replaced the log");
                 self.send(Frame::Ack { sequence: through }).await
             }
+            Frame::Retire { notice } => self.retire(room, membership, notice).await,
             other => Err(Refusal::new(
                 ErrorCode::UnexpectedFrame,
                 format!("a client does not send a {} frame here", other.kind()),
@@ -335,9 +357,14 @@ impl<S: RoomStore> Connection<S> {
         Ok(())
     }
 
-    async fn forward(&mut self, delivery: Delivery) -> Result<(), Refusal> {
+    async fn forward(&mut self, room: RoomId, delivery: Delivery) -> Result<(), Refusal> {
         if delivery.sequence <= self.last_sent {
             return Ok(());
+        }
+        if delivery.sequence > self.last_sent + 1 {
+            // Stored by another relay process and overtaken, or a notice
+            // of it was lost: the store has everything up to this one.
+            return self.replay(room, self.last_sent).await;
         }
         self.last_sent = delivery.sequence;
         if delivery.from == self.id {

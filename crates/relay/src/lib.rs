@@ -19,16 +19,25 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
+use tower_http::compression::Compression;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub mod connection;
+mod forwarding;
 mod rooms;
 pub mod store;
 
-pub use store::{Admission, Entry, Replay, RoomStore, SqliteStore, StoreError};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
+pub use store::{Admission, Elsewhere, Entry, Replay, RoomStore, SqliteStore, StoreError};
 
 use rooms::Rooms;
+
+/// What each WebSocket reserves for reading; larger frames are read in
+/// several steps. The default (128 KiB) would make 2,000 connections hold
+/// a quarter of a gigabyte.
+const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Room for a deliver frame's sequence beyond the push it carries.
 const DELIVER_HEADROOM: usize = 64;
@@ -93,15 +102,33 @@ impl<S> Clone for RelayState<S> {
 
 impl<S: RoomStore> RelayState<S> {
     /// A relay over `store`. A frame limit above what the protocol allows
-    /// is lowered to it.
+    /// is lowered to it. For a store other relay processes share, this
+    /// starts forwarding what they store (inside a tokio runtime).
     pub fn new(store: S, config: RelayConfig) -> Self {
         let mut limits = config.limits;
         limits.max_frame_bytes = limits
             .max_frame_bytes
             .min(tandem_sync::MAX_FRAME_BYTES - DELIVER_HEADROOM);
+        let store = Arc::new(store);
+        let rooms = Arc::new(Rooms::new(limits.connections_per_room));
+        if let Some(news) = store.elsewhere() {
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(forwarding::forward(
+                        Arc::clone(&store),
+                        Arc::clone(&rooms),
+                        news,
+                    ));
+                }
+                Err(_) => tracing::error!(
+                    "no runtime to forward what other relay processes store; \
+                     clients hear of it only when they reconnect"
+                ),
+            }
+        }
         Self {
-            store: Arc::new(store),
-            rooms: Arc::new(Rooms::new(limits.connections_per_room)),
+            store,
+            rooms,
             limits,
             static_dir: config.static_dir,
         }
@@ -132,6 +159,8 @@ async fn sync<S: RoomStore>(
     upgrade
         .max_message_size(socket_limit)
         .max_frame_size(socket_limit)
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| connection::serve(socket, state))
 }
 
@@ -147,8 +176,11 @@ pub fn app<S: RoomStore>(state: RelayState<S>) -> Router {
         .layer(TraceLayer::new_for_http());
     match static_dir {
         Some(dir) => {
+            // The app's files go out compressed (brotli or gzip, as the
+            // browser accepts): the wasm shrinks to about a third.
             let index = ServeFile::new(dir.join("index.html"));
-            router.fallback_service(ServeDir::new(dir).fallback(index))
+            let files = ServeDir::new(dir).fallback(index);
+            router.fallback_service(Compression::new(files))
         }
         None => router,
     }

@@ -1,11 +1,13 @@
 //! Starts the relay:
-//! `tandem-relay --addr 127.0.0.1:8080 --static-dir dist --db tandem-relay.sqlite3`.
+//! `tandem-relay --addr 127.0.0.1:8080 --static-dir dist --db tandem-relay.sqlite3`,
+//! or, built with the `postgres` feature, several relays on one database:
+//! `tandem-relay --database-url postgres://tandem@127.0.0.1:5432/tandem`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
+use tandem_relay::{app, Limits, RelayConfig, RelayState, RoomStore, SqliteStore};
 use tracing_subscriber::EnvFilter;
 
 /// The Tandem relay: stores and forwards end-to-end encrypted changes.
@@ -21,6 +23,10 @@ struct Args {
     /// SQLite database of the rooms (created if missing).
     #[arg(long, env = "TANDEM_DB", default_value = "tandem-relay.sqlite3")]
     db: PathBuf,
+    /// A PostgreSQL database that several relay processes share
+    /// (`postgres://user@host:port/database`), instead of the SQLite file.
+    #[arg(long, env = "TANDEM_DATABASE_URL")]
+    database_url: Option<String>,
     /// Largest frame a client may send, in bytes.
     #[arg(long, env = "TANDEM_MAX_FRAME_BYTES", default_value_t = Limits::default().max_frame_bytes)]
     max_frame_bytes: usize,
@@ -44,13 +50,39 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let args = Args::parse();
-    let store = match SqliteStore::open(&args.db) {
-        Ok(store) => store,
+    match args.database_url.clone() {
+        Some(url) => serve_postgres(args, &url).await,
+        None => match SqliteStore::open(&args.db) {
+            Ok(store) => serve(args, store).await,
+            Err(error) => {
+                tracing::error!(db = %args.db.display(), %error, "cannot open the database");
+                std::process::ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+#[cfg(feature = "postgres")]
+async fn serve_postgres(args: Args, url: &str) -> std::process::ExitCode {
+    match tandem_relay::PostgresStore::connect(url).await {
+        Ok(store) => serve(args, store).await,
         Err(error) => {
-            tracing::error!(db = %args.db.display(), %error, "cannot open the database");
-            return std::process::ExitCode::FAILURE;
+            tracing::error!(%error, "cannot open the PostgreSQL database");
+            std::process::ExitCode::FAILURE
         }
-    };
+    }
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn serve_postgres(_args: Args, _url: &str) -> std::process::ExitCode {
+    tracing::error!(
+        "this relay was built without PostgreSQL; \
+         build it with `cargo build --release -p tandem-relay --features postgres`"
+    );
+    std::process::ExitCode::FAILURE
+}
+
+async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -70,6 +102,7 @@ async fn main() -> std::process::ExitCode {
         addr = %args.addr,
         static_dir = ?args.static_dir,
         db = %args.db.display(),
+        postgres = args.database_url.is_some(),
         ?limits,
         "Tandem relay listening"
     );
@@ -83,6 +116,13 @@ async fn main() -> std::process::ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    // Small frames (an ack, then deliveries) go out at once, not held back
+    // until the previous one is acknowledged by TCP.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     match axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await

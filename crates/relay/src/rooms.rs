@@ -23,6 +23,9 @@ const BROADCAST_CAPACITY: usize = 256;
 pub(crate) struct ConnectionId(u64);
 
 impl ConnectionId {
+    /// No connection of this relay: another relay process stored it.
+    pub(crate) const ELSEWHERE: Self = Self(0);
+
     pub(crate) fn next() -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         Self(NEXT.fetch_add(1, Ordering::Relaxed))
@@ -44,7 +47,18 @@ pub(crate) struct LiveRoom {
     pub deliveries: broadcast::Sender<Delivery>,
     /// Held from storing a blob until it is broadcast.
     pub writes: tokio::sync::Mutex<()>,
+    /// The highest sequence this relay knows stored in the room (broadcast,
+    /// or replayed to one of its connections).
+    pub known: AtomicU64,
+    /// The bytes the room holds in the store, as counted since they were
+    /// last read from it ([`UNKNOWN_BYTES`] until then); changed only under
+    /// `writes`. It saves reading the store before every push; refusing a
+    /// push for the room's size is always checked against the store.
+    pub bytes: AtomicU64,
 }
+
+/// The room's bytes are to be read from the store.
+pub(crate) const UNKNOWN_BYTES: u64 = u64::MAX;
 
 #[derive(Debug)]
 struct Occupancy {
@@ -77,6 +91,8 @@ impl Rooms {
             room: Arc::new(LiveRoom {
                 deliveries: broadcast::channel(BROADCAST_CAPACITY).0,
                 writes: tokio::sync::Mutex::new(()),
+                known: AtomicU64::new(0),
+                bytes: AtomicU64::new(UNKNOWN_BYTES),
             }),
             connections: 0,
         });
@@ -92,6 +108,26 @@ impl Rooms {
             id: room,
             room: Arc::clone(&occupancy.room),
         })
+    }
+
+    /// The live room `room`, if it has connections.
+    pub(crate) fn live(&self, room: RoomId) -> Option<Arc<LiveRoom>> {
+        let live = self
+            .live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        live.get(&room).map(|occupancy| Arc::clone(&occupancy.room))
+    }
+
+    /// Every live room.
+    pub(crate) fn all_live(&self) -> Vec<(RoomId, Arc<LiveRoom>)> {
+        let live = self
+            .live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        live.iter()
+            .map(|(room, occupancy)| (*room, Arc::clone(&occupancy.room)))
+            .collect()
     }
 
     fn leave(&self, room: RoomId) {

@@ -11,18 +11,37 @@
 //!   committed, with the next sequence of the room;
 //! - keep a room's sequences gapless and never reuse one, also after a
 //!   snapshot has replaced the log;
-//! - never let an older snapshot replace a newer one.
+//! - never let an older snapshot replace a newer one;
+//! - on [`retire`](RoomStore::retire), really delete the room's blobs and
+//!   keep only its tombstone.
 
 use std::future::Future;
 
 use tandem_sync::{RoomId, TokenHash};
 
+mod group_commit;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod sqlite;
 
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+/// News from a store that other relay processes write too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Elsewhere {
+    /// Another process stored `sequence` in `room`.
+    Stored { room: RoomId, sequence: u64 },
+    /// Another process retired `room`, leaving `notice`.
+    Retired { room: RoomId, notice: Vec<u8> },
+    /// News may have been lost (the store's connection broke and is back):
+    /// every live room should be checked against the store.
+    Missed,
+}
+
 /// The answer to a hello's token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admission {
     /// The room did not exist; it now does, opened by this token.
     Opened,
@@ -30,6 +49,9 @@ pub enum Admission {
     Admitted,
     /// The room exists and the token does not open it.
     Refused,
+    /// The room was retired; the token opens it, and this sealed notice
+    /// (from [`RoomStore::retire`]) says where its programme went.
+    Retired(Vec<u8>),
 }
 
 /// One stored blob and its sequence.
@@ -100,4 +122,24 @@ pub trait RoomStore: Send + Sync + 'static {
         through: u64,
         snapshot: Vec<u8>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Retires a room for good (a person was erased and the programme moved
+    /// to a new room): deletes its log and snapshot so that their bytes are
+    /// gone from storage, and keeps only a tombstone with the token hash and
+    /// `notice`, a small sealed forwarding note the relay cannot read.
+    /// Later hellos with the room's token are answered
+    /// [`Admission::Retired`]; appends and snapshots fail with
+    /// [`StoreError::NoSuchRoom`]. Retiring a retired room changes nothing.
+    fn retire(
+        &self,
+        room: RoomId,
+        notice: Vec<u8>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// What other relay processes store, for a store several share. The
+    /// relay takes this once, at its start; `None` (the default) means
+    /// only this process writes the store.
+    fn elsewhere(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<Elsewhere>> {
+        None
+    }
 }

@@ -882,6 +882,9 @@ impl World {
             Some(ClientEvent::Refused { code, message }) => {
                 panic!("the relay refused an honest client: {code}: {message}")
             }
+            Some(ClientEvent::Retired { .. }) => {
+                panic!("no room is retired in this run")
+            }
         }
     }
 

@@ -62,6 +62,10 @@ pub enum ClientEvent {
     UpToDate { latest: u64 },
     /// The relay refused and closes the connection.
     Refused { code: ErrorCode, message: String },
+    /// The room is retired (a person was erased and the programme moved to
+    /// a new generation in a new room): `forwarding` is the opened notice,
+    /// see [`Forwarding`](crate::Forwarding).
+    Retired { forwarding: Vec<u8> },
 }
 
 /// Why the client could not do what was asked, or could not use a frame.
@@ -233,6 +237,14 @@ impl SyncClient {
         })
     }
 
+    /// Retires the room: the relay deletes everything it holds for it and
+    /// keeps only `forwarding`, sealed with this room's key, to tell the
+    /// devices that come later where the programme went.
+    pub fn retire(&mut self, forwarding: &[u8]) -> Result<PushId, ClientError> {
+        let notice = self.invite.key.seal(&self.invite.room, forwarding)?;
+        self.enqueue(Frame::Retire { notice })
+    }
+
     fn enqueue(&mut self, frame: Frame) -> Result<PushId, ClientError> {
         let frame = frame.encode(self.max_frame_bytes)?;
         let push = PushId(self.next_push);
@@ -288,6 +300,11 @@ impl SyncClient {
                 Ok(Some(ClientEvent::UpToDate { latest }))
             }
             Frame::Error { code, message } => Ok(Some(ClientEvent::Refused { code, message })),
+            Frame::Retired { notice } => {
+                let forwarding = self.open(0, &notice)?;
+                Ok(Some(ClientEvent::Retired { forwarding }))
+            }
+            Frame::Retire { .. } => Err(ClientError::UnexpectedFrame("retire")),
             Frame::Hello { .. } => Err(ClientError::UnexpectedFrame("hello")),
             Frame::Push { .. } => Err(ClientError::UnexpectedFrame("push")),
         }

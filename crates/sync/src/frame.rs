@@ -80,7 +80,23 @@ pub enum Frame {
     Synced { latest: u64 },
     /// Relay → client: why the relay refuses; it closes the connection.
     Error { code: ErrorCode, message: String },
+    /// Client → relay: retire the room for good. The relay deletes its log
+    /// and snapshot and keeps only `notice` (sealed with the room key: where
+    /// the programme went), for the clients that come later.
+    Retire {
+        #[serde(with = "serde_bytes")]
+        notice: Vec<u8>,
+    },
+    /// Relay → client: the room is retired; the sealed notice says where
+    /// the programme went. The relay closes the connection.
+    Retired {
+        #[serde(with = "serde_bytes")]
+        notice: Vec<u8>,
+    },
 }
+
+/// Largest sealed notice a retired room keeps.
+pub const MAX_NOTICE_BYTES: usize = 4096;
 
 /// Why a frame could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -95,6 +111,8 @@ pub enum FrameError {
     Malformed,
     #[error("the error message is longer than {MAX_ERROR_MESSAGE_BYTES} bytes")]
     MessageTooLong,
+    #[error("the notice of a retired room is longer than {MAX_NOTICE_BYTES} bytes")]
+    NoticeTooLong,
 }
 
 impl Frame {
@@ -133,6 +151,11 @@ impl Frame {
                 return Err(FrameError::MessageTooLong);
             }
         }
+        if let Frame::Retire { notice } | Frame::Retired { notice } = &frame {
+            if notice.len() > MAX_NOTICE_BYTES {
+                return Err(FrameError::NoticeTooLong);
+            }
+        }
         Ok(frame)
     }
 
@@ -159,6 +182,8 @@ impl Frame {
             Frame::Snapshot { .. } => "snapshot",
             Frame::Synced { .. } => "synced",
             Frame::Error { .. } => "error",
+            Frame::Retire { .. } => "retire",
+            Frame::Retired { .. } => "retired",
         }
     }
 }
@@ -283,6 +308,12 @@ mod tests {
             Frame::Synced { latest: 0 },
             Frame::error(ErrorCode::NotAllowed, "Zugang verweigert"),
             Frame::error(ErrorCode::Other("from-the-future".into()), ""),
+            Frame::Retire {
+                notice: vec![9; 80],
+            },
+            Frame::Retired {
+                notice: vec![8; 80],
+            },
         ]
     }
 
@@ -401,6 +432,24 @@ mod tests {
             Frame::decode(&bytes, MAX_FRAME_BYTES),
             Err(FrameError::MessageTooLong)
         );
+    }
+
+    #[test]
+    fn an_overlong_notice_of_a_retired_room_is_refused() {
+        for frame in [
+            Frame::Retire {
+                notice: vec![1; MAX_NOTICE_BYTES + 1],
+            },
+            Frame::Retired {
+                notice: vec![1; MAX_NOTICE_BYTES + 1],
+            },
+        ] {
+            let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
+            assert_eq!(
+                Frame::decode(&bytes, MAX_FRAME_BYTES),
+                Err(FrameError::NoticeTooLong)
+            );
+        }
     }
 
     #[test]

@@ -18,17 +18,19 @@ pub mod client;
 pub mod frame;
 pub mod invite;
 pub mod key;
+pub mod retire;
 pub mod room;
 pub mod seal;
 
 pub use client::{ClientError, ClientEvent, PushId, SyncClient};
 pub use frame::{
     ErrorCode, Frame, FrameError, FRAME_FORMAT, MAX_ERROR_MESSAGE_BYTES, MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
+    MAX_NOTICE_BYTES, PROTOCOL_VERSION,
 };
 pub use invite::{Invite, InviteError};
 pub use key::{
     AccessToken, RandomError, RoomKey, RoomKeyError, TokenHash, ROOM_KEY_BYTES, TOKEN_BYTES,
 };
+pub use retire::{Forwarding, ForwardingError};
 pub use room::{RoomId, RoomIdError, ROOM_ID_BYTES};
 pub use seal::{OpenError, SealError, SEAL_OVERHEAD};

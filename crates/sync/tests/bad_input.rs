@@ -46,8 +46,12 @@ fn frames(invite: &Invite) -> Vec<Frame> {
         },
         Frame::Snapshot {
             through: 40,
-            blob: sealed,
+            blob: sealed.clone(),
         },
+        Frame::Retire {
+            notice: sealed.clone(),
+        },
+        Frame::Retired { notice: sealed },
         Frame::Synced { latest: 43 },
         Frame::error(ErrorCode::TooFast, "more than 10 pushes a second"),
         Frame::error(ErrorCode::Other("from-a-newer-relay".into()), ""),

@@ -3,7 +3,8 @@
 //! Every write is one immediate transaction with `synchronous = FULL`, so
 //! an acknowledged push survives a crash or a power cut. The connection
 //! sits behind a mutex and runs on tokio's blocking threads; SQLite writes
-//! one transaction at a time anyway.
+//! one transaction at a time anyway. Appends go through one writer thread
+//! that commits all those waiting together ([`group_commit`](super::group_commit)).
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -12,10 +13,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 
+use super::group_commit::Appender;
 use super::{Admission, Entry, Replay, RoomStore, StoreError};
 
-/// The schema this relay writes, in SQLite's `user_version`.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema this relay writes, in SQLite's `user_version`. Version 2
+/// added the tombstones of retired rooms; an older relay must not open it
+/// (it would let a retired room be opened again).
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS rooms (
@@ -32,6 +36,12 @@ const SCHEMA: &str = "
         blob     BLOB NOT NULL,
         PRIMARY KEY (room, sequence)
     );
+    CREATE TABLE IF NOT EXISTS retired_rooms (
+        room       BLOB PRIMARY KEY,
+        token_hash BLOB NOT NULL,
+        notice     BLOB NOT NULL,
+        retired_at INTEGER NOT NULL
+    );
 ";
 
 impl From<rusqlite::Error> for StoreError {
@@ -44,12 +54,21 @@ impl From<rusqlite::Error> for StoreError {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    appender: Appender,
+    /// A second connection for reads, which WAL lets run beside a commit
+    /// (the same one for a database in memory).
+    reader: Arc<Mutex<Connection>>,
 }
 
 impl SqliteStore {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        Self::prepare(Connection::open(path)?)
+        let mut store = Self::prepare(Connection::open(path.as_ref())?)?;
+        let reader = Connection::open(path.as_ref())?;
+        reader.busy_timeout(Duration::from_secs(5))?;
+        store.reader = Arc::new(Mutex::new(reader));
+        super::group_commit::start_checkpoints(path.as_ref(), &store.connection)?;
+        Ok(store)
     }
 
     /// A database that lives in memory only, for tests and trials.
@@ -64,15 +83,39 @@ impl SqliteStore {
             connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", true)?;
+        // Deleted rows are overwritten with zeros, so a retired room's
+        // blobs are gone from the file, not only unlinked.
+        connection.pragma_update(None, "secure_delete", true)?;
         let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew(version));
         }
         connection.execute_batch(SCHEMA)?;
         connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        let connection = Arc::new(Mutex::new(connection));
         Ok(Self {
-            connection: Arc::new(Mutex::new(connection)),
+            appender: Appender::start(Arc::clone(&connection))?,
+            reader: Arc::clone(&connection),
+            connection,
         })
+    }
+
+    /// Runs `work`, which only reads, on the reading connection on a
+    /// blocking thread.
+    async fn reading<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let reader = Arc::clone(&self.reader);
+        tokio::task::spawn_blocking(move || {
+            let mut reader = reader
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut reader)
+        })
+        .await
+        .map_err(|error| StoreError::Database(error.to_string()))?
     }
 
     /// Runs `work` on the connection on a blocking thread.
@@ -117,6 +160,20 @@ impl RoomStore for SqliteStore {
         self.with(move |connection| {
             let transaction =
                 connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let retired: Option<(Vec<u8>, Vec<u8>)> = transaction
+                .query_row(
+                    "SELECT token_hash, notice FROM retired_rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            if let Some((stored, notice)) = retired {
+                return Ok(if stored.as_slice() == token.as_bytes().as_slice() {
+                    Admission::Retired(notice)
+                } else {
+                    Admission::Refused
+                });
+            }
             let stored: Option<Vec<u8>> = transaction
                 .query_row(
                     "SELECT token_hash FROM rooms WHERE room = ?1",
@@ -154,7 +211,7 @@ impl RoomStore for SqliteStore {
     }
 
     async fn room_bytes(&self, room: RoomId) -> Result<u64, StoreError> {
-        self.with(move |connection| {
+        self.reading(move |connection| {
             let bytes: i64 = connection.query_row(
                 "SELECT coalesce((SELECT length(snapshot) FROM rooms WHERE room = ?1), 0)
                       + coalesce((SELECT sum(length(blob)) FROM log WHERE room = ?1), 0)",
@@ -167,29 +224,11 @@ impl RoomStore for SqliteStore {
     }
 
     async fn append(&self, room: RoomId, blob: Vec<u8>) -> Result<u64, StoreError> {
-        self.with(move |connection| {
-            let transaction =
-                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let sequence: i64 = transaction
-                .query_row(
-                    "UPDATE rooms SET latest = latest + 1 WHERE room = ?1 RETURNING latest",
-                    [room.as_bytes().as_slice()],
-                    |row| row.get(0),
-                )
-                .optional()?
-                .ok_or(StoreError::NoSuchRoom)?;
-            transaction.execute(
-                "INSERT INTO log (room, sequence, blob) VALUES (?1, ?2, ?3)",
-                params![room.as_bytes().as_slice(), sequence, blob],
-            )?;
-            transaction.commit()?;
-            from_sql(sequence)
-        })
-        .await
+        self.appender.append(room, blob).await
     }
 
     async fn read_after(&self, room: RoomId, after: u64) -> Result<Replay, StoreError> {
-        self.with(move |connection| {
+        self.reading(move |connection| {
             let transaction = connection.transaction()?;
             let (latest, through, snapshot): (i64, i64, Option<Vec<u8>>) = transaction
                 .query_row(
@@ -269,6 +308,51 @@ impl RoomStore for SqliteStore {
                 params![room.as_bytes().as_slice(), to_sql(through)],
             )?;
             transaction.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn retire(&self, room: RoomId, notice: Vec<u8>) -> Result<(), StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let token: Option<Vec<u8>> = transaction
+                .query_row(
+                    "SELECT token_hash FROM rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let Some(token) = token else {
+                let retired: bool = transaction.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM retired_rooms WHERE room = ?1)",
+                    [room.as_bytes().as_slice()],
+                    |row| row.get(0),
+                )?;
+                return if retired {
+                    Ok(())
+                } else {
+                    Err(StoreError::NoSuchRoom)
+                };
+            };
+            transaction.execute(
+                "DELETE FROM log WHERE room = ?1",
+                [room.as_bytes().as_slice()],
+            )?;
+            transaction.execute(
+                "DELETE FROM rooms WHERE room = ?1",
+                [room.as_bytes().as_slice()],
+            )?;
+            transaction.execute(
+                "INSERT INTO retired_rooms (room, token_hash, notice, retired_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![room.as_bytes().as_slice(), token, notice, now()],
+            )?;
+            transaction.commit()?;
+            // The write-ahead log still holds the pages as they were before:
+            // copy it into the database and cut it to nothing.
+            connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(())
         })
         .await
@@ -397,6 +481,93 @@ mod tests {
             Admission::Admitted
         );
         assert_eq!(store.read_after(room(1), 0).await.unwrap().entries.len(), 1);
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_retired_room_keeps_only_its_tombstone_and_notice() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.admit(room(1), token(1)).await.unwrap();
+        store.append(room(1), vec![1; 40]).await.unwrap();
+        store.append(room(1), vec![2; 40]).await.unwrap();
+        store
+            .replace_through(room(1), 1, vec![3; 40])
+            .await
+            .unwrap();
+        store.retire(room(1), vec![7; 24]).await.unwrap();
+
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Retired(vec![7; 24])
+        );
+        assert_eq!(
+            store.admit(room(1), token(2)).await.unwrap(),
+            Admission::Refused
+        );
+        assert_eq!(store.room_bytes(room(1)).await.unwrap(), 0);
+        assert!(matches!(
+            store.append(room(1), vec![4]).await,
+            Err(StoreError::NoSuchRoom)
+        ));
+        assert!(matches!(
+            store.read_after(room(1), 0).await,
+            Err(StoreError::NoSuchRoom)
+        ));
+        // Retiring again changes nothing; an unknown room cannot be retired.
+        store.retire(room(1), vec![8; 24]).await.unwrap();
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Retired(vec![7; 24])
+        );
+        assert!(matches!(
+            store.retire(room(9), vec![1]).await,
+            Err(StoreError::NoSuchRoom)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_retired_rooms_blobs_are_gone_from_the_database_file_and_its_log() {
+        let path = std::env::temp_dir().join(format!(
+            "tandem-relay-retire-{}-{}.sqlite3",
+            std::process::id(),
+            now()
+        ));
+        let marker = b"SEALED-BLOB-THAT-MUST-GO-".repeat(40);
+        let kept = b"OTHER-ROOM-STAYS-".repeat(10);
+        let store = SqliteStore::open(&path).unwrap();
+        store.admit(room(1), token(1)).await.unwrap();
+        store.admit(room(2), token(2)).await.unwrap();
+        for _ in 0..5 {
+            store.append(room(1), marker.clone()).await.unwrap();
+        }
+        store
+            .replace_through(room(1), 3, marker.clone())
+            .await
+            .unwrap();
+        store.append(room(2), kept.clone()).await.unwrap();
+        let contains = |needle: &[u8]| {
+            ["", "-wal"].iter().any(|suffix| {
+                std::fs::read(format!("{}{suffix}", path.display()))
+                    .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+                    .unwrap_or(false)
+            })
+        };
+        assert!(contains(&marker[..100]), "the blob is stored before");
+
+        store.retire(room(1), vec![7; 24]).await.unwrap();
+
+        assert!(
+            !contains(&marker[..25]),
+            "no byte of the retired room's blobs is left"
+        );
+        assert!(contains(&kept[..17]), "other rooms are untouched");
+        let wal = std::fs::metadata(format!("{}-wal", path.display()))
+            .map(|meta| meta.len())
+            .unwrap_or(0);
+        assert_eq!(wal, 0, "the write-ahead log is cut to nothing");
+        drop(store);
         for suffix in ["", "-wal", "-shm"] {
             std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
         }

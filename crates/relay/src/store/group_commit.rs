@@ -1,0 +1,210 @@
+//! Group commit for SQLite appends.
+//!
+//! Every append must be durable before it is acknowledged, and with
+//! `synchronous = FULL` each commit waits for the disk. One writer thread
+//! takes every append waiting at that moment and commits them in one
+//! transaction, then answers each with its sequence: under load many
+//! pushes share one flush; alone, a push is committed at once (the writer
+//! never waits on purpose).
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tandem_sync::RoomId;
+use tokio::sync::oneshot;
+
+use super::StoreError;
+
+/// At most this many appends go into one transaction.
+const MOST_PER_COMMIT: usize = 512;
+
+struct Append {
+    room: RoomId,
+    blob: Vec<u8>,
+    done: oneshot::Sender<Result<u64, StoreError>>,
+}
+
+/// The way to the writer thread; it stops when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub(crate) struct Appender {
+    queue: mpsc::Sender<Append>,
+}
+
+impl Appender {
+    /// Starts the writer thread on `connection` (shared with the store's
+    /// other work, which it waits for).
+    pub(crate) fn start(connection: Arc<Mutex<Connection>>) -> Result<Self, StoreError> {
+        let (queue, waiting) = mpsc::channel::<Append>();
+        std::thread::Builder::new()
+            .name("tandem-sqlite-appends".into())
+            .spawn(move || {
+                while let Ok(first) = waiting.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < MOST_PER_COMMIT {
+                        match waiting.try_recv() {
+                            Ok(append) => batch.push(append),
+                            Err(_) => break,
+                        }
+                    }
+                    let mut connection = connection
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    commit(&mut connection, batch);
+                }
+            })
+            .map_err(|error| StoreError::Database(format!("cannot start the writer: {error}")))?;
+        Ok(Self { queue })
+    }
+
+    /// Appends `blob` to `room`; returns its sequence once committed.
+    pub(crate) async fn append(&self, room: RoomId, blob: Vec<u8>) -> Result<u64, StoreError> {
+        let (done, answer) = oneshot::channel();
+        self.queue
+            .send(Append { room, blob, done })
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?
+    }
+}
+
+/// How often the write-ahead log is copied into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Copies the write-ahead log into the database file on a connection and
+/// thread of its own, for as long as `writer` (the store's connection)
+/// lives. SQLite would otherwise do it inside a commit now and then, and
+/// the pushes waiting for that commit would wait for the copy too; a
+/// passive checkpoint beside the writer blocks nobody.
+pub(crate) fn start_checkpoints(
+    path: &std::path::Path,
+    writer: &Arc<Mutex<Connection>>,
+) -> Result<(), StoreError> {
+    let checkpointer = Connection::open(path)?;
+    checkpointer.busy_timeout(std::time::Duration::from_secs(5))?;
+    writer
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .pragma_update(None, "wal_autocheckpoint", 0)?;
+    let writer = Arc::downgrade(writer);
+    std::thread::Builder::new()
+        .name("tandem-sqlite-checkpoints".into())
+        .spawn(move || {
+            while writer.strong_count() > 0 {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                if let Err(error) =
+                    checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                {
+                    tracing::warn!(%error, "the write-ahead log could not be checkpointed");
+                }
+            }
+        })
+        .map_err(|error| StoreError::Database(format!("cannot start the checkpoints: {error}")))?;
+    Ok(())
+}
+
+/// Commits `batch` in one transaction and answers each append. If the
+/// transaction as a whole fails, each append is tried alone, so that one
+/// bad append cannot fail the others.
+fn commit(connection: &mut Connection, batch: Vec<Append>) {
+    let together = (|| {
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sequences = batch
+            .iter()
+            .map(|append| append_one(&transaction, append.room, &append.blob))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        transaction.commit()?;
+        Ok::<_, StoreError>(sequences)
+    })();
+    match together {
+        Ok(sequences) => {
+            for (append, sequence) in batch.into_iter().zip(sequences) {
+                let _ = append.done.send(Ok(sequence));
+            }
+        }
+        Err(error) if batch.len() == 1 => {
+            if let Some(append) = batch.into_iter().next() {
+                let _ = append.done.send(Err(error));
+            }
+        }
+        Err(_) => {
+            for append in batch {
+                let alone = (|| {
+                    let transaction =
+                        connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let sequence = append_one(&transaction, append.room, &append.blob)?;
+                    transaction.commit()?;
+                    Ok(sequence)
+                })();
+                let _ = append.done.send(alone);
+            }
+        }
+    }
+}
+
+fn append_one(connection: &Connection, room: RoomId, blob: &[u8]) -> Result<u64, StoreError> {
+    let sequence: i64 = connection
+        .prepare_cached("UPDATE rooms SET latest = latest + 1 WHERE room = ?1 RETURNING latest")?
+        .query_row([room.as_bytes().as_slice()], |row| row.get(0))
+        .optional()?
+        .ok_or(StoreError::NoSuchRoom)?;
+    connection
+        .prepare_cached("INSERT INTO log (room, sequence, blob) VALUES (?1, ?2, ?3)")?
+        .execute(params![room.as_bytes().as_slice(), sequence, blob])?;
+    u64::try_from(sequence)
+        .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use tandem_sync::TokenHash;
+
+    use crate::store::{RoomStore, SqliteStore};
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn appends_arriving_together_get_gapless_sequences_and_a_bad_one_fails_alone() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let rooms: Vec<RoomId> = (1..=4).map(|b| RoomId::from_bytes([b; 16])).collect();
+        for room in &rooms {
+            store
+                .admit(*room, TokenHash::from_bytes([1; 32]))
+                .await
+                .unwrap();
+        }
+        let never_opened = RoomId::from_bytes([99; 16]);
+        let mut appends = Vec::new();
+        for index in 0..200usize {
+            let store = store.clone();
+            let room = if index % 50 == 7 {
+                never_opened
+            } else {
+                rooms[index % rooms.len()]
+            };
+            appends.push(tokio::spawn(async move {
+                (room, store.append(room, vec![index as u8; 32]).await)
+            }));
+        }
+        let mut sequences: BTreeMap<RoomId, Vec<u64>> = BTreeMap::new();
+        for append in appends {
+            let (room, result) = append.await.unwrap();
+            if room == never_opened {
+                assert!(matches!(result, Err(StoreError::NoSuchRoom)));
+            } else {
+                sequences.entry(room).or_default().push(result.unwrap());
+            }
+        }
+        for (room, mut numbers) in sequences {
+            numbers.sort_unstable();
+            let count = numbers.len() as u64;
+            assert_eq!(numbers, (1..=count).collect::<Vec<_>>());
+            let stored = store.read_after(room, 0).await.unwrap();
+            assert_eq!(stored.latest, count);
+            assert_eq!(stored.entries.len() as u64, count);
+        }
+    }
+}

@@ -1,0 +1,751 @@
+//! The relay on PostgreSQL: the store keeps the same promises as SQLite,
+//! and several relay processes share one database.
+//!
+//! Needs a database: `TANDEM_DATABASE_URL=$(bash scripts/postgres.sh) cargo
+//! test -p tandem-relay --features postgres --test postgres` (as
+//! scripts/test.sh does). Without it every test here fails. Each
+//! test works in rooms of its own, so runs may share the database.
+//!
+//! The main test runs two real relay binaries on one database, with real
+//! sync clients on each. A device whose relay goes away reconnects to
+//! whichever relay is up. One relay is killed with SIGKILL at random
+//! moments and started again; the devices keep pushing. In the end every
+//! acknowledged push is stored under its sequence, every device received
+//! every other device's pushes — also those that went through the other
+//! relay — and the room's sequences run without a gap.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use tandem_relay::{Admission, Entry, PostgresStore, Replay, RoomStore, StoreError};
+use tandem_sync::{
+    ClientEvent, Frame, Invite, RoomId, RoomKey, SyncClient, TokenHash, MAX_FRAME_BYTES,
+};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const DEVICES: usize = 4;
+
+/// Held by the tests that count on every notification arriving, while
+/// one test breaks the relays' listening connections on purpose.
+static LISTENING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn database_url() -> String {
+    match std::env::var("TANDEM_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "TANDEM_DATABASE_URL names no PostgreSQL database; \
+             run `TANDEM_DATABASE_URL=$(bash scripts/postgres.sh) cargo test …`"
+        ),
+    }
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok()?.trim().parse().ok()
+}
+
+async fn store() -> PostgresStore {
+    PostgresStore::connect(&database_url())
+        .await
+        .expect("the database is reachable")
+}
+
+fn fresh_room() -> RoomId {
+    RoomId::random().expect("randomness")
+}
+
+fn token(byte: u8) -> TokenHash {
+    TokenHash::from_bytes([byte; 32])
+}
+
+#[tokio::test]
+async fn a_room_opens_with_the_first_token_and_refuses_others() {
+    let store = store().await;
+    let (first, second) = (fresh_room(), fresh_room());
+    assert_eq!(
+        store.admit(first, token(1)).await.unwrap(),
+        Admission::Opened
+    );
+    assert_eq!(
+        store.admit(first, token(1)).await.unwrap(),
+        Admission::Admitted
+    );
+    assert_eq!(
+        store.admit(first, token(2)).await.unwrap(),
+        Admission::Refused
+    );
+    assert_eq!(
+        store.admit(second, token(2)).await.unwrap(),
+        Admission::Opened
+    );
+}
+
+#[tokio::test]
+async fn sequences_run_without_gaps_per_room_and_count_their_bytes() {
+    let store = store().await;
+    let (first, second) = (fresh_room(), fresh_room());
+    store.admit(first, token(1)).await.unwrap();
+    store.admit(second, token(2)).await.unwrap();
+    assert_eq!(store.room_bytes(first).await.unwrap(), 0);
+    assert_eq!(store.append(first, vec![1]).await.unwrap(), 1);
+    assert_eq!(store.append(first, vec![2, 2]).await.unwrap(), 2);
+    assert_eq!(store.append(second, vec![9]).await.unwrap(), 1);
+    assert_eq!(store.room_bytes(first).await.unwrap(), 3);
+    assert_eq!(
+        store.read_after(first, 1).await.unwrap(),
+        Replay {
+            snapshot: None,
+            entries: vec![Entry {
+                sequence: 2,
+                blob: vec![2, 2]
+            }],
+            latest: 2
+        }
+    );
+}
+
+#[tokio::test]
+async fn appending_to_a_room_never_opened_is_refused() {
+    let store = store().await;
+    assert!(matches!(
+        store.append(fresh_room(), vec![1]).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+    assert!(matches!(
+        store.read_after(fresh_room(), 0).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+}
+
+#[tokio::test]
+async fn a_snapshot_replaces_the_log_and_numbering_goes_on() {
+    let store = store().await;
+    let room = fresh_room();
+    store.admit(room, token(1)).await.unwrap();
+    for byte in 1..=3 {
+        store.append(room, vec![byte]).await.unwrap();
+    }
+    assert!(matches!(
+        store.replace_through(room, 4, vec![0]).await,
+        Err(StoreError::SnapshotAhead {
+            through: 4,
+            latest: 3
+        })
+    ));
+    store.replace_through(room, 2, vec![12]).await.unwrap();
+    // An older snapshot arriving late changes nothing.
+    store.replace_through(room, 1, vec![11]).await.unwrap();
+    assert_eq!(store.append(room, vec![4]).await.unwrap(), 4);
+
+    let from_start = store.read_after(room, 0).await.unwrap();
+    assert_eq!(
+        from_start.snapshot,
+        Some(Entry {
+            sequence: 2,
+            blob: vec![12]
+        })
+    );
+    let sequences: Vec<u64> = from_start.entries.iter().map(|e| e.sequence).collect();
+    assert_eq!(sequences, vec![3, 4]);
+    assert_eq!(store.room_bytes(room).await.unwrap(), 3);
+
+    let past_snapshot = store.read_after(room, 3).await.unwrap();
+    assert_eq!(past_snapshot.snapshot, None);
+    assert_eq!(past_snapshot.entries.len(), 1);
+}
+
+#[tokio::test]
+async fn a_retired_room_keeps_only_its_tombstone_and_notice() {
+    let store = store().await;
+    let (room, other) = (fresh_room(), fresh_room());
+    store.admit(room, token(1)).await.unwrap();
+    store.admit(other, token(2)).await.unwrap();
+    store.append(room, vec![1; 40]).await.unwrap();
+    store.append(room, vec![2; 40]).await.unwrap();
+    store.replace_through(room, 1, vec![3; 40]).await.unwrap();
+    store.append(other, vec![5; 17]).await.unwrap();
+    store.retire(room, vec![7; 24]).await.unwrap();
+
+    assert_eq!(
+        store.admit(room, token(1)).await.unwrap(),
+        Admission::Retired(vec![7; 24])
+    );
+    assert_eq!(
+        store.admit(room, token(2)).await.unwrap(),
+        Admission::Refused
+    );
+    assert_eq!(store.room_bytes(room).await.unwrap(), 0);
+    assert!(matches!(
+        store.append(room, vec![4]).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+    assert!(matches!(
+        store.read_after(room, 0).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+    assert!(matches!(
+        store.replace_through(room, 2, vec![6]).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+    // Retiring again changes nothing; an unknown room cannot be retired.
+    store.retire(room, vec![8; 24]).await.unwrap();
+    assert_eq!(
+        store.admit(room, token(1)).await.unwrap(),
+        Admission::Retired(vec![7; 24])
+    );
+    assert!(matches!(
+        store.retire(fresh_room(), vec![1]).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+    // Other rooms are untouched.
+    assert_eq!(store.read_after(other, 0).await.unwrap().entries.len(), 1);
+}
+
+/// Two stores (as two relay processes would have) appending to one room at
+/// once: every sequence is handed out exactly once, without gaps, and each
+/// store hears of the other's appends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_share_a_rooms_numbering_and_hear_of_each_others_appends() {
+    let _listening = LISTENING.lock().await;
+    let (first, second) = (Arc::new(store().await), Arc::new(store().await));
+    let mut news_of_second = first.elsewhere().expect("a shared store has news");
+    assert!(first.elsewhere().is_none(), "the news is taken once");
+    let room = fresh_room();
+    first.admit(room, token(3)).await.unwrap();
+    let appends: Vec<_> = (0..40u8)
+        .map(|index| {
+            let store = if index % 2 == 0 {
+                Arc::clone(&first)
+            } else {
+                Arc::clone(&second)
+            };
+            tokio::spawn(async move { store.append(room, vec![index; 40]).await.unwrap() })
+        })
+        .collect();
+    let mut sequences = Vec::new();
+    let mut from_second = BTreeSet::new();
+    for (index, append) in appends.into_iter().enumerate() {
+        let sequence = append.await.unwrap();
+        sequences.push(sequence);
+        if index % 2 == 1 {
+            from_second.insert(sequence);
+        }
+    }
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=40).collect::<Vec<_>>());
+
+    let mut heard = BTreeSet::new();
+    while heard.len() < from_second.len() {
+        let news = tokio::time::timeout(Duration::from_secs(5), news_of_second.recv())
+            .await
+            .expect("the other store's appends are heard in time")
+            .expect("the news channel is open");
+        if let tandem_relay::Elsewhere::Stored {
+            room: heard_room,
+            sequence,
+        } = news
+        {
+            if heard_room == room {
+                heard.insert(sequence);
+            }
+        }
+    }
+    assert_eq!(
+        heard, from_second,
+        "only the other store's appends are news"
+    );
+}
+
+/// A relay binary on the shared database, on a port of its own.
+struct RelayProcess {
+    addr: SocketAddr,
+    child: Option<Child>,
+}
+
+impl RelayProcess {
+    fn new() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            child: None,
+        }
+    }
+
+    async fn start(&mut self) {
+        let child = Command::new(env!("CARGO_BIN_EXE_tandem-relay"))
+            .arg("--addr")
+            .arg(self.addr.to_string())
+            .arg("--database-url")
+            .arg(database_url())
+            .env("TANDEM_MAX_PUSHES_PER_SECOND", "1000")
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the relay starts");
+        self.child = Some(child);
+        let started = Instant::now();
+        while tokio::net::TcpStream::connect(self.addr).await.is_err() {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("the relay on PostgreSQL stopped at its start: {status}");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the relay did not listen in time"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, nothing.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("the relay can be killed");
+            child.wait().expect("the relay is gone");
+        }
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn connect(addr: SocketAddr, client: &mut SyncClient) -> Socket {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
+        .await
+        .expect("the relay is up");
+    client.connect().expect("a hello fits");
+    while let Some(bytes) = client.poll_transmit() {
+        socket
+            .send(Message::Binary(bytes.into()))
+            .await
+            .expect("sent");
+    }
+    socket
+}
+
+/// The next event for `client` from `socket`, within five seconds.
+async fn next_event(socket: &mut Socket, client: &mut SyncClient) -> ClientEvent {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("the relay answers in time");
+        let Some(Ok(Message::Binary(bytes))) = message else {
+            continue;
+        };
+        if let Some(event) = client.receive(&bytes).expect("a frame the client can use") {
+            return event;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_through_one_relay_reaches_a_client_of_the_other_at_once() {
+    let _listening = LISTENING.lock().await;
+    let (mut one, mut other) = (RelayProcess::new(), RelayProcess::new());
+    one.start().await;
+    other.start().await;
+    let invite = Invite {
+        room: fresh_room(),
+        key: RoomKey::random().expect("randomness"),
+    };
+    let mut writer = SyncClient::new(invite.clone(), 0);
+    let mut reader = SyncClient::new(invite, 0);
+    let mut writing = connect(one.addr, &mut writer).await;
+    assert!(matches!(
+        next_event(&mut writing, &mut writer).await,
+        ClientEvent::UpToDate { latest: 0 }
+    ));
+    let mut reading = connect(other.addr, &mut reader).await;
+    assert!(matches!(
+        next_event(&mut reading, &mut reader).await,
+        ClientEvent::UpToDate { latest: 0 }
+    ));
+    for round in 1..=5u64 {
+        let payload = format!("change {round}").into_bytes();
+        writer.push(&payload).expect("a push fits");
+        while let Some(bytes) = writer.poll_transmit() {
+            writing
+                .send(Message::Binary(bytes.into()))
+                .await
+                .expect("sent");
+        }
+        let ClientEvent::Acknowledged { sequence, .. } =
+            next_event(&mut writing, &mut writer).await
+        else {
+            panic!("the push is acknowledged");
+        };
+        assert_eq!(sequence, round);
+        // The reader stays connected: the change comes through the
+        // database's notification, not a replay.
+        assert_eq!(
+            next_event(&mut reading, &mut reader).await,
+            ClientEvent::Changes {
+                sequence: round,
+                changes: payload
+            }
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_retired_through_one_relay_closes_for_clients_of_the_other() {
+    let _listening = LISTENING.lock().await;
+    let (mut one, mut other) = (RelayProcess::new(), RelayProcess::new());
+    one.start().await;
+    other.start().await;
+    let invite = Invite {
+        room: fresh_room(),
+        key: RoomKey::random().expect("randomness"),
+    };
+    let mut retiring_client = SyncClient::new(invite.clone(), 0);
+    let mut staying_client = SyncClient::new(invite.clone(), 0);
+    let mut retiring = connect(one.addr, &mut retiring_client).await;
+    assert!(matches!(
+        next_event(&mut retiring, &mut retiring_client).await,
+        ClientEvent::UpToDate { .. }
+    ));
+    let mut staying = connect(other.addr, &mut staying_client).await;
+    assert!(matches!(
+        next_event(&mut staying, &mut staying_client).await,
+        ClientEvent::UpToDate { .. }
+    ));
+    let notice = vec![42u8; 64];
+    let retire = Frame::Retire {
+        notice: notice.clone(),
+    }
+    .encode(MAX_FRAME_BYTES)
+    .expect("a retire frame fits");
+    retiring
+        .send(Message::Binary(retire.into()))
+        .await
+        .expect("sent");
+    // The client of the other relay is told at once, without a reconnect.
+    let told = loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), staying.next())
+            .await
+            .expect("the other relay tells its client in time");
+        match message {
+            Some(Ok(Message::Binary(bytes))) => {
+                break Frame::decode(&bytes, MAX_FRAME_BYTES).expect("a frame");
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("the connection ended before the notice: {other:?}"),
+        }
+    };
+    assert_eq!(told, Frame::Retired { notice });
+}
+
+/// Pushes one change through `writer` and waits for its acknowledgement.
+async fn push(socket: &mut Socket, client: &mut SyncClient, payload: &[u8]) -> u64 {
+    client.push(payload).expect("a push fits");
+    while let Some(bytes) = client.poll_transmit() {
+        socket
+            .send(Message::Binary(bytes.into()))
+            .await
+            .expect("sent");
+    }
+    match next_event(socket, client).await {
+        ClientEvent::Acknowledged { sequence, .. } => sequence,
+        other => panic!("expected an acknowledgement, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_whose_listening_connection_breaks_catches_up_and_listens_again() {
+    let _listening = LISTENING.lock().await;
+    let (mut one, mut other) = (RelayProcess::new(), RelayProcess::new());
+    one.start().await;
+    other.start().await;
+    let invite = Invite {
+        room: fresh_room(),
+        key: RoomKey::random().expect("randomness"),
+    };
+    let mut writer = SyncClient::new(invite.clone(), 0);
+    let mut reader = SyncClient::new(invite, 0);
+    let mut writing = connect(one.addr, &mut writer).await;
+    assert!(matches!(
+        next_event(&mut writing, &mut writer).await,
+        ClientEvent::UpToDate { .. }
+    ));
+    let mut reading = connect(other.addr, &mut reader).await;
+    assert!(matches!(
+        next_event(&mut reading, &mut reader).await,
+        ClientEvent::UpToDate { .. }
+    ));
+    assert_eq!(push(&mut writing, &mut writer, b"before").await, 1);
+    assert_eq!(
+        next_event(&mut reading, &mut reader).await,
+        ClientEvent::Changes {
+            sequence: 1,
+            changes: b"before".to_vec()
+        }
+    );
+
+    // The database ends every relay's listening connection.
+    let (admin, connection) = tokio_postgres::connect(&database_url(), tokio_postgres::NoTls)
+        .await
+        .expect("the database is reachable");
+    tokio::spawn(connection);
+    let ended = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query = 'LISTEN tandem_stored'
+               AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .await
+        .expect("listening connections can be ended")
+        .len();
+    assert!(ended >= 2, "both relays were listening ({ended} ended)");
+
+    // Stored while nobody listens: the reader still gets it, and what
+    // follows too, without reconnecting.
+    assert_eq!(push(&mut writing, &mut writer, b"unheard").await, 2);
+    assert_eq!(push(&mut writing, &mut writer, b"after").await, 3);
+    for (sequence, changes) in [(2, b"unheard".to_vec()), (3, b"after".to_vec())] {
+        assert_eq!(
+            next_event(&mut reading, &mut reader).await,
+            ClientEvent::Changes { sequence, changes }
+        );
+    }
+}
+
+/// What the devices learned, for the checks at the end.
+#[derive(Default)]
+struct Ledger {
+    /// Every acknowledged push: its payload and sequence.
+    acknowledged: Vec<(Vec<u8>, u64)>,
+    /// What each device received from the others.
+    received: Vec<BTreeSet<Vec<u8>>>,
+    reconnects: u64,
+}
+
+/// One device: pushes while `pushing`, starts on relay `index % 2` and,
+/// whenever its connection breaks, reconnects to the next relay that
+/// answers; stops once `finishing` is set, its pushes are acknowledged and
+/// nothing has arrived for a while.
+async fn device(
+    index: usize,
+    relays: [SocketAddr; 2],
+    invite: Invite,
+    ledger: Arc<Mutex<Ledger>>,
+    pushing: Arc<AtomicBool>,
+    finishing: Arc<AtomicBool>,
+) {
+    let mut client = SyncClient::new(invite, 0);
+    let mut waiting: VecDeque<Vec<u8>> = VecDeque::new();
+    let mut counter = 0u64;
+    let mut quiet_since = Instant::now();
+    let mut choice = index % 2;
+    loop {
+        let socket = tokio::time::timeout(
+            Duration::from_secs(2),
+            tokio_tungstenite::connect_async(format!("ws://{}/sync", relays[choice])),
+        )
+        .await;
+        let Ok(Ok((mut socket, _))) = socket else {
+            choice = 1 - choice;
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            continue;
+        };
+        client.connect().expect("a hello fits");
+        let mut open = true;
+        while open {
+            while let Some(bytes) = client.poll_transmit() {
+                if socket.send(Message::Binary(bytes.into())).await.is_err() {
+                    open = false;
+                    break;
+                }
+            }
+            if !open {
+                break;
+            }
+            if finishing.load(Ordering::SeqCst)
+                && client.pending() == 0
+                && client.is_up_to_date()
+                && quiet_since.elapsed() > Duration::from_millis(800)
+            {
+                socket.close(None).await.ok();
+                return;
+            }
+            let wait = Duration::from_millis(if pushing.load(Ordering::SeqCst) {
+                15
+            } else {
+                100
+            });
+            match tokio::time::timeout(wait, socket.next()).await {
+                Err(_) => {
+                    if pushing.load(Ordering::SeqCst) {
+                        counter += 1;
+                        let payload = format!("device {index} edit {counter}").into_bytes();
+                        client.push(&payload).expect("a push fits");
+                        waiting.push_back(payload);
+                    }
+                }
+                Ok(Some(Ok(Message::Binary(bytes)))) => {
+                    quiet_since = Instant::now();
+                    match client.receive(&bytes) {
+                        Ok(Some(ClientEvent::Acknowledged { sequence, .. })) => {
+                            let payload = waiting.pop_front().expect("an ack for a push");
+                            ledger
+                                .lock()
+                                .expect("the ledger")
+                                .acknowledged
+                                .push((payload, sequence));
+                        }
+                        Ok(Some(ClientEvent::Changes { changes, .. })) => {
+                            ledger.lock().expect("the ledger").received[index].insert(changes);
+                        }
+                        Ok(Some(ClientEvent::Refused { code, message })) => {
+                            panic!("device {index} was refused: {code}: {message}")
+                        }
+                        Ok(_) => {}
+                        Err(error) => panic!("device {index} got a frame it cannot use: {error}"),
+                    }
+                }
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)))) => {}
+                Ok(Some(Ok(Message::Text(_)))) => panic!("the relay sent text"),
+                Ok(Some(Ok(Message::Close(_)))) | Ok(Some(Err(_))) | Ok(None) => open = false,
+            }
+        }
+        client.disconnected();
+        choice = 1 - choice;
+        ledger.lock().expect("the ledger").reconnects += 1;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_relays_on_one_database_converge_and_a_killed_one_loses_no_acknowledged_push() {
+    let seed = env_number("TANDEM_CRASH_SEED").unwrap_or(11);
+    let kills = env_number("TANDEM_CRASH_KILLS").unwrap_or(3);
+    eprintln!(
+        "two relays on PostgreSQL: seed {seed}, {kills} kills (TANDEM_CRASH_SEED, TANDEM_CRASH_KILLS)"
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let invite = Invite {
+        room: fresh_room(),
+        key: RoomKey::from_bytes(rng.random()),
+    };
+    let mut relays = [RelayProcess::new(), RelayProcess::new()];
+    for relay in &mut relays {
+        relay.start().await;
+    }
+    let addrs = [relays[0].addr, relays[1].addr];
+
+    let ledger = Arc::new(Mutex::new(Ledger {
+        received: vec![BTreeSet::new(); DEVICES],
+        ..Ledger::default()
+    }));
+    let pushing = Arc::new(AtomicBool::new(true));
+    let finishing = Arc::new(AtomicBool::new(false));
+    let devices: Vec<_> = (0..DEVICES)
+        .map(|index| {
+            tokio::spawn(device(
+                index,
+                addrs,
+                invite.clone(),
+                Arc::clone(&ledger),
+                Arc::clone(&pushing),
+                Arc::clone(&finishing),
+            ))
+        })
+        .collect();
+
+    for _ in 0..kills {
+        tokio::time::sleep(Duration::from_millis(rng.random_range(300..1200))).await;
+        let victim = rng.random_range(0..2);
+        relays[victim].kill();
+        // The devices of the killed relay go on through the other one.
+        tokio::time::sleep(Duration::from_millis(rng.random_range(200..800))).await;
+        relays[victim].start().await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    pushing.store(false, Ordering::SeqCst);
+    finishing.store(true, Ordering::SeqCst);
+    for device in devices {
+        tokio::time::timeout(Duration::from_secs(60), device)
+            .await
+            .expect("every device finishes its pushes")
+            .expect("no device failed");
+    }
+
+    // A new device reads the whole room from the start, through either.
+    let mut stored_by_relay = Vec::new();
+    for addr in addrs {
+        let mut reader = SyncClient::new(invite.clone(), 0);
+        let mut socket = connect(addr, &mut reader).await;
+        let mut stored: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let latest = loop {
+            match next_event(&mut socket, &mut reader).await {
+                ClientEvent::Changes { sequence, changes } => {
+                    stored.insert(sequence, changes);
+                }
+                ClientEvent::UpToDate { latest } => break latest,
+                other => panic!("while reading the room: {other:?}"),
+            }
+        };
+        assert_eq!(
+            stored.keys().copied().collect::<Vec<_>>(),
+            (1..=latest).collect::<Vec<_>>(),
+            "the room's sequences run without a gap"
+        );
+        stored_by_relay.push(stored);
+    }
+    assert_eq!(
+        stored_by_relay[0], stored_by_relay[1],
+        "both relays serve the same room"
+    );
+    let stored = &stored_by_relay[0];
+
+    let ledger = ledger.lock().expect("the ledger");
+    assert!(
+        ledger.acknowledged.len() > 40,
+        "the devices got pushes through ({} acknowledged)",
+        ledger.acknowledged.len()
+    );
+    for (payload, sequence) in &ledger.acknowledged {
+        assert_eq!(
+            stored.get(sequence),
+            Some(payload),
+            "seed {seed}: the push acknowledged as {sequence} is not stored there"
+        );
+    }
+    for (index, received) in ledger.received.iter().enumerate() {
+        let prefix = format!("device {index} ").into_bytes();
+        for (payload, _) in &ledger.acknowledged {
+            if !payload.starts_with(&prefix) {
+                assert!(
+                    received.contains(payload),
+                    "seed {seed}: device {index} never received {}",
+                    String::from_utf8_lossy(payload)
+                );
+            }
+        }
+    }
+    eprintln!(
+        "two relays on PostgreSQL: {kills} kills, {} pushes acknowledged, {} stored, {} reconnects",
+        ledger.acknowledged.len(),
+        stored.len(),
+        ledger.reconnects
+    );
+}
