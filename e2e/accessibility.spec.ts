@@ -91,6 +91,9 @@ async function programmeWithATandem(page: Page) {
     ['intake form', `${overview}/people/new`],
     ['a tandem', tandem],
     ['an event', event],
+    ['outcomes', `${overview}/report/outcomes`],
+    ['questionnaires', `${overview}/report/surveys`],
+    ['privacy notice', '/datenschutz'],
   ];
 }
 

@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=ProgrammesPage />
                     <Route path=path!("/join") view=crate::pages::share::JoinByLinkPage />
                     <Route path=path!("/tandem") view=crate::pages::tandem_page::ParticipantPage />
+                    <Route path=path!("/datenschutz") view=crate::pages::privacy::PrivacyNoticePage />
                     <ParentRoute path=path!("/programme/:id") view=ProgrammeShell>
                         <Route path=path!("") view=DashboardPage />
                         <Route path=path!("people") view=PeoplePage />
@@ -58,9 +59,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("calendar") view=crate::pages::calendar::CalendarPage />
                         <Route path=path!("calendar/:event") view=crate::pages::event::EventPage />
                         <Route path=path!("certificates") view=crate::pages::certificates::CertificatesPage />
+                        <Route path=path!("report") view=crate::pages::report::ReportPage />
+                        <Route path=path!("report/outcomes") view=crate::pages::outcomes::OutcomesPage />
+                        <Route path=path!("report/surveys") view=crate::pages::surveys::SurveysPage />
                     </ParentRoute>
                 </Routes>
             </main>
+            <footer class="app-footer">
+                <A href=crate::pages::privacy::PRIVACY_PATH attr:data-testid="privacy-link">
+                    {move || i18n.t("privacy-link")}
+                </A>
+            </footer>
         </Router>
     }
 }

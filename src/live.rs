@@ -114,6 +114,12 @@ pub(crate) trait LiveHost: Copy + 'static {
     fn changed_by_relay(&self);
     /// The document's writes under way, and what waits for them.
     fn writes(&self) -> StoredValue<StoreBarrier, LocalStorage>;
+    /// The relay says the room is retired (a person was erased and the
+    /// document moved on); `forwarding` is the opened notice. A document
+    /// that cannot follow stops here.
+    fn retired(&self, _forwarding: Vec<u8>) {
+        self.status().set(SyncStatus::Refused("retired".into()));
+    }
 
     /// Runs `then` once every write of the document begun so far is
     /// stored (at once if none is under way; later, after a failed write,
@@ -404,6 +410,14 @@ pub(crate) trait Live: LiveHost {
                 self.remember_progress();
                 self.snapshot_if_due();
             }
+            ClientEvent::Retired { forwarding } => {
+                self.link().update_value(|link| {
+                    if let Some(link) = link.as_mut() {
+                        link.refused = Some("retired".into());
+                    }
+                });
+                self.retired(forwarding);
+            }
             ClientEvent::Refused { code, .. } => {
                 if !code.is_temporary() {
                     self.link().update_value(|link| {
@@ -528,6 +542,9 @@ pub fn refusal_key(code: &str) -> String {
         ErrorCode::TooLarge.as_str().to_string(),
         ErrorCode::BadFrame.as_str().to_string(),
         "invite-damaged".to_string(),
+        "retired".to_string(),
+        "retired-unreadable".to_string(),
+        "retired-unreachable".to_string(),
     ];
     if known.iter().any(|known| known == code) {
         format!("sync-refused-{code}")

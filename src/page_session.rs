@@ -163,6 +163,40 @@ impl PageSession {
         }
     }
 
+    /// Puts the questionnaires due on the page (coordinators only);
+    /// pushes them if anything changed. Returns whether it did.
+    pub fn offer_surveys(
+        &self,
+        offered: std::collections::BTreeMap<tandem_core::SurveyId, tandem_core::PageSurvey>,
+    ) -> bool {
+        let changed = self.document.try_update_value(|page| {
+            page.as_mut()
+                .map(|page| page.offer_surveys(offered, now_seconds()))
+        });
+        let changed = matches!(changed, Some(Some(Ok(true))));
+        if changed {
+            self.changed_here();
+        }
+        changed
+    }
+
+    /// A participant's answers to a questionnaire on the page; the
+    /// message in the user's language if they are refused.
+    pub fn answer_survey(&self, answers: tandem_core::PageAnswers) -> Result<(), String> {
+        let i18n = self.i18n;
+        let applied = self.document.try_update_value(|page| {
+            page.as_mut()
+                .map(|page| page.answer_survey(answers, now_seconds()))
+        });
+        match applied.flatten() {
+            Some(Ok(())) => {}
+            Some(Err(error)) => return Err(i18n.t(&format!("error-{}", error.code()))),
+            None => return Err(i18n.t("error-document")),
+        }
+        self.changed_here();
+        Ok(())
+    }
+
     /// Gives the page a new room and key: the old link stops receiving
     /// anything new. The whole page goes to the new room.
     pub fn new_room(&self) -> Result<(), String> {

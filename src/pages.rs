@@ -14,13 +14,18 @@ pub mod exchange;
 pub mod history;
 pub mod import;
 pub mod matching;
+pub mod outcomes;
+mod page_survey;
 mod pager;
 pub mod people;
 pub mod person;
+pub mod privacy;
 pub mod programme;
 pub mod programmes;
+pub mod report;
 pub mod settings;
 pub mod share;
+pub mod surveys;
 pub mod tandem_page;
 pub mod tandems;
 
@@ -48,6 +53,12 @@ pub enum Page {
     Event(ProgrammeId, EventId),
     /// Completion rules, who meets them, and the certificates to print.
     Certificates(ProgrammeId),
+    /// The report: figures, charts and tables, for print and CSV.
+    Report(ProgrammeId),
+    /// Recording mentees' outcomes.
+    Outcomes(ProgrammeId),
+    /// The questionnaires and answers from paper.
+    Surveys(ProgrammeId),
 }
 
 impl Page {
@@ -69,6 +80,9 @@ impl Page {
             Page::Calendar(id) => format!("/programme/{id}/calendar"),
             Page::Event(id, event) => format!("/programme/{id}/calendar/{event}"),
             Page::Certificates(id) => format!("/programme/{id}/certificates"),
+            Page::Report(id) => format!("/programme/{id}/report"),
+            Page::Outcomes(id) => format!("/programme/{id}/report/outcomes"),
+            Page::Surveys(id) => format!("/programme/{id}/report/surveys"),
         }
     }
 }

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{
     ChangeNote, Command, CommandError, Conflict, Contents, ExchangeError, ExchangeFile,
-    MergePreview, Programme, ProgrammeDocument, ProgrammeId,
+    HistoryIndex, MergePreview, Programme, ProgrammeDocument, ProgrammeId,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -26,6 +26,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
 use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
 
+mod erasure;
 mod relay;
 
 use crate::live::RelayLink;
@@ -33,6 +34,28 @@ pub use crate::live::{refusal_key, SyncStatus};
 
 /// Chunks beyond which the programme is compacted into one snapshot.
 const COMPACT_AFTER: usize = 32;
+
+/// The bytes this programme takes in storage, and what they took when last
+/// compacted (or opened). Storage is compacted once it has grown by half
+/// (a large merge), so it stays near the size of one snapshot.
+#[derive(Debug, Clone, Copy, Default)]
+struct StoredBytes {
+    total: usize,
+    compacted: usize,
+}
+
+impl StoredBytes {
+    fn at(bytes: usize) -> Self {
+        Self {
+            total: bytes,
+            compacted: bytes,
+        }
+    }
+
+    fn grown_by_half(self) -> bool {
+        self.compacted > 0 && self.total > self.compacted + self.compacted / 2
+    }
+}
 
 /// Where opening the programme stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,12 +86,15 @@ pub struct ProgrammeSession {
     writes: StoredValue<crate::live::StoreBarrier, LocalStorage>,
     /// Keys of the stored chunks this tab knows are in its document.
     known_chunks: StoredValue<Vec<String>>,
+    stored_bytes: StoredValue<StoredBytes>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
     /// Messages are made after awaits too, where there is no context.
     i18n: I18n,
     /// The connection to the relay, when the programme is shared.
     relay: StoredValue<Option<RelayLink>, LocalStorage>,
     sync_status: RwSignal<SyncStatus>,
+    /// Who changed what, read change by change rather than whole per render.
+    history: StoredValue<HistoryIndex, LocalStorage>,
 }
 
 impl std::fmt::Debug for TabChannel {
@@ -88,18 +114,21 @@ impl ProgrammeSession {
             needs_snapshot: StoredValue::new(false),
             writes: StoredValue::new_local(crate::live::StoreBarrier::default()),
             known_chunks: StoredValue::new(Vec::new()),
+            stored_bytes: StoredValue::new(StoredBytes::default()),
             channel: StoredValue::new_local(None),
             i18n: use_i18n(),
             relay: StoredValue::new_local(None),
+            history: StoredValue::new_local(HistoryIndex::new()),
             sync_status: RwSignal::new(SyncStatus::Local),
         };
         spawn_local(async move {
             let opening = match id {
                 None => Opening::Missing,
                 Some(id) => match read(id).await {
-                    Ok(Some((keys, document))) => {
+                    Ok(Some((keys, bytes, document))) => {
                         session.document.set_value(Some(document));
                         session.known_chunks.set_value(keys);
+                        session.stored_bytes.set_value(StoredBytes::at(bytes));
                         session.listen(id);
                         session.resume_relay(id);
                         Opening::Ready
@@ -155,10 +184,20 @@ impl ProgrammeSession {
 
     /// The latest changes to the whole programme, newest first.
     pub fn recent_changes(&self, count: usize) -> Vec<ChangeNote> {
-        let mut notes = self.with_document(|d| d.history()).unwrap_or_default();
-        notes.reverse();
-        notes.truncate(count);
-        notes
+        self.with_history(|history| history.latest(count))
+    }
+
+    /// Reads the history of changes; re-runs when it changes. Only the
+    /// changes made since the last look are read from the document.
+    pub fn with_history<R>(&self, read: impl FnOnce(&HistoryIndex) -> R) -> R {
+        self.revision.track();
+        self.document.with_value(|document| {
+            if let Some(document) = document {
+                self.history
+                    .update_value(|history| history.follow(document));
+            }
+        });
+        self.history.with_value(read)
     }
 
     /// The partner organisations for a choice, sorted by name; follows changes.
@@ -175,8 +214,7 @@ impl ProgrammeSession {
 
     /// Who changed one entity, oldest first.
     pub fn history_of(&self, subject: &str) -> Vec<ChangeNote> {
-        self.with_document(|d| d.history_of(subject))
-            .unwrap_or_default()
+        self.with_history(|history| history.of(subject))
     }
 
     /// What the merged programme breaks, and values set twice at once.
@@ -311,6 +349,9 @@ impl ProgrammeSession {
                     session
                         .known_chunks
                         .update_value(|keys| keys.push(key.clone()));
+                    session
+                        .stored_bytes
+                        .update_value(|stored| stored.total += bytes.len());
                     session.announce(&key, &bytes);
                     for then in ready {
                         then();
@@ -318,6 +359,7 @@ impl ProgrammeSession {
                     if session
                         .known_chunks
                         .with_value(|keys| keys.len() > COMPACT_AFTER)
+                        || session.stored_bytes.get_value().grown_by_half()
                     {
                         session.compact(id).await;
                     }
@@ -346,6 +388,7 @@ impl ProgrammeSession {
         // A failed compaction leaves every chunk in place: nothing is lost.
         if let Ok(key) = store.compact(id, &name, &bytes, &replaces).await {
             self.known_chunks.set_value(vec![key]);
+            self.stored_bytes.set_value(StoredBytes::at(bytes.len()));
         }
     }
 
@@ -405,6 +448,8 @@ impl ProgrammeSession {
         match merged.flatten() {
             Some(Ok(before)) => {
                 self.known_chunks.update_value(|keys| keys.push(key));
+                self.stored_bytes
+                    .update_value(|stored| stored.total += bytes.len());
                 self.mark_merged_as_saved();
                 self.merged_from_tab(&before);
                 self.bump();
@@ -424,6 +469,9 @@ impl ProgrammeSession {
                         });
                         if matches!(merged.flatten(), Some(Ok(_))) {
                             session.known_chunks.set_value(keys);
+                            session
+                                .stored_bytes
+                                .set_value(StoredBytes::at(stored.len()));
                             session.mark_merged_as_saved();
                             session.bump();
                         }
@@ -446,11 +494,15 @@ impl ProgrammeSession {
     }
 }
 
-async fn read(id: ProgrammeId) -> Result<Option<(Vec<String>, ProgrammeDocument)>, &'static str> {
+/// The programme's stored chunks: their keys, how many bytes they take, and
+/// the document they make.
+async fn read(
+    id: ProgrammeId,
+) -> Result<Option<(Vec<String>, usize, ProgrammeDocument)>, &'static str> {
     let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
     match store.load_chunks(id).await.map_err(|error| error.code())? {
         Some((keys, bytes)) => ProgrammeDocument::load(&bytes)
-            .map(|document| Some((keys, document)))
+            .map(|document| Some((keys, bytes.len(), document)))
             .map_err(|error| error.code()),
         None => Ok(None),
     }

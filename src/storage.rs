@@ -17,6 +17,8 @@ use js_sys::Uint8Array;
 use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
+mod erase;
+
 const DATABASE: &str = "tandem";
 const VERSION: u32 = 1;
 const CHUNKS: &str = "chunks";

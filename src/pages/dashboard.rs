@@ -110,6 +110,8 @@ pub fn DashboardPage() -> impl IntoView {
             }}
         </section>
 
+        <super::privacy::ErasureDue />
+
         <section class="panel" aria-labelledby="counts-title" data-section="counts">
             <h2 id="counts-title">{move || i18n.t("dashboard-people")}</h2>
             {move || {
@@ -174,15 +176,15 @@ fn BackupStatus() -> impl IntoView {
         refreshed.track();
         let id = session.with(|programme| programme.id)?;
         let record = ExchangeRecord::load(id);
-        let changes = session
-            .with_document(|document| document.history())
-            .unwrap_or_default();
-        let first = changes
-            .iter()
-            .map(|note| note.at)
-            .filter(|at| *at > 0)
-            .min();
-        let latest = changes.iter().map(|note| note.at).max().unwrap_or(0);
+        let (first, latest) = session.with_history(|history| {
+            let changes = history.all();
+            let first = changes
+                .iter()
+                .map(|note| note.at)
+                .filter(|at| *at > 0)
+                .min();
+            (first, changes.iter().map(|note| note.at).max().unwrap_or(0))
+        });
         let since = record.last_backup_at.or(first).unwrap_or(latest);
         let overdue = latest > record.last_backup_at.unwrap_or(0) && now_seconds() - since > WEEK;
         Some((record.last_backup_at, overdue))

@@ -15,6 +15,10 @@ use crate::files::{chosen_file, file_bytes};
 use crate::i18n::{use_i18n, I18n};
 use crate::session::{use_session, ProgrammeSession};
 
+/// Changes listed in a file's preview; a file of thousands says how many
+/// more it brings instead of listing each (the page stays quick).
+const PREVIEW_SHOWN: usize = 100;
+
 /// The page at `/programme/:id/exchange`.
 #[component]
 pub fn ExchangePage() -> impl IntoView {
@@ -193,8 +197,13 @@ fn ImportExchange() -> impl IntoView {
                     <div class="merge-preview" data-testid="merge-preview">
                         <h3>{i18n.t_with("exchange-preview-title", &[("count", FluentValue::from(count))])}</h3>
                         <ul class="history">
-                            {changes.into_iter().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
+                            {changes.into_iter().take(PREVIEW_SHOWN).map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
                         </ul>
+                        {(count > PREVIEW_SHOWN).then(|| view! {
+                            <p class="muted" data-testid="merge-preview-more">
+                                {i18n.t_with("exchange-preview-more", &[("count", FluentValue::from(count - PREVIEW_SHOWN))])}
+                            </p>
+                        })}
                         <div class="button-row">
                             <button type="button" class="button button--primary" data-testid="merge-confirm" on:click=merge>
                                 {i18n.t("exchange-merge")}

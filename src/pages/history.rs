@@ -25,11 +25,12 @@ pub fn HistoryPage() -> impl IntoView {
 
     let changes = Memo::new(move |_| {
         let wanted = subject.get();
-        let mut notes = session.with_document(|d| d.history()).unwrap_or_default();
+        let mut notes = if wanted.is_empty() {
+            session.with_history(|history| history.all().to_vec())
+        } else {
+            session.history_of(&wanted)
+        };
         notes.reverse();
-        if !wanted.is_empty() {
-            notes.retain(|note| note.subject.as_deref() == Some(wanted.as_str()));
-        }
         notes
     });
     let subjects = move || {

@@ -54,7 +54,9 @@ pub(crate) fn text_field(
     view! {
         <div class="field">
             <label for=id>{move || i18n.t(label)}</label>
-            <input id=id data-testid=id type=kind bind:value=value />
+            // Participants' data is not the coordinator's own: the browser
+            // should not keep it for suggestions in other forms.
+            <input id=id data-testid=id type=kind autocomplete="off" bind:value=value />
         </div>
     }
 }
@@ -358,6 +360,7 @@ fn PersonView(id: PersonId) -> impl IntoView {
                 <PersonTandems id />
                 <super::certificates::PersonParticipation id />
                 <History subject=id.to_string() />
+                <super::privacy::PersonPrivacy id />
             </div>
             <section class="panel" aria-labelledby="details-title">
                 <h2 id="details-title">{move || i18n.t("person-details")}</h2>

@@ -78,6 +78,7 @@ fn ProgrammeFrame() -> impl IntoView {
                     Page::Certificates(id),
                     "nav-certificates",
                 ),
+                ("nav-report", Page::Report(id), "nav-report"),
                 ("nav-import", Page::Import(id), "nav-import"),
                 ("nav-exchange", Page::Exchange(id), "nav-exchange"),
                 ("nav-history", Page::History(id), "nav-history"),

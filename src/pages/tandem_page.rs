@@ -348,7 +348,10 @@ pub fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> imp
             }}
             <div aria-live="polite">{outcome_view(outcome, "page-panel")}</div>
         </section>
-        {move || page.get().map(|page| view! { <PageLog page me=Signal::derive(|| None) /> })}
+        {move || page.get().map(|page| view! {
+            <PageLog page me=Signal::derive(|| None) />
+            <super::page_survey::PageSurveysForCoordinators id page />
+        })}
     }
 }
 
@@ -507,6 +510,7 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
                     })}
                 </section>
                 <PageLog page me=Signal::derive(move || me.get()) />
+                <super::page_survey::PageQuestionnaires page me=Signal::derive(move || me.get()) />
                 <section class="panel" aria-labelledby="page-events-title">
                     <h2 id="page-events-title">{move || i18n.t("page-events")}</h2>
                     {move || {
@@ -541,7 +545,11 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
                         </p>
                     })}
                 </section>
-                <p class="muted page-privacy">{move || i18n.t("page-privacy")}</p>
+                <p class="muted page-privacy">
+                    {move || i18n.t("page-privacy")}
+                    " "
+                    <a href=crate::pages::privacy::PRIVACY_PATH data-testid="page-privacy-link">{move || i18n.t("privacy-link")}</a>
+                </p>
             }.into_any(),
         }}
     }

@@ -31,6 +31,12 @@ impl LiveHost for ProgrammeSession {
     fn writes(&self) -> StoredValue<crate::live::StoreBarrier, LocalStorage> {
         self.writes
     }
+
+    fn retired(&self, forwarding: Vec<u8>) {
+        // Not from inside the socket's own handler: following drops it.
+        let session = *self;
+        leptos::task::spawn_local(async move { session.follow_forwarding(forwarding) });
+    }
 }
 
 impl ProgrammeSession {

@@ -1,0 +1,303 @@
+//! Forgetting a person in the open programme, and following a partner who
+//! did.
+//!
+//! Forgetting makes a new generation of the programme (see
+//! `tandem_core::generation`), stores it in place of every byte of the old
+//! one (`ProgrammeStore::start_over`), and, if the programme is shared,
+//! moves it to a new room with a new key: the new generation is pushed
+//! there whole, and the old room is retired with a sealed notice that tells
+//! the partners' browsers where it went. A partner's browser that hears of
+//! it (live, or when it comes back) fetches the new generation, carries its
+//! own unsynced edits over, starts over in storage too, and syncs on in the
+//! new room.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tandem_core::{PersonId, ProgrammeDocument, TandemId};
+use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
+
+use super::ProgrammeSession;
+use crate::clock::now_seconds;
+use crate::live::{Live, SyncStatus};
+use crate::settings::{Settings, SyncRecord};
+use crate::socket::{relay_url, Socket};
+use crate::storage::ProgrammeStore;
+
+/// How often an empty new room is asked again.
+const FETCH_ATTEMPTS: u32 = 20;
+
+impl ProgrammeSession {
+    /// Forgets a person for good: a new generation without them replaces
+    /// the programme here, in storage and on the relay.
+    pub fn forget(&self, person: PersonId) -> Result<(), String> {
+        let i18n = self.i18n;
+        let author = Settings::load()
+            .author()
+            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let erasure = self
+            .document
+            .with_value(|document| {
+                document
+                    .as_ref()
+                    .map(|document| document.forget(&author, now_seconds(), person))
+            })
+            .ok_or_else(|| i18n.t("error-document"))?
+            .map_err(|error| super::command_error_text(i18n, &error))?;
+        let old_record = SyncRecord::load(erasure.document.id());
+        self.replace_generation(erasure.document, &erasure.tandems, old_record, true);
+        Ok(())
+    }
+
+    /// Puts a new generation in place of the programme: in memory, in
+    /// storage (every byte of the old one gone), and on the relay when the
+    /// programme is shared (`old_record`). `lead`: this browser made the
+    /// generation, so it opens the new room and retires the old one.
+    pub(super) fn replace_generation(
+        &self,
+        mut next: ProgrammeDocument,
+        pages: &[TandemId],
+        old_record: Option<SyncRecord>,
+        lead: bool,
+    ) {
+        let id = next.id();
+        let name = next.heads_key();
+        // Stored without compression: a search of the stored bytes for an
+        // erased name then means something.
+        let bytes = next.save_uncompressed();
+        next.mark_saved();
+        // The old room's connection goes; its record is replaced below.
+        let link = self.relay.try_update_value(|link| link.take()).flatten();
+        drop(link);
+        self.document.set_value(Some(next));
+        self.known_chunks.set_value(Vec::new());
+        self.needs_snapshot.set_value(false);
+        self.bump();
+        for tandem in pages {
+            SyncRecord::remove_at(&SyncRecord::page_key(*tandem));
+        }
+        let pages = pages.to_vec();
+        let session = *self;
+        self.writes.update_value(|writes| writes.begin());
+        spawn_local(async move {
+            let stored = match ProgrammeStore::open().await {
+                Ok(store) => store.start_over(id, &name, &bytes, &pages).await,
+                Err(error) => Err(error),
+            };
+            let ready = session
+                .writes
+                .try_update_value(|writes| writes.end(stored.is_ok()))
+                .unwrap_or_default();
+            match stored {
+                Ok(key) => {
+                    session.known_chunks.set_value(vec![key]);
+                    session
+                        .stored_bytes
+                        .set_value(super::StoredBytes::at(bytes.len()));
+                    session.unsaved.set(None);
+                    for then in ready {
+                        then();
+                    }
+                }
+                Err(error) => {
+                    session.needs_snapshot.set_value(true);
+                    session.unsaved.set(Some(error.code()));
+                }
+            }
+            let Some(old) = old_record else {
+                return;
+            };
+            if !lead {
+                return;
+            }
+            let Ok(invite) = Invite::new_room() else {
+                session
+                    .sync_status
+                    .set(SyncStatus::Refused("share-no-randomness".into()));
+                return;
+            };
+            let generation = session
+                .document
+                .with_value(|document| document.as_ref().map(|d| d.generation().id))
+                .unwrap_or_default();
+            let forwarding = Forwarding {
+                invite: invite.clone(),
+                generation,
+            };
+            let record = SyncRecord {
+                invite: invite.to_fragment(),
+                relay: old.relay.clone(),
+                ..SyncRecord::default()
+            };
+            record.save(id);
+            session.start_relay(SyncRecord::key(id), record, true);
+            if let Ok(old_invite) = Invite::from_fragment(&old.invite) {
+                retire_room(old_invite, old.relay, forwarding.encode());
+            }
+        });
+    }
+
+    /// The relay says the programme's room is retired: fetch the new
+    /// generation from the room the notice names, carry this browser's own
+    /// edits over, and sync on there.
+    pub(crate) fn follow_forwarding(&self, notice: Vec<u8>) {
+        let Ok(forwarding) = Forwarding::decode(&notice) else {
+            self.sync_status
+                .set(SyncStatus::Refused("retired-unreadable".into()));
+            return;
+        };
+        let Some(id) = self.with_untracked(|programme| programme.id) else {
+            return;
+        };
+        let relay = SyncRecord::load(id).and_then(|record| record.relay);
+        let link = self.relay.try_update_value(|link| link.take()).flatten();
+        drop(link);
+        self.sync_status.set(SyncStatus::Syncing);
+        self.fetch_generation(id, forwarding, relay, FETCH_ATTEMPTS);
+    }
+
+    /// Fetches the new generation from its room; the partner who made it
+    /// may still be uploading it, so an empty room is asked again a little
+    /// later.
+    fn fetch_generation(
+        &self,
+        id: tandem_core::ProgrammeId,
+        forwarding: Forwarding,
+        relay: Option<String>,
+        attempts: u32,
+    ) {
+        let session = *self;
+        let invite = forwarding.invite.clone();
+        crate::pages::share::fetch_room(self.i18n, invite, relay.clone(), move |fetched| {
+            let fetched = match fetched {
+                Ok(fetched) if !fetched.blobs.is_empty() => fetched,
+                _ if attempts > 0 => {
+                    set_timeout(
+                        move || session.fetch_generation(id, forwarding, relay, attempts - 1),
+                        std::time::Duration::from_millis(500),
+                    );
+                    return;
+                }
+                _ => {
+                    session
+                        .sync_status
+                        .set(SyncStatus::Refused("retired-unreachable".into()));
+                    return;
+                }
+            };
+            let mut blobs = fetched.blobs.into_iter();
+            let Some(Ok(mut next)) = blobs.next().map(|first| ProgrammeDocument::load(&first))
+            else {
+                session
+                    .sync_status
+                    .set(SyncStatus::Refused("retired-unreadable".into()));
+                return;
+            };
+            for blob in blobs {
+                let _ = next.merge_bytes(&blob);
+            }
+            let acknowledged: Vec<String> =
+                next.heads().iter().map(|hash| hash.to_string()).collect();
+            let author = Settings::load()
+                .author()
+                .unwrap_or_else(|| Settings::remember_author("—"));
+            let carried = session.document.with_value(|document| {
+                document
+                    .as_ref()
+                    .map(|old| old.carry_over(&author, now_seconds(), &mut next))
+            });
+            if !matches!(carried, Some(Ok(_))) {
+                session
+                    .sync_status
+                    .set(SyncStatus::Refused("retired-unreadable".into()));
+                return;
+            }
+            let gone: Vec<TandemId> = session
+                .with_untracked(|programme| {
+                    programme
+                        .tandems
+                        .keys()
+                        .filter(|tandem| !next.programme().tandems.contains_key(tandem))
+                        .copied()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let record = SyncRecord {
+                invite: forwarding.invite.to_fragment(),
+                relay,
+                last_seen: fetched.last_seen,
+                acknowledged,
+                snapshot_at: 0,
+            };
+            record.save(id);
+            session.replace_generation(next, &gone, None, false);
+            session.start_relay(SyncRecord::key(id), record, false);
+        });
+    }
+}
+
+/// Retires a room on the relay: a connection of its own says hello, asks
+/// the relay to retire the room with `forwarding` sealed as its notice, and
+/// closes once the relay has done so.
+fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
+    let Some(url) = relay_url(relay.as_deref()) else {
+        return;
+    };
+    let state: StoredValue<Option<(SyncClient, Option<Socket>)>, LocalStorage> =
+        StoredValue::new_local(Some((SyncClient::new(invite, u64::MAX / 2), None)));
+    let flush = move || {
+        state.update_value(|state| {
+            if let Some((client, Some(socket))) = state.as_mut() {
+                while let Some(frame) = client.poll_transmit() {
+                    socket.send(&frame);
+                }
+            }
+        });
+    };
+    let close = move || {
+        spawn_local(async move {
+            let socket = state
+                .try_update_value(|state| state.take().and_then(|(_, socket)| socket))
+                .flatten();
+            drop(socket);
+        });
+    };
+    let opened = Socket::open(
+        &url,
+        move || {
+            state.update_value(|state| {
+                if let Some((client, _)) = state.as_mut() {
+                    let _ = client.connect();
+                }
+            });
+            flush();
+        },
+        move |bytes| {
+            let event = state
+                .try_update_value(|state| state.as_mut().map(|(client, _)| client.receive(&bytes)))
+                .flatten();
+            match event {
+                Some(Ok(Some(ClientEvent::UpToDate { .. }))) => {
+                    state.update_value(|state| {
+                        if let Some((client, _)) = state.as_mut() {
+                            let _ = client.retire(&forwarding);
+                        }
+                    });
+                    flush();
+                }
+                Some(Ok(Some(ClientEvent::Acknowledged { .. })))
+                | Some(Ok(Some(ClientEvent::Retired { .. })))
+                | Some(Ok(Some(ClientEvent::Refused { .. })))
+                | Some(Err(_)) => close(),
+                _ => {}
+            }
+        },
+        close,
+    );
+    if let Ok(socket) = opened {
+        state.update_value(|state| {
+            if let Some((_, slot)) = state.as_mut() {
+                *slot = Some(socket);
+            }
+        });
+    }
+}

@@ -1,0 +1,127 @@
+//! Making the browser forget a programme's old generation.
+//!
+//! Deleting a record from IndexedDB only marks it deleted: Chromium's
+//! LevelDB keeps the bytes in its log and tables until a compaction, which
+//! no page can ask for. After an erasure the whole database is therefore
+//! read, written to a holding database, deleted, and written afresh with
+//! the new generation in place of the old one, so the files that held the
+//! old bytes are removed. While another tab keeps the database open, the
+//! deletion waits until it lets go (the holding database keeps every
+//! record meanwhile).
+
+use idb::{Factory, TransactionMode};
+use js_sys::Uint8Array;
+use tandem_core::{ProgrammeId, TandemId};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{
+    chunk_key, page_key, ChunkKind, ProgrammeStore, StorageError, CHUNKS, DATABASE, OPENED,
+};
+
+/// Where the records wait while the database is made anew.
+const HOLDING: &str = "tandem-holding";
+
+type Records = Vec<(String, Vec<u8>)>;
+
+impl ProgrammeStore {
+    /// Replaces everything stored of `programme` by one snapshot of its new
+    /// generation, removes the tandem pages `pages`, and makes the browser
+    /// drop the files that held the old bytes. Returns the snapshot's key.
+    pub async fn start_over(
+        &self,
+        programme: ProgrammeId,
+        name: &str,
+        snapshot: &[u8],
+        pages: &[TandemId],
+    ) -> Result<String, StorageError> {
+        let prefix = format!("{programme}/");
+        let dropped: Vec<String> = pages.iter().map(|tandem| page_key(*tandem)).collect();
+        let mut records: Records = self
+            .all_records()
+            .await?
+            .into_iter()
+            .filter(|(key, _)| !key.starts_with(&prefix) && !dropped.contains(key))
+            .collect();
+        let key = chunk_key(programme, ChunkKind::Snapshot, name);
+        records.push((key.clone(), snapshot.to_vec()));
+
+        // First the records go somewhere safe, so nothing is lost if the
+        // tab closes halfway.
+        let holding = ProgrammeStore::open_named(HOLDING).await?;
+        holding.replace_all(&records).await?;
+
+        self.database.close();
+        OPENED.with(|opened| *opened.borrow_mut() = None);
+        delete_database(DATABASE).await?;
+        let store = ProgrammeStore::open().await?;
+        store.replace_all(&records).await?;
+        holding.database.close();
+        let _ = delete_database(HOLDING).await;
+        Ok(key)
+    }
+
+    /// Every record of the database, key and bytes.
+    async fn all_records(&self) -> Result<Records, StorageError> {
+        let (_transaction, store) = self.reading()?;
+        let keys = store
+            .get_all_keys(None, None)
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        let values = store
+            .get_all(None, None)
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        keys.iter()
+            .zip(values)
+            .map(|(key, value)| {
+                let key = key
+                    .as_string()
+                    .ok_or_else(|| StorageError::Failed("a stored key is not text".into()))?;
+                let bytes = value
+                    .dyn_into::<Uint8Array>()
+                    .map_err(|_| StorageError::Failed("a stored record is not bytes".into()))?;
+                Ok((key, bytes.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Makes the database hold exactly `records`, in one transaction.
+    async fn replace_all(&self, records: &Records) -> Result<(), StorageError> {
+        let transaction = self
+            .database
+            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
+            .map_err(StorageError::from_idb)?;
+        let store = transaction
+            .object_store(CHUNKS)
+            .map_err(StorageError::from_idb)?;
+        store.clear().map_err(StorageError::from_idb)?;
+        for (key, bytes) in records {
+            let value: JsValue = Uint8Array::from(bytes.as_slice()).into();
+            store
+                .put(&value, Some(&JsValue::from_str(key)))
+                .map_err(StorageError::from_idb)?;
+        }
+        let outcome = transaction
+            .commit()
+            .map_err(StorageError::from_idb)?
+            .await
+            .map_err(StorageError::from_idb)?;
+        if outcome.is_committed() {
+            Ok(())
+        } else {
+            Err(StorageError::Failed("the browser aborted the write".into()))
+        }
+    }
+}
+
+/// Deletes a database, once no tab has it open any more.
+async fn delete_database(name: &str) -> Result<(), StorageError> {
+    let factory = Factory::new().map_err(|_| StorageError::Unavailable)?;
+    let request = factory.delete(name).map_err(StorageError::from_idb)?;
+    std::future::IntoFuture::into_future(request)
+        .await
+        .map_err(StorageError::from_idb)?;
+    Ok(())
+}
