@@ -23,6 +23,15 @@ run "Lints (cargo clippy, app for wasm32)" \
   cargo clippy --target wasm32-unknown-unknown -p tandem --all-targets --offline --locked -- -D warnings
 run "Rules, sync and relay (cargo test)" \
   cargo test --offline --locked -p tandem-core -p tandem-sync -p tandem-relay
+# Two relay processes on one PostgreSQL database (Debian's, started on
+# loopback by scripts/postgres.sh); the test fails without the database.
+relay_on_postgres() {
+  local url
+  url=$(bash scripts/postgres.sh)
+  cargo clippy --offline --locked -p tandem-relay --features postgres --all-targets -- -D warnings
+  TANDEM_DATABASE_URL="$url" cargo test --offline --locked -p tandem-relay --features postgres --test postgres
+}
+run "Relay on PostgreSQL (two relay processes, one database)" relay_on_postgres
 run "Browser parts (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER="$(command -v chromedriver)" \
   cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web

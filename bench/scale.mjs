@@ -1,0 +1,298 @@
+// Browser benchmark of the state-scale programme (2,000 people, 1,000
+// tandems, 300 events with 15,000 attendance marks, more than 100,000
+// changes of 6 coordinators; made by crates/core/examples/state_scale.rs)
+// in headless Chromium. Prints each figure as median, min and max of
+// several runs, beside its target:
+//
+// - cold open: navigation → people table shown and the page free to
+//   respond, with the programme stored in IndexedDB as the app stores it;
+// - one edit: a person's name changed in the form → stored in IndexedDB
+//   (the write transaction committed) and the new name on screen;
+// - merging one coordinator's file of 10,000 changes: file chosen →
+//   preview shown, and "merge" → merged, rules checked, page drawn again;
+// - first-load transfer: the files the page fetched, compressed as a
+//   server would (gzip -9 and brotli 11), and what the relay sent;
+// - stored bytes in IndexedDB against the size of a saved document;
+// - the wasm heap with the programme open.
+//
+//   node bench/scale.mjs http://127.0.0.1:8090 <state-scale folder> <dist folder>
+//
+// BENCH_RUNS sets the runs of cold open and merge (default 5 and 3);
+// edits are 5 × as many.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:8090';
+const scaleDir = process.argv[3];
+const distDir = process.argv[4] ?? 'dist';
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+if (!scaleDir) {
+  console.error('usage: node bench/scale.mjs <base url> <state-scale folder> [dist folder]');
+  process.exit(2);
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(scaleDir, 'manifest.json'), 'utf8'));
+const programmeBytes = fs.readFileSync(path.join(scaleDir, 'programme.automerge'));
+const fileBytes = fs.readFileSync(path.join(scaleDir, 'last-10000.tandem'));
+const pageFiles = fs.readdirSync(path.join(scaleDir, 'pages')).filter((name) => name.endsWith('.automerge'));
+const id = manifest.programme;
+
+function figures(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+}
+function show(label, values, target, unit = 'ms') {
+  const f = figures(values);
+  const verdict = target === undefined ? '' : f.median <= target ? `  ✓ target ≤ ${target} ${unit}` : `  ✗ target ≤ ${target} ${unit}`;
+  console.log(`${label.padEnd(52)} median ${f.median.toFixed(1).padStart(8)} ${unit}  (min ${f.min.toFixed(1)}, max ${f.max.toFixed(1)}, ${f.runs} runs)${verdict}`);
+  return f;
+}
+
+// Watches the page from its first byte: IndexedDB write transactions that
+// complete, the first row of the people table, the wasm module's memory.
+function instrument() {
+  const bench = { writes: [], rows: undefined, interactive: undefined, wasm: undefined };
+  window.__bench = bench;
+  addEventListener('TrunkApplicationStarted', (event) => {
+    bench.wasm = event.detail && event.detail.wasm;
+  });
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+    const tx = transaction.call(this, stores, mode, ...rest);
+    if (mode === 'readwrite') tx.addEventListener('complete', () => bench.writes.push(performance.now()));
+    return tx;
+  };
+  const look = () => {
+    if (bench.rows === undefined && document.querySelector('[data-testid=person-row]')) {
+      bench.rows = performance.now();
+      // The page is interactive once the task that drew the rows has
+      // ended and a frame was painted.
+      requestAnimationFrame(() => setTimeout(() => { bench.interactive = performance.now(); }, 0));
+    }
+  };
+  new MutationObserver(look).observe(document, { subtree: true, childList: true });
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+});
+const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'de-DE' });
+await context.addInitScript(instrument);
+// The generated programme and pages, served to the page under /__bench/.
+await context.route('**/__bench/**', (route) => {
+  const url = new URL(route.request().url());
+  const name = url.pathname.replace('/__bench/', '');
+  const body = name === 'programme' ? programmeBytes : fs.readFileSync(path.join(scaleDir, 'pages', `${name}.automerge`));
+  return route.fulfill({ status: 200, contentType: 'application/octet-stream', body });
+});
+
+/** Puts the programme (one snapshot, as the app stores it) and its tandem pages into IndexedDB. */
+async function store(page) {
+  await page.evaluate(async ({ id, pages }) => {
+    const open = () => new Promise((resolve, reject) => {
+      const request = indexedDB.open('tandem', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('chunks');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const db = await open();
+    const done = (tx) => new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+    let tx = db.transaction(['chunks'], 'readwrite');
+    tx.objectStore('chunks').delete(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`));
+    await done(tx);
+    const programme = new Uint8Array(await (await fetch('/__bench/programme')).arrayBuffer());
+    tx = db.transaction(['chunks'], 'readwrite');
+    tx.objectStore('chunks').put(programme, `${id}/0-snapshot/state-scale`);
+    await done(tx);
+    for (let i = 0; i < pages.length; i += 100) {
+      const batch = await Promise.all(pages.slice(i, i + 100).map(async (name) => [name, new Uint8Array(await (await fetch(`/__bench/${name}`)).arrayBuffer())]));
+      tx = db.transaction(['chunks'], 'readwrite');
+      for (const [name, bytes] of batch) tx.objectStore('chunks').put(bytes, `page:${name}`);
+      await done(tx);
+    }
+    db.close();
+    localStorage.setItem('tandem.settings', JSON.stringify({
+      coordinator: { id: '5a0c6f43-8d7e-4f3a-9a55-0d8f3e1b2c4d', name: 'Bench Koordinatorin' },
+      archived: [],
+    }));
+  }, { id, pages: pageFiles.map((name) => name.replace('.automerge', '')) });
+}
+
+/** The programme's stored chunks: how many and how many bytes. */
+async function storedBytes(page) {
+  return page.evaluate(async (id) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('tandem', 1);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const values = await new Promise((resolve, reject) => {
+      const request = db.transaction(['chunks'], 'readonly').objectStore('chunks').getAll(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return { chunks: values.length, bytes: values.reduce((sum, chunk) => sum + chunk.byteLength, 0), largest: Math.max(...values.map((chunk) => chunk.byteLength)) };
+  }, id);
+}
+
+let page = await context.newPage();
+await page.goto(`${base}/`);
+await page.waitForLoadState('networkidle');
+await store(page);
+console.log(`state-scale programme: ${manifest.people} people, ${manifest.tandems} tandems, ${manifest.events} events, ${manifest.attendance_marks} attendance marks, ${manifest.commands} commands; ${programmeBytes.length} bytes saved; file of ${manifest.file_changes} changes (${fileBytes.length} bytes)`);
+
+// Cold open: a new tab straight onto the people table.
+const opens = [];
+const rowsShown = [];
+let heap;
+for (let run = 0; run < runs; run += 1) {
+  await page.close();
+  page = await context.newPage();
+  await page.goto(`${base}/programme/${id}/people`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__bench && window.__bench.interactive !== undefined, null, { timeout: 120_000, polling: 50 });
+  const { rows, interactive } = await page.evaluate(() => ({ rows: window.__bench.rows, interactive: window.__bench.interactive }));
+  opens.push(interactive);
+  rowsShown.push(rows);
+  if (run === 0) {
+    heap = await page.evaluate(() => ({
+      wasm: window.__bench.wasm && window.__bench.wasm.memory ? window.__bench.wasm.memory.buffer.byteLength : undefined,
+      js: performance.memory ? performance.memory.usedJSHeapSize : undefined,
+    }));
+  }
+}
+
+// One edit: a person's name in the form, stored and on screen.
+await page.goto(`${base}/programme/${id}/people/${manifest.edit_person}`);
+await page.getByTestId('person-form').waitFor({ timeout: 120_000 });
+await page.getByTestId('person-heading').waitFor();
+const edits = { total: [], shown: [], stored: [], handler: [] };
+const storedAlong = [];
+for (let run = 0; run < runs * 5; run += 1) {
+  const name = `Anna Achterberg ${run}`;
+  await page.getByTestId('person-name').fill(name);
+  const timing = await page.evaluate((name) => new Promise((resolve) => {
+    const heading = document.querySelector('[data-testid=person-heading]');
+    const writesBefore = window.__bench.writes.length;
+    let shown;
+    let stored;
+    const start = performance.now();
+    const finish = () => {
+      if (shown === undefined || stored === undefined) return;
+      resolve({ shown: shown - start, stored: stored - start, total: Math.max(shown, stored) - start, handler });
+    };
+    new MutationObserver((_, observer) => {
+      if (shown === undefined && heading.textContent.trim() === name) {
+        shown = performance.now();
+        observer.disconnect();
+        finish();
+      }
+    }).observe(heading, { subtree: true, childList: true, characterData: true });
+    const poll = () => {
+      if (window.__bench.writes.length > writesBefore) {
+        stored = window.__bench.writes[writesBefore];
+        finish();
+      } else {
+        setTimeout(poll, 1);
+      }
+    };
+    document.querySelector('[data-testid=person-submit]').click();
+    const handler = performance.now() - start;
+    poll();
+  }), name);
+  for (const key of Object.keys(edits)) edits[key].push(timing[key]);
+  storedAlong.push(await storedBytes(page));
+}
+
+// Stored bytes: the most the chunks came to along the edits, against the
+// snapshot (a save() of the programme).
+const storedRatios = storedAlong.map((stored) => stored.bytes / stored.largest);
+
+// Merge the file of 10,000 changes; each run starts from the stored programme again.
+const previews = [];
+const merges = [];
+for (let run = 0; run < Math.max(1, Math.ceil(runs / 2) + 0); run += 1) {
+  await store(page);
+  await page.goto(`${base}/programme/${id}/exchange`);
+  await page.getByTestId('exchange-file').waitFor({ state: 'attached', timeout: 120_000 });
+  await page.evaluate(() => {
+    const input = document.querySelector('[data-testid=exchange-file]');
+    input.addEventListener('change', () => { window.__bench.chosen = performance.now(); }, { capture: true, once: true });
+  });
+  await page.getByTestId('exchange-file').setInputFiles({ name: 'aenderungen.tandem', mimeType: 'application/octet-stream', buffer: fileBytes });
+  await page.getByTestId('merge-preview').waitFor({ timeout: 300_000 });
+  const preview = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - window.__bench.chosen), 0))));
+  previews.push(preview);
+  const merge = await page.evaluate(() => new Promise((resolve) => {
+    const start = performance.now();
+    const look = () => {
+      if (document.querySelector('[data-testid=exchange-done]')) {
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
+        return true;
+      }
+      return false;
+    };
+    const observer = new MutationObserver(() => { if (look()) observer.disconnect(); });
+    observer.observe(document.body, { subtree: true, childList: true });
+    document.querySelector('[data-testid=merge-confirm]').click();
+    if (look()) observer.disconnect();
+  }));
+  merges.push(merge);
+}
+const afterMerge = await storedBytes(page);
+
+// First-load transfer: the files index.html loads (the matching worker's,
+// only prefetched, are counted apart), compressed as a server would.
+const indexHtml = fs.readFileSync(path.join(distDir, 'index.html'), 'utf8');
+const firstLoad = new Set(['index.html']);
+const prefetched = new Set();
+for (const line of indexHtml.split(/\n|(?=<link)/)) {
+  for (const match of line.matchAll(/(?:href=|from |module_or_path: )['"]\/([^'"]+\.(?:wasm|js|css))['"]/g)) {
+    (line.includes('prefetch') ? prefetched : firstLoad).add(match[1]);
+  }
+}
+let raw = 0;
+let gzip = 0;
+let brotli = 0;
+const files = [];
+function compressed(name) {
+  const bytes = fs.readFileSync(path.join(distDir, name));
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  const br = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return { raw: bytes.length, gz, br };
+}
+for (const name of firstLoad) {
+  const size = compressed(name);
+  raw += size.raw;
+  gzip += size.gz;
+  brotli += size.br;
+  files.push(`${name} ${size.raw} → gzip ${size.gz}, brotli ${size.br}`);
+}
+for (const name of prefetched) {
+  const size = compressed(name);
+  files.push(`(prefetched later) ${name} ${size.raw} → gzip ${size.gz}, brotli ${size.br}`);
+}
+const wasmName = [...firstLoad].find((name) => name.endsWith('.wasm'));
+const served = await fetch(`${base}/${wasmName}`, { headers: { 'accept-encoding': 'gzip, br' } });
+const encodings = new Set([served.headers.get('content-encoding') ?? 'no compression']);
+await served.arrayBuffer();
+
+console.log('\nBrowser (headless Chromium, 1366 × 900)');
+show('cold open → people table interactive', opens, 500);
+show('cold open → first row of the people table', rowsShown);
+show('one edit: stored and on screen', edits.total, 16);
+show('one edit: on screen', edits.shown);
+show('one edit: stored (IndexedDB committed)', edits.stored);
+show('one edit: the click handler (main thread)', edits.handler);
+show('merge file: chosen → preview shown', previews);
+show('merge 10,000 changes + rule check + drawn', merges, 300);
+console.log(`first-load transfer (wasm + JS + CSS + HTML)            raw ${(raw / 1024).toFixed(0)} KB, gzip ${(gzip / 1024).toFixed(0)} KB, brotli ${(brotli / 1024).toFixed(0)} KB  ${Math.min(gzip, brotli) <= 700 * 1024 ? '✓' : '✗'} target ≤ 700 KB; the relay sent: ${[...encodings].join(', ')}`);
+for (const line of files) console.log(`    ${line}`);
+const worst = Math.max(...storedRatios);
+console.log(`stored in IndexedDB / save()                            most ${worst.toFixed(2)} × along ${storedAlong.length} edits (${storedAlong.at(-1).chunks} chunks at the end); after the merge ${afterMerge.bytes} bytes in ${afterMerge.chunks} chunks  ${worst <= 1.5 ? '✓' : '✗'} target ≤ 1.5 ×`);
+console.log(`wasm heap with the programme open                       ${heap.wasm ? (heap.wasm / 1048576).toFixed(1) + ' MB' : 'unknown'}  ${heap.wasm && heap.wasm <= 200 * 1048576 ? '✓' : '✗'} target ≤ 200 MB; JS heap ${heap.js ? (heap.js / 1048576).toFixed(1) + ' MB' : 'unknown'}`);
+console.log(JSON.stringify({ opens: figures(opens), rows: figures(rowsShown), edit: figures(edits.total), editShown: figures(edits.shown), editStored: figures(edits.stored), preview: figures(previews), merge: figures(merges), transfer: { raw, gzip, brotli }, storedRatio: worst, afterMerge, heap }));
+await browser.close();

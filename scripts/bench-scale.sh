@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Benchmark of the state-scale programme (2,000 people, 1,000 tandems, 300
+# events with 15,000 attendance marks, more than 100,000 changes of 6
+# coordinators): made once by the core crate's generator and kept under
+# ~/.cache/tandem/state-scale/<seed>; then opened, edited and merged in
+# headless Chromium (bench/scale.mjs), with the native criterion figures
+# of the same bytes beside it (crates/core/benches/state_scale.rs).
+#
+#   bash scripts/bench-scale.sh            # seed 1
+#   bash scripts/bench-scale.sh 7          # another seed
+#
+# TANDEM_BENCH_PORT (default 8091) and TANDEM_STATIC_DIR (default dist)
+# choose the relay's port and the build folder; BENCH_RUNS the runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser
+source scripts/common.sh
+seed="${1:-1}"
+port="${TANDEM_BENCH_PORT:-8091}"
+dist="${TANDEM_STATIC_DIR:-dist}"
+
+step "The state-scale programme (seed $seed)"
+scale=$(cargo run --release --offline --locked -p tandem-core --example state_scale -- --seed "$seed")
+note "$scale"
+
+trunk build --release --offline --dist "$dist"
+cargo build --release --offline --locked -p tandem-relay
+database=$(mktemp -d)/relay.sqlite3
+"$CARGO_TARGET_DIR/release/tandem-relay" --addr "127.0.0.1:$port" --static-dir "$dist" --db "$database" >/dev/null 2>&1 &
+relay=$!
+trap 'kill $relay 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+
+step "Browser (headless Chromium)"
+node bench/scale.mjs "http://127.0.0.1:$port" "$scale" "$dist"
+step "Native (criterion), the same bytes, for comparison in the same run"
+TANDEM_SCALE_SEED="$seed" cargo bench --offline -p tandem-core --bench state_scale
