@@ -36,8 +36,9 @@ pub use crate::live::{refusal_key, SyncStatus};
 const COMPACT_AFTER: usize = 32;
 
 /// The bytes this programme takes in storage, and what they took when last
-/// compacted (or opened). Storage is compacted once it has grown by half
-/// (a large merge), so it stays near the size of one snapshot.
+/// compacted (or opened). A large programme is compacted once its storage
+/// has grown by half (a large merge), so it stays near the size of one
+/// snapshot.
 #[derive(Debug, Clone, Copy, Default)]
 struct StoredBytes {
     total: usize,
@@ -52,8 +53,12 @@ impl StoredBytes {
         }
     }
 
+    /// A programme smaller than this is compacted only by its number of
+    /// chunks: rewriting it often would gain nothing.
+    const SMALL: usize = 64 * 1024;
+
     fn grown_by_half(self) -> bool {
-        self.compacted > 0 && self.total > self.compacted + self.compacted / 2
+        self.compacted >= Self::SMALL && self.total > self.compacted + self.compacted / 2
     }
 }
 
