@@ -1135,7 +1135,7 @@ privacy-where-text = Ihre Angaben (Name, Kontaktdaten, Organisation, Ziele, Term
 privacy-relay-title = Was über das Netz geht
 privacy-relay-text = Arbeiten mehrere Koordinator:innen zusammen, gleichen ihre Browser Änderungen über einen kleinen Vermittlungsdienst (Relay) ab. Alles wird vorher im Browser verschlüsselt; das Relay sieht nur unlesbare Daten, nie einen Namen. Der Schlüssel steht nur im Einladungslink.
 privacy-page-title = Ihre Tandem-Seite
-privacy-page-text = Auf Ihrer Tandem-Seite sehen nur Sie und Ihr Tandem-Gegenüber Ihre Namen, die Kontaktdaten, deren Weitergabe Sie zugestimmt haben, Ihre Ziele und Ihr Treffen-Protokoll. Notizen der Koordinator:innen erscheinen dort nie.
+privacy-page-text = Auf Ihrer Tandem-Seite sehen nur Sie und Ihr Tandem-Gegenüber Ihre Namen, die Kontaktdaten, deren Weitergabe Sie zugestimmt haben, Ihre Ziele und Ihr Treffen-Protokoll. Auch Antworten auf Fragebögen, die Sie dort ausfüllen, kann Ihr Tandem-Gegenüber lesen; Vertrauliches sagen Sie den Koordinator:innen besser direkt. Notizen der Koordinator:innen erscheinen dort nie.
 privacy-who-title = Wer was sieht
 privacy-who-text = Die Koordinator:innen sehen alle Angaben zum Programm. Ihr Tandem-Gegenüber sieht nur, was auf der Tandem-Seite steht. In Berichten werden Sie nur mit Ihrer Einwilligung namentlich genannt.
 privacy-consent-title = Einwilligung
@@ -1147,3 +1147,6 @@ error-generation-no-common-point = Dieser Browser kennt keinen Stand, auf dem di
 
 # State-scale programmes (issue 11)
 exchange-preview-more = … und { $count } weitere Änderungen.
+
+## Storage moved by another tab (after a person was forgotten)
+error-storage-moved = In einem anderen Tab wurde eine Person gelöscht; die Programme liegen jetzt in einem neuen Speicher. Bitte laden Sie diese Seite neu. Die letzte Änderung in diesem Tab ist noch nicht gespeichert.

@@ -1135,7 +1135,7 @@ privacy-where-text = Your details (name, contact details, organisation, goals, d
 privacy-relay-title = What goes over the network
 privacy-relay-text = When several coordinators work together, their browsers exchange changes through a small relay. Everything is encrypted in the browser first; the relay only sees unreadable data, never a name. The key is only in the invite link.
 privacy-page-title = Your tandem page
-privacy-page-text = On your tandem page only you and your tandem partner see your names, the contact details you agreed to share, your goals and your meeting log. Coordinators' notes never appear there.
+privacy-page-text = On your tandem page only you and your tandem partner see your names, the contact details you agreed to share, your goals and your meeting log. Answers to questionnaires you fill in there can be read by your tandem partner too; tell the coordinators anything confidential directly. Coordinators' notes never appear there.
 privacy-who-title = Who sees what
 privacy-who-text = The coordinators see everything about the programme. Your tandem partner sees only what is on the tandem page. Reports name you only with your consent.
 privacy-consent-title = Consent
@@ -1147,3 +1147,6 @@ error-generation-no-common-point = This browser has no state the new version bui
 
 # State-scale programmes (issue 11)
 exchange-preview-more = … and { $count } more changes.
+
+## Storage moved by another tab (after a person was forgotten)
+error-storage-moved = A person was forgotten in another tab; the programmes are now kept in new storage. Please reload this page. The last change in this tab is not saved yet.

@@ -73,7 +73,18 @@ impl ProgrammeSession {
         self.needs_snapshot.set_value(false);
         self.bump();
         for tandem in pages {
-            SyncRecord::remove_at(&SyncRecord::page_key(*tandem));
+            let key = SyncRecord::page_key(*tandem);
+            // The tandem's page went with the person: its room on the relay
+            // is retired too, so its log (the pair's goals and meetings)
+            // is dropped there. There is no new page to point to.
+            if lead {
+                if let Some(record) = SyncRecord::load_at(&key) {
+                    if let Ok(invite) = Invite::from_fragment(&record.invite) {
+                        retire_room(invite, record.relay, Vec::new());
+                    }
+                }
+            }
+            SyncRecord::remove_at(&key);
         }
         let pages = pages.to_vec();
         let session = *self;
