@@ -92,12 +92,8 @@ await context.route('**/__bench/**', (route) => {
 /** Puts the programme (one snapshot, as the app stores it) and its tandem pages into IndexedDB. */
 async function store(page) {
   await page.evaluate(async ({ id, pages }) => {
-    // The app keeps its database in a storage bucket (src/storage/bucket.rs).
-    const bucket = JSON.parse(localStorage.getItem('tandem.storage-bucket') ?? '"tandem-1"');
-    localStorage.setItem('tandem.storage-bucket', JSON.stringify(bucket));
-    const factory = navigator.storageBuckets ? (await navigator.storageBuckets.open(bucket, { durability: 'strict' })).indexedDB : indexedDB;
     const open = () => new Promise((resolve, reject) => {
-      const request = factory.open('tandem', 1);
+      const request = indexedDB.open('tandem', 1);
       request.onupgradeneeded = () => request.result.createObjectStore('chunks');
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -128,10 +124,8 @@ async function store(page) {
 /** The programme's stored chunks: how many and how many bytes. */
 async function storedBytes(page) {
   return page.evaluate(async (id) => {
-    const bucket = JSON.parse(localStorage.getItem('tandem.storage-bucket') ?? '"tandem-1"');
-    const factory = navigator.storageBuckets ? (await navigator.storageBuckets.open(bucket)).indexedDB : indexedDB;
     const db = await new Promise((resolve, reject) => {
-      const request = factory.open('tandem', 1);
+      const request = indexedDB.open('tandem', 1);
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });

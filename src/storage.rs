@@ -17,7 +17,6 @@ use js_sys::Uint8Array;
 use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
-mod bucket;
 mod erase;
 
 const DATABASE: &str = "tandem";
@@ -33,8 +32,6 @@ pub enum StorageError {
     Full,
     #[error("another tab keeps the storage from opening")]
     Blocked,
-    #[error("another tab moved the programmes to new storage")]
-    Moved,
     #[error("storing in the browser failed: {0}")]
     Failed(String),
 }
@@ -46,7 +43,6 @@ impl StorageError {
             StorageError::Unavailable => "storage-unavailable",
             StorageError::Full => "storage-full",
             StorageError::Blocked => "storage-blocked",
-            StorageError::Moved => "storage-moved",
             StorageError::Failed(_) => "storage-failed",
         }
     }
@@ -83,8 +79,6 @@ impl ChunkKind {
 #[derive(Debug, Clone)]
 pub struct ProgrammeStore {
     database: Rc<Database>,
-    /// The storage bucket the database is in (see `bucket`), if any.
-    bucket: Option<String>,
 }
 
 thread_local! {
@@ -95,47 +89,16 @@ impl ProgrammeStore {
     /// The store of this browser, opened once per tab.
     pub async fn open() -> Result<Self, StorageError> {
         if let Some(store) = OPENED.with(|opened| opened.borrow().clone()) {
-            // Another tab forgot a person and moved everything to a new
-            // bucket: what this tab holds is the old generation and must
-            // not be written there. A reload opens the new one.
-            if store
-                .bucket
-                .as_ref()
-                .is_some_and(|bucket| *bucket != bucket::current().0)
-            {
-                return Err(StorageError::Moved);
-            }
             return Ok(store);
         }
-        let store = if bucket::supported() {
-            let (name, named) = bucket::current();
-            let store =
-                Self::open_in(bucket::factory(&name).await?, DATABASE, Some(name.clone())).await?;
-            if !named {
-                store.adopt_default_storage().await?;
-                bucket::make_current(&name)?;
-            }
-            leptos::task::spawn_local(async move { bucket::delete_older(&name).await });
-            store
-        } else {
-            Self::open_named(DATABASE).await?
-        };
+        let store = Self::open_named(DATABASE).await?;
         OPENED.with(|opened| *opened.borrow_mut() = Some(store.clone()));
         Ok(store)
     }
 
-    /// A store under another database name in the site's default storage
-    /// (tests use their own).
+    /// A store under another database name (tests use their own).
     pub async fn open_named(name: &str) -> Result<Self, StorageError> {
         let factory = Factory::new().map_err(|_| StorageError::Unavailable)?;
-        Self::open_in(factory, name, None).await
-    }
-
-    async fn open_in(
-        factory: Factory,
-        name: &str,
-        bucket: Option<String>,
-    ) -> Result<Self, StorageError> {
         let mut request = factory
             .open(name, Some(VERSION))
             .map_err(|_| StorageError::Unavailable)?;
@@ -169,7 +132,6 @@ impl ProgrammeStore {
         };
         Ok(Self {
             database: Rc::new(database),
-            bucket,
         })
     }
 

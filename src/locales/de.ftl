@@ -1148,5 +1148,12 @@ error-generation-no-common-point = Dieser Browser kennt keinen Stand, auf dem di
 # State-scale programmes (issue 11)
 exchange-preview-more = … und { $count } weitere Änderungen.
 
-## Storage moved by another tab (after a person was forgotten)
-error-storage-moved = In einem anderen Tab wurde eine Person gelöscht; die Programme liegen jetzt in einem neuen Speicher. Bitte laden Sie diese Seite neu. Die letzte Änderung in diesem Tab ist noch nicht gespeichert.
+## Moving onto a newer version of the programme by file
+exchange-move-title = Neue Fassung dieses Programms
+exchange-move-text = Eine Partnerin oder ein Partner hat eine Person endgültig gelöscht; diese Datei enthält die neue Fassung. Beim Umziehen werden Ihre eigenen, noch nicht abgeglichenen Änderungen übernommen, und die alte Fassung wird aus diesem Browser gelöscht. Der Live-Abgleich endet hier, bis Sie den neuen Einladungslink öffnen.
+exchange-move = Auf die neue Fassung umziehen
+exchange-moved = Umgezogen. { $count ->
+    [0] Es waren keine eigenen Änderungen zu übernehmen.
+    [one] Eine eigene Änderung wurde übernommen.
+   *[other] { $count } eigene Änderungen wurden übernommen.
+}

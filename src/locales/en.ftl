@@ -1148,5 +1148,12 @@ error-generation-no-common-point = This browser has no state the new version bui
 # State-scale programmes (issue 11)
 exchange-preview-more = … and { $count } more changes.
 
-## Storage moved by another tab (after a person was forgotten)
-error-storage-moved = A person was forgotten in another tab; the programmes are now kept in new storage. Please reload this page. The last change in this tab is not saved yet.
+## Moving onto a newer version of the programme by file
+exchange-move-title = A new version of this programme
+exchange-move-text = A partner has forgotten a person for good; this file holds the new version. Moving over carries your own changes that were not yet synced, and deletes the old version from this browser. Live sync stops here until you open the new invitation link.
+exchange-move = Move to the new version
+exchange-moved = Moved. { $count ->
+    [0] There were no own changes to carry over.
+    [one] One own change was carried over.
+   *[other] { $count } own changes were carried over.
+}

@@ -126,6 +126,9 @@ fn ImportExchange() -> impl IntoView {
     let pending = RwSignal::new(None::<Vec<tandem_core::ChangeNote>>);
     let outcome = RwSignal::new(Outcome::Idle);
     let dragging = RwSignal::new(false);
+    // A file of the generation that replaced this one (after an erasure).
+    let successor = StoredValue::new_local(None::<Vec<u8>>);
+    let moving = RwSignal::new(false);
 
     let take = move |event: web_sys::Event| {
         event.prevent_default();
@@ -138,6 +141,15 @@ fn ImportExchange() -> impl IntoView {
                 outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
                 return;
             };
+            if session.is_successor_file(&bytes) {
+                preview.set_value(None);
+                pending.set(None);
+                successor.set_value(Some(bytes));
+                moving.set(true);
+                outcome.set(Outcome::Idle);
+                return;
+            }
+            moving.set(false);
             match session.preview(&bytes) {
                 Ok(found) if found.is_empty() => {
                     preview.set_value(None);
@@ -173,6 +185,22 @@ fn ImportExchange() -> impl IntoView {
         preview.set_value(None);
         pending.set(None);
     };
+    let move_over = move |_| {
+        let Some(bytes) = successor.try_update_value(|s| s.take()).flatten() else {
+            return;
+        };
+        moving.set(false);
+        outcome.set(match session.move_by_file(&bytes) {
+            Ok(count) => {
+                Outcome::Done(i18n.t_with("exchange-moved", &[("count", FluentValue::from(count))]))
+            }
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let stay = move |_| {
+        successor.set_value(None);
+        moving.set(false);
+    };
 
     view! {
         <section class="panel" aria-labelledby="import-exchange-title">
@@ -191,6 +219,18 @@ fn ImportExchange() -> impl IntoView {
                     on:change=take />
             </div>
             <div aria-live="polite">{outcome_view(outcome, "exchange")}</div>
+            {move || moving.get().then(|| view! {
+                <div class="merge-preview" data-testid="move-preview">
+                    <h3>{i18n.t("exchange-move-title")}</h3>
+                    <p>{i18n.t("exchange-move-text")}</p>
+                    <div class="button-row">
+                        <button type="button" class="button button--primary" data-testid="move-confirm" on:click=move_over>
+                            {i18n.t("exchange-move")}
+                        </button>
+                        <button type="button" class="button button--secondary" on:click=stay>{i18n.t("exchange-cancel")}</button>
+                    </div>
+                </div>
+            })}
             {move || pending.get().map(|changes| {
                 let count = changes.len();
                 view! {

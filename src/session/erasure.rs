@@ -48,6 +48,61 @@ impl ProgrammeSession {
         Ok(())
     }
 
+    /// Whether `bytes` are a file of the generation that replaced this
+    /// programme's (a partner forgot a person): then the file is not merged
+    /// but moved to, with [`move_by_file`](Self::move_by_file).
+    pub fn is_successor_file(&self, bytes: &[u8]) -> bool {
+        let Ok(file) = tandem_core::ExchangeFile::decode(bytes) else {
+            return false;
+        };
+        self.document
+            .with_value(|document| {
+                document.as_ref().map(|document| {
+                    file.header.programme == document.id().to_string()
+                        && file.header.retires.contains(&document.generation().id)
+                })
+            })
+            .unwrap_or(false)
+    }
+
+    /// Moves this programme onto the new generation a partner sent as a
+    /// file, carrying this browser's own edits over; the old generation's
+    /// bytes leave storage as after an erasure here. The old room was
+    /// retired with the erasure, so live sharing stops here until the
+    /// partner's new invitation link is opened. Returns how many of this
+    /// browser's values were carried over.
+    pub fn move_by_file(&self, bytes: &[u8]) -> Result<usize, String> {
+        let i18n = self.i18n;
+        let file = tandem_core::ExchangeFile::decode(bytes)
+            .map_err(|error| super::exchange_error_text(i18n, &error))?;
+        let author = Settings::load()
+            .author()
+            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let (next, carried) = self
+            .document
+            .with_value(|document| {
+                document
+                    .as_ref()
+                    .map(|document| document.move_to(&author, now_seconds(), &file))
+            })
+            .ok_or_else(|| i18n.t("error-document"))?
+            .map_err(|error| super::exchange_error_text(i18n, &error))?;
+        let gone: Vec<TandemId> = self
+            .with_untracked(|programme| {
+                programme
+                    .tandems
+                    .keys()
+                    .filter(|tandem| !next.programme().tandems.contains_key(tandem))
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default();
+        SyncRecord::remove_at(&SyncRecord::key(next.id()));
+        self.sync_status.set(SyncStatus::Local);
+        self.replace_generation(next, &gone, None, false);
+        Ok(carried.values)
+    }
+
     /// Puts a new generation in place of the programme: in memory, in
     /// storage (every byte of the old one gone), and on the relay when the
     /// programme is shared (`old_record`). `lead`: this browser made the

@@ -2,17 +2,12 @@
 //!
 //! Deleting a record from IndexedDB only marks it deleted: Chromium's
 //! LevelDB keeps the bytes in its log and tables until a compaction, which
-//! no page can ask for. After an erasure everything that is kept is
-//! therefore written into a new storage bucket, which becomes the current
-//! one, and the old bucket is deleted with its files (see `bucket`).
-//!
-//! Where the browser has no buckets, the whole database is read, written
-//! to a holding database, deleted, and written afresh with the new
-//! generation in place of the old one. That removes the records and the
-//! write log, but values LevelDB already moved into its table files stay
-//! there until it compacts them. While another tab keeps the database
-//! open, the deletion waits until it lets go (the holding database keeps
-//! every record meanwhile).
+//! no page can ask for. After an erasure the whole database is therefore
+//! read, written to a holding database, deleted, and written afresh with
+//! the new generation in place of the old one, so the files that held the
+//! old bytes are removed. While another tab keeps the database open, the
+//! deletion waits until it lets go (the holding database keeps every
+//! record meanwhile).
 
 use idb::{Factory, TransactionMode};
 use js_sys::Uint8Array;
@@ -20,7 +15,7 @@ use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{
-    bucket, chunk_key, page_key, ChunkKind, ProgrammeStore, StorageError, CHUNKS, DATABASE, OPENED,
+    chunk_key, page_key, ChunkKind, ProgrammeStore, StorageError, CHUNKS, DATABASE, OPENED,
 };
 
 /// Where the records wait while the database is made anew.
@@ -50,22 +45,6 @@ impl ProgrammeStore {
         let key = chunk_key(programme, ChunkKind::Snapshot, name);
         records.push((key.clone(), snapshot.to_vec()));
 
-        if let Some(old) = self.bucket.clone() {
-            let new = bucket::next(&old);
-            let store =
-                ProgrammeStore::open_in(bucket::factory(&new).await?, DATABASE, Some(new.clone()))
-                    .await?;
-            store.replace_all(&records).await?;
-            // Only now that the new bucket holds everything is it made the
-            // current one; a tab closed before this keeps the old bucket.
-            bucket::make_current(&new)?;
-            self.database.close();
-            OPENED.with(|opened| *opened.borrow_mut() = Some(store));
-            // Should this fail, the next opening deletes the old bucket.
-            let _ = bucket::delete(&old).await;
-            return Ok(key);
-        }
-
         // First the records go somewhere safe, so nothing is lost if the
         // tab closes halfway.
         let holding = ProgrammeStore::open_named(HOLDING).await?;
@@ -79,24 +58,6 @@ impl ProgrammeStore {
         holding.database.close();
         let _ = delete_database(HOLDING).await;
         Ok(key)
-    }
-
-    /// Takes over what an earlier version of Tandem stored in the site's
-    /// default storage, the first time this browser keeps its data in a
-    /// bucket; the old database is deleted once it is copied.
-    pub(super) async fn adopt_default_storage(&self) -> Result<(), StorageError> {
-        let old = ProgrammeStore::open_named(DATABASE).await?;
-        let records = old.all_records().await?;
-        if !records.is_empty() {
-            self.add_all(&records).await?;
-        }
-        old.database.close();
-        // Not awaited: an old tab holding the database open delays the
-        // deletion, never the opening.
-        leptos::task::spawn_local(async {
-            let _ = delete_database(DATABASE).await;
-        });
-        Ok(())
     }
 
     /// Every record of the database, key and bytes.
@@ -128,16 +89,6 @@ impl ProgrammeStore {
 
     /// Makes the database hold exactly `records`, in one transaction.
     async fn replace_all(&self, records: &Records) -> Result<(), StorageError> {
-        self.write_all(records, true).await
-    }
-
-    /// Adds `records` (a record under a key already there replaces it), in
-    /// one transaction.
-    async fn add_all(&self, records: &Records) -> Result<(), StorageError> {
-        self.write_all(records, false).await
-    }
-
-    async fn write_all(&self, records: &Records, clear: bool) -> Result<(), StorageError> {
         let transaction = self
             .database
             .transaction(&[CHUNKS], TransactionMode::ReadWrite)
@@ -145,9 +96,7 @@ impl ProgrammeStore {
         let store = transaction
             .object_store(CHUNKS)
             .map_err(StorageError::from_idb)?;
-        if clear {
-            store.clear().map_err(StorageError::from_idb)?;
-        }
+        store.clear().map_err(StorageError::from_idb)?;
         for (key, bytes) in records {
             let value: JsValue = Uint8Array::from(bytes.as_slice()).into();
             store
