@@ -9,14 +9,12 @@
 //! deletion waits until it lets go (the holding database keeps every
 //! record meanwhile).
 
-use idb::{Factory, TransactionMode};
+use idb::Factory;
 use js_sys::Uint8Array;
 use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{
-    chunk_key, page_key, ChunkKind, ProgrammeStore, StorageError, CHUNKS, DATABASE, OPENED,
-};
+use super::{chunk_key, page_key, ChunkKind, ProgrammeStore, StorageError, DATABASE, OPENED};
 
 /// Where the records wait while the database is made anew.
 const HOLDING: &str = "tandem-holding";
@@ -89,30 +87,15 @@ impl ProgrammeStore {
 
     /// Makes the database hold exactly `records`, in one transaction.
     async fn replace_all(&self, records: &Records) -> Result<(), StorageError> {
-        let transaction = self
-            .database
-            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
-            .map_err(StorageError::from_idb)?;
-        let store = transaction
-            .object_store(CHUNKS)
-            .map_err(StorageError::from_idb)?;
-        store.clear().map_err(StorageError::from_idb)?;
-        for (key, bytes) in records {
-            let value: JsValue = Uint8Array::from(bytes.as_slice()).into();
-            store
-                .put(&value, Some(&JsValue::from_str(key)))
-                .map_err(StorageError::from_idb)?;
-        }
-        let outcome = transaction
-            .commit()
-            .map_err(StorageError::from_idb)?
-            .await
-            .map_err(StorageError::from_idb)?;
-        if outcome.is_committed() {
+        self.write(|store| {
+            store.clear()?;
+            for (key, bytes) in records {
+                let value: JsValue = Uint8Array::from(bytes.as_slice()).into();
+                store.put(&value, Some(&JsValue::from_str(key)))?;
+            }
             Ok(())
-        } else {
-            Err(StorageError::Failed("the browser aborted the write".into()))
-        }
+        })
+        .await
     }
 }
 

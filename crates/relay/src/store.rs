@@ -143,3 +143,22 @@ pub trait RoomStore: Send + Sync + 'static {
         None
     }
 }
+
+/// A sequence as both stores keep it (a signed 64-bit integer).
+fn to_sql(sequence: u64) -> i64 {
+    i64::try_from(sequence).unwrap_or(i64::MAX)
+}
+
+fn from_sql(sequence: i64) -> Result<u64, StoreError> {
+    u64::try_from(sequence)
+        .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
+}
+
+/// Seconds since 1970, as the stores record when a room was opened or
+/// retired.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| to_sql(elapsed.as_secs()))
+        .unwrap_or(0)
+}

@@ -30,7 +30,7 @@ use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
-use super::{Admission, Elsewhere, Entry, Replay, RoomStore, StoreError};
+use super::{from_sql, now, to_sql, Admission, Elsewhere, Entry, Replay, RoomStore, StoreError};
 
 /// The schema this relay writes, in `relay_schema`.
 const SCHEMA_VERSION: i64 = 1;
@@ -367,23 +367,6 @@ async fn read_retirement(pool: Pool, room: RoomId, news: mpsc::UnboundedSender<E
         Ok(None) => {}
         Err(error) => tracing::error!(%error, %room, "cannot read a retired room's notice"),
     }
-}
-
-/// A sequence as PostgreSQL stores it (a signed 64-bit integer).
-fn to_sql(sequence: u64) -> i64 {
-    i64::try_from(sequence).unwrap_or(i64::MAX)
-}
-
-fn from_sql(sequence: i64) -> Result<u64, StoreError> {
-    u64::try_from(sequence)
-        .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| to_sql(elapsed.as_secs()))
-        .unwrap_or(0)
 }
 
 impl RoomStore for PostgresStore {

@@ -8,13 +8,13 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 
 use super::group_commit::Appender;
-use super::{Admission, Entry, Replay, RoomStore, StoreError};
+use super::{from_sql, now, to_sql, Admission, Entry, Replay, RoomStore, StoreError};
 
 /// The schema this relay writes, in SQLite's `user_version`. Version 2
 /// added the tombstones of retired rooms; an older relay must not open it
@@ -136,23 +136,6 @@ impl SqliteStore {
         .await
         .map_err(|error| StoreError::Database(error.to_string()))?
     }
-}
-
-/// A sequence as SQLite stores it (a signed 64-bit integer).
-fn to_sql(sequence: u64) -> i64 {
-    i64::try_from(sequence).unwrap_or(i64::MAX)
-}
-
-fn from_sql(sequence: i64) -> Result<u64, StoreError> {
-    u64::try_from(sequence)
-        .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| to_sql(elapsed.as_secs()))
-        .unwrap_or(0)
 }
 
 impl RoomStore for SqliteStore {
