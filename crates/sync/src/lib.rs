@@ -14,6 +14,7 @@
 //! - [`invite`]: room and key in an invite link.
 //! - [`client`]: [`SyncClient`], the sans-IO state machine the app drives.
 
+pub mod at_rest;
 pub mod client;
 pub mod frame;
 pub mod invite;
@@ -22,6 +23,7 @@ pub mod retire;
 pub mod room;
 pub mod seal;
 
+pub use at_rest::{sealed_with, RecordKey, RECORD_KEY_BYTES, RECORD_OVERHEAD};
 pub use client::{ClientError, ClientEvent, PushId, SyncClient};
 pub use frame::{
     ErrorCode, Frame, FrameError, FRAME_FORMAT, MAX_ERROR_MESSAGE_BYTES, MAX_FRAME_BYTES,
