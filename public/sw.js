@@ -62,7 +62,10 @@ async function cacheShell() {
   const html = await response.clone().text();
   const files = filesNamedIn(html);
   const cache = await caches.open(CACHE);
-  await cache.addAll(files.map((path) => new Request(path, { cache: 'no-store' })));
+  // Checked with the server rather than fetched anew: what the page has
+  // just loaded comes from the browser's HTTP cache when the server says it
+  // is unchanged (304), so a first visit does not download the app twice.
+  await cache.addAll(files.map((path) => new Request(path, { cache: 'no-cache' })));
   const manifest = files.find((path) => path.endsWith('.webmanifest'));
   if (manifest) await cache.addAll(await iconsOf(cache, manifest));
   await cache.put(SHELL, response);

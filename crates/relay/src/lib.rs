@@ -16,11 +16,13 @@ use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
+use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
 use tower_http::compression::Compression;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
 pub mod connection;
@@ -177,10 +179,24 @@ pub fn app<S: RoomStore>(state: RelayState<S>) -> Router {
     match static_dir {
         Some(dir) => {
             // The app's files go out compressed (brotli or gzip, as the
-            // browser accepts): the wasm shrinks to about a third.
-            let index = ServeFile::new(dir.join("index.html"));
-            let files = ServeDir::new(dir).fallback(index);
-            router.fallback_service(Compression::new(files))
+            // browser accepts). A release build carries copies compressed
+            // once at the best level (`x.wasm.br`, `x.wasm.gz`, made by
+            // scripts/precompress.mjs): those are sent as they are, with the
+            // original's content type; anything else is compressed on the fly.
+            let index = ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip();
+            let files = ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(index);
+            // Caches must keep one copy per encoding (the on-the-fly layer
+            // says so itself, the precompressed copies do not).
+            router.fallback_service(SetResponseHeader::if_not_present(
+                Compression::new(files),
+                header::VARY,
+                HeaderValue::from_static("accept-encoding"),
+            ))
         }
         None => router,
     }
