@@ -5,7 +5,11 @@
 // the person's name is searched in every stored byte: what each browser
 // holds (IndexedDB, localStorage, Cache Storage, read back through the
 // page), the browsers' profile folders on disk, and the relay's SQLite file
-// with its write-ahead log. A file of the old generation is refused.
+// with its write-ahead log. Each browser stores its records sealed under a
+// record key kept in a file of its own; forgetting seals what is kept under
+// a new key and deletes the old key's file, so the old key must be in no
+// file of either profile afterwards. A file of the old generation is
+// refused.
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +74,11 @@ function files(folder: string): string[] {
 
 /** The files of a folder that hold any of the needles (UTF-8 or UTF-16). */
 function filesHolding(folder: string, needles: string[]): string[] {
-  const patterns = needles.flatMap((needle) => [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le')]);
+  return filesHoldingBytes(folder, needles.flatMap((needle) => [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le')]));
+}
+
+/** The files of a folder that hold any of the byte patterns. */
+function filesHoldingBytes(folder: string, patterns: Buffer[]): string[] {
   return files(folder).filter((path) => {
     let bytes: Buffer;
     try {
@@ -141,6 +149,43 @@ async function storedThroughPage(page: Page, needles: string[]): Promise<string[
   }, needles);
 }
 
+/**
+ * How the browser keeps Tandem's records: the records of its database that
+ * are not sealed (sealed ones begin with "TSL1" and the number of their
+ * key), the numbers of the keys the others are sealed with, and the record
+ * key files of the origin private file system with their bytes.
+ */
+async function sealing(page: Page): Promise<{ plain: string[]; numbers: number[]; keys: Record<string, number[]> }> {
+  return page.evaluate(async () => {
+    const plain: string[] = [];
+    const numbers = new Set<number>();
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('tandem');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const entries: [IDBValidKey, Uint8Array][] = await new Promise((resolve, reject) => {
+      const store = db.transaction('chunks', 'readonly').objectStore('chunks');
+      const keys = store.getAllKeys();
+      const values = store.getAll();
+      values.onsuccess = () => resolve(keys.result.map((key, i) => [key, values.result[i]]));
+      values.onerror = () => reject(values.error);
+    });
+    db.close();
+    for (const [key, value] of entries) {
+      const sealed = value.length > 8 && String.fromCharCode(...value.slice(0, 4)) === 'TSL1';
+      if (sealed) numbers.add(new DataView(value.buffer, value.byteOffset + 4, 4).getUint32(0, true));
+      else plain.push(String(key));
+    }
+    const keys: Record<string, number[]> = {};
+    const root: any = await navigator.storage.getDirectory();
+    for await (const [name, handle] of root.entries()) {
+      if (handle.kind === 'file') keys[name] = Array.from(new Uint8Array(await (await handle.getFile()).arrayBuffer()));
+    }
+    return { plain, numbers: [...numbers].sort(), keys };
+  });
+}
+
 function relayFiles(): string[] {
   const database = process.env.TANDEM_E2E_RELAY_DB ?? '';
   expect(database, 'the relay database of this run').not.toBe('');
@@ -186,11 +231,21 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     const [backup] = await Promise.all([b.waitForEvent('download'), b.getByTestId('export-whole').click()]);
     const oldFile = await backup.path();
 
-    // Before: the name is in what both browsers store, read back and on
-    // disk (so the searches below can find it).
-    expect((await storedThroughPage(a, [ERASED])).length, 'the name is stored before the erasure').toBeGreaterThan(0);
-    expect((await storedThroughPage(b, [ERASED])).length, 'Köln stores the name before the erasure').toBeGreaterThan(0);
-    expect(filesHolding(folderB, [ERASED]).length, "the name is in Köln's profile folder before").toBeGreaterThan(0);
+    // Before: both browsers store every record sealed under their first
+    // record key, whose file is on disk (so the search below can find it),
+    // and no stored value names her in plain.
+    const oldKeys: Buffer[] = [];
+    for (const [where, page, folder] of [['Düsseldorf', a, folderA], ['Köln', b, folderB]] as const) {
+      const before = await sealing(page);
+      expect(before.plain, `${where} stores every record sealed`).toEqual([]);
+      expect(before.numbers, `${where} seals with its first key`).toEqual([1]);
+      expect(Object.keys(before.keys), `${where}'s record key file`).toEqual(['record-key-1']);
+      const key = Buffer.from(before.keys['record-key-1']);
+      expect(key.length).toBe(32);
+      expect(filesHoldingBytes(folder, [key]).length, `${where}'s record key is on disk`).toBeGreaterThan(0);
+      expect(await storedThroughPage(page, [ERASED]), `${where} stores her name only sealed`).toEqual([]);
+      oldKeys.push(key);
+    }
 
     // Köln goes offline and edits Hilde: an edit the relay has not seen.
     await koeln.setOffline(true);
@@ -209,9 +264,18 @@ test('forgetting a person erases every stored byte of them, in both browsers and
       expect(report, `the access report names ${expected}`).toContain(expected);
     }
     expect(report).not.toContain('Hilde Bleibt');
+    // A second Düsseldorf tab is open on the programme: it lets go of the
+    // database (so it can be written afresh) and asks to be reloaded.
+    const a2 = await duesseldorf.newPage();
+    await a2.goto(a.url());
+    await expect(a2.getByTestId('person-heading')).toHaveText(ERASED);
     await a.getByTestId('forget-person').click();
     await a.getByTestId('forget-confirm').click();
     await expectPerson(a, ERASED, 0);
+    await expect(a2.getByTestId('unsaved')).toContainText('In einem anderen Tab wurde eine Person endgültig gelöscht');
+    await a2.reload();
+    await expectPerson(a2, ERASED, 0);
+    await a2.close();
     await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen', { timeout: 20_000 });
 
     // Köln comes back: it is moved to the new generation with its own edit.
@@ -232,15 +296,20 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     await expect(b.getByTestId('exchange-error')).toContainText('früheren Fassung');
     await expectPerson(b, ERASED, 0);
 
-    // The proof, read back through each browser: no stored value names her.
+    // The proof, read back through each browser: everything kept is sealed
+    // under a second key, the first key's file is gone, and no stored value
+    // names her. Storing the new generation in place of the old one runs
+    // beside the sync that brought it: wait until it is done.
     const needles = [ERASED, EMAIL, 'Vergessenwerden'];
-    // Storing the new generation in place of the old one runs beside the
-    // sync that brought it: wait until it is done.
-    await expect.poll(() => storedThroughPage(a, needles), { message: 'Düsseldorf stores nothing of her', timeout: 20_000 }).toEqual([]);
-    await expect.poll(() => storedThroughPage(b, needles), { message: 'Köln stores nothing of her', timeout: 20_000 }).toEqual([]);
-    // The same search finds the people who stay: it would have found her.
-    expect((await storedThroughPage(a, ['Hilde Bleibt'])).length).toBeGreaterThan(0);
-    expect((await storedThroughPage(b, ['Hilde Bleibt'])).length).toBeGreaterThan(0);
+    for (const [where, page] of [['Düsseldorf', a], ['Köln', b]] as const) {
+      await expect
+        .poll(async () => {
+          const after = await sealing(page);
+          return { plain: after.plain, numbers: after.numbers, keys: Object.keys(after.keys) };
+        }, { message: `${where} keeps its records under a new key only`, timeout: 20_000 })
+        .toEqual({ plain: [], numbers: [2], keys: ['record-key-2'] });
+      expect(await storedThroughPage(page, needles), `${where} stores nothing of her`).toEqual([]);
+    }
 
     // The relay: nothing in its database or its log.
     for (const path of relayFiles()) {
@@ -253,25 +322,18 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     await koeln.close();
     duesseldorf = undefined;
     koeln = undefined;
-    // What is true on disk: Chromium keeps every IndexedDB database of an
-    // origin in one LevelDB. Deleting the database (and writing a fresh
-    // one) removes its records and its write-ahead log, but records that
-    // already reached one of LevelDB's table files (*.ldb) stay there until
-    // LevelDB compacts them, which no page can ask for. Düsseldorf also
-    // typed her name: the browser's session restore keeps form state, and
-    // its autofill database what forms allow. Nothing else may name her.
-    const leveldbTable = /^\/Default\/IndexedDB\/[^/]+\.indexeddb\.leveldb\/\d+\.ldb$/;
-    const typedByHand = /^\/Default\/(Sessions\/|Web Data$)/;
+    // What is true on disk: whatever Chromium's LevelDB still holds of the
+    // old records is sealed under the first keys, and no file of either
+    // profile holds those keys any more, nor her name in plain.
+    const oldKeyFiles = [...filesHoldingBytes(folderA, oldKeys), ...filesHoldingBytes(folderB, oldKeys)];
+    expect(oldKeyFiles, 'the first record keys are on disk nowhere').toEqual([]);
     const onDiskA = filesHolding(folderA, needles).map((path) => path.slice(folderA.length));
     const onDiskB = filesHolding(folderB, needles).map((path) => path.slice(folderB.length));
     const found = `Düsseldorf: ${onDiskA.join(', ') || 'none'}; Köln: ${onDiskB.join(', ') || 'none'}`;
     console.log(`profile files naming her after the erasure: ${found}`);
     test.info().annotations.push({ type: 'profile files naming her after the erasure', description: found });
-    expect(onDiskB.filter((path) => !leveldbTable.test(path)), "Köln's profile names her nowhere but in LevelDB tables").toEqual([]);
-    expect(
-      onDiskA.filter((path) => !leveldbTable.test(path) && !typedByHand.test(path)),
-      "Düsseldorf's profile names her nowhere but in LevelDB tables and what the browser keeps of typing",
-    ).toEqual([]);
+    expect(onDiskB, "Köln's profile names her nowhere").toEqual([]);
+    expect(onDiskA, "Düsseldorf's profile names her nowhere").toEqual([]);
   } finally {
     await duesseldorf?.close();
     await koeln?.close();

@@ -3,7 +3,8 @@
 //! Each programme is stored as chunks in one object store, keyed
 //! `{programme}/{kind}/{heads}`: a snapshot (`0-snapshot`, the whole
 //! document) and incremental chunks (`1-incremental`, the changes of one
-//! save), the layout automerge-repo uses. Loading reads every chunk of a
+//! save), the layout automerge-repo uses. Every record is sealed under this
+//! browser's record key (see `sealing`). Loading reads every chunk of a
 //! programme and hands the concatenated bytes to Automerge, which accepts
 //! them in any order. Each chunk is written in its own transaction, so a tab
 //! closed mid-write loses at most that chunk and never damages the others.
@@ -18,6 +19,8 @@ use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
 mod erase;
+mod sealing;
+mod view;
 
 const DATABASE: &str = "tandem";
 const VERSION: u32 = 1;
@@ -32,6 +35,8 @@ pub enum StorageError {
     Full,
     #[error("another tab keeps the storage from opening")]
     Blocked,
+    #[error("another tab forgot a person and wrote the storage afresh")]
+    Moved,
     #[error("storing in the browser failed: {0}")]
     Failed(String),
 }
@@ -43,6 +48,7 @@ impl StorageError {
             StorageError::Unavailable => "storage-unavailable",
             StorageError::Full => "storage-full",
             StorageError::Blocked => "storage-blocked",
+            StorageError::Moved => "storage-moved",
             StorageError::Failed(_) => "storage-failed",
         }
     }
@@ -83,17 +89,33 @@ pub struct ProgrammeStore {
 
 thread_local! {
     static OPENED: RefCell<Option<ProgrammeStore>> = const { RefCell::new(None) };
+    /// Set once another tab has forgotten a person (see `step_aside`).
+    static STEPPED_ASIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl ProgrammeStore {
     /// The store of this browser, opened once per tab.
     pub async fn open() -> Result<Self, StorageError> {
+        if STEPPED_ASIDE.get() {
+            return Err(StorageError::Moved);
+        }
         if let Some(store) = OPENED.with(|opened| opened.borrow().clone()) {
             return Ok(store);
         }
         let store = Self::open_named(DATABASE).await?;
         OPENED.with(|opened| *opened.borrow_mut() = Some(store.clone()));
         Ok(store)
+    }
+
+    /// Another tab forgot a person and is writing the database afresh: this
+    /// tab lets go of it at once, so the old files can be deleted, and
+    /// stores nothing more until it is reloaded — what it holds in memory is
+    /// the old generation, which must not come back.
+    pub fn step_aside() {
+        STEPPED_ASIDE.set(true);
+        if let Some(store) = OPENED.take() {
+            store.database.close();
+        }
     }
 
     /// A store under another database name (tests use their own).
@@ -145,8 +167,9 @@ impl ProgrammeStore {
         bytes: &[u8],
     ) -> Result<String, StorageError> {
         let key = chunk_key(programme, kind, name);
+        let sealed = sealing::seal(sealing::current().await?.as_ref(), &key, bytes)?;
         self.write(|store| {
-            let value: JsValue = Uint8Array::from(bytes).into();
+            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
             store
                 .put(&value, Some(&JsValue::from_str(&key)))
                 .map(|_| ())
@@ -182,14 +205,18 @@ impl ProgrammeStore {
         if values.is_empty() {
             return Ok(None);
         }
+        let keys: Vec<String> = keys.iter().filter_map(|key| key.as_string()).collect();
         let mut bytes = Vec::new();
-        for value in values {
+        for (key, value) in keys.iter().zip(values) {
             let chunk = value
                 .dyn_into::<Uint8Array>()
                 .map_err(|_| StorageError::Failed("a stored chunk is not bytes".into()))?;
-            bytes.extend(chunk.to_vec());
+            // A chunk whose key is gone belongs to what was forgotten; its
+            // key stays listed, so the next compaction removes it.
+            if let Some(plain) = sealing::open(key, chunk.to_vec()).await? {
+                bytes.extend(plain);
+            }
         }
-        let keys = keys.iter().filter_map(|key| key.as_string()).collect();
         Ok(Some((keys, bytes)))
     }
 
@@ -206,8 +233,9 @@ impl ProgrammeStore {
     ) -> Result<String, StorageError> {
         let key = chunk_key(programme, ChunkKind::Snapshot, name);
         let prefix = format!("{programme}/");
+        let sealed = sealing::seal(sealing::current().await?.as_ref(), &key, snapshot)?;
         self.write(|store| {
-            let value: JsValue = Uint8Array::from(snapshot).into();
+            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
             store.put(&value, Some(&JsValue::from_str(&key)))?;
             for old in replaces
                 .iter()
@@ -224,8 +252,9 @@ impl ProgrammeStore {
     /// Stores a tandem page whole, in one transaction (pages are small).
     pub async fn put_page(&self, tandem: TandemId, bytes: &[u8]) -> Result<(), StorageError> {
         let key = page_key(tandem);
+        let sealed = sealing::seal(sealing::current().await?.as_ref(), &key, bytes)?;
         self.write(|store| {
-            let value: JsValue = Uint8Array::from(bytes).into();
+            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
             store
                 .put(&value, Some(&JsValue::from_str(&key)))
                 .map(|_| ())
@@ -236,17 +265,20 @@ impl ProgrammeStore {
     /// A stored tandem page; `None` if it is not here.
     pub async fn load_page(&self, tandem: TandemId) -> Result<Option<Vec<u8>>, StorageError> {
         let (_transaction, store) = self.reading()?;
+        let key = page_key(tandem);
         let value = store
-            .get(Query::Key(JsValue::from_str(&page_key(tandem))))
+            .get(Query::Key(JsValue::from_str(&key)))
             .map_err(StorageError::from_idb)?
             .await
             .map_err(StorageError::from_idb)?;
         match value {
             None => Ok(None),
-            Some(value) => value
-                .dyn_into::<Uint8Array>()
-                .map(|bytes| Some(bytes.to_vec()))
-                .map_err(|_| StorageError::Failed("a stored page is not bytes".into())),
+            Some(value) => {
+                let bytes = value
+                    .dyn_into::<Uint8Array>()
+                    .map_err(|_| StorageError::Failed("a stored page is not bytes".into()))?;
+                sealing::open(&key, bytes.to_vec()).await
+            }
         }
     }
 
@@ -315,6 +347,12 @@ impl ProgrammeStore {
 /// listings pass it by.
 fn page_key(tandem: TandemId) -> String {
     format!("page:{tandem}")
+}
+
+/// The key of the programme as last shown (see `view`): not under the
+/// programme's chunk prefix.
+fn view_key(programme: ProgrammeId) -> String {
+    format!("view:{programme}")
 }
 
 fn chunk_key(programme: ProgrammeId, kind: ChunkKind, name: &str) -> String {

@@ -316,3 +316,77 @@ async fn a_tandem_page_is_stored_beside_the_programmes_and_never_listed_as_one()
     store.delete(id).await.unwrap();
     assert!(store.load_page(tandem).await.unwrap().is_some());
 }
+
+/// The raw bytes stored under `key` in the test database `database`.
+async fn raw_record(database: &str, key: &str) -> Vec<u8> {
+    let factory = idb::Factory::new().unwrap();
+    let db = factory.open(database, None).unwrap().await.unwrap();
+    let transaction = db
+        .transaction(&["chunks"], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let value = transaction
+        .object_store("chunks")
+        .unwrap()
+        .get(idb::Query::Key(key.into()))
+        .unwrap()
+        .await
+        .unwrap()
+        .expect("the record is stored");
+    db.close();
+    value.dyn_into::<js_sys::Uint8Array>().unwrap().to_vec()
+}
+
+#[wasm_bindgen_test]
+async fn records_are_stored_sealed_and_records_stored_plain_before_still_load() {
+    const DATABASE: &str = "tandem-test-sealed";
+    let store = ProgrammeStore::open_named(DATABASE).await.unwrap();
+    let author = Author::new("Petra Probe");
+    let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    let id = document.id();
+    let snapshot = document.save();
+    let key = store
+        .put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot)
+        .await
+        .unwrap();
+
+    // At rest the partner's name is not readable: the record is sealed.
+    let stored = raw_record(DATABASE, &key).await;
+    assert!(stored.starts_with(b"TSL1"), "the record is sealed");
+    let name = b"Stadt Baunatal";
+    assert!(snapshot.windows(name.len()).any(|window| window == name));
+    assert!(!stored.windows(name.len()).any(|window| window == name));
+
+    // A chunk an earlier version stored plain is read as it is.
+    document
+        .apply(
+            &author,
+            0,
+            Command::AddPartner {
+                id: PartnerId::random(),
+                name: "Stadt Vellmar".into(),
+            },
+        )
+        .unwrap();
+    let plain = document.save_incremental();
+    let factory = idb::Factory::new().unwrap();
+    let db = factory.open(DATABASE, None).unwrap().await.unwrap();
+    let transaction = db
+        .transaction(&["chunks"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    transaction
+        .object_store("chunks")
+        .unwrap()
+        .put(
+            &js_sys::Uint8Array::from(plain.as_slice()).into(),
+            Some(&format!("{id}/1-incremental/plain").into()),
+        )
+        .unwrap()
+        .await
+        .unwrap();
+    transaction.commit().unwrap().await.unwrap();
+    db.close();
+
+    let loaded = ProgrammeDocument::load(&store.load(id).await.unwrap().unwrap()).unwrap();
+    assert_eq!(loaded.programme(), document.programme());
+    store.delete(id).await.unwrap();
+}

@@ -1131,7 +1131,7 @@ access-meetings = Treffen
 privacy-title = Datenschutz: Was Tandem speichert
 privacy-intro = Tandem ist das Werkzeug, mit dem die Koordinator:innen Ihres Mentoring-Programms arbeiten. Hier steht in einfachen Worten, welche Daten wo liegen, wer sie sieht und wie Sie Auskunft oder Löschung verlangen.
 privacy-where-title = Wo Ihre Daten liegen
-privacy-where-text = Ihre Angaben (Name, Kontaktdaten, Organisation, Ziele, Termine, Teilnahme) liegen im Browser der Koordinator:innen Ihres Programms, auf deren Dienstrechnern. Es gibt keinen zentralen Server eines Anbieters, der sie sammelt.
+privacy-where-text = Ihre Angaben (Name, Kontaktdaten, Organisation, Ziele, Termine, Teilnahme) liegen verschlüsselt im Browser der Koordinator:innen Ihres Programms, auf deren Dienstrechnern. Es gibt keinen zentralen Server eines Anbieters, der sie sammelt.
 privacy-relay-title = Was über das Netz geht
 privacy-relay-text = Arbeiten mehrere Koordinator:innen zusammen, gleichen ihre Browser Änderungen über einen kleinen Vermittlungsdienst (Relay) ab. Alles wird vorher im Browser verschlüsselt; das Relay sieht nur unlesbare Daten, nie einen Namen. Der Schlüssel steht nur im Einladungslink.
 privacy-page-title = Ihre Tandem-Seite
@@ -1157,3 +1157,12 @@ exchange-moved = Umgezogen. { $count ->
     [one] Eine eigene Änderung wurde übernommen.
    *[other] { $count } eigene Änderungen wurden übernommen.
 }
+
+## Storage written afresh by another tab (after a person was forgotten)
+error-storage-moved = In einem anderen Tab wurde eine Person endgültig gelöscht. Bitte laden Sie diese Seite neu: Bis dahin zeigt dieser Tab noch den alten Stand, und Änderungen hier werden nicht gespeichert.
+
+# Completed tandems named in the report, with consent
+report-table-completed-tandems = Abgeschlossene Tandems (namentlich, mit Einwilligung)
+report-column-mentee = Mentee
+report-column-mentor = Mentor:in
+report-unnamed-tandems = Weitere abgeschlossene Tandems ohne Einwilligung zur Namensnennung

@@ -1131,7 +1131,7 @@ access-meetings = Meetings
 privacy-title = Privacy: what Tandem stores
 privacy-intro = Tandem is the tool your mentoring programme's coordinators work with. This page says in plain words which data is kept where, who sees it, and how to ask for access or erasure.
 privacy-where-title = Where your data is kept
-privacy-where-text = Your details (name, contact details, organisation, goals, dates, attendance) are kept in the browsers of your programme's coordinators, on their work computers. No vendor's central server collects them.
+privacy-where-text = Your details (name, contact details, organisation, goals, dates, attendance) are kept encrypted in the browsers of your programme's coordinators, on their work computers. No vendor's central server collects them.
 privacy-relay-title = What goes over the network
 privacy-relay-text = When several coordinators work together, their browsers exchange changes through a small relay. Everything is encrypted in the browser first; the relay only sees unreadable data, never a name. The key is only in the invite link.
 privacy-page-title = Your tandem page
@@ -1157,3 +1157,12 @@ exchange-moved = Moved. { $count ->
     [one] One own change was carried over.
    *[other] { $count } own changes were carried over.
 }
+
+## Storage written afresh by another tab (after a person was forgotten)
+error-storage-moved = A person was forgotten for good in another tab. Please reload this page: until then this tab still shows the old state, and changes made here are not saved.
+
+# Completed tandems named in the report, with consent
+report-table-completed-tandems = Completed tandems (named, with consent)
+report-column-mentee = Mentee
+report-column-mentor = Mentor
+report-unnamed-tandems = Other completed tandems without consent to be named

@@ -227,9 +227,12 @@ pub fn PeoplePage() -> impl IntoView {
             <div class="filters">
                 <div class="field">
                     <label for="people-search">{move || i18n.t("people-search")}</label>
+                    // Searches name participants: the browser should keep
+                    // them neither for suggestions nor in its session restore.
                     <input
                         id="people-search"
                         type="search"
+                        autocomplete="off"
                         data-testid="people-search"
                         placeholder=move || i18n.t("people-search-placeholder")
                         prop:value=move || filters.with(|f| f.search.clone())

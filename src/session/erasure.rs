@@ -30,6 +30,7 @@ impl ProgrammeSession {
     /// Forgets a person for good: a new generation without them replaces
     /// the programme here, in storage and on the relay.
     pub fn forget(&self, person: PersonId) -> Result<(), String> {
+        self.attach_now();
         let i18n = self.i18n;
         let author = Settings::load()
             .author()
@@ -52,6 +53,7 @@ impl ProgrammeSession {
     /// programme's (a partner forgot a person): then the file is not merged
     /// but moved to, with [`move_by_file`](Self::move_by_file).
     pub fn is_successor_file(&self, bytes: &[u8]) -> bool {
+        self.attach_now();
         let Ok(file) = tandem_core::ExchangeFile::decode(bytes) else {
             return false;
         };
@@ -72,6 +74,7 @@ impl ProgrammeSession {
     /// partner's new invitation link is opened. Returns how many of this
     /// browser's values were carried over.
     pub fn move_by_file(&self, bytes: &[u8]) -> Result<usize, String> {
+        self.attach_now();
         let i18n = self.i18n;
         let file = tandem_core::ExchangeFile::decode(bytes)
             .map_err(|error| super::exchange_error_text(i18n, &error))?;
@@ -107,6 +110,18 @@ impl ProgrammeSession {
     /// storage (every byte of the old one gone), and on the relay when the
     /// programme is shared (`old_record`). `lead`: this browser made the
     /// generation, so it opens the new room and retires the old one.
+    /// Tells the other tabs of this browser that the programme moves to its
+    /// new generation: they let go of the database, and until they reload
+    /// they show the old one and store nothing (`StorageError::Moved`).
+    fn tell_tabs_moved(&self) {
+        self.channel.with_value(|channel| {
+            let Some(channel) = channel else { return };
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"moved".into(), &true.into());
+            let _ = channel.channel.post_message(&message);
+        });
+    }
+
     pub(super) fn replace_generation(
         &self,
         mut next: ProgrammeDocument,
@@ -143,6 +158,8 @@ impl ProgrammeSession {
         }
         let pages = pages.to_vec();
         let session = *self;
+        // The other tabs let go of the database before it is written afresh.
+        self.tell_tabs_moved();
         self.writes.update_value(|writes| writes.begin());
         spawn_local(async move {
             let stored = match ProgrammeStore::open().await {

@@ -2,19 +2,25 @@
 //!
 //! Deleting a record from IndexedDB only marks it deleted: Chromium's
 //! LevelDB keeps the bytes in its log and tables until a compaction, which
-//! no page can ask for. After an erasure the whole database is therefore
-//! read, written to a holding database, deleted, and written afresh with
-//! the new generation in place of the old one, so the files that held the
-//! old bytes are removed. While another tab keeps the database open, the
+//! no page can ask for. So every record is sealed (see `sealing`), and
+//! after an erasure the whole database is read, sealed again under a new
+//! record key, written to a holding database, deleted, and written afresh
+//! with the new generation in place of the old one; then the old key's file
+//! is deleted. Whatever the database files still hold of the old records
+//! can no longer be read. While another tab keeps the database open, the
 //! deletion waits until it lets go (the holding database keeps every
-//! record meanwhile).
+//! record meanwhile); the other tabs are asked to let go at once (see
+//! `ProgrammeStore::step_aside`).
 
 use idb::Factory;
 use js_sys::Uint8Array;
 use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{chunk_key, page_key, ChunkKind, ProgrammeStore, StorageError, DATABASE, OPENED};
+use super::{
+    chunk_key, page_key, sealing, view_key, ChunkKind, ProgrammeStore, StorageError, DATABASE,
+    OPENED,
+};
 
 /// Where the records wait while the database is made anew.
 const HOLDING: &str = "tandem-holding";
@@ -33,7 +39,9 @@ impl ProgrammeStore {
         pages: &[TandemId],
     ) -> Result<String, StorageError> {
         let prefix = format!("{programme}/");
-        let dropped: Vec<String> = pages.iter().map(|tandem| page_key(*tandem)).collect();
+        let mut dropped: Vec<String> = pages.iter().map(|tandem| page_key(*tandem)).collect();
+        // The programme as last shown is the old generation too.
+        dropped.push(view_key(programme));
         let mut records: Records = self
             .all_records()
             .await?
@@ -42,6 +50,15 @@ impl ProgrammeStore {
             .collect();
         let key = chunk_key(programme, ChunkKind::Snapshot, name);
         records.push((key.clone(), snapshot.to_vec()));
+        // Everything kept is sealed under a new key; the old one goes last.
+        let next = sealing::next().await?;
+        let records = records
+            .into_iter()
+            .map(|(key, bytes)| {
+                let sealed = sealing::seal(next.as_ref(), &key, &bytes)?;
+                Ok((key, sealed))
+            })
+            .collect::<Result<Records, StorageError>>()?;
 
         // First the records go somewhere safe, so nothing is lost if the
         // tab closes halfway.
@@ -55,6 +72,9 @@ impl ProgrammeStore {
         store.replace_all(&records).await?;
         holding.database.close();
         let _ = delete_database(HOLDING).await;
+        if let Some(next) = next {
+            sealing::make_current(&next).await?;
+        }
         Ok(key)
     }
 
@@ -71,18 +91,20 @@ impl ProgrammeStore {
             .map_err(StorageError::from_idb)?
             .await
             .map_err(StorageError::from_idb)?;
-        keys.iter()
-            .zip(values)
-            .map(|(key, value)| {
-                let key = key
-                    .as_string()
-                    .ok_or_else(|| StorageError::Failed("a stored key is not text".into()))?;
-                let bytes = value
-                    .dyn_into::<Uint8Array>()
-                    .map_err(|_| StorageError::Failed("a stored record is not bytes".into()))?;
-                Ok((key, bytes.to_vec()))
-            })
-            .collect()
+        let mut records = Records::new();
+        for (key, value) in keys.iter().zip(values) {
+            let key = key
+                .as_string()
+                .ok_or_else(|| StorageError::Failed("a stored key is not text".into()))?;
+            let bytes = value
+                .dyn_into::<Uint8Array>()
+                .map_err(|_| StorageError::Failed("a stored record is not bytes".into()))?;
+            // Records whose key is gone were forgotten before: not kept.
+            if let Some(plain) = sealing::open(&key, bytes.to_vec()).await? {
+                records.push((key, plain));
+            }
+        }
+        Ok(records)
     }
 
     /// Makes the database hold exactly `records`, in one transaction.
