@@ -293,6 +293,7 @@ pub fn ReportPage() -> impl IntoView {
                 chart=Some(Signal::derive(move || tandem_bars(i18n, report.get())))
             />
             <ReportSection id="early-endings" table=Signal::derive(move || table("early-endings")) chart=None />
+            <ReportSection id="completed-tandems" table=Signal::derive(move || table("completed-tandems")) chart=None />
             <ReportSection
                 id="events"
                 table=Signal::derive(move || table("events"))

@@ -2,6 +2,7 @@
 //! printed on it, gathered from the programme. The app lays it out on an
 //! A4 page; the words around the data come from its translations.
 
+use crate::privacy::may_be_processed;
 use crate::{CertificateGrant, Day, EventKind, PersonId, Programme, Role, TandemStatus};
 
 /// One event listed on a certificate.
@@ -51,7 +52,7 @@ impl Programme {
     /// issued against them).
     pub fn certificate(&self, id: PersonId) -> Option<Certificate> {
         let completion = self.completion_of(id)?;
-        if !completion.certificate_due() {
+        if !completion.certificate_due() || !may_be_processed(self, id) {
             return None;
         }
         Some(self.certificate_draft(id, &completion))
@@ -63,6 +64,7 @@ impl Programme {
         self.completions()
             .iter()
             .filter(|completion| completion.certificate_due())
+            .filter(|completion| may_be_processed(self, completion.person))
             .map(|completion| self.certificate_draft(completion.person, completion))
             .collect()
     }

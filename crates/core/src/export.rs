@@ -3,6 +3,7 @@
 //!
 //! Coordinators' private notes are never exported.
 
+use crate::privacy::may_be_processed;
 use crate::{Day, Programme, Standing};
 
 /// The columns of the people export.
@@ -134,7 +135,12 @@ pub fn people_csv(
     header: impl Fn(PeopleColumn) -> String,
     term: impl Fn(&str) -> String,
 ) -> Vec<u8> {
-    let mut people: Vec<_> = programme.people.iter().collect();
+    // Nobody who withdrew their consent leaves the programme in a file.
+    let mut people: Vec<_> = programme
+        .people
+        .iter()
+        .filter(|(id, _)| may_be_processed(programme, **id))
+        .collect();
     people.sort_by_key(|(_, person)| person.details.name.to_lowercase());
     let rows = people.into_iter().map(|(id, person)| {
         let details = &person.details;

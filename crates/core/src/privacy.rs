@@ -26,7 +26,19 @@ pub(crate) const CONSENTS: &str = "consents";
 const RETENTION: &str = "retention_months";
 
 /// How consent was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum ConsentWay {
     #[default]
     PaperForm,
@@ -61,7 +73,7 @@ impl ConsentWay {
 
 /// What a person agreed to. Sharing contact details with the tandem is
 /// recorded per field in [`SharedFields`](crate::SharedFields).
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct ConsentRecord {
     /// Their data may be processed for the programme.
     pub processing: bool,
@@ -85,13 +97,24 @@ impl ConsentRecord {
     }
 }
 
-/// Whether a person may be named in reports, exports and published lists:
+/// Whether a person may be named in reports and published lists:
 /// only with consent that stands.
 pub fn may_be_named(programme: &Programme, person: PersonId) -> bool {
     programme
         .consents
         .get(&person)
         .is_some_and(|consent| consent.stands() && consent.processing && consent.named_in_reports)
+}
+
+/// Whether a person's data may still be processed: exported, printed on a
+/// certificate. Not once they refused or withdrew their consent (they are
+/// then due for erasure); a person without a consent record counts as
+/// consenting, as in programmes from before consent was recorded.
+pub fn may_be_processed(programme: &Programme, person: PersonId) -> bool {
+    programme
+        .consents
+        .get(&person)
+        .is_none_or(|consent| consent.stands() && consent.processing)
 }
 
 /// What a privacy command wrote.

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::privacy::may_be_named;
 use crate::programme::normalise;
 use crate::{
     AttendanceStatus, Day, GoalReached, PersonId, Programme, QuestionKind, Role, Stage, SurveyId,
@@ -310,6 +311,16 @@ pub struct OutcomeFigures {
     pub other_steps: usize,
 }
 
+/// The completed tandems a report may name: only those whose every member
+/// consented to being named in reports (and has not withdrawn it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NamedTandems {
+    /// Mentee and mentor (co-mentor after a comma), sorted by mentee.
+    pub named: Vec<(String, String)>,
+    /// Completed tandems left unnamed for want of consent.
+    pub unnamed: usize,
+}
+
 /// The report of a programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -325,6 +336,7 @@ pub struct Report {
     /// Accepted mentees who got a tandem.
     pub matching: Rate,
     pub tandems: TandemFigures,
+    pub completed_tandems: NamedTandems,
     /// Tandems whose page has a meeting log.
     pub tandems_with_log: usize,
     pub meetings: usize,
@@ -408,6 +420,14 @@ impl Report {
 
         // Tandems, their endings and their meetings.
         let mut tandems = TandemFigures::default();
+        let mut completed_tandems = NamedTandems::default();
+        let name_of = |person: PersonId| {
+            programme
+                .people
+                .get(&person)
+                .map(|p| p.details.name.clone())
+                .unwrap_or_default()
+        };
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let (mut tandems_with_log, mut meetings, mut meeting_minutes) = (0, 0, 0);
         for (id, tandem) in &programme.tandems {
@@ -418,7 +438,24 @@ impl Report {
             tandems.total += 1;
             match tandem.status {
                 TandemStatus::Active => tandems.active += 1,
-                TandemStatus::Completed => tandems.completed += 1,
+                TandemStatus::Completed => {
+                    tandems.completed += 1;
+                    if members
+                        .into_iter()
+                        .flatten()
+                        .all(|p| may_be_named(programme, p))
+                    {
+                        let mut mentor = name_of(tandem.mentor);
+                        if let Some(co_mentor) = tandem.co_mentor {
+                            mentor = format!("{mentor}, {}", name_of(co_mentor));
+                        }
+                        completed_tandems
+                            .named
+                            .push((name_of(tandem.mentee), mentor));
+                    } else {
+                        completed_tandems.unnamed += 1;
+                    }
+                }
                 TandemStatus::EndedEarly => {
                     tandems.ended_early += 1;
                     let reason = tandem
@@ -440,6 +477,7 @@ impl Report {
         let mut early_reasons: Vec<(String, usize)> = reasons.into_iter().collect();
         early_reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         tandems.early_reasons = early_reasons;
+        completed_tandems.named.sort();
 
         // Events that took place (or will), with attendance.
         let mut events: Vec<EventRow> = programme
@@ -486,6 +524,7 @@ impl Report {
             acceptance,
             matching,
             tandems,
+            completed_tandems,
             tandems_with_log,
             meetings,
             meeting_minutes,
@@ -677,6 +716,26 @@ impl Report {
                 .iter()
                 .map(|(reason, count)| vec![Cell::Text(reason.clone()), Cell::Count(*count)])
                 .collect(),
+        });
+
+        // Names only with everyone's consent; the others are counted.
+        let named = &self.completed_tandems;
+        let mut rows: Vec<Vec<Cell>> = named
+            .named
+            .iter()
+            .map(|(mentee, mentor)| vec![Cell::Text(mentee.clone()), Cell::Text(mentor.clone())])
+            .collect();
+        if named.unnamed > 0 {
+            rows.push(vec![
+                Cell::Text(term("report-unnamed-tandems")),
+                Cell::Count(named.unnamed),
+            ]);
+        }
+        tables.push(ReportTable {
+            id: "completed-tandems".into(),
+            title: term("report-table-completed-tandems"),
+            columns: vec![term("report-column-mentee"), term("report-column-mentor")],
+            rows,
         });
 
         tables.push(ReportTable {

@@ -6,9 +6,10 @@ mod common;
 
 use common::{day, Cohort};
 use tandem_core::{
-    access_report, due_for_erasure, keep_until, may_be_named, AttendanceStatus, Audience, Author,
-    ClockTime, Command, CommandError, ConsentRecord, ConsentWay, Contents, ErasureReason,
-    EventDetails, EventId, EventKind, ExchangeError, PersonId, ProgrammeDocument, Role, TandemId,
+    access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, AttendanceStatus,
+    Audience, Author, ClockTime, Command, CommandError, ConsentRecord, ConsentWay, Contents,
+    ErasureReason, EventDetails, EventId, EventKind, ExchangeError, PersonId, ProgrammeDocument,
+    Role, TandemId,
 };
 
 const ERASED: &str = "Zoë Vergessenwerden";
@@ -482,4 +483,58 @@ fn text_in_the_report_is_escaped() {
     let report = access_report(&cohort.document, id, &[], &|key| key.to_string()).unwrap();
     assert!(!report.contains("<script>"));
     assert!(report.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn once_consent_is_withdrawn_the_person_is_in_no_export_and_gets_no_certificate() {
+    let mut world = world();
+    let name = world.cohort.document.programme().people[&world.erased]
+        .details
+        .name
+        .clone();
+    let csv = |world: &World| {
+        String::from_utf8(tandem_core::people_csv(
+            world.cohort.document.programme(),
+            |column| column.code().to_string(),
+            |code| code.to_string(),
+        ))
+        .unwrap()
+    };
+    assert!(csv(&world).contains(&name));
+    assert!(world
+        .cohort
+        .document
+        .programme()
+        .certificate(world.erased)
+        .is_some());
+    assert!(may_be_processed(
+        world.cohort.document.programme(),
+        world.erased
+    ));
+    // Someone without a consent record (an older programme) is processed.
+    assert!(may_be_processed(
+        world.cohort.document.programme(),
+        world.mentor
+    ));
+
+    let mut withdrawn = consent("2026-01-15");
+    withdrawn.withdrawn_on = Some(day("2026-05-20"));
+    world
+        .cohort
+        .apply(Command::RecordConsent {
+            person: world.erased,
+            consent: withdrawn,
+        })
+        .unwrap();
+    let programme = world.cohort.document.programme();
+    assert!(!may_be_processed(programme, world.erased));
+    assert!(!csv(&world).contains(&name), "the export leaves her out");
+    assert!(programme.certificate(world.erased).is_none());
+    assert!(programme
+        .certificates()
+        .iter()
+        .all(|certificate| certificate.person != world.erased));
+    // The others are still exported.
+    let mentor = programme.people[&world.mentor].details.name.clone();
+    assert!(csv(&world).contains(&mentor));
 }

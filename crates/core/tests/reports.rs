@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 use common::{day, Cohort};
 use tandem_core::{
     report_csv, table_csv, Answer, AnswerSource, Attendance, AttendanceStatus, Audience, Cell,
-    ClockTime, Command, CommandError, Decision, EventDetails, EventId, EventKind, GoalReached,
-    LeadershipPost, Meeting, MeetingKind, MeetingLog, NumberStyle, Outcome, OutcomeWhen,
-    PageCommand, PersonId, ProgrammeDocument, ProgrammeSide, Question, QuestionKind, Rate, Report,
-    ReportFilter, ResponseId, Role, Survey, SurveyAudience, SurveyDue, SurveyId, TandemEnding,
-    TandemId, TandemPageDocument,
+    ClockTime, Command, CommandError, ConsentRecord, ConsentWay, Decision, EventDetails, EventId,
+    EventKind, GoalReached, LeadershipPost, Meeting, MeetingKind, MeetingLog, NumberStyle, Outcome,
+    OutcomeWhen, PageCommand, PersonId, ProgrammeDocument, ProgrammeSide, Question, QuestionKind,
+    Rate, Report, ReportFilter, ResponseId, Role, Survey, SurveyAudience, SurveyDue, SurveyId,
+    TandemEnding, TandemId, TandemPageDocument,
 };
 
 /// The hand-computed programme (Düsseldorf–Köln, ends 30.04.2027):
@@ -905,17 +905,18 @@ fn every_table_goes_to_csv_as_excel_opens_it() {
     let tables = report.tables(None, |code| code.to_string());
     let ids: Vec<&str> = tables.iter().map(|table| table.id.as_str()).collect();
     assert_eq!(
-        &ids[..6],
+        &ids[..7],
         &[
             "key-figures",
             "outcomes",
             "participants",
             "tandems",
             "early-endings",
+            "completed-tandems",
             "events"
         ]
     );
-    assert_eq!(ids.len(), 7, "one table per questionnaire");
+    assert_eq!(ids.len(), 8, "one table per questionnaire");
     let all = report_csv(&tables, &NumberStyle::german());
     assert!(all.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(all[3..].to_vec()).unwrap();
@@ -1157,4 +1158,75 @@ fn an_outcome_two_coordinators_set_differently_at_once_is_listed_and_can_be_sett
     );
     let reloaded = ProgrammeDocument::load(&hand.cohort.document.save()).unwrap();
     assert_eq!(reloaded.programme(), &programme);
+}
+
+fn consent_to_be_named(named: bool, withdrawn_on: Option<&str>) -> ConsentRecord {
+    ConsentRecord {
+        processing: true,
+        photos: false,
+        named_in_reports: named,
+        given_on: day("2026-01-15"),
+        way: ConsentWay::PaperForm,
+        recorded_by: "Petra Probe".into(),
+        withdrawn_on: withdrawn_on.map(day),
+    }
+}
+
+#[test]
+fn completed_tandems_are_named_only_with_the_consent_of_all_their_members() {
+    let mut hand = hand_computed();
+    // Nobody has consented yet: the three completed tandems are counted.
+    let report = Report::of(hand.cohort.document.programme(), &everyone(), &hand.logs);
+    assert!(report.completed_tandems.named.is_empty());
+    assert_eq!(report.completed_tandems.unnamed, 3);
+
+    // Anna and M1 consented; Berta did but M2 did not; Frida did, N1
+    // withdrew hers.
+    for (person, named, withdrawn) in [
+        (hand.mentees["Anna"], true, None),
+        (hand.mentors["M1"], true, None),
+        (hand.mentees["Berta"], true, None),
+        (hand.mentors["M2"], false, None),
+        (hand.mentees["Frida"], true, None),
+        (hand.mentors["N1"], true, Some("2026-06-01")),
+        // Clara's tandem ended early: her consent names nobody.
+        (hand.mentees["Clara"], true, None),
+        (hand.mentors["M3"], true, None),
+    ] {
+        hand.cohort
+            .apply(Command::RecordConsent {
+                person,
+                consent: consent_to_be_named(named, withdrawn),
+            })
+            .unwrap();
+    }
+    let report = Report::of(hand.cohort.document.programme(), &everyone(), &hand.logs);
+    assert_eq!(
+        report.completed_tandems.named,
+        vec![("Anna".to_string(), "M1".to_string())]
+    );
+    assert_eq!(report.completed_tandems.unnamed, 2);
+
+    let tables = report.tables(None, |code| code.to_string());
+    let table = tables
+        .iter()
+        .find(|table| table.id == "completed-tandems")
+        .expect("the report lists completed tandems");
+    assert_eq!(
+        table.rows,
+        vec![
+            vec![Cell::Text("Anna".into()), Cell::Text("M1".into())],
+            vec![Cell::Text("report-unnamed-tandems".into()), Cell::Count(2)],
+        ]
+    );
+    // No table names anyone who did not consent.
+    for table in &tables {
+        for cell in table.rows.iter().flatten() {
+            if let Cell::Text(text) = cell {
+                for unnamed in ["Berta", "M2", "Frida", "N1", "Clara", "M3"] {
+                    assert_ne!(text, unnamed, "{unnamed} is named in {}", table.id);
+                }
+            }
+        }
+    }
 }
