@@ -11,12 +11,23 @@
 //! the whole programme so nothing is missing. Past a number of chunks the
 //! programme is compacted into one snapshot, removing only the chunks this
 //! tab knows are in it.
+//!
+//! A programme run for years has a long history, and loading its document
+//! takes seconds. So a materialised view of the programme (the model the
+//! screens show, `tandem_core::ProgrammeView`) is stored beside the chunks:
+//! when it was made from exactly the chunks stored now, the programme is
+//! shown from it at once and the document is loaded after the first frame.
+//! Until then the pages read the view; a command, a merge, an export or a
+//! chunk from another tab first loads the document (then applies), so
+//! nothing is applied to a stale model. The view is written again when it
+//! is missing or stale: at most every [`VIEW_EVERY_MS`] while editing, and
+//! when the tab is hidden.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{
-    ChangeNote, Command, CommandError, Conflict, Contents, ExchangeError, ExchangeFile,
-    HistoryIndex, MergePreview, Programme, ProgrammeDocument, ProgrammeId,
+    Attached, ChangeNote, Command, CommandError, Conflict, Contents, ExchangeError, ExchangeFile,
+    HistoryIndex, MergePreview, Programme, ProgrammeDocument, ProgrammeId, ProgrammeView,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,6 +45,30 @@ pub use crate::live::{refusal_key, SyncStatus};
 
 /// Chunks beyond which the programme is compacted into one snapshot.
 const COMPACT_AFTER: usize = 32;
+
+/// The stored view is written again at most this often while the
+/// coordinator edits (and whenever the tab is hidden).
+const VIEW_EVERY_MS: u64 = 30_000;
+
+/// A missing or stale view is written this long after opening.
+const VIEW_AFTER_OPEN_MS: u64 = 1_000;
+
+/// The stored chunks read at opening, loaded into the document after the
+/// first frame (the programme is shown from its view meanwhile).
+struct Pending {
+    id: ProgrammeId,
+    keys: Vec<String>,
+    bytes: Vec<u8>,
+}
+
+/// When the stored view is written again.
+#[derive(Debug, Clone, Copy, Default)]
+struct ViewDue {
+    /// The stored view no longer shows the document.
+    stale: bool,
+    /// A write of the view is already planned.
+    planned: bool,
+}
 
 /// The bytes this programme takes in storage, and what they took when last
 /// compacted (or opened). A large programme is compacted once its storage
@@ -100,6 +135,16 @@ pub struct ProgrammeSession {
     sync_status: RwSignal<SyncStatus>,
     /// Who changed what, read change by change rather than whole per render.
     history: StoredValue<HistoryIndex, LocalStorage>,
+    /// The programme as last stored, shown until the document is loaded.
+    view: StoredValue<Option<ProgrammeView>, LocalStorage>,
+    /// The stored chunks waiting to be loaded into the document.
+    pending: StoredValue<Option<Pending>, LocalStorage>,
+    /// Whether the document is loaded (reads of history and conflicts
+    /// follow it).
+    attached: RwSignal<bool>,
+    view_due: StoredValue<ViewDue>,
+    /// Writes the view when the tab is hidden.
+    on_hidden: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage>,
 }
 
 impl std::fmt::Debug for TabChannel {
@@ -125,17 +170,46 @@ impl ProgrammeSession {
             relay: StoredValue::new_local(None),
             history: StoredValue::new_local(HistoryIndex::new()),
             sync_status: RwSignal::new(SyncStatus::Local),
+            view: StoredValue::new_local(None),
+            pending: StoredValue::new_local(None),
+            attached: RwSignal::new(false),
+            view_due: StoredValue::new(ViewDue::default()),
+            on_hidden: StoredValue::new_local(None),
         };
         spawn_local(async move {
             let opening = match id {
                 None => Opening::Missing,
                 Some(id) => match read(id).await {
-                    Ok(Some((keys, bytes, document))) => {
-                        session.document.set_value(Some(document));
+                    Ok(Some(Stored::Viewed { view, keys, bytes })) => {
+                        session.view.set_value(Some(*view));
+                        session.pending.set_value(Some(Pending { id, keys, bytes }));
+                        // What other tabs store meanwhile loads the
+                        // document first, then merges.
+                        session.listen(id);
+                        // Loaded once the programme is on screen: after the
+                        // frame that shows it and one more, so the page has
+                        // answered what came meanwhile.
+                        request_animation_frame(move || {
+                            request_animation_frame(move || {
+                                set_timeout(move || session.attach_now(), Default::default())
+                            })
+                        });
+                        Opening::Ready
+                    }
+                    Ok(Some(Stored::Loaded {
+                        keys,
+                        bytes,
+                        document,
+                    })) => {
+                        session.document.set_value(Some(*document));
                         session.known_chunks.set_value(keys);
                         session.stored_bytes.set_value(StoredBytes::at(bytes));
+                        session.attached.set(true);
                         session.listen(id);
                         session.resume_relay(id);
+                        // No view, or a stale one: write it afresh once
+                        // the programme is on screen.
+                        session.view_changed_in(VIEW_AFTER_OPEN_MS);
                         Opening::Ready
                     }
                     Ok(None) => Opening::Missing,
@@ -144,8 +218,20 @@ impl ProgrammeSession {
             };
             session.opening.set(opening);
             session.bump();
+            session.write_view_when_hidden();
         });
         on_cleanup(move || {
+            if let (Some(Some(listener)), Some(document)) = (
+                session
+                    .on_hidden
+                    .try_update_value(|listener| listener.take()),
+                web_sys::window().and_then(|window| window.document()),
+            ) {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
             let link = session.relay.try_update_value(|link| link.take()).flatten();
             drop(link);
             session.channel.update_value(|channel| {
@@ -169,22 +255,72 @@ impl ProgrammeSession {
     /// Reads the programme; re-runs when it changes. `None` until it is open.
     pub fn with<R>(&self, read: impl FnOnce(&Programme) -> R) -> Option<R> {
         self.revision.track();
-        self.document
-            .with_value(|document| document.as_ref().map(|document| read(document.programme())))
+        self.with_untracked(read)
     }
 
     /// Reads the programme once, without following later changes (to fill a
-    /// form that the coordinator then edits).
+    /// form that the coordinator then edits). Until the document is loaded,
+    /// the programme comes from its stored view.
     pub fn with_untracked<R>(&self, read: impl FnOnce(&Programme) -> R) -> Option<R> {
-        self.document
-            .with_value(|document| document.as_ref().map(|document| read(document.programme())))
+        let mut read = Some(read);
+        let from_document = self.document.with_value(|document| {
+            let document = document.as_ref()?;
+            read.take().map(|read| read(document.programme()))
+        });
+        match (from_document, read) {
+            (Some(value), _) => Some(value),
+            (None, Some(read)) => self
+                .view
+                .try_with_value(|view| view.as_ref().map(|view| read(view.programme())))
+                .flatten(),
+            (None, None) => None,
+        }
     }
 
-    /// Reads the whole document (history, conflicts); re-runs when it changes.
+    /// Reads the whole document (history, conflicts); re-runs when it
+    /// changes. `None` until it is open and loaded.
     pub fn with_document<R>(&self, read: impl FnOnce(&ProgrammeDocument) -> R) -> Option<R> {
         self.revision.track();
+        self.attached.track();
         self.document
             .with_value(|document| document.as_ref().map(read))
+    }
+
+    /// Loads the document the programme was shown from its view for, now.
+    /// Everything that needs the document (a command, a merge, an export, a
+    /// chunk from another tab) calls this first: it waits for the document
+    /// instead of acting on the view.
+    pub(crate) fn attach_now(&self) {
+        let Some(Some(pending)) = self.pending.try_update_value(|pending| pending.take()) else {
+            return;
+        };
+        mark("tandem-document-loading");
+        let view = self.view.try_update_value(|view| view.take()).flatten();
+        let opened = match view {
+            Some(view) => view.attach(&pending.bytes),
+            None => ProgrammeDocument::load(&pending.bytes).map(|d| (d, Attached::FromDocument)),
+        };
+        match opened {
+            Ok((document, how)) => {
+                self.document.set_value(Some(document));
+                self.known_chunks.set_value(pending.keys);
+                self.stored_bytes
+                    .set_value(StoredBytes::at(pending.bytes.len()));
+                if self.channel.with_value(Option::is_none) {
+                    self.listen(pending.id);
+                }
+                self.resume_relay(pending.id);
+                self.attached.set(true);
+                if how == Attached::FromDocument {
+                    // Another tab wrote between reading the view and the
+                    // chunks: show what the document holds.
+                    self.bump();
+                    self.view_changed();
+                }
+            }
+            Err(error) => self.opening.set(Opening::Failed(error.code())),
+        }
+        mark("tandem-document-loaded");
     }
 
     /// The latest changes to the whole programme, newest first.
@@ -196,6 +332,7 @@ impl ProgrammeSession {
     /// changes made since the last look are read from the document.
     pub fn with_history<R>(&self, read: impl FnOnce(&HistoryIndex) -> R) -> R {
         self.revision.track();
+        self.attached.track();
         self.document.with_value(|document| {
             if let Some(document) = document {
                 self.history
@@ -224,7 +361,13 @@ impl ProgrammeSession {
 
     /// What the merged programme breaks, and values set twice at once.
     pub fn conflicts(&self) -> Vec<Conflict> {
-        self.with_document(|d| d.conflicts()).unwrap_or_default()
+        self.with_document(|d| d.conflicts())
+            .or_else(|| {
+                self.view
+                    .try_with_value(|view| view.as_ref().map(|view| view.conflicts().to_vec()))
+                    .flatten()
+            })
+            .unwrap_or_default()
     }
 
     /// The error code of a write the browser refused, if the last one failed.
@@ -235,6 +378,7 @@ impl ProgrammeSession {
     /// Applies a coordinator's command and stores it. Returns the message
     /// to show, in the coordinator's language, if the command is refused.
     pub fn dispatch(&self, command: Command) -> Result<(), String> {
+        self.attach_now();
         let i18n = self.i18n;
         let author = Settings::load()
             .author()
@@ -258,6 +402,7 @@ impl ProgrammeSession {
 
     /// What a partner's file would bring, or the message why it is refused.
     pub fn preview(&self, bytes: &[u8]) -> Result<MergePreview, String> {
+        self.attach_now();
         let i18n = self.i18n;
         let file =
             ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(i18n, &error))?;
@@ -270,6 +415,7 @@ impl ProgrammeSession {
     /// Merges a previewed file and stores the result. Returns how many
     /// changes it brought.
     pub fn merge(&self, preview: MergePreview) -> Result<usize, String> {
+        self.attach_now();
         let i18n = self.i18n;
         let merged = self
             .document
@@ -291,6 +437,7 @@ impl ProgrammeSession {
     /// An exchange file of the programme. For [`Contents::Changes`] only what
     /// the partner organisation has not seen, as far as this browser knows.
     pub fn export(&self, contains: Contents, partner: Option<&str>) -> Option<(String, Vec<u8>)> {
+        self.attach_now();
         let author = Settings::load()
             .coordinator
             .map(|c| c.name)
@@ -358,6 +505,7 @@ impl ProgrammeSession {
                         .stored_bytes
                         .update_value(|stored| stored.total += bytes.len());
                     session.announce(&key, &bytes);
+                    session.view_changed();
                     for then in ready {
                         then();
                     }
@@ -394,6 +542,7 @@ impl ProgrammeSession {
         if let Ok(key) = store.compact(id, &name, &bytes, &replaces).await {
             self.known_chunks.set_value(vec![key]);
             self.stored_bytes.set_value(StoredBytes::at(bytes.len()));
+            self.view_changed();
         }
     }
 
@@ -421,6 +570,14 @@ impl ProgrammeSession {
         let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 let data = event.data();
+                // Another tab forgot a person: this one shows the old
+                // generation until it is reloaded.
+                let moved = js_sys::Reflect::get(&data, &"moved".into());
+                if moved.is_ok_and(|moved| moved.is_truthy()) {
+                    ProgrammeStore::step_aside();
+                    session.unsaved.set(Some(StorageError::Moved.code()));
+                    return;
+                }
                 let key = js_sys::Reflect::get(&data, &"key".into())
                     .ok()
                     .and_then(|k| k.as_string());
@@ -444,6 +601,8 @@ impl ProgrammeSession {
     /// Merges a chunk another tab stored. If it builds on a chunk this tab
     /// missed, every stored chunk is read again instead.
     fn receive(&self, id: ProgrammeId, key: String, bytes: Vec<u8>) {
+        self.attach_now();
+        self.view_changed();
         let merged = self.document.try_update_value(|document| {
             document.as_mut().map(|document| {
                 let before = document.heads();
@@ -499,18 +658,172 @@ impl ProgrammeSession {
     }
 }
 
-/// The programme's stored chunks: their keys, how many bytes they take, and
-/// the document they make.
-async fn read(
-    id: ProgrammeId,
-) -> Result<Option<(Vec<String>, usize, ProgrammeDocument)>, &'static str> {
-    let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
-    match store.load_chunks(id).await.map_err(|error| error.code())? {
-        Some((keys, bytes)) => ProgrammeDocument::load(&bytes)
-            .map(|document| Some((keys, bytes.len(), document)))
-            .map_err(|error| error.code()),
-        None => Ok(None),
+/// The stored view of the programme.
+impl ProgrammeSession {
+    /// The document moved away from the stored view: write it again, at
+    /// most every [`VIEW_EVERY_MS`].
+    fn view_changed(&self) {
+        self.view_changed_in(VIEW_EVERY_MS);
     }
+
+    /// Like [`view_changed`](Self::view_changed), writing the view after
+    /// `delay` milliseconds if no write is planned yet.
+    fn view_changed_in(&self, delay: u64) {
+        let plan = self
+            .view_due
+            .try_update_value(|due| {
+                due.stale = true;
+                !std::mem::replace(&mut due.planned, true)
+            })
+            .unwrap_or(false);
+        if plan {
+            let session = *self;
+            set_timeout(
+                move || {
+                    if session
+                        .view_due
+                        .try_update_value(|due| due.planned = false)
+                        .is_some()
+                    {
+                        session.write_view();
+                    }
+                },
+                std::time::Duration::from_millis(delay),
+            );
+        }
+    }
+
+    /// Writes the view of the document as stored now, if the stored one is
+    /// stale. Only once every write has been stored: the view names the
+    /// chunks it was made from, and a view is only used with exactly those.
+    fn write_view(&self) {
+        if !self
+            .view_due
+            .try_with_value(|due| due.stale)
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let session = *self;
+        let made = move || {
+            // After a refused write the chunks lack changes the document
+            // has: no view until the next write stores them all.
+            if session.needs_snapshot.try_get_value() != Some(false) {
+                return None;
+            }
+            let chunks = session.known_chunks.try_get_value()?;
+            let made = session.document.try_with_value(|document| {
+                let document = document.as_ref()?;
+                // Changes not yet stored: the next write plans the view again.
+                document
+                    .is_saved()
+                    .then(|| (document.id(), ProgrammeView::of(document, &chunks).encode()))
+            })??;
+            session.view_due.try_update_value(|due| due.stale = false);
+            Some(made)
+        };
+        let write = move || {
+            let Some((id, bytes)) = made() else { return };
+            spawn_local(async move {
+                if let Ok(store) = ProgrammeStore::open().await {
+                    // A view not stored is only a slower next opening.
+                    let _ = store.put_view(id, &bytes).await;
+                }
+            });
+        };
+        let now = self
+            .writes
+            .try_update_value(|writes| writes.when_stored(Box::new(write)))
+            .flatten();
+        if let Some(write) = now {
+            write();
+        }
+    }
+
+    /// Writes the view when the coordinator leaves the tab.
+    fn write_view_when_hidden(&self) {
+        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+            return;
+        };
+        let session = *self;
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            let hidden = web_sys::window()
+                .and_then(|window| window.document())
+                .is_some_and(|document| document.hidden());
+            if hidden {
+                session.write_view();
+            }
+        });
+        if document
+            .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref())
+            .is_ok()
+        {
+            self.on_hidden.set_value(Some(listener));
+        }
+    }
+}
+
+/// A mark on the page's performance timeline (the benchmark reads it).
+fn mark(name: &str) {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into());
+    if let Ok(performance) = performance {
+        if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) {
+            if let Ok(mark) = mark.dyn_into::<js_sys::Function>() {
+                let _ = mark.call1(&performance, &name.into());
+            }
+        }
+    }
+}
+
+/// What opening found stored.
+enum Stored {
+    /// A view made from exactly the stored chunks: shown at once, the
+    /// chunks loaded later.
+    Viewed {
+        view: Box<ProgrammeView>,
+        keys: Vec<String>,
+        bytes: Vec<u8>,
+    },
+    /// No usable view: the document, loaded.
+    Loaded {
+        keys: Vec<String>,
+        bytes: usize,
+        document: Box<ProgrammeDocument>,
+    },
+}
+
+/// The programme's stored chunks and view. With a view made from exactly
+/// these chunks, the document is not loaded yet.
+async fn read(id: ProgrammeId) -> Result<Option<Stored>, &'static str> {
+    let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
+    let Some((keys, bytes)) = store.load_chunks(id).await.map_err(|error| error.code())? else {
+        return Ok(None);
+    };
+    // A view that cannot be read is passed by: the chunks are the truth.
+    let view = store
+        .load_view(id)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|stored| ProgrammeView::decode(&stored).ok())
+        .filter(|view| view.programme().id == id && view.made_from(&keys));
+    if let Some(view) = view {
+        mark("tandem-view-read");
+        return Ok(Some(Stored::Viewed {
+            view: Box::new(view),
+            keys,
+            bytes,
+        }));
+    }
+    ProgrammeDocument::load(&bytes)
+        .map(|document| {
+            Some(Stored::Loaded {
+                keys,
+                bytes: bytes.len(),
+                document: Box::new(document),
+            })
+        })
+        .map_err(|error| error.code())
 }
 
 async fn store(

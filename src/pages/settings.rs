@@ -216,7 +216,11 @@ fn ProgrammeAdmin() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let deleted = match ProgrammeStore::open().await {
-                Ok(store) => store.delete(id).await,
+                // The chunks, then the programme's stored view.
+                Ok(store) => match store.delete(id).await {
+                    Ok(()) => store.delete_view(id).await,
+                    Err(error) => Err(error),
+                },
                 Err(error) => Err(error),
             };
             match deleted {

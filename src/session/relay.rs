@@ -61,6 +61,7 @@ impl ProgrammeSession {
     /// Shares the programme: a new room and key, the whole programme
     /// pushed as the room's first entry.
     pub fn share(&self) -> Result<(), String> {
+        self.attach_now();
         let i18n = self.i18n;
         let programme = self
             .with_untracked(|programme| programme.id)

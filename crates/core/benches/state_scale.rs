@@ -7,6 +7,9 @@
 //! - opening: Automerge's own `load` of the saved bytes, and the whole
 //!   opening of the programme (load, hydrate, the scan for values set
 //!   twice at once);
+//! - opening from the stored view (what the app shows first), and loading
+//!   the document behind it afterwards (load and the check of its heads,
+//!   without hydrating or scanning);
 //! - one edit: a field of one person, applied and saved as the chunk the
 //!   app stores;
 //! - merging one coordinator's file of 10,000 changes: preview, merge and
@@ -18,7 +21,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use tandem_core::{Author, Command, ExchangeFile, PersonId, ProgrammeDocument};
+use tandem_core::{Author, Command, ExchangeFile, PersonId, ProgrammeDocument, ProgrammeView};
 
 #[path = "../examples/state_scale/generate.rs"]
 mod generate;
@@ -52,6 +55,27 @@ fn state_scale(c: &mut Criterion) {
     });
     group.bench_function("open (load + hydrate + scan)", |b| {
         b.iter(|| ProgrammeDocument::load(black_box(&scale.programme)).expect("opens"))
+    });
+
+    let chunks = vec!["state-scale".to_string()];
+    let view = ProgrammeView::of(&document, &chunks).encode();
+    eprintln!("the programme's view: {} bytes", view.len());
+    group.bench_function("open from view (decode)", |b| {
+        b.iter(|| ProgrammeView::decode(black_box(&view)).expect("the view reads"))
+    });
+    group.bench_function("attach document to view (load + check)", |b| {
+        b.iter_batched(
+            || ProgrammeView::decode(&view).expect("the view reads"),
+            |view| {
+                let (document, how) = view.attach(black_box(&scale.programme)).expect("attaches");
+                assert_eq!(how, tandem_core::Attached::FromView);
+                document
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("write view (make + encode)", |b| {
+        b.iter(|| ProgrammeView::of(black_box(&document), &chunks).encode())
     });
 
     let author = Author::new("Bench Koordinatorin");

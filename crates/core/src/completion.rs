@@ -22,7 +22,9 @@ pub const MAX_EVENTS_REQUIRED: u32 = 100;
 
 /// A programme's rules for the certificate. Every rule left at zero or off
 /// is not asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct CompletionRules {
     /// Course time a participant needs, in minutes.
     pub min_minutes: u32,
@@ -88,7 +90,7 @@ impl CompletionRules {
 }
 
 /// A certificate issued against the rules: who decided it, when, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct CertificateGrant {
     /// The coordinator's id.
     pub by: String,

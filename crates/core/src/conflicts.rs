@@ -17,7 +17,7 @@ use crate::event_commands::{ATTENDANCE, EVENTS};
 use crate::{ChangeNote, PersonId, ProgrammeDocument, TandemId};
 
 /// A value a coordinator can choose to settle a concurrent edit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ChosenValue {
     Text(String),
     Int(i64),
@@ -61,7 +61,7 @@ impl ChosenValue {
 }
 
 /// Who made a tandem, and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TandemOrigin {
     pub tandem: TandemId,
     pub created_by: String,
@@ -69,14 +69,14 @@ pub struct TandemOrigin {
 }
 
 /// One of the values set at the same time, with its author.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConcurrentValue {
     pub value: ChosenValue,
     pub author: String,
 }
 
 /// A rule the merged programme breaks, or a value set twice at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Conflict {
     MentorOverCapacity {
         mentor: PersonId,

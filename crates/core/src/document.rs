@@ -191,14 +191,13 @@ impl ProgrammeDocument {
     /// by any number of [`save_incremental`](Self::save_incremental) chunks.
     pub fn load(bytes: &[u8]) -> Result<Self, LoadError> {
         let doc = Automerge::load(bytes).map_err(|_| LoadError::Damaged)?;
-        let format = match doc.get(ROOT, FORMAT) {
-            Ok(Some((value, _))) => value.as_u64().ok_or(LoadError::NotAProgramme)?,
-            Ok(None) => return Err(LoadError::NotAProgramme),
-            Err(_) => return Err(LoadError::Damaged),
-        };
-        if format > FORMAT_VERSION {
-            return Err(LoadError::TooNew(format));
-        }
+        Self::hydrated(doc)
+    }
+
+    /// The programme read whole from a loaded Automerge document, with the
+    /// scan for values set twice at once.
+    pub(crate) fn hydrated(doc: Automerge) -> Result<Self, LoadError> {
+        Self::check_format(&doc)?;
         let programme =
             hydrate_prop(&doc, ROOT, PROGRAMME).map_err(|_| LoadError::NotAProgramme)?;
         let saved_heads = doc.get_heads();
@@ -210,6 +209,20 @@ impl ProgrammeDocument {
         };
         document.find_concurrent_values();
         Ok(document)
+    }
+
+    /// Refuses a document that is not a programme of a format this version
+    /// reads.
+    pub(crate) fn check_format(doc: &Automerge) -> Result<(), LoadError> {
+        let format = match doc.get(ROOT, FORMAT) {
+            Ok(Some((value, _))) => value.as_u64().ok_or(LoadError::NotAProgramme)?,
+            Ok(None) => return Err(LoadError::NotAProgramme),
+            Err(_) => return Err(LoadError::Damaged),
+        };
+        if format > FORMAT_VERSION {
+            return Err(LoadError::TooNew(format));
+        }
+        Ok(())
     }
 
     /// The programme as it stands.

@@ -30,7 +30,20 @@ const CLOCK_LOOSE: &[BorrowedFormatItem<'static>] =
     format_description!("[hour padding:none]:[minute]");
 
 /// What kind of event it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum EventKind {
     KickOff,
     Seminar,
@@ -82,7 +95,19 @@ impl EventKind {
 }
 
 /// Who an event is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Audience {
     #[default]
     All,
@@ -185,7 +210,7 @@ impl Hydrate for ClockTime {
 }
 
 /// What a coordinator plans for an event: everything but its attendance.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct EventDetails {
     pub kind: EventKind,
     pub title: String,
@@ -208,7 +233,18 @@ pub struct EventDetails {
 }
 
 /// Where a person stands for one event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum AttendanceStatus {
     Invited,
     Registered,
@@ -244,7 +280,9 @@ impl AttendanceStatus {
 }
 
 /// One person's entry in an event's attendance list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Attendance {
     pub status: AttendanceStatus,
     /// Course minutes credited to this person, if a coordinator set them
@@ -253,7 +291,7 @@ pub struct Attendance {
 }
 
 /// One event of the programme.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub details: EventDetails,
     /// A cancelled event stays in the calendar, marked, and counts no hours.

@@ -54,6 +54,7 @@ mod survey;
 mod tandem;
 mod tandem_page;
 mod undo;
+mod view;
 
 pub use certificate::{Certificate, CertificateEvent, Signatory};
 pub use command::{
@@ -98,14 +99,15 @@ pub use person::{
     Stage, Withdrawal,
 };
 pub use privacy::{
-    access_report, due_for_erasure, keep_until, may_be_named, ConsentRecord, ConsentWay,
-    DueForErasure, EarlierValue, ErasureReason, PageContent, MAX_RETENTION_MONTHS,
+    access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, ConsentRecord,
+    ConsentWay, DueForErasure, EarlierValue, ErasureReason, PageContent, MAX_RETENTION_MONTHS,
 };
 pub use programme::{
     ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
 };
 pub use report::{
-    report_csv, table_csv, Cell, MeetingLog, NumberStyle, Rate, Report, ReportFilter, ReportTable,
+    report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,
+    ReportTable,
 };
 pub use survey::{
     Answer, AnswerSource, DueSurvey, Question, QuestionKind, Survey, SurveyAudience, SurveyDue,
@@ -117,3 +119,4 @@ pub use tandem_page::{
     PageEvent, PageMember, ProgrammeSide, TandemPageDocument, DEFAULT_RHYTHM_DAYS, MAX_PAGE_TEXT,
     PAGE_FORMAT_VERSION,
 };
+pub use view::{Attached, ProgrammeView, ViewError};

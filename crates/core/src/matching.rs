@@ -186,7 +186,9 @@ impl MatchingWeights {
 
 /// A mentee and a mentor (or co-mentor), as the key of a coordinator's
 /// decision about them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Pair {
     pub mentee: PersonId,
     pub mentor: PersonId,

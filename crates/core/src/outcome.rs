@@ -45,7 +45,20 @@ impl OutcomeWhen {
 }
 
 /// How far the mentee's goal was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum GoalReached {
     Fully,
     Partly,
@@ -71,14 +84,16 @@ impl GoalReached {
 }
 
 /// A leadership post a mentee took up.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct LeadershipPost {
     pub on: Day,
     pub position: String,
 }
 
 /// One outcome record of a mentee. Unknown answers are `None`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Outcome {
     pub aimed_for_leadership: Option<bool>,
     pub leadership_post: Option<LeadershipPost>,
@@ -90,7 +105,9 @@ pub struct Outcome {
 }
 
 /// A mentee's outcome records: at the end and at the follow-ups.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct MenteeOutcomes {
     #[autosurgeon(missing = "Option::default")]
     pub end: Option<Outcome>,

@@ -10,7 +10,21 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::{Day, PartnerId};
 
 /// A person's one role in a programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Role {
     #[default]
     Mentee,
@@ -37,7 +51,19 @@ impl Role {
 }
 
 /// How a person prefers to meet their tandem partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum MeetingFormat {
     InPerson,
     Online,
@@ -69,7 +95,18 @@ impl MeetingFormat {
 
 /// Which contact details a person agreed to share with their tandem
 /// partner. Nothing is shared unless the person said so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct SharedFields {
     pub email: bool,
     pub phone: bool,
@@ -79,7 +116,9 @@ pub struct SharedFields {
 }
 
 /// What a coordinator records about a person, at intake or later.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct PersonDetails {
     pub role: Role,
     pub name: String,
@@ -158,7 +197,20 @@ impl PersonDetails {
 }
 
 /// Where a person stands on their way into the programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Stage {
     Applied,
     Interviewed,
@@ -197,7 +249,7 @@ impl Stage {
 }
 
 /// The getting-to-know interview (programmes use about 30 minutes).
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Interview {
     pub on: Day,
     /// Who held it.
@@ -233,7 +285,7 @@ impl Decision {
 }
 
 /// A withdrawal, with the stage it ended.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Withdrawal {
     pub on: Day,
     pub reason: String,
@@ -241,7 +293,7 @@ pub struct Withdrawal {
 }
 
 /// A person's application.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Application {
     pub stage: Stage,
     pub applied_on: Day,
@@ -264,7 +316,7 @@ impl Application {
 }
 
 /// A person in the programme.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     pub details: PersonDetails,
     pub application: Application,

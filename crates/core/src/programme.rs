@@ -12,7 +12,18 @@ use crate::{
 };
 
 /// What kind of mentoring scheme a programme runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum ProgrammeKind {
     /// Mentees and mentors from different organisations (cities, administrations).
     CrossMentoring,
@@ -50,7 +61,9 @@ impl ProgrammeKind {
 }
 
 /// The programme's rules for tandems.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Rules {
     /// Mentee and mentor must come from different organisations, so that
     /// there is no line of authority between them.
@@ -73,7 +86,9 @@ impl Rules {
 }
 
 /// Someone participants can turn to.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct ContactPoint {
     pub name: String,
     pub email: String,
@@ -81,7 +96,7 @@ pub struct ContactPoint {
 }
 
 /// A city, district, administration or party branch taking part.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Partner {
     pub name: String,
     /// The coordinator for this organisation.
@@ -136,7 +151,7 @@ impl Standing {
 }
 
 /// A whole programme as the document holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Programme {
     pub id: ProgrammeId,
     pub name: String,

@@ -28,7 +28,7 @@ pub const MAX_QUESTIONS: usize = 50;
 pub const SCALE: std::ops::RangeInclusive<u8> = 1..=5;
 
 /// What kind of answer a question takes.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum QuestionKind {
     /// 1 (not at all) to 5 (fully).
     Scale,
@@ -50,7 +50,7 @@ impl QuestionKind {
 }
 
 /// One question of a questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Question {
     /// Names the question within its questionnaire; answers refer to it.
     pub key: String,
@@ -61,7 +61,9 @@ pub struct Question {
 }
 
 /// When a questionnaire is due for a tandem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub enum SurveyDue {
     /// So many days after the tandem started (match quality after 30 days).
     AfterStart { days: u32 },
@@ -99,7 +101,9 @@ impl SurveyDue {
 }
 
 /// Who a questionnaire asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub enum SurveyAudience {
     Mentees,
     Mentors,
@@ -139,7 +143,7 @@ impl SurveyAudience {
 }
 
 /// A questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Survey {
     pub title: String,
     pub due: SurveyDue,
@@ -155,7 +159,7 @@ impl Survey {
 }
 
 /// One answer.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum Answer {
     Scale { value: u8 },
     Choice { option: String },
@@ -163,7 +167,9 @@ pub enum Answer {
 }
 
 /// Where answers came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub enum AnswerSource {
     /// Typed in by a coordinator from a paper form.
     Paper,
@@ -173,7 +179,7 @@ pub enum AnswerSource {
 
 /// Answers to one questionnaire: a person's named answers, or the
 /// anonymous part of someone's answers (then without the person).
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct SurveyResponse {
     pub survey: SurveyId,
     /// None for the anonymous part.

@@ -6,7 +6,18 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::{Day, PersonId};
 
 /// Where a tandem stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum TandemStatus {
     Active,
     Completed,
@@ -40,7 +51,7 @@ pub enum TandemEnding {
 }
 
 /// One tandem.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Tandem {
     pub mentee: PersonId,
     pub mentor: PersonId,
