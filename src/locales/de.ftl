@@ -206,6 +206,7 @@ person-tandems = Tandems
 person-no-tandem = In keinem Tandem.
 person-history = Verlauf
 history-empty = Noch keine Änderungen.
+history-loading = Der Verlauf wird geladen …
 
 tandems-title = Tandems
 tandems-none = Noch keine Tandems.

@@ -206,6 +206,7 @@ person-tandems = Tandems
 person-no-tandem = In no tandem.
 person-history = History
 history-empty = No changes yet.
+history-loading = Loading the history …
 
 tandems-title = Tandems
 tandems-none = No tandems yet.

@@ -95,6 +95,11 @@ pub fn HistoryPage() -> impl IntoView {
                 </select>
             </div>
             <div aria-live="polite">{outcome_view(outcome, "history")}</div>
+            // Opened from its stored view, the programme shows before its
+            // document (and so its history) is loaded.
+            {move || session.with_document(|_| ()).is_none().then(|| view! {
+                <p class="muted" role="status" data-testid="history-loading">{i18n.t("history-loading")}</p>
+            })}
             <ul class="history history--page" data-testid="history-list">
                 {move || {
                     let notes = changes.get();
