@@ -201,12 +201,7 @@ impl ProgrammeSession {
                         bytes,
                         document,
                     })) => {
-                        session.document.set_value(Some(*document));
-                        session.known_chunks.set_value(keys);
-                        session.stored_bytes.set_value(StoredBytes::at(bytes));
-                        session.attached.set(true);
-                        session.listen(id);
-                        session.resume_relay(id);
+                        session.take_document(id, *document, keys, bytes);
                         // No view, or a stale one: write it afresh once
                         // the programme is on screen.
                         session.view_changed_in(VIEW_AFTER_OPEN_MS);
@@ -302,15 +297,8 @@ impl ProgrammeSession {
         };
         match opened {
             Ok((document, how)) => {
-                self.document.set_value(Some(document));
-                self.known_chunks.set_value(pending.keys);
-                self.stored_bytes
-                    .set_value(StoredBytes::at(pending.bytes.len()));
-                if self.channel.with_value(Option::is_none) {
-                    self.listen(pending.id);
-                }
-                self.resume_relay(pending.id);
-                self.attached.set(true);
+                let stored = pending.bytes.len();
+                self.take_document(pending.id, document, pending.keys, stored);
                 if how == Attached::FromDocument {
                     // Another tab wrote between reading the view and the
                     // chunks: show what the document holds.
@@ -321,6 +309,25 @@ impl ProgrammeSession {
             Err(error) => self.opening.set(Opening::Failed(error.code())),
         }
         mark("tandem-document-loaded");
+    }
+
+    /// Makes a loaded document the programme's, made from the stored
+    /// chunks `keys` of `stored` bytes, and follows other tabs and the relay.
+    fn take_document(
+        &self,
+        id: ProgrammeId,
+        document: ProgrammeDocument,
+        keys: Vec<String>,
+        stored: usize,
+    ) {
+        self.document.set_value(Some(document));
+        self.known_chunks.set_value(keys);
+        self.stored_bytes.set_value(StoredBytes::at(stored));
+        if self.channel.with_value(Option::is_none) {
+            self.listen(id);
+        }
+        self.resume_relay(id);
+        self.attached.set(true);
     }
 
     /// The latest changes to the whole programme, newest first.

@@ -167,14 +167,7 @@ impl ProgrammeStore {
         bytes: &[u8],
     ) -> Result<String, StorageError> {
         let key = chunk_key(programme, kind, name);
-        let sealed = sealing::seal(sealing::current().await?.as_ref(), &key, bytes)?;
-        self.write(|store| {
-            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
-            store
-                .put(&value, Some(&JsValue::from_str(&key)))
-                .map(|_| ())
-        })
-        .await?;
+        self.put_record(&key, bytes).await?;
         Ok(key)
     }
 
@@ -251,23 +244,31 @@ impl ProgrammeStore {
 
     /// Stores a tandem page whole, in one transaction (pages are small).
     pub async fn put_page(&self, tandem: TandemId, bytes: &[u8]) -> Result<(), StorageError> {
-        let key = page_key(tandem);
-        let sealed = sealing::seal(sealing::current().await?.as_ref(), &key, bytes)?;
-        self.write(|store| {
-            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
-            store
-                .put(&value, Some(&JsValue::from_str(&key)))
-                .map(|_| ())
-        })
-        .await
+        self.put_record(&page_key(tandem), bytes).await
     }
 
     /// A stored tandem page; `None` if it is not here.
     pub async fn load_page(&self, tandem: TandemId) -> Result<Option<Vec<u8>>, StorageError> {
+        self.load_record(&page_key(tandem)).await
+    }
+
+    /// Stores one record sealed under this browser's record key, in its own
+    /// transaction; resolves once the browser has committed it.
+    async fn put_record(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        let sealed = sealing::seal(sealing::current().await?.as_ref(), key, bytes)?;
+        self.write(|store| {
+            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
+            store.put(&value, Some(&JsValue::from_str(key))).map(|_| ())
+        })
+        .await
+    }
+
+    /// One stored record, opened; `None` if it is not here (or its key is
+    /// gone with what was forgotten).
+    async fn load_record(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
         let (_transaction, store) = self.reading()?;
-        let key = page_key(tandem);
         let value = store
-            .get(Query::Key(JsValue::from_str(&key)))
+            .get(Query::Key(JsValue::from_str(key)))
             .map_err(StorageError::from_idb)?
             .await
             .map_err(StorageError::from_idb)?;
@@ -276,8 +277,8 @@ impl ProgrammeStore {
             Some(value) => {
                 let bytes = value
                     .dyn_into::<Uint8Array>()
-                    .map_err(|_| StorageError::Failed("a stored page is not bytes".into()))?;
-                sealing::open(&key, bytes.to_vec()).await
+                    .map_err(|_| StorageError::Failed("a stored record is not bytes".into()))?;
+                sealing::open(key, bytes.to_vec()).await
             }
         }
     }

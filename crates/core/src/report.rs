@@ -421,13 +421,6 @@ impl Report {
         // Tandems, their endings and their meetings.
         let mut tandems = TandemFigures::default();
         let mut completed_tandems = NamedTandems::default();
-        let name_of = |person: PersonId| {
-            programme
-                .people
-                .get(&person)
-                .map(|p| p.details.name.clone())
-                .unwrap_or_default()
-        };
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let (mut tandems_with_log, mut meetings, mut meeting_minutes) = (0, 0, 0);
         for (id, tandem) in &programme.tandems {
@@ -445,13 +438,13 @@ impl Report {
                         .flatten()
                         .all(|p| may_be_named(programme, p))
                     {
-                        let mut mentor = name_of(tandem.mentor);
+                        let mut mentor = programme.person_name(tandem.mentor).to_string();
                         if let Some(co_mentor) = tandem.co_mentor {
-                            mentor = format!("{mentor}, {}", name_of(co_mentor));
+                            mentor = format!("{mentor}, {}", programme.person_name(co_mentor));
                         }
                         completed_tandems
                             .named
-                            .push((name_of(tandem.mentee), mentor));
+                            .push((programme.person_name(tandem.mentee).to_string(), mentor));
                     } else {
                         completed_tandems.unnamed += 1;
                     }
