@@ -24,9 +24,12 @@ test('a created programme is still there after a reload', async ({ page }) => {
   await expect(page.getByTestId('programme-period')).toContainText('Landeshauptstadt Düsseldorf, Stadt Köln');
   await expect(page.getByTestId('history')).toContainText('Petra Probe: hat das Programm angelegt');
 
-  // The programme's own address opens after a reload too.
+  // The programme's own address opens after a reload too, from what the
+  // page read while the app was still loading (index.html).
   await page.reload();
   await expect(page.getByTestId('programme-title')).toHaveText(duesseldorfKoeln.name);
+  await expect(page.getByTestId('history')).toContainText('Petra Probe: hat das Programm angelegt');
+  expect(await page.evaluate(() => performance.getEntriesByName('tandem-read-early').length)).toBe(1);
 });
 
 test('a programme that ends before it starts is refused in plain German and nothing is stored', async ({ page }) => {

@@ -35,7 +35,7 @@ use wasm_bindgen::JsCast;
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
-use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
+use crate::storage::{self, ChunkKind, ProgrammeStore, StorageError};
 
 mod erasure;
 mod relay;
@@ -802,16 +802,26 @@ enum Stored {
 /// The programme's stored chunks and view. With a view made from exactly
 /// these chunks, the document is not loaded yet.
 async fn read(id: ProgrammeId) -> Result<Option<Stored>, &'static str> {
-    let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
-    let Some((keys, bytes)) = store.load_chunks(id).await.map_err(|error| error.code())? else {
+    let (chunks, view) = match storage::take_early_read(id).await {
+        Some(early) => {
+            mark("tandem-read-early");
+            (early.chunks, early.view)
+        }
+        None => {
+            let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
+            let chunks = store.load_chunks(id).await.map_err(|error| error.code())?;
+            let view = match chunks {
+                Some(_) => store.load_view(id).await.ok().flatten(),
+                None => None,
+            };
+            (chunks, view)
+        }
+    };
+    let Some((keys, bytes)) = chunks else {
         return Ok(None);
     };
     // A view that cannot be read is passed by: the chunks are the truth.
-    let view = store
-        .load_view(id)
-        .await
-        .ok()
-        .flatten()
+    let view = view
         .and_then(|stored| ProgrammeView::decode(&stored).ok())
         .filter(|view| view.programme().id == id && view.made_from(&keys));
     if let Some(view) = view {

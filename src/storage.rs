@@ -18,9 +18,12 @@ use js_sys::Uint8Array;
 use tandem_core::{ProgrammeId, TandemId};
 use wasm_bindgen::{JsCast, JsValue};
 
+mod early;
 mod erase;
 mod sealing;
 mod view;
+
+pub use early::{take_early_read, EarlyRead};
 
 const DATABASE: &str = "tandem";
 const VERSION: u32 = 1;
@@ -195,22 +198,7 @@ impl ProgrammeStore {
             .map_err(StorageError::from_idb)?
             .await
             .map_err(StorageError::from_idb)?;
-        if values.is_empty() {
-            return Ok(None);
-        }
-        let keys: Vec<String> = keys.iter().filter_map(|key| key.as_string()).collect();
-        let mut bytes = Vec::new();
-        for (key, value) in keys.iter().zip(values) {
-            let chunk = value
-                .dyn_into::<Uint8Array>()
-                .map_err(|_| StorageError::Failed("a stored chunk is not bytes".into()))?;
-            // A chunk whose key is gone belongs to what was forgotten; its
-            // key stays listed, so the next compaction removes it.
-            if let Some(plain) = sealing::open(key, chunk.to_vec()).await? {
-                bytes.extend(plain);
-            }
-        }
-        Ok(Some((keys, bytes)))
+        open_chunks(keys, values).await
     }
 
     /// Replaces the chunks named in `replaces` by one snapshot, in one
@@ -352,6 +340,34 @@ fn page_key(tandem: TandemId) -> String {
 
 /// The key of the programme as last shown (see `view`): not under the
 /// programme's chunk prefix.
+/// A programme's chunks as read from the store (keys and values in the
+/// same order), opened and concatenated as Automerge loads them; `None` if
+/// there are none.
+async fn open_chunks(
+    keys: Vec<JsValue>,
+    values: Vec<JsValue>,
+) -> Result<Option<(Vec<String>, Vec<u8>)>, StorageError> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let keys: Vec<String> = keys.iter().filter_map(|key| key.as_string()).collect();
+    if keys.len() != values.len() {
+        return Err(StorageError::Failed("a stored chunk has no key".into()));
+    }
+    let mut bytes = Vec::new();
+    for (key, value) in keys.iter().zip(values) {
+        let chunk = value
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| StorageError::Failed("a stored chunk is not bytes".into()))?;
+        // A chunk whose key is gone belongs to what was forgotten; its
+        // key stays listed, so the next compaction removes it.
+        if let Some(plain) = sealing::open(key, chunk.to_vec()).await? {
+            bytes.extend(plain);
+        }
+    }
+    Ok(Some((keys, bytes)))
+}
+
 fn view_key(programme: ProgrammeId) -> String {
     format!("view:{programme}")
 }

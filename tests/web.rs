@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use tandem::i18n::translation_problems;
-use tandem::storage::{ChunkKind, ProgrammeStore};
+use tandem::storage::{take_early_read, ChunkKind, ProgrammeStore};
 use tandem_core::{
     Author, Command, Day, NewProgramme, PartnerId, ProgrammeDocument, ProgrammeKind,
 };
@@ -388,5 +388,64 @@ async fn records_are_stored_sealed_and_records_stored_plain_before_still_load() 
 
     let loaded = ProgrammeDocument::load(&store.load(id).await.unwrap().unwrap()).unwrap();
     assert_eq!(loaded.programme(), document.programme());
+    store.delete(id).await.unwrap();
+}
+
+/// Leaves `read` where `index.html` leaves its early read.
+fn leave_early_read(read: &wasm_bindgen::JsValue) {
+    let promise = js_sys::Promise::resolve(read);
+    js_sys::Reflect::set(&js_sys::global(), &"tandemEarlyRead".into(), &promise).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_read_made_before_the_app_started_is_taken_once_and_only_for_its_programme() {
+    const DATABASE: &str = "tandem-test-early";
+    let store = ProgrammeStore::open_named(DATABASE).await.unwrap();
+    let author = Author::new("Petra Probe");
+    let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    let id = document.id();
+    let snapshot = document.save();
+    let key = store
+        .put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot)
+        .await
+        .unwrap();
+    store.put_view(id, b"the view's bytes").await.unwrap();
+
+    // What index.html reads: the sealed records as they are stored.
+    let read = js_sys::Object::new();
+    let set = |name: &str, value: wasm_bindgen::JsValue| {
+        js_sys::Reflect::set(&read, &name.into(), &value).unwrap();
+    };
+    set("id", id.to_string().into());
+    let keys = js_sys::Array::of1(&key.clone().into());
+    set("keys", keys.into());
+    let sealed = raw_record(DATABASE, &key).await;
+    let values = js_sys::Array::of1(&js_sys::Uint8Array::from(sealed.as_slice()).into());
+    set("values", values.into());
+    let view = raw_record(DATABASE, &format!("view:{id}")).await;
+    set("view", js_sys::Uint8Array::from(view.as_slice()).into());
+
+    // Another programme's address: not used, and gone.
+    leave_early_read(&read);
+    let other = ProgrammeDocument::create(&author, kassel_region()).unwrap();
+    assert!(take_early_read(other.id()).await.is_none());
+    assert!(take_early_read(id).await.is_none());
+
+    leave_early_read(&read);
+    let early = take_early_read(id).await.expect("the early read is used");
+    let (chunk_keys, bytes) = early.chunks.expect("the chunks were read");
+    assert_eq!(chunk_keys, vec![key]);
+    assert_eq!(bytes, snapshot, "the chunk is opened");
+    assert_eq!(early.view.as_deref(), Some(&b"the view's bytes"[..]));
+    // Taken once: a later opening reads the store itself.
+    assert!(take_early_read(id).await.is_none());
+
+    // Nothing stored for the programme: read as such, not as a failure.
+    set("keys", js_sys::Array::new().into());
+    set("values", js_sys::Array::new().into());
+    set("view", wasm_bindgen::JsValue::UNDEFINED);
+    leave_early_read(&read);
+    let early = take_early_read(id).await.expect("the early read is used");
+    assert!(early.chunks.is_none() && early.view.is_none());
     store.delete(id).await.unwrap();
 }

@@ -148,10 +148,11 @@ pub fn HistoryPage() -> impl IntoView {
 fn PastProgramme(note: ChangeNote, programme: Programme) -> impl IntoView {
     let i18n = use_i18n();
     let dashboard = Dashboard::of(&programme);
+    let standings = programme.standings();
     let mut people: Vec<(String, Standing)> = programme
         .people
         .iter()
-        .filter_map(|(id, person)| Some((person.details.name.clone(), programme.standing(*id)?)))
+        .filter_map(|(id, person)| Some((person.details.name.clone(), *standings.get(id)?)))
         .collect();
     people.sort_by_key(|(name, _)| name.to_lowercase());
     view! {

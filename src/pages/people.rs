@@ -59,7 +59,8 @@ struct Filters {
 
 fn rows(programme: &Programme, filters: &Filters, sort: SortBy, ascending: bool) -> Vec<PersonRow> {
     let needle = filters.search.trim().to_lowercase();
-    let mut rows: Vec<PersonRow> = programme
+    let standings = programme.standings();
+    let rows: Vec<PersonRow> = programme
         .people
         .iter()
         .filter(|(_, person)| filters.role.is_none_or(|role| person.details.role == role))
@@ -69,7 +70,7 @@ fn rows(programme: &Programme, filters: &Filters, sort: SortBy, ascending: bool)
                 .is_none_or(|organisation| person.details.organisation == Some(organisation))
         })
         .filter_map(|(id, person)| {
-            let standing = programme.standing(*id)?;
+            let standing = *standings.get(id)?;
             if filters.standing.is_some_and(|wanted| wanted != standing) {
                 return None;
             }
@@ -101,25 +102,33 @@ fn rows(programme: &Programme, filters: &Filters, sort: SortBy, ascending: bool)
             })
         })
         .collect();
-    rows.sort_by(|a, b| {
+    // Lower-cased once per row, not once per comparison.
+    let mut keyed: Vec<(String, String, PersonRow)> = rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.name.to_lowercase(),
+                row.organisation.to_lowercase(),
+                row,
+            )
+        })
+        .collect();
+    keyed.sort_by(|(a_name, a_organisation, a), (b_name, b_organisation, b)| {
         let order = match sort {
-            SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            SortBy::Name => a_name.cmp(b_name),
             SortBy::Role => a.role.cmp(&b.role),
-            SortBy::Organisation => a
-                .organisation
-                .to_lowercase()
-                .cmp(&b.organisation.to_lowercase()),
+            SortBy::Organisation => a_organisation.cmp(b_organisation),
             SortBy::Standing => a.standing.cmp(&b.standing),
             SortBy::AppliedOn => a.applied_on.cmp(&b.applied_on),
         }
-        .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        .then_with(|| a_name.cmp(b_name));
         if ascending {
             order
         } else {
             order.reverse()
         }
     });
-    rows
+    keyed.into_iter().map(|(_, _, row)| row).collect()
 }
 
 /// The page at `/programme/:id/people`.

@@ -75,8 +75,9 @@ impl Dashboard {
         let mut totals = OrganisationCounts::default();
         let mut attention = Vec::new();
 
+        let standings = programme.standings();
         for (id, person) in &programme.people {
-            let Some(standing) = programme.standing(*id) else {
+            let Some(&standing) = standings.get(id) else {
                 continue;
             };
             let role = person.details.role;

@@ -142,9 +142,10 @@ pub fn people_csv(
         .filter(|(id, _)| may_be_processed(programme, **id))
         .collect();
     people.sort_by_key(|(_, person)| person.details.name.to_lowercase());
+    let standings = programme.standings();
     let rows = people.into_iter().map(|(id, person)| {
         let details = &person.details;
-        let standing = programme.standing(*id).unwrap_or(Standing::Applied);
+        let standing = standings.get(id).copied().unwrap_or(Standing::Applied);
         PeopleColumn::ALL
             .iter()
             .map(|column| match column {

@@ -2,7 +2,7 @@
 //! organisations, rules, people and tandems. This is the shape of the whole
 //! Automerge document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use autosurgeon::{Hydrate, Reconcile};
 
@@ -288,15 +288,27 @@ impl Programme {
     /// Where a person stands.
     pub fn standing(&self, id: PersonId) -> Option<Standing> {
         let person = self.people.get(&id)?;
-        Some(match person.application.stage {
-            Stage::Applied => Standing::Applied,
-            Stage::Interviewed => Standing::Interviewed,
-            Stage::Accepted if self.active_tandems_of(id).next().is_some() => Standing::Matched,
-            Stage::Accepted => Standing::Accepted,
-            Stage::Waitlisted => Standing::Waitlisted,
-            Stage::Declined => Standing::Declined,
-            Stage::Withdrawn => Standing::Withdrawn,
-        })
+        let matched = person.application.stage == Stage::Accepted
+            && self.active_tandems_of(id).next().is_some();
+        Some(standing_of(person.application.stage, matched))
+    }
+
+    /// Where everyone stands, from one pass over the tandems: for lists of
+    /// many people, where asking [`standing`](Self::standing) for each
+    /// would go through every tandem once per person.
+    pub fn standings(&self) -> BTreeMap<PersonId, Standing> {
+        let matched: BTreeSet<PersonId> = self
+            .active_tandems()
+            .flat_map(|(_, tandem)| [Some(tandem.mentee), Some(tandem.mentor), tandem.co_mentor])
+            .flatten()
+            .collect();
+        self.people
+            .iter()
+            .map(|(id, person)| {
+                let stage = person.application.stage;
+                (*id, standing_of(stage, matched.contains(id)))
+            })
+            .collect()
     }
 
     /// The person's name, or an empty text if they are not (any more) here.
@@ -348,4 +360,18 @@ pub struct ProgrammeSummary {
     pub start: Day,
     pub end: Day,
     pub partners: Vec<String>,
+}
+
+/// Where someone at `stage` of their application stands; `matched`: they
+/// are in a running tandem.
+fn standing_of(stage: Stage, matched: bool) -> Standing {
+    match stage {
+        Stage::Applied => Standing::Applied,
+        Stage::Interviewed => Standing::Interviewed,
+        Stage::Accepted if matched => Standing::Matched,
+        Stage::Accepted => Standing::Accepted,
+        Stage::Waitlisted => Standing::Waitlisted,
+        Stage::Declined => Standing::Declined,
+        Stage::Withdrawn => Standing::Withdrawn,
+    }
 }

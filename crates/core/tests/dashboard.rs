@@ -81,3 +81,64 @@ fn accepted_people_without_a_tandem_need_attention() {
         }]
     );
 }
+
+#[test]
+fn everyone_stands_where_the_single_question_puts_them() {
+    let mut cohort = Cohort::new();
+    cohort
+        .apply(Command::SetRules {
+            rules: tandem_core::Rules {
+                different_organisations: true,
+                mentor_capacity: 1,
+                co_mentors: true,
+            },
+        })
+        .unwrap();
+    let miriam = cohort.accepted("Miriam Beispiel", Role::Mentee, cohort.koeln);
+    let klaus = cohort.accepted("Klaus Muster", Role::Mentor, cohort.duesseldorf);
+    let carla = cohort.accepted("Carla Co", Role::CoMentor, cohort.duesseldorf);
+    let nora = cohort.accepted("Nora Neu", Role::Mentee, cohort.koeln);
+    let olaf = cohort.accepted("Olaf Alt", Role::Mentor, cohort.duesseldorf);
+    let jana = cohort.applicant("Jana Exempel", Role::Mentee, cohort.koeln);
+    let running = TandemId::random();
+    let ended = TandemId::random();
+    for (id, mentee, mentor, co_mentor) in [
+        (running, miriam, klaus, Some(carla)),
+        (ended, nora, olaf, None),
+    ] {
+        cohort
+            .apply(Command::CreateTandem {
+                id,
+                mentee,
+                mentor,
+                co_mentor,
+                start: day("2026-02-01"),
+                planned_end: day("2027-04-30"),
+            })
+            .unwrap();
+    }
+    cohort
+        .apply(Command::EndTandem {
+            id: ended,
+            ending: tandem_core::TandemEnding::Completed,
+            on: day("2026-09-30"),
+        })
+        .unwrap();
+    let programme = cohort.document.programme();
+    let standings = programme.standings();
+    assert_eq!(standings.len(), programme.people.len());
+    for id in programme.people.keys() {
+        assert_eq!(
+            standings.get(id).copied(),
+            programme.standing(*id),
+            "{id:?}"
+        );
+    }
+    for matched in [miriam, klaus, carla] {
+        assert_eq!(standings[&matched], Standing::Matched);
+    }
+    for unmatched in [nora, olaf] {
+        assert_eq!(standings[&unmatched], Standing::Accepted);
+    }
+    assert_eq!(standings[&jana], Standing::Applied);
+}
