@@ -84,8 +84,10 @@ impl Language {
 }
 
 thread_local! {
-    static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> =
-        RefCell::new(Language::ALL.into_iter().map(bundle).collect());
+    /// Each language's texts, read the first time that language is asked
+    /// for: opening the app reads only the language it is shown in.
+    static BUNDLES: RefCell<Vec<Option<FluentBundle<FluentResource>>>> =
+        RefCell::new(Language::ALL.iter().map(|_| None).collect());
 }
 
 fn bundle(language: Language) -> FluentBundle<FluentResource> {
@@ -102,10 +104,11 @@ fn bundle(language: Language) -> FluentBundle<FluentResource> {
 /// gap shows up in the UI instead of an empty space.
 pub fn translate(language: Language, key: &str, args: Option<&FluentArgs>) -> String {
     BUNDLES.with(|bundles| {
-        let bundles = bundles.borrow();
-        let Some(bundle) = bundles.get(language.index()) else {
+        let mut bundles = bundles.borrow_mut();
+        let Some(slot) = bundles.get_mut(language.index()) else {
             return key.to_string();
         };
+        let bundle = slot.get_or_insert_with(|| bundle(language));
         let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
             return key.to_string();
         };

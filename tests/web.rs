@@ -431,6 +431,12 @@ async fn the_read_made_before_the_app_started_is_taken_once_and_only_for_its_pro
     assert!(take_early_read(other.id()).await.is_none());
     assert!(take_early_read(id).await.is_none());
 
+    // A key file read while it was being written is no key: passed by.
+    let record_key = js_sys::Object::new();
+    js_sys::Reflect::set(&record_key, &"number".into(), &1.into()).unwrap();
+    let short = js_sys::Uint8Array::from(&[1u8, 2, 3][..]);
+    js_sys::Reflect::set(&record_key, &"bytes".into(), &short.into()).unwrap();
+    set("recordKey", record_key.into());
     leave_early_read(&read);
     let early = take_early_read(id).await.expect("the early read is used");
     let (chunk_keys, bytes) = early.chunks.expect("the chunks were read");

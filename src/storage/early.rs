@@ -6,7 +6,9 @@
 //! as the page is parsed, so that IndexedDB works while the WebAssembly is
 //! fetched and compiled instead of after. The app takes that read once;
 //! when there is none, it is of another programme, or it failed, the
-//! programme is read from the store as usual.
+//! programme is read from the store as usual. The page also reads the
+//! current record key's file, so that opening the records does not wait
+//! for the file system afterwards.
 
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use tandem_core::ProgrammeId;
@@ -44,6 +46,17 @@ pub async fn take_early_read(programme: ProgrammeId) -> Option<EarlyRead> {
     let field = |name: &str| Reflect::get(&read, &JsValue::from_str(name)).ok();
     if field("id")?.as_string()? != programme.to_string() {
         return None;
+    }
+    if let Some(key) = field("recordKey").filter(|key| key.is_object()) {
+        let number = Reflect::get(&key, &JsValue::from_str("number"))
+            .ok()
+            .and_then(|number| number.as_f64());
+        let bytes = Reflect::get(&key, &JsValue::from_str("bytes"))
+            .ok()
+            .and_then(|bytes| bytes.dyn_into::<Uint8Array>().ok());
+        if let (Some(number), Some(bytes)) = (number, bytes) {
+            sealing::adopt(number, &bytes.to_vec());
+        }
     }
     let keys = field("keys")?.dyn_into::<Array>().ok()?.to_vec();
     let values = field("values")?.dyn_into::<Array>().ok()?.to_vec();

@@ -168,6 +168,22 @@ async fn read_or_make(number: u32, create: bool) -> Result<Option<RecordKey>, St
     Ok(Some(key))
 }
 
+/// Takes key `number` as the page read it from its file before the app
+/// started (`early`), unless this tab has it already. Bytes that are no
+/// key (a file being written that moment) are passed by: the key is then
+/// read under the lock when it is needed.
+pub(super) fn adopt(number: f64, bytes: &[u8]) {
+    if !(1.0..=f64::from(u32::MAX)).contains(&number) || number.fract() != 0.0 {
+        return;
+    }
+    let number = number as u32;
+    if let Some(key) = RecordKey::from_bytes(number, bytes) {
+        KEYS.with(|keys| {
+            keys.borrow_mut().entry(number).or_insert(key);
+        });
+    }
+}
+
 /// The key new records are sealed with; `None` where keys cannot be kept.
 pub(super) async fn current() -> Result<Option<RecordKey>, StorageError> {
     key(current_number(), true).await

@@ -13,9 +13,14 @@
 //! document is read as always: the document is the truth, the view only a
 //! copy that may be stale, damaged or missing.
 //!
-//! Encoding: `TVIW`, the view format (1 byte), the SHA-256 of the body
-//! (32 bytes), the body (postcard). A view of another format, or whose body
-//! does not match its hash, is not used.
+//! Encoding: `TVIW`, the view format (1 byte), the Adler-32 of the body
+//! (4 bytes, little-endian), the body (postcard). A view of another format,
+//! or whose body does not match its checksum, is not used. The checksum
+//! finds damage; it need not resist forgery, because the browser stores the
+//! view sealed under its record key (an authenticated cipher) like every
+//! record, and a view is only ever a copy the document is checked against.
+//! (Format 1 used SHA-256, which cost the first screen tens of
+//! milliseconds in the browser.)
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -23,15 +28,14 @@ use std::fmt::Display;
 use automerge::{Automerge, ChangeHash, ObjId, ReadDoc, ROOT};
 use autosurgeon::{hydrate::MaybeMissing, hydrate_prop, Hydrate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sha2::{Digest, Sha256};
 
 use crate::document::{PARTNERS, PEOPLE, PROGRAMME, TANDEMS};
 use crate::{ClockTime, Conflict, Day, LoadError, Programme, ProgrammeDocument, FORMAT_VERSION};
 
 const MAGIC: &[u8; 4] = b"TVIW";
 /// Raised whenever the encoding of the model changes shape.
-const VIEW_FORMAT: u8 = 1;
-const HASH_LEN: usize = 32;
+const VIEW_FORMAT: u8 = 2;
+const CHECKSUM_LEN: usize = 4;
 
 /// Why stored bytes are not a view this version can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,25 +130,25 @@ impl ProgrammeView {
         // Every type in the body serialises without fail (no maps with
         // keys postcard refuses, no unsized sequences).
         let body = postcard::to_allocvec(&body).unwrap_or_default();
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 1 + HASH_LEN + body.len());
+        let mut bytes = Vec::with_capacity(MAGIC.len() + 1 + CHECKSUM_LEN + body.len());
         bytes.extend_from_slice(MAGIC);
         bytes.push(VIEW_FORMAT);
-        bytes.extend_from_slice(&Sha256::digest(&body));
+        bytes.extend_from_slice(&adler2::adler32_slice(&body).to_le_bytes());
         bytes.extend_from_slice(&body);
         bytes
     }
 
     /// Reads stored bytes; refuses a view of another format and a damaged one.
     pub fn decode(bytes: &[u8]) -> Result<Self, ViewError> {
-        let header = MAGIC.len() + 1 + HASH_LEN;
+        let header = MAGIC.len() + 1 + CHECKSUM_LEN;
         if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ViewError::Damaged);
         }
         if bytes[MAGIC.len()] != VIEW_FORMAT {
             return Err(ViewError::OtherFormat);
         }
-        let (hash, body) = bytes[MAGIC.len() + 1..].split_at(HASH_LEN);
-        if Sha256::digest(body).as_slice() != hash {
+        let (checksum, body) = bytes[MAGIC.len() + 1..].split_at(CHECKSUM_LEN);
+        if adler2::adler32_slice(body).to_le_bytes() != checksum {
             return Err(ViewError::Damaged);
         }
         let body: Body = postcard::from_bytes(body).map_err(|_| ViewError::Damaged)?;

@@ -169,6 +169,13 @@ fn a_damaged_view_is_refused_and_the_document_still_opens() {
         }),
         Err(ViewError::OtherFormat)
     );
+    // A view stored by the version before (format 1, SHA-256) is passed
+    // by: the document is loaded and a new view written.
+    let mut earlier = encoded[..5].to_vec();
+    earlier[4] = 1;
+    earlier.extend_from_slice(&[0; 32]);
+    earlier.extend_from_slice(&encoded[9..]);
+    assert_eq!(ProgrammeView::decode(&earlier), Err(ViewError::OtherFormat));
     // Nothing is lost: the document is the truth.
     assert_eq!(
         ProgrammeDocument::load(&bytes).unwrap().programme(),
