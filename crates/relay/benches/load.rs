@@ -18,7 +18,9 @@
 //! TANDEM_LOAD_ROOMS (200), TANDEM_LOAD_SECONDS (20, paced; flat out runs
 //! half as long), TANDEM_LOAD_ROUNDS (3), TANDEM_LOAD_BLOB_BYTES (256),
 //! TANDEM_LOAD_DATABASE_URL (also measure the relay on PostgreSQL, built
-//! with `--features postgres`).
+//! with `--features postgres`), TANDEM_LOAD_COMPARE_RELAY (the path of
+//! another relay binary, say an earlier build, also measured on SQLite in
+//! every round: a change compared under the same load).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -193,8 +195,19 @@ impl Server {
     }
 
     fn relay(database_url: Option<&str>) -> Self {
+        Self::relay_binary(env!("CARGO_BIN_EXE_tandem-relay").as_ref(), database_url)
+    }
+
+    /// Another relay binary, on SQLite.
+    fn compared_relay(binary: &std::path::Path) -> Self {
+        let mut server = Self::relay_binary(binary, None);
+        server.name = "relay (SQLite), compared build";
+        server
+    }
+
+    fn relay_binary(binary: &std::path::Path, database_url: Option<&str>) -> Self {
         let addr = Self::free_addr();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tandem-relay"));
+        let mut command = Command::new(binary);
         command
             .arg("--addr")
             .arg(addr.to_string())
@@ -670,6 +683,9 @@ fn main() {
     let database_url = std::env::var("TANDEM_LOAD_DATABASE_URL")
         .ok()
         .filter(|url| !url.trim().is_empty());
+    let compared = std::env::var_os("TANDEM_LOAD_COMPARE_RELAY")
+        .filter(|path| !path.is_empty())
+        .map(std::path::PathBuf::from);
     let needed = clients + 256;
     match open_files_limit() {
         Some(limit) if limit < needed => {
@@ -700,6 +716,9 @@ fn main() {
             let mut servers = vec![Server::baseline(), Server::relay(None)];
             if let Some(url) = &database_url {
                 servers.push(Server::relay(Some(url)));
+            }
+            if let Some(binary) = &compared {
+                servers.push(Server::compared_relay(binary));
             }
             for server in servers {
                 let name = server.name;

@@ -12,6 +12,7 @@
 //! close, for this connection only.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -20,9 +21,11 @@ use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_O
 use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
+#[cfg(test)]
+mod pipelined;
 mod retire;
 
-use crate::rooms::{ConnectionId, Delivery, Membership, UNKNOWN_BYTES};
+use crate::rooms::{ConnectionId, Delivery, LiveRoom, Membership, UNKNOWN_BYTES};
 use crate::store::{Admission, RoomStore, StoreError};
 use crate::{Limits, RelayState};
 
@@ -262,47 +265,35 @@ impl<S: RoomStore> Connection<S> {
             Frame::Push { blob } => {
                 self.check_blob(&blob)?;
                 let live = &membership.room;
-                let _writing = live.writes.lock().await;
-                let limit = self.limits().max_room_bytes;
-                let mut held = live.bytes.load(Ordering::Acquire);
-                if held == UNKNOWN_BYTES || held.saturating_add(blob.len() as u64) > limit {
-                    // Counted bytes may be stale (a snapshot through another
-                    // relay process): a refusal rests on the store's count.
-                    held = self
-                        .state
-                        .store
-                        .room_bytes(room)
-                        .await
-                        .map_err(Refusal::storage)?;
-                }
-                if held.saturating_add(blob.len() as u64) > limit {
-                    tracing::warn!(held, limit, "room full");
-                    return Err(Refusal::new(
-                        ErrorCode::TooLarge,
-                        format!("the room holds {held} of {limit} bytes; a snapshot makes room"),
-                    ));
-                }
                 let size = blob.len() as u64;
-                let sequence = match self.state.store.append(room, blob.clone()).await {
+                // The room's lock only while the push is put in line: the
+                // next push of the room can queue while this one is being
+                // committed, and they may share a commit. The store
+                // broadcasts each one once committed, in sequence order.
+                let (queued, in_flight) = {
+                    let _writing = live.writes.lock().await;
+                    self.reserve(room, live, size).await?;
+                    let in_flight = Arc::clone(&live.appending).read_owned().await;
+                    let committed = live.broadcast_when_committed(self.id);
+                    match self.state.store.queue_append(room, blob, committed).await {
+                        Ok(queued) => (queued, in_flight),
+                        Err(error) => {
+                            live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
+                            return Err(Refusal::storage(error));
+                        }
+                    }
+                };
+                // The others hear of it even if this client is gone before
+                // its acknowledgement goes out; the acknowledgement waits
+                // for the commit.
+                let sequence = match queued.committed().await {
                     Ok(sequence) => sequence,
                     Err(error) => {
                         live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
                         return Err(Refusal::storage(error));
                     }
                 };
-                live.bytes
-                    .store(held.saturating_add(size), Ordering::Release);
-                // The others hear of it even if this client is gone before
-                // its acknowledgement goes out.
-                let frame =
-                    Frame::Deliver { sequence, blob }.encode(tandem_sync::MAX_FRAME_BYTES)?;
-                // No receiver (only this connection, momentarily) is fine.
-                let _ = live.deliveries.send(Delivery {
-                    sequence,
-                    frame: Bytes::from(frame),
-                    from: self.id,
-                });
-                live.known.fetch_max(sequence, Ordering::AcqRel);
+                drop(in_flight);
                 self.send(Frame::Ack { sequence }).await?;
                 tracing::debug!(sequence, "push stored");
                 Ok(())
@@ -332,6 +323,50 @@ impl<S: RoomStore> Connection<S> {
                 ErrorCode::UnexpectedFrame,
                 format!("a client does not send a {} frame here", other.kind()),
             )),
+        }
+    }
+
+    /// Counts `size` more bytes for a push about to be put in line (under
+    /// the room's lock), or refuses it when the room would hold more than
+    /// its limit.
+    async fn reserve(&mut self, room: RoomId, live: &LiveRoom, size: u64) -> Result<(), Refusal> {
+        let limit = self.limits().max_room_bytes;
+        loop {
+            let counted = live.bytes.load(Ordering::Acquire);
+            let mut held = counted;
+            if counted == UNKNOWN_BYTES || counted.saturating_add(size) > limit {
+                // Counted bytes may be stale (a snapshot through another
+                // relay process, a push that failed): a refusal rests on the
+                // store's count, read once no push of the room is in flight.
+                drop(live.appending.write().await);
+                held = self
+                    .state
+                    .store
+                    .room_bytes(room)
+                    .await
+                    .map_err(Refusal::storage)?;
+            }
+            if held.saturating_add(size) > limit {
+                tracing::warn!(held, limit, "room full");
+                return Err(Refusal::new(
+                    ErrorCode::TooLarge,
+                    format!("the room holds {held} of {limit} bytes; a snapshot makes room"),
+                ));
+            }
+            // Only a push that failed meanwhile changes the count outside
+            // the lock (to unknown): then count again.
+            if live
+                .bytes
+                .compare_exchange(
+                    counted,
+                    held.saturating_add(size),
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                )
+                .is_ok()
+            {
+                return Ok(());
+            }
         }
     }
 

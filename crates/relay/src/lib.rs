@@ -32,7 +32,9 @@ pub mod store;
 
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
-pub use store::{Admission, Elsewhere, Entry, Replay, RoomStore, SqliteStore, StoreError};
+pub use store::{
+    Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore, StoreError,
+};
 
 use rooms::Rooms;
 

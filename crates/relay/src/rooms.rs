@@ -2,17 +2,20 @@
 //!
 //! Each live room has a broadcast channel that carries every newly stored
 //! blob, already encoded as a deliver frame, to all of the room's
-//! connections, and a write lock so that blobs are broadcast in the order
-//! of their sequences. A room counts its connections against the relay's
-//! limit and is forgotten when the last one leaves.
+//! connections, and a write lock under which pushes are put in line for
+//! the store, so that the queue's order is the order of the sequences and
+//! blobs are broadcast in that order. A room counts its connections
+//! against the relay's limit and is forgotten when the last one leaves.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use tandem_sync::RoomId;
+use tandem_sync::{Frame, RoomId};
 use tokio::sync::broadcast;
+
+use crate::store::Committed;
 
 /// How many deliveries a slow connection may fall behind before it catches
 /// up from the store instead.
@@ -45,16 +48,49 @@ pub(crate) struct Delivery {
 #[derive(Debug)]
 pub(crate) struct LiveRoom {
     pub deliveries: broadcast::Sender<Delivery>,
-    /// Held from storing a blob until it is broadcast.
+    /// Held while a push is put in line for the store (with a store that
+    /// cannot keep appends in line: until it is stored and broadcast), and
+    /// for snapshots and retirement.
     pub writes: tokio::sync::Mutex<()>,
+    /// Read-held by every push from its place in line until its commit is
+    /// answered; taking it for writing (under `writes`) waits until no push
+    /// of the room is in flight.
+    pub appending: Arc<tokio::sync::RwLock<()>>,
     /// The highest sequence this relay knows stored in the room (broadcast,
     /// or replayed to one of its connections).
     pub known: AtomicU64,
     /// The bytes the room holds in the store, as counted since they were
-    /// last read from it ([`UNKNOWN_BYTES`] until then); changed only under
-    /// `writes`. It saves reading the store before every push; refusing a
-    /// push for the room's size is always checked against the store.
+    /// last read from it ([`UNKNOWN_BYTES`] until then), pushes in flight
+    /// included; raised only under `writes`, and set to [`UNKNOWN_BYTES`]
+    /// when a push fails. It saves reading the store before every push;
+    /// refusing a push for the room's size is always checked against the
+    /// store, once no push is in flight.
     pub bytes: AtomicU64,
+}
+
+impl LiveRoom {
+    /// What the store runs once a push from `from` is committed: the
+    /// deliver frame goes to the room's connections (in sequence order, as
+    /// the store runs these).
+    pub(crate) fn broadcast_when_committed(self: &Arc<Self>, from: ConnectionId) -> Committed {
+        let live = Arc::clone(self);
+        Box::new(move |sequence, blob| {
+            match (Frame::Deliver { sequence, blob }).encode(tandem_sync::MAX_FRAME_BYTES) {
+                Ok(frame) => {
+                    // No receiver (only the pusher, momentarily) is fine.
+                    let _ = live.deliveries.send(Delivery {
+                        sequence,
+                        frame: Bytes::from(frame),
+                        from,
+                    });
+                }
+                Err(error) => {
+                    tracing::error!(%error, sequence, "a stored blob does not fit a frame");
+                }
+            }
+            live.known.fetch_max(sequence, Ordering::AcqRel);
+        })
+    }
 }
 
 /// The room's bytes are to be read from the store.
@@ -91,6 +127,7 @@ impl Rooms {
             room: Arc::new(LiveRoom {
                 deliveries: broadcast::channel(BROADCAST_CAPACITY).0,
                 writes: tokio::sync::Mutex::new(()),
+                appending: Arc::default(),
                 known: AtomicU64::new(0),
                 bytes: AtomicU64::new(UNKNOWN_BYTES),
             }),

@@ -9,6 +9,9 @@
 //!
 //! - return from [`append`](RoomStore::append) only after the blob is
 //!   committed, with the next sequence of the room;
+//! - number the appends of [`queue_append`](RoomStore::queue_append) in
+//!   the order of the calls, and run their hooks after the commit in that
+//!   order;
 //! - keep a room's sequences gapless and never reuse one, also after a
 //!   snapshot has replaced the log;
 //! - never let an older snapshot replace a newer one;
@@ -86,6 +89,44 @@ pub enum StoreError {
     Database(String),
 }
 
+/// Runs once an append is committed, with its sequence and its blob; for
+/// one room, in the order of the sequences (see [`RoomStore::queue_append`]).
+pub type Committed = Box<dyn FnOnce(u64, Vec<u8>) + Send>;
+
+/// An append in line for its commit, from [`RoomStore::queue_append`].
+#[derive(Debug)]
+pub struct Queued(Waiting);
+
+#[derive(Debug)]
+enum Waiting {
+    /// Committed (or failed) already.
+    Done(Result<u64, StoreError>),
+    /// Answered by the store's writer once committed.
+    Writer(tokio::sync::oneshot::Receiver<Result<u64, StoreError>>),
+}
+
+impl Queued {
+    /// An append the store has committed (or failed) already.
+    pub fn done(result: Result<u64, StoreError>) -> Self {
+        Self(Waiting::Done(result))
+    }
+
+    /// An append whose commit `answer` will tell of.
+    fn waiting(answer: tokio::sync::oneshot::Receiver<Result<u64, StoreError>>) -> Self {
+        Self(Waiting::Writer(answer))
+    }
+
+    /// The append's sequence, once it is committed.
+    pub async fn committed(self) -> Result<u64, StoreError> {
+        match self.0 {
+            Waiting::Done(result) => result,
+            Waiting::Writer(answer) => answer
+                .await
+                .map_err(|_| StoreError::Database("the writer has stopped".into()))?,
+        }
+    }
+}
+
 /// Rooms, their logs and snapshots, kept durably.
 pub trait RoomStore: Send + Sync + 'static {
     /// Checks a hello's token hash, opening the room with it if the room is
@@ -105,6 +146,28 @@ pub trait RoomStore: Send + Sync + 'static {
         room: RoomId,
         blob: Vec<u8>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Puts an append in line and returns once its place is fixed: the
+    /// appends of one room are numbered in the order in which these calls
+    /// returned, so the caller need not wait for one commit before queueing
+    /// the next. `committed` runs right after the commit (not at all if the
+    /// append fails), for one room in the order of the sequences; then
+    /// [`Queued::committed`] gives the sequence.
+    ///
+    /// The default (for a store that cannot keep appends in line) commits
+    /// before it returns.
+    fn queue_append(
+        &self,
+        room: RoomId,
+        blob: Vec<u8>,
+        committed: Committed,
+    ) -> impl Future<Output = Result<Queued, StoreError>> + Send {
+        async move {
+            let sequence = self.append(room, blob.clone()).await?;
+            committed(sequence, blob);
+            Ok(Queued::done(Ok(sequence)))
+        }
+    }
 
     /// Everything after `after`: the snapshot if `after` is behind it, then
     /// the entries.

@@ -29,6 +29,8 @@ impl<S: RoomStore> Connection<S> {
         self.check_blob(&notice)?;
         let live = &membership.room;
         let _writing = live.writes.lock().await;
+        // Pushes in flight are committed, broadcast and acknowledged first.
+        drop(live.appending.write().await);
         match self.state.store.retire(room, notice.clone()).await {
             Ok(()) => {}
             Err(StoreError::NoSuchRoom) => {

@@ -6,6 +6,12 @@
 //! transaction, then answers each with its sequence: under load many
 //! pushes share one flush; alone, a push is committed at once (the writer
 //! never waits on purpose).
+//!
+//! The queue is the order of the sequences: appends to one room are
+//! numbered in the order they were queued, and the writer runs their
+//! [`Committed`] hooks in that order after the commit, so a room's
+//! connections can queue pushes while earlier ones are still being
+//! committed and yet broadcast them in sequence order.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -14,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_sync::RoomId;
 use tokio::sync::oneshot;
 
-use super::StoreError;
+use super::{Committed, Queued, StoreError};
 
 /// At most this many appends go into one transaction.
 const MOST_PER_COMMIT: usize = 512;
@@ -22,6 +28,7 @@ const MOST_PER_COMMIT: usize = 512;
 struct Append {
     room: RoomId,
     blob: Vec<u8>,
+    committed: Option<Committed>,
     done: oneshot::Sender<Result<u64, StoreError>>,
 }
 
@@ -29,6 +36,12 @@ struct Append {
 #[derive(Debug, Clone)]
 pub(crate) struct Appender {
     queue: mpsc::Sender<Append>,
+    /// How many appends each transaction carried, for tests.
+    #[cfg(test)]
+    pub(crate) batches: Arc<Mutex<Vec<usize>>>,
+    /// How many appends were queued, for tests.
+    #[cfg(test)]
+    pub(crate) queued: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Appender {
@@ -36,10 +49,19 @@ impl Appender {
     /// other work, which it waits for).
     pub(crate) fn start(connection: Arc<Mutex<Connection>>) -> Result<Self, StoreError> {
         let (queue, waiting) = mpsc::channel::<Append>();
+        #[cfg(test)]
+        let batches = Arc::new(Mutex::new(Vec::new()));
+        #[cfg(test)]
+        let batch_sizes = Arc::clone(&batches);
         std::thread::Builder::new()
             .name("tandem-sqlite-appends".into())
             .spawn(move || {
                 while let Ok(first) = waiting.recv() {
+                    // The connection first: what arrives while the store's
+                    // other work holds it goes into this transaction too.
+                    let mut connection = connection
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
                     let mut batch = vec![first];
                     while batch.len() < MOST_PER_COMMIT {
                         match waiting.try_recv() {
@@ -47,25 +69,68 @@ impl Appender {
                             Err(_) => break,
                         }
                     }
-                    let mut connection = connection
+                    #[cfg(test)]
+                    batch_sizes
                         .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    commit(&mut connection, batch);
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(batch.len());
+                    let results = commit(&mut connection, &batch);
+                    drop(connection);
+                    answer(batch, results);
                 }
             })
             .map_err(|error| StoreError::Database(format!("cannot start the writer: {error}")))?;
-        Ok(Self { queue })
+        Ok(Self {
+            queue,
+            #[cfg(test)]
+            batches,
+            #[cfg(test)]
+            queued: Arc::default(),
+        })
     }
 
     /// Appends `blob` to `room`; returns its sequence once committed.
     pub(crate) async fn append(&self, room: RoomId, blob: Vec<u8>) -> Result<u64, StoreError> {
+        self.queue(room, blob, None)?.committed().await
+    }
+
+    /// Puts an append in line (its place is fixed on return); `committed`
+    /// runs on the writer thread after the commit, in queue order.
+    pub(crate) fn queue(
+        &self,
+        room: RoomId,
+        blob: Vec<u8>,
+        committed: Option<Committed>,
+    ) -> Result<Queued, StoreError> {
         let (done, answer) = oneshot::channel();
         self.queue
-            .send(Append { room, blob, done })
+            .send(Append {
+                room,
+                blob,
+                committed,
+                done,
+            })
             .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Database("the writer has stopped".into()))?
+        #[cfg(test)]
+        self.queued
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(Queued::waiting(answer))
+    }
+}
+
+/// Runs the hooks of the committed appends, in batch order, and answers
+/// every append. A hook that panics costs its own delivery, not the writer.
+fn answer(batch: Vec<Append>, results: Vec<Result<u64, StoreError>>) {
+    for (append, result) in batch.into_iter().zip(results) {
+        if let (Some(committed), Ok(sequence)) = (append.committed, &result) {
+            let sequence = *sequence;
+            let blob = append.blob;
+            let hook = std::panic::AssertUnwindSafe(move || committed(sequence, blob));
+            if std::panic::catch_unwind(hook).is_err() {
+                tracing::error!(sequence, "broadcasting a committed append failed");
+            }
+        }
+        let _ = append.done.send(result);
     }
 }
 
@@ -104,10 +169,10 @@ pub(crate) fn start_checkpoints(
     Ok(())
 }
 
-/// Commits `batch` in one transaction and answers each append. If the
-/// transaction as a whole fails, each append is tried alone, so that one
-/// bad append cannot fail the others.
-fn commit(connection: &mut Connection, batch: Vec<Append>) {
+/// Commits `batch` in one transaction and returns each append's result.
+/// If the transaction as a whole fails, each append is tried alone, so
+/// that one bad append cannot fail the others.
+fn commit(connection: &mut Connection, batch: &[Append]) -> Vec<Result<u64, StoreError>> {
     let together = (|| {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let sequences = batch
@@ -118,28 +183,18 @@ fn commit(connection: &mut Connection, batch: Vec<Append>) {
         Ok::<_, StoreError>(sequences)
     })();
     match together {
-        Ok(sequences) => {
-            for (append, sequence) in batch.into_iter().zip(sequences) {
-                let _ = append.done.send(Ok(sequence));
-            }
-        }
-        Err(error) if batch.len() == 1 => {
-            if let Some(append) = batch.into_iter().next() {
-                let _ = append.done.send(Err(error));
-            }
-        }
-        Err(_) => {
-            for append in batch {
-                let alone = (|| {
-                    let transaction =
-                        connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                    let sequence = append_one(&transaction, append.room, &append.blob)?;
-                    transaction.commit()?;
-                    Ok(sequence)
-                })();
-                let _ = append.done.send(alone);
-            }
-        }
+        Ok(sequences) => sequences.into_iter().map(Ok).collect(),
+        Err(error) if batch.len() == 1 => vec![Err(error)],
+        Err(_) => batch
+            .iter()
+            .map(|append| {
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let sequence = append_one(&transaction, append.room, &append.blob)?;
+                transaction.commit()?;
+                Ok(sequence)
+            })
+            .collect(),
     }
 }
 
@@ -205,6 +260,58 @@ mod tests {
             let stored = store.read_after(room, 0).await.unwrap();
             assert_eq!(stored.latest, count);
             assert_eq!(stored.entries.len() as u64, count);
+        }
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hooks_run_after_the_commit_in_queue_order_and_not_for_a_failed_append() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let rooms: Vec<RoomId> = (1..=3).map(|b| RoomId::from_bytes([b; 16])).collect();
+        for room in &rooms {
+            store
+                .admit(*room, TokenHash::from_bytes([1; 32]))
+                .await
+                .unwrap();
+        }
+        let never_opened = RoomId::from_bytes([99; 16]);
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let mut queued = Vec::new();
+        for index in 0..90usize {
+            let room = if index == 40 {
+                never_opened
+            } else {
+                rooms[index % rooms.len()]
+            };
+            let heard = Arc::clone(&heard);
+            let hook: Committed = Box::new(move |sequence, blob| {
+                heard.lock().unwrap().push((room, sequence, blob[0]));
+            });
+            let in_line = store
+                .queue_append(room, vec![index as u8; 8], hook)
+                .await
+                .unwrap();
+            queued.push((room, index as u8, in_line));
+        }
+        let mut answered = Vec::new();
+        for (room, index, in_line) in queued {
+            match in_line.committed().await {
+                Ok(sequence) => answered.push((room, sequence, index)),
+                Err(error) => {
+                    assert_eq!(room, never_opened);
+                    assert!(matches!(error, StoreError::NoSuchRoom));
+                }
+            }
+        }
+        // Answered in queue order, which the hooks ran in too.
+        let heard = heard.lock().unwrap().clone();
+        assert_eq!(heard, answered);
+        for room in &rooms {
+            let sequences: Vec<u64> = heard
+                .iter()
+                .filter(|(of, ..)| of == room)
+                .map(|(_, sequence, _)| *sequence)
+                .collect();
+            let count = sequences.len() as u64;
+            assert_eq!(sequences, (1..=count).collect::<Vec<_>>());
         }
     }
 }

@@ -30,7 +30,10 @@ use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
-use super::{from_sql, now, to_sql, Admission, Elsewhere, Entry, Replay, RoomStore, StoreError};
+use super::{
+    from_sql, now, to_sql, Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore,
+    StoreError,
+};
 
 /// The schema this relay writes, in `relay_schema`.
 const SCHEMA_VERSION: i64 = 1;
@@ -369,6 +372,35 @@ async fn read_retirement(pool: Pool, room: RoomId, news: mpsc::UnboundedSender<E
     }
 }
 
+impl PostgresStore {
+    /// Appends `blob` to `room` in one statement (one transaction); returns
+    /// its sequence once committed.
+    async fn insert(&self, room: RoomId, blob: &[u8]) -> Result<u64, StoreError> {
+        let client = self.pool.get().await?;
+        // One statement is one transaction: the row lock of the room's
+        // UPDATE orders appends from every process.
+        let row = client
+            .query_opt(
+                "WITH next AS (
+                     UPDATE rooms SET latest = latest + 1
+                     WHERE room = $1 AND notice IS NULL RETURNING latest
+                 ), stored AS (
+                     INSERT INTO log (room, sequence, blob)
+                     SELECT $1, latest, $2 FROM next RETURNING sequence
+                 )
+                 SELECT sequence FROM stored",
+                &[&room.as_bytes().as_slice(), &blob],
+            )
+            .await?
+            .ok_or(StoreError::NoSuchRoom)?;
+        let sequence = from_sql(row.get(0))?;
+        // Only this relay stops with the notifier, and then its clients
+        // reconnect.
+        let _ = self.appended.send((room, sequence));
+        Ok(sequence)
+    }
+}
+
 impl RoomStore for PostgresStore {
     async fn admit(&self, room: RoomId, token: TokenHash) -> Result<Admission, StoreError> {
         let client = self.pool.get().await?;
@@ -415,28 +447,21 @@ impl RoomStore for PostgresStore {
     }
 
     async fn append(&self, room: RoomId, blob: Vec<u8>) -> Result<u64, StoreError> {
-        let client = self.pool.get().await?;
-        // One statement is one transaction: the row lock of the room's
-        // UPDATE orders appends from every process.
-        let row = client
-            .query_opt(
-                "WITH next AS (
-                     UPDATE rooms SET latest = latest + 1
-                     WHERE room = $1 AND notice IS NULL RETURNING latest
-                 ), stored AS (
-                     INSERT INTO log (room, sequence, blob)
-                     SELECT $1, latest, $2 FROM next RETURNING sequence
-                 )
-                 SELECT sequence FROM stored",
-                &[&room.as_bytes().as_slice(), &blob],
-            )
-            .await?
-            .ok_or(StoreError::NoSuchRoom)?;
-        let sequence = from_sql(row.get(0))?;
-        // Only this relay stops with the notifier, and then its clients
-        // reconnect.
-        let _ = self.appended.send((room, sequence));
-        Ok(sequence)
+        self.insert(room, &blob).await
+    }
+
+    /// Commits before it returns (several processes number a room's
+    /// appends, so this one cannot keep them in line): the caller holds
+    /// the room's lock until then, as for [`append`](RoomStore::append).
+    async fn queue_append(
+        &self,
+        room: RoomId,
+        blob: Vec<u8>,
+        committed: Committed,
+    ) -> Result<Queued, StoreError> {
+        let sequence = self.insert(room, &blob).await?;
+        committed(sequence, blob);
+        Ok(Queued::done(Ok(sequence)))
     }
 
     async fn read_after(&self, room: RoomId, after: u64) -> Result<Replay, StoreError> {

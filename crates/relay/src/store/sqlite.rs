@@ -14,7 +14,9 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 
 use super::group_commit::Appender;
-use super::{from_sql, now, to_sql, Admission, Entry, Replay, RoomStore, StoreError};
+use super::{
+    from_sql, now, to_sql, Admission, Committed, Entry, Queued, Replay, RoomStore, StoreError,
+};
 
 /// The schema this relay writes, in SQLite's `user_version`. Version 2
 /// added the tombstones of retired rooms; an older relay must not open it
@@ -58,6 +60,9 @@ pub struct SqliteStore {
     /// A second connection for reads, which WAL lets run beside a commit
     /// (the same one for a database in memory).
     reader: Arc<Mutex<Connection>>,
+    /// How often a room was read for a replay, for tests.
+    #[cfg(test)]
+    pub(crate) replays: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl SqliteStore {
@@ -97,7 +102,16 @@ impl SqliteStore {
             appender: Appender::start(Arc::clone(&connection))?,
             reader: Arc::clone(&connection),
             connection,
+            #[cfg(test)]
+            replays: Arc::default(),
         })
+    }
+
+    /// The connection the writer commits on (holding it holds every commit
+    /// back), and the writer, for tests.
+    #[cfg(test)]
+    pub(crate) fn writer(&self) -> (Arc<Mutex<Connection>>, &Appender) {
+        (Arc::clone(&self.connection), &self.appender)
     }
 
     /// Runs `work`, which only reads, on the reading connection on a
@@ -210,7 +224,19 @@ impl RoomStore for SqliteStore {
         self.appender.append(room, blob).await
     }
 
+    async fn queue_append(
+        &self,
+        room: RoomId,
+        blob: Vec<u8>,
+        committed: Committed,
+    ) -> Result<Queued, StoreError> {
+        self.appender.queue(room, blob, Some(committed))
+    }
+
     async fn read_after(&self, room: RoomId, after: u64) -> Result<Replay, StoreError> {
+        #[cfg(test)]
+        self.replays
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.reading(move |connection| {
             let transaction = connection.transaction()?;
             let (latest, through, snapshot): (i64, i64, Option<Vec<u8>>) = transaction
