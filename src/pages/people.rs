@@ -13,7 +13,7 @@ use crate::download::offer_download;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
-const PAGE_SIZE: usize = 50;
+const PAGE_SIZE: usize = 100;
 
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq)]
