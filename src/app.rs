@@ -1,16 +1,11 @@
 //! The app shell: context handles, header with the language switch, routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::components::{Router, A};
 
-use crate::i18n::{use_i18n, I18n, Language};
-use crate::pages::{
-    dashboard::DashboardPage, exchange::ExchangePage, history::HistoryPage, import::ImportPage,
-    people::PeoplePage, person::IntakePage, person::PersonPage, programme::ProgrammeShell,
-    programmes::ProgrammesPage, settings::SettingsPage, tandems::TandemPage, tandems::TandemsPage,
-    NotFound, Page,
-};
+use crate::i18n::{use_i18n, I18n};
+use crate::language::Language;
+use crate::routes::{AppRoutes, Page};
 use crate::settings::Settings;
 
 /// The whole app.
@@ -39,34 +34,10 @@ pub fn App() -> impl IntoView {
                 <crate::offline::NewVersionNotice new_version />
             </header>
             <main id="main" class="app-main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=ProgrammesPage />
-                    <Route path=path!("/join") view=crate::pages::share::JoinByLinkPage />
-                    <Route path=path!("/tandem") view=crate::pages::tandem_page::ParticipantPage />
-                    <Route path=path!("/datenschutz") view=crate::pages::privacy::PrivacyNoticePage />
-                    <ParentRoute path=path!("/programme/:id") view=ProgrammeShell>
-                        <Route path=path!("") view=DashboardPage />
-                        <Route path=path!("people") view=PeoplePage />
-                        <Route path=path!("people/new") view=IntakePage />
-                        <Route path=path!("people/:person") view=PersonPage />
-                        <Route path=path!("tandems") view=TandemsPage />
-                        <Route path=path!("tandems/:tandem") view=TandemPage />
-                        <Route path=path!("import") view=ImportPage />
-                        <Route path=path!("exchange") view=ExchangePage />
-                        <Route path=path!("history") view=HistoryPage />
-                        <Route path=path!("settings") view=SettingsPage />
-                        <Route path=path!("matching") view=crate::pages::matching::MatchingPage />
-                        <Route path=path!("calendar") view=crate::pages::calendar::CalendarPage />
-                        <Route path=path!("calendar/:event") view=crate::pages::event::EventPage />
-                        <Route path=path!("certificates") view=crate::pages::certificates::CertificatesPage />
-                        <Route path=path!("report") view=crate::pages::report::ReportPage />
-                        <Route path=path!("report/outcomes") view=crate::pages::outcomes::OutcomesPage />
-                        <Route path=path!("report/surveys") view=crate::pages::surveys::SurveysPage />
-                    </ParentRoute>
-                </Routes>
+                <AppRoutes />
             </main>
             <footer class="app-footer">
-                <A href=crate::pages::privacy::PRIVACY_PATH attr:data-testid="privacy-link">
+                <A href=Page::Privacy.path() attr:data-testid="privacy-link">
                     {move || i18n.t("privacy-link")}
                 </A>
             </footer>

@@ -5,17 +5,20 @@
 
 mod app;
 mod clock;
+mod components;
 mod download;
 mod files;
 pub mod i18n;
+pub mod language;
 mod live;
 mod offline;
 mod page_session;
 mod pages;
+pub mod routes;
 pub mod session;
 pub mod settings;
 mod socket;
 pub mod storage;
 
 pub use app::App;
-pub use pages::Page;
+pub use routes::Page;

@@ -19,6 +19,9 @@ use tandem_sync::{ClientEvent, ErrorCode, Invite, SyncClient};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+pub(crate) mod fetch;
+pub(crate) mod invite;
+
 use crate::settings::SyncRecord;
 use crate::socket::{relay_url, Socket};
 

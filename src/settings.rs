@@ -10,7 +10,7 @@ use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use tandem_core::{Author, CoordinatorId, ProgrammeId, TandemId};
 
-use crate::i18n::Language;
+use crate::language::Language;
 
 const KEY: &str = "tandem.settings";
 

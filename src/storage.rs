@@ -383,3 +383,17 @@ fn programme_range(programme: ProgrammeId) -> Result<Query, StorageError> {
         .map(Query::from)
         .map_err(StorageError::from_idb)
 }
+
+/// Stores a new programme as its first snapshot.
+pub(crate) async fn save_new(
+    document: &mut tandem_core::ProgrammeDocument,
+) -> Result<(), StorageError> {
+    let id = document.id();
+    let key = document.heads_key();
+    let bytes = document.save();
+    ProgrammeStore::open()
+        .await?
+        .put_chunk(id, ChunkKind::Snapshot, &key, &bytes)
+        .await
+        .map(|_| ())
+}

@@ -219,7 +219,7 @@ async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
 
 #[wasm_bindgen_test]
 fn days_are_written_as_each_language_writes_them() {
-    use tandem::i18n::Language;
+    use tandem::language::Language;
     let day = Day::parse("2026-02-01").unwrap();
     assert_eq!(Language::German.day(day), "01.02.2026");
     assert_eq!(Language::English.day(day), "1 Feb 2026");
@@ -454,4 +454,59 @@ async fn the_read_made_before_the_app_started_is_taken_once_and_only_for_its_pro
     let early = take_early_read(id).await.expect("the early read is used");
     assert!(early.chunks.is_none() && early.view.is_none());
     store.delete(id).await.unwrap();
+}
+
+/// Waits until Leptos has drawn what a change or a new address asks for.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn every_page_has_a_route_and_its_address_reads_back_as_the_same_page() {
+    use tandem::Page;
+    use tandem_core::{EventId, PersonId, ProgrammeId, TandemId};
+
+    let window = web_sys::window().unwrap();
+    let document = window.document().unwrap();
+    let history = window.history().unwrap();
+    let pages = Page::one_of_each(
+        ProgrammeId::random(),
+        PersonId::random(),
+        TandemId::random(),
+        EventId::random(),
+    );
+    assert_eq!(Page::from_path("/programme/not-an-id"), None);
+    assert_eq!(Page::from_path("/nowhere"), None);
+
+    // An unknown address is the control: the table shows "not found" there.
+    let mut addresses: Vec<(String, bool)> = vec![("/nowhere".to_string(), false)];
+    for page in pages {
+        assert_eq!(Page::from_path(&page.path()), Some(page), "{page:?}");
+        addresses.push((page.path(), true));
+    }
+    for (address, known) in addresses {
+        history
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address))
+            .unwrap();
+        let host = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&host).unwrap();
+        let host: web_sys::HtmlElement = host.dyn_into().unwrap();
+        let mounted = leptos::mount::mount_to(host.clone(), tandem::App);
+        next_frame().await;
+        let not_found = host
+            .query_selector("[data-testid=not-found]")
+            .unwrap()
+            .is_some();
+        assert_eq!(not_found, !known, "{address}");
+        drop(mounted);
+        host.remove();
+    }
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
 }

@@ -9,10 +9,10 @@ use tandem_core::{programme_ics, Audience, Command, Day, EventDetails, EventId};
 use super::event::{
     audience_text, blank_event, event_when, file_stem, first_offered_day, hours, EventForm,
 };
-use super::Page;
 use crate::clock::{now_seconds, today};
 use crate::download::offer_download;
 use crate::i18n::{use_i18n, I18n};
+use crate::routes::Page;
 use crate::session::use_session;
 
 /// One line of the calendar.

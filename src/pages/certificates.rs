@@ -13,10 +13,10 @@ use tandem_core::{
 };
 
 use super::event::hours;
-use super::person::{outcome_view, Outcome};
-use super::Page;
 use crate::clock::today;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::{use_i18n, I18n};
+use crate::routes::Page;
 use crate::session::use_session;
 
 /// Kinds a rule can ask a number of; the closing ceremony has its own rule.
@@ -251,7 +251,7 @@ fn CompletionRulesPanel() -> impl IntoView {
                 <div class="form__actions">
                     <button type="submit" class="button button--primary" data-testid="completion-save">{move || i18n.t("completion-save")}</button>
                 </div>
-                <div aria-live="polite">{outcome_view(outcome, "completion")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="completion" /></div>
             </form>
         </section>
     }
@@ -369,7 +369,7 @@ fn GrantForm(person: PersonId, granted: bool) -> impl IntoView {
             <button type="button" class="button button--secondary" data-testid="certificate-grant-withdraw" on:click=withdraw>
                 {move || i18n.t("certificate-grant-withdraw")}
             </button>
-            {outcome_view(outcome, "grant")}
+            <OutcomeNotice outcome=outcome testid="grant" />
         }
         .into_any();
     }
@@ -395,7 +395,7 @@ fn GrantForm(person: PersonId, granted: bool) -> impl IntoView {
                 <button type="submit" class="button button--secondary" data-testid="certificate-grant-submit">
                     {move || i18n.t("certificate-grant-submit")}
                 </button>
-                {outcome_view(outcome, "grant")}
+                <OutcomeNotice outcome=outcome testid="grant" />
             </form>
         </details>
     }

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tandem_core::{Attention, Dashboard, Role, Standing, TandemStatus};
 
-use super::person::History;
-use super::Page;
 use crate::clock::{now_seconds, today};
+use crate::components::history::History;
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::use_session;
 use crate::settings::ExchangeRecord;
 use tandem_core::Contents;

@@ -11,11 +11,13 @@ use tandem_core::{
     EventDetails, EventId, EventKind, PersonId,
 };
 
-use super::person::{outcome_view, Outcome};
-use super::{param, Page};
+use super::param;
 use crate::clock::{now_seconds, today};
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
-use crate::i18n::{use_i18n, I18n, Language};
+use crate::i18n::{use_i18n, I18n};
+use crate::language::Language;
+use crate::routes::Page;
 use crate::session::use_session;
 
 /// Course hours as the coordinator's language writes them.
@@ -265,7 +267,7 @@ pub(crate) fn EventForm(
             <div class="form__actions">
                 <button type="submit" class="button button--primary" data-testid=id("submit")>{move || i18n.t(submit_label)}</button>
             </div>
-            <div aria-live="polite">{outcome_view(outcome, prefix)}</div>
+            <div aria-live="polite"><OutcomeNotice outcome testid=prefix /></div>
         </form>
     }
 }
@@ -406,7 +408,7 @@ fn EventView(id: EventId) -> impl IntoView {
                         })}
                     </dl>
                     {(!details.description.is_empty()).then(|| view! { <p class="event-description">{details.description.clone()}</p> })}
-                    <div aria-live="polite">{outcome_view(cancel_outcome, "event-cancel")}</div>
+                    <div aria-live="polite"><OutcomeNotice outcome=cancel_outcome testid="event-cancel" /></div>
                 </section>
             }
         })}
@@ -591,7 +593,7 @@ fn AttendanceList(id: EventId) -> impl IntoView {
                 <h2 id="attendance-title">{move || i18n.t("attendance-title")}</h2>
                 <p class="muted" data-testid="attendance-counts" role="status">{counts}</p>
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "attendance")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="attendance" /></div>
             {move || match state.get() {
                 None => ().into_any(),
                 Some((true, _)) => view! {

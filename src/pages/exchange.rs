@@ -4,16 +4,15 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{
-    ChosenValue, Command, Conflict, Contents, MergePreview, PersonId, TandemId, TandemOrigin,
-};
+use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview, TandemOrigin};
 
-use super::person::{outcome_view, Outcome};
 use crate::clock::today;
+use crate::components::history::{subject_name, ChangeLine};
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
 use crate::files::{chosen_file, file_bytes};
 use crate::i18n::{use_i18n, I18n};
-use crate::session::{use_session, ProgrammeSession};
+use crate::session::use_session;
 
 /// Changes listed in a file's preview; a file of thousands says how many
 /// more it brings instead of listing each (the page stays quick).
@@ -108,7 +107,7 @@ fn ExportExchange() -> impl IntoView {
                     {move || i18n.t("exchange-export-whole")}
                 </button>
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "export")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="export" /></div>
             {move || persistent.get().map(|kept| view! {
                 <p class="muted" data-testid="storage-persistence">
                     {if kept { i18n.t("storage-persistent") } else { i18n.t("storage-not-persistent") }}
@@ -218,7 +217,7 @@ fn ImportExchange() -> impl IntoView {
                 <input id="exchange-file" class="visually-hidden" data-testid="exchange-file" type="file" accept=".tandem"
                     on:change=take />
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "exchange")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="exchange" /></div>
             {move || moving.get().then(|| view! {
                 <div class="merge-preview" data-testid="move-preview">
                     <h3>{i18n.t("exchange-move-title")}</h3>
@@ -255,46 +254,6 @@ fn ImportExchange() -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// One change as a coordinator reads it: who, what, about whom, when.
-#[component]
-pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let key = format!("command-{}", note.command);
-    let mut command = i18n.t(&key);
-    if command == key {
-        command = i18n.t("command-unknown");
-    }
-    let concerning = note
-        .subject
-        .as_deref()
-        .and_then(|subject| subject_name(session, subject));
-    view! {
-        <span>{i18n.t_with("programme-history-entry", &[("name", FluentValue::from(note.name.clone())), ("command", FluentValue::from(command))])}</span>
-        {concerning.map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
-        {(note.at > 0).then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
-    }
-}
-
-/// The name of what a change concerned: a person, or a tandem's pair.
-pub(crate) fn subject_name(session: ProgrammeSession, subject: &str) -> Option<String> {
-    session
-        .with_untracked(|programme| {
-            if let Ok(person) = subject.parse::<PersonId>() {
-                if let Some(person) = programme.people.get(&person) {
-                    return Some(person.details.name.clone());
-                }
-            }
-            let tandem = programme.tandems.get(&subject.parse::<TandemId>().ok()?)?;
-            Some(format!(
-                "{} – {}",
-                programme.person_name(tandem.mentee),
-                programme.person_name(tandem.mentor)
-            ))
-        })
-        .flatten()
 }
 
 /// A value from the document as a coordinator reads it: enum names become
@@ -362,7 +321,7 @@ pub fn ConflictList() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="conflicts-title" data-testid="conflicts">
             <h2 id="conflicts-title">{move || i18n.t("conflicts-title")}</h2>
-            <div aria-live="polite">{outcome_view(outcome, "conflict")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="conflict" /></div>
             {move || {
                 let list = conflicts.get();
                 if list.is_empty() {

@@ -6,8 +6,8 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use tandem_core::{ChangeNote, Command, Dashboard, Programme, Standing};
 
-use super::exchange::{subject_name, ChangeLine};
-use super::person::{outcome_view, Outcome};
+use crate::components::history::{subject_name, ChangeLine};
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
@@ -94,7 +94,7 @@ pub fn HistoryPage() -> impl IntoView {
                     }}
                 </select>
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "history")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="history" /></div>
             // Opened from its stored view, the programme shows before its
             // document (and so its history) is loaded.
             {move || session.with_document(|_| ()).is_none().then(|| view! {

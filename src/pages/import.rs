@@ -11,8 +11,8 @@ use tandem_core::{decode_spreadsheet, ImportField, ImportPlan, PersonId, RowVerd
 use wasm_bindgen::JsCast;
 
 use super::error_text;
-use super::person::{outcome_view, Outcome};
 use crate::clock::today;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
@@ -109,7 +109,7 @@ pub fn ImportPage() -> impl IntoView {
                 <label for="import-file">{move || i18n.t("import-file")}</label>
                 <input id="import-file" data-testid="import-file" type="file" accept=".csv,text/csv,text/plain" on:change=on_file />
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "import")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="import" /></div>
             {move || match plan.get() {
                 None => ().into_any(),
                 Some(Err(code)) => view! { <p class="notice notice--error" role="alert" data-testid="import-error">{error_text(code)}</p> }.into_any(),

@@ -22,10 +22,11 @@ use tandem_core::{
 
 use runner::{MatchingRunner, RunSignals};
 
-use super::pager::Pager;
-use super::person::{outcome_view, Outcome};
+use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::pager::Pager;
 use crate::i18n::{use_i18n, I18n};
-use crate::session::{command_error_text, use_session, ProgrammeSession};
+use crate::session::messages::command_error_text;
+use crate::session::{use_session, ProgrammeSession};
 
 /// Suggestions shown per page, so a cohort of 1,000 stays quick to scroll.
 const PAGE_SIZE: usize = 50;
@@ -176,7 +177,7 @@ pub fn MatchingPage() -> impl IntoView {
             <Show when=move || stale.get()>
                 <p class="notice notice--warning" data-testid="matching-stale">{move || i18n.t("matching-stale")}</p>
             </Show>
-            <div aria-live="polite">{outcome_view(outcome, "matching")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching" /></div>
             <BrokenFixedPairs result act />
             {move || alternative_for.get().map(|mentee| view! { <AlternativeView mentee result act close=move || alternative_for.set(None) /> })}
             {move || {
@@ -469,7 +470,7 @@ fn RunningCoMentors(
     move || {
         let running = result.with(|m| m.running_co_mentors.clone());
         if running.is_empty() {
-            return view! { <div aria-live="polite">{outcome_view(outcome, "matching-running")}</div> }.into_any();
+            return view! { <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching-running" /></div> }.into_any();
         }
         let rows = session
             .with_untracked(|programme| {
@@ -497,7 +498,7 @@ fn RunningCoMentors(
                     </button>
                 </div>
                 <p class="muted">{i18n.t("matching-running-intro")}</p>
-                <div aria-live="polite">{outcome_view(outcome, "matching-running")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching-running" /></div>
                 <div class="table-scroll">
                     <table class="data-table data-table--cards">
                         <thead>

@@ -10,9 +10,9 @@ use tandem_core::{
     Command, Day, GoalReached, LeadershipPost, Outcome, OutcomeWhen, PersonId, Programme, Role,
 };
 
-use super::Page;
 use crate::clock::today;
 use crate::i18n::{use_i18n, I18n};
+use crate::routes::Page;
 use crate::session::use_session;
 
 /// The mentees an outcome can be recorded for: everyone who was accepted

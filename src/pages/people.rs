@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tandem_core::{people_csv, Day, PartnerId, PersonId, Programme, Role, Standing};
 
-use super::pager::Pager;
-use super::Page;
 use crate::clock::today;
+use crate::components::pager::Pager;
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::use_session;
 
 const PAGE_SIZE: usize = 100;

@@ -11,55 +11,15 @@ use tandem_core::{
     SharedFields, Stage,
 };
 
-use super::exchange::ChangeLine;
-use super::{param, Page};
+use super::param;
 use crate::clock::today;
-use crate::i18n::{use_i18n, I18n};
+use crate::components::field::TextField;
+use crate::components::history::History;
+use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::use_session;
 use crate::settings::Settings;
-
-/// What a form says after the coordinator pressed its button.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Outcome {
-    Idle,
-    Refused(String),
-    Done(String),
-}
-
-/// The message line under a form.
-pub(crate) fn outcome_view(outcome: RwSignal<Outcome>, testid: &'static str) -> impl IntoView {
-    move || {
-        match outcome.get() {
-        Outcome::Idle => ().into_any(),
-        Outcome::Refused(message) => view! {
-            <p class="notice notice--error" role="alert" data-testid=format!("{testid}-error")>{message}</p>
-        }
-        .into_any(),
-        Outcome::Done(message) => view! {
-            <p class="notice notice--success" role="status" data-testid=format!("{testid}-done")>{message}</p>
-        }
-        .into_any(),
-    }
-    }
-}
-
-/// A labelled text input bound to a signal.
-pub(crate) fn text_field(
-    i18n: I18n,
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    kind: &'static str,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{move || i18n.t(label)}</label>
-            // Participants' data is not the coordinator's own: the browser
-            // should not keep it for suggestions in other forms.
-            <input id=id data-testid=id type=kind autocomplete="off" bind:value=value />
-        </div>
-    }
-}
 
 fn split_list(text: &str) -> Vec<String> {
     text.split(',')
@@ -170,8 +130,8 @@ fn PersonForm(
             <fieldset class="form-section">
                 <legend>{move || i18n.t("person-section-person")}</legend>
                 <div class="field-row">
-                    {text_field(i18n, "person-name", "person-field-name", name, "text")}
-                    {text_field(i18n, "person-salutation", "person-field-salutation", salutation, "text")}
+                    <TextField id="person-name" label="person-field-name" value=name />
+                    <TextField id="person-salutation" label="person-field-salutation" value=salutation />
                 </div>
                 <div class="field-row">
                     <div class="field">
@@ -182,13 +142,13 @@ fn PersonForm(
                             }).collect_view()}
                         </select>
                     </div>
-                    {applied_on.map(|_| text_field(i18n, "person-applied-on", "person-field-applied-on", applied, "date"))}
+                    {applied_on.map(|_| view! { <TextField id="person-applied-on" label="person-field-applied-on" value=applied kind="date" /> })}
                 </div>
                 <div class="field-row">
-                    {text_field(i18n, "person-email", "person-field-email", email, "email")}
-                    {text_field(i18n, "person-phone", "person-field-phone", phone, "tel")}
+                    <TextField id="person-email" label="person-field-email" value=email kind="email" />
+                    <TextField id="person-phone" label="person-field-phone" value=phone kind="tel" />
                 </div>
-                {text_field(i18n, "person-location", "person-field-location", location, "text")}
+                <TextField id="person-location" label="person-field-location" value=location />
             </fieldset>
             <fieldset class="form-section">
                 <legend>{move || i18n.t("person-section-work")}</legend>
@@ -202,8 +162,8 @@ fn PersonForm(
                     </select>
                 </div>
                 <div class="field-row">
-                    {text_field(i18n, "person-department", "person-field-department", department, "text")}
-                    {text_field(i18n, "person-position", "person-field-position", position, "text")}
+                    <TextField id="person-department" label="person-field-department" value=department />
+                    <TextField id="person-position" label="person-field-position" value=position />
                 </div>
             </fieldset>
             <fieldset class="form-section">
@@ -222,7 +182,7 @@ fn PersonForm(
                     <textarea id="person-motivation" data-testid="person-motivation" rows="3" bind:value=motivation></textarea>
                 </div>
                 <div class="field-row">
-                    {text_field(i18n, "person-availability", "person-field-availability", availability, "text")}
+                    <TextField id="person-availability" label="person-field-availability" value=availability />
                     <div class="field">
                         <label for="person-meeting-format">{move || i18n.t("person-field-meeting-format")}</label>
                         <select id="person-meeting-format" data-testid="person-meeting-format" bind:value=meeting_format>
@@ -232,7 +192,7 @@ fn PersonForm(
                         </select>
                     </div>
                 </div>
-                {text_field(i18n, "person-languages", "person-field-languages", languages, "text")}
+                <TextField id="person-languages" label="person-field-languages" value=languages />
             </fieldset>
             <fieldset class="form-section">
                 <legend>{move || i18n.t("person-section-consent")}</legend>
@@ -256,7 +216,7 @@ fn PersonForm(
             <div class="form__actions">
                 <button type="submit" class="button button--primary" data-testid="person-submit">{move || i18n.t(submit_label)}</button>
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "person")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="person" /></div>
         </form>
     }
 }
@@ -477,16 +437,16 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
                     <dd>{i18n.t_with("withdrawn-info", &[("date", FluentValue::from(i18n.day(w.on))), ("reason", FluentValue::from(w.reason))])}</dd>
                 })}
             </dl>
-            <div aria-live="polite">{outcome_view(outcome, "application")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="application" /></div>
             <Show when=move || application().is_some_and(|a| a.stage != Stage::Withdrawn)>
                 <details class="disclosure" open=move || application().is_some_and(|a| a.interview.is_none())>
                     <summary>{move || i18n.t("interview-title")}</summary>
                     <form class="form" on:submit=record_interview novalidate>
                         <div class="field-row">
-                            {text_field(i18n, "interview-on", "interview-on", interview_on, "date")}
-                            {text_field(i18n, "interview-minutes", "interview-minutes", interview_minutes, "number")}
+                            <TextField id="interview-on" label="interview-on" value=interview_on kind="date" />
+                            <TextField id="interview-minutes" label="interview-minutes" value=interview_minutes kind="number" />
                         </div>
-                        {text_field(i18n, "interview-by", "interview-by", interview_by, "text")}
+                        <TextField id="interview-by" label="interview-by" value=interview_by />
                         <div class="field">
                             <label for="interview-notes">{move || i18n.t("interview-notes")}</label>
                             <textarea id="interview-notes" data-testid="interview-notes" rows="3" bind:value=interview_notes></textarea>
@@ -507,7 +467,7 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
                 <details class="disclosure">
                     <summary>{move || i18n.t("withdraw-title")}</summary>
                     <form class="form" on:submit=withdraw novalidate>
-                        {text_field(i18n, "withdraw-reason", "withdraw-reason", reason, "text")}
+                        <TextField id="withdraw-reason" label="withdraw-reason" value=reason />
                         <div class="form__actions">
                             <button type="submit" class="button button--danger" data-testid="withdraw-submit">{move || i18n.t("withdraw-submit")}</button>
                         </div>
@@ -561,39 +521,6 @@ fn PersonTandems(id: PersonId) -> impl IntoView {
                                 {i18n.t(&format!("tandem-status-{}", status.code()))}
                             </li>
                         }).collect_view()}
-                    </ul>
-                }
-                .into_any()
-            }}
-        </section>
-    }
-}
-
-/// Who changed one entity (or, without a subject, the whole programme
-/// lately), newest first.
-#[component]
-pub(crate) fn History(#[prop(optional)] subject: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let notes = move || match &subject {
-        Some(subject) => {
-            let mut notes = session.history_of(subject);
-            notes.reverse();
-            notes
-        }
-        None => session.recent_changes(12),
-    };
-    view! {
-        <section class="panel" aria-labelledby="history-title">
-            <h2 id="history-title">{move || i18n.t("person-history")}</h2>
-            {move || {
-                let notes = notes();
-                if notes.is_empty() {
-                    return view! { <p class="muted">{i18n.t("history-empty")}</p> }.into_any();
-                }
-                view! {
-                    <ul class="history" data-testid="history">
-                        {notes.into_iter().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
                     </ul>
                 }
                 .into_any()

@@ -11,15 +11,12 @@ use tandem_core::{
     PageContent, PersonId, MAX_RETENTION_MONTHS,
 };
 
-use super::person::{outcome_view, Outcome};
-use super::Page;
 use crate::clock::today;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::use_session;
 use crate::settings::Settings;
-
-/// Where the privacy page is.
-pub const PRIVACY_PATH: &str = "/datenschutz";
 
 /// What a person agreed to, their access report, and forgetting them.
 #[component]
@@ -190,7 +187,7 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
                         {move || i18n.t("consent-save")}
                     </button>
                 </div>
-                {outcome_view(outcome, "consent-outcome")}
+                <OutcomeNotice outcome=outcome testid="consent-outcome" />
             </form>
             <Show when=withdrawn_now>
                 <p class="notice notice--warning" role="status" data-testid="consent-withdrawn-notice">
@@ -202,7 +199,7 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
             <button type="button" class="button button--secondary" data-testid="access-export" on:click=export>
                 {move || i18n.t("access-export")}
             </button>
-            {outcome_view(export_outcome, "access-outcome")}
+            <OutcomeNotice outcome=export_outcome testid="access-outcome" />
             <h3>{move || i18n.t("forget-heading")}</h3>
             <p class="muted">{move || i18n.t("forget-hint")}</p>
             <Show
@@ -228,7 +225,7 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
                     </div>
                 </div>
             </Show>
-            {outcome_view(forget_outcome, "forget-outcome")}
+            <OutcomeNotice outcome=forget_outcome testid="forget-outcome" />
         </section>
     }
 }
@@ -292,7 +289,7 @@ pub fn ErasureDue() -> impl IntoView {
                     </button>
                 </div>
             </form>
-            {outcome_view(outcome, "retention-outcome")}
+            <OutcomeNotice outcome=outcome testid="retention-outcome" />
             {move || until().map(|day| view! {
                 <p class="muted">{i18n.t_with("retention-until", &[("day", day.into())])}</p>
             })}

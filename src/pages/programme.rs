@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use tandem_core::ProgrammeId;
 
-use super::{error_text, param, Page};
+use super::{error_text, param};
 use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::{use_session, Opening, ProgrammeSession};
 
 /// The page at `/programme/:id/…`.
@@ -91,7 +92,7 @@ fn ProgrammeFrame() -> impl IntoView {
         <header class="page-header">
             <h1 data-testid="programme-title">{name}</h1>
             <p class="page-header__intro" data-testid="programme-period">{subtitle}</p>
-            <super::share::SyncIndicator />
+            <crate::components::sync::SyncIndicator />
         </header>
         <nav class="tabs" aria-label=move || i18n.t("nav-label")>
             {tabs

@@ -7,13 +7,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use tandem_core::{Day, NewProgramme, ProgrammeDocument, ProgrammeKind, ProgrammeSummary};
 
-use super::person::{outcome_view, Outcome};
-use super::{error_text, Page};
+use super::error_text;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::files::{chosen_file, file_bytes};
 use crate::i18n::use_i18n;
-use crate::session::exchange_error_text;
+use crate::routes::Page;
+use crate::session::messages::exchange_error_text;
 use crate::settings::Settings;
-use crate::storage::{ChunkKind, ProgrammeStore, StorageError};
+use crate::storage::{save_new, ProgrammeStore};
 use tandem_core::{ExchangeError, ExchangeFile};
 
 /// What the list shows while and after reading the browser's storage.
@@ -226,7 +227,7 @@ fn JoinProgramme(on_joined: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl 
                 <label class="button button--secondary" for="join-file">{move || i18n.t("join-choose")}</label>
                 <input id="join-file" class="visually-hidden" data-testid="join-file" type="file" accept=".tandem" on:change=take />
             </div>
-            <div aria-live="polite">{outcome_view(outcome, "join")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="join" /></div>
         </section>
     }
 }
@@ -574,16 +575,4 @@ fn refusal_text(error: &tandem_core::CommandError) -> String {
         ),
         other => error_text(other.code()),
     }
-}
-
-/// Stores a new programme as its first snapshot.
-pub(crate) async fn save_new(document: &mut ProgrammeDocument) -> Result<(), StorageError> {
-    let id = document.id();
-    let key = document.heads_key();
-    let bytes = document.save();
-    ProgrammeStore::open()
-        .await?
-        .put_chunk(id, ChunkKind::Snapshot, &key, &bytes)
-        .await
-        .map(|_| ())
 }

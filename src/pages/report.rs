@@ -17,10 +17,11 @@ use tandem_core::{
     Rate, Report, ReportFilter, ReportTable, TandemId, TandemPageDocument,
 };
 
-use super::Page;
 use crate::clock::today;
 use crate::download::offer_download;
-use crate::i18n::{use_i18n, I18n, Language};
+use crate::i18n::{use_i18n, I18n};
+use crate::language::Language;
+use crate::routes::Page;
 use crate::session::use_session;
 use crate::storage::ProgrammeStore;
 

@@ -5,12 +5,13 @@
 use leptos::prelude::*;
 use tandem_core::{Command, ContactPoint, PartnerId, Rules};
 
-use super::person::{outcome_view, text_field, Outcome};
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use super::Page;
+use crate::components::field::TextField;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::use_session;
 use crate::settings::Settings;
 use crate::storage::ProgrammeStore;
@@ -83,16 +84,16 @@ pub fn SettingsPage() -> impl IntoView {
                     <input id="rules-different" data-testid="rules-different" type="checkbox" bind:checked=different />
                     <span>{move || i18n.t("rules-different-organisations")}</span>
                 </label>
-                {text_field(i18n, "rules-capacity", "rules-capacity", capacity, "number")}
+                <TextField id="rules-capacity" label="rules-capacity" value=capacity kind="number" />
                 <label class="check" for="rules-co-mentors">
                     <input id="rules-co-mentors" data-testid="rules-co-mentors" type="checkbox" bind:checked=co_mentors />
                     <span>{move || i18n.t("rules-co-mentors")}</span>
                 </label>
-                {text_field(i18n, "rules-rhythm", "rules-rhythm", rhythm, "number")}
+                <TextField id="rules-rhythm" label="rules-rhythm" value=rhythm kind="number" />
                 <div class="form__actions">
                     <button type="submit" class="button button--primary" data-testid="rules-submit">{move || i18n.t("rules-save")}</button>
                 </div>
-                <div aria-live="polite">{outcome_view(outcome, "rules")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="rules" /></div>
             </form>
         </section>
         <section class="panel" aria-labelledby="complaints-title">
@@ -163,7 +164,7 @@ fn ContactForm(
             <div class="form__actions">
                 <button type="submit" class="button button--secondary">{move || i18n.t("contact-save")}</button>
             </div>
-            <div aria-live="polite">{outcome_view(outcome, prefix)}</div>
+            <div aria-live="polite"><OutcomeNotice outcome testid=prefix /></div>
         </form>
     }
 }
@@ -233,7 +234,7 @@ fn ProgrammeAdmin() -> impl IntoView {
         <section class="panel" aria-labelledby="admin-title">
             <h2 id="admin-title">{move || i18n.t("programme-admin-title")}</h2>
             <form class="form" on:submit=rename novalidate>
-                {text_field(i18n, "programme-rename", "programme-rename", name, "text")}
+                <TextField id="programme-rename" label="programme-rename" value=name />
                 <div class="button-row">
                     <button type="submit" class="button button--primary" data-testid="programme-rename-save">{move || i18n.t("programme-rename-save")}</button>
                     <button type="button" class="button button--secondary" data-testid="programme-archive" on:click=toggle_archive>
@@ -257,7 +258,7 @@ fn ProgrammeAdmin() -> impl IntoView {
                     </div>
                 </div>
             </Show>
-            <div aria-live="polite">{outcome_view(outcome, "admin")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="admin" /></div>
         </section>
     }
 }

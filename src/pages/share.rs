@@ -1,64 +1,20 @@
-//! Live sharing through the relay: the indicator in every programme's
-//! header, the panel that shares a programme and shows its invite link,
-//! and the page an invite link opens.
+//! Live sharing through the relay: the panel that shares a programme and
+//! shows its invite link, and the page an invite link opens.
 
-use std::time::Duration;
-
-use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use tandem_core::{LiveSync, ProgrammeDocument};
-use tandem_sync::{ClientEvent, Invite, SyncClient};
 
-use super::person::{outcome_view, Outcome};
-use super::programmes::save_new;
-use super::Page;
+use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::qr::{qr_svg, select_all};
 use crate::i18n::{use_i18n, I18n};
-use crate::session::{refusal_key, use_session, SyncStatus};
+use crate::live::fetch::fetch_room;
+use crate::live::invite::invite_in_address;
+use crate::routes::Page;
+use crate::session::{use_session, SyncStatus};
 use crate::settings::{Settings, SyncRecord};
-use crate::socket::{relay_url, Socket};
-
-/// How long joining waits for the relay before it gives up.
-const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// The sync indicator: always in the programme's header.
-#[component]
-pub fn SyncIndicator() -> impl IntoView {
-    let session = use_session();
-    view! { <SyncState status=Signal::derive(move || session.sync_status()) testid="sync-status" /> }
-}
-
-/// Where sync of a document stands, in words and colour.
-#[component]
-pub fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    let state = move || match status.get() {
-        SyncStatus::Local => "local",
-        SyncStatus::Syncing => "syncing",
-        SyncStatus::Synced => "synced",
-        SyncStatus::Offline { .. } => "offline",
-        SyncStatus::Refused(_) => "refused",
-    };
-    let text = move || match status.get() {
-        SyncStatus::Local => i18n.t("sync-local"),
-        SyncStatus::Syncing => i18n.t("sync-syncing"),
-        SyncStatus::Synced => i18n.t("sync-synced"),
-        SyncStatus::Offline { waiting } => {
-            i18n.t_with("sync-offline", &[("count", FluentValue::from(waiting))])
-        }
-        SyncStatus::Refused(code) => i18n.t_with(
-            "sync-refused",
-            &[("reason", FluentValue::from(i18n.t(&refusal_key(&code))))],
-        ),
-    };
-    view! {
-        <p class="sync-status" role="status" data-testid=testid data-state=state>
-            <span class="sync-status__dot" aria-hidden="true"></span>
-            <span>{text}</span>
-        </p>
-    }
-}
+use crate::storage::save_new;
 
 /// Sharing the programme live, on the exchange page.
 #[component]
@@ -132,31 +88,9 @@ pub fn SharePanel() -> impl IntoView {
                     }
                 })}
             </Show>
-            <div aria-live="polite">{outcome_view(outcome, "share")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="share" /></div>
         </section>
     }
-}
-
-pub(crate) fn select_all(event: &web_sys::FocusEvent) {
-    use wasm_bindgen::JsCast;
-    if let Some(input) = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-    {
-        input.select();
-    }
-}
-
-/// The invite link as a QR code (SVG), to show at a workshop.
-pub(crate) fn qr_svg(link: &str) -> Option<String> {
-    use qrcode::render::svg;
-    let code = qrcode::QrCode::new(link.as_bytes()).ok()?;
-    Some(
-        code.render::<svg::Color>()
-            .min_dimensions(240, 240)
-            .quiet_zone(true)
-            .build(),
-    )
 }
 
 /// Where joining by link stands.
@@ -165,138 +99,6 @@ enum Joining {
     Ready,
     Waiting,
     Failed(String),
-}
-
-/// What a room held when it was fetched: its blobs in order, and the
-/// sequence up to which they go.
-pub(crate) struct Fetched {
-    pub blobs: Vec<Vec<u8>>,
-    pub last_seen: u64,
-}
-
-/// What is called once a fetch ends.
-type FetchDone = Box<dyn FnOnce(Result<Fetched, String>)>;
-
-/// The connection while a room is fetched.
-pub(crate) struct Fetching {
-    client: SyncClient,
-    blobs: Vec<Vec<u8>>,
-    socket: Option<Socket>,
-    done: Option<FetchDone>,
-}
-
-/// Fetches everything a room holds, once, and calls `done` with it or with
-/// the message why not (in the user's language). The connection closes
-/// when the returned handle is dropped or disposed.
-pub(crate) fn fetch_room(
-    i18n: I18n,
-    invite: Invite,
-    relay: Option<String>,
-    done: impl FnOnce(Result<Fetched, String>) + 'static,
-) -> StoredValue<Option<Fetching>, LocalStorage> {
-    let state = StoredValue::new_local(Some(Fetching {
-        client: SyncClient::new(invite, 0),
-        blobs: Vec::new(),
-        socket: None,
-        done: Some(Box::new(done)),
-    }));
-    // Ends the fetch once: the socket goes (never from inside its own
-    // handler) and `done` runs.
-    let finish = move |result: Result<(), String>| {
-        let taken = state
-            .try_update_value(|fetching| {
-                let fetching = fetching.as_mut()?;
-                let done = fetching.done.take()?;
-                let fetched = Fetched {
-                    blobs: std::mem::take(&mut fetching.blobs),
-                    last_seen: fetching.client.last_seen(),
-                };
-                Some((done, fetched, fetching.socket.take()))
-            })
-            .flatten();
-        if let Some((done, fetched, socket)) = taken {
-            spawn_local(async move {
-                drop(socket);
-                done(result.map(|()| fetched));
-            });
-        }
-    };
-    let Some(url) = relay_url(relay.as_deref()) else {
-        finish(Err(i18n.t("join-link-unreachable")));
-        return state;
-    };
-    let opened = Socket::open(
-        &url,
-        move || {
-            state.update_value(|fetching| {
-                let Some(fetching) = fetching.as_mut() else {
-                    return;
-                };
-                if fetching.client.connect().is_err() {
-                    return;
-                }
-                while let Some(frame) = fetching.client.poll_transmit() {
-                    if let Some(socket) = &fetching.socket {
-                        socket.send(&frame);
-                    }
-                }
-            });
-        },
-        move |bytes| {
-            let event = state
-                .try_update_value(|fetching| fetching.as_mut().map(|f| f.client.receive(&bytes)))
-                .flatten();
-            match event {
-                Some(Ok(Some(ClientEvent::Changes { changes, .. }))) => {
-                    state.update_value(|fetching| {
-                        if let Some(fetching) = fetching.as_mut() {
-                            fetching.blobs.push(changes);
-                        }
-                    });
-                }
-                Some(Ok(Some(ClientEvent::UpToDate { .. }))) => finish(Ok(())),
-                Some(Ok(Some(ClientEvent::Refused { code, .. }))) => finish(Err(i18n.t_with(
-                    "join-link-refused",
-                    &[(
-                        "reason",
-                        FluentValue::from(i18n.t(&refusal_key(code.as_str()))),
-                    )],
-                ))),
-                Some(Err(_)) => finish(Err(i18n.t("join-link-unreadable"))),
-                _ => {}
-            }
-        },
-        move || finish(Err(i18n.t("join-link-unreachable"))),
-    );
-    match opened {
-        Ok(socket) => state.update_value(|fetching| {
-            if let Some(fetching) = fetching.as_mut() {
-                fetching.socket = Some(socket);
-            }
-        }),
-        Err(_) => finish(Err(i18n.t("join-link-unreachable"))),
-    }
-    set_timeout(
-        move || finish(Err(i18n.t("join-link-unreachable"))),
-        JOIN_TIMEOUT,
-    );
-    on_cleanup(move || {
-        let socket = state
-            .try_update_value(|fetching| fetching.as_mut().and_then(|f| f.socket.take()))
-            .flatten();
-        drop(socket);
-    });
-    state
-}
-
-/// The invite in the address's fragment, read again when another link is
-/// opened in the same tab; and the relay it names, if any.
-pub(crate) fn invite_in_address() -> (Memo<Option<Invite>>, Memo<Option<String>>) {
-    let location = leptos_router::hooks::use_location();
-    (
-        Memo::new(move |_| Invite::from_fragment(&location.hash.get()).ok()),
-        Memo::new(move |_| relay_of(&location.hash.get())),
-    )
 }
 
 /// The page an invite link opens: `/join#room=…&key=…`.
@@ -394,21 +196,11 @@ pub fn JoinByLinkPage() -> impl IntoView {
                             <p class="notice notice--error" role="alert" data-testid="join-link-error">{message}</p>
                         }.into_any(),
                     }}
-                    {outcome_view(outcome, "join-link")}
+                    <OutcomeNotice outcome=outcome testid="join-link" />
                 </div>
             </section>
         </section>
     }
-}
-
-/// The relay address an invite link names, if any.
-fn relay_of(fragment: &str) -> Option<String> {
-    fragment
-        .trim_start_matches('#')
-        .split('&')
-        .find_map(|part| part.strip_prefix("relay="))
-        .and_then(|value| js_sys::decode_uri_component(value).ok())
-        .and_then(|value| value.as_string())
 }
 
 /// Builds the programme from the room's contents and stores it.

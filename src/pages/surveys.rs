@@ -13,9 +13,9 @@ use tandem_core::{
     SurveyAudience, SurveyDue, SurveyId,
 };
 
-use super::Page;
 use crate::clock::today;
 use crate::i18n::{use_i18n, I18n};
+use crate::routes::Page;
 use crate::session::use_session;
 
 /// One question as the form holds it.

@@ -15,12 +15,16 @@ use tandem_core::{
 };
 use uuid::Uuid;
 
-use super::person::{outcome_view, text_field, Outcome};
-use super::share::{fetch_room, invite_in_address, qr_svg, select_all, SyncState};
-use super::Page;
 use crate::clock::today;
+use crate::components::field::TextField;
+use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::qr::{qr_svg, select_all};
+use crate::components::sync::SyncState;
 use crate::i18n::use_i18n;
+use crate::live::fetch::fetch_room;
+use crate::live::invite::invite_in_address;
 use crate::page_session::{create_page, store_received, PageSession};
+use crate::routes::Page;
 use crate::session::{use_session, Opening};
 use crate::settings::SyncRecord;
 use crate::storage::ProgrammeStore;
@@ -172,12 +176,12 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
             </ul>
             <form class="form" on:submit=add_goal novalidate>
                 <h3>{move || i18n.t("page-goal-add")}</h3>
-                {text_field(i18n, "page-goal-text", "page-goal-text", goal_text, "text")}
-                {text_field(i18n, "page-goal-milestones", "page-goal-milestones", goal_milestones, "text")}
+                <TextField id="page-goal-text" label="page-goal-text" value=goal_text />
+                <TextField id="page-goal-milestones" label="page-goal-milestones" value=goal_milestones />
                 <div class="form__actions">
                     <button type="submit" class="button button--secondary" data-testid="page-goal-submit">{move || i18n.t("page-goal-submit")}</button>
                 </div>
-                <div aria-live="polite">{outcome_view(goal_outcome, "page-goal")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=goal_outcome testid="page-goal" /></div>
             </form>
         </section>
         <section class="panel" aria-labelledby="page-meetings-title">
@@ -205,8 +209,8 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
             <form class="form" on:submit=log_meeting novalidate>
                 <h3>{move || i18n.t("page-meeting-add")}</h3>
                 <div class="field-row">
-                    {text_field(i18n, "page-meeting-on", "page-meeting-on", meeting_on, "date")}
-                    {text_field(i18n, "page-meeting-minutes", "page-meeting-minutes", meeting_minutes, "number")}
+                    <TextField id="page-meeting-on" label="page-meeting-on" value=meeting_on kind="date" />
+                    <TextField id="page-meeting-minutes" label="page-meeting-minutes" value=meeting_minutes kind="number" />
                 </div>
                 <div class="field">
                     <label for="page-meeting-kind">{move || i18n.t("page-meeting-kind")}</label>
@@ -216,12 +220,12 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                {text_field(i18n, "page-meeting-topics", "page-meeting-topics", meeting_topics, "text")}
-                {text_field(i18n, "page-meeting-next", "page-meeting-next", meeting_next, "text")}
+                <TextField id="page-meeting-topics" label="page-meeting-topics" value=meeting_topics />
+                <TextField id="page-meeting-next" label="page-meeting-next" value=meeting_next />
                 <div class="form__actions">
                     <button type="submit" class="button button--primary" data-testid="page-meeting-submit">{move || i18n.t("page-meeting-submit")}</button>
                 </div>
-                <div aria-live="polite">{outcome_view(meeting_outcome, "page-meeting")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=meeting_outcome testid="page-meeting" /></div>
             </form>
         </section>
     }
@@ -346,7 +350,7 @@ pub fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> imp
                     })}
                 }.into_any(),
             }}
-            <div aria-live="polite">{outcome_view(outcome, "page-panel")}</div>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="page-panel" /></div>
         </section>
         {move || page.get().map(|page| view! {
             <PageLog page me=Signal::derive(|| None) />
@@ -548,7 +552,7 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
                 <p class="muted page-privacy">
                     {move || i18n.t("page-privacy")}
                     " "
-                    <a href=crate::pages::privacy::PRIVACY_PATH data-testid="page-privacy-link">{move || i18n.t("privacy-link")}</a>
+                    <a href=Page::Privacy.path() data-testid="page-privacy-link">{move || i18n.t("privacy-link")}</a>
                 </p>
             }.into_any(),
         }}

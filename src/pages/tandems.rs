@@ -8,11 +8,14 @@ use tandem_core::{
     tandems_csv, Command, Day, PersonId, ProgrammeSide, Role, TandemEnding, TandemId, TandemStatus,
 };
 
-use super::person::{outcome_view, text_field, History, Outcome};
-use super::{param, Page};
+use super::param;
 use crate::clock::today;
+use crate::components::field::TextField;
+use crate::components::history::History;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
+use crate::routes::Page;
 use crate::session::use_session;
 
 /// The page at `/programme/:id/tandems`.
@@ -209,13 +212,13 @@ fn CreateTandem() -> impl IntoView {
                     {select("tandem-co-mentor", "tandem-co-mentor", Role::CoMentor, co_mentor, "tandem-co-mentor-none")}
                 </Show>
                 <div class="field-row">
-                    {text_field(i18n, "tandem-start", "tandem-start", start, "date")}
-                    {text_field(i18n, "tandem-planned-end", "tandem-planned-end", end, "date")}
+                    <TextField id="tandem-start" label="tandem-start" value=start kind="date" />
+                    <TextField id="tandem-planned-end" label="tandem-planned-end" value=end kind="date" />
                 </div>
                 <div class="form__actions">
                     <button type="submit" class="button button--primary" data-testid="tandem-submit">{move || i18n.t("tandem-create-submit")}</button>
                 </div>
-                <div aria-live="polite">{outcome_view(outcome, "tandem")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="tandem" /></div>
             </form>
         </section>
     }
@@ -343,7 +346,7 @@ fn TandemView(id: TandemId) -> impl IntoView {
                         </dd>
                     </dl>
                 })}
-                <div aria-live="polite">{outcome_view(outcome, "tandem-end")}</div>
+                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="tandem-end" /></div>
                 <Show when=move || tandem().is_some_and(|t| t.is_active())>
                     <form class="form" on:submit=end novalidate>
                         <h3>{move || i18n.t("tandem-end-title")}</h3>
@@ -360,9 +363,9 @@ fn TandemView(id: TandemId) -> impl IntoView {
                                 <span>{move || i18n.t("tandem-end-early")}</span>
                             </label>
                         </fieldset>
-                        {text_field(i18n, "tandem-end-on", "tandem-end-on", ended_on, "date")}
+                        <TextField id="tandem-end-on" label="tandem-end-on" value=ended_on kind="date" />
                         <Show when=move || how.get() == "early">
-                            {text_field(i18n, "tandem-end-reason", "tandem-end-reason", reason, "text")}
+                            <TextField id="tandem-end-reason" label="tandem-end-reason" value=reason />
                         </Show>
                         <div class="form__actions">
                             <button type="submit" class="button button--danger" data-testid="tandem-end-submit">{move || i18n.t("tandem-end-submit")}</button>

@@ -43,7 +43,7 @@ impl ProgrammeSession {
                     .map(|document| document.forget(&author, now_seconds(), person))
             })
             .ok_or_else(|| i18n.t("error-document"))?
-            .map_err(|error| super::command_error_text(i18n, &error))?;
+            .map_err(|error| super::messages::command_error_text(i18n, &error))?;
         let old_record = SyncRecord::load(erasure.document.id());
         self.replace_generation(erasure.document, &erasure.tandems, old_record, true);
         Ok(())
@@ -77,7 +77,7 @@ impl ProgrammeSession {
         self.attach_now();
         let i18n = self.i18n;
         let file = tandem_core::ExchangeFile::decode(bytes)
-            .map_err(|error| super::exchange_error_text(i18n, &error))?;
+            .map_err(|error| super::messages::exchange_error_text(i18n, &error))?;
         let author = Settings::load()
             .author()
             .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
@@ -89,7 +89,7 @@ impl ProgrammeSession {
                     .map(|document| document.move_to(&author, now_seconds(), &file))
             })
             .ok_or_else(|| i18n.t("error-document"))?
-            .map_err(|error| super::exchange_error_text(i18n, &error))?;
+            .map_err(|error| super::messages::exchange_error_text(i18n, &error))?;
         let gone: Vec<TandemId> = self
             .with_untracked(|programme| {
                 programme
@@ -250,7 +250,7 @@ impl ProgrammeSession {
     ) {
         let session = *self;
         let invite = forwarding.invite.clone();
-        crate::pages::share::fetch_room(self.i18n, invite, relay.clone(), move |fetched| {
+        crate::live::fetch::fetch_room(self.i18n, invite, relay.clone(), move |fetched| {
             let fetched = match fetched {
                 Ok(fetched) if !fetched.blobs.is_empty() => fetched,
                 _ if attempts > 0 => {

@@ -1,0 +1,14 @@
+//! What several pages share: the message under a form, a labelled field,
+//! a pager for long tables, the list of who changed what, a QR code, where
+//! sync stands.
+//!
+//! Components take named props and read the session and the language from
+//! context; they never import a page. Pages import them from here, so a
+//! page can be moved or rewritten without touching another page.
+
+pub mod field;
+pub mod history;
+pub mod notice;
+pub mod pager;
+pub mod qr;
+pub mod sync;

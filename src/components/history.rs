@@ -1,0 +1,82 @@
+//! Who changed what: one change as a coordinator reads it, and the list
+//! of changes to one person or tandem (or the programme's latest).
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use tandem_core::{PersonId, TandemId};
+
+use crate::i18n::use_i18n;
+use crate::session::{use_session, ProgrammeSession};
+
+/// One change as a coordinator reads it: who, what, about whom, when.
+#[component]
+pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let key = format!("command-{}", note.command);
+    let mut command = i18n.t(&key);
+    if command == key {
+        command = i18n.t("command-unknown");
+    }
+    let concerning = note
+        .subject
+        .as_deref()
+        .and_then(|subject| subject_name(session, subject));
+    view! {
+        <span>{i18n.t_with("programme-history-entry", &[("name", FluentValue::from(note.name.clone())), ("command", FluentValue::from(command))])}</span>
+        {concerning.map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
+        {(note.at > 0).then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
+    }
+}
+
+/// The name of what a change concerned: a person, or a tandem's pair.
+pub(crate) fn subject_name(session: ProgrammeSession, subject: &str) -> Option<String> {
+    session
+        .with_untracked(|programme| {
+            if let Ok(person) = subject.parse::<PersonId>() {
+                if let Some(person) = programme.people.get(&person) {
+                    return Some(person.details.name.clone());
+                }
+            }
+            let tandem = programme.tandems.get(&subject.parse::<TandemId>().ok()?)?;
+            Some(format!(
+                "{} – {}",
+                programme.person_name(tandem.mentee),
+                programme.person_name(tandem.mentor)
+            ))
+        })
+        .flatten()
+}
+
+/// Who changed one entity (or, without a subject, the whole programme
+/// lately), newest first.
+#[component]
+pub(crate) fn History(#[prop(optional)] subject: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let notes = move || match &subject {
+        Some(subject) => {
+            let mut notes = session.history_of(subject);
+            notes.reverse();
+            notes
+        }
+        None => session.recent_changes(12),
+    };
+    view! {
+        <section class="panel" aria-labelledby="history-title">
+            <h2 id="history-title">{move || i18n.t("person-history")}</h2>
+            {move || {
+                let notes = notes();
+                if notes.is_empty() {
+                    return view! { <p class="muted">{i18n.t("history-empty")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="history" data-testid="history">
+                        {notes.into_iter().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,32 @@
+//! The message line under a form: nothing yet, why it was refused, or
+//! what was done. Screen readers hear refusals at once (`role="alert"`)
+//! and successes when they are idle (`role="status"`).
+
+use leptos::prelude::*;
+
+/// What a form says after the coordinator pressed its button.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    Idle,
+    Refused(String),
+    Done(String),
+}
+
+/// The message line under a form. `testid` names it for the journeys:
+/// `{testid}-error` when refused, `{testid}-done` when done.
+#[component]
+pub(crate) fn OutcomeNotice(outcome: RwSignal<Outcome>, testid: &'static str) -> impl IntoView {
+    move || {
+        match outcome.get() {
+        Outcome::Idle => ().into_any(),
+        Outcome::Refused(message) => view! {
+            <p class="notice notice--error" role="alert" data-testid=format!("{testid}-error")>{message}</p>
+        }
+        .into_any(),
+        Outcome::Done(message) => view! {
+            <p class="notice notice--success" role="status" data-testid=format!("{testid}-done")>{message}</p>
+        }
+        .into_any(),
+    }
+    }
+}

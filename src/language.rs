@@ -1,0 +1,80 @@
+//! The languages Tandem speaks: German (the default) and English, each
+//! with its tag, its own name for the switch, its translation file and the
+//! way its readers write a day. Settings store a [`Language`]; the
+//! translations in `i18n` read its file. It depends on nothing else of the
+//! app, so both can use it without depending on each other.
+
+use serde::{Deserialize, Serialize};
+use tandem_core::Day;
+use unic_langid::{langid, LanguageIdentifier};
+
+/// A language the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Language {
+    #[default]
+    #[serde(rename = "de")]
+    German,
+    #[serde(rename = "en")]
+    English,
+}
+
+impl Language {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Language; 2] = [Language::German, Language::English];
+
+    /// The BCP 47 tag, for `<html lang>` and Fluent.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::German => "de",
+            Language::English => "en",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Language::German => "Deutsch",
+            Language::English => "English",
+        }
+    }
+
+    pub(crate) fn id(self) -> LanguageIdentifier {
+        match self {
+            Language::German => langid!("de"),
+            Language::English => langid!("en"),
+        }
+    }
+
+    pub(crate) fn source(self) -> &'static str {
+        match self {
+            Language::German => include_str!("locales/de.ftl"),
+            Language::English => include_str!("locales/en.ftl"),
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Language::German => 0,
+            Language::English => 1,
+        }
+    }
+
+    /// A day as people write it in this language: `01.02.2026`, `1 Feb 2026`.
+    pub fn day(self, day: Day) -> String {
+        match self {
+            Language::German => day.german(),
+            Language::English => {
+                const MONTHS: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                let (year, month, date) = day.parts();
+                let month = MONTHS
+                    .get(usize::from(month).saturating_sub(1))
+                    .copied()
+                    .unwrap_or("");
+                format!("{date} {month} {year}")
+            }
+        }
+    }
+}
