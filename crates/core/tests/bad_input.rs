@@ -3,15 +3,14 @@
 //! bounded, and a refused input leaves the programme as it was. The
 //! calendar export reads back as the events it was made from.
 //!
-//! Fuzzed with the seeded mutator in the sync crate's `tests/support/fuzz.rs`
+//! Fuzzed with the seeded mutator in `tandem-test-support` (`crates/test-support`)
 //! (stable Rust, part of `cargo test`); `TANDEM_FUZZ_EXECS` raises the
 //! executions per target, `TANDEM_FUZZ_SEED` changes the seed.
 
 mod common;
-#[path = "../../sync/tests/support/fuzz.rs"]
-mod fuzz;
 
 use std::collections::BTreeSet;
+use tandem_test_support::fuzz;
 
 use common::{day, Cohort};
 use icalendar::{Calendar, CalendarComponent, Component, EventLike};

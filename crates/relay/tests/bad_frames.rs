@@ -5,10 +5,8 @@
 //! `127.0.0.1:0`, before and after a valid hello. `TANDEM_FUZZ_EXECS` sets
 //! the number of connections (CI: 400), `TANDEM_FUZZ_SEED` the seed.
 
-#[path = "../../sync/tests/support/fuzz.rs"]
-mod fuzz;
-
 use std::time::Duration;
+use tandem_test_support::fuzz;
 
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;

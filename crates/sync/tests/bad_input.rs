@@ -1,17 +1,15 @@
 //! Whatever arrives from the network, the frame decoder and the sync client
 //! answer with a value or an error, never a panic, in bounded memory.
 //!
-//! Fuzzed with the seeded mutator in `support/fuzz.rs` (stable Rust, part of
+//! Fuzzed with the seeded mutator in `tandem-test-support` (`crates/test-support`) (stable Rust, part of
 //! `cargo test`); `TANDEM_FUZZ_EXECS` raises the executions per target.
-
-#[path = "support/fuzz.rs"]
-mod fuzz;
 
 use rand::Rng;
 use tandem_sync::{
     ClientError, ClientEvent, ErrorCode, Frame, Invite, RoomId, RoomKey, SyncClient,
     MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
+use tandem_test_support::fuzz;
 
 #[global_allocator]
 static ALLOCATOR: fuzz::Counting = fuzz::Counting;

@@ -7,7 +7,6 @@
 //! thousand), `TANDEM_FUZZ_SEED` the seed. An input that panics is written
 //! to the temp folder and its seed and execution printed, so it can be
 //! replayed.
-#![allow(dead_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::{catch_unwind, AssertUnwindSafe};
