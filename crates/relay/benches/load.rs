@@ -215,6 +215,7 @@ impl Server {
             // Every client comes from the loopback address.
             .env("TANDEM_MAX_CONNECTIONS_PER_ADDRESS", "1000000")
             .env("TANDEM_MAX_CONNECTIONS", "1000000")
+            .env("TANDEM_NEW_ROOMS_PER_HOUR", "1000000")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null());
         let (name, db) = match database_url {

@@ -12,7 +12,7 @@
 //! `TANDEM_ABUSE_SILENT` (500) sockets that never read;
 //! `TANDEM_ABUSE_PUSHES` (24) pushes of 8 MiB while they do not;
 //! `TANDEM_ABUSE_HELLOS` (10,000) hellos for new rooms;
-//! `TANDEM_ABUSE_RSS_BOUND_MIB` (256) and `TANDEM_ABUSE_P99_MS` (1,000), the
+//! `TANDEM_ABUSE_RSS_BOUND_MIB` (256) and `TANDEM_ABUSE_P99_MS` (1,500), the
 //! bounds asserted (generous: the 99th percentile of the honest room's
 //! deliveries is printed, and measured in a release build for the README).
 
@@ -145,6 +145,15 @@ async fn next_frame(socket: &mut Socket) -> Option<Frame> {
             Ok(_) => continue,
         }
     }
+}
+
+/// The next frame within `patience`, or `None` if none came (or the
+/// socket closed): a relay that stalls is measured, not waited for.
+async fn frame_within(socket: &mut Socket, patience: Duration) -> Option<Frame> {
+    tokio::time::timeout(patience, next_frame(socket))
+        .await
+        .ok()
+        .flatten()
 }
 
 async fn connect(addr: SocketAddr) -> Socket {
@@ -324,7 +333,7 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
     // About 96 MiB, the budget for large frames in sockets (64 MiB) and a
     // little per connection, with room to spare (README, "Relay limits").
     let bound_mib = setting("TANDEM_ABUSE_RSS_BOUND_MIB", 256);
-    let p99_bound = Duration::from_millis(setting("TANDEM_ABUSE_P99_MS", 1000));
+    let p99_bound = Duration::from_millis(setting("TANDEM_ABUSE_P99_MS", 1500));
     let room_places = (silent + 8).to_string();
     let relay = RelayProcess::start(&[
         ("TANDEM_MAX_CONNECTIONS_PER_ROOM", room_places.as_str()),
@@ -373,9 +382,10 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
             let mut acknowledged = 0;
             for _ in 0..pushes {
                 send_frame(&mut pusher, Frame::Push { blob: blob.clone() }).await;
-                match next_frame(&mut pusher).await {
+                match frame_within(&mut pusher, PATIENCE / 2).await {
                     Some(Frame::Ack { .. }) => acknowledged += 1,
-                    other => panic!("expected the push acknowledged, got {other:?}"),
+                    // The relay stalled: measured below.
+                    _ => break,
                 }
             }
             flooding.store(false, Ordering::SeqCst);
@@ -395,9 +405,10 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
             loop {
                 tokio::select! {
                     () = &mut pace => break,
-                    frame = next_frame(&mut sender) => match frame {
+                    frame = frame_within(&mut sender, PATIENCE / 2) => match frame {
                         Some(Frame::Ack { .. }) => acknowledged += 1,
-                        other => panic!("the honest sender got {other:?}"),
+                        // The relay stalled: measured below.
+                        _ => return (sent, acknowledged),
                     },
                 }
             }
@@ -409,13 +420,14 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
     let mut delays = Vec::new();
     let honest_receiving = async {
         loop {
-            match next_frame(&mut receiver).await {
+            match frame_within(&mut receiver, PATIENCE / 2).await {
                 Some(Frame::Deliver { blob, .. }) => {
                     let sent = u64::from_be_bytes(blob[..8].try_into().expect("8 bytes"));
                     let now = epoch.elapsed().as_nanos() as u64;
                     delays.push(Duration::from_nanos(now.saturating_sub(sent)));
                 }
-                other => panic!("the honest receiver got {other:?}"),
+                // The relay stalled: wait for the sender to notice.
+                _ => std::future::pending::<()>().await,
             }
         }
     };
@@ -455,6 +467,7 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
         delays.len()
     );
     drop(silent_sockets);
+    assert_eq!(flooded_pushes, pushes, "the flooded room's pushes stalled");
     assert!(
         peak / 1024 < bound_mib,
         "the relay's memory peaked at {} MiB, over {bound_mib} MiB",
