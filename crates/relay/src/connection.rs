@@ -10,7 +10,13 @@
 //! Anything wrong — bytes that are not a frame, a frame too large, a frame
 //! in the wrong place, pushes too fast — ends in an error frame and a
 //! close, for this connection only.
+//!
+//! A client bounds what it costs the relay: the replay goes out a page
+//! from the store at a time, every frame goes out within the send timeout,
+//! large frames wait for their share of the relay's budget for them, and a
+//! client whose waiting deliveries pass a byte bound is dropped.
 
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,16 +24,20 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_OVERHEAD};
-use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
 #[cfg(test)]
 mod pipelined;
 mod retire;
 
+use crate::quota::Full;
 use crate::rooms::{ConnectionId, Delivery, LiveRoom, Membership, UNKNOWN_BYTES};
+use crate::server::ReadGate;
 use crate::store::{Admission, RoomStore, StoreError};
-use crate::{Limits, RelayState};
+use crate::{Limits, RelayState, SMALL_FRAME_BYTES};
+
+/// Bytes of blobs read from the store at once for a replay.
+const REPLAY_PAGE_BYTES: usize = 1024 * 1024;
 
 /// WebSocket close code for a policy violation (RFC 6455).
 const CLOSE_POLICY: u16 = 1008;
@@ -37,6 +47,9 @@ const CLOSE_POLICY: u16 = 1008;
 struct Refusal {
     code: ErrorCode,
     message: String,
+    /// The client does not read: the connection is dropped at once, with
+    /// what it holds, instead of waiting to tell it why.
+    unheard: bool,
 }
 
 impl Refusal {
@@ -44,6 +57,14 @@ impl Refusal {
         Self {
             code,
             message: message.into(),
+            unheard: false,
+        }
+    }
+
+    fn unheard(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            unheard: true,
+            ..Self::new(code, message)
         }
     }
 
@@ -97,9 +118,23 @@ impl PushBudget {
     }
 }
 
+/// Who is on the other end, as far as the relay's limits care.
+#[derive(Debug, Default)]
+pub(crate) struct Client {
+    /// Caps what is read before the hello is accepted (when served by
+    /// [`crate::server::serve`]).
+    pub gate: Option<ReadGate>,
+    /// The client's address, when known, for the ration of new rooms.
+    pub address: Option<IpAddr>,
+    /// Whether the client may open new rooms at all (it presented the
+    /// operator's credential, or none is needed).
+    pub may_open_rooms: bool,
+}
+
 /// Serves one WebSocket until it closes.
-pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>) {
+pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>, client: Client) {
     let mut connection = Connection {
+        client,
         budget: PushBudget::new(state.limits.pushes_per_second),
         socket,
         state,
@@ -120,6 +155,7 @@ pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>)
 
 struct Connection<S: RoomStore> {
     socket: WebSocket,
+    client: Client,
     state: RelayState<S>,
     id: ConnectionId,
     budget: PushBudget,
@@ -160,13 +196,14 @@ impl<S: RoomStore> Connection<S> {
             ));
         }
         tracing::Span::current().record("room", tracing::field::display(room));
-        match self
-            .state
-            .store
-            .admit(room, token.hash())
-            .await
-            .map_err(Refusal::storage)?
-        {
+        let ration = self.check_opening(room).await?;
+        let admission = self.state.store.admit(room, token.hash()).await;
+        if let Some(address) = ration {
+            if !matches!(admission, Ok(Admission::Opened)) {
+                self.state.new_rooms.give_back(address);
+            }
+        }
+        match admission.map_err(Refusal::storage)? {
             Admission::Opened => tracing::info!("room opened"),
             Admission::Admitted => {}
             Admission::Retired(notice) => return self.tell_retired(notice).await,
@@ -182,6 +219,9 @@ impl<S: RoomStore> Connection<S> {
             tracing::warn!("room full");
             Refusal::new(ErrorCode::RoomFull, "the room has too many connections")
         })?;
+        if let Some(gate) = &self.client.gate {
+            gate.open();
+        }
         // Subscribed before the replay is read, so nothing stored in
         // between is missed; what the replay already sent is skipped.
         let mut deliveries = membership.room.deliveries.subscribe();
@@ -204,10 +244,7 @@ impl<S: RoomStore> Connection<S> {
                     if self.last_heard.elapsed() > idle_timeout {
                         return Err(Refusal::new(ErrorCode::Timeout, "the connection was idle too long"));
                     }
-                    self.socket
-                        .send(Message::Ping(Bytes::new()))
-                        .await
-                        .map_err(|_| Refusal::new(ErrorCode::BadFrame, "the socket is closed"))?;
+                    self.send_message(Message::Ping(Bytes::new())).await?;
                 }
                 frame = self.next_frame() => match frame {
                     None => return Ok(()),
@@ -218,41 +255,85 @@ impl<S: RoomStore> Connection<S> {
                         return self.retired_while_here(delivery).await
                     }
                     Ok(delivery) => self.forward(room, delivery).await?,
-                    Err(RecvError::Lagged(missed)) => {
-                        tracing::debug!(missed, "connection fell behind; catching up from the store");
-                        self.replay(room, self.last_sent).await?;
+                    Err(_overflowed) => {
+                        tracing::info!("client fell too far behind; dropped");
+                        return Err(Refusal::new(
+                            ErrorCode::Timeout,
+                            "the client did not read its deliveries in time",
+                        ));
                     }
-                    Err(RecvError::Closed) => return Ok(()),
                 },
             }
         }
     }
 
+    /// Refuses a hello that would open a new room when this client may not
+    /// open one (now): rooms that exist open as always. A hello that may
+    /// open one takes it from its address's ration, and says from whose
+    /// (to give it back if the room existed).
+    async fn check_opening(&mut self, room: RoomId) -> Result<Option<IpAddr>, Refusal> {
+        let refusal = if !self.client.may_open_rooms {
+            Refusal::new(
+                ErrorCode::TooManyRooms,
+                "this relay opens new rooms only with its operator's credential",
+            )
+        } else {
+            match self.client.address {
+                None => return Ok(None),
+                Some(address) if self.state.new_rooms.take(address) => return Ok(Some(address)),
+                Some(_) => Refusal::new(
+                    ErrorCode::TooManyRooms,
+                    format!(
+                        "this address opened {} new rooms within the hour; try again later",
+                        self.limits().new_rooms_per_hour
+                    ),
+                ),
+            }
+        };
+        match self.state.store.read_page(room, u64::MAX, 0).await {
+            Ok(_) => Ok(None),
+            Err(StoreError::NoSuchRoom) => {
+                tracing::warn!(code = %refusal.code, "a new room refused");
+                Err(refusal)
+            }
+            Err(error) => Err(Refusal::storage(error)),
+        }
+    }
+
     /// Sends the snapshot (if the client is behind it) and every entry
-    /// after `after`.
+    /// after `after`, read from the store a page at a time.
     async fn replay(&mut self, room: RoomId, after: u64) -> Result<(), Refusal> {
-        let replay = self
-            .state
-            .store
-            .read_after(room, after)
-            .await
-            .map_err(Refusal::storage)?;
-        if let Some(snapshot) = replay.snapshot {
-            self.send(Frame::Snapshot {
-                through: snapshot.sequence,
-                blob: snapshot.blob,
-            })
-            .await?;
+        let mut after = after;
+        loop {
+            let page = self
+                .state
+                .store
+                .read_page(room, after, REPLAY_PAGE_BYTES)
+                .await
+                .map_err(Refusal::storage)?;
+            let read_any = page.snapshot.is_some() || !page.entries.is_empty();
+            if let Some(snapshot) = page.snapshot {
+                after = after.max(snapshot.sequence);
+                self.send(Frame::Snapshot {
+                    through: snapshot.sequence,
+                    blob: snapshot.blob,
+                })
+                .await?;
+            }
+            for entry in page.entries {
+                after = after.max(entry.sequence);
+                self.send(Frame::Deliver {
+                    sequence: entry.sequence,
+                    blob: entry.blob,
+                })
+                .await?;
+            }
+            self.last_sent = self.last_sent.max(after);
+            if after >= page.latest || !read_any {
+                self.last_sent = self.last_sent.max(page.latest);
+                return Ok(());
+            }
         }
-        for entry in replay.entries {
-            self.send(Frame::Deliver {
-                sequence: entry.sequence,
-                blob: entry.blob,
-            })
-            .await?;
-        }
-        self.last_sent = self.last_sent.max(replay.latest);
-        Ok(())
     }
 
     async fn handle(
@@ -264,6 +345,7 @@ impl<S: RoomStore> Connection<S> {
         match frame {
             Frame::Push { blob } => {
                 self.check_blob(&blob)?;
+                self.check_room_left()?;
                 let live = &membership.room;
                 let size = blob.len() as u64;
                 // The room's lock only while the push is put in line: the
@@ -370,6 +452,22 @@ impl<S: RoomStore> Connection<S> {
         }
     }
 
+    /// Refuses a push while the store holds its quota or the disk is
+    /// nearly full (snapshots and retirements, which make room, go on).
+    fn check_room_left(&self) -> Result<(), Refusal> {
+        let message = match self.state.storage.full() {
+            None => return Ok(()),
+            Some(Full::Quota) => {
+                "the relay holds as much as its operator allows; \
+                                  the room can be read, changes wait"
+            }
+            Some(Full::Disk) => {
+                "the relay's disk is nearly full; the room can be read, changes wait"
+            }
+        };
+        Err(Refusal::new(ErrorCode::RelayFull, message))
+    }
+
     /// Counts a push or snapshot against the budget and checks that its
     /// blob can be a sealed one.
     fn check_blob(&mut self, blob: &[u8]) -> Result<(), Refusal> {
@@ -447,28 +545,63 @@ impl<S: RoomStore> Connection<S> {
     }
 
     async fn send_bytes(&mut self, bytes: Bytes) -> Result<(), Refusal> {
-        self.socket
-            .send(Message::Binary(bytes))
-            .await
-            // The client is gone; nobody is left to tell.
-            .map_err(|_| Refusal::new(ErrorCode::BadFrame, "the socket is closed"))
+        self.send_message(Message::Binary(bytes)).await
     }
 
-    /// Tells the client why, then closes. Failures here mean the client has
-    /// gone already.
+    /// Sends `message` within the send timeout; a large one first waits
+    /// for its share of the relay's budget for large frames (the socket
+    /// keeps a copy of a frame until it is written).
+    async fn send_message(&mut self, message: Message) -> Result<(), Refusal> {
+        let size = match &message {
+            Message::Binary(bytes) => bytes.len(),
+            _ => 0,
+        };
+        let large_sends = Arc::clone(&self.state.large_sends);
+        let budget = u32::try_from(size.min(self.limits().large_send_bytes)).unwrap_or(u32::MAX);
+        let socket = &mut self.socket;
+        let sending = async move {
+            let _share = if size > SMALL_FRAME_BYTES {
+                Some(large_sends.acquire_many_owned(budget).await.ok())
+            } else {
+                None
+            };
+            socket.send(message).await
+        };
+        match tokio::time::timeout(self.state.limits.send_timeout, sending).await {
+            Ok(Ok(())) => Ok(()),
+            // The client is gone; nobody is left to tell.
+            Ok(Err(_)) => Err(Refusal::new(ErrorCode::BadFrame, "the socket is closed")),
+            Err(_) => {
+                tracing::info!("client did not read in time; dropped");
+                Err(Refusal::unheard(
+                    ErrorCode::Timeout,
+                    "the client did not read in time",
+                ))
+            }
+        }
+    }
+
+    /// Tells the client why, then closes, within the send timeout.
+    /// Failures here mean the client has gone already (or does not read).
     async fn refuse(&mut self, refusal: Refusal) {
         tracing::info!(code = %refusal.code, message = %refusal.message, "closing connection");
-        let reason = refusal.code.as_str().to_string();
-        if let Ok(bytes) = Frame::error(refusal.code, refusal.message).encode(usize::MAX) {
-            let _ = self.socket.send(Message::Binary(Bytes::from(bytes))).await;
+        if refusal.unheard {
+            return;
         }
-        let _ = self
-            .socket
-            .send(Message::Close(Some(CloseFrame {
-                code: CLOSE_POLICY,
-                reason: reason.into(),
-            })))
-            .await;
+        let reason = refusal.code.as_str().to_string();
+        let socket = &mut self.socket;
+        let closing = async move {
+            if let Ok(bytes) = Frame::error(refusal.code, refusal.message).encode(usize::MAX) {
+                let _ = socket.send(Message::Binary(Bytes::from(bytes))).await;
+            }
+            let _ = socket
+                .send(Message::Close(Some(CloseFrame {
+                    code: CLOSE_POLICY,
+                    reason: reason.into(),
+                })))
+                .await;
+        };
+        let _ = tokio::time::timeout(self.state.limits.send_timeout, closing).await;
     }
 }
 

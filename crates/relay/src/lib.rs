@@ -7,17 +7,20 @@
 //! [`RoomStore`] — SQLite by default — and every blob in them is sealed
 //! with a key the relay never sees.
 //!
-//! [`app`] builds the router apart from `main`, so tests run the relay on
-//! `127.0.0.1:0` and talk to it with a real client.
+//! [`app`] builds the router and [`serve`] accepts its connections, apart
+//! from `main`, so tests run the relay on `127.0.0.1:0` and talk to it with
+//! a real client. What a stranger can do to the relay, and what bounds it,
+//! is in [`threats`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
+use axum::Extension;
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
 use tower_http::compression::Compression;
@@ -27,16 +30,21 @@ use tower_http::trace::TraceLayer;
 
 pub mod connection;
 mod forwarding;
+mod quota;
 mod rooms;
+pub mod server;
 pub mod store;
+pub mod threats;
 
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
 pub use store::{
     Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore, StoreError,
+    Usage,
 };
 
 use rooms::Rooms;
+pub use server::{serve, ServerLimits};
 
 /// What each WebSocket reserves for reading; larger frames are read in
 /// several steps. The default (128 KiB) would make 2,000 connections hold
@@ -62,7 +70,36 @@ pub struct Limits {
     /// A connection that sends nothing, not even an answer to the relay's
     /// pings, for this long is closed.
     pub idle_timeout: Duration,
+    /// Bytes a connection may send before its hello is accepted (a hello
+    /// takes about a hundred); more end the connection unread.
+    pub max_bytes_before_hello: usize,
+    /// Time one frame may take to go out to a client; a client that does
+    /// not read for this long is dropped.
+    pub send_timeout: Duration,
+    /// Bytes of deliveries a connection may have waiting to go out; a
+    /// client that falls further behind is dropped (it catches up from the
+    /// store when it comes back).
+    pub max_queued_bytes: usize,
+    /// Bytes of large frames (over [`SMALL_FRAME_BYTES`]) the relay writes
+    /// to all sockets at once; a large frame waits its turn (within
+    /// `send_timeout`), so that clients that do not read pin this much
+    /// memory at most.
+    pub large_send_bytes: usize,
+    /// New rooms one client address may open an hour (as a burst, then
+    /// spread over the hour).
+    pub new_rooms_per_hour: u32,
+    /// Bytes the store may hold in all (0: no quota); at the quota, pushes
+    /// are refused and rooms stay readable.
+    pub max_stored_bytes: u64,
+    /// Free bytes the disk under the store must keep; below, pushes are
+    /// refused and rooms stay readable.
+    pub min_free_disk_bytes: u64,
 }
+
+/// Frames up to this size go out without waiting for
+/// [`Limits::large_send_bytes`]: acknowledgements and small deliveries
+/// never queue behind large ones.
+pub const SMALL_FRAME_BYTES: usize = 64 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -73,6 +110,13 @@ impl Default for Limits {
             hello_timeout: Duration::from_secs(10),
             max_room_bytes: 256 * 1024 * 1024,
             idle_timeout: Duration::from_secs(120),
+            max_bytes_before_hello: 1024,
+            send_timeout: Duration::from_secs(10),
+            max_queued_bytes: 16 * 1024 * 1024,
+            large_send_bytes: 64 * 1024 * 1024,
+            new_rooms_per_hour: 60,
+            max_stored_bytes: 0,
+            min_free_disk_bytes: 1024 * 1024 * 1024,
         }
     }
 }
@@ -91,6 +135,10 @@ pub struct RelayState<S> {
     rooms: Arc<Rooms>,
     limits: Limits,
     static_dir: Option<PathBuf>,
+    /// Permits, one a byte, for large frames being written to sockets.
+    large_sends: Arc<tokio::sync::Semaphore>,
+    new_rooms: Arc<quota::NewRooms>,
+    storage: Arc<quota::Storage>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -100,6 +148,9 @@ impl<S> Clone for RelayState<S> {
             rooms: Arc::clone(&self.rooms),
             limits: self.limits.clone(),
             static_dir: self.static_dir.clone(),
+            large_sends: Arc::clone(&self.large_sends),
+            new_rooms: Arc::clone(&self.new_rooms),
+            storage: Arc::clone(&self.storage),
         }
     }
 }
@@ -114,7 +165,16 @@ impl<S: RoomStore> RelayState<S> {
             .max_frame_bytes
             .min(tandem_sync::MAX_FRAME_BYTES - DELIVER_HEADROOM);
         let store = Arc::new(store);
-        let rooms = Arc::new(Rooms::new(limits.connections_per_room));
+        // One frame always fits the budget.
+        limits.large_send_bytes = limits.large_send_bytes.clamp(
+            tandem_sync::MAX_FRAME_BYTES,
+            tokio::sync::Semaphore::MAX_PERMITS,
+        );
+        let large_sends = Arc::new(tokio::sync::Semaphore::new(limits.large_send_bytes));
+        let rooms = Arc::new(Rooms::new(
+            limits.connections_per_room,
+            limits.max_queued_bytes,
+        ));
         if let Some(news) = store.elsewhere() {
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => {
@@ -130,12 +190,42 @@ impl<S: RoomStore> RelayState<S> {
                 ),
             }
         }
+        let storage = Arc::new(quota::Storage::default());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(quota::watch(
+                    Arc::clone(&store),
+                    Arc::downgrade(&storage),
+                    limits.max_stored_bytes,
+                    limits.min_free_disk_bytes,
+                ));
+            }
+            Err(_) => tracing::error!(
+                "no runtime to watch the store's size and the free disk; \
+                 pushes are taken until the disk fails"
+            ),
+        }
+        let new_rooms = Arc::new(quota::NewRooms::new(limits.new_rooms_per_hour, None));
         Self {
             store,
             rooms,
             limits,
             static_dir: config.static_dir,
+            large_sends,
+            new_rooms,
+            storage,
         }
+    }
+
+    /// Opens new rooms only for clients that present `credential` (as
+    /// `?room-creation=…` on the WebSocket's address): a relay for one
+    /// programme network. Rooms that exist open as always.
+    pub fn require_credential_for_new_rooms(mut self, credential: String) -> Self {
+        self.new_rooms = Arc::new(quota::NewRooms::new(
+            self.limits.new_rooms_per_hour,
+            Some(credential),
+        ));
+        self
     }
 }
 
@@ -152,10 +242,34 @@ async fn health() -> Json<Health> {
     })
 }
 
+/// The query parameter that carries the operator's room-creation
+/// credential.
+const CREDENTIAL_PARAMETER: &str = "room-creation";
+
 async fn sync<S: RoomStore>(
     State(state): State<RelayState<S>>,
+    gate: Option<Extension<server::ReadGate>>,
+    slot: Option<Extension<server::AddressSlot>>,
+    address: Option<Extension<server::ClientAddress>>,
+    RawQuery(query): RawQuery,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let presented = query.as_deref().and_then(|query| {
+        query.split('&').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            (name == CREDENTIAL_PARAMETER).then_some(value)
+        })
+    });
+    let client = connection::Client {
+        gate: gate.map(|Extension(gate)| gate),
+        address: address.map(|Extension(server::ClientAddress(address))| address),
+        may_open_rooms: state.new_rooms.credential_opens(presented),
+    };
+    // Counted from here, below the WebSocket: the bytes of the hello.
+    let gate = &client.gate;
+    if let Some(gate) = &gate {
+        gate.allow(state.limits.max_bytes_before_hello as u64);
+    }
     // The socket takes more than a frame, so that a frame somewhat over
     // the limit is answered with a "too large" error frame; a message far
     // beyond it ends the connection at the socket.
@@ -165,7 +279,11 @@ async fn sync<S: RoomStore>(
         .max_frame_size(socket_limit)
         .read_buffer_size(SOCKET_BUFFER_BYTES)
         .write_buffer_size(0)
-        .on_upgrade(move |socket| connection::serve(socket, state))
+        .on_upgrade(move |socket| async move {
+            // The address's place is held while the socket is open.
+            let _slot = slot;
+            connection::serve(socket, state, client).await
+        })
 }
 
 /// The relay's routes: `/health`, `/sync` (WebSocket), and the app's files

@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use tandem_relay::{app, Limits, RelayConfig, RelayState, RoomStore, SqliteStore};
+use std::time::Duration;
+
+use tandem_relay::{app, Limits, RelayConfig, RelayState, RoomStore, ServerLimits, SqliteStore};
 use tracing_subscriber::EnvFilter;
 
 /// The Tandem relay: stores and forwards end-to-end encrypted changes.
@@ -42,6 +44,50 @@ struct Args {
     /// Seconds of silence after which a connection is closed.
     #[arg(long, env = "TANDEM_IDLE_TIMEOUT_SECONDS", default_value_t = Limits::default().idle_timeout.as_secs())]
     idle_timeout_seconds: u64,
+    /// Seconds a client has for its hello after connecting.
+    #[arg(long, env = "TANDEM_HELLO_TIMEOUT_SECONDS", default_value_t = Limits::default().hello_timeout.as_secs())]
+    hello_timeout_seconds: u64,
+    /// Bytes a client may send before its hello is accepted.
+    #[arg(long, env = "TANDEM_MAX_BYTES_BEFORE_HELLO", default_value_t = Limits::default().max_bytes_before_hello)]
+    max_bytes_before_hello: usize,
+    /// Seconds one frame may take to go out; a client that reads slower is dropped.
+    #[arg(long, env = "TANDEM_SEND_TIMEOUT_SECONDS", default_value_t = Limits::default().send_timeout.as_secs())]
+    send_timeout_seconds: u64,
+    /// Bytes of deliveries waiting for one client before it is dropped.
+    #[arg(long, env = "TANDEM_MAX_QUEUED_BYTES", default_value_t = Limits::default().max_queued_bytes)]
+    max_queued_bytes: usize,
+    /// Bytes of large frames being written to all clients at once.
+    #[arg(long, env = "TANDEM_LARGE_SEND_BYTES", default_value_t = Limits::default().large_send_bytes)]
+    large_send_bytes: usize,
+    /// Seconds a client has to send a request's headers (also the wait for
+    /// the next request on a kept-alive connection).
+    #[arg(long, env = "TANDEM_HEADER_READ_TIMEOUT_SECONDS", default_value_t = ServerLimits::default().header_read_timeout.as_secs())]
+    header_read_timeout_seconds: u64,
+    /// Connections the relay holds at once.
+    #[arg(long, env = "TANDEM_MAX_CONNECTIONS", default_value_t = ServerLimits::default().max_connections)]
+    max_connections: usize,
+    /// Connections one client address may hold at once.
+    #[arg(long, env = "TANDEM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = ServerLimits::default().max_connections_per_address)]
+    max_connections_per_address: usize,
+    /// Take the client's address from `X-Forwarded-For` (its last entry):
+    /// only behind a reverse proxy that sets it.
+    #[arg(long, env = "TANDEM_TRUST_PROXY")]
+    trust_proxy_header: bool,
+    /// New rooms one client address may open an hour.
+    #[arg(long, env = "TANDEM_NEW_ROOMS_PER_HOUR", default_value_t = Limits::default().new_rooms_per_hour)]
+    new_rooms_per_hour: u32,
+    /// Bytes all rooms may hold together (0: no quota); beyond, pushes are
+    /// refused and rooms stay readable.
+    #[arg(long, env = "TANDEM_MAX_STORED_BYTES", default_value_t = Limits::default().max_stored_bytes)]
+    max_stored_bytes: u64,
+    /// Free bytes the database's disk must keep; below, pushes are refused.
+    #[arg(long, env = "TANDEM_MIN_FREE_DISK_BYTES", default_value_t = Limits::default().min_free_disk_bytes)]
+    min_free_disk_bytes: u64,
+    /// Open new rooms only for clients that present this credential
+    /// (relay address `wss://…/sync?room-creation=<credential>`; letters,
+    /// digits, `-` and `_`). Off by default.
+    #[arg(long, env = "TANDEM_ROOM_CREATION_SECRET", hide_env_values = true)]
+    room_creation_secret: Option<String>,
 }
 
 /// What glibc may keep free at the top of a heap before it hands the
@@ -86,7 +132,12 @@ async fn run() -> std::process::ExitCode {
     let args = Args::parse();
     match args.database_url.clone() {
         Some(url) => serve_postgres(args, &url).await,
-        None => match SqliteStore::open(&args.db) {
+        None => match SqliteStore::open(&args.db).and_then(|store| {
+            if args.max_stored_bytes > 0 {
+                store.limit_size(args.max_stored_bytes)?;
+            }
+            Ok(store)
+        }) {
             Ok(store) => serve(args, store).await,
             Err(error) => {
                 tracing::error!(db = %args.db.display(), %error, "cannot open the database");
@@ -129,8 +180,21 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         pushes_per_second: args.max_pushes_per_second,
         connections_per_room: args.max_connections_per_room,
         max_room_bytes: args.max_room_bytes,
-        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_seconds),
-        ..Limits::default()
+        idle_timeout: Duration::from_secs(args.idle_timeout_seconds),
+        hello_timeout: Duration::from_secs(args.hello_timeout_seconds),
+        max_bytes_before_hello: args.max_bytes_before_hello,
+        send_timeout: Duration::from_secs(args.send_timeout_seconds),
+        max_queued_bytes: args.max_queued_bytes,
+        large_send_bytes: args.large_send_bytes,
+        new_rooms_per_hour: args.new_rooms_per_hour,
+        max_stored_bytes: args.max_stored_bytes,
+        min_free_disk_bytes: args.min_free_disk_bytes,
+    };
+    let server_limits = ServerLimits {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),
+        max_connections: args.max_connections,
+        max_connections_per_address: args.max_connections_per_address,
+        trust_proxy_header: args.trust_proxy_header,
     };
     tracing::info!(
         addr = %args.addr,
@@ -138,33 +202,24 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         db = %args.db.display(),
         postgres = args.database_url.is_some(),
         ?limits,
+        ?server_limits,
+        room_creation_needs_credential = args.room_creation_secret.is_some(),
         "Tandem relay listening"
     );
-    let router = app(RelayState::new(
+    let mut state = RelayState::new(
         store,
         RelayConfig {
             static_dir: args.static_dir,
             limits,
         },
-    ));
+    );
+    if let Some(credential) = args.room_creation_secret {
+        state = state.require_credential_for_new_rooms(credential);
+    }
+    let router = app(state);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    // Small frames (an ack, then deliveries) go out at once, not held back
-    // until the previous one is acknowledged by TCP.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    match axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(%error, "relay stopped");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    tandem_relay::serve(listener, router, &server_limits, shutdown).await;
+    std::process::ExitCode::SUCCESS
 }

@@ -1,25 +1,21 @@
 //! The rooms that have clients connected right now.
 //!
-//! Each live room has a broadcast channel that carries every newly stored
-//! blob, already encoded as a deliver frame, to all of the room's
-//! connections, and a write lock under which pushes are put in line for
+//! Each live room hands every newly stored blob, already encoded as a
+//! deliver frame, to an outbox of each of its connections, and has a write
+//! lock under which pushes are put in line for
 //! the store, so that the queue's order is the order of the sequences and
 //! blobs are broadcast in that order. A room counts its connections
 //! against the relay's limit and is forgotten when the last one leaves.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use axum::body::Bytes;
 use tandem_sync::{Frame, RoomId};
-use tokio::sync::broadcast;
+use tokio::sync::Notify;
 
 use crate::store::Committed;
-
-/// How many deliveries a slow connection may fall behind before it catches
-/// up from the store instead.
-const BROADCAST_CAPACITY: usize = 256;
 
 /// One connection, to tell a pusher's own delivery from the others'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,10 +40,127 @@ pub(crate) struct Delivery {
     pub from: ConnectionId,
 }
 
+/// Hands each delivery to the outbox of every connection of a room. The
+/// frames are shared, not copied; an outbox holds at most a byte bound of
+/// them, and a connection whose outbox would pass it has fallen too far
+/// behind: it is told so and dropped, so that a client that never reads
+/// pins no more than that bound, and the writer never waits for it.
+#[derive(Debug)]
+pub(crate) struct Deliveries {
+    outboxes: Mutex<Vec<Weak<Outbox>>>,
+    max_queued_bytes: usize,
+}
+
+/// What a connection has yet to send of its room's deliveries.
+#[derive(Debug, Default)]
+struct Outbox {
+    queue: Mutex<Queue>,
+    ready: Notify,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    deliveries: VecDeque<Delivery>,
+    bytes: usize,
+    overflowed: bool,
+}
+
+/// A connection's end of its room's deliveries.
+#[derive(Debug)]
+pub(crate) struct Subscription {
+    outbox: Arc<Outbox>,
+}
+
+/// The connection's outbox passed its byte bound: the client does not read
+/// fast enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overflowed;
+
+impl Deliveries {
+    pub(crate) fn new(max_queued_bytes: usize) -> Self {
+        Self {
+            outboxes: Mutex::new(Vec::new()),
+            max_queued_bytes,
+        }
+    }
+
+    /// A new outbox, which receives every delivery from now on.
+    pub(crate) fn subscribe(&self) -> Subscription {
+        let outbox = Arc::new(Outbox::default());
+        self.outboxes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(Arc::downgrade(&outbox));
+        Subscription { outbox }
+    }
+
+    /// Puts `delivery` into every outbox without waiting for any; returns
+    /// how many took it.
+    pub(crate) fn send(&self, delivery: Delivery) -> usize {
+        let mut outboxes = self
+            .outboxes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        outboxes.retain(|outbox| outbox.strong_count() > 0);
+        let mut taken = 0;
+        for outbox in outboxes.iter().filter_map(Weak::upgrade) {
+            let mut queue = outbox
+                .queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if queue.overflowed {
+                continue;
+            }
+            let size = delivery.frame.len();
+            // One delivery always fits an empty outbox, however large.
+            if !queue.deliveries.is_empty()
+                && queue.bytes.saturating_add(size) > self.max_queued_bytes
+            {
+                queue.overflowed = true;
+                queue.deliveries.clear();
+                queue.bytes = 0;
+            } else {
+                queue.bytes = queue.bytes.saturating_add(size);
+                queue.deliveries.push_back(delivery.clone());
+                taken += 1;
+            }
+            drop(queue);
+            outbox.ready.notify_one();
+        }
+        taken
+    }
+}
+
+impl Subscription {
+    /// The next delivery, waiting for one; an error once the outbox passed
+    /// its bound.
+    pub(crate) async fn recv(&mut self) -> Result<Delivery, Overflowed> {
+        loop {
+            {
+                let mut queue = self
+                    .outbox
+                    .queue
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if queue.overflowed {
+                    return Err(Overflowed);
+                }
+                if let Some(delivery) = queue.deliveries.pop_front() {
+                    queue.bytes = queue.bytes.saturating_sub(delivery.frame.len());
+                    return Ok(delivery);
+                }
+            }
+            // One waiter only: a notification sent before this wait keeps
+            // its permit.
+            self.outbox.ready.notified().await;
+        }
+    }
+}
+
 /// A room with connections.
 #[derive(Debug)]
 pub(crate) struct LiveRoom {
-    pub deliveries: broadcast::Sender<Delivery>,
+    pub deliveries: Deliveries,
     /// Held while a push is put in line for the store (with a store that
     /// cannot keep appends in line: until it is stored and broadcast), and
     /// for snapshots and retirement.
@@ -107,13 +220,17 @@ struct Occupancy {
 pub(crate) struct Rooms {
     live: Mutex<HashMap<RoomId, Occupancy>>,
     max_connections: usize,
+    max_queued_bytes: usize,
 }
 
 impl Rooms {
-    pub(crate) fn new(max_connections: usize) -> Self {
+    /// Rooms of at most `max_connections` each, whose connections may each
+    /// fall `max_queued_bytes` of deliveries behind.
+    pub(crate) fn new(max_connections: usize, max_queued_bytes: usize) -> Self {
         Self {
             live: Mutex::new(HashMap::new()),
             max_connections,
+            max_queued_bytes,
         }
     }
 
@@ -125,7 +242,7 @@ impl Rooms {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let occupancy = live.entry(room).or_insert_with(|| Occupancy {
             room: Arc::new(LiveRoom {
-                deliveries: broadcast::channel(BROADCAST_CAPACITY).0,
+                deliveries: Deliveries::new(self.max_queued_bytes),
                 writes: tokio::sync::Mutex::new(()),
                 appending: Arc::default(),
                 known: AtomicU64::new(0),
@@ -206,7 +323,7 @@ mod tests {
 
     #[test]
     fn a_room_admits_up_to_its_limit_and_frees_places_on_leaving() {
-        let rooms = Arc::new(Rooms::new(2));
+        let rooms = Arc::new(Rooms::new(2, 1024));
         let room = RoomId::from_bytes([1; 16]);
         let first = rooms.join(room).unwrap();
         let second = rooms.join(room).unwrap();
@@ -217,5 +334,37 @@ mod tests {
         drop(second);
         drop(third);
         assert_eq!(rooms.live_rooms(), 0);
+    }
+
+    fn delivery(sequence: u64, bytes: usize) -> Delivery {
+        Delivery {
+            sequence,
+            frame: Bytes::from(vec![0; bytes]),
+            from: ConnectionId::ELSEWHERE,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_outbox_that_passes_its_byte_bound_is_dropped_and_others_go_on() {
+        let deliveries = Deliveries::new(1000);
+        let mut slow = deliveries.subscribe();
+        let mut reading = deliveries.subscribe();
+        // One delivery larger than the bound fits an empty outbox.
+        assert_eq!(deliveries.send(delivery(1, 4000)), 2);
+        assert_eq!(reading.recv().await.unwrap().sequence, 1);
+        // The slow one holds 4,000 bytes and takes no more.
+        assert_eq!(deliveries.send(delivery(2, 600)), 1);
+        assert_eq!(reading.recv().await.unwrap().sequence, 2);
+        assert!(matches!(slow.recv().await, Err(Overflowed)));
+        assert_eq!(deliveries.send(delivery(3, 600)), 1);
+        assert_eq!(reading.recv().await.unwrap().sequence, 3);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_subscription_takes_no_more_deliveries() {
+        let deliveries = Deliveries::new(1000);
+        let gone = deliveries.subscribe();
+        drop(gone);
+        assert_eq!(deliveries.send(delivery(1, 10)), 0);
     }
 }

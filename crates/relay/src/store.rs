@@ -76,6 +76,22 @@ pub struct Replay {
     pub latest: u64,
 }
 
+/// How much the store holds, and how much room is left on its disk, where
+/// known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// Bytes the rooms take in the database.
+    pub stored_bytes: Option<u64>,
+    /// Bytes free for the database on its file system.
+    pub free_disk_bytes: Option<u64>,
+}
+
+/// Bytes free for an unprivileged writer on the file system of `folder`.
+fn free_disk_bytes(folder: &std::path::Path) -> Option<u64> {
+    let stats = rustix::fs::statvfs(folder).ok()?;
+    Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+}
+
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -170,11 +186,26 @@ pub trait RoomStore: Send + Sync + 'static {
     }
 
     /// Everything after `after`: the snapshot if `after` is behind it, then
-    /// the entries.
+    /// the entries. This holds the whole room in memory; the relay reads
+    /// it for clients with [`read_page`](RoomStore::read_page).
     fn read_after(
         &self,
         room: RoomId,
         after: u64,
+    ) -> impl Future<Output = Result<Replay, StoreError>> + Send {
+        self.read_page(room, after, usize::MAX)
+    }
+
+    /// The start of [`read_after`](RoomStore::read_after): the snapshot if
+    /// `after` is behind it, then entries in order while the page holds
+    /// fewer than `max_bytes` of blobs — at least one blob, if there is
+    /// one. A client is replayed page by page, each after the last
+    /// sequence of the one before, until a page reaches its `latest`.
+    fn read_page(
+        &self,
+        room: RoomId,
+        after: u64,
+        max_bytes: usize,
     ) -> impl Future<Output = Result<Replay, StoreError>> + Send;
 
     /// Replaces the log up to and including `through` by `snapshot`. A
@@ -198,6 +229,13 @@ pub trait RoomStore: Send + Sync + 'static {
         room: RoomId,
         notice: Vec<u8>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// How much the store holds and how much disk is left, as far as it
+    /// knows (by default: nothing known, so only the limits it can tell
+    /// apply).
+    fn usage(&self) -> impl Future<Output = Result<Usage, StoreError>> + Send {
+        async { Ok(Usage::default()) }
+    }
 
     /// What other relay processes store, for a store several share. The
     /// relay takes this once, at its start; `None` (the default) means

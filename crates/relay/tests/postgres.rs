@@ -115,6 +115,30 @@ async fn sequences_run_without_gaps_per_room_and_count_their_bytes() {
 }
 
 #[tokio::test]
+async fn a_page_stops_at_its_bytes_and_holds_at_least_one_blob() {
+    let store = store().await;
+    let room = fresh_room();
+    store.admit(room, token(1)).await.unwrap();
+    for byte in 1..=5u8 {
+        store.append(room, vec![byte; 100]).await.unwrap();
+    }
+    let sequences = |replay: Replay| -> Vec<u64> {
+        replay.entries.iter().map(|entry| entry.sequence).collect()
+    };
+    let page = store.read_page(room, 0, 250).await.unwrap();
+    assert_eq!(page.latest, 5);
+    assert_eq!(sequences(page), vec![1, 2, 3]);
+    assert_eq!(
+        sequences(store.read_page(room, 3, 1).await.unwrap()),
+        vec![4]
+    );
+    assert_eq!(
+        sequences(store.read_page(room, 5, 1000).await.unwrap()),
+        Vec::<u64>::new()
+    );
+}
+
+#[tokio::test]
 async fn appending_to_a_room_never_opened_is_refused() {
     let store = store().await;
     assert!(matches!(

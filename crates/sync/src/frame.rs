@@ -211,8 +211,14 @@ pub enum ErrorCode {
     SnapshotAhead,
     /// The relay could not store or read the room.
     Storage,
-    /// The client took too long to say hello.
+    /// The client took too long to say hello, or to read what the relay
+    /// sent.
     Timeout,
+    /// This address opened as many new rooms as the relay allows for now
+    /// (or the relay opens rooms only with its operator's credential).
+    TooManyRooms,
+    /// The relay's storage is full: rooms can be read, pushes wait.
+    RelayFull,
     /// A code from a newer relay.
     Other(String),
 }
@@ -231,6 +237,8 @@ impl ErrorCode {
             ErrorCode::SnapshotAhead => "snapshot-ahead",
             ErrorCode::Storage => "storage",
             ErrorCode::Timeout => "timeout",
+            ErrorCode::TooManyRooms => "too-many-rooms",
+            ErrorCode::RelayFull => "relay-full",
             ErrorCode::Other(name) => name,
         }
     }
@@ -240,7 +248,12 @@ impl ErrorCode {
     pub fn is_temporary(&self) -> bool {
         matches!(
             self,
-            ErrorCode::RoomFull | ErrorCode::TooFast | ErrorCode::Storage | ErrorCode::Timeout
+            ErrorCode::RoomFull
+                | ErrorCode::TooFast
+                | ErrorCode::Storage
+                | ErrorCode::Timeout
+                | ErrorCode::TooManyRooms
+                | ErrorCode::RelayFull
         )
     }
 }
@@ -258,6 +271,8 @@ impl From<String> for ErrorCode {
             "snapshot-ahead" => ErrorCode::SnapshotAhead,
             "storage" => ErrorCode::Storage,
             "timeout" => ErrorCode::Timeout,
+            "too-many-rooms" => ErrorCode::TooManyRooms,
+            "relay-full" => ErrorCode::RelayFull,
             _ => ErrorCode::Other(name),
         }
     }
@@ -465,6 +480,8 @@ mod tests {
             ErrorCode::SnapshotAhead,
             ErrorCode::Storage,
             ErrorCode::Timeout,
+            ErrorCode::TooManyRooms,
+            ErrorCode::RelayFull,
         ] {
             assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
         }

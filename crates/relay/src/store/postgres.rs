@@ -32,7 +32,7 @@ use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
 use super::{
     from_sql, now, to_sql, Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore,
-    StoreError,
+    StoreError, Usage,
 };
 
 /// The schema this relay writes, in `relay_schema`.
@@ -464,7 +464,25 @@ impl RoomStore for PostgresStore {
         Ok(Queued::done(Ok(sequence)))
     }
 
-    async fn read_after(&self, room: RoomId, after: u64) -> Result<Replay, StoreError> {
+    async fn usage(&self) -> Result<Usage, StoreError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one("SELECT pg_database_size(current_database())", &[])
+            .await?;
+        let bytes: i64 = row.get(0);
+        // The database server's disk is not this process's to see.
+        Ok(Usage {
+            stored_bytes: Some(u64::try_from(bytes).unwrap_or(0)),
+            free_disk_bytes: None,
+        })
+    }
+
+    async fn read_page(
+        &self,
+        room: RoomId,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<Replay, StoreError> {
         let mut client = self.pool.get().await?;
         // One snapshot of the database: `latest` matches the entries.
         let transaction = client
@@ -495,11 +513,22 @@ impl RoomStore for PostgresStore {
             ),
             _ => (None, after),
         };
+        let held = snapshot.as_ref().map_or(0, |snapshot| snapshot.blob.len());
+        let room_bytes = i64::try_from(max_bytes.saturating_sub(held)).unwrap_or(i64::MAX);
+        // Entries while the bytes before each are under the page's rest,
+        // at least one; the sizes come from the stored lengths, so the
+        // blobs beyond the page are not read.
         let entries = transaction
             .query(
-                "SELECT sequence, blob FROM log WHERE room = $1 AND sequence > $2
+                "SELECT sequence, blob FROM (
+                     SELECT sequence, blob,
+                            sum(octet_length(blob)) OVER (ORDER BY sequence)
+                                - octet_length(blob) AS before
+                     FROM log WHERE room = $1 AND sequence > $2
+                 ) AS page
+                 WHERE before < $3 OR before = 0
                  ORDER BY sequence",
-                &[&room, &to_sql(start)],
+                &[&room, &to_sql(start), &room_bytes],
             )
             .await?
             .into_iter()

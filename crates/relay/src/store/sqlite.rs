@@ -16,6 +16,7 @@ use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 use super::group_commit::Appender;
 use super::{
     from_sql, now, to_sql, Admission, Committed, Entry, Queued, Replay, RoomStore, StoreError,
+    Usage,
 };
 
 /// The schema this relay writes, in SQLite's `user_version`. Version 2
@@ -60,6 +61,9 @@ pub struct SqliteStore {
     /// A second connection for reads, which WAL lets run beside a commit
     /// (the same one for a database in memory).
     reader: Arc<Mutex<Connection>>,
+    /// The folder of the database file, whose file system's free space
+    /// the relay watches (none in memory).
+    folder: Option<std::path::PathBuf>,
     /// How often a room was read for a replay, for tests.
     #[cfg(test)]
     pub(crate) replays: Arc<std::sync::atomic::AtomicUsize>,
@@ -72,8 +76,31 @@ impl SqliteStore {
         let reader = Connection::open(path.as_ref())?;
         reader.busy_timeout(Duration::from_secs(5))?;
         store.reader = Arc::new(Mutex::new(reader));
+        store.folder = Some(match path.as_ref().parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        });
         super::group_commit::start_checkpoints(path.as_ref(), &store.connection)?;
         Ok(store)
+    }
+
+    /// Lets the database grow to about `bytes` at most (SQLite's
+    /// `max_page_count`): beyond, writes fail as on a full disk, and
+    /// deleting (a snapshot, a retirement) makes room again.
+    pub fn limit_size(&self, bytes: u64) -> Result<(), StoreError> {
+        let connection = self
+            .connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let page_size: i64 = connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
+        let pages = (bytes / u64::try_from(page_size.max(512)).unwrap_or(4096)).max(1);
+        let _pages: i64 = connection.pragma_update_and_check(
+            None,
+            "max_page_count",
+            i64::try_from(pages).unwrap_or(i64::MAX),
+            |row| row.get(0),
+        )?;
+        Ok(())
     }
 
     /// A database that lives in memory only, for tests and trials.
@@ -102,6 +129,7 @@ impl SqliteStore {
             appender: Appender::start(Arc::clone(&connection))?,
             reader: Arc::clone(&connection),
             connection,
+            folder: None,
             #[cfg(test)]
             replays: Arc::default(),
         })
@@ -233,7 +261,29 @@ impl RoomStore for SqliteStore {
         self.appender.queue(room, blob, Some(committed))
     }
 
-    async fn read_after(&self, room: RoomId, after: u64) -> Result<Replay, StoreError> {
+    async fn usage(&self) -> Result<Usage, StoreError> {
+        let folder = self.folder.clone();
+        self.reading(move |connection| {
+            let pages: i64 = connection.pragma_query_value(None, "page_count", |row| row.get(0))?;
+            let free: i64 =
+                connection.pragma_query_value(None, "freelist_count", |row| row.get(0))?;
+            let page_size: i64 =
+                connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
+            let stored = pages.saturating_sub(free).saturating_mul(page_size);
+            Ok(Usage {
+                stored_bytes: Some(u64::try_from(stored).unwrap_or(0)),
+                free_disk_bytes: folder.as_deref().and_then(super::free_disk_bytes),
+            })
+        })
+        .await
+    }
+
+    async fn read_page(
+        &self,
+        room: RoomId,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<Replay, StoreError> {
         #[cfg(test)]
         self.replays
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -258,21 +308,24 @@ impl RoomStore for SqliteStore {
                 ),
                 _ => (None, after),
             };
+            let mut held = snapshot.as_ref().map_or(0, |snapshot| snapshot.blob.len());
+            let mut entries = Vec::new();
             let mut statement = transaction.prepare(
                 "SELECT sequence, blob FROM log WHERE room = ?1 AND sequence > ?2 ORDER BY sequence",
             )?;
-            let entries = statement
-                .query_map(params![room.as_bytes().as_slice(), to_sql(start)], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-                })?
-                .map(|row| {
-                    let (sequence, blob) = row?;
-                    Ok(Entry {
-                        sequence: from_sql(sequence)?,
-                        blob,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
+            // Rows are read one at a time: the page ends without reading
+            // the rest of the room.
+            let mut rows = statement.query(params![room.as_bytes().as_slice(), to_sql(start)])?;
+            while held < max_bytes {
+                let Some(row) = rows.next()? else { break };
+                let blob: Vec<u8> = row.get(1)?;
+                held = held.saturating_add(blob.len().max(1));
+                entries.push(Entry {
+                    sequence: from_sql(row.get(0)?)?,
+                    blob,
+                });
+            }
+            drop(rows);
             drop(statement);
             transaction.commit()?;
             Ok(Replay {
@@ -308,13 +361,15 @@ impl RoomStore for SqliteStore {
             if through <= from_sql(stored_through)? {
                 return Ok(());
             }
-            transaction.execute(
-                "UPDATE rooms SET snapshot = ?2, snapshot_through = ?3 WHERE room = ?1",
-                params![room.as_bytes().as_slice(), snapshot, to_sql(through)],
-            )?;
+            // The log's pages are freed first: a database at its size limit
+            // can still take the snapshot that makes room.
             transaction.execute(
                 "DELETE FROM log WHERE room = ?1 AND sequence <= ?2",
                 params![room.as_bytes().as_slice(), to_sql(through)],
+            )?;
+            transaction.execute(
+                "UPDATE rooms SET snapshot = ?2, snapshot_through = ?3 WHERE room = ?1",
+                params![room.as_bytes().as_slice(), snapshot, to_sql(through)],
             )?;
             transaction.commit()?;
             Ok(())
@@ -398,6 +453,29 @@ mod tests {
         assert_eq!(
             store.admit(room(2), token(2)).await.unwrap(),
             Admission::Opened
+        );
+    }
+
+    #[tokio::test]
+    async fn a_page_stops_at_its_bytes_and_holds_at_least_one_blob() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.admit(room(1), token(1)).await.unwrap();
+        for byte in 1..=5u8 {
+            store.append(room(1), vec![byte; 100]).await.unwrap();
+        }
+        let sequences = |replay: Replay| -> Vec<u64> {
+            replay.entries.iter().map(|entry| entry.sequence).collect()
+        };
+        let page = store.read_page(room(1), 0, 250).await.unwrap();
+        assert_eq!(page.latest, 5);
+        assert_eq!(sequences(page), vec![1, 2, 3]);
+        assert_eq!(
+            sequences(store.read_page(room(1), 3, 1).await.unwrap()),
+            vec![4]
+        );
+        assert_eq!(
+            sequences(store.read_page(room(1), 5, 1000).await.unwrap()),
+            Vec::<u64>::new()
         );
     }
 

@@ -1,0 +1,76 @@
+//! What a stranger on the internet can do to the relay, and what stops
+//! them. The relay never sees a name (every blob is sealed with a key it
+//! does not have), so the threats here are to its service: filling it,
+//! stalling it, crashing it. Each line names the test that attacks it.
+//!
+//! # A stranger flooding the relay
+//!
+//! - **Bytes before a hello.** At most [`Limits::max_bytes_before_hello`]
+//!   are read before a valid hello; the rest stays unread in the kernel
+//!   and the connection ends (`abuse::a_large_message_before_the_hello_is_cut_off_after_a_kilobyte`).
+//! - **Silence after connecting.** No hello within
+//!   [`Limits::hello_timeout`]: closed
+//!   (`abuse::a_client_that_never_says_hello_is_closed_after_the_hello_timeout`,
+//!   `sync::a_silent_connection_is_closed_and_a_listening_one_stays`).
+//! - **Headers a byte at a time (slowloris).** Closed after
+//!   [`ServerLimits::header_read_timeout`]
+//!   (`abuse::a_client_that_sends_its_headers_a_byte_at_a_time_is_cut_off_after_the_timeout`).
+//! - **Many connections.** [`ServerLimits::max_connections`] in all,
+//!   [`ServerLimits::max_connections_per_address`] per address (IPv6 by
+//!   /64) (`server::tests::an_address_holds_at_most_its_share_of_connections`),
+//!   [`Limits::connections_per_room`] per room
+//!   (`sync::a_full_room_refuses_one_more_connection`).
+//! - **Sockets that never read.** Deliveries waiting for a client are
+//!   shared between clients and bounded by [`Limits::max_queued_bytes`];
+//!   every frame goes out within [`Limits::send_timeout`]; large frames
+//!   in sockets share [`Limits::large_send_bytes`]; the store's writer
+//!   never waits for a client. Memory stays under the bound in the
+//!   README and other rooms' deliveries flow on
+//!   (`abuse::clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on`,
+//!   `rooms::tests::an_outbox_that_passes_its_byte_bound_is_dropped_and_others_go_on`).
+//! - **Replaying a large room, many times at once.** Read from the store a
+//!   page at a time, never the whole room
+//!   (`store::sqlite::tests::a_page_stops_at_its_bytes_and_holds_at_least_one_blob`,
+//!   `postgres::a_page_stops_at_its_bytes_and_holds_at_least_one_blob`).
+//! - **Large or malformed frames, pushes too fast.** Refused with an
+//!   error frame ([`Limits::max_frame_bytes`],
+//!   [`Limits::pushes_per_second`])
+//!   (`sync::frames_over_the_limit_and_pushes_too_fast_are_refused`,
+//!   `bad_frames::the_relay_answers_any_bytes_with_readable_frames_or_an_error_and_keeps_serving`).
+//! - **New rooms without end.** [`Limits::new_rooms_per_hour`] per address
+//!   (`abuse::hellos_for_new_rooms_from_one_address_are_refused_past_the_hourly_ration`);
+//!   optionally only with the operator's credential
+//!   (`abuse::a_relay_with_a_creation_credential_opens_new_rooms_only_for_its_holders`).
+//! - **Filling one room.** [`Limits::max_room_bytes`]
+//!   (`sync::a_room_holds_no_more_bytes_than_allowed_until_a_snapshot_makes_room`).
+//! - **Filling the disk.** [`Limits::max_stored_bytes`] and
+//!   [`Limits::min_free_disk_bytes`]: pushes refused with `relay-full`,
+//!   rooms readable, nothing acknowledged lost, pushes taken again once
+//!   there is room
+//!   (`abuse::a_full_store_refuses_pushes_loses_nothing_acknowledged_and_recovers_by_itself`,
+//!   `abuse::below_the_free_disk_watermark_pushes_are_refused_and_rooms_open`).
+//! - **Killing the relay mid-write.** Nothing acknowledged is lost
+//!   (`crash::a_relay_killed_at_random_moments_loses_no_acknowledged_push_and_clients_resume`).
+//!
+//! # Not covered here
+//!
+//! A flood from many addresses at once (a botnet) is bounded by the total
+//! connection cap, not stopped: that is for the network in front of the
+//! relay. Frames being read count against memory one per sending client
+//! (up to twice the frame limit each), bounded by the connection caps.
+//!
+//! [`Limits::max_bytes_before_hello`]: crate::Limits::max_bytes_before_hello
+//! [`Limits::hello_timeout`]: crate::Limits::hello_timeout
+//! [`Limits::connections_per_room`]: crate::Limits::connections_per_room
+//! [`Limits::max_queued_bytes`]: crate::Limits::max_queued_bytes
+//! [`Limits::send_timeout`]: crate::Limits::send_timeout
+//! [`Limits::large_send_bytes`]: crate::Limits::large_send_bytes
+//! [`Limits::max_frame_bytes`]: crate::Limits::max_frame_bytes
+//! [`Limits::pushes_per_second`]: crate::Limits::pushes_per_second
+//! [`Limits::new_rooms_per_hour`]: crate::Limits::new_rooms_per_hour
+//! [`Limits::max_room_bytes`]: crate::Limits::max_room_bytes
+//! [`Limits::max_stored_bytes`]: crate::Limits::max_stored_bytes
+//! [`Limits::min_free_disk_bytes`]: crate::Limits::min_free_disk_bytes
+//! [`ServerLimits::header_read_timeout`]: crate::ServerLimits::header_read_timeout
+//! [`ServerLimits::max_connections`]: crate::ServerLimits::max_connections
+//! [`ServerLimits::max_connections_per_address`]: crate::ServerLimits::max_connections_per_address
