@@ -10,15 +10,24 @@
 //! disagree. An earlier run of the programme is reported the same way and
 //! set beside this one; organisations are matched by name, since each run
 //! has its own ids.
+//!
+//! May use: `model`, `rules`, `page` (meeting logs), `privacy` (who may be
+//! named), `files` (CSV writing).
+
+pub(crate) mod dashboard;
 
 use std::collections::BTreeMap;
 
-use crate::privacy::may_be_named;
-use crate::programme::normalise;
-use crate::{
-    AttendanceStatus, Day, GoalReached, PersonId, Programme, QuestionKind, Role, Stage, SurveyId,
-    TandemId, TandemPageDocument, TandemStatus,
-};
+use crate::model::consent::may_be_named;
+use crate::model::day::Day;
+use crate::model::event::AttendanceStatus;
+use crate::model::ids::{PersonId, SurveyId, TandemId};
+use crate::model::outcome::GoalReached;
+use crate::model::person::{Role, Stage};
+use crate::model::programme::{normalise, Programme};
+use crate::model::survey::QuestionKind;
+use crate::model::tandem::TandemStatus;
+use crate::page::document::TandemPageDocument;
 
 /// How numbers are written in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,10 +370,11 @@ impl Report {
                 normalise(programme.organisation_name(p.details.organisation)) == *wanted
             }),
         };
-        let organisation_included = |organisation: Option<crate::PartnerId>| match &wanted {
-            None => true,
-            Some(wanted) => normalise(programme.organisation_name(organisation)) == *wanted,
-        };
+        let organisation_included =
+            |organisation: Option<crate::model::ids::PartnerId>| match &wanted {
+                None => true,
+                Some(wanted) => normalise(programme.organisation_name(organisation)) == *wanted,
+            };
 
         // Participants per organisation and role.
         let mut participants: Vec<ParticipantRow> = programme
@@ -826,13 +836,13 @@ fn was_accepted(programme: &Programme, id: PersonId) -> bool {
 
 fn survey_figures(
     programme: &Programme,
-    organisation_included: &dyn Fn(Option<crate::PartnerId>) -> bool,
+    organisation_included: &dyn Fn(Option<crate::model::ids::PartnerId>) -> bool,
 ) -> Vec<SurveyFigures> {
     let mut surveys: Vec<SurveyFigures> = programme
         .surveys
         .iter()
         .map(|(id, survey)| {
-            let responses: Vec<&crate::SurveyResponse> = programme
+            let responses: Vec<&crate::model::survey::SurveyResponse> = programme
                 .survey_responses
                 .values()
                 .filter(|response| response.survey == *id)
@@ -846,18 +856,18 @@ fn survey_figures(
                 .questions
                 .iter()
                 .map(|question| {
-                    let answers: Vec<&crate::Answer> = responses
+                    let answers: Vec<&crate::model::survey::Answer> = responses
                         .iter()
                         .filter_map(|response| response.answers.get(&question.key))
                         .collect();
                     let mut average = Average::default();
                     let distribution: Vec<(String, usize)> = match &question.kind {
-                        QuestionKind::Scale => crate::survey::SCALE
+                        QuestionKind::Scale => crate::model::survey::SCALE
                             .map(|point| {
                                 let count = answers
                                     .iter()
                                     .filter(|answer| {
-                                        matches!(answer, crate::Answer::Scale { value } if *value == point)
+                                        matches!(answer, crate::model::survey::Answer::Scale { value } if *value == point)
                                     })
                                     .count();
                                 average.total += u64::from(point) * count as u64;
@@ -871,7 +881,7 @@ fn survey_figures(
                                 let count = answers
                                     .iter()
                                     .filter(|answer| {
-                                        matches!(answer, crate::Answer::Choice { option: chosen } if chosen == option)
+                                        matches!(answer, crate::model::survey::Answer::Choice { option: chosen } if chosen == option)
                                     })
                                     .count();
                                 (option.clone(), count)
@@ -956,11 +966,11 @@ fn outcome_figures(programme: &Programme, included: &dyn Fn(PersonId) -> bool) -
 
 /// One report table as a CSV file, as Excel in a German office opens it.
 pub fn table_csv(table: &ReportTable, style: &NumberStyle) -> Vec<u8> {
-    crate::export::write(
+    crate::files::export::write(
         table.columns.clone(),
         table.rows.iter().map(|row| {
             row.iter()
-                .map(|cell| crate::export::guard_formula(cell.text(style)))
+                .map(|cell| crate::files::export::guard_formula(cell.text(style)))
                 .collect()
         }),
     )
@@ -983,21 +993,23 @@ pub fn report_csv(tables: &[ReportTable], style: &NumberStyle) -> Vec<u8> {
         if index > 0 {
             rows.push(pad(Vec::new()));
         }
-        rows.push(pad(vec![crate::export::guard_formula(table.title.clone())]));
+        rows.push(pad(vec![crate::files::export::guard_formula(
+            table.title.clone(),
+        )]));
         rows.push(pad(table
             .columns
             .iter()
             .cloned()
-            .map(crate::export::guard_formula)
+            .map(crate::files::export::guard_formula)
             .collect()));
         for row in &table.rows {
             rows.push(pad(row
                 .iter()
-                .map(|cell| crate::export::guard_formula(cell.text(style)))
+                .map(|cell| crate::files::export::guard_formula(cell.text(style)))
                 .collect()));
         }
     }
     let mut rows = rows.into_iter();
     let header = rows.next().unwrap_or_default();
-    crate::export::write(header, rows)
+    crate::files::export::write(header, rows)
 }
