@@ -1,6 +1,6 @@
 //! Commands: every change a coordinator makes to a programme.
 //!
-//! A command is a user's intent. [`ProgrammeDocument::apply`](crate::document::ProgrammeDocument::apply)
+//! A command is a user's intent. [`ProgrammeDocument::apply`](crate::document::programme::ProgrammeDocument::apply)
 //! validates it against the programme, writes it in one transaction, touching
 //! only the entity it concerns, and records the coordinator in the change
 //! message. A refused command leaves the document as it was.
@@ -16,34 +16,35 @@
 //! allowed), `page` (answers carried over from a tandem page).
 
 pub(crate) mod calendar;
+pub(crate) mod matching;
+pub(crate) mod people;
 pub(crate) mod privacy;
+pub(crate) mod programme;
 pub(crate) mod reproducible;
 pub(crate) mod results;
+pub(crate) mod tandems;
 
 use std::collections::BTreeMap;
 
 use automerge::transaction::{Transactable, Transaction};
-use automerge::{Automerge, ObjId, ObjType, ReadDoc, ROOT};
+use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use autosurgeon::{hydrate_prop, reconcile_prop};
 
+use crate::command::programme::check_partner_is_new;
 use crate::document::author::Author;
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{
-    commit_options, hydrate_entity, hydrate_entry, map_at, write_entity, EXCLUDED_PAIRS,
-    FIXED_PAIRS, FORMAT, MATCHING_WEIGHTS, PARTNERS, PEOPLE, PROGRAMME, TANDEMS,
+    commit_options, hydrate_entity, hydrate_entry, EXCLUDED_PAIRS, FIXED_PAIRS, FORMAT,
+    MATCHING_WEIGHTS, PARTNERS, PEOPLE, PROGRAMME, TANDEMS,
 };
-use crate::document::{ProgrammeDocument, FORMAT_VERSION};
+use crate::document::FORMAT_VERSION;
 use crate::model::day::Day;
 use crate::model::ids::{PartnerId, PersonId, ProgrammeId, TandemId};
-use crate::model::person::{
-    Application, Decision, Interview, Person, PersonDetails, Stage, Withdrawal,
-};
+use crate::model::person::{Decision, Interview, PersonDetails};
 use crate::model::programme::{ContactPoint, Partner, Programme, ProgrammeKind, Rules};
-use crate::model::tandem::{Tandem, TandemEnding, TandemStatus};
+use crate::model::tandem::TandemEnding;
 use crate::model::weights::MatchingWeights;
 use crate::rules::error::CommandError;
-use crate::rules::people::{
-    check_decision, check_new_tandem, check_not_present, check_step, clean_details, identities,
-};
 use crate::rules::text::{check_dates, clean_name};
 
 /// What a coordinator fills in to start a programme.
@@ -363,7 +364,7 @@ impl Command {
 }
 
 /// What a command wrote, so that only that is hydrated again.
-enum Touched {
+pub(crate) enum Touched {
     Programme,
     Partner(PartnerId),
     People(Vec<PersonId>),
@@ -568,7 +569,8 @@ impl ProgrammeDocument {
     }
 }
 
-/// Validates a command against the programme and writes it.
+/// Validates a command against the programme and writes it, by the
+/// writer of its domain.
 fn write(
     tx: &mut Transaction<'_>,
     programme_obj: &ObjId,
@@ -576,462 +578,79 @@ fn write(
     author: &Author,
     command: Command,
 ) -> Result<Touched, CommandError> {
-    if crate::command::privacy::handles(&command) {
-        return crate::command::privacy::write(tx, programme_obj, programme, command)
-            .map(Touched::Privacy);
-    }
-    match command {
-        Command::DefineSurvey { .. }
-        | Command::RemoveSurvey { .. }
-        | Command::RecordSurveyAnswers { .. }
-        | Command::RecordOutcome { .. } => {
-            crate::command::results::write(tx, programme_obj, programme, command)
-                .map(Touched::Results)
+    match Domain::of(&command) {
+        Domain::Programme => programme::write(tx, programme_obj, programme, author, command),
+        Domain::People => people::write(tx, programme_obj, programme, author, command),
+        Domain::Tandems => tandems::write(tx, programme_obj, programme, author, command),
+        Domain::Matching => matching::write(tx, programme_obj, programme, author, command),
+        Domain::Calendar => {
+            calendar::write(tx, programme_obj, programme, author, command).map(Touched::Calendar)
         }
-        Command::CreateEvent { .. }
-        | Command::UpdateEvent { .. }
-        | Command::CancelEvent { .. }
-        | Command::MarkAttendance { .. }
-        | Command::SetAttendedMinutes { .. }
-        | Command::SetCompletionRules { .. }
-        | Command::GrantCertificate { .. }
-        | Command::WithdrawCertificateGrant { .. } => {
-            crate::command::calendar::write(tx, programme_obj, programme, author, command)
-                .map(Touched::Calendar)
+        Domain::Results => {
+            results::write(tx, programme_obj, programme, command).map(Touched::Results)
         }
-        Command::Rename { name } => {
-            let name = clean_name(&name, CommandError::NameMissing)?;
-            reconcile_prop(tx, programme_obj, "name", &name)?;
-            Ok(Touched::Programme)
+        Domain::Privacy => {
+            privacy::write(tx, programme_obj, programme, command).map(Touched::Privacy)
         }
-        Command::SetDates { start, end } => {
-            check_dates(start, end)?;
-            reconcile_prop(tx, programme_obj, "start", start)?;
-            reconcile_prop(tx, programme_obj, "end", end)?;
-            Ok(Touched::Programme)
-        }
-        Command::SetRules { rules } => {
-            if rules.mentor_capacity == 0 {
-                return Err(CommandError::CapacityZero);
-            }
-            reconcile_prop(tx, programme_obj, "rules", rules)?;
-            Ok(Touched::Programme)
-        }
-        Command::SetContactRhythm { days } => {
-            let days = days.filter(|days| *days > 0).map(|days| days.min(366));
-            reconcile_prop(tx, programme_obj, "contact_rhythm_days", days)?;
-            Ok(Touched::Programme)
-        }
-        Command::SetComplaintsContact { contact } => {
-            let contact = contact.map(clean_contact).transpose()?;
-            reconcile_prop(tx, programme_obj, "complaints_contact", &contact)?;
-            Ok(Touched::Programme)
-        }
-        Command::AddPartner { id, name } => {
-            let name = clean_name(&name, CommandError::PartnerNameMissing)?;
-            check_partner_is_new(programme.partners.values(), &name)?;
-            let partners = map_at(tx, programme_obj, PARTNERS)?;
-            let partner = Partner {
-                name,
-                coordinator: None,
-            };
-            reconcile_prop(tx, &partners, id.to_string().as_str(), &partner)?;
-            Ok(Touched::Partner(id))
-        }
-        Command::RenamePartner { id, name } => {
-            let name = clean_name(&name, CommandError::PartnerNameMissing)?;
-            let mut partner = partner_of(programme, id)?;
-            let others = programme
-                .partners
-                .iter()
-                .filter(|(other, _)| **other != id)
-                .map(|(_, partner)| partner);
-            check_partner_is_new(others, &name)?;
-            partner.name = name;
-            write_entity(tx, programme_obj, PARTNERS, &id.to_string(), &partner)?;
-            Ok(Touched::Partner(id))
-        }
-        Command::SetPartnerCoordinator { id, contact } => {
-            let mut partner = partner_of(programme, id)?;
-            partner.coordinator = contact.map(clean_contact).transpose()?;
-            write_entity(tx, programme_obj, PARTNERS, &id.to_string(), &partner)?;
-            Ok(Touched::Partner(id))
-        }
-        Command::AddPerson {
-            id,
-            details,
-            applied_on,
-        } => {
-            let details = clean_details(programme, &details)?;
-            check_not_present(&identities(programme), &details)?;
-            if programme.people.contains_key(&id) {
-                return Err(CommandError::Document("person id already used".into()));
-            }
-            let person = Person {
-                import_key: Some(Person::identity_key(&details)),
-                details,
-                application: Application::new(applied_on),
-            };
-            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
-            Ok(Touched::People(vec![id]))
-        }
-        Command::UpdatePerson { id, details } => {
-            let mut person = person_of(programme, id)?;
-            person.details = clean_details(programme, &details)?;
-            // Only the details are compared and written: the application
-            // and the rest of the person stay untouched.
-            let people = map_at(tx, programme_obj, PEOPLE)?;
-            match tx.get(&people, id.to_string().as_str())? {
-                Some((automerge::Value::Object(ObjType::Map), person_obj)) => {
-                    reconcile_prop(tx, &person_obj, "details", &person.details)?
-                }
-                _ => write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?,
-            }
-            Ok(Touched::People(vec![id]))
-        }
-        Command::ImportPeople { people } => {
-            // One look at who is here, not one per imported row.
-            let known = identities(programme);
-            let mut seen = std::collections::BTreeSet::new();
-            let mut written = Vec::new();
-            for imported in people {
-                let details = clean_details(programme, &imported.details)?;
-                check_not_present(&known, &details)?;
-                let key = Person::identity_key(&details);
-                if !seen.insert(key.clone()) || programme.people.contains_key(&imported.id) {
-                    return Err(CommandError::PersonTwice(details.name));
-                }
-                let mut application = Application::new(imported.applied_on);
-                if imported.stage != Stage::Withdrawn {
-                    application.stage = imported.stage;
-                }
-                if matches!(
-                    application.stage,
-                    Stage::Accepted | Stage::Waitlisted | Stage::Declined
-                ) {
-                    application.decided_on = Some(imported.applied_on);
-                }
-                let person = Person {
-                    details,
-                    application,
-                    import_key: Some(key),
-                };
-                write_entity(tx, programme_obj, PEOPLE, &imported.id.to_string(), &person)?;
-                written.push(imported.id);
-            }
-            Ok(Touched::People(written))
-        }
-        Command::RecordInterview {
-            person: id,
-            interview,
-        } => {
-            let mut person = person_of(programme, id)?;
-            let by = clean_name(&interview.by, CommandError::InterviewerMissing)?;
-            let notes = interview.notes.trim().to_string();
-            if notes.chars().count() > crate::rules::text::MAX_TEXT_CHARS {
-                return Err(CommandError::TextTooLong);
-            }
-            // Recording the interview of someone already decided on keeps
-            // the decision; it only adds the interview.
-            if matches!(person.application.stage, Stage::Applied) {
-                check_step(programme, id, &person, Stage::Interviewed)?;
-                person.application.stage = Stage::Interviewed;
-            } else if person.application.stage == Stage::Withdrawn {
-                check_step(programme, id, &person, Stage::Interviewed)?;
-            }
-            person.application.interview = Some(crate::model::person::Interview {
-                by,
-                notes,
-                ..interview
-            });
-            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
-            Ok(Touched::People(vec![id]))
-        }
-        Command::Decide {
-            person: id,
-            decision,
-            on,
-        } => {
-            let mut person = person_of(programme, id)?;
-            let stage = check_decision(programme, id, &person, decision)?;
-            person.application.stage = stage;
-            person.application.decided_on = Some(on);
-            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
-            Ok(Touched::People(vec![id]))
-        }
-        Command::Withdraw {
-            person: id,
-            reason,
-            on,
-        } => {
-            let mut person = person_of(programme, id)?;
-            let reason = reason.trim().to_string();
-            if reason.is_empty() {
-                return Err(CommandError::ReasonMissing);
-            }
-            check_step(programme, id, &person, Stage::Withdrawn)?;
-            if programme.active_tandems_of(id).next().is_some() {
-                return Err(CommandError::InActiveTandem(person.details.name.clone()));
-            }
-            person.application.withdrawal = Some(Withdrawal {
-                on,
-                reason,
-                from: person.application.stage,
-            });
-            person.application.stage = Stage::Withdrawn;
-            write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
-            Ok(Touched::People(vec![id]))
-        }
-        Command::CreateTandem {
-            id,
-            mentee,
-            mentor,
-            co_mentor,
-            start,
-            planned_end,
-        } => {
-            check_dates(start, planned_end)?;
-            check_new_tandem(programme, id, mentee, mentor, co_mentor)?;
-            let tandem = Tandem {
-                mentee,
-                mentor,
-                co_mentor,
-                start,
-                planned_end,
-                status: TandemStatus::Active,
-                ended_on: None,
-                end_reason: None,
-            };
-            write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
-            Ok(Touched::Tandem(id))
-        }
-        Command::EndTandem { id, ending, on } => {
-            let mut tandem = tandem_of(programme, id)?;
-            if !tandem.is_active() {
-                return Err(CommandError::TandemNotActive);
-            }
-            check_dates(tandem.start, on)?;
-            match ending {
-                TandemEnding::Completed => {
-                    tandem.status = TandemStatus::Completed;
-                    tandem.end_reason = None;
-                }
-                TandemEnding::Early { reason } => {
-                    let reason = reason.trim().to_string();
-                    if reason.is_empty() {
-                        return Err(CommandError::ReasonMissing);
-                    }
-                    tandem.status = TandemStatus::EndedEarly;
-                    tandem.end_reason = Some(reason);
-                }
-            }
-            tandem.ended_on = Some(on);
-            write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
-            Ok(Touched::Tandem(id))
-        }
-        Command::DissolveTandem { id } => {
-            if !programme.tandems.contains_key(&id) {
-                return Err(CommandError::UnknownTandem);
-            }
-            let tandems = map_at(tx, programme_obj, TANDEMS)?;
-            tx.delete(&tandems, id.to_string().as_str())?;
-            Ok(Touched::TandemGone(id))
-        }
-        Command::ChooseValue { path, value } => choose_value(tx, programme_obj, &path, &value),
-        // Undoing needs the document's history, not one entity: see undo.rs.
-        Command::UndoChange { .. } => Err(CommandError::NothingToUndo),
-        // Written by privacy.rs, before this match.
-        Command::RecordConsent { .. } | Command::SetRetention { .. } => {
-            Err(CommandError::Document("not a programme command".into()))
-        }
-        Command::SetMatchingWeights { weights } => {
-            weights.check()?;
-            reconcile_prop(tx, programme_obj, MATCHING_WEIGHTS, weights)?;
-            Ok(Touched::MatchingWeights)
-        }
-        Command::FixPair { mentee, mentor } => {
-            crate::matching::check_fix(programme, mentee, mentor)?;
-            let pair = crate::model::weights::Pair { mentee, mentor };
-            if programme.excluded_pairs.contains_key(&pair) {
-                let excluded = map_at(tx, programme_obj, EXCLUDED_PAIRS)?;
-                tx.delete(&excluded, pair.to_string().as_str())?;
-            }
-            let fixed = map_at(tx, programme_obj, FIXED_PAIRS)?;
-            tx.put(&fixed, mentee.to_string().as_str(), mentor.to_string())?;
-            Ok(Touched::Pair(pair))
-        }
-        Command::ExcludePair { mentee, mentor } => {
-            crate::matching::check_exclude(programme, mentee, mentor)?;
-            let pair = crate::model::weights::Pair { mentee, mentor };
-            if programme.fixed_pairs.get(&mentee) == Some(&mentor) {
-                let fixed = map_at(tx, programme_obj, FIXED_PAIRS)?;
-                tx.delete(&fixed, mentee.to_string().as_str())?;
-            }
-            let excluded = map_at(tx, programme_obj, EXCLUDED_PAIRS)?;
-            tx.put(&excluded, pair.to_string().as_str(), true)?;
-            Ok(Touched::Pair(pair))
-        }
-        Command::ReleasePair { mentee, mentor } => {
-            let pair = crate::model::weights::Pair { mentee, mentor };
-            if programme.fixed_pairs.get(&mentee) == Some(&mentor) {
-                let fixed = map_at(tx, programme_obj, FIXED_PAIRS)?;
-                tx.delete(&fixed, mentee.to_string().as_str())?;
-            }
-            if programme.excluded_pairs.contains_key(&pair) {
-                let excluded = map_at(tx, programme_obj, EXCLUDED_PAIRS)?;
-                tx.delete(&excluded, pair.to_string().as_str())?;
-            }
-            Ok(Touched::Pair(pair))
-        }
-        Command::CreateTandems { tandems } => {
-            // Each tandem is checked against the programme with the ones
-            // before it, so a batch keeps every rule a single tandem keeps.
-            let mut working = programme.clone();
-            let mut ids = Vec::with_capacity(tandems.len());
-            for new in tandems {
-                check_dates(new.start, new.planned_end)?;
-                check_new_tandem(&working, new.id, new.mentee, new.mentor, new.co_mentor)?;
-                let tandem = Tandem {
-                    mentee: new.mentee,
-                    mentor: new.mentor,
-                    co_mentor: new.co_mentor,
-                    start: new.start,
-                    planned_end: new.planned_end,
-                    status: TandemStatus::Active,
-                    ended_on: None,
-                    end_reason: None,
-                };
-                write_entity(tx, programme_obj, TANDEMS, &new.id.to_string(), &tandem)?;
-                working.tandems.insert(new.id, tandem);
-                ids.push(new.id);
-            }
-            Ok(Touched::Tandems(ids))
-        }
-        Command::AssignCoMentors { assignments } => {
-            // Checked against the programme with the ones before, so a
-            // co-mentor's places count every assignment of the batch.
-            let mut working = programme.clone();
-            let mut ids = Vec::with_capacity(assignments.len());
-            for (id, co_mentor) in assignments {
-                let mut tandem = tandem_of(&working, id)?;
-                crate::matching::check_co_mentor(&working, &tandem, co_mentor)?;
-                tandem.co_mentor = Some(co_mentor);
-                write_entity(tx, programme_obj, TANDEMS, &id.to_string(), &tandem)?;
-                working.tandems.insert(id, tandem);
-                ids.push(id);
-            }
-            Ok(Touched::Tandems(ids))
-        }
+        // Undoing needs the document's history, not one entity: see
+        // `document::undo`; `apply` handles it before writing.
+        Domain::History => Err(CommandError::NothingToUndo),
     }
 }
 
-/// Writes the chosen value where two were set at once; the new write
-/// supersedes both.
-fn choose_value(
-    tx: &mut Transaction<'_>,
-    programme_obj: &ObjId,
-    path: &[String],
-    value: &crate::document::conflicts::ChosenValue,
-) -> Result<Touched, CommandError> {
-    let Some((last, parents)) = path.split_last() else {
-        return Err(CommandError::UnknownValue);
-    };
-    let mut obj = programme_obj.clone();
-    for key in parents {
-        obj = match tx.get(&obj, key.as_str())? {
-            Some((automerge::Value::Object(ObjType::Map), child)) => child,
-            _ => return Err(CommandError::UnknownValue),
-        };
-    }
-    if tx.get_all(&obj, last.as_str())?.len() < 2 {
-        return Err(CommandError::UnknownValue);
-    }
-    tx.put(&obj, last.as_str(), value.scalar())?;
-    let id = path.get(1).map(String::as_str).unwrap_or_default();
-    Ok(match path.first().map(String::as_str) {
-        Some(PEOPLE) => Touched::People(id.parse().map(|id| vec![id]).unwrap_or_default()),
-        Some(TANDEMS) => id
-            .parse()
-            .map(Touched::Tandem)
-            .unwrap_or(Touched::Programme),
-        Some(PARTNERS) => id
-            .parse()
-            .map(Touched::Partner)
-            .unwrap_or(Touched::Programme),
-        Some(crate::document::schema::EVENTS) => id
-            .parse()
-            .map(|id| Touched::Calendar(crate::command::calendar::CalendarTouched::Event(id)))
-            .unwrap_or(Touched::Programme),
-        Some(crate::document::schema::OUTCOMES) => id
-            .parse()
-            .map(|id| Touched::Results(crate::command::results::ResultsTouched::Outcome(id)))
-            .unwrap_or(Touched::Programme),
-        Some(crate::document::schema::SURVEYS) => id
-            .parse()
-            .map(|id| Touched::Results(crate::command::results::ResultsTouched::Survey(id)))
-            .unwrap_or(Touched::Programme),
-        Some(crate::document::schema::SURVEY_RESPONSES) => id
-            .parse()
-            .map(|id| {
-                Touched::Results(crate::command::results::ResultsTouched::Responses(vec![id]))
-            })
-            .unwrap_or(Touched::Programme),
-        _ => Touched::Programme,
-    })
+/// Which writer a command goes to.
+enum Domain {
+    Programme,
+    People,
+    Tandems,
+    Matching,
+    Calendar,
+    Results,
+    Privacy,
+    History,
 }
 
-fn clean_contact(
-    contact: crate::model::programme::ContactPoint,
-) -> Result<crate::model::programme::ContactPoint, CommandError> {
-    let name = clean_name(&contact.name, CommandError::PersonNameMissing)?;
-    let email = contact.email.trim().to_string();
-    if !email.is_empty() && !crate::rules::people::is_email(&email) {
-        return Err(CommandError::EmailInvalid(email));
+impl Domain {
+    fn of(command: &Command) -> Self {
+        match command {
+            Command::Rename { .. }
+            | Command::SetDates { .. }
+            | Command::SetRules { .. }
+            | Command::SetContactRhythm { .. }
+            | Command::SetComplaintsContact { .. }
+            | Command::AddPartner { .. }
+            | Command::RenamePartner { .. }
+            | Command::SetPartnerCoordinator { .. }
+            | Command::ChooseValue { .. } => Domain::Programme,
+            Command::AddPerson { .. }
+            | Command::UpdatePerson { .. }
+            | Command::ImportPeople { .. }
+            | Command::RecordInterview { .. }
+            | Command::Decide { .. }
+            | Command::Withdraw { .. } => Domain::People,
+            Command::CreateTandem { .. }
+            | Command::EndTandem { .. }
+            | Command::DissolveTandem { .. } => Domain::Tandems,
+            Command::SetMatchingWeights { .. }
+            | Command::FixPair { .. }
+            | Command::ExcludePair { .. }
+            | Command::ReleasePair { .. }
+            | Command::CreateTandems { .. }
+            | Command::AssignCoMentors { .. } => Domain::Matching,
+            Command::CreateEvent { .. }
+            | Command::UpdateEvent { .. }
+            | Command::CancelEvent { .. }
+            | Command::MarkAttendance { .. }
+            | Command::SetAttendedMinutes { .. }
+            | Command::SetCompletionRules { .. }
+            | Command::GrantCertificate { .. }
+            | Command::WithdrawCertificateGrant { .. } => Domain::Calendar,
+            Command::DefineSurvey { .. }
+            | Command::RemoveSurvey { .. }
+            | Command::RecordSurveyAnswers { .. }
+            | Command::RecordOutcome { .. } => Domain::Results,
+            Command::RecordConsent { .. } | Command::SetRetention { .. } => Domain::Privacy,
+            Command::UndoChange { .. } => Domain::History,
+        }
     }
-    let phone = contact.phone.trim().to_string();
-    if !phone.is_empty() && !crate::rules::people::is_phone(&phone) {
-        return Err(CommandError::PhoneInvalid(phone));
-    }
-    Ok(crate::model::programme::ContactPoint { name, email, phone })
-}
-
-/// A copy of the person to change, or why there is none.
-fn person_of(programme: &Programme, id: PersonId) -> Result<Person, CommandError> {
-    programme
-        .people
-        .get(&id)
-        .cloned()
-        .ok_or(CommandError::UnknownPerson)
-}
-
-/// A copy of the tandem to change, or why there is none.
-fn tandem_of(programme: &Programme, id: TandemId) -> Result<Tandem, CommandError> {
-    programme
-        .tandems
-        .get(&id)
-        .cloned()
-        .ok_or(CommandError::UnknownTandem)
-}
-
-/// A copy of the partner to change, or why there is none.
-fn partner_of(programme: &Programme, id: PartnerId) -> Result<Partner, CommandError> {
-    programme
-        .partners
-        .get(&id)
-        .cloned()
-        .ok_or(CommandError::UnknownPartner)
-}
-
-fn check_partner_is_new<'a>(
-    existing: impl IntoIterator<Item = &'a Partner>,
-    name: &str,
-) -> Result<(), CommandError> {
-    let wanted = name.to_lowercase();
-    if existing
-        .into_iter()
-        .any(|partner| partner.name.to_lowercase() == wanted)
-    {
-        return Err(CommandError::PartnerTwice(name.to_string()));
-    }
-    Ok(())
 }

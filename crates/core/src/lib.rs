@@ -83,37 +83,64 @@
 //! `rules`, the tandem page and the parts of `document` it needs are
 //! built: what a participant's small app needs.
 
+// Without the coordinator's modules, some of the model's helpers and the
+// rules only commands use have no caller; they stay, so both builds share
+// one model.
+#![cfg_attr(not(feature = "coordinator"), allow(dead_code))]
+
+#[cfg(feature = "coordinator")]
 mod command;
 mod document;
+#[cfg(feature = "coordinator")]
 mod files;
+#[cfg(feature = "coordinator")]
 mod matching;
 mod model;
 mod page;
+#[cfg(feature = "coordinator")]
 mod privacy;
+#[cfg(feature = "coordinator")]
 mod report;
 mod rules;
 
+#[cfg(feature = "coordinator")]
 pub use command::results::carry_survey_answers;
+#[cfg(feature = "coordinator")]
 pub use command::{Command, ImportedPerson, NewProgramme, NewTandem};
+#[cfg(feature = "coordinator")]
 pub use document::author::Author;
+#[cfg(feature = "coordinator")]
 pub use document::conflicts::{ChosenValue, ConcurrentValue, Conflict, TandemOrigin};
 pub use document::exchange::{
     Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION,
 };
+#[cfg(feature = "coordinator")]
 pub use document::generation::{without_person, CarriedOver, CarryError, Erasure, Generation};
+#[cfg(feature = "coordinator")]
 pub use document::history::HistoryIndex;
 pub use document::live::{LiveSync, Received, Replica};
+#[cfg(feature = "coordinator")]
 pub use document::merge::MergePreview;
+#[cfg(feature = "coordinator")]
+pub use document::programme::ProgrammeDocument;
+#[cfg(feature = "coordinator")]
 pub use document::view::{Attached, ProgrammeView, ViewError};
-pub use document::{ChangeNote, LoadError, ProgrammeDocument, FORMAT_VERSION};
+pub use document::{ChangeNote, LoadError, FORMAT_VERSION};
+#[cfg(feature = "coordinator")]
 pub use files::certificate::{Certificate, CertificateEvent, Signatory};
+#[cfg(feature = "coordinator")]
 pub use files::export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
+#[cfg(feature = "coordinator")]
 pub use files::ics::{event_ics, event_uid, programme_ics};
+#[cfg(feature = "coordinator")]
 pub use files::import::{
     decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
 };
+#[cfg(feature = "coordinator")]
 pub use matching::availability::{Availability, DAYS, DAY_PARTS};
+#[cfg(feature = "coordinator")]
 pub use matching::places::NEAR_KM;
+#[cfg(feature = "coordinator")]
 pub use matching::{
     allowed, co_mentor_allowed, explain, next_best, solve, suggest, Alternative, BrokenFixedPair,
     Candidate, CoMentorChoice, Explanation, Matching, MatchingInput, MatchingOutput, MatchingPlan,
@@ -155,9 +182,13 @@ pub use page::document::{
     PAGE_FORMAT_VERSION,
 };
 pub use page::survey::{PageAnswers, PageSurvey, PageSurveyError};
+#[cfg(feature = "coordinator")]
 pub use privacy::access::{access_report, EarlierValue, PageContent};
+#[cfg(feature = "coordinator")]
 pub use privacy::retention::{due_for_erasure, keep_until, DueForErasure, ErasureReason};
+#[cfg(feature = "coordinator")]
 pub use report::dashboard::{Attention, Dashboard, OrganisationCounts};
+#[cfg(feature = "coordinator")]
 pub use report::{
     report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,
     ReportTable,

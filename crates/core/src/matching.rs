@@ -593,59 +593,7 @@ impl MatchingPlan {
             .collect();
 
         // Co-mentors first, so that each suggestion can carry its own.
-        let mut co_places: HashMap<u32, u32> = self
-            .input
-            .co_mentors
-            .iter()
-            .map(|p| (p.person, p.free))
-            .collect();
-        let mut co_mentor_of: HashMap<u32, u32> = HashMap::new();
-        let mut pair_places: HashMap<u32, u32> = self
-            .input
-            .mentors
-            .iter()
-            .map(|p| (p.person, p.free))
-            .collect();
-        let open_mentees: HashSet<u32> = self.input.mentees.iter().copied().collect();
-        let mut paired: HashSet<u32> = HashSet::new();
-        let mut chosen = Vec::new();
-        for &(mentee, mentor) in &output.pairs {
-            let place = pair_places.get_mut(&mentor);
-            if !open_mentees.contains(&mentee)
-                || paired.contains(&mentee)
-                || !allowed(mentee, mentor)
-            {
-                continue;
-            }
-            let Some(place) = place.filter(|free| **free > 0) else {
-                continue;
-            };
-            *place -= 1;
-            paired.insert(mentee);
-            chosen.push((mentee, mentor));
-        }
-        chosen.sort_unstable_by_key(|&(mentee, _)| id(mentee));
-        let tandem_mentees: HashSet<u32> = self
-            .input
-            .fixed
-            .iter()
-            .map(|(mentee, _)| *mentee)
-            .chain(paired.iter().copied())
-            .chain(self.running.keys().copied())
-            .collect();
-        for &(mentee, co_mentor) in &output.co_mentors {
-            if !tandem_mentees.contains(&mentee)
-                || co_mentor_of.contains_key(&mentee)
-                || !allowed(mentee, co_mentor)
-            {
-                continue;
-            }
-            let Some(place) = co_places.get_mut(&co_mentor).filter(|free| **free > 0) else {
-                continue;
-            };
-            *place -= 1;
-            co_mentor_of.insert(mentee, co_mentor);
-        }
+        let (chosen, co_mentor_of) = self.checked_choices(output, &allowed);
 
         let suggestion = |mentee_id: PersonId, mentor_id: PersonId, fixed: bool| {
             let position = |id: &PersonId| position_of.get(id).copied().unwrap_or(u32::MAX);
@@ -702,6 +650,70 @@ impl MatchingPlan {
             &matching.running_co_mentors,
         ));
         matching
+    }
+
+    /// The solver's pairs and co-mentors that keep every rule and free
+    /// place, the pairs in the order of the mentees' ids; co-mentors by
+    /// mentee.
+    fn checked_choices(
+        &self,
+        output: &MatchingOutput,
+        allowed: &dyn Fn(u32, u32) -> bool,
+    ) -> (Vec<(u32, u32)>, HashMap<u32, u32>) {
+        let mut co_places: HashMap<u32, u32> = self
+            .input
+            .co_mentors
+            .iter()
+            .map(|p| (p.person, p.free))
+            .collect();
+        let mut co_mentor_of: HashMap<u32, u32> = HashMap::new();
+        let mut pair_places: HashMap<u32, u32> = self
+            .input
+            .mentors
+            .iter()
+            .map(|p| (p.person, p.free))
+            .collect();
+        let open_mentees: HashSet<u32> = self.input.mentees.iter().copied().collect();
+        let mut paired: HashSet<u32> = HashSet::new();
+        let mut chosen = Vec::new();
+        for &(mentee, mentor) in &output.pairs {
+            let place = pair_places.get_mut(&mentor);
+            if !open_mentees.contains(&mentee)
+                || paired.contains(&mentee)
+                || !allowed(mentee, mentor)
+            {
+                continue;
+            }
+            let Some(place) = place.filter(|free| **free > 0) else {
+                continue;
+            };
+            *place -= 1;
+            paired.insert(mentee);
+            chosen.push((mentee, mentor));
+        }
+        chosen.sort_unstable_by_key(|&(mentee, _)| self.ids.get(mentee as usize).copied());
+        let tandem_mentees: HashSet<u32> = self
+            .input
+            .fixed
+            .iter()
+            .map(|(mentee, _)| *mentee)
+            .chain(paired.iter().copied())
+            .chain(self.running.keys().copied())
+            .collect();
+        for &(mentee, co_mentor) in &output.co_mentors {
+            if !tandem_mentees.contains(&mentee)
+                || co_mentor_of.contains_key(&mentee)
+                || !allowed(mentee, co_mentor)
+            {
+                continue;
+            }
+            let Some(place) = co_places.get_mut(&co_mentor).filter(|free| **free > 0) else {
+                continue;
+            };
+            *place -= 1;
+            co_mentor_of.insert(mentee, co_mentor);
+        }
+        (chosen, co_mentor_of)
     }
 
     /// A reason for every co-mentor with free places and no tandem.

@@ -14,6 +14,7 @@ use crate::document::schema::{
     CERTIFICATE_GRANTS, COMPLETION, EVENTS,
 };
 use crate::model::completion::CertificateGrant;
+use crate::model::day::Day;
 use crate::model::event::{Attendance, AttendanceStatus, Event};
 use crate::model::ids::{EventId, PersonId};
 use crate::model::programme::Programme;
@@ -69,26 +70,7 @@ pub(crate) fn write(
             event: id,
             person,
             status,
-        } => {
-            let event = event_of(programme, id)?;
-            check_can_record(programme, event, person)?;
-            let before = event.attendance_of(person).copied();
-            if status == AttendanceStatus::Registered
-                && before.map(|entry| entry.status) != Some(AttendanceStatus::Registered)
-            {
-                if let Some(capacity) = event.details.capacity {
-                    if event.taken_places() >= capacity as usize {
-                        return Err(CommandError::EventFull(capacity));
-                    }
-                }
-            }
-            let entry = Attendance {
-                status,
-                minutes: before.and_then(|entry| entry.minutes),
-            };
-            write_attendance(tx, programme_obj, id, person, &entry)?;
-            Ok(CalendarTouched::Attendance(id, person))
-        }
+        } => mark_attendance(tx, programme_obj, programme, id, person, status),
         Command::SetAttendedMinutes {
             event: id,
             person,
@@ -116,30 +98,7 @@ pub(crate) fn write(
             Ok(CalendarTouched::Completion)
         }
         Command::GrantCertificate { person, reason, on } => {
-            if !programme.people.contains_key(&person) {
-                return Err(CommandError::UnknownPerson);
-            }
-            let reason = reason.trim().to_string();
-            if reason.is_empty() {
-                return Err(CommandError::ReasonMissing);
-            }
-            if reason.chars().count() > crate::rules::text::MAX_TEXT_CHARS {
-                return Err(CommandError::TextTooLong);
-            }
-            let grant = CertificateGrant {
-                by: author.id.to_string(),
-                by_name: author.name.clone(),
-                on,
-                reason,
-            };
-            write_entity(
-                tx,
-                programme_obj,
-                CERTIFICATE_GRANTS,
-                &person.to_string(),
-                &grant,
-            )?;
-            Ok(CalendarTouched::Grant(person))
+            grant_certificate(tx, programme_obj, programme, author, person, reason, on)
         }
         Command::WithdrawCertificateGrant { person } => {
             if !programme.certificate_grants.contains_key(&person) {
@@ -228,4 +187,69 @@ fn write_attendance(
     let attendance = map_at(tx, &event, ATTENDANCE)?;
     reconcile_prop(tx, &attendance, person.to_string().as_str(), entry)?;
     Ok(())
+}
+
+/// Marks one person on one event's list, within the event's places.
+fn mark_attendance(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    programme: &Programme,
+    id: EventId,
+    person: PersonId,
+    status: AttendanceStatus,
+) -> Result<CalendarTouched, CommandError> {
+    let event = event_of(programme, id)?;
+    check_can_record(programme, event, person)?;
+    let before = event.attendance_of(person).copied();
+    if status == AttendanceStatus::Registered
+        && before.map(|entry| entry.status) != Some(AttendanceStatus::Registered)
+    {
+        if let Some(capacity) = event.details.capacity {
+            if event.taken_places() >= capacity as usize {
+                return Err(CommandError::EventFull(capacity));
+            }
+        }
+    }
+    let entry = Attendance {
+        status,
+        minutes: before.and_then(|entry| entry.minutes),
+    };
+    write_attendance(tx, programme_obj, id, person, &entry)?;
+    Ok(CalendarTouched::Attendance(id, person))
+}
+
+/// Issues a certificate against the rules, with who decided it and why.
+fn grant_certificate(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    programme: &Programme,
+    author: &Author,
+    person: PersonId,
+    reason: String,
+    on: Day,
+) -> Result<CalendarTouched, CommandError> {
+    if !programme.people.contains_key(&person) {
+        return Err(CommandError::UnknownPerson);
+    }
+    let reason = reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(CommandError::ReasonMissing);
+    }
+    if reason.chars().count() > crate::rules::text::MAX_TEXT_CHARS {
+        return Err(CommandError::TextTooLong);
+    }
+    let grant = CertificateGrant {
+        by: author.id.to_string(),
+        by_name: author.name.clone(),
+        on,
+        reason,
+    };
+    write_entity(
+        tx,
+        programme_obj,
+        CERTIFICATE_GRANTS,
+        &person.to_string(),
+        &grant,
+    )?;
+    Ok(CalendarTouched::Grant(person))
 }

@@ -17,13 +17,6 @@ pub(crate) enum PrivacyTouched {
     Retention,
 }
 
-pub(crate) fn handles(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::RecordConsent { .. } | Command::SetRetention { .. }
-    )
-}
-
 pub(crate) fn write(
     tx: &mut Transaction<'_>,
     programme_obj: &ObjId,

@@ -12,8 +12,8 @@ use autosurgeon::reconcile_prop;
 
 use crate::command::NewProgramme;
 use crate::document::author::Author;
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{commit_options, FORMAT, PROGRAMME};
-use crate::document::ProgrammeDocument;
 use crate::model::ids::{PartnerId, ProgrammeId};
 use crate::rules::error::CommandError;
 

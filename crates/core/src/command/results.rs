@@ -54,85 +54,8 @@ pub(crate) fn write(
             tx.delete(&surveys, id.to_string().as_str())?;
             Ok(ResultsTouched::Survey(id))
         }
-        Command::RecordSurveyAnswers {
-            survey: survey_id,
-            person,
-            on,
-            source,
-            answers,
-            response,
-            anonymous_response,
-        } => {
-            let survey = programme
-                .surveys
-                .get(&survey_id)
-                .ok_or(CommandError::UnknownSurvey)?;
-            let someone = programme
-                .people
-                .get(&person)
-                .ok_or(CommandError::UnknownPerson)?;
-            let role = someone.details.role;
-            if !survey.audience.includes(role) {
-                return Err(CommandError::NotAsked(someone.details.name.clone()));
-            }
-            if programme.has_answered(survey_id, person) {
-                return Err(CommandError::AlreadyAnswered(someone.details.name.clone()));
-            }
-            if response == anonymous_response
-                || programme.survey_responses.contains_key(&response)
-                || programme.survey_responses.contains_key(&anonymous_response)
-            {
-                return Err(CommandError::Document("response id already used".into()));
-            }
-            let (named, anonymous) = split_answers(survey, answers)?;
-            let organisation = someone.details.organisation;
-            // The personal part is written even without named answers: it
-            // records that the person took part.
-            let personal = SurveyResponse {
-                survey: survey_id,
-                person: Some(person),
-                role,
-                organisation,
-                on,
-                source,
-                answers: named,
-            };
-            write_entity(
-                tx,
-                programme_obj,
-                SURVEY_RESPONSES,
-                &response.to_string(),
-                &personal,
-            )?;
-            let mut written = vec![response];
-            if !anonymous.is_empty() {
-                let (year, month, _) = on.parts();
-                let month_start =
-                    crate::model::day::Day::parse(&format!("{year:04}-{month:02}-01"))
-                        .unwrap_or(on);
-                let unnamed = SurveyResponse {
-                    survey: survey_id,
-                    person: None,
-                    role: if role == Role::CoMentor {
-                        Role::Mentor
-                    } else {
-                        role
-                    },
-                    organisation,
-                    on: month_start,
-                    source,
-                    answers: anonymous,
-                };
-                write_entity(
-                    tx,
-                    programme_obj,
-                    SURVEY_RESPONSES,
-                    &anonymous_response.to_string(),
-                    &unnamed,
-                )?;
-                written.push(anonymous_response);
-            }
-            Ok(ResultsTouched::Responses(written))
+        command @ Command::RecordSurveyAnswers { .. } => {
+            record_answers(tx, programme_obj, programme, command)
         }
         Command::RecordOutcome {
             person,
@@ -213,4 +136,95 @@ pub fn carry_survey_answers(programme: &Programme, page: &TandemPageDocument) ->
             anonymous_response: ResponseId::random(),
         })
         .collect()
+}
+
+/// Records one person's answers: the named part with the person, the
+/// anonymous part without them, dated to the month.
+fn record_answers(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    programme: &Programme,
+    command: Command,
+) -> Result<ResultsTouched, CommandError> {
+    let Command::RecordSurveyAnswers {
+        survey: survey_id,
+        person,
+        on,
+        source,
+        answers,
+        response,
+        anonymous_response,
+    } = command
+    else {
+        return Err(CommandError::Document("not survey answers".into()));
+    };
+    let survey = programme
+        .surveys
+        .get(&survey_id)
+        .ok_or(CommandError::UnknownSurvey)?;
+    let someone = programme
+        .people
+        .get(&person)
+        .ok_or(CommandError::UnknownPerson)?;
+    let role = someone.details.role;
+    if !survey.audience.includes(role) {
+        return Err(CommandError::NotAsked(someone.details.name.clone()));
+    }
+    if programme.has_answered(survey_id, person) {
+        return Err(CommandError::AlreadyAnswered(someone.details.name.clone()));
+    }
+    if response == anonymous_response
+        || programme.survey_responses.contains_key(&response)
+        || programme.survey_responses.contains_key(&anonymous_response)
+    {
+        return Err(CommandError::Document("response id already used".into()));
+    }
+    let (named, anonymous) = split_answers(survey, answers)?;
+    let organisation = someone.details.organisation;
+    // The personal part is written even without named answers: it
+    // records that the person took part.
+    let personal = SurveyResponse {
+        survey: survey_id,
+        person: Some(person),
+        role,
+        organisation,
+        on,
+        source,
+        answers: named,
+    };
+    write_entity(
+        tx,
+        programme_obj,
+        SURVEY_RESPONSES,
+        &response.to_string(),
+        &personal,
+    )?;
+    let mut written = vec![response];
+    if !anonymous.is_empty() {
+        let (year, month, _) = on.parts();
+        let month_start =
+            crate::model::day::Day::parse(&format!("{year:04}-{month:02}-01")).unwrap_or(on);
+        let unnamed = SurveyResponse {
+            survey: survey_id,
+            person: None,
+            role: if role == Role::CoMentor {
+                Role::Mentor
+            } else {
+                role
+            },
+            organisation,
+            on: month_start,
+            source,
+            answers: anonymous,
+        };
+        write_entity(
+            tx,
+            programme_obj,
+            SURVEY_RESPONSES,
+            &anonymous_response.to_string(),
+            &unnamed,
+        )?;
+        written.push(anonymous_response);
+    }
+    Ok(ResultsTouched::Responses(written))
 }

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{ATTENDANCE, EVENTS, PROGRAMME};
-use crate::document::{ChangeNote, ProgrammeDocument};
+use crate::document::ChangeNote;
 use crate::model::ids::{PersonId, TandemId};
 
 /// A value a coordinator can choose to settle a concurrent edit.

@@ -32,8 +32,8 @@ use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
 
 use crate::document::author::Author;
 use crate::document::exchange::{Contents, ExchangeError, ExchangeFile};
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{commit_options, GENERATION, PROGRAMME};
-use crate::document::ProgrammeDocument;
 use crate::model::ids::{PersonId, TandemId};
 use crate::model::programme::Programme;
 use crate::rules::error::CommandError;

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use automerge::ChangeHash;
 
-use crate::document::{ChangeNote, ProgrammeDocument};
+use crate::document::programme::ProgrammeDocument;
+use crate::document::ChangeNote;
 
 /// The change notes of one document, by entity.
 #[derive(Debug, Clone, Default)]

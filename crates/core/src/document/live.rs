@@ -40,7 +40,6 @@ use std::collections::VecDeque;
 use automerge::ChangeHash;
 
 use crate::document::exchange::ExchangeError;
-use crate::document::ProgrammeDocument;
 
 /// A document that live sync can carry: a programme, or a tandem's page.
 pub trait Replica {
@@ -57,28 +56,6 @@ pub trait Replica {
     /// changes not here ([`ExchangeError::MissingEarlierChanges`]) or that
     /// come from another document, and then changes nothing.
     fn merge_changes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError>;
-}
-
-impl Replica for ProgrammeDocument {
-    fn heads(&self) -> Vec<ChangeHash> {
-        ProgrammeDocument::heads(self)
-    }
-
-    fn changes_after(&self, heads: &[ChangeHash]) -> Vec<u8> {
-        self.save_after(heads)
-    }
-
-    fn count_after(&self, heads: &[ChangeHash]) -> usize {
-        ProgrammeDocument::count_after(self, heads)
-    }
-
-    fn save_whole(&mut self) -> Vec<u8> {
-        self.save()
-    }
-
-    fn merge_changes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
-        self.merge_bytes(bytes)
-    }
 }
 
 /// Deliveries held back at most; beyond that the oldest is dropped (it

@@ -7,17 +7,18 @@
 //! not received is refused too, and the local programme is untouched. After
 //! a merge only the entities named in Automerge's patches are hydrated again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{Automerge, ChangeHash, PatchAction, Prop, ReadDoc};
 use autosurgeon::hydrate_prop;
 
 use crate::document::changes::{holds, known_heads, merge_into, notes_of};
 use crate::document::exchange::{Contents, ExchangeError, ExchangeFile};
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{
     hydrate_entity, ATTENDANCE, EVENTS, PARTNERS, PEOPLE, PROGRAMME, TANDEMS,
 };
-use crate::document::{ChangeNote, LoadError, ProgrammeDocument};
+use crate::document::{ChangeNote, LoadError};
 use crate::rules::error::CommandError;
 
 /// What a partner's file would bring, shown before it is merged.
@@ -242,52 +243,15 @@ impl ProgrammeDocument {
             self.programme = fresh;
         }
         for (collection, key) in &parts {
-            let (collection, key) = (*collection, key.as_str());
-            let present = matches!(
-                self.doc.get(&programme_obj, collection),
-                Ok(Some((_, ref map))) if matches!(self.doc.get(map, key), Ok(Some(_)))
-            );
-            match collection {
-                EVENTS => {
-                    let Ok(id) = key.parse() else { continue };
-                    if present {
-                        let event = hydrate_entity(&self.doc, &programme_obj, EVENTS, key)
-                            .map_err(|_| LoadError::NotAProgramme)?;
-                        self.programme.events.insert(id, event);
-                    } else {
-                        self.programme.events.remove(&id);
-                    }
-                }
-                PEOPLE => {
-                    let Ok(id) = key.parse() else { continue };
-                    if present {
-                        let person = hydrate_entity(&self.doc, &programme_obj, PEOPLE, key)
-                            .map_err(|_| LoadError::NotAProgramme)?;
-                        self.programme.people.insert(id, person);
-                    } else {
-                        self.programme.people.remove(&id);
-                    }
-                }
+            let (doc, programme) = (&self.doc, &mut self.programme);
+            let key = key.as_str();
+            match *collection {
+                EVENTS => refresh_entry(doc, &programme_obj, EVENTS, key, &mut programme.events)?,
+                PEOPLE => refresh_entry(doc, &programme_obj, PEOPLE, key, &mut programme.people)?,
                 TANDEMS => {
-                    let Ok(id) = key.parse() else { continue };
-                    if present {
-                        let tandem = hydrate_entity(&self.doc, &programme_obj, TANDEMS, key)
-                            .map_err(|_| LoadError::NotAProgramme)?;
-                        self.programme.tandems.insert(id, tandem);
-                    } else {
-                        self.programme.tandems.remove(&id);
-                    }
+                    refresh_entry(doc, &programme_obj, TANDEMS, key, &mut programme.tandems)?
                 }
-                _ => {
-                    let Ok(id) = key.parse() else { continue };
-                    if present {
-                        let partner = hydrate_entity(&self.doc, &programme_obj, PARTNERS, key)
-                            .map_err(|_| LoadError::NotAProgramme)?;
-                        self.programme.partners.insert(id, partner);
-                    } else {
-                        self.programme.partners.remove(&id);
-                    }
-                }
+                _ => refresh_entry(doc, &programme_obj, PARTNERS, key, &mut programme.partners)?,
             }
         }
         // Marks of events not read whole above: only their lines.
@@ -311,6 +275,32 @@ impl ProgrammeDocument {
             marks,
         })
     }
+}
+
+/// Reads one entity of a collection again after a merge, or drops it when
+/// the merge removed it. Keys that are not ids are left alone.
+fn refresh_entry<K: std::str::FromStr + Ord, V: autosurgeon::Hydrate>(
+    doc: &Automerge,
+    programme_obj: &automerge::ObjId,
+    collection: &str,
+    key: &str,
+    entries: &mut BTreeMap<K, V>,
+) -> Result<(), LoadError> {
+    let Ok(id) = key.parse() else {
+        return Ok(());
+    };
+    let present = matches!(
+        doc.get(programme_obj, collection),
+        Ok(Some((_, ref map))) if matches!(doc.get(map, key), Ok(Some(_)))
+    );
+    if present {
+        let entry = hydrate_entity(doc, programme_obj, collection, key)
+            .map_err(|_| LoadError::NotAProgramme)?;
+        entries.insert(id, entry);
+    } else {
+        entries.remove(&id);
+    }
+    Ok(())
 }
 
 /// Where a merge changed the programme: everywhere, or the programme's own

@@ -12,8 +12,9 @@ use automerge::{ChangeHash, ObjId, PatchAction, ReadDoc, ScalarValue, Value};
 use autosurgeon::hydrate_prop;
 
 use crate::document::author::Author;
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{commit_options, PROGRAMME};
-use crate::document::{LoadError, ProgrammeDocument};
+use crate::document::LoadError;
 use crate::model::programme::Programme;
 use crate::rules::error::CommandError;
 

@@ -28,13 +28,13 @@ use std::fmt::Display;
 use automerge::{Automerge, ChangeHash, ObjId, ReadDoc, ROOT};
 use autosurgeon::hydrate::MaybeMissing;
 use autosurgeon::{hydrate_prop, Hydrate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::document::conflicts::Conflict;
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{PARTNERS, PEOPLE, PROGRAMME, TANDEMS};
-use crate::document::{LoadError, ProgrammeDocument, FORMAT_VERSION};
+use crate::document::{LoadError, FORMAT_VERSION};
 use crate::model::day::Day;
-use crate::model::event::ClockTime;
 use crate::model::programme::Programme;
 
 const MAGIC: &[u8; 4] = b"TVIW";
@@ -270,47 +270,12 @@ fn probe<K: Display, V: Hydrate + PartialEq>(
     expected.iter().next().is_none_or(entry) && expected.iter().next_back().is_none_or(entry)
 }
 
-// Days and times of day are encoded as numbers, not as the text the
-// document holds: a day as days since 1970, a time as minutes since
-// midnight.
-
-impl Serialize for Day {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.days_since(Day::EPOCH).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Day {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let days = i64::deserialize(deserializer)?;
-        let day = Day::EPOCH.plus_days(days);
-        if day.days_since(Day::EPOCH) != days {
-            return Err(serde::de::Error::custom("a day outside the calendar"));
-        }
-        Ok(day)
-    }
-}
-
-impl Serialize for ClockTime {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (self.minutes() as u16).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ClockTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let minutes = u16::deserialize(deserializer)?;
-        u8::try_from(minutes / 60)
-            .ok()
-            .and_then(|hour| ClockTime::from_hm(hour, (minutes % 60) as u8))
-            .ok_or_else(|| serde::de::Error::custom("a time of day outside the day"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Author, Command, NewProgramme, PersonDetails, PersonId, ProgrammeKind, Role};
+    use crate::{
+        Author, ClockTime, Command, NewProgramme, PersonDetails, PersonId, ProgrammeKind, Role,
+    };
 
     fn programme() -> ProgrammeDocument {
         let author = Author::new("Petra Probe");

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::Date;
@@ -92,6 +93,25 @@ impl Reconcile for Day {
 impl Hydrate for Day {
     fn hydrate_string(text: &str) -> Result<Self, HydrateError> {
         Day::parse(text).map_err(|_| HydrateError::unexpected("a date", text.to_string()))
+    }
+}
+
+// Encoded in the stored view (`document::view`) as days since 1970, not
+// as the text the document holds.
+impl Serialize for Day {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.days_since(Day::EPOCH).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let days = i64::deserialize(deserializer)?;
+        let day = Day::EPOCH.plus_days(days);
+        if day.days_since(Day::EPOCH) != days {
+            return Err(serde::de::Error::custom("a day outside the calendar"));
+        }
+        Ok(day)
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::Time;
@@ -422,6 +423,24 @@ impl Programme {
             .collect();
         people.sort_by_key(|(_, person)| person.details.name.to_lowercase());
         people
+    }
+}
+
+// Encoded in the stored view (`document::view`) as minutes since
+// midnight, not as the text the document holds.
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.minutes() as u16).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let minutes = u16::deserialize(deserializer)?;
+        u8::try_from(minutes / 60)
+            .ok()
+            .and_then(|hour| ClockTime::from_hm(hour, (minutes % 60) as u8))
+            .ok_or_else(|| serde::de::Error::custom("a time of day outside the day"))
     }
 }
 

@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 
 use automerge::{Automerge, ObjId, ReadDoc, ScalarValue, Value, ROOT};
 
+use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{PEOPLE, PROGRAMME};
-use crate::document::ProgrammeDocument;
 use crate::model::ids::PersonId;
+use crate::model::programme::Programme;
 use crate::page::document::TandemPageDocument;
 
 /// Goals and meetings from a person's tandem page, for the access report.
@@ -197,11 +198,31 @@ pub fn access_report(
         escape(&heading("access-programme")),
         escape(&programme.name),
     );
-    let section = |html: &mut String, key: &str| {
-        let _ = write!(html, "<h2>{}</h2>", escape(&heading(key)));
-    };
 
-    section(&mut html, "access-current");
+    section(&mut html, heading, "access-current");
+    current_section(&mut html, document, person);
+    section(&mut html, heading, "access-consent");
+    consent_section(&mut html, programme, person, heading);
+    section(&mut html, heading, "access-history");
+    history_section(&mut html, document, person, heading);
+    section(&mut html, heading, "access-tandems");
+    tandems_section(&mut html, programme, person, heading);
+    section(&mut html, heading, "access-attendance");
+    attendance_section(&mut html, programme, person, heading);
+    section(&mut html, heading, "access-certificate");
+    certificate_section(&mut html, programme, person, heading);
+    section(&mut html, heading, "access-pages");
+    pages_section(&mut html, pages, heading);
+    html.push_str("</body></html>");
+    Some(html)
+}
+
+/// Opens one section of the access report with its heading.
+fn section(html: &mut String, heading: &dyn Fn(&str) -> String, key: &str) {
+    let _ = write!(html, "<h2>{}</h2>", escape(&heading(key)));
+}
+
+fn current_section(html: &mut String, document: &ProgrammeDocument, person: PersonId) {
     let mut fields = Vec::new();
     if let Some(obj) = path_at(
         &document.doc,
@@ -226,8 +247,14 @@ pub fn access_report(
         );
     }
     html.push_str("</table>");
+}
 
-    section(&mut html, "access-consent");
+fn consent_section(
+    html: &mut String,
+    programme: &Programme,
+    person: PersonId,
+    heading: &dyn Fn(&str) -> String,
+) {
     match programme.consents.get(&person) {
         Some(consent) => {
             let yes_no = |value: bool| heading(if value { "access-yes" } else { "access-no" });
@@ -258,8 +285,14 @@ pub fn access_report(
             let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
         }
     }
+}
 
-    section(&mut html, "access-history");
+fn history_section(
+    html: &mut String,
+    document: &ProgrammeDocument,
+    person: PersonId,
+    heading: &dyn Fn(&str) -> String,
+) {
     html.push_str("<table>");
     let _ = write!(
         html,
@@ -292,8 +325,14 @@ pub fn access_report(
         );
     }
     html.push_str("</table>");
+}
 
-    section(&mut html, "access-tandems");
+fn tandems_section(
+    html: &mut String,
+    programme: &Programme,
+    person: PersonId,
+    heading: &dyn Fn(&str) -> String,
+) {
     html.push_str("<ul>");
     let mut any = false;
     for (_, tandem) in programme.tandems_of(person) {
@@ -316,8 +355,14 @@ pub fn access_report(
         let _ = write!(html, "<li>{}</li>", escape(&heading("access-none")));
     }
     html.push_str("</ul>");
+}
 
-    section(&mut html, "access-attendance");
+fn attendance_section(
+    html: &mut String,
+    programme: &Programme,
+    person: PersonId,
+    heading: &dyn Fn(&str) -> String,
+) {
     html.push_str("<ul>");
     let mut any = false;
     for event in programme.events.values() {
@@ -339,8 +384,14 @@ pub fn access_report(
         let _ = write!(html, "<li>{}</li>", escape(&heading("access-none")));
     }
     html.push_str("</ul>");
+}
 
-    section(&mut html, "access-certificate");
+fn certificate_section(
+    html: &mut String,
+    programme: &Programme,
+    person: PersonId,
+    heading: &dyn Fn(&str) -> String,
+) {
     match programme.certificate_grants.get(&person) {
         Some(grant) => {
             let _ = write!(
@@ -355,8 +406,9 @@ pub fn access_report(
             let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
         }
     }
+}
 
-    section(&mut html, "access-pages");
+fn pages_section(html: &mut String, pages: &[PageContent], heading: &dyn Fn(&str) -> String) {
     if pages.is_empty() {
         let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
     }
@@ -375,6 +427,4 @@ pub fn access_report(
         }
         html.push_str("</ul>");
     }
-    html.push_str("</body></html>");
-    Some(html)
 }
