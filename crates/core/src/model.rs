@@ -5,6 +5,32 @@
 //! these types; they know nothing of Automerge transactions, commands or
 //! the rules that refuse a command.
 
+/// `ALL`, `code` and `from_code` for an enum whose values are stored by
+/// name: in documents, files and form fields. The variants are listed in
+/// the order the app offers them (that order is `ALL`), each with its code.
+/// A code, once released, never changes: documents hold it.
+macro_rules! coded_enum {
+    ($name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        impl $name {
+            /// Every value, in the order the app offers them.
+            pub const ALL: [$name; [$($code),+].len()] = [$($name::$variant),+];
+
+            /// A stable name for documents, files, forms and translations.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            /// The value with the given [`code`](Self::code).
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|value| value.code() == code)
+            }
+        }
+    };
+}
+pub(crate) use coded_enum;
+
 pub(crate) mod completion;
 pub(crate) mod consent;
 pub(crate) mod day;

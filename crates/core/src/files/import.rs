@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::command::{Command, ImportedPerson};
+use crate::model::coded_enum;
 use crate::model::day::Day;
 use crate::model::ids::PersonId;
 use crate::model::person::{MeetingFormat, Person, PersonDetails, Role, Stage};
@@ -42,59 +43,31 @@ pub enum ImportField {
     Stage,
 }
 
+coded_enum! {
+    ImportField {
+        Name => "name",
+        FirstName => "first-name",
+        LastName => "last-name",
+        Role => "role",
+        Salutation => "salutation",
+        Organisation => "organisation",
+        Department => "department",
+        Position => "position",
+        Email => "email",
+        Phone => "phone",
+        Topics => "topics",
+        Goal => "goal",
+        Motivation => "motivation",
+        Availability => "availability",
+        MeetingFormat => "meeting-format",
+        Languages => "languages",
+        Location => "location",
+        AppliedOn => "applied-on",
+        Stage => "stage",
+    }
+}
+
 impl ImportField {
-    pub const ALL: [ImportField; 19] = [
-        ImportField::Name,
-        ImportField::FirstName,
-        ImportField::LastName,
-        ImportField::Role,
-        ImportField::Salutation,
-        ImportField::Organisation,
-        ImportField::Department,
-        ImportField::Position,
-        ImportField::Email,
-        ImportField::Phone,
-        ImportField::Topics,
-        ImportField::Goal,
-        ImportField::Motivation,
-        ImportField::Availability,
-        ImportField::MeetingFormat,
-        ImportField::Languages,
-        ImportField::Location,
-        ImportField::AppliedOn,
-        ImportField::Stage,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportField::Name => "name",
-            ImportField::FirstName => "first-name",
-            ImportField::LastName => "last-name",
-            ImportField::Role => "role",
-            ImportField::Salutation => "salutation",
-            ImportField::Organisation => "organisation",
-            ImportField::Department => "department",
-            ImportField::Position => "position",
-            ImportField::Email => "email",
-            ImportField::Phone => "phone",
-            ImportField::Topics => "topics",
-            ImportField::Goal => "goal",
-            ImportField::Motivation => "motivation",
-            ImportField::Availability => "availability",
-            ImportField::MeetingFormat => "meeting-format",
-            ImportField::Languages => "languages",
-            ImportField::Location => "location",
-            ImportField::AppliedOn => "applied-on",
-            ImportField::Stage => "stage",
-        }
-    }
-
-    /// The field with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|field| field.code() == code)
-    }
-
     /// The field a column header most likely means, in German or English.
     pub fn guess(header: &str) -> Option<Self> {
         let key: String = header

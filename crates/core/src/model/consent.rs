@@ -32,27 +32,12 @@ pub enum ConsentWay {
     OnlineForm,
 }
 
-impl ConsentWay {
-    pub const ALL: [ConsentWay; 4] = [
-        ConsentWay::PaperForm,
-        ConsentWay::Email,
-        ConsentWay::InPerson,
-        ConsentWay::OnlineForm,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            ConsentWay::PaperForm => "paper-form",
-            ConsentWay::Email => "email",
-            ConsentWay::InPerson => "in-person",
-            ConsentWay::OnlineForm => "online-form",
-        }
-    }
-
-    /// The way with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|way| way.code() == code)
+coded_enum! {
+    ConsentWay {
+        PaperForm => "paper-form",
+        Email => "email",
+        InPerson => "in-person",
+        OnlineForm => "online-form",
     }
 }
 

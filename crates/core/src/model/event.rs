@@ -62,40 +62,18 @@ pub enum EventKind {
     Other,
 }
 
-impl EventKind {
-    /// Every kind, in the order the app offers them.
-    pub const ALL: [EventKind; 10] = [
-        EventKind::InfoEvent,
-        EventKind::KickOff,
-        EventKind::Seminar,
-        EventKind::Workshop,
-        EventKind::NetworkMeeting,
-        EventKind::FiresideEvening,
-        EventKind::RegularsTable,
-        EventKind::CourseDay,
-        EventKind::ClosingCeremony,
-        EventKind::Other,
-    ];
-
-    /// A stable name for forms, files and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            EventKind::KickOff => "kick-off",
-            EventKind::Seminar => "seminar",
-            EventKind::Workshop => "workshop",
-            EventKind::NetworkMeeting => "network-meeting",
-            EventKind::FiresideEvening => "fireside-evening",
-            EventKind::RegularsTable => "regulars-table",
-            EventKind::InfoEvent => "info-event",
-            EventKind::CourseDay => "course-day",
-            EventKind::ClosingCeremony => "closing-ceremony",
-            EventKind::Other => "other",
-        }
-    }
-
-    /// The kind with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == code)
+coded_enum! {
+    EventKind {
+        InfoEvent => "info-event",
+        KickOff => "kick-off",
+        Seminar => "seminar",
+        Workshop => "workshop",
+        NetworkMeeting => "network-meeting",
+        FiresideEvening => "fireside-evening",
+        RegularsTable => "regulars-table",
+        CourseDay => "course-day",
+        ClosingCeremony => "closing-ceremony",
+        Other => "other",
     }
 }
 
@@ -258,29 +236,13 @@ pub enum AttendanceStatus {
     Absent,
 }
 
-impl AttendanceStatus {
-    pub const ALL: [AttendanceStatus; 5] = [
-        AttendanceStatus::Invited,
-        AttendanceStatus::Registered,
-        AttendanceStatus::Attended,
-        AttendanceStatus::Excused,
-        AttendanceStatus::Absent,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            AttendanceStatus::Invited => "invited",
-            AttendanceStatus::Registered => "registered",
-            AttendanceStatus::Attended => "attended",
-            AttendanceStatus::Excused => "excused",
-            AttendanceStatus::Absent => "absent",
-        }
-    }
-
-    /// The status with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == code)
+coded_enum! {
+    AttendanceStatus {
+        Invited => "invited",
+        Registered => "registered",
+        Attended => "attended",
+        Excused => "excused",
+        Absent => "absent",
     }
 }
 

@@ -22,25 +22,11 @@ pub enum OutcomeWhen {
     AfterTwelveMonths,
 }
 
-impl OutcomeWhen {
-    pub const ALL: [OutcomeWhen; 3] = [
-        OutcomeWhen::End,
-        OutcomeWhen::AfterSixMonths,
-        OutcomeWhen::AfterTwelveMonths,
-    ];
-
-    /// A stable name for forms, files and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            OutcomeWhen::End => "end",
-            OutcomeWhen::AfterSixMonths => "after-6-months",
-            OutcomeWhen::AfterTwelveMonths => "after-12-months",
-        }
-    }
-
-    /// The time with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|when| when.code() == code)
+coded_enum! {
+    OutcomeWhen {
+        End => "end",
+        AfterSixMonths => "after-6-months",
+        AfterTwelveMonths => "after-12-months",
     }
 }
 
@@ -65,21 +51,11 @@ pub enum GoalReached {
     Not,
 }
 
-impl GoalReached {
-    pub const ALL: [GoalReached; 3] = [GoalReached::Fully, GoalReached::Partly, GoalReached::Not];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            GoalReached::Fully => "fully",
-            GoalReached::Partly => "partly",
-            GoalReached::Not => "not",
-        }
-    }
-
-    /// The value with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|goal| goal.code() == code)
+coded_enum! {
+    GoalReached {
+        Fully => "fully",
+        Partly => "partly",
+        Not => "not",
     }
 }
 

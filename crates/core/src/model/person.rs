@@ -33,21 +33,11 @@ pub enum Role {
     CoMentor,
 }
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Mentee, Role::Mentor, Role::CoMentor];
-
-    /// A stable name for forms, files and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Mentee => "mentee",
-            Role::Mentor => "mentor",
-            Role::CoMentor => "co-mentor",
-        }
-    }
-
-    /// The role with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.code() == code)
+coded_enum! {
+    Role {
+        Mentee => "mentee",
+        Mentor => "mentor",
+        CoMentor => "co-mentor",
     }
 }
 
@@ -72,25 +62,11 @@ pub enum MeetingFormat {
     Either,
 }
 
-impl MeetingFormat {
-    pub const ALL: [MeetingFormat; 3] = [
-        MeetingFormat::InPerson,
-        MeetingFormat::Online,
-        MeetingFormat::Either,
-    ];
-
-    /// A stable name for forms, files and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            MeetingFormat::InPerson => "in-person",
-            MeetingFormat::Online => "online",
-            MeetingFormat::Either => "either",
-        }
-    }
-
-    /// The format with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|format| format.code() == code)
+coded_enum! {
+    MeetingFormat {
+        InPerson => "in-person",
+        Online => "online",
+        Either => "either",
     }
 }
 
@@ -221,31 +197,14 @@ pub enum Stage {
     Withdrawn,
 }
 
-impl Stage {
-    pub const ALL: [Stage; 6] = [
-        Stage::Applied,
-        Stage::Interviewed,
-        Stage::Accepted,
-        Stage::Waitlisted,
-        Stage::Declined,
-        Stage::Withdrawn,
-    ];
-
-    /// A stable name for forms, files and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            Stage::Applied => "applied",
-            Stage::Interviewed => "interviewed",
-            Stage::Accepted => "accepted",
-            Stage::Waitlisted => "waitlisted",
-            Stage::Declined => "declined",
-            Stage::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The stage with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|stage| stage.code() == code)
+coded_enum! {
+    Stage {
+        Applied => "applied",
+        Interviewed => "interviewed",
+        Accepted => "accepted",
+        Waitlisted => "waitlisted",
+        Declined => "declined",
+        Withdrawn => "withdrawn",
     }
 }
 

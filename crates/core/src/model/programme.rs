@@ -36,28 +36,12 @@ pub enum ProgrammeKind {
     QualificationCourse,
 }
 
-impl ProgrammeKind {
-    /// Every kind, in the order the app offers them.
-    pub const ALL: [ProgrammeKind; 4] = [
-        ProgrammeKind::CrossMentoring,
-        ProgrammeKind::WithinOrganisation,
-        ProgrammeKind::Political,
-        ProgrammeKind::QualificationCourse,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            ProgrammeKind::CrossMentoring => "cross-mentoring",
-            ProgrammeKind::WithinOrganisation => "within-organisation",
-            ProgrammeKind::Political => "political",
-            ProgrammeKind::QualificationCourse => "qualification-course",
-        }
-    }
-
-    /// The kind with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == code)
+coded_enum! {
+    ProgrammeKind {
+        CrossMentoring => "cross-mentoring",
+        WithinOrganisation => "within-organisation",
+        Political => "political",
+        QualificationCourse => "qualification-course",
     }
 }
 
@@ -119,35 +103,15 @@ pub enum Standing {
     Withdrawn,
 }
 
-impl Standing {
-    pub const ALL: [Standing; 7] = [
-        Standing::Applied,
-        Standing::Interviewed,
-        Standing::Accepted,
-        Standing::Matched,
-        Standing::Waitlisted,
-        Standing::Declined,
-        Standing::Withdrawn,
-    ];
-
-    /// A stable name for filters and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            Standing::Applied => "applied",
-            Standing::Interviewed => "interviewed",
-            Standing::Accepted => "accepted",
-            Standing::Matched => "matched",
-            Standing::Waitlisted => "waitlisted",
-            Standing::Declined => "declined",
-            Standing::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The standing with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|standing| standing.code() == code)
+coded_enum! {
+    Standing {
+        Applied => "applied",
+        Interviewed => "interviewed",
+        Accepted => "accepted",
+        Matched => "matched",
+        Waitlisted => "waitlisted",
+        Declined => "declined",
+        Withdrawn => "withdrawn",
     }
 }
 

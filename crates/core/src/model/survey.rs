@@ -115,27 +115,15 @@ pub enum SurveyAudience {
     Everyone,
 }
 
+coded_enum! {
+    SurveyAudience {
+        Mentees => "mentees",
+        Mentors => "mentors",
+        Everyone => "everyone",
+    }
+}
+
 impl SurveyAudience {
-    pub const ALL: [SurveyAudience; 3] = [
-        SurveyAudience::Mentees,
-        SurveyAudience::Mentors,
-        SurveyAudience::Everyone,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            SurveyAudience::Mentees => "mentees",
-            SurveyAudience::Mentors => "mentors",
-            SurveyAudience::Everyone => "everyone",
-        }
-    }
-
-    /// The audience with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.code() == code)
-    }
-
     /// Whether someone of this role is asked.
     pub fn includes(self, role: Role) -> bool {
         match self {

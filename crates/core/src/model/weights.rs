@@ -31,32 +31,14 @@ pub enum Criterion {
     Languages,
 }
 
-impl Criterion {
-    /// Every criterion, in the order explanations list them.
-    pub const ALL: [Criterion; 6] = [
-        Criterion::Topics,
-        Criterion::Goal,
-        Criterion::Format,
-        Criterion::Availability,
-        Criterion::Location,
-        Criterion::Languages,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            Criterion::Topics => "topics",
-            Criterion::Goal => "goal",
-            Criterion::Format => "format",
-            Criterion::Availability => "availability",
-            Criterion::Location => "location",
-            Criterion::Languages => "languages",
-        }
-    }
-
-    /// The criterion with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
+coded_enum! {
+    Criterion {
+        Topics => "topics",
+        Goal => "goal",
+        Format => "format",
+        Availability => "availability",
+        Location => "location",
+        Languages => "languages",
     }
 }
 

@@ -20,6 +20,7 @@ use crate::document::changes::{known_heads, merge_into};
 use crate::document::exchange::ExchangeError;
 use crate::document::live::Replica;
 use crate::document::LoadError;
+use crate::model::coded_enum;
 use crate::model::day::Day;
 use crate::model::ids::{PersonId, TandemId};
 use crate::model::person::Role;
@@ -164,25 +165,12 @@ pub enum GoalStatus {
     Dropped,
 }
 
-impl GoalStatus {
-    pub const ALL: [GoalStatus; 4] = [
-        GoalStatus::Open,
-        GoalStatus::InProgress,
-        GoalStatus::Reached,
-        GoalStatus::Dropped,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            GoalStatus::Open => "open",
-            GoalStatus::InProgress => "in-progress",
-            GoalStatus::Reached => "reached",
-            GoalStatus::Dropped => "dropped",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == code)
+coded_enum! {
+    GoalStatus {
+        Open => "open",
+        InProgress => "in-progress",
+        Reached => "reached",
+        Dropped => "dropped",
     }
 }
 
@@ -207,25 +195,12 @@ pub enum MeetingKind {
     Shadowing,
 }
 
-impl MeetingKind {
-    pub const ALL: [MeetingKind; 4] = [
-        MeetingKind::InPerson,
-        MeetingKind::Online,
-        MeetingKind::Phone,
-        MeetingKind::Shadowing,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            MeetingKind::InPerson => "in-person",
-            MeetingKind::Online => "online",
-            MeetingKind::Phone => "phone",
-            MeetingKind::Shadowing => "shadowing",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == code)
+coded_enum! {
+    MeetingKind {
+        InPerson => "in-person",
+        Online => "online",
+        Phone => "phone",
+        Shadowing => "shadowing",
     }
 }
 
