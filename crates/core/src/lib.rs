@@ -32,22 +32,26 @@
 //! and that no cycle runs between folders.
 //!
 //! ```text
-//!                 report ──────┐
-//!                   │          │
-//!                 files        │
-//!                   │          │
-//!                privacy ──────┤
-//!                   │          │
-//!                command ──────┼──────── matching
-//!                   │          │            │
-//!      ┌────────── page        │            │
-//!      │            │          │            │
-//!      │         document      │            │
-//!      │            │          │            │
-//!      └─────────  rules ──────┴────────────┘
-//!                   │
-//!                 model
+//!   report    files    privacy     figures; spreadsheets, calendar files,
+//!      │        │         │        certificates; retention, access report
+//!      ▼        ▼         ▼
+//!   command ─────────► matching    Command, one writer per domain, apply
+//!      │                  │
+//!      ▼                  │
+//!    page                 │        the tandem page
+//!      │                  │
+//!      ▼                  │
+//!   document              │        Automerge: schema, merge, conflicts, …
+//!      │                  │
+//!      ▼                  ▼
+//!    rules                         invariants and CommandError
+//!      │
+//!      ▼
+//!    model                         the programme's nouns; uses nothing
 //! ```
+//!
+//! Arrows point to what a layer uses (every layer uses `model`); the table
+//! says exactly which layers each may use.
 //!
 //! | folder     | what it holds                                            | may use |
 //! |------------|----------------------------------------------------------|---------|
