@@ -23,7 +23,10 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use tandem_core::{Author, Command, ExchangeFile, PersonId, ProgrammeDocument, ProgrammeView};
 
+// The generator writes a whole programme step by step; the 100-line limit
+// is for the crate\'s code.
 #[path = "../examples/state_scale/generate.rs"]
+#[allow(clippy::too_many_lines)]
 mod generate;
 
 fn seed() -> u64 {

@@ -1,38 +1,51 @@
 //! Commands: every change a coordinator makes to a programme.
 //!
-//! A command is a user's intent. [`ProgrammeDocument::apply`](crate::ProgrammeDocument::apply)
+//! A command is a user's intent. [`ProgrammeDocument::apply`](crate::document::programme::ProgrammeDocument::apply)
 //! validates it against the programme, writes it in one transaction, touching
 //! only the entity it concerns, and records the coordinator in the change
 //! message. A refused command leaves the document as it was.
+//!
+//! This folder holds the [`Command`] enum and one writer per domain:
+//! [`programme`] (name, dates, partners, rules), [`people`], [`tandems`],
+//! [`matching`] (weights, fixed and excluded pairs, confirmed suggestions),
+//! [`calendar`], [`results`] and [`privacy`]. [`ProgrammeDocument::apply`]
+//! is a short dispatch to them, followed by hydrating again only what the
+//! writer touched.
+//!
+//! May use: `model`, `rules`, `document`, `matching` (a fixed pair must be
+//! allowed), `page` (answers carried over from a tandem page).
 
-use crate::{
-    ContactPoint, CoordinatorId, Day, Decision, Interview, MatchingWeights, PartnerId,
-    PersonDetails, PersonId, ProgrammeKind, Rules, TandemEnding, TandemId,
+pub(crate) mod calendar;
+pub(crate) mod matching;
+pub(crate) mod people;
+pub(crate) mod privacy;
+pub(crate) mod programme;
+pub(crate) mod reproducible;
+pub(crate) mod results;
+pub(crate) mod tandems;
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{Automerge, ObjId, ReadDoc, ROOT};
+use autosurgeon::{hydrate_prop, reconcile_prop};
+
+use crate::command::programme::check_partner_is_new;
+use crate::document::author::Author;
+use crate::document::programme::ProgrammeDocument;
+use crate::document::schema::{
+    commit_options, hydrate_entity, hydrate_entry, EXCLUDED_PAIRS, FIXED_PAIRS, FORMAT,
+    MATCHING_WEIGHTS, PARTNERS, PEOPLE, PROGRAMME, TANDEMS,
 };
-
-/// Longest name a coordinator can give a programme, an organisation or a person.
-pub const MAX_NAME_CHARS: usize = 200;
-
-/// Longest free text (goal, motivation, notes).
-pub const MAX_TEXT_CHARS: usize = 10_000;
-
-/// The coordinator who makes a change. Kept in settings on each device; the
-/// same person on two laptops is the same author with two actor ids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Author {
-    pub id: CoordinatorId,
-    pub name: String,
-}
-
-impl Author {
-    /// A coordinator with a new random id.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            id: CoordinatorId::random(),
-            name: name.into(),
-        }
-    }
-}
+use crate::document::FORMAT_VERSION;
+use crate::model::day::Day;
+use crate::model::ids::{PartnerId, PersonId, ProgrammeId, TandemId};
+use crate::model::person::{Decision, Interview, PersonDetails};
+use crate::model::programme::{ContactPoint, Partner, Programme, ProgrammeKind, Rules};
+use crate::model::tandem::TandemEnding;
+use crate::model::weights::MatchingWeights;
+use crate::rules::error::CommandError;
+use crate::rules::text::{check_dates, clean_name};
 
 /// What a coordinator fills in to start a programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +65,7 @@ pub struct ImportedPerson {
     pub details: PersonDetails,
     pub applied_on: Day,
     /// Where the person stands, for cohorts kept in a spreadsheet so far.
-    pub stage: crate::Stage,
+    pub stage: crate::model::person::Stage,
 }
 
 /// One of several tandems formed at once (confirming suggestions).
@@ -184,36 +197,36 @@ pub enum Command {
     },
     /// Plans an event in the programme's calendar.
     CreateEvent {
-        id: crate::EventId,
-        details: crate::EventDetails,
+        id: crate::model::ids::EventId,
+        details: crate::model::event::EventDetails,
     },
     /// Changes what was planned for an event (not its attendance).
     UpdateEvent {
-        id: crate::EventId,
-        details: crate::EventDetails,
+        id: crate::model::ids::EventId,
+        details: crate::model::event::EventDetails,
     },
     /// Cancels an event (its hours no longer count), or takes the
     /// cancellation back.
     CancelEvent {
-        id: crate::EventId,
+        id: crate::model::ids::EventId,
         cancelled: bool,
     },
     /// Records where one person stands for one event.
     MarkAttendance {
-        event: crate::EventId,
+        event: crate::model::ids::EventId,
         person: PersonId,
-        status: crate::AttendanceStatus,
+        status: crate::model::event::AttendanceStatus,
     },
     /// Credits a person other course minutes than the event's (came late,
     /// left early); `None` goes back to the event's.
     SetAttendedMinutes {
-        event: crate::EventId,
+        event: crate::model::ids::EventId,
         person: PersonId,
         minutes: Option<u32>,
     },
     /// What a participant must have done for the certificate.
     SetCompletionRules {
-        rules: crate::CompletionRules,
+        rules: crate::model::completion::CompletionRules,
     },
     /// Issues the certificate to a person against the rules, for the
     /// reason given; who and when are recorded with it.
@@ -228,35 +241,35 @@ pub enum Command {
     },
     /// Adds a questionnaire, or changes one (same id).
     DefineSurvey {
-        id: crate::SurveyId,
-        survey: crate::Survey,
+        id: crate::model::ids::SurveyId,
+        survey: crate::model::survey::Survey,
     },
     /// Removes a questionnaire nobody has answered yet.
     RemoveSurvey {
-        id: crate::SurveyId,
+        id: crate::model::ids::SurveyId,
     },
     /// One person's answers to a questionnaire, from paper or from their
     /// tandem page. Anonymous answers go under `anonymous_response`,
     /// without the person.
     RecordSurveyAnswers {
-        survey: crate::SurveyId,
+        survey: crate::model::ids::SurveyId,
         person: PersonId,
         on: Day,
-        source: crate::AnswerSource,
-        answers: std::collections::BTreeMap<String, crate::Answer>,
-        response: crate::ResponseId,
-        anonymous_response: crate::ResponseId,
+        source: crate::model::survey::AnswerSource,
+        answers: std::collections::BTreeMap<String, crate::model::survey::Answer>,
+        response: crate::model::ids::ResponseId,
+        anonymous_response: crate::model::ids::ResponseId,
     },
     /// A mentee's outcome at the end or at a follow-up; `None` clears it.
     RecordOutcome {
         person: PersonId,
-        when: crate::OutcomeWhen,
-        outcome: Option<crate::Outcome>,
+        when: crate::model::outcome::OutcomeWhen,
+        outcome: Option<crate::model::outcome::Outcome>,
     },
     /// What a person agreed to (and when, how, and any withdrawal).
     RecordConsent {
         person: PersonId,
-        consent: crate::ConsentRecord,
+        consent: crate::model::consent::ConsentRecord,
     },
     /// How many months after the programme's end personal data is kept;
     /// `None`: no period set.
@@ -267,7 +280,7 @@ pub enum Command {
     ChooseValue {
         /// Keys from the programme down to the value.
         path: Vec<String>,
-        value: crate::ChosenValue,
+        value: crate::document::conflicts::ChosenValue,
     },
 }
 
@@ -350,283 +363,294 @@ impl Command {
     }
 }
 
-/// Why a command was refused. Each has a [`code`](Self::code) and
-/// [`args`](Self::args) under which the app finds the message in the
-/// coordinator's language.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CommandError {
-    #[error("the programme needs a name")]
-    NameMissing,
-    #[error("a name can have at most {MAX_NAME_CHARS} characters")]
-    NameTooLong,
-    #[error("a text can have at most {MAX_TEXT_CHARS} characters")]
-    TextTooLong,
-    #[error("the end ({end}) is before the start ({start})")]
-    EndsBeforeStart { start: Day, end: Day },
-    #[error("an organisation needs a name")]
-    PartnerNameMissing,
-    #[error("the organisation „{0}“ is already a partner")]
-    PartnerTwice(String),
-    #[error("there is no such partner organisation")]
-    UnknownPartner,
-    #[error("a mentor takes at least one mentee")]
-    CapacityZero,
-    #[error("a person needs a name")]
-    PersonNameMissing,
-    #[error("„{0}“ is not an e-mail address")]
-    EmailInvalid(String),
-    #[error("„{0}“ is not a phone number")]
-    PhoneInvalid(String),
-    #[error("{0} is already in the programme")]
-    PersonTwice(String),
-    #[error("there is no such person in the programme")]
-    UnknownPerson,
-    #[error("{name} cannot be moved from {from} to {to}")]
-    StageNotAllowed {
-        name: String,
-        from: &'static str,
-        to: &'static str,
-    },
-    #[error("the interview needs the name of who held it")]
-    InterviewerMissing,
-    #[error("a reason is needed")]
-    ReasonMissing,
-    #[error("{0} is in a running tandem; end the tandem first")]
-    InActiveTandem(String),
-    #[error("{name} is not a {role}")]
-    WrongRole { name: String, role: &'static str },
-    #[error("{0} has not been accepted")]
-    NotAccepted(String),
-    #[error("mentee and mentor must be two people")]
-    SamePerson,
-    #[error("{0} is already in a running tandem")]
-    AlreadyMatched(String),
-    #[error("{name} already has {capacity} mentee(s), as many as the programme allows")]
-    MentorFull { name: String, capacity: u32 },
-    #[error("{mentee} and {mentor} are both from {organisation}; this programme pairs across organisations")]
-    SameOrganisation {
-        mentee: String,
-        mentor: String,
-        organisation: String,
-    },
-    #[error("{0} has no organisation; this programme pairs across organisations")]
-    OrganisationMissing(String),
-    #[error("this programme does not use co-mentors")]
-    CoMentorsNotUsed,
-    #[error("there is no such tandem")]
-    UnknownTandem,
-    #[error("the tandem has already ended")]
-    TandemNotActive,
-    #[error("there is no such value to settle")]
-    UnknownValue,
-    #[error("that change cannot be taken back: everything it set has changed since")]
-    NothingToUndo,
-    #[error("a weight can be at most {}", crate::MAX_WEIGHT)]
-    WeightTooHigh,
-    #[error("the tandem of {0} already has a co-mentor")]
-    CoMentorAlreadySet(String),
-    #[error("a coordinator excluded this pair")]
-    PairExcluded,
-    #[error("an event needs a title")]
-    EventTitleMissing,
-    #[error("the event ends before it starts")]
-    EventEndsBeforeStart,
-    #[error("„{0}“ is not a web link (https://…)")]
-    LinkInvalid(String),
-    #[error("an event takes at least one person")]
-    EventCapacityZero,
-    #[error("an event can count for at most {} hours", crate::MAX_EVENT_MINUTES / 60)]
-    HoursTooMany,
-    #[error("there is no such event")]
-    UnknownEvent,
-    #[error("the event is cancelled")]
-    EventCancelled,
-    #[error("the event is full ({0} places)")]
-    EventFull(u32),
-    #[error("„{0}“ is not a kind of event")]
-    UnknownEventKind(String),
-    #[error(
-        "a rule can ask for at most {} events of a kind",
-        crate::MAX_EVENTS_REQUIRED
-    )]
-    TooManyEventsRequired,
-    #[error("a questionnaire needs a title")]
-    SurveyTitleMissing,
-    #[error("a questionnaire needs at least one question")]
-    SurveyWithoutQuestions,
-    #[error(
-        "a questionnaire can have at most {} questions",
-        crate::survey::MAX_QUESTIONS
-    )]
-    TooManyQuestions,
-    #[error("a question needs a text")]
-    QuestionTextMissing,
-    #[error("a choice question needs at least two options")]
-    ChoiceNeedsOptions,
-    #[error("there is no such questionnaire")]
-    UnknownSurvey,
-    #[error("the questionnaire has answers and cannot be removed")]
-    SurveyHasAnswers,
-    #[error("the questionnaire has no such question")]
-    UnknownQuestion,
-    #[error("the answer does not fit the question „{0}“")]
-    AnswerNotFitting(String),
-    #[error("{0} is not asked by this questionnaire")]
-    NotAsked(String),
-    #[error("{0} has already answered this questionnaire")]
-    AlreadyAnswered(String),
-    #[error("the leadership post is dated years before the programme")]
-    PostLongBefore,
-    #[error(
-        "personal data can be kept at most {} months after the end",
-        crate::MAX_RETENTION_MONTHS
-    )]
-    RetentionTooLong,
-    #[error("consent cannot be withdrawn before it was given")]
-    WithdrawnBeforeGiven,
-    #[error("the programme document could not be written: {0}")]
-    Document(String),
+/// What a command wrote, so that only that is hydrated again.
+pub(crate) enum Touched {
+    Programme,
+    Partner(PartnerId),
+    People(Vec<PersonId>),
+    Tandem(TandemId),
+    TandemGone(TandemId),
+    Tandems(Vec<TandemId>),
+    MatchingWeights,
+    /// A fixing or exclusion of one pair.
+    Pair(crate::model::weights::Pair),
+    /// An event, the completion rules or a certificate grant.
+    Calendar(crate::command::calendar::CalendarTouched),
+    /// A questionnaire, answers or a mentee's outcome.
+    Results(crate::command::results::ResultsTouched),
+    /// A consent record or the retention period.
+    Privacy(crate::command::privacy::PrivacyTouched),
 }
 
-impl CommandError {
-    /// A stable name for translations.
-    pub fn code(&self) -> &'static str {
-        match self {
-            CommandError::NameMissing => "name-missing",
-            CommandError::NameTooLong => "name-too-long",
-            CommandError::TextTooLong => "text-too-long",
-            CommandError::EndsBeforeStart { .. } => "ends-before-start",
-            CommandError::PartnerNameMissing => "partner-name-missing",
-            CommandError::PartnerTwice(_) => "partner-twice",
-            CommandError::UnknownPartner => "unknown-partner",
-            CommandError::CapacityZero => "capacity-zero",
-            CommandError::PersonNameMissing => "person-name-missing",
-            CommandError::EmailInvalid(_) => "email-invalid",
-            CommandError::PhoneInvalid(_) => "phone-invalid",
-            CommandError::PersonTwice(_) => "person-twice",
-            CommandError::UnknownPerson => "unknown-person",
-            CommandError::StageNotAllowed { .. } => "stage-not-allowed",
-            CommandError::InterviewerMissing => "interviewer-missing",
-            CommandError::ReasonMissing => "reason-missing",
-            CommandError::InActiveTandem(_) => "in-active-tandem",
-            CommandError::WrongRole { .. } => "wrong-role",
-            CommandError::NotAccepted(_) => "not-accepted",
-            CommandError::SamePerson => "same-person",
-            CommandError::AlreadyMatched(_) => "already-matched",
-            CommandError::MentorFull { .. } => "mentor-full",
-            CommandError::SameOrganisation { .. } => "same-organisation",
-            CommandError::OrganisationMissing(_) => "organisation-missing",
-            CommandError::CoMentorsNotUsed => "co-mentors-not-used",
-            CommandError::UnknownTandem => "unknown-tandem",
-            CommandError::TandemNotActive => "tandem-not-active",
-            CommandError::UnknownValue => "unknown-value",
-            CommandError::NothingToUndo => "nothing-to-undo",
-            CommandError::WeightTooHigh => "weight-too-high",
-            CommandError::PairExcluded => "pair-excluded",
-            CommandError::CoMentorAlreadySet(_) => "co-mentor-already-set",
-            CommandError::Document(_) => "document",
-            CommandError::EventTitleMissing => "event-title-missing",
-            CommandError::EventEndsBeforeStart => "event-ends-before-start",
-            CommandError::LinkInvalid(_) => "link-invalid",
-            CommandError::EventCapacityZero => "event-capacity-zero",
-            CommandError::HoursTooMany => "hours-too-many",
-            CommandError::UnknownEvent => "unknown-event",
-            CommandError::EventCancelled => "event-cancelled",
-            CommandError::EventFull(_) => "event-full",
-            CommandError::UnknownEventKind(_) => "unknown-event-kind",
-            CommandError::TooManyEventsRequired => "too-many-events-required",
-            CommandError::SurveyTitleMissing => "survey-title-missing",
-            CommandError::SurveyWithoutQuestions => "survey-without-questions",
-            CommandError::TooManyQuestions => "too-many-questions",
-            CommandError::QuestionTextMissing => "question-text-missing",
-            CommandError::ChoiceNeedsOptions => "choice-needs-options",
-            CommandError::UnknownSurvey => "unknown-survey",
-            CommandError::SurveyHasAnswers => "survey-has-answers",
-            CommandError::UnknownQuestion => "unknown-question",
-            CommandError::AnswerNotFitting(_) => "answer-not-fitting",
-            CommandError::NotAsked(_) => "not-asked",
-            CommandError::AlreadyAnswered(_) => "already-answered",
-            CommandError::PostLongBefore => "post-long-before",
-            CommandError::RetentionTooLong => "retention-too-long",
-            CommandError::WithdrawnBeforeGiven => "withdrawn-before-given",
+impl ProgrammeDocument {
+    /// Starts a programme: the genesis document every partner will share.
+    pub fn create(author: &Author, new: NewProgramme) -> Result<Self, CommandError> {
+        Self::create_at(author, 0, new)
+    }
+
+    /// Like [`create`](Self::create), with the time of the change in seconds
+    /// since 1970.
+    pub fn create_at(author: &Author, at: i64, new: NewProgramme) -> Result<Self, CommandError> {
+        let name = clean_name(&new.name, CommandError::NameMissing)?;
+        check_dates(new.start, new.end)?;
+        let mut partners = BTreeMap::new();
+        for partner in &new.partners {
+            let partner_name = clean_name(partner, CommandError::PartnerNameMissing)?;
+            check_partner_is_new(partners.values(), &partner_name)?;
+            partners.insert(
+                PartnerId::random(),
+                Partner {
+                    name: partner_name,
+                    coordinator: None,
+                },
+            );
+        }
+        let programme = Programme {
+            id: ProgrammeId::random(),
+            name,
+            kind: new.kind,
+            start: new.start,
+            end: new.end,
+            partners,
+            rules: Rules::for_kind(new.kind),
+            complaints_contact: None,
+            people: BTreeMap::new(),
+            tandems: BTreeMap::new(),
+            matching_weights: crate::model::weights::MatchingWeights::default(),
+            fixed_pairs: BTreeMap::new(),
+            excluded_pairs: BTreeMap::new(),
+            events: BTreeMap::new(),
+            completion: crate::model::completion::CompletionRules::for_kind(new.kind),
+            certificate_grants: BTreeMap::new(),
+            contact_rhythm_days: None,
+            surveys: BTreeMap::new(),
+            survey_responses: BTreeMap::new(),
+            outcomes: BTreeMap::new(),
+            consents: BTreeMap::new(),
+            retention_months: None,
+        };
+        let mut doc = Automerge::new();
+        doc.transact_with(
+            |_| commit_options(author, at, "create-programme", None),
+            |tx| {
+                tx.put(ROOT, FORMAT, FORMAT_VERSION)?;
+                reconcile_prop(tx, ROOT, PROGRAMME, &programme)?;
+                Ok::<_, CommandError>(())
+            },
+        )
+        .map_err(|failure| failure.error)?;
+        Ok(Self {
+            doc,
+            saved_heads: Vec::new(),
+            programme,
+            concurrent: Vec::new(),
+        })
+    }
+
+    /// Applies one coordinator's command in one transaction, or refuses it
+    /// and leaves the document untouched.
+    pub fn apply(
+        &mut self,
+        author: &Author,
+        at: i64,
+        command: Command,
+    ) -> Result<(), CommandError> {
+        if let Command::UndoChange { hash } = &command {
+            self.undo(author, at, hash)?;
+            self.find_concurrent_values();
+            return Ok(());
+        }
+        // Any edit may settle a value that was set twice at once; while such
+        // values are open, look again after each command.
+        let settles_values = !self.concurrent.is_empty();
+        let programme_obj = self.programme_obj()?;
+        let code = command.code();
+        let subject = command.subject();
+        let programme = &self.programme;
+        let touched = self
+            .doc
+            .transact_with(
+                |_| commit_options(author, at, code, subject),
+                |tx| write(tx, &programme_obj, programme, author, command),
+            )
+            .map_err(|failure| failure.error)?
+            .result;
+        self.refresh(&programme_obj, touched)?;
+        if settles_values {
+            self.find_concurrent_values();
+        }
+        Ok(())
+    }
+
+    fn programme_obj(&self) -> Result<ObjId, CommandError> {
+        match self.doc.get(ROOT, PROGRAMME)? {
+            Some((_, id)) => Ok(id),
+            None => Err(CommandError::Document(
+                "no programme in the document".into(),
+            )),
         }
     }
 
-    /// The names and values a translated message fills in.
-    pub fn args(&self) -> Vec<(&'static str, String)> {
-        match self {
-            CommandError::EndsBeforeStart { start, end } => {
-                vec![("start", start.german()), ("end", end.german())]
+    /// Hydrates again what a command wrote, and nothing else.
+    fn refresh(&mut self, programme_obj: &ObjId, touched: Touched) -> Result<(), CommandError> {
+        let doc = &self.doc;
+        let programme = &mut self.programme;
+        let hydrate_error =
+            |error: autosurgeon::HydrateError| CommandError::Document(error.to_string());
+        match touched {
+            Touched::Programme => {
+                programme.name = hydrate_prop(doc, programme_obj, "name").map_err(hydrate_error)?;
+                programme.start =
+                    hydrate_prop(doc, programme_obj, "start").map_err(hydrate_error)?;
+                programme.end = hydrate_prop(doc, programme_obj, "end").map_err(hydrate_error)?;
+                programme.rules =
+                    hydrate_prop(doc, programme_obj, "rules").map_err(hydrate_error)?;
+                programme.complaints_contact =
+                    hydrate_prop(doc, programme_obj, "complaints_contact")
+                        .map_err(hydrate_error)?;
+                programme.contact_rhythm_days =
+                    hydrate_prop(doc, programme_obj, "contact_rhythm_days")
+                        .map_err(hydrate_error)?;
             }
-            CommandError::PartnerTwice(name) => vec![("name", name.clone())],
-            CommandError::LinkInvalid(value) | CommandError::UnknownEventKind(value) => {
-                vec![("value", value.clone())]
+            Touched::Partner(id) => {
+                let partner = hydrate_entity(doc, programme_obj, PARTNERS, &id.to_string())?;
+                programme.partners.insert(id, partner);
             }
-            CommandError::EventFull(capacity) => vec![("capacity", capacity.to_string())],
-            CommandError::EmailInvalid(value) | CommandError::PhoneInvalid(value) => {
-                vec![("value", value.clone())]
+            Touched::People(ids) => {
+                for id in ids {
+                    let person = hydrate_entity(doc, programme_obj, PEOPLE, &id.to_string())?;
+                    programme.people.insert(id, person);
+                }
             }
-            CommandError::PersonTwice(name)
-            | CommandError::InActiveTandem(name)
-            | CommandError::NotAccepted(name)
-            | CommandError::AlreadyMatched(name)
-            | CommandError::OrganisationMissing(name)
-            | CommandError::CoMentorAlreadySet(name)
-            | CommandError::NotAsked(name)
-            | CommandError::AlreadyAnswered(name) => vec![("name", name.clone())],
-            CommandError::AnswerNotFitting(question) => vec![("question", question.clone())],
-            CommandError::StageNotAllowed { name, from, to } => vec![
-                ("name", name.clone()),
-                ("from", from.to_string()),
-                ("to", to.to_string()),
-            ],
-            CommandError::WrongRole { name, role } => {
-                vec![("name", name.clone()), ("role", role.to_string())]
+            Touched::Tandem(id) => {
+                let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
+                programme.tandems.insert(id, tandem);
             }
-            CommandError::MentorFull { name, capacity } => {
-                vec![("name", name.clone()), ("capacity", capacity.to_string())]
+            Touched::TandemGone(id) => {
+                programme.tandems.remove(&id);
             }
-            CommandError::SameOrganisation {
-                mentee,
-                mentor,
-                organisation,
-            } => vec![
-                ("mentee", mentee.clone()),
-                ("mentor", mentor.clone()),
-                ("organisation", organisation.clone()),
-            ],
-            _ => Vec::new(),
+            Touched::Tandems(ids) => {
+                for id in ids {
+                    let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
+                    programme.tandems.insert(id, tandem);
+                }
+            }
+            Touched::MatchingWeights => {
+                let weights: autosurgeon::hydrate::MaybeMissing<
+                    crate::model::weights::MatchingWeights,
+                > = hydrate_prop(doc, programme_obj, MATCHING_WEIGHTS).map_err(hydrate_error)?;
+                programme.matching_weights = match weights {
+                    autosurgeon::hydrate::MaybeMissing::Present(weights) => weights,
+                    autosurgeon::hydrate::MaybeMissing::Missing => Default::default(),
+                };
+            }
+            Touched::Calendar(touched) => {
+                crate::command::calendar::refresh(doc, programme_obj, programme, touched)?;
+            }
+            Touched::Results(touched) => {
+                crate::command::results::refresh(doc, programme_obj, programme, touched)?;
+            }
+            Touched::Privacy(touched) => {
+                crate::command::privacy::refresh(doc, programme_obj, programme, touched)?;
+            }
+            Touched::Pair(pair) => {
+                let key = pair.mentee.to_string();
+                match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
+                    Some(mentor) => programme.fixed_pairs.insert(pair.mentee, mentor),
+                    None => programme.fixed_pairs.remove(&pair.mentee),
+                };
+                match hydrate_entry(doc, programme_obj, EXCLUDED_PAIRS, &pair.to_string())? {
+                    Some(excluded) => programme.excluded_pairs.insert(pair, excluded),
+                    None => programme.excluded_pairs.remove(&pair),
+                };
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Validates a command against the programme and writes it, by the
+/// writer of its domain.
+fn write(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    programme: &Programme,
+    author: &Author,
+    command: Command,
+) -> Result<Touched, CommandError> {
+    match Domain::of(&command) {
+        Domain::Programme => programme::write(tx, programme_obj, programme, author, command),
+        Domain::People => people::write(tx, programme_obj, programme, author, command),
+        Domain::Tandems => tandems::write(tx, programme_obj, programme, author, command),
+        Domain::Matching => matching::write(tx, programme_obj, programme, author, command),
+        Domain::Calendar => {
+            calendar::write(tx, programme_obj, programme, author, command).map(Touched::Calendar)
+        }
+        Domain::Results => {
+            results::write(tx, programme_obj, programme, command).map(Touched::Results)
+        }
+        Domain::Privacy => {
+            privacy::write(tx, programme_obj, programme, command).map(Touched::Privacy)
+        }
+        // Undoing needs the document's history, not one entity: see
+        // `document::undo`; `apply` handles it before writing.
+        Domain::History => Err(CommandError::NothingToUndo),
+    }
+}
+
+/// Which writer a command goes to.
+enum Domain {
+    Programme,
+    People,
+    Tandems,
+    Matching,
+    Calendar,
+    Results,
+    Privacy,
+    History,
+}
+
+impl Domain {
+    fn of(command: &Command) -> Self {
+        match command {
+            Command::Rename { .. }
+            | Command::SetDates { .. }
+            | Command::SetRules { .. }
+            | Command::SetContactRhythm { .. }
+            | Command::SetComplaintsContact { .. }
+            | Command::AddPartner { .. }
+            | Command::RenamePartner { .. }
+            | Command::SetPartnerCoordinator { .. }
+            | Command::ChooseValue { .. } => Domain::Programme,
+            Command::AddPerson { .. }
+            | Command::UpdatePerson { .. }
+            | Command::ImportPeople { .. }
+            | Command::RecordInterview { .. }
+            | Command::Decide { .. }
+            | Command::Withdraw { .. } => Domain::People,
+            Command::CreateTandem { .. }
+            | Command::EndTandem { .. }
+            | Command::DissolveTandem { .. } => Domain::Tandems,
+            Command::SetMatchingWeights { .. }
+            | Command::FixPair { .. }
+            | Command::ExcludePair { .. }
+            | Command::ReleasePair { .. }
+            | Command::CreateTandems { .. }
+            | Command::AssignCoMentors { .. } => Domain::Matching,
+            Command::CreateEvent { .. }
+            | Command::UpdateEvent { .. }
+            | Command::CancelEvent { .. }
+            | Command::MarkAttendance { .. }
+            | Command::SetAttendedMinutes { .. }
+            | Command::SetCompletionRules { .. }
+            | Command::GrantCertificate { .. }
+            | Command::WithdrawCertificateGrant { .. } => Domain::Calendar,
+            Command::DefineSurvey { .. }
+            | Command::RemoveSurvey { .. }
+            | Command::RecordSurveyAnswers { .. }
+            | Command::RecordOutcome { .. } => Domain::Results,
+            Command::RecordConsent { .. } | Command::SetRetention { .. } => Domain::Privacy,
+            Command::UndoChange { .. } => Domain::History,
         }
     }
-}
-
-impl From<automerge::AutomergeError> for CommandError {
-    fn from(error: automerge::AutomergeError) -> Self {
-        CommandError::Document(error.to_string())
-    }
-}
-
-impl From<autosurgeon::ReconcileError> for CommandError {
-    fn from(error: autosurgeon::ReconcileError) -> Self {
-        CommandError::Document(error.to_string())
-    }
-}
-
-/// A name as the coordinator meant it: trimmed, not empty, not overlong.
-pub(crate) fn clean_name(name: &str, missing: CommandError) -> Result<String, CommandError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(missing);
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(CommandError::NameTooLong);
-    }
-    Ok(name)
-}
-
-pub(crate) fn check_dates(start: Day, end: Day) -> Result<(), CommandError> {
-    if end < start {
-        return Err(CommandError::EndsBeforeStart { start, end });
-    }
-    Ok(())
 }

@@ -21,102 +21,181 @@
 //! let loaded = ProgrammeDocument::load(&bytes).unwrap();
 //! assert_eq!(loaded.programme(), document.programme());
 //! ```
+//!
+//! # Layers
+//!
+//! Each folder of `src/` is one layer (a module `foo.rs` beside its folder
+//! `foo/`, as Automerge lays out its crate). A layer uses only the layers
+//! below it, and always by path (`use crate::model::person::Person`), never
+//! through the re-exports here: then a cycle shows in the imports instead
+//! of hiding behind this file. `tests/layers.rs` checks the table below
+//! and that no cycle runs between folders.
+//!
+//! ```text
+//!   report    files    privacy     figures; spreadsheets, calendar files,
+//!      │        │         │        certificates; retention, access report
+//!      ▼        ▼         ▼
+//!   command ─────────► matching    Command, one writer per domain, apply
+//!      │                  │
+//!      ▼                  │
+//!    page                 │        the tandem page
+//!      │                  │
+//!      ▼                  │
+//!   document              │        Automerge: schema, merge, conflicts, …
+//!      │                  │
+//!      ▼                  ▼
+//!    rules                         invariants and CommandError
+//!      │
+//!      ▼
+//!    model                         the programme's nouns; uses nothing
+//! ```
+//!
+//! Arrows point to what a layer uses (every layer uses `model`); the table
+//! says exactly which layers each may use.
+//!
+//! | folder     | what it holds                                            | may use |
+//! |------------|----------------------------------------------------------|---------|
+//! | `model`    | programme, person, tandem, event, survey, outcome, consent, weights, ids, day | – |
+//! | `rules`    | the invariants a command keeps; `CommandError`           | model |
+//! | `document` | the Automerge document: schema, load/save, merge, conflict list, exchange, generation, undo, history, view, live | model, rules |
+//! | `page`     | the tandem page a mentee and mentor share                | model, rules, document |
+//! | `matching` | scoring and solving the cohort's pairs                   | model, rules |
+//! | `command`  | the `Command` enum, one writer per domain, `apply`       | model, rules, document, page, matching |
+//! | `privacy`  | retention, erasure, the access report                    | model, rules, document, page, command |
+//! | `files`    | spreadsheet import and export, calendar files, certificates | model, rules, command, privacy |
+//! | `report`   | the report and the dashboard                             | model, rules, page, privacy, files |
+//!
+//! Where this differs from a first sketch, and why:
+//! - The errors live in `rules`, not in `command`: every refusal names a
+//!   broken rule, and the document layer (merge, undo, generation) returns
+//!   them too; with the errors in `command`, `document` and `command` would
+//!   use each other.
+//! - The conflict list lives in `document` (`document::conflicts`): it is
+//!   found by reading concurrent values out of Automerge while merging, so
+//!   it belongs to the layer that owns Automerge; `rules` stays pure
+//!   functions of the model, which the tandem page can use.
+//! - `ProgrammeDocument::create` and `apply` are written in `command`
+//!   (an `impl` block there), so the document layer needs no command.
+//! - Author (who signs a change) is in `document`, beside the change note.
+//! - The matching weights and `Pair` are in `model` because the programme
+//!   stores them; scoring stays in `matching`.
+//!
+//! # Features
+//!
+//! The default feature `coordinator` builds everything. Without it
+//! (`cargo check -p tandem-core --no-default-features`) only `model`,
+//! `rules`, the tandem page and the parts of `document` it needs are
+//! built: what a participant's small app needs.
 
-mod certificate;
+// Without the coordinator's modules, some of the model's helpers and the
+// rules only commands use have no caller; they stay, so both builds share
+// one model.
+#![cfg_attr(not(feature = "coordinator"), allow(dead_code))]
+
+#[cfg(feature = "coordinator")]
 mod command;
-mod completion;
-mod conflicts;
-mod dashboard;
-mod day;
 mod document;
-mod event_commands;
-mod events;
-mod exchange;
-mod export;
-mod generation;
-mod history_index;
-mod ics;
-mod ids;
-mod import;
-mod live;
+#[cfg(feature = "coordinator")]
+mod files;
+#[cfg(feature = "coordinator")]
 mod matching;
-mod merge;
-mod outcome;
-mod page_survey;
-mod person;
+mod model;
+mod page;
+#[cfg(feature = "coordinator")]
 mod privacy;
-mod programme;
+#[cfg(feature = "coordinator")]
 mod report;
-mod reproducible;
-mod result_commands;
-pub mod rules;
-mod survey;
-mod tandem;
-mod tandem_page;
-mod undo;
-mod view;
+mod rules;
 
-pub use certificate::{Certificate, CertificateEvent, Signatory};
-pub use command::{
-    Author, Command, CommandError, ImportedPerson, NewProgramme, NewTandem, MAX_NAME_CHARS,
+#[cfg(feature = "coordinator")]
+pub use command::results::carry_survey_answers;
+#[cfg(feature = "coordinator")]
+pub use command::{Command, ImportedPerson, NewProgramme, NewTandem};
+#[cfg(feature = "coordinator")]
+pub use document::author::Author;
+#[cfg(feature = "coordinator")]
+pub use document::conflicts::{ChosenValue, ConcurrentValue, Conflict, TandemOrigin};
+pub use document::exchange::{
+    Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION,
 };
-pub use completion::{
+#[cfg(feature = "coordinator")]
+pub use document::generation::{without_person, CarriedOver, CarryError, Erasure, Generation};
+#[cfg(feature = "coordinator")]
+pub use document::history::HistoryIndex;
+pub use document::live::{LiveSync, Received, Replica};
+#[cfg(feature = "coordinator")]
+pub use document::merge::MergePreview;
+#[cfg(feature = "coordinator")]
+pub use document::programme::ProgrammeDocument;
+#[cfg(feature = "coordinator")]
+pub use document::view::{Attached, ProgrammeView, ViewError};
+pub use document::{ChangeNote, LoadError, FORMAT_VERSION};
+#[cfg(feature = "coordinator")]
+pub use files::certificate::{Certificate, CertificateEvent, Signatory};
+#[cfg(feature = "coordinator")]
+pub use files::export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
+#[cfg(feature = "coordinator")]
+pub use files::ics::{event_ics, event_uid, programme_ics};
+#[cfg(feature = "coordinator")]
+pub use files::import::{
+    decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
+};
+#[cfg(feature = "coordinator")]
+pub use matching::availability::{Availability, DAYS, DAY_PARTS};
+#[cfg(feature = "coordinator")]
+pub use matching::places::NEAR_KM;
+#[cfg(feature = "coordinator")]
+pub use matching::{
+    allowed, co_mentor_allowed, explain, next_best, solve, suggest, Alternative, BrokenFixedPair,
+    Candidate, CoMentorChoice, Explanation, Matching, MatchingInput, MatchingOutput, MatchingPlan,
+    Places, RunningCoMentor, ScorePart, SolveReply, SolveRequest, Suggestion, Unmatched,
+    UnmatchedReason,
+};
+pub use model::completion::{
     CertificateGrant, Completion, CompletionRules, Requirement, RuleCheck, MAX_EVENTS_REQUIRED,
 };
-pub use conflicts::{ChosenValue, ConcurrentValue, Conflict, TandemOrigin};
-pub use dashboard::{Attention, Dashboard, OrganisationCounts};
-pub use day::{Day, DayError};
-pub use document::{ChangeNote, LoadError, ProgrammeDocument, FORMAT_VERSION};
-pub use events::{
+pub use model::consent::{
+    may_be_named, may_be_processed, ConsentRecord, ConsentWay, MAX_RETENTION_MONTHS,
+};
+pub use model::day::{Day, DayError};
+pub use model::event::{
     hours_text, parse_hours, Attendance, AttendanceStatus, Audience, ClockTime, ClockTimeError,
     Event, EventDetails, EventKind, EVENT_TIME_ZONE, MAX_EVENT_MINUTES,
 };
-pub use exchange::{Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION};
-pub use export::{people_csv, tandems_csv, PeopleColumn, TandemColumn};
-pub use generation::{without_person, CarriedOver, CarryError, Erasure, Generation};
-pub use history_index::HistoryIndex;
-pub use ics::{event_ics, event_uid, programme_ics};
-pub use ids::{
+pub use model::ids::{
     CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, ResponseId, SurveyId,
     TandemId,
 };
-pub use import::{
-    decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
-};
-pub use live::{LiveSync, Received, Replica};
-pub use matching::{
-    allowed, co_mentor_allowed, explain, next_best, solve, suggest, Alternative, Availability,
-    BrokenFixedPair, Candidate, CoMentorChoice, Criterion, Explanation, Matching, MatchingInput,
-    MatchingOutput, MatchingPlan, MatchingWeights, Pair, Places, RunningCoMentor, ScorePart,
-    SolveReply, SolveRequest, Suggestion, Unmatched, UnmatchedReason, DAYS, DAY_PARTS, MAX_WEIGHT,
-    NEAR_KM,
-};
-pub use merge::MergePreview;
-pub use outcome::{GoalReached, LeadershipPost, MenteeOutcomes, Outcome, OutcomeWhen};
-pub use page_survey::{carry_survey_answers, PageAnswers, PageSurvey, PageSurveyError};
-pub use person::{
+pub use model::outcome::{GoalReached, LeadershipPost, MenteeOutcomes, Outcome, OutcomeWhen};
+pub use model::person::{
     Application, Decision, Interview, MeetingFormat, Person, PersonDetails, Role, SharedFields,
     Stage, Withdrawal,
 };
-pub use privacy::{
-    access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, ConsentRecord,
-    ConsentWay, DueForErasure, EarlierValue, ErasureReason, PageContent, MAX_RETENTION_MONTHS,
-};
-pub use programme::{
+pub use model::programme::{
     ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
 };
-pub use report::{
-    report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,
-    ReportTable,
-};
-pub use survey::{
+pub use model::survey::{
     Answer, AnswerSource, DueSurvey, Question, QuestionKind, Survey, SurveyAudience, SurveyDue,
     SurveyResponse, MAX_ANSWER_CHARS, MAX_QUESTIONS,
 };
-pub use tandem::{Tandem, TandemEnding, TandemStatus};
-pub use tandem_page::{
+pub use model::tandem::{Tandem, TandemEnding, TandemStatus};
+pub use model::weights::{Criterion, MatchingWeights, Pair, MAX_WEIGHT};
+pub use page::document::{
     contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PageError,
     PageEvent, PageMember, ProgrammeSide, TandemPageDocument, DEFAULT_RHYTHM_DAYS, MAX_PAGE_TEXT,
     PAGE_FORMAT_VERSION,
 };
-pub use view::{Attached, ProgrammeView, ViewError};
+pub use page::survey::{PageAnswers, PageSurvey, PageSurveyError};
+#[cfg(feature = "coordinator")]
+pub use privacy::access::{access_report, EarlierValue, PageContent};
+#[cfg(feature = "coordinator")]
+pub use privacy::retention::{due_for_erasure, keep_until, DueForErasure, ErasureReason};
+#[cfg(feature = "coordinator")]
+pub use report::dashboard::{Attention, Dashboard, OrganisationCounts};
+#[cfg(feature = "coordinator")]
+pub use report::{
+    report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,
+    ReportTable,
+};
+pub use rules::error::CommandError;
+pub use rules::text::MAX_NAME_CHARS;

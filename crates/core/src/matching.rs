@@ -38,178 +38,34 @@
 //! The coordinators' decisions (weights, fixed and excluded pairs) live in
 //! the programme document, so they merge like every other edit. A
 //! suggestion is only a draft: confirming it is a
-//! [`Command::CreateTandems`](crate::Command::CreateTandems).
+//! [`Command::CreateTandems`](crate::command::Command::CreateTandems).
+//!
+//! May use: `model`, `rules`. The weights and the [`Pair`] a coordinator
+//! decides about are part of the programme (`model::weights`); this folder
+//! scores and solves.
 
-mod availability;
-mod places;
-mod score;
+pub(crate) mod availability;
+pub(crate) mod places;
+pub(crate) mod score;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
-use std::str::FromStr;
 
-use autosurgeon::{Hydrate, Reconcile};
+use score::{Profiles, ScoreTable};
 use serde::{Deserialize, Serialize};
 
-pub use availability::{Availability, DAYS, DAY_PARTS};
-pub use places::NEAR_KM;
-use score::{Profiles, ScoreTable};
-
-use crate::{CommandError, IdError, PartnerId, Person, PersonId, Programme, Role};
-
-/// The highest weight a coordinator can give one criterion.
-pub const MAX_WEIGHT: u32 = 10;
-
-/// The parts of a pair's score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Criterion {
-    /// Topics both named.
-    Topics,
-    /// The mentee's development goal against the mentor's department,
-    /// position and topics.
-    Goal,
-    /// Whether the ways they like to meet (in person, online) fit.
-    Format,
-    /// Times of the week both can meet.
-    Availability,
-    /// The same place, or how near their cities are.
-    Location,
-    /// Languages both speak.
-    Languages,
-}
-
-impl Criterion {
-    /// Every criterion, in the order explanations list them.
-    pub const ALL: [Criterion; 6] = [
-        Criterion::Topics,
-        Criterion::Goal,
-        Criterion::Format,
-        Criterion::Availability,
-        Criterion::Location,
-        Criterion::Languages,
-    ];
-
-    /// A stable name for forms and translations.
-    pub fn code(self) -> &'static str {
-        match self {
-            Criterion::Topics => "topics",
-            Criterion::Goal => "goal",
-            Criterion::Format => "format",
-            Criterion::Availability => "availability",
-            Criterion::Location => "location",
-            Criterion::Languages => "languages",
-        }
-    }
-
-    /// The criterion with the given [`code`](Self::code).
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-}
-
-/// How much each criterion counts, from 0 (ignored) to [`MAX_WEIGHT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate, Serialize, Deserialize)]
-pub struct MatchingWeights {
-    pub topics: u32,
-    pub goal: u32,
-    pub format: u32,
-    /// Programmes that set their weights before availability was scored
-    /// get the default.
-    #[autosurgeon(missing = "default_availability_weight")]
-    pub availability: u32,
-    pub location: u32,
-    pub languages: u32,
-}
-
-fn default_availability_weight() -> u32 {
-    MatchingWeights::default().availability
-}
-
-impl Default for MatchingWeights {
-    /// Topics and goals say most about what a tandem will talk about; a
-    /// fitting meeting format and common free evenings keep it going;
-    /// place and language help.
-    fn default() -> Self {
-        Self {
-            topics: 4,
-            goal: 3,
-            format: 2,
-            availability: 2,
-            location: 1,
-            languages: 1,
-        }
-    }
-}
+use crate::model::ids::{PartnerId, PersonId};
+use crate::model::person::{Person, Role};
+use crate::model::programme::Programme;
+use crate::model::weights::{Criterion, MatchingWeights, Pair};
+use crate::rules::error::CommandError;
 
 impl MatchingWeights {
-    /// The weight of one criterion.
-    pub fn of(&self, criterion: Criterion) -> u32 {
-        match criterion {
-            Criterion::Topics => self.topics,
-            Criterion::Goal => self.goal,
-            Criterion::Format => self.format,
-            Criterion::Availability => self.availability,
-            Criterion::Location => self.location,
-            Criterion::Languages => self.languages,
-        }
-    }
-
-    /// These weights with one criterion's weight changed.
-    pub fn with(mut self, criterion: Criterion, weight: u32) -> Self {
-        let slot = match criterion {
-            Criterion::Topics => &mut self.topics,
-            Criterion::Goal => &mut self.goal,
-            Criterion::Format => &mut self.format,
-            Criterion::Availability => &mut self.availability,
-            Criterion::Location => &mut self.location,
-            Criterion::Languages => &mut self.languages,
-        };
-        *slot = weight;
-        self
-    }
-
     /// The highest score a pair can reach with these weights.
     pub fn max_score(&self) -> u32 {
         Criterion::ALL
             .iter()
             .map(|c| self.of(*c) * score::FULL)
             .sum()
-    }
-
-    pub(crate) fn check(&self) -> Result<(), CommandError> {
-        if Criterion::ALL.iter().any(|c| self.of(*c) > MAX_WEIGHT) {
-            return Err(CommandError::WeightTooHigh);
-        }
-        Ok(())
-    }
-}
-
-/// A mentee and a mentor (or co-mentor), as the key of a coordinator's
-/// decision about them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-pub struct Pair {
-    pub mentee: PersonId,
-    pub mentor: PersonId,
-}
-
-impl fmt::Display for Pair {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}+{}", self.mentee, self.mentor)
-    }
-}
-
-impl FromStr for Pair {
-    type Err = IdError;
-    fn from_str(text: &str) -> Result<Self, IdError> {
-        let (mentee, mentor) = text
-            .split_once('+')
-            .ok_or_else(|| IdError(text.chars().take(80).collect()))?;
-        Ok(Self {
-            mentee: mentee.parse()?,
-            mentor: mentor.parse()?,
-        })
     }
 }
 
@@ -337,7 +193,7 @@ pub struct BrokenFixedPair {
 /// A co-mentor suggested for a running tandem that has none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunningCoMentor {
-    pub tandem: crate::TandemId,
+    pub tandem: crate::model::ids::TandemId,
     pub mentee: PersonId,
     pub mentor: PersonId,
     pub choice: CoMentorChoice,
@@ -407,7 +263,7 @@ pub struct Candidate {
     pub goal: String,
     pub department: String,
     pub position: String,
-    /// A [`MeetingFormat`](crate::MeetingFormat) code.
+    /// A [`MeetingFormat`](crate::model::person::MeetingFormat) code.
     pub format: String,
     pub availability: String,
     pub languages: Vec<String>,
@@ -610,7 +466,7 @@ pub struct MatchingPlan {
     ids: Vec<PersonId>,
     fixed: Vec<(PersonId, PersonId)>,
     /// Running tandems without a co-mentor, by their mentee's position.
-    running: HashMap<u32, (crate::TandemId, PersonId, PersonId)>,
+    running: HashMap<u32, (crate::model::ids::TandemId, PersonId, PersonId)>,
     broken_fixed: Vec<BrokenFixedPair>,
     free_after_fixed: BTreeMap<PersonId, u32>,
     cohort: Cohort,
@@ -737,59 +593,7 @@ impl MatchingPlan {
             .collect();
 
         // Co-mentors first, so that each suggestion can carry its own.
-        let mut co_places: HashMap<u32, u32> = self
-            .input
-            .co_mentors
-            .iter()
-            .map(|p| (p.person, p.free))
-            .collect();
-        let mut co_mentor_of: HashMap<u32, u32> = HashMap::new();
-        let mut pair_places: HashMap<u32, u32> = self
-            .input
-            .mentors
-            .iter()
-            .map(|p| (p.person, p.free))
-            .collect();
-        let open_mentees: HashSet<u32> = self.input.mentees.iter().copied().collect();
-        let mut paired: HashSet<u32> = HashSet::new();
-        let mut chosen = Vec::new();
-        for &(mentee, mentor) in &output.pairs {
-            let place = pair_places.get_mut(&mentor);
-            if !open_mentees.contains(&mentee)
-                || paired.contains(&mentee)
-                || !allowed(mentee, mentor)
-            {
-                continue;
-            }
-            let Some(place) = place.filter(|free| **free > 0) else {
-                continue;
-            };
-            *place -= 1;
-            paired.insert(mentee);
-            chosen.push((mentee, mentor));
-        }
-        chosen.sort_unstable_by_key(|&(mentee, _)| id(mentee));
-        let tandem_mentees: HashSet<u32> = self
-            .input
-            .fixed
-            .iter()
-            .map(|(mentee, _)| *mentee)
-            .chain(paired.iter().copied())
-            .chain(self.running.keys().copied())
-            .collect();
-        for &(mentee, co_mentor) in &output.co_mentors {
-            if !tandem_mentees.contains(&mentee)
-                || co_mentor_of.contains_key(&mentee)
-                || !allowed(mentee, co_mentor)
-            {
-                continue;
-            }
-            let Some(place) = co_places.get_mut(&co_mentor).filter(|free| **free > 0) else {
-                continue;
-            };
-            *place -= 1;
-            co_mentor_of.insert(mentee, co_mentor);
-        }
+        let (chosen, co_mentor_of) = self.checked_choices(output, &allowed);
 
         let suggestion = |mentee_id: PersonId, mentor_id: PersonId, fixed: bool| {
             let position = |id: &PersonId| position_of.get(id).copied().unwrap_or(u32::MAX);
@@ -846,6 +650,70 @@ impl MatchingPlan {
             &matching.running_co_mentors,
         ));
         matching
+    }
+
+    /// The solver's pairs and co-mentors that keep every rule and free
+    /// place, the pairs in the order of the mentees' ids; co-mentors by
+    /// mentee.
+    fn checked_choices(
+        &self,
+        output: &MatchingOutput,
+        allowed: &dyn Fn(u32, u32) -> bool,
+    ) -> (Vec<(u32, u32)>, HashMap<u32, u32>) {
+        let mut co_places: HashMap<u32, u32> = self
+            .input
+            .co_mentors
+            .iter()
+            .map(|p| (p.person, p.free))
+            .collect();
+        let mut co_mentor_of: HashMap<u32, u32> = HashMap::new();
+        let mut pair_places: HashMap<u32, u32> = self
+            .input
+            .mentors
+            .iter()
+            .map(|p| (p.person, p.free))
+            .collect();
+        let open_mentees: HashSet<u32> = self.input.mentees.iter().copied().collect();
+        let mut paired: HashSet<u32> = HashSet::new();
+        let mut chosen = Vec::new();
+        for &(mentee, mentor) in &output.pairs {
+            let place = pair_places.get_mut(&mentor);
+            if !open_mentees.contains(&mentee)
+                || paired.contains(&mentee)
+                || !allowed(mentee, mentor)
+            {
+                continue;
+            }
+            let Some(place) = place.filter(|free| **free > 0) else {
+                continue;
+            };
+            *place -= 1;
+            paired.insert(mentee);
+            chosen.push((mentee, mentor));
+        }
+        chosen.sort_unstable_by_key(|&(mentee, _)| self.ids.get(mentee as usize).copied());
+        let tandem_mentees: HashSet<u32> = self
+            .input
+            .fixed
+            .iter()
+            .map(|(mentee, _)| *mentee)
+            .chain(paired.iter().copied())
+            .chain(self.running.keys().copied())
+            .collect();
+        for &(mentee, co_mentor) in &output.co_mentors {
+            if !tandem_mentees.contains(&mentee)
+                || co_mentor_of.contains_key(&mentee)
+                || !allowed(mentee, co_mentor)
+            {
+                continue;
+            }
+            let Some(place) = co_places.get_mut(&co_mentor).filter(|free| **free > 0) else {
+                continue;
+            };
+            *place -= 1;
+            co_mentor_of.insert(mentee, co_mentor);
+        }
+        (chosen, co_mentor_of)
     }
 
     /// A reason for every co-mentor with free places and no tandem.
@@ -1085,7 +953,7 @@ pub(crate) fn check_exclude(
 /// this mentee and co-mentor.
 pub(crate) fn check_co_mentor(
     programme: &Programme,
-    tandem: &crate::Tandem,
+    tandem: &crate::model::tandem::Tandem,
     co_mentor: PersonId,
 ) -> Result<(), CommandError> {
     if !programme.rules.co_mentors {

@@ -10,15 +10,24 @@
 //! disagree. An earlier run of the programme is reported the same way and
 //! set beside this one; organisations are matched by name, since each run
 //! has its own ids.
+//!
+//! May use: `model`, `rules`, `page` (meeting logs), `privacy` (who may be
+//! named), `files` (CSV writing).
+
+pub(crate) mod dashboard;
 
 use std::collections::BTreeMap;
 
-use crate::privacy::may_be_named;
-use crate::programme::normalise;
-use crate::{
-    AttendanceStatus, Day, GoalReached, PersonId, Programme, QuestionKind, Role, Stage, SurveyId,
-    TandemId, TandemPageDocument, TandemStatus,
-};
+use crate::model::consent::may_be_named;
+use crate::model::day::Day;
+use crate::model::event::AttendanceStatus;
+use crate::model::ids::{PersonId, SurveyId, TandemId};
+use crate::model::outcome::GoalReached;
+use crate::model::person::{Role, Stage};
+use crate::model::programme::{normalise, Programme};
+use crate::model::survey::QuestionKind;
+use crate::model::tandem::TandemStatus;
+use crate::page::document::TandemPageDocument;
 
 /// How numbers are written in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,62 +370,14 @@ impl Report {
                 normalise(programme.organisation_name(p.details.organisation)) == *wanted
             }),
         };
-        let organisation_included = |organisation: Option<crate::PartnerId>| match &wanted {
-            None => true,
-            Some(wanted) => normalise(programme.organisation_name(organisation)) == *wanted,
-        };
-
-        // Participants per organisation and role.
-        let mut participants: Vec<ParticipantRow> = programme
-            .partners_sorted()
-            .into_iter()
-            .filter(|(id, _)| organisation_included(Some(*id)))
-            .map(|(_, partner)| ParticipantRow {
-                organisation: partner.name.clone(),
-                ..Default::default()
-            })
-            .collect();
-        let mut without = ParticipantRow::default();
-        let mut acceptance = Rate::default();
-        let mut matching = Rate::default();
-        for (id, person) in &programme.people {
-            if !included(*id) {
-                continue;
-            }
-            let accepted = was_accepted(programme, *id);
-            let application = &person.application;
-            let decided = accepted
-                || matches!(application.stage, Stage::Waitlisted | Stage::Declined)
-                || application
-                    .withdrawal
-                    .as_ref()
-                    .is_some_and(|w| matches!(w.from, Stage::Waitlisted | Stage::Declined));
-            if decided {
-                acceptance.of += 1;
-                acceptance.count += usize::from(accepted);
-            }
-            if person.details.role == Role::Mentee && accepted {
-                matching.of += 1;
-                matching.count += usize::from(programme.tandems_of(*id).next().is_some());
-            }
-            // Participants are those who were accepted.
-            if !accepted {
-                continue;
-            }
-            let name = programme.organisation_name(person.details.organisation);
-            let row = match participants.iter_mut().find(|row| row.organisation == name) {
-                Some(row) => row,
-                None => &mut without,
+        let organisation_included =
+            |organisation: Option<crate::model::ids::PartnerId>| match &wanted {
+                None => true,
+                Some(wanted) => normalise(programme.organisation_name(organisation)) == *wanted,
             };
-            match person.details.role {
-                Role::Mentee => row.mentees += 1,
-                Role::Mentor => row.mentors += 1,
-                Role::CoMentor => row.co_mentors += 1,
-            }
-        }
-        if without.total() > 0 {
-            participants.push(without);
-        }
+
+        let (participants, acceptance, matching) =
+            participant_figures(programme, &included, &organisation_included);
 
         // Tandems, their endings and their meetings.
         let mut tandems = TandemFigures::default();
@@ -472,41 +433,7 @@ impl Report {
         tandems.early_reasons = early_reasons;
         completed_tandems.named.sort();
 
-        // Events that took place (or will), with attendance.
-        let mut events: Vec<EventRow> = programme
-            .events_in_order()
-            .into_iter()
-            .filter(|(_, event)| !event.cancelled)
-            .map(|(_, event)| {
-                let mut row = EventRow {
-                    title: event.details.title.clone(),
-                    kind: event.details.kind.code(),
-                    day: event.details.start_day,
-                    attended: 0,
-                    excused: 0,
-                    absent: 0,
-                    registered: 0,
-                    minutes: 0,
-                };
-                for (person, entry) in &event.attendance {
-                    if !included(*person) {
-                        continue;
-                    }
-                    match entry.status {
-                        AttendanceStatus::Attended => {
-                            row.attended += 1;
-                            row.minutes += u64::from(event.credited_minutes(*person));
-                        }
-                        AttendanceStatus::Excused => row.excused += 1,
-                        AttendanceStatus::Absent => row.absent += 1,
-                        AttendanceStatus::Registered => row.registered += 1,
-                        AttendanceStatus::Invited => {}
-                    }
-                }
-                row
-            })
-            .collect();
-        events.sort_by(|a, b| (a.day, &a.title).cmp(&(b.day, &b.title)));
+        let events = event_rows(programme, &included);
 
         Self {
             programme: programme.name.clone(),
@@ -598,6 +525,128 @@ impl Report {
         earlier: Option<&Report>,
         term: impl Fn(&str) -> String,
     ) -> Vec<ReportTable> {
+        let mut tables = Vec::new();
+
+        tables.extend(self.comparison_tables(earlier, &term));
+
+        tables.push(ReportTable {
+            id: "participants".into(),
+            title: term("report-table-participants"),
+            columns: ["organisation", "mentees", "mentors", "co-mentors", "total"]
+                .iter()
+                .map(|code| term(&format!("report-column-{code}")))
+                .collect(),
+            rows: self
+                .participants
+                .iter()
+                .map(|row| {
+                    vec![
+                        Cell::Text(if row.organisation.is_empty() {
+                            term("report-no-organisation")
+                        } else {
+                            row.organisation.clone()
+                        }),
+                        Cell::Count(row.mentees),
+                        Cell::Count(row.mentors),
+                        Cell::Count(row.co_mentors),
+                        Cell::Count(row.total()),
+                    ]
+                })
+                .collect(),
+        });
+
+        tables.extend(self.tandem_tables(&term));
+
+        tables.push(self.events_table(&term));
+
+        for survey in &self.surveys {
+            tables.push(ReportTable {
+                id: format!("survey-{}", survey.survey),
+                title: format!(
+                    "{}: {} ({} {})",
+                    term("report-table-survey"),
+                    survey.title,
+                    survey.respondents,
+                    term("report-respondents")
+                ),
+                columns: ["question", "answered", "average", "distribution"]
+                    .iter()
+                    .map(|code| term(&format!("report-column-{code}")))
+                    .collect(),
+                rows: survey
+                    .questions
+                    .iter()
+                    .map(|question| {
+                        let distribution = question
+                            .distribution
+                            .iter()
+                            .map(|(label, count)| format!("{label}: {count}"))
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        vec![
+                            Cell::Text(question.text.clone()),
+                            Cell::Count(question.answered),
+                            if question.kind == "scale" {
+                                Cell::Average(question.average)
+                            } else {
+                                Cell::Empty
+                            },
+                            Cell::Text(distribution),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        tables
+    }
+
+    /// Every event that took place (or will), with its attendance and
+    /// hours.
+    fn events_table(&self, term: &dyn Fn(&str) -> String) -> ReportTable {
+        ReportTable {
+            id: "events".into(),
+            title: term("report-table-events"),
+            columns: [
+                "event",
+                "day",
+                "kind",
+                "attended",
+                "excused",
+                "absent",
+                "registered",
+                "attendance",
+                "hours",
+            ]
+            .iter()
+            .map(|code| term(&format!("report-column-{code}")))
+            .collect(),
+            rows: self
+                .events
+                .iter()
+                .map(|event| {
+                    vec![
+                        Cell::Text(event.title.clone()),
+                        Cell::Day(event.day),
+                        Cell::Text(term(&format!("event-kind-{}", event.kind))),
+                        Cell::Count(event.attended),
+                        Cell::Count(event.excused),
+                        Cell::Count(event.absent),
+                        Cell::Count(event.registered),
+                        Cell::Rate(event.attendance()),
+                        Cell::Hours(event.minutes),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    /// The key figures and the outcomes, beside an earlier run's where
+    /// one is given.
+    fn comparison_tables(
+        &self,
+        earlier: Option<&Report>,
+        term: &dyn Fn(&str) -> String,
+    ) -> Vec<ReportTable> {
         let with_earlier = |mut columns: Vec<String>| {
             if let Some(earlier) = earlier {
                 columns.push(earlier.programme.clone());
@@ -605,7 +654,6 @@ impl Report {
             columns
         };
         let mut tables = Vec::new();
-
         let earlier_figures: BTreeMap<&str, Cell> = earlier
             .map(|earlier| earlier.key_figures().into_iter().collect())
             .unwrap_or_default();
@@ -653,33 +701,13 @@ impl Report {
                 })
                 .collect(),
         });
+        tables
+    }
 
-        tables.push(ReportTable {
-            id: "participants".into(),
-            title: term("report-table-participants"),
-            columns: ["organisation", "mentees", "mentors", "co-mentors", "total"]
-                .iter()
-                .map(|code| term(&format!("report-column-{code}")))
-                .collect(),
-            rows: self
-                .participants
-                .iter()
-                .map(|row| {
-                    vec![
-                        Cell::Text(if row.organisation.is_empty() {
-                            term("report-no-organisation")
-                        } else {
-                            row.organisation.clone()
-                        }),
-                        Cell::Count(row.mentees),
-                        Cell::Count(row.mentors),
-                        Cell::Count(row.co_mentors),
-                        Cell::Count(row.total()),
-                    ]
-                })
-                .collect(),
-        });
-
+    /// The tandems by status, the reasons of early endings and the
+    /// completed tandems.
+    fn tandem_tables(&self, term: &dyn Fn(&str) -> String) -> Vec<ReportTable> {
+        let mut tables = Vec::new();
         let t = &self.tandems;
         tables.push(ReportTable {
             id: "tandems".into(),
@@ -730,83 +758,109 @@ impl Report {
             columns: vec![term("report-column-mentee"), term("report-column-mentor")],
             rows,
         });
-
-        tables.push(ReportTable {
-            id: "events".into(),
-            title: term("report-table-events"),
-            columns: [
-                "event",
-                "day",
-                "kind",
-                "attended",
-                "excused",
-                "absent",
-                "registered",
-                "attendance",
-                "hours",
-            ]
-            .iter()
-            .map(|code| term(&format!("report-column-{code}")))
-            .collect(),
-            rows: self
-                .events
-                .iter()
-                .map(|event| {
-                    vec![
-                        Cell::Text(event.title.clone()),
-                        Cell::Day(event.day),
-                        Cell::Text(term(&format!("event-kind-{}", event.kind))),
-                        Cell::Count(event.attended),
-                        Cell::Count(event.excused),
-                        Cell::Count(event.absent),
-                        Cell::Count(event.registered),
-                        Cell::Rate(event.attendance()),
-                        Cell::Hours(event.minutes),
-                    ]
-                })
-                .collect(),
-        });
-
-        for survey in &self.surveys {
-            tables.push(ReportTable {
-                id: format!("survey-{}", survey.survey),
-                title: format!(
-                    "{}: {} ({} {})",
-                    term("report-table-survey"),
-                    survey.title,
-                    survey.respondents,
-                    term("report-respondents")
-                ),
-                columns: ["question", "answered", "average", "distribution"]
-                    .iter()
-                    .map(|code| term(&format!("report-column-{code}")))
-                    .collect(),
-                rows: survey
-                    .questions
-                    .iter()
-                    .map(|question| {
-                        let distribution = question
-                            .distribution
-                            .iter()
-                            .map(|(label, count)| format!("{label}: {count}"))
-                            .collect::<Vec<_>>()
-                            .join(" · ");
-                        vec![
-                            Cell::Text(question.text.clone()),
-                            Cell::Count(question.answered),
-                            if question.kind == "scale" {
-                                Cell::Average(question.average)
-                            } else {
-                                Cell::Empty
-                            },
-                            Cell::Text(distribution),
-                        ]
-                    })
-                    .collect(),
-            });
-        }
         tables
     }
+}
+
+/// Participants per organisation and role (those who were accepted), the
+/// acceptance rate over everyone decided on, and the rate of accepted
+/// mentees in a tandem.
+fn participant_figures(
+    programme: &Programme,
+    included: &dyn Fn(PersonId) -> bool,
+    organisation_included: &dyn Fn(Option<crate::model::ids::PartnerId>) -> bool,
+) -> (Vec<ParticipantRow>, Rate, Rate) {
+    let mut participants: Vec<ParticipantRow> = programme
+        .partners_sorted()
+        .into_iter()
+        .filter(|(id, _)| organisation_included(Some(*id)))
+        .map(|(_, partner)| ParticipantRow {
+            organisation: partner.name.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let mut without = ParticipantRow::default();
+    let mut acceptance = Rate::default();
+    let mut matching = Rate::default();
+    for (id, person) in &programme.people {
+        if !included(*id) {
+            continue;
+        }
+        let accepted = was_accepted(programme, *id);
+        let application = &person.application;
+        let decided = accepted
+            || matches!(application.stage, Stage::Waitlisted | Stage::Declined)
+            || application
+                .withdrawal
+                .as_ref()
+                .is_some_and(|w| matches!(w.from, Stage::Waitlisted | Stage::Declined));
+        if decided {
+            acceptance.of += 1;
+            acceptance.count += usize::from(accepted);
+        }
+        if person.details.role == Role::Mentee && accepted {
+            matching.of += 1;
+            matching.count += usize::from(programme.tandems_of(*id).next().is_some());
+        }
+        // Participants are those who were accepted.
+        if !accepted {
+            continue;
+        }
+        let name = programme.organisation_name(person.details.organisation);
+        let row = match participants.iter_mut().find(|row| row.organisation == name) {
+            Some(row) => row,
+            None => &mut without,
+        };
+        match person.details.role {
+            Role::Mentee => row.mentees += 1,
+            Role::Mentor => row.mentors += 1,
+            Role::CoMentor => row.co_mentors += 1,
+        }
+    }
+    if without.total() > 0 {
+        participants.push(without);
+    }
+    (participants, acceptance, matching)
+}
+
+/// Events that took place (or will), with the attendance of the people the
+/// filter covers.
+fn event_rows(programme: &Programme, included: &dyn Fn(PersonId) -> bool) -> Vec<EventRow> {
+    let mut events: Vec<EventRow> = programme
+        .events_in_order()
+        .into_iter()
+        .filter(|(_, event)| !event.cancelled)
+        .map(|(_, event)| {
+            let mut row = EventRow {
+                title: event.details.title.clone(),
+                kind: event.details.kind.code(),
+                day: event.details.start_day,
+                attended: 0,
+                excused: 0,
+                absent: 0,
+                registered: 0,
+                minutes: 0,
+            };
+            for (person, entry) in &event.attendance {
+                if !included(*person) {
+                    continue;
+                }
+                match entry.status {
+                    AttendanceStatus::Attended => {
+                        row.attended += 1;
+                        row.minutes += u64::from(event.credited_minutes(*person));
+                    }
+                    AttendanceStatus::Excused => row.excused += 1,
+                    AttendanceStatus::Absent => row.absent += 1,
+                    AttendanceStatus::Registered => row.registered += 1,
+                    AttendanceStatus::Invited => {}
+                }
+            }
+            row
+        })
+        .collect();
+    events.sort_by(|a, b| (a.day, &a.title).cmp(&(b.day, &b.title)));
+    events
 }
 
 /// Whether a person was accepted into the programme (also if they are
@@ -826,13 +880,13 @@ fn was_accepted(programme: &Programme, id: PersonId) -> bool {
 
 fn survey_figures(
     programme: &Programme,
-    organisation_included: &dyn Fn(Option<crate::PartnerId>) -> bool,
+    organisation_included: &dyn Fn(Option<crate::model::ids::PartnerId>) -> bool,
 ) -> Vec<SurveyFigures> {
     let mut surveys: Vec<SurveyFigures> = programme
         .surveys
         .iter()
         .map(|(id, survey)| {
-            let responses: Vec<&crate::SurveyResponse> = programme
+            let responses: Vec<&crate::model::survey::SurveyResponse> = programme
                 .survey_responses
                 .values()
                 .filter(|response| response.survey == *id)
@@ -846,18 +900,18 @@ fn survey_figures(
                 .questions
                 .iter()
                 .map(|question| {
-                    let answers: Vec<&crate::Answer> = responses
+                    let answers: Vec<&crate::model::survey::Answer> = responses
                         .iter()
                         .filter_map(|response| response.answers.get(&question.key))
                         .collect();
                     let mut average = Average::default();
                     let distribution: Vec<(String, usize)> = match &question.kind {
-                        QuestionKind::Scale => crate::survey::SCALE
+                        QuestionKind::Scale => crate::model::survey::SCALE
                             .map(|point| {
                                 let count = answers
                                     .iter()
                                     .filter(|answer| {
-                                        matches!(answer, crate::Answer::Scale { value } if *value == point)
+                                        matches!(answer, crate::model::survey::Answer::Scale { value } if *value == point)
                                     })
                                     .count();
                                 average.total += u64::from(point) * count as u64;
@@ -871,7 +925,7 @@ fn survey_figures(
                                 let count = answers
                                     .iter()
                                     .filter(|answer| {
-                                        matches!(answer, crate::Answer::Choice { option: chosen } if chosen == option)
+                                        matches!(answer, crate::model::survey::Answer::Choice { option: chosen } if chosen == option)
                                     })
                                     .count();
                                 (option.clone(), count)
@@ -956,11 +1010,11 @@ fn outcome_figures(programme: &Programme, included: &dyn Fn(PersonId) -> bool) -
 
 /// One report table as a CSV file, as Excel in a German office opens it.
 pub fn table_csv(table: &ReportTable, style: &NumberStyle) -> Vec<u8> {
-    crate::export::write(
+    crate::files::export::write(
         table.columns.clone(),
         table.rows.iter().map(|row| {
             row.iter()
-                .map(|cell| crate::export::guard_formula(cell.text(style)))
+                .map(|cell| crate::files::export::guard_formula(cell.text(style)))
                 .collect()
         }),
     )
@@ -983,21 +1037,23 @@ pub fn report_csv(tables: &[ReportTable], style: &NumberStyle) -> Vec<u8> {
         if index > 0 {
             rows.push(pad(Vec::new()));
         }
-        rows.push(pad(vec![crate::export::guard_formula(table.title.clone())]));
+        rows.push(pad(vec![crate::files::export::guard_formula(
+            table.title.clone(),
+        )]));
         rows.push(pad(table
             .columns
             .iter()
             .cloned()
-            .map(crate::export::guard_formula)
+            .map(crate::files::export::guard_formula)
             .collect()));
         for row in &table.rows {
             rows.push(pad(row
                 .iter()
-                .map(|cell| crate::export::guard_formula(cell.text(style)))
+                .map(|cell| crate::files::export::guard_formula(cell.text(style)))
                 .collect()));
         }
     }
     let mut rows = rows.into_iter();
     let header = rows.next().unwrap_or_default();
-    crate::export::write(header, rows)
+    crate::files::export::write(header, rows)
 }

@@ -13,9 +13,10 @@ use pathfinding::matrix::Matrix;
 
 use super::availability::Availability;
 use super::places::{self, DistanceTable};
-use super::{Candidate, Criterion, Explanation, MatchingWeights, ScorePart};
-use crate::programme::normalise;
-use crate::MeetingFormat;
+use super::{Candidate, Explanation, ScorePart};
+use crate::model::person::MeetingFormat;
+use crate::model::programme::normalise;
+use crate::model::weights::{Criterion, MatchingWeights};
 
 /// What a criterion adds to a pair's score when it is fully met, before its
 /// weight: the parts are counted in percent.

@@ -1,0 +1,62 @@
+//! Small facts about an Automerge document's changes that both the
+//! programme document and the tandem page need: which changes a document
+//! holds, which of a partner's heads it knows, who made each change, and
+//! merging received bytes into a copy first.
+
+use automerge::{Automerge, ChangeHash, ReadDoc};
+
+use crate::document::exchange::ExchangeError;
+use crate::document::ChangeNote;
+
+/// Who made the changes and what they were, from the changes' metadata
+/// (reading their operations is not needed, and costs as much as the
+/// whole document).
+pub(crate) fn notes_of(changes: &[automerge::ChangeMetadata<'_>]) -> Vec<ChangeNote> {
+    changes
+        .iter()
+        .filter_map(|change| {
+            let mut note: ChangeNote = serde_json::from_str(change.message.as_deref()?).ok()?;
+            note.at = change.timestamp;
+            note.hash = change.hash.to_string();
+            Some(note)
+        })
+        .collect()
+}
+
+/// Whether the document holds the change (without reading its operations).
+pub(crate) fn holds(doc: &Automerge, hash: &ChangeHash) -> bool {
+    doc.get_change_meta_by_hash(hash).is_some()
+}
+
+/// The heads among `heads` that `doc` knows (a partner may name changes
+/// this browser never had).
+pub(crate) fn known_heads(doc: &Automerge, heads: &[ChangeHash]) -> Vec<ChangeHash> {
+    heads
+        .iter()
+        .filter(|hash| holds(doc, hash))
+        .copied()
+        .collect()
+}
+
+/// Loads changes into a copy of a document, refusing what does not fit:
+/// damaged bytes, changes whose ancestors are missing, and changes of a
+/// document grown from another genesis.
+pub(crate) fn merge_into(candidate: &mut Automerge, bytes: &[u8]) -> Result<(), ExchangeError> {
+    candidate
+        .load_incremental(bytes)
+        .map_err(|_| ExchangeError::Damaged)?;
+    if !candidate.get_missing_deps(&[]).is_empty() {
+        return Err(ExchangeError::MissingEarlierChanges);
+    }
+    // One document grows from one genesis change. A second change without
+    // ancestors means a separately made one.
+    let roots = candidate
+        .get_changes_meta(&[])
+        .iter()
+        .filter(|change| change.deps.is_empty())
+        .count();
+    if roots > 1 {
+        return Err(ExchangeError::NoCommonHistory);
+    }
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Passing a programme between coordinators: export to an exchange file,
+//! join from an invitation, preview what a partner's file brings, merge it.
+//!
+//! Merging never guesses. A file for another programme, or one whose
+//! programme grew from another genesis (a programme of the same name made
+//! separately), is refused; a file that builds on changes this browser has
+//! not received is refused too, and the local programme is untouched. After
+//! a merge only the entities named in Automerge's patches are hydrated again.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{Automerge, ChangeHash, PatchAction, Prop, ReadDoc};
+use autosurgeon::hydrate_prop;
+
+use crate::document::changes::{holds, known_heads, merge_into, notes_of};
+use crate::document::exchange::{Contents, ExchangeError, ExchangeFile};
+use crate::document::programme::ProgrammeDocument;
+use crate::document::schema::{
+    hydrate_entity, ATTENDANCE, EVENTS, PARTNERS, PEOPLE, PROGRAMME, TANDEMS,
+};
+use crate::document::{ChangeNote, LoadError};
+use crate::rules::error::CommandError;
+
+/// What a partner's file would bring, shown before it is merged.
+#[derive(Debug, Clone)]
+pub struct MergePreview {
+    candidate: Automerge,
+    /// The changes this browser has not seen, oldest first.
+    pub changes: Vec<ChangeNote>,
+    /// The heads of the document the file was made from.
+    pub file_heads: Vec<ChangeHash>,
+}
+
+impl MergePreview {
+    /// Whether merging would change nothing (the file was merged before).
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Which part of the programme changed, from a patch's path.
+enum Part {
+    Programme,
+    Entity(&'static str, String),
+    /// One person's line in one event's attendance list.
+    Attendance(String, String),
+    Everything,
+}
+
+impl ProgrammeDocument {
+    /// The document's heads: the exact state it is in.
+    pub fn heads(&self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// Takes the current state as stored: the next
+    /// [`save_incremental`](Self::save_incremental) starts from here. For
+    /// changes another tab has already stored.
+    pub fn mark_saved(&mut self) {
+        self.saved_heads = self.doc.get_heads();
+    }
+
+    /// The changes after `heads` (those of them this document knows), in
+    /// the form [`merge_bytes`](Self::merge_bytes) reads.
+    pub fn save_after(&self, heads: &[ChangeHash]) -> Vec<u8> {
+        self.doc.save_after(&known_heads(&self.doc, heads))
+    }
+
+    /// How many changes came after `heads`.
+    pub fn count_after(&self, heads: &[ChangeHash]) -> usize {
+        self.doc
+            .get_changes_meta(&known_heads(&self.doc, heads))
+            .len()
+    }
+
+    /// Whether the document already holds every change up to `heads`.
+    pub fn has_seen(&self, heads: &[ChangeHash]) -> bool {
+        heads.iter().all(|hash| holds(&self.doc, hash))
+    }
+
+    /// An exchange file. For [`Contents::Changes`], only the changes after
+    /// `seen` (what the partner is known to have) are in it.
+    pub fn export(
+        &self,
+        by: &str,
+        at: i64,
+        contains: Contents,
+        seen: &[ChangeHash],
+    ) -> ExchangeFile {
+        let body = match contains {
+            Contents::Changes => self.doc.save_after(&known_heads(&self.doc, seen)),
+            Contents::Whole | Contents::Invite => self.doc.save(),
+        };
+        let heads = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
+        let mut file = ExchangeFile::new(
+            self.id(),
+            &self.programme.name,
+            contains,
+            by,
+            at,
+            heads,
+            body,
+        );
+        let generation = self.generation();
+        file.header.generation = Some(generation.id);
+        file.header.retires = generation.retired;
+        file
+    }
+
+    /// Joins a programme from an invitation (or any whole-programme file).
+    pub fn join(file: &ExchangeFile) -> Result<Self, ExchangeError> {
+        if file.header.contains == Contents::Changes {
+            return Err(ExchangeError::MissingEarlierChanges);
+        }
+        let expected = file.programme()?;
+        let document = ProgrammeDocument::load(&file.body).map_err(|error| match error {
+            LoadError::TooNew(format) => {
+                ExchangeError::TooNew(u32::try_from(format).unwrap_or(u32::MAX))
+            }
+            _ => ExchangeError::Damaged,
+        })?;
+        if document.id() != expected {
+            return Err(ExchangeError::Damaged);
+        }
+        Ok(document)
+    }
+
+    /// What merging the file would bring, or why it is refused.
+    pub fn preview(&self, file: &ExchangeFile) -> Result<MergePreview, ExchangeError> {
+        if file.programme()? != self.id() {
+            return Err(ExchangeError::OtherProgramme(
+                file.header.programme_name.clone(),
+            ));
+        }
+        crate::document::generation::check_file(self, file)?;
+        let mut candidate = self.doc.clone();
+        merge_into(&mut candidate, &file.body)?;
+        // A body damaged behind a valid checksum loads only in part, and
+        // Automerge says nothing: a head the file names that the merge
+        // lacks gives it away.
+        let file_heads: Vec<ChangeHash> = file
+            .header
+            .heads
+            .iter()
+            .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
+            .collect::<Result<_, _>>()?;
+        if file_heads.iter().any(|hash| !holds(&candidate, hash)) {
+            return Err(ExchangeError::Damaged);
+        }
+        let changes = notes_of(&candidate.get_changes_meta(&self.doc.get_heads()));
+        Ok(MergePreview {
+            candidate,
+            changes,
+            file_heads,
+        })
+    }
+
+    /// Merges a previewed file. Returns how many changes it brought.
+    pub fn merge(&mut self, preview: MergePreview) -> Result<usize, CommandError> {
+        let count = preview.changes.len();
+        if count == 0 {
+            return Ok(0);
+        }
+        let before = self.doc.get_heads();
+        self.doc = preview.candidate;
+        let reach = self
+            .refresh_since(&before)
+            .map_err(|error| CommandError::Document(error.to_string()))?;
+        self.find_concurrent_values_in(&reach);
+        Ok(count)
+    }
+
+    /// Merges changes from another copy of the same programme (another
+    /// tab's chunk). Unknown or foreign bytes are refused untouched.
+    pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
+        let file = ExchangeFile::new(
+            self.id(),
+            "",
+            Contents::Changes,
+            "",
+            0,
+            Vec::new(),
+            bytes.to_vec(),
+        );
+        let preview = self.preview(&file)?;
+        self.merge(preview).map_err(|_| ExchangeError::Damaged)
+    }
+
+    /// Hydrates again what changed since `before`, as Automerge's patches
+    /// name it, and says where that was.
+    pub(crate) fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<Reach, LoadError> {
+        let after = self.doc.get_heads();
+        let mut parts = BTreeSet::new();
+        let mut marks = BTreeSet::new();
+        let mut programme_fields = false;
+        for patch in self.doc.diff(before, &after) {
+            let mut props: Vec<String> = patch
+                .path
+                .iter()
+                .map(|(_, prop)| match prop {
+                    Prop::Map(key) => key.clone(),
+                    Prop::Seq(index) => index.to_string(),
+                })
+                .collect();
+            match &patch.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    props.push(key.clone())
+                }
+                PatchAction::Conflict {
+                    prop: Prop::Map(key),
+                } => props.push(key.clone()),
+                _ => {}
+            }
+            match classify(&props) {
+                Part::Programme => programme_fields = true,
+                Part::Entity(collection, key) => {
+                    parts.insert((collection, key));
+                }
+                Part::Attendance(event, person) => {
+                    marks.insert((event, person));
+                }
+                Part::Everything => {
+                    self.programme = hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
+                        .map_err(|_| LoadError::NotAProgramme)?;
+                    return Ok(Reach::Everything);
+                }
+            }
+        }
+        let programme_obj = match self.doc.get(automerge::ROOT, PROGRAMME) {
+            Ok(Some((_, id))) => id,
+            _ => return Err(LoadError::NotAProgramme),
+        };
+        if programme_fields {
+            // Scalars and small maps at the top: cheap to read again whole,
+            // keeping the collections already in memory.
+            let mut fresh: crate::model::programme::Programme =
+                hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
+                    .map_err(|_| LoadError::NotAProgramme)?;
+            std::mem::swap(&mut fresh.people, &mut self.programme.people);
+            std::mem::swap(&mut fresh.tandems, &mut self.programme.tandems);
+            std::mem::swap(&mut fresh.partners, &mut self.programme.partners);
+            std::mem::swap(&mut fresh.events, &mut self.programme.events);
+            self.programme = fresh;
+        }
+        for (collection, key) in &parts {
+            let (doc, programme) = (&self.doc, &mut self.programme);
+            let key = key.as_str();
+            match *collection {
+                EVENTS => refresh_entry(doc, &programme_obj, EVENTS, key, &mut programme.events)?,
+                PEOPLE => refresh_entry(doc, &programme_obj, PEOPLE, key, &mut programme.people)?,
+                TANDEMS => {
+                    refresh_entry(doc, &programme_obj, TANDEMS, key, &mut programme.tandems)?
+                }
+                _ => refresh_entry(doc, &programme_obj, PARTNERS, key, &mut programme.partners)?,
+            }
+        }
+        // Marks of events not read whole above: only their lines.
+        marks.retain(|(event, _)| !parts.contains(&(EVENTS, event.clone())));
+        for (event, person) in &marks {
+            let (Ok(event), Ok(person)) = (event.parse(), person.parse()) else {
+                continue;
+            };
+            crate::document::schema::refresh_attendance(
+                &self.doc,
+                &programme_obj,
+                &mut self.programme,
+                event,
+                person,
+            )
+            .map_err(|_| LoadError::NotAProgramme)?;
+        }
+        Ok(Reach::Parts {
+            programme_fields,
+            entities: parts,
+            marks,
+        })
+    }
+}
+
+/// Reads one entity of a collection again after a merge, or drops it when
+/// the merge removed it. Keys that are not ids are left alone.
+fn refresh_entry<K: std::str::FromStr + Ord, V: autosurgeon::Hydrate>(
+    doc: &Automerge,
+    programme_obj: &automerge::ObjId,
+    collection: &str,
+    key: &str,
+    entries: &mut BTreeMap<K, V>,
+) -> Result<(), LoadError> {
+    let Ok(id) = key.parse() else {
+        return Ok(());
+    };
+    let present = matches!(
+        doc.get(programme_obj, collection),
+        Ok(Some((_, ref map))) if matches!(doc.get(map, key), Ok(Some(_)))
+    );
+    if present {
+        let entry = hydrate_entity(doc, programme_obj, collection, key)
+            .map_err(|_| LoadError::NotAProgramme)?;
+        entries.insert(id, entry);
+    } else {
+        entries.remove(&id);
+    }
+    Ok(())
+}
+
+/// Where a merge changed the programme: everywhere, or the programme's own
+/// fields and some entities (collection, key).
+pub(crate) enum Reach {
+    Everything,
+    Parts {
+        programme_fields: bool,
+        entities: BTreeSet<(&'static str, String)>,
+        /// Attendance lines (event, person) of events not in `entities`.
+        marks: BTreeSet<(String, String)>,
+    },
+}
+
+fn classify(props: &[String]) -> Part {
+    match props {
+        [] => Part::Everything,
+        [root] if root == PROGRAMME => Part::Everything,
+        [root, ..] if root != PROGRAMME => Part::Programme,
+        [_, collection] if is_collection(collection) => Part::Everything,
+        [_, collection, event, list, person, ..] if collection == EVENTS && list == ATTENDANCE => {
+            Part::Attendance(event.clone(), person.clone())
+        }
+        [_, collection, key, ..] if is_collection(collection) => {
+            Part::Entity(collection_name(collection), key.clone())
+        }
+        _ => Part::Programme,
+    }
+}
+
+fn is_collection(name: &str) -> bool {
+    name == PEOPLE || name == TANDEMS || name == PARTNERS || name == EVENTS
+}
+
+fn collection_name(name: &str) -> &'static str {
+    match name {
+        PEOPLE => PEOPLE,
+        TANDEMS => TANDEMS,
+        EVENTS => EVENTS,
+        _ => PARTNERS,
+    }
+}
