@@ -21,6 +21,9 @@ run "Formatting (cargo fmt --check)" cargo fmt --all --check
 run "Lints (cargo clippy, native)" cargo clippy --workspace --all-targets --offline --locked -- -D warnings
 run "Lints (cargo clippy, app for wasm32)" \
   cargo clippy --target wasm32-unknown-unknown -p tandem --all-targets --offline --locked -- -D warnings
+# A participant's app builds the core without the coordinator's modules.
+run "Core without the coordinator's modules (participant build)" \
+  cargo check --offline --locked -p tandem-core --no-default-features
 run "Rules, sync and relay (cargo test)" \
   cargo test --offline --locked -p tandem-core -p tandem-sync -p tandem-relay
 # Two relay processes on one PostgreSQL database (Debian's, started on
