@@ -13,7 +13,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ExchangePage } from './pages/exchange-page';
@@ -23,19 +23,11 @@ const programme = duesseldorfKoeln;
 const ERASED = 'Zoë Vergessenwerden';
 const EMAIL = 'zoe.vergessenwerden@example.org';
 
-const launchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+// The options of the project's browser (Chromium or Firefox ESR), for the
+// two browsers with profile folders of their own.
+const browserOptions = {
   locale: 'de-DE',
   acceptDownloads: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-  ],
 };
 
 async function addPerson(page: Page, name: string, email = '') {
@@ -192,15 +184,17 @@ function relayFiles(): string[] {
   return [database, `${database}-wal`].filter((path) => existsSync(path));
 }
 
-test('forgetting a person erases every stored byte of them, in both browsers and on the relay', async ({ baseURL }) => {
+test('forgetting a person erases every stored byte of them, in both browsers and on the relay', async ({ baseURL, browserName, playwright }, testInfo) => {
   test.setTimeout(240_000);
   const folderA = mkdtempSync(join(tmpdir(), 'tandem-privacy-a-'));
   const folderB = mkdtempSync(join(tmpdir(), 'tandem-privacy-b-'));
   let duesseldorf: BrowserContext | undefined;
   let koeln: BrowserContext | undefined;
   try {
-    duesseldorf = await chromium.launchPersistentContext(folderA, { ...launchOptions, baseURL });
-    koeln = await chromium.launchPersistentContext(folderB, { ...launchOptions, baseURL });
+    const project = testInfo.project.use;
+    const launchOptions = { ...project.launchOptions, channel: project.channel, ...browserOptions, baseURL };
+    duesseldorf = await playwright[browserName].launchPersistentContext(folderA, launchOptions);
+    koeln = await playwright[browserName].launchPersistentContext(folderB, launchOptions);
     const a = await duesseldorf.newPage();
     const b = await koeln.newPage();
 

@@ -5,7 +5,9 @@
 # package registries: crates.io, npm and Debian's apt.
 #
 #   bash scripts/setup.sh            # to build and run the app
-#   bash scripts/setup.sh --browser  # also Chromium, ChromeDriver, Playwright
+#   bash scripts/setup.sh --browser  # also Chromium, ChromeDriver, Firefox ESR,
+#                                    # geckodriver, WebKitGTK's WebDriver, Xvfb,
+#                                    # Playwright and webdriverio
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -50,7 +52,29 @@ if [ "$want_browser" = yes ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
   fi
 
-  step "Playwright (npm, from package-lock.json)"
+  # Firefox ESR as German administrations run it; WebKitGTK (Safari's
+  # engine) through its WebDriver, which starts its MiniBrowser on a
+  # virtual display (xvfb-run).
+  step "Firefox ESR, WebKitGTK's WebDriver and Xvfb (Debian)"
+  missing=()
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  if [ ${#missing[@]} -eq 0 ]; then
+    note "already installed: $(firefox-esr --version 2>/dev/null | head -n 1), WebKitGTK $(dpkg-query -W -f '${Version}' webkit2gtk-driver 2>/dev/null)"
+  else
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+  fi
+
+  step "geckodriver $GECKODRIVER_VERSION (crates.io)"
+  if geckodriver --version 2>/dev/null | grep -qw "$GECKODRIVER_VERSION"; then
+    note "already installed"
+  else
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+  fi
+
+  step "Playwright and webdriverio (npm, from package-lock.json)"
   if [ -f node_modules/.tandem-lock ] && cmp -s package-lock.json node_modules/.tandem-lock; then
     note "already installed"
   else

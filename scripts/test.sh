@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs every test of Tandem: formatting and lints, the rules
-# (native), the browser parts (wasm-bindgen-test in headless Chromium) and
-# the journeys (Playwright against the built app served by the relay).
+# (native), the browser parts (wasm-bindgen-test in headless Chromium,
+# Firefox ESR and WebKitGTK) and the journeys (Playwright in Chromium and
+# Firefox ESR against the built app served by the relay; WebKitGTK at phone
+# size over WebDriver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
@@ -38,10 +40,33 @@ run "Relay on PostgreSQL (two relay processes, one database)" relay_on_postgres
 run "Browser parts (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER="$(command -v chromedriver)" \
   cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web
+run "Browser parts (wasm-bindgen-test, headless Firefox ESR)" \
+  env GECKODRIVER="$(command -v geckodriver)" GECKODRIVER_ARGS="--binary /usr/bin/firefox-esr" \
+  cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web
+# WebKitWebDriver starts WebKitGTK's MiniBrowser on a virtual display; the
+# test runner speaks to it as to Safari's driver.
+browser_parts_in_webkit() {
+  local port=${TANDEM_WEBKIT_DRIVER_PORT:-4444} driver status=0
+  setsid xvfb-run -a WebKitWebDriver --port="$port" >/dev/null 2>&1 &
+  driver=$!
+  for _ in $(seq 50); do
+    curl -fs "http://127.0.0.1:$port/status" >/dev/null && break
+    sleep 0.2
+  done
+  SAFARIDRIVER_REMOTE="http://127.0.0.1:$port" \
+    cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web || status=$?
+  kill -- -"$driver" 2>/dev/null || true
+  return "$status"
+}
+run "Browser parts (wasm-bindgen-test, WebKitGTK)" browser_parts_in_webkit
 run "Building the app (Trunk, offline)" trunk build --release --offline
 run "Building the relay" cargo build --release --offline --locked -p tandem-relay
-run "Journeys (Playwright)" \
-  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test
+run "Journeys (Playwright, Chromium)" \
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test --project=chromium
+run "Journeys (Playwright, Firefox ESR)" \
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test --project=firefox
+run "Journeys on a phone (WebKitGTK over WebDriver)" \
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test -c playwright.webkit.config.ts
 
 step "Every test passed"
 printf '%s\n' "${timings[@]}"

@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <crate::offline::NewVersionNotice new_version />
             </header>
+            <crate::browser::BrowserNotices />
             <main id="main" class="app-main" tabindex="-1">
                 <AppRoutes />
             </main>
@@ -86,8 +87,13 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 }
 
 /// Asks the browser to keep Tandem's data even when space runs low. The
-/// answer changes nothing else: backups are offered either way.
+/// answer changes nothing else: backups are offered either way. Chromium
+/// and Safari answer by themselves; Firefox would put a question to the
+/// user at every start, so there the exchange page asks when she chooses.
 fn ask_for_persistent_storage() {
+    if crate::browser::Engine::current() == crate::browser::Engine::Gecko {
+        return;
+    }
     let Some(storage) = web_sys::window().map(|window| window.navigator().storage()) else {
         return;
     };

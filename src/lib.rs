@@ -4,6 +4,7 @@
 //! keeps the documents in the browser. `main.rs` only mounts [`App`].
 
 mod app;
+pub mod browser;
 mod clock;
 mod components;
 mod download;

@@ -24,6 +24,7 @@ mod sealing;
 mod view;
 
 pub use early::{take_early_read, EarlyRead};
+pub use sealing::records_sealed;
 
 const DATABASE: &str = "tandem";
 const VERSION: u32 = 1;

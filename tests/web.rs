@@ -1,5 +1,7 @@
-//! The app's browser parts, tested in headless Chromium with
-//! wasm-bindgen-test: IndexedDB storage, translations, the language switch.
+//! The app's browser parts, tested with wasm-bindgen-test in headless
+//! Chromium, Firefox and WebKitGTK: IndexedDB storage, sealing where the
+//! browser can keep a record key, translations, the language switch, which
+//! engine the app takes the browser for.
 #![cfg(target_arch = "wasm32")]
 
 use tandem::i18n::translation_problems;
@@ -349,12 +351,24 @@ async fn records_are_stored_sealed_and_records_stored_plain_before_still_load() 
         .await
         .unwrap();
 
-    // At rest the partner's name is not readable: the record is sealed.
+    // At rest the partner's name is not readable: the record is sealed,
+    // wherever the browser has a private file system to keep the key in;
+    // only where it has none is the record plain (and the app says so).
     let stored = raw_record(DATABASE, &key).await;
-    assert!(stored.starts_with(b"TSL1"), "the record is sealed");
     let name = b"Stadt Baunatal";
     assert!(snapshot.windows(name.len()).any(|window| window == name));
-    assert!(!stored.windows(name.len()).any(|window| window == name));
+    let sealed = tandem::storage::records_sealed().await.unwrap();
+    assert_eq!(
+        sealed,
+        key_file_writable().await,
+        "records are sealed exactly where a key file can be written"
+    );
+    if sealed {
+        assert!(stored.starts_with(b"TSL1"), "the record is sealed");
+        assert!(!stored.windows(name.len()).any(|window| window == name));
+    } else {
+        assert_eq!(stored, snapshot, "stored plain, as the notice says");
+    }
 
     // A chunk an earlier version stored plain is read as it is.
     document
@@ -389,6 +403,53 @@ async fn records_are_stored_sealed_and_records_stored_plain_before_still_load() 
     let loaded = ProgrammeDocument::load(&store.load(id).await.unwrap().unwrap()).unwrap();
     assert_eq!(loaded.programme(), document.programme());
     store.delete(id).await.unwrap();
+}
+
+/// Whether this browser lets a page write a file of the origin private file
+/// system (where the record key is kept), asked of the browser directly.
+async fn key_file_writable() -> bool {
+    let probe = js_sys::Function::new_no_args(
+        "return (async () => {
+            try {
+                const directory = await navigator.storage.getDirectory();
+                const handle = await directory.getFileHandle('tandem-probe', { create: true });
+                const writable = typeof handle.createWritable === 'function';
+                await directory.removeEntry('tandem-probe');
+                return writable;
+            } catch (error) {
+                return false;
+            }
+        })()",
+    );
+    let promise: js_sys::Promise = probe
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap()
+        .unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|writable| writable.as_bool())
+        .unwrap_or(false)
+}
+
+#[wasm_bindgen_test]
+fn the_engine_is_told_from_the_user_agent_safari_on_an_iphone_included() {
+    use tandem::browser::Engine;
+    let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    let chrome_on_iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1";
+    let webkitgtk = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/60.5 Safari/605.1.15";
+    let chromium = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0";
+    assert_eq!(Engine::from_user_agent(safari), Engine::WebKit);
+    assert_eq!(Engine::from_user_agent(chrome_on_iphone), Engine::WebKit);
+    assert_eq!(Engine::from_user_agent(webkitgtk), Engine::WebKit);
+    assert_eq!(Engine::from_user_agent(chromium), Engine::Chromium);
+    assert_eq!(Engine::from_user_agent(firefox), Engine::Gecko);
+    // Only WebKit not started from the home screen loses unvisited storage.
+    assert_eq!(
+        tandem::browser::storage_expires_unvisited(),
+        Engine::current() == Engine::WebKit && !tandem::browser::installed()
+    );
 }
 
 /// Leaves `read` where `index.html` leaves its early read.

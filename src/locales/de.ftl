@@ -1132,7 +1132,7 @@ access-meetings = Treffen
 privacy-title = Datenschutz: Was Tandem speichert
 privacy-intro = Tandem ist das Werkzeug, mit dem die Koordinator:innen Ihres Mentoring-Programms arbeiten. Hier steht in einfachen Worten, welche Daten wo liegen, wer sie sieht und wie Sie Auskunft oder Löschung verlangen.
 privacy-where-title = Wo Ihre Daten liegen
-privacy-where-text = Ihre Angaben (Name, Kontaktdaten, Organisation, Ziele, Termine, Teilnahme) liegen verschlüsselt im Browser der Koordinator:innen Ihres Programms, auf deren Dienstrechnern. Es gibt keinen zentralen Server eines Anbieters, der sie sammelt.
+privacy-where-text = Ihre Angaben (Name, Kontaktdaten, Organisation, Ziele, Termine, Teilnahme) liegen im Browser der Koordinator:innen Ihres Programms, auf deren Dienstrechnern – verschlüsselt, wo der Browser es erlaubt (siehe „Welcher Browser was kann“). Es gibt keinen zentralen Server eines Anbieters, der sie sammelt.
 privacy-relay-title = Was über das Netz geht
 privacy-relay-text = Arbeiten mehrere Koordinator:innen zusammen, gleichen ihre Browser Änderungen über einen kleinen Vermittlungsdienst (Relay) ab. Alles wird vorher im Browser verschlüsselt; das Relay sieht nur unlesbare Daten, nie einen Namen. Der Schlüssel steht nur im Einladungslink.
 privacy-page-title = Ihre Tandem-Seite
@@ -1167,3 +1167,17 @@ report-table-completed-tandems = Abgeschlossene Tandems (namentlich, mit Einwill
 report-column-mentee = Mentee
 report-column-mentor = Mentor:in
 report-unnamed-tandems = Weitere abgeschlossene Tandems ohne Einwilligung zur Namensnennung
+
+## Browser differences (src/browser.rs)
+notice-understood = Verstanden
+eviction-notice-title = Safari löscht Daten nach 7 Tagen ohne Besuch
+eviction-notice-coordinator = Safari (und jeder Browser auf dem iPhone) löscht die Daten einer Website, wenn sie sieben Tage lang nicht geöffnet wurde. So behalten Sie Ihre Programme: Fügen Sie Tandem zum Home-Bildschirm hinzu (Teilen → „Zum Home-Bildschirm“ bzw. „Zum Dock hinzufügen“) und öffnen Sie es von dort. Erstellen Sie außerdem regelmäßig eine Sicherungsdatei (Übersicht → „Jetzt sichern“); Tandem erinnert Sie hier schon nach drei Tagen daran.
+eviction-notice-participant = Safari (und jeder Browser auf dem iPhone) löscht die Daten einer Website, wenn sie sieben Tage lang nicht geöffnet wurde. Ihre Tandem-Seite holt sich dann aus Ihrem persönlichen Link wieder, was abgeglichen war. Bewahren Sie den Link gut auf, oder fügen Sie die Seite zum Home-Bildschirm hinzu (Teilen → „Zum Home-Bildschirm“) – dann bleibt sie gespeichert. Eintragungen, die noch nicht abgeglichen waren (Anzeige „offline“), gehen sonst verloren.
+at-rest-notice-title = In diesem Browser wird unverschlüsselt gespeichert
+at-rest-notice-coordinator = Dieser Browser bietet Tandem keinen eigenen Dateiablageort für den Schlüssel, unter dem es die Daten sonst verschlüsselt speichert (so bei Safari vor Version 26, in privaten Fenstern und in WebKitGTK). Die Programme liegen hier daher unverschlüsselt in der Datenbank des Browsers. „Person vergessen“ löscht diese Datenbank und schreibt sie neu; was der Datenträger von gelöschten Dateien noch enthält, macht hier aber kein gelöschter Schlüssel unlesbar. Für Personendaten arbeiten Sie besser mit Firefox, Chrome oder Edge.
+at-rest-notice-participant = Dieser Browser bietet keinen eigenen Dateiablageort für den Schlüssel, unter dem Tandem sonst verschlüsselt speichert (so bei Safari vor Version 26 und in privaten Fenstern). Ihre Tandem-Seite liegt hier daher unverschlüsselt im Speicher des Browsers. Über das Netz geht sie weiterhin nur verschlüsselt.
+forget-confirm-unsealed = Achtung: Dieser Browser speichert unverschlüsselt. Tandem löscht die Datenbank des Browsers und schreibt sie neu, doch Reste auf dem Datenträger werden hier nicht durch einen gelöschten Schlüssel unlesbar. Vergessen Sie die Person zusätzlich in einem Browser, der verschlüsselt speichert (Firefox, Chrome, Edge), bei allen Koordinator:innen.
+backup-reminder-expiring = Seit über drei Tagen wurde geändert, ohne eine Sicherungsdatei zu erstellen. Safari löscht die Daten nach sieben Tagen ohne Besuch, wenn Tandem nicht auf dem Home-Bildschirm liegt. Bitte sichern Sie das Programm.
+privacy-browsers-title = Welcher Browser was kann
+privacy-browsers-text = In Firefox, Chrome und Edge sowie in Safari ab Version 26 verschlüsselt Tandem alles, was es im Browser ablegt, mit einem Schlüssel in einer eigenen Datei; wird eine Person vergessen, wird dieser Schlüssel gelöscht, und Reste der alten Daten sind nicht mehr lesbar. Safari vor Version 26, private Fenster und WebKitGTK bieten dafür keinen Ablageort: Dort liegen die Daten unverschlüsselt im Browser, und Tandem sagt das deutlich. Safari löscht die Daten einer Website nach sieben Tagen ohne Besuch, wenn sie nicht auf dem Home-Bildschirm liegt; die Tandem-Seite holt sich dann aus dem persönlichen Link wieder, was abgeglichen war.
+storage-ask-persistent = Dauerhaft speichern erlauben …

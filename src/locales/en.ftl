@@ -1132,7 +1132,7 @@ access-meetings = Meetings
 privacy-title = Privacy: what Tandem stores
 privacy-intro = Tandem is the tool your mentoring programme's coordinators work with. This page says in plain words which data is kept where, who sees it, and how to ask for access or erasure.
 privacy-where-title = Where your data is kept
-privacy-where-text = Your details (name, contact details, organisation, goals, dates, attendance) are kept encrypted in the browsers of your programme's coordinators, on their work computers. No vendor's central server collects them.
+privacy-where-text = Your details (name, contact details, organisation, goals, dates, attendance) are kept in the browsers of your programme's coordinators, on their work computers – encrypted where the browser allows it (see "Which browser can do what"). No vendor's central server collects them.
 privacy-relay-title = What goes over the network
 privacy-relay-text = When several coordinators work together, their browsers exchange changes through a small relay. Everything is encrypted in the browser first; the relay only sees unreadable data, never a name. The key is only in the invite link.
 privacy-page-title = Your tandem page
@@ -1167,3 +1167,17 @@ report-table-completed-tandems = Completed tandems (named, with consent)
 report-column-mentee = Mentee
 report-column-mentor = Mentor
 report-unnamed-tandems = Other completed tandems without consent to be named
+
+## Browser differences (src/browser.rs)
+notice-understood = Understood
+eviction-notice-title = Safari deletes data after 7 days without a visit
+eviction-notice-coordinator = Safari (and every browser on an iPhone) deletes a website's data when it has not been opened for seven days. To keep your programmes: add Tandem to the home screen (Share → "Add to Home Screen" or "Add to Dock") and open it from there. Also make a backup file regularly (Overview → "Back up now"); here Tandem reminds you after three days already.
+eviction-notice-participant = Safari (and every browser on an iPhone) deletes a website's data when it has not been opened for seven days. Your tandem page then fetches what was synced again from your personal link. Keep the link safe, or add the page to the home screen (Share → "Add to Home Screen") – then it stays stored. Entries not yet synced (shown as "offline") are lost otherwise.
+at-rest-notice-title = This browser stores without encryption
+at-rest-notice-coordinator = This browser gives Tandem no file storage of its own for the key under which it otherwise stores the data encrypted (so in Safari before version 26, in private windows and in WebKitGTK). The programmes are therefore stored unencrypted in the browser's database here. "Forget person" deletes that database and writes it afresh; but what the disk still holds of deleted files is not made unreadable by a deleted key here. For personal data, better work in Firefox, Chrome or Edge.
+at-rest-notice-participant = This browser gives no file storage of its own for the key under which Tandem otherwise stores encrypted (so in Safari before version 26 and in private windows). Your tandem page is therefore stored unencrypted in the browser's storage here. Over the network it still travels only encrypted.
+forget-confirm-unsealed = Note: this browser stores without encryption. Tandem deletes the browser's database and writes it afresh, but remnants on the disk are not made unreadable by a deleted key here. Also forget the person in a browser that stores encrypted (Firefox, Chrome, Edge), at every coordinator.
+backup-reminder-expiring = There have been changes for over three days without a backup file. Safari deletes the data after seven days without a visit unless Tandem is on the home screen. Please back up the programme.
+privacy-browsers-title = Which browser can do what
+privacy-browsers-text = In Firefox, Chrome and Edge and in Safari from version 26, Tandem encrypts everything it stores in the browser with a key in a file of its own; when a person is forgotten, that key is deleted, and remnants of the old data can no longer be read. Safari before version 26, private windows and WebKitGTK offer no place for it: there the data is stored unencrypted in the browser, and Tandem says so plainly. Safari deletes a website's data after seven days without a visit unless it is on the home screen; the tandem page then fetches what was synced again from the personal link.
+storage-ask-persistent = Allow keeping the data for good …

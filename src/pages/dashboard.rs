@@ -166,7 +166,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 /// When the last backup file was made, and a reminder after a week of
-/// changes without one.
+/// changes without one (three days where Safari deletes unvisited storage).
 #[component]
 fn BackupStatus() -> impl IntoView {
     let i18n = use_i18n();
@@ -186,8 +186,16 @@ fn BackupStatus() -> impl IntoView {
             (first, changes.iter().map(|note| note.at).max().unwrap_or(0))
         });
         let since = record.last_backup_at.or(first).unwrap_or(latest);
-        let overdue = latest > record.last_backup_at.unwrap_or(0) && now_seconds() - since > WEEK;
+        let overdue = latest > record.last_backup_at.unwrap_or(0)
+            && now_seconds() - since > crate::browser::backup_interval_seconds();
         Some((record.last_backup_at, overdue))
+    };
+    // Where Safari deletes unvisited storage, the reminder says why it
+    // comes sooner.
+    let reminder = if crate::browser::storage_expires_unvisited() {
+        "backup-reminder-expiring"
+    } else {
+        "backup-reminder"
     };
     let back_up = move |_| {
         if let Some((name, bytes)) = session.export(Contents::Whole, None) {
@@ -212,7 +220,7 @@ fn BackupStatus() -> impl IntoView {
         Some(view! {
             <div class=if overdue { "notice notice--warning backup" } else { "backup muted" } data-testid="backup-status">
                 <span>{text}</span>
-                {overdue.then(|| view! { <span>" "{i18n.t("backup-reminder")}</span> })}
+                {overdue.then(|| view! { <span data-testid="backup-reminder">" "{i18n.t(reminder)}</span> })}
                 <button type="button" class="button button--secondary" data-testid="backup-now" on:click=back_up>
                     {i18n.t("backup-now")}
                 </button>
@@ -220,5 +228,3 @@ fn BackupStatus() -> impl IntoView {
         })
     }
 }
-
-const WEEK: i64 = 7 * 24 * 60 * 60;

@@ -112,6 +112,14 @@ fn ExportExchange() -> impl IntoView {
                 <p class="muted" data-testid="storage-persistence">
                     {if kept { i18n.t("storage-persistent") } else { i18n.t("storage-not-persistent") }}
                 </p>
+                // Firefox asks the user before it keeps data for good, so
+                // Tandem asks only when she chooses to (see `app.rs`).
+                {(!kept && crate::browser::Engine::current() == crate::browser::Engine::Gecko).then(|| view! {
+                    <button type="button" class="button button--secondary" data-testid="storage-ask-persistent"
+                        on:click=move |_| ask_to_keep(persistent)>
+                        {i18n.t("storage-ask-persistent")}
+                    </button>
+                })}
             })}
         </section>
     }
@@ -389,4 +397,17 @@ pub fn ConflictList() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Asks the browser to keep Tandem's data for good (Firefox asks the user),
+/// and shows the answer.
+fn ask_to_keep(persistent: RwSignal<Option<bool>>) {
+    let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persist().ok())
+    else {
+        return;
+    };
+    spawn_local(async move {
+        let answer = wasm_bindgen_futures::JsFuture::from(promise).await;
+        persistent.set(answer.ok().and_then(|value| value.as_bool()));
+    });
 }

@@ -123,6 +123,7 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
     };
 
     let confirming = RwSignal::new(false);
+    let unsealed = crate::browser::records_unsealed();
     let forget_outcome = RwSignal::new(Outcome::Idle);
     let navigate = use_navigate();
     let forget = move |_| {
@@ -213,6 +214,9 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
             >
                 <div class="notice notice--warning" role="alertdialog" aria-labelledby="forget-confirm-text">
                     <p id="forget-confirm-text">{move || i18n.t("forget-confirm")}</p>
+                    {move || unsealed.get().then(|| view! {
+                        <p data-testid="forget-unsealed">{i18n.t("forget-confirm-unsealed")}</p>
+                    })}
                     <div class="button-row">
                         <button type="button" class="button button--danger" data-testid="forget-confirm"
                             on:click=forget.clone()>
@@ -334,6 +338,7 @@ pub fn PrivacyNoticePage() -> impl IntoView {
         ("privacy-who-title", "privacy-who-text"),
         ("privacy-consent-title", "privacy-consent-text"),
         ("privacy-rights-title", "privacy-rights-text"),
+        ("privacy-browsers-title", "privacy-browsers-text"),
     ];
     view! {
         <article class="page prose" data-testid="privacy-page">

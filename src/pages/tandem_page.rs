@@ -389,41 +389,22 @@ pub fn ParticipantPage() -> impl IntoView {
             return;
         };
         let room = invite.room.to_string();
-        if let Some(tandem) = known_rooms().get(&room).and_then(|t| t.parse().ok()) {
-            arriving.set(Arriving::Ready(tandem));
-            return;
-        }
+        let known: Option<TandemId> = known_rooms().get(&room).and_then(|t| t.parse().ok());
         arriving.set(Arriving::Fetching);
         let fragment = invite.to_fragment();
         let relay = relay.get_untracked();
-        fetch_room(i18n, invite, relay.clone(), move |fetched| {
-            let fetched = match fetched {
-                Ok(fetched) => fetched,
-                Err(message) => return arriving.set(Arriving::Failed(message)),
-            };
-            spawn_local(async move {
-                match page_from(fetched.blobs) {
-                    Some(mut page) => {
-                        if let Err(code) = store_received(&mut page).await {
-                            return arriving.set(Arriving::Failed(i18n.error(code)));
-                        }
-                        let tandem = page.tandem();
-                        SyncRecord {
-                            invite: fragment,
-                            relay,
-                            last_seen: fetched.last_seen,
-                            acknowledged: page.heads().iter().map(|h| h.to_string()).collect(),
-                            snapshot_at: 0,
-                        }
-                        .save_at(&SyncRecord::page_key(tandem));
-                        let mut rooms = known_rooms();
-                        rooms.insert(room, tandem.to_string());
-                        let _ = LocalStorage::set(PAGE_ROOMS, &rooms);
-                        arriving.set(Arriving::Ready(tandem));
-                    }
-                    None => arriving.set(Arriving::Failed(i18n.t("page-link-empty"))),
+        spawn_local(async move {
+            // The page is opened from this browser's storage when it is
+            // there. Safari deletes a site's storage after seven days without
+            // a visit (and a user may clear it): then the link, which holds
+            // the room and its key, fetches the page again from the relay.
+            if let Some(tandem) = known {
+                if stored(tandem).await {
+                    arriving.set(Arriving::Ready(tandem));
+                    return;
                 }
-            });
+            }
+            fetch_page(i18n, invite, fragment, relay, room, arriving);
         });
     });
 
@@ -439,6 +420,54 @@ pub fn ParticipantPage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Whether this browser still stores the tandem's page.
+async fn stored(tandem: TandemId) -> bool {
+    match ProgrammeStore::open().await {
+        Ok(store) => matches!(store.load_page(tandem).await, Ok(Some(_))),
+        Err(_) => false,
+    }
+}
+
+/// Fetches a tandem's page from its room, stores it, and remembers the room.
+fn fetch_page(
+    i18n: crate::i18n::I18n,
+    invite: tandem_sync::Invite,
+    fragment: String,
+    relay: Option<String>,
+    room: String,
+    arriving: RwSignal<Arriving>,
+) {
+    fetch_room(i18n, invite, relay.clone(), move |fetched| {
+        let fetched = match fetched {
+            Ok(fetched) => fetched,
+            Err(message) => return arriving.set(Arriving::Failed(message)),
+        };
+        spawn_local(async move {
+            match page_from(fetched.blobs) {
+                Some(mut page) => {
+                    if let Err(code) = store_received(&mut page).await {
+                        return arriving.set(Arriving::Failed(i18n.error(code)));
+                    }
+                    let tandem = page.tandem();
+                    SyncRecord {
+                        invite: fragment,
+                        relay,
+                        last_seen: fetched.last_seen,
+                        acknowledged: page.heads().iter().map(|h| h.to_string()).collect(),
+                        snapshot_at: 0,
+                    }
+                    .save_at(&SyncRecord::page_key(tandem));
+                    let mut rooms = known_rooms();
+                    rooms.insert(room, tandem.to_string());
+                    let _ = LocalStorage::set(PAGE_ROOMS, &rooms);
+                    arriving.set(Arriving::Ready(tandem));
+                }
+                None => arriving.set(Arriving::Failed(i18n.t("page-link-empty"))),
+            }
+        });
+    });
 }
 
 /// The page from what its room held, in order.

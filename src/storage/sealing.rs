@@ -13,7 +13,15 @@
 //! a tab closed in the middle of forgetting leaves every record readable.
 //! A key is made under a lock (one per tab, and the browser's Web Lock
 //! across tabs), so two tabs starting at once agree on it.
-//! A browser without the origin private file system stores records plain.
+//! A browser without the origin private file system (WebKitGTK, private
+//! windows in Safari and Firefox) or without a way to write its files from
+//! a page (Safari before 26 has no `createWritable`) cannot keep a key that
+//! deleting deletes, so it stores records plain: that is said to the user
+//! (`crate::browser::AtRestNotice`, the privacy page and the question
+//! before forgetting a person), never left silent. A key kept elsewhere
+//! (in IndexedDB as a WebCrypto key, say) would lie in the same database
+//! files as the records, so deleting it would not make their remnants
+//! unreadable: it would only look like the same promise.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -147,8 +155,18 @@ async fn read_or_make(number: u32, create: bool) -> Result<Option<RecordKey>, St
     let file = call(&handle, "getFile", &[]).await.map_err(failed)?;
     let bytes = call(&file, "arrayBuffer", &[]).await.map_err(failed)?;
     let bytes = Uint8Array::new(&bytes).to_vec();
+    let writable = Reflect::get(&handle, &"createWritable".into())
+        .map(|method| method.is_function())
+        .unwrap_or(false);
     let key = match RecordKey::from_bytes(number, &bytes) {
         Some(key) => key,
+        // A page cannot write the file here (Safari before 26 writes files
+        // only from a worker): no key, so records are stored plain and the
+        // user is told; the empty file just made goes again.
+        None if create && bytes.is_empty() && !writable => {
+            let _ = call(&directory, "removeEntry", &[file_name(number).into()]).await;
+            return Ok(None);
+        }
         None if create && bytes.is_empty() => {
             let key = RecordKey::random(number)
                 .map_err(|error| StorageError::Failed(error.to_string()))?;
@@ -182,6 +200,12 @@ pub(super) fn adopt(number: f64, bytes: &[u8]) {
             keys.borrow_mut().entry(number).or_insert(key);
         });
     }
+}
+
+/// Whether this browser stores records sealed under a key it can delete:
+/// `false` where keys cannot be kept (see the module's documentation).
+pub async fn records_sealed() -> Result<bool, StorageError> {
+    Ok(current().await?.is_some())
 }
 
 /// The key new records are sealed with; `None` where keys cannot be kept.
