@@ -99,6 +99,7 @@ impl PushBudget {
 
 /// Serves one WebSocket until it closes.
 pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>) {
+    let _counted = state.metrics.connected();
     let mut connection = Connection {
         budget: PushBudget::new(state.limits.pushes_per_second),
         socket,
@@ -159,11 +160,12 @@ impl<S: RoomStore> Connection<S> {
                 format!("this relay speaks protocol {PROTOCOL_VERSION}, not {protocol}"),
             ));
         }
-        tracing::Span::current().record("room", tracing::field::display(room));
+        tracing::Span::current()
+            .record("room", tracing::field::display(crate::logging::room(room)));
         match self
             .state
-            .store
-            .admit(room, token.hash())
+            .metrics
+            .time("admit", self.state.store.admit(room, token.hash()))
             .await
             .map_err(Refusal::storage)?
         {
@@ -286,7 +288,7 @@ impl<S: RoomStore> Connection<S> {
                 // The others hear of it even if this client is gone before
                 // its acknowledgement goes out; the acknowledgement waits
                 // for the commit.
-                let sequence = match queued.committed().await {
+                let sequence = match self.state.metrics.time("commit", queued.committed()).await {
                     Ok(sequence) => sequence,
                     Err(error) => {
                         live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
@@ -295,6 +297,7 @@ impl<S: RoomStore> Connection<S> {
                 };
                 drop(in_flight);
                 self.send(Frame::Ack { sequence }).await?;
+                self.state.metrics.pushed();
                 tracing::debug!(sequence, "push stored");
                 Ok(())
             }
@@ -458,6 +461,7 @@ impl<S: RoomStore> Connection<S> {
     /// gone already.
     async fn refuse(&mut self, refusal: Refusal) {
         tracing::info!(code = %refusal.code, message = %refusal.message, "closing connection");
+        self.state.metrics.refused(refusal.code.as_str());
         let reason = refusal.code.as_str().to_string();
         if let Ok(bytes) = Frame::error(refusal.code, refusal.message).encode(usize::MAX) {
             let _ = self.socket.send(Message::Binary(Bytes::from(bytes))).await;

@@ -8,7 +8,10 @@
 //! with a key the relay never sees.
 //!
 //! [`app`] builds the router apart from `main`, so tests run the relay on
-//! `127.0.0.1:0` and talk to it with a real client.
+//! `127.0.0.1:0` and talk to it with a real client. Everything it serves
+//! carries the [`security`] headers, and only pages of the allowed
+//! [`origin`]s may open a WebSocket; [`metrics_app`] serves the
+//! [`metrics`] on an address of their own.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,8 +19,8 @@ use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
 use tower_http::compression::Compression;
@@ -25,9 +28,14 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
+pub mod backup;
 pub mod connection;
 mod forwarding;
+pub mod logging;
+pub mod metrics;
+pub mod origin;
 mod rooms;
+pub mod security;
 pub mod store;
 
 #[cfg(feature = "postgres")]
@@ -36,7 +44,10 @@ pub use store::{
     Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore, StoreError,
 };
 
+pub use metrics::Metrics;
+pub use origin::AllowedOrigins;
 use rooms::Rooms;
+use security::SecurityHeaders;
 
 /// What each WebSocket reserves for reading; larger frames are read in
 /// several steps. The default (128 KiB) would make 2,000 connections hold
@@ -83,6 +94,18 @@ pub struct RelayConfig {
     /// Folder of the built app to serve at `/`, if any.
     pub static_dir: Option<PathBuf>,
     pub limits: Limits,
+    /// How the relay meets the public internet.
+    pub exposure: Exposure,
+}
+
+/// How the relay meets the public internet: through TLS or not, and
+/// which pages may open a WebSocket.
+#[derive(Debug, Clone, Default)]
+pub struct Exposure {
+    /// Browsers reach the relay only through HTTPS (a proxy in front
+    /// ends TLS): responses tell them to keep to HTTPS (HSTS).
+    pub behind_tls: bool,
+    pub allowed_origins: AllowedOrigins,
 }
 
 /// Everything the relay's routes share.
@@ -91,6 +114,8 @@ pub struct RelayState<S> {
     rooms: Arc<Rooms>,
     limits: Limits,
     static_dir: Option<PathBuf>,
+    exposure: Exposure,
+    metrics: Arc<Metrics>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -100,6 +125,8 @@ impl<S> Clone for RelayState<S> {
             rooms: Arc::clone(&self.rooms),
             limits: self.limits.clone(),
             static_dir: self.static_dir.clone(),
+            exposure: self.exposure.clone(),
+            metrics: Arc::clone(&self.metrics),
         }
     }
 }
@@ -135,7 +162,14 @@ impl<S: RoomStore> RelayState<S> {
             rooms,
             limits,
             static_dir: config.static_dir,
+            exposure: config.exposure,
+            metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    /// The relay's counters, as `/metrics` shows them.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 }
 
@@ -154,8 +188,18 @@ async fn health() -> Json<Health> {
 
 async fn sync<S: RoomStore>(
     State(state): State<RelayState<S>>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !state.exposure.allowed_origins.allows(&headers) {
+        state.metrics.refused("origin");
+        tracing::info!("WebSocket from a page of another origin refused");
+        return (
+            StatusCode::FORBIDDEN,
+            "pages of this origin may not connect to this relay (see --allowed-origin)",
+        )
+            .into_response();
+    }
     // The socket takes more than a frame, so that a frame somewhat over
     // the limit is answered with a "too large" error frame; a message far
     // beyond it ends the connection at the socket.
@@ -171,8 +215,26 @@ async fn sync<S: RoomStore>(
 /// The relay's routes: `/health`, `/sync` (WebSocket), and the app's files
 /// when configured. Unknown paths fall back to the app's `index.html`, so
 /// that links into the app (a programme's page) open after a reload.
+/// Every response carries the security headers.
 pub fn app<S: RoomStore>(state: RelayState<S>) -> Router {
     let static_dir = state.static_dir.clone();
+    let headers = SecurityHeaders::new(static_dir.as_deref(), state.exposure.behind_tls);
+    headers.apply(routes(state, static_dir))
+}
+
+/// `/metrics` for the relay of `state`, to be served on an address of its
+/// own; with `sqlite`, the database's rooms and size are read at each
+/// scrape.
+pub fn metrics_app<S: RoomStore>(state: &RelayState<S>, sqlite: Option<PathBuf>) -> Router {
+    let rooms = Arc::clone(&state.rooms);
+    metrics::router(metrics::Scrape {
+        metrics: Arc::clone(&state.metrics),
+        live_rooms: Box::new(move || rooms.all_live().len()),
+        sqlite,
+    })
+}
+
+fn routes<S: RoomStore>(state: RelayState<S>, static_dir: Option<PathBuf>) -> Router {
     let router = Router::new()
         .route("/health", get(health))
         .route("/sync", get(sync::<S>))
