@@ -137,6 +137,24 @@ pub fn SharePanel() -> impl IntoView {
     }
 }
 
+/// Whether this page may share a programme: only from a secure context
+/// (HTTPS, or this computer itself). On a page loaded without TLS, anyone
+/// on the way could change the app and read the invite link — and with it
+/// the whole programme — and the browser withholds what seals the
+/// records stored here.
+pub(crate) fn secure_page() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    // Browsers count these as secure already; said here so that it stays
+    // true whatever a browser decides.
+    let loopback = window
+        .location()
+        .hostname()
+        .is_ok_and(|host| matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]"));
+    window.is_secure_context() || loopback
+}
+
 pub(crate) fn select_all(event: &web_sys::FocusEvent) {
     use wasm_bindgen::JsCast;
     if let Some(input) = event
@@ -319,6 +337,10 @@ pub fn JoinByLinkPage() -> impl IntoView {
         let Some(invite) = invite.get_untracked() else {
             return;
         };
+        if !secure_page() {
+            state.set(Joining::Failed(i18n.t("share-insecure")));
+            return;
+        }
         if !known {
             if author_name.get_untracked().trim().is_empty() {
                 outcome.set(Outcome::Refused(i18n.t("error-author-missing")));
