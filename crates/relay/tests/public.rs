@@ -271,3 +271,66 @@ async fn metrics_are_served_apart_from_the_app_and_name_no_room() {
         assert!(metrics.contains(figure), "{figure}: {metrics}");
     }
 }
+
+#[tokio::test]
+async fn metrics_count_a_push_and_the_rooms_and_bytes_stored() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir =
+        std::env::temp_dir().join(format!("tandem-relay-public-stored-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _folder = Folder(dir.clone());
+    let db = dir.join("rooms.sqlite3");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics = metrics_listener.local_addr().unwrap();
+    let state = RelayState::new(SqliteStore::open(&db).unwrap(), RelayConfig::default());
+    let metrics_router = metrics_app(&state, Some(db.clone()));
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(metrics_listener, metrics_router).await.unwrap() });
+
+    let invite = tandem_sync::Invite::new_room().unwrap();
+    let mut client = tandem_sync::SyncClient::new(invite, 0);
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
+        .await
+        .unwrap();
+    client.connect().unwrap();
+    client.push(b"Tandem Weber/Klein").unwrap();
+    while let Some(frame) = client.poll_transmit() {
+        socket.send(Message::Binary(frame.into())).await.unwrap();
+    }
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+            .await
+            .expect("the relay answers in time");
+        let Some(Ok(Message::Binary(bytes))) = message else {
+            continue;
+        };
+        if let Some(tandem_sync::ClientEvent::Acknowledged { .. }) = client.receive(&bytes).unwrap()
+        {
+            break;
+        }
+    }
+
+    let text = get(metrics, "/metrics").await;
+    for figure in [
+        "tandem_relay_connections 1\n",
+        "tandem_relay_live_rooms 1\n",
+        "tandem_relay_stored_rooms 1\n",
+        "tandem_relay_pushes_total 1\n",
+        "tandem_relay_store_seconds_count{operation=\"commit\"} 1\n",
+        "tandem_relay_store_seconds_count{operation=\"admit\"} 1\n",
+    ] {
+        assert!(text.contains(figure), "{figure}: {text}");
+    }
+    let bytes: u64 = text
+        .lines()
+        .find_map(|line| line.strip_prefix("tandem_relay_stored_bytes "))
+        .and_then(|value| value.parse().ok())
+        .expect("the bytes stored");
+    assert!(bytes > 4096, "{bytes}");
+    // Nothing that names the room.
+    assert!(!text.contains("room="), "{text}");
+}
