@@ -1,7 +1,7 @@
 // Everyone can use Tandem: every page passes axe-core without serious or
 // critical findings on a laptop and on a phone, and the start page works
 // with the keyboard alone.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { windows1252Csv } from './fixtures/people';

@@ -3,7 +3,7 @@
 // anyone else, and logs a meeting that the coordinator sees. A tandem
 // without meetings shows up as quiet on the dashboard. Ending the tandem
 // moves the page to a new room: the old link receives nothing more.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { rows, windows1252Csv } from './fixtures/people';

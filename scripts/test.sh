@@ -39,6 +39,14 @@ run "Building the app (Trunk, offline)" trunk build --release --offline
 run "Building the relay" cargo build --release --offline --locked -p tandem-relay
 run "Journeys (Playwright)" \
   env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test
+# Live sync through Caddy (Debian's, its internal CA) at https:// and
+# wss://, as the README's recipe runs the relay (scripts/tls-proxy.sh).
+run "Journey through TLS (Caddy, Playwright)" \
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" \
+  npx playwright test --config playwright.tls.config.ts
+# The Debian package: built, installed, its unit verified, the installed
+# relay started as its user and asked for the app, then purged.
+run "Debian package (cargo deb, dpkg -i, systemd-analyze verify)" bash scripts/deb.sh --test
 
 step "Every test passed"
 printf '%s\n' "${timings[@]}"
