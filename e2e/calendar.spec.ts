@@ -5,7 +5,7 @@
 // certificates to PDF (one A4 page each); and hand out the calendar as an
 // .ics file that a calendar program reads with the right times and UIDs.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import ICAL from 'ical.js';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';

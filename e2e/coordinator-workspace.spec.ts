@@ -1,7 +1,7 @@
 // A coordinator's day: import applicants, hold interviews, accept, form
 // tandems by hand, end one early, export; after a reload all is still there.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { windows1252Csv } from './fixtures/people';

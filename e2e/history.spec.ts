@@ -1,6 +1,6 @@
 // The history names every change; an edit can be taken back, and the
 // programme can be seen as it was.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 

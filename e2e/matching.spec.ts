@@ -4,7 +4,7 @@
 // the matching worker, never on the page. A programme with co-mentors
 // gets them as a second step, and confirming puts them on the tandems.
 // Matching works offline, worker included.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { header, rows } from './fixtures/people';

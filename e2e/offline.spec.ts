@@ -2,7 +2,7 @@
 // service worker's cache, shows the programmes from IndexedDB and takes new
 // applications; back online nothing is lost. A new version waits for the
 // next start and says so, without disturbing the work in progress.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 

@@ -2,7 +2,7 @@
 // questionnaire that is due on the pair's page, the mentee answers it on
 // her phone, and the coordinator carries the answers into the programme,
 // where the report counts them.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ReportPage } from './pages/report-page';

@@ -1,5 +1,5 @@
 // A coordinator creates a programme; it is still there after a reload.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
 

@@ -1,7 +1,7 @@
 // When the browser's storage is full, the coordinator is told so in plain
 // German, the edit stays in the window, and it is stored with the next
 // change once there is room again: after a reload nothing is missing.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { duesseldorfKoeln } from './fixtures/programmes';

@@ -2,7 +2,7 @@
 // two tandems is a conflict both see, naming both coordinators; Köln settles
 // it and after the next exchange Düsseldorf sees it settled too.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ExchangePage } from './pages/exchange-page';

@@ -67,6 +67,14 @@ run "Journeys (Playwright, Firefox ESR)" \
   env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test --project=firefox
 run "Journeys on a phone (WebKitGTK over WebDriver)" \
   env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test -c playwright.webkit.config.ts
+# Live sync through Caddy (Debian's, its internal CA) at https:// and
+# wss://, as the README's recipe runs the relay (scripts/tls-proxy.sh).
+run "Journey through TLS (Caddy, Playwright)" \
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" \
+  npx playwright test --config playwright.tls.config.ts
+# The Debian package: built, installed, its unit verified, the installed
+# relay started as its user and asked for the app, then purged.
+run "Debian package (cargo deb, dpkg -i, systemd-analyze verify)" bash scripts/deb.sh --test
 
 step "Every test passed"
 printf '%s\n' "${timings[@]}"

@@ -224,3 +224,21 @@ pub fn records_unsealed() -> Signal<bool> {
     });
     Signal::derive(move || unsealed.get().unwrap_or(false))
 }
+
+/// Whether this page may share a programme: only from a secure context
+/// (HTTPS, or this computer itself). On a page loaded without TLS, anyone
+/// on the way could change the app and read the invite link — and with it
+/// the whole programme — and the browser withholds what seals the
+/// records stored here.
+pub fn secure_page() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    // Browsers count these as secure already; said here so that it stays
+    // true whatever a browser decides.
+    let loopback = window
+        .location()
+        .hostname()
+        .is_ok_and(|host| matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]"));
+    window.is_secure_context() || loopback
+}

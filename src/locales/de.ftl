@@ -584,6 +584,7 @@ share-stop = Auf diesem Gerät nicht mehr abgleichen
 share-qr = QR-Code für den Workshop zeigen
 share-qr-label = QR-Code des Einladungslinks
 share-no-randomness = Der Browser liefert keine Zufallszahlen für einen Schlüssel. Bitte einen aktuellen Browser verwenden.
+share-insecure = Live teilen geht nur, wenn Tandem über eine sichere Verbindung (https://) geöffnet ist. Diese Seite kam unverschlüsselt: Wer die Verbindung mitliest oder verändert, könnte den Einladungslink und damit das ganze Programm lesen, und der Browser schützt hier die gespeicherten Daten nicht. Öffnen Sie Tandem über https:// – Ihre IT kann das einrichten.
 join-link-title = Programm über Link beitreten
 join-link-intro = Sie haben einen Einladungslink einer Partnerorganisation geöffnet. Beim Beitreten wird das Programm vom Relay geholt, in diesem Browser gespeichert und ab dann live abgeglichen.
 join-link-submit = Beitreten

@@ -584,6 +584,7 @@ share-stop = Stop syncing on this device
 share-qr = Show QR code for the workshop
 share-qr-label = QR code of the invite link
 share-no-randomness = The browser provides no random numbers for a key. Please use a current browser.
+share-insecure = Live sharing works only when Tandem is opened over a secure connection (https://). This page came unencrypted: anyone reading or changing the connection could read the invite link and with it the whole programme, and the browser does not protect the data stored here. Open Tandem over https:// – your IT can set this up.
 join-link-title = Join a programme by link
 join-link-intro = You opened a partner organisation's invite link. Joining fetches the programme from the relay, stores it in this browser and keeps it synced from then on.
 join-link-submit = Join

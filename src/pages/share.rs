@@ -121,6 +121,10 @@ pub fn JoinByLinkPage() -> impl IntoView {
         let Some(invite) = invite.get_untracked() else {
             return;
         };
+        if !crate::browser::secure_page() {
+            state.set(Joining::Failed(i18n.t("share-insecure")));
+            return;
+        }
         if !known {
             if author_name.get_untracked().trim().is_empty() {
                 outcome.set(Outcome::Refused(i18n.t("error-author-missing")));

@@ -61,8 +61,11 @@ impl ProgrammeSession {
     /// Shares the programme: a new room and key, the whole programme
     /// pushed as the room's first entry.
     pub fn share(&self) -> Result<(), String> {
-        self.attach_now();
         let i18n = self.i18n;
+        if !crate::browser::secure_page() {
+            return Err(i18n.t("share-insecure"));
+        }
+        self.attach_now();
         let programme = self
             .with_untracked(|programme| programme.id)
             .ok_or_else(|| i18n.t("error-document"))?;

@@ -133,6 +133,7 @@ pub(crate) struct Client {
 
 /// Serves one WebSocket until it closes.
 pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>, client: Client) {
+    let _counted = state.metrics.connected();
     let mut connection = Connection {
         client,
         budget: PushBudget::new(state.limits.pushes_per_second),
@@ -195,9 +196,14 @@ impl<S: RoomStore> Connection<S> {
                 format!("this relay speaks protocol {PROTOCOL_VERSION}, not {protocol}"),
             ));
         }
-        tracing::Span::current().record("room", tracing::field::display(room));
+        tracing::Span::current()
+            .record("room", tracing::field::display(crate::logging::room(room)));
         let ration = self.check_opening(room).await?;
-        let admission = self.state.store.admit(room, token.hash()).await;
+        let admission = self
+            .state
+            .metrics
+            .time("admit", self.state.store.admit(room, token.hash()))
+            .await;
         if let Some(address) = ration {
             if !matches!(admission, Ok(Admission::Opened)) {
                 self.state.new_rooms.give_back(address);
@@ -368,7 +374,7 @@ impl<S: RoomStore> Connection<S> {
                 // The others hear of it even if this client is gone before
                 // its acknowledgement goes out; the acknowledgement waits
                 // for the commit.
-                let sequence = match queued.committed().await {
+                let sequence = match self.state.metrics.time("commit", queued.committed()).await {
                     Ok(sequence) => sequence,
                     Err(error) => {
                         live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
@@ -377,6 +383,7 @@ impl<S: RoomStore> Connection<S> {
                 };
                 drop(in_flight);
                 self.send(Frame::Ack { sequence }).await?;
+                self.state.metrics.pushed();
                 tracing::debug!(sequence, "push stored");
                 Ok(())
             }
@@ -585,6 +592,7 @@ impl<S: RoomStore> Connection<S> {
     /// Failures here mean the client has gone already (or does not read).
     async fn refuse(&mut self, refusal: Refusal) {
         tracing::info!(code = %refusal.code, message = %refusal.message, "closing connection");
+        self.state.metrics.refused(refusal.code.as_str());
         if refusal.unheard {
             return;
         }

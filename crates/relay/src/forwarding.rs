@@ -80,7 +80,7 @@ async fn catch_up<S: RoomStore>(store: &S, room: RoomId, live: &LiveRoom, stored
         (0, None) => match store.read_after(room, u64::MAX).await {
             Ok(probe) => probe.latest.saturating_sub(1),
             Err(error) => {
-                tracing::error!(%error, %room, "cannot read what another relay stored");
+                tracing::error!(%error, room = %crate::logging::room(room), "cannot read what another relay stored");
                 return;
             }
         },
@@ -89,7 +89,7 @@ async fn catch_up<S: RoomStore>(store: &S, room: RoomId, live: &LiveRoom, stored
     let replay = match store.read_after(room, after).await {
         Ok(replay) => replay,
         Err(error) => {
-            tracing::error!(%error, %room, "cannot read what another relay stored");
+            tracing::error!(%error, room = %crate::logging::room(room), "cannot read what another relay stored");
             return;
         }
     };
@@ -107,7 +107,7 @@ async fn catch_up<S: RoomStore>(store: &S, room: RoomId, live: &LiveRoom, stored
         {
             Ok(frame) => frame,
             Err(error) => {
-                tracing::error!(%error, %room, sequence, "a stored blob does not fit a frame");
+                tracing::error!(%error, room = %crate::logging::room(room), sequence, "a stored blob does not fit a frame");
                 continue;
             }
         };

@@ -10,7 +10,9 @@
 //! [`app`] builds the router and [`serve`] accepts its connections, apart
 //! from `main`, so tests run the relay on `127.0.0.1:0` and talk to it with
 //! a real client. What a stranger can do to the relay, and what bounds it,
-//! is in [`threats`].
+//! is in [`threats`]. Everything it serves carries the [`security`]
+//! headers, and only pages of the allowed [`origin`]s may open a WebSocket;
+//! [`metrics_app`] serves the [`metrics`] on an address of their own.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,8 +20,8 @@ use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
@@ -28,10 +30,15 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
+pub mod backup;
 pub mod connection;
 mod forwarding;
+pub mod logging;
+pub mod metrics;
+pub mod origin;
 mod quota;
 mod rooms;
+pub mod security;
 pub mod server;
 pub mod store;
 pub mod threats;
@@ -43,7 +50,10 @@ pub use store::{
     Usage,
 };
 
+pub use metrics::Metrics;
+pub use origin::AllowedOrigins;
 use rooms::Rooms;
+use security::SecurityHeaders;
 pub use server::{serve, ServerLimits};
 
 /// What each WebSocket reserves for reading; larger frames are read in
@@ -127,6 +137,18 @@ pub struct RelayConfig {
     /// Folder of the built app to serve at `/`, if any.
     pub static_dir: Option<PathBuf>,
     pub limits: Limits,
+    /// How the relay meets the public internet.
+    pub exposure: Exposure,
+}
+
+/// How the relay meets the public internet: through TLS or not, and
+/// which pages may open a WebSocket.
+#[derive(Debug, Clone, Default)]
+pub struct Exposure {
+    /// Browsers reach the relay only through HTTPS (a proxy in front
+    /// ends TLS): responses tell them to keep to HTTPS (HSTS).
+    pub behind_tls: bool,
+    pub allowed_origins: AllowedOrigins,
 }
 
 /// Everything the relay's routes share.
@@ -139,6 +161,8 @@ pub struct RelayState<S> {
     large_sends: Arc<tokio::sync::Semaphore>,
     new_rooms: Arc<quota::NewRooms>,
     storage: Arc<quota::Storage>,
+    exposure: Exposure,
+    metrics: Arc<Metrics>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -151,6 +175,8 @@ impl<S> Clone for RelayState<S> {
             large_sends: Arc::clone(&self.large_sends),
             new_rooms: Arc::clone(&self.new_rooms),
             storage: Arc::clone(&self.storage),
+            exposure: self.exposure.clone(),
+            metrics: Arc::clone(&self.metrics),
         }
     }
 }
@@ -214,7 +240,14 @@ impl<S: RoomStore> RelayState<S> {
             large_sends,
             new_rooms,
             storage,
+            exposure: config.exposure,
+            metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    /// The relay's counters, as `/metrics` shows them.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Opens new rooms only for clients that present `credential` (as
@@ -252,8 +285,18 @@ async fn sync<S: RoomStore>(
     slot: Option<Extension<server::AddressSlot>>,
     address: Option<Extension<server::ClientAddress>>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !state.exposure.allowed_origins.allows(&headers) {
+        state.metrics.refused("origin");
+        tracing::info!("WebSocket from a page of another origin refused");
+        return (
+            StatusCode::FORBIDDEN,
+            "pages of this origin may not connect to this relay (see --allowed-origin)",
+        )
+            .into_response();
+    }
     let presented = query.as_deref().and_then(|query| {
         query.split('&').find_map(|pair| {
             let (name, value) = pair.split_once('=')?;
@@ -289,8 +332,26 @@ async fn sync<S: RoomStore>(
 /// The relay's routes: `/health`, `/sync` (WebSocket), and the app's files
 /// when configured. Unknown paths fall back to the app's `index.html`, so
 /// that links into the app (a programme's page) open after a reload.
+/// Every response carries the security headers.
 pub fn app<S: RoomStore>(state: RelayState<S>) -> Router {
     let static_dir = state.static_dir.clone();
+    let headers = SecurityHeaders::new(static_dir.as_deref(), state.exposure.behind_tls);
+    headers.apply(routes(state, static_dir))
+}
+
+/// `/metrics` for the relay of `state`, to be served on an address of its
+/// own; with `sqlite`, the database's rooms and size are read at each
+/// scrape.
+pub fn metrics_app<S: RoomStore>(state: &RelayState<S>, sqlite: Option<PathBuf>) -> Router {
+    let rooms = Arc::clone(&state.rooms);
+    metrics::router(metrics::Scrape {
+        metrics: Arc::clone(&state.metrics),
+        live_rooms: Box::new(move || rooms.all_live().len()),
+        sqlite,
+    })
+}
+
+fn routes<S: RoomStore>(state: RelayState<S>, static_dir: Option<PathBuf>) -> Router {
     let router = Router::new()
         .route("/health", get(health))
         .route("/sync", get(sync::<S>))

@@ -2,15 +2,20 @@
 //! `tandem-relay --addr 127.0.0.1:8080 --static-dir dist --db tandem-relay.sqlite3`,
 //! or, built with the `postgres` feature, several relays on one database:
 //! `tandem-relay --database-url postgres://tandem@127.0.0.1:5432/tandem`.
+//! `tandem-relay --db tandem-relay.sqlite3 backup copy.sqlite3` copies the
+//! database while the relay runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::time::Duration;
 
-use tandem_relay::{app, Limits, RelayConfig, RelayState, RoomStore, ServerLimits, SqliteStore};
-use tracing_subscriber::EnvFilter;
+use tandem_relay::logging::LogFormat;
+use tandem_relay::{
+    app, metrics_app, AllowedOrigins, Exposure, Limits, RelayConfig, RelayState, RoomStore,
+    ServerLimits, SqliteStore,
+};
 
 /// The Tandem relay: stores and forwards end-to-end encrypted changes.
 #[derive(Debug, Parser)]
@@ -23,7 +28,12 @@ struct Args {
     #[arg(long, env = "TANDEM_STATIC_DIR")]
     static_dir: Option<PathBuf>,
     /// SQLite database of the rooms (created if missing).
-    #[arg(long, env = "TANDEM_DB", default_value = "tandem-relay.sqlite3")]
+    #[arg(
+        long,
+        env = "TANDEM_DB",
+        default_value = "tandem-relay.sqlite3",
+        global = true
+    )]
     db: PathBuf,
     /// A PostgreSQL database that several relay processes share
     /// (`postgres://user@host:port/database`), instead of the SQLite file.
@@ -88,6 +98,58 @@ struct Args {
     /// digits, `-` and `_`). Off by default.
     #[arg(long, env = "TANDEM_ROOM_CREATION_SECRET", hide_env_values = true)]
     room_creation_secret: Option<String>,
+    /// Browsers reach the relay only through HTTPS (a proxy in front of it
+    /// ends TLS): responses tell them to keep to HTTPS (HSTS).
+    #[arg(long, env = "TANDEM_BEHIND_TLS")]
+    behind_tls: bool,
+    /// An origin whose pages may open a WebSocket (`https://tandem.example.org`),
+    /// repeatable or comma-separated; the list replaces the default, the
+    /// relay's own origin (the host a request came to), so name that too.
+    #[arg(
+        long = "allowed-origin",
+        env = "TANDEM_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    allowed_origins: Vec<String>,
+    /// Where `/metrics` (Prometheus) is served, apart from the public
+    /// address; `off` for nowhere.
+    #[arg(long, env = "TANDEM_METRICS_ADDR", default_value = "127.0.0.1:9187", value_parser = metrics_addr)]
+    metrics_addr: MetricsAddr,
+    /// `text` for people, `json` for a log collector (one object a line).
+    #[arg(long, env = "TANDEM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Log room ids and client addresses as they are (otherwise rooms get
+    /// a pseudonym for this run and addresses are left out).
+    #[arg(long, env = "TANDEM_LOG_SENSITIVE")]
+    log_sensitive: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// What the relay does other than serve (which it does without one).
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Copies the SQLite database (`--db`) to a new file while the relay
+    /// runs, with SQLite's online backup; restore by stopping the relay
+    /// and putting the copy in the database's place.
+    Backup {
+        /// The new file (never overwritten).
+        file: PathBuf,
+    },
+}
+
+/// Where `/metrics` is served, if anywhere.
+#[derive(Debug, Clone, Copy)]
+struct MetricsAddr(Option<SocketAddr>);
+
+fn metrics_addr(value: &str) -> Result<MetricsAddr, String> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(MetricsAddr(None));
+    }
+    value
+        .parse()
+        .map(|addr| MetricsAddr(Some(addr)))
+        .map_err(|_| format!("{value:?} is neither an address like 127.0.0.1:9187 nor `off`"))
 }
 
 /// What glibc may keep free at the top of a heap before it hands the
@@ -126,10 +188,11 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
     let args = Args::parse();
+    tandem_relay::logging::init(args.log_format, args.log_sensitive);
+    if let Some(Command::Backup { file }) = &args.command {
+        return backup(&args.db, file);
+    }
     match args.database_url.clone() {
         Some(url) => serve_postgres(args, &url).await,
         None => match SqliteStore::open(&args.db).and_then(|store| {
@@ -167,7 +230,34 @@ async fn serve_postgres(_args: Args, _url: &str) -> std::process::ExitCode {
     std::process::ExitCode::FAILURE
 }
 
+/// Copies the database while the relay may be running.
+fn backup(database: &std::path::Path, file: &std::path::Path) -> std::process::ExitCode {
+    match tandem_relay::backup::backup(database, file) {
+        Ok(copy) => {
+            println!(
+                "{} backed up to {} ({} rooms, {} bytes)",
+                database.display(),
+                file.display(),
+                copy.rooms,
+                copy.bytes
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backup failed: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
+    let allowed_origins = match AllowedOrigins::listed(&args.allowed_origins) {
+        Ok(origins) => origins,
+        Err(error) => {
+            tracing::error!(%error, "--allowed-origin");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -211,10 +301,18 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         RelayConfig {
             static_dir: args.static_dir,
             limits,
+            exposure: Exposure {
+                behind_tls: args.behind_tls,
+                allowed_origins,
+            },
         },
     );
     if let Some(credential) = args.room_creation_secret {
         state = state.require_credential_for_new_rooms(credential);
+    }
+    if let MetricsAddr(Some(addr)) = args.metrics_addr {
+        let sqlite = args.database_url.is_none().then(|| args.db.clone());
+        serve_metrics(addr, metrics_app(&state, sqlite)).await;
     }
     let router = app(state);
     let shutdown = async {
@@ -222,4 +320,26 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
     };
     tandem_relay::serve(listener, router, &server_limits, shutdown).await;
     std::process::ExitCode::SUCCESS
+}
+
+/// Serves `/metrics` on `addr` beside the relay. An address that is taken
+/// (another relay process on this machine) costs the metrics, not the
+/// relay.
+async fn serve_metrics(addr: SocketAddr, router: axum::Router) {
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => {
+            if !addr.ip().is_loopback() {
+                tracing::warn!(%addr, "metrics are served beyond this machine");
+            }
+            tracing::info!(%addr, "metrics at /metrics");
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics address stopped");
+                }
+            });
+        }
+        Err(error) => {
+            tracing::error!(%addr, %error, "cannot serve metrics (--metrics-addr); the relay runs without")
+        }
+    }
 }

@@ -67,6 +67,7 @@ async fn the_relay_answers_any_bytes_with_readable_frames_or_an_error_and_keeps_
                 max_frame_bytes: 64 * 1024,
                 ..Limits::default()
             },
+            ..RelayConfig::default()
         },
     );
     tokio::spawn(async move { axum::serve(listener, app(state)).await });

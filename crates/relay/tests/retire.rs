@@ -60,6 +60,7 @@ async fn start(db: &Database) -> SocketAddr {
         RelayConfig {
             static_dir: None,
             limits: Limits::default(),
+            ..RelayConfig::default()
         },
     );
     tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });

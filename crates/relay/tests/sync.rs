@@ -59,6 +59,7 @@ async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
         RelayConfig {
             static_dir: None,
             limits,
+            ..RelayConfig::default()
         },
     );
     let server = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });

@@ -368,7 +368,9 @@ async fn read_retirement(pool: Pool, room: RoomId, news: mpsc::UnboundedSender<E
             let _ = news.send(Elsewhere::Retired { room, notice });
         }
         Ok(None) => {}
-        Err(error) => tracing::error!(%error, %room, "cannot read a retired room's notice"),
+        Err(error) => {
+            tracing::error!(%error, room = %crate::logging::room(room), "cannot read a retired room's notice")
+        }
     }
 }
 

@@ -1,0 +1,129 @@
+//! A copy of the SQLite database while the relay runs
+//! (`tandem-relay backup <file>`).
+//!
+//! SQLite's online backup API copies the database page by page into a new
+//! file. It runs here in one step, inside one read transaction: with the
+//! write-ahead log the relay keeps writing meanwhile, and the copy is the
+//! database exactly as it was when the step began — every push
+//! acknowledged before then is in it, and no half of a later one. (Copying
+//! in several steps would start over after every write of the relay, and a
+//! busy relay writes all the time.)
+//!
+//! Restoring is stopping the relay, putting the copy in the database's
+//! place (and removing the old `-wal` and `-shm` files beside it), and
+//! starting the relay again; the README says how.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::backup::StepResult;
+use rusqlite::{Connection, OpenFlags};
+
+/// How often a locked database is tried again, a tenth of a second apart.
+const LOCKED_ATTEMPTS: u32 = 100;
+
+/// Why a backup failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("there is no database at {0} (is --db right?)")]
+    NoDatabase(PathBuf),
+    #[error("{0} exists already; a backup never overwrites a file")]
+    TargetExists(PathBuf),
+    #[error("cannot read the database {path}: {source}")]
+    Source {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot write the backup {path}: {source}")]
+    Target {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("the database {path} stayed locked for ten seconds; try again")]
+    Locked { path: PathBuf },
+    #[error("the backup {path} is not sound: {problem}")]
+    Unsound { path: PathBuf, problem: String },
+}
+
+/// What a backup copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    /// Rooms in the copy.
+    pub rooms: u64,
+    /// Bytes of the copy.
+    pub bytes: u64,
+}
+
+/// Copies the database at `database` into the new file `target`, while
+/// the relay may be writing it, and checks the copy.
+pub fn backup(database: &Path, target: &Path) -> Result<Backup, BackupError> {
+    if !database.exists() {
+        return Err(BackupError::NoDatabase(database.to_path_buf()));
+    }
+    if target.exists() {
+        return Err(BackupError::TargetExists(target.to_path_buf()));
+    }
+    let source_error = |source| BackupError::Source {
+        path: database.to_path_buf(),
+        source,
+    };
+    let target_error = |source| BackupError::Target {
+        path: target.to_path_buf(),
+        source,
+    };
+    // Never created here; opened for writing only because a database in
+    // write-ahead-log mode shares its index (`-shm`) with every reader.
+    // The backup only reads.
+    let source = Connection::open_with_flags(
+        database,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(source_error)?;
+    source
+        .busy_timeout(Duration::from_secs(10))
+        .map_err(source_error)?;
+    let mut copy = Connection::open(target).map_err(target_error)?;
+    {
+        let backup = rusqlite::backup::Backup::new(&source, &mut copy).map_err(target_error)?;
+        // All pages in one step: one consistent read (see the module). A
+        // step that finds the database locked is tried again.
+        let mut attempts = 0;
+        loop {
+            match backup.step(-1).map_err(target_error)? {
+                StepResult::Done => break,
+                StepResult::More | StepResult::Busy | StepResult::Locked
+                    if attempts < LOCKED_ATTEMPTS =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                _ => {
+                    return Err(BackupError::Locked {
+                        path: database.to_path_buf(),
+                    })
+                }
+            }
+        }
+    }
+    // The copy stands alone: one file, no write-ahead log beside it.
+    copy.pragma_update(None, "journal_mode", "DELETE")
+        .map_err(target_error)?;
+    let check: String = copy
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(target_error)?;
+    if check != "ok" {
+        return Err(BackupError::Unsound {
+            path: target.to_path_buf(),
+            problem: check,
+        });
+    }
+    let rooms: i64 = copy
+        .query_row("SELECT count(*) FROM rooms", [], |row| row.get(0))
+        .map_err(target_error)?;
+    drop(copy);
+    let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+    Ok(Backup {
+        rooms: u64::try_from(rooms).unwrap_or(0),
+        bytes,
+    })
+}

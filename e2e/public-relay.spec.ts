@@ -1,0 +1,63 @@
+// The relay's Content-Security-Policy stops a script injected into the
+// page (and every journey would fail on such a violation), and a page that
+// is not a secure context refuses to share a programme, saying why.
+import { expect, test, chromium } from './fixtures/test';
+import { ProgrammesPage } from './pages/programmes-page';
+import { ProgrammePage } from './pages/programme-page';
+import { duesseldorfKoeln } from './fixtures/programmes';
+
+test('a script injected into the page is blocked by the relay\'s policy', async ({ page, contentSecurityPolicy }) => {
+  const response = await page.goto('/');
+  const policy = response?.headers()['content-security-policy'] ?? '';
+  expect(policy).toContain("frame-ancestors 'none'");
+  expect(policy).not.toContain("'unsafe-inline'");
+  expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+  expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+  await expect(page.getByTestId('programme-count')).toBeVisible();
+
+  // What an attacker's markup would do: add an inline script.
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true;';
+    document.head.append(script);
+  });
+  await expect.poll(() => contentSecurityPolicy.join('\n')).toContain('script-src');
+  expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined();
+  // Seen and expected: not a failure of this journey.
+  contentSecurityPolicy.length = 0;
+});
+
+test('a page loaded without TLS refuses to share a programme and says why', async ({ baseURL }) => {
+  const port = new URL(baseURL ?? '').port;
+  // A name for this computer that is not "localhost": the browser does
+  // not count a page under it, over plain HTTP, as a secure context.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP tandem.test 127.0.0.1'],
+  });
+  try {
+    const context = await browser.newContext({ locale: 'de-DE', baseURL: `http://tandem.test:${port}` });
+    const page = await context.newPage();
+    const programmes = new ProgrammesPage(page);
+    await programmes.open();
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+    await programmes.create({ ...duesseldorfKoeln, name: 'Unsicher geteilt' });
+    await new ProgrammePage(page).openFromList('Unsicher geteilt');
+
+    await page.getByTestId('nav-exchange').click();
+    await page.getByTestId('share-start').click();
+    await expect(page.getByTestId('share-error')).toContainText('sichere Verbindung (https://)');
+    await expect(page.getByTestId('sync-status')).toHaveText('Nur auf diesem Gerät');
+    await expect(page.getByTestId('share-link')).toHaveCount(0);
+
+    // Joining by a link is refused the same way, before anything is sent.
+    let sockets = 0;
+    page.on('websocket', () => sockets++);
+    await page.goto(`/join#room=${'0'.repeat(32)}&key=${'A'.repeat(43)}`);
+    await page.getByTestId('join-link-submit').click();
+    await expect(page.getByTestId('join-link-error')).toContainText('sichere Verbindung (https://)');
+    expect(sockets).toBe(0);
+  } finally {
+    await browser.close();
+  }
+});
