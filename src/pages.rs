@@ -18,6 +18,9 @@ pub mod outcomes;
 mod page_survey;
 pub mod people;
 pub mod person;
+// The privacy page still draws its whole view in one function; until it
+// is split into components it is the one page past the line limit.
+#[allow(clippy::too_many_lines)]
 pub mod privacy;
 pub mod programme;
 pub mod programmes;

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tandem_core::{programme_ics, Audience, Command, Day, EventDetails, EventId};
 
-use super::event::{
-    audience_text, blank_event, event_when, file_stem, first_offered_day, hours, EventForm,
-};
 use crate::clock::{now_seconds, today};
+use crate::components::calendar_text::{audience_text, event_when, file_stem, hours};
+use crate::components::event_form::{blank_event, first_offered_day, EventForm};
+use crate::components::table::{Column, DataTable};
 use crate::download::offer_download;
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
@@ -146,41 +146,34 @@ fn list_view(
     lines: Vec<EventLine>,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <table class="data-table data-table--cards" data-testid="calendar-list">
-                <thead>
-                    <tr>
-                        <th scope="col">{i18n.t("event-title")}</th>
-                        <th scope="col">{i18n.t("event-when")}</th>
-                        <th scope="col">{i18n.t("event-kind")}</th>
-                        <th scope="col">{i18n.t("event-place")}</th>
-                        <th scope="col">{i18n.t("event-audience")}</th>
-                        <th scope="col" class="num">{i18n.t("event-hours")}</th>
-                        <th scope="col" class="num">{i18n.t("calendar-attended")}</th>
+        <DataTable testid="calendar-list" head=|| view! {
+            <Column label="event-title" />
+            <Column label="event-when" />
+            <Column label="event-kind" />
+            <Column label="event-place" />
+            <Column label="event-audience" />
+            <Column label="event-hours" class="num" />
+            <Column label="calendar-attended" class="num" />
+        }>
+            {lines.into_iter().map(|line| {
+                let kind = i18n.t(&format!("event-kind-{}", line.details.kind.code()));
+                let title = line.details.title.clone();
+                view! {
+                    <tr data-testid="calendar-row" class:calendar-row--cancelled=line.cancelled>
+                        <th scope="row">
+                            <A href=Page::Event(programme, line.id).path()>{title}</A>
+                            {line.cancelled.then(|| view! { " " <span class="badge badge--withdrawn">{i18n.t("event-cancelled")}</span> })}
+                        </th>
+                        <td data-label=i18n.t("event-when")>{event_when(i18n, &line.details)}</td>
+                        <td data-label=i18n.t("event-kind")>{kind}</td>
+                        <td data-label=i18n.t("event-place")>{line.place.clone()}</td>
+                        <td data-label=i18n.t("event-audience")>{line.audience.clone()}</td>
+                        <td class="num" data-label=i18n.t("event-hours")>{hours(i18n, line.details.minutes)}</td>
+                        <td class="num" data-label=i18n.t("calendar-attended")>{format!("{} / {}", line.attended, line.listed)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {lines.into_iter().map(|line| {
-                        let kind = i18n.t(&format!("event-kind-{}", line.details.kind.code()));
-                        let title = line.details.title.clone();
-                        view! {
-                            <tr data-testid="calendar-row" class:calendar-row--cancelled=line.cancelled>
-                                <th scope="row">
-                                    <A href=Page::Event(programme, line.id).path()>{title}</A>
-                                    {line.cancelled.then(|| view! { " " <span class="badge badge--withdrawn">{i18n.t("event-cancelled")}</span> })}
-                                </th>
-                                <td data-label=i18n.t("event-when")>{event_when(i18n, &line.details)}</td>
-                                <td data-label=i18n.t("event-kind")>{kind}</td>
-                                <td data-label=i18n.t("event-place")>{line.place.clone()}</td>
-                                <td data-label=i18n.t("event-audience")>{line.audience.clone()}</td>
-                                <td class="num" data-label=i18n.t("event-hours")>{hours(i18n, line.details.minutes)}</td>
-                                <td class="num" data-label=i18n.t("calendar-attended")>{format!("{} / {}", line.attended, line.listed)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }
 

@@ -7,14 +7,13 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tandem_core::{
-    parse_hours, Certificate, Command, Completion, CompletionRules, EventKind, PersonId,
-    Requirement, RuleCheck,
-};
+use tandem_core::{Certificate, Command, CompletionRules, EventKind, PersonId};
 
-use super::event::hours;
 use crate::clock::today;
+use crate::components::calendar_text::{hours, read_hours};
 use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::participation::{certificate_state, rule_list};
+use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
 use crate::session::use_session;
@@ -30,64 +29,6 @@ const COUNTED_KINDS: [EventKind; 8] = [
     EventKind::RegularsTable,
     EventKind::CourseDay,
 ];
-
-/// One rule and how a person stands against it, in words.
-pub(crate) fn rule_text(i18n: I18n, check: &RuleCheck) -> String {
-    match check.requirement {
-        Requirement::Hours => i18n.t_with(
-            "rule-hours-progress",
-            &[
-                ("have", FluentValue::from(hours(i18n, check.have))),
-                ("needed", FluentValue::from(hours(i18n, check.needed))),
-            ],
-        ),
-        Requirement::EventsOfKind(kind) => {
-            let kind = i18n.t(&format!("event-kind-plural-{}", kind.code()));
-            if check.offered == 0 {
-                i18n.t_with(
-                    "rule-events-not-offered",
-                    &[("kind", FluentValue::from(kind))],
-                )
-            } else {
-                i18n.t_with(
-                    "rule-events-progress",
-                    &[
-                        ("kind", FluentValue::from(kind)),
-                        ("have", FluentValue::from(check.have)),
-                        ("needed", FluentValue::from(check.needed)),
-                        ("offered", FluentValue::from(check.offered)),
-                    ],
-                )
-            }
-        }
-        Requirement::TandemCompleted => i18n.t("rule-tandem-completed"),
-        Requirement::ClosingCeremony => i18n.t("rule-closing-ceremony"),
-    }
-}
-
-/// The rules, each marked met or missing (in words, not only by colour).
-fn rule_list(i18n: I18n, completion: &Completion) -> impl IntoView {
-    if completion.checks.is_empty() {
-        return view! { <p class="muted">{i18n.t("rules-none-set")}</p> }.into_any();
-    }
-    view! {
-        <ul class="rule-list">
-            {completion.checks.iter().map(|check| {
-                let met = check.met;
-                view! {
-                    <li class=if met { "rule rule--met" } else { "rule rule--missing" } data-testid="rule"
-                        data-met=if met { "true" } else { "false" }>
-                        <span class="rule__mark" aria-hidden="true">{if met { "✓" } else { "✗" }}</span>
-                        <span class="rule__state">{i18n.t(if met { "rule-met" } else { "rule-missing" })}</span>
-                        ": "
-                        {rule_text(i18n, check)}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
-}
 
 /// The page at `/programme/:id/certificates`.
 #[component]
@@ -176,17 +117,11 @@ fn CompletionRulesPanel() -> impl IntoView {
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let hours_text = min_hours.get_untracked();
-        let min_minutes = if hours_text.trim().is_empty() {
-            0
-        } else {
-            match parse_hours(&hours_text) {
-                Some(minutes) => minutes,
-                None => {
-                    outcome.set(Outcome::Refused(i18n.t("error-hours-invalid")));
-                    return;
-                }
-            }
+        let Some(min_minutes) = read_hours(&hours_text) else {
+            outcome.set(Outcome::Refused(i18n.t("error-hours-invalid")));
+            return;
         };
+        let min_minutes = min_minutes.unwrap_or(0);
         let mut events_of_kind = std::collections::BTreeMap::new();
         for (kind, value) in &counts {
             let text = value.get_untracked();
@@ -292,57 +227,44 @@ fn CompletionOverview(
                         ("due", FluentValue::from(due)),
                         ("total", FluentValue::from(rows.len())),
                     ])}</p>
-                    <div class="table-scroll">
-                        <table class="data-table data-table--cards" data-testid="completion-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{i18n.t("column-name")}</th>
-                                    <th scope="col">{i18n.t("column-role")}</th>
-                                    <th scope="col" class="num">{i18n.t("completion-hours")}</th>
-                                    <th scope="col">{i18n.t("completion-rules")}</th>
-                                    <th scope="col">{i18n.t("completion-certificate")}</th>
+                    <DataTable testid="completion-table" head=|| view! {
+                        <Column label="column-name" />
+                        <Column label="column-role" />
+                        <Column label="completion-hours" class="num" />
+                        <Column label="completion-rules" />
+                        <Column label="completion-certificate" />
+                    }>
+                        {rows.into_iter().map(|(name, completion)| {
+                            let person = completion.person;
+                            let link_name = name.clone();
+                            let state = certificate_state(&completion);
+                            view! {
+                                <tr data-testid="completion-row" data-name=name.clone()>
+                                    <th scope="row"><A href=Page::Person(programme, person).path()>{link_name}</A></th>
+                                    <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", completion.role.code()))}</td>
+                                    <td class="num" data-label=i18n.t("completion-hours") data-testid="completion-row-hours">{hours(i18n, completion.minutes)}</td>
+                                    <td data-label=i18n.t("completion-rules")>{rule_list(i18n, &completion)}</td>
+                                    <td data-label=i18n.t("completion-certificate")>
+                                        <span class=format!("badge badge--{state}") data-testid="certificate-state">{i18n.t(state)}</span>
+                                        {completion.grant.as_ref().map(|grant| view! {
+                                            <p class="muted grant-note">{i18n.t_with("certificate-granted-by", &[
+                                                ("name", FluentValue::from(grant.by_name.clone())),
+                                                ("date", FluentValue::from(i18n.day(grant.on))),
+                                                ("reason", FluentValue::from(grant.reason.clone())),
+                                            ])}</p>
+                                        })}
+                                        {completion.certificate_due().then(|| view! {
+                                            <button type="button" class="button button--secondary" data-testid="certificate-print-one"
+                                                on:click=move |_| print(Some(person))>
+                                                {i18n.t("certificate-print-one")}
+                                            </button>
+                                        })}
+                                        {(!completion.meets_rules()).then(|| view! { <GrantForm person granted=completion.grant.is_some() /> })}
+                                    </td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|(name, completion)| {
-                                    let person = completion.person;
-                                    let link_name = name.clone();
-                                    let state = if completion.meets_rules() {
-                                        "certificate-state-met"
-                                    } else if completion.grant.is_some() {
-                                        "certificate-state-granted"
-                                    } else {
-                                        "certificate-state-missing"
-                                    };
-                                    view! {
-                                        <tr data-testid="completion-row" data-name=name.clone()>
-                                            <th scope="row"><A href=Page::Person(programme, person).path()>{link_name}</A></th>
-                                            <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", completion.role.code()))}</td>
-                                            <td class="num" data-label=i18n.t("completion-hours") data-testid="completion-row-hours">{hours(i18n, completion.minutes)}</td>
-                                            <td data-label=i18n.t("completion-rules")>{rule_list(i18n, &completion)}</td>
-                                            <td data-label=i18n.t("completion-certificate")>
-                                                <span class=format!("badge badge--{state}") data-testid="certificate-state">{i18n.t(state)}</span>
-                                                {completion.grant.as_ref().map(|grant| view! {
-                                                    <p class="muted grant-note">{i18n.t_with("certificate-granted-by", &[
-                                                        ("name", FluentValue::from(grant.by_name.clone())),
-                                                        ("date", FluentValue::from(i18n.day(grant.on))),
-                                                        ("reason", FluentValue::from(grant.reason.clone())),
-                                                    ])}</p>
-                                                })}
-                                                {completion.certificate_due().then(|| view! {
-                                                    <button type="button" class="button button--secondary" data-testid="certificate-print-one"
-                                                        on:click=move |_| print(Some(person))>
-                                                        {i18n.t("certificate-print-one")}
-                                                    </button>
-                                                })}
-                                                {(!completion.meets_rules()).then(|| view! { <GrantForm person granted=completion.grant.is_some() /> })}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }
                 .into_any()
             }}
@@ -472,71 +394,5 @@ fn certificate_sheet(
                 }).collect_view()}
             </div>
         </article>
-    }
-}
-
-/// On the person page: events, hours, and the rules met and missing.
-#[component]
-pub(crate) fn PersonParticipation(id: PersonId) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let data = move || {
-        session
-            .with(|programme| {
-                let completion = programme.completion_of(id)?;
-                let events = programme
-                    .events_in_order()
-                    .into_iter()
-                    .filter_map(|(event_id, event)| {
-                        let entry = event.attendance_of(id)?;
-                        Some((
-                            event_id,
-                            event.details.title.clone(),
-                            event.details.start_day,
-                            entry.status,
-                            event.cancelled,
-                            event.credited_minutes(id),
-                        ))
-                    })
-                    .collect::<Vec<_>>();
-                Some((programme.id, completion, events))
-            })
-            .flatten()
-    };
-    view! {
-        <section class="panel" aria-labelledby="participation-title" data-testid="participation">
-            <h2 id="participation-title">{move || i18n.t("participation-title")}</h2>
-            {move || data().map(|(programme, completion, events)| {
-                let state = if completion.meets_rules() {
-                    "certificate-state-met"
-                } else if completion.grant.is_some() {
-                    "certificate-state-granted"
-                } else {
-                    "certificate-state-missing"
-                };
-                view! {
-                    <p data-testid="participation-hours">{i18n.t_with("participation-hours", &[("hours", FluentValue::from(hours(i18n, completion.minutes)))])}</p>
-                    {rule_list(i18n, &completion)}
-                    <p><span class=format!("badge badge--{state}") data-testid="participation-certificate">{i18n.t(state)}</span></p>
-                    {if events.is_empty() {
-                        view! { <p class="muted">{i18n.t("participation-no-events")}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="plain-list" data-testid="participation-events">
-                                {events.into_iter().map(|(event_id, title, day, status, cancelled, minutes)| view! {
-                                    <li>
-                                        <A href=Page::Event(programme, event_id).path()>{title}</A>
-                                        {format!(" · {} · {}", i18n.day(day), i18n.t(&format!("attendance-{}", status.code())))}
-                                        {(minutes > 0).then(|| format!(" · {} h", hours(i18n, minutes)))}
-                                        {cancelled.then(|| format!(" · {}", i18n.t("event-cancelled")))}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                    <p><A href=Page::Certificates(programme).path()>{i18n.t("participation-to-certificates")}</A></p>
-                }
-            })}
-        </section>
     }
 }

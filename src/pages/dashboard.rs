@@ -8,6 +8,7 @@ use tandem_core::{Attention, Dashboard, Role, Standing, TandemStatus};
 
 use crate::clock::{now_seconds, today};
 use crate::components::history::History;
+use crate::components::table::{Column, DataTable};
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -22,16 +23,6 @@ pub fn DashboardPage() -> impl IntoView {
     let session = use_session();
     let dashboard = Memo::new(move |_| session.with(Dashboard::of).unwrap_or_default());
     let programme_id = move || session.with(|programme| programme.id);
-
-    let standings = [
-        Standing::Applied,
-        Standing::Interviewed,
-        Standing::Accepted,
-        Standing::Matched,
-        Standing::Waitlisted,
-        Standing::Declined,
-        Standing::Withdrawn,
-    ];
 
     view! {
         {move || {
@@ -69,98 +60,11 @@ pub fn DashboardPage() -> impl IntoView {
             </div>
         </div>
 
-        <section class="panel" aria-labelledby="attention-title">
-            <h2 id="attention-title">{move || i18n.t("dashboard-attention")}</h2>
-            {move || {
-                let items = dashboard.with(|d| d.attention.clone());
-                let Some(id) = programme_id() else { return ().into_any() };
-                if items.is_empty() {
-                    return view! { <p class="muted">{i18n.t("attention-none")}</p> }.into_any();
-                }
-                view! {
-                    <ul class="attention-list" data-testid="attention">
-                        {items
-                            .into_iter()
-                            .map(|item| match item {
-                                Attention::InterviewNotHeld { person, name, applied_on } => view! {
-                                    <li>
-                                        <A href=Page::Person(id, person).path()>
-                                            {i18n.t_with("attention-interview", &[
-                                                ("name", FluentValue::from(name)),
-                                                ("date", FluentValue::from(i18n.day(applied_on))),
-                                            ])}
-                                        </A>
-                                    </li>
-                                },
-                                Attention::AcceptedWithoutTandem { person, name, role } => view! {
-                                    <li>
-                                        <A href=Page::Person(id, person).path()>
-                                            {i18n.t_with("attention-unmatched", &[
-                                                ("name", FluentValue::from(name)),
-                                                ("role", FluentValue::from(i18n.t(&format!("role-{}", role.code())))),
-                                            ])}
-                                        </A>
-                                    </li>
-                                },
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                .into_any()
-            }}
-        </section>
+        <AttentionList dashboard />
 
         <super::privacy::ErasureDue />
 
-        <section class="panel" aria-labelledby="counts-title" data-section="counts">
-            <h2 id="counts-title">{move || i18n.t("dashboard-people")}</h2>
-            {move || {
-                let d = dashboard.get();
-                if d.totals.people() == 0 {
-                    return view! { <p class="empty-state">{i18n.t("dashboard-empty")}</p> }.into_any();
-                }
-                let mut rows = d.organisations.clone();
-                let mut totals = d.totals.clone();
-                totals.name = i18n.t("dashboard-total");
-                rows.push(totals);
-                let last = rows.len() - 1;
-                // Columns that hold only zeros (no co-mentors, nobody
-                // withdrawn yet) make the table wider, not clearer.
-                let main = [Standing::Applied, Standing::Interviewed, Standing::Accepted, Standing::Matched];
-                let roles: Vec<Role> = Role::ALL.into_iter().filter(|role| *role != Role::CoMentor || d.totals.role(*role) > 0).collect();
-                let standings: Vec<Standing> = standings.into_iter().filter(|s| main.contains(s) || d.totals.standing(*s) > 0).collect();
-                view! {
-                    <div class="table-scroll" role="region" aria-labelledby="counts-title" tabindex="0">
-                        <table class="data-table" data-testid="dashboard-counts">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{i18n.t("dashboard-organisation")}</th>
-                                    {roles.iter().map(|role| view! {
-                                        <th scope="col" class="num">{i18n.t(&format!("role-{}-plural", role.code()))}</th>
-                                    }).collect_view()}
-                                    {standings.iter().map(|standing| view! {
-                                        <th scope="col" class="num">{i18n.t(&format!("standing-{}", standing.code()))}</th>
-                                    }).collect_view()}
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().enumerate().map(|(index, row)| {
-                                    let name = if row.name.is_empty() { i18n.t("dashboard-without-organisation") } else { row.name.clone() };
-                                    view! {
-                                        <tr class:total-row=index == last>
-                                            <th scope="row">{name}</th>
-                                            {roles.iter().map(|role| view! { <td class="num">{row.role(*role)}</td> }).collect_view()}
-                                            {standings.iter().map(|standing| view! { <td class="num">{row.standing(*standing)}</td> }).collect_view()}
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                .into_any()
-            }}
-        </section>
+        <PeopleCounts dashboard />
         <History />
     }
 }
@@ -226,5 +130,117 @@ fn BackupStatus() -> impl IntoView {
                 </button>
             </div>
         })
+    }
+}
+
+/// What needs a coordinator's attention: interviews not held, accepted
+/// people without a tandem.
+#[component]
+fn AttentionList(dashboard: Memo<Dashboard>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let programme_id = move || session.with(|programme| programme.id);
+    view! {
+        <section class="panel" aria-labelledby="attention-title">
+            <h2 id="attention-title">{move || i18n.t("dashboard-attention")}</h2>
+            {move || {
+                let items = dashboard.with(|d| d.attention.clone());
+                let Some(id) = programme_id() else { return ().into_any() };
+                if items.is_empty() {
+                    return view! { <p class="muted">{i18n.t("attention-none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="attention-list" data-testid="attention">
+                        {items
+                            .into_iter()
+                            .map(|item| match item {
+                                Attention::InterviewNotHeld { person, name, applied_on } => view! {
+                                    <li>
+                                        <A href=Page::Person(id, person).path()>
+                                            {i18n.t_with("attention-interview", &[
+                                                ("name", FluentValue::from(name)),
+                                                ("date", FluentValue::from(i18n.day(applied_on))),
+                                            ])}
+                                        </A>
+                                    </li>
+                                },
+                                Attention::AcceptedWithoutTandem { person, name, role } => view! {
+                                    <li>
+                                        <A href=Page::Person(id, person).path()>
+                                            {i18n.t_with("attention-unmatched", &[
+                                                ("name", FluentValue::from(name)),
+                                                ("role", FluentValue::from(i18n.t(&format!("role-{}", role.code())))),
+                                            ])}
+                                        </A>
+                                    </li>
+                                },
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Who is where per organisation: people by role and by standing.
+#[component]
+fn PeopleCounts(dashboard: Memo<Dashboard>) -> impl IntoView {
+    let i18n = use_i18n();
+    let standings = [
+        Standing::Applied,
+        Standing::Interviewed,
+        Standing::Accepted,
+        Standing::Matched,
+        Standing::Waitlisted,
+        Standing::Declined,
+        Standing::Withdrawn,
+    ];
+
+    view! {
+        <section class="panel" aria-labelledby="counts-title" data-section="counts">
+            <h2 id="counts-title">{move || i18n.t("dashboard-people")}</h2>
+            {move || {
+                let d = dashboard.get();
+                if d.totals.people() == 0 {
+                    return view! { <p class="empty-state">{i18n.t("dashboard-empty")}</p> }.into_any();
+                }
+                let mut rows = d.organisations.clone();
+                let mut totals = d.totals.clone();
+                totals.name = i18n.t("dashboard-total");
+                rows.push(totals);
+                let last = rows.len() - 1;
+                // Columns that hold only zeros (no co-mentors, nobody
+                // withdrawn yet) make the table wider, not clearer.
+                let main = [Standing::Applied, Standing::Interviewed, Standing::Accepted, Standing::Matched];
+                let roles: Vec<Role> = Role::ALL.into_iter().filter(|role| *role != Role::CoMentor || d.totals.role(*role) > 0).collect();
+                let standings: Vec<Standing> = standings.into_iter().filter(|s| main.contains(s) || d.totals.standing(*s) > 0).collect();
+                let (head_roles, head_standings) = (roles.clone(), standings.clone());
+                view! {
+                    <DataTable testid="dashboard-counts" class="data-table" region="counts-title" head=move || view! {
+                        <Column label="dashboard-organisation" />
+                        {head_roles.iter().map(|role| view! {
+                            <Column label=format!("role-{}-plural", role.code()) class="num" />
+                        }).collect_view()}
+                        {head_standings.iter().map(|standing| view! {
+                            <Column label=format!("standing-{}", standing.code()) class="num" />
+                        }).collect_view()}
+                    }>
+                        {rows.into_iter().enumerate().map(|(index, row)| {
+                            let name = if row.name.is_empty() { i18n.t("dashboard-without-organisation") } else { row.name.clone() };
+                            view! {
+                                <tr class:total-row=index == last>
+                                    <th scope="row">{name}</th>
+                                    {roles.iter().map(|role| view! { <td class="num">{row.role(*role)}</td> }).collect_view()}
+                                    {standings.iter().map(|standing| view! { <td class="num">{row.standing(*standing)}</td> }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }

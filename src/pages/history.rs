@@ -33,29 +33,6 @@ pub fn HistoryPage() -> impl IntoView {
         notes.reverse();
         notes
     });
-    let subjects = move || {
-        session
-            .with(|p| {
-                let mut people: Vec<(String, String)> = p
-                    .people
-                    .iter()
-                    .map(|(id, person)| (id.to_string(), person.details.name.clone()))
-                    .collect();
-                people.sort_by_key(|(_, name)| name.to_lowercase());
-                let tandems: Vec<(String, String)> = p
-                    .tandems
-                    .keys()
-                    .map(|id| {
-                        (
-                            id.to_string(),
-                            subject_name(session, &id.to_string()).unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                (people, tandems)
-            })
-            .unwrap_or_default()
-    };
     let look = move |note: ChangeNote| {
         let past = session
             .with_document(|d| d.programme_at(&note.hash))
@@ -74,26 +51,7 @@ pub fn HistoryPage() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="history-page-title">
             <h2 id="history-page-title">{move || i18n.t("history-title")}</h2>
-            <div class="field">
-                <label for="history-filter">{move || i18n.t("history-filter")}</label>
-                <select id="history-filter" data-testid="history-filter" on:change=move |event| {
-                    subject.set(event_target_value(&event));
-                    shown.set(SHOWN_AT_ONCE);
-                }>
-                    <option value="">{move || i18n.t("history-filter-all")}</option>
-                    {move || {
-                        let (people, tandems) = subjects();
-                        view! {
-                            <optgroup label=i18n.t("people-title")>
-                                {people.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                            </optgroup>
-                            <optgroup label=i18n.t("tandems-title")>
-                                {tandems.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                            </optgroup>
-                        }
-                    }}
-                </select>
-            </div>
+            <HistoryFilter subject shown />
             <div aria-live="polite"><OutcomeNotice outcome=outcome testid="history" /></div>
             // Opened from its stored view, the programme shows before its
             // document (and so its history) is loaded.
@@ -171,5 +129,58 @@ fn PastProgramme(note: ChangeNote, programme: Programme) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// The choice of whose changes to show: everyone's, one person's or one
+/// tandem's. A new choice starts again with the latest changes.
+#[component]
+fn HistoryFilter(subject: RwSignal<String>, shown: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let subjects = move || {
+        session
+            .with(|p| {
+                let mut people: Vec<(String, String)> = p
+                    .people
+                    .iter()
+                    .map(|(id, person)| (id.to_string(), person.details.name.clone()))
+                    .collect();
+                people.sort_by_key(|(_, name)| name.to_lowercase());
+                let tandems: Vec<(String, String)> = p
+                    .tandems
+                    .keys()
+                    .map(|id| {
+                        (
+                            id.to_string(),
+                            subject_name(session, &id.to_string()).unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                (people, tandems)
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="field">
+            <label for="history-filter">{move || i18n.t("history-filter")}</label>
+            <select id="history-filter" data-testid="history-filter" on:change=move |event| {
+                subject.set(event_target_value(&event));
+                shown.set(SHOWN_AT_ONCE);
+            }>
+                <option value="">{move || i18n.t("history-filter-all")}</option>
+                {move || {
+                    let (people, tandems) = subjects();
+                    view! {
+                        <optgroup label=i18n.t("people-title")>
+                            {people.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </optgroup>
+                        <optgroup label=i18n.t("tandems-title")>
+                            {tandems.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </optgroup>
+                    }
+                }}
+            </select>
+        </div>
     }
 }

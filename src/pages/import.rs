@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use super::error_text;
 use crate::clock::today;
 use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::table::{Column, DataTable};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
@@ -152,86 +153,78 @@ fn ImportPreview(
             ),
         ],
     );
+    let mapping_rows = plan.headers.iter().enumerate().map(|(index, header)| {
+        let selected = current_mapping.get(index).copied().flatten();
+        let all = current_mapping.clone();
+        let select_id = format!("mapping-{index}");
+        view! {
+            <tr>
+                <th scope="row"><label for=select_id.clone()>{header.clone()}</label></th>
+                <td>
+                    <select id=select_id on:change=move |event| {
+                        let field = ImportField::from_code(&event_target_value(&event));
+                        let mut next = all.clone();
+                        if let Some(slot) = next.get_mut(index) {
+                            *slot = field;
+                        }
+                        mapping.set(Some(next));
+                    }>
+                        <option value="" selected=selected.is_none()>{i18n.t("import-field-ignore")}</option>
+                        {ImportField::ALL.into_iter().map(|field| view! {
+                            <option value=field.code() selected=selected == Some(field)>{i18n.t(&format!("import-field-{}", field.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                </td>
+            </tr>
+        }
+    }).collect_view();
     view! {
         <h3>{i18n.t("import-mapping")}</h3>
-        <div class="table-scroll">
-            <table class="data-table data-table--compact" data-testid="import-mapping">
-                <thead><tr><th scope="col">{i18n.t("import-column")}</th><th scope="col">{i18n.t("import-field")}</th></tr></thead>
-                <tbody>
-                    {plan.headers.iter().enumerate().map(|(index, header)| {
-                        let selected = current_mapping.get(index).copied().flatten();
-                        let all = current_mapping.clone();
-                        let select_id = format!("mapping-{index}");
-                        view! {
-                            <tr>
-                                <th scope="row"><label for=select_id.clone()>{header.clone()}</label></th>
-                                <td>
-                                    <select id=select_id on:change=move |event| {
-                                        let field = ImportField::from_code(&event_target_value(&event));
-                                        let mut next = all.clone();
-                                        if let Some(slot) = next.get_mut(index) {
-                                            *slot = field;
-                                        }
-                                        mapping.set(Some(next));
-                                    }>
-                                        <option value="" selected=selected.is_none()>{i18n.t("import-field-ignore")}</option>
-                                        {ImportField::ALL.into_iter().map(|field| view! {
-                                            <option value=field.code() selected=selected == Some(field)>{i18n.t(&format!("import-field-{}", field.code()))}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable testid="import-mapping" class="data-table data-table--compact" head=|| view! {
+            <Column label="import-column" />
+            <Column label="import-field" />
+        }>
+            {mapping_rows}
+        </DataTable>
         <h3>{i18n.t("import-rows")}</h3>
         <p class="muted" data-testid="import-summary">{summary}</p>
-        <div class="table-scroll">
-            <table class="data-table" data-testid="import-rows">
-                <thead>
-                    <tr>
-                        <th scope="col" class="num">{i18n.t("import-line")}</th>
-                        <th scope="col">{i18n.t("import-person")}</th>
-                        <th scope="col">{i18n.t("import-status")}</th>
+        <DataTable testid="import-rows" class="data-table" head=|| view! {
+            <Column label="import-line" class="num" />
+            <Column label="import-person" />
+            <Column label="import-status" />
+        }>
+            {plan.rows.into_iter().map(|row| {
+                let line = row.line;
+                let verdict = row.verdict;
+                let problems: Vec<String> = row.problems.iter().map(|problem| {
+                    i18n.t_with(&format!("problem-{}", problem.code()), &[("value", FluentValue::from(problem.value()))])
+                }).collect();
+                let role = i18n.t(&format!("role-{}", row.details.role.code()));
+                let checkbox_id = format!("include-{line}");
+                view! {
+                    <tr data-testid="import-row" data-verdict=verdict.code() data-line=line>
+                        <td class="num">{line}</td>
+                        <td>{row.details.name.clone()}<span class="muted">{(!row.details.name.is_empty()).then(|| format!(" · {role}"))}</span></td>
+                        <td>
+                            <span class=format!("badge badge--{}", verdict.code())>{i18n.t(&format!("verdict-{}", verdict.code()))}</span>
+                            {(!problems.is_empty()).then(|| view! {
+                                <ul class="problem-list">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                            })}
+                            {(verdict == RowVerdict::Invalid).then(|| view! {
+                                <label class="check" for=checkbox_id.clone()>
+                                    <input id=checkbox_id.clone() type="checkbox" data-testid=format!("include-{line}")
+                                        prop:checked=move || include.with(|set| set.contains(&line))
+                                        on:change=move |event| {
+                                            let checked = event_target_checked(&event);
+                                            include.update(|set| { if checked { set.insert(line); } else { set.remove(&line); } });
+                                        } />
+                                    <span>{i18n.t("import-include")}</span>
+                                </label>
+                            })}
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {plan.rows.into_iter().map(|row| {
-                        let line = row.line;
-                        let verdict = row.verdict;
-                        let problems: Vec<String> = row.problems.iter().map(|problem| {
-                            i18n.t_with(&format!("problem-{}", problem.code()), &[("value", FluentValue::from(problem.value()))])
-                        }).collect();
-                        let role = i18n.t(&format!("role-{}", row.details.role.code()));
-                        let checkbox_id = format!("include-{line}");
-                        view! {
-                            <tr data-testid="import-row" data-verdict=verdict.code() data-line=line>
-                                <td class="num">{line}</td>
-                                <td>{row.details.name.clone()}<span class="muted">{(!row.details.name.is_empty()).then(|| format!(" · {role}"))}</span></td>
-                                <td>
-                                    <span class=format!("badge badge--{}", verdict.code())>{i18n.t(&format!("verdict-{}", verdict.code()))}</span>
-                                    {(!problems.is_empty()).then(|| view! {
-                                        <ul class="problem-list">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                                    })}
-                                    {(verdict == RowVerdict::Invalid).then(|| view! {
-                                        <label class="check" for=checkbox_id.clone()>
-                                            <input id=checkbox_id.clone() type="checkbox" data-testid=format!("include-{line}")
-                                                prop:checked=move || include.with(|set| set.contains(&line))
-                                                on:change=move |event| {
-                                                    let checked = event_target_checked(&event);
-                                                    include.update(|set| { if checked { set.insert(line); } else { set.remove(&line); } });
-                                                } />
-                                            <span>{i18n.t("import-include")}</span>
-                                        </label>
-                                    })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

@@ -24,6 +24,7 @@ use runner::{MatchingRunner, RunSignals};
 
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::pager::Pager;
+use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
 use crate::session::messages::command_error_text;
 use crate::session::{use_session, ProgrammeSession};
@@ -56,11 +57,6 @@ pub fn MatchingPage() -> impl IntoView {
     let outcome = RwSignal::new(Outcome::Idle);
     let page = RwSignal::new(0usize);
     let alternative_for = RwSignal::new(None::<PersonId>);
-    let co_mentors_used = move || {
-        session
-            .with(|programme| programme.rules.co_mentors)
-            .unwrap_or(false)
-    };
 
     let run = move || {
         runner.with_value(MatchingRunner::run);
@@ -80,71 +76,28 @@ pub fn MatchingPage() -> impl IntoView {
     };
     let confirm = move |_| {
         let Some(tandems) = session.with_untracked(|programme| {
-            result.with_untracked(|matching| {
-                matching
-                    .suggestions
-                    .iter()
-                    .map(|s| NewTandem {
-                        id: TandemId::random(),
-                        mentee: s.mentee,
-                        mentor: s.mentor,
-                        co_mentor: s.co_mentor.as_ref().map(|c| c.co_mentor),
-                        start: programme.start,
-                        planned_end: programme.end,
-                    })
-                    .collect::<Vec<_>>()
-            })
+            result.with_untracked(|matching| suggested_tandems(programme, matching))
         }) else {
             return;
         };
         let count = tandems.len();
-        match session.dispatch(Command::CreateTandems { tandems }) {
-            Ok(()) => {
-                run();
-                outcome.set(Outcome::Done(i18n.t_with(
-                    "matching-confirmed",
-                    &[("count", FluentValue::from(count))],
-                )));
-            }
-            Err(message) => outcome.set(Outcome::Refused(message)),
-        }
+        let command = Command::CreateTandems { tandems };
+        confirm_all(
+            i18n,
+            session,
+            command,
+            "matching-confirmed",
+            count,
+            outcome,
+            run,
+        );
     };
 
     let summary = move || {
         if shown_run.get() == 0 {
             return i18n.t("matching-computing");
         }
-        result.with(|matching| {
-            let pairs = i18n.t_with(
-                "matching-summary",
-                &[
-                    ("count", FluentValue::from(matching.suggestions.len())),
-                    ("unmatched", FluentValue::from(matching.unmatched.len())),
-                    ("total", FluentValue::from(matching.total_score())),
-                ],
-            );
-            if !co_mentors_used() {
-                return pairs;
-            }
-            let co = i18n.t_with(
-                "matching-co-mentor-summary",
-                &[
-                    (
-                        "count",
-                        FluentValue::from(
-                            matching
-                                .suggestions
-                                .iter()
-                                .filter(|s| s.co_mentor.is_some())
-                                .count(),
-                        ),
-                    ),
-                    ("tandems", FluentValue::from(matching.suggestions.len())),
-                    ("total", FluentValue::from(matching.co_mentor_score())),
-                ],
-            );
-            format!("{pairs} {co}")
-        })
+        result.with(|matching| summary_text(i18n, matching, co_mentors_used(session)))
     };
     let pages = move || result.with(|m| m.suggestions.len().div_ceil(PAGE_SIZE).max(1));
 
@@ -180,97 +133,7 @@ pub fn MatchingPage() -> impl IntoView {
             <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching" /></div>
             <BrokenFixedPairs result act />
             {move || alternative_for.get().map(|mentee| view! { <AlternativeView mentee result act close=move || alternative_for.set(None) /> })}
-            {move || {
-                let rows = result.with(|m| {
-                    m.suggestions
-                        .iter()
-                        .skip(page.get() * PAGE_SIZE)
-                        .take(PAGE_SIZE)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                });
-                if rows.is_empty() {
-                    return view! { <p class="empty-state">{i18n.t("matching-none")}</p> }.into_any();
-                }
-                let names = session
-                    .with_untracked(|programme| {
-                        rows.iter()
-                            .map(|s| (label(programme, s.mentee), label(programme, s.mentor)))
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default();
-                let with_co = co_mentors_used();
-                let co_cells = rows
-                    .iter()
-                    .map(|s| with_co.then(|| co_mentor_cell(i18n, session, s, act)))
-                    .collect::<Vec<_>>();
-                view! {
-                    <div class="table-scroll">
-                        <table class="data-table data-table--cards matching-table" data-testid="suggestions-table">
-                            <caption class="visually-hidden">{i18n.t("matching-suggestions")}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{i18n.t("column-mentee")}</th>
-                                    <th scope="col">{i18n.t("column-mentor")}</th>
-                                    <th scope="col" class="num">{i18n.t("matching-column-score")}</th>
-                                    <th scope="col">{i18n.t("matching-column-why")}</th>
-                                    {with_co.then(|| view! { <th scope="col">{i18n.t("matching-column-co-mentor")}</th> })}
-                                    <th scope="col">{i18n.t("matching-column-actions")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().zip(names).zip(co_cells).map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
-                                    let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
-                                    view! {
-                                        <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
-                                            <th scope="row">{mentee_name}</th>
-                                            <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
-                                            <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
-                                            <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
-                                            {co_cell}
-                                            <td data-label=i18n.t("matching-column-actions")>
-                                                <div class="matching-row-actions">
-                                                    {move || match pair_state(session, mentee, mentor) {
-                                                        PairState::Fixed => view! {
-                                                            <span class="badge badge--fixed" data-testid="pair-fixed">{i18n.t("matching-fixed")}</span>
-                                                            <button type="button" class="button button--quiet" data-testid="release-pair"
-                                                                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
-                                                                {i18n.t("matching-release")}
-                                                            </button>
-                                                        }.into_any(),
-                                                        PairState::Excluded => view! {
-                                                            <span class="badge badge--excluded" data-testid="pair-excluded">{i18n.t("matching-excluded")}</span>
-                                                            <button type="button" class="button button--quiet" data-testid="release-pair"
-                                                                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
-                                                                {i18n.t("matching-exclusion-lift")}
-                                                            </button>
-                                                        }.into_any(),
-                                                        PairState::Open => view! {
-                                                            <button type="button" class="button button--secondary" data-testid="fix-pair"
-                                                                on:click=move |_| act(Command::FixPair { mentee, mentor })>
-                                                                {i18n.t("matching-fix")}
-                                                            </button>
-                                                            <button type="button" class="button button--quiet" data-testid="exclude-pair"
-                                                                on:click=move |_| act(Command::ExcludePair { mentee, mentor })>
-                                                                {i18n.t("matching-exclude")}
-                                                            </button>
-                                                            <button type="button" class="button button--quiet" data-testid="show-alternative"
-                                                                on:click=move |_| alternative_for.set(Some(mentee))>
-                                                                {i18n.t("matching-alternative")}
-                                                            </button>
-                                                        }.into_any(),
-                                                    }}
-                                                </div>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                .into_any()
-            }}
+            <SuggestionsTable result page act alternative_for />
             <Pager page pages=Signal::derive(pages) label="matching-suggestions" />
         </section>
         <RunningCoMentors result stale computing rerun=run />
@@ -279,6 +142,200 @@ pub fn MatchingPage() -> impl IntoView {
             <Weights act />
         </div>
         <ExcludedPairs act />
+    }
+}
+
+/// Whether the programme uses co-mentors.
+fn co_mentors_used(session: ProgrammeSession) -> bool {
+    session
+        .with(|programme| programme.rules.co_mentors)
+        .unwrap_or(false)
+}
+
+/// The suggested tandems as they are formed on "confirm": for the whole
+/// programme period, with their co-mentors.
+fn suggested_tandems(programme: &Programme, matching: &Matching) -> Vec<NewTandem> {
+    matching
+        .suggestions
+        .iter()
+        .map(|s| NewTandem {
+            id: TandemId::random(),
+            mentee: s.mentee,
+            mentor: s.mentor,
+            co_mentor: s.co_mentor.as_ref().map(|c| c.co_mentor),
+            start: programme.start,
+            planned_end: programme.end,
+        })
+        .collect()
+}
+
+/// Takes all of a run's suggestions in one change: on success the board
+/// runs again and says how many were taken (`done_key` with `count`).
+fn confirm_all(
+    i18n: I18n,
+    session: ProgrammeSession,
+    command: Command,
+    done_key: &'static str,
+    count: usize,
+    outcome: RwSignal<Outcome>,
+    rerun: impl Fn(),
+) {
+    match session.dispatch(command) {
+        Ok(()) => {
+            rerun();
+            outcome.set(Outcome::Done(
+                i18n.t_with(done_key, &[("count", FluentValue::from(count))]),
+            ));
+        }
+        Err(message) => outcome.set(Outcome::Refused(message)),
+    }
+}
+
+/// The line above the suggestions: how many tandems, how many left
+/// without a partner, the total score, and the co-mentors where used.
+fn summary_text(i18n: I18n, matching: &Matching, co_mentors: bool) -> String {
+    let pairs = i18n.t_with(
+        "matching-summary",
+        &[
+            ("count", FluentValue::from(matching.suggestions.len())),
+            ("unmatched", FluentValue::from(matching.unmatched.len())),
+            ("total", FluentValue::from(matching.total_score())),
+        ],
+    );
+    if !co_mentors {
+        return pairs;
+    }
+    let with_co_mentor = matching
+        .suggestions
+        .iter()
+        .filter(|s| s.co_mentor.is_some())
+        .count();
+    let co = i18n.t_with(
+        "matching-co-mentor-summary",
+        &[
+            ("count", FluentValue::from(with_co_mentor)),
+            ("tandems", FluentValue::from(matching.suggestions.len())),
+            ("total", FluentValue::from(matching.co_mentor_score())),
+        ],
+    );
+    format!("{pairs} {co}")
+}
+
+/// The suggested tandems of the page shown, with the reasons for each
+/// and what coordinators can decide about each pair.
+#[component]
+fn SuggestionsTable(
+    result: RwSignal<Matching>,
+    page: RwSignal<usize>,
+    act: impl Fn(Command) + Copy + Send + Sync + 'static,
+    alternative_for: RwSignal<Option<PersonId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        let rows = result.with(|m| {
+            m.suggestions
+                .iter()
+                .skip(page.get() * PAGE_SIZE)
+                .take(PAGE_SIZE)
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        if rows.is_empty() {
+            return view! { <p class="empty-state">{i18n.t("matching-none")}</p> }.into_any();
+        }
+        let names = session
+            .with_untracked(|programme| {
+                rows.iter()
+                    .map(|s| (label(programme, s.mentee), label(programme, s.mentor)))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let with_co = co_mentors_used(session);
+        let co_cells = rows
+            .iter()
+            .map(|s| with_co.then(|| co_mentor_cell(i18n, session, s, act)))
+            .collect::<Vec<_>>();
+        view! {
+            <DataTable
+                testid="suggestions-table"
+                class="data-table data-table--cards matching-table"
+                caption=i18n.t("matching-suggestions")
+                head=move || view! {
+                    <Column label="column-mentee" />
+                    <Column label="column-mentor" />
+                    <Column label="matching-column-score" class="num" />
+                    <Column label="matching-column-why" />
+                    {with_co.then(|| view! { <Column label="matching-column-co-mentor" /> })}
+                    <Column label="matching-column-actions" />
+                }
+            >
+                {rows.into_iter().zip(names).zip(co_cells).map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
+                    let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
+                    view! {
+                        <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
+                            <th scope="row">{mentee_name}</th>
+                            <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
+                            <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
+                            <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
+                            {co_cell}
+                            <td data-label=i18n.t("matching-column-actions")>
+                                <div class="matching-row-actions">
+                                    <PairActions mentee mentor act alternative_for />
+                                </div>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
+        }
+        .into_any()
+    }
+}
+
+/// What coordinators can do with a suggested pair, as the programme says
+/// now: release a fixed or excluded pair, or fix, exclude or look for an
+/// alternative.
+#[component]
+fn PairActions(
+    mentee: PersonId,
+    mentor: PersonId,
+    act: impl Fn(Command) + Copy + Send + Sync + 'static,
+    alternative_for: RwSignal<Option<PersonId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        match pair_state(session, mentee, mentor) {
+        PairState::Fixed => view! {
+            <span class="badge badge--fixed" data-testid="pair-fixed">{i18n.t("matching-fixed")}</span>
+            <button type="button" class="button button--quiet" data-testid="release-pair"
+                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+                {i18n.t("matching-release")}
+            </button>
+        }.into_any(),
+        PairState::Excluded => view! {
+            <span class="badge badge--excluded" data-testid="pair-excluded">{i18n.t("matching-excluded")}</span>
+            <button type="button" class="button button--quiet" data-testid="release-pair"
+                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+                {i18n.t("matching-exclusion-lift")}
+            </button>
+        }.into_any(),
+        PairState::Open => view! {
+            <button type="button" class="button button--secondary" data-testid="fix-pair"
+                on:click=move |_| act(Command::FixPair { mentee, mentor })>
+                {i18n.t("matching-fix")}
+            </button>
+            <button type="button" class="button button--quiet" data-testid="exclude-pair"
+                on:click=move |_| act(Command::ExcludePair { mentee, mentor })>
+                {i18n.t("matching-exclude")}
+            </button>
+            <button type="button" class="button button--quiet" data-testid="show-alternative"
+                on:click=move |_| alternative_for.set(Some(mentee))>
+                {i18n.t("matching-alternative")}
+            </button>
+        }.into_any(),
+    }
     }
 }
 
@@ -456,16 +513,16 @@ fn RunningCoMentors(
                 .collect::<Vec<_>>()
         });
         let count = assignments.len();
-        match session.dispatch(Command::AssignCoMentors { assignments }) {
-            Ok(()) => {
-                rerun();
-                outcome.set(Outcome::Done(i18n.t_with(
-                    "matching-running-confirmed",
-                    &[("count", FluentValue::from(count))],
-                )));
-            }
-            Err(message) => outcome.set(Outcome::Refused(message)),
-        }
+        let command = Command::AssignCoMentors { assignments };
+        confirm_all(
+            i18n,
+            session,
+            command,
+            "matching-running-confirmed",
+            count,
+            outcome,
+            rerun,
+        );
     };
     move || {
         let running = result.with(|m| m.running_co_mentors.clone());
@@ -499,30 +556,23 @@ fn RunningCoMentors(
                 </div>
                 <p class="muted">{i18n.t("matching-running-intro")}</p>
                 <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching-running" /></div>
-                <div class="table-scroll">
-                    <table class="data-table data-table--cards">
-                        <thead>
-                            <tr>
-                                <th scope="col">{i18n.t("column-mentee")}</th>
-                                <th scope="col">{i18n.t("column-mentor")}</th>
-                                <th scope="col">{i18n.t("matching-column-co-mentor")}</th>
-                                <th scope="col" class="num">{i18n.t("matching-column-score")}</th>
-                                <th scope="col">{i18n.t("matching-column-why")}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().map(|(mentee, mentor, co_mentor, explanation)| view! {
-                                <tr data-testid="running-co-mentor-row">
-                                    <th scope="row">{mentee}</th>
-                                    <td data-label=i18n.t("column-mentor")>{mentor}</td>
-                                    <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
-                                    <td class="num" data-label=i18n.t("matching-column-score")>{explanation.score}</td>
-                                    <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable head=|| view! {
+                    <Column label="column-mentee" />
+                    <Column label="column-mentor" />
+                    <Column label="matching-column-co-mentor" />
+                    <Column label="matching-column-score" class="num" />
+                    <Column label="matching-column-why" />
+                }>
+                    {rows.into_iter().map(|(mentee, mentor, co_mentor, explanation)| view! {
+                        <tr data-testid="running-co-mentor-row">
+                            <th scope="row">{mentee}</th>
+                            <td data-label=i18n.t("column-mentor")>{mentor}</td>
+                            <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
+                            <td class="num" data-label=i18n.t("matching-column-score")>{explanation.score}</td>
+                            <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
+                        </tr>
+                    }).collect_view()}
+                </DataTable>
             </section>
         }
         .into_any()
@@ -554,26 +604,19 @@ fn UnmatchedPeople(result: RwSignal<Matching>) -> impl IntoView {
                     return view! { <p class="empty-state" data-testid="unmatched-none">{i18n.t("matching-unmatched-none")}</p> }.into_any();
                 }
                 view! {
-                    <div class="table-scroll">
-                        <table class="data-table data-table--cards" data-testid="unmatched-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{i18n.t("column-name")}</th>
-                                    <th scope="col">{i18n.t("column-role")}</th>
-                                    <th scope="col">{i18n.t("matching-column-reason")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|(name, role, reason)| view! {
-                                    <tr data-testid="unmatched-row">
-                                        <th scope="row">{name}</th>
-                                        <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", role.code()))}</td>
-                                        <td data-label=i18n.t("matching-column-reason")>{i18n.t(&format!("matching-reason-{reason}"))}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable testid="unmatched-table" head=|| view! {
+                        <Column label="column-name" />
+                        <Column label="column-role" />
+                        <Column label="matching-column-reason" />
+                    }>
+                        {rows.into_iter().map(|(name, role, reason)| view! {
+                            <tr data-testid="unmatched-row">
+                                <th scope="row">{name}</th>
+                                <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", role.code()))}</td>
+                                <td data-label=i18n.t("matching-column-reason")>{i18n.t(&format!("matching-reason-{reason}"))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }
                 .into_any()
             }}

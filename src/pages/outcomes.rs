@@ -11,6 +11,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
 use crate::session::use_session;
@@ -236,15 +237,7 @@ pub fn OutcomesPage() -> impl IntoView {
                     </div>
                 </div>
                 <div class="filters">
-                    <div class="field">
-                        <label for="outcome-aimed">{move || i18n.t("outcome-aimed")}</label>
-                        <select id="outcome-aimed" data-testid="outcome-aimed" prop:value=move || form.aimed.get()
-                            on:change=move |event| form.aimed.set(event_target_value(&event))>
-                            <option value="">{move || i18n.t("outcome-unknown")}</option>
-                            <option value="yes">{move || i18n.t("outcome-yes")}</option>
-                            <option value="no">{move || i18n.t("outcome-no")}</option>
-                        </select>
-                    </div>
+                    <YesNoField id="outcome-aimed" label="outcome-aimed" value=form.aimed />
                     <div class="field">
                         <label for="outcome-goal">{move || i18n.t("outcome-goal")}</label>
                         <select id="outcome-goal" data-testid="outcome-goal" prop:value=move || form.goal.get()
@@ -255,40 +248,9 @@ pub fn OutcomesPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <div class="field">
-                        <label for="outcome-recommend">{move || i18n.t("outcome-recommend")}</label>
-                        <select id="outcome-recommend" data-testid="outcome-recommend" prop:value=move || form.recommend.get()
-                            on:change=move |event| form.recommend.set(event_target_value(&event))>
-                            <option value="">{move || i18n.t("outcome-unknown")}</option>
-                            <option value="yes">{move || i18n.t("outcome-yes")}</option>
-                            <option value="no">{move || i18n.t("outcome-no")}</option>
-                        </select>
-                    </div>
+                    <YesNoField id="outcome-recommend" label="outcome-recommend" value=form.recommend />
                 </div>
-                <fieldset class="outcome-form__post">
-                    <legend>{move || i18n.t("outcome-post")}</legend>
-                    <label class="checkbox">
-                        <input type="checkbox" data-testid="outcome-reached" prop:checked=move || form.reached.get()
-                            on:change=move |event| form.reached.set(event_target_checked(&event)) />
-                        {move || i18n.t("outcome-reached")}
-                    </label>
-                    <div class="filters">
-                        <div class="field">
-                            <label for="outcome-post-on">{move || i18n.t("outcome-post-on")}</label>
-                            <input id="outcome-post-on" type="date" data-testid="outcome-post-on"
-                                disabled=move || !form.reached.get()
-                                prop:value=move || form.post_on.get()
-                                on:input=move |event| form.post_on.set(event_target_value(&event)) />
-                        </div>
-                        <div class="field">
-                            <label for="outcome-position">{move || i18n.t("outcome-position")}</label>
-                            <input id="outcome-position" type="text" data-testid="outcome-position"
-                                disabled=move || !form.reached.get()
-                                prop:value=move || form.position.get()
-                                on:input=move |event| form.position.set(event_target_value(&event)) />
-                        </div>
-                    </div>
-                </fieldset>
+                <PostFields form />
                 <div class="field">
                     <label for="outcome-other">{move || i18n.t("outcome-other-steps")}</label>
                     <textarea id="outcome-other" rows="2" data-testid="outcome-other"
@@ -302,6 +264,33 @@ pub fn OutcomesPage() -> impl IntoView {
                 })}
             </form>
         </section>
+        <OutcomeList list />
+    }
+}
+
+/// A question answered yes, no or not known.
+#[component]
+fn YesNoField(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{move || i18n.t(label)}</label>
+            <select id=id data-testid=id prop:value=move || value.get()
+                on:change=move |event| value.set(event_target_value(&event))>
+                <option value="">{move || i18n.t("outcome-unknown")}</option>
+                <option value="yes">{move || i18n.t("outcome-yes")}</option>
+                <option value="no">{move || i18n.t("outcome-no")}</option>
+            </select>
+        </div>
+    }
+}
+
+/// Every mentee with what is recorded for them at each point in time.
+#[component]
+fn OutcomeList(list: Memo<Vec<(PersonId, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
         <section class="panel" aria-labelledby="outcome-list-title">
             <h2 id="outcome-list-title">{move || i18n.t("outcome-list-title")}</h2>
             {move || {
@@ -310,33 +299,58 @@ pub fn OutcomesPage() -> impl IntoView {
                     return view! { <p class="empty-state">{i18n.t("outcome-no-mentees")}</p> }.into_any();
                 }
                 view! {
-                    <div class="table-scroll" role="region" aria-labelledby="outcome-list-title" tabindex="0">
-                        <table class="data-table" data-testid="outcome-table">
-                            <thead>
+                    <DataTable testid="outcome-table" class="data-table" region="outcome-list-title" head=|| view! {
+                        <Column label="outcome-mentee" />
+                        {OutcomeWhen::ALL.into_iter().map(|at| view! {
+                            <Column label=format!("outcome-when-{}", at.code()) />
+                        }).collect_view()}
+                    }>
+                        {rows.into_iter().map(|(id, name)| {
+                            let records = session.with(|p| p.outcomes.get(&id).cloned()).flatten().unwrap_or_default();
+                            view! {
                                 <tr>
-                                    <th scope="col">{i18n.t("outcome-mentee")}</th>
+                                    <th scope="row">{name}</th>
                                     {OutcomeWhen::ALL.into_iter().map(|at| view! {
-                                        <th scope="col">{i18n.t(&format!("outcome-when-{}", at.code()))}</th>
+                                        <td>{summary(i18n, records.at(at))}</td>
                                     }).collect_view()}
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|(id, name)| {
-                                    let records = session.with(|p| p.outcomes.get(&id).cloned()).flatten().unwrap_or_default();
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{name}</th>
-                                            {OutcomeWhen::ALL.into_iter().map(|at| view! {
-                                                <td>{summary(i18n, records.at(at))}</td>
-                                            }).collect_view()}
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The step after the programme: a leadership post, when, and which.
+#[component]
+fn PostFields(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="outcome-form__post">
+            <legend>{move || i18n.t("outcome-post")}</legend>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="outcome-reached" prop:checked=move || form.reached.get()
+                    on:change=move |event| form.reached.set(event_target_checked(&event)) />
+                {move || i18n.t("outcome-reached")}
+            </label>
+            <div class="filters">
+                <div class="field">
+                    <label for="outcome-post-on">{move || i18n.t("outcome-post-on")}</label>
+                    <input id="outcome-post-on" type="date" data-testid="outcome-post-on"
+                        disabled=move || !form.reached.get()
+                        prop:value=move || form.post_on.get()
+                        on:input=move |event| form.post_on.set(event_target_value(&event)) />
+                </div>
+                <div class="field">
+                    <label for="outcome-position">{move || i18n.t("outcome-position")}</label>
+                    <input id="outcome-position" type="text" data-testid="outcome-position"
+                        disabled=move || !form.reached.get()
+                        prop:value=move || form.position.get()
+                        on:input=move |event| form.position.set(event_target_value(&event)) />
+                </div>
+            </div>
+        </fieldset>
     }
 }

@@ -8,6 +8,7 @@ use tandem_core::{people_csv, Day, PartnerId, PersonId, Programme, Role, Standin
 
 use crate::clock::today;
 use crate::components::pager::Pager;
+use crate::components::table::{Column, DataTable};
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -164,12 +165,6 @@ pub fn PeoplePage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let organisations = move || session.partner_choices();
-    let set_filter = move |change: Box<dyn FnOnce(&mut Filters)>| {
-        filters.update(|filters| change(filters));
-        page.set(0);
-    };
-
     let export = move |_| {
         let Some(bytes) = session.with(|programme| {
             people_csv(
@@ -182,37 +177,6 @@ pub fn PeoplePage() -> impl IntoView {
         };
         let name = format!("{}-{}.csv", i18n.t("csv-file-people"), today().iso());
         let _ = offer_download(&name, "text/csv;charset=utf-8", &bytes);
-    };
-
-    let sort_header = move |by: SortBy| {
-        let label = move || i18n.t(by.column_key());
-        let aria_sort = move || match sort.get() {
-            (current, true) if current == by => "ascending",
-            (current, false) if current == by => "descending",
-            _ => "none",
-        };
-        view! {
-            <th scope="col" aria-sort=aria_sort>
-                <button
-                    type="button"
-                    class="sort-button"
-                    data-testid=format!("sort-{}", by.column_key())
-                    on:click=move |_| sort.update(|(current, ascending)| {
-                        if *current == by {
-                            *ascending = !*ascending;
-                        } else {
-                            *current = by;
-                            *ascending = true;
-                        }
-                    })
-                >
-                    {label}
-                    <span aria-hidden="true" class="sort-button__mark">
-                        {move || match aria_sort() { "ascending" => "▲", "descending" => "▼", _ => "" }}
-                    </span>
-                </button>
-            </th>
-        }
     };
 
     view! {
@@ -233,61 +197,7 @@ pub fn PeoplePage() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <div class="filters">
-                <div class="field">
-                    <label for="people-search">{move || i18n.t("people-search")}</label>
-                    // Searches name participants: the browser should keep
-                    // them neither for suggestions nor in its session restore.
-                    <input
-                        id="people-search"
-                        type="search"
-                        autocomplete="off"
-                        data-testid="people-search"
-                        placeholder=move || i18n.t("people-search-placeholder")
-                        prop:value=move || filters.with(|f| f.search.clone())
-                        on:input=move |event| {
-                            let value = event_target_value(&event);
-                            set_filter(Box::new(move |f| f.search = value));
-                        }
-                    />
-                </div>
-                <div class="field">
-                    <label for="filter-role">{move || i18n.t("filter-role")}</label>
-                    <select id="filter-role" data-testid="filter-role" on:change=move |event| {
-                        let role = Role::from_code(&event_target_value(&event));
-                        set_filter(Box::new(move |f| f.role = role));
-                    }>
-                        <option value="">{move || i18n.t("filter-all")}</option>
-                        {Role::ALL.into_iter().map(|role| view! {
-                            <option value=role.code()>{move || i18n.t(&format!("role-{}", role.code()))}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-organisation">{move || i18n.t("filter-organisation")}</label>
-                    <select id="filter-organisation" data-testid="filter-organisation" on:change=move |event| {
-                        let organisation = event_target_value(&event).parse::<PartnerId>().ok();
-                        set_filter(Box::new(move |f| f.organisation = organisation));
-                    }>
-                        <option value="">{move || i18n.t("filter-all")}</option>
-                        {move || organisations().into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string()>{name}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-standing">{move || i18n.t("filter-standing")}</label>
-                    <select id="filter-standing" data-testid="filter-standing" on:change=move |event| {
-                        let standing = Standing::from_code(&event_target_value(&event));
-                        set_filter(Box::new(move |f| f.standing = standing));
-                    }>
-                        <option value="">{move || i18n.t("filter-all")}</option>
-                        {Standing::ALL.into_iter().map(|standing| view! {
-                            <option value=standing.code()>{move || i18n.t(&format!("standing-{}", standing.code()))}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-            </div>
+            <PeopleFilters filters page />
             <p class="muted" role="status" data-testid="people-count">
                 {move || i18n.t_with("people-count", &[
                     ("shown", FluentValue::from(matching.with(|rows| rows.len()))),
@@ -298,40 +208,138 @@ pub fn PeoplePage() -> impl IntoView {
                 when=move || matching.with(|rows| !rows.is_empty())
                 fallback=move || view! { <p class="empty-state">{move || i18n.t("people-none-match")}</p> }
             >
-                <div class="table-scroll">
-                    <table class="data-table data-table--cards" data-testid="people-table">
-                        <thead>
-                            <tr>
-                                {sort_header(SortBy::Name)}
-                                {sort_header(SortBy::Role)}
-                                {sort_header(SortBy::Organisation)}
-                                {sort_header(SortBy::Standing)}
-                                <th scope="col" class="hide-narrow">{move || i18n.t("column-email")}</th>
-                                {sort_header(SortBy::AppliedOn)}
+                <DataTable testid="people-table" head=move || view! {
+                    <SortHeader by=SortBy::Name sort />
+                    <SortHeader by=SortBy::Role sort />
+                    <SortHeader by=SortBy::Organisation sort />
+                    <SortHeader by=SortBy::Standing sort />
+                    <Column label="column-email" class="hide-narrow" />
+                    <SortHeader by=SortBy::AppliedOn sort />
+                }>
+                    <For each=shown key=|row| row.id children=move |row| {
+                        let href = programme_id.map(|id| Page::Person(id, row.id).path()).unwrap_or_default();
+                        let role = row.role;
+                        let standing = row.standing;
+                        let applied_on = row.applied_on;
+                        view! {
+                            <tr data-testid="person-row">
+                                <th scope="row"><A href=href>{row.name.clone()}</A></th>
+                                <td data-label=move || i18n.t("column-role")>{move || i18n.t(&format!("role-{}", role.code()))}</td>
+                                <td data-label=move || i18n.t("column-organisation")>{row.organisation.clone()}</td>
+                                <td data-label=move || i18n.t("column-standing")><span class=format!("badge badge--{}", standing.code())>{move || i18n.t(&format!("standing-{}", standing.code()))}</span></td>
+                                <td class="hide-narrow">{row.email.clone()}</td>
+                                <td data-label=move || i18n.t("column-applied-on")>{move || i18n.day(applied_on)}</td>
                             </tr>
-                        </thead>
-                        <tbody>
-                            <For each=shown key=|row| row.id children=move |row| {
-                                let href = programme_id.map(|id| Page::Person(id, row.id).path()).unwrap_or_default();
-                                let role = row.role;
-                                let standing = row.standing;
-                                let applied_on = row.applied_on;
-                                view! {
-                                    <tr data-testid="person-row">
-                                        <th scope="row"><A href=href>{row.name.clone()}</A></th>
-                                        <td data-label=move || i18n.t("column-role")>{move || i18n.t(&format!("role-{}", role.code()))}</td>
-                                        <td data-label=move || i18n.t("column-organisation")>{row.organisation.clone()}</td>
-                                        <td data-label=move || i18n.t("column-standing")><span class=format!("badge badge--{}", standing.code())>{move || i18n.t(&format!("standing-{}", standing.code()))}</span></td>
-                                        <td class="hide-narrow">{row.email.clone()}</td>
-                                        <td data-label=move || i18n.t("column-applied-on")>{move || i18n.day(applied_on)}</td>
-                                    </tr>
-                                }
-                            } />
-                        </tbody>
-                    </table>
-                </div>
+                        }
+                    } />
+                </DataTable>
             </Show>
             <Pager page pages=Signal::derive(pages) label="people-title" />
         </section>
+    }
+}
+
+/// The search and the filters by role, organisation and standing; a
+/// change goes back to the first page.
+#[component]
+fn PeopleFilters(filters: RwSignal<Filters>, page: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let organisations = move || session.partner_choices();
+    let set_filter = move |change: Box<dyn FnOnce(&mut Filters)>| {
+        filters.update(|filters| change(filters));
+        page.set(0);
+    };
+    view! {
+        <div class="filters">
+            <div class="field">
+                <label for="people-search">{move || i18n.t("people-search")}</label>
+                // Searches name participants: the browser should keep
+                // them neither for suggestions nor in its session restore.
+                <input
+                    id="people-search"
+                    type="search"
+                    autocomplete="off"
+                    data-testid="people-search"
+                    placeholder=move || i18n.t("people-search-placeholder")
+                    prop:value=move || filters.with(|f| f.search.clone())
+                    on:input=move |event| {
+                        let value = event_target_value(&event);
+                        set_filter(Box::new(move |f| f.search = value));
+                    }
+                />
+            </div>
+            <div class="field">
+                <label for="filter-role">{move || i18n.t("filter-role")}</label>
+                <select id="filter-role" data-testid="filter-role" on:change=move |event| {
+                    let role = Role::from_code(&event_target_value(&event));
+                    set_filter(Box::new(move |f| f.role = role));
+                }>
+                    <option value="">{move || i18n.t("filter-all")}</option>
+                    {Role::ALL.into_iter().map(|role| view! {
+                        <option value=role.code()>{move || i18n.t(&format!("role-{}", role.code()))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-organisation">{move || i18n.t("filter-organisation")}</label>
+                <select id="filter-organisation" data-testid="filter-organisation" on:change=move |event| {
+                    let organisation = event_target_value(&event).parse::<PartnerId>().ok();
+                    set_filter(Box::new(move |f| f.organisation = organisation));
+                }>
+                    <option value="">{move || i18n.t("filter-all")}</option>
+                    {move || organisations().into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string()>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-standing">{move || i18n.t("filter-standing")}</label>
+                <select id="filter-standing" data-testid="filter-standing" on:change=move |event| {
+                    let standing = Standing::from_code(&event_target_value(&event));
+                    set_filter(Box::new(move |f| f.standing = standing));
+                }>
+                    <option value="">{move || i18n.t("filter-all")}</option>
+                    {Standing::ALL.into_iter().map(|standing| view! {
+                        <option value=standing.code()>{move || i18n.t(&format!("standing-{}", standing.code()))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
+    }
+}
+
+/// A column header that sorts the table by its column; pressed again, it
+/// turns the order round.
+#[component]
+fn SortHeader(by: SortBy, sort: RwSignal<(SortBy, bool)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || i18n.t(by.column_key());
+    let aria_sort = move || match sort.get() {
+        (current, true) if current == by => "ascending",
+        (current, false) if current == by => "descending",
+        _ => "none",
+    };
+    view! {
+        <th scope="col" aria-sort=aria_sort>
+            <button
+                type="button"
+                class="sort-button"
+                data-testid=format!("sort-{}", by.column_key())
+                on:click=move |_| sort.update(|(current, ascending)| {
+                    if *current == by {
+                        *ascending = !*ascending;
+                    } else {
+                        *current = by;
+                        *ascending = true;
+                    }
+                })
+            >
+                {label}
+                <span aria-hidden="true" class="sort-button__mark">
+                    {move || match aria_sort() { "ascending" => "▲", "descending" => "▼", _ => "" }}
+                </span>
+            </button>
+        </th>
     }
 }

@@ -16,6 +16,7 @@ use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::history::History;
 use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::participation::PersonParticipation;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 use crate::session::use_session;
@@ -318,7 +319,7 @@ fn PersonView(id: PersonId) -> impl IntoView {
             <div class="stack">
                 <ApplicationPanel id />
                 <PersonTandems id />
-                <super::certificates::PersonParticipation id />
+                <PersonParticipation id />
                 <History subject=id.to_string() />
                 <super::privacy::PersonPrivacy id />
             </div>

@@ -155,6 +155,89 @@ pub fn ReportPage() -> impl IntoView {
         tables.with(|tables| tables.iter().find(|table| table.id == id).cloned())
     };
 
+    let title_line = move || {
+        session
+            .with(|p| {
+                let period = i18n.t_with(
+                    "programme-dates",
+                    &[
+                        ("start", FluentValue::from(i18n.day(p.start))),
+                        ("end", FluentValue::from(i18n.day(p.end))),
+                    ],
+                );
+                let scope = organisation
+                    .get()
+                    .unwrap_or_else(|| i18n.t("report-all-organisations"));
+                i18n.t_with(
+                    "report-title-line",
+                    &[
+                        ("programme", FluentValue::from(p.name.clone())),
+                        ("period", FluentValue::from(period)),
+                        ("scope", FluentValue::from(scope)),
+                        ("date", FluentValue::from(i18n.day(today()))),
+                    ],
+                )
+            })
+            .unwrap_or_default()
+    };
+
+    view! {
+        <article class="report" data-testid="report">
+            <header class="report__title">
+                <h2 class="report__heading">{move || i18n.t("report-title")}</h2>
+                <p data-testid="report-title-line">{title_line}</p>
+                {move || earlier.with(|e| e.as_ref().map(|e| e.programme.name.clone())).map(|name| view! {
+                    <p class="muted" data-testid="report-compared">
+                        {i18n.t_with("report-compared-with", &[("name", FluentValue::from(name))])}
+                    </p>
+                })}
+            </header>
+            <ReportControls organisation others earlier tables report programme_id />
+            {move || logs.with(|logs| logs.is_none()).then(|| view! {
+                <p class="muted no-print" role="status">{i18n.t("report-reading-pages")}</p>
+            })}
+
+            <ReportSection id="key-figures" table=Signal::derive(move || table("key-figures")) chart=None />
+            <ReportSection
+                id="outcomes"
+                table=Signal::derive(move || table("outcomes"))
+                chart=Some(Signal::derive(move || outcome_bars(i18n, report.get(), earlier_report.get())))
+            />
+            <ReportSection
+                id="participants"
+                table=Signal::derive(move || table("participants"))
+                chart=Some(Signal::derive(move || participant_bars(i18n, report.get())))
+            />
+            <ReportSection
+                id="tandems"
+                table=Signal::derive(move || table("tandems"))
+                chart=Some(Signal::derive(move || tandem_bars(i18n, report.get())))
+            />
+            <ReportSection id="early-endings" table=Signal::derive(move || table("early-endings")) chart=None />
+            <ReportSection id="completed-tandems" table=Signal::derive(move || table("completed-tandems")) chart=None />
+            <ReportSection
+                id="events"
+                table=Signal::derive(move || table("events"))
+                chart=Some(Signal::derive(move || event_bars(report.get())))
+            />
+            <SurveySections report tables />
+        </article>
+    }
+}
+
+/// Which organisation the report covers, which earlier run it is set
+/// beside, and the ways to print it, download it and record more.
+#[component]
+fn ReportControls(
+    organisation: RwSignal<Option<String>>,
+    others: RwSignal<Vec<(ProgrammeId, String)>>,
+    earlier: RwSignal<Option<Earlier>>,
+    tables: Memo<Vec<ReportTable>>,
+    report: Memo<Option<Report>>,
+    programme_id: Option<ProgrammeId>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
     let download_all = move |_| {
         let style = number_style(i18n);
         let bytes = tables.with_untracked(|tables| report_csv(tables, &style));
@@ -197,128 +280,72 @@ pub fn ReportPage() -> impl IntoView {
         }
     };
 
-    let title_line = move || {
-        session
-            .with(|p| {
-                let period = i18n.t_with(
-                    "programme-dates",
-                    &[
-                        ("start", FluentValue::from(i18n.day(p.start))),
-                        ("end", FluentValue::from(i18n.day(p.end))),
-                    ],
-                );
-                let scope = organisation
-                    .get()
-                    .unwrap_or_else(|| i18n.t("report-all-organisations"));
-                i18n.t_with(
-                    "report-title-line",
-                    &[
-                        ("programme", FluentValue::from(p.name.clone())),
-                        ("period", FluentValue::from(period)),
-                        ("scope", FluentValue::from(scope)),
-                        ("date", FluentValue::from(i18n.day(today()))),
-                    ],
-                )
-            })
-            .unwrap_or_default()
-    };
-
     view! {
-        <article class="report" data-testid="report">
-            <header class="report__title">
-                <h2 class="report__heading">{move || i18n.t("report-title")}</h2>
-                <p data-testid="report-title-line">{title_line}</p>
-                {move || earlier.with(|e| e.as_ref().map(|e| e.programme.name.clone())).map(|name| view! {
-                    <p class="muted" data-testid="report-compared">
-                        {i18n.t_with("report-compared-with", &[("name", FluentValue::from(name))])}
-                    </p>
-                })}
-            </header>
-            <div class="report__controls no-print">
-                <div class="field">
-                    <label for="report-organisation">{move || i18n.t("report-filter-organisation")}</label>
-                    <select id="report-organisation" data-testid="report-organisation" on:change=move |event| {
-                        let value = event_target_value(&event);
-                        organisation.set((!value.is_empty()).then_some(value));
-                    }>
-                        <option value="">{move || i18n.t("report-all-organisations")}</option>
-                        {move || partners().into_iter().map(|name| view! {
-                            <option value=name.clone()>{name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="report-earlier">{move || i18n.t("report-compare")}</label>
-                    <select id="report-earlier" data-testid="report-earlier" on:change=choose_earlier>
-                        <option value="">{move || i18n.t("report-compare-none")}</option>
-                        {move || others.get().into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string()>{name}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="report__actions">
-                    <button type="button" class="button button--primary" data-testid="report-print" on:click=print>
-                        {move || i18n.t("report-print")}
-                    </button>
-                    <button type="button" class="button button--secondary" data-testid="report-csv" on:click=download_all>
-                        {move || i18n.t("report-csv-all")}
-                    </button>
-                    {move || programme_id.map(|id| view! {
-                        <A href=Page::Outcomes(id).path() attr:class="button button--secondary" attr:data-testid="report-record-outcomes">
-                            {i18n.t("report-record-outcomes")}
-                        </A>
-                        <A href=Page::Surveys(id).path() attr:class="button button--secondary" attr:data-testid="report-surveys">
-                            {i18n.t("report-surveys")}
-                        </A>
-                    })}
-                </div>
+        <div class="report__controls no-print">
+            <div class="field">
+                <label for="report-organisation">{move || i18n.t("report-filter-organisation")}</label>
+                <select id="report-organisation" data-testid="report-organisation" on:change=move |event| {
+                    let value = event_target_value(&event);
+                    organisation.set((!value.is_empty()).then_some(value));
+                }>
+                    <option value="">{move || i18n.t("report-all-organisations")}</option>
+                    {move || partners().into_iter().map(|name| view! {
+                        <option value=name.clone()>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
             </div>
-            {move || logs.with(|logs| logs.is_none()).then(|| view! {
-                <p class="muted no-print" role="status">{i18n.t("report-reading-pages")}</p>
-            })}
+            <div class="field">
+                <label for="report-earlier">{move || i18n.t("report-compare")}</label>
+                <select id="report-earlier" data-testid="report-earlier" on:change=choose_earlier>
+                    <option value="">{move || i18n.t("report-compare-none")}</option>
+                    {move || others.get().into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string()>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="report__actions">
+                <button type="button" class="button button--primary" data-testid="report-print" on:click=print>
+                    {move || i18n.t("report-print")}
+                </button>
+                <button type="button" class="button button--secondary" data-testid="report-csv" on:click=download_all>
+                    {move || i18n.t("report-csv-all")}
+                </button>
+                {move || programme_id.map(|id| view! {
+                    <A href=Page::Outcomes(id).path() attr:class="button button--secondary" attr:data-testid="report-record-outcomes">
+                        {i18n.t("report-record-outcomes")}
+                    </A>
+                    <A href=Page::Surveys(id).path() attr:class="button button--secondary" attr:data-testid="report-surveys">
+                        {i18n.t("report-surveys")}
+                    </A>
+                })}
+            </div>
+        </div>
+    }
+}
 
-            <ReportSection id="key-figures" table=Signal::derive(move || table("key-figures")) chart=None />
-            <ReportSection
-                id="outcomes"
-                table=Signal::derive(move || table("outcomes"))
-                chart=Some(Signal::derive(move || outcome_bars(i18n, report.get(), earlier_report.get())))
-            />
-            <ReportSection
-                id="participants"
-                table=Signal::derive(move || table("participants"))
-                chart=Some(Signal::derive(move || participant_bars(i18n, report.get())))
-            />
-            <ReportSection
-                id="tandems"
-                table=Signal::derive(move || table("tandems"))
-                chart=Some(Signal::derive(move || tandem_bars(i18n, report.get())))
-            />
-            <ReportSection id="early-endings" table=Signal::derive(move || table("early-endings")) chart=None />
-            <ReportSection id="completed-tandems" table=Signal::derive(move || table("completed-tandems")) chart=None />
-            <ReportSection
-                id="events"
-                table=Signal::derive(move || table("events"))
-                chart=Some(Signal::derive(move || event_bars(report.get())))
-            />
-            {move || {
-                let surveys = report.with(|r| r.as_ref().map(|r| r.surveys.clone())).unwrap_or_default();
-                surveys.into_iter().map(|survey| {
-                    let id = format!("survey-{}", survey.survey);
-                    let table_id = id.clone();
-                    let bars: Vec<Bar> = survey.questions.iter().filter(|q| q.kind == "scale").map(|q| Bar {
-                        label: q.text.clone(),
-                        series: None,
-                        value: q.average.tenths().map(|t| t as f64 / 10.0),
-                        max: 5.0,
-                        text: q.average.text(&number_style(i18n)),
-                    }).collect();
-                    let chart = (!bars.is_empty()).then(|| Signal::derive(move || bars.clone()));
-                    view! {
-                        <ReportSection id=id table=Signal::derive(move || tables.with(|t| t.iter().find(|t| t.id == table_id).cloned())) chart=chart />
-                    }
-                }).collect_view()
-            }}
-        </article>
+/// A section for each survey, with a chart of its scale questions.
+#[component]
+fn SurveySections(report: Memo<Option<Report>>, tables: Memo<Vec<ReportTable>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let surveys = report
+            .with(|r| r.as_ref().map(|r| r.surveys.clone()))
+            .unwrap_or_default();
+        surveys.into_iter().map(|survey| {
+            let id = format!("survey-{}", survey.survey);
+            let table_id = id.clone();
+            let bars: Vec<Bar> = survey.questions.iter().filter(|q| q.kind == "scale").map(|q| Bar {
+                label: q.text.clone(),
+                series: None,
+                value: q.average.tenths().map(|t| t as f64 / 10.0),
+                max: 5.0,
+                text: q.average.text(&number_style(i18n)),
+            }).collect();
+            let chart = (!bars.is_empty()).then(|| Signal::derive(move || bars.clone()));
+            view! {
+                <ReportSection id=id table=Signal::derive(move || tables.with(|t| t.iter().find(|t| t.id == table_id).cloned())) chart=chart />
+            }
+        }).collect_view()
     }
 }
 
@@ -613,29 +640,35 @@ fn BarChart(bars: Signal<Vec<Bar>>, #[prop(into)] labelled_by: String) -> impl I
         }).collect_view();
         view! {
             <figure class="report-chart">
-                <svg
-                    class="report-chart__svg report-chart__svg--wide"
-                    viewBox=format!("0 0 {CHART_WIDTH} {height}")
-                    role="img"
-                    aria-labelledby=labelled_by.clone()
-                    aria-describedby=note.clone()
-                    preserveAspectRatio="xMinYMin meet"
-                >
-                    {wide}
-                </svg>
-                <svg
-                    class="report-chart__svg report-chart__svg--narrow"
-                    viewBox=format!("0 0 {NARROW_WIDTH} {narrow_height}")
-                    role="img"
-                    aria-labelledby=labelled_by.clone()
-                    aria-describedby=note.clone()
-                    preserveAspectRatio="xMinYMin meet"
-                >
-                    {narrow}
-                </svg>
+                {chart_svg("report-chart__svg--wide", CHART_WIDTH, height, &labelled_by, &note, wide)}
+                {chart_svg("report-chart__svg--narrow", NARROW_WIDTH, narrow_height, &labelled_by, &note, narrow)}
                 <figcaption id=note class="visually-hidden">{i18n.t("report-chart-note")}</figcaption>
             </figure>
         }
         .into_any()
+    }
+}
+
+/// One drawing of a chart (wide or narrow), named by the section's
+/// heading and described by the note beneath it.
+fn chart_svg(
+    variant: &'static str,
+    width: f64,
+    height: f64,
+    labelled_by: &str,
+    note: &str,
+    bars: impl IntoView + 'static,
+) -> impl IntoView {
+    view! {
+        <svg
+            class=format!("report-chart__svg {variant}")
+            viewBox=format!("0 0 {width} {height}")
+            role="img"
+            aria-labelledby=labelled_by.to_string()
+            aria-describedby=note.to_string()
+            preserveAspectRatio="xMinYMin meet"
+        >
+            {bars}
+        </svg>
     }
 }

@@ -9,11 +9,12 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tandem_core::{
-    Answer, AnswerSource, Command, PersonId, Question, QuestionKind, ResponseId, Survey,
-    SurveyAudience, SurveyDue, SurveyId,
+    AnswerSource, Command, PersonId, Question, QuestionKind, ResponseId, Survey, SurveyAudience,
+    SurveyDue, SurveyId,
 };
 
 use crate::clock::today;
+use crate::components::answers::{typed_answers, QuestionField};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
 use crate::session::use_session;
@@ -319,25 +320,7 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
             message.set(Some((false, i18n.t("survey-choose-both"))));
             return;
         };
-        let given = answers.get_untracked();
-        let mut typed = BTreeMap::new();
-        for question in &survey.questions {
-            let Some(value) = given.get(&question.key).filter(|v| !v.trim().is_empty()) else {
-                continue;
-            };
-            let answer = match &question.kind {
-                QuestionKind::Scale => Answer::Scale {
-                    value: value.trim().parse().unwrap_or(0),
-                },
-                QuestionKind::Choice { .. } => Answer::Choice {
-                    option: value.clone(),
-                },
-                QuestionKind::FreeText => Answer::Text {
-                    text: value.clone(),
-                },
-            };
-            typed.insert(question.key.clone(), answer);
-        }
+        let typed = answers.with_untracked(|given| typed_answers(&survey.questions, given));
         match session.dispatch(Command::RecordSurveyAnswers {
             survey: survey_id,
             person: person_id,
@@ -383,47 +366,8 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
                     </div>
                 </div>
                 {move || survey().map(|survey| survey.questions.into_iter().map(|question| {
-                    let key = question.key.clone();
-                    let id = format!("paper-{key}");
-                    let value = {
-                        let key = key.clone();
-                        move || answers.with(|a| a.get(&key).cloned().unwrap_or_default())
-                    };
-                    let set = {
-                        let key = key.clone();
-                        move |event: leptos::ev::Event| {
-                            let text = event_target_value(&event);
-                            answers.update(|a| { a.insert(key.clone(), text); });
-                        }
-                    };
-                    let label = if question.anonymous {
-                        format!("{} ({})", question.text, i18n.t("survey-anonymous"))
-                    } else {
-                        question.text.clone()
-                    };
-                    let input = match question.kind {
-                        QuestionKind::Scale => view! {
-                            <select id=id.clone() data-testid="paper-answer" prop:value=value on:change=set>
-                                <option value="">"–"</option>
-                                {(1..=5).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
-                            </select>
-                        }.into_any(),
-                        QuestionKind::Choice { options } => view! {
-                            <select id=id.clone() data-testid="paper-answer" prop:value=value on:change=set>
-                                <option value="">"–"</option>
-                                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-                            </select>
-                        }.into_any(),
-                        QuestionKind::FreeText => view! {
-                            <textarea id=id.clone() rows="2" data-testid="paper-answer" prop:value=value on:input=set></textarea>
-                        }.into_any(),
-                    };
-                    view! {
-                        <div class="field">
-                            <label for=id>{label}</label>
-                            {input}
-                        </div>
-                    }
+                    let id = format!("paper-{}", question.key);
+                    view! { <QuestionField question id testid="paper-answer" answers /> }
                 }).collect_view())}
                 <button type="submit" class="button" data-testid="paper-save">{move || i18n.t("survey-answers-save")}</button>
                 {move || message.get().map(|(ok, text)| view! {

@@ -13,6 +13,7 @@ use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::history::History;
 use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::table::{Column, DataTable};
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -75,30 +76,23 @@ pub fn TandemsPage() -> impl IntoView {
                     return view! { <p class="empty-state">{i18n.t("tandems-none")}</p> }.into_any();
                 }
                 view! {
-                    <div class="table-scroll">
-                        <table class="data-table data-table--cards" data-testid="tandems-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{i18n.t("column-mentee")}</th>
-                                    <th scope="col">{i18n.t("column-mentor")}</th>
-                                    <th scope="col" class="hide-narrow">{i18n.t("column-co-mentor")}</th>
-                                    <th scope="col">{i18n.t("column-period")}</th>
-                                    <th scope="col">{i18n.t("column-status")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|(id, mentee, mentor, co_mentor, start, end, status)| view! {
-                                    <tr data-testid="tandem-row">
-                                        <th scope="row"><A href=Page::Tandem(programme, id).path()>{mentee}</A></th>
-                                        <td data-label=i18n.t("column-mentor")>{mentor}</td>
-                                        <td class="hide-narrow">{co_mentor}</td>
-                                        <td data-label=i18n.t("column-period")>{format!("{} – {}", i18n.day(start), i18n.day(end))}</td>
-                                        <td data-label=i18n.t("column-status")><span class=format!("badge badge--{}", status.code())>{i18n.t(&format!("tandem-status-{}", status.code()))}</span></td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable testid="tandems-table" head=|| view! {
+                        <Column label="column-mentee" />
+                        <Column label="column-mentor" />
+                        <Column label="column-co-mentor" class="hide-narrow" />
+                        <Column label="column-period" />
+                        <Column label="column-status" />
+                    }>
+                        {rows.into_iter().map(|(id, mentee, mentor, co_mentor, start, end, status)| view! {
+                            <tr data-testid="tandem-row">
+                                <th scope="row"><A href=Page::Tandem(programme, id).path()>{mentee}</A></th>
+                                <td data-label=i18n.t("column-mentor")>{mentor}</td>
+                                <td class="hide-narrow">{co_mentor}</td>
+                                <td data-label=i18n.t("column-period")>{format!("{} – {}", i18n.day(start), i18n.day(end))}</td>
+                                <td data-label=i18n.t("column-status")><span class=format!("badge badge--{}", status.code())>{i18n.t(&format!("tandem-status-{}", status.code()))}</span></td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }
                 .into_any()
             }}
