@@ -145,6 +145,26 @@ fn list_view(
     programme: tandem_core::ProgrammeId,
     lines: Vec<EventLine>,
 ) -> impl IntoView {
+    // Rendered here, where the table's reads are tracked, not
+    // inside the table component (which reads untracked).
+    let table_rows = lines.into_iter().map(|line| {
+        let kind = i18n.t(&format!("event-kind-{}", line.details.kind.code()));
+        let title = line.details.title.clone();
+        view! {
+            <tr data-testid="calendar-row" class:calendar-row--cancelled=line.cancelled>
+                <th scope="row">
+                    <A href=Page::Event(programme, line.id).path()>{title}</A>
+                    {line.cancelled.then(|| view! { " " <span class="badge badge--withdrawn">{i18n.t("event-cancelled")}</span> })}
+                </th>
+                <td data-label=i18n.t("event-when")>{event_when(i18n, &line.details)}</td>
+                <td data-label=i18n.t("event-kind")>{kind}</td>
+                <td data-label=i18n.t("event-place")>{line.place.clone()}</td>
+                <td data-label=i18n.t("event-audience")>{line.audience.clone()}</td>
+                <td class="num" data-label=i18n.t("event-hours")>{hours(i18n, line.details.minutes)}</td>
+                <td class="num" data-label=i18n.t("calendar-attended")>{format!("{} / {}", line.attended, line.listed)}</td>
+            </tr>
+        }
+    }).collect_view();
     view! {
         <DataTable testid="calendar-list" head=|| view! {
             <Column label="event-title" />
@@ -155,24 +175,7 @@ fn list_view(
             <Column label="event-hours" class="num" />
             <Column label="calendar-attended" class="num" />
         }>
-            {lines.into_iter().map(|line| {
-                let kind = i18n.t(&format!("event-kind-{}", line.details.kind.code()));
-                let title = line.details.title.clone();
-                view! {
-                    <tr data-testid="calendar-row" class:calendar-row--cancelled=line.cancelled>
-                        <th scope="row">
-                            <A href=Page::Event(programme, line.id).path()>{title}</A>
-                            {line.cancelled.then(|| view! { " " <span class="badge badge--withdrawn">{i18n.t("event-cancelled")}</span> })}
-                        </th>
-                        <td data-label=i18n.t("event-when")>{event_when(i18n, &line.details)}</td>
-                        <td data-label=i18n.t("event-kind")>{kind}</td>
-                        <td data-label=i18n.t("event-place")>{line.place.clone()}</td>
-                        <td data-label=i18n.t("event-audience")>{line.audience.clone()}</td>
-                        <td class="num" data-label=i18n.t("event-hours")>{hours(i18n, line.details.minutes)}</td>
-                        <td class="num" data-label=i18n.t("calendar-attended")>{format!("{} / {}", line.attended, line.listed)}</td>
-                    </tr>
-                }
-            }).collect_view()}
+            {table_rows}
         </DataTable>
     }
 }

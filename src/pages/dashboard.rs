@@ -217,6 +217,18 @@ fn PeopleCounts(dashboard: Memo<Dashboard>) -> impl IntoView {
                 let roles: Vec<Role> = Role::ALL.into_iter().filter(|role| *role != Role::CoMentor || d.totals.role(*role) > 0).collect();
                 let standings: Vec<Standing> = standings.into_iter().filter(|s| main.contains(s) || d.totals.standing(*s) > 0).collect();
                 let (head_roles, head_standings) = (roles.clone(), standings.clone());
+                // Rendered here, where the table's reads are tracked, not
+                // inside the table component (which reads untracked).
+                let table_rows = rows.into_iter().enumerate().map(|(index, row)| {
+                    let name = if row.name.is_empty() { i18n.t("dashboard-without-organisation") } else { row.name.clone() };
+                    view! {
+                        <tr class:total-row=index == last>
+                            <th scope="row">{name}</th>
+                            {roles.iter().map(|role| view! { <td class="num">{row.role(*role)}</td> }).collect_view()}
+                            {standings.iter().map(|standing| view! { <td class="num">{row.standing(*standing)}</td> }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view();
                 view! {
                     <DataTable testid="dashboard-counts" class="data-table" region="counts-title" head=move || view! {
                         <Column label="dashboard-organisation" />
@@ -227,16 +239,7 @@ fn PeopleCounts(dashboard: Memo<Dashboard>) -> impl IntoView {
                             <Column label=format!("standing-{}", standing.code()) class="num" />
                         }).collect_view()}
                     }>
-                        {rows.into_iter().enumerate().map(|(index, row)| {
-                            let name = if row.name.is_empty() { i18n.t("dashboard-without-organisation") } else { row.name.clone() };
-                            view! {
-                                <tr class:total-row=index == last>
-                                    <th scope="row">{name}</th>
-                                    {roles.iter().map(|role| view! { <td class="num">{row.role(*role)}</td> }).collect_view()}
-                                    {standings.iter().map(|standing| view! { <td class="num">{row.standing(*standing)}</td> }).collect_view()}
-                                </tr>
-                            }
-                        }).collect_view()}
+                        {table_rows}
                     </DataTable>
                 }
                 .into_any()

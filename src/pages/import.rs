@@ -178,6 +178,40 @@ fn ImportPreview(
             </tr>
         }
     }).collect_view();
+    // Rendered here, where the table's reads are tracked, not
+    // inside the table component (which reads untracked).
+    let table_rows = plan.rows.into_iter().map(|row| {
+        let line = row.line;
+        let verdict = row.verdict;
+        let problems: Vec<String> = row.problems.iter().map(|problem| {
+            i18n.t_with(&format!("problem-{}", problem.code()), &[("value", FluentValue::from(problem.value()))])
+        }).collect();
+        let role = i18n.t(&format!("role-{}", row.details.role.code()));
+        let checkbox_id = format!("include-{line}");
+        view! {
+            <tr data-testid="import-row" data-verdict=verdict.code() data-line=line>
+                <td class="num">{line}</td>
+                <td>{row.details.name.clone()}<span class="muted">{(!row.details.name.is_empty()).then(|| format!(" · {role}"))}</span></td>
+                <td>
+                    <span class=format!("badge badge--{}", verdict.code())>{i18n.t(&format!("verdict-{}", verdict.code()))}</span>
+                    {(!problems.is_empty()).then(|| view! {
+                        <ul class="problem-list">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    })}
+                    {(verdict == RowVerdict::Invalid).then(|| view! {
+                        <label class="check" for=checkbox_id.clone()>
+                            <input id=checkbox_id.clone() type="checkbox" data-testid=format!("include-{line}")
+                                prop:checked=move || include.with(|set| set.contains(&line))
+                                on:change=move |event| {
+                                    let checked = event_target_checked(&event);
+                                    include.update(|set| { if checked { set.insert(line); } else { set.remove(&line); } });
+                                } />
+                            <span>{i18n.t("import-include")}</span>
+                        </label>
+                    })}
+                </td>
+            </tr>
+        }
+    }).collect_view();
     view! {
         <h3>{i18n.t("import-mapping")}</h3>
         <DataTable testid="import-mapping" class="data-table data-table--compact" head=|| view! {
@@ -193,38 +227,7 @@ fn ImportPreview(
             <Column label="import-person" />
             <Column label="import-status" />
         }>
-            {plan.rows.into_iter().map(|row| {
-                let line = row.line;
-                let verdict = row.verdict;
-                let problems: Vec<String> = row.problems.iter().map(|problem| {
-                    i18n.t_with(&format!("problem-{}", problem.code()), &[("value", FluentValue::from(problem.value()))])
-                }).collect();
-                let role = i18n.t(&format!("role-{}", row.details.role.code()));
-                let checkbox_id = format!("include-{line}");
-                view! {
-                    <tr data-testid="import-row" data-verdict=verdict.code() data-line=line>
-                        <td class="num">{line}</td>
-                        <td>{row.details.name.clone()}<span class="muted">{(!row.details.name.is_empty()).then(|| format!(" · {role}"))}</span></td>
-                        <td>
-                            <span class=format!("badge badge--{}", verdict.code())>{i18n.t(&format!("verdict-{}", verdict.code()))}</span>
-                            {(!problems.is_empty()).then(|| view! {
-                                <ul class="problem-list">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                            })}
-                            {(verdict == RowVerdict::Invalid).then(|| view! {
-                                <label class="check" for=checkbox_id.clone()>
-                                    <input id=checkbox_id.clone() type="checkbox" data-testid=format!("include-{line}")
-                                        prop:checked=move || include.with(|set| set.contains(&line))
-                                        on:change=move |event| {
-                                            let checked = event_target_checked(&event);
-                                            include.update(|set| { if checked { set.insert(line); } else { set.remove(&line); } });
-                                        } />
-                                    <span>{i18n.t("import-include")}</span>
-                                </label>
-                            })}
-                        </td>
-                    </tr>
-                }
-            }).collect_view()}
+            {table_rows}
         </DataTable>
     }
 }

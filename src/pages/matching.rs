@@ -256,6 +256,25 @@ fn SuggestionsTable(
             .iter()
             .map(|s| with_co.then(|| co_mentor_cell(i18n, session, s, act)))
             .collect::<Vec<_>>();
+        // Rendered here, where the table's reads are tracked, not
+        // inside the table component (which reads untracked).
+        let table_rows = rows.into_iter().zip(names).zip(co_cells).map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
+            let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
+            view! {
+                <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
+                    <th scope="row">{mentee_name}</th>
+                    <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
+                    <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
+                    <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
+                    {co_cell}
+                    <td data-label=i18n.t("matching-column-actions")>
+                        <div class="matching-row-actions">
+                            <PairActions mentee mentor act alternative_for />
+                        </div>
+                    </td>
+                </tr>
+            }
+        }).collect_view();
         view! {
             <DataTable
                 testid="suggestions-table"
@@ -270,23 +289,7 @@ fn SuggestionsTable(
                     <Column label="matching-column-actions" />
                 }
             >
-                {rows.into_iter().zip(names).zip(co_cells).map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
-                    let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
-                    view! {
-                        <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
-                            <th scope="row">{mentee_name}</th>
-                            <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
-                            <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
-                            <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
-                            {co_cell}
-                            <td data-label=i18n.t("matching-column-actions")>
-                                <div class="matching-row-actions">
-                                    <PairActions mentee mentor act alternative_for />
-                                </div>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {table_rows}
             </DataTable>
         }
         .into_any()
@@ -544,6 +547,17 @@ fn RunningCoMentors(
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
+        // Rendered here, where the table's reads are tracked, not
+        // inside the table component (which reads untracked).
+        let table_rows = rows.into_iter().map(|(mentee, mentor, co_mentor, explanation)| view! {
+            <tr data-testid="running-co-mentor-row">
+                <th scope="row">{mentee}</th>
+                <td data-label=i18n.t("column-mentor")>{mentor}</td>
+                <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
+                <td class="num" data-label=i18n.t("matching-column-score")>{explanation.score}</td>
+                <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
+            </tr>
+        }).collect_view();
         view! {
             <section class="panel" aria-labelledby="running-co-mentors-title" data-testid="running-co-mentors">
                 <div class="panel__header">
@@ -563,15 +577,7 @@ fn RunningCoMentors(
                     <Column label="matching-column-score" class="num" />
                     <Column label="matching-column-why" />
                 }>
-                    {rows.into_iter().map(|(mentee, mentor, co_mentor, explanation)| view! {
-                        <tr data-testid="running-co-mentor-row">
-                            <th scope="row">{mentee}</th>
-                            <td data-label=i18n.t("column-mentor")>{mentor}</td>
-                            <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
-                            <td class="num" data-label=i18n.t("matching-column-score")>{explanation.score}</td>
-                            <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
-                        </tr>
-                    }).collect_view()}
+                    {table_rows}
                 </DataTable>
             </section>
         }
@@ -603,19 +609,22 @@ fn UnmatchedPeople(result: RwSignal<Matching>) -> impl IntoView {
                 if rows.is_empty() {
                     return view! { <p class="empty-state" data-testid="unmatched-none">{i18n.t("matching-unmatched-none")}</p> }.into_any();
                 }
+                // Rendered here, where the table's reads are tracked, not
+                // inside the table component (which reads untracked).
+                let table_rows = rows.into_iter().map(|(name, role, reason)| view! {
+                    <tr data-testid="unmatched-row">
+                        <th scope="row">{name}</th>
+                        <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", role.code()))}</td>
+                        <td data-label=i18n.t("matching-column-reason")>{i18n.t(&format!("matching-reason-{reason}"))}</td>
+                    </tr>
+                }).collect_view();
                 view! {
                     <DataTable testid="unmatched-table" head=|| view! {
                         <Column label="column-name" />
                         <Column label="column-role" />
                         <Column label="matching-column-reason" />
                     }>
-                        {rows.into_iter().map(|(name, role, reason)| view! {
-                            <tr data-testid="unmatched-row">
-                                <th scope="row">{name}</th>
-                                <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", role.code()))}</td>
-                                <td data-label=i18n.t("matching-column-reason")>{i18n.t(&format!("matching-reason-{reason}"))}</td>
-                            </tr>
-                        }).collect_view()}
+                        {table_rows}
                     </DataTable>
                 }
                 .into_any()

@@ -298,6 +298,19 @@ fn OutcomeList(list: Memo<Vec<(PersonId, String)>>) -> impl IntoView {
                 if rows.is_empty() {
                     return view! { <p class="empty-state">{i18n.t("outcome-no-mentees")}</p> }.into_any();
                 }
+                // Rendered here, where the table's reads are tracked, not
+                // inside the table component (which reads untracked).
+                let table_rows = rows.into_iter().map(|(id, name)| {
+                    let records = session.with(|p| p.outcomes.get(&id).cloned()).flatten().unwrap_or_default();
+                    view! {
+                        <tr>
+                            <th scope="row">{name}</th>
+                            {OutcomeWhen::ALL.into_iter().map(|at| view! {
+                                <td>{summary(i18n, records.at(at))}</td>
+                            }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view();
                 view! {
                     <DataTable testid="outcome-table" class="data-table" region="outcome-list-title" head=|| view! {
                         <Column label="outcome-mentee" />
@@ -305,17 +318,7 @@ fn OutcomeList(list: Memo<Vec<(PersonId, String)>>) -> impl IntoView {
                             <Column label=format!("outcome-when-{}", at.code()) />
                         }).collect_view()}
                     }>
-                        {rows.into_iter().map(|(id, name)| {
-                            let records = session.with(|p| p.outcomes.get(&id).cloned()).flatten().unwrap_or_default();
-                            view! {
-                                <tr>
-                                    <th scope="row">{name}</th>
-                                    {OutcomeWhen::ALL.into_iter().map(|at| view! {
-                                        <td>{summary(i18n, records.at(at))}</td>
-                                    }).collect_view()}
-                                </tr>
-                            }
-                        }).collect_view()}
+                        {table_rows}
                     </DataTable>
                 }.into_any()
             }}
