@@ -30,9 +30,14 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// - `img-src`/`data:` and `blob:`: the icon, QR codes and downloads the
 ///   app makes in the browser;
 /// - `worker-src`: the matching board's worker and the service worker, both
-///   the relay's files.
+///   the relay's files;
+/// - `default-src 'self'`, not `'none'`: Firefox checks what `index.html`
+///   names with `<link rel="prefetch">` (the matching worker's files, kept
+///   for offline use) against `default-src`, having no directive of its
+///   own for it. Every kind of fetch the app makes has its own directive
+///   above; what falls back to `default-src` may come from the relay only.
 const POLICY: &[&str] = &[
-    "default-src 'none'",
+    "default-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
@@ -43,6 +48,7 @@ const POLICY: &[&str] = &[
     "form-action 'self'",
     "frame-ancestors 'none'",
     "object-src 'none'",
+    "frame-src 'none'",
 ];
 
 /// The security headers, decided once when the relay starts.

@@ -131,7 +131,7 @@ async fn every_response_carries_the_security_headers() {
             policy.contains("frame-ancestors 'none'"),
             "{path}: {policy}"
         );
-        assert!(policy.contains("default-src 'none'"), "{path}: {policy}");
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
         assert_eq!(
             header(&response, "x-content-type-options"),
             Some("nosniff"),
