@@ -17,18 +17,29 @@ const folder = join(tmpdir(), `tandem-e2e-tls-${tlsPort}`);
 process.env.TANDEM_E2E_RELAY_DB ??= join(tmpdir(), `tandem-e2e-tls-relay-${tlsPort}-${process.pid}.sqlite3`);
 const database = process.env.TANDEM_E2E_RELAY_DB;
 
+// Chromium only: it trusts Caddy's CA through the NSS database made for
+// this run; its project's options from playwright.config.ts, with the
+// test name mapped to this computer.
+const chromium = base.projects?.find((project) => project.name === 'chromium');
+
 export default defineConfig({
   ...base,
   testMatch: '**/tls/*.tls.ts',
-  use: {
-    ...base.use,
-    baseURL: `https://${name}:${tlsPort}`,
-    launchOptions: {
-      ...base.use?.launchOptions,
-      args: [...(base.use?.launchOptions?.args ?? []), `--host-resolver-rules=MAP ${name} 127.0.0.1`],
-      env: { ...process.env, HOME: join(folder, 'home') },
+  use: { ...base.use, baseURL: `https://${name}:${tlsPort}` },
+  projects: [
+    {
+      ...chromium,
+      use: {
+        ...chromium?.use,
+        baseURL: `https://${name}:${tlsPort}`,
+        launchOptions: {
+          ...chromium?.use?.launchOptions,
+          args: [...(chromium?.use?.launchOptions?.args ?? []), `--host-resolver-rules=MAP ${name} 127.0.0.1`],
+          env: { ...process.env, HOME: join(folder, 'home') },
+        },
+      },
     },
-  },
+  ],
   webServer: {
     command:
       `bash scripts/tls-proxy.sh ${name} ${tlsPort} ${folder} -- ` +
