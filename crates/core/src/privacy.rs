@@ -11,4 +11,5 @@
 //! `page` (what tandem pages hold about a person), `command`.
 
 pub(crate) mod access;
+pub(crate) mod access_html;
 pub(crate) mod retention;
