@@ -232,6 +232,10 @@ fn SuggestionsTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    // The table depends on the run's result and on one setting of the
+    // programme; every other command leaves it as it is (the memo stops
+    // the programme's revision from redrawing it).
+    let with_co = Memo::new(move |_| co_mentors_used(session));
     move || {
         let rows = result.with(|m| {
             m.suggestions
@@ -251,7 +255,7 @@ fn SuggestionsTable(
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
-        let with_co = co_mentors_used(session);
+        let with_co = with_co.get();
         let co_cells = rows
             .iter()
             .map(|s| with_co.then(|| co_mentor_cell(i18n, session, s, act)))
@@ -308,8 +312,10 @@ fn PairActions(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    // Redrawn when this pair's state changes, not on every command.
+    let state = Memo::new(move |_| pair_state(session, mentee, mentor));
     move || {
-        match pair_state(session, mentee, mentor) {
+        match state.get() {
         PairState::Fixed => view! {
             <span class="badge badge--fixed" data-testid="pair-fixed">{i18n.t("matching-fixed")}</span>
             <button type="button" class="button button--quiet" data-testid="release-pair"
