@@ -3,131 +3,19 @@
 //! everything acknowledged before the backup is there, and new pushes
 //! continue the sequence.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
-use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
-use tandem_sync::{ClientEvent, Invite, SyncClient};
-use tokio::net::TcpStream;
-use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use support::device::Device;
+use support::files::Folder;
+use support::relay::start;
+use tandem_relay::Limits;
+use tandem_sync::Invite;
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-const PATIENCE: Duration = Duration::from_secs(10);
-
-/// A folder of its own for the test's databases, removed at the end.
-struct Folder(PathBuf);
-
-impl Folder {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("tandem-relay-{name}-{}", std::process::id()));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
-async fn start(db: &Path) -> (SocketAddr, JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let config = RelayConfig {
-        limits: Limits {
-            pushes_per_second: 1000,
-            ..Limits::default()
-        },
-        ..RelayConfig::default()
-    };
-    let state = RelayState::new(SqliteStore::open(db).unwrap(), config);
-    let server = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    (addr, server)
-}
-
-/// A device: the sync state machine over a real socket.
-struct Device {
-    client: SyncClient,
-    socket: Socket,
-}
-
-impl Device {
-    /// Connects and reads until in sync; returns the changes it brought.
-    async fn join(addr: SocketAddr, invite: &Invite, last_seen: u64) -> (Self, Vec<Vec<u8>>) {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
-            .await
-            .unwrap();
-        let mut device = Self {
-            client: SyncClient::new(invite.clone(), last_seen),
-            socket,
-        };
-        device.client.connect().unwrap();
-        device.flush().await;
-        let mut changes = Vec::new();
-        loop {
-            match device.event().await {
-                ClientEvent::Changes { changes: c, .. } => changes.push(c),
-                ClientEvent::UpToDate { .. } => return (device, changes),
-                other => panic!("while catching up: {other:?}"),
-            }
-        }
-    }
-
-    async fn flush(&mut self) {
-        while let Some(bytes) = self.client.poll_transmit() {
-            self.socket
-                .send(Message::Binary(bytes.into()))
-                .await
-                .unwrap();
-        }
-    }
-
-    async fn push(&mut self, changes: &[u8]) -> u64 {
-        self.client.push(changes).unwrap();
-        self.flush().await;
-        loop {
-            match self.event().await {
-                ClientEvent::Acknowledged { sequence, .. } => return sequence,
-                // Another device's push, delivered meanwhile.
-                ClientEvent::Changes { .. } => continue,
-                other => panic!("expected an acknowledgement, got {other:?}"),
-            }
-        }
-    }
-
-    async fn event(&mut self) -> ClientEvent {
-        loop {
-            let message = tokio::time::timeout(PATIENCE, self.socket.next())
-                .await
-                .expect("the relay answers in time");
-            let bytes = match message {
-                Some(Ok(Message::Binary(bytes))) => bytes,
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                other => panic!("the connection ended: {other:?}"),
-            };
-            if let Some(event) = self.client.receive(&bytes).unwrap() {
-                return event;
-            }
-        }
-    }
-
-    async fn expect_changes(&mut self) -> (u64, Vec<u8>) {
-        match self.event().await {
-            ClientEvent::Changes { sequence, changes } => (sequence, changes),
-            other => panic!("expected changes, got {other:?}"),
-        }
-    }
-}
+mod support;
 
 fn backup_command(db: &Path, copy: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tandem-relay"))
@@ -143,7 +31,14 @@ fn backup_command(db: &Path, copy: &Path) -> std::process::Output {
 async fn a_relay_restored_from_a_backup_taken_while_clients_push_lets_them_carry_on() {
     let folder = Folder::new("backup");
     let db = folder.0.join("rooms.sqlite3");
-    let (addr, server) = start(&db).await;
+    let (addr, server) = start(
+        &db,
+        Limits {
+            pushes_per_second: 1000,
+            ..Limits::default()
+        },
+    )
+    .await;
 
     // A programme shared between two cities, with some history.
     let invite = Invite::new_room().unwrap();
@@ -218,7 +113,14 @@ async fn a_relay_restored_from_a_backup_taken_while_clients_push_lets_them_carry
     // Restored: the copy in the place of a (new) relay's database.
     let restored = folder.0.join("restored.sqlite3");
     std::fs::copy(&copy, &restored).unwrap();
-    let (addr, _restored_server) = start(&restored).await;
+    let (addr, _restored_server) = start(
+        &restored,
+        Limits {
+            pushes_per_second: 1000,
+            ..Limits::default()
+        },
+    )
+    .await;
 
     // The devices resume where they were: nothing to catch up, and their
     // next pushes continue the sequence.

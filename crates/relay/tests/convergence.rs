@@ -25,9 +25,6 @@
 //! seed replays the same commands and chaos while tie-breaks between
 //! concurrent values may fall the other way.
 
-#[path = "support/commands.rs"]
-mod commands;
-
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -36,12 +33,15 @@ use automerge::ChangeHash;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::commands;
 use tandem_core::{
     Author, Conflict, Contents, Day, ExchangeError, ExchangeFile, LiveSync, NewProgramme, PersonId,
     Programme, ProgrammeDocument, ProgrammeKind, Received, TandemId,
 };
 use tandem_relay::{Admission, RoomStore, SqliteStore, StoreError};
 use tandem_sync::{ClientEvent, Frame, Invite, RoomId, RoomKey, SyncClient, MAX_FRAME_BYTES};
+
+mod support;
 
 /// What CI runs: seeds from 0 on for about this long (at least two), each
 /// of this many steps. Automerge unoptimised is slow; long runs use

@@ -12,189 +12,25 @@
 //! `TANDEM_CRASH_KILLS` sets the number of kills (CI: 4) and
 //! `TANDEM_CRASH_SEED` the seed of their timing; a failure prints the seed.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::device::{pushing_device, Ledger};
+use support::process::RelayProcess;
 use tandem_sync::{ClientEvent, Invite, RoomId, RoomKey, SyncClient};
 use tokio_tungstenite::tungstenite::Message;
+
+mod support;
 
 const DEVICES: usize = 3;
 
 fn env_number(name: &str) -> Option<u64> {
     std::env::var(name).ok()?.trim().parse().ok()
-}
-
-/// The relay process on one database file and one port.
-struct RelayProcess {
-    addr: SocketAddr,
-    db: PathBuf,
-    child: Option<Child>,
-}
-
-impl RelayProcess {
-    fn new() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
-        let db = std::env::temp_dir().join(format!(
-            "tandem-relay-crash-{}-{port}.sqlite3",
-            std::process::id()
-        ));
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            db,
-            child: None,
-        }
-    }
-
-    async fn start(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_tandem-relay"))
-            .arg("--addr")
-            .arg(self.addr.to_string())
-            .arg("--db")
-            .arg(&self.db)
-            .env("TANDEM_MAX_PUSHES_PER_SECOND", "1000")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the relay starts");
-        self.child = Some(child);
-        let started = Instant::now();
-        while tokio::net::TcpStream::connect(self.addr).await.is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the relay did not listen in time"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// SIGKILL: no shutdown, no flush, nothing.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().expect("the relay can be killed");
-            child.wait().expect("the relay is gone");
-        }
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        self.kill();
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.db.display())).ok();
-        }
-    }
-}
-
-/// What the devices learned, for the checks at the end.
-#[derive(Default)]
-struct Ledger {
-    /// Every acknowledged push: its payload and sequence.
-    acknowledged: Vec<(Vec<u8>, u64)>,
-    /// What each device received from the others.
-    received: Vec<BTreeSet<Vec<u8>>>,
-    reconnects: u64,
-}
-
-/// One device: pushes while `pushing`, reconnects whenever its connection
-/// breaks, and stops once `finishing` is set, its pushes are acknowledged
-/// and nothing has arrived for a while.
-async fn device(
-    index: usize,
-    addr: SocketAddr,
-    invite: Invite,
-    ledger: Arc<Mutex<Ledger>>,
-    pushing: Arc<AtomicBool>,
-    finishing: Arc<AtomicBool>,
-) {
-    let mut client = SyncClient::new(invite, 0);
-    let mut waiting: VecDeque<Vec<u8>> = VecDeque::new();
-    let mut counter = 0u64;
-    let mut quiet_since = Instant::now();
-    loop {
-        let socket = tokio::time::timeout(
-            Duration::from_secs(2),
-            tokio_tungstenite::connect_async(format!("ws://{addr}/sync")),
-        )
-        .await;
-        let Ok(Ok((mut socket, _))) = socket else {
-            tokio::time::sleep(Duration::from_millis(30)).await;
-            continue;
-        };
-        client.connect().expect("a hello fits");
-        let mut open = true;
-        while open {
-            while let Some(bytes) = client.poll_transmit() {
-                if socket.send(Message::Binary(bytes.into())).await.is_err() {
-                    open = false;
-                    break;
-                }
-            }
-            if !open {
-                break;
-            }
-            if finishing.load(Ordering::SeqCst)
-                && client.pending() == 0
-                && client.is_up_to_date()
-                && quiet_since.elapsed() > Duration::from_millis(600)
-            {
-                socket.close(None).await.ok();
-                return;
-            }
-            let wait = Duration::from_millis(if pushing.load(Ordering::SeqCst) {
-                15
-            } else {
-                100
-            });
-            match tokio::time::timeout(wait, socket.next()).await {
-                Err(_) => {
-                    if pushing.load(Ordering::SeqCst) {
-                        counter += 1;
-                        let payload = format!("device {index} edit {counter}").into_bytes();
-                        client.push(&payload).expect("a push fits");
-                        waiting.push_back(payload);
-                    }
-                }
-                Ok(Some(Ok(Message::Binary(bytes)))) => {
-                    quiet_since = Instant::now();
-                    match client.receive(&bytes) {
-                        Ok(Some(ClientEvent::Acknowledged { sequence, .. })) => {
-                            let payload = waiting.pop_front().expect("an ack for a push");
-                            ledger
-                                .lock()
-                                .expect("the ledger")
-                                .acknowledged
-                                .push((payload, sequence));
-                        }
-                        Ok(Some(ClientEvent::Changes { changes, .. })) => {
-                            ledger.lock().expect("the ledger").received[index].insert(changes);
-                        }
-                        Ok(Some(ClientEvent::Refused { code, message })) => {
-                            panic!("device {index} was refused: {code}: {message}")
-                        }
-                        Ok(_) => {}
-                        Err(error) => panic!("device {index} got a frame it cannot use: {error}"),
-                    }
-                }
-                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)))) => {}
-                Ok(Some(Ok(Message::Text(_)))) => panic!("the relay sent text"),
-                Ok(Some(Ok(Message::Close(_)))) | Ok(Some(Err(_))) | Ok(None) => open = false,
-            }
-        }
-        client.disconnected();
-        ledger.lock().expect("the ledger").reconnects += 1;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,7 +45,7 @@ async fn a_relay_killed_at_random_moments_loses_no_acknowledged_push_and_clients
         room: RoomId::from_bytes(rng.random()),
         key: RoomKey::from_bytes(rng.random()),
     };
-    let mut relay = RelayProcess::new();
+    let mut relay = RelayProcess::new(None);
     relay.start().await;
 
     let ledger = Arc::new(Mutex::new(Ledger {
@@ -220,9 +56,9 @@ async fn a_relay_killed_at_random_moments_loses_no_acknowledged_push_and_clients
     let finishing = Arc::new(AtomicBool::new(false));
     let devices: Vec<_> = (0..DEVICES)
         .map(|index| {
-            tokio::spawn(device(
+            tokio::spawn(pushing_device(
                 index,
-                relay.addr,
+                vec![relay.addr],
                 invite.clone(),
                 Arc::clone(&ledger),
                 Arc::clone(&pushing),

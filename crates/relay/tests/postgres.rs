@@ -14,25 +14,25 @@
 //! every other device's pushes — also those that went through the other
 //! relay — and the room's sequences run without a gap.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::device::{pushing_device, Ledger};
+use support::process::{RelayProcess, Storage};
+use support::wire::Socket;
 use tandem_relay::{Admission, Entry, PostgresStore, Replay, RoomStore, StoreError};
 use tandem_sync::{
     ClientEvent, Frame, Invite, RoomId, RoomKey, SyncClient, TokenHash, MAX_FRAME_BYTES,
 };
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod support;
 
 const DEVICES: usize = 4;
 
@@ -290,69 +290,6 @@ async fn two_stores_share_a_rooms_numbering_and_hear_of_each_others_appends() {
     );
 }
 
-/// A relay binary on the shared database, on a port of its own.
-struct RelayProcess {
-    addr: SocketAddr,
-    child: Option<Child>,
-}
-
-impl RelayProcess {
-    fn new() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            child: None,
-        }
-    }
-
-    async fn start(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_tandem-relay"))
-            .arg("--addr")
-            .arg(self.addr.to_string())
-            .arg("--database-url")
-            .arg(database_url())
-            .env("TANDEM_MAX_PUSHES_PER_SECOND", "1000")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the relay starts");
-        self.child = Some(child);
-        let started = Instant::now();
-        while tokio::net::TcpStream::connect(self.addr).await.is_err() {
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
-                panic!("the relay on PostgreSQL stopped at its start: {status}");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the relay did not listen in time"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// SIGKILL: no shutdown, no flush, nothing.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().expect("the relay can be killed");
-            child.wait().expect("the relay is gone");
-        }
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 async fn connect(addr: SocketAddr, client: &mut SyncClient) -> Socket {
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
         .await
@@ -385,7 +322,10 @@ async fn next_event(socket: &mut Socket, client: &mut SyncClient) -> ClientEvent
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_through_one_relay_reaches_a_client_of_the_other_at_once() {
     let _listening = LISTENING.lock().await;
-    let (mut one, mut other) = (RelayProcess::new(), RelayProcess::new());
+    let (mut one, mut other) = (
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+    );
     one.start().await;
     other.start().await;
     let invite = Invite {
@@ -434,7 +374,10 @@ async fn a_push_through_one_relay_reaches_a_client_of_the_other_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_retired_through_one_relay_closes_for_clients_of_the_other() {
     let _listening = LISTENING.lock().await;
-    let (mut one, mut other) = (RelayProcess::new(), RelayProcess::new());
+    let (mut one, mut other) = (
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+    );
     one.start().await;
     other.start().await;
     let invite = Invite {
@@ -497,7 +440,10 @@ async fn push(socket: &mut Socket, client: &mut SyncClient, payload: &[u8]) -> u
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_whose_listening_connection_breaks_catches_up_and_listens_again() {
     let _listening = LISTENING.lock().await;
-    let (mut one, mut other) = (RelayProcess::new(), RelayProcess::new());
+    let (mut one, mut other) = (
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+    );
     one.start().await;
     other.start().await;
     let invite = Invite {
@@ -554,110 +500,6 @@ async fn a_relay_whose_listening_connection_breaks_catches_up_and_listens_again(
     }
 }
 
-/// What the devices learned, for the checks at the end.
-#[derive(Default)]
-struct Ledger {
-    /// Every acknowledged push: its payload and sequence.
-    acknowledged: Vec<(Vec<u8>, u64)>,
-    /// What each device received from the others.
-    received: Vec<BTreeSet<Vec<u8>>>,
-    reconnects: u64,
-}
-
-/// One device: pushes while `pushing`, starts on relay `index % 2` and,
-/// whenever its connection breaks, reconnects to the next relay that
-/// answers; stops once `finishing` is set, its pushes are acknowledged and
-/// nothing has arrived for a while.
-async fn device(
-    index: usize,
-    relays: [SocketAddr; 2],
-    invite: Invite,
-    ledger: Arc<Mutex<Ledger>>,
-    pushing: Arc<AtomicBool>,
-    finishing: Arc<AtomicBool>,
-) {
-    let mut client = SyncClient::new(invite, 0);
-    let mut waiting: VecDeque<Vec<u8>> = VecDeque::new();
-    let mut counter = 0u64;
-    let mut quiet_since = Instant::now();
-    let mut choice = index % 2;
-    loop {
-        let socket = tokio::time::timeout(
-            Duration::from_secs(2),
-            tokio_tungstenite::connect_async(format!("ws://{}/sync", relays[choice])),
-        )
-        .await;
-        let Ok(Ok((mut socket, _))) = socket else {
-            choice = 1 - choice;
-            tokio::time::sleep(Duration::from_millis(30)).await;
-            continue;
-        };
-        client.connect().expect("a hello fits");
-        let mut open = true;
-        while open {
-            while let Some(bytes) = client.poll_transmit() {
-                if socket.send(Message::Binary(bytes.into())).await.is_err() {
-                    open = false;
-                    break;
-                }
-            }
-            if !open {
-                break;
-            }
-            if finishing.load(Ordering::SeqCst)
-                && client.pending() == 0
-                && client.is_up_to_date()
-                && quiet_since.elapsed() > Duration::from_millis(800)
-            {
-                socket.close(None).await.ok();
-                return;
-            }
-            let wait = Duration::from_millis(if pushing.load(Ordering::SeqCst) {
-                15
-            } else {
-                100
-            });
-            match tokio::time::timeout(wait, socket.next()).await {
-                Err(_) => {
-                    if pushing.load(Ordering::SeqCst) {
-                        counter += 1;
-                        let payload = format!("device {index} edit {counter}").into_bytes();
-                        client.push(&payload).expect("a push fits");
-                        waiting.push_back(payload);
-                    }
-                }
-                Ok(Some(Ok(Message::Binary(bytes)))) => {
-                    quiet_since = Instant::now();
-                    match client.receive(&bytes) {
-                        Ok(Some(ClientEvent::Acknowledged { sequence, .. })) => {
-                            let payload = waiting.pop_front().expect("an ack for a push");
-                            ledger
-                                .lock()
-                                .expect("the ledger")
-                                .acknowledged
-                                .push((payload, sequence));
-                        }
-                        Ok(Some(ClientEvent::Changes { changes, .. })) => {
-                            ledger.lock().expect("the ledger").received[index].insert(changes);
-                        }
-                        Ok(Some(ClientEvent::Refused { code, message })) => {
-                            panic!("device {index} was refused: {code}: {message}")
-                        }
-                        Ok(_) => {}
-                        Err(error) => panic!("device {index} got a frame it cannot use: {error}"),
-                    }
-                }
-                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)))) => {}
-                Ok(Some(Ok(Message::Text(_)))) => panic!("the relay sent text"),
-                Ok(Some(Ok(Message::Close(_)))) | Ok(Some(Err(_))) | Ok(None) => open = false,
-            }
-        }
-        client.disconnected();
-        choice = 1 - choice;
-        ledger.lock().expect("the ledger").reconnects += 1;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_relays_on_one_database_converge_and_a_killed_one_loses_no_acknowledged_push() {
     let seed = env_number("TANDEM_CRASH_SEED").unwrap_or(11);
@@ -670,7 +512,10 @@ async fn two_relays_on_one_database_converge_and_a_killed_one_loses_no_acknowled
         room: fresh_room(),
         key: RoomKey::from_bytes(rng.random()),
     };
-    let mut relays = [RelayProcess::new(), RelayProcess::new()];
+    let mut relays = [
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+        RelayProcess::new(Some(Storage::Postgres(database_url()))),
+    ];
     for relay in &mut relays {
         relay.start().await;
     }
@@ -684,9 +529,9 @@ async fn two_relays_on_one_database_converge_and_a_killed_one_loses_no_acknowled
     let finishing = Arc::new(AtomicBool::new(false));
     let devices: Vec<_> = (0..DEVICES)
         .map(|index| {
-            tokio::spawn(device(
+            tokio::spawn(pushing_device(
                 index,
-                addrs,
+                addrs.to_vec(),
                 invite.clone(),
                 Arc::clone(&ledger),
                 Arc::clone(&pushing),

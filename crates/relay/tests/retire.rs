@@ -6,66 +6,22 @@
 //! neither coordinator's document holds the person.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use support::files::Database;
+use support::relay::start;
+use support::wire::{socket, Socket, PATIENCE};
 use tandem_core::{
     Author, Command, Day, LiveSync, NewProgramme, PersonDetails, PersonId, ProgrammeDocument,
     ProgrammeKind, Role,
 };
-use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
+use tandem_relay::Limits;
 use tandem_sync::{ClientEvent, Forwarding, Frame, Invite, SyncClient, MAX_FRAME_BYTES};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod support;
 
-const PATIENCE: Duration = Duration::from_secs(5);
 const ERASED: &str = "Zoë Vergessenwerden";
-
-struct Database(PathBuf);
-
-impl Database {
-    fn new(name: &str) -> Self {
-        Self(std::env::temp_dir().join(format!(
-            "tandem-relay-retire-{name}-{}.sqlite3",
-            std::process::id()
-        )))
-    }
-
-    fn contains(&self, needle: &[u8]) -> bool {
-        ["", "-wal"].iter().any(|suffix| {
-            std::fs::read(format!("{}{suffix}", self.0.display()))
-                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-                .unwrap_or(false)
-        })
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
-        }
-    }
-}
-
-async fn start(db: &Database) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = RelayState::new(
-        SqliteStore::open(&db.0).unwrap(),
-        RelayConfig {
-            static_dir: None,
-            limits: Limits::default(),
-            ..RelayConfig::default()
-        },
-    );
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    addr
-}
 
 /// A coordinator's browser: its programme, live-sync bookkeeping and the
 /// sync state machine over a real socket.
@@ -83,9 +39,7 @@ impl Coordinator {
         document: ProgrammeDocument,
         invite: &Invite,
     ) -> Self {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
-            .await
-            .unwrap();
+        let socket = socket(addr).await;
         let mut coordinator = Self {
             live: LiveSync::new(Vec::new()),
             document,
@@ -192,7 +146,7 @@ fn person(name: &str, role: Role) -> PersonDetails {
 #[tokio::test]
 async fn forgetting_a_person_moves_both_coordinators_to_a_new_room_and_the_old_one_keeps_nothing() {
     let db = Database::new("journey");
-    let addr = start(&db).await;
+    let (addr, _server) = start(&db.0, Limits::default()).await;
     let anna = Author::new("Anna Koordinatorin");
     let ben = Author::new("Ben Koordinator");
     let mut genesis = ProgrammeDocument::create(

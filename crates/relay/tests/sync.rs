@@ -1,194 +1,24 @@
 //! Live sync through the relay, with real WebSocket clients on a real port
 //! and a real SQLite file.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
+use support::device::Device;
+use support::files::Database;
+use support::relay::start;
+use support::wire::{expect_refusal, next_frame, next_message, send_frame, socket};
+use tandem_relay::Limits;
 use tandem_sync::{
     ClientEvent, ErrorCode, Frame, Invite, RoomKey, SyncClient, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
-use tokio::net::TcpStream;
-use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-const PATIENCE: Duration = Duration::from_secs(5);
-
-/// A database file of its own for each test, removed at the end.
-struct Database(PathBuf);
-
-impl Database {
-    fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        Self(std::env::temp_dir().join(format!(
-            "tandem-relay-sync-{}-{}.sqlite3",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        )))
-    }
-
-    /// The bytes of the database and its write-ahead log.
-    fn bytes(&self) -> Vec<u8> {
-        ["", "-wal"]
-            .iter()
-            .filter_map(|suffix| std::fs::read(format!("{}{suffix}", self.0.display())).ok())
-            .flatten()
-            .collect()
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
-        }
-    }
-}
-
-async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = RelayState::new(
-        SqliteStore::open(db).unwrap(),
-        RelayConfig {
-            static_dir: None,
-            limits,
-            ..RelayConfig::default()
-        },
-    );
-    let server = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    (addr, server)
-}
-
-async fn socket(addr: SocketAddr) -> Socket {
-    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
-        .await
-        .unwrap();
-    socket
-}
-
-async fn send_frame(socket: &mut Socket, frame: Frame) {
-    let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
-    socket.send(Message::Binary(bytes.into())).await.unwrap();
-}
-
-/// The next message that is not a ping or pong; `None` once closed.
-async fn next_message(socket: &mut Socket) -> Option<Message> {
-    loop {
-        let message = tokio::time::timeout(PATIENCE, socket.next())
-            .await
-            .expect("the relay answers in time")?;
-        match message {
-            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
-            Ok(message) => return Some(message),
-            Err(_) => return None,
-        }
-    }
-}
-
-async fn next_frame(socket: &mut Socket) -> Frame {
-    match next_message(socket).await {
-        Some(Message::Binary(bytes)) => Frame::decode(&bytes, MAX_FRAME_BYTES).unwrap(),
-        other => panic!("expected a binary frame, got {other:?}"),
-    }
-}
-
-/// An error frame with `code`, then the close.
-async fn expect_refusal(socket: &mut Socket, code: ErrorCode) {
-    match next_frame(socket).await {
-        Frame::Error { code: found, .. } => assert_eq!(found, code),
-        other => panic!("expected an error frame, got {other:?}"),
-    }
-    match next_message(socket).await {
-        None | Some(Message::Close(_)) => {}
-        other => panic!("expected the connection to close, got {other:?}"),
-    }
-}
-
-/// A coordinator's browser: the sync state machine over a real socket.
-struct Device {
-    client: SyncClient,
-    socket: Socket,
-}
-
-impl Device {
-    /// Connects and reads until the relay says the device is in sync;
-    /// returns the changes it brought.
-    async fn join(addr: SocketAddr, invite: &Invite, last_seen: u64) -> (Self, Vec<Vec<u8>>) {
-        let mut device = Self {
-            client: SyncClient::new(invite.clone(), last_seen),
-            socket: socket(addr).await,
-        };
-        device.client.connect().unwrap();
-        device.flush().await;
-        let mut changes = Vec::new();
-        loop {
-            match device.event().await {
-                ClientEvent::Changes { changes: c, .. } => changes.push(c),
-                ClientEvent::UpToDate { .. } => return (device, changes),
-                other => panic!("while catching up: {other:?}"),
-            }
-        }
-    }
-
-    async fn flush(&mut self) {
-        while let Some(bytes) = self.client.poll_transmit() {
-            self.socket
-                .send(Message::Binary(bytes.into()))
-                .await
-                .unwrap();
-        }
-    }
-
-    async fn push(&mut self, changes: &[u8]) -> u64 {
-        self.client.push(changes).unwrap();
-        self.flush().await;
-        match self.event().await {
-            ClientEvent::Acknowledged { sequence, .. } => sequence,
-            other => panic!("expected an acknowledgement, got {other:?}"),
-        }
-    }
-
-    /// The next event that brings something new.
-    async fn event(&mut self) -> ClientEvent {
-        loop {
-            let Some(Message::Binary(bytes)) = next_message(&mut self.socket).await else {
-                panic!("the connection closed");
-            };
-            if let Some(event) = self.client.receive(&bytes).unwrap() {
-                return event;
-            }
-        }
-    }
-
-    async fn expect_changes(&mut self) -> (u64, Vec<u8>) {
-        match self.event().await {
-            ClientEvent::Changes { sequence, changes } => (sequence, changes),
-            other => panic!("expected changes, got {other:?}"),
-        }
-    }
-
-    async fn expect_quiet(&mut self) {
-        let wait = tokio::time::timeout(Duration::from_millis(200), self.socket.next()).await;
-        assert!(wait.is_err(), "expected nothing, got {wait:?}");
-    }
-
-    async fn leave(mut self) -> u64 {
-        self.socket.close(None).await.ok();
-        self.client.disconnected();
-        self.client.last_seen()
-    }
-}
+mod support;
 
 #[tokio::test]
 async fn a_push_is_acknowledged_and_delivered_to_the_other_device_in_the_room() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -210,7 +40,7 @@ async fn a_push_is_acknowledged_and_delivered_to_the_other_device_in_the_room() 
 
 #[tokio::test]
 async fn a_device_coming_back_gets_exactly_what_it_missed() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -230,7 +60,7 @@ async fn a_device_coming_back_gets_exactly_what_it_missed() {
 
 #[tokio::test]
 async fn pushes_made_offline_are_sent_and_delivered_after_reconnecting() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut ben, _) = Device::join(addr, &invite, 0).await;
@@ -238,12 +68,7 @@ async fn pushes_made_offline_are_sent_and_delivered_after_reconnecting() {
     offline.push(b"in der Werkstatt geschrieben").unwrap();
     let (anna, _) = Device::join(addr, &invite, 0).await;
     drop(anna);
-    let mut anna = Device {
-        client: offline,
-        socket: socket(addr).await,
-    };
-    anna.client.connect().unwrap();
-    anna.flush().await;
+    let mut anna = Device::reconnect(addr, offline).await;
     let mut acknowledged = false;
     while !acknowledged {
         acknowledged = matches!(anna.event().await, ClientEvent::Acknowledged { .. });
@@ -257,7 +82,7 @@ async fn pushes_made_offline_are_sent_and_delivered_after_reconnecting() {
 
 #[tokio::test]
 async fn a_wrong_token_is_refused_with_an_error_frame() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -283,7 +108,7 @@ async fn a_wrong_token_is_refused_with_an_error_frame() {
 
 #[tokio::test]
 async fn a_garbage_frame_gets_an_error_and_a_close_and_the_relay_serves_the_others() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -319,7 +144,7 @@ async fn a_garbage_frame_gets_an_error_and_a_close_and_the_relay_serves_the_othe
 
 #[tokio::test]
 async fn frames_over_the_limit_and_pushes_too_fast_are_refused() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let limits = Limits {
         max_frame_bytes: 1024,
         pushes_per_second: 3,
@@ -344,7 +169,7 @@ async fn frames_over_the_limit_and_pushes_too_fast_are_refused() {
 
 #[tokio::test]
 async fn a_full_room_refuses_one_more_connection() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let limits = Limits {
         connections_per_room: 2,
         ..Limits::default()
@@ -369,7 +194,7 @@ async fn a_full_room_refuses_one_more_connection() {
 
 #[tokio::test]
 async fn a_snapshot_replaces_the_log_for_devices_that_join_later() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -411,7 +236,7 @@ async fn a_snapshot_replaces_the_log_for_devices_that_join_later() {
 
 #[tokio::test]
 async fn acknowledged_pushes_survive_a_relay_restart() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let invite = Invite::new_room().unwrap();
     let (addr, server) = start(&db.0, Limits::default()).await;
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -428,7 +253,7 @@ async fn acknowledged_pushes_survive_a_relay_restart() {
 
 #[tokio::test]
 async fn the_database_never_holds_a_name_or_the_token() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let (addr, _server) = start(&db.0, Limits::default()).await;
     let invite = Invite::new_room().unwrap();
     let (mut anna, _) = Device::join(addr, &invite, 0).await;
@@ -450,7 +275,7 @@ async fn the_database_never_holds_a_name_or_the_token() {
 
 #[tokio::test]
 async fn a_room_holds_no_more_bytes_than_allowed_until_a_snapshot_makes_room() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let limits = Limits {
         max_room_bytes: 600,
         ..Limits::default()
@@ -471,7 +296,7 @@ async fn a_room_holds_no_more_bytes_than_allowed_until_a_snapshot_makes_room() {
 
 #[tokio::test]
 async fn a_silent_connection_is_closed_and_a_listening_one_stays() {
-    let db = Database::new();
+    let db = Database::new("sync");
     let limits = Limits {
         idle_timeout: Duration::from_millis(300),
         ..Limits::default()

@@ -1,0 +1,66 @@
+//! Frames over a real WebSocket.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tandem_sync::{ErrorCode, Frame, MAX_FRAME_BYTES};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long an answer the relay owes may take on a busy machine.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A WebSocket to the relay's sync endpoint.
+pub async fn socket(addr: SocketAddr) -> Socket {
+    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
+        .await
+        .expect("the relay accepts a WebSocket");
+    socket
+}
+
+pub async fn send_frame(socket: &mut Socket, frame: Frame) {
+    let bytes = frame.encode(MAX_FRAME_BYTES).expect("a frame fits");
+    socket
+        .send(Message::Binary(bytes.into()))
+        .await
+        .expect("the relay takes the frame");
+}
+
+/// The next message that is not a ping or pong; `None` once closed.
+pub async fn next_message(socket: &mut Socket) -> Option<Message> {
+    loop {
+        let message = tokio::time::timeout(PATIENCE, socket.next())
+            .await
+            .expect("the relay answers in time")?;
+        match message {
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Ok(message) => return Some(message),
+            Err(_) => return None,
+        }
+    }
+}
+
+pub async fn next_frame(socket: &mut Socket) -> Frame {
+    match next_message(socket).await {
+        Some(Message::Binary(bytes)) => {
+            Frame::decode(&bytes, MAX_FRAME_BYTES).expect("the relay sends frames")
+        }
+        other => panic!("expected a binary frame, got {other:?}"),
+    }
+}
+
+/// An error frame with `code`, then the close.
+pub async fn expect_refusal(socket: &mut Socket, code: ErrorCode) {
+    match next_frame(socket).await {
+        Frame::Error { code: found, .. } => assert_eq!(found, code),
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+    match next_message(socket).await {
+        None | Some(Message::Close(_)) => {}
+        other => panic!("expected the connection to close, got {other:?}"),
+    }
+}
