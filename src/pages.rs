@@ -7,27 +7,11 @@ use crate::i18n::use_i18n;
 use crate::routes::Page;
 
 pub mod calendar;
-pub mod certificates;
-pub mod dashboard;
-pub mod event;
-pub mod exchange;
-pub mod history;
-pub mod import;
 pub mod matching;
-pub mod outcomes;
 mod page_survey;
 pub mod people;
-pub mod person;
-// The privacy page still draws its whole view in one function; until it
-// is split into components it is the one page past the line limit.
-#[allow(clippy::too_many_lines)]
-pub mod privacy;
 pub mod programme;
-pub mod programmes;
 pub mod report;
-pub mod settings;
-pub mod share;
-pub mod surveys;
 pub mod tandem_page;
 pub mod tandems;
 

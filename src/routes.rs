@@ -9,15 +9,21 @@ use leptos_router::components::{ParentRoute, Route, Routes};
 use leptos_router::path;
 use tandem_core::{EventId, PersonId, ProgrammeId, TandemId};
 
-use crate::pages::{
-    calendar::CalendarPage, certificates::CertificatesPage, dashboard::DashboardPage,
-    event::EventPage, exchange::ExchangePage, history::HistoryPage, import::ImportPage,
-    matching::MatchingPage, outcomes::OutcomesPage, people::PeoplePage, person::IntakePage,
-    person::PersonPage, privacy::PrivacyNoticePage, programme::ProgrammeShell,
-    programmes::ProgrammesPage, report::ReportPage, settings::SettingsPage, share::JoinByLinkPage,
-    surveys::SurveysPage, tandem_page::ParticipantPage, tandems::TandemPage, tandems::TandemsPage,
-    NotFound,
+use crate::pages::calendar::{
+    certificates::CertificatesPage, event::EventPage, list::CalendarPage,
 };
+use crate::pages::matching::board::MatchingPage;
+use crate::pages::people::{
+    import::ImportPage, list::PeoplePage, person::IntakePage, person::PersonPage,
+    privacy::PrivacyNoticePage,
+};
+use crate::pages::programme::{
+    dashboard::DashboardPage, exchange::ExchangePage, history::HistoryPage, list::ProgrammesPage,
+    settings::SettingsPage, share::JoinByLinkPage, shell::ProgrammeShell,
+};
+use crate::pages::report::{page::ReportPage, surveys::SurveysPage};
+use crate::pages::tandems::{list::TandemPage, list::TandemsPage, outcomes::OutcomesPage};
+use crate::pages::{tandem_page::ParticipantPage, NotFound};
 
 /// Every page of the app, so that links are typed, not strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,11 +10,11 @@ use leptos::task::spawn_local;
 use tandem_core::{decode_spreadsheet, ImportField, ImportPlan, PersonId, RowVerdict};
 use wasm_bindgen::JsCast;
 
-use super::error_text;
 use crate::clock::today;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::table::{Column, DataTable};
 use crate::i18n::use_i18n;
+use crate::pages::error_text;
 use crate::session::use_session;
 
 async fn read_file(

@@ -11,13 +11,13 @@ use tandem_core::{
     SharedFields, Stage,
 };
 
-use super::param;
 use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::history::History;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::participation::PersonParticipation;
 use crate::i18n::use_i18n;
+use crate::pages::param;
 use crate::routes::Page;
 use crate::session::use_session;
 use crate::settings::Settings;

@@ -37,7 +37,7 @@ pub fn DashboardPage() -> impl IntoView {
             })
         }}
         <BackupStatus />
-        <super::tandem_page::QuietTandems />
+        <crate::pages::tandem_page::QuietTandems />
         <div class="stat-row" data-testid="tandem-counts">
             {TandemStatus::ALL
                 .into_iter()
@@ -62,7 +62,7 @@ pub fn DashboardPage() -> impl IntoView {
 
         <AttentionList dashboard />
 
-        <super::privacy::ErasureDue />
+        <crate::pages::people::privacy::ErasureDue />
 
         <PeopleCounts dashboard />
         <History />

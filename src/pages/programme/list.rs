@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use tandem_core::{Day, NewProgramme, ProgrammeDocument, ProgrammeKind, ProgrammeSummary};
 
-use super::error_text;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::files::{chosen_file, file_bytes};
 use crate::i18n::use_i18n;
+use crate::pages::error_text;
 use crate::routes::Page;
 use crate::session::messages::exchange_error_text;
 use crate::settings::Settings;

@@ -10,13 +10,13 @@ use tandem_core::{
     event_ics, Attendance, AttendanceStatus, Audience, Command, EventDetails, EventId, PersonId,
 };
 
-use super::param;
 use crate::clock::now_seconds;
 use crate::components::calendar_text::{audience_text, event_when, file_stem, hours, read_hours};
 use crate::components::event_form::EventForm;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
 use crate::i18n::{use_i18n, I18n};
+use crate::pages::param;
 use crate::routes::Page;
 use crate::session::{use_session, ProgrammeSession};
 
