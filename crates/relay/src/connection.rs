@@ -23,7 +23,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_OVERHEAD};
+use tandem_sync::{
+    ErrorCode, Frame, FrameError, RoomId, EXPIRES_SINCE_PROTOCOL, PROTOCOL_VERSION, SEAL_OVERHEAD,
+};
 use tracing::Instrument;
 
 #[cfg(test)]
@@ -213,6 +215,15 @@ impl<S: RoomStore> Connection<S> {
             Admission::Opened => tracing::info!("room opened"),
             Admission::Admitted => {}
             Admission::Retired(notice) => return self.tell_retired(notice).await,
+            Admission::Expired => {
+                return Err(Refusal::new(
+                    ErrorCode::RoomExpired,
+                    format!(
+                        "the room went unchanged for {} days and was deleted; share the programme again",
+                        self.limits().room_expiry_days
+                    ),
+                ))
+            }
             Admission::Refused => {
                 tracing::warn!("hello with a token that does not open the room");
                 return Err(Refusal::new(
@@ -237,6 +248,9 @@ impl<S: RoomStore> Connection<S> {
         })
         .await?;
         tracing::info!(after, latest = self.last_sent, "client in sync");
+        if protocol >= EXPIRES_SINCE_PROTOCOL {
+            self.announce_expiry(room).await?;
+        }
 
         // The relay pings; browsers answer by themselves. A connection
         // that stays silent through several pings is gone.
@@ -303,6 +317,21 @@ impl<S: RoomStore> Connection<S> {
                 Err(refusal)
             }
             Err(error) => Err(Refusal::storage(error)),
+        }
+    }
+
+    /// Tells the client when its room expires, if that is near.
+    async fn announce_expiry(&mut self, room: RoomId) -> Result<(), Refusal> {
+        let days = self.limits().room_expiry_days;
+        let at = crate::expiry::announced(self.state.store.as_ref(), &self.state.clock, days, room)
+            .await
+            .map_err(Refusal::storage)?;
+        match at {
+            Some(at) => {
+                tracing::info!(at, "client told that the room expires");
+                self.send(Frame::Expires { at }).await
+            }
+            None => Ok(()),
         }
     }
 

@@ -93,6 +93,10 @@ struct Args {
     /// Free bytes the database's disk must keep; below, pushes are refused.
     #[arg(long, env = "TANDEM_MIN_FREE_DISK_BYTES", default_value_t = Limits::default().min_free_disk_bytes)]
     min_free_disk_bytes: u64,
+    /// Days a room is kept after its last change (0: for ever); clients
+    /// are told 30 days ahead, then the room is deleted.
+    #[arg(long, env = "TANDEM_ROOM_EXPIRY_DAYS", default_value_t = Limits::default().room_expiry_days)]
+    room_expiry_days: u32,
     /// Open new rooms only for clients that present this credential
     /// (relay address `wss://…/sync?room-creation=<credential>`; letters,
     /// digits, `-` and `_`). Off by default.
@@ -279,6 +283,7 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         new_rooms_per_hour: args.new_rooms_per_hour,
         max_stored_bytes: args.max_stored_bytes,
         min_free_disk_bytes: args.min_free_disk_bytes,
+        room_expiry_days: args.room_expiry_days,
     };
     let server_limits = ServerLimits {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),

@@ -200,8 +200,12 @@ fn commit(connection: &mut Connection, batch: &[Append]) -> Vec<Result<u64, Stor
 
 fn append_one(connection: &Connection, room: RoomId, blob: &[u8]) -> Result<u64, StoreError> {
     let sequence: i64 = connection
-        .prepare_cached("UPDATE rooms SET latest = latest + 1 WHERE room = ?1 RETURNING latest")?
-        .query_row([room.as_bytes().as_slice()], |row| row.get(0))
+        .prepare_cached(
+            "UPDATE rooms SET latest = latest + 1, changed_at = ?2 WHERE room = ?1 RETURNING latest",
+        )?
+        .query_row(params![room.as_bytes().as_slice(), super::now()], |row| {
+            row.get(0)
+        })
         .optional()?
         .ok_or(StoreError::NoSuchRoom)?;
     connection
