@@ -28,6 +28,7 @@ use tandem_sync::{
 };
 use tracing::Instrument;
 
+mod failure;
 #[cfg(test)]
 mod pipelined;
 mod retire;
@@ -274,6 +275,9 @@ impl<S: RoomStore> Connection<S> {
                     Ok(delivery) if delivery.sequence == retire::RETIRED => {
                         return self.retired_while_here(delivery).await
                     }
+                    Ok(delivery) if delivery.sequence == failure::STORE_FAILED => {
+                        return Err(self.store_failed_elsewhere())
+                    }
                     Ok(delivery) => self.forward(room, delivery).await?,
                     Err(_overflowed) => {
                         tracing::info!("client fell too far behind; dropped");
@@ -396,7 +400,7 @@ impl<S: RoomStore> Connection<S> {
                         Ok(queued) => (queued, in_flight),
                         Err(error) => {
                             live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
-                            return Err(Refusal::storage(error));
+                            return Err(self.store_failed(live, error));
                         }
                     }
                 };
@@ -407,7 +411,7 @@ impl<S: RoomStore> Connection<S> {
                     Ok(sequence) => sequence,
                     Err(error) => {
                         live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
-                        return Err(Refusal::storage(error));
+                        return Err(self.store_failed(live, error));
                     }
                 };
                 drop(in_flight);
@@ -431,7 +435,7 @@ impl<S: RoomStore> Connection<S> {
                             format!("the room has sequences up to {latest}, not {through}"),
                         ))
                     }
-                    Err(error) => return Err(Refusal::storage(error)),
+                    Err(error) => return Err(self.store_failed(&membership.room, error)),
                 }
                 tracing::info!(through, "snapshot replaced the log");
                 self.send(Frame::Ack { sequence: through }).await

@@ -49,6 +49,9 @@
 //!   there is room
 //!   (`abuse::a_full_store_refuses_pushes_loses_nothing_acknowledged_and_recovers_by_itself`,
 //!   `abuse::below_the_free_disk_watermark_pushes_are_refused_and_rooms_open`).
+//!   A write the database itself refuses reaches every client of the room
+//!   as a `storage` error frame
+//!   (`abuse::a_store_that_fails_tells_every_client_of_the_room_and_recovers_by_itself`).
 //! - **Rooms left behind.** A room unchanged for
 //!   [`Limits::room_expiry_days`] is deleted, its clients told 30 days
 //!   ahead (`expiry::a_room_unchanged_for_370_days_is_announced_to_expire_on_day_400`,

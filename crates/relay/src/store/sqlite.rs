@@ -204,8 +204,11 @@ impl SqliteStore {
 impl RoomStore for SqliteStore {
     async fn admit(&self, room: RoomId, token: TokenHash) -> Result<Admission, StoreError> {
         self.with(move |connection| {
-            let transaction =
-                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Deferred: a room that exists opens without a write, so rooms
+            // stay readable on a full disk or a read-only database. Every
+            // write of this store goes through this connection, under its
+            // lock, so the read cannot go stale before a room is inserted.
+            let transaction = connection.transaction()?;
             let retired: Option<(Vec<u8>, Vec<u8>)> = transaction
                 .query_row(
                     "SELECT token_hash, notice FROM retired_rooms WHERE room = ?1",
