@@ -53,6 +53,9 @@ struct Refusal {
     /// The client does not read: the connection is dropped at once, with
     /// what it holds, instead of waiting to tell it why.
     unheard: bool,
+    /// The relay is stopping: no error frame, only a close that tells the
+    /// client to come back later.
+    restarting: bool,
 }
 
 impl Refusal {
@@ -61,6 +64,14 @@ impl Refusal {
             code,
             message: message.into(),
             unheard: false,
+            restarting: false,
+        }
+    }
+
+    fn restarting() -> Self {
+        Self {
+            restarting: true,
+            ..Self::new(ErrorCode::Other("restarting".into()), "the relay restarts")
         }
     }
 
@@ -137,6 +148,7 @@ pub(crate) struct Client {
 /// Serves one WebSocket until it closes.
 pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>, client: Client) {
     let _counted = state.metrics.connected();
+    let _open = state.lifecycle.enter();
     let mut connection = Connection {
         client,
         budget: PushBudget::new(state.limits.pushes_per_second),
@@ -175,11 +187,15 @@ impl<S: RoomStore> Connection<S> {
     }
 
     async fn run(&mut self) -> Result<(), Refusal> {
+        let mut closing = self.state.lifecycle.closing();
         let hello_timeout = self.limits().hello_timeout;
-        let hello = match tokio::time::timeout(hello_timeout, self.next_frame()).await {
-            Err(_) => return Err(Refusal::new(ErrorCode::Timeout, "no hello in time")),
-            Ok(None) => return Ok(()),
-            Ok(Some(frame)) => frame?,
+        let hello = tokio::select! {
+            hello = tokio::time::timeout(hello_timeout, self.next_frame()) => match hello {
+                Err(_) => return Err(Refusal::new(ErrorCode::Timeout, "no hello in time")),
+                Ok(None) => return Ok(()),
+                Ok(Some(frame)) => frame?,
+            },
+            () = crate::shutdown::stopping(&mut closing) => return Err(Refusal::restarting()),
         };
         let Frame::Hello {
             protocol,
@@ -260,7 +276,10 @@ impl<S: RoomStore> Connection<S> {
         let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            // A frame being handled is finished first (a push committed and
+            // acknowledged); the relay's stop is heard between frames.
             tokio::select! {
+                () = crate::shutdown::stopping(&mut closing) => return Err(Refusal::restarting()),
                 _ = pings.tick() => {
                     if self.last_heard.elapsed() > idle_timeout {
                         return Err(Refusal::new(ErrorCode::Timeout, "the connection was idle too long"));
@@ -625,6 +644,14 @@ impl<S: RoomStore> Connection<S> {
     /// Failures here mean the client has gone already (or does not read).
     async fn refuse(&mut self, refusal: Refusal) {
         tracing::info!(code = %refusal.code, message = %refusal.message, "closing connection");
+        if refusal.restarting {
+            let close = self.socket.send(Message::Close(Some(CloseFrame {
+                code: crate::shutdown::CLOSE_RESTART,
+                reason: "the relay restarts; come back later".into(),
+            })));
+            let _ = tokio::time::timeout(self.state.limits.send_timeout, close).await;
+            return;
+        }
         self.state.metrics.refused(refusal.code.as_str());
         if refusal.unheard {
             return;

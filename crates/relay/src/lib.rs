@@ -41,6 +41,7 @@ mod quota;
 mod rooms;
 pub mod security;
 pub mod server;
+pub mod shutdown;
 pub mod store;
 pub mod threats;
 
@@ -169,6 +170,7 @@ pub struct RelayState<S> {
     exposure: Exposure,
     metrics: Arc<Metrics>,
     clock: Arc<expiry::Clock>,
+    lifecycle: Arc<shutdown::Lifecycle>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -184,6 +186,7 @@ impl<S> Clone for RelayState<S> {
             exposure: self.exposure.clone(),
             metrics: Arc::clone(&self.metrics),
             clock: Arc::clone(&self.clock),
+            lifecycle: Arc::clone(&self.lifecycle),
         }
     }
 }
@@ -261,7 +264,16 @@ impl<S: RoomStore> RelayState<S> {
             exposure: config.exposure,
             metrics: Arc::new(Metrics::new()),
             clock,
+            lifecycle: Arc::default(),
         }
+    }
+
+    /// Stopping the relay: [`close`](shutdown::Lifecycle::close) asks every
+    /// WebSocket to finish its frame and close with
+    /// [`shutdown::CLOSE_RESTART`]; [`drained`](shutdown::Lifecycle::drained)
+    /// waits for them.
+    pub fn lifecycle(&self) -> &shutdown::Lifecycle {
+        &self.lifecycle
     }
 
     /// The relay's clock, which decides when rooms expire (tests move it).
