@@ -123,6 +123,9 @@ pub(crate) trait LiveHost: Copy + 'static {
     fn retired(&self, _forwarding: Vec<u8>) {
         self.status().set(SyncStatus::Refused("retired".into()));
     }
+    /// The relay will delete the room at `at` (seconds since 1970) unless
+    /// it changes before; `None` once a change has kept it.
+    fn room_expires(&self, _at: Option<u64>) {}
 
     /// Runs `then` once every write of the document begun so far is
     /// stored (at once if none is under way; later, after a failed write,
@@ -402,6 +405,8 @@ pub(crate) trait Live: LiveHost {
                 self.remember_progress();
             }
             ClientEvent::Acknowledged { .. } => {
+                // The room changed: the relay keeps it.
+                self.room_expires(None);
                 self.link().update_value(|link| {
                     if let Some(link) = link.as_mut() {
                         link.live.acknowledged();
@@ -409,6 +414,7 @@ pub(crate) trait Live: LiveHost {
                 });
                 self.remember_progress();
             }
+            ClientEvent::Expires { at } => self.room_expires(Some(at)),
             ClientEvent::UpToDate { .. } => {
                 self.remember_progress();
                 self.snapshot_if_due();
@@ -548,6 +554,7 @@ pub fn refusal_key(code: &str) -> String {
         "retired".to_string(),
         "retired-unreadable".to_string(),
         "retired-unreachable".to_string(),
+        ErrorCode::RoomExpired.as_str().to_string(),
     ];
     if known.iter().any(|known| known == code) {
         format!("sync-refused-{code}")

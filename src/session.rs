@@ -88,6 +88,9 @@ pub struct ProgrammeSession {
     /// The connection to the relay, when the programme is shared.
     relay: StoredValue<Option<RelayLink>, LocalStorage>,
     sync_status: RwSignal<SyncStatus>,
+    /// When the relay deletes the shared programme's room unless it
+    /// changes before (seconds since 1970), once the relay has said so.
+    room_expires: RwSignal<Option<u64>>,
     /// Who changed what, read change by change rather than whole per render.
     history: StoredValue<HistoryIndex, LocalStorage>,
     /// The programme as last stored, shown until the document is loaded.
@@ -119,6 +122,7 @@ impl ProgrammeSession {
             relay: StoredValue::new_local(None),
             history: StoredValue::new_local(HistoryIndex::new()),
             sync_status: RwSignal::new(SyncStatus::Local),
+            room_expires: RwSignal::new(None),
             view: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
             attached: RwSignal::new(false),

@@ -32,6 +32,10 @@ impl LiveHost for ProgrammeSession {
         self.writes
     }
 
+    fn room_expires(&self, at: Option<u64>) {
+        self.room_expires.set(at);
+    }
+
     fn retired(&self, forwarding: Vec<u8>) {
         // Not from inside the socket's own handler: following drops it.
         let session = *self;
@@ -43,6 +47,12 @@ impl ProgrammeSession {
     /// What the sync indicator shows.
     pub fn sync_status(&self) -> SyncStatus {
         self.sync_status.get()
+    }
+
+    /// When the relay deletes the programme's room unless it changes
+    /// before (seconds since 1970), if the relay has said so.
+    pub fn room_expires(&self) -> Option<u64> {
+        self.room_expires.get()
     }
 
     /// The invite link of the shared programme, if it is shared.

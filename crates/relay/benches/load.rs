@@ -34,7 +34,11 @@ use axum::extract::ws::{Message as ServerMessage, WebSocket, WebSocketUpgrade};
 use axum::routing::get;
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
-use tandem_sync::{Frame, Invite, RoomId, RoomKey, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use tandem_sync::{Frame, Invite, RoomId, RoomKey, MAX_FRAME_BYTES};
+
+/// The protocol of the hellos: the first, which every relay build speaks,
+/// so that the same clients run against an earlier build for comparison.
+const PROTOCOL: u16 = 1;
 use tokio::sync::{broadcast, Semaphore};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
@@ -336,7 +340,7 @@ async fn client(
     };
     let (mut sink, mut stream) = socket.split();
     let hello = Frame::Hello {
-        protocol: PROTOCOL_VERSION,
+        protocol: PROTOCOL,
         room: invite.room,
         token: invite.access_token(),
         after: 0,

@@ -23,9 +23,12 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_OVERHEAD};
+use tandem_sync::{
+    ErrorCode, Frame, FrameError, RoomId, EXPIRES_SINCE_PROTOCOL, PROTOCOL_VERSION, SEAL_OVERHEAD,
+};
 use tracing::Instrument;
 
+mod failure;
 #[cfg(test)]
 mod pipelined;
 mod retire;
@@ -50,6 +53,9 @@ struct Refusal {
     /// The client does not read: the connection is dropped at once, with
     /// what it holds, instead of waiting to tell it why.
     unheard: bool,
+    /// The relay is stopping: no error frame, only a close that tells the
+    /// client to come back later.
+    restarting: bool,
 }
 
 impl Refusal {
@@ -58,6 +64,14 @@ impl Refusal {
             code,
             message: message.into(),
             unheard: false,
+            restarting: false,
+        }
+    }
+
+    fn restarting() -> Self {
+        Self {
+            restarting: true,
+            ..Self::new(ErrorCode::Other("restarting".into()), "the relay restarts")
         }
     }
 
@@ -134,6 +148,7 @@ pub(crate) struct Client {
 /// Serves one WebSocket until it closes.
 pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>, client: Client) {
     let _counted = state.metrics.connected();
+    let _open = state.lifecycle.enter();
     let mut connection = Connection {
         client,
         budget: PushBudget::new(state.limits.pushes_per_second),
@@ -172,11 +187,15 @@ impl<S: RoomStore> Connection<S> {
     }
 
     async fn run(&mut self) -> Result<(), Refusal> {
+        let mut closing = self.state.lifecycle.closing();
         let hello_timeout = self.limits().hello_timeout;
-        let hello = match tokio::time::timeout(hello_timeout, self.next_frame()).await {
-            Err(_) => return Err(Refusal::new(ErrorCode::Timeout, "no hello in time")),
-            Ok(None) => return Ok(()),
-            Ok(Some(frame)) => frame?,
+        let hello = tokio::select! {
+            hello = tokio::time::timeout(hello_timeout, self.next_frame()) => match hello {
+                Err(_) => return Err(Refusal::new(ErrorCode::Timeout, "no hello in time")),
+                Ok(None) => return Ok(()),
+                Ok(Some(frame)) => frame?,
+            },
+            () = crate::shutdown::stopping(&mut closing) => return Err(Refusal::restarting()),
         };
         let Frame::Hello {
             protocol,
@@ -213,6 +232,15 @@ impl<S: RoomStore> Connection<S> {
             Admission::Opened => tracing::info!("room opened"),
             Admission::Admitted => {}
             Admission::Retired(notice) => return self.tell_retired(notice).await,
+            Admission::Expired => {
+                return Err(Refusal::new(
+                    ErrorCode::RoomExpired,
+                    format!(
+                        "the room went unchanged for {} days and was deleted; share the programme again",
+                        self.limits().room_expiry_days
+                    ),
+                ))
+            }
             Admission::Refused => {
                 tracing::warn!("hello with a token that does not open the room");
                 return Err(Refusal::new(
@@ -237,6 +265,9 @@ impl<S: RoomStore> Connection<S> {
         })
         .await?;
         tracing::info!(after, latest = self.last_sent, "client in sync");
+        if protocol >= EXPIRES_SINCE_PROTOCOL {
+            self.announce_expiry(room).await?;
+        }
 
         // The relay pings; browsers answer by themselves. A connection
         // that stays silent through several pings is gone.
@@ -245,7 +276,10 @@ impl<S: RoomStore> Connection<S> {
         let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            // A frame being handled is finished first (a push committed and
+            // acknowledged); the relay's stop is heard between frames.
             tokio::select! {
+                () = crate::shutdown::stopping(&mut closing) => return Err(Refusal::restarting()),
                 _ = pings.tick() => {
                     if self.last_heard.elapsed() > idle_timeout {
                         return Err(Refusal::new(ErrorCode::Timeout, "the connection was idle too long"));
@@ -259,6 +293,9 @@ impl<S: RoomStore> Connection<S> {
                 delivery = deliveries.recv() => match delivery {
                     Ok(delivery) if delivery.sequence == retire::RETIRED => {
                         return self.retired_while_here(delivery).await
+                    }
+                    Ok(delivery) if delivery.sequence == failure::STORE_FAILED => {
+                        return Err(self.store_failed_elsewhere())
                     }
                     Ok(delivery) => self.forward(room, delivery).await?,
                     Err(_overflowed) => {
@@ -303,6 +340,21 @@ impl<S: RoomStore> Connection<S> {
                 Err(refusal)
             }
             Err(error) => Err(Refusal::storage(error)),
+        }
+    }
+
+    /// Tells the client when its room expires, if that is near.
+    async fn announce_expiry(&mut self, room: RoomId) -> Result<(), Refusal> {
+        let days = self.limits().room_expiry_days;
+        let at = crate::expiry::announced(self.state.store.as_ref(), &self.state.clock, days, room)
+            .await
+            .map_err(Refusal::storage)?;
+        match at {
+            Some(at) => {
+                tracing::info!(at, "client told that the room expires");
+                self.send(Frame::Expires { at }).await
+            }
+            None => Ok(()),
         }
     }
 
@@ -367,7 +419,7 @@ impl<S: RoomStore> Connection<S> {
                         Ok(queued) => (queued, in_flight),
                         Err(error) => {
                             live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
-                            return Err(Refusal::storage(error));
+                            return Err(self.store_failed(live, error));
                         }
                     }
                 };
@@ -378,7 +430,7 @@ impl<S: RoomStore> Connection<S> {
                     Ok(sequence) => sequence,
                     Err(error) => {
                         live.bytes.store(UNKNOWN_BYTES, Ordering::Release);
-                        return Err(Refusal::storage(error));
+                        return Err(self.store_failed(live, error));
                     }
                 };
                 drop(in_flight);
@@ -402,7 +454,7 @@ impl<S: RoomStore> Connection<S> {
                             format!("the room has sequences up to {latest}, not {through}"),
                         ))
                     }
-                    Err(error) => return Err(Refusal::storage(error)),
+                    Err(error) => return Err(self.store_failed(&membership.room, error)),
                 }
                 tracing::info!(through, "snapshot replaced the log");
                 self.send(Frame::Ack { sequence: through }).await
@@ -592,6 +644,14 @@ impl<S: RoomStore> Connection<S> {
     /// Failures here mean the client has gone already (or does not read).
     async fn refuse(&mut self, refusal: Refusal) {
         tracing::info!(code = %refusal.code, message = %refusal.message, "closing connection");
+        if refusal.restarting {
+            let close = self.socket.send(Message::Close(Some(CloseFrame {
+                code: crate::shutdown::CLOSE_RESTART,
+                reason: "the relay restarts; come back later".into(),
+            })));
+            let _ = tokio::time::timeout(self.state.limits.send_timeout, close).await;
+            return;
+        }
         self.state.metrics.refused(refusal.code.as_str());
         if refusal.unheard {
             return;

@@ -32,6 +32,7 @@ use tower_http::trace::TraceLayer;
 
 pub mod backup;
 pub mod connection;
+pub mod expiry;
 mod forwarding;
 pub mod logging;
 pub mod metrics;
@@ -40,6 +41,7 @@ mod quota;
 mod rooms;
 pub mod security;
 pub mod server;
+pub mod shutdown;
 pub mod store;
 pub mod threats;
 
@@ -104,6 +106,9 @@ pub struct Limits {
     /// Free bytes the disk under the store must keep; below, pushes are
     /// refused and rooms stay readable.
     pub min_free_disk_bytes: u64,
+    /// Days a room is kept after its last change (0: for ever); see
+    /// [`expiry`].
+    pub room_expiry_days: u32,
 }
 
 /// Frames up to this size go out without waiting for
@@ -127,6 +132,7 @@ impl Default for Limits {
             new_rooms_per_hour: 60,
             max_stored_bytes: 0,
             min_free_disk_bytes: 1024 * 1024 * 1024,
+            room_expiry_days: 400,
         }
     }
 }
@@ -163,6 +169,8 @@ pub struct RelayState<S> {
     storage: Arc<quota::Storage>,
     exposure: Exposure,
     metrics: Arc<Metrics>,
+    clock: Arc<expiry::Clock>,
+    lifecycle: Arc<shutdown::Lifecycle>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -177,6 +185,8 @@ impl<S> Clone for RelayState<S> {
             storage: Arc::clone(&self.storage),
             exposure: self.exposure.clone(),
             metrics: Arc::clone(&self.metrics),
+            clock: Arc::clone(&self.clock),
+            lifecycle: Arc::clone(&self.lifecycle),
         }
     }
 }
@@ -231,6 +241,17 @@ impl<S: RoomStore> RelayState<S> {
                  pushes are taken until the disk fails"
             ),
         }
+        let clock = Arc::new(expiry::Clock::default());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(expiry::sweep(
+                    Arc::clone(&store),
+                    Arc::downgrade(&clock),
+                    limits.room_expiry_days,
+                ));
+            }
+            Err(_) => tracing::error!("no runtime to expire idle rooms; they are kept"),
+        }
         let new_rooms = Arc::new(quota::NewRooms::new(limits.new_rooms_per_hour, None));
         Self {
             store,
@@ -242,7 +263,33 @@ impl<S: RoomStore> RelayState<S> {
             storage,
             exposure: config.exposure,
             metrics: Arc::new(Metrics::new()),
+            clock,
+            lifecycle: Arc::default(),
         }
+    }
+
+    /// Stopping the relay: [`close`](shutdown::Lifecycle::close) asks every
+    /// WebSocket to finish its frame and close with
+    /// [`shutdown::CLOSE_RESTART`]; [`drained`](shutdown::Lifecycle::drained)
+    /// waits for them.
+    pub fn lifecycle(&self) -> &shutdown::Lifecycle {
+        &self.lifecycle
+    }
+
+    /// The relay's clock, which decides when rooms expire (tests move it).
+    pub fn clock(&self) -> &expiry::Clock {
+        &self.clock
+    }
+
+    /// Expires the rooms unchanged for [`Limits::room_expiry_days`] now
+    /// (the relay also does so every hour); how many.
+    pub async fn expire_idle_rooms(&self) -> Result<u64, StoreError> {
+        expiry::expire(
+            self.store.as_ref(),
+            &self.clock,
+            self.limits.room_expiry_days,
+        )
+        .await
     }
 
     /// The relay's counters, as `/metrics` shows them.

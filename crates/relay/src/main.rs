@@ -93,6 +93,16 @@ struct Args {
     /// Free bytes the database's disk must keep; below, pushes are refused.
     #[arg(long, env = "TANDEM_MIN_FREE_DISK_BYTES", default_value_t = Limits::default().min_free_disk_bytes)]
     min_free_disk_bytes: u64,
+    /// Seconds the relay takes at most to stop on SIGTERM or Ctrl-C: it
+    /// stops accepting, finishes the frames under way (pushes committed
+    /// and acknowledged), closes every WebSocket with "come back later",
+    /// then exits.
+    #[arg(long, env = "TANDEM_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 10)]
+    shutdown_timeout_seconds: u64,
+    /// Days a room is kept after its last change (0: for ever); clients
+    /// are told 30 days ahead, then the room is deleted.
+    #[arg(long, env = "TANDEM_ROOM_EXPIRY_DAYS", default_value_t = Limits::default().room_expiry_days)]
+    room_expiry_days: u32,
     /// Open new rooms only for clients that present this credential
     /// (relay address `wss://…/sync?room-creation=<credential>`; letters,
     /// digits, `-` and `_`). Off by default.
@@ -279,6 +289,7 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         new_rooms_per_hour: args.new_rooms_per_hour,
         max_stored_bytes: args.max_stored_bytes,
         min_free_disk_bytes: args.min_free_disk_bytes,
+        room_expiry_days: args.room_expiry_days,
     };
     let server_limits = ServerLimits {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),
@@ -314,11 +325,24 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         let sqlite = args.database_url.is_none().then(|| args.db.clone());
         serve_metrics(addr, metrics_app(&state, sqlite)).await;
     }
-    let router = app(state);
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    tandem_relay::serve(listener, router, &server_limits, shutdown).await;
+    let router = app(state.clone());
+    tandem_relay::serve(
+        listener,
+        router,
+        &server_limits,
+        tandem_relay::shutdown::signalled(),
+    )
+    .await;
+    // No new connections from here; the open ones finish and close.
+    state.lifecycle().close();
+    let within = Duration::from_secs(args.shutdown_timeout_seconds);
+    match state.lifecycle().drained(within).await {
+        0 => tracing::info!("every connection closed; the relay stops"),
+        left => tracing::warn!(
+            left,
+            "connections still open after the shutdown timeout; the relay stops anyway"
+        ),
+    }
     std::process::ExitCode::SUCCESS
 }
 

@@ -16,7 +16,10 @@
 //!   snapshot has replaced the log;
 //! - never let an older snapshot replace a newer one;
 //! - on [`retire`](RoomStore::retire), really delete the room's blobs and
-//!   keep only its tombstone.
+//!   keep only its tombstone;
+//! - record when a room last changed (opened, appended to, snapshot) and,
+//!   on [`expire_idle`](RoomStore::expire_idle), delete the rooms unchanged
+//!   since then, keeping only a tombstone that refuses them.
 
 use std::future::Future;
 
@@ -55,6 +58,9 @@ pub enum Admission {
     /// The room was retired; the token opens it, and this sealed notice
     /// (from [`RoomStore::retire`]) says where its programme went.
     Retired(Vec<u8>),
+    /// The room went unchanged too long and was deleted
+    /// ([`RoomStore::expire_idle`]); the token opens its tombstone only.
+    Expired,
 }
 
 /// One stored blob and its sequence.
@@ -229,6 +235,29 @@ pub trait RoomStore: Send + Sync + 'static {
         room: RoomId,
         notice: Vec<u8>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// When `room` last changed (opened, appended to, given a snapshot), in
+    /// seconds since 1970; `None` for a store that does not record it.
+    fn last_change(
+        &self,
+        room: RoomId,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send {
+        let _ = room;
+        async { Ok(None) }
+    }
+
+    /// Deletes every room that has not changed since `changed_before`
+    /// (seconds since 1970) with its log and snapshot, keeping a tombstone
+    /// with its token hash: later hellos are answered
+    /// [`Admission::Expired`]. Returns how many rooms expired. The default
+    /// (a store that does not record changes) expires none.
+    fn expire_idle(
+        &self,
+        changed_before: u64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        let _ = changed_before;
+        async { Ok(0) }
+    }
 
     /// How much the store holds and how much disk is left, as far as it
     /// knows (by default: nothing known, so only the limits it can tell

@@ -49,6 +49,13 @@
 //!   there is room
 //!   (`abuse::a_full_store_refuses_pushes_loses_nothing_acknowledged_and_recovers_by_itself`,
 //!   `abuse::below_the_free_disk_watermark_pushes_are_refused_and_rooms_open`).
+//!   A write the database itself refuses reaches every client of the room
+//!   as a `storage` error frame
+//!   (`abuse::a_store_that_fails_tells_every_client_of_the_room_and_recovers_by_itself`).
+//! - **Rooms left behind.** A room unchanged for
+//!   [`Limits::room_expiry_days`] is deleted, its clients told 30 days
+//!   ahead (`expiry::a_room_unchanged_for_370_days_is_announced_to_expire_on_day_400`,
+//!   `expiry::after_400_unchanged_days_the_room_is_deleted_and_its_invite_refused`).
 //! - **Killing the relay mid-write.** Nothing acknowledged is lost
 //!   (`crash::a_relay_killed_at_random_moments_loses_no_acknowledged_push_and_clients_resume`).
 //!
@@ -71,6 +78,7 @@
 //! [`Limits::max_room_bytes`]: crate::Limits::max_room_bytes
 //! [`Limits::max_stored_bytes`]: crate::Limits::max_stored_bytes
 //! [`Limits::min_free_disk_bytes`]: crate::Limits::min_free_disk_bytes
+//! [`Limits::room_expiry_days`]: crate::Limits::room_expiry_days
 //! [`ServerLimits::header_read_timeout`]: crate::ServerLimits::header_read_timeout
 //! [`ServerLimits::max_connections`]: crate::ServerLimits::max_connections
 //! [`ServerLimits::max_connections_per_address`]: crate::ServerLimits::max_connections_per_address

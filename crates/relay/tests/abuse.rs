@@ -4,7 +4,8 @@
 //! stranger on the internet could, and checks the bound that holds it:
 //! bytes before a hello, headers sent a byte at a time, clients that never
 //! read while a room receives the largest pushes, a flood of new rooms
-//! from one address, and a disk that fills up.
+//! from one address, and a disk that fills up (also when the database
+//! itself refuses a write: every client of the room hears of it).
 //!
 //! Settings (environment): `TANDEM_ABUSE_RELAY`, the path of another relay
 //! binary to attack instead (an earlier build, for comparison; settings it
@@ -24,7 +25,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use tandem_sync::{ErrorCode, Frame, Invite, MAX_FRAME_BYTES, PROTOCOL_VERSION, SEAL_OVERHEAD};
+use tandem_sync::{ErrorCode, Frame, Invite, MAX_FRAME_BYTES, SEAL_OVERHEAD};
+
+/// The protocol of the hellos: the first, which every relay build speaks,
+/// so that the same clients run against an earlier build for comparison.
+const PROTOCOL: u16 = 1;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -165,7 +170,7 @@ async fn connect(addr: SocketAddr) -> Socket {
 
 fn hello(invite: &Invite) -> Frame {
     Frame::Hello {
-        protocol: PROTOCOL_VERSION,
+        protocol: PROTOCOL,
         room: invite.room,
         token: invite.access_token(),
         after: 0,
@@ -604,7 +609,7 @@ async fn rejoin(addr: SocketAddr, invite: &Invite, after: u64) -> (Socket, Vec<F
     send_frame(
         &mut socket,
         Frame::Hello {
-            protocol: PROTOCOL_VERSION,
+            protocol: PROTOCOL,
             room: invite.room,
             token: invite.access_token(),
             after,
@@ -626,6 +631,8 @@ async fn a_full_store_refuses_pushes_loses_nothing_acknowledged_and_recovers_by_
     let relay = RelayProcess::start(&[
         ("TANDEM_MAX_STORED_BYTES", "2097152"),
         ("TANDEM_MAX_PUSHES_PER_SECOND", "1000"),
+        // The quota is under test, not the disk this test runs on.
+        ("TANDEM_MIN_FREE_DISK_BYTES", "0"),
     ])
     .await;
     let addr = relay.addr;
@@ -710,6 +717,73 @@ async fn a_full_store_refuses_pushes_loses_nothing_acknowledged_and_recovers_by_
         recovering.elapsed()
     );
     assert_eq!(recovered, latest + 1, "the sequences go on without a gap");
+}
+
+/// The frames a listening connection gets until it is closed.
+async fn until_closed_frames(socket: &mut Socket) -> Vec<Frame> {
+    let mut frames = Vec::new();
+    while let Some(frame) = next_frame(socket).await {
+        frames.push(frame);
+    }
+    frames
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_fails_tells_every_client_of_the_room_and_recovers_by_itself() {
+    // SQLite's own size limit (max_page_count) at 2 MiB: a 3 MiB push fails
+    // in the database, as on a full disk, before the relay's watch on the
+    // quota could refuse it.
+    let relay = RelayProcess::start(&[
+        ("TANDEM_MAX_STORED_BYTES", "2097152"),
+        ("TANDEM_MAX_PUSHES_PER_SECOND", "1000"),
+        // The quota is under test, not the disk this test runs on.
+        ("TANDEM_MIN_FREE_DISK_BYTES", "0"),
+    ])
+    .await;
+    let addr = relay.addr;
+    let (invite, other_room) = (
+        Invite::new_room().expect("randomness"),
+        Invite::new_room().expect("randomness"),
+    );
+    let mut pusher = join(addr, &invite).await;
+    let mut anna = join(addr, &invite).await;
+    let mut ben = join(addr, &invite).await;
+    let mut elsewhere = join(addr, &other_room).await;
+    let small = |byte: u8| vec![byte; SEAL_OVERHEAD + 100];
+    assert_eq!(push(&mut pusher, small(1)).await, Ok(1));
+
+    assert_eq!(
+        push(&mut pusher, vec![2; 3 * 1024 * 1024]).await,
+        Err(ErrorCode::Storage)
+    );
+    for listener in [&mut anna, &mut ben] {
+        let frames = until_closed_frames(listener).await;
+        assert!(
+            matches!(
+                frames.as_slice(),
+                [
+                    Frame::Deliver { sequence: 1, .. },
+                    Frame::Error {
+                        code: ErrorCode::Storage,
+                        ..
+                    }
+                ]
+            ),
+            "every client of the room hears of the failure, got {frames:?}"
+        );
+    }
+    // Another room's clients are not disturbed.
+    assert_eq!(push(&mut elsewhere, small(9)).await, Ok(1));
+
+    // Without a restart: the room opens, holds what was acknowledged, and
+    // takes pushes that fit under the next sequence.
+    let (mut again, replayed) = rejoin(addr, &invite, 0).await;
+    assert!(
+        matches!(replayed.as_slice(), [Frame::Deliver { sequence: 1, blob }] if *blob == small(1)),
+        "the room holds exactly what was acknowledged, got {} frames",
+        replayed.len()
+    );
+    assert_eq!(push(&mut again, small(3)).await, Ok(2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

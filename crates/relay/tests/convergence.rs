@@ -885,6 +885,9 @@ impl World {
             Some(ClientEvent::Retired { .. }) => {
                 panic!("no room is retired in this run")
             }
+            Some(ClientEvent::Expires { .. }) => {
+                panic!("no room goes unchanged long enough to expire in this run")
+            }
         }
     }
 

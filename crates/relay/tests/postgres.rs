@@ -238,6 +238,53 @@ async fn a_retired_room_keeps_only_its_tombstone_and_notice() {
 /// Two stores (as two relay processes would have) appending to one room at
 /// once: every sequence is handed out exactly once, without gaps, and each
 /// store hears of the other's appends.
+#[tokio::test]
+async fn a_room_unchanged_past_the_cutoff_expires_to_a_tombstone_and_others_stay() {
+    let store = store().await;
+    let (idle, busy) = (fresh_room(), fresh_room());
+    store.admit(idle, token(1)).await.unwrap();
+    store.append(idle, vec![1; 40]).await.unwrap();
+    store.admit(busy, token(2)).await.unwrap();
+    store.append(busy, vec![2; 40]).await.unwrap();
+    let changed = store.last_change(busy).await.unwrap().unwrap();
+    assert!(store.last_change(idle).await.unwrap().unwrap() <= changed);
+    // The idle room last changed 500 days ago.
+    let (client, connection) = tokio_postgres::connect(&database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .execute(
+            "UPDATE rooms SET changed_at = changed_at - 500 * 86400,
+                              created_at = created_at - 500 * 86400
+             WHERE room = $1",
+            &[&idle.as_bytes().as_slice()],
+        )
+        .await
+        .unwrap();
+
+    let cutoff = changed - 400 * 86400;
+    assert!(store.expire_idle(cutoff).await.unwrap() >= 1);
+    assert_eq!(
+        store.admit(idle, token(1)).await.unwrap(),
+        Admission::Expired
+    );
+    assert_eq!(
+        store.admit(idle, token(2)).await.unwrap(),
+        Admission::Refused
+    );
+    assert_eq!(store.room_bytes(idle).await.unwrap(), 0);
+    assert!(matches!(
+        store.append(idle, vec![3]).await,
+        Err(StoreError::NoSuchRoom)
+    ));
+    assert_eq!(
+        store.admit(busy, token(2)).await.unwrap(),
+        Admission::Admitted
+    );
+    assert_eq!(store.read_after(busy, 0).await.unwrap().latest, 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_stores_share_a_rooms_numbering_and_hear_of_each_others_appends() {
     let _listening = LISTENING.lock().await;

@@ -66,6 +66,9 @@ pub enum ClientEvent {
     /// a new generation in a new room): `forwarding` is the opened notice,
     /// see [`Forwarding`](crate::Forwarding).
     Retired { forwarding: Vec<u8> },
+    /// The room has not changed for a long time: the relay deletes it at
+    /// `at` (seconds since 1970, UTC) unless a change comes before.
+    Expires { at: u64 },
 }
 
 /// Why the client could not do what was asked, or could not use a frame.
@@ -304,6 +307,7 @@ impl SyncClient {
                 let forwarding = self.open(0, &notice)?;
                 Ok(Some(ClientEvent::Retired { forwarding }))
             }
+            Frame::Expires { at } => Ok(Some(ClientEvent::Expires { at })),
             Frame::Retire { .. } => Err(ClientError::UnexpectedFrame("retire")),
             Frame::Hello { .. } => Err(ClientError::UnexpectedFrame("hello")),
             Frame::Push { .. } => Err(ClientError::UnexpectedFrame("push")),
@@ -562,6 +566,18 @@ mod tests {
                 code: ErrorCode::NotAllowed,
                 message: "wrong token".into()
             })
+        );
+    }
+
+    #[test]
+    fn the_relays_notice_that_the_room_expires_reaches_the_app() {
+        let mut client = SyncClient::new(invite(), 0);
+        client.connect().unwrap();
+        assert_eq!(
+            client
+                .receive(&frame(Frame::Expires { at: 1_800_000_000 }))
+                .unwrap(),
+            Some(ClientEvent::Expires { at: 1_800_000_000 })
         );
     }
 

@@ -31,7 +31,12 @@ use serde::{Deserialize, Serialize};
 use crate::{AccessToken, RoomId};
 
 /// Version of the wire protocol between app and relay, sent in the hello.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// Version 2 added [`Frame::Expires`]: a relay sends it only to clients
+/// that said hello with 2 or later, so older apps never meet it.
+pub const PROTOCOL_VERSION: u16 = 2;
+
+/// The first protocol version whose clients read [`Frame::Expires`].
+pub const EXPIRES_SINCE_PROTOCOL: u16 = 2;
 
 /// The first byte of every frame: how the rest is encoded.
 pub const FRAME_FORMAT: u8 = 1;
@@ -93,6 +98,10 @@ pub enum Frame {
         #[serde(with = "serde_bytes")]
         notice: Vec<u8>,
     },
+    /// Relay → client, after `Synced`: the room has not changed for a long
+    /// time and the relay will delete it at `at` (seconds since 1970, UTC)
+    /// unless it changes before. Only to clients of protocol 2 or later.
+    Expires { at: u64 },
 }
 
 /// Largest sealed notice a retired room keeps.
@@ -184,6 +193,7 @@ impl Frame {
             Frame::Error { .. } => "error",
             Frame::Retire { .. } => "retire",
             Frame::Retired { .. } => "retired",
+            Frame::Expires { .. } => "expires",
         }
     }
 }
@@ -219,6 +229,9 @@ pub enum ErrorCode {
     TooManyRooms,
     /// The relay's storage is full: rooms can be read, pushes wait.
     RelayFull,
+    /// The room went unchanged for as long as the relay keeps rooms and
+    /// was deleted; the programme must be shared again.
+    RoomExpired,
     /// A code from a newer relay.
     Other(String),
 }
@@ -239,6 +252,7 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::TooManyRooms => "too-many-rooms",
             ErrorCode::RelayFull => "relay-full",
+            ErrorCode::RoomExpired => "room-expired",
             ErrorCode::Other(name) => name,
         }
     }
@@ -273,6 +287,7 @@ impl From<String> for ErrorCode {
             "timeout" => ErrorCode::Timeout,
             "too-many-rooms" => ErrorCode::TooManyRooms,
             "relay-full" => ErrorCode::RelayFull,
+            "room-expired" => ErrorCode::RoomExpired,
             _ => ErrorCode::Other(name),
         }
     }
@@ -329,6 +344,8 @@ mod tests {
             Frame::Retired {
                 notice: vec![8; 80],
             },
+            Frame::Expires { at: 1_800_000_000 },
+            Frame::error(ErrorCode::RoomExpired, "unchanged for 400 days"),
         ]
     }
 

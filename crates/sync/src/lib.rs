@@ -26,8 +26,8 @@ pub mod seal;
 pub use at_rest::{sealed_with, RecordKey, RECORD_KEY_BYTES, RECORD_OVERHEAD};
 pub use client::{ClientError, ClientEvent, PushId, SyncClient};
 pub use frame::{
-    ErrorCode, Frame, FrameError, FRAME_FORMAT, MAX_ERROR_MESSAGE_BYTES, MAX_FRAME_BYTES,
-    MAX_NOTICE_BYTES, PROTOCOL_VERSION,
+    ErrorCode, Frame, FrameError, EXPIRES_SINCE_PROTOCOL, FRAME_FORMAT, MAX_ERROR_MESSAGE_BYTES,
+    MAX_FRAME_BYTES, MAX_NOTICE_BYTES, PROTOCOL_VERSION,
 };
 pub use invite::{Invite, InviteError};
 pub use key::{

@@ -1,6 +1,7 @@
 //! Live sharing through the relay: the panel that shares a programme and
 //! shows its invite link, and the page an invite link opens.
 
+use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -71,6 +72,14 @@ pub fn SharePanel() -> impl IntoView {
                                 prop:value=link.clone() on:focus=move |event| select_all(&event) />
                         </div>
                         <p class="notice notice--warning">{move || i18n.t("share-warning")}</p>
+                        {move || session.room_expires().map(|at| view! {
+                            <p class="notice notice--warning" data-testid="share-expires">
+                                {move || i18n.t_with(
+                                    "share-expires",
+                                    &[("date", FluentValue::from(i18n.date_time(i64::try_from(at).unwrap_or(i64::MAX))))],
+                                )}
+                            </p>
+                        })}
                         <div class="button-row">
                             <button type="button" class="button button--primary" data-testid="share-copy" on:click=copy>
                                 {move || i18n.t("share-copy")}

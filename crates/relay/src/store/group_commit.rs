@@ -12,7 +12,17 @@
 //! [`Committed`] hooks in that order after the commit, so a room's
 //! connections can queue pushes while earlier ones are still being
 //! committed and yet broadcast them in sequence order.
+//!
+//! Large appends (from [`LARGE_APPEND_BYTES`]) take long to reach the disk:
+//! a small push that shared their commit waited for all of their bytes.
+//! So small appends go first, in a transaction of their own, and a large
+//! one is committed alone: a small push waits for one large commit at
+//! most, whatever a stranger pushes into another room. Large and small
+//! take turns, so a stream of small pushes never starves a large one.
+//! Within a room the order stays the queue's — a small append queued
+//! after a large one of its room waits for it.
 
+use std::collections::{HashSet, VecDeque};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -24,6 +34,10 @@ use super::{Committed, Queued, StoreError};
 
 /// At most this many appends go into one transaction.
 const MOST_PER_COMMIT: usize = 512;
+
+/// Appends from this size are committed alone, after the small ones
+/// waiting beside them.
+pub(crate) const LARGE_APPEND_BYTES: usize = 256 * 1024;
 
 struct Append {
     room: RoomId,
@@ -56,19 +70,29 @@ impl Appender {
         std::thread::Builder::new()
             .name("tandem-sqlite-appends".into())
             .spawn(move || {
-                while let Ok(first) = waiting.recv() {
+                let mut backlog = VecDeque::new();
+                let mut large_turn = false;
+                loop {
+                    if backlog.is_empty() {
+                        match waiting.recv() {
+                            Ok(first) => backlog.push_back(first),
+                            Err(_) => return,
+                        }
+                    }
                     // The connection first: what arrives while the store's
                     // other work holds it goes into this transaction too.
                     let mut connection = connection
                         .lock()
                         .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    let mut batch = vec![first];
-                    while batch.len() < MOST_PER_COMMIT {
+                    while backlog.len() < MOST_PER_COMMIT {
                         match waiting.try_recv() {
-                            Ok(append) => batch.push(append),
+                            Ok(append) => backlog.push_back(append),
                             Err(_) => break,
                         }
                     }
+                    let batch = next_batch(&mut backlog, large_turn);
+                    large_turn =
+                        !batch.iter().any(Append::is_large) && backlog.iter().any(Append::is_large);
                     #[cfg(test)]
                     batch_sizes
                         .lock()
@@ -115,6 +139,45 @@ impl Appender {
         self.queued
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(Queued::waiting(answer))
+    }
+}
+
+impl Append {
+    fn is_large(&self) -> bool {
+        self.blob.len() >= LARGE_APPEND_BYTES
+    }
+}
+
+/// Takes the next transaction's appends from `backlog`: on a large one's
+/// turn, everything up to the first large one; otherwise every small one
+/// whose room has no large one before it in line, or else the large one
+/// at the front, alone.
+fn next_batch(backlog: &mut VecDeque<Append>, large_turn: bool) -> Vec<Append> {
+    if large_turn {
+        if let Some(first_large) = backlog.iter().position(Append::is_large) {
+            return backlog.drain(..=first_large).collect();
+        }
+    }
+    let mut held_back: HashSet<RoomId> = HashSet::new();
+    let mut small = Vec::new();
+    let mut rest = VecDeque::with_capacity(backlog.len());
+    for append in backlog.drain(..) {
+        let is_large = append.is_large();
+        if is_large || held_back.contains(&append.room) || small.len() >= MOST_PER_COMMIT {
+            if is_large {
+                held_back.insert(append.room);
+            }
+            rest.push_back(append);
+        } else {
+            small.push(append);
+        }
+    }
+    *backlog = rest;
+    if small.is_empty() {
+        // The front is large: anything small before it would have gone.
+        backlog.pop_front().into_iter().collect()
+    } else {
+        small
     }
 }
 
@@ -200,8 +263,12 @@ fn commit(connection: &mut Connection, batch: &[Append]) -> Vec<Result<u64, Stor
 
 fn append_one(connection: &Connection, room: RoomId, blob: &[u8]) -> Result<u64, StoreError> {
     let sequence: i64 = connection
-        .prepare_cached("UPDATE rooms SET latest = latest + 1 WHERE room = ?1 RETURNING latest")?
-        .query_row([room.as_bytes().as_slice()], |row| row.get(0))
+        .prepare_cached(
+            "UPDATE rooms SET latest = latest + 1, changed_at = ?2 WHERE room = ?1 RETURNING latest",
+        )?
+        .query_row(params![room.as_bytes().as_slice(), super::now()], |row| {
+            row.get(0)
+        })
         .optional()?
         .ok_or(StoreError::NoSuchRoom)?;
     connection
@@ -262,6 +329,106 @@ mod tests {
             assert_eq!(stored.entries.len() as u64, count);
         }
     }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_small_append_goes_before_a_large_one_of_another_room_and_after_one_of_its_own() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let (busy, quiet) = (RoomId::from_bytes([1; 16]), RoomId::from_bytes([2; 16]));
+        let other = RoomId::from_bytes([3; 16]);
+        for room in [busy, quiet, other] {
+            store
+                .admit(room, TokenHash::from_bytes([1; 32]))
+                .await
+                .unwrap();
+        }
+        let (connection, appender) = store.writer();
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let queued = {
+            // Held, so that all of these wait for the writer together.
+            let _holding = connection.lock().unwrap();
+            let mut queued = Vec::new();
+            for (room, size, name) in [
+                (busy, LARGE_APPEND_BYTES, "large"),
+                (busy, 10, "after the large one, same room"),
+                (quiet, LARGE_APPEND_BYTES, "large elsewhere"),
+                (quiet, 10, "after it, same room"),
+                (other, 10, "small elsewhere"),
+            ] {
+                let heard = Arc::clone(&heard);
+                let hook: Committed = Box::new(move |_, _| heard.lock().unwrap().push(name));
+                queued.push(appender.queue(room, vec![0; size], Some(hook)).unwrap());
+            }
+            queued
+        };
+        for in_line in queued {
+            let _ = in_line.committed().await;
+        }
+        assert_eq!(
+            *heard.lock().unwrap(),
+            vec![
+                "small elsewhere",
+                "large",
+                "after the large one, same room",
+                "large elsewhere",
+                "after it, same room"
+            ]
+        );
+        let (busy_log, quiet_log) = (
+            store.read_after(busy, 0).await.unwrap(),
+            store.read_after(quiet, 0).await.unwrap(),
+        );
+        assert_eq!(busy_log.entries[0].blob.len(), LARGE_APPEND_BYTES);
+        assert_eq!(quiet_log.entries[1].blob.len(), 10);
+    }
+
+    #[test]
+    fn small_appends_of_rooms_without_a_large_one_ahead_are_taken_first() {
+        let append = |room: u8, size: usize| Append {
+            room: RoomId::from_bytes([room; 16]),
+            blob: vec![room; size],
+            committed: None,
+            done: oneshot::channel().0,
+        };
+        let large = LARGE_APPEND_BYTES;
+        let mut backlog: VecDeque<Append> = [
+            append(1, large),
+            append(1, 5),
+            append(2, 5),
+            append(3, large),
+            append(4, 5),
+        ]
+        .into_iter()
+        .collect();
+        let taken = |batch: Vec<Append>| -> Vec<(u8, usize)> {
+            batch
+                .iter()
+                .map(|a| (a.room.as_bytes()[0], a.blob.len()))
+                .collect()
+        };
+        assert_eq!(taken(next_batch(&mut backlog, false)), vec![(2, 5), (4, 5)]);
+        assert_eq!(taken(next_batch(&mut backlog, false)), vec![(1, large)]);
+        assert_eq!(taken(next_batch(&mut backlog, false)), vec![(1, 5)]);
+        assert_eq!(taken(next_batch(&mut backlog, false)), vec![(3, large)]);
+        assert!(backlog.is_empty());
+    }
+
+    #[test]
+    fn on_a_large_ones_turn_it_goes_with_what_is_before_it() {
+        let append = |room: u8, size: usize| Append {
+            room: RoomId::from_bytes([room; 16]),
+            blob: vec![room; size],
+            committed: None,
+            done: oneshot::channel().0,
+        };
+        let large = LARGE_APPEND_BYTES;
+        let mut backlog: VecDeque<Append> = [append(2, 5), append(1, large), append(3, 5)]
+            .into_iter()
+            .collect();
+        let batch = next_batch(&mut backlog, true);
+        assert_eq!(batch.len(), 2);
+        assert!(batch[1].is_large());
+        assert_eq!(backlog.len(), 1);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn hooks_run_after_the_commit_in_queue_order_and_not_for_a_failed_append() {
         let store = SqliteStore::open_in_memory().unwrap();

@@ -67,6 +67,15 @@ const SCHEMA: &str = "
         blob     BYTEA NOT NULL,
         PRIMARY KEY (room, sequence)
     );
+    -- Added later (older relays read past it): when the room last
+    -- changed; NULL for a room not changed since created_at.
+    ALTER TABLE rooms ADD COLUMN IF NOT EXISTS changed_at BIGINT;
+    -- Rooms deleted after going unchanged too long: their tombstones.
+    CREATE TABLE IF NOT EXISTS expired_rooms (
+        room       BYTEA PRIMARY KEY,
+        token_hash BYTEA NOT NULL,
+        expired_at BIGINT NOT NULL
+    );
 ";
 
 /// How often every live room is checked against the database, in case a
@@ -384,14 +393,14 @@ impl PostgresStore {
         let row = client
             .query_opt(
                 "WITH next AS (
-                     UPDATE rooms SET latest = latest + 1
+                     UPDATE rooms SET latest = latest + 1, changed_at = $3
                      WHERE room = $1 AND notice IS NULL RETURNING latest
                  ), stored AS (
                      INSERT INTO log (room, sequence, blob)
                      SELECT $1, latest, $2 FROM next RETURNING sequence
                  )
                  SELECT sequence FROM stored",
-                &[&room.as_bytes().as_slice(), &blob],
+                &[&room.as_bytes().as_slice(), &blob, &now()],
             )
             .await?
             .ok_or(StoreError::NoSuchRoom)?;
@@ -407,6 +416,20 @@ impl RoomStore for PostgresStore {
     async fn admit(&self, room: RoomId, token: TokenHash) -> Result<Admission, StoreError> {
         let client = self.pool.get().await?;
         let room = room.as_bytes().as_slice();
+        let expired = client
+            .query_opt(
+                "SELECT token_hash FROM expired_rooms WHERE room = $1",
+                &[&room],
+            )
+            .await?;
+        if let Some(expired) = expired {
+            let stored: Vec<u8> = expired.get(0);
+            return Ok(if stored.as_slice() == token.as_bytes().as_slice() {
+                Admission::Expired
+            } else {
+                Admission::Refused
+            });
+        }
         let opened = client
             .query_opt(
                 "INSERT INTO rooms (room, token_hash, created_at) VALUES ($1, $2, $3)
@@ -575,8 +598,9 @@ impl RoomStore for PostgresStore {
         }
         transaction
             .execute(
-                "UPDATE rooms SET snapshot = $2, snapshot_through = $3 WHERE room = $1",
-                &[&room, &snapshot, &to_sql(through)],
+                "UPDATE rooms SET snapshot = $2, snapshot_through = $3, changed_at = $4
+                 WHERE room = $1",
+                &[&room, &snapshot, &to_sql(through), &now()],
             )
             .await?;
         transaction
@@ -624,6 +648,54 @@ impl RoomStore for PostgresStore {
             .await?;
         transaction.commit().await?;
         Ok(())
+    }
+
+    async fn last_change(&self, room: RoomId) -> Result<Option<u64>, StoreError> {
+        let client = self.pool.get().await?;
+        let changed: Option<i64> = client
+            .query_opt(
+                "SELECT coalesce(changed_at, created_at) FROM rooms
+                 WHERE room = $1 AND notice IS NULL",
+                &[&room.as_bytes().as_slice()],
+            )
+            .await?
+            .map(|row| row.get(0));
+        changed.map(from_sql).transpose()
+    }
+
+    async fn expire_idle(&self, changed_before: u64) -> Result<u64, StoreError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        // Retired rooms keep their tombstone in `rooms`; only live rooms
+        // expire. Rows locked, so an append of another process waits and
+        // then finds no room.
+        let rooms = transaction
+            .query(
+                "SELECT room, token_hash FROM rooms
+                 WHERE notice IS NULL AND coalesce(changed_at, created_at) < $1
+                 FOR UPDATE",
+                &[&to_sql(changed_before)],
+            )
+            .await?;
+        for row in &rooms {
+            let room: &[u8] = row.get(0);
+            let token: &[u8] = row.get(1);
+            transaction
+                .execute("DELETE FROM log WHERE room = $1", &[&room])
+                .await?;
+            transaction
+                .execute("DELETE FROM rooms WHERE room = $1", &[&room])
+                .await?;
+            transaction
+                .execute(
+                    "INSERT INTO expired_rooms (room, token_hash, expired_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (room) DO UPDATE SET token_hash = $2, expired_at = $3",
+                    &[&room, &token, &now()],
+                )
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(rooms.len() as u64)
     }
 
     fn elsewhere(&self) -> Option<mpsc::UnboundedReceiver<Elsewhere>> {

@@ -45,7 +45,20 @@ const SCHEMA: &str = "
         notice     BLOB NOT NULL,
         retired_at INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS expired_rooms (
+        room       BLOB PRIMARY KEY,
+        token_hash BLOB NOT NULL,
+        expired_at INTEGER NOT NULL
+    );
 ";
+
+/// Added to `rooms` by this version where missing (an additive change that
+/// older relays read past): when the room last changed, in seconds since
+/// 1970; `NULL` for a room not changed since (its `created_at` counts).
+const ADD_CHANGED_AT: &str = "ALTER TABLE rooms ADD COLUMN changed_at INTEGER";
+
+/// Rooms expired in one transaction, so that the writer is not held long.
+const EXPIRE_AT_ONCE: usize = 64;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
@@ -123,6 +136,14 @@ impl SqliteStore {
             return Err(StoreError::TooNew(version));
         }
         connection.execute_batch(SCHEMA)?;
+        let has_changed_at: bool = connection.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('rooms') WHERE name = 'changed_at')",
+            [],
+            |row| row.get(0),
+        )?;
+        if !has_changed_at {
+            connection.execute_batch(ADD_CHANGED_AT)?;
+        }
         connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         let connection = Arc::new(Mutex::new(connection));
         Ok(Self {
@@ -183,8 +204,11 @@ impl SqliteStore {
 impl RoomStore for SqliteStore {
     async fn admit(&self, room: RoomId, token: TokenHash) -> Result<Admission, StoreError> {
         self.with(move |connection| {
-            let transaction =
-                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Deferred: a room that exists opens without a write, so rooms
+            // stay readable on a full disk or a read-only database. Every
+            // write of this store goes through this connection, under its
+            // lock, so the read cannot go stale before a room is inserted.
+            let transaction = connection.transaction()?;
             let retired: Option<(Vec<u8>, Vec<u8>)> = transaction
                 .query_row(
                     "SELECT token_hash, notice FROM retired_rooms WHERE room = ?1",
@@ -195,6 +219,20 @@ impl RoomStore for SqliteStore {
             if let Some((stored, notice)) = retired {
                 return Ok(if stored.as_slice() == token.as_bytes().as_slice() {
                     Admission::Retired(notice)
+                } else {
+                    Admission::Refused
+                });
+            }
+            let expired: Option<Vec<u8>> = transaction
+                .query_row(
+                    "SELECT token_hash FROM expired_rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(stored) = expired {
+                return Ok(if stored.as_slice() == token.as_bytes().as_slice() {
+                    Admission::Expired
                 } else {
                     Admission::Refused
                 });
@@ -276,6 +314,58 @@ impl RoomStore for SqliteStore {
             })
         })
         .await
+    }
+
+    async fn last_change(&self, room: RoomId) -> Result<Option<u64>, StoreError> {
+        self.reading(move |connection| {
+            let changed: Option<i64> = connection
+                .query_row(
+                    "SELECT coalesce(changed_at, created_at) FROM rooms WHERE room = ?1",
+                    [room.as_bytes().as_slice()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            changed.map(from_sql).transpose()
+        })
+        .await
+    }
+
+    async fn expire_idle(&self, changed_before: u64) -> Result<u64, StoreError> {
+        let mut expired = 0;
+        loop {
+            let batch = self
+                .with(move |connection| {
+                    let transaction =
+                        connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let rooms: Vec<(Vec<u8>, Vec<u8>)> = {
+                        let mut statement = transaction.prepare(
+                            "SELECT room, token_hash FROM rooms
+                             WHERE coalesce(changed_at, created_at) < ?1 LIMIT ?2",
+                        )?;
+                        let rows = statement.query_map(
+                            params![to_sql(changed_before), EXPIRE_AT_ONCE as i64],
+                            |row| Ok((row.get(0)?, row.get(1)?)),
+                        )?;
+                        rows.collect::<Result<_, _>>()?
+                    };
+                    for (room, token) in &rooms {
+                        transaction.execute("DELETE FROM log WHERE room = ?1", [room])?;
+                        transaction.execute("DELETE FROM rooms WHERE room = ?1", [room])?;
+                        transaction.execute(
+                            "INSERT OR REPLACE INTO expired_rooms (room, token_hash, expired_at)
+                             VALUES (?1, ?2, ?3)",
+                            params![room, token, now()],
+                        )?;
+                    }
+                    transaction.commit()?;
+                    Ok(rooms.len() as u64)
+                })
+                .await?;
+            expired += batch;
+            if batch < EXPIRE_AT_ONCE as u64 {
+                return Ok(expired);
+            }
+        }
     }
 
     async fn read_page(
@@ -368,8 +458,9 @@ impl RoomStore for SqliteStore {
                 params![room.as_bytes().as_slice(), to_sql(through)],
             )?;
             transaction.execute(
-                "UPDATE rooms SET snapshot = ?2, snapshot_through = ?3 WHERE room = ?1",
-                params![room.as_bytes().as_slice(), snapshot, to_sql(through)],
+                "UPDATE rooms SET snapshot = ?2, snapshot_through = ?3, changed_at = ?4
+                 WHERE room = ?1",
+                params![room.as_bytes().as_slice(), snapshot, to_sql(through), now()],
             )?;
             transaction.commit()?;
             Ok(())
@@ -658,6 +749,83 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
         }
+    }
+
+    #[tokio::test]
+    async fn a_database_of_the_previous_schema_gains_the_time_of_last_change_and_keeps_its_rooms() {
+        let path = std::env::temp_dir().join(format!(
+            "tandem-relay-migrate-{}-{}.sqlite3",
+            std::process::id(),
+            now()
+        ));
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(
+                "CREATE TABLE rooms (
+                     room BLOB PRIMARY KEY, token_hash BLOB NOT NULL,
+                     latest INTEGER NOT NULL DEFAULT 0,
+                     snapshot_through INTEGER NOT NULL DEFAULT 0,
+                     snapshot BLOB, created_at INTEGER NOT NULL);
+                 CREATE TABLE log (room BLOB NOT NULL REFERENCES rooms (room),
+                     sequence INTEGER NOT NULL, blob BLOB NOT NULL,
+                     PRIMARY KEY (room, sequence));
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+            old.execute(
+                "INSERT INTO rooms (room, token_hash, created_at) VALUES (?1, ?2, 1000)",
+                params![
+                    room(1).as_bytes().as_slice(),
+                    token(1).as_bytes().as_slice()
+                ],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Admitted
+        );
+        assert_eq!(store.last_change(room(1)).await.unwrap(), Some(1000));
+        store.append(room(1), vec![1]).await.unwrap();
+        assert!(store.last_change(room(1)).await.unwrap().unwrap() >= now() as u64);
+        drop(store);
+        // Opening again finds the column there and changes nothing.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.read_after(room(1), 0).await.unwrap().latest, 1);
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
+    }
+
+    #[tokio::test]
+    async fn an_expired_room_keeps_only_a_tombstone_that_refuses_it() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.admit(room(1), token(1)).await.unwrap();
+        store.append(room(1), vec![1; 40]).await.unwrap();
+        store
+            .replace_through(room(1), 1, vec![2; 40])
+            .await
+            .unwrap();
+        let changed = store.last_change(room(1)).await.unwrap().unwrap();
+        assert_eq!(store.expire_idle(changed).await.unwrap(), 0, "not before");
+        assert_eq!(store.expire_idle(changed + 1).await.unwrap(), 1);
+
+        assert_eq!(
+            store.admit(room(1), token(1)).await.unwrap(),
+            Admission::Expired
+        );
+        assert_eq!(
+            store.admit(room(1), token(2)).await.unwrap(),
+            Admission::Refused
+        );
+        assert_eq!(store.room_bytes(room(1)).await.unwrap(), 0);
+        assert!(matches!(
+            store.append(room(1), vec![3]).await,
+            Err(StoreError::NoSuchRoom)
+        ));
+        assert_eq!(store.last_change(room(1)).await.unwrap(), None);
     }
 
     #[tokio::test]
