@@ -28,10 +28,17 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{DeviceId, Signature};
 use crate::{AccessToken, RoomId};
 
 /// Version of the wire protocol between app and relay, sent in the hello.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// Version 2 adds devices: [`Frame::DeviceHello`], [`Frame::Access`],
+/// [`Frame::Introduce`] (see [`access`](crate::access)); a relay of
+/// version 2 still speaks version 1 to rooms without a member list.
+pub const PROTOCOL_VERSION: u16 = 2;
+
+/// The first protocol with devices and a member list.
+pub const ACCESS_PROTOCOL: u16 = 2;
 
 /// The first byte of every frame: how the rest is encoded.
 pub const FRAME_FORMAT: u8 = 1;
@@ -92,6 +99,39 @@ pub enum Frame {
     Retired {
         #[serde(with = "serde_bytes")]
         notice: Vec<u8>,
+    },
+    /// Client → relay, first on a connection of a member device (protocol
+    /// 2): which room, which device, the last sequence it has seen, its
+    /// clock, and its signature over
+    /// [`device_hello_message`](crate::access::device_hello_message). The
+    /// relay answers with the member list's entries (as `Access`), then as
+    /// after a hello.
+    DeviceHello {
+        protocol: u16,
+        room: RoomId,
+        device: DeviceId,
+        after: u64,
+        time: u64,
+        signature: Signature,
+    },
+    /// Both ways: a signed entry of the room's member list at `position`
+    /// (see [`SignedEntry`](crate::access::SignedEntry)). From a client it
+    /// asks the relay to append it there; the relay acknowledges with
+    /// `Ack { sequence: position }`.
+    Access {
+        position: u64,
+        #[serde(with = "serde_bytes")]
+        entry: Vec<u8>,
+    },
+    /// Client → relay, first on a connection of a device that is not a
+    /// member yet: its signed introduction (an `Introduce` entry carrying
+    /// the invitation's proof). The relay appends it, sends the member list
+    /// and keeps the device informed of it until an admin decides.
+    Introduce {
+        protocol: u16,
+        room: RoomId,
+        #[serde(with = "serde_bytes")]
+        entry: Vec<u8>,
     },
 }
 
@@ -184,6 +224,9 @@ impl Frame {
             Frame::Error { .. } => "error",
             Frame::Retire { .. } => "retire",
             Frame::Retired { .. } => "retired",
+            Frame::DeviceHello { .. } => "device-hello",
+            Frame::Access { .. } => "access",
+            Frame::Introduce { .. } => "introduce",
         }
     }
 }
@@ -219,6 +262,20 @@ pub enum ErrorCode {
     TooManyRooms,
     /// The relay's storage is full: rooms can be read, pushes wait.
     RelayFull,
+    /// The device is not (or no longer) a member of the programme, or the
+    /// room admits only member devices.
+    NotMember,
+    /// The act needs an admin device (approving, removing, a snapshot that
+    /// replaces the log, a new generation).
+    NeedsAdmin,
+    /// A signature does not verify, or a change claims another author.
+    BadSignature,
+    /// The member-list entry does not follow from the list (an invitation
+    /// used or expired, a wrong chain, a wrong key epoch).
+    AccessRefused,
+    /// The change is sealed for a key epoch that is not the current one:
+    /// the device must read the member list first.
+    StaleEpoch,
     /// A code from a newer relay.
     Other(String),
 }
@@ -239,6 +296,11 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::TooManyRooms => "too-many-rooms",
             ErrorCode::RelayFull => "relay-full",
+            ErrorCode::NotMember => "not-member",
+            ErrorCode::NeedsAdmin => "needs-admin",
+            ErrorCode::BadSignature => "bad-signature",
+            ErrorCode::AccessRefused => "access-refused",
+            ErrorCode::StaleEpoch => "stale-epoch",
             ErrorCode::Other(name) => name,
         }
     }
@@ -273,6 +335,11 @@ impl From<String> for ErrorCode {
             "timeout" => ErrorCode::Timeout,
             "too-many-rooms" => ErrorCode::TooManyRooms,
             "relay-full" => ErrorCode::RelayFull,
+            "not-member" => ErrorCode::NotMember,
+            "needs-admin" => ErrorCode::NeedsAdmin,
+            "bad-signature" => ErrorCode::BadSignature,
+            "access-refused" => ErrorCode::AccessRefused,
+            "stale-epoch" => ErrorCode::StaleEpoch,
             _ => ErrorCode::Other(name),
         }
     }
@@ -328,6 +395,23 @@ mod tests {
             },
             Frame::Retired {
                 notice: vec![8; 80],
+            },
+            Frame::DeviceHello {
+                protocol: PROTOCOL_VERSION,
+                room: RoomId::from_bytes([5; 16]),
+                device: DeviceId([7; 32]),
+                after: 3,
+                time: 1_800_000_000,
+                signature: Signature([9; 64]),
+            },
+            Frame::Access {
+                position: 4,
+                entry: vec![1; 120],
+            },
+            Frame::Introduce {
+                protocol: PROTOCOL_VERSION,
+                room: RoomId::from_bytes([5; 16]),
+                entry: vec![2; 200],
             },
         ]
     }
@@ -482,6 +566,11 @@ mod tests {
             ErrorCode::Timeout,
             ErrorCode::TooManyRooms,
             ErrorCode::RelayFull,
+            ErrorCode::NotMember,
+            ErrorCode::NeedsAdmin,
+            ErrorCode::BadSignature,
+            ErrorCode::AccessRefused,
+            ErrorCode::StaleEpoch,
         ] {
             assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
         }
