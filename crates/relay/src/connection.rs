@@ -23,9 +23,11 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use tandem_sync::access::BlobKind;
 use tandem_sync::{ErrorCode, Frame, FrameError, RoomId, PROTOCOL_VERSION, SEAL_OVERHEAD};
 use tracing::Instrument;
 
+mod access;
 #[cfg(test)]
 mod pipelined;
 mod retire;
@@ -142,6 +144,7 @@ pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>,
         id: ConnectionId::next(),
         last_sent: 0,
         last_heard: tokio::time::Instant::now(),
+        access: access::Standing::default(),
     };
     let span = tracing::info_span!("connection", room = tracing::field::Empty);
     async move {
@@ -164,6 +167,8 @@ struct Connection<S: RoomStore> {
     last_sent: u64,
     /// When the client last sent anything, pongs included.
     last_heard: tokio::time::Instant,
+    /// Where the connection stands with the room's member list.
+    access: access::Standing,
 }
 
 impl<S: RoomStore> Connection<S> {
@@ -178,17 +183,22 @@ impl<S: RoomStore> Connection<S> {
             Ok(None) => return Ok(()),
             Ok(Some(frame)) => frame?,
         };
-        let Frame::Hello {
-            protocol,
-            room,
-            token,
-            after,
-        } = hello
-        else {
-            return Err(Refusal::new(
-                ErrorCode::UnexpectedFrame,
-                format!("the first frame must be a hello, not a {}", hello.kind()),
-            ));
+        let (protocol, room, token, after) = match hello {
+            Frame::Hello {
+                protocol,
+                room,
+                token,
+                after,
+            } => (protocol, room, token, after),
+            Frame::DeviceHello { .. } | Frame::Introduce { .. } => {
+                return self.run_device(hello).await
+            }
+            other => {
+                return Err(Refusal::new(
+                    ErrorCode::UnexpectedFrame,
+                    format!("the first frame must be a hello, not a {}", other.kind()),
+                ))
+            }
         };
         if protocol == 0 || protocol > PROTOCOL_VERSION {
             return Err(Refusal::new(
@@ -221,6 +231,13 @@ impl<S: RoomStore> Connection<S> {
                 ));
             }
         }
+        self.refuse_token_if_members(room).await?;
+        self.serve_room(room, after).await
+    }
+
+    /// Joins the admitted room: replays what the client missed, then
+    /// serves its frames and the room's deliveries until it closes.
+    async fn serve_room(&mut self, room: RoomId, after: u64) -> Result<(), Refusal> {
         let membership = self.state.rooms.join(room).ok_or_else(|| {
             tracing::warn!("room full");
             Refusal::new(ErrorCode::RoomFull, "the room has too many connections")
@@ -231,12 +248,14 @@ impl<S: RoomStore> Connection<S> {
         // Subscribed before the replay is read, so nothing stored in
         // between is missed; what the replay already sent is skipped.
         let mut deliveries = membership.room.deliveries.subscribe();
-        self.replay(room, after).await?;
-        self.send(Frame::Synced {
-            latest: self.last_sent,
-        })
-        .await?;
-        tracing::info!(after, latest = self.last_sent, "client in sync");
+        if self.enter(room, &membership).await? {
+            self.replay(room, after).await?;
+            self.send(Frame::Synced {
+                latest: self.last_sent,
+            })
+            .await?;
+            tracing::info!(after, latest = self.last_sent, "client in sync");
+        }
 
         // The relay pings; browsers answer by themselves. A connection
         // that stays silent through several pings is gone.
@@ -259,6 +278,9 @@ impl<S: RoomStore> Connection<S> {
                 delivery = deliveries.recv() => match delivery {
                     Ok(delivery) if delivery.sequence == retire::RETIRED => {
                         return self.retired_while_here(delivery).await
+                    }
+                    Ok(delivery) if delivery.sequence == access::ACCESS => {
+                        self.access_changed(room, delivery).await?
                     }
                     Ok(delivery) => self.forward(room, delivery).await?,
                     Err(_overflowed) => {
@@ -360,6 +382,7 @@ impl<S: RoomStore> Connection<S> {
                 // broadcasts each one once committed, in sequence order.
                 let (queued, in_flight) = {
                     let _writing = live.writes.lock().await;
+                    self.check_signed(room, &blob, BlobKind::Change, None)?;
                     self.reserve(room, live, size).await?;
                     let in_flight = Arc::clone(&live.appending).read_owned().await;
                     let committed = live.broadcast_when_committed(self.id);
@@ -390,6 +413,7 @@ impl<S: RoomStore> Connection<S> {
             Frame::Snapshot { through, blob } => {
                 self.check_blob(&blob)?;
                 let _writing = membership.room.writes.lock().await;
+                self.check_signed(room, &blob, BlobKind::Snapshot, Some(through))?;
                 membership
                     .room
                     .bytes
@@ -407,7 +431,13 @@ impl<S: RoomStore> Connection<S> {
                 tracing::info!(through, "snapshot replaced the log");
                 self.send(Frame::Ack { sequence: through }).await
             }
-            Frame::Retire { notice } => self.retire(room, membership, notice).await,
+            Frame::Retire { notice } => {
+                self.check_signed(room, &notice, BlobKind::Retire, None)?;
+                self.retire(room, membership, notice).await
+            }
+            Frame::Access { position, entry } => {
+                self.append_access(room, membership, position, entry).await
+            }
             other => Err(Refusal::new(
                 ErrorCode::UnexpectedFrame,
                 format!("a client does not send a {} frame here", other.kind()),
@@ -498,6 +528,11 @@ impl<S: RoomStore> Connection<S> {
     }
 
     async fn forward(&mut self, room: RoomId, delivery: Delivery) -> Result<(), Refusal> {
+        // A device removed meanwhile is sent nothing more.
+        self.check_still_admitted()?;
+        if !self.hears_content() {
+            return Ok(());
+        }
         if delivery.sequence <= self.last_sent {
             return Ok(());
         }

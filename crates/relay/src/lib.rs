@@ -30,6 +30,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
+mod access;
 pub mod backup;
 pub mod connection;
 mod forwarding;
@@ -46,8 +47,8 @@ pub mod threats;
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
 pub use store::{
-    Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore, StoreError,
-    Usage,
+    AccessLog, Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore,
+    StoreError, Usage,
 };
 
 pub use metrics::Metrics;
@@ -163,6 +164,8 @@ pub struct RelayState<S> {
     storage: Arc<quota::Storage>,
     exposure: Exposure,
     metrics: Arc<Metrics>,
+    /// The member lists of rooms that have one (protocol 2).
+    rosters: Arc<access::Rosters>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -177,6 +180,7 @@ impl<S> Clone for RelayState<S> {
             storage: Arc::clone(&self.storage),
             exposure: self.exposure.clone(),
             metrics: Arc::clone(&self.metrics),
+            rosters: Arc::clone(&self.rosters),
         }
     }
 }
@@ -242,6 +246,7 @@ impl<S: RoomStore> RelayState<S> {
             storage,
             exposure: config.exposure,
             metrics: Arc::new(Metrics::new()),
+            rosters: Arc::default(),
         }
     }
 
