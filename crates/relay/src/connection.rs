@@ -248,7 +248,7 @@ impl<S: RoomStore> Connection<S> {
         // Subscribed before the replay is read, so nothing stored in
         // between is missed; what the replay already sent is skipped.
         let mut deliveries = membership.room.deliveries.subscribe();
-        if self.enter(room, &membership).await? {
+        if self.enter(room).await? {
             self.replay(room, after).await?;
             self.send(Frame::Synced {
                 latest: self.last_sent,

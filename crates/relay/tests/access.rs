@@ -361,37 +361,46 @@ impl Programme {
         invitation
     }
 
-    /// A new device introduces itself with `invitation`: its connection,
-    /// waiting, or the relay's refusal.
+    /// A new device shows `invitation`, reads the member list, and
+    /// introduces itself: its connection, waiting, or the relay's refusal.
     async fn introduce(
         &self,
         device: &mut Device,
         invitation: &Invitation,
     ) -> Result<Connection, ErrorCode> {
-        // The joining device starts from the list the relay shows it;
-        // here, the admin's copy stands for it.
-        device.roster = self.admin.roster.clone();
-        let change = invitation
-            .introduction(&device.identity, b"Karla Koeln, Stadt Koeln, Laptop")
-            .unwrap();
-        let (_, entry) = device.entry(change);
         let mut connection = Connection::open(self.addr).await;
         connection
             .send(Frame::Introduce {
                 protocol: PROTOCOL_VERSION,
                 room: self.room(),
-                entry,
+                invitation: invitation.id,
+                proof: invitation.proof(),
             })
             .await;
+        device.roster = Roster::new(self.room());
+        loop {
+            match connection.next().await {
+                Some(Frame::Access { position, entry }) if position >= device.roster.len() => {
+                    device.learn(&entry)
+                }
+                Some(Frame::Synced { .. }) => break,
+                Some(Frame::Error { code, .. }) => return Err(code),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Join by link never joins another programme than the link names.
+        assert_eq!(device.roster.genesis(), Some(invitation.genesis));
+        let change = invitation
+            .introduction(&device.identity, b"Karla Koeln, Stadt Koeln, Laptop")
+            .unwrap();
+        let (position, entry) = device.entry(change);
+        connection.send(Frame::Access { position, entry }).await;
         match connection.next().await {
-            Some(Frame::Ack { .. }) => {}
+            Some(Frame::Ack { sequence }) => assert_eq!(sequence, position),
             Some(Frame::Error { code, .. }) => return Err(code),
             other => panic!("{other:?}"),
         }
-        device.roster = Roster::new(self.room());
-        let length = self.admin.roster.len() + 1;
-        device.catch_up(&mut connection, length).await;
-        assert_eq!(device.roster.genesis(), Some(invitation.genesis));
+        device.catch_up(&mut connection, position + 1).await;
         Ok(connection)
     }
 

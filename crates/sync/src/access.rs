@@ -116,31 +116,41 @@
 //!   It keeps what it already had.
 //! - **A malicious relay operator.** Sees room ids, sizes, times, public
 //!   keys, roles and the chain's shape — never content, names or keys
-//!   (`sealed_profiles_and_blobs_show_no_plaintext`). It can withhold or
-//!   drop frames (availability) and could admit a device the list does not
-//!   admit, but cannot forge a change or member entry: partners verify
-//!   every signature and the chain themselves
-//!   (`a_change_signed_by_a_non_member_is_refused_by_the_client`,
-//!   `a_forged_entry_is_refused`), and a joining device pins the genesis.
-//!   It could replay a captured hello within its five-minute window, which
-//!   gives it nothing it does not hold already.
+//!   (`roster::tests::sealed_profiles_and_blobs_show_no_plaintext`; the
+//!   relay's database holds no epoch key:
+//!   `the_next_epoch_key_is_nowhere_in_what_the_removed_device_stored`). It
+//!   can withhold or drop frames (availability) and could admit a device
+//!   the list does not admit, but cannot forge a change or a member entry:
+//!   a device checks every signature and the chain itself
+//!   (`roster::tests::a_change_signed_by_a_non_member_or_with_a_bad_signature_is_refused`,
+//!   `roster::tests::a_forged_entry_is_refused`, and in the relay's tests
+//!   `a_change_signed_by_a_non_member_or_with_a_bad_signature_is_refused`),
+//!   and a joining device pins the genesis its invitation names. It could
+//!   replay a captured hello within its five-minute window, which gives it
+//!   nothing it does not hold already.
 //! - **A stolen unlocked laptop.** Has that device's identity and keys: it
 //!   reads and writes as that device until an admin removes it; after
 //!   removal it is in the position of a removed partner. Destructive acts
 //!   (snapshot replacing the log, retirement) still need an admin device
-//!   (`a_retire_or_snapshot_signed_by_a_non_admin_is_refused`).
+//!   (`a_retire_or_snapshot_signed_by_a_non_admin_is_refused`, here and in
+//!   the relay's tests).
 //! - **Not covered.** Within one epoch there is no forward secrecy; a
 //!   removed device's changes of the old epoch replayed by a malicious relay
 //!   stay valid as changes of that epoch; relay processes sharing one
 //!   PostgreSQL database cut a removed device's open connection only on the
-//!   process that stored the removal (the others at its next frame).
+//!   process that stored the removal: on another process it is refused when
+//!   it connects again (its hello reads the list from the database), and
+//!   it never holds the next epoch's key, so what it receives meanwhile is
+//!   unreadable to it.
 
 mod blob;
+mod client;
 mod epoch;
 mod identity;
 mod roster;
 
 pub use blob::{device_hello_message, BlobKind, SignedBlob, HELLO_WINDOW_SECONDS};
+pub use client::{DeviceError, DeviceEvent, DeviceSync};
 pub use epoch::{EpochKey, Wrap, EPOCH_KEY_BYTES};
 pub use identity::{DeviceId, DeviceIdentity, DeviceKeys, Signature, SIGNATURE_BYTES};
 pub use roster::{

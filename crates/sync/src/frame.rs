@@ -28,7 +28,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::{DeviceId, Signature};
+use crate::access::{DeviceId, InvitationId, Signature};
 use crate::{AccessToken, RoomId};
 
 /// Version of the wire protocol between app and relay, sent in the hello.
@@ -124,14 +124,17 @@ pub enum Frame {
         entry: Vec<u8>,
     },
     /// Client → relay, first on a connection of a device that is not a
-    /// member yet: its signed introduction (an `Introduce` entry carrying
-    /// the invitation's proof). The relay appends it, sends the member list
-    /// and keeps the device informed of it until an admin decides.
+    /// member yet: the invitation it holds and the invitation's proof (see
+    /// [`Invitation::proof`](crate::access::Invitation::proof)). For an
+    /// invitation the member list announced, unused and unexpired, the
+    /// relay sends the list's entries and `Synced { latest: 0 }`; the
+    /// device then appends its signed introduction with `Access`, and
+    /// hears the list until an admin decides.
     Introduce {
         protocol: u16,
         room: RoomId,
-        #[serde(with = "serde_bytes")]
-        entry: Vec<u8>,
+        invitation: InvitationId,
+        proof: [u8; 32],
     },
 }
 
@@ -411,7 +414,8 @@ mod tests {
             Frame::Introduce {
                 protocol: PROTOCOL_VERSION,
                 room: RoomId::from_bytes([5; 16]),
-                entry: vec![2; 200],
+                invitation: InvitationId([3; 16]),
+                proof: [4; 32],
             },
         ]
     }

@@ -19,7 +19,7 @@
 
 use axum::body::Bytes;
 use tandem_sync::access::{
-    device_hello_message, AccessError, BlobKind, DeviceId, SignedBlob, SignedEntry,
+    device_hello_message, AccessError, BlobKind, Change, DeviceId, InvitationId, SignedBlob,
     HELLO_WINDOW_SECONDS,
 };
 use tandem_sync::{ErrorCode, Frame, RoomId, ACCESS_PROTOCOL, MAX_FRAME_BYTES, PROTOCOL_VERSION};
@@ -46,8 +46,9 @@ pub(super) struct Standing {
     pub after: u64,
     /// Entries sent so far (the next position to send).
     pub sent: u64,
-    /// An introduction to append once the room is joined.
-    pub introduction: Option<Vec<u8>>,
+    /// Shown the list for this invitation; its next frame must be the
+    /// device's introduction.
+    pub introducing: Option<InvitationId>,
 }
 
 impl Standing {
@@ -179,16 +180,15 @@ impl<S: RoomStore> Connection<S> {
                 };
                 self.serve_room(room, after).await
             }
-            Frame::Introduce { entry, .. } => {
-                let author = SignedEntry::decode(&entry)
-                    .and_then(|signed| signed.read())
-                    .map_err(refusal)?
-                    .author;
+            Frame::Introduce {
+                invitation, proof, ..
+            } => {
+                let open = lock(&roster).invitation_open(&invitation, &proof, now());
+                open.map_err(refusal)?;
                 self.access = Standing {
-                    device: Some(author),
                     roster: Some(roster),
                     pending: true,
-                    introduction: Some(entry),
+                    introducing: Some(invitation),
                     ..Standing::default()
                 };
                 self.serve_room(room, 0).await
@@ -197,24 +197,12 @@ impl<S: RoomStore> Connection<S> {
         }
     }
 
-    /// After joining the room (subscribed to its deliveries): appends an
-    /// introduction, sends the member list, and says whether the room's
-    /// content follows (a member) or not (a device waiting for approval).
-    pub(super) async fn enter(
-        &mut self,
-        room: RoomId,
-        membership: &Membership,
-    ) -> Result<bool, Refusal> {
-        if self.access.device.is_none() {
+    /// After joining the room (subscribed to its deliveries): sends the
+    /// member list, and says whether the room's content follows (a member)
+    /// or not (a device introducing itself or waiting for approval).
+    pub(super) async fn enter(&mut self, room: RoomId) -> Result<bool, Refusal> {
+        if self.access.device.is_none() && self.access.introducing.is_none() {
             return Ok(true);
-        }
-        if let Some(entry) = self.access.introduction.take() {
-            let position = SignedEntry::decode(&entry)
-                .and_then(|signed| signed.read())
-                .map_err(refusal)?
-                .position;
-            self.append_access(room, membership, position, entry)
-                .await?;
         }
         let log = self
             .state
@@ -225,6 +213,10 @@ impl<S: RoomStore> Connection<S> {
         for (position, entry) in (0u64..).zip(log.entries) {
             self.send(Frame::Access { position, entry }).await?;
             self.access.sent = position + 1;
+        }
+        if self.access.introducing.is_some() {
+            // The list is complete: the device may introduce itself.
+            self.send(Frame::Synced { latest: 0 }).await?;
         }
         Ok(!self.access.pending)
     }
@@ -319,10 +311,24 @@ impl<S: RoomStore> Connection<S> {
                 tandem_sync::access::Roster::new(room)
             }
         };
-        if self.access.device.is_none() && !next.is_empty() {
+        if self.access.device.is_none() && self.access.introducing.is_none() && !next.is_empty() {
             return Err(token_refusal());
         }
         let checked = next.apply(&entry, Some(now())).map_err(refusal)?;
+        if let Some(invitation) = self.access.introducing {
+            let introduces = matches!(
+                &checked.change,
+                Change::Introduce { invitation: used, .. } if *used == invitation
+            );
+            if !introduces {
+                return Err(Refusal::new(
+                    ErrorCode::NotMember,
+                    "a device that is no member yet may only introduce itself",
+                ));
+            }
+            self.access.introducing = None;
+            self.access.device = Some(checked.author);
+        }
         if checked.position != position {
             return Err(Refusal::new(
                 ErrorCode::BadFrame,
@@ -372,7 +378,7 @@ impl<S: RoomStore> Connection<S> {
         room: RoomId,
         delivery: Delivery,
     ) -> Result<(), Refusal> {
-        if self.access.device.is_none() {
+        if self.access.device.is_none() && self.access.introducing.is_none() {
             return Err(token_refusal());
         }
         self.check_still_admitted()?;

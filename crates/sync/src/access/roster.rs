@@ -406,6 +406,30 @@ impl Roster {
         self.pending.contains_key(device)
     }
 
+    /// Whether `invitation` may still introduce a device with `proof` at
+    /// `now`: announced, unused, unexpired, and the proof matches.
+    pub fn invitation_open(
+        &self,
+        invitation: &InvitationId,
+        proof: &[u8; 32],
+        now: u64,
+    ) -> Result<(), AccessError> {
+        let announced = self
+            .invitations
+            .get(invitation)
+            .ok_or(AccessError::UnknownInvitation)?;
+        if announced.used {
+            return Err(AccessError::InvitationUsed);
+        }
+        if now >= announced.expires {
+            return Err(AccessError::InvitationExpired);
+        }
+        if <[u8; 32]>::from(Sha256::digest(proof)) != announced.proof_hash {
+            return Err(AccessError::WrongProof);
+        }
+        Ok(())
+    }
+
     /// The next entry by `author` at `at` doing `change`, to be signed.
     pub fn next(&self, author: DeviceId, at: u64, change: Change) -> Entry {
         Entry {
