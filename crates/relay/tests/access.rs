@@ -265,19 +265,11 @@ impl Device {
                 }
             }
         }
-        // Its own entry comes back through the room too; learn it here.
-        let (_, entry) = self.entry_at(position, connection).await;
-        self.learn(&entry);
-    }
-
-    async fn entry_at(&self, position: u64, connection: &mut Connection) -> (u64, Vec<u8>) {
-        let (_, frame) = connection
-            .until(|frame| matches!(frame, Frame::Access { position: p, .. } if *p == position))
-            .await;
-        let Frame::Access { position, entry } = frame else {
-            unreachable!()
-        };
-        (position, entry)
+        assert_eq!(
+            self.roster.len(),
+            position + 1,
+            "the relay sent the entry back"
+        );
     }
 
     /// Reads entries from `connection` until the list has `length` entries.
@@ -395,12 +387,20 @@ impl Programme {
             .unwrap();
         let (position, entry) = device.entry(change);
         connection.send(Frame::Access { position, entry }).await;
-        match connection.next().await {
-            Some(Frame::Ack { sequence }) => assert_eq!(sequence, position),
-            Some(Frame::Error { code, .. }) => return Err(code),
-            other => panic!("{other:?}"),
+        loop {
+            match connection.next().await {
+                Some(Frame::Access { position, entry }) if position >= device.roster.len() => {
+                    device.learn(&entry)
+                }
+                Some(Frame::Ack { sequence }) => {
+                    assert_eq!(sequence, position);
+                    break;
+                }
+                Some(Frame::Error { code, .. }) => return Err(code),
+                other => panic!("{other:?}"),
+            }
         }
-        device.catch_up(&mut connection, position + 1).await;
+        assert_eq!(device.roster.len(), position + 1);
         Ok(connection)
     }
 
@@ -840,4 +840,241 @@ async fn the_next_epoch_key_is_nowhere_in_what_the_removed_device_stored() {
     assert_eq!(wraps, 2, "the admin's and Otto's");
     // What she held opens the old epoch only.
     assert!(karla.keys.iter().all(|key| key.epoch == 0));
+}
+
+/// A browser: the app's sans-IO device client over a real socket.
+struct Browser {
+    sync: tandem_sync::access::DeviceSync,
+    connection: Connection,
+}
+
+impl Browser {
+    async fn open(addr: SocketAddr, sync: tandem_sync::access::DeviceSync) -> Self {
+        Self {
+            sync,
+            connection: Connection::open(addr).await,
+        }
+    }
+
+    async fn flush(&mut self) {
+        while let Some(bytes) = self.sync.poll_transmit() {
+            self.connection
+                .socket
+                .send(Message::Binary(bytes.into()))
+                .await
+                .unwrap();
+        }
+    }
+
+    /// Feeds the relay's frames to the client until `wanted` picks an event
+    /// (sending whatever the client has to send meanwhile).
+    async fn until(
+        &mut self,
+        wanted: impl Fn(&tandem_sync::access::DeviceEvent) -> bool,
+    ) -> tandem_sync::access::DeviceEvent {
+        loop {
+            self.flush().await;
+            let frame = self
+                .connection
+                .next()
+                .await
+                .expect("the connection stays open");
+            let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
+            if let Some(event) = self.sync.receive(&bytes).unwrap() {
+                if wanted(&event) {
+                    self.flush().await;
+                    return event;
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn browsers_join_with_approval_sync_verified_changes_and_a_removed_one_is_refused() {
+    use tandem_sync::access::{DeviceEvent, DeviceSync};
+    let db = Database::new("browsers");
+    let addr = start(&db).await;
+    let invite = Invite::new_room().unwrap();
+    let room = invite.room;
+
+    // Düsseldorf shares: the genesis over the room token, then as a device.
+    let (sync, genesis) = DeviceSync::found(
+        room,
+        DeviceIdentity::generate().unwrap(),
+        b"Petra Probe, Duesseldorf",
+        now(),
+    )
+    .unwrap();
+    let mut opener = Connection::open(addr).await;
+    opener
+        .send(Frame::Hello {
+            protocol: PROTOCOL_VERSION,
+            room,
+            token: invite.access_token(),
+            after: 0,
+        })
+        .await;
+    opener
+        .until(|frame| matches!(frame, Frame::Synced { .. }))
+        .await;
+    opener
+        .send(Frame::Access {
+            position: 0,
+            entry: genesis,
+        })
+        .await;
+    assert_eq!(opener.refusal().await.1, ErrorCode::NotMember);
+    let mut duesseldorf = Browser::open(addr, sync).await;
+    duesseldorf.sync.connect(now()).unwrap();
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::UpToDate { .. }))
+        .await;
+
+    // An invitation, and Köln joins with it.
+    let invitation =
+        Invitation::new(duesseldorf.sync.roster(), now(), INVITATION_LIFETIME).unwrap();
+    duesseldorf
+        .sync
+        .append(invitation.announcement(), now())
+        .unwrap();
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::Acknowledged { .. }))
+        .await;
+    let koeln_identity = DeviceIdentity::generate().unwrap();
+    let koeln_id = koeln_identity.id();
+    let mut koeln = Browser::open(
+        addr,
+        DeviceSync::resume(room, koeln_identity, None, &[], 0).unwrap(),
+    )
+    .await;
+    koeln
+        .sync
+        .introduce(&invitation, b"Karla Koeln, Stadt Koeln, Laptop", now())
+        .unwrap();
+    koeln
+        .until(|event| matches!(event, DeviceEvent::Acknowledged { .. }))
+        .await;
+    assert!(koeln.sync.roster().is_pending(&koeln_id));
+
+    // Düsseldorf sees who asks, and approves.
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::Members { .. }))
+        .await;
+    let pending = duesseldorf.sync.roster().pending().next().unwrap().clone();
+    assert_eq!(
+        pending.keys.fingerprint(),
+        koeln
+            .sync
+            .roster()
+            .pending()
+            .next()
+            .unwrap()
+            .keys
+            .fingerprint()
+    );
+    let profile = invitation.open_profile(&pending).unwrap();
+    assert_eq!(profile, b"Karla Koeln, Stadt Koeln, Laptop");
+    duesseldorf
+        .sync
+        .approve(koeln_id, Role::Coordinator, &profile, now())
+        .unwrap();
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::Acknowledged { .. }))
+        .await;
+    koeln
+        .until(|event| matches!(event, DeviceEvent::UpToDate { .. }))
+        .await;
+    assert!(koeln.sync.key().is_some());
+
+    // A third browser with the same (now used) link is refused.
+    let mut third = Browser::open(
+        addr,
+        DeviceSync::resume(room, DeviceIdentity::generate().unwrap(), None, &[], 0).unwrap(),
+    )
+    .await;
+    third
+        .sync
+        .introduce(&invitation, b"Mallory", now())
+        .unwrap();
+    let refused = third
+        .until(|event| matches!(event, DeviceEvent::Refused { .. }))
+        .await;
+    assert!(matches!(
+        refused,
+        DeviceEvent::Refused {
+            code: ErrorCode::AccessRefused,
+            ..
+        }
+    ));
+
+    // Düsseldorf's change reaches Köln, verified, with its author.
+    duesseldorf.sync.push(b"Mentee Jolanda").unwrap();
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::Acknowledged { .. }))
+        .await;
+    let duesseldorf_id = duesseldorf
+        .sync
+        .roster()
+        .current()
+        .find(|m| m.role == Role::Admin)
+        .unwrap()
+        .keys
+        .signing;
+    let event = koeln
+        .until(|event| matches!(event, DeviceEvent::Changes { .. }))
+        .await;
+    assert!(matches!(
+        event,
+        DeviceEvent::Changes { ref changes, author, .. }
+            if changes == b"Mentee Jolanda" && author == duesseldorf_id
+    ));
+
+    // Köln is removed: its connection ends, Düsseldorf's next edit does not
+    // reach it, and its own edits are refused with a message.
+    duesseldorf.sync.remove(koeln_id, now()).unwrap();
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::Acknowledged { .. }))
+        .await;
+    duesseldorf.sync.push(b"Termin 12. Mai").unwrap();
+    duesseldorf
+        .until(|event| matches!(event, DeviceEvent::Acknowledged { .. }))
+        .await;
+    let refused = koeln
+        .until(|event| {
+            matches!(
+                event,
+                DeviceEvent::Refused { .. } | DeviceEvent::Changes { .. }
+            )
+        })
+        .await;
+    assert!(
+        matches!(
+            refused,
+            DeviceEvent::Refused {
+                code: ErrorCode::NotMember,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    let mut again = Browser::open(addr, koeln.sync.clone()).await;
+    again.sync.connect(now()).unwrap();
+    again.sync.push(b"Koeln's late edit").unwrap();
+    match again
+        .until(|event| {
+            matches!(
+                event,
+                DeviceEvent::Refused { .. } | DeviceEvent::Changes { .. }
+            )
+        })
+        .await
+    {
+        DeviceEvent::Refused { code, message } => {
+            assert_eq!(code, ErrorCode::NotMember);
+            assert!(message.contains("removed"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!db.bytes().windows(17).any(|w| w == b"Koeln's late edit"));
 }

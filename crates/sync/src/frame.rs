@@ -116,8 +116,8 @@ pub enum Frame {
     },
     /// Both ways: a signed entry of the room's member list at `position`
     /// (see [`SignedEntry`](crate::access::SignedEntry)). From a client it
-    /// asks the relay to append it there; the relay acknowledges with
-    /// `Ack { sequence: position }`.
+    /// asks the relay to append it there; the relay sends it back as
+    /// stored, then acknowledges with `Ack { sequence: position }`.
     Access {
         position: u64,
         #[serde(with = "serde_bytes")]

@@ -360,12 +360,16 @@ impl<S: RoomStore> Connection<S> {
             self.access.roster = Some(shared);
         }
         tracing::info!(position, kind, "member list entry stored");
-        let frame = Frame::Access { position, entry }.encode(MAX_FRAME_BYTES)?;
+        let frame = Bytes::from(Frame::Access { position, entry }.encode(MAX_FRAME_BYTES)?);
         let _ = live.deliveries.send(Delivery {
             sequence: ACCESS,
-            frame: Bytes::from(frame),
+            frame: frame.clone(),
             from: self.id,
         });
+        // The author hears its entry before the acknowledgement (and not
+        // again from the room), so its list is current when it acts next.
+        self.send_bytes(frame).await?;
+        self.access.sent = position + 1;
         self.send(Frame::Ack { sequence: position }).await
     }
 
