@@ -12,6 +12,8 @@
 //! a real client. What a stranger can do to the relay, and what bounds it,
 //! is in [`threats`]. Everything it serves carries the [`security`]
 //! headers, and only pages of the allowed [`origin`]s may open a WebSocket;
+//! rooms with a member list (protocol 2) admit only its devices and only
+//! the changes they signed (`access`, `connection::access`);
 //! [`metrics_app`] serves the [`metrics`] on an address of their own.
 
 use std::path::PathBuf;

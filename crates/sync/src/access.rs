@@ -77,7 +77,14 @@
 //! hello signed over room, device, last sequence and time; the relay admits
 //! current members only (an introduced device waiting for approval hears
 //! only the member list). Once a room has a member list, the room token of
-//! protocol 1 opens nothing.
+//! protocol 1 opens nothing. A device joining shows the invitation's id and
+//! proof instead; for an announced, unused, unexpired invitation the relay
+//! sends the list, and the device appends its introduction to it.
+//!
+//! **The client** ([`DeviceSync`]) is the sans-IO state machine the app
+//! drives for a room with a member list, as [`SyncClient`](crate::SyncClient)
+//! for one without: it checks the list and every delivery itself, and
+//! reports what it refuses.
 //!
 //! # Why not MLS
 //!
@@ -113,7 +120,9 @@
 //!   time (same test); the next epoch's key is wrapped only for the others
 //!   and is not derivable from anything it held
 //!   (`the_next_epoch_key_is_nowhere_in_what_the_removed_device_stored`).
-//!   It keeps what it already had.
+//!   It keeps what it already had. The whole journey, with the app's
+//!   client over real sockets:
+//!   `browsers_join_with_approval_sync_verified_changes_and_a_removed_one_is_refused`.
 //! - **A malicious relay operator.** Sees room ids, sizes, times, public
 //!   keys, roles and the chain's shape — never content, names or keys
 //!   (`roster::tests::sealed_profiles_and_blobs_show_no_plaintext`; the
@@ -123,9 +132,13 @@
 //!   the list does not admit, but cannot forge a change or a member entry:
 //!   a device checks every signature and the chain itself
 //!   (`roster::tests::a_change_signed_by_a_non_member_or_with_a_bad_signature_is_refused`,
-//!   `roster::tests::a_forged_entry_is_refused`, and in the relay's tests
+//!   `roster::tests::a_forged_entry_is_refused`,
+//!   `client::tests::a_delivery_signed_by_no_member_is_rejected_and_reported`,
+//!   and in the relay's tests
 //!   `a_change_signed_by_a_non_member_or_with_a_bad_signature_is_refused`),
-//!   and a joining device pins the genesis its invitation names. It could
+//!   and a joining device pins the genesis its invitation names
+//!   (`client::tests::a_list_from_another_genesis_is_refused_when_joining_by_link`).
+//!   It could
 //!   replay a captured hello within its five-minute window, which gives it
 //!   nothing it does not hold already.
 //! - **A stolen unlocked laptop.** Has that device's identity and keys: it
@@ -133,7 +146,8 @@
 //!   removal it is in the position of a removed partner. Destructive acts
 //!   (snapshot replacing the log, retirement) still need an admin device
 //!   (`a_retire_or_snapshot_signed_by_a_non_admin_is_refused`, here and in
-//!   the relay's tests).
+//!   the relay's tests;
+//!   `client::tests::a_retirement_or_snapshot_by_a_coordinator_is_rejected_and_an_admins_only_reported`).
 //! - **Not covered.** Within one epoch there is no forward secrecy; a
 //!   removed device's changes of the old epoch replayed by a malicious relay
 //!   stay valid as changes of that epoch; relay processes sharing one

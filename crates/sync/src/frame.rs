@@ -17,6 +17,20 @@
 //!                              ◄─────────  Error { code, message }      then the relay closes
 //! ```
 //!
+//! A room with a member list (protocol 2, see [`access`](crate::access))
+//! is opened by a member device instead, and its blobs are signed:
+//!
+//! ```text
+//! DeviceHello { room, device, after, time, signature } ─►  a current member?
+//!                              ◄─────────  Access { position, entry }…  the member list
+//!                              ◄─────────  Snapshot / Deliver… / Synced  as above
+//! Access { position, entry }   ─────────►  checked against the list, stored
+//!                              ◄─────────  Access { position, entry }, Ack { sequence: position }
+//! Introduce { room, invitation, proof } ►  an open invitation?
+//!                              ◄─────────  Access…, Synced { latest: 0 }
+//! Access { introduction }      ─────────►  stored; the list until an admin approves
+//! ```
+//!
 //! A room's sequence numbers run 1, 2, 3, … without gaps. Blobs are sealed
 //! (see [`seal`](crate::seal)); frames never carry plaintext.
 //!
