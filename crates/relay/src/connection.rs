@@ -23,11 +23,13 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use tandem_sync::access::BlobKind;
 use tandem_sync::{
     ErrorCode, Frame, FrameError, RoomId, EXPIRES_SINCE_PROTOCOL, PROTOCOL_VERSION, SEAL_OVERHEAD,
 };
 use tracing::Instrument;
 
+mod access;
 mod failure;
 #[cfg(test)]
 mod pipelined;
@@ -157,6 +159,7 @@ pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>,
         id: ConnectionId::next(),
         last_sent: 0,
         last_heard: tokio::time::Instant::now(),
+        access: access::Standing::default(),
     };
     let span = tracing::info_span!("connection", room = tracing::field::Empty);
     async move {
@@ -179,6 +182,8 @@ struct Connection<S: RoomStore> {
     last_sent: u64,
     /// When the client last sent anything, pongs included.
     last_heard: tokio::time::Instant,
+    /// Where the connection stands with the room's member list.
+    access: access::Standing,
 }
 
 impl<S: RoomStore> Connection<S> {
@@ -197,17 +202,22 @@ impl<S: RoomStore> Connection<S> {
             },
             () = crate::shutdown::stopping(&mut closing) => return Err(Refusal::restarting()),
         };
-        let Frame::Hello {
-            protocol,
-            room,
-            token,
-            after,
-        } = hello
-        else {
-            return Err(Refusal::new(
-                ErrorCode::UnexpectedFrame,
-                format!("the first frame must be a hello, not a {}", hello.kind()),
-            ));
+        let (protocol, room, token, after) = match hello {
+            Frame::Hello {
+                protocol,
+                room,
+                token,
+                after,
+            } => (protocol, room, token, after),
+            Frame::DeviceHello { .. } | Frame::Introduce { .. } => {
+                return self.run_device(hello).await
+            }
+            other => {
+                return Err(Refusal::new(
+                    ErrorCode::UnexpectedFrame,
+                    format!("the first frame must be a hello, not a {}", other.kind()),
+                ))
+            }
         };
         if protocol == 0 || protocol > PROTOCOL_VERSION {
             return Err(Refusal::new(
@@ -249,6 +259,15 @@ impl<S: RoomStore> Connection<S> {
                 ));
             }
         }
+        self.refuse_token_if_members(room).await?;
+        self.serve_room(room, after, protocol).await
+    }
+
+    /// Joins the admitted room: replays what the client missed (and, for a
+    /// client of `protocol` 2 or later, says when an idle room expires), then
+    /// serves its frames and the room's deliveries until it closes.
+    async fn serve_room(&mut self, room: RoomId, after: u64, protocol: u16) -> Result<(), Refusal> {
+        let mut closing = self.state.lifecycle.closing();
         let membership = self.state.rooms.join(room).ok_or_else(|| {
             tracing::warn!("room full");
             Refusal::new(ErrorCode::RoomFull, "the room has too many connections")
@@ -259,14 +278,16 @@ impl<S: RoomStore> Connection<S> {
         // Subscribed before the replay is read, so nothing stored in
         // between is missed; what the replay already sent is skipped.
         let mut deliveries = membership.room.deliveries.subscribe();
-        self.replay(room, after).await?;
-        self.send(Frame::Synced {
-            latest: self.last_sent,
-        })
-        .await?;
-        tracing::info!(after, latest = self.last_sent, "client in sync");
-        if protocol >= EXPIRES_SINCE_PROTOCOL {
-            self.announce_expiry(room).await?;
+        if self.enter(room).await? {
+            self.replay(room, after).await?;
+            self.send(Frame::Synced {
+                latest: self.last_sent,
+            })
+            .await?;
+            tracing::info!(after, latest = self.last_sent, "client in sync");
+            if protocol >= EXPIRES_SINCE_PROTOCOL {
+                self.announce_expiry(room).await?;
+            }
         }
 
         // The relay pings; browsers answer by themselves. A connection
@@ -296,6 +317,9 @@ impl<S: RoomStore> Connection<S> {
                     }
                     Ok(delivery) if delivery.sequence == failure::STORE_FAILED => {
                         return Err(self.store_failed_elsewhere())
+                    }
+                    Ok(delivery) if delivery.sequence == access::ACCESS => {
+                        self.access_changed(room, delivery).await?
                     }
                     Ok(delivery) => self.forward(room, delivery).await?,
                     Err(_overflowed) => {
@@ -412,6 +436,7 @@ impl<S: RoomStore> Connection<S> {
                 // broadcasts each one once committed, in sequence order.
                 let (queued, in_flight) = {
                     let _writing = live.writes.lock().await;
+                    self.check_signed(room, &blob, BlobKind::Change, None)?;
                     self.reserve(room, live, size).await?;
                     let in_flight = Arc::clone(&live.appending).read_owned().await;
                     let committed = live.broadcast_when_committed(self.id);
@@ -442,6 +467,7 @@ impl<S: RoomStore> Connection<S> {
             Frame::Snapshot { through, blob } => {
                 self.check_blob(&blob)?;
                 let _writing = membership.room.writes.lock().await;
+                self.check_signed(room, &blob, BlobKind::Snapshot, Some(through))?;
                 membership
                     .room
                     .bytes
@@ -459,7 +485,13 @@ impl<S: RoomStore> Connection<S> {
                 tracing::info!(through, "snapshot replaced the log");
                 self.send(Frame::Ack { sequence: through }).await
             }
-            Frame::Retire { notice } => self.retire(room, membership, notice).await,
+            Frame::Retire { notice } => {
+                self.check_signed(room, &notice, BlobKind::Retire, None)?;
+                self.retire(room, membership, notice).await
+            }
+            Frame::Access { position, entry } => {
+                self.append_access(room, membership, position, entry).await
+            }
             other => Err(Refusal::new(
                 ErrorCode::UnexpectedFrame,
                 format!("a client does not send a {} frame here", other.kind()),
@@ -550,6 +582,11 @@ impl<S: RoomStore> Connection<S> {
     }
 
     async fn forward(&mut self, room: RoomId, delivery: Delivery) -> Result<(), Refusal> {
+        // A device removed meanwhile is sent nothing more.
+        self.check_still_admitted()?;
+        if !self.hears_content() {
+            return Ok(());
+        }
         if delivery.sequence <= self.last_sent {
             return Ok(());
         }

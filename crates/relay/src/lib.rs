@@ -12,6 +12,8 @@
 //! a real client. What a stranger can do to the relay, and what bounds it,
 //! is in [`threats`]. Everything it serves carries the [`security`]
 //! headers, and only pages of the allowed [`origin`]s may open a WebSocket;
+//! rooms with a member list (protocol 2) admit only its devices and only
+//! the changes they signed (`access`, `connection::access`);
 //! [`metrics_app`] serves the [`metrics`] on an address of their own.
 
 use std::path::PathBuf;
@@ -30,6 +32,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
+mod access;
 pub mod backup;
 pub mod connection;
 pub mod expiry;
@@ -48,8 +51,8 @@ pub mod threats;
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
 pub use store::{
-    Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore, StoreError,
-    Usage,
+    AccessLog, Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore,
+    StoreError, Usage,
 };
 
 pub use metrics::Metrics;
@@ -171,6 +174,8 @@ pub struct RelayState<S> {
     metrics: Arc<Metrics>,
     clock: Arc<expiry::Clock>,
     lifecycle: Arc<shutdown::Lifecycle>,
+    /// The member lists of rooms that have one (protocol 2).
+    rosters: Arc<access::Rosters>,
 }
 
 impl<S> Clone for RelayState<S> {
@@ -187,6 +192,7 @@ impl<S> Clone for RelayState<S> {
             metrics: Arc::clone(&self.metrics),
             clock: Arc::clone(&self.clock),
             lifecycle: Arc::clone(&self.lifecycle),
+            rosters: Arc::clone(&self.rosters),
         }
     }
 }
@@ -265,6 +271,7 @@ impl<S: RoomStore> RelayState<S> {
             metrics: Arc::new(Metrics::new()),
             clock,
             lifecycle: Arc::default(),
+            rosters: Arc::default(),
         }
     }
 

@@ -82,6 +82,18 @@ pub struct Replay {
     pub latest: u64,
 }
 
+/// A room's member list as stored (protocol 2): its signed entries in
+/// order, and what the room is otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessLog {
+    /// The signed entries, position 0 first. Empty for a room of protocol 1.
+    pub entries: Vec<Vec<u8>>,
+    /// Whether the room exists (open or retired).
+    pub exists: bool,
+    /// The sealed notice, when the room is retired.
+    pub retired: Option<Vec<u8>>,
+}
+
 /// How much the store holds, and how much room is left on its disk, where
 /// known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -257,6 +269,33 @@ pub trait RoomStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send {
         let _ = changed_before;
         async { Ok(0) }
+    }
+
+    /// The room's member list (see [`AccessLog`]). The default is for a
+    /// store without member lists: every room is one of protocol 1.
+    fn read_access(
+        &self,
+        room: RoomId,
+    ) -> impl Future<Output = Result<AccessLog, StoreError>> + Send {
+        let _ = room;
+        async { Ok(AccessLog::default()) }
+    }
+
+    /// Appends a checked entry to the room's member list at `position`,
+    /// which must be the next one (another relay process may have taken
+    /// it: then this fails and nothing is stored).
+    fn append_access(
+        &self,
+        room: RoomId,
+        position: u64,
+        entry: Vec<u8>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let _ = (room, position, entry);
+        async {
+            Err(StoreError::Database(
+                "this store keeps no member lists".into(),
+            ))
+        }
     }
 
     /// How much the store holds and how much disk is left, as far as it

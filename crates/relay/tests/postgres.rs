@@ -26,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use support::device::{pushing_device, Ledger};
 use support::process::{RelayProcess, Storage};
 use support::wire::Socket;
-use tandem_relay::{Admission, Entry, PostgresStore, Replay, RoomStore, StoreError};
+use tandem_relay::{AccessLog, Admission, Entry, PostgresStore, Replay, RoomStore, StoreError};
 use tandem_sync::{
     ClientEvent, Frame, Invite, RoomId, RoomKey, SyncClient, TokenHash, MAX_FRAME_BYTES,
 };
@@ -135,6 +135,32 @@ async fn a_page_stops_at_its_bytes_and_holds_at_least_one_blob() {
     assert_eq!(
         sequences(store.read_page(room, 5, 1000).await.unwrap()),
         Vec::<u64>::new()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_list_is_kept_in_order_and_two_relays_never_take_one_position() {
+    let first = store().await;
+    let second = store().await;
+    let room = fresh_room();
+    assert_eq!(first.read_access(room).await.unwrap(), AccessLog::default());
+    first.admit(room, token(1)).await.unwrap();
+    first.append_access(room, 0, vec![0; 40]).await.unwrap();
+    // Both relays try position 1 at once: exactly one stores it.
+    let (a, b) = tokio::join!(
+        first.append_access(room, 1, vec![1; 40]),
+        second.append_access(room, 1, vec![2; 40])
+    );
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    assert!(second.append_access(room, 5, vec![9; 40]).await.is_err());
+    let log = second.read_access(room).await.unwrap();
+    assert_eq!(log.entries.len(), 2);
+    assert_eq!(log.entries[0], vec![0; 40]);
+    assert!(log.exists && log.retired.is_none());
+    first.retire(room, vec![7; 50]).await.unwrap();
+    assert_eq!(
+        second.read_access(room).await.unwrap().retired,
+        Some(vec![7; 50])
     );
 }
 

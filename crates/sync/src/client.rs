@@ -311,6 +311,11 @@ impl SyncClient {
             Frame::Retire { .. } => Err(ClientError::UnexpectedFrame("retire")),
             Frame::Hello { .. } => Err(ClientError::UnexpectedFrame("hello")),
             Frame::Push { .. } => Err(ClientError::UnexpectedFrame("push")),
+            // Protocol 2's frames belong to rooms with a member list, which
+            // this client (a room key's) never opens.
+            Frame::Access { .. } => Err(ClientError::UnexpectedFrame("access")),
+            Frame::DeviceHello { .. } => Err(ClientError::UnexpectedFrame("device-hello")),
+            Frame::Introduce { .. } => Err(ClientError::UnexpectedFrame("introduce")),
         }
     }
 

@@ -17,6 +17,20 @@
 //!                              ◄─────────  Error { code, message }      then the relay closes
 //! ```
 //!
+//! A room with a member list (protocol 2, see [`access`](crate::access))
+//! is opened by a member device instead, and its blobs are signed:
+//!
+//! ```text
+//! DeviceHello { room, device, after, time, signature } ─►  a current member?
+//!                              ◄─────────  Access { position, entry }…  the member list
+//!                              ◄─────────  Snapshot / Deliver… / Synced  as above
+//! Access { position, entry }   ─────────►  checked against the list, stored
+//!                              ◄─────────  Access { position, entry }, Ack { sequence: position }
+//! Introduce { room, invitation, proof } ►  an open invitation?
+//!                              ◄─────────  Access…, Synced { latest: 0 }
+//! Access { introduction }      ─────────►  stored; the list until an admin approves
+//! ```
+//!
 //! A room's sequence numbers run 1, 2, 3, … without gaps. Blobs are sealed
 //! (see [`seal`](crate::seal)); frames never carry plaintext.
 //!
@@ -28,12 +42,19 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{DeviceId, InvitationId, Signature};
 use crate::{AccessToken, RoomId};
 
 /// Version of the wire protocol between app and relay, sent in the hello.
-/// Version 2 added [`Frame::Expires`]: a relay sends it only to clients
-/// that said hello with 2 or later, so older apps never meet it.
+/// Version 2 adds devices: [`Frame::DeviceHello`], [`Frame::Access`],
+/// [`Frame::Introduce`] (see [`access`](crate::access)); a relay of
+/// version 2 still speaks version 1 to rooms without a member list. It
+/// also adds [`Frame::Expires`], which a relay sends only to clients that
+/// said hello with 2 or later, so older apps never meet it.
 pub const PROTOCOL_VERSION: u16 = 2;
+
+/// The first protocol with devices and a member list.
+pub const ACCESS_PROTOCOL: u16 = 2;
 
 /// The first protocol version whose clients read [`Frame::Expires`].
 pub const EXPIRES_SINCE_PROTOCOL: u16 = 2;
@@ -102,6 +123,42 @@ pub enum Frame {
     /// time and the relay will delete it at `at` (seconds since 1970, UTC)
     /// unless it changes before. Only to clients of protocol 2 or later.
     Expires { at: u64 },
+    /// Client → relay, first on a connection of a member device (protocol
+    /// 2): which room, which device, the last sequence it has seen, its
+    /// clock, and its signature over
+    /// [`device_hello_message`](crate::access::device_hello_message). The
+    /// relay answers with the member list's entries (as `Access`), then as
+    /// after a hello.
+    DeviceHello {
+        protocol: u16,
+        room: RoomId,
+        device: DeviceId,
+        after: u64,
+        time: u64,
+        signature: Signature,
+    },
+    /// Both ways: a signed entry of the room's member list at `position`
+    /// (see [`SignedEntry`](crate::access::SignedEntry)). From a client it
+    /// asks the relay to append it there; the relay sends it back as
+    /// stored, then acknowledges with `Ack { sequence: position }`.
+    Access {
+        position: u64,
+        #[serde(with = "serde_bytes")]
+        entry: Vec<u8>,
+    },
+    /// Client → relay, first on a connection of a device that is not a
+    /// member yet: the invitation it holds and the invitation's proof (see
+    /// [`Invitation::proof`](crate::access::Invitation::proof)). For an
+    /// invitation the member list announced, unused and unexpired, the
+    /// relay sends the list's entries and `Synced { latest: 0 }`; the
+    /// device then appends its signed introduction with `Access`, and
+    /// hears the list until an admin decides.
+    Introduce {
+        protocol: u16,
+        room: RoomId,
+        invitation: InvitationId,
+        proof: [u8; 32],
+    },
 }
 
 /// Largest sealed notice a retired room keeps.
@@ -194,6 +251,9 @@ impl Frame {
             Frame::Retire { .. } => "retire",
             Frame::Retired { .. } => "retired",
             Frame::Expires { .. } => "expires",
+            Frame::DeviceHello { .. } => "device-hello",
+            Frame::Access { .. } => "access",
+            Frame::Introduce { .. } => "introduce",
         }
     }
 }
@@ -232,6 +292,20 @@ pub enum ErrorCode {
     /// The room went unchanged for as long as the relay keeps rooms and
     /// was deleted; the programme must be shared again.
     RoomExpired,
+    /// The device is not (or no longer) a member of the programme, or the
+    /// room admits only member devices.
+    NotMember,
+    /// The act needs an admin device (approving, removing, a snapshot that
+    /// replaces the log, a new generation).
+    NeedsAdmin,
+    /// A signature does not verify, or a change claims another author.
+    BadSignature,
+    /// The member-list entry does not follow from the list (an invitation
+    /// used or expired, a wrong chain, a wrong key epoch).
+    AccessRefused,
+    /// The change is sealed for a key epoch that is not the current one:
+    /// the device must read the member list first.
+    StaleEpoch,
     /// A code from a newer relay.
     Other(String),
 }
@@ -253,6 +327,11 @@ impl ErrorCode {
             ErrorCode::TooManyRooms => "too-many-rooms",
             ErrorCode::RelayFull => "relay-full",
             ErrorCode::RoomExpired => "room-expired",
+            ErrorCode::NotMember => "not-member",
+            ErrorCode::NeedsAdmin => "needs-admin",
+            ErrorCode::BadSignature => "bad-signature",
+            ErrorCode::AccessRefused => "access-refused",
+            ErrorCode::StaleEpoch => "stale-epoch",
             ErrorCode::Other(name) => name,
         }
     }
@@ -288,6 +367,11 @@ impl From<String> for ErrorCode {
             "too-many-rooms" => ErrorCode::TooManyRooms,
             "relay-full" => ErrorCode::RelayFull,
             "room-expired" => ErrorCode::RoomExpired,
+            "not-member" => ErrorCode::NotMember,
+            "needs-admin" => ErrorCode::NeedsAdmin,
+            "bad-signature" => ErrorCode::BadSignature,
+            "access-refused" => ErrorCode::AccessRefused,
+            "stale-epoch" => ErrorCode::StaleEpoch,
             _ => ErrorCode::Other(name),
         }
     }
@@ -346,6 +430,24 @@ mod tests {
             },
             Frame::Expires { at: 1_800_000_000 },
             Frame::error(ErrorCode::RoomExpired, "unchanged for 400 days"),
+            Frame::DeviceHello {
+                protocol: PROTOCOL_VERSION,
+                room: RoomId::from_bytes([5; 16]),
+                device: DeviceId([7; 32]),
+                after: 3,
+                time: 1_800_000_000,
+                signature: Signature([9; 64]),
+            },
+            Frame::Access {
+                position: 4,
+                entry: vec![1; 120],
+            },
+            Frame::Introduce {
+                protocol: PROTOCOL_VERSION,
+                room: RoomId::from_bytes([5; 16]),
+                invitation: InvitationId([3; 16]),
+                proof: [4; 32],
+            },
         ]
     }
 
@@ -499,6 +601,11 @@ mod tests {
             ErrorCode::Timeout,
             ErrorCode::TooManyRooms,
             ErrorCode::RelayFull,
+            ErrorCode::NotMember,
+            ErrorCode::NeedsAdmin,
+            ErrorCode::BadSignature,
+            ErrorCode::AccessRefused,
+            ErrorCode::StaleEpoch,
         ] {
             assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
         }

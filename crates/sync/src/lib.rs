@@ -9,11 +9,14 @@
 //! sees room ids, sequence numbers, sizes and a hash of an access token,
 //! never a name.
 //!
+//! - [`access`]: protocol 2's devices, signed member list, key epochs
+//!   and signed changes, with the design and its threat model.
 //! - [`frame`]: the frames and their encoding.
 //! - [`key`], [`seal`]: the room key, the access token, sealing.
 //! - [`invite`]: room and key in an invite link.
 //! - [`client`]: [`SyncClient`], the sans-IO state machine the app drives.
 
+pub mod access;
 pub mod at_rest;
 pub mod client;
 pub mod frame;
@@ -26,8 +29,8 @@ pub mod seal;
 pub use at_rest::{sealed_with, RecordKey, RECORD_KEY_BYTES, RECORD_OVERHEAD};
 pub use client::{ClientError, ClientEvent, PushId, SyncClient};
 pub use frame::{
-    ErrorCode, Frame, FrameError, EXPIRES_SINCE_PROTOCOL, FRAME_FORMAT, MAX_ERROR_MESSAGE_BYTES,
-    MAX_FRAME_BYTES, MAX_NOTICE_BYTES, PROTOCOL_VERSION,
+    ErrorCode, Frame, FrameError, ACCESS_PROTOCOL, EXPIRES_SINCE_PROTOCOL, FRAME_FORMAT,
+    MAX_ERROR_MESSAGE_BYTES, MAX_FRAME_BYTES, MAX_NOTICE_BYTES, PROTOCOL_VERSION,
 };
 pub use invite::{Invite, InviteError};
 pub use key::{

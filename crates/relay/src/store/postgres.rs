@@ -31,12 +31,14 @@ use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
 use super::{
-    from_sql, now, to_sql, Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore,
-    StoreError, Usage,
+    from_sql, now, to_sql, AccessLog, Admission, Committed, Elsewhere, Entry, Queued, Replay,
+    RoomStore, StoreError, Usage,
 };
 
-/// The schema this relay writes, in `relay_schema`.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema this relay writes, in `relay_schema`. Version 2 added the
+/// member lists (`access_log`); an older relay must not open it (it would
+/// let a room token into a room that admits only member devices).
+const SCHEMA_VERSION: i64 = 2;
 
 /// The notification channel for stored blobs.
 pub const CHANNEL: &str = "tandem_stored";
@@ -75,6 +77,12 @@ const SCHEMA: &str = "
         room       BYTEA PRIMARY KEY,
         token_hash BYTEA NOT NULL,
         expired_at BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS access_log (
+        room     BYTEA NOT NULL,
+        position BIGINT NOT NULL,
+        entry    BYTEA NOT NULL,
+        PRIMARY KEY (room, position)
     );
 ";
 
@@ -146,8 +154,10 @@ impl PostgresStore {
                 Some(version) if version > SCHEMA_VERSION => {
                     return Err(StoreError::TooNew(version))
                 }
-                Some(_) => {}
-                None => {
+                Some(version) if version == SCHEMA_VERSION => {}
+                // New, or written by an older relay: the tables it lacked
+                // are made above, so it is of this version now.
+                _ => {
                     transaction
                         .execute(
                             "INSERT INTO relay_schema (version) VALUES ($1)",
@@ -610,6 +620,55 @@ impl RoomStore for PostgresStore {
             )
             .await?;
         transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn read_access(&self, room: RoomId) -> Result<AccessLog, StoreError> {
+        let client = self.pool.get().await?;
+        let room = room.as_bytes().as_slice();
+        let state: Option<Option<Vec<u8>>> = client
+            .query_opt("SELECT notice FROM rooms WHERE room = $1", &[&room])
+            .await?
+            .map(|row| row.get(0));
+        let entries = client
+            .query(
+                "SELECT entry FROM access_log WHERE room = $1 ORDER BY position",
+                &[&room],
+            )
+            .await?
+            .into_iter()
+            .map(|row| row.get::<_, Vec<u8>>(0))
+            .collect();
+        Ok(AccessLog {
+            entries,
+            exists: state.is_some(),
+            retired: state.flatten(),
+        })
+    }
+
+    async fn append_access(
+        &self,
+        room: RoomId,
+        position: u64,
+        entry: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        let room = room.as_bytes().as_slice();
+        // The primary key refuses a position another process took; a gap
+        // is refused by counting in the same statement.
+        let inserted = client
+            .execute(
+                "INSERT INTO access_log (room, position, entry)
+                 SELECT $1::bytea, $2::bigint, $3::bytea
+                 WHERE (SELECT count(*) FROM access_log WHERE room = $1) = $2",
+                &[&room, &to_sql(position), &entry],
+            )
+            .await?;
+        if inserted != 1 {
+            return Err(StoreError::Database(format!(
+                "position {position} is not the next of the member list"
+            )));
+        }
         Ok(())
     }
 

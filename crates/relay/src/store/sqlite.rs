@@ -15,14 +15,16 @@ use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 
 use super::group_commit::Appender;
 use super::{
-    from_sql, now, to_sql, Admission, Committed, Entry, Queued, Replay, RoomStore, StoreError,
-    Usage,
+    from_sql, now, to_sql, AccessLog, Admission, Committed, Entry, Queued, Replay, RoomStore,
+    StoreError, Usage,
 };
 
 /// The schema this relay writes, in SQLite's `user_version`. Version 2
 /// added the tombstones of retired rooms; an older relay must not open it
-/// (it would let a retired room be opened again).
-const SCHEMA_VERSION: i64 = 2;
+/// (it would let a retired room be opened again). Version 3 added the
+/// member lists (an older relay would let a room token into a room that
+/// admits only member devices).
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS rooms (
@@ -49,6 +51,12 @@ const SCHEMA: &str = "
         room       BLOB PRIMARY KEY,
         token_hash BLOB NOT NULL,
         expired_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS access_log (
+        room     BLOB NOT NULL,
+        position INTEGER NOT NULL,
+        entry    BLOB NOT NULL,
+        PRIMARY KEY (room, position)
     );
 ";
 
@@ -468,6 +476,65 @@ impl RoomStore for SqliteStore {
         .await
     }
 
+    async fn read_access(&self, room: RoomId) -> Result<AccessLog, StoreError> {
+        self.reading(move |connection| {
+            let room = room.as_bytes().as_slice();
+            let open: bool = connection.query_row(
+                "SELECT EXISTS (SELECT 1 FROM rooms WHERE room = ?1)",
+                [room],
+                |row| row.get(0),
+            )?;
+            let retired: Option<Vec<u8>> = connection
+                .query_row(
+                    "SELECT notice FROM retired_rooms WHERE room = ?1",
+                    [room],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let mut statement = connection
+                .prepare_cached("SELECT entry FROM access_log WHERE room = ?1 ORDER BY position")?;
+            let entries = statement
+                .query_map([room], |row| row.get::<_, Vec<u8>>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(AccessLog {
+                entries,
+                exists: open || retired.is_some(),
+                retired,
+            })
+        })
+        .await
+    }
+
+    async fn append_access(
+        &self,
+        room: RoomId,
+        position: u64,
+        entry: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let room = room.as_bytes().as_slice();
+            let next: i64 = transaction.query_row(
+                "SELECT count(*) FROM access_log WHERE room = ?1",
+                [room],
+                |row| row.get(0),
+            )?;
+            if next != to_sql(position) {
+                return Err(StoreError::Database(format!(
+                    "the member list has {next} entries; position {position} is not the next"
+                )));
+            }
+            transaction.execute(
+                "INSERT INTO access_log (room, position, entry) VALUES (?1, ?2, ?3)",
+                params![room, to_sql(position), entry],
+            )?;
+            transaction.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn retire(&self, room: RoomId, notice: Vec<u8>) -> Result<(), StoreError> {
         self.with(move |connection| {
             let transaction =
@@ -826,6 +893,25 @@ mod tests {
             Err(StoreError::NoSuchRoom)
         ));
         assert_eq!(store.last_change(room(1)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_member_list_is_kept_in_order_and_positions_are_never_taken_twice() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let room = room(30);
+        assert_eq!(store.read_access(room).await.unwrap(), AccessLog::default());
+        store.admit(room, token(1)).await.unwrap();
+        store.append_access(room, 0, vec![0; 40]).await.unwrap();
+        store.append_access(room, 1, vec![1; 40]).await.unwrap();
+        assert!(store.append_access(room, 1, vec![9; 40]).await.is_err());
+        assert!(store.append_access(room, 3, vec![9; 40]).await.is_err());
+        let log = store.read_access(room).await.unwrap();
+        assert_eq!(log.entries, vec![vec![0; 40], vec![1; 40]]);
+        assert!(log.exists && log.retired.is_none());
+        store.retire(room, vec![7; 50]).await.unwrap();
+        let log = store.read_access(room).await.unwrap();
+        assert_eq!(log.retired, Some(vec![7; 50]));
+        assert_eq!(log.entries.len(), 2);
     }
 
     #[tokio::test]

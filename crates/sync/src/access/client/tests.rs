@@ -1,0 +1,263 @@
+//! Devices talking through a relay that only passes frames on (it stands
+//! in for the real one, whose own checks are tested in the relay's tests):
+//! what each device checks by itself.
+
+use super::*;
+use crate::access::{DeviceIdentity, INVITATION_LIFETIME};
+
+const NOW: u64 = 1_800_000_000;
+
+fn frame(frame: Frame) -> Vec<u8> {
+    frame.encode(MAX_FRAME_BYTES).unwrap()
+}
+
+fn sent(device: &mut DeviceSync) -> Vec<Frame> {
+    std::iter::from_fn(|| device.poll_transmit())
+        .map(|bytes| Frame::decode(&bytes, MAX_FRAME_BYTES).unwrap())
+        .collect()
+}
+
+/// Hands every entry `device` appended back to each of `to` as the relay
+/// would (and to `device` itself).
+fn relay_entries(device: &mut DeviceSync, to: &mut [&mut DeviceSync]) {
+    for sent in sent(device) {
+        if let Frame::Access { position, entry } = sent {
+            let access = frame(Frame::Access { position, entry });
+            device
+                .receive(&frame(Frame::Ack { sequence: position }))
+                .unwrap();
+            device.receive(&access).unwrap();
+            for other in to.iter_mut() {
+                other.receive(&access).unwrap();
+            }
+        }
+    }
+}
+
+fn show_list(from: &DeviceSync, to: &mut DeviceSync) {
+    for (position, entry) in (0u64..).zip(from.entries()) {
+        to.receive(&frame(Frame::Access {
+            position,
+            entry: entry.clone(),
+        }))
+        .unwrap();
+    }
+}
+
+struct Programme {
+    room: RoomId,
+    admin: DeviceSync,
+}
+
+impl Programme {
+    fn new() -> Self {
+        let room = RoomId::random().unwrap();
+        let identity = DeviceIdentity::generate().unwrap();
+        let (admin, _genesis) = DeviceSync::found(room, identity, b"Petra Probe", NOW).unwrap();
+        Self { room, admin }
+    }
+
+    fn invite(&mut self) -> Invitation {
+        let invitation = Invitation::new(self.admin.roster(), NOW, INVITATION_LIFETIME).unwrap();
+        self.admin.append(invitation.announcement(), NOW).unwrap();
+        relay_entries(&mut self.admin, &mut []);
+        invitation
+    }
+
+    /// A device joins: invitation, list, introduction, approval.
+    fn join(&mut self, role: Role) -> DeviceSync {
+        let invitation = self.invite();
+        let identity = DeviceIdentity::generate().unwrap();
+        let mut device = DeviceSync::resume(self.room, identity, None, &[], 0).unwrap();
+        device.introduce(&invitation, b"Karla Koeln", NOW).unwrap();
+        assert!(matches!(sent(&mut device)[..], [Frame::Introduce { .. }]));
+        show_list(&self.admin, &mut device);
+        assert_eq!(
+            device.receive(&frame(Frame::Synced { latest: 0 })).unwrap(),
+            None
+        );
+        relay_entries(&mut device, &mut [&mut self.admin]);
+        let pending = self.admin.roster().pending().next().unwrap().clone();
+        assert_eq!(invitation.open_profile(&pending).unwrap(), b"Karla Koeln");
+        self.admin
+            .approve(pending.keys.signing, role, b"Karla Koeln", NOW)
+            .unwrap();
+        relay_entries(&mut self.admin, &mut [&mut device]);
+        assert_eq!(device.key(), self.admin.key());
+        device
+    }
+}
+
+fn deliver(to: &mut DeviceSync, from: &mut DeviceSync, sequence: u64) -> Option<DeviceEvent> {
+    let Some(Frame::Push { blob }) = sent(from).pop() else {
+        panic!("a push");
+    };
+    to.receive(&frame(Frame::Deliver { sequence, blob }))
+        .unwrap()
+}
+
+#[test]
+fn an_approved_device_reads_verified_changes_with_their_author() {
+    let mut programme = Programme::new();
+    let mut karla = programme.join(Role::Coordinator);
+    programme.admin.push(b"Mentee Jolanda").unwrap();
+    let admin_id = programme
+        .admin
+        .roster()
+        .current()
+        .next()
+        .unwrap()
+        .keys
+        .signing;
+    assert_eq!(
+        deliver(&mut karla, &mut programme.admin, 1),
+        Some(DeviceEvent::Changes {
+            sequence: 1,
+            changes: b"Mentee Jolanda".to_vec(),
+            author: admin_id,
+        })
+    );
+    assert_eq!(karla.last_seen(), 1);
+    // Kept and resumed, the device has the same list and key.
+    let again = DeviceSync::resume(
+        programme.room,
+        karla.identity.clone(),
+        None,
+        karla.entries(),
+        karla.last_seen(),
+    )
+    .unwrap();
+    assert_eq!(again.key(), karla.key());
+}
+
+#[test]
+fn a_list_from_another_genesis_is_refused_when_joining_by_link() {
+    let mut programme = Programme::new();
+    let invitation = programme.invite();
+    let other = Programme::new();
+    let identity = DeviceIdentity::generate().unwrap();
+    let mut device = DeviceSync::resume(programme.room, identity, None, &[], 0).unwrap();
+    device.introduce(&invitation, b"Karla", NOW).unwrap();
+    let genesis = frame(Frame::Access {
+        position: 0,
+        entry: other.admin.entries()[0].clone(),
+    });
+    // Another room's list does not even check; the same room with another
+    // genesis is named as another programme.
+    assert!(device.receive(&genesis).is_err());
+    let forged_room = Programme {
+        room: programme.room,
+        admin: DeviceSync::found(
+            programme.room,
+            DeviceIdentity::generate().unwrap(),
+            b"Mallory",
+            NOW,
+        )
+        .unwrap()
+        .0,
+    };
+    let genesis = frame(Frame::Access {
+        position: 0,
+        entry: forged_room.admin.entries()[0].clone(),
+    });
+    assert_eq!(device.receive(&genesis), Err(DeviceError::OtherProgramme));
+}
+
+#[test]
+fn a_delivery_signed_by_no_member_is_rejected_and_reported() {
+    let mut programme = Programme::new();
+    let mut karla = programme.join(Role::Coordinator);
+    // A stranger with the epoch key (the relay operator could not have it;
+    // say a stolen copy) signs with its own key.
+    let stranger = DeviceIdentity::generate().unwrap();
+    let blob = SignedBlob::seal(
+        &stranger,
+        karla.key().unwrap(),
+        &programme.room,
+        BlobKind::Change,
+        1,
+        b"forged",
+    )
+    .unwrap()
+    .encode();
+    assert_eq!(
+        karla.receive(&frame(Frame::Deliver { sequence: 1, blob })),
+        Ok(Some(DeviceEvent::Rejected {
+            sequence: 1,
+            reason: AccessError::NotMember
+        }))
+    );
+    // A blob of protocol 1 (no signature) is rejected as well.
+    let plain = crate::RoomKey::random()
+        .unwrap()
+        .seal(&programme.room, b"unsigned")
+        .unwrap();
+    assert!(matches!(
+        karla.receive(&frame(Frame::Deliver {
+            sequence: 2,
+            blob: plain
+        })),
+        Ok(Some(DeviceEvent::Rejected { .. }))
+    ));
+}
+
+#[test]
+fn a_retirement_or_snapshot_by_a_coordinator_is_rejected_and_an_admins_only_reported() {
+    let mut programme = Programme::new();
+    let mut karla = programme.join(Role::Coordinator);
+    let mut otto = programme.join(Role::Coordinator);
+    show_list(&programme.admin, &mut karla);
+    otto.retire(b"go to my room").unwrap();
+    let Some(Frame::Retire { notice }) = sent(&mut otto).pop() else {
+        panic!("a retire frame");
+    };
+    assert!(matches!(
+        karla.receive(&frame(Frame::Retired { notice })),
+        Ok(Some(DeviceEvent::Rejected {
+            reason: AccessError::NeedsAdmin(_),
+            ..
+        }))
+    ));
+    otto.snapshot(1, b"another programme").unwrap();
+    let Some(Frame::Snapshot { through, blob }) = sent(&mut otto).pop() else {
+        panic!("a snapshot frame");
+    };
+    assert!(matches!(
+        karla.receive(&frame(Frame::Snapshot { through, blob })),
+        Ok(Some(DeviceEvent::Rejected { .. }))
+    ));
+    programme.admin.retire(b"generation 2").unwrap();
+    let Some(Frame::Retire { notice }) = sent(&mut programme.admin).pop() else {
+        panic!("a retire frame");
+    };
+    match karla.receive(&frame(Frame::Retired { notice })) {
+        Ok(Some(DeviceEvent::Retired { forwarding, .. })) => {
+            assert_eq!(forwarding, b"generation 2")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_device_approved_after_a_removal_reads_the_older_epochs_and_the_removed_one_not_the_new() {
+    let mut programme = Programme::new();
+    let mut karla = programme.join(Role::Coordinator);
+    programme.admin.push(b"epoch 0").unwrap();
+    let old = sent(&mut programme.admin).pop().unwrap();
+    programme.admin.remove(karla.identity.id(), NOW).unwrap();
+    relay_entries(&mut programme.admin, &mut []);
+    assert_eq!(programme.admin.roster().epoch(), 1);
+    let mut otto = programme.join(Role::Coordinator);
+    let Frame::Push { blob } = old else {
+        panic!("a push")
+    };
+    match otto.receive(&frame(Frame::Deliver { sequence: 1, blob })) {
+        Ok(Some(DeviceEvent::Changes { changes, .. })) => assert_eq!(changes, b"epoch 0"),
+        other => panic!("{other:?}"),
+    }
+    // Karla, shown the list after her removal, holds no key of epoch 1.
+    show_list(&programme.admin, &mut karla);
+    assert_eq!(karla.roster().epoch(), 1);
+    assert!(karla.key().is_none());
+    assert_eq!(karla.push(b"late"), Err(DeviceError::NoKey(1)));
+}
