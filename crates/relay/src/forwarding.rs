@@ -45,9 +45,7 @@ pub(crate) async fn forward<S: RoomStore>(
     }
 }
 
-/// The sequence under which a retirement travels among a room's
-/// connections (as in `connection::retire`): no stored blob has it.
-const RETIRED: u64 = u64::MAX;
+use crate::rooms::signal::RETIRED;
 
 /// Tells the room's connections here that another relay retired it; they
 /// pass the notice on and close.

@@ -31,6 +31,17 @@ impl ConnectionId {
     }
 }
 
+/// The sequences that no stored blob ever has: what travels among a
+/// room's connections besides blobs, each under a value of its own.
+pub(crate) mod signal {
+    /// The room was retired (its notice follows).
+    pub(crate) const RETIRED: u64 = u64::MAX;
+    /// The store failed on a write for the room.
+    pub(crate) const STORE_FAILED: u64 = u64::MAX - 1;
+    /// The room's member list gained an entry.
+    pub(crate) const ACCESS: u64 = u64::MAX - 2;
+}
+
 /// A stored blob on its way to the room's connections.
 #[derive(Debug, Clone)]
 pub(crate) struct Delivery {

@@ -29,9 +29,7 @@ use crate::access::{lock, now, SharedRoster};
 use crate::rooms::{Delivery, Membership};
 use crate::store::RoomStore;
 
-/// The sequence a member-list entry travels under among a room's
-/// connections: no stored blob ever has it.
-pub(super) const ACCESS: u64 = u64::MAX - 1;
+pub(super) use crate::rooms::signal::ACCESS;
 
 /// Where this connection stands with the room's member list.
 #[derive(Debug, Default)]

@@ -14,9 +14,7 @@ use super::{Connection, Refusal};
 use crate::rooms::{Delivery, LiveRoom};
 use crate::store::{RoomStore, StoreError};
 
-/// The sequence a store failure travels under among a room's connections:
-/// no stored blob ever has it.
-pub(super) const STORE_FAILED: u64 = u64::MAX - 1;
+pub(super) use crate::rooms::signal::STORE_FAILED;
 
 /// What every client of the room is told.
 const MESSAGE: &str = "the relay could not store the room's changes; they wait on the devices";

@@ -14,9 +14,7 @@ use super::{Connection, Refusal};
 use crate::rooms::{Delivery, Membership};
 use crate::store::{RoomStore, StoreError};
 
-/// The sequence a retirement travels under among a room's connections: no
-/// stored blob ever has it.
-pub(super) const RETIRED: u64 = u64::MAX;
+pub(super) use crate::rooms::signal::RETIRED;
 
 impl<S: RoomStore> Connection<S> {
     /// Retires the room and tells its other connections.
