@@ -31,6 +31,8 @@ use tracing::Instrument;
 mod failure;
 #[cfg(test)]
 mod pipelined;
+#[cfg(test)]
+mod read_only;
 mod retire;
 
 use crate::quota::Full;
