@@ -33,6 +33,8 @@ mod access;
 mod failure;
 #[cfg(test)]
 mod pipelined;
+#[cfg(test)]
+mod read_only;
 mod retire;
 
 use crate::quota::Full;
