@@ -17,3 +17,4 @@ pub mod participation;
 pub mod qr;
 pub mod sync;
 pub mod table;
+pub mod violation;

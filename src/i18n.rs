@@ -140,6 +140,15 @@ impl I18n {
         self.language.get().day(day)
     }
 
+    /// A day that may be unknown (an application date no spreadsheet
+    /// gave), said as unknown rather than guessed.
+    pub fn day_or_unknown(&self, day: Option<Day>) -> String {
+        match day {
+            Some(day) => self.day(day),
+            None => self.t("date-unknown"),
+        }
+    }
+
     /// A moment (seconds since 1970) as people of this language write it,
     /// in the browser's time zone.
     pub fn date_time(&self, seconds: i64) -> String {

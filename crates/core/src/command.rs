@@ -14,6 +14,51 @@
 //!
 //! May use: `model`, `rules`, `document`, `matching` (a fixed pair must be
 //! allowed), `page` (answers carried over from a tandem page).
+//!
+//! # Every rule a command keeps
+//!
+//! `apply` reads the state a command would produce back from its open
+//! transaction and refuses it if it breaks an invariant of
+//! `rules::invariants` that held before (or breaks one further). The
+//! writers ask the same rules ahead, for a refusal that names the person;
+//! either way the rule is the invariant. What each command refuses, by
+//! kind (*invariant*: a rule of every state, in the list the conflict list
+//! is made of; *input*: what was typed, checked by the cleaning functions
+//! that also check a partner's values, `rules::received`; *step*: whether
+//! this step may be taken now):
+//!
+//! | command | refuses | kind |
+//! |---|---|---|
+//! | `create` | no name, name too long, end before start, partner twice | input; `programme-dates`, `partner-once` |
+//! | `Rename`, `RenamePartner`, `AddPartner` | no or overlong name; a name another partner has | input; `partner-once` |
+//! | `SetDates` | end before start | `programme-dates` |
+//! | `SetRules` | capacity 0; a capacity, pairing or co-mentor rule running tandems no longer keep | `capacity-set`, `mentor-capacity`, `across-organisations`, `co-mentors-used` |
+//! | `SetComplaintsContact`, `SetPartnerCoordinator` | no name, bad e-mail or phone; unknown partner | input |
+//! | `AddPerson`, `ImportPeople` | no name, overlong texts, bad e-mail or phone; unknown organisation; the same person again | input; `organisation-known`, `person-once` |
+//! | `UpdatePerson` | as `AddPerson`; a role, organisation or address that breaks a running tandem, an outcome or makes a duplicate | input; `tandem-members`, `across-organisations`, `outcome-of-mentee`, `person-once` |
+//! | `RecordInterview` | no interviewer, notes too long; a withdrawn applicant | input; step |
+//! | `Decide`, `Withdraw` | steps not allowed (`check_step`); no reason; taking someone in a running tandem out of the cohort | step; `members-accepted` |
+//! | `CreateTandem`, `CreateTandems` | end before start; unknown people, wrong roles, the same person twice, not accepted; mentee already matched; mentor full; one organisation; co-mentors not used | `tandem-dates`, `tandem-members`, `members-accepted`, `one-running-tandem`, `mentor-capacity`, `across-organisations`, `co-mentors-used` |
+//! | `AssignCoMentors` | as above for the co-mentor; tandem ended or with a co-mentor; an excluded pair | the same invariants; step |
+//! | `EndTandem` | ended before its start; tandem ended already; no reason for an early end | `tandem-dates`; step; input |
+//! | `DissolveTandem` | unknown tandem | step |
+//! | `SetMatchingWeights` | a weight too high | input |
+//! | `FixPair`, `ExcludePair`, `ReleasePair` | not a mentee and mentor of the programme; fixing for a matched mentee | step (`pair-fixed-and-excluded` holds by writing both) |
+//! | `CreateEvent`, `UpdateEvent` | no title, overlong texts, a link that is no `https:`/`http:` link, 0 places, too many hours, unknown partner; ends before it starts; fewer places than registrations | input; `event-dates`, `event-places`, `organisation-known` |
+//! | `CancelEvent` | unknown event | step |
+//! | `MarkAttendance`, `SetAttendedMinutes` | unknown person or event, cancelled event, too many hours; registering beyond the places | `known-people`; step; input; `event-places` |
+//! | `SetCompletionRules` | unknown event kinds, too many events or hours | input |
+//! | `GrantCertificate`, `WithdrawCertificateGrant` | unknown person; no or overlong reason; no grant to withdraw | `known-people`; input; step |
+//! | `DefineSurvey` | no title, no or too many questions, question without text, choice without options | input |
+//! | `RemoveSurvey` | unknown questionnaire; one with answers | step; `answers-to-known-survey` |
+//! | `RemoveSurveyResponse` | unknown response | step |
+//! | `RecordSurveyAnswers` | unknown questionnaire or person, not asked, answer not fitting; answered already | step; input; `answered-once` |
+//! | `RecordOutcome` | unknown person, not a mentee; overlong texts, a post dated years before | `known-people`, `outcome-of-mentee`; input |
+//! | `RecordConsent` | unknown person; withdrawn before given | `known-people`, `consent-dates` |
+//! | `SetRetention` | longer than allowed | `retention-limit` |
+//! | `RemoveRecordsOf` | a person still in the programme | step (it settles `known-people`) |
+//! | `ChooseValue` | no such clash | step (the value chosen is one a coordinator set; the invariants are checked on it like on any command) |
+//! | `UndoChange` | nothing left to take back; an undo that would break a rule | step; every invariant |
 
 pub(crate) mod calendar;
 pub(crate) mod matching;
@@ -45,6 +90,8 @@ use crate::model::programme::{ContactPoint, Partner, Programme, ProgrammeKind, R
 use crate::model::tandem::TandemEnding;
 use crate::model::weights::MatchingWeights;
 use crate::rules::error::CommandError;
+use crate::rules::invariants::{invariants, keeps_invariants};
+use crate::rules::received::check_received;
 use crate::rules::text::{check_dates, clean_name};
 
 /// What a coordinator fills in to start a programme.
@@ -63,7 +110,8 @@ pub struct NewProgramme {
 pub struct ImportedPerson {
     pub id: PersonId,
     pub details: PersonDetails,
-    pub applied_on: Day,
+    /// When they applied, if the spreadsheet says.
+    pub applied_on: Option<Day>,
     /// Where the person stands, for cohorts kept in a spreadsheet so far.
     pub stage: crate::model::person::Stage,
 }
@@ -248,6 +296,12 @@ pub enum Command {
     RemoveSurvey {
         id: crate::model::ids::SurveyId,
     },
+    /// Removes one recorded response: a second answer of the same person,
+    /// or answers left to a questionnaire that is gone (both only arise
+    /// when coordinators' changes meet).
+    RemoveSurveyResponse {
+        response: crate::model::ids::ResponseId,
+    },
     /// One person's answers to a questionnaire, from paper or from their
     /// tandem page. Anonymous answers go under `anonymous_response`,
     /// without the person.
@@ -270,6 +324,12 @@ pub enum Command {
     RecordConsent {
         person: PersonId,
         consent: crate::model::consent::ConsentRecord,
+    },
+    /// Removes what is recorded about someone no longer in the programme
+    /// (their entry was taken back on one side while another recorded
+    /// something about them).
+    RemoveRecordsOf {
+        person: PersonId,
     },
     /// How many months after the programme's end personal data is kept;
     /// `None`: no period set.
@@ -323,10 +383,12 @@ impl Command {
             Command::WithdrawCertificateGrant { .. } => "withdraw-certificate-grant",
             Command::DefineSurvey { .. } => "define-survey",
             Command::RemoveSurvey { .. } => "remove-survey",
+            Command::RemoveSurveyResponse { .. } => "remove-survey-response",
             Command::RecordSurveyAnswers { .. } => "record-survey-answers",
             Command::RecordOutcome { .. } => "record-outcome",
             Command::RecordConsent { .. } => "record-consent",
             Command::SetRetention { .. } => "set-retention",
+            Command::RemoveRecordsOf { .. } => "remove-records-of",
         }
     }
 
@@ -449,14 +511,25 @@ impl ProgrammeDocument {
 
     /// Applies one coordinator's command in one transaction, or refuses it
     /// and leaves the document untouched.
+    ///
+    /// Besides the writer's own checks, the command is checked against every
+    /// invariant (`rules::invariants`) on the state it would produce, read
+    /// back from the open transaction: it may leave a broken rule as a
+    /// merge left it, or settle it, but never break one or make one worse.
     pub fn apply(
         &mut self,
         author: &Author,
         at: i64,
         command: Command,
     ) -> Result<(), CommandError> {
+        let before = invariants(&self.programme);
         if let Command::UndoChange { hash } = &command {
-            self.undo(author, at, hash)?;
+            // Undo writes what Automerge's history says, not one entity:
+            // it is tried on a copy and kept only if every rule holds.
+            let mut trial = self.clone();
+            trial.undo(author, at, hash)?;
+            keeps_invariants(&before, &trial.programme)?;
+            *self = trial;
             self.find_concurrent_values();
             return Ok(());
         }
@@ -467,15 +540,22 @@ impl ProgrammeDocument {
         let code = command.code();
         let subject = command.subject();
         let programme = &self.programme;
-        let touched = self
-            .doc
+        let mut after = programme.clone();
+        self.doc
             .transact_with(
                 |_| commit_options(author, at, code, subject),
-                |tx| write(tx, &programme_obj, programme, author, command),
+                |tx| {
+                    let touched = write(tx, &programme_obj, programme, author, command)?;
+                    refresh(&*tx, &programme_obj, &mut after, touched)?;
+                    // What a command writes passes the checks a partner's
+                    // values pass: nothing typed here is refused there.
+                    check_received(programme, &after)
+                        .map_err(|refused| CommandError::ValueRefused(refused.to_string()))?;
+                    keeps_invariants(&before, &after)
+                },
             )
-            .map_err(|failure| failure.error)?
-            .result;
-        self.refresh(&programme_obj, touched)?;
+            .map_err(|failure| failure.error)?;
+        self.programme = after;
         if settles_values {
             self.find_concurrent_values();
         }
@@ -490,83 +570,83 @@ impl ProgrammeDocument {
             )),
         }
     }
+}
 
-    /// Hydrates again what a command wrote, and nothing else.
-    fn refresh(&mut self, programme_obj: &ObjId, touched: Touched) -> Result<(), CommandError> {
-        let doc = &self.doc;
-        let programme = &mut self.programme;
-        let hydrate_error =
-            |error: autosurgeon::HydrateError| CommandError::Document(error.to_string());
-        match touched {
-            Touched::Programme => {
-                programme.name = hydrate_prop(doc, programme_obj, "name").map_err(hydrate_error)?;
-                programme.start =
-                    hydrate_prop(doc, programme_obj, "start").map_err(hydrate_error)?;
-                programme.end = hydrate_prop(doc, programme_obj, "end").map_err(hydrate_error)?;
-                programme.rules =
-                    hydrate_prop(doc, programme_obj, "rules").map_err(hydrate_error)?;
-                programme.complaints_contact =
-                    hydrate_prop(doc, programme_obj, "complaints_contact")
-                        .map_err(hydrate_error)?;
-                programme.contact_rhythm_days =
-                    hydrate_prop(doc, programme_obj, "contact_rhythm_days")
-                        .map_err(hydrate_error)?;
+/// Hydrates again what a command wrote, and nothing else, from the
+/// document or from the open transaction.
+fn refresh<D: autosurgeon::ReadDoc>(
+    doc: &D,
+    programme_obj: &ObjId,
+    programme: &mut Programme,
+    touched: Touched,
+) -> Result<(), CommandError> {
+    let hydrate_error =
+        |error: autosurgeon::HydrateError| CommandError::Document(error.to_string());
+    match touched {
+        Touched::Programme => {
+            programme.name = hydrate_prop(doc, programme_obj, "name").map_err(hydrate_error)?;
+            programme.start = hydrate_prop(doc, programme_obj, "start").map_err(hydrate_error)?;
+            programme.end = hydrate_prop(doc, programme_obj, "end").map_err(hydrate_error)?;
+            programme.rules = hydrate_prop(doc, programme_obj, "rules").map_err(hydrate_error)?;
+            programme.complaints_contact =
+                hydrate_prop(doc, programme_obj, "complaints_contact").map_err(hydrate_error)?;
+            programme.contact_rhythm_days =
+                hydrate_prop(doc, programme_obj, "contact_rhythm_days").map_err(hydrate_error)?;
+        }
+        Touched::Partner(id) => {
+            let partner = hydrate_entity(doc, programme_obj, PARTNERS, &id.to_string())?;
+            programme.partners.insert(id, partner);
+        }
+        Touched::People(ids) => {
+            for id in ids {
+                let person = hydrate_entity(doc, programme_obj, PEOPLE, &id.to_string())?;
+                programme.people.insert(id, person);
             }
-            Touched::Partner(id) => {
-                let partner = hydrate_entity(doc, programme_obj, PARTNERS, &id.to_string())?;
-                programme.partners.insert(id, partner);
-            }
-            Touched::People(ids) => {
-                for id in ids {
-                    let person = hydrate_entity(doc, programme_obj, PEOPLE, &id.to_string())?;
-                    programme.people.insert(id, person);
-                }
-            }
-            Touched::Tandem(id) => {
+        }
+        Touched::Tandem(id) => {
+            let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
+            programme.tandems.insert(id, tandem);
+        }
+        Touched::TandemGone(id) => {
+            programme.tandems.remove(&id);
+        }
+        Touched::Tandems(ids) => {
+            for id in ids {
                 let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
                 programme.tandems.insert(id, tandem);
             }
-            Touched::TandemGone(id) => {
-                programme.tandems.remove(&id);
-            }
-            Touched::Tandems(ids) => {
-                for id in ids {
-                    let tandem = hydrate_entity(doc, programme_obj, TANDEMS, &id.to_string())?;
-                    programme.tandems.insert(id, tandem);
-                }
-            }
-            Touched::MatchingWeights => {
-                let weights: autosurgeon::hydrate::MaybeMissing<
-                    crate::model::weights::MatchingWeights,
-                > = hydrate_prop(doc, programme_obj, MATCHING_WEIGHTS).map_err(hydrate_error)?;
-                programme.matching_weights = match weights {
-                    autosurgeon::hydrate::MaybeMissing::Present(weights) => weights,
-                    autosurgeon::hydrate::MaybeMissing::Missing => Default::default(),
-                };
-            }
-            Touched::Calendar(touched) => {
-                crate::command::calendar::refresh(doc, programme_obj, programme, touched)?;
-            }
-            Touched::Results(touched) => {
-                crate::command::results::refresh(doc, programme_obj, programme, touched)?;
-            }
-            Touched::Privacy(touched) => {
-                crate::command::privacy::refresh(doc, programme_obj, programme, touched)?;
-            }
-            Touched::Pair(pair) => {
-                let key = pair.mentee.to_string();
-                match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
-                    Some(mentor) => programme.fixed_pairs.insert(pair.mentee, mentor),
-                    None => programme.fixed_pairs.remove(&pair.mentee),
-                };
-                match hydrate_entry(doc, programme_obj, EXCLUDED_PAIRS, &pair.to_string())? {
-                    Some(excluded) => programme.excluded_pairs.insert(pair, excluded),
-                    None => programme.excluded_pairs.remove(&pair),
-                };
-            }
         }
-        Ok(())
+        Touched::MatchingWeights => {
+            let weights: autosurgeon::hydrate::MaybeMissing<
+                crate::model::weights::MatchingWeights,
+            > = hydrate_prop(doc, programme_obj, MATCHING_WEIGHTS).map_err(hydrate_error)?;
+            programme.matching_weights = match weights {
+                autosurgeon::hydrate::MaybeMissing::Present(weights) => weights,
+                autosurgeon::hydrate::MaybeMissing::Missing => Default::default(),
+            };
+        }
+        Touched::Calendar(touched) => {
+            crate::command::calendar::refresh(doc, programme_obj, programme, touched)?;
+        }
+        Touched::Results(touched) => {
+            crate::command::results::refresh(doc, programme_obj, programme, touched)?;
+        }
+        Touched::Privacy(touched) => {
+            crate::command::privacy::refresh(doc, programme_obj, programme, touched)?;
+        }
+        Touched::Pair(pair) => {
+            let key = pair.mentee.to_string();
+            match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
+                Some(mentor) => programme.fixed_pairs.insert(pair.mentee, mentor),
+                None => programme.fixed_pairs.remove(&pair.mentee),
+            };
+            match hydrate_entry(doc, programme_obj, EXCLUDED_PAIRS, &pair.to_string())? {
+                Some(excluded) => programme.excluded_pairs.insert(pair, excluded),
+                None => programme.excluded_pairs.remove(&pair),
+            };
+        }
     }
+    Ok(())
 }
 
 /// Validates a command against the programme and writes it, by the
@@ -647,10 +727,112 @@ impl Domain {
             | Command::WithdrawCertificateGrant { .. } => Domain::Calendar,
             Command::DefineSurvey { .. }
             | Command::RemoveSurvey { .. }
+            | Command::RemoveSurveyResponse { .. }
             | Command::RecordSurveyAnswers { .. }
             | Command::RecordOutcome { .. } => Domain::Results,
-            Command::RecordConsent { .. } | Command::SetRetention { .. } => Domain::Privacy,
+            Command::RecordConsent { .. }
+            | Command::SetRetention { .. }
+            | Command::RemoveRecordsOf { .. } => Domain::Privacy,
             Command::UndoChange { .. } => Domain::History,
         }
+    }
+}
+
+impl crate::rules::invariants::Settle {
+    /// The command that takes this way of settling a violation, as of
+    /// `on`, with `reason` where the command records one (ending a tandem
+    /// early, withdrawing a duplicate entry). `None` for the ways that need
+    /// the coordinator's input in a form (new dates, a corrected person).
+    pub fn command(&self, programme: &Programme, on: Day, reason: &str) -> Option<Command> {
+        use crate::rules::invariants::Settle;
+        Some(match self {
+            Settle::DissolveTandem(id) => Command::DissolveTandem { id: *id },
+            Settle::EndTandem(id) => Command::EndTandem {
+                id: *id,
+                ending: TandemEnding::Early {
+                    reason: reason.to_string(),
+                },
+                // Never before the tandem's start, which the command refuses.
+                on: programme
+                    .tandems
+                    .get(id)
+                    .map_or(on, |tandem| on.max(tandem.start)),
+            },
+            Settle::AcceptAgain(person) => Command::Decide {
+                person: *person,
+                decision: Decision::Accept,
+                on,
+            },
+            Settle::SetRules(rules) => Command::SetRules { rules: *rules },
+            Settle::SetDates { start, end } => Command::SetDates {
+                start: *start,
+                end: *end,
+            },
+            Settle::ReleasePair(pair) => Command::ReleasePair {
+                mentee: pair.mentee,
+                mentor: pair.mentor,
+            },
+            Settle::FixPair(pair) => Command::FixPair {
+                mentee: pair.mentee,
+                mentor: pair.mentor,
+            },
+            Settle::ExcludePair(pair) => Command::ExcludePair {
+                mentee: pair.mentee,
+                mentor: pair.mentor,
+            },
+            Settle::SetEventPlaces { event, places } => {
+                let mut details = programme.events.get(event)?.details.clone();
+                details.capacity = Some(*places);
+                Command::UpdateEvent {
+                    id: *event,
+                    details,
+                }
+            }
+            Settle::SetRetention(months) => Command::SetRetention {
+                months: Some(*months),
+            },
+            Settle::EndEventAtStart(event) => {
+                let mut details = programme.events.get(event)?.details.clone();
+                details.end_day = details.start_day;
+                details.end_time = details.start_time;
+                Command::UpdateEvent {
+                    id: *event,
+                    details,
+                }
+            }
+            Settle::RenamePartnerTo { partner, name } => Command::RenamePartner {
+                id: *partner,
+                name: name.clone(),
+            },
+            Settle::RemoveResponse(response) => Command::RemoveSurveyResponse {
+                response: *response,
+            },
+            Settle::ClearOutcome { person, when } => Command::RecordOutcome {
+                person: *person,
+                when: *when,
+                outcome: None,
+            },
+            Settle::WithdrawConsentOnGiven(person) => {
+                let consent = programme.consents.get(person)?;
+                Command::RecordConsent {
+                    person: *person,
+                    consent: crate::model::consent::ConsentRecord {
+                        withdrawn_on: Some(consent.given_on),
+                        ..consent.clone()
+                    },
+                }
+            }
+            Settle::WithdrawDuplicate(person) => Command::Withdraw {
+                person: *person,
+                reason: reason.to_string(),
+                on,
+            },
+            Settle::RemoveRecordsOf(person) => Command::RemoveRecordsOf { person: *person },
+            Settle::EditPerson(_)
+            | Settle::EditEvent(_)
+            | Settle::RenamePartner(_)
+            | Settle::EditConsent(_)
+            | Settle::AskSender => return None,
+        })
     }
 }

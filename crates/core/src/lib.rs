@@ -114,7 +114,7 @@ pub use command::{Command, ImportedPerson, NewProgramme, NewTandem};
 #[cfg(feature = "coordinator")]
 pub use document::author::Author;
 #[cfg(feature = "coordinator")]
-pub use document::conflicts::{ChosenValue, ConcurrentValue, Conflict, TandemOrigin};
+pub use document::conflicts::{ChosenValue, ConcurrentValue, Conflict};
 pub use document::exchange::{
     Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION,
 };
@@ -139,6 +139,7 @@ pub use files::ics::{event_ics, event_uid, programme_ics};
 #[cfg(feature = "coordinator")]
 pub use files::import::{
     decode_spreadsheet, ImportError, ImportField, ImportPlan, ImportProblem, ImportRow, RowVerdict,
+    SetAside,
 };
 #[cfg(feature = "coordinator")]
 pub use matching::availability::{Availability, DAYS, DAY_PARTS};
@@ -199,4 +200,7 @@ pub use report::{
     ReportTable,
 };
 pub use rules::error::CommandError;
+pub use rules::invariants::{
+    invariants, new_violations, Cause, Invariant, Settle, Severity, Violation,
+};
 pub use rules::text::MAX_NAME_CHARS;

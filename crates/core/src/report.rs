@@ -353,6 +353,10 @@ pub struct Report {
     pub events: Vec<EventRow>,
     pub surveys: Vec<SurveyFigures>,
     pub outcomes: OutcomeFigures,
+    /// The programme's broken rules when the figures were made, most
+    /// urgent first: the report lists them, so that no figure silently
+    /// counts data that breaks one.
+    pub broken_rules: Vec<crate::rules::invariants::Violation>,
 }
 
 impl Report {
@@ -451,6 +455,11 @@ impl Report {
             events,
             surveys: survey_figures(programme, &organisation_included),
             outcomes: outcome_figures(programme, &included),
+            broken_rules: {
+                let mut broken = crate::rules::invariants::invariants(programme);
+                broken.sort_by_key(crate::rules::invariants::Violation::severity);
+                broken
+            },
         }
     }
 
@@ -528,6 +537,28 @@ impl Report {
         let mut tables = Vec::new();
 
         tables.extend(self.comparison_tables(earlier, &term));
+
+        if !self.broken_rules.is_empty() {
+            tables.push(ReportTable {
+                id: "broken-rules".into(),
+                title: term("report-table-broken-rules"),
+                columns: ["severity", "rule", "count"]
+                    .iter()
+                    .map(|code| term(&format!("report-column-{code}")))
+                    .collect(),
+                rows: self
+                    .broken_rules
+                    .iter()
+                    .map(|violation| {
+                        vec![
+                            Cell::Text(term(&format!("severity-{}", violation.severity().code()))),
+                            Cell::Text(term(&format!("rule-{}", violation.invariant.code()))),
+                            Cell::Count(violation.count.map_or(1, |count| count as usize)),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
 
         tables.push(ReportTable {
             id: "participants".into(),

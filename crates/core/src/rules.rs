@@ -8,7 +8,9 @@
 
 pub(crate) mod calendar;
 pub(crate) mod error;
+pub(crate) mod invariants;
 pub(crate) mod matching;
 pub(crate) mod people;
+pub(crate) mod received;
 pub(crate) mod results;
 pub(crate) mod text;

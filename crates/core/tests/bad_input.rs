@@ -296,7 +296,7 @@ fn any_spreadsheet_is_read_or_refused_and_its_import_keeps_every_rule() {
                 .collect();
             let _ = ImportPlan::read_with(&text, programme, Some(mapping));
             let include: BTreeSet<usize> = plan.rows.iter().map(|row| row.line).collect();
-            let command = plan.command(&include, day("2026-01-15"), PersonId::random);
+            let command = plan.command(&include, PersonId::random);
             let mut document = cohort.document.clone();
             match document.apply(&cohort.coordinator, 1_770_000_000, command) {
                 Ok(()) => {

@@ -55,7 +55,7 @@ fn people_are_counted_per_organisation_and_standing_and_matched_people_apart() {
         vec![Attention::InterviewNotHeld {
             person: jana,
             name: "Jana Exempel".into(),
-            applied_on: day("2026-01-10")
+            applied_on: Some(day("2026-01-10"))
         }]
     );
 }

@@ -7,7 +7,7 @@ use common::{day, Cohort};
 use proptest::prelude::*;
 use tandem_core::{
     Author, ChosenValue, Command, Conflict, Contents, Decision, ExchangeError, ExchangeFile,
-    PersonId, ProgrammeDocument, Role, TandemId,
+    Invariant, PersonId, ProgrammeDocument, Role, Settle, TandemId,
 };
 
 const NOW: i64 = 1_770_000_000;
@@ -214,16 +214,25 @@ fn the_same_mentor_put_into_two_tandems_apart_is_a_conflict_naming_both_coordina
 
     let conflicts = koeln.conflicts();
     assert_eq!(conflicts, duesseldorf.document.conflicts());
-    let [Conflict::MentorOverCapacity {
-        mentor,
-        capacity,
-        tandems,
-    }] = conflicts.as_slice()
-    else {
+    let [Conflict::Broken(violation)] = conflicts.as_slice() else {
         panic!("expected one capacity conflict, got {conflicts:?}");
     };
-    assert_eq!((*mentor, *capacity), (klaus, 1));
-    let mut authors: Vec<&str> = tandems.iter().map(|t| t.created_by.as_str()).collect();
+    assert_eq!(violation.invariant, Invariant::MentorCapacity);
+    assert_eq!(
+        (
+            violation.people.as_slice(),
+            violation.limit,
+            violation.tandems.len()
+        ),
+        (&[klaus][..], Some(1), 2)
+    );
+    assert!(violation.settle.contains(&Settle::DissolveTandem(second)));
+    let mut authors: Vec<&str> = violation
+        .causes
+        .iter()
+        .filter(|cause| cause.command == "create-tandem")
+        .map(|cause| cause.by.as_str())
+        .collect();
     authors.sort();
     assert_eq!(authors, vec!["Karla Köln", "Petra Probe"]);
 
@@ -455,12 +464,12 @@ proptest! {
         for (id, person) in &programme.people {
             let load = programme.active_tandems().filter(|(_, t)| t.mentor == *id).count();
             if person.details.role == Role::Mentor && load > programme.rules.mentor_capacity as usize {
-                let reported = conflicts.iter().any(|c| matches!(c, Conflict::MentorOverCapacity { mentor, .. } if mentor == id));
+                let reported = conflicts.iter().any(|c| matches!(c, Conflict::Broken(v) if v.invariant == Invariant::MentorCapacity && v.people == vec![*id]));
                 prop_assert!(reported, "over capacity, not reported");
             }
             let in_tandems = programme.active_tandems().filter(|(_, t)| t.mentee == *id).count();
             if in_tandems > 1 {
-                let reported = conflicts.iter().any(|c| matches!(c, Conflict::InSeveralTandems { person, .. } if person == id));
+                let reported = conflicts.iter().any(|c| matches!(c, Conflict::Broken(v) if v.invariant == Invariant::OneRunningTandem && v.people == vec![*id]));
                 prop_assert!(reported, "in several tandems, not reported");
             }
         }

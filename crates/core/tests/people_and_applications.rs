@@ -36,7 +36,7 @@ fn an_applicant_is_recorded_with_their_details_and_starts_as_applied() {
     assert_eq!(person.details.email, "miriam.beispiel@example.org");
     assert_eq!(person.details.topics, vec!["Führung", "Haushalt"]);
     assert_eq!(person.application.stage, Stage::Applied);
-    assert_eq!(person.application.applied_on, day("2026-01-10"));
+    assert_eq!(person.application.applied_on, Some(day("2026-01-10")));
 }
 
 #[test]

@@ -78,9 +78,7 @@ fn only_ready_rows_are_imported_unless_the_coordinator_includes_an_invalid_one()
     let mut cohort = Cohort::new();
     let plan = ImportPlan::read(SHEET, cohort.document.programme()).unwrap();
     let include: BTreeSet<usize> = [5].into();
-    cohort
-        .apply(plan.command(&include, day("2026-01-15"), ids()))
-        .unwrap();
+    cohort.apply(plan.command(&include, ids())).unwrap();
     let programme = cohort.document.programme();
     let mut names: Vec<&str> = programme
         .people
@@ -99,9 +97,8 @@ fn only_ready_rows_are_imported_unless_the_coordinator_includes_an_invalid_one()
         .unwrap();
     assert_eq!(ute.details.email, "", "the faulty address is left out");
     assert_eq!(
-        ute.application.applied_on,
-        day("2026-01-15"),
-        "no date in the row: the import's date"
+        ute.application.applied_on, None,
+        "no date in the row: unknown, never the day of the import"
     );
 }
 
@@ -109,15 +106,13 @@ fn only_ready_rows_are_imported_unless_the_coordinator_includes_an_invalid_one()
 fn importing_the_same_sheet_again_adds_nobody_twice() {
     let mut cohort = Cohort::new();
     let plan = ImportPlan::read(SHEET, cohort.document.programme()).unwrap();
-    cohort
-        .apply(plan.command(&BTreeSet::new(), day("2026-01-15"), ids()))
-        .unwrap();
+    cohort.apply(plan.command(&BTreeSet::new(), ids())).unwrap();
     let again = ImportPlan::read(SHEET, cohort.document.programme()).unwrap();
     // Lines 2 and 3, and line 8 (Miriam again, her address in capitals).
     assert_eq!(again.count(RowVerdict::AlreadyPresent), 3);
     assert_eq!(again.count(RowVerdict::Ready), 0);
     cohort
-        .apply(again.command(&BTreeSet::new(), day("2026-01-15"), ids()))
+        .apply(again.command(&BTreeSet::new(), ids()))
         .unwrap();
     assert_eq!(cohort.document.programme().people.len(), 2);
 }
@@ -180,9 +175,7 @@ fn the_coordinator_can_map_a_column_by_hand() {
 fn the_people_export_opens_in_german_excel_and_reads_back_in() {
     let mut cohort = Cohort::new();
     let plan = ImportPlan::read(SHEET, cohort.document.programme()).unwrap();
-    cohort
-        .apply(plan.command(&BTreeSet::new(), day("2026-01-15"), ids()))
-        .unwrap();
+    cohort.apply(plan.command(&BTreeSet::new(), ids())).unwrap();
     let csv = people_csv(
         cohort.document.programme(),
         |c| header_de(c.code()),
@@ -299,9 +292,7 @@ fn a_cohort_kept_in_a_spreadsheet_comes_in_where_it_stands() {
         plan.rows[3].problems,
         vec![ImportProblem::StageUnknown("zurückgezogen".into())]
     );
-    cohort
-        .apply(plan.command(&BTreeSet::new(), day("2026-01-15"), ids()))
-        .unwrap();
+    cohort.apply(plan.command(&BTreeSet::new(), ids())).unwrap();
     let stage = |name: &str| {
         let programme = cohort.document.programme();
         programme
@@ -318,4 +309,66 @@ fn a_cohort_kept_in_a_spreadsheet_comes_in_where_it_stands() {
         None,
         "an unknown stage is not imported without the coordinator's say"
     );
+}
+
+#[test]
+fn the_headers_german_offices_write_for_the_application_date_are_recognised() {
+    for header in [
+        "Bewerbung am",
+        "Eingangsdatum",
+        "Bewerbungseingang",
+        "Eingang am",
+        "Datum der Bewerbung",
+        "Beworben am",
+    ] {
+        assert_eq!(
+            ImportField::guess(header),
+            Some(ImportField::AppliedOn),
+            "{header}"
+        );
+    }
+    assert_eq!(
+        ImportField::guess("Amtsbezeichnung"),
+        Some(ImportField::Position)
+    );
+    assert_eq!(
+        ImportField::guess("Sachgebiet"),
+        Some(ImportField::Department)
+    );
+    assert_eq!(ImportField::guess("Mobilnummer"), Some(ImportField::Phone));
+}
+
+#[test]
+fn a_birth_date_column_is_left_out_with_a_note_and_the_application_date_taken() {
+    let mut cohort = Cohort::new();
+    let sheet = "Name;Geburtsdatum;Eingangsdatum;Rolle;Organisation\r\n\
+                 Miriam Beispiel;03.04.1988;12.01.2026;Mentee;Stadt Köln\r\n\
+                 Klaus Muster;17.09.1971;;Mentor;Landeshauptstadt Düsseldorf\r\n";
+    let plan = ImportPlan::read(sheet, cohort.document.programme()).unwrap();
+    assert_eq!(plan.mapping[1], None, "the birth date is not mapped");
+    assert_eq!(
+        plan.set_aside,
+        vec![tandem_core::SetAside {
+            header: "Geburtsdatum".into(),
+            reason: "not-needed"
+        }]
+    );
+    cohort.apply(plan.command(&BTreeSet::new(), ids())).unwrap();
+    let programme = cohort.document.programme();
+    let applied = |name: &str| {
+        programme
+            .people
+            .values()
+            .find(|person| person.details.name == name)
+            .map(|person| person.application.applied_on)
+    };
+    assert_eq!(applied("Miriam Beispiel"), Some(Some(day("2026-01-12"))));
+    assert_eq!(applied("Klaus Muster"), Some(None), "no date: unknown");
+    let csv = String::from_utf8(people_csv(
+        programme,
+        |c| c.code().to_string(),
+        |t| t.to_string(),
+    ))
+    .unwrap();
+    assert!(!csv.contains("1988"), "the birth date went nowhere: {csv}");
 }

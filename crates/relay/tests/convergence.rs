@@ -35,8 +35,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use support::commands;
 use tandem_core::{
-    Author, Conflict, Contents, Day, ExchangeError, ExchangeFile, LiveSync, NewProgramme, PersonId,
-    Programme, ProgrammeDocument, ProgrammeKind, Received, TandemId,
+    Author, Conflict, Contents, Day, ExchangeError, ExchangeFile, Invariant, LiveSync,
+    NewProgramme, PersonId, Programme, ProgrammeDocument, ProgrammeKind, Received, TandemId,
 };
 use tandem_relay::{Admission, RoomStore, SqliteStore, StoreError};
 use tandem_sync::{ClientEvent, Frame, Invite, RoomId, RoomKey, SyncClient, MAX_FRAME_BYTES};
@@ -1099,8 +1099,8 @@ fn check_rules(document: &ProgrammeDocument, seed: u64) {
         if as_mentor > capacity {
             assert!(
                 conflicts.iter().any(|c| matches!(c,
-                    Conflict::MentorOverCapacity { mentor, tandems, .. }
-                        if *mentor == person && tandems.len() == as_mentor)),
+                    Conflict::Broken(v) if v.invariant == Invariant::MentorCapacity
+                        && v.people == [person] && v.tandems.len() == as_mentor)),
                 "seed {seed}: {} mentors {as_mentor} running tandems (capacity {capacity}) and no conflict says so",
                 details.name
             );
@@ -1108,7 +1108,8 @@ fn check_rules(document: &ProgrammeDocument, seed: u64) {
         if as_mentee > 1 {
             assert!(
                 conflicts.iter().any(|c| matches!(c,
-                    Conflict::InSeveralTandems { person: p, .. } if *p == person)),
+                    Conflict::Broken(v) if v.invariant == Invariant::OneRunningTandem
+                        && v.people == [person])),
                 "seed {seed}: {} is in several running tandems and no conflict says so",
                 details.name
             );
@@ -1128,7 +1129,8 @@ fn check_rules(document: &ProgrammeDocument, seed: u64) {
                 let id: TandemId = *id;
                 assert!(
                     conflicts.iter().any(|c| matches!(c,
-                        Conflict::SameOrganisation { tandem } if tandem.tandem == id)),
+                        Conflict::Broken(v) if v.invariant == Invariant::AcrossOrganisations
+                            && v.tandems == [id])),
                     "seed {seed}: a running tandem inside one organisation and no conflict says so"
                 );
             }

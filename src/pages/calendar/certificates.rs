@@ -74,6 +74,31 @@ pub fn CertificatesPage() -> impl IntoView {
                 </button>
             </div>
             <p class="muted">{move || i18n.t("certificates-print-hint")}</p>
+            // What a certificate leaves out because it breaks a rule is
+            // said here, never printed silently.
+            {move || {
+                let notes: Vec<String> = certificates()
+                    .into_iter()
+                    .filter(|certificate| !certificate.left_out.is_empty())
+                    .map(|certificate| {
+                        let rules = certificate
+                            .left_out
+                            .iter()
+                            .map(|violation| i18n.t(&format!("rule-{}", violation.invariant.code())))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        i18n.t_with("certificate-left-out", &[
+                            ("name", FluentValue::from(certificate.name.clone())),
+                            ("rules", FluentValue::from(rules)),
+                        ])
+                    })
+                    .collect();
+                (!notes.is_empty()).then(|| view! {
+                    <ul class="plain-list notice notice--warning" data-testid="certificates-left-out">
+                        {notes.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
+                    </ul>
+                })
+            }}
         </section>
         <div class="certificate-batch" data-testid="certificate-batch">
             {move || {

@@ -10,7 +10,6 @@ use leptos::task::spawn_local;
 use tandem_core::{decode_spreadsheet, ImportField, ImportPlan, PersonId, RowVerdict};
 use wasm_bindgen::JsCast;
 
-use crate::clock::today;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::table::{Column, DataTable};
 use crate::i18n::use_i18n;
@@ -92,7 +91,7 @@ pub fn ImportPage() -> impl IntoView {
             outcome.set(Outcome::Refused(i18n.t("import-nothing")));
             return;
         }
-        let command = current.command(&include.get_untracked(), today(), PersonId::random);
+        let command = current.command(&include.get_untracked(), PersonId::random);
         outcome.set(match session.dispatch(command) {
             Ok(()) => {
                 include.set(BTreeSet::new());
@@ -178,6 +177,19 @@ fn ImportPreview(
             </tr>
         }
     }).collect_view();
+    // Columns recognised and left out on purpose (a birth date): said,
+    // not silently dropped.
+    let set_aside: Vec<String> = plan
+        .set_aside
+        .iter()
+        .map(|column| {
+            i18n.t_with(
+                &format!("import-set-aside-{}", column.reason),
+                &[("column", FluentValue::from(column.header.clone()))],
+            )
+        })
+        .collect();
+    let no_date = !plan.mapping.contains(&Some(ImportField::AppliedOn));
     // Rendered here, where the table's reads are tracked, not
     // inside the table component (which reads untracked).
     let table_rows = plan.rows.into_iter().map(|row| {
@@ -220,6 +232,12 @@ fn ImportPreview(
         }>
             {mapping_rows}
         </DataTable>
+        {(!set_aside.is_empty() || no_date).then(|| view! {
+            <ul class="plain-list notice" data-testid="import-notes">
+                {set_aside.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
+                {no_date.then(|| view! { <li>{i18n.t("import-no-application-date")}</li> })}
+            </ul>
+        })}
         <h3>{i18n.t("import-rows")}</h3>
         <p class="muted" data-testid="import-summary">{summary}</p>
         <DataTable testid="import-rows" class="data-table" head=|| view! {

@@ -25,7 +25,7 @@ struct PersonRow {
     organisation: String,
     standing: Standing,
     email: String,
-    applied_on: Day,
+    applied_on: Option<Day>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +228,7 @@ pub fn PeoplePage() -> impl IntoView {
                                 <td data-label=move || i18n.t("column-organisation")>{row.organisation.clone()}</td>
                                 <td data-label=move || i18n.t("column-standing")><span class=format!("badge badge--{}", standing.code())>{move || i18n.t(&format!("standing-{}", standing.code()))}</span></td>
                                 <td class="hide-narrow">{row.email.clone()}</td>
-                                <td data-label=move || i18n.t("column-applied-on")>{move || i18n.day(applied_on)}</td>
+                                <td data-label=move || i18n.t("column-applied-on")>{move || i18n.day_or_unknown(applied_on)}</td>
                             </tr>
                         }
                     } />

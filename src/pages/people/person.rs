@@ -417,7 +417,7 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
                     {move || standing().map(|s| view! { <span class=format!("badge badge--{}", s.code())>{i18n.t(&format!("standing-{}", s.code()))}</span> })}
                 </dd>
                 <dt>{move || i18n.t("person-field-applied-on")}</dt>
-                <dd>{move || application().map(|a| i18n.day(a.applied_on))}</dd>
+                <dd>{move || application().map(|a| i18n.day_or_unknown(a.applied_on))}</dd>
                 <dt>{move || i18n.t("interview-title")}</dt>
                 <dd data-testid="interview-info">
                     {move || match application().and_then(|a| a.interview) {

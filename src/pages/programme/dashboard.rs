@@ -8,7 +8,9 @@ use tandem_core::{Attention, Dashboard, Role, Standing, TandemStatus};
 
 use crate::clock::{now_seconds, today};
 use crate::components::history::History;
+use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::table::{Column, DataTable};
+use crate::components::violation::ViolationItem;
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -133,19 +135,36 @@ fn BackupStatus() -> impl IntoView {
     }
 }
 
-/// What needs a coordinator's attention: interviews not held, accepted
-/// people without a tandem.
+/// What needs a coordinator's attention: the programme's broken rules,
+/// most urgent first, then interviews not held and accepted people without
+/// a tandem.
 #[component]
 fn AttentionList(dashboard: Memo<Dashboard>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let programme_id = move || session.with(|programme| programme.id);
+    let settled = RwSignal::new(Outcome::Idle);
     view! {
         <section class="panel" aria-labelledby="attention-title">
             <h2 id="attention-title">{move || i18n.t("dashboard-attention")}</h2>
+            <div aria-live="polite"><OutcomeNotice outcome=settled testid="attention-settle" /></div>
+            {move || {
+                let violations = dashboard.with(|d| d.violations.clone());
+                (!violations.is_empty()).then(|| view! {
+                    <h3>{i18n.t("attention-violations")}</h3>
+                    <ul class="attention-list" data-testid="attention-violations">
+                        {violations.into_iter().map(|violation| view! {
+                            <li><ViolationItem violation outcome=settled /></li>
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
             {move || {
                 let items = dashboard.with(|d| d.attention.clone());
                 let Some(id) = programme_id() else { return ().into_any() };
+                if items.is_empty() && dashboard.with(|d| !d.violations.is_empty()) {
+                    return ().into_any();
+                }
                 if items.is_empty() {
                     return view! { <p class="muted">{i18n.t("attention-none")}</p> }.into_any();
                 }
@@ -159,7 +178,7 @@ fn AttentionList(dashboard: Memo<Dashboard>) -> impl IntoView {
                                         <A href=Page::Person(id, person).path()>
                                             {i18n.t_with("attention-interview", &[
                                                 ("name", FluentValue::from(name)),
-                                                ("date", FluentValue::from(i18n.day(applied_on))),
+                                                ("date", FluentValue::from(i18n.day_or_unknown(applied_on))),
                                             ])}
                                         </A>
                                     </li>

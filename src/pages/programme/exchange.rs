@@ -4,11 +4,12 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview, TandemOrigin};
+use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview};
 
 use crate::clock::today;
 use crate::components::history::{subject_name, ChangeLine};
 use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::violation::ViolationItem;
 use crate::download::offer_download;
 use crate::files::{chosen_file, file_bytes};
 use crate::i18n::{use_i18n, I18n};
@@ -298,34 +299,6 @@ pub fn ConflictList() -> impl IntoView {
             Err(message) => Outcome::Refused(message),
         });
     };
-    let tandem_item = move |origin: TandemOrigin| {
-        let pair = subject_name(session, &origin.tandem.to_string()).unwrap_or_default();
-        let who = i18n.t_with(
-            "conflict-tandem-made-by",
-            &[
-                ("pair", FluentValue::from(pair)),
-                ("name", FluentValue::from(origin.created_by.clone())),
-                (
-                    "time",
-                    FluentValue::from(if origin.at > 0 {
-                        i18n.date_time(origin.at)
-                    } else {
-                        String::new()
-                    }),
-                ),
-            ],
-        );
-        let id = origin.tandem;
-        view! {
-            <li class="conflict__option">
-                <span>{who}</span>
-                <button type="button" class="button button--danger" data-testid="dissolve-tandem"
-                    on:click=move |_| settle(Command::DissolveTandem { id })>
-                    {i18n.t("conflict-dissolve")}
-                </button>
-            </li>
-        }
-    };
     view! {
         <section class="panel" aria-labelledby="conflicts-title" data-testid="conflicts">
             <h2 id="conflicts-title">{move || i18n.t("conflicts-title")}</h2>
@@ -339,24 +312,8 @@ pub fn ConflictList() -> impl IntoView {
                     <ul class="conflict-list">
                         {list.into_iter().map(|conflict| {
                             let body = match conflict {
-                                Conflict::MentorOverCapacity { mentor, capacity, tandems } => view! {
-                                    <p>{i18n.t_with("conflict-mentor-over-capacity", &[
-                                        ("name", FluentValue::from(session.with_untracked(|p| p.person_name(mentor).to_string()).unwrap_or_default())),
-                                        ("count", FluentValue::from(tandems.len())),
-                                        ("capacity", FluentValue::from(capacity)),
-                                    ])}</p>
-                                    <ul class="plain-list">{tandems.into_iter().map(tandem_item).collect_view()}</ul>
-                                }.into_any(),
-                                Conflict::InSeveralTandems { person, tandems } => view! {
-                                    <p>{i18n.t_with("conflict-in-several-tandems", &[
-                                        ("name", FluentValue::from(session.with_untracked(|p| p.person_name(person).to_string()).unwrap_or_default())),
-                                        ("count", FluentValue::from(tandems.len())),
-                                    ])}</p>
-                                    <ul class="plain-list">{tandems.into_iter().map(tandem_item).collect_view()}</ul>
-                                }.into_any(),
-                                Conflict::SameOrganisation { tandem } => view! {
-                                    <p>{i18n.t("conflict-same-organisation")}</p>
-                                    <ul class="plain-list">{tandem_item(tandem)}</ul>
+                                Conflict::Broken(violation) => view! {
+                                    <ViolationItem violation outcome />
                                 }.into_any(),
                                 Conflict::ConcurrentValues { path, values } => {
                                     let whose = path.get(1).and_then(|subject| subject_name(session, subject)).unwrap_or_default();

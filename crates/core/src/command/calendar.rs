@@ -4,7 +4,7 @@
 //! attendance list), and only that is hydrated again.
 
 use automerge::transaction::{Transactable, Transaction};
-use automerge::{Automerge, ObjId, ReadDoc};
+use automerge::{ObjId, ReadDoc};
 use autosurgeon::{hydrate_prop, reconcile_prop};
 
 use crate::command::Command;
@@ -114,7 +114,7 @@ pub(crate) fn write(
 
 /// Hydrates again what a calendar command wrote, and nothing else.
 pub(crate) fn refresh(
-    doc: &Automerge,
+    doc: &impl autosurgeon::ReadDoc,
     programme_obj: &ObjId,
     programme: &mut Programme,
     touched: CalendarTouched,

@@ -129,7 +129,10 @@ fn import_people(
         if !seen.insert(key.clone()) || programme.people.contains_key(&imported.id) {
             return Err(CommandError::PersonTwice(details.name));
         }
-        let mut application = Application::new(imported.applied_on);
+        let mut application = Application {
+            applied_on: imported.applied_on,
+            ..Application::new(crate::model::day::Day::EPOCH)
+        };
         if imported.stage != Stage::Withdrawn {
             application.stage = imported.stage;
         }
@@ -137,7 +140,7 @@ fn import_people(
             application.stage,
             Stage::Accepted | Stage::Waitlisted | Stage::Declined
         ) {
-            application.decided_on = Some(imported.applied_on);
+            application.decided_on = imported.applied_on;
         }
         let person = Person {
             details,

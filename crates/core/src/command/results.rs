@@ -4,7 +4,7 @@
 //! that is hydrated again.
 
 use automerge::transaction::{Transactable, Transaction};
-use automerge::{Automerge, ObjId};
+use automerge::ObjId;
 
 use crate::command::Command;
 use crate::document::schema::{
@@ -54,6 +54,14 @@ pub(crate) fn write(
             tx.delete(&surveys, id.to_string().as_str())?;
             Ok(ResultsTouched::Survey(id))
         }
+        Command::RemoveSurveyResponse { response } => {
+            if !programme.survey_responses.contains_key(&response) {
+                return Err(CommandError::UnknownValue);
+            }
+            let responses = map_at(tx, programme_obj, SURVEY_RESPONSES)?;
+            tx.delete(&responses, response.to_string().as_str())?;
+            Ok(ResultsTouched::Responses(vec![response]))
+        }
         command @ Command::RecordSurveyAnswers { .. } => {
             record_answers(tx, programme_obj, programme, command)
         }
@@ -66,7 +74,9 @@ pub(crate) fn write(
                 .people
                 .get(&person)
                 .ok_or(CommandError::UnknownPerson)?;
-            if someone.details.role != Role::Mentee {
+            // Clearing is allowed for anyone: it settles an outcome left
+            // on someone whose role changed meanwhile.
+            if outcome.is_some() && someone.details.role != Role::Mentee {
                 return Err(CommandError::WrongRole {
                     name: someone.details.name.clone(),
                     role: "mentee",
@@ -86,7 +96,7 @@ pub(crate) fn write(
 
 /// Hydrates again what a results command wrote, and nothing else.
 pub(crate) fn refresh(
-    doc: &Automerge,
+    doc: &impl autosurgeon::ReadDoc,
     programme_obj: &ObjId,
     programme: &mut Programme,
     touched: ResultsTouched,

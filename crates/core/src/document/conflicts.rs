@@ -1,21 +1,25 @@
 //! What broke when coordinators' changes met.
 //!
-//! A CRDT converges; it does not keep business rules. After every merge the
-//! programme is checked: a mentor with more mentees than the programme
-//! allows, a person in two running tandems, a tandem inside one organisation
-//! where the programme pairs across organisations, and a value that two
-//! coordinators set differently at the same time (both values are kept by
-//! Automerge and read with `get_all`). Each conflict names who did what and
-//! when; resolving it is a command like any other.
+//! A CRDT converges; it does not keep business rules. The conflict list is
+//! exactly the violated invariants of the programme as it stands
+//! (`rules::invariants`: a mentor with more mentees than the programme
+//! allows, a person in two running tandems, a tandem inside one
+//! organisation where the programme pairs across organisations, …), each
+//! with the changes and coordinators that led there, followed by the values
+//! two coordinators set differently at the same time (both values are kept
+//! by Automerge and read with `get_all`). It is computed from the model, so
+//! it is the same after a merge, a live delivery, an undo, a move to a new
+//! generation and opening a stored programme; resolving a conflict is a
+//! command like any other.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 
 use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{ATTENDANCE, EVENTS, PROGRAMME};
 use crate::document::ChangeNote;
-use crate::model::ids::{PersonId, TandemId};
+use crate::rules::invariants::{invariants, Cause, Violation};
 
 /// A value a coordinator can choose to settle a concurrent edit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -61,14 +65,6 @@ impl ChosenValue {
     }
 }
 
-/// Who made a tandem, and when.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TandemOrigin {
-    pub tandem: TandemId,
-    pub created_by: String,
-    pub at: i64,
-}
-
 /// One of the values set at the same time, with its author.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConcurrentValue {
@@ -79,18 +75,10 @@ pub struct ConcurrentValue {
 /// A rule the merged programme breaks, or a value set twice at once.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Conflict {
-    MentorOverCapacity {
-        mentor: PersonId,
-        capacity: u32,
-        tandems: Vec<TandemOrigin>,
-    },
-    InSeveralTandems {
-        person: PersonId,
-        tandems: Vec<TandemOrigin>,
-    },
-    SameOrganisation {
-        tandem: TandemOrigin,
-    },
+    /// An invariant of the programme (`rules::invariants`) no longer
+    /// holds, with who and what is involved, the changes that led there
+    /// and the ways to settle it.
+    Broken(Violation),
     ConcurrentValues {
         /// Keys from the programme down to the value, e.g.
         /// `["people", "<id>", "application", "stage"]`.
@@ -103,119 +91,69 @@ impl Conflict {
     /// A stable name for translations.
     pub fn code(&self) -> &'static str {
         match self {
-            Conflict::MentorOverCapacity { .. } => "mentor-over-capacity",
-            Conflict::InSeveralTandems { .. } => "in-several-tandems",
-            Conflict::SameOrganisation { .. } => "same-organisation",
+            Conflict::Broken(violation) => violation.invariant.code(),
             Conflict::ConcurrentValues { .. } => "concurrent-values",
+        }
+    }
+
+    /// The broken rule, if this conflict is one.
+    pub fn violation(&self) -> Option<&Violation> {
+        match self {
+            Conflict::Broken(violation) => Some(violation),
+            Conflict::ConcurrentValues { .. } => None,
         }
     }
 }
 
 impl ProgrammeDocument {
-    /// Every rule the programme breaks and every value set differently at
+    /// Every rule the programme breaks ([`invariants`] of the model, each
+    /// with the changes that led there) and every value set differently at
     /// the same time, in a stable order.
     pub fn conflicts(&self) -> Vec<Conflict> {
-        let programme = &self.programme;
-        let mut conflicts = Vec::new();
-
-        let mut by_person: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
-        let mut by_mentor: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
-        for (id, tandem) in programme.active_tandems() {
-            by_person.entry(tandem.mentee).or_default().push(*id);
-            by_mentor.entry(tandem.mentor).or_default().push(*id);
-            // A co-mentor, like a mentor, may take as many tandems as the
-            // programme's capacity allows.
-            if let Some(co_mentor) = tandem.co_mentor {
-                by_mentor.entry(co_mentor).or_default().push(*id);
+        let mut violations = invariants(&self.programme);
+        // Who changed what is read from the history only when a rule is
+        // broken: most of the time none is.
+        if !violations.is_empty() {
+            let causes = self.causes();
+            for violation in &mut violations {
+                let mut found: Vec<Cause> = violation
+                    .subjects()
+                    .iter()
+                    .filter_map(|subject| causes.get(subject))
+                    .flatten()
+                    .cloned()
+                    .collect();
+                found.sort_by(|a, b| (a.at, &a.hash).cmp(&(b.at, &b.hash)));
+                found.dedup();
+                violation.causes = found;
             }
         }
-        let origin = |id: &TandemId| TandemOrigin {
-            tandem: *id,
-            created_by: String::new(),
-            at: 0,
-        };
-        let capacity = programme.rules.mentor_capacity.max(1);
-        for (mentor, tandems) in &by_mentor {
-            if tandems.len() > capacity as usize {
-                conflicts.push(Conflict::MentorOverCapacity {
-                    mentor: *mentor,
-                    capacity,
-                    tandems: tandems.iter().map(origin).collect(),
-                });
-            }
-        }
-        for (person, tandems) in &by_person {
-            if tandems.len() > 1 {
-                conflicts.push(Conflict::InSeveralTandems {
-                    person: *person,
-                    tandems: tandems.iter().map(origin).collect(),
-                });
-            }
-        }
-        if programme.rules.different_organisations {
-            for (id, tandem) in programme.active_tandems() {
-                let organisation = |person: PersonId| {
-                    programme
-                        .people
-                        .get(&person)
-                        .and_then(|p| p.details.organisation)
-                };
-                let (mentee, mentor) = (organisation(tandem.mentee), organisation(tandem.mentor));
-                if mentee.is_some() && mentee == mentor {
-                    conflicts.push(Conflict::SameOrganisation { tandem: origin(id) });
-                }
-            }
-        }
-        // Who made each tandem is read from the history only when a rule
-        // is broken: most of the time none is.
-        if !conflicts.is_empty() {
-            let origins = self.tandem_origins();
-            let fill = |origin: &mut TandemOrigin| {
-                if let Some(known) = origins.get(&origin.tandem) {
-                    *origin = known.clone();
-                }
-            };
-            for conflict in &mut conflicts {
-                match conflict {
-                    Conflict::MentorOverCapacity { tandems, .. }
-                    | Conflict::InSeveralTandems { tandems, .. } => {
-                        tandems.iter_mut().for_each(fill)
-                    }
-                    Conflict::SameOrganisation { tandem } => fill(tandem),
-                    Conflict::ConcurrentValues { .. } => {}
-                }
-            }
-        }
+        let mut conflicts: Vec<Conflict> = violations.into_iter().map(Conflict::Broken).collect();
         conflicts.extend(self.concurrent.iter().cloned());
         conflicts
+    }
+
+    /// The changes of each subject (entity id), oldest first.
+    fn causes(&self) -> HashMap<String, Vec<Cause>> {
+        let mut causes: HashMap<String, Vec<Cause>> = HashMap::new();
+        for note in self.history() {
+            let Some(subject) = note.subject.clone() else {
+                continue;
+            };
+            causes.entry(subject.clone()).or_default().push(Cause {
+                subject,
+                command: note.command,
+                by: note.name,
+                at: note.at,
+                hash: note.hash,
+            });
+        }
+        causes
     }
 
     /// Looks for values set differently at the same time (after a merge).
     pub(crate) fn find_concurrent_values(&mut self) {
         self.concurrent = self.concurrent_values();
-    }
-
-    /// Who created each tandem.
-    fn tandem_origins(&self) -> HashMap<TandemId, TandemOrigin> {
-        let mut origins = HashMap::new();
-        for note in self.history() {
-            if note.command != "create-tandem" {
-                continue;
-            }
-            let Some(id) = note
-                .subject
-                .as_deref()
-                .and_then(|s| s.parse::<TandemId>().ok())
-            else {
-                continue;
-            };
-            origins.entry(id).or_insert(TandemOrigin {
-                tandem: id,
-                created_by: note.name.clone(),
-                at: note.at,
-            });
-        }
-        origins
     }
 
     /// Like [`find_concurrent_values`](Self::find_concurrent_values) after

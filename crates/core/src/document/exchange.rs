@@ -90,6 +90,8 @@ pub enum ExchangeError {
     RetiredGeneration,
     #[error("the file carries a newer version of the programme that replaces this one")]
     NewerGeneration,
+    #[error("the changes are refused, nothing here has changed: {0}")]
+    Refused(String),
 }
 
 impl ExchangeError {
@@ -105,6 +107,7 @@ impl ExchangeError {
             ExchangeError::AlreadyHere => "exchange-already-here",
             ExchangeError::RetiredGeneration => "exchange-retired-generation",
             ExchangeError::NewerGeneration => "exchange-newer-generation",
+            ExchangeError::Refused(_) => "exchange-refused",
         }
     }
 
@@ -113,6 +116,7 @@ impl ExchangeError {
         match self {
             ExchangeError::OtherProgramme(name) => vec![("name", name.clone())],
             ExchangeError::TooNew(version) => vec![("version", version.to_string())],
+            ExchangeError::Refused(reason) => vec![("reason", reason.clone())],
             _ => Vec::new(),
         }
     }

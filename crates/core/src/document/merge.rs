@@ -6,6 +6,14 @@
 //! separately), is refused; a file that builds on changes this browser has
 //! not received is refused too, and the local programme is untouched. After
 //! a merge only the entities named in Automerge's patches are hydrated again.
+//!
+//! What a partner sends is input: the merged entities are read and checked
+//! as a command checks typed values (`rules::received`) before anything
+//! here changes, and a change that would set the document's format to one
+//! this version cannot read, or that does not read as a programme, is
+//! refused with a message. Nothing a partner sends can make a programme
+//! unopenable. The rules a merge can break together are not refused: they
+//! are the conflict list (`document::conflicts`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +28,7 @@ use crate::document::schema::{
 };
 use crate::document::{ChangeNote, LoadError};
 use crate::rules::error::CommandError;
+use crate::rules::received::check_received;
 
 /// What a partner's file would bring, shown before it is merged.
 #[derive(Debug, Clone)]
@@ -29,6 +38,11 @@ pub struct MergePreview {
     pub changes: Vec<ChangeNote>,
     /// The heads of the document the file was made from.
     pub file_heads: Vec<ChangeHash>,
+    /// The heads of the programme here when the preview was made.
+    base: Vec<ChangeHash>,
+    /// The merged programme, read and checked, and where it changed;
+    /// none if the file brings nothing.
+    read: Option<(crate::model::programme::Programme, Reach)>,
 }
 
 impl MergePreview {
@@ -133,8 +147,6 @@ impl ProgrammeDocument {
             ));
         }
         crate::document::generation::check_file(self, file)?;
-        let mut candidate = self.doc.clone();
-        merge_into(&mut candidate, &file.body)?;
         // A body damaged behind a valid checksum loads only in part, and
         // Automerge says nothing: a head the file names that the merge
         // lacks gives it away.
@@ -144,28 +156,81 @@ impl ProgrammeDocument {
             .iter()
             .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
             .collect::<Result<_, _>>()?;
+        self.prepare(&file.body, file_heads)
+    }
+
+    /// Merges the changes into a copy, reads what they changed and checks
+    /// it as input: the programme here is not touched until
+    /// [`merge`](Self::merge), and not at all if the changes are refused.
+    fn prepare(
+        &self,
+        body: &[u8],
+        file_heads: Vec<ChangeHash>,
+    ) -> Result<MergePreview, ExchangeError> {
+        let mut candidate = self.doc.clone();
+        merge_into(&mut candidate, body)?;
         if file_heads.iter().any(|hash| !holds(&candidate, hash)) {
             return Err(ExchangeError::Damaged);
         }
-        let changes = notes_of(&candidate.get_changes_meta(&self.doc.get_heads()));
+        let base = self.doc.get_heads();
+        let changes = notes_of(&candidate.get_changes_meta(&base));
+        if changes.is_empty() && candidate.get_heads() == base {
+            return Ok(MergePreview {
+                candidate,
+                changes,
+                file_heads,
+                base,
+                read: None,
+            });
+        }
+        // Nothing a partner sends may make the programme unopenable: a
+        // format this version cannot read, or data that does not read as
+        // a programme, is refused here.
+        Self::check_format(&candidate).map_err(|error| {
+            ExchangeError::Refused(match error {
+                LoadError::TooNew(format) => format!(
+                    "the changes set the document's format to {format}, which this version cannot read"
+                ),
+                other => other.to_string(),
+            })
+        })?;
+        let mut trial = ProgrammeDocument {
+            doc: candidate,
+            saved_heads: Vec::new(),
+            programme: self.programme.clone(),
+            concurrent: Vec::new(),
+        };
+        let reach = trial.refresh_since(&base).map_err(|_| {
+            ExchangeError::Refused("the changes hold data that does not read as a programme".into())
+        })?;
+        check_received(&self.programme, &trial.programme)
+            .map_err(|refused| ExchangeError::Refused(refused.to_string()))?;
         Ok(MergePreview {
-            candidate,
+            candidate: trial.doc,
             changes,
             file_heads,
+            base,
+            read: Some((trial.programme, reach)),
         })
     }
 
     /// Merges a previewed file. Returns how many changes it brought.
     pub fn merge(&mut self, preview: MergePreview) -> Result<usize, CommandError> {
+        // The programme may have moved on since the preview (a command, a
+        // live delivery): the file's changes are then read again on top.
+        let preview = if preview.base == self.doc.get_heads() {
+            preview
+        } else {
+            let bytes = preview.candidate.save_after(&preview.base);
+            self.prepare(&bytes, preview.file_heads)
+                .map_err(|error| CommandError::Document(error.to_string()))?
+        };
         let count = preview.changes.len();
-        if count == 0 {
+        let Some((programme, reach)) = preview.read else {
             return Ok(0);
-        }
-        let before = self.doc.get_heads();
+        };
         self.doc = preview.candidate;
-        let reach = self
-            .refresh_since(&before)
-            .map_err(|error| CommandError::Document(error.to_string()))?;
+        self.programme = programme;
         self.find_concurrent_values_in(&reach);
         Ok(count)
     }
@@ -305,6 +370,7 @@ fn refresh_entry<K: std::str::FromStr + Ord, V: autosurgeon::Hydrate>(
 
 /// Where a merge changed the programme: everywhere, or the programme's own
 /// fields and some entities (collection, key).
+#[derive(Debug, Clone)]
 pub(crate) enum Reach {
     Everything,
     Parts {

@@ -5,7 +5,7 @@
 //! as quickly as one of 20.
 
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
-use automerge::{Automerge, ObjId, ObjType, ReadDoc};
+use automerge::{ObjId, ObjType, ReadDoc};
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate};
 
 use crate::document::author::Author;
@@ -41,7 +41,7 @@ pub(crate) fn write_entity<V: autosurgeon::Reconcile>(
 
 /// Reads one entry of the map `collection`, or `None` if it is not there.
 pub(crate) fn hydrate_entry<V: Hydrate>(
-    doc: &Automerge,
+    doc: &impl autosurgeon::ReadDoc,
     programme_obj: &ObjId,
     collection: &str,
     key: &str,
@@ -59,7 +59,7 @@ pub(crate) fn hydrate_entry<V: Hydrate>(
 
 /// Reads one entity from the map `collection` of the programme.
 pub(crate) fn hydrate_entity<V: Hydrate>(
-    doc: &Automerge,
+    doc: &impl autosurgeon::ReadDoc,
     programme_obj: &ObjId,
     collection: &str,
     key: &str,
@@ -121,7 +121,7 @@ pub(crate) const RETENTION: &str = "retention_months";
 /// Reads one person's line in one event's attendance list again, and
 /// nothing else: an event with hundreds of marks is not read whole for one.
 pub(crate) fn refresh_attendance(
-    doc: &Automerge,
+    doc: &impl autosurgeon::ReadDoc,
     programme_obj: &ObjId,
     programme: &mut Programme,
     id: EventId,

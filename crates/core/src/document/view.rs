@@ -39,7 +39,7 @@ use crate::model::programme::Programme;
 
 const MAGIC: &[u8; 4] = b"TVIW";
 /// Raised whenever the encoding of the model changes shape.
-const VIEW_FORMAT: u8 = 2;
+const VIEW_FORMAT: u8 = 3;
 const CHECKSUM_LEN: usize = 4;
 
 /// Why stored bytes are not a view this version can use.

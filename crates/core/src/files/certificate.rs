@@ -10,6 +10,7 @@ use crate::model::ids::PersonId;
 use crate::model::person::Role;
 use crate::model::programme::Programme;
 use crate::model::tandem::TandemStatus;
+use crate::rules::invariants::{invariants, Severity, Violation};
 
 /// One event listed on a certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,10 @@ pub struct Certificate {
     pub signatories: Vec<Signatory>,
     /// Set when a coordinator issued it against the rules.
     pub grant: Option<CertificateGrant>,
+    /// Broken rules whose data was left out of this certificate (a tandem
+    /// or an event that cannot be right), so that what it says is never
+    /// silently built on them. Empty for nearly every certificate.
+    pub left_out: Vec<Violation>,
 }
 
 impl Programme {
@@ -61,17 +66,18 @@ impl Programme {
         if !completion.certificate_due() || !may_be_processed(self, id) {
             return None;
         }
-        Some(self.certificate_draft(id, &completion))
+        Some(self.certificate_draft(id, &completion, &errors(self)))
     }
 
     /// Certificates for everyone who receives one, by name: the batch to
     /// print for the closing ceremony.
     pub fn certificates(&self) -> Vec<Certificate> {
+        let errors = errors(self);
         self.completions()
             .iter()
             .filter(|completion| completion.certificate_due())
             .filter(|completion| may_be_processed(self, completion.person))
-            .map(|completion| self.certificate_draft(completion.person, completion))
+            .map(|completion| self.certificate_draft(completion.person, completion, &errors))
             .collect()
     }
 
@@ -79,10 +85,30 @@ impl Programme {
         &self,
         id: PersonId,
         completion: &crate::model::completion::Completion,
+        errors: &[Violation],
     ) -> Certificate {
         let person = self.people.get(&id);
-        let tandems: Vec<&crate::model::tandem::Tandem> =
-            self.tandems_of(id).map(|(_, t)| t).collect();
+        let mut left_out: Vec<Violation> = Vec::new();
+        let mut leave_out = |violation: &Violation| {
+            if !left_out.contains(violation) {
+                left_out.push(violation.clone());
+            }
+        };
+        // A tandem or an event in a broken rule of severity "error" (it
+        // cannot be right) does not go on a certificate.
+        let tandems: Vec<&crate::model::tandem::Tandem> = self
+            .tandems_of(id)
+            .filter(|(tandem, _)| {
+                match errors.iter().find(|error| error.involves_tandem(**tandem)) {
+                    Some(error) => {
+                        leave_out(error);
+                        false
+                    }
+                    None => true,
+                }
+            })
+            .map(|(_, t)| t)
+            .collect();
         let from = tandems
             .iter()
             .map(|tandem| tandem.start)
@@ -93,9 +119,18 @@ impl Programme {
             .map(|tandem| tandem.ended_on.unwrap_or(tandem.planned_end))
             .max()
             .unwrap_or(self.end);
-        let events = completion
+        let events: Vec<CertificateEvent> = completion
             .attended
             .iter()
+            .filter(
+                |event| match errors.iter().find(|error| error.involves_event(**event)) {
+                    Some(error) => {
+                        leave_out(error);
+                        false
+                    }
+                    None => true,
+                },
+            )
             .filter_map(|event_id| {
                 let event = self.events.get(event_id)?;
                 Some(CertificateEvent {
@@ -128,7 +163,12 @@ impl Programme {
                 .to_string(),
             from,
             to,
-            minutes: completion.minutes,
+            // The minutes of events left out are not credited either.
+            minutes: if left_out.is_empty() {
+                completion.minutes
+            } else {
+                events.iter().map(|event| event.minutes).sum()
+            },
             events,
             tandem_completed: tandems
                 .iter()
@@ -136,6 +176,16 @@ impl Programme {
             issuers: self.partner_names().into_iter().map(String::from).collect(),
             signatories,
             grant: completion.grant.clone(),
+            left_out,
         }
     }
+}
+
+/// The programme's broken rules of severity "error": data that cannot be
+/// right and stays off certificates.
+fn errors(programme: &Programme) -> Vec<Violation> {
+    invariants(programme)
+        .into_iter()
+        .filter(|violation| violation.severity() == Severity::Error)
+        .collect()
 }

@@ -1,11 +1,15 @@
 //! CSV export of people and tandems, as Excel in a German office opens it:
 //! `;` between fields, UTF-8 with a byte order mark, dates as `31.12.2026`.
 //!
-//! Coordinators' private notes are never exported.
+//! Coordinators' private notes are never exported. A row whose data breaks
+//! one of the programme's rules (`rules::invariants`) says which in its
+//! last column, so no spreadsheet carries such data silently.
 
 use crate::model::consent::may_be_processed;
 use crate::model::day::Day;
+use crate::model::ids::TandemId;
 use crate::model::programme::{Programme, Standing};
+use crate::rules::invariants::invariants;
 
 /// The columns of the people export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,10 +32,13 @@ pub enum PeopleColumn {
     Standing,
     AppliedOn,
     InterviewOn,
+    /// The programme's rules broken by data of this row, if any: an
+    /// export never carries such data without saying so.
+    BrokenRules,
 }
 
 impl PeopleColumn {
-    pub const ALL: [PeopleColumn; 18] = [
+    pub const ALL: [PeopleColumn; 19] = [
         PeopleColumn::Name,
         PeopleColumn::Role,
         PeopleColumn::Salutation,
@@ -50,6 +57,7 @@ impl PeopleColumn {
         PeopleColumn::Standing,
         PeopleColumn::AppliedOn,
         PeopleColumn::InterviewOn,
+        PeopleColumn::BrokenRules,
     ];
 
     /// A stable name for translations of the header.
@@ -73,6 +81,7 @@ impl PeopleColumn {
             PeopleColumn::Standing => "standing",
             PeopleColumn::AppliedOn => "applied-on",
             PeopleColumn::InterviewOn => "interview-on",
+            PeopleColumn::BrokenRules => "broken-rules",
         }
     }
 }
@@ -90,10 +99,12 @@ pub enum TandemColumn {
     Status,
     EndedOn,
     EndReason,
+    /// The programme's rules broken by this tandem, if any.
+    BrokenRules,
 }
 
 impl TandemColumn {
-    pub const ALL: [TandemColumn; 10] = [
+    pub const ALL: [TandemColumn; 11] = [
         TandemColumn::Mentee,
         TandemColumn::MenteeOrganisation,
         TandemColumn::Mentor,
@@ -104,6 +115,7 @@ impl TandemColumn {
         TandemColumn::Status,
         TandemColumn::EndedOn,
         TandemColumn::EndReason,
+        TandemColumn::BrokenRules,
     ];
 
     /// A stable name for translations of the header.
@@ -119,6 +131,7 @@ impl TandemColumn {
             TandemColumn::Status => "status",
             TandemColumn::EndedOn => "ended-on",
             TandemColumn::EndReason => "end-reason",
+            TandemColumn::BrokenRules => "broken-rules",
         }
     }
 }
@@ -144,6 +157,21 @@ pub fn people_csv(
         .collect();
     people.sort_by_key(|(_, person)| person.details.name.to_lowercase());
     let standings = programme.standings();
+    let broken = invariants(programme);
+    let broken_rules = |ids: &[String]| {
+        let mut names: Vec<String> = broken
+            .iter()
+            .filter(|violation| {
+                violation
+                    .subjects()
+                    .iter()
+                    .any(|subject| ids.contains(subject))
+            })
+            .map(|violation| term(&format!("rule-{}", violation.invariant.code())))
+            .collect();
+        names.dedup();
+        names.join(", ")
+    };
     let rows = people.into_iter().map(|(id, person)| {
         let details = &person.details;
         let standing = standings.get(id).copied().unwrap_or(Standing::Applied);
@@ -170,10 +198,11 @@ pub fn people_csv(
                 PeopleColumn::Languages => details.languages.join(", "),
                 PeopleColumn::Location => details.location.clone(),
                 PeopleColumn::Standing => term(&format!("standing-{}", standing.code())),
-                PeopleColumn::AppliedOn => person.application.applied_on.german(),
+                PeopleColumn::AppliedOn => day(person.application.applied_on),
                 PeopleColumn::InterviewOn => {
                     day(person.application.interview.as_ref().map(|i| i.on))
                 }
+                PeopleColumn::BrokenRules => broken_rules(&[id.to_string()]),
             })
             .map(guard_formula)
             .collect::<Vec<_>>()
@@ -187,8 +216,18 @@ pub fn tandems_csv(
     header: impl Fn(TandemColumn) -> String,
     term: impl Fn(&str) -> String,
 ) -> Vec<u8> {
-    let mut tandems: Vec<_> = programme.tandems.values().collect();
-    tandems.sort_by_key(|tandem| {
+    let broken = invariants(programme);
+    let broken_rules = |id: TandemId| {
+        let mut names: Vec<String> = broken
+            .iter()
+            .filter(|violation| violation.involves_tandem(id))
+            .map(|violation| term(&format!("rule-{}", violation.invariant.code())))
+            .collect();
+        names.dedup();
+        names.join(", ")
+    };
+    let mut tandems: Vec<_> = programme.tandems.iter().collect();
+    tandems.sort_by_key(|(_, tandem)| {
         (
             tandem.start,
             programme.person_name(tandem.mentee).to_lowercase(),
@@ -204,7 +243,7 @@ pub fn tandems_csv(
             )
             .to_string()
     };
-    let rows = tandems.into_iter().map(|tandem| {
+    let rows = tandems.into_iter().map(|(id, tandem)| {
         TandemColumn::ALL
             .iter()
             .map(|column| match column {
@@ -221,6 +260,7 @@ pub fn tandems_csv(
                 TandemColumn::Status => term(&format!("tandem-status-{}", tandem.status.code())),
                 TandemColumn::EndedOn => day(tandem.ended_on),
                 TandemColumn::EndReason => tandem.end_reason.clone().unwrap_or_default(),
+                TandemColumn::BrokenRules => broken_rules(*id),
             })
             .map(guard_formula)
             .collect::<Vec<_>>()

@@ -112,23 +112,26 @@ fn calendar_text<'a>(
                 EventStatus::Confirmed
             })
             .add_property("CATEGORIES", kind_name(details.kind));
+        // Only a web link goes into the calendar file: anything else a
+        // partner's data holds is left out.
+        let link = details.web_link().unwrap_or_default();
         let location = if details.place.is_empty() {
-            details.online_link.as_str()
+            link
         } else {
             details.place.as_str()
         };
         if !location.is_empty() {
             entry.location(location);
         }
-        if !details.online_link.is_empty() {
-            entry.url(&details.online_link);
+        if !link.is_empty() {
+            entry.url(link);
         }
         let mut description = details.description.clone();
-        if !details.online_link.is_empty() && !description.contains(&details.online_link) {
+        if !link.is_empty() && !description.contains(link) {
             if !description.is_empty() {
                 description.push_str("\n\n");
             }
-            description.push_str(&details.online_link);
+            description.push_str(link);
         }
         if !description.is_empty() {
             entry.description(&description);

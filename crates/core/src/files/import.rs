@@ -95,14 +95,19 @@ impl ImportField {
             | "partnerorganisation"
             | "arbeitgeber"
             | "employer" => ImportField::Organisation,
-            "abteilung" | "amt" | "fachbereich" | "referat" | "department" => {
-                ImportField::Department
-            }
-            "position" | "funktion" | "stelle" | "jobtitle" | "jobtitel" => ImportField::Position,
-            "email" | "emailadresse" | "mail" | "emailaddress" => ImportField::Email,
-            "telefon" | "tel" | "telefonnummer" | "phone" | "mobil" | "handy" | "phonenumber" => {
-                ImportField::Phone
-            }
+            "abteilung"
+            | "amt"
+            | "fachbereich"
+            | "referat"
+            | "sachgebiet"
+            | "organisationseinheit"
+            | "department" => ImportField::Department,
+            "position" | "funktion" | "stelle" | "amtsbezeichnung" | "dienstbezeichnung"
+            | "jobtitle" | "jobtitel" => ImportField::Position,
+            "email" | "emailadresse" | "mail" | "mailadresse" | "emaildienstlich"
+            | "emailaddress" => ImportField::Email,
+            "telefon" | "tel" | "telefonnummer" | "telefondienstlich" | "phone" | "mobil"
+            | "mobilnummer" | "handy" | "phonenumber" => ImportField::Phone,
             "themen" | "interessen" | "themeninteressen" | "topics" | "interests" => {
                 ImportField::Topics
             }
@@ -116,14 +121,50 @@ impl ImportField {
             "ort" | "wohnort" | "standort" | "location" | "city" | "arbeitsort" => {
                 ImportField::Location
             }
-            "beworbenam" | "bewerbungsdatum" | "bewerbungvom" | "eingang" | "appliedon"
-            | "applicationdate" => ImportField::AppliedOn,
+            "beworbenam" | "bewerbungsdatum" | "bewerbungvom" | "bewerbungam"
+            | "bewerbungseingang" | "eingang" | "eingangam" | "eingangsdatum" | "eingegangenam"
+            | "datumderbewerbung" | "anmeldedatum" | "anmeldungam" | "appliedon"
+            | "applicationdate" | "dateofapplication" => ImportField::AppliedOn,
             "stand" | "status" | "stage" | "bewerbungsstatus" | "bewerbungsstand" => {
                 ImportField::Stage
             }
             _ => return None,
         };
         Some(field)
+    }
+}
+
+/// A column Tandem recognises and deliberately does not take over, with
+/// the reason (a code under which the app says it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// The column's header as the file writes it.
+    pub header: String,
+    pub reason: &'static str,
+}
+
+/// Why a recognised column is not imported: a programme needs no birth
+/// date (or age, or nationality) to match tandems, and what it does not
+/// need it does not keep (GDPR Art. 5(1)(c), data minimisation).
+fn set_aside(header: &str) -> Option<&'static str> {
+    let key: String = header
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    match key.as_str() {
+        "geburtsdatum"
+        | "geboren"
+        | "gebam"
+        | "geburtstag"
+        | "dateofbirth"
+        | "birthdate"
+        | "birthday"
+        | "alter"
+        | "age"
+        | "staatsangehörigkeit"
+        | "nationality" => Some("not-needed"),
+        _ => None,
     }
 }
 
@@ -254,6 +295,8 @@ pub struct ImportPlan {
     pub headers: Vec<String>,
     pub mapping: Vec<Option<ImportField>>,
     pub rows: Vec<ImportRow>,
+    /// Recognised columns left out on purpose, to tell the coordinator.
+    pub set_aside: Vec<SetAside>,
 }
 
 /// The text of a spreadsheet file: UTF-8 (with or without a byte order
@@ -386,10 +429,22 @@ impl ImportPlan {
             }
             rows.push(row);
         }
+        let set_aside = headers
+            .iter()
+            .zip(&mapping)
+            .filter(|(_, field)| field.is_none())
+            .filter_map(|(header, _)| {
+                set_aside(header).map(|reason| SetAside {
+                    header: header.clone(),
+                    reason,
+                })
+            })
+            .collect();
         Ok(Self {
             headers,
             mapping,
             rows,
+            set_aside,
         })
     }
 
@@ -402,12 +457,12 @@ impl ImportPlan {
     }
 
     /// The command that imports the ready rows, and the invalid rows whose
-    /// lines the coordinator chose in `include`. `applied_on` is used for
-    /// rows without a date; `new_id` gives each person their id.
+    /// lines the coordinator chose in `include`; `new_id` gives each person
+    /// their id. A row without an application date imports a person whose
+    /// date is unknown: the day of the import is not when they applied.
     pub fn command(
         &self,
         include: &BTreeSet<usize>,
-        applied_on: Day,
         mut new_id: impl FnMut() -> PersonId,
     ) -> Command {
         let people = self
@@ -421,7 +476,7 @@ impl ImportPlan {
             .map(|row| ImportedPerson {
                 id: new_id(),
                 details: row.details.clone(),
-                applied_on: row.applied_on.unwrap_or(applied_on),
+                applied_on: row.applied_on,
                 stage: row.stage,
             })
             .collect();

@@ -215,6 +215,19 @@ pub struct EventDetails {
     pub description: String,
 }
 
+impl EventDetails {
+    /// The link to the video meeting, if it is one a browser may open:
+    /// `https:` or `http:`, without spaces. Anything else (a `javascript:`
+    /// link a partner's modified app wrote) is never rendered as a link.
+    pub fn web_link(&self) -> Option<&str> {
+        let link = self.online_link.as_str();
+        let web = link.starts_with("https://") || link.starts_with("http://");
+        (web && link.len() > "http://".len()
+            && !link.chars().any(|c| c.is_whitespace() || c.is_control()))
+        .then_some(link)
+    }
+}
+
 /// Where a person stands for one event.
 #[derive(
     Debug,

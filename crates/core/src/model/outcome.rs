@@ -12,7 +12,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::model::day::Day;
 
 /// When an outcome was taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum OutcomeWhen {
     /// At the end of the programme.
     End,

@@ -256,7 +256,9 @@ pub struct Withdrawal {
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Application {
     pub stage: Stage,
-    pub applied_on: Day,
+    /// When the application came in; none when nobody knows (a
+    /// spreadsheet without the date), never a day guessed for it.
+    pub applied_on: Option<Day>,
     pub interview: Option<Interview>,
     pub decided_on: Option<Day>,
     pub withdrawal: Option<Withdrawal>,
@@ -267,7 +269,7 @@ impl Application {
     pub fn new(applied_on: Day) -> Self {
         Self {
             stage: Stage::Applied,
-            applied_on,
+            applied_on: Some(applied_on),
             interview: None,
             decided_on: None,
             withdrawal: None,

@@ -1,5 +1,6 @@
 //! The programme dashboard's figures: who is where, per organisation, and
-//! what needs a coordinator's attention.
+//! what needs a coordinator's attention, the programme's broken rules
+//! first, by severity.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use crate::model::ids::{PartnerId, PersonId};
 use crate::model::person::{Role, Stage};
 use crate::model::programme::{Programme, Standing};
 use crate::model::tandem::TandemStatus;
+use crate::rules::invariants::{invariants, Violation};
 
 /// Counts for one organisation (or, for people without one, `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -42,7 +44,7 @@ pub enum Attention {
     InterviewNotHeld {
         person: PersonId,
         name: String,
-        applied_on: Day,
+        applied_on: Option<Day>,
     },
     /// Accepted, but in no running tandem.
     AcceptedWithoutTandem {
@@ -61,6 +63,9 @@ pub struct Dashboard {
     pub totals: OrganisationCounts,
     pub tandems: BTreeMap<&'static str, usize>,
     pub attention: Vec<Attention>,
+    /// The programme's broken rules (`rules::invariants`), most urgent
+    /// first: they need attention before anything else.
+    pub violations: Vec<Violation>,
 }
 
 impl Dashboard {
@@ -122,7 +127,7 @@ impl Dashboard {
                 applied_on, name, ..
             } => (0, *applied_on, name.to_lowercase()),
             Attention::AcceptedWithoutTandem { name, .. } => {
-                (1, programme.start, name.to_lowercase())
+                (1, Some(programme.start), name.to_lowercase())
             }
         });
 
@@ -133,11 +138,15 @@ impl Dashboard {
         for tandem in programme.tandems.values() {
             *tandems.entry(tandem.status.code()).or_default() += 1;
         }
+        let mut violations = invariants(programme);
+        // Stable: within one severity, in the order of the list of rules.
+        violations.sort_by_key(Violation::severity);
         Self {
             organisations: rows,
             totals,
             tandems,
             attention,
+            violations,
         }
     }
 }

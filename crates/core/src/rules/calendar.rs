@@ -23,10 +23,12 @@ pub(crate) fn clean_event_details(
         return Err(CommandError::NameTooLong);
     }
     let online_link = details.online_link.trim().to_string();
+    let trimmed = EventDetails {
+        online_link: online_link.clone(),
+        ..details.clone()
+    };
     if !online_link.is_empty()
-        && (online_link.chars().count() > MAX_LINK_CHARS
-            || online_link.chars().any(char::is_whitespace)
-            || !(online_link.starts_with("https://") || online_link.starts_with("http://")))
+        && (online_link.chars().count() > MAX_LINK_CHARS || trimmed.web_link().is_none())
     {
         return Err(CommandError::LinkInvalid(
             online_link.chars().take(80).collect(),

@@ -139,6 +139,10 @@ pub enum CommandError {
     RetentionTooLong,
     #[error("consent cannot be withdrawn before it was given")]
     WithdrawnBeforeGiven,
+    #[error("the change would break the programme's rule „{0}“")]
+    BreaksRule(&'static str),
+    #[error("a value cannot be stored: {0}")]
+    ValueRefused(String),
     #[error("the programme document could not be written: {0}")]
     Document(String),
 }
@@ -204,6 +208,8 @@ impl CommandError {
             CommandError::PostLongBefore => "post-long-before",
             CommandError::RetentionTooLong => "retention-too-long",
             CommandError::WithdrawnBeforeGiven => "withdrawn-before-given",
+            CommandError::BreaksRule(_) => "breaks-rule",
+            CommandError::ValueRefused(_) => "value-refused",
         }
     }
 
@@ -230,6 +236,8 @@ impl CommandError {
             | CommandError::NotAsked(name)
             | CommandError::AlreadyAnswered(name) => vec![("name", name.clone())],
             CommandError::AnswerNotFitting(question) => vec![("question", question.clone())],
+            CommandError::BreaksRule(rule) => vec![("rule", rule.to_string())],
+            CommandError::ValueRefused(value) => vec![("value", value.clone())],
             CommandError::StageNotAllowed { name, from, to } => vec![
                 ("name", name.clone()),
                 ("from", from.to_string()),

@@ -5,7 +5,7 @@ use crate::model::ids::{PersonId, TandemId};
 use crate::model::person::{Decision, Person, PersonDetails, Role, Stage};
 use crate::model::programme::{normalise, Programme};
 use crate::rules::error::CommandError;
-use crate::rules::text::{clean_name, MAX_TEXT_CHARS};
+use crate::rules::text::{clean_name, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 /// Person details as they will be stored: names and lists tidied, contact
 /// details checked, the organisation one of the programme's partners.
@@ -15,14 +15,27 @@ pub fn clean_details(
 ) -> Result<PersonDetails, CommandError> {
     let mut clean = details.clone();
     clean.name = clean_name(&details.name, CommandError::PersonNameMissing)?;
-    clean.salutation = details.salutation.trim().to_string();
-    clean.department = details.department.trim().to_string();
-    clean.position = details.position.trim().to_string();
-    clean.location = details.location.trim().to_string();
+    // One-line fields reach spreadsheets, calendar files and e-mail
+    // headers: a line break (from a spreadsheet cell, say) becomes a space.
+    let one_line = |text: &str| -> Result<String, CommandError> {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() > MAX_NAME_CHARS {
+            return Err(CommandError::NameTooLong);
+        }
+        Ok(text)
+    };
+    clean.salutation = one_line(&details.salutation)?;
+    clean.department = one_line(&details.department)?;
+    clean.position = one_line(&details.position)?;
+    clean.location = one_line(&details.location)?;
     clean.availability = details.availability.trim().to_string();
     clean.email = details.email.trim().to_string();
-    if !clean.email.is_empty() && !is_email(&clean.email) {
-        return Err(CommandError::EmailInvalid(clean.email));
+    if !clean.email.is_empty()
+        && (!is_email(&clean.email) || clean.email.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(CommandError::EmailInvalid(
+            clean.email.chars().take(80).collect(),
+        ));
     }
     clean.phone = details.phone.trim().to_string();
     if !clean.phone.is_empty() && !is_phone(&clean.phone) {
@@ -35,7 +48,12 @@ pub fn clean_details(
     }
     clean.topics = clean_list(&details.topics);
     clean.languages = clean_list(&details.languages);
-    for text in [&details.goal, &details.motivation, &details.notes] {
+    for text in [
+        &details.goal,
+        &details.motivation,
+        &details.notes,
+        &details.availability,
+    ] {
         if text.chars().count() > MAX_TEXT_CHARS {
             return Err(CommandError::TextTooLong);
         }
