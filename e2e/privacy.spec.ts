@@ -272,8 +272,41 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     await a2.close();
     await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen', { timeout: 20_000 });
 
-    // Köln comes back: it is moved to the new generation with its own edit.
+    // The link of the new room, as Düsseldorf would send it again.
+    await a.getByTestId('nav-exchange').click();
+    const newLink = await a.getByTestId('share-link').inputValue();
+    expect(newLink).not.toBe(link);
+
+    // Köln comes back: it hears of the new version and is asked, with who
+    // made it. Nothing moves before Köln says yes, not even over a reload.
     await koeln.setOffline(false);
+    const question = b.getByTestId('move-question');
+    await expect(question).toContainText('Petra Probe hat eine neue Fassung dieses Programms erstellt', { timeout: 30_000 });
+    await expect(question).toContainText('Übernehmen?');
+    await expectPerson(b, ERASED);
+    await b.reload();
+    await expect(question).toBeVisible({ timeout: 30_000 });
+    await expectPerson(b, ERASED);
+    expect((await sealing(b)).numbers, 'Köln keeps the old version under its first key').toEqual([1]);
+    if (process.env.TANDEM_SCREENSHOTS) {
+      for (const width of [1366, 390]) {
+        await b.setViewportSize({ width, height: width > 800 ? 768 : 844 });
+        await b.screenshot({ path: `${process.env.TANDEM_SCREENSHOTS}/move-question-${width}.png`, fullPage: true });
+      }
+      await b.setViewportSize({ width: 1280, height: 720 });
+    }
+
+    // Nor does the new room's link replace Köln's programme: it is refused.
+    const b2 = await koeln.newPage();
+    await b2.goto(newLink);
+    await b2.getByTestId('join-link-submit').click();
+    await expect(b2.getByTestId('join-link-refused')).toContainText('andere Fassung dieses Programms');
+    await b2.close();
+    await expectPerson(b, ERASED);
+
+    // Köln says yes: it moves to the new generation with its own edit.
+    await b.getByTestId('move-accept').click();
+    await expect(question).toHaveCount(0);
     await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen', { timeout: 30_000 });
     await expectPerson(b, ERASED, 0);
     await expectPerson(b, 'Hilde Bleibt');

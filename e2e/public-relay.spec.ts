@@ -41,6 +41,10 @@ test('a page loaded without TLS refuses to share a programme and says why', asyn
     const programmes = new ProgrammesPage(page);
     await programmes.open();
     expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+    // Outside a secure context nothing can be sealed: Tandem says so and
+    // stores nothing until the coordinator chooses to store unprotected.
+    await expect(page.getByTestId('at-rest-notice')).toContainText('ohne HTTPS');
+    await page.getByTestId('at-rest-store-anyway').click();
     await programmes.create({ ...duesseldorfKoeln, name: 'Unsicher geteilt' });
     await new ProgrammePage(page).openFromList('Unsicher geteilt');
 

@@ -56,9 +56,12 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   await expect(a.getByTestId('quiet-tandem')).toContainText('Aylin Korkmaz – Nora Xanthopoulos');
   await expect(a.getByTestId('quiet-tandem')).toContainText('kein Treffen eingetragen');
 
-  // Aylin opens her link on the phone.
+  // Aylin opens her link on the phone. The key leaves the address bar and
+  // the history as soon as it is read.
   await m.goto(link);
   await expect(m.getByTestId('page-title')).toHaveText('Ihre Tandem-Seite');
+  await expect(m).toHaveURL(/\/tandem$/);
+  expect(await m.evaluate(() => location.hash)).toBe('');
   await expect(m.getByTestId('page-member')).toHaveCount(2);
   await expect(m.getByTestId('page-members')).toContainText('Nora Xanthopoulos');
   await expect(m.getByTestId('page-members')).toContainText('aylin.korkmaz@example.org');
@@ -101,10 +104,14 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   await workspace.tab('nav-dashboard');
   await expect(a.getByTestId('quiet-tandems')).toContainText('Alle Tandems mit Tandem-Seite');
 
-  // After the first open the page works offline, from this phone's storage.
+  // After the first open the page works offline, from this phone's storage
+  // (the link is no longer in the address: what was sealed opens it).
   await phone.setOffline(true);
   await m.reload();
   await expect(m.getByTestId('page-meeting')).toHaveCount(1);
+  const key = new URL(link).hash.match(/key=([^&]+)/)![1];
+  const kept = await m.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href);
+  expect(kept, 'the room key is kept nowhere in plain').not.toContain(key);
   await phone.setOffline(false);
   await expect(m.getByTestId('page-sync-status')).toHaveText('Abgeglichen', { timeout: 15_000 });
 

@@ -13,6 +13,7 @@ use crate::settings::Settings;
 pub fn App() -> impl IntoView {
     let settings = Settings::load();
     provide_context(I18n::from_settings(&settings));
+    crate::browser::provide_unprotected_choice();
     ask_for_persistent_storage();
     let new_version = crate::offline::keep_available_offline();
     let i18n = use_i18n();

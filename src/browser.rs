@@ -12,9 +12,13 @@
 //!   sooner there ([`backup_interval_seconds`]). A tandem page fetches
 //!   itself again from its link when its storage was cleared.
 //! - Where the browser gives no private file system to keep the record key
-//!   in (see `storage::sealing`), records are stored unsealed, and
-//!   forgetting a person cannot make what the browser's files still hold
-//!   unreadable by deleting a key. [`AtRestNotice`] says so.
+//!   in, or the page is no secure context (see `storage::sealing`), records
+//!   cannot be sealed, and forgetting a person could not make what the
+//!   browser's files still hold unreadable by deleting a key. Sealing fails
+//!   closed: nothing is stored, the work stays in the tab, until the user,
+//!   told what it means, chooses to store unprotected on this device.
+//!   [`AtRestNotice`] asks; pages that could not store wait on the answer
+//!   ([`unprotected_chosen`]).
 //!
 //! The engine is read from the user agent: no feature test tells whether a
 //! browser evicts storage after seven days.
@@ -27,8 +31,6 @@ use crate::i18n::use_i18n;
 
 /// The localStorage record that the user has read the eviction notice.
 const EVICTION_READ: &str = "tandem.notice-eviction-read";
-/// The localStorage record that the user has read the unsealed-storage notice.
-const AT_REST_READ: &str = "tandem.notice-at-rest-read";
 
 /// A week: how long a coordinator may go without a backup file.
 const WEEK: i64 = 7 * 24 * 60 * 60;
@@ -163,22 +165,48 @@ pub fn EvictionNotice(reader: Reader) -> impl IntoView {
     }
 }
 
+/// The user's answer to [`AtRestNotice`], in context: pages that could not
+/// store (sealing refused) try again once it is yes.
+#[derive(Debug, Clone, Copy)]
+pub struct UnprotectedChoice(RwSignal<bool>);
+
+/// Puts the answer in context, as stored on this device.
+pub fn provide_unprotected_choice() {
+    provide_context(UnprotectedChoice(RwSignal::new(
+        crate::storage::unprotected_chosen(),
+    )));
+}
+
+/// Whether the user chose to store unprotected here; follows the answer.
+pub fn unprotected_chosen() -> Signal<bool> {
+    match use_context::<UnprotectedChoice>() {
+        Some(UnprotectedChoice(chosen)) => chosen.into(),
+        None => Signal::derive(crate::storage::unprotected_chosen),
+    }
+}
+
 /// Where records cannot be sealed under a key that deleting deletes: says
-/// so, until the user has read it.
+/// plainly that nothing is stored, and what storing unprotected would
+/// mean, and asks. "Keep in this tab only" asks again next time: nothing
+/// was stored, so nothing was decided for the device.
 #[component]
 pub fn AtRestNotice(reader: Reader) -> impl IntoView {
     let i18n = use_i18n();
     let unsealed = LocalResource::new(|| async {
         matches!(crate::storage::records_sealed().await, Ok(false))
     });
-    let dismissed = RwSignal::new(LocalStorage::get::<bool>(AT_REST_READ).is_ok());
-    let read = move |_| {
-        let _ = LocalStorage::set(AT_REST_READ, true);
-        dismissed.set(true);
+    let chosen = use_context::<UnprotectedChoice>()
+        .map(|UnprotectedChoice(chosen)| chosen)
+        .unwrap_or_else(|| RwSignal::new(crate::storage::unprotected_chosen()));
+    let memory_only = RwSignal::new(false);
+    let refused = RwSignal::new(false);
+    let store_anyway = move |_| match crate::storage::choose_unprotected() {
+        Ok(()) => chosen.set(true),
+        Err(_) => refused.set(true),
     };
     move || {
         let unsealed = unsealed.get().unwrap_or(false);
-        (unsealed && !dismissed.get()).then(|| {
+        (unsealed && !chosen.get() && !memory_only.get()).then(|| {
             view! {
                 <aside class="notice notice--warning browser-notice" data-testid="at-rest-notice"
                     aria-labelledby="at-rest-notice-title">
@@ -186,10 +214,19 @@ pub fn AtRestNotice(reader: Reader) -> impl IntoView {
                         {move || i18n.t("at-rest-notice-title")}
                     </h2>
                     <p>{move || i18n.t(&format!("at-rest-notice-{}", reader.suffix()))}</p>
-                    <button type="button" class="button button--secondary" data-testid="at-rest-notice-read"
-                        on:click=read>
-                        {move || i18n.t("notice-understood")}
-                    </button>
+                    <div class="button-row">
+                        <button type="button" class="button button--secondary" data-testid="at-rest-memory-only"
+                            on:click=move |_| memory_only.set(true)>
+                            {move || i18n.t("at-rest-memory-only")}
+                        </button>
+                        <button type="button" class="button button--secondary" data-testid="at-rest-store-anyway"
+                            on:click=store_anyway>
+                            {move || i18n.t("at-rest-store-anyway")}
+                        </button>
+                    </div>
+                    {move || refused.get().then(|| view! {
+                        <p role="alert">{i18n.t("error-storage-unavailable")}</p>
+                    })}
                 </aside>
             }
         })

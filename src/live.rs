@@ -48,7 +48,7 @@ pub enum SyncStatus {
 
 /// The connection and what it has to remember.
 pub struct RelayLink {
-    /// Where its [`SyncRecord`] is kept in localStorage.
+    /// Where its [`SyncRecord`] is kept (sealed, see `crate::storage`).
     record_key: String,
     client: SyncClient,
     live: LiveSync,
@@ -60,6 +60,13 @@ pub struct RelayLink {
     stopped: bool,
     _online: Option<WindowListener>,
     _offline: Option<WindowListener>,
+}
+
+impl RelayLink {
+    /// What this browser knows of the shared room, as in memory now.
+    pub(crate) fn record(&self) -> &SyncRecord {
+        &self.record
+    }
 }
 
 impl std::fmt::Debug for RelayLink {
@@ -148,7 +155,8 @@ pub(crate) trait Live: LiveHost {
         let link = self.link().try_update_value(|link| link.take()).flatten();
         if let Some(mut link) = link {
             link.stopped = true;
-            SyncRecord::remove_at(&link.record_key);
+            let key = link.record_key.clone();
+            spawn_local(async move { SyncRecord::remove_at(&key).await });
             // Closing from here is safe: no socket handler is running.
             drop(link);
         }
@@ -467,16 +475,26 @@ pub(crate) trait Live: LiveHost {
             if session.link().is_disposed() {
                 return;
             }
-            session.link().update_value(|link| {
-                let Some(link) = link.as_mut().filter(|link| link.record_key == key) else {
-                    return;
-                };
-                if let Some(last_seen) = last_seen {
-                    link.record.last_seen = link.record.last_seen.max(last_seen);
-                }
-                link.record.acknowledged = acknowledged;
-                link.record.save_at(&link.record_key);
-            });
+            let record = session
+                .link()
+                .try_update_value(|link| {
+                    let link = link.as_mut().filter(|link| link.record_key == key)?;
+                    if let Some(last_seen) = last_seen {
+                        link.record.last_seen = link.record.last_seen.max(last_seen);
+                    }
+                    link.record.acknowledged = acknowledged;
+                    Some(link.record.clone())
+                })
+                .flatten();
+            // Written in the order the records were made: tasks run in
+            // order, and the sealed write starts its transaction at once.
+            // A refused write only makes the next start sync from further
+            // back.
+            if let Some(record) = record {
+                spawn_local(async move {
+                    let _ = record.save_at(&key).await;
+                });
+            }
         }));
     }
 
@@ -555,6 +573,8 @@ pub fn refusal_key(code: &str) -> String {
         "retired-unreadable".to_string(),
         "retired-unreachable".to_string(),
         ErrorCode::RoomExpired.as_str().to_string(),
+        "retired-asking".to_string(),
+        "retired-foreign".to_string(),
     ];
     if known.iter().any(|known| known == code) {
         format!("sync-refused-{code}")

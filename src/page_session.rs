@@ -84,7 +84,7 @@ impl PageSession {
                 Ok(Some(page)) => {
                     session.document.set_value(Some(page));
                     let key = SyncRecord::page_key(tandem);
-                    if let Some(record) = SyncRecord::load_at(&key) {
+                    if let Some(record) = SyncRecord::load_at(&key).await {
                         session.start_relay(key, record, false);
                     }
                     if let Some(side) = side {
@@ -207,7 +207,11 @@ impl PageSession {
             invite: invite.to_fragment(),
             ..SyncRecord::default()
         };
-        record.save_at(&key);
+        let stored = record.clone();
+        let at = key.clone();
+        spawn_local(async move {
+            let _ = stored.save_at(&at).await;
+        });
         self.start_relay(key, record, true);
         self.bump();
         Ok(())
@@ -276,7 +280,9 @@ pub async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'static str> 
         invite: invite.to_fragment(),
         ..SyncRecord::default()
     }
-    .save_at(&SyncRecord::page_key(tandem));
+    .save_at(&SyncRecord::page_key(tandem))
+    .await
+    .map_err(|error| error.code())?;
     Ok(tandem)
 }
 

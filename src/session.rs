@@ -43,6 +43,7 @@ mod relay;
 mod tabs;
 mod view_cache;
 
+pub use self::erasure::MoveQuestion;
 use self::messages::{command_error_text, exchange_error_text};
 use self::persist::{read, Stored, StoredBytes};
 use self::tabs::TabChannel;
@@ -103,6 +104,10 @@ pub struct ProgrammeSession {
     view_due: StoredValue<ViewDue>,
     /// Writes the view when the tab is hidden.
     on_hidden: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage>,
+    /// A new generation a partner made, fetched, waiting for a yes.
+    moving: StoredValue<Option<erasure::ProposedMove>, LocalStorage>,
+    /// What the coordinator is asked about it.
+    move_question: RwSignal<Option<MoveQuestion>>,
 }
 
 impl ProgrammeSession {
@@ -128,6 +133,8 @@ impl ProgrammeSession {
             attached: RwSignal::new(false),
             view_due: StoredValue::new(ViewDue::default()),
             on_hidden: StoredValue::new_local(None),
+            moving: StoredValue::new_local(None),
+            move_question: RwSignal::new(None),
         };
         spawn_local(async move {
             let opening = match id {

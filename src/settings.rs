@@ -2,7 +2,9 @@
 //! the language, later the relay address and the last programme opened.
 //!
 //! Settings are small and per device. Programmes are not settings: they live
-//! in IndexedDB (see [`crate::storage`]).
+//! in IndexedDB (see [`crate::storage`]), and so, sealed, does what this
+//! browser knows about sharing them ([`SyncRecord`]: the room key is the
+//! programme for whoever holds it).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use tandem_core::{Author, CoordinatorId, ProgrammeId, TandemId};
 
 use crate::language::Language;
+use crate::storage::{ProgrammeStore, StorageError};
 
 const KEY: &str = "tandem.settings";
 
@@ -108,7 +111,9 @@ impl ExchangeRecord {
 
 /// A programme shared through a relay, as this browser knows it: the room
 /// and key (the invite link's fragment), where the relay is, and how far
-/// this browser has synced.
+/// this browser has synced. Kept sealed beside the programmes (see
+/// `crate::storage`); a record an earlier version kept in localStorage is
+/// moved there when first read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SyncRecord {
     /// `room=…&key=…`, as in the invite link.
@@ -139,28 +144,47 @@ impl SyncRecord {
     }
 
     /// The record of a shared programme; `None` if it is not shared here.
-    pub fn load(programme: ProgrammeId) -> Option<Self> {
-        Self::load_at(&Self::key(programme))
+    pub async fn load(programme: ProgrammeId) -> Option<Self> {
+        Self::load_at(&Self::key(programme)).await
     }
 
-    /// The record kept under `key`, if there is one.
-    pub fn load_at(key: &str) -> Option<Self> {
-        LocalStorage::get(key).ok()
+    /// The record kept under `key`, if there is one. One an earlier
+    /// version kept plain in localStorage is sealed now and leaves
+    /// localStorage; where it cannot be sealed it stays where it is, so
+    /// nothing is lost.
+    pub async fn load_at(key: &str) -> Option<Self> {
+        let store = ProgrammeStore::open().await.ok()?;
+        if let Ok(Some(bytes)) = store.load_small(key).await {
+            if let Ok(record) = serde_json::from_slice(&bytes) {
+                return Some(record);
+            }
+        }
+        let plain: Self = LocalStorage::get(key).ok()?;
+        // `save_at` removes the plain copy once the sealed one is stored.
+        let _ = plain.save_at(key).await;
+        Some(plain)
     }
 
     /// Stores the record; a refused write means the next start syncs from
     /// further back, which costs time but loses nothing.
-    pub fn save(&self, programme: ProgrammeId) {
-        self.save_at(&Self::key(programme));
+    pub async fn save(&self, programme: ProgrammeId) -> Result<(), StorageError> {
+        self.save_at(&Self::key(programme)).await
     }
 
-    /// Stores the record under `key`.
-    pub fn save_at(&self, key: &str) {
-        let _ = LocalStorage::set(key, self);
-    }
-
-    /// Stops syncing on this device.
-    pub fn remove_at(key: &str) {
+    /// Stores the record under `key`, sealed.
+    pub async fn save_at(&self, key: &str) -> Result<(), StorageError> {
+        let bytes =
+            serde_json::to_vec(self).map_err(|error| StorageError::Failed(error.to_string()))?;
+        ProgrammeStore::open().await?.put_small(key, &bytes).await?;
         LocalStorage::delete(key);
+        Ok(())
+    }
+
+    /// Stops syncing on this device: the record goes, sealed or plain.
+    pub async fn remove_at(key: &str) {
+        LocalStorage::delete(key);
+        if let Ok(store) = ProgrammeStore::open().await {
+            let _ = store.delete_small(key).await;
+        }
     }
 }

@@ -20,11 +20,12 @@ use wasm_bindgen::{JsCast, JsValue};
 
 mod early;
 mod erase;
+mod records;
 mod sealing;
 mod view;
 
 pub use early::{take_early_read, EarlyRead};
-pub use sealing::records_sealed;
+pub use sealing::{choose_unprotected, records_sealed, unprotected_chosen};
 
 const DATABASE: &str = "tandem";
 const VERSION: u32 = 1;
@@ -41,6 +42,10 @@ pub enum StorageError {
     Blocked,
     #[error("another tab forgot a person and wrote the storage afresh")]
     Moved,
+    #[error(
+        "this browser cannot protect stored records, and storing them unprotected was not chosen"
+    )]
+    Unprotected,
     #[error("storing in the browser failed: {0}")]
     Failed(String),
 }
@@ -53,6 +58,7 @@ impl StorageError {
             StorageError::Full => "storage-full",
             StorageError::Blocked => "storage-blocked",
             StorageError::Moved => "storage-moved",
+            StorageError::Unprotected => "storage-unprotected",
             StorageError::Failed(_) => "storage-failed",
         }
     }

@@ -5,7 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use tandem::i18n::translation_problems;
-use tandem::storage::{take_early_read, ChunkKind, ProgrammeStore};
+use tandem::settings::SyncRecord;
+use tandem::storage::{take_early_read, ChunkKind, ProgrammeStore, StorageError};
 use tandem_core::{
     Author, Command, Day, NewProgramme, PartnerId, ProgrammeDocument, ProgrammeKind,
 };
@@ -13,6 +14,24 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// Where this browser cannot seal records (WebKitGTK), storing waits for
+/// the user's choice to store unprotected: tests of storage make it, as a
+/// user there would.
+fn allow_storing() {
+    tandem::storage::choose_unprotected().unwrap();
+}
+
+/// Takes back the choice to store unprotected.
+fn disallow_storing() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item("tandem.store-unprotected")
+        .unwrap();
+}
 
 fn kassel_region() -> NewProgramme {
     NewProgramme {
@@ -26,6 +45,7 @@ fn kassel_region() -> NewProgramme {
 
 #[wasm_bindgen_test]
 async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
+    allow_storing();
     let store = ProgrammeStore::open_named("tandem-test-round-trip")
         .await
         .unwrap();
@@ -75,6 +95,7 @@ async fn a_programme_stored_as_snapshot_and_chunk_reads_back_from_indexeddb() {
 
 #[wasm_bindgen_test]
 async fn programmes_are_stored_apart_from_each_other() {
+    allow_storing();
     let store = ProgrammeStore::open_named("tandem-test-apart")
         .await
         .unwrap();
@@ -134,6 +155,7 @@ async fn switching_to_english_changes_the_texts_and_the_page_language() {
 
 #[wasm_bindgen_test]
 async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
+    allow_storing();
     let store = ProgrammeStore::open_named("tandem-test-two-tabs")
         .await
         .unwrap();
@@ -232,6 +254,7 @@ async fn a_tandem_page_is_stored_beside_the_programmes_and_never_listed_as_one()
     use tandem_core::{
         Decision, PersonDetails, PersonId, ProgrammeSide, Role, TandemId, TandemPageDocument,
     };
+    allow_storing();
     let store = ProgrammeStore::open_named("tandem-test-pages")
         .await
         .unwrap();
@@ -346,6 +369,25 @@ async fn records_are_stored_sealed_and_records_stored_plain_before_still_load() 
     let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
     let id = document.id();
     let snapshot = document.save();
+    let sealed = tandem::storage::records_sealed().await.unwrap();
+    assert_eq!(
+        sealed,
+        key_file_writable().await,
+        "records are sealed exactly where a key file can be written"
+    );
+    if !sealed {
+        // Sealing fails closed: without the user's choice nothing is
+        // stored plain.
+        disallow_storing();
+        assert_eq!(
+            store
+                .put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot)
+                .await,
+            Err(StorageError::Unprotected)
+        );
+        assert_eq!(store.load(id).await.unwrap(), None, "nothing was stored");
+        allow_storing();
+    }
     let key = store
         .put_chunk(id, ChunkKind::Snapshot, &document.heads_key(), &snapshot)
         .await
@@ -353,21 +395,15 @@ async fn records_are_stored_sealed_and_records_stored_plain_before_still_load() 
 
     // At rest the partner's name is not readable: the record is sealed,
     // wherever the browser has a private file system to keep the key in;
-    // only where it has none is the record plain (and the app says so).
+    // only where it has none, and the user chose so, is the record plain.
     let stored = raw_record(DATABASE, &key).await;
     let name = b"Stadt Baunatal";
     assert!(snapshot.windows(name.len()).any(|window| window == name));
-    let sealed = tandem::storage::records_sealed().await.unwrap();
-    assert_eq!(
-        sealed,
-        key_file_writable().await,
-        "records are sealed exactly where a key file can be written"
-    );
     if sealed {
         assert!(stored.starts_with(b"TSL1"), "the record is sealed");
         assert!(!stored.windows(name.len()).any(|window| window == name));
     } else {
-        assert_eq!(stored, snapshot, "stored plain, as the notice says");
+        assert_eq!(stored, snapshot, "stored plain, as the user chose");
     }
 
     // A chunk an earlier version stored plain is read as it is.
@@ -570,4 +606,65 @@ async fn every_page_has_a_route_and_its_address_reads_back_as_the_same_page() {
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
         .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_room_key_kept_in_localstorage_by_an_earlier_version_moves_into_the_sealed_store_without_loss(
+) {
+    let programme = tandem_core::ProgrammeId::random();
+    let key = SyncRecord::key(programme);
+    let room_key = "q1Ww7Lr0YkS2m3v9c8n4b5x6z7a8s9d0f1g2h3j4k5l";
+    let record = SyncRecord {
+        invite: format!("room={}&key={room_key}", "a1".repeat(16)),
+        relay: Some("wss://relay.example.org/sync".into()),
+        last_seen: 41,
+        acknowledged: vec!["c0ffee".into()],
+        snapshot_at: 7,
+    };
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local
+        .set_item(&key, &serde_json::to_string(&record).unwrap())
+        .unwrap();
+    let sealed = tandem::storage::records_sealed().await.unwrap();
+    if !sealed {
+        // Where nothing can be sealed, the record stays where it is until
+        // the user chooses: read, never lost.
+        disallow_storing();
+        assert_eq!(SyncRecord::load(programme).await, Some(record.clone()));
+        assert!(local.get_item(&key).unwrap().is_some(), "kept in place");
+        allow_storing();
+    }
+
+    // Read once: it is the same record, and it has left localStorage.
+    assert_eq!(SyncRecord::load(programme).await, Some(record.clone()));
+    assert_eq!(
+        local.get_item(&key).unwrap(),
+        None,
+        "no longer in localStorage"
+    );
+    assert_eq!(SyncRecord::load(programme).await, Some(record.clone()));
+
+    // At rest the room key is sealed wherever the browser can seal.
+    let stored = raw_record("tandem", &key).await;
+    let holds_key = stored
+        .windows(room_key.len())
+        .any(|window| window == room_key.as_bytes());
+    assert_eq!(
+        holds_key, !sealed,
+        "the room key is readable only where nothing seals"
+    );
+    if sealed {
+        assert!(stored.starts_with(b"TSL1"), "the record is sealed");
+    }
+
+    // Progress is stored sealed too, and stopping forgets it everywhere.
+    let later = SyncRecord {
+        last_seen: 42,
+        ..record
+    };
+    later.save(programme).await.unwrap();
+    assert_eq!(SyncRecord::load(programme).await, Some(later));
+    SyncRecord::remove_at(&key).await;
+    assert_eq!(SyncRecord::load(programme).await, None);
+    assert_eq!(local.get_item(&key).unwrap(), None);
 }

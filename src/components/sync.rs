@@ -1,5 +1,6 @@
 //! Where sync of a document stands: the indicator in every programme's
-//! header, and the same words for a tandem page.
+//! header, the same words for a tandem page, and the question a partner's
+//! new generation waits on.
 
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
@@ -43,5 +44,50 @@ pub fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> impl IntoV
             <span class="sync-status__dot" aria-hidden="true"></span>
             <span>{text}</span>
         </p>
+    }
+}
+
+/// A partner made a new generation of the programme (they forgot a
+/// person): who and when, and whether to take it over. Nothing moves
+/// before the coordinator says yes; until then the old generation stays.
+#[component]
+pub fn MoveQuestionNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let refused = RwSignal::new(None::<String>);
+    let accept = move |_| {
+        refused.set(session.accept_move().err());
+    };
+    move || {
+        session.move_question().map(|question| {
+            let by = if question.by.trim().is_empty() {
+                i18n.t("move-ask-someone")
+            } else {
+                question.by.clone()
+            };
+            let when = if question.at > 0 {
+                i18n.date_time(question.at)
+            } else {
+                String::new()
+            };
+            view! {
+                <section class="notice notice--warning move-question" role="alertdialog"
+                    aria-labelledby="move-question-title" aria-describedby="move-question-text"
+                    data-testid="move-question">
+                    <h2 id="move-question-title" class="browser-notice__title">
+                        {i18n.t_with("move-ask-title", &[("name", FluentValue::from(by.clone())), ("when", FluentValue::from(when))])}
+                    </h2>
+                    <p id="move-question-text">{i18n.t_with("move-ask-text", &[("name", FluentValue::from(by))])}</p>
+                    <div class="button-row">
+                        <button type="button" class="button button--primary" data-testid="move-accept" on:click=accept>
+                            {i18n.t("move-ask-accept")}
+                        </button>
+                    </div>
+                    {move || refused.get().map(|message| view! {
+                        <p class="notice notice--error" role="alert" data-testid="move-refused">{message}</p>
+                    })}
+                </section>
+            }
+        })
     }
 }

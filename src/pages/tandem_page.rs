@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use fluent_bundle::FluentValue;
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{
@@ -22,15 +22,20 @@ use crate::components::qr::{qr_svg, select_all};
 use crate::components::sync::SyncState;
 use crate::i18n::use_i18n;
 use crate::live::fetch::fetch_room;
-use crate::live::invite::invite_in_address;
+use crate::live::invite::{on_link_opened, take_from_address, Arrived, InAddress};
 use crate::page_session::{create_page, store_received, PageSession};
 use crate::routes::Page;
 use crate::session::{use_session, Opening};
 use crate::settings::SyncRecord;
 use crate::storage::ProgrammeStore;
 
-/// Rooms of the tandem pages this browser has opened from links.
+/// Rooms of the tandem pages this browser has opened from links (room ids
+/// only: the keys are kept sealed with each page's sync record).
 const PAGE_ROOMS: &str = "tandem.page-rooms";
+
+/// The tandem page this tab shows, for a reload: the link's fragment left
+/// the address when it was read. Kept for the tab only.
+const PAGE_OPEN: &str = "tandem.page-open";
 
 fn me_key(tandem: TandemId) -> String {
     format!("tandem.page-me.{tandem}")
@@ -359,11 +364,29 @@ pub fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> imp
     }
 }
 
-/// Opens the coordinators' copy of a tandem's page, if it was set up here,
-/// with the programme's side written in afresh.
-pub fn open_for_coordinators(id: TandemId, side: Option<ProgrammeSide>) -> Option<PageSession> {
-    SyncRecord::load_at(&SyncRecord::page_key(id))?;
-    Some(PageSession::open_with_side(id, side))
+/// Opens the coordinators' copy of a tandem's page into `page`, if it was
+/// set up here, with the programme's side written in afresh. The page
+/// opens under the caller's owner, once its sealed record is read.
+pub fn open_for_coordinators(
+    id: TandemId,
+    side: Option<ProgrammeSide>,
+    page: RwSignal<Option<PageSession>>,
+) {
+    let owner = Owner::current();
+    spawn_local(async move {
+        if SyncRecord::load_at(&SyncRecord::page_key(id))
+            .await
+            .is_none()
+        {
+            return;
+        }
+        let (Some(owner), false) = (owner, page.is_disposed()) else {
+            return;
+        };
+        if page.get_untracked().is_none() {
+            page.set(Some(owner.with(|| PageSession::open_with_side(id, side))));
+        }
+    });
 }
 
 fn known_rooms() -> BTreeMap<String, String> {
@@ -378,34 +401,72 @@ enum Arriving {
 }
 
 /// The page a participant's personal link opens: `/tandem#room=…&key=…`.
+/// The fragment leaves the address at once; a reload opens the page this
+/// tab showed (or the only one this browser keeps) from what is stored.
 #[component]
 pub fn ParticipantPage() -> impl IntoView {
     let i18n = use_i18n();
-    let (invite, relay) = invite_in_address();
     let arriving = RwSignal::new(Arriving::Fetching);
-    Effect::new(move |_| {
-        let Some(invite) = invite.get() else {
-            arriving.set(Arriving::Failed(i18n.t("page-link-damaged")));
-            return;
-        };
-        let room = invite.room.to_string();
-        let known: Option<TandemId> = known_rooms().get(&room).and_then(|t| t.parse().ok());
-        arriving.set(Arriving::Fetching);
-        let fragment = invite.to_fragment();
-        let relay = relay.get_untracked();
-        spawn_local(async move {
-            // The page is opened from this browser's storage when it is
-            // there. Safari deletes a site's storage after seven days without
-            // a visit (and a user may clear it): then the link, which holds
-            // the room and its key, fetches the page again from the relay.
-            if let Some(tandem) = known {
-                if stored(tandem).await {
-                    arriving.set(Arriving::Ready(tandem));
-                    return;
+    // The link as it arrived, in memory only: tried again if the page could
+    // not be stored before the user chose to store unprotected.
+    let last = StoredValue::new_local(None::<Arrived>);
+    let arrive = move |taken: InAddress| match taken {
+        InAddress::Invite(arrived) => {
+            last.set_value(Some(arrived.clone()));
+            let Arrived { invite, relay } = arrived;
+            let room = invite.room.to_string();
+            let known: Option<TandemId> = known_rooms().get(&room).and_then(|t| t.parse().ok());
+            arriving.set(Arriving::Fetching);
+            let fragment = invite.to_fragment();
+            spawn_local(async move {
+                // The page is opened from this browser's storage when it is
+                // there. Safari deletes a site's storage after seven days
+                // without a visit (and a user may clear it): then the link,
+                // which holds the room and its key, fetches the page again
+                // from the relay.
+                if let Some(tandem) = known {
+                    if stored(tandem).await {
+                        show(arriving, tandem);
+                        return;
+                    }
                 }
+                fetch_page(i18n, invite, fragment, relay, room, arriving);
+            });
+        }
+        InAddress::Damaged => arriving.set(Arriving::Failed(i18n.t("page-link-damaged"))),
+        InAddress::Nothing => {
+            let shown = SessionStorage::get::<String>(PAGE_OPEN)
+                .ok()
+                .and_then(|tandem| tandem.parse::<TandemId>().ok());
+            let rooms = known_rooms();
+            let only = (rooms.len() == 1)
+                .then(|| {
+                    rooms
+                        .values()
+                        .next()
+                        .and_then(|t| t.parse::<TandemId>().ok())
+                })
+                .flatten();
+            spawn_local(async move {
+                match shown.or(only) {
+                    Some(tandem) if stored(tandem).await => show(arriving, tandem),
+                    _ => arriving.set(Arriving::Failed(i18n.t("page-link-gone"))),
+                }
+            });
+        }
+    };
+    arrive(take_from_address());
+    on_link_opened(arrive);
+    let chosen = crate::browser::unprotected_chosen();
+    Effect::new(move |before: Option<bool>| {
+        let now = chosen.get();
+        let failed = matches!(arriving.get_untracked(), Arriving::Failed(_));
+        if before == Some(false) && now && failed {
+            if let Some(arrived) = last.get_value() {
+                arrive(InAddress::Invite(arrived));
             }
-            fetch_page(i18n, invite, fragment, relay, room, arriving);
-        });
+        }
+        now
     });
 
     view! {
@@ -419,6 +480,14 @@ pub fn ParticipantPage() -> impl IntoView {
                 Arriving::Ready(tandem) => view! { <ParticipantView tandem /> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// Shows a tandem's page, and remembers for a reload of this tab which one.
+fn show(arriving: RwSignal<Arriving>, tandem: TandemId) {
+    let _ = SessionStorage::set(PAGE_OPEN, tandem.to_string());
+    if !arriving.is_disposed() {
+        arriving.set(Arriving::Ready(tandem));
     }
 }
 
@@ -451,18 +520,20 @@ fn fetch_page(
                         return arriving.set(Arriving::Failed(i18n.error(code)));
                     }
                     let tandem = page.tandem();
-                    SyncRecord {
+                    let record = SyncRecord {
                         invite: fragment,
                         relay,
                         last_seen: fetched.last_seen,
                         acknowledged: page.heads().iter().map(|h| h.to_string()).collect(),
                         snapshot_at: 0,
+                    };
+                    if let Err(error) = record.save_at(&SyncRecord::page_key(tandem)).await {
+                        return arriving.set(Arriving::Failed(i18n.error(error.code())));
                     }
-                    .save_at(&SyncRecord::page_key(tandem));
                     let mut rooms = known_rooms();
                     rooms.insert(room, tandem.to_string());
                     let _ = LocalStorage::set(PAGE_ROOMS, &rooms);
-                    arriving.set(Arriving::Ready(tandem));
+                    show(arriving, tandem);
                 }
                 None => arriving.set(Arriving::Failed(i18n.t("page-link-empty"))),
             }

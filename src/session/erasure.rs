@@ -7,7 +7,12 @@
 //! moves it to a new room with a new key: the new generation is pushed
 //! there whole, and the old room is retired with a sealed notice that tells
 //! the partners' browsers where it went. A partner's browser that hears of
-//! it (live, or when it comes back) fetches the new generation, carries its
+//! it (live, or when it comes back) fetches the new generation and asks its
+//! coordinator, naming who made it and when ([`MoveQuestion`]); it is never
+//! followed by itself. Until the coordinator says yes, the old generation
+//! stays here as it was, sealed, and a notice that is no successor of this
+//! programme is refused outright: anyone holding the old link can retire
+//! its room, but not replace a programme. On yes, this browser carries its
 //! own unsynced edits over, starts over in storage too, and syncs on in the
 //! new room.
 
@@ -18,13 +23,27 @@ use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
 
 use super::ProgrammeSession;
 use crate::clock::now_seconds;
-use crate::live::{Live, SyncStatus};
+use crate::live::{Live, LiveHost, SyncStatus};
 use crate::settings::{Settings, SyncRecord};
 use crate::socket::{relay_url, Socket};
 use crate::storage::ProgrammeStore;
 
 /// How often an empty new room is asked again.
 const FETCH_ATTEMPTS: u32 = 20;
+
+/// A new generation a partner made, waiting for this coordinator's yes.
+pub(super) struct ProposedMove {
+    next: ProgrammeDocument,
+    record: SyncRecord,
+}
+
+/// What the coordinator is asked before the programme moves to a new
+/// generation: who made it, and when (as their change says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveQuestion {
+    pub by: String,
+    pub at: i64,
+}
 
 impl ProgrammeSession {
     /// Forgets a person for good: a new generation without them replaces
@@ -44,7 +63,10 @@ impl ProgrammeSession {
             })
             .ok_or_else(|| i18n.t("error-document"))?
             .map_err(|error| super::messages::command_error_text(i18n, &error))?;
-        let old_record = SyncRecord::load(erasure.document.id());
+        // The room as this tab shares it now (its record is the one stored).
+        let old_record = self
+            .relay
+            .with_value(|link| link.as_ref().map(|link| link.record().clone()));
         self.replace_generation(erasure.document, &erasure.tandems, old_record, true);
         Ok(())
     }
@@ -100,7 +122,8 @@ impl ProgrammeSession {
                     .collect()
             })
             .unwrap_or_default();
-        SyncRecord::remove_at(&SyncRecord::key(next.id()));
+        let record_key = SyncRecord::key(next.id());
+        spawn_local(async move { SyncRecord::remove_at(&record_key).await });
         self.sync_status.set(SyncStatus::Local);
         self.replace_generation(next, &gone, None, false);
         Ok(carried.values)
@@ -142,26 +165,29 @@ impl ProgrammeSession {
         self.known_chunks.set_value(Vec::new());
         self.needs_snapshot.set_value(false);
         self.bump();
-        for tandem in pages {
-            let key = SyncRecord::page_key(*tandem);
-            // The tandem's page went with the person: its room on the relay
-            // is retired too, so its log (the pair's goals and meetings)
-            // is dropped there. There is no new page to point to.
-            if lead {
-                if let Some(record) = SyncRecord::load_at(&key) {
-                    if let Ok(invite) = Invite::from_fragment(&record.invite) {
-                        retire_room(invite, record.relay, Vec::new());
-                    }
-                }
-            }
-            SyncRecord::remove_at(&key);
-        }
+        self.moving.set_value(None);
+        self.move_question.set(None);
         let pages = pages.to_vec();
         let session = *self;
         // The other tabs let go of the database before it is written afresh.
         self.tell_tabs_moved();
         self.writes.update_value(|writes| writes.begin());
         spawn_local(async move {
+            for tandem in &pages {
+                let key = SyncRecord::page_key(*tandem);
+                // The tandem's page went with the person: its room on the
+                // relay is retired too, so its log (the pair's goals and
+                // meetings) is dropped there. There is no new page to point
+                // to. Its record goes before the store is written afresh.
+                if lead {
+                    if let Some(record) = SyncRecord::load_at(&key).await {
+                        if let Ok(invite) = Invite::from_fragment(&record.invite) {
+                            retire_room(invite, record.relay, Vec::new());
+                        }
+                    }
+                }
+                SyncRecord::remove_at(&key).await;
+            }
             let stored = match ProgrammeStore::open().await {
                 Ok(store) => store.start_over(id, &name, &bytes, &pages).await,
                 Err(error) => Err(error),
@@ -211,7 +237,7 @@ impl ProgrammeSession {
                 relay: old.relay.clone(),
                 ..SyncRecord::default()
             };
-            record.save(id);
+            let _ = record.save(id).await;
             session.start_relay(SyncRecord::key(id), record, true);
             if let Ok(old_invite) = Invite::from_fragment(&old.invite) {
                 retire_room(old_invite, old.relay, forwarding.encode());
@@ -220,8 +246,9 @@ impl ProgrammeSession {
     }
 
     /// The relay says the programme's room is retired: fetch the new
-    /// generation from the room the notice names, carry this browser's own
-    /// edits over, and sync on there.
+    /// generation from the room the notice names and ask the coordinator
+    /// whether to move to it (see [`accept_move`](Self::accept_move)).
+    /// Nothing here changes before the answer.
     pub(crate) fn follow_forwarding(&self, notice: Vec<u8>) {
         let Ok(forwarding) = Forwarding::decode(&notice) else {
             self.sync_status
@@ -231,8 +258,8 @@ impl ProgrammeSession {
         let Some(id) = self.with_untracked(|programme| programme.id) else {
             return;
         };
-        let relay = SyncRecord::load(id).and_then(|record| record.relay);
         let link = self.relay.try_update_value(|link| link.take()).flatten();
+        let relay = link.as_ref().and_then(|link| link.record().relay.clone());
         drop(link);
         self.sync_status.set(SyncStatus::Syncing);
         self.fetch_generation(id, forwarding, relay, FETCH_ATTEMPTS);
@@ -278,32 +305,39 @@ impl ProgrammeSession {
             for blob in blobs {
                 let _ = next.merge_bytes(&blob);
             }
-            let acknowledged: Vec<String> =
-                next.heads().iter().map(|hash| hash.to_string()).collect();
-            let author = Settings::load()
-                .author()
-                .unwrap_or_else(|| Settings::remember_author("—"));
-            let carried = session.document.with_value(|document| {
-                document
-                    .as_ref()
-                    .map(|old| old.carry_over(&author, now_seconds(), &mut next))
-            });
-            if !matches!(carried, Some(Ok(_))) {
+            // A notice that leads anywhere but to this programme's next
+            // generation is not a move: whoever sent it, nothing here
+            // changes.
+            let successor = session
+                .document
+                .with_value(|document| {
+                    document.as_ref().map(|old| {
+                        next.id() == id
+                            && next.generation().replaces.as_deref()
+                                == Some(old.generation().id.as_str())
+                    })
+                })
+                .unwrap_or(false);
+            if !successor {
                 session
                     .sync_status
-                    .set(SyncStatus::Refused("retired-unreadable".into()));
+                    .set(SyncStatus::Refused("retired-foreign".into()));
                 return;
             }
-            let gone: Vec<TandemId> = session
-                .with_untracked(|programme| {
-                    programme
-                        .tandems
-                        .keys()
-                        .filter(|tandem| !next.programme().tandems.contains_key(tandem))
-                        .copied()
-                        .collect()
+            let acknowledged: Vec<String> =
+                next.heads().iter().map(|hash| hash.to_string()).collect();
+            let question = next
+                .history_after(&[])
+                .into_iter()
+                .find(|note| note.command == "new-generation")
+                .map(|note| MoveQuestion {
+                    by: note.name,
+                    at: note.at,
                 })
-                .unwrap_or_default();
+                .unwrap_or(MoveQuestion {
+                    by: String::new(),
+                    at: 0,
+                });
             let record = SyncRecord {
                 invite: forwarding.invite.to_fragment(),
                 relay,
@@ -311,10 +345,68 @@ impl ProgrammeSession {
                 acknowledged,
                 snapshot_at: 0,
             };
-            record.save(id);
-            session.replace_generation(next, &gone, None, false);
-            session.start_relay(SyncRecord::key(id), record, false);
+            session
+                .moving
+                .set_value(Some(ProposedMove { next, record }));
+            session.move_question.set(Some(question));
+            session
+                .sync_status
+                .set(SyncStatus::Refused("retired-asking".into()));
         });
+    }
+
+    /// The question waiting for the coordinator, if a partner made a new
+    /// generation of this programme.
+    pub fn move_question(&self) -> Option<MoveQuestion> {
+        self.move_question.get()
+    }
+
+    /// The coordinator said yes: move to the new generation a partner
+    /// made, carrying this browser's own edits over, and sync on in its
+    /// room. The old generation's bytes leave storage as after an erasure
+    /// here.
+    pub fn accept_move(&self) -> Result<(), String> {
+        self.attach_now();
+        let i18n = self.i18n;
+        let Some(Some(ProposedMove { mut next, record })) =
+            self.moving.try_update_value(|moving| moving.take())
+        else {
+            return Err(i18n.t("error-document"));
+        };
+        let id = next.id();
+        let author = Settings::load()
+            .author()
+            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let carried = self.document.with_value(|document| {
+            document
+                .as_ref()
+                .map(|old| old.carry_over(&author, now_seconds(), &mut next))
+        });
+        match carried {
+            Some(Ok(_)) => {}
+            Some(Err(error)) => return Err(i18n.error(error.code())),
+            None => return Err(i18n.t("error-document")),
+        }
+        let gone: Vec<TandemId> = self
+            .with_untracked(|programme| {
+                programme
+                    .tandems
+                    .keys()
+                    .filter(|tandem| !next.programme().tandems.contains_key(tandem))
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.replace_generation(next, &gone, None, false);
+        // Stored once the store is written afresh, so that it is kept.
+        let stored = record.clone();
+        self.when_stored(Box::new(move || {
+            spawn_local(async move {
+                let _ = stored.save(id).await;
+            })
+        }));
+        self.start_relay(SyncRecord::key(id), record, false);
+        Ok(())
     }
 }
 

@@ -63,9 +63,20 @@ impl ProgrammeSession {
 
     /// Starts syncing if this browser shares the programme.
     pub(super) fn resume_relay(&self, programme: ProgrammeId) {
-        if let Some(record) = SyncRecord::load(programme) {
-            self.start_relay(SyncRecord::key(programme), record, false);
-        }
+        let session = *self;
+        leptos::task::spawn_local(async move {
+            let Some(record) = SyncRecord::load(programme).await else {
+                return;
+            };
+            // The programme may have been closed, or shared anew, meanwhile.
+            let idle = session
+                .relay
+                .try_with_value(|link| link.is_none())
+                .unwrap_or(false);
+            if idle {
+                session.start_relay(SyncRecord::key(programme), record, false);
+            }
+        });
     }
 
     /// Shares the programme: a new room and key, the whole programme
@@ -84,7 +95,12 @@ impl ProgrammeSession {
             invite: invite.to_fragment(),
             ..SyncRecord::default()
         };
-        record.save(programme);
+        // Shared at once; where the record cannot be stored (sealing
+        // refused), sharing lasts as long as this tab.
+        let stored = record.clone();
+        leptos::task::spawn_local(async move {
+            let _ = stored.save(programme).await;
+        });
         self.start_relay(SyncRecord::key(programme), record, true);
         Ok(())
     }

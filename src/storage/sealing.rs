@@ -14,11 +14,17 @@
 //! A key is made under a lock (one per tab, and the browser's Web Lock
 //! across tabs), so two tabs starting at once agree on it.
 //! A browser without the origin private file system (WebKitGTK, private
-//! windows in Safari and Firefox) or without a way to write its files from
-//! a page (Safari before 26 has no `createWritable`) cannot keep a key that
-//! deleting deletes, so it stores records plain: that is said to the user
-//! (`crate::browser::AtRestNotice`, the privacy page and the question
-//! before forgetting a person), never left silent. A key kept elsewhere
+//! windows in Safari and Firefox, any page outside a secure context) or
+//! without a way to write its files from a page (Safari before 26 has no
+//! `createWritable`) cannot keep a key that deleting deletes. There sealing
+//! fails closed: nothing is stored (`StorageError::Unprotected`, the work
+//! stays in the tab's memory) until the user, told plainly what it means
+//! (`crate::browser::AtRestNotice`), chooses to store unprotected on this
+//! device ([`choose_unprotected`]). That choice is what a data-protection
+//! officer asks for: no personal data lands on a disk unprotected without
+//! an informed decision of the person responsible for it, and the tab
+//! stays usable meanwhile. The privacy page and the question before
+//! forgetting a person say it again. A key kept elsewhere
 //! (in IndexedDB as a WebCrypto key, say) would lie in the same database
 //! files as the records, so deleting it would not make their remnants
 //! unreadable: it would only look like the same promise.
@@ -38,6 +44,10 @@ use super::StorageError;
 
 /// The localStorage record naming the current key's number.
 const CURRENT: &str = "tandem.record-key";
+
+/// The localStorage record that the user chose to store records unprotected
+/// where they cannot be sealed (it holds no personal data itself).
+const UNPROTECTED_CHOSEN: &str = "tandem.store-unprotected";
 
 /// A key read or made, or why not.
 type Found = Result<Option<RecordKey>, StorageError>;
@@ -236,8 +246,22 @@ pub(super) async fn make_current(key: &RecordKey) -> Result<(), StorageError> {
     Ok(())
 }
 
-/// `plaintext` sealed under `key` to be stored as `record`, or plain where
-/// there is no key.
+/// Whether the user chose to store records unprotected on this device,
+/// where they cannot be sealed.
+pub fn unprotected_chosen() -> bool {
+    LocalStorage::get::<bool>(UNPROTECTED_CHOSEN).unwrap_or(false)
+}
+
+/// The user's informed choice: store records unprotected on this device,
+/// where they cannot be sealed. A refused write keeps them in memory only,
+/// as before the choice.
+pub fn choose_unprotected() -> Result<(), StorageError> {
+    LocalStorage::set(UNPROTECTED_CHOSEN, true).map_err(|_| StorageError::Unavailable)
+}
+
+/// `plaintext` sealed under `key` to be stored as `record`. Where there is
+/// no key it is stored plain only if the user chose so; otherwise it is
+/// refused, and stays in memory (sealing fails closed).
 pub(super) fn seal(
     key: Option<&RecordKey>,
     record: &str,
@@ -247,7 +271,8 @@ pub(super) fn seal(
         Some(key) => key
             .seal(record, plaintext)
             .map_err(|error| StorageError::Failed(error.to_string())),
-        None => Ok(plaintext.to_vec()),
+        None if unprotected_chosen() => Ok(plaintext.to_vec()),
+        None => Err(StorageError::Unprotected),
     }
 }
 

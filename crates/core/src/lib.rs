@@ -119,7 +119,9 @@ pub use document::exchange::{
     Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION,
 };
 #[cfg(feature = "coordinator")]
-pub use document::generation::{without_person, CarriedOver, CarryError, Erasure, Generation};
+pub use document::generation::{
+    without_person, Arrival, CarriedOver, CarryError, Erasure, Generation,
+};
 #[cfg(feature = "coordinator")]
 pub use document::history::HistoryIndex;
 pub use document::live::{LiveSync, Received, Replica};

@@ -6,10 +6,10 @@ mod common;
 
 use common::{day, Cohort};
 use tandem_core::{
-    access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, AttendanceStatus,
-    Audience, Author, ClockTime, Command, CommandError, ConsentRecord, ConsentWay, Contents,
-    ErasureReason, EventDetails, EventId, EventKind, ExchangeError, PersonId, ProgrammeDocument,
-    Role, TandemId,
+    access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, Arrival,
+    AttendanceStatus, Audience, Author, ClockTime, Command, CommandError, ConsentRecord,
+    ConsentWay, Contents, ErasureReason, EventDetails, EventId, EventKind, ExchangeError, PersonId,
+    ProgrammeDocument, Role, TandemId,
 };
 
 const ERASED: &str = "Zoë Vergessenwerden";
@@ -537,4 +537,28 @@ fn once_consent_is_withdrawn_the_person_is_in_no_export_and_gets_no_certificate(
     // The others are still exported.
     let mentor = programme.people[&world.mentor].details.name.clone();
     assert!(csv(&world).contains(&mentor));
+}
+
+#[test]
+fn a_programme_arriving_by_link_is_told_apart_from_the_one_already_here() {
+    let world = world();
+    let author = &world.cohort.coordinator;
+    let here = world.cohort.document.generation();
+    // The same programme, as a partner's room holds it.
+    let copy = ProgrammeDocument::load(&world.cohort.document.clone().save()).unwrap();
+    assert_eq!(Arrival::of(&here, &copy.generation()), Arrival::AlreadyHere);
+    // A newer and an older generation of it: neither replaces the other by
+    // a link.
+    let newer = world
+        .cohort
+        .document
+        .forget(author, 1, world.erased)
+        .unwrap()
+        .document
+        .generation();
+    assert_eq!(Arrival::of(&here, &newer), Arrival::OtherGeneration);
+    assert_eq!(Arrival::of(&newer, &here), Arrival::OtherGeneration);
+    // Another genesis: a programme made elsewhere.
+    let elsewhere = Cohort::new().document.generation();
+    assert_eq!(Arrival::of(&here, &elsewhere), Arrival::OtherGenesis);
 }

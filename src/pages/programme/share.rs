@@ -5,17 +5,19 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use tandem_core::{LiveSync, ProgrammeDocument};
+use tandem_core::{Arrival, LiveSync, ProgrammeDocument, ProgrammeId};
 
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::qr::{qr_svg, select_all};
 use crate::i18n::{use_i18n, I18n};
 use crate::live::fetch::fetch_room;
-use crate::live::invite::invite_in_address;
+use crate::live::invite::{
+    forget_pending, keep_pending, on_link_opened, pending, take_from_address, Arrived, InAddress,
+};
 use crate::routes::Page;
 use crate::session::{use_session, SyncStatus};
 use crate::settings::{Settings, SyncRecord};
-use crate::storage::save_new;
+use crate::storage::{save_new, ProgrammeStore};
 
 /// Sharing the programme live, on the exchange page.
 #[component]
@@ -105,29 +107,60 @@ pub fn SharePanel() -> impl IntoView {
 /// Where joining by link stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Joining {
+    /// Looking for an invite kept from before a reload.
+    Looking,
     Ready,
     Waiting,
     Failed(String),
+    /// A programme of the same id is here: nothing was stored.
+    Here(ProgrammeId, String),
 }
 
-/// The page an invite link opens: `/join#room=…&key=…`.
+/// The page an invite link opens: `/join#room=…&key=…`. The fragment
+/// leaves the address at once; the invite is kept sealed until joined, so
+/// a reload still finds it.
 #[component]
 pub fn JoinByLinkPage() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let (invite, relay) = invite_in_address();
+    let arrived = RwSignal::new(None::<Arrived>);
+    let damaged = RwSignal::new(false);
     let known = Settings::load().coordinator.is_some();
     let author_name = RwSignal::new(String::new());
-    let state = RwSignal::new(Joining::Ready);
-    Effect::new(move |_| {
-        invite.track();
-        state.set(Joining::Ready);
-    });
+    let state = RwSignal::new(Joining::Looking);
+    let take = move |taken: InAddress| match taken {
+        InAddress::Invite(invite) => {
+            damaged.set(false);
+            arrived.set(Some(invite.clone()));
+            state.set(Joining::Ready);
+            spawn_local(async move { keep_pending(&invite).await });
+        }
+        InAddress::Damaged => {
+            damaged.set(true);
+            arrived.set(None);
+            state.set(Joining::Ready);
+        }
+        InAddress::Nothing => {
+            // Opened again after a reload: the invite kept before.
+            spawn_local(async move {
+                let kept = pending().await;
+                if arrived.is_disposed() {
+                    return;
+                }
+                if arrived.get_untracked().is_none() {
+                    arrived.set(kept);
+                }
+                state.set(Joining::Ready);
+            });
+        }
+    };
+    take(take_from_address());
+    on_link_opened(take);
     let outcome = RwSignal::new(Outcome::Idle);
 
     let join = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        let Some(invite) = invite.get_untracked() else {
+        let Some(Arrived { invite, relay }) = arrived.get_untracked() else {
             return;
         };
         if !crate::browser::secure_page() {
@@ -144,7 +177,6 @@ pub fn JoinByLinkPage() -> impl IntoView {
         outcome.set(Outcome::Idle);
         state.set(Joining::Waiting);
         let fragment = invite.to_fragment();
-        let relay = relay.get_untracked();
         let navigate = navigate.clone();
         fetch_room(i18n, invite, relay.clone(), move |fetched| {
             let fetched = match fetched {
@@ -153,17 +185,24 @@ pub fn JoinByLinkPage() -> impl IntoView {
             };
             spawn_local(async move {
                 match store_joined(i18n, fetched.blobs).await {
-                    Ok(document) => {
+                    Ok(Joined::Stored(document)) => {
                         let id = document.id();
-                        SyncRecord {
+                        let record = SyncRecord {
                             invite: fragment,
                             relay,
                             last_seen: fetched.last_seen,
                             acknowledged: document.heads().iter().map(|h| h.to_string()).collect(),
                             snapshot_at: 0,
+                        };
+                        if let Err(error) = record.save(id).await {
+                            return state.set(Joining::Failed(i18n.error(error.code())));
                         }
-                        .save(id);
+                        forget_pending().await;
                         navigate(&Page::Programme(id).path(), Default::default());
+                    }
+                    Ok(Joined::Refused(id, arrival)) => {
+                        forget_pending().await;
+                        state.set(Joining::Here(id, i18n.t(arrival.code())));
                     }
                     Err(message) => state.set(Joining::Failed(message)),
                 }
@@ -191,24 +230,15 @@ pub fn JoinByLinkPage() -> impl IntoView {
                     })}
                     <div class="button-row">
                         <button type="submit" class="button button--primary" data-testid="join-link-submit"
-                            disabled=move || { state.get() != Joining::Ready || invite.get().is_none() }>
+                            disabled=move || {
+                                !matches!(state.get(), Joining::Ready | Joining::Failed(_)) || arrived.get().is_none()
+                            }>
                             {move || i18n.t("join-link-submit")}
                         </button>
                     </div>
                 </form>
                 <div aria-live="polite">
-                    {move || match state.get() {
-                        Joining::Ready if invite.get().is_none() => view! {
-                            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-damaged")}</p>
-                        }.into_any(),
-                        Joining::Ready => ().into_any(),
-                        Joining::Waiting => view! {
-                            <p class="muted" role="status" data-testid="join-link-waiting">{i18n.t("join-link-waiting")}</p>
-                        }.into_any(),
-                        Joining::Failed(message) => view! {
-                            <p class="notice notice--error" role="alert" data-testid="join-link-error">{message}</p>
-                        }.into_any(),
-                    }}
+                    <JoinState state arrived damaged />
                     <OutcomeNotice outcome=outcome testid="join-link" />
                 </div>
             </section>
@@ -216,8 +246,52 @@ pub fn JoinByLinkPage() -> impl IntoView {
     }
 }
 
-/// Builds the programme from the room's contents and stores it.
-async fn store_joined(i18n: I18n, blobs: Vec<Vec<u8>>) -> Result<ProgrammeDocument, String> {
+/// Where joining stands, in words.
+#[component]
+fn JoinState(
+    state: RwSignal<Joining>,
+    arrived: RwSignal<Option<Arrived>>,
+    damaged: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        match state.get() {
+        Joining::Looking => ().into_any(),
+        Joining::Ready if damaged.get() => view! {
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-damaged")}</p>
+        }.into_any(),
+        Joining::Ready if arrived.get().is_none() => view! {
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-gone")}</p>
+        }.into_any(),
+        Joining::Ready => ().into_any(),
+        Joining::Waiting => view! {
+            <p class="muted" role="status" data-testid="join-link-waiting">{i18n.t("join-link-waiting")}</p>
+        }.into_any(),
+        Joining::Failed(message) => view! {
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">{message}</p>
+        }.into_any(),
+        Joining::Here(id, message) => view! {
+            <div class="notice notice--warning" role="alert" data-testid="join-link-refused">
+                <p>{message}</p>
+                <p><a href=Page::Programme(id).path() data-testid="join-link-open-here">{i18n.t("join-link-open-here")}</a></p>
+            </div>
+        }.into_any(),
+    }
+    }
+}
+
+/// What joining did with the room's programme.
+enum Joined {
+    /// Stored: it was not here.
+    Stored(Box<ProgrammeDocument>),
+    /// A programme of the same id is here; nothing was stored.
+    Refused(ProgrammeId, Arrival),
+}
+
+/// Builds the programme from the room's contents and stores it, unless a
+/// programme of the same id is kept here: that one is never touched by a
+/// link (see `tandem_core::Arrival`).
+async fn store_joined(i18n: I18n, blobs: Vec<Vec<u8>>) -> Result<Joined, String> {
     let mut blobs = blobs.into_iter();
     let first = blobs.next().ok_or_else(|| i18n.t("join-link-empty"))?;
     let mut document =
@@ -227,10 +301,25 @@ async fn store_joined(i18n: I18n, blobs: Vec<Vec<u8>>) -> Result<ProgrammeDocume
         live.receive(&mut document, blob)
             .map_err(|_| i18n.t("join-link-unreadable"))?;
     }
-    // Stored as one more chunk: if the programme is here already, the
-    // next opening merges both.
+    let id = document.id();
+    let store = ProgrammeStore::open()
+        .await
+        .map_err(|error| i18n.error(error.code()))?;
+    let here = store
+        .load(id)
+        .await
+        .map_err(|error| i18n.error(error.code()))?;
+    if let Some(here) = here {
+        // What is stored here, even a copy that no longer loads, stays
+        // as it is.
+        let arrival = match ProgrammeDocument::load(&here) {
+            Ok(here) => Arrival::of(&here.generation(), &document.generation()),
+            Err(_) => Arrival::OtherGenesis,
+        };
+        return Ok(Joined::Refused(id, arrival));
+    }
     save_new(&mut document)
         .await
         .map_err(|error| i18n.error(error.code()))?;
-    Ok(document)
+    Ok(Joined::Stored(Box::new(document)))
 }

@@ -94,6 +94,7 @@ fn ProgrammeFrame() -> impl IntoView {
             <p class="page-header__intro" data-testid="programme-period">{subtitle}</p>
             <crate::components::sync::SyncIndicator />
         </header>
+        <crate::components::sync::MoveQuestionNotice />
         <nav class="tabs" aria-label=move || i18n.t("nav-label")>
             {tabs
                 .into_iter()

@@ -270,12 +270,14 @@ fn TandemView(id: TandemId) -> impl IntoView {
             })
             .unwrap_or_default()
     };
-    let page = RwSignal::new(crate::pages::tandem_page::open_for_coordinators(
+    let page = RwSignal::new(None);
+    crate::pages::tandem_page::open_for_coordinators(
         id,
         session
             .with_untracked(|p| ProgrammeSide::project(p, id))
             .flatten(),
-    ));
+        page,
+    );
     let how = RwSignal::new("completed".to_string());
     let ended_on = RwSignal::new(today().iso());
     let reason = RwSignal::new(String::new());

@@ -53,6 +53,44 @@ pub struct Generation {
     pub retired: Vec<String>,
 }
 
+/// How a programme arriving by an invite link stands to the programme of
+/// the same id already kept here. Joining never touches a programme that
+/// is here: the same generation is already here, and any other is refused,
+/// whichever is newer, so that a link cannot put another history in place
+/// of this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// The same generation of the same programme: nothing to store.
+    AlreadyHere,
+    /// Another generation of this programme (one retires the other): the
+    /// coordinators must settle which one holds.
+    OtherGeneration,
+    /// A programme of another genesis under the same id: not this one.
+    OtherGenesis,
+}
+
+impl Arrival {
+    /// How `arriving` stands to `here`, both of the same programme id.
+    pub fn of(here: &Generation, arriving: &Generation) -> Self {
+        if here.id == arriving.id {
+            Arrival::AlreadyHere
+        } else if here.retired.contains(&arriving.id) || arriving.retired.contains(&here.id) {
+            Arrival::OtherGeneration
+        } else {
+            Arrival::OtherGenesis
+        }
+    }
+
+    /// A stable name for translations.
+    pub fn code(self) -> &'static str {
+        match self {
+            Arrival::AlreadyHere => "join-already-here",
+            Arrival::OtherGeneration => "join-other-generation",
+            Arrival::OtherGenesis => "join-other-genesis",
+        }
+    }
+}
+
 /// What forgetting a person made.
 #[derive(Debug, Clone)]
 pub struct Erasure {
