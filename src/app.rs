@@ -48,7 +48,7 @@ pub fn App() -> impl IntoView {
 
 /// Buttons to switch between German and English; the choice is remembered.
 #[component]
-fn LanguageSwitch() -> impl IntoView {
+pub(crate) fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="language-switch" role="group" aria-label=move || i18n.t("language-switch")>
