@@ -90,7 +90,7 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 /// answer changes nothing else: backups are offered either way. Chromium
 /// and Safari answer by themselves; Firefox would put a question to the
 /// user at every start, so there the exchange page asks when she chooses.
-fn ask_for_persistent_storage() {
+pub(crate) fn ask_for_persistent_storage() {
     if crate::browser::Engine::current() == crate::browser::Engine::Gecko {
         return;
     }

@@ -26,6 +26,7 @@ use crate::settings::Settings;
 pub fn ParticipantApp() -> impl IntoView {
     let settings = Settings::load();
     provide_context(I18n::from_settings(&settings));
+    crate::app::ask_for_persistent_storage();
     let new_version = crate::offline::keep_available_offline();
     let i18n = use_i18n();
 
@@ -41,6 +42,7 @@ pub fn ParticipantApp() -> impl IntoView {
                 </div>
                 <crate::offline::NewVersionNotice new_version />
             </header>
+            <crate::browser::BrowserNotices />
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=Elsewhere>
                     <Route path=path!("/tandem") view=ParticipantPage />
