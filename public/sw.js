@@ -4,6 +4,14 @@
 // open it again at a workshop without a network. The programmes themselves
 // live in IndexedDB and never pass through here.
 //
+// Two shells. A personal tandem link (/tandem) and the privacy notice
+// (/datenschutz) are the participant's small app, which the relay sends for
+// those addresses; every other address is the coordinators' app. A worker
+// keeps the shells of the apps this browser has opened: the one of the page
+// that installs it, those the previous version kept, and any other the
+// first time it is opened online. A mentee's phone never downloads the
+// coordinators' app in the background.
+//
 // Versions. The app registers this script as `/sw.js?v=<build>`, where the
 // build is read from the published index.html. A new build therefore
 // installs a new worker with its own cache, which waits until every tab of
@@ -14,10 +22,19 @@
 const CACHE_PREFIX = 'tandem-shell-';
 const BUILD = new URL(self.location.href).searchParams.get('v') || 'unversioned';
 const CACHE = CACHE_PREFIX + BUILD;
-const SHELL = '/';
+const COORDINATORS = '/';
+const PARTICIPANT = '/tandem';
+const PARTICIPANT_PATHS = [PARTICIPANT, '/datenschutz'];
+const SHELLS = [COORDINATORS, PARTICIPANT];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(cacheShell());
+  event.waitUntil(
+    (async () => {
+      const shells = new Set([...(await shellsOfOpenPages()), ...(await shellsKeptBefore())]);
+      if (shells.size === 0) shells.add(COORDINATORS);
+      await Promise.all([...shells].map(cacheShell));
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -46,7 +63,7 @@ self.addEventListener('fetch', (event) => {
     // Every address of the app (/, /programme/…) is the same index.html;
     // addresses of files (with an extension) are left to the server.
     if (lastSegment(url.pathname).includes('.')) return;
-    event.respondWith(openShell(request));
+    event.respondWith(openShell(event, shellFor(url.pathname)));
     return;
   }
   // A request that asks to bypass caches (the app's look for a newer
@@ -55,9 +72,34 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(fromCacheOrNetwork(request));
 });
 
-/** Fetches index.html and every file it names, and keeps them together. */
-async function cacheShell() {
-  const response = await fetch(SHELL, { cache: 'no-store' });
+/** The shell that shows `pathname`. */
+function shellFor(pathname) {
+  const path = pathname.replace(/\/+$/, '');
+  return PARTICIPANT_PATHS.includes(path) ? PARTICIPANT : COORDINATORS;
+}
+
+/** The shells of this site's open pages, the installing one among them. */
+async function shellsOfOpenPages() {
+  const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  return pages.map((page) => shellFor(new URL(page.url).pathname));
+}
+
+/** The shells an earlier version of this worker kept. */
+async function shellsKeptBefore() {
+  const kept = [];
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(CACHE_PREFIX) || name === CACHE) continue;
+    const cache = await caches.open(name);
+    for (const shell of SHELLS) {
+      if (await cache.match(shell)) kept.push(shell);
+    }
+  }
+  return kept;
+}
+
+/** Fetches a shell's page and every file it names, and keeps them together. */
+async function cacheShell(shell) {
+  const response = await fetch(shell, { cache: 'no-store' });
   if (!response.ok) throw new Error(`index.html could not be loaded (${response.status})`);
   const html = await response.clone().text();
   const files = filesNamedIn(html);
@@ -68,7 +110,7 @@ async function cacheShell() {
   await cache.addAll(files.map((path) => new Request(path, { cache: 'no-cache' })));
   const manifest = files.find((path) => path.endsWith('.webmanifest'));
   if (manifest) await cache.addAll(await iconsOf(cache, manifest));
-  await cache.put(SHELL, response);
+  await cache.put(shell, response);
 }
 
 /** Same-origin files the page's head links to or imports. */
@@ -82,7 +124,7 @@ function filesNamedIn(html) {
   ];
   for (const [, reference] of references) {
     const url = new URL(reference, self.location.origin);
-    if (url.origin === self.location.origin && url.pathname !== SHELL) paths.add(url.pathname);
+    if (url.origin === self.location.origin && !SHELLS.includes(url.pathname)) paths.add(url.pathname);
   }
   return [...paths];
 }
@@ -103,9 +145,13 @@ async function iconsOf(cache, manifestPath) {
   }
 }
 
-async function openShell(request) {
-  const cached = await caches.match(SHELL, { cacheName: CACHE });
-  return cached || fetch(request);
+/** The shell from the cache; the first time, from the server, kept for next time. */
+async function openShell(event, shell) {
+  const cached = await caches.match(shell, { cacheName: CACHE });
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  if (response.ok) event.waitUntil(cacheShell(shell).catch(() => undefined));
+  return response;
 }
 
 async function fromCacheOrNetwork(request) {

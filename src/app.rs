@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
 
 /// Buttons to switch between German and English; the choice is remembered.
 #[component]
-fn LanguageSwitch() -> impl IntoView {
+pub(crate) fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="language-switch" role="group" aria-label=move || i18n.t("language-switch")>
@@ -91,7 +91,7 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 /// answer changes nothing else: backups are offered either way. Chromium
 /// and Safari answer by themselves; Firefox would put a question to the
 /// user at every start, so there the exchange page asks when she chooses.
-fn ask_for_persistent_storage() {
+pub(crate) fn ask_for_persistent_storage() {
     if crate::browser::Engine::current() == crate::browser::Engine::Gecko {
         return;
     }

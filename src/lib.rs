@@ -15,6 +15,7 @@ mod live;
 mod offline;
 mod page_session;
 mod pages;
+pub mod participant;
 pub mod routes;
 pub mod session;
 pub mod settings;

@@ -383,10 +383,19 @@ async fn sync<S: RoomStore>(
         })
 }
 
+/// Where a release build puts the participant's app, inside the app's
+/// folder (`participant.html`, built by scripts/participant-build.sh).
+pub const PARTICIPANT_INDEX: &str = "participant/index.html";
+
+/// The addresses the participant's app shows: a personal tandem link and
+/// the public privacy notice.
+pub const PARTICIPANT_PATHS: [&str; 2] = ["/tandem", "/datenschutz"];
+
 /// The relay's routes: `/health`, `/sync` (WebSocket), and the app's files
 /// when configured. Unknown paths fall back to the app's `index.html`, so
-/// that links into the app (a programme's page) open after a reload.
-/// Every response carries the security headers.
+/// that links into the app (a programme's page) open after a reload; the
+/// participant's addresses get the participant's small app when it is
+/// built. Every response carries the security headers.
 pub fn app<S: RoomStore>(state: RelayState<S>) -> Router {
     let static_dir = state.static_dir.clone();
     let headers = SecurityHeaders::new(static_dir.as_deref(), state.exposure.behind_tls);
@@ -421,18 +430,36 @@ fn routes<S: RoomStore>(state: RelayState<S>, static_dir: Option<PathBuf>) -> Ro
             let index = ServeFile::new(dir.join("index.html"))
                 .precompressed_br()
                 .precompressed_gzip();
-            let files = ServeDir::new(dir)
+            let files = ServeDir::new(&dir)
                 .precompressed_br()
                 .precompressed_gzip()
                 .fallback(index);
-            // Caches must keep one copy per encoding (the on-the-fly layer
-            // says so itself, the precompressed copies do not).
-            router.fallback_service(SetResponseHeader::if_not_present(
-                Compression::new(files),
-                header::VARY,
-                HeaderValue::from_static("accept-encoding"),
-            ))
+            // A phone opening a personal link loads the participant's app,
+            // a small part of the whole (a debug build has none: then the
+            // whole app shows these pages as well).
+            let participant = dir.join(PARTICIPANT_INDEX);
+            let router = if participant.is_file() {
+                PARTICIPANT_PATHS.into_iter().fold(router, |router, path| {
+                    let page = ServeFile::new(&participant)
+                        .precompressed_br()
+                        .precompressed_gzip();
+                    router.route_service(path, varied(Compression::new(page)))
+                })
+            } else {
+                router
+            };
+            router.fallback_service(varied(Compression::new(files)))
         }
         None => router,
     }
+}
+
+/// Caches must keep one copy per encoding (the on-the-fly layer says so
+/// itself, the precompressed copies do not).
+fn varied<S>(service: S) -> SetResponseHeader<S, HeaderValue> {
+    SetResponseHeader::if_not_present(
+        service,
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
 }

@@ -69,12 +69,32 @@ impl SecurityHeaders {
                 None
             }
         });
-        Self::for_index(index.as_deref(), behind_tls)
+        // The participant's app, when built, has a start script of its own.
+        let participant = static_dir
+            .and_then(|dir| std::fs::read_to_string(dir.join(crate::PARTICIPANT_INDEX)).ok());
+        let pages: Vec<&str> = index
+            .iter()
+            .chain(&participant)
+            .map(String::as_str)
+            .collect();
+        Self::for_pages(&pages, behind_tls)
+    }
+
+    /// The headers for an app whose pages (`index.html`, and the
+    /// participant's when built) are `pages`: the inline scripts of each
+    /// are allowed.
+    pub fn for_pages(pages: &[&str], behind_tls: bool) -> Self {
+        let scripts = pages.iter().flat_map(|page| inline_scripts(page)).collect();
+        Self::with_scripts(scripts, behind_tls)
     }
 
     /// The headers for an app whose `index.html` is `index`.
     pub fn for_index(index: Option<&str>, behind_tls: bool) -> Self {
-        let policy = content_security_policy(index.map(inline_scripts).unwrap_or_default());
+        Self::with_scripts(index.map(inline_scripts).unwrap_or_default(), behind_tls)
+    }
+
+    fn with_scripts(scripts: Vec<String>, behind_tls: bool) -> Self {
+        let policy = content_security_policy(scripts);
         Self {
             // Only base64, quotes and ASCII words: always a valid value.
             content_security_policy: HeaderValue::from_str(&policy)
@@ -188,6 +208,22 @@ mod tests {
     fn an_attribute_that_merely_contains_src_is_not_a_source() {
         let html = r#"<script data-srcset="x">three()</script>"#;
         assert_eq!(inline_scripts(html), vec!["three()"]);
+    }
+
+    #[test]
+    fn the_inline_scripts_of_both_apps_are_allowed() {
+        let headers = SecurityHeaders::for_pages(
+            &["<script>alert(1)</script>", "<script>alert(2)</script>"],
+            false,
+        );
+        let policy = headers
+            .content_security_policy()
+            .to_str()
+            .unwrap_or_default();
+        for script in ["alert(1)", "alert(2)"] {
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
+            assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy}");
+        }
     }
 
     #[test]

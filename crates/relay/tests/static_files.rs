@@ -189,3 +189,43 @@ async fn links_into_the_app_get_the_precompressed_index() {
     assert_eq!(root.body, INDEX.as_bytes());
     std::fs::remove_dir_all(dir).ok();
 }
+
+const PARTICIPANT: &str =
+    "<!DOCTYPE html><title>Tandem</title><script type=\"module\">start()</script>";
+
+#[tokio::test]
+async fn a_personal_link_and_the_privacy_notice_get_the_participants_app_when_it_is_built() {
+    let dir = app_folder("participant");
+    let whole = start(&dir).await;
+    // Without a participant's app (a debug build), the whole app shows them.
+    for path in ["/tandem", "/datenschutz"] {
+        assert_eq!(
+            get(whole, path, None).await.body,
+            INDEX.as_bytes(),
+            "{path}"
+        );
+    }
+
+    std::fs::create_dir_all(dir.join("participant")).unwrap();
+    std::fs::write(dir.join("participant/index.html"), PARTICIPANT).unwrap();
+    let addr = start(&dir).await;
+    for path in ["/tandem", "/datenschutz"] {
+        let page = get(addr, path, None).await;
+        assert!(page.head.starts_with("HTTP/1.1 200"), "{}", page.head);
+        assert!(
+            page.header("content-type")
+                .is_some_and(|value| value.starts_with("text/html")),
+            "{}",
+            page.head
+        );
+        assert_eq!(page.body, PARTICIPANT.as_bytes(), "{path}");
+        // Its start script is allowed by the policy like the whole app's.
+        let policy = page.header("content-security-policy").unwrap_or_default();
+        assert!(policy.contains("'sha256-"), "{policy}");
+    }
+    // Every other address is still the coordinators' app.
+    for path in ["/", "/programme/1234", "/join"] {
+        assert_eq!(get(addr, path, None).await.body, INDEX.as_bytes(), "{path}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
