@@ -5,7 +5,7 @@
 // certificates to PDF (one A4 page each); and hand out the calendar as an
 // .ics file that a calendar program reads with the right times and UIDs.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, test } from './fixtures/test';
+import { expect, allowFor, test } from './fixtures/test';
 import { pdfPages } from './fixtures/pdf';
 import ICAL from 'ical.js';
 import { ProgrammesPage } from './pages/programmes-page';
@@ -41,7 +41,7 @@ const events: NewEvent[] = [
 ];
 
 test('a programme year: events, attendance at the door, rules, certificates printed on A4 and a calendar file', async ({ page }, testInfo) => {
-  test.setTimeout(240_000);
+  allowFor(240_000);
   const programmes = new ProgrammesPage(page);
   const workspace = new ProgrammePage(page);
   const calendar = new CalendarPage(page);

@@ -13,7 +13,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type BrowserContext, type Page } from './fixtures/test';
+import { chromium, expect, allowFor, test, type BrowserContext, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ExchangePage } from './pages/exchange-page';
@@ -186,7 +186,7 @@ function relayFiles(): string[] {
 }
 
 test('forgetting a person erases every stored byte of them, in both browsers and on the relay', async ({ baseURL, browserName, playwright }, testInfo) => {
-  test.setTimeout(240_000);
+  allowFor(240_000);
   const folderA = mkdtempSync(join(tmpdir(), 'tandem-privacy-a-'));
   const folderB = mkdtempSync(join(tmpdir(), 'tandem-privacy-b-'));
   let duesseldorf: BrowserContext | undefined;

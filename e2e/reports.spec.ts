@@ -6,7 +6,7 @@
 // on A4 with a title line, charts and tables.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { expect, test } from './fixtures/test';
+import { expect, allowFor, test } from './fixtures/test';
 import { pdfPages } from './fixtures/pdf';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
@@ -44,7 +44,7 @@ const firstRunPeople = [
 ].join('\r\n');
 
 test('the report shows the hand-computed leadership rate, filters by organisation, exports CSV and prints on A4', async ({ page }, testInfo) => {
-  test.setTimeout(240_000);
+  allowFor(240_000);
   const programmes = new ProgrammesPage(page);
   const workspace = new ProgrammePage(page);
   const report = new ReportPage(page);
