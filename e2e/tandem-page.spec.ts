@@ -13,7 +13,7 @@ import { duesseldorfKoeln } from './fixtures/programmes';
 const programme = duesseldorfKoeln;
 
 test('mentee and coordinator share a tandem page, and nothing else', async ({ browser }) => {
-  allowFor(120_000);
+  allowFor(180_000);
   const office = await browser.newContext({ locale: 'de-DE' });
   const phone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
   const a = await office.newPage();
