@@ -17,6 +17,9 @@ const staticDir = process.env.TANDEM_STATIC_DIR ?? 'dist';
 // so journeys that check what the relay stored read the right file.
 process.env.TANDEM_E2E_RELAY_DB ??= join(tmpdir(), `tandem-e2e-relay-${port}-${process.pid}.sqlite3`);
 const database = process.env.TANDEM_E2E_RELAY_DB;
+// Where Firefox saves downloads: Playwright does not hear of them there
+// (e2e/fixtures/download.ts), so journeys take the files from this folder.
+process.env.TANDEM_E2E_DOWNLOADS ??= join(tmpdir(), `tandem-e2e-downloads-${port}-${process.pid}`);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -57,11 +60,16 @@ export default defineConfig({
     },
     {
       name: 'firefox',
+      // Each step over WebDriver BiDi takes Firefox longer than Chromium
+      // over CDP (on a shared 2-core machine, the longest journeys need
+      // more than a minute there).
+      timeout: 180_000,
       use: {
         browserName: 'firefox',
         channel: 'moz-firefox',
         launchOptions: {
           executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+          downloadsPath: process.env.TANDEM_E2E_DOWNLOADS,
         },
       },
     },

@@ -2,7 +2,7 @@
 // critical findings on a laptop and on a phone, and the start page works
 // with the keyboard alone.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from './fixtures/test';
+import { expect, allowFor, test, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { windows1252Csv } from './fixtures/people';
@@ -102,7 +102,7 @@ async function programmeWithATandem(page: Page) {
 }
 
 test('every page has no serious or critical accessibility findings, in German and English, on a laptop and on a phone', async ({ page }) => {
-  test.setTimeout(300_000);
+  allowFor(300_000);
   await page.setViewportSize(viewports[0]);
   const pages = await programmeWithATandem(page);
   expect(pages.length).toBeGreaterThanOrEqual(11);

@@ -4,7 +4,7 @@
 // the matching worker, never on the page. A programme with co-mentors
 // gets them as a second step, and confirming puts them on the tandems.
 // Matching works offline, worker included.
-import { expect, test, type Page } from './fixtures/test';
+import { expect, allowFor, test, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { header, rows } from './fixtures/people';
@@ -55,7 +55,7 @@ async function pairOf(page: Page, index: number) {
 }
 
 test('a cohort of 20 is matched, a pair fixed and one excluded, and the tandems survive a reload', async ({ page }) => {
-  test.setTimeout(240_000);
+  allowFor(240_000);
   const programmes = new ProgrammesPage(page);
   const workspace = new ProgrammePage(page);
   await programmes.open();
@@ -135,7 +135,7 @@ const coMentorSheet = [
 test('co-mentors are suggested for the tandems under the rules, explained with times and distance, and confirmed with them', async ({
   page,
 }) => {
-  test.setTimeout(120_000);
+  allowFor(120_000);
   const programmes = new ProgrammesPage(page);
   const workspace = new ProgrammePage(page);
   await programmes.open();
@@ -207,7 +207,7 @@ test('co-mentors are suggested for the tandems under the rules, explained with t
 });
 
 test('without a network the board still computes in the worker the service worker keeps', async ({ page, context }) => {
-  test.setTimeout(120_000);
+  allowFor(120_000);
   const programmes = new ProgrammesPage(page);
   const workspace = new ProgrammePage(page);
   await programmes.open();

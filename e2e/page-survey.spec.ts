@@ -2,7 +2,7 @@
 // questionnaire that is due on the pair's page, the mentee answers it on
 // her phone, and the coordinator carries the answers into the programme,
 // where the report counts them.
-import { expect, test } from './fixtures/test';
+import { expect, allowFor, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ReportPage } from './pages/report-page';
@@ -22,7 +22,7 @@ const people = [
 ].join('\r\n');
 
 test('a mentee answers a questionnaire on her tandem page and the report counts it', async ({ browser }) => {
-  test.setTimeout(120_000);
+  allowFor(120_000);
   const office = await browser.newContext({ locale: 'de-DE' });
   const phone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
   const a = await office.newPage();

@@ -13,11 +13,12 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type BrowserContext, type Page } from './fixtures/test';
+import { chromium, expect, allowFor, test, type BrowserContext, type Page } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { ExchangePage } from './pages/exchange-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
+import { saveDownload } from './fixtures/download';
 
 const programme = duesseldorfKoeln;
 const ERASED = 'Zoë Vergessenwerden';
@@ -185,7 +186,7 @@ function relayFiles(): string[] {
 }
 
 test('forgetting a person erases every stored byte of them, in both browsers and on the relay', async ({ baseURL, browserName, playwright }, testInfo) => {
-  test.setTimeout(240_000);
+  allowFor(240_000);
   const folderA = mkdtempSync(join(tmpdir(), 'tandem-privacy-a-'));
   const folderB = mkdtempSync(join(tmpdir(), 'tandem-privacy-b-'));
   let duesseldorf: BrowserContext | undefined;
@@ -222,8 +223,7 @@ test('forgetting a person erases every stored byte of them, in both browsers and
 
     // Köln keeps a backup file of this (old) generation.
     await b.getByTestId('nav-exchange').click();
-    const [backup] = await Promise.all([b.waitForEvent('download'), b.getByTestId('export-whole').click()]);
-    const oldFile = await backup.path();
+    const oldFile = (await saveDownload(b, () => b.getByTestId('export-whole').click())).path;
 
     // Before: both browsers store every record sealed under their first
     // record key, whose file is on disk (so the search below can find it),
@@ -251,9 +251,9 @@ test('forgetting a person erases every stored byte of them, in both browsers and
 
     // Düsseldorf answers Zoë's access request, then forgets her.
     await openPerson(a, ERASED);
-    const [access] = await Promise.all([a.waitForEvent('download'), a.getByTestId('access-export').click()]);
-    const report = readFileSync((await access.path())!, 'utf8');
-    expect(access.suggestedFilename()).toMatch(/^auskunft-\d{4}-\d{2}-\d{2}\.html$/);
+    const access = await saveDownload(a, () => a.getByTestId('access-export').click());
+    const report = readFileSync(access.path, 'utf8');
+    expect(access.name).toMatch(/^auskunft-\d{4}-\d{2}-\d{2}\.html$/);
     for (const expected of ['Auskunft über gespeicherte Daten', ERASED, EMAIL, 'Frühere Werte aus dem Verlauf', 'Petra Probe']) {
       expect(report, `the access report names ${expected}`).toContain(expected);
     }

@@ -4,7 +4,7 @@
 // without meetings shows up as quiet on the dashboard. Ending the tandem
 // moves the page to a new room: the old link receives nothing more.
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures/test';
+import { expect, allowFor, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { rows, windows1252Csv } from './fixtures/people';
@@ -13,7 +13,7 @@ import { duesseldorfKoeln } from './fixtures/programmes';
 const programme = duesseldorfKoeln;
 
 test('mentee and coordinator share a tandem page, and nothing else', async ({ browser }) => {
-  test.setTimeout(120_000);
+  allowFor(180_000);
   const office = await browser.newContext({ locale: 'de-DE' });
   const phone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
   const a = await office.newPage();

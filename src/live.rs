@@ -267,6 +267,10 @@ pub(crate) trait Live: LiveHost {
         };
         if !browser_online() {
             self.show_status();
+            // Browsers do not always say when they are back online (Firefox
+            // fires no `online` in a page that was loaded offline): look
+            // again later, as after a failed attempt.
+            self.retry_later();
             return;
         }
         let opened = Socket::open(

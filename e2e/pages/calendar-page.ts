@@ -1,6 +1,7 @@
 // The calendar, an event's attendance list and the certificates, as a
 // coordinator uses them.
 import { expect, type Page } from '@playwright/test';
+import { saveDownload } from '../fixtures/download';
 
 export interface NewEvent {
   /** The kind's code: info-event, kick-off, seminar, network-meeting, closing-ceremony … */
@@ -60,11 +61,6 @@ export class CalendarPage {
   }
 
   async download(testId: string) {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.page.getByTestId(testId).click(),
-    ]);
-    const path = await download.path();
-    return { name: download.suggestedFilename(), path };
+    return saveDownload(this.page, () => this.page.getByTestId(testId).click());
   }
 }

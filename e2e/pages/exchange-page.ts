@@ -1,5 +1,6 @@
 // The exchange page: files between coordinators, and conflicts.
 import { expect, type Page } from '@playwright/test';
+import { saveDownload } from '../fixtures/download';
 
 export class ExchangePage {
   constructor(private readonly page: Page) {}
@@ -14,11 +15,7 @@ export class ExchangePage {
     if (partner) {
       await this.page.getByTestId('exchange-partner').selectOption({ label: partner });
     }
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.page.getByTestId(kind).click(),
-    ]);
-    return download.path();
+    return (await saveDownload(this.page, () => this.page.getByTestId(kind).click())).path;
   }
 
   async preview(path: string) {

@@ -1,5 +1,6 @@
 // One programme's pages as a coordinator uses them.
 import { expect, type Page } from '@playwright/test';
+import { saveDownload } from '../fixtures/download';
 
 export class ProgrammePage {
   constructor(private readonly page: Page) {}
@@ -50,11 +51,6 @@ export class ProgrammePage {
   }
 
   async download(testId: string) {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.page.getByTestId(testId).click(),
-    ]);
-    const path = await download.path();
-    return { name: download.suggestedFilename(), path };
+    return saveDownload(this.page, () => this.page.getByTestId(testId).click());
   }
 }

@@ -1,5 +1,6 @@
 // The report, outcomes and questionnaires as a coordinator uses them.
 import { expect, type Page } from '@playwright/test';
+import { saveDownload } from '../fixtures/download';
 
 export interface RecordedOutcome {
   mentee: string;
@@ -55,7 +56,6 @@ export class ReportPage {
   }
 
   async download(testId: string) {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(testId).click()]);
-    return { name: download.suggestedFilename(), path: await download.path() };
+    return saveDownload(this.page, () => this.page.getByTestId(testId).click());
   }
 }
