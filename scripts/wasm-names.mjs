@@ -21,16 +21,14 @@ const FORBIDDEN = [
   'tandem_core::files',
   'tandem_core::privacy',
   'tandem_core::command',
-  'tandem::pages::matching',
-  'tandem::pages::report',
-  'tandem::pages::import',
-  'tandem::pages::certificates',
-  'tandem::pages::calendar',
+  // The coordinators' pages, by area (the public privacy notice and the
+  // tandem page stand apart from them).
+  'tandem::pages::programme',
   'tandem::pages::people',
-  'tandem::pages::exchange',
-  'tandem::pages::outcomes',
-  'tandem::pages::surveys',
-  'tandem::pages::dashboard',
+  'tandem::pages::tandems',
+  'tandem::pages::matching',
+  'tandem::pages::calendar',
+  'tandem::pages::report',
   // The programme's session; its `Opening` state is shared with the tandem page's.
   'tandem::session::ProgrammeSession',
   'tandem::session::persist',

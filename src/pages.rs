@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod matching;
 mod page_survey;
 pub mod people;
+pub mod privacy_notice;
 pub mod programme;
 pub mod report;
 pub mod tandem_page;

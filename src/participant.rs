@@ -15,7 +15,7 @@ use leptos_router::path;
 
 use crate::app::LanguageSwitch;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::privacy::PrivacyNoticePage;
+use crate::pages::privacy_notice::PrivacyNoticePage;
 use crate::pages::tandem_page::ParticipantPage;
 use crate::routes::Page;
 use crate::settings::Settings;

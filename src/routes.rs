@@ -15,7 +15,6 @@ use crate::pages::calendar::{
 use crate::pages::matching::board::MatchingPage;
 use crate::pages::people::{
     import::ImportPage, list::PeoplePage, person::IntakePage, person::PersonPage,
-    privacy::PrivacyNoticePage,
 };
 use crate::pages::programme::{
     dashboard::DashboardPage, exchange::ExchangePage, history::HistoryPage, list::ProgrammesPage,
@@ -23,7 +22,7 @@ use crate::pages::programme::{
 };
 use crate::pages::report::{page::ReportPage, surveys::SurveysPage};
 use crate::pages::tandems::{list::TandemPage, list::TandemsPage, outcomes::OutcomesPage};
-use crate::pages::{tandem_page::ParticipantPage, NotFound};
+use crate::pages::{privacy_notice::PrivacyNoticePage, tandem_page::ParticipantPage, NotFound};
 
 /// Every page of the app, so that links are typed, not strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The data subject's rights in the app: a person's consent record, the
 //! access report, "forget this person"; the dashboard's list of who is due
-//! for erasure with the retention period; and the plain-language page that
-//! tells participants what is stored where.
+//! for erasure with the retention period. The plain-language page that
+//! tells participants what is stored where is public: `pages::privacy_notice`.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -323,32 +323,5 @@ pub fn ErasureDue() -> impl IntoView {
                 }.into_any()
             }}
         </section>
-    }
-}
-
-/// What Tandem stores where, in plain language, for the programme's
-/// privacy notice and for participants.
-#[component]
-pub fn PrivacyNoticePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let sections = [
-        ("privacy-where-title", "privacy-where-text"),
-        ("privacy-relay-title", "privacy-relay-text"),
-        ("privacy-page-title", "privacy-page-text"),
-        ("privacy-who-title", "privacy-who-text"),
-        ("privacy-consent-title", "privacy-consent-text"),
-        ("privacy-rights-title", "privacy-rights-text"),
-        ("privacy-browsers-title", "privacy-browsers-text"),
-    ];
-    view! {
-        <article class="page prose" data-testid="privacy-page">
-            <h1>{move || i18n.t("privacy-title")}</h1>
-            <p>{move || i18n.t("privacy-intro")}</p>
-            {sections.into_iter().map(|(title, text)| view! {
-                <h2>{move || i18n.t(title)}</h2>
-                <p>{move || i18n.t(text)}</p>
-            }).collect_view()}
-            <p><A href=Page::Programmes.path()>{move || i18n.t("privacy-back")}</A></p>
-        </article>
     }
 }
