@@ -191,6 +191,7 @@ pub use page::document::{
 pub use page::survey::{PageAnswers, PageSurvey, PageSurveyError};
 #[cfg(feature = "coordinator")]
 pub use privacy::access::{EarlierValue, PageContent};
+#[cfg(feature = "coordinator")]
 pub use privacy::access_html::access_report;
 #[cfg(feature = "coordinator")]
 pub use privacy::retention::{due_for_erasure, keep_until, DueForErasure, ErasureReason};
