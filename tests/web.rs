@@ -497,6 +497,7 @@ fn leave_early_read(read: &wasm_bindgen::JsValue) {
 #[wasm_bindgen_test]
 async fn the_read_made_before_the_app_started_is_taken_once_and_only_for_its_programme() {
     const DATABASE: &str = "tandem-test-early";
+    allow_storing();
     let store = ProgrammeStore::open_named(DATABASE).await.unwrap();
     let author = Author::new("Petra Probe");
     let mut document = ProgrammeDocument::create(&author, kassel_region()).unwrap();
