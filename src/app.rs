@@ -11,11 +11,7 @@ use crate::settings::Settings;
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let settings = Settings::load();
-    provide_context(I18n::from_settings(&settings));
-    crate::browser::provide_unprotected_choice();
-    ask_for_persistent_storage();
-    let new_version = crate::offline::keep_available_offline();
+    let new_version = set_up_shell();
     let i18n = use_i18n();
 
     view! {
@@ -45,6 +41,18 @@ pub fn App() -> impl IntoView {
             </footer>
         </Router>
     }
+}
+
+/// What both apps (the coordinators' and the participant's) set up before
+/// their first view: the language and its texts, the choice to store
+/// unprotected where records cannot be sealed, persistent storage, and
+/// the service worker. Returns the news of a new version waiting.
+pub(crate) fn set_up_shell() -> crate::offline::NewVersion {
+    let settings = Settings::load();
+    provide_context(I18n::from_settings(&settings));
+    crate::browser::provide_unprotected_choice();
+    ask_for_persistent_storage();
+    crate::offline::keep_available_offline()
 }
 
 /// Buttons to switch between German and English; the choice is remembered.
@@ -91,7 +99,7 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 /// answer changes nothing else: backups are offered either way. Chromium
 /// and Safari answer by themselves; Firefox would put a question to the
 /// user at every start, so there the exchange page asks when she chooses.
-pub(crate) fn ask_for_persistent_storage() {
+fn ask_for_persistent_storage() {
     if crate::browser::Engine::current() == crate::browser::Engine::Gecko {
         return;
     }

@@ -14,20 +14,16 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::app::LanguageSwitch;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::use_i18n;
 use crate::pages::privacy_notice::PrivacyNoticePage;
 use crate::pages::tandem_page::ParticipantPage;
 use crate::routes::Page;
-use crate::settings::Settings;
 
 /// The participant's app: header with the language switch, the tandem page
 /// and the privacy notice.
 #[component]
 pub fn ParticipantApp() -> impl IntoView {
-    let settings = Settings::load();
-    provide_context(I18n::from_settings(&settings));
-    crate::app::ask_for_persistent_storage();
-    let new_version = crate::offline::keep_available_offline();
+    let new_version = crate::app::set_up_shell();
     let i18n = use_i18n();
 
     view! {
