@@ -139,7 +139,8 @@ test('a mentee on her phone logs a meeting, sees it offline, and gets her page b
     indexedDB.deleteDatabase('tandem');
   });
   await phone.refresh();
-  await waitForText(phone, 'page-error', 'erneut');
+  // Her choice to store unprotected went with the storage: asked again.
+  await waitForText(phone, 'at-rest-notice', 'nicht geschützt', 30_000);
   await click(phone, 'at-rest-store-anyway');
   await phone.url(link);
   await waitForText(phone, 'page-title', 'Ihre Tandem-Seite', 30_000);
