@@ -784,16 +784,8 @@ async fn while_its_database_is_gone_every_client_is_told_and_the_relay_recovers_
     };
     let mut anna = SyncClient::new(invite.clone(), 0);
     let mut ben = SyncClient::new(invite.clone(), 0);
-    let mut anna_socket = connect(relay.addr, &mut anna).await;
-    assert!(matches!(
-        next_event(&mut anna_socket, &mut anna).await,
-        ClientEvent::UpToDate { latest: 0 }
-    ));
-    let mut ben_socket = connect(relay.addr, &mut ben).await;
-    assert!(matches!(
-        next_event(&mut ben_socket, &mut ben).await,
-        ClientEvent::UpToDate { latest: 0 }
-    ));
+    let (mut anna_socket, _) = back_in(relay.addr, &mut anna).await;
+    let (mut ben_socket, _) = back_in(relay.addr, &mut ben).await;
     let mut acknowledged = Vec::new();
     for round in 1..=3u64 {
         let payload = format!("vor der Störung {round}").into_bytes();

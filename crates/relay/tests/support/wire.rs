@@ -53,6 +53,17 @@ pub async fn next_frame(socket: &mut Socket) -> Frame {
     }
 }
 
+/// The next frame; `None` once the socket closes.
+pub async fn frame_or_close(socket: &mut Socket) -> Option<Frame> {
+    match next_message(socket).await {
+        Some(Message::Binary(bytes)) => {
+            Some(Frame::decode(&bytes, MAX_FRAME_BYTES).expect("the relay sends frames"))
+        }
+        None | Some(Message::Close(_)) => None,
+        other => panic!("expected a binary frame, got {other:?}"),
+    }
+}
+
 /// An error frame with `code`, then the close.
 pub async fn expect_refusal(socket: &mut Socket, code: ErrorCode) {
     match next_frame(socket).await {
