@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use support::process::RelayProcess;
-use support::wire::{send_frame, socket, Socket};
+use support::wire::{hello, send_frame, socket, Socket};
 use tandem_sync::{Frame, Invite, MAX_FRAME_BYTES, SEAL_OVERHEAD};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -30,15 +30,6 @@ async fn relay() -> RelayProcess {
     );
     relay.start().await;
     relay
-}
-
-fn hello(invite: &Invite, after: u64) -> Frame {
-    Frame::Hello {
-        protocol: tandem_sync::PROTOCOL_VERSION,
-        room: invite.room,
-        token: invite.access_token(),
-        after,
-    }
 }
 
 /// The frames a socket gets until it closes, and the close's code.

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use tandem_sync::{Frame, Invite, PROTOCOL_VERSION};
+use tandem_sync::{Frame, Invite};
 
 use crate::{app, RelayConfig, RelayState, SqliteStore};
 
@@ -35,16 +35,7 @@ pub(super) async fn serve(
 /// A connection in sync with `invite`'s room; what its replay carried.
 pub(super) async fn join(addr: SocketAddr, invite: &Invite) -> (Socket, Vec<Frame>) {
     let mut socket = wire::socket(addr).await;
-    send_frame(
-        &mut socket,
-        Frame::Hello {
-            protocol: PROTOCOL_VERSION,
-            room: invite.room,
-            token: invite.access_token(),
-            after: 0,
-        },
-    )
-    .await;
+    send_frame(&mut socket, wire::hello(invite, 0)).await;
     let mut replayed = Vec::new();
     loop {
         match frame_or_close(&mut socket).await {
