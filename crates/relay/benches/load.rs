@@ -14,9 +14,14 @@
 //!   acknowledged; measured are acks a second, the throughput to compare.
 //!
 //! The figures are reported per round and as median, min and max over the
-//! rounds. Settings (environment): TANDEM_LOAD_CLIENTS (2000),
-//! TANDEM_LOAD_ROOMS (200), TANDEM_LOAD_SECONDS (20, paced; flat out runs
-//! half as long), TANDEM_LOAD_ROUNDS (3), TANDEM_LOAD_BLOB_BYTES (256),
+//! rounds. The servers take turns: each round starts one server later than
+//! the one before, so that no server always runs first (on a cold machine)
+//! or last (after the others filled the page cache and the disk's
+//! write-back); with as many rounds as servers, or a multiple, each runs
+//! in every place equally often. Settings (environment): TANDEM_LOAD_CLIENTS
+//! (2000), TANDEM_LOAD_ROOMS (200), TANDEM_LOAD_SECONDS (20, paced; flat
+//! out runs half as long), TANDEM_LOAD_ROUNDS (3), TANDEM_LOAD_BLOB_BYTES
+//! (256),
 //! TANDEM_LOAD_DATABASE_URL (also measure the relay on PostgreSQL, built
 //! with `--features postgres`), TANDEM_LOAD_COMPARE_RELAY (the path of
 //! another relay binary, say an earlier build, also measured on SQLite in
@@ -167,6 +172,10 @@ async fn baseline_connection(mut socket: WebSocket, baseline: Baseline) {
 // ---------------------------------------------------------------------------
 // Servers under test, as child processes.
 
+const BASELINE_NAME: &str = "baseline (no storage)";
+const RELAY_NAME: &str = "relay (SQLite)";
+const COMPARED_NAME: &str = "relay (SQLite), compared build";
+
 struct Server {
     name: &'static str,
     child: Child,
@@ -191,7 +200,7 @@ impl Server {
             .spawn()
             .expect("the baseline starts");
         Self {
-            name: "baseline (no storage)",
+            name: BASELINE_NAME,
             child,
             addr,
             db: None,
@@ -205,7 +214,7 @@ impl Server {
     /// Another relay binary, on SQLite.
     fn compared_relay(binary: &std::path::Path) -> Self {
         let mut server = Self::relay_binary(binary, None);
-        server.name = "relay (SQLite), compared build";
+        server.name = COMPARED_NAME;
         server
     }
 
@@ -234,7 +243,7 @@ impl Server {
                     addr.port()
                 ));
                 command.arg("--db").arg(&db);
-                ("relay (SQLite)", Some(db))
+                (RELAY_NAME, Some(db))
             }
         };
         Self {
@@ -728,6 +737,8 @@ fn main() {
             if let Some(binary) = &compared {
                 servers.push(Server::compared_relay(binary));
             }
+            let turn = usize::try_from(round - 1).unwrap_or(0) % servers.len();
+            servers.rotate_left(turn);
             for server in servers {
                 let name = server.name;
                 let figures = measure_server(server, clients, rooms, blob_bytes, seconds).await;
@@ -739,10 +750,18 @@ fn main() {
         }
     });
     println!("\nOver {rounds} rounds (median, min, max):");
-    let baseline_flat: Vec<f64> = results
-        .first()
-        .map(|(_, rounds)| rounds.iter().map(|r| r.flat_out.acks_per_second).collect())
-        .unwrap_or_default();
+    let figures_of = |name: &str, figure: fn(&Round) -> f64| -> Vec<f64> {
+        results
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, rounds)| rounds.iter().map(figure).collect())
+            .unwrap_or_default()
+    };
+    let flat_out = |round: &Round| round.flat_out.acks_per_second;
+    let paced_p99 = |round: &Round| round.paced.p99_ms;
+    let baseline_flat = figures_of(BASELINE_NAME, flat_out);
+    let compared_flat = figures_of(COMPARED_NAME, flat_out);
+    let compared_p99 = figures_of(COMPARED_NAME, paced_p99);
     for (name, rounds) in &results {
         println!("{name}");
         let pick = |f: &dyn Fn(&Round) -> f64| rounds.iter().map(f).collect::<Vec<_>>();
@@ -794,6 +813,21 @@ fn main() {
             "×",
             &ratios,
         );
+        if *name == RELAY_NAME && !compared_flat.is_empty() {
+            let same_round = |mine: &[f64], theirs: &[f64]| -> Vec<f64> {
+                mine.iter().zip(theirs).map(|(a, b)| a / b).collect()
+            };
+            summary(
+                "flat out: acks ÷ compared relay's, same round (≥ 0.9)",
+                "×",
+                &same_round(&pick(&flat_out), &compared_flat),
+            );
+            summary(
+                "paced: p99 ÷ compared relay's, same round (≤ 1.1)",
+                "×",
+                &same_round(&pick(&paced_p99), &compared_p99),
+            );
+        }
         let failures: u64 = rounds
             .iter()
             .map(|r| r.paced.failures + r.flat_out.failures)

@@ -36,6 +36,8 @@ mod pipelined;
 #[cfg(test)]
 mod read_only;
 mod retire;
+#[cfg(test)]
+mod testing;
 
 use crate::quota::Full;
 use crate::rooms::{ConnectionId, Delivery, LiveRoom, Membership, UNKNOWN_BYTES};

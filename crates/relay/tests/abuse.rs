@@ -351,9 +351,44 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
     let (resting, _) = relay.memory();
 
     // The flooded room: one pusher, and the silent ones, who read their
-    // `Synced` and then nothing.
+    // `Synced` and then nothing. The pusher has a thread and a runtime of
+    // its own: masking and sending 8 MiB frames would otherwise hold up
+    // the honest devices' tasks here, and part of the delay measured
+    // would be the test's own.
     let flooded = Invite::new_room().expect("randomness");
-    let mut pusher = join(addr, &flooded).await;
+    let flooding = Arc::new(AtomicBool::new(true));
+    let (pusher_in, pusher_joined) = tokio::sync::oneshot::channel::<()>();
+    let (start_flood, flood_started) = tokio::sync::oneshot::channel::<()>();
+    let flood = {
+        let flooding = Arc::clone(&flooding);
+        let flooded = flooded.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the pusher");
+            runtime.block_on(async move {
+                let mut pusher = join(addr, &flooded).await;
+                let _ = pusher_in.send(());
+                if flood_started.await.is_err() {
+                    return 0;
+                }
+                let blob = vec![0xa5; 8 * 1024 * 1024 - 4096];
+                let mut acknowledged = 0;
+                for _ in 0..pushes {
+                    send_frame(&mut pusher, Frame::Push { blob: blob.clone() }).await;
+                    match frame_within(&mut pusher, PATIENCE / 2).await {
+                        Some(Frame::Ack { .. }) => acknowledged += 1,
+                        // The relay stalled: measured below.
+                        _ => break,
+                    }
+                }
+                flooding.store(false, Ordering::SeqCst);
+                acknowledged
+            })
+        })
+    };
+    pusher_joined.await.expect("the pusher joined");
     let mut silent_sockets = Vec::with_capacity(silent);
     for _ in 0..silent {
         silent_sockets.push(join(addr, &flooded).await);
@@ -379,24 +414,7 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
     };
 
     let epoch = Instant::now();
-    let flooding = Arc::new(AtomicBool::new(true));
-    let flood = {
-        let flooding = Arc::clone(&flooding);
-        tokio::spawn(async move {
-            let blob = vec![0xa5; 8 * 1024 * 1024 - 4096];
-            let mut acknowledged = 0;
-            for _ in 0..pushes {
-                send_frame(&mut pusher, Frame::Push { blob: blob.clone() }).await;
-                match frame_within(&mut pusher, PATIENCE / 2).await {
-                    Some(Frame::Ack { .. }) => acknowledged += 1,
-                    // The relay stalled: measured below.
-                    _ => break,
-                }
-            }
-            flooding.store(false, Ordering::SeqCst);
-            acknowledged
-        })
-    };
+    start_flood.send(()).expect("the pusher waits");
     let honest_pushes = tokio::spawn(async move {
         let mut sent = 0usize;
         let mut acknowledged = 0usize;
@@ -452,7 +470,10 @@ async fn clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on() {
             delays.push(Duration::from_nanos(now.saturating_sub(sent)));
         }
     }
-    let flooded_pushes = flood.await.expect("the pusher ran");
+    let flooded_pushes = tokio::task::spawn_blocking(move || flood.join())
+        .await
+        .expect("the wait ran")
+        .expect("the pusher ran");
     let flood_time = started.elapsed();
     sampling.store(false, Ordering::SeqCst);
     let peak_sampled = sampler.join().expect("the sampler ran");

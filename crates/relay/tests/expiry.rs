@@ -5,52 +5,28 @@
 //! here waits.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::{SinkExt, StreamExt};
-use tandem_relay::{app, Limits, RelayConfig, RelayState, SqliteStore};
-use tandem_sync::{ClientEvent, ErrorCode, Frame, Invite, SyncClient, MAX_FRAME_BYTES};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use support::device::Device;
+use support::files::Database;
+use support::relay::serve;
+use support::wire::{next_frame, send_frame, socket};
+use tandem_relay::{Limits, RelayConfig, RelayState, SqliteStore};
+use tandem_sync::{ClientEvent, ErrorCode, Frame, Invite, SyncClient};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod support;
 
-const PATIENCE: Duration = Duration::from_secs(5);
 const DAY: u64 = 24 * 60 * 60;
 
-struct Database(PathBuf);
-
-impl Database {
-    fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        Self(std::env::temp_dir().join(format!(
-            "tandem-relay-expiry-{}-{}.sqlite3",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        )))
-    }
-
-    /// Sets the time of every room's last change `days` back, as if nobody
-    /// had changed them since.
-    fn unchanged_for(&self, days: u64) {
-        let connection = rusqlite::Connection::open(&self.0).unwrap();
-        connection.busy_timeout(PATIENCE).unwrap();
-        let then = i64::try_from(now() - days * DAY).unwrap();
-        connection
-            .execute("UPDATE rooms SET changed_at = ?1, created_at = ?1", [then])
-            .unwrap();
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
-        }
-    }
+/// Sets the time of every room's last change in `db` `days` back, as if
+/// nobody had changed them since.
+fn unchanged_for(db: &Database, days: u64) {
+    let connection = rusqlite::Connection::open(&db.0).unwrap();
+    connection.busy_timeout(Duration::from_secs(5)).unwrap();
+    let then = i64::try_from(now() - days * DAY).unwrap();
+    connection
+        .execute("UPDATE rooms SET changed_at = ?1, created_at = ?1", [then])
+        .unwrap();
 }
 
 fn now() -> u64 {
@@ -60,9 +36,9 @@ fn now() -> u64 {
         .as_secs()
 }
 
+/// A relay whose rooms expire after 400 unchanged days; its state, for
+/// its clock and the expiry run.
 async fn start(db: &Database) -> (SocketAddr, RelayState<SqliteStore>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let state = RelayState::new(
         SqliteStore::open(&db.0).unwrap(),
         RelayConfig {
@@ -73,90 +49,28 @@ async fn start(db: &Database) -> (SocketAddr, RelayState<SqliteStore>) {
             ..RelayConfig::default()
         },
     );
-    let router = app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let (addr, _) = serve(state.clone()).await;
     (addr, state)
 }
 
-/// A device: the sync state machine over a real socket.
-struct Device {
-    client: SyncClient,
-    socket: Socket,
-}
-
-impl Device {
-    async fn connect(addr: SocketAddr, invite: &Invite) -> Self {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
-            .await
-            .unwrap();
-        let mut device = Self {
-            client: SyncClient::new(invite.clone(), 0),
-            socket,
-        };
-        device.client.connect().unwrap();
-        device.flush().await;
-        device
-    }
-
-    async fn flush(&mut self) {
-        while let Some(bytes) = self.client.poll_transmit() {
-            self.socket
-                .send(Message::Binary(bytes.into()))
-                .await
-                .unwrap();
-        }
-    }
-
-    /// The next event that brings something new; `None` once closed.
-    async fn event(&mut self) -> Option<ClientEvent> {
-        loop {
-            let message = tokio::time::timeout(PATIENCE, self.socket.next())
-                .await
-                .expect("the relay answers in time")?;
-            match message {
-                Ok(Message::Binary(bytes)) => {
-                    if let Some(event) = self.client.receive(&bytes).unwrap() {
-                        return Some(event);
-                    }
-                }
-                Ok(Message::Close(_)) | Err(_) => return None,
-                Ok(_) => {}
-            }
-        }
-    }
-
-    async fn until_synced(&mut self) {
-        loop {
-            match self.event().await {
-                Some(ClientEvent::UpToDate { .. }) => return,
-                Some(ClientEvent::Changes { .. }) => {}
-                other => panic!("while catching up: {other:?}"),
-            }
-        }
-    }
-
-    async fn push(&mut self, changes: &[u8]) -> ClientEvent {
-        self.client.push(changes).unwrap();
-        self.flush().await;
-        self.event().await.expect("an answer to the push")
-    }
+/// A device in sync with `invite`'s room.
+async fn joined(addr: SocketAddr, invite: &Invite) -> Device {
+    Device::join(addr, invite, 0).await.0
 }
 
 #[tokio::test]
 async fn a_room_unchanged_for_370_days_is_announced_to_expire_on_day_400() {
-    let db = Database::new();
+    let db = Database::new("expiry");
     let (addr, _state) = start(&db).await;
     let invite = Invite::new_room().unwrap();
-    let mut anna = Device::connect(addr, &invite).await;
-    anna.until_synced().await;
+    let mut anna = joined(addr, &invite).await;
     anna.push(b"Programm angelegt").await;
     drop(anna);
 
-    db.unchanged_for(370);
-    let mut ben = Device::connect(addr, &invite).await;
-    ben.until_synced().await;
+    unchanged_for(&db, 370);
+    let mut ben = joined(addr, &invite).await;
     match ben.event().await {
-        Some(ClientEvent::Expires { at }) => {
+        ClientEvent::Expires { at } => {
             let expected = now() + 30 * DAY;
             assert!(
                 at.abs_diff(expected) < 60,
@@ -169,60 +83,40 @@ async fn a_room_unchanged_for_370_days_is_announced_to_expire_on_day_400() {
 
 #[tokio::test]
 async fn a_room_changed_within_its_last_370_days_is_not_announced() {
-    let db = Database::new();
+    let db = Database::new("expiry");
     let (addr, _state) = start(&db).await;
     let invite = Invite::new_room().unwrap();
-    let mut anna = Device::connect(addr, &invite).await;
-    anna.until_synced().await;
-    db.unchanged_for(369);
-    let mut ben = Device::connect(addr, &invite).await;
-    ben.until_synced().await;
+    let _anna = joined(addr, &invite).await;
+    unchanged_for(&db, 369);
+    let mut ben = joined(addr, &invite).await;
     // What follows `Synced` is the answer to a push, no notice.
-    assert!(matches!(
-        ben.push(b"noch aktuell").await,
-        ClientEvent::Acknowledged { sequence: 1, .. }
-    ));
+    assert_eq!(ben.push(b"noch aktuell").await, 1);
 }
 
 #[tokio::test]
 async fn a_change_after_the_notice_keeps_the_room_and_ends_the_notice() {
-    let db = Database::new();
+    let db = Database::new("expiry");
     let (addr, _state) = start(&db).await;
     let invite = Invite::new_room().unwrap();
-    let mut anna = Device::connect(addr, &invite).await;
-    anna.until_synced().await;
-    db.unchanged_for(390);
-    let mut ben = Device::connect(addr, &invite).await;
-    ben.until_synced().await;
-    assert!(matches!(
-        ben.event().await,
-        Some(ClientEvent::Expires { .. })
-    ));
-    assert!(matches!(
-        ben.push(b"Termin verschoben").await,
-        ClientEvent::Acknowledged { .. }
-    ));
+    let _anna = joined(addr, &invite).await;
+    unchanged_for(&db, 390);
+    let mut ben = joined(addr, &invite).await;
+    assert!(matches!(ben.event().await, ClientEvent::Expires { .. }));
+    ben.push(b"Termin verschoben").await;
 
-    let mut carla = Device::connect(addr, &invite).await;
-    carla.until_synced().await;
-    assert!(matches!(
-        carla.push(b"Raum bestaetigt").await,
-        ClientEvent::Acknowledged { sequence: 2, .. }
-    ));
+    let mut carla = joined(addr, &invite).await;
+    assert_eq!(carla.push(b"Raum bestaetigt").await, 2);
 }
 
 #[tokio::test]
 async fn an_older_app_is_not_sent_the_notice_it_cannot_read() {
-    let db = Database::new();
+    let db = Database::new("expiry");
     let (addr, _state) = start(&db).await;
     let invite = Invite::new_room().unwrap();
-    let mut anna = Device::connect(addr, &invite).await;
-    anna.until_synced().await;
-    db.unchanged_for(390);
+    let _anna = joined(addr, &invite).await;
+    unchanged_for(&db, 390);
 
-    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
-        .await
-        .unwrap();
+    let mut socket = socket(addr).await;
     let hello = Frame::Hello {
         protocol: 1,
         room: invite.room,
@@ -233,19 +127,9 @@ async fn an_older_app_is_not_sent_the_notice_it_cannot_read() {
         blob: invite.key.seal(&invite.room, b"alte App").unwrap(),
     };
     for frame in [hello, push] {
-        let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
-        socket.send(Message::Binary(bytes.into())).await.unwrap();
+        send_frame(&mut socket, frame).await;
     }
-    let mut frames = Vec::new();
-    while frames.len() < 2 {
-        match tokio::time::timeout(PATIENCE, socket.next()).await.unwrap() {
-            Some(Ok(Message::Binary(bytes))) => {
-                frames.push(Frame::decode(&bytes, MAX_FRAME_BYTES).unwrap())
-            }
-            Some(Ok(_)) => {}
-            other => panic!("the connection ended: {other:?}"),
-        }
-    }
+    let frames = vec![next_frame(&mut socket).await, next_frame(&mut socket).await];
     assert_eq!(
         frames,
         vec![Frame::Synced { latest: 0 }, Frame::Ack { sequence: 1 }]
@@ -254,16 +138,14 @@ async fn an_older_app_is_not_sent_the_notice_it_cannot_read() {
 
 #[tokio::test]
 async fn after_400_unchanged_days_the_room_is_deleted_and_its_invite_refused() {
-    let db = Database::new();
+    let db = Database::new("expiry");
     let (addr, state) = start(&db).await;
     let (old, fresh) = (Invite::new_room().unwrap(), Invite::new_room().unwrap());
-    let mut anna = Device::connect(addr, &old).await;
-    anna.until_synced().await;
+    let mut anna = joined(addr, &old).await;
     anna.push(b"SEALED-BUT-STILL-GONE").await;
     drop(anna);
-    db.unchanged_for(10);
-    let mut ben = Device::connect(addr, &fresh).await;
-    ben.until_synced().await;
+    unchanged_for(&db, 10);
+    let mut ben = joined(addr, &fresh).await;
     ben.push(b"neues Programm").await;
     drop(ben);
 
@@ -273,9 +155,9 @@ async fn after_400_unchanged_days_the_room_is_deleted_and_its_invite_refused() {
     assert_eq!(state.expire_idle_rooms().await.unwrap(), 1);
     assert_eq!(state.expire_idle_rooms().await.unwrap(), 0, "done once");
 
-    let mut anna = Device::connect(addr, &old).await;
+    let mut anna = Device::reconnect(addr, SyncClient::new(old, 0)).await;
     match anna.event().await {
-        Some(ClientEvent::Refused { code, .. }) => assert_eq!(code, ErrorCode::RoomExpired),
+        ClientEvent::Refused { code, .. } => assert_eq!(code, ErrorCode::RoomExpired),
         other => panic!("expected the refusal, got {other:?}"),
     }
     assert!(!ErrorCode::RoomExpired.is_temporary());
@@ -285,10 +167,9 @@ async fn after_400_unchanged_days_the_room_is_deleted_and_its_invite_refused() {
         .unwrap();
     assert_eq!(logged, 1, "only the fresh room's push is left");
 
-    let mut ben = Device::connect(addr, &fresh).await;
-    ben.until_synced().await;
+    let mut ben = joined(addr, &fresh).await;
     match ben.event().await {
-        Some(ClientEvent::Expires { at }) => {
+        ClientEvent::Expires { at } => {
             assert!(at > state.clock().now(), "the fresh room still lives")
         }
         other => panic!("expected the notice for the fresh room, got {other:?}"),

@@ -3,14 +3,15 @@
 //! read, and neither a room id nor a client's address is in it unless
 //! `--log-sensitive` asks for them.
 
-use std::net::SocketAddr;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use support::process::RelayProcess;
 use tandem_sync::{Frame, Invite, MAX_FRAME_BYTES, PROTOCOL_VERSION, SEAL_OVERHEAD};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::Message;
+
+mod support;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -22,34 +23,12 @@ const CLIENT_ADDRESS: &str = "127.0.0.3";
 /// is turned away with a wrong token; then stops it. Its log lines, and
 /// the room's id.
 async fn log_of_a_session(flags: &[&str]) -> (Vec<String>, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let db = std::env::temp_dir().join(format!(
-        "tandem-relay-logs-{}-{port}.sqlite3",
-        std::process::id()
-    ));
-    let child = Command::new(env!("CARGO_BIN_EXE_tandem-relay"))
-        .arg("--addr")
-        .arg(addr.to_string())
-        .arg("--db")
-        .arg(&db)
-        .arg("--metrics-addr")
-        .arg("off")
-        .args(flags)
-        .env("RUST_LOG", "debug")
-        .env("TANDEM_MIN_FREE_DISK_BYTES", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the relay starts");
-    let started = Instant::now();
-    while TcpStream::connect(addr).await.is_err() {
-        assert!(started.elapsed() < PATIENCE, "the relay did not listen");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let mut relay = RelayProcess::new(None)
+        .flags(flags)
+        .setting("RUST_LOG", "debug")
+        .logged();
+    relay.start().await;
+    let addr = relay.addr;
 
     let invite = Invite::new_room().expect("randomness");
     let wrong = Invite {
@@ -91,18 +70,7 @@ async fn log_of_a_session(flags: &[&str]) -> (Vec<String>, String) {
         }
     }
 
-    Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .expect("kill runs");
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .expect("the relay's output");
-    for suffix in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{suffix}", db.display())).ok();
-    }
+    let output = relay.stop().await;
     let lines = [output.stdout, output.stderr]
         .iter()
         .flat_map(|bytes| {

@@ -13,6 +13,12 @@
 //! acknowledged push is stored under its sequence, every device received
 //! every other device's pushes — also those that went through the other
 //! relay — and the room's sequences run without a gap.
+//!
+//! A database that goes away under a running relay (killed, restarted,
+//! unreachable) is cut at a forwarder in front of it, so that the tests
+//! sharing the server go on: every device of the room is told, nothing
+//! acknowledged is lost, and the relay takes pushes again by itself once
+//! the database is back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -24,11 +30,12 @@ use futures_util::{SinkExt, StreamExt};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use support::device::{pushing_device, Ledger};
+use support::outage::Outage;
 use support::process::{RelayProcess, Storage};
 use support::wire::Socket;
 use tandem_relay::{AccessLog, Admission, Entry, PostgresStore, Replay, RoomStore, StoreError};
 use tandem_sync::{
-    ClientEvent, Frame, Invite, RoomId, RoomKey, SyncClient, TokenHash, MAX_FRAME_BYTES,
+    ClientEvent, ErrorCode, Frame, Invite, RoomId, RoomKey, SyncClient, TokenHash, MAX_FRAME_BYTES,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -689,5 +696,169 @@ async fn two_relays_on_one_database_converge_and_a_killed_one_loses_no_acknowled
         ledger.acknowledged.len(),
         stored.len(),
         ledger.reconnects
+    );
+}
+
+/// What `client` hears until its socket closes: the refusal's code, if
+/// there was one. Changes and acknowledgements before it are passed over.
+async fn refusal_then_close(socket: &mut Socket, client: &mut SyncClient) -> Option<ErrorCode> {
+    let mut refused = None;
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("the relay answers or closes in time");
+        match message {
+            Some(Ok(Message::Binary(bytes))) => {
+                if let Ok(Some(ClientEvent::Refused { code, .. })) = client.receive(&bytes) {
+                    refused = Some(code);
+                }
+            }
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
+                client.disconnected();
+                return refused;
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+/// Connects `client` as the app does after a temporary refusal: again
+/// and again, until the relay lets it in. The socket, and what the
+/// client heard up to being in sync.
+async fn back_in(addr: SocketAddr, client: &mut SyncClient) -> (Socket, Vec<ClientEvent>) {
+    let started = std::time::Instant::now();
+    'connecting: loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the relay did not take the device back"
+        );
+        let mut socket = connect(addr, client).await;
+        let mut heard = Vec::new();
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+                .await
+                .expect("the relay answers in time");
+            let Some(Ok(Message::Binary(bytes))) = message else {
+                client.disconnected();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue 'connecting;
+            };
+            match client.receive(&bytes).expect("a frame the client can use") {
+                Some(ClientEvent::UpToDate { latest }) => {
+                    heard.push(ClientEvent::UpToDate { latest });
+                    return (socket, heard);
+                }
+                Some(ClientEvent::Refused { code, message }) => {
+                    assert_eq!(code, ErrorCode::Storage, "refused for {message}");
+                }
+                Some(event) => heard.push(event),
+                None => {}
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_its_database_is_gone_every_client_is_told_and_the_relay_recovers_when_it_returns() {
+    let url = database_url();
+    let config: tokio_postgres::Config = url.parse().expect("a database URL");
+    let host = match config.get_hosts() {
+        [tokio_postgres::config::Host::Tcp(host)] => host.clone(),
+        other => panic!("the test reaches the database over TCP, not {other:?}"),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let server = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .expect("the database's host resolves")
+        .next()
+        .expect("the database has an address");
+    let mut outage = Outage::start(server).await;
+    let through_outage = url.replacen(&format!("{host}:{port}"), &outage.addr.to_string(), 1);
+    assert_ne!(through_outage, url, "the URL names the host and port");
+    let mut relay = RelayProcess::new(Some(Storage::Postgres(through_outage)));
+    relay.start().await;
+
+    let invite = Invite {
+        room: fresh_room(),
+        key: RoomKey::random().expect("randomness"),
+    };
+    let mut anna = SyncClient::new(invite.clone(), 0);
+    let mut ben = SyncClient::new(invite.clone(), 0);
+    let (mut anna_socket, _) = back_in(relay.addr, &mut anna).await;
+    let (mut ben_socket, _) = back_in(relay.addr, &mut ben).await;
+    let mut acknowledged = Vec::new();
+    for round in 1..=3u64 {
+        let payload = format!("vor der Störung {round}").into_bytes();
+        assert_eq!(push(&mut anna_socket, &mut anna, &payload).await, round);
+        assert!(matches!(
+            next_event(&mut ben_socket, &mut ben).await,
+            ClientEvent::Changes { sequence, .. } if sequence == round
+        ));
+        acknowledged.push(payload);
+    }
+
+    outage.down();
+    let during = b"waehrend der Stoerung".to_vec();
+    anna.push(&during).expect("a push fits");
+    while let Some(bytes) = anna.poll_transmit() {
+        anna_socket
+            .send(Message::Binary(bytes.into()))
+            .await
+            .expect("sent");
+    }
+    assert_eq!(
+        refusal_then_close(&mut anna_socket, &mut anna).await,
+        Some(ErrorCode::Storage),
+        "the pusher is told"
+    );
+    assert_eq!(
+        refusal_then_close(&mut ben_socket, &mut ben).await,
+        Some(ErrorCode::Storage),
+        "the room's other device is told"
+    );
+    assert_eq!(anna.pending(), 1, "the push was not acknowledged");
+    let mut carla = SyncClient::new(invite.clone(), 0);
+    let mut carla_socket = connect(relay.addr, &mut carla).await;
+    assert_eq!(
+        refusal_then_close(&mut carla_socket, &mut carla).await,
+        Some(ErrorCode::Storage),
+        "a device that comes meanwhile is told"
+    );
+
+    // The same relay process, not restarted.
+    outage.up().await;
+    let (mut anna_socket, _) = back_in(relay.addr, &mut anna).await;
+    let sequence = match next_event(&mut anna_socket, &mut anna).await {
+        ClientEvent::Acknowledged { sequence, .. } => sequence,
+        other => panic!("expected the waiting push's acknowledgement, got {other:?}"),
+    };
+    assert_eq!(sequence, 4, "taken under the next sequence");
+    acknowledged.push(during.clone());
+    let (mut ben_socket, mut heard) = back_in(relay.addr, &mut ben).await;
+    if !heard
+        .iter()
+        .any(|event| matches!(event, ClientEvent::Changes { .. }))
+    {
+        heard.push(next_event(&mut ben_socket, &mut ben).await);
+    }
+    assert!(
+        heard.contains(&ClientEvent::Changes {
+            sequence: 4,
+            changes: during
+        }),
+        "the other device gets the push that waited: {heard:?}"
+    );
+
+    let mut reader = SyncClient::new(invite, 0);
+    let (_, replayed) = back_in(relay.addr, &mut reader).await;
+    let expected: Vec<ClientEvent> = acknowledged
+        .into_iter()
+        .zip(1..)
+        .map(|(changes, sequence)| ClientEvent::Changes { sequence, changes })
+        .chain([ClientEvent::UpToDate { latest: 4 }])
+        .collect();
+    assert_eq!(
+        replayed, expected,
+        "every acknowledged push, once, in order"
     );
 }

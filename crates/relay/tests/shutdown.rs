@@ -4,123 +4,32 @@
 //! later — and exits within its shutdown timeout, having lost nothing it
 //! acknowledged.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
+use support::process::RelayProcess;
+use support::wire::{hello, send_frame, socket, Socket};
 use tandem_sync::{Frame, Invite, MAX_FRAME_BYTES, SEAL_OVERHEAD};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+mod support;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The relay's bound on stopping, as set for these tests.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
-struct Database(PathBuf);
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
-        }
-    }
-}
-
-struct Relay {
-    addr: SocketAddr,
-    child: Child,
-}
-
-impl Relay {
-    async fn start(db: &Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let child = Command::new(env!("CARGO_BIN_EXE_tandem-relay"))
-            .arg("--addr")
-            .arg(addr.to_string())
-            .arg("--db")
-            .arg(db)
-            .arg("--metrics-addr")
-            .arg("off")
-            .env("TANDEM_MAX_PUSHES_PER_SECOND", "1000")
-            .env("TANDEM_MIN_FREE_DISK_BYTES", "0")
-            .env(
-                "TANDEM_SHUTDOWN_TIMEOUT_SECONDS",
-                SHUTDOWN_TIMEOUT.as_secs().to_string(),
-            )
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the relay starts");
-        let started = Instant::now();
-        while TcpStream::connect(addr).await.is_err() {
-            assert!(started.elapsed() < PATIENCE, "the relay did not listen");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        Self { addr, child }
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    /// Waits for the process to end; its status and how long it took.
-    async fn exited(&mut self, since: Instant) -> (ExitStatus, Duration) {
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the relay's status") {
-                return (status, since.elapsed());
-            }
-            assert!(since.elapsed() < PATIENCE, "the relay did not stop");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn send_frame(socket: &mut Socket, frame: Frame) {
-    let bytes = frame.encode(MAX_FRAME_BYTES).expect("a frame fits");
-    socket
-        .send(Message::Binary(bytes.into()))
-        .await
-        .expect("the relay takes the frame");
-}
-
-async fn connect(addr: SocketAddr) -> Socket {
-    tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
-        .await
-        .expect("the relay accepts a WebSocket")
-        .0
-}
-
-fn hello(invite: &Invite, after: u64) -> Frame {
-    Frame::Hello {
-        protocol: tandem_sync::PROTOCOL_VERSION,
-        room: invite.room,
-        token: invite.access_token(),
-        after,
-    }
+/// A relay on a SQLite file of its own, stopping within
+/// [`SHUTDOWN_TIMEOUT`].
+async fn relay() -> RelayProcess {
+    let mut relay = RelayProcess::new(None).setting(
+        "TANDEM_SHUTDOWN_TIMEOUT_SECONDS",
+        &SHUTDOWN_TIMEOUT.as_secs().to_string(),
+    );
+    relay.start().await;
+    relay
 }
 
 /// The frames a socket gets until it closes, and the close's code.
@@ -166,20 +75,16 @@ fn blob(index: u8) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sigterm_every_client_is_told_to_come_back_and_nothing_acknowledged_is_lost() {
-    let db = Database(std::env::temp_dir().join(format!(
-        "tandem-relay-shutdown-{}.sqlite3",
-        std::process::id()
-    )));
-    let mut relay = Relay::start(&db.0).await;
+    let mut relay = relay().await;
     let invite = Invite::new_room().expect("randomness");
-    let mut anna = connect(relay.addr).await;
+    let mut anna = socket(relay.addr).await;
     send_frame(&mut anna, hello(&invite, 0)).await;
     synced(&mut anna).await;
-    let mut ben = connect(relay.addr).await;
+    let mut ben = socket(relay.addr).await;
     send_frame(&mut ben, hello(&invite, 0)).await;
     synced(&mut ben).await;
     // Connected, but still to say hello.
-    let mut carla = connect(relay.addr).await;
+    let mut carla = socket(relay.addr).await;
 
     // Pushes in flight when the signal comes.
     for index in 1..=30 {
@@ -231,8 +136,8 @@ async fn on_sigterm_every_client_is_told_to_come_back_and_nothing_acknowledged_i
     );
 
     // Started again: every acknowledged push is there, under its sequence.
-    let relay = Relay::start(&db.0).await;
-    let mut again = connect(relay.addr).await;
+    relay.start().await;
+    let mut again = socket(relay.addr).await;
     send_frame(&mut again, hello(&invite, 0)).await;
     let replayed: Vec<(u64, Vec<u8>)> = synced(&mut again)
         .await
@@ -253,16 +158,12 @@ async fn on_sigterm_every_client_is_told_to_come_back_and_nothing_acknowledged_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_does_not_hold_the_stop_past_its_bound() {
-    let db = Database(std::env::temp_dir().join(format!(
-        "tandem-relay-shutdown-stuck-{}.sqlite3",
-        std::process::id()
-    )));
-    let mut relay = Relay::start(&db.0).await;
+    let mut relay = relay().await;
     let invite = Invite::new_room().expect("randomness");
-    let mut stuck = connect(relay.addr).await;
+    let mut stuck = socket(relay.addr).await;
     send_frame(&mut stuck, hello(&invite, 0)).await;
     synced(&mut stuck).await;
-    let mut pusher = connect(relay.addr).await;
+    let mut pusher = socket(relay.addr).await;
     send_frame(&mut pusher, hello(&invite, 0)).await;
     synced(&mut pusher).await;
     // Deliveries pile up for `stuck`, which reads nothing from here on.

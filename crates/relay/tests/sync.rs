@@ -7,11 +7,9 @@ use futures_util::{SinkExt, StreamExt};
 use support::device::Device;
 use support::files::Database;
 use support::relay::start;
-use support::wire::{expect_refusal, next_frame, next_message, send_frame, socket};
+use support::wire::{expect_refusal, hello, next_frame, next_message, send_frame, socket};
 use tandem_relay::Limits;
-use tandem_sync::{
-    ClientEvent, ErrorCode, Frame, Invite, RoomKey, SyncClient, MAX_FRAME_BYTES, PROTOCOL_VERSION,
-};
+use tandem_sync::{ClientEvent, ErrorCode, Frame, Invite, RoomKey, SyncClient, MAX_FRAME_BYTES};
 use tokio_tungstenite::tungstenite::Message;
 
 mod support;
@@ -93,16 +91,7 @@ async fn a_wrong_token_is_refused_with_an_error_frame() {
         key: RoomKey::random().unwrap(),
     };
     let mut socket = socket(addr).await;
-    send_frame(
-        &mut socket,
-        Frame::Hello {
-            protocol: PROTOCOL_VERSION,
-            room: stranger.room,
-            token: stranger.access_token(),
-            after: 0,
-        },
-    )
-    .await;
+    send_frame(&mut socket, hello(&stranger, 0)).await;
     expect_refusal(&mut socket, ErrorCode::NotAllowed).await;
 }
 
@@ -179,16 +168,7 @@ async fn a_full_room_refuses_one_more_connection() {
     let (_anna, _) = Device::join(addr, &invite, 0).await;
     let (_ben, _) = Device::join(addr, &invite, 0).await;
     let mut third = socket(addr).await;
-    send_frame(
-        &mut third,
-        Frame::Hello {
-            protocol: PROTOCOL_VERSION,
-            room: invite.room,
-            token: invite.access_token(),
-            after: 0,
-        },
-    )
-    .await;
+    send_frame(&mut third, hello(&invite, 0)).await;
     expect_refusal(&mut third, ErrorCode::RoomFull).await;
 }
 
@@ -218,16 +198,7 @@ async fn a_snapshot_replaces_the_log_for_devices_that_join_later() {
     assert_eq!(caught_up, vec![b"vier".to_vec()]);
 
     let mut ahead = socket(addr).await;
-    send_frame(
-        &mut ahead,
-        Frame::Hello {
-            protocol: PROTOCOL_VERSION,
-            room: invite.room,
-            token: invite.access_token(),
-            after: 4,
-        },
-    )
-    .await;
+    send_frame(&mut ahead, hello(&invite, 4)).await;
     assert_eq!(next_frame(&mut ahead).await, Frame::Synced { latest: 4 });
     let blob = invite.key.seal(&invite.room, b"zu weit").unwrap();
     send_frame(&mut ahead, Frame::Snapshot { through: 9, blob }).await;
@@ -317,16 +288,7 @@ async fn a_silent_connection_is_closed_and_a_listening_one_stays() {
 
     // A client that says hello and then never reads answers no ping.
     let mut silent = socket(addr).await;
-    send_frame(
-        &mut silent,
-        Frame::Hello {
-            protocol: PROTOCOL_VERSION,
-            room: invite.room,
-            token: invite.access_token(),
-            after: 0,
-        },
-    )
-    .await;
+    send_frame(&mut silent, hello(&invite, 0)).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert!(matches!(
         next_frame(&mut silent).await,

@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod device;
 pub mod files;
+pub mod outage;
 pub mod process;
 pub mod relay;
 pub mod wire;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tandem_sync::{ErrorCode, Frame, MAX_FRAME_BYTES};
+use tandem_sync::{ErrorCode, Frame, Invite, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -20,6 +20,17 @@ pub async fn socket(addr: SocketAddr) -> Socket {
         .await
         .expect("the relay accepts a WebSocket");
     socket
+}
+
+/// The hello of a current app for `invite`'s room, having seen every
+/// sequence up to `after`.
+pub fn hello(invite: &Invite, after: u64) -> Frame {
+    Frame::Hello {
+        protocol: PROTOCOL_VERSION,
+        room: invite.room,
+        token: invite.access_token(),
+        after,
+    }
 }
 
 pub async fn send_frame(socket: &mut Socket, frame: Frame) {
@@ -49,6 +60,17 @@ pub async fn next_frame(socket: &mut Socket) -> Frame {
         Some(Message::Binary(bytes)) => {
             Frame::decode(&bytes, MAX_FRAME_BYTES).expect("the relay sends frames")
         }
+        other => panic!("expected a binary frame, got {other:?}"),
+    }
+}
+
+/// The next frame; `None` once the socket closes.
+pub async fn frame_or_close(socket: &mut Socket) -> Option<Frame> {
+    match next_message(socket).await {
+        Some(Message::Binary(bytes)) => {
+            Some(Frame::decode(&bytes, MAX_FRAME_BYTES).expect("the relay sends frames"))
+        }
+        None | Some(Message::Close(_)) => None,
         other => panic!("expected a binary frame, got {other:?}"),
     }
 }
