@@ -177,6 +177,7 @@ pub use model::person::{
 pub use model::programme::{
     ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
 };
+pub use model::reminder::{ReminderKind, SentReminder};
 pub use model::survey::{
     Answer, AnswerSource, DueSurvey, Question, QuestionKind, Survey, SurveyAudience, SurveyDue,
     SurveyResponse, MAX_ANSWER_CHARS, MAX_QUESTIONS,
@@ -197,6 +198,10 @@ pub use privacy::access_html::access_report;
 pub use privacy::retention::{due_for_erasure, keep_until, DueForErasure, ErasureReason};
 #[cfg(feature = "coordinator")]
 pub use report::dashboard::{Attention, Dashboard, OrganisationCounts};
+#[cfg(feature = "coordinator")]
+pub use report::reminders::{
+    mailto, reminders, Addressee, MessageLanguage, Reminder, ERASURE_NOTICE_DAYS, EVENT_WINDOW_DAYS,
+};
 #[cfg(feature = "coordinator")]
 pub use report::{
     report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,
