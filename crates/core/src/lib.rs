@@ -184,6 +184,7 @@ pub use model::survey::{
 };
 pub use model::tandem::{Tandem, TandemEnding, TandemStatus};
 pub use model::weights::{Criterion, MatchingWeights, Pair, MAX_WEIGHT};
+pub use page::calendar::{next_meeting_due, tandem_ics, CalendarTexts};
 pub use page::document::{
     contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PageError,
     PageEvent, PageMember, ProgrammeSide, TandemPageDocument, DEFAULT_RHYTHM_DAYS, MAX_PAGE_TEXT,
