@@ -508,6 +508,8 @@ rule-outcome-of-mentee = Wirkung bei Nicht-Mentee
 rule-consent-dates = Einwilligung vor Erteilung widerrufen
 rule-retention-limit = Aufbewahrungsfrist zu lang
 report-table-broken-rules = Nicht eingehaltene Regeln (die Zahlen enthalten diese Daten)
+report-table-reminders = Verschickte Erinnerungen (eine je Person)
+report-column-reminder = Erinnerung
 report-column-severity = Dringlichkeit
 report-column-rule = Regel
 conflict-field-stage = Stand
@@ -858,6 +860,7 @@ command-set-attended-minutes = hat Stunden einer Teilnahme geändert
 command-set-completion-rules = hat die Regeln für die Bescheinigung geändert
 command-grant-certificate = hat eine Bescheinigung als Ausnahme ausgestellt
 command-withdraw-certificate-grant = hat eine Ausnahme zurückgenommen
+command-record-reminder-sent = hat eine Erinnerung als verschickt vermerkt
 
 # --- Matching: worker, co-mentors, times and distance ---
 matching-computing = Vorschläge werden berechnet …
@@ -965,6 +968,46 @@ quiet-none = Alle Tandems mit Tandem-Seite treffen sich im vereinbarten Rhythmus
 quiet-no-meeting = seit Beginn vor { $days } Tagen kein Treffen eingetragen
 quiet-since = letztes Treffen am { $date }, vor { $days } Tagen
 quiet-one-sided = alle Treffen sind von derselben Person eingetragen
+
+reminders-title = Erinnerungen
+reminders-how = Tandem verschickt selbst keine E-Mails. Ein Link öffnet Ihr E-Mail-Programm mit einer vorbereiteten Nachricht in der Sprache der Person; an mehrere geht eine Nachricht mit allen in BCC. Vermerken Sie danach, dass sie verschickt ist: Das steht im Verlauf und im Bericht.
+reminders-none = Im Moment ist niemand zu erinnern.
+reminder-kind-interview = Kennenlerngespräch
+reminder-kind-survey = Fragebogen
+reminder-kind-event = Termin ohne Anmeldung
+reminder-kind-quiet = Stilles Tandem
+reminder-kind-erasure = Löschung der Daten
+reminder-headline-interview = Kennenlerngespräch noch nicht geführt: { $count ->
+        [one] eine Bewerbung
+       *[other] { $count } Bewerbungen
+    }, die älteste vom { $date }
+reminder-headline-survey = Fragebogen „{ $title }“, fällig seit { $date }
+reminder-headline-event = „{ $title }“ am { $date }: noch nicht angemeldet
+reminder-headline-quiet = Tandem { $title }: kein Treffen eingetragen seit { $date }
+reminder-headline-erasure = Die Daten werden am { $date } gelöscht
+reminder-mail = E-Mail an { $name } ({ $language })
+reminder-bcc = Eine E-Mail an alle { $count } in BCC ({ $language })
+reminder-no-email = keine E-Mail-Adresse hinterlegt
+reminder-sent-on = verschickt am { $date }
+reminder-mark = Als verschickt vermerken
+reminder-marked = Vermerkt: Die Erinnerung ist verschickt.
+language-name-de = Deutsch
+language-name-en = Englisch
+reminder-greeting = Guten Tag { $name },
+reminder-greeting-all = Guten Tag,
+reminder-closing = Viele Grüße
+    { $coordinator }
+    { $programme }
+reminder-interview-subject = { $programme }: Ihr Kennenlerngespräch
+reminder-interview-body = vielen Dank für Ihre Bewerbung. Gern möchten wir Sie in einem kurzen Kennenlerngespräch (etwa 30 Minuten) näher kennenlernen. Bitte nennen Sie uns zwei oder drei Termine, die Ihnen in den nächsten Wochen passen.
+reminder-survey-subject = { $programme }: Fragebogen „{ $title }“
+reminder-survey-body = der Fragebogen „{ $title }“ ist seit dem { $date } fällig. Sie finden ihn auf Ihrer Tandem-Seite. Das Ausfüllen dauert nur wenige Minuten und hilft uns, das Programm gut weiterzuführen.
+reminder-event-subject = { $programme }: „{ $title }“ am { $date }
+reminder-event-body = am { $date } findet „{ $title }“ statt. Von Ihnen haben wir noch keine Anmeldung. Bitte geben Sie uns kurz Bescheid, ob Sie teilnehmen.
+reminder-quiet-subject = { $programme }: Wie läuft Ihr Tandem?
+reminder-quiet-body = auf Ihrer Tandem-Seite ist seit dem { $date } kein Treffen eingetragen. Wie läuft es bei Ihnen? Wenn etwas hakt, melden Sie sich gern – wir unterstützen Sie. Wenn Sie sich getroffen haben, tragen Sie das Treffen bitte auf Ihrer Tandem-Seite ein.
+reminder-erasure-subject = { $programme }: Löschung Ihrer Daten am { $date }
+reminder-erasure-body = die Frist, in der wir Ihre Daten aus dem Programm aufbewahren, endet. Am { $date } löschen wir alles, was wir über Sie gespeichert haben. Wenn Sie vorher noch eine Teilnahmebescheinigung oder eine Auskunft über Ihre Daten möchten, melden Sie sich bitte bis dahin.
 error-page-text-too-long = Der Text ist zu lang.
 error-page-goal-missing = Bitte beschreiben Sie das Ziel.
 error-page-minutes-missing = Bitte geben Sie die Dauer des Treffens an.
@@ -1213,6 +1256,7 @@ access-tandems = Tandems
 access-attendance = Teilnahme an Terminen
 access-certificate = Bescheinigung
 access-pages = Tandem-Seiten
+access-reminders = Erinnerungen, die wir Ihnen geschickt haben
 access-goals = Ziele
 access-meetings = Treffen
 privacy-title = Datenschutz: Was Tandem speichert

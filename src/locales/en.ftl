@@ -505,6 +505,8 @@ rule-outcome-of-mentee = Outcome of a non-mentee
 rule-consent-dates = Consent withdrawn before it was given
 rule-retention-limit = Retention period too long
 report-table-broken-rules = Rules not kept (the figures include this data)
+report-table-reminders = Reminders sent (one per person)
+report-column-reminder = Reminder
 report-column-severity = Severity
 report-column-rule = Rule
 conflict-field-stage = Stage
@@ -855,6 +857,7 @@ command-set-attended-minutes = changed the hours of an attendance
 command-set-completion-rules = changed the rules for the certificate
 command-grant-certificate = issued a certificate as an exception
 command-withdraw-certificate-grant = took back an exception
+command-record-reminder-sent = marked a reminder as sent
 
 # --- Matching: worker, co-mentors, times and distance ---
 matching-computing = Computing suggestions …
@@ -962,6 +965,46 @@ quiet-none = All tandems with a tandem page meet in the agreed rhythm.
 quiet-no-meeting = no meeting logged since the start { $days } days ago
 quiet-since = last meeting on { $date }, { $days } days ago
 quiet-one-sided = every meeting was logged by the same person
+
+reminders-title = Reminders
+reminders-how = Tandem does not send e-mail itself. A link opens your mail program with a message prepared in the person's language; to several people, one message goes with everyone in BCC. Afterwards, mark it as sent: it shows in the history and in the report.
+reminders-none = Nobody needs a reminder right now.
+reminder-kind-interview = Getting-to-know interview
+reminder-kind-survey = Questionnaire
+reminder-kind-event = Event without registration
+reminder-kind-quiet = Quiet tandem
+reminder-kind-erasure = Deletion of data
+reminder-headline-interview = Getting-to-know interview not held yet: { $count ->
+        [one] one application
+       *[other] { $count } applications
+    }, the oldest of { $date }
+reminder-headline-survey = Questionnaire “{ $title }”, due since { $date }
+reminder-headline-event = “{ $title }” on { $date }: not registered yet
+reminder-headline-quiet = Tandem { $title }: no meeting logged since { $date }
+reminder-headline-erasure = The data will be deleted on { $date }
+reminder-mail = E-mail to { $name } ({ $language })
+reminder-bcc = One e-mail to all { $count } in BCC ({ $language })
+reminder-no-email = no e-mail address recorded
+reminder-sent-on = sent on { $date }
+reminder-mark = Mark as sent
+reminder-marked = Marked: the reminder has been sent.
+language-name-de = German
+language-name-en = English
+reminder-greeting = Dear { $name },
+reminder-greeting-all = Hello,
+reminder-closing = Kind regards
+    { $coordinator }
+    { $programme }
+reminder-interview-subject = { $programme }: your getting-to-know interview
+reminder-interview-body = thank you for your application. We would like to get to know you in a short interview (about 30 minutes). Please let us know two or three times that suit you in the coming weeks.
+reminder-survey-subject = { $programme }: questionnaire “{ $title }”
+reminder-survey-body = the questionnaire “{ $title }” has been due since { $date }. You will find it on your tandem page. It takes only a few minutes and helps us run the programme well.
+reminder-event-subject = { $programme }: “{ $title }” on { $date }
+reminder-event-body = “{ $title }” takes place on { $date }. We have not had your registration yet. Please let us know whether you will take part.
+reminder-quiet-subject = { $programme }: how is your tandem going?
+reminder-quiet-body = your tandem page shows no meeting since { $date }. How are things going? If something is in the way, do get in touch – we are here to help. If you have met, please log the meeting on your tandem page.
+reminder-erasure-subject = { $programme }: deletion of your data on { $date }
+reminder-erasure-body = the period for which we keep your data from the programme is ending. On { $date } we will delete everything we hold about you. If you would like a certificate of participation or a copy of your data before then, please get in touch by that day.
 error-page-text-too-long = The text is too long.
 error-page-goal-missing = Please describe the goal.
 error-page-minutes-missing = Please give the length of the meeting.
@@ -1210,6 +1253,7 @@ access-tandems = Tandems
 access-attendance = Attendance at events
 access-certificate = Certificate
 access-pages = Tandem pages
+access-reminders = Reminders we sent you
 access-goals = Goals
 access-meetings = Meetings
 privacy-title = Privacy: what Tandem stores

@@ -659,6 +659,30 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
     }
 }
 
+/// What the pages stored here say about these tandems' contact: a concern
+/// for each that has one (a page not stored here says nothing).
+pub(crate) async fn contact_concerns(
+    tandems: impl IntoIterator<Item = TandemId>,
+) -> BTreeMap<TandemId, ContactConcern> {
+    let mut concerns = BTreeMap::new();
+    let Ok(store) = ProgrammeStore::open().await else {
+        return concerns;
+    };
+    let today = today();
+    for id in tandems {
+        let Ok(Some(bytes)) = store.load_page(id).await else {
+            continue;
+        };
+        let Ok(page) = TandemPageDocument::load(&bytes) else {
+            continue;
+        };
+        if let Some(concern) = contact_check(&page, today) {
+            concerns.insert(id, concern);
+        }
+    }
+    concerns
+}
+
 /// Tandems whose page shows no meeting for longer than the programme's
 /// rhythm, or meetings logged by one side only.
 #[component]
@@ -681,22 +705,11 @@ pub fn QuietTandems() -> impl IntoView {
         })
         .unwrap_or_default();
     spawn_local(async move {
-        let Ok(store) = ProgrammeStore::open().await else {
-            return found.set(Some(Vec::new()));
-        };
-        let today = today();
-        let mut concerns = Vec::new();
-        for (id, names) in active {
-            let Ok(Some(bytes)) = store.load_page(id).await else {
-                continue;
-            };
-            let Ok(page) = TandemPageDocument::load(&bytes) else {
-                continue;
-            };
-            if let Some(concern) = contact_check(&page, today) {
-                concerns.push((id, names, concern));
-            }
-        }
+        let mut concerns = contact_concerns(active.iter().map(|(id, _)| *id)).await;
+        let concerns = active
+            .into_iter()
+            .filter_map(|(id, names)| Some((id, names, concerns.remove(&id)?)))
+            .collect();
         if !found.is_disposed() {
             found.set(Some(concerns));
         }
