@@ -615,6 +615,7 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
                 </section>
                 <PageLog page me=Signal::derive(move || me.get()) />
                 <super::page_survey::PageQuestionnaires page me=Signal::derive(move || me.get()) />
+                <PageReminders page />
                 <section class="panel" aria-labelledby="page-events-title">
                     <h2 id="page-events-title">{move || i18n.t("page-events")}</h2>
                     {move || {
@@ -656,6 +657,40 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
                 </p>
             }.into_any(),
         }}
+    }
+}
+
+/// When the pair's next meeting is due, and a calendar file that reminds
+/// them of it and of the programme's next events: their own calendar
+/// raises the alarms, no push service is involved.
+#[component]
+fn PageReminders(page: PageSession) -> impl IntoView {
+    let i18n = use_i18n();
+    let download = move |_| {
+        let texts = tandem_core::CalendarTexts {
+            meeting_due: i18n.t("page-calendar-meeting"),
+            meeting_due_details: i18n.t("page-calendar-meeting-details"),
+            event_tomorrow: i18n.t("page-calendar-tomorrow"),
+        };
+        if let Some(ics) = page.with(|p| tandem_core::tandem_ics(p, today(), &texts)) {
+            let _ = crate::download::offer_download("tandem.ics", "text/calendar", ics.as_bytes());
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="page-reminders-title">
+            <h2 id="page-reminders-title">{move || i18n.t("page-reminders")}</h2>
+            <p data-testid="page-next-meeting">
+                {move || match page.with(tandem_core::next_meeting_due).flatten() {
+                    Some(due) if due < today() => i18n.t_with("page-next-meeting-overdue", &[("date", FluentValue::from(i18n.day(due)))]),
+                    Some(due) => i18n.t_with("page-next-meeting", &[("date", FluentValue::from(i18n.day(due)))]),
+                    None => i18n.t("page-next-meeting-none"),
+                }}
+            </p>
+            <p class="muted">{move || i18n.t("page-calendar-how")}</p>
+            <button type="button" class="button button--secondary" data-testid="page-calendar" on:click=download>
+                {move || i18n.t("page-calendar")}
+            </button>
+        </section>
     }
 }
 
