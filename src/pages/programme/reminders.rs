@@ -146,11 +146,40 @@ fn ReminderItem(
             &args,
         )
     };
+    // Said once for all when it is the same for all: the language of the
+    // mails, the day they were marked sent.
+    let languages: std::collections::BTreeSet<&str> = reminder
+        .reachable()
+        .map(|addressee| language(addressee.language).tag())
+        .collect();
+    let one_language = languages.len() <= 1;
+    let days: std::collections::BTreeSet<_> = reminder
+        .people
+        .iter()
+        .map(|addressee| addressee.sent_on)
+        .collect();
+    let sent_to_all_on = match days.into_iter().collect::<Vec<_>>().as_slice() {
+        [Some(day)] if reminder.people.len() > 1 => Some(*day),
+        _ => None,
+    };
     let people = reminder
         .people
         .iter()
-        .map(|addressee| view! { <AddresseeLine reminder=reminder.clone() addressee=addressee.clone() programme=programme.clone() /> })
+        .map(|addressee| {
+            let shown = Addressee {
+                sent_on: addressee.sent_on.filter(|_| sent_to_all_on.is_none()),
+                ..addressee.clone()
+            };
+            view! { <AddresseeLine reminder=reminder.clone() addressee=shown programme=programme.clone() name_language=!one_language /> }
+        })
         .collect_view();
+    let all_sent_line = sent_to_all_on.map(|day| {
+        view! {
+            <p class="muted" data-testid="reminder-sent-to-all">
+                {i18n.t_with("reminder-sent-to-all", &[("date", FluentValue::from(i18n.day(day)))])}
+            </p>
+        }
+    });
     // One BCC mail per language, for two or more people with an address.
     let mut by_language: BTreeMap<&'static str, (Language, Vec<&str>)> = BTreeMap::new();
     for addressee in reminder.reachable() {
@@ -201,6 +230,7 @@ fn ReminderItem(
         <li class="reminder" data-testid="reminder" data-kind=reminder.kind.code()>
             <h3>{headline}</h3>
             <ul class="reminder__people">{people}</ul>
+            {all_sent_line}
             <div class="reminder__actions">
                 {bcc}
                 {(!all_sent).then(|| view! {
@@ -216,22 +246,28 @@ fn ReminderItem(
 /// One person of a reminder: the mail link, or why there is none, and
 /// when it was marked sent.
 #[component]
-fn AddresseeLine(reminder: Reminder, addressee: Addressee, programme: String) -> impl IntoView {
+fn AddresseeLine(
+    reminder: Reminder,
+    addressee: Addressee,
+    programme: String,
+    /// Whether to say the mail's language (when the people's differ).
+    name_language: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let to = language(addressee.language);
     let link = (!addressee.email.is_empty()).then(|| {
         let (subject, body) = message(&reminder, to, Some(&addressee.name), &programme);
         let href = mailto(&[addressee.email.as_str()], false, &subject, &body);
-        let label = i18n.t_with(
-            "reminder-mail",
-            &[
-                ("name", FluentValue::from(addressee.name.clone())),
-                (
-                    "language",
-                    FluentValue::from(i18n.t(&format!("language-name-{}", to.tag()))),
-                ),
-            ],
-        );
+        let name = FluentValue::from(addressee.name.clone());
+        let label = if name_language {
+            let language = FluentValue::from(i18n.t(&format!("language-name-{}", to.tag())));
+            i18n.t_with(
+                "reminder-mail-in",
+                &[("name", name), ("language", language)],
+            )
+        } else {
+            i18n.t_with("reminder-mail", &[("name", name)])
+        };
         view! { <a href=href data-testid="reminder-mail">{label}</a> }
     });
     let missing = addressee
