@@ -9,6 +9,7 @@ import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { rows, windows1252Csv } from './fixtures/people';
 import { duesseldorfKoeln } from './fixtures/programmes';
+import { saveDownload } from './fixtures/download';
 
 const programme = duesseldorfKoeln;
 
@@ -94,6 +95,16 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   await m.getByTestId('page-goal-submit').click();
   await expect(m.getByTestId('page-goal')).toHaveCount(1);
   await expect(m.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // The next meeting is due one rhythm after this one, and the calendar
+  // file reminds the pair of it without any push service.
+  await expect(m.getByTestId('page-next-meeting')).toContainText('Ihr nächstes Treffen ist bis');
+  const calendar = await saveDownload(m, () => m.getByTestId('page-calendar').click());
+  expect(calendar.name).toBe('tandem.ics');
+  const ics = readFileSync(calendar.path, 'utf8').replace(/\r\n /g, '');
+  expect(ics).toContain('SUMMARY:Tandem-Treffen fällig');
+  expect(ics).toMatch(/RRULE:FREQ=DAILY;INTERVAL=\d+;UNTIL=\d{8}/);
+  expect(ics).toContain('BEGIN:VALARM');
 
   // The coordinator sees both, live.
   await workspace.tab('nav-tandems');

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod exchange;
 pub mod history;
 pub mod list;
+pub mod reminders;
 pub mod settings;
 pub mod share;
 pub mod shell;

@@ -615,6 +615,7 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
                 </section>
                 <PageLog page me=Signal::derive(move || me.get()) />
                 <super::page_survey::PageQuestionnaires page me=Signal::derive(move || me.get()) />
+                <PageReminders page />
                 <section class="panel" aria-labelledby="page-events-title">
                     <h2 id="page-events-title">{move || i18n.t("page-events")}</h2>
                     {move || {
@@ -659,6 +660,64 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
     }
 }
 
+/// When the pair's next meeting is due, and a calendar file that reminds
+/// them of it and of the programme's next events: their own calendar
+/// raises the alarms, no push service is involved.
+#[component]
+fn PageReminders(page: PageSession) -> impl IntoView {
+    let i18n = use_i18n();
+    let download = move |_| {
+        let texts = tandem_core::CalendarTexts {
+            meeting_due: i18n.t("page-calendar-meeting"),
+            meeting_due_details: i18n.t("page-calendar-meeting-details"),
+            event_tomorrow: i18n.t("page-calendar-tomorrow"),
+        };
+        if let Some(ics) = page.with(|p| tandem_core::tandem_ics(p, today(), &texts)) {
+            let _ = crate::download::offer_download("tandem.ics", "text/calendar", ics.as_bytes());
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="page-reminders-title">
+            <h2 id="page-reminders-title">{move || i18n.t("page-reminders")}</h2>
+            <p data-testid="page-next-meeting">
+                {move || match page.with(tandem_core::next_meeting_due).flatten() {
+                    Some(due) if due < today() => i18n.t_with("page-next-meeting-overdue", &[("date", FluentValue::from(i18n.day(due)))]),
+                    Some(due) => i18n.t_with("page-next-meeting", &[("date", FluentValue::from(i18n.day(due)))]),
+                    None => i18n.t("page-next-meeting-none"),
+                }}
+            </p>
+            <p class="muted">{move || i18n.t("page-calendar-how")}</p>
+            <button type="button" class="button button--secondary" data-testid="page-calendar" on:click=download>
+                {move || i18n.t("page-calendar")}
+            </button>
+        </section>
+    }
+}
+
+/// What the pages stored here say about these tandems' contact: a concern
+/// for each that has one (a page not stored here says nothing).
+pub(crate) async fn contact_concerns(
+    tandems: impl IntoIterator<Item = TandemId>,
+) -> BTreeMap<TandemId, ContactConcern> {
+    let mut concerns = BTreeMap::new();
+    let Ok(store) = ProgrammeStore::open().await else {
+        return concerns;
+    };
+    let today = today();
+    for id in tandems {
+        let Ok(Some(bytes)) = store.load_page(id).await else {
+            continue;
+        };
+        let Ok(page) = TandemPageDocument::load(&bytes) else {
+            continue;
+        };
+        if let Some(concern) = contact_check(&page, today) {
+            concerns.insert(id, concern);
+        }
+    }
+    concerns
+}
+
 /// Tandems whose page shows no meeting for longer than the programme's
 /// rhythm, or meetings logged by one side only.
 #[component]
@@ -681,22 +740,11 @@ pub fn QuietTandems() -> impl IntoView {
         })
         .unwrap_or_default();
     spawn_local(async move {
-        let Ok(store) = ProgrammeStore::open().await else {
-            return found.set(Some(Vec::new()));
-        };
-        let today = today();
-        let mut concerns = Vec::new();
-        for (id, names) in active {
-            let Ok(Some(bytes)) = store.load_page(id).await else {
-                continue;
-            };
-            let Ok(page) = TandemPageDocument::load(&bytes) else {
-                continue;
-            };
-            if let Some(concern) = contact_check(&page, today) {
-                concerns.push((id, names, concern));
-            }
-        }
+        let mut concerns = contact_concerns(active.iter().map(|(id, _)| *id)).await;
+        let concerns = active
+            .into_iter()
+            .filter_map(|(id, names)| Some((id, names, concerns.remove(&id)?)))
+            .collect();
         if !found.is_disposed() {
             found.set(Some(concerns));
         }

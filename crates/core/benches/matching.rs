@@ -164,6 +164,7 @@ fn cohort(size: usize, co_mentors: usize) -> Programme {
                 details,
                 application,
                 import_key: None,
+                reminders: Default::default(),
             },
         );
         match role {

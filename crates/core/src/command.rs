@@ -49,6 +49,7 @@
 //! | `MarkAttendance`, `SetAttendedMinutes` | unknown person or event, cancelled event, too many hours; registering beyond the places | `known-people`; step; input; `event-places` |
 //! | `SetCompletionRules` | unknown event kinds, too many events or hours | input |
 //! | `GrantCertificate`, `WithdrawCertificateGrant` | unknown person; no or overlong reason; no grant to withdraw | `known-people`; input; step |
+//! | `RecordReminderSent` | an unknown reminder or person; more marks than a person keeps | step; `known-people`; input |
 //! | `DefineSurvey` | no title, no or too many questions, question without text, choice without options | input |
 //! | `RemoveSurvey` | unknown questionnaire; one with answers | step; `answers-to-known-survey` |
 //! | `RemoveSurveyResponse` | unknown response | step |
@@ -287,6 +288,13 @@ pub enum Command {
     WithdrawCertificateGrant {
         person: PersonId,
     },
+    /// Marks a reminder as sent to these people by the coordinator's own
+    /// mail program; `key` names the reminder (`report::reminders`).
+    RecordReminderSent {
+        key: String,
+        people: Vec<PersonId>,
+        on: Day,
+    },
     /// Adds a questionnaire, or changes one (same id).
     DefineSurvey {
         id: crate::model::ids::SurveyId,
@@ -381,6 +389,7 @@ impl Command {
             Command::SetCompletionRules { .. } => "set-completion-rules",
             Command::GrantCertificate { .. } => "grant-certificate",
             Command::WithdrawCertificateGrant { .. } => "withdraw-certificate-grant",
+            Command::RecordReminderSent { .. } => "record-reminder-sent",
             Command::DefineSurvey { .. } => "define-survey",
             Command::RemoveSurvey { .. } => "remove-survey",
             Command::RemoveSurveyResponse { .. } => "remove-survey-response",
@@ -420,6 +429,9 @@ impl Command {
             Command::DefineSurvey { id, .. } | Command::RemoveSurvey { id } => Some(id.to_string()),
             Command::RecordOutcome { person, .. } => Some(person.to_string()),
             Command::RecordConsent { person, .. } => Some(person.to_string()),
+            Command::RecordReminderSent { people, .. } if people.len() == 1 => {
+                people.first().map(ToString::to_string)
+            }
             _ => None,
         }
     }
@@ -707,7 +719,8 @@ impl Domain {
             | Command::ImportPeople { .. }
             | Command::RecordInterview { .. }
             | Command::Decide { .. }
-            | Command::Withdraw { .. } => Domain::People,
+            | Command::Withdraw { .. }
+            | Command::RecordReminderSent { .. } => Domain::People,
             Command::CreateTandem { .. }
             | Command::EndTandem { .. }
             | Command::DissolveTandem { .. } => Domain::Tandems,

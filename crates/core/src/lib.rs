@@ -177,12 +177,14 @@ pub use model::person::{
 pub use model::programme::{
     ContactPoint, Partner, Programme, ProgrammeKind, ProgrammeSummary, Rules, Standing,
 };
+pub use model::reminder::{ReminderKind, SentReminder};
 pub use model::survey::{
     Answer, AnswerSource, DueSurvey, Question, QuestionKind, Survey, SurveyAudience, SurveyDue,
     SurveyResponse, MAX_ANSWER_CHARS, MAX_QUESTIONS,
 };
 pub use model::tandem::{Tandem, TandemEnding, TandemStatus};
 pub use model::weights::{Criterion, MatchingWeights, Pair, MAX_WEIGHT};
+pub use page::calendar::{next_meeting_due, tandem_ics, CalendarTexts};
 pub use page::document::{
     contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PageError,
     PageEvent, PageMember, ProgrammeSide, TandemPageDocument, DEFAULT_RHYTHM_DAYS, MAX_PAGE_TEXT,
@@ -197,6 +199,10 @@ pub use privacy::access_html::access_report;
 pub use privacy::retention::{due_for_erasure, keep_until, DueForErasure, ErasureReason};
 #[cfg(feature = "coordinator")]
 pub use report::dashboard::{Attention, Dashboard, OrganisationCounts};
+#[cfg(feature = "coordinator")]
+pub use report::reminders::{
+    mailto, reminders, Addressee, MessageLanguage, Reminder, ERASURE_NOTICE_DAYS, EVENT_WINDOW_DAYS,
+};
 #[cfg(feature = "coordinator")]
 pub use report::{
     report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,

@@ -39,6 +39,7 @@ pub(crate) mod ids;
 pub(crate) mod outcome;
 pub(crate) mod person;
 pub(crate) mod programme;
+pub(crate) mod reminder;
 pub(crate) mod survey;
 pub(crate) mod tandem;
 pub(crate) mod weights;

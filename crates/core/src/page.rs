@@ -8,5 +8,6 @@
 //! participant's app builds this without the coordinator's modules (see
 //! the `coordinator` feature in `lib.rs`).
 
+pub(crate) mod calendar;
 pub(crate) mod document;
 pub(crate) mod survey;

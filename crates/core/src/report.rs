@@ -15,6 +15,7 @@
 //! named), `files` (CSV writing).
 
 pub(crate) mod dashboard;
+pub(crate) mod reminders;
 
 use std::collections::BTreeMap;
 
@@ -357,6 +358,8 @@ pub struct Report {
     /// urgent first: the report lists them, so that no figure silently
     /// counts data that breaks one.
     pub broken_rules: Vec<crate::rules::invariants::Violation>,
+    /// Reminders marked as sent, by kind: one per person written to.
+    pub reminders_sent: BTreeMap<crate::model::reminder::ReminderKind, usize>,
 }
 
 impl Report {
@@ -460,7 +463,30 @@ impl Report {
                 broken.sort_by_key(crate::rules::invariants::Violation::severity);
                 broken
             },
+            reminders_sent: reminders_sent(programme, &included),
         }
+    }
+
+    /// The reminders sent, by kind, if any were.
+    fn reminders_table(&self, term: &impl Fn(&str) -> String) -> Option<ReportTable> {
+        (!self.reminders_sent.is_empty()).then(|| ReportTable {
+            id: "reminders".into(),
+            title: term("report-table-reminders"),
+            columns: ["reminder", "count"]
+                .iter()
+                .map(|code| term(&format!("report-column-{code}")))
+                .collect(),
+            rows: self
+                .reminders_sent
+                .iter()
+                .map(|(kind, count)| {
+                    vec![
+                        Cell::Text(term(&format!("reminder-kind-{}", kind.code()))),
+                        Cell::Count(*count),
+                    ]
+                })
+                .collect(),
+        })
     }
 
     /// Meetings per tandem, over the tandems with a meeting log.
@@ -589,6 +615,8 @@ impl Report {
         tables.extend(self.tandem_tables(&term));
 
         tables.push(self.events_table(&term));
+
+        tables.extend(self.reminders_table(&term));
 
         for survey in &self.surveys {
             tables.push(ReportTable {
@@ -1087,4 +1115,24 @@ pub fn report_csv(tables: &[ReportTable], style: &NumberStyle) -> Vec<u8> {
     let mut rows = rows.into_iter();
     let header = rows.next().unwrap_or_default();
     crate::files::export::write(header, rows)
+}
+
+/// Reminders marked as sent to the people the report covers, by kind
+/// (kinds a newer version added are not counted).
+fn reminders_sent(
+    programme: &Programme,
+    included: &impl Fn(PersonId) -> bool,
+) -> BTreeMap<crate::model::reminder::ReminderKind, usize> {
+    let mut sent = BTreeMap::new();
+    for (id, person) in &programme.people {
+        if !included(*id) {
+            continue;
+        }
+        for key in person.reminders.keys() {
+            if let Some(kind) = crate::model::reminder::ReminderKind::of_key(key) {
+                *sent.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    sent
 }

@@ -12,6 +12,7 @@
 //! - [`access`]: protocol 2's devices, signed member list, key epochs
 //!   and signed changes, with the design and its threat model.
 //! - [`frame`]: the frames and their encoding.
+//! - [`intake`]: applications sealed for a programme's coordinators only.
 //! - [`key`], [`seal`]: the room key, the access token, sealing.
 //! - [`invite`]: room and key in an invite link.
 //! - [`client`]: [`SyncClient`], the sans-IO state machine the app drives.
@@ -20,6 +21,7 @@ pub mod access;
 pub mod at_rest;
 pub mod client;
 pub mod frame;
+pub mod intake;
 pub mod invite;
 pub mod key;
 pub mod retire;

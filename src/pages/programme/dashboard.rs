@@ -63,6 +63,7 @@ pub fn DashboardPage() -> impl IntoView {
         </div>
 
         <AttentionList dashboard />
+        <crate::pages::programme::reminders::Reminders />
 
         <crate::pages::people::privacy::ErasureDue />
 

@@ -157,27 +157,7 @@ pub fn ReportPage() -> impl IntoView {
 
     let title_line = move || {
         session
-            .with(|p| {
-                let period = i18n.t_with(
-                    "programme-dates",
-                    &[
-                        ("start", FluentValue::from(i18n.day(p.start))),
-                        ("end", FluentValue::from(i18n.day(p.end))),
-                    ],
-                );
-                let scope = organisation
-                    .get()
-                    .unwrap_or_else(|| i18n.t("report-all-organisations"));
-                i18n.t_with(
-                    "report-title-line",
-                    &[
-                        ("programme", FluentValue::from(p.name.clone())),
-                        ("period", FluentValue::from(period)),
-                        ("scope", FluentValue::from(scope)),
-                        ("date", FluentValue::from(i18n.day(today()))),
-                    ],
-                )
-            })
+            .with(|p| report_title_line(i18n, p, organisation.get()))
             .unwrap_or_default()
     };
 
@@ -220,9 +200,39 @@ pub fn ReportPage() -> impl IntoView {
                 table=Signal::derive(move || table("events"))
                 chart=Some(Signal::derive(move || event_bars(report.get())))
             />
+            // Only once a reminder has been marked sent.
+            {move || table("reminders").is_some().then(|| view! {
+                <ReportSection id="reminders" table=Signal::derive(move || table("reminders")) chart=None />
+            })}
             <SurveySections report tables />
         </article>
     }
+}
+
+/// The line under the report's title: programme, period, whom it covers,
+/// and the day it was made.
+fn report_title_line(
+    i18n: crate::i18n::I18n,
+    p: &tandem_core::Programme,
+    organisation: Option<String>,
+) -> String {
+    let period = i18n.t_with(
+        "programme-dates",
+        &[
+            ("start", FluentValue::from(i18n.day(p.start))),
+            ("end", FluentValue::from(i18n.day(p.end))),
+        ],
+    );
+    let scope = organisation.unwrap_or_else(|| i18n.t("report-all-organisations"));
+    i18n.t_with(
+        "report-title-line",
+        &[
+            ("programme", FluentValue::from(p.name.clone())),
+            ("period", FluentValue::from(period)),
+            ("scope", FluentValue::from(scope)),
+            ("date", FluentValue::from(i18n.day(today()))),
+        ],
+    )
 }
 
 /// Which organisation the report covers, which earlier run it is set

@@ -38,6 +38,7 @@ pub(crate) fn write(
             }
             let person = Person {
                 import_key: Some(Person::identity_key(&details)),
+                reminders: Default::default(),
                 details,
                 application: Application::new(applied_on),
             };
@@ -98,8 +99,48 @@ pub(crate) fn write(
             write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
             Ok(Touched::People(vec![id]))
         }
+        Command::RecordReminderSent { key, people, on } => {
+            record_reminder_sent(tx, programme_obj, programme, &key, people, on)
+        }
         _ => Err(CommandError::Document("not a people command".into())),
     }
+}
+
+/// Marks a reminder as sent to each of `people`: one entry in the person's
+/// `reminders` map, so marks by two coordinators at once both stay.
+fn record_reminder_sent(
+    tx: &mut Transaction<'_>,
+    programme_obj: &ObjId,
+    programme: &Programme,
+    key: &str,
+    people: Vec<PersonId>,
+    on: crate::model::day::Day,
+) -> Result<Touched, CommandError> {
+    if crate::model::reminder::ReminderKind::of_key(key).is_none()
+        || key.chars().count() > crate::model::reminder::MAX_REMINDER_KEY_CHARS
+    {
+        return Err(CommandError::Document(format!("no such reminder: {key}")));
+    }
+    let people_obj = map_at(tx, programme_obj, PEOPLE)?;
+    for id in &people {
+        let person = person_of(programme, *id)?;
+        if !person.reminders.contains_key(key)
+            && person.reminders.len() >= crate::model::reminder::MAX_REMINDERS_PER_PERSON
+        {
+            return Err(CommandError::TextTooLong);
+        }
+        let Some((_, person_obj)) = tx.get(&people_obj, id.to_string().as_str())? else {
+            return Err(CommandError::UnknownPerson);
+        };
+        let reminders = map_at(tx, &person_obj, "reminders")?;
+        reconcile_prop(
+            tx,
+            &reminders,
+            key,
+            crate::model::reminder::SentReminder { on },
+        )?;
+    }
+    Ok(Touched::People(people))
 }
 
 /// A copy of the person to change, or why there is none.
@@ -146,6 +187,7 @@ fn import_people(
             details,
             application,
             import_key: Some(key),
+            reminders: Default::default(),
         };
         write_entity(tx, programme_obj, PEOPLE, &imported.id.to_string(), &person)?;
         written.push(imported.id);

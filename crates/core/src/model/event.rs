@@ -220,12 +220,18 @@ impl EventDetails {
     /// `https:` or `http:`, without spaces. Anything else (a `javascript:`
     /// link a partner's modified app wrote) is never rendered as a link.
     pub fn web_link(&self) -> Option<&str> {
-        let link = self.online_link.as_str();
-        let web = link.starts_with("https://") || link.starts_with("http://");
-        (web && link.len() > "http://".len()
-            && !link.chars().any(|c| c.is_whitespace() || c.is_control()))
-        .then_some(link)
+        web_link(&self.online_link)
     }
+}
+
+/// `link` if it is a web address (`https:` or `http:`, nothing that could
+/// break out of an attribute or a calendar line); only such a link is ever
+/// rendered as a link.
+pub fn web_link(link: &str) -> Option<&str> {
+    let web = link.starts_with("https://") || link.starts_with("http://");
+    (web && link.len() > "http://".len()
+        && !link.chars().any(|c| c.is_whitespace() || c.is_control()))
+    .then_some(link)
 }
 
 /// Where a person stands for one event.

@@ -5,6 +5,8 @@
 //! applied → getting-to-know interview → accepted / waitlisted / declined,
 //! withdrawn at any point with a reason. Only accepted people are matched.
 
+use std::collections::BTreeMap;
+
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::model::day::Day;
@@ -285,6 +287,12 @@ pub struct Person {
     /// What identifies the person in imported spreadsheets, so that importing
     /// the same file again adds nobody twice.
     pub import_key: Option<String>,
+    /// Reminders a coordinator marked as sent to this person, by reminder
+    /// key (`model::reminder`): kept with the person, so they go with the
+    /// person's erasure.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub reminders: BTreeMap<String, crate::model::reminder::SentReminder>,
 }
 
 impl Person {

@@ -65,6 +65,8 @@ pub fn access_report(
     attendance_section(&mut html, programme, person, heading);
     section(&mut html, heading, "access-certificate");
     certificate_section(&mut html, programme, person, heading);
+    section(&mut html, heading, "access-reminders");
+    reminders_section(&mut html, programme, person, heading);
     section(&mut html, heading, "access-pages");
     pages_section(&mut html, pages, heading);
     html.push_str("</body></html>");
@@ -247,6 +249,60 @@ fn certificate_section(
             let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
         }
     }
+}
+
+/// The reminders a coordinator marked as sent: which kind, about what
+/// (the questionnaire's or event's title where it is still there), when.
+fn reminders_section(
+    html: &mut String,
+    programme: &Programme,
+    person: PersonId,
+    heading: &dyn Fn(&str) -> String,
+) {
+    use crate::model::reminder::ReminderKind;
+    let sent = programme
+        .people
+        .get(&person)
+        .map(|who| &who.reminders)
+        .filter(|sent| !sent.is_empty());
+    let Some(sent) = sent else {
+        let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
+        return;
+    };
+    html.push_str("<ul>");
+    for (key, mark) in sent {
+        let Some(kind) = ReminderKind::of_key(key) else {
+            continue;
+        };
+        let about = key
+            .split_once(':')
+            .map(|(_, id)| id)
+            .and_then(|id| match kind {
+                ReminderKind::Survey => id
+                    .parse()
+                    .ok()
+                    .and_then(|id| programme.surveys.get(&id))
+                    .map(|survey| survey.title.clone()),
+                ReminderKind::Event => id
+                    .parse()
+                    .ok()
+                    .and_then(|id| programme.events.get(&id))
+                    .map(|event| event.details.title.clone()),
+                _ => None,
+            });
+        let what = heading(&format!("reminder-kind-{}", kind.code()));
+        let _ = match about {
+            Some(about) => write!(
+                html,
+                "<li>{} · {}: {}</li>",
+                mark.on.german(),
+                escape(&what),
+                escape(&about)
+            ),
+            None => write!(html, "<li>{} · {}</li>", mark.on.german(), escape(&what)),
+        };
+    }
+    html.push_str("</ul>");
 }
 
 fn pages_section(html: &mut String, pages: &[PageContent], heading: &dyn Fn(&str) -> String) {

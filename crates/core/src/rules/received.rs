@@ -23,6 +23,7 @@ use crate::model::day::Day;
 use crate::model::event::{EventDetails, MAX_EVENT_MINUTES, MAX_LINK_CHARS};
 use crate::model::person::PersonDetails;
 use crate::model::programme::{ContactPoint, Programme};
+use crate::model::reminder::{MAX_REMINDERS_PER_PERSON, MAX_REMINDER_KEY_CHARS};
 use crate::model::survey::{Answer, MAX_ANSWER_CHARS};
 use crate::rules::people::{is_email, is_phone};
 use crate::rules::text::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
@@ -94,6 +95,17 @@ pub fn check_received(before: &Programme, after: &Programme) -> Result<(), Refus
         }
         if let Some(withdrawal) = &application.withdrawal {
             text(&entity, "reason", &withdrawal.reason)?;
+        }
+        // Reminder marks: bounded in number and key, dated in range. A kind
+        // this version does not know is kept (a newer partner's) and shown
+        // nowhere.
+        if person.reminders.len() > MAX_REMINDERS_PER_PERSON {
+            return Err(refused(&entity, "reminders", "are too many"));
+        }
+        for (key, sent) in &person.reminders {
+            long(&entity, "reminder", key, MAX_REMINDER_KEY_CHARS)?;
+            one_line(&entity, "reminder", key)?;
+            date(&entity, sent.on)?;
         }
     }
     for (id, tandem) in changed(&before.tandems, &after.tandems) {
