@@ -101,11 +101,12 @@ fn an_approved_device_reads_verified_changes_with_their_author() {
     let mut programme = Programme::new();
     let mut karla = programme.join(Role::Coordinator);
     programme.admin.push(b"Mentee Jolanda").unwrap();
+    // Members are kept by device id: the admin is found by role, not place.
     let admin_id = programme
         .admin
         .roster()
         .current()
-        .next()
+        .find(|member| member.role == Role::Admin)
         .unwrap()
         .keys
         .signing;
