@@ -63,9 +63,12 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await expect(a.getByTestId('access-invitation-expires')).toContainText('gültig bis');
   await keepPicture(a, 'share-panel');
 
-  // Köln opens the link and asks; it reads nothing yet.
+  // Köln opens the link and asks; it reads nothing yet. A reload goes on
+  // waiting as the same device.
   const fingerprint = await askToJoin(b, link, karla);
   await expect(b.getByTestId('programme-title')).toHaveCount(0);
+  await b.reload();
+  await expect(b.getByTestId('join-fingerprint')).toHaveText(fingerprint);
 
   // Düsseldorf sees who asks, with the same fingerprint, and approves.
   await a.getByTestId('nav-exchange').click();

@@ -16,7 +16,7 @@ use crate::live::invite::{
     forget_pending, invitation_fragment, keep_pending, on_link_opened, pending, take_from_address,
     Arrived, InAddress,
 };
-use crate::live::join::{ask_to_join, Asking, Request};
+use crate::live::join::{ask_to_join, kept_request, Asking, Request};
 use crate::routes::Page;
 use crate::session::access::Profile;
 use crate::session::{use_session, SyncStatus};
@@ -156,7 +156,9 @@ pub fn JoinByLinkPage() -> impl IntoView {
     let state = RwSignal::new(Joining::Looking);
     let asking = RwSignal::new(Asking::Connecting);
     let request = StoredValue::new_local(None::<Request>);
-    let take = move |taken: InAddress| take_link(taken, arrived, invited, damaged, state);
+    let take = move |taken: InAddress| {
+        take_link(taken, arrived, invited, damaged, state, (request, asking));
+    };
     take(take_from_address());
     on_link_opened(take);
     let outcome = RwSignal::new(Outcome::Idle);
@@ -183,7 +185,7 @@ pub fn JoinByLinkPage() -> impl IntoView {
             });
             state.set(Joining::Asking);
             let profile = Profile::of_settings().to_bytes();
-            ask_to_join(invitation, relay, profile, request, asking);
+            ask_to_join(invitation, relay, profile, None, request, asking);
             return;
         }
         let Some(Arrived { invite, relay }) = arrived.get_untracked() else {
@@ -298,6 +300,7 @@ fn take_link(
     invited: RwSignal<Option<(Invitation, Option<String>)>>,
     damaged: RwSignal<bool>,
     state: RwSignal<Joining>,
+    (request, asking): (StoredValue<Option<Request>, LocalStorage>, RwSignal<Asking>),
 ) {
     match taken {
         InAddress::Invite(invite) => {
@@ -332,6 +335,14 @@ fn take_link(
                 match kept {
                     InAddress::Invite(kept) if empty => arrived.set(Some(kept)),
                     InAddress::Invitation(kept, relay) if empty => {
+                        // A device that asked before the reload goes on
+                        // waiting.
+                        if let Some(identity) = kept_request(&kept).await {
+                            invited.set(Some((kept.clone(), relay.clone())));
+                            state.set(Joining::Asking);
+                            ask_to_join(kept, relay, Vec::new(), Some(identity), request, asking);
+                            return;
+                        }
                         invited.set(Some((kept, relay)));
                     }
                     _ => {}
