@@ -50,7 +50,7 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
         {admin.then(|| view! {
             <h3>{i18n.t("access-invitations")}</h3>
             <p class="muted">{i18n.t("access-invitations-intro")}</p>
-            {access.invitations.into_iter().map(|invitation| view! { <OpenInvitation invitation outcome /> }).collect_view()}
+            {access.invitations.into_iter().enumerate().map(|(index, invitation)| view! { <OpenInvitation index invitation outcome /> }).collect_view()}
             <div class="button-row">
                 <button type="button" class="button button--primary" data-testid="access-invite" on:click=invite>
                     {i18n.t("access-invite")}
@@ -85,7 +85,11 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
 
 /// An invitation nobody used yet: its link, QR code and expiry.
 #[component]
-fn OpenInvitation(invitation: InvitationView, outcome: RwSignal<Outcome>) -> impl IntoView {
+fn OpenInvitation(
+    index: usize,
+    invitation: InvitationView,
+    outcome: RwSignal<Outcome>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let link = invitation.link.clone();
     let qr = qr_svg(&link);
@@ -93,12 +97,14 @@ fn OpenInvitation(invitation: InvitationView, outcome: RwSignal<Outcome>) -> imp
         let link = link.clone();
         move |_| super::share::copy_link(Some(link.clone()), outcome, i18n)
     };
-    let expires = i18n.date_time(i64::try_from(invitation.expires).unwrap_or(i64::MAX));
+    let expires = i18n.short_date_time(i64::try_from(invitation.expires).unwrap_or(i64::MAX));
+    // Each link's field has its own id, so its label names it.
+    let field = format!("share-link-{index}");
     view! {
         <div class="access-invitation" data-testid="access-invitation">
             <div class="field">
-                <label for="share-link">{i18n.t("share-link")}</label>
-                <input id="share-link" class="share-link" data-testid="share-link" type="text" readonly
+                <label for=field.clone()>{i18n.t("share-link")}</label>
+                <input id=field class="share-link" data-testid="share-link" type="text" readonly
                     prop:value=link on:focus=move |event| select_all(&event) />
             </div>
             <p class="muted" data-testid="access-invitation-expires">
