@@ -229,6 +229,7 @@ test('live sharing and the join page have no serious or critical findings', asyn
   await page.getByTestId('nav-exchange').click();
   await page.getByTestId('share-start').click();
   await expect(page.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await page.getByTestId('access-invite').click();
   await page.locator('summary', { hasText: 'QR-Code' }).click();
   const link = await page.getByTestId('share-link').inputValue();
   const serious = (findings: Finding[]) =>

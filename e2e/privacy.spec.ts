@@ -10,6 +10,7 @@
 // a new key and deletes the old key's file, so the old key must be in no
 // file of either profile afterwards. A file of the old generation is
 // refused.
+import { joinApproved, shareLive } from './fixtures/access';
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,17 +206,10 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     await aProgrammes.create(programme);
     await new ProgrammePage(a).openFromList(programme.name);
     await addPerson(a, 'Hilde Bleibt');
-    await a.getByTestId('nav-exchange').click();
-    await a.getByTestId('share-start').click();
-    await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
-    const link = await a.getByTestId('share-link').inputValue();
+    await shareLive(a);
 
-    // Köln joins by the link and has both.
-    await b.goto(link);
-    await b.getByTestId('join-link-author').fill('Karla Köln');
-    await b.getByTestId('join-link-submit').click();
-    await expect(b.getByTestId('programme-title')).toHaveText(programme.name);
-    await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
+    // Köln joins by an invitation, approved, and has both.
+    const link = await joinApproved(a, b, { name: 'Karla Köln', organisation: 'Stadt Köln' }, programme.name);
 
     // Düsseldorf adds Zoë; she reaches Köln live.
     await addPerson(a, ERASED, EMAIL);

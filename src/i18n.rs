@@ -161,6 +161,23 @@ impl I18n {
         date.to_locale_string(tag, &options).into()
     }
 
+    /// A moment in the coming days, short: "8. Dez., 14:05" (an
+    /// invitation's expiry).
+    pub fn short_date_time(&self, seconds: i64) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("day", "numeric"),
+            ("month", "short"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        let tag = self.language.get().tag();
+        date.to_locale_string(tag, &options).into()
+    }
+
     /// Screen readers and hyphenation follow `<html lang>`.
     fn mark_document(&self) {
         let tag = self.language.get_untracked().tag();

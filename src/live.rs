@@ -15,15 +15,18 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{LiveSync, Received, Replica};
-use tandem_sync::{ClientEvent, ErrorCode, Invite, SyncClient};
+use tandem_sync::{ErrorCode, Invite, SyncClient};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+pub(crate) mod client;
 pub(crate) mod fetch;
 pub(crate) mod invite;
+pub(crate) mod join;
 
 use crate::settings::SyncRecord;
 use crate::socket::{relay_url, Socket};
+use client::{Client, DeviceLink, LinkEvent};
 
 /// Upload a snapshot after this many sequences since the last one, so the
 /// room's log stays short.
@@ -50,7 +53,7 @@ pub enum SyncStatus {
 pub struct RelayLink {
     /// Where its [`SyncRecord`] is kept (sealed, see `crate::storage`).
     record_key: String,
-    client: SyncClient,
+    client: Client,
     live: LiveSync,
     record: SyncRecord,
     socket: Option<Socket>,
@@ -66,6 +69,39 @@ impl RelayLink {
     /// What this browser knows of the shared room, as in memory now.
     pub(crate) fn record(&self) -> &SyncRecord {
         &self.record
+    }
+
+    /// This browser as a device of the programme, when it is shared by
+    /// device.
+    pub(crate) fn device(&self) -> Option<&DeviceLink> {
+        self.client.device()
+    }
+
+    pub(crate) fn device_mut(&mut self) -> Option<&mut DeviceLink> {
+        self.client.device_mut()
+    }
+
+    pub(crate) fn record_mut(&mut self) -> &mut SyncRecord {
+        &mut self.record
+    }
+
+    /// The connection dropped: the client starts again from what the
+    /// stored document holds.
+    fn disconnected(&mut self) {
+        self.client.disconnected(self.record.last_seen);
+        if matches!(self.client, Client::Device(_)) {
+            // Pushes not acknowledged are lost with the connection: the
+            // document sends them again.
+            self.live = LiveSync::new(self.live.acknowledged_heads().to_vec());
+        }
+    }
+
+    /// Keeps the device's member list in the record.
+    fn keep_entries(&mut self) {
+        if let (Some(device), Some(kept)) = (self.client.device(), self.record.device.as_mut()) {
+            kept.entries = device.sync().entries().to_vec();
+            kept.founded = device.is_founded();
+        }
     }
 }
 
@@ -133,6 +169,8 @@ pub(crate) trait LiveHost: Copy + 'static {
     /// The relay will delete the room at `at` (seconds since 1970) unless
     /// it changes before; `None` once a change has kept it.
     fn room_expires(&self, _at: Option<u64>) {}
+    /// The member list changed, or this device's standing in it.
+    fn members_changed(&self) {}
 
     /// Runs `then` once every write of the document begun so far is
     /// stored (at once if none is under way; later, after a failed write,
@@ -177,7 +215,16 @@ pub(crate) trait Live: LiveHost {
     }
 
     fn start_relay(&self, record_key: String, record: SyncRecord, upload: bool) {
-        let Ok(invite) = Invite::from_fragment(&record.invite) else {
+        let client = match &record.device {
+            Some(device) => DeviceLink::resume(&record, device).map(|mut device| {
+                device.upload = upload;
+                Client::Device(Box::new(device))
+            }),
+            None => Invite::from_fragment(&record.invite)
+                .ok()
+                .map(|invite| Client::Token(SyncClient::new(invite, record.last_seen))),
+        };
+        let Some(client) = client else {
             self.status()
                 .set(SyncStatus::Refused("invite-damaged".into()));
             return;
@@ -189,7 +236,7 @@ pub(crate) trait Live: LiveHost {
             .collect();
         let mut link = RelayLink {
             record_key,
-            client: SyncClient::new(invite, record.last_seen),
+            client,
             live: LiveSync::new(acknowledged),
             record,
             socket: None,
@@ -202,7 +249,7 @@ pub(crate) trait Live: LiveHost {
         let session = *self;
         link._online = WindowListener::new("online", move || session.connect_now());
         link._offline = WindowListener::new("offline", move || session.went_offline());
-        if upload {
+        if upload && matches!(link.client, Client::Token(_)) {
             let whole = self.doc().try_update_value(|document| {
                 document
                     .as_mut()
@@ -221,10 +268,21 @@ pub(crate) trait Live: LiveHost {
 
     /// Pushes what changed here since the last push.
     fn push_changes(&self) {
-        let outgoing = self.doc().with_value(|document| {
-            let document = document.as_ref()?;
+        let outgoing = self.doc().try_update_value(|document| {
+            let document = document.as_mut()?;
             self.link().try_update_value(|link| {
                 let link = link.as_mut()?;
+                if !link.client.takes_pushes() {
+                    return None;
+                }
+                // A device's first push holds the whole programme, as the
+                // room key's does.
+                if let Some(device) = link.client.device_mut() {
+                    if std::mem::take(&mut device.upload) {
+                        let whole = link.live.snapshot(document);
+                        return link.client.push(&whole).ok();
+                    }
+                }
                 let bytes = link.live.outgoing(document)?;
                 link.client.push(&bytes).ok()
             })
@@ -306,7 +364,7 @@ pub(crate) trait Live: LiveHost {
             drop(socket);
             self.link().update_value(|link| {
                 if let Some(link) = link.as_mut() {
-                    link.client.disconnected();
+                    link.disconnected();
                 }
             });
         }
@@ -317,10 +375,12 @@ pub(crate) trait Live: LiveHost {
         self.link().update_value(|link| {
             if let Some(link) = link.as_mut() {
                 link.attempt = 0;
-                let _ = link.client.connect();
+                let _ = link.client.connect(now_seconds());
             }
         });
         self.flush();
+        // A device pushes what waits once its hello is out.
+        self.push_changes();
         self.show_status();
     }
 
@@ -332,7 +392,7 @@ pub(crate) trait Live: LiveHost {
             .link()
             .try_update_value(|link| {
                 let link = link.as_mut()?;
-                link.client.disconnected();
+                link.disconnected();
                 link.socket.take()
             })
             .flatten();
@@ -383,6 +443,9 @@ pub(crate) trait Live: LiveHost {
             .link()
             .try_update_value(|link| link.as_mut().map(|link| link.client.receive(bytes)))
             .flatten();
+        // What the client answers (the founding device's genesis after the
+        // replay, a device's introduction) goes out at once.
+        self.flush();
         match event {
             None | Some(Ok(None)) => {}
             Some(Ok(Some(event))) => self.relay_event(event),
@@ -397,9 +460,9 @@ pub(crate) trait Live: LiveHost {
         }
     }
 
-    fn relay_event(&self, event: ClientEvent) {
+    fn relay_event(&self, event: LinkEvent) {
         match event {
-            ClientEvent::Changes { changes, .. } => {
+            LinkEvent::Changes(changes) => {
                 let received = self.doc().try_update_value(|document| {
                     let document = document.as_mut()?;
                     self.link()
@@ -416,7 +479,7 @@ pub(crate) trait Live: LiveHost {
                 }
                 self.remember_progress();
             }
-            ClientEvent::Acknowledged { .. } => {
+            LinkEvent::Acknowledged => {
                 // The room changed: the relay keeps it.
                 self.room_expires(None);
                 self.link().update_value(|link| {
@@ -426,12 +489,30 @@ pub(crate) trait Live: LiveHost {
                 });
                 self.remember_progress();
             }
-            ClientEvent::Expires { at } => self.room_expires(Some(at)),
-            ClientEvent::UpToDate { .. } => {
+            LinkEvent::Expires(at) => self.room_expires(Some(at)),
+            LinkEvent::UpToDate => {
                 self.remember_progress();
                 self.snapshot_if_due();
+                self.members_changed();
             }
-            ClientEvent::Retired { forwarding } => {
+            LinkEvent::Members | LinkEvent::EntryStored => {
+                self.remember_progress();
+                self.members_changed();
+            }
+            LinkEvent::Founded => {
+                // The genesis is stored; the relay closes the room key's
+                // connection and the device comes back at once.
+                self.link().update_value(|link| {
+                    if let Some(link) = link.as_mut() {
+                        link.keep_entries();
+                        link.attempt = 0;
+                    }
+                });
+                self.remember_progress();
+            }
+            // Not applied; the member list does not admit it.
+            LinkEvent::Rejected => {}
+            LinkEvent::Retired(forwarding) => {
                 self.link().update_value(|link| {
                     if let Some(link) = link.as_mut() {
                         link.refused = Some("retired".into());
@@ -439,8 +520,18 @@ pub(crate) trait Live: LiveHost {
                 });
                 self.retired(forwarding);
             }
-            ClientEvent::Refused { code, .. } => {
-                if !code.is_temporary() {
+            LinkEvent::Refused(code) => {
+                let founding_closed = code == ErrorCode::NotMember
+                    && self
+                        .link()
+                        .with_value(|link| {
+                            link.as_ref().and_then(|link| {
+                                let device = link.device()?;
+                                Some(device.is_founded() && !device.is_member_connected())
+                            })
+                        })
+                        .unwrap_or(false);
+                if !code.is_temporary() && !founding_closed {
                     self.link().update_value(|link| {
                         if let Some(link) = link.as_mut() {
                             link.refused = Some(code.as_str().to_string());
@@ -483,6 +574,7 @@ pub(crate) trait Live: LiveHost {
                 .link()
                 .try_update_value(|link| {
                     let link = link.as_mut().filter(|link| link.record_key == key)?;
+                    link.keep_entries();
                     if let Some(last_seen) = last_seen {
                         link.record.last_seen = link.record.last_seen.max(last_seen);
                     }
@@ -521,6 +613,11 @@ pub(crate) trait Live: LiveHost {
                         || link.live.waiting(document) > 0
                     {
                         return None;
+                    }
+                    if let Some(device) = link.client.device() {
+                        if !device.is_admin() {
+                            return None;
+                        }
                     }
                     let whole = link.live.snapshot(document);
                     link.client.snapshot(&whole).ok()?;
@@ -565,6 +662,11 @@ pub(crate) trait Live: LiveHost {
 
 impl<T: LiveHost> Live for T {}
 
+/// Seconds since 1970, by this browser's clock.
+pub(crate) fn now_seconds() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
 /// The refusal's message key for a relay error code.
 pub fn refusal_key(code: &str) -> String {
     let known = [
@@ -577,6 +679,11 @@ pub fn refusal_key(code: &str) -> String {
         "retired-unreadable".to_string(),
         "retired-unreachable".to_string(),
         ErrorCode::RoomExpired.as_str().to_string(),
+        ErrorCode::NotMember.as_str().to_string(),
+        ErrorCode::NeedsAdmin.as_str().to_string(),
+        ErrorCode::BadSignature.as_str().to_string(),
+        ErrorCode::AccessRefused.as_str().to_string(),
+        ErrorCode::StaleEpoch.as_str().to_string(),
         "retired-asking".to_string(),
         "retired-foreign".to_string(),
     ];

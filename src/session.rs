@@ -36,6 +36,7 @@ use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
 
+pub mod access;
 mod erasure;
 pub mod messages;
 mod persist;
@@ -108,6 +109,8 @@ pub struct ProgrammeSession {
     moving: StoredValue<Option<erasure::ProposedMove>, LocalStorage>,
     /// What the coordinator is asked about it.
     move_question: RwSignal<Option<MoveQuestion>>,
+    /// Bumped whenever the programme's member list changes here.
+    members: RwSignal<u64>,
 }
 
 impl ProgrammeSession {
@@ -135,6 +138,7 @@ impl ProgrammeSession {
             on_hidden: StoredValue::new_local(None),
             moving: StoredValue::new_local(None),
             move_question: RwSignal::new(None),
+            members: RwSignal::new(0),
         };
         spawn_local(async move {
             let opening = match id {

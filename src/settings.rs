@@ -32,6 +32,9 @@ pub struct Settings {
     pub coordinator: Option<Coordinator>,
     #[serde(default)]
     pub language: Option<Language>,
+    /// The coordinator's organisation, as devices introduce themselves.
+    #[serde(default)]
+    pub organisation: Option<String>,
     /// Programmes this coordinator put away; they are listed apart.
     #[serde(default)]
     pub archived: Vec<String>,
@@ -130,6 +133,45 @@ pub struct SyncRecord {
     /// The sequence of the last snapshot this browser uploaded.
     #[serde(default)]
     pub snapshot_at: u64,
+    /// This browser as a device of the programme's member list, once the
+    /// programme is shared by device (protocol 2); `None` for a room
+    /// opened by its key alone.
+    #[serde(default)]
+    pub device: Option<DeviceRecord>,
+}
+
+/// What a device keeps of its membership between sessions: its identity
+/// (the secret halves, which is why the record is sealed) and the member
+/// list as it has checked it; the epoch keys follow from both.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    /// The identity's secret bytes (`DeviceIdentity::to_secret_bytes`).
+    pub identity: Vec<u8>,
+    /// The signed entries of the member list, in order.
+    #[serde(default)]
+    pub entries: Vec<Vec<u8>>,
+    /// Whether the genesis entry is stored at the relay; until then the
+    /// founding device lays it down with the room key.
+    #[serde(default)]
+    pub founded: bool,
+    /// Invitations this device made (link fragments): their secrets open
+    /// the profiles of the devices that introduce themselves with them.
+    #[serde(default)]
+    pub invitations: Vec<String>,
+    /// Devices whose request this device's coordinator declined (ids in
+    /// hex): not shown again.
+    #[serde(default)]
+    pub declined: Vec<String>,
+}
+
+impl DeviceRecord {
+    /// The device's identity, if the kept bytes are one.
+    pub fn identity(&self) -> Option<tandem_sync::access::DeviceIdentity> {
+        let bytes: &[u8; 64] = self.identity.as_slice().try_into().ok()?;
+        Some(tandem_sync::access::DeviceIdentity::from_secret_bytes(
+            bytes,
+        ))
+    }
 }
 
 impl SyncRecord {

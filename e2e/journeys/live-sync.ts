@@ -1,16 +1,17 @@
 // The live-sync journey, shared by the journey over plain HTTP on this
 // computer (live-sync.spec.ts) and the one through a TLS proxy
 // (tls/live-sync.tls.ts): Düsseldorf shares the programme live, Köln joins
-// by the invite link, and changes flow both ways within seconds, through a
-// relay that stores only ciphertext. Köln goes offline, keeps working, and
-// everything arrives after reconnecting; a link with a wrong key is refused
-// with a reason.
+// by an invitation and is approved, and changes flow both ways within
+// seconds, through a relay that stores only ciphertext. Köln goes offline,
+// keeps working, and everything arrives after reconnecting; an invitation
+// with a wrong secret is refused with a reason.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { expect } from '../fixtures/test';
 import { ProgrammesPage } from '../pages/programmes-page';
 import { ProgrammePage } from '../pages/programme-page';
 import { duesseldorfKoeln } from '../fixtures/programmes';
+import { askToJoin, approve, invite, shareLive } from '../fixtures/access';
 
 const programme = duesseldorfKoeln;
 
@@ -58,17 +59,15 @@ export async function liveSyncJourney(browser: Browser, checks: Checks = {}) {
   await new ProgrammePage(a).openFromList(programme.name);
   await expect(a.getByTestId('sync-status')).toHaveText('Nur auf diesem Gerät');
 
-  // Shared live: the link carries room and key after the '#'.
-  await a.getByTestId('nav-exchange').click();
-  await a.getByTestId('share-start').click();
-  await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
-  const link = await a.getByTestId('share-link').inputValue();
-  expect(link).toMatch(/\/join#room=[0-9a-f]{32}&key=[A-Za-z0-9_-]{43}$/);
+  // Shared live: an invitation carries the room and a single-use secret
+  // after the '#', no key.
+  await shareLive(a);
+  const link = await invite(a);
+  expect(link).toMatch(/\/join#room=[0-9a-f]{32}&invitation=[\w-]+&secret=[\w-]+&genesis=[\w-]+&expires=\d+$/);
 
-  // Köln opens the link and joins.
-  await b.goto(link);
-  await b.getByTestId('join-link-author').fill('Karla Köln');
-  await b.getByTestId('join-link-submit').click();
+  // Köln opens the link, asks, and is approved.
+  const karla = { name: 'Karla Köln', organisation: 'Stadt Köln' };
+  await approve(a, karla, await askToJoin(b, link, karla));
   await expect(b.getByTestId('programme-title')).toHaveText(programme.name);
   await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
 
@@ -102,13 +101,16 @@ export async function liveSyncJourney(browser: Browser, checks: Checks = {}) {
     expect(stored.includes(Buffer.from(name, 'utf8')), `${name} in the relay's database`).toBe(false);
   }
 
-  // A link whose key was changed is refused, with the reason.
-  const wrongKey = link.replace(/key=[A-Za-z0-9_-]{43}/, `key=${'A'.repeat(43)}`);
+  // An invitation whose secret was changed is refused, with the reason.
+  await a.getByTestId('nav-exchange').click();
+  const fresh = await invite(a);
+  const wrongSecret = fresh.replace(/secret=[\w-]+/, `secret=${'A'.repeat(43)}`);
   const c = await (await browser.newContext({ locale: 'de-DE' })).newPage();
-  await c.goto(wrongKey);
+  await c.goto(wrongSecret);
   await c.getByTestId('join-link-author').fill('Unbekannt');
+  await c.getByTestId('join-link-organisation').fill('Unbekannt');
   await c.getByTestId('join-link-submit').click();
-  await expect(c.getByTestId('join-link-error')).toContainText('Der Schlüssel passt nicht zu diesem Raum');
+  await expect(c.getByTestId('join-link-error')).toContainText('Die Einladung ist schon benutzt, abgelaufen oder gehört nicht zu diesem Programm');
 
   // A damaged link says so before anything is sent.
   await c.goto('/join#room=123');

@@ -9,6 +9,7 @@
 //! reload it keeps sealed (see `crate::storage`), not in the address.
 
 use leptos::prelude::*;
+use tandem_sync::access::Invitation;
 use tandem_sync::Invite;
 
 use crate::storage::ProgrammeStore;
@@ -56,8 +57,11 @@ pub(crate) enum InAddress {
     Nothing,
     /// A fragment that is no invite (a link cut short).
     Damaged,
-    /// An invite.
+    /// An invite (room and key).
     Invite(Arrived),
+    /// An invitation for a device to ask to join (protocol 2), and the
+    /// relay it names.
+    Invitation(Invitation, Option<String>),
 }
 
 /// Reads the invite in the page's address and removes the fragment from
@@ -79,8 +83,16 @@ pub(crate) fn take_from_address() -> InAddress {
         let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
         let _ = history.replace_state_with_url(&state, "", Some(&format!("{path}{search}")));
     }
-    match Arrived::from_fragment(&hash) {
-        Some(arrived) => InAddress::Invite(arrived),
+    read_fragment(&hash)
+}
+
+/// What a link's fragment names.
+fn read_fragment(fragment: &str) -> InAddress {
+    if let Some(arrived) = Arrived::from_fragment(fragment) {
+        return InAddress::Invite(arrived);
+    }
+    match Invitation::from_fragment(fragment.split("&relay=").next().unwrap_or_default()) {
+        Some(invitation) => InAddress::Invitation(invitation, relay_of(fragment)),
         None => InAddress::Damaged,
     }
 }
@@ -100,19 +112,33 @@ pub(crate) fn on_link_opened(then: impl Fn(InAddress) + 'static) {
 /// Keeps an invite opened on the join page, sealed, until it is joined.
 /// Where records cannot be sealed it is not kept: then a reload asks for
 /// the link again.
-pub(crate) async fn keep_pending(arrived: &Arrived) {
+pub(crate) async fn keep_pending(fragment: &str) {
     if let Ok(store) = ProgrammeStore::open().await {
-        let _ = store
-            .put_small(PENDING_JOIN, arrived.fragment().as_bytes())
-            .await;
+        let _ = store.put_small(PENDING_JOIN, fragment.as_bytes()).await;
     }
 }
 
-/// The invite kept by [`keep_pending`], if any.
-pub(crate) async fn pending() -> Option<Arrived> {
-    let store = ProgrammeStore::open().await.ok()?;
-    let bytes = store.load_small(PENDING_JOIN).await.ok()??;
-    Arrived::from_fragment(std::str::from_utf8(&bytes).ok()?)
+/// The invite or invitation kept by [`keep_pending`], if any.
+pub(crate) async fn pending() -> InAddress {
+    let Ok(store) = ProgrammeStore::open().await else {
+        return InAddress::Nothing;
+    };
+    match store.load_small(PENDING_JOIN).await {
+        Ok(Some(bytes)) => std::str::from_utf8(&bytes)
+            .map(read_fragment)
+            .unwrap_or(InAddress::Nothing),
+        _ => InAddress::Nothing,
+    }
+}
+
+/// The fragment that names an invitation again, with its relay.
+pub(crate) fn invitation_fragment(invitation: &Invitation, relay: Option<&str>) -> String {
+    let mut fragment = invitation.to_fragment();
+    if let Some(relay) = relay.and_then(|relay| js_sys::encode_uri_component(relay).as_string()) {
+        fragment.push_str("&relay=");
+        fragment.push_str(&relay);
+    }
+    fragment
 }
 
 /// Forgets the kept invite (joined, or refused).

@@ -2,6 +2,7 @@
 //! dashboard, its settings, and how it travels: sharing live, exchange
 //! files and the history of changes.
 
+pub mod access;
 pub mod dashboard;
 pub mod exchange;
 pub mod history;

@@ -433,7 +433,9 @@ pub fn ParticipantPage() -> impl IntoView {
                 fetch_page(i18n, invite, fragment, relay, room, arriving);
             });
         }
-        InAddress::Damaged => arriving.set(Arriving::Failed(i18n.t("page-link-damaged"))),
+        InAddress::Damaged | InAddress::Invitation(..) => {
+            arriving.set(Arriving::Failed(i18n.t("page-link-damaged")))
+        }
         InAddress::Nothing => {
             let shown = SessionStorage::get::<String>(PAGE_OPEN)
                 .ok()
@@ -526,6 +528,7 @@ fn fetch_page(
                         last_seen: fetched.last_seen,
                         acknowledged: page.heads().iter().map(|h| h.to_string()).collect(),
                         snapshot_at: 0,
+                        device: None,
                     };
                     if let Err(error) = record.save_at(&SyncRecord::page_key(tandem)).await {
                         return arriving.set(Arriving::Failed(i18n.error(error.code())));

@@ -239,7 +239,9 @@ impl ProgrammeSession {
             };
             let _ = record.save(id).await;
             session.start_relay(SyncRecord::key(id), record, true);
-            if let Ok(old_invite) = Invite::from_fragment(&old.invite) {
+            if old.device.is_some() {
+                retire_device_room(&old, forwarding.encode());
+            } else if let Ok(old_invite) = Invite::from_fragment(&old.invite) {
                 retire_room(old_invite, old.relay, forwarding.encode());
             }
         });
@@ -344,6 +346,7 @@ impl ProgrammeSession {
                 last_seen: fetched.last_seen,
                 acknowledged,
                 snapshot_at: 0,
+                device: None,
             };
             session
                 .moving
@@ -462,6 +465,87 @@ fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
                 Some(Ok(Some(ClientEvent::Acknowledged { .. })))
                 | Some(Ok(Some(ClientEvent::Retired { .. })))
                 | Some(Ok(Some(ClientEvent::Refused { .. })))
+                | Some(Err(_)) => close(),
+                _ => {}
+            }
+        },
+        close,
+    );
+    if let Ok(socket) = opened {
+        state.update_value(|state| {
+            if let Some((_, slot)) = state.as_mut() {
+                *slot = Some(socket);
+            }
+        });
+    }
+}
+
+/// Retires a room with a member list as this (admin) device: its own
+/// connection says the device's hello, sends the signed retirement with
+/// `forwarding` sealed under the current epoch key (members only read
+/// it), and closes once the relay has stored it.
+fn retire_device_room(record: &SyncRecord, forwarding: Vec<u8>) {
+    use tandem_sync::access::{DeviceEvent, DeviceSync};
+    let Some(kept) = record.device.as_ref() else {
+        return;
+    };
+    let (Some(room), Some(identity)) = (
+        crate::live::client::room_of(&record.invite),
+        kept.identity(),
+    ) else {
+        return;
+    };
+    let Ok(sync) = DeviceSync::resume(room, identity, None, &kept.entries, record.last_seen) else {
+        return;
+    };
+    let Some(url) = relay_url(record.relay.as_deref()) else {
+        return;
+    };
+    let state: StoredValue<Option<(DeviceSync, Option<Socket>)>, LocalStorage> =
+        StoredValue::new_local(Some((sync, None)));
+    let flush = move || {
+        state.update_value(|state| {
+            if let Some((sync, Some(socket))) = state.as_mut() {
+                while let Some(frame) = sync.poll_transmit() {
+                    socket.send(&frame);
+                }
+            }
+        });
+    };
+    let close = move || {
+        spawn_local(async move {
+            let socket = state
+                .try_update_value(|state| state.take().and_then(|(_, socket)| socket))
+                .flatten();
+            drop(socket);
+        });
+    };
+    let opened = Socket::open(
+        &url,
+        move || {
+            state.update_value(|state| {
+                if let Some((sync, _)) = state.as_mut() {
+                    let _ = sync.connect(crate::live::now_seconds());
+                }
+            });
+            flush();
+        },
+        move |bytes| {
+            let event = state
+                .try_update_value(|state| state.as_mut().map(|(sync, _)| sync.receive(&bytes)))
+                .flatten();
+            match event {
+                Some(Ok(Some(DeviceEvent::UpToDate { .. }))) => {
+                    state.update_value(|state| {
+                        if let Some((sync, _)) = state.as_mut() {
+                            let _ = sync.retire(&forwarding);
+                        }
+                    });
+                    flush();
+                }
+                Some(Ok(Some(DeviceEvent::Acknowledged { .. })))
+                | Some(Ok(Some(DeviceEvent::Retired { .. })))
+                | Some(Ok(Some(DeviceEvent::Refused { .. })))
                 | Some(Err(_)) => close(),
                 _ => {}
             }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use tandem_core::{ProgrammeDocument, ProgrammeId};
-use tandem_sync::Invite;
 
 use super::ProgrammeSession;
 use crate::live::{Live, LiveHost, RelayLink, SyncStatus};
@@ -36,6 +35,10 @@ impl LiveHost for ProgrammeSession {
         self.room_expires.set(at);
     }
 
+    fn members_changed(&self) {
+        self.members.update(|n| *n += 1);
+    }
+
     fn retired(&self, forwarding: Vec<u8>) {
         // Not from inside the socket's own handler: following drops it.
         let session = *self;
@@ -57,6 +60,14 @@ impl ProgrammeSession {
 
     /// The invite link of the shared programme, if it is shared.
     pub fn invite_link(&self) -> Option<String> {
+        // A programme shared by device has no link that is the whole
+        // programme: its room key only ever laid down the member list.
+        let by_device = self
+            .relay
+            .with_value(|link| link.as_ref().is_some_and(|link| link.device().is_some()));
+        if by_device {
+            return None;
+        }
         let origin = web_sys::window()?.location().origin().ok()?;
         Some(format!("{origin}/join#{}", self.invite_fragment()?))
     }
@@ -79,35 +90,29 @@ impl ProgrammeSession {
         });
     }
 
-    /// Shares the programme: a new room and key, the whole programme
-    /// pushed as the room's first entry.
-    pub fn share(&self) -> Result<(), String> {
-        let i18n = self.i18n;
-        if !crate::browser::secure_page() {
-            return Err(i18n.t("share-insecure"));
-        }
-        self.attach_now();
-        let programme = self
-            .with_untracked(|programme| programme.id)
-            .ok_or_else(|| i18n.t("error-document"))?;
-        let invite = Invite::new_room().map_err(|_| i18n.t("share-no-randomness"))?;
-        let record = SyncRecord {
-            invite: invite.to_fragment(),
-            ..SyncRecord::default()
-        };
-        // Shared at once; where the record cannot be stored (sealing
-        // refused), sharing lasts as long as this tab.
-        let stored = record.clone();
-        leptos::task::spawn_local(async move {
-            let _ = stored.save(programme).await;
-        });
-        self.start_relay(SyncRecord::key(programme), record, true);
-        Ok(())
-    }
-
     /// Stops syncing on this device; the programme stays here and the room
     /// stays with the others.
     pub fn stop_sharing(&self) {
+        // A device leaves the member list: the relay admits it no more, and
+        // an admin starts a new key epoch without it.
+        let left = self.relay.try_update_value(|link| {
+            let device = link.as_mut()?.device_mut()?;
+            if !device.is_member_connected() {
+                return None;
+            }
+            device
+                .sync_mut()
+                .append(
+                    tandem_sync::access::Change::Leave,
+                    crate::live::now_seconds(),
+                )
+                .ok()?;
+            device.appended();
+            Some(())
+        });
+        if left.flatten().is_some() {
+            self.flush();
+        }
         self.stop_live();
     }
 

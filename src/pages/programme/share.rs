@@ -7,17 +7,22 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use tandem_core::{Arrival, LiveSync, ProgrammeDocument, ProgrammeId};
 
+use super::access::DeviceAccess;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::qr::{qr_svg, select_all};
 use crate::i18n::{use_i18n, I18n};
 use crate::live::fetch::fetch_room;
 use crate::live::invite::{
-    forget_pending, keep_pending, on_link_opened, pending, take_from_address, Arrived, InAddress,
+    forget_pending, invitation_fragment, keep_pending, on_link_opened, pending, take_from_address,
+    Arrived, InAddress,
 };
+use crate::live::join::{ask_to_join, kept_request, Asking, Request};
 use crate::routes::Page;
+use crate::session::access::Profile;
 use crate::session::{use_session, SyncStatus};
-use crate::settings::{Settings, SyncRecord};
+use crate::settings::{DeviceRecord, Settings, SyncRecord};
 use crate::storage::{save_new, ProgrammeStore};
+use tandem_sync::access::Invitation;
 
 /// Sharing the programme live, on the exchange page.
 #[component]
@@ -30,25 +35,6 @@ pub fn SharePanel() -> impl IntoView {
         outcome.set(match session.share() {
             Ok(()) => Outcome::Done(i18n.t("share-started")),
             Err(message) => Outcome::Refused(message),
-        });
-    };
-    let stop = move |_| {
-        session.stop_sharing();
-        outcome.set(Outcome::Done(i18n.t("share-stopped")));
-    };
-    let copy = move |_| {
-        let Some(link) = session.invite_link() else {
-            return;
-        };
-        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
-            return;
-        };
-        spawn_local(async move {
-            let copied = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link)).await;
-            outcome.set(match copied {
-                Ok(_) => Outcome::Done(i18n.t("share-copied")),
-                Err(_) => Outcome::Refused(i18n.t("share-copy-failed")),
-            });
         });
     };
     view! {
@@ -65,7 +51,29 @@ pub fn SharePanel() -> impl IntoView {
                     </div>
                 }
             >
-                {move || session.invite_link().map(|link| {
+                {move || match session.access() {
+                    Some(access) => view! { <DeviceAccess access outcome /> }.into_any(),
+                    None => view! { <TokenLink outcome /> }.into_any(),
+                }}
+            </Show>
+            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="share" /></div>
+        </section>
+    }
+}
+
+/// The link of a programme shared by its room key alone (before devices):
+/// the link is the whole programme.
+#[component]
+fn TokenLink(outcome: RwSignal<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let stop = move |_| {
+        session.stop_sharing();
+        outcome.set(Outcome::Done(i18n.t("share-stopped")));
+    };
+    let copy = move |_| copy_link(session.invite_link(), outcome, i18n);
+    view! {
+        {move || session.invite_link().map(|link| {
                     let qr = qr_svg(&link);
                     view! {
                         <div class="field">
@@ -98,10 +106,24 @@ pub fn SharePanel() -> impl IntoView {
                         })}
                     }
                 })}
-            </Show>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="share" /></div>
-        </section>
     }
+}
+
+/// Copies `link` to the clipboard and says how that went.
+pub(super) fn copy_link(link: Option<String>, outcome: RwSignal<Outcome>, i18n: I18n) {
+    let Some(link) = link else {
+        return;
+    };
+    let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+        return;
+    };
+    spawn_local(async move {
+        let copied = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link)).await;
+        outcome.set(match copied {
+            Ok(_) => Outcome::Done(i18n.t("share-copied")),
+            Err(_) => Outcome::Refused(i18n.t("share-copy-failed")),
+        });
+    });
 }
 
 /// Where joining by link stands.
@@ -111,6 +133,8 @@ enum Joining {
     Looking,
     Ready,
     Waiting,
+    /// A device's request to join (by invitation) is under way.
+    Asking,
     Failed(String),
     /// A programme of the same id is here: nothing was stored.
     Here(ProgrammeId, String),
@@ -124,45 +148,24 @@ pub fn JoinByLinkPage() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let arrived = RwSignal::new(None::<Arrived>);
+    let invited = RwSignal::new(None::<(Invitation, Option<String>)>);
     let damaged = RwSignal::new(false);
     let known = Settings::load().coordinator.is_some();
     let author_name = RwSignal::new(String::new());
+    let organisation = RwSignal::new(Settings::load().organisation.unwrap_or_default());
     let state = RwSignal::new(Joining::Looking);
-    let take = move |taken: InAddress| match taken {
-        InAddress::Invite(invite) => {
-            damaged.set(false);
-            arrived.set(Some(invite.clone()));
-            state.set(Joining::Ready);
-            spawn_local(async move { keep_pending(&invite).await });
-        }
-        InAddress::Damaged => {
-            damaged.set(true);
-            arrived.set(None);
-            state.set(Joining::Ready);
-        }
-        InAddress::Nothing => {
-            // Opened again after a reload: the invite kept before.
-            spawn_local(async move {
-                let kept = pending().await;
-                if arrived.is_disposed() {
-                    return;
-                }
-                if arrived.get_untracked().is_none() {
-                    arrived.set(kept);
-                }
-                state.set(Joining::Ready);
-            });
-        }
+    let asking = RwSignal::new(Asking::Connecting);
+    let request = StoredValue::new_local(None::<Request>);
+    let take = move |taken: InAddress| {
+        take_link(taken, arrived, invited, damaged, state, (request, asking));
     };
     take(take_from_address());
     on_link_opened(take);
     let outcome = RwSignal::new(Outcome::Idle);
+    open_when_arrived(i18n, asking, invited, state, navigate.clone());
 
     let join = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        let Some(Arrived { invite, relay }) = arrived.get_untracked() else {
-            return;
-        };
         if !crate::browser::secure_page() {
             state.set(Joining::Failed(i18n.t("share-insecure")));
             return;
@@ -175,6 +178,19 @@ pub fn JoinByLinkPage() -> impl IntoView {
             Settings::remember_author(&author_name.get_untracked());
         }
         outcome.set(Outcome::Idle);
+        if let Some((invitation, relay)) = invited.get_untracked() {
+            let organisation = organisation.get_untracked().trim().to_string();
+            Settings::update(|settings| {
+                settings.organisation = Some(organisation.clone()).filter(|o| !o.is_empty());
+            });
+            state.set(Joining::Asking);
+            let profile = Profile::of_settings().to_bytes();
+            ask_to_join(invitation, relay, profile, None, request, asking);
+            return;
+        }
+        let Some(Arrived { invite, relay }) = arrived.get_untracked() else {
+            return;
+        };
         state.set(Joining::Waiting);
         let fragment = invite.to_fragment();
         let navigate = navigate.clone();
@@ -183,30 +199,15 @@ pub fn JoinByLinkPage() -> impl IntoView {
                 Ok(fetched) => fetched,
                 Err(message) => return state.set(Joining::Failed(message)),
             };
-            spawn_local(async move {
-                match store_joined(i18n, fetched.blobs).await {
-                    Ok(Joined::Stored(document)) => {
-                        let id = document.id();
-                        let record = SyncRecord {
-                            invite: fragment,
-                            relay,
-                            last_seen: fetched.last_seen,
-                            acknowledged: document.heads().iter().map(|h| h.to_string()).collect(),
-                            snapshot_at: 0,
-                        };
-                        if let Err(error) = record.save(id).await {
-                            return state.set(Joining::Failed(i18n.error(error.code())));
-                        }
-                        forget_pending().await;
-                        navigate(&Page::Programme(id).path(), Default::default());
-                    }
-                    Ok(Joined::Refused(id, arrival)) => {
-                        forget_pending().await;
-                        state.set(Joining::Here(id, i18n.t(arrival.code())));
-                    }
-                    Err(message) => state.set(Joining::Failed(message)),
-                }
-            });
+            spawn_local(finish_joining(
+                i18n,
+                (fetched.blobs, fetched.last_seen),
+                fragment,
+                relay,
+                None,
+                state,
+                navigate,
+            ));
         });
     };
 
@@ -228,21 +229,196 @@ pub fn JoinByLinkPage() -> impl IntoView {
                             <input id="join-link-author" data-testid="join-link-author" type="text" autocomplete="name" bind:value=author_name />
                         </div>
                     })}
+                    <Show when=move || invited.get().is_some()>
+                        <div class="field">
+                            <label for="join-link-organisation">{move || i18n.t("field-your-organisation")}</label>
+                            <input id="join-link-organisation" data-testid="join-link-organisation" type="text" autocomplete="organization" bind:value=organisation />
+                        </div>
+                    </Show>
                     <div class="button-row">
                         <button type="submit" class="button button--primary" data-testid="join-link-submit"
                             disabled=move || {
-                                !matches!(state.get(), Joining::Ready | Joining::Failed(_)) || arrived.get().is_none()
+                                !matches!(state.get(), Joining::Ready | Joining::Failed(_))
+                                    || (arrived.get().is_none() && invited.get().is_none())
                             }>
                             {move || i18n.t("join-link-submit")}
                         </button>
                     </div>
                 </form>
                 <div aria-live="polite">
-                    <JoinState state arrived damaged />
+                    <JoinState state arrived invited damaged asking />
                     <OutcomeNotice outcome=outcome testid="join-link" />
                 </div>
             </section>
         </section>
+    }
+}
+
+/// Once the approved device has received the programme: stores and opens
+/// it.
+fn open_when_arrived(
+    i18n: I18n,
+    asking: RwSignal<Asking>,
+    invited: RwSignal<Option<(Invitation, Option<String>)>>,
+    state: RwSignal<Joining>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
+) {
+    Effect::new(move || {
+        if let Asking::Arrived { .. } = asking.get() {
+            let Asking::Arrived {
+                blobs,
+                device,
+                last_seen,
+            } = asking.get_untracked()
+            else {
+                return;
+            };
+            let relay = invited.get_untracked().and_then(|(_, relay)| relay);
+            let room = invited
+                .get_untracked()
+                .map(|(invitation, _)| invitation.room);
+            let navigate = navigate.clone();
+            if let Some(room) = room {
+                spawn_local(finish_joining(
+                    i18n,
+                    (blobs, last_seen),
+                    format!("room={room}"),
+                    relay,
+                    Some(device),
+                    state,
+                    navigate,
+                ));
+            }
+        }
+    });
+}
+
+/// Takes a link (or, after a reload, the one kept) into the join page.
+fn take_link(
+    taken: InAddress,
+    arrived: RwSignal<Option<Arrived>>,
+    invited: RwSignal<Option<(Invitation, Option<String>)>>,
+    damaged: RwSignal<bool>,
+    state: RwSignal<Joining>,
+    (request, asking): (StoredValue<Option<Request>, LocalStorage>, RwSignal<Asking>),
+) {
+    match taken {
+        InAddress::Invite(invite) => {
+            damaged.set(false);
+            invited.set(None);
+            arrived.set(Some(invite.clone()));
+            state.set(Joining::Ready);
+            spawn_local(async move { keep_pending(&invite.fragment()).await });
+        }
+        InAddress::Invitation(invitation, relay) => {
+            damaged.set(false);
+            arrived.set(None);
+            let fragment = invitation_fragment(&invitation, relay.as_deref());
+            invited.set(Some((invitation, relay)));
+            state.set(Joining::Ready);
+            spawn_local(async move { keep_pending(&fragment).await });
+        }
+        InAddress::Damaged => {
+            damaged.set(true);
+            arrived.set(None);
+            invited.set(None);
+            state.set(Joining::Ready);
+        }
+        InAddress::Nothing => {
+            // Opened again after a reload: the link kept before.
+            spawn_local(async move {
+                let kept = pending().await;
+                if arrived.is_disposed() {
+                    return;
+                }
+                let empty = arrived.get_untracked().is_none() && invited.get_untracked().is_none();
+                match kept {
+                    InAddress::Invite(kept) if empty => arrived.set(Some(kept)),
+                    InAddress::Invitation(kept, relay) if empty => {
+                        // A device that asked before the reload goes on
+                        // waiting.
+                        if let Some(identity) = kept_request(&kept).await {
+                            invited.set(Some((kept.clone(), relay.clone())));
+                            state.set(Joining::Asking);
+                            ask_to_join(kept, relay, Vec::new(), Some(identity), request, asking);
+                            return;
+                        }
+                        invited.set(Some((kept, relay)));
+                    }
+                    _ => {}
+                }
+                state.set(Joining::Ready);
+            });
+        }
+    }
+}
+
+/// Stores the programme that arrived (unless one of the same id is here)
+/// with what this browser keeps of the room, and opens it. `invite`:
+/// `room=…&key=…`, or `room=…` for a device (`device`).
+async fn finish_joining(
+    i18n: I18n,
+    (blobs, last_seen): (Vec<Vec<u8>>, u64),
+    invite: String,
+    relay: Option<String>,
+    device: Option<DeviceRecord>,
+    state: RwSignal<Joining>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    match store_joined(i18n, blobs).await {
+        Ok(Joined::Stored(document)) => {
+            let id = document.id();
+            let record = SyncRecord {
+                invite,
+                relay,
+                last_seen,
+                acknowledged: document.heads().iter().map(|h| h.to_string()).collect(),
+                snapshot_at: 0,
+                device,
+            };
+            if let Err(error) = record.save(id).await {
+                return state.set(Joining::Failed(i18n.error(error.code())));
+            }
+            forget_pending().await;
+            navigate(&Page::Programme(id).path(), Default::default());
+        }
+        Ok(Joined::Refused(id, arrival)) => {
+            forget_pending().await;
+            state.set(Joining::Here(id, i18n.t(arrival.code())));
+        }
+        Err(message) => state.set(Joining::Failed(message)),
+    }
+}
+
+/// Where a device's request to join stands, in words.
+#[component]
+fn AskingState(asking: RwSignal<Asking>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        match asking.get() {
+        Asking::Connecting | Asking::Arrived { .. } => view! {
+            <p class="muted" role="status" data-testid="join-link-waiting">{i18n.t("join-link-waiting")}</p>
+        }
+        .into_any(),
+        Asking::Waiting(fingerprint) => view! {
+            <div class="notice" role="status" data-testid="join-asking">
+                <p>{i18n.t("join-asking")}</p>
+                <p>
+                    {i18n.t("join-asking-fingerprint")} " "
+                    <code data-testid="join-fingerprint">{fingerprint}</code>
+                </p>
+            </div>
+        }
+        .into_any(),
+        Asking::Approved => view! {
+            <p class="muted" role="status" data-testid="join-approved">{i18n.t("join-approved")}</p>
+        }
+        .into_any(),
+        Asking::Refused(key) => view! {
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t(&key)}</p>
+        }
+        .into_any(),
+    }
     }
 }
 
@@ -251,7 +427,9 @@ pub fn JoinByLinkPage() -> impl IntoView {
 fn JoinState(
     state: RwSignal<Joining>,
     arrived: RwSignal<Option<Arrived>>,
+    invited: RwSignal<Option<(Invitation, Option<String>)>>,
     damaged: RwSignal<bool>,
+    asking: RwSignal<Asking>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -260,10 +438,11 @@ fn JoinState(
         Joining::Ready if damaged.get() => view! {
             <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-damaged")}</p>
         }.into_any(),
-        Joining::Ready if arrived.get().is_none() => view! {
+        Joining::Ready if arrived.get().is_none() && invited.get().is_none() => view! {
             <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-gone")}</p>
         }.into_any(),
         Joining::Ready => ().into_any(),
+        Joining::Asking => view! { <AskingState asking /> }.into_any(),
         Joining::Waiting => view! {
             <p class="muted" role="status" data-testid="join-link-waiting">{i18n.t("join-link-waiting")}</p>
         }.into_any(),

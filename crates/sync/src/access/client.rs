@@ -211,6 +211,12 @@ impl DeviceSync {
         self.keys.get(&self.roster.epoch())
     }
 
+    /// The key of `epoch`, if this device holds it (to open the profiles
+    /// of members approved in that epoch).
+    pub fn key_for(&self, epoch: u64) -> Option<&EpochKey> {
+        self.keys.get(&epoch)
+    }
+
     /// The socket opened: a signed hello waits in
     /// [`poll_transmit`](Self::poll_transmit). `now`: seconds since 1970.
     pub fn connect(&mut self, now: u64) -> Result<(), DeviceError> {

@@ -101,11 +101,12 @@ fn an_approved_device_reads_verified_changes_with_their_author() {
     let mut programme = Programme::new();
     let mut karla = programme.join(Role::Coordinator);
     programme.admin.push(b"Mentee Jolanda").unwrap();
+    // Members are kept by device id: the admin is found by role, not place.
     let admin_id = programme
         .admin
         .roster()
         .current()
-        .next()
+        .find(|member| member.role == Role::Admin)
         .unwrap()
         .keys
         .signing;
@@ -260,4 +261,31 @@ fn a_device_approved_after_a_removal_reads_the_older_epochs_and_the_removed_one_
     assert_eq!(karla.roster().epoch(), 1);
     assert!(karla.key().is_none());
     assert_eq!(karla.push(b"late"), Err(DeviceError::NoKey(1)));
+}
+
+#[test]
+fn a_member_reads_the_profiles_of_devices_approved_in_earlier_epochs() {
+    let mut programme = Programme::new();
+    let karla = programme.join(Role::Coordinator);
+    let mut otto = programme.join(Role::Coordinator);
+    programme.admin.remove(otto.identity.id(), NOW).unwrap();
+    relay_entries(&mut programme.admin, &mut []);
+    let mut later = programme.join(Role::Coordinator);
+    show_list(&programme.admin, &mut later);
+    // Karla was approved in epoch 0, which the later device never held
+    // by a wrap of its own: it opens her profile with the older key.
+    let member = later.roster().member(&karla.identity.id()).unwrap().clone();
+    assert_eq!(member.since_epoch, 0);
+    let key = later.key_for(member.since_epoch).unwrap();
+    assert_eq!(
+        key.open_profile(&programme.room, &karla.identity.id(), &member.profile)
+            .unwrap(),
+        b"Karla Koeln"
+    );
+    // The removed device, shown the whole list, holds no key of the epoch
+    // after its removal.
+    show_list(&programme.admin, &mut otto);
+    assert_eq!(otto.roster().epoch(), 1);
+    assert!(otto.key_for(0).is_some());
+    assert!(otto.key_for(1).is_none());
 }

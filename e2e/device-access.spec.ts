@@ -1,0 +1,127 @@
+// Access by device: Düsseldorf shares the programme and invites Köln; Köln
+// introduces itself and is approved by fingerprint before it reads
+// anything; a third browser with the same, now used, link is refused with
+// a message. Düsseldorf removes Köln: Düsseldorf's next edit no longer
+// reaches Köln, and Köln says why.
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/test';
+import { askToJoin, approve, invite, shareLive } from './fixtures/access';
+import { ProgrammesPage } from './pages/programmes-page';
+import { ProgrammePage } from './pages/programme-page';
+import { duesseldorfKoeln } from './fixtures/programmes';
+
+const programme = duesseldorfKoeln;
+const karla = { name: 'Karla Köln', organisation: 'Stadt Köln' };
+
+async function addPerson(page: Page, name: string) {
+  await page.getByTestId('nav-people').click();
+  await page.getByTestId('new-person').click();
+  await page.getByTestId('person-name').fill(name);
+  await page.getByTestId('person-submit').click();
+  await expect(page.getByTestId('person-heading')).toHaveText(name);
+}
+
+function personRow(page: Page, name: string) {
+  return page.getByTestId('person-row').filter({ hasText: name });
+}
+
+/** Screenshots of the share panel for the record, where asked for. */
+async function keepPicture(page: Page, name: string) {
+  const folder = process.env.TANDEM_SCREENSHOTS;
+  if (!folder) return;
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.getByTestId('share').screenshot({ path: `${folder}/${name}-${width}.png` });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+test('a device joins only after approval, a used link is refused, a removed device hears nothing new', async ({
+  browser,
+}) => {
+  const duesseldorf = await browser.newContext({ locale: 'de-DE' });
+  const koeln = await browser.newContext({ locale: 'de-DE' });
+  const third = await browser.newContext({ locale: 'de-DE' });
+  const a = await duesseldorf.newPage();
+  const b = await koeln.newPage();
+  const c = await third.newPage();
+
+  const programmes = new ProgrammesPage(a);
+  await programmes.open();
+  await programmes.create(programme);
+  await new ProgrammePage(a).openFromList(programme.name);
+
+  // Düsseldorf shares: this device is the first admin; an invitation is
+  // single-use, expires, and holds no key.
+  await shareLive(a);
+  await expect(a.getByTestId('access-member')).toHaveCount(1);
+  await expect(a.getByTestId('access-member')).toContainText('Petra Probe (dieses Gerät)');
+  await expect(a.getByTestId('access-member')).toContainText('Administrator:in');
+  const link = await invite(a);
+  expect(link).toMatch(/\/join#room=[0-9a-f]{32}&invitation=[\w-]+&secret=[\w-]+&genesis=[\w-]+&expires=\d+$/);
+  expect(link).not.toContain('key=');
+  await expect(a.getByTestId('access-invitation-expires')).toHaveText(/^gültig bis \d{1,2}\. \S+, \d{2}:\d{2}$/);
+  await keepPicture(a, 'share-panel');
+
+  // Köln opens the link and asks; it reads nothing yet. A reload goes on
+  // waiting as the same device.
+  const fingerprint = await askToJoin(b, link, karla);
+  await expect(b.getByTestId('programme-title')).toHaveCount(0);
+  await b.reload();
+  await expect(b.getByTestId('join-fingerprint')).toHaveText(fingerprint);
+
+  // Düsseldorf sees who asks, with the same fingerprint, and approves.
+  await a.getByTestId('nav-exchange').click();
+  await expect(a.getByTestId('access-request')).toContainText(
+    `Karla Köln, Stadt Köln möchte beitreten – Fingerabdruck ${fingerprint}`,
+  );
+  await keepPicture(a, 'approval-request');
+  await approve(a, karla, fingerprint);
+  await expect(b.getByTestId('programme-title')).toHaveText(programme.name);
+  await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  const koelnRow = a.getByTestId('access-member').filter({ hasText: fingerprint });
+  await expect(koelnRow).toContainText('Stadt Köln');
+  await expect(koelnRow).toContainText('Koordinator:in');
+  await expect(koelnRow).toContainText('von Petra Probe');
+
+  // The used link introduces nobody else.
+  await c.goto(link);
+  await c.getByTestId('join-link-author').fill('Mallory Mitleser');
+  await c.getByTestId('join-link-organisation').fill('Unbekannt');
+  await c.getByTestId('join-link-submit').click();
+  await expect(c.getByTestId('join-link-error')).toContainText('Die Einladung ist schon benutzt');
+  await a.getByTestId('nav-exchange').click();
+  await expect(a.getByTestId('access-request')).toHaveCount(0);
+
+  // Changes flow both ways between the members.
+  await addPerson(a, 'Dana Düssel');
+  await b.getByTestId('nav-people').click();
+  await expect(personRow(b, 'Dana Düssel')).toHaveCount(1);
+  await addPerson(b, 'Kim Kölsch');
+  await a.getByTestId('nav-people').click();
+  await expect(personRow(a, 'Kim Kölsch')).toHaveCount(1);
+
+  // Düsseldorf removes Köln, after being told what Köln keeps.
+  await a.getByTestId('nav-exchange').click();
+  await koelnRow.getByTestId('access-remove').click();
+  await expect(a.getByTestId('access-remove-confirm')).toContainText('behält es');
+  await a.getByTestId('access-remove-yes').click();
+  await expect(a.getByTestId('access-member')).toHaveCount(1);
+
+  // Köln is refused with a message and keeps what it had.
+  await expect(b.getByTestId('sync-status')).toContainText('nicht (mehr) Mitglied');
+  await b.getByTestId('nav-people').click();
+  await expect(personRow(b, 'Dana Düssel')).toHaveCount(1);
+
+  // Düsseldorf's next edit reaches the relay, and not Köln, also after a
+  // reload there.
+  await addPerson(a, 'Ole Ost');
+  await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await b.reload();
+  await expect(b.getByTestId('sync-status')).toContainText('nicht (mehr) Mitglied');
+  await b.getByTestId('nav-people').click();
+  await expect(personRow(b, 'Dana Düssel')).toHaveCount(1);
+  await expect(personRow(b, 'Ole Ost')).toHaveCount(0);
+
+  await Promise.all([duesseldorf.close(), koeln.close(), third.close()]);
+});

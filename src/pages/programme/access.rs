@@ -1,0 +1,248 @@
+//! Who may read and write a shared programme, in the share panel: the
+//! invitations an admin makes (single-use, with their expiry), the devices
+//! asking to join (approved by fingerprint, or declined), and the member
+//! list with who added each device and when. Removing a device says what
+//! it keeps, and asks first.
+
+use fluent_bundle::FluentValue;
+use leptos::prelude::*;
+use tandem_sync::access::DeviceId;
+
+use crate::components::notice::Outcome;
+use crate::components::qr::{qr_svg, select_all};
+use crate::i18n::use_i18n;
+use crate::session::access::{AccessView, InvitationView, MemberView, RequestView};
+use crate::session::use_session;
+
+/// The member list and what an admin does with it.
+#[component]
+pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let invite = move |_| {
+        outcome.set(match session.invite_device() {
+            Ok(()) => Outcome::Done(i18n.t("access-invited")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let stop = move |_| {
+        session.stop_sharing();
+        outcome.set(Outcome::Done(i18n.t("share-stopped")));
+    };
+    let admin = access.admin;
+    let me = access
+        .members
+        .iter()
+        .find(|member| member.me)
+        .map(|member| member.fingerprint.clone());
+    view! {
+        {me.map(|fingerprint| view! {
+            <p class="muted" data-testid="access-my-fingerprint">
+                {i18n.t_with("access-my-fingerprint", &[("fingerprint", FluentValue::from(fingerprint))])}
+            </p>
+        })}
+        {(!access.requests.is_empty()).then(|| view! {
+            <h3>{i18n.t("access-requests")}</h3>
+            <ul class="access-requests">
+                {access.requests.into_iter().map(|request| view! { <Request request admin outcome /> }).collect_view()}
+            </ul>
+        })}
+        {admin.then(|| view! {
+            <h3>{i18n.t("access-invitations")}</h3>
+            <p class="muted">{i18n.t("access-invitations-intro")}</p>
+            {access.invitations.into_iter().enumerate().map(|(index, invitation)| view! { <OpenInvitation index invitation outcome /> }).collect_view()}
+            <div class="button-row">
+                <button type="button" class="button button--primary" data-testid="access-invite" on:click=invite>
+                    {i18n.t("access-invite")}
+                </button>
+            </div>
+        })}
+        <h3>{i18n.t("access-members")}</h3>
+        <div class="table-scroll">
+            <table class="table" data-testid="access-members">
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.t("access-member-name")}</th>
+                        <th scope="col">{i18n.t("access-member-organisation")}</th>
+                        <th scope="col">{i18n.t("access-member-role")}</th>
+                        <th scope="col">{i18n.t("access-member-fingerprint")}</th>
+                        <th scope="col">{i18n.t("access-member-added")}</th>
+                        <th scope="col"><span class="visually-hidden">{i18n.t("access-member-actions")}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {access.members.into_iter().map(|member| view! { <Member member admin outcome /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <div class="button-row">
+            <button type="button" class="button button--secondary" data-testid="share-stop" on:click=stop>
+                {i18n.t("share-stop")}
+            </button>
+        </div>
+    }
+}
+
+/// An invitation nobody used yet: its link, QR code and expiry.
+#[component]
+fn OpenInvitation(
+    index: usize,
+    invitation: InvitationView,
+    outcome: RwSignal<Outcome>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = invitation.link.clone();
+    let qr = qr_svg(&link);
+    let copy = {
+        let link = link.clone();
+        move |_| super::share::copy_link(Some(link.clone()), outcome, i18n)
+    };
+    let expires = i18n.short_date_time(i64::try_from(invitation.expires).unwrap_or(i64::MAX));
+    // Each link's field has its own id, so its label names it.
+    let field = format!("share-link-{index}");
+    view! {
+        <div class="access-invitation" data-testid="access-invitation">
+            <div class="field">
+                <label for=field.clone()>{i18n.t("share-link")}</label>
+                <input id=field class="share-link" data-testid="share-link" type="text" readonly
+                    prop:value=link on:focus=move |event| select_all(&event) />
+            </div>
+            <p class="muted" data-testid="access-invitation-expires">
+                {i18n.t_with("access-invitation-expires", &[("date", FluentValue::from(expires))])}
+            </p>
+            <div class="button-row">
+                <button type="button" class="button button--secondary" data-testid="share-copy" on:click=copy>
+                    {i18n.t("share-copy")}
+                </button>
+            </div>
+            {qr.map(|svg| view! {
+                <details class="disclosure">
+                    <summary>{i18n.t("share-qr")}</summary>
+                    <div class="qr-code" role="img" aria-label=i18n.t("share-qr-label") inner_html=svg></div>
+                </details>
+            })}
+        </div>
+    }
+}
+
+/// A device asking to join; an admin approves or declines it.
+#[component]
+fn Request(request: RequestView, admin: bool, outcome: RwSignal<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let device: DeviceId = request.device;
+    let approve = move |_| {
+        outcome.set(match session.approve_device(device) {
+            Ok(()) => Outcome::Done(i18n.t("access-approved")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let decline = move |_| {
+        session.decline_device(device);
+        outcome.set(Outcome::Done(i18n.t("access-declined")));
+    };
+    let label = if request.profile.name.trim().is_empty() {
+        i18n.t("access-unnamed")
+    } else {
+        request.profile.label()
+    };
+    view! {
+        <li class="access-request notice notice--warning" data-testid="access-request">
+            <p>
+                {i18n.t_with(
+                    "access-request",
+                    &[
+                        ("who", FluentValue::from(label)),
+                        ("fingerprint", FluentValue::from(request.fingerprint)),
+                    ],
+                )}
+            </p>
+            {admin.then(|| view! {
+                <div class="button-row">
+                    <button type="button" class="button button--primary" data-testid="access-approve" on:click=approve>
+                        {i18n.t("access-approve")}
+                    </button>
+                    <button type="button" class="button button--secondary" data-testid="access-decline" on:click=decline>
+                        {i18n.t("access-decline")}
+                    </button>
+                </div>
+            })}
+        </li>
+    }
+}
+
+/// One device of the member list.
+#[component]
+fn Member(member: MemberView, admin: bool, outcome: RwSignal<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let asking = RwSignal::new(false);
+    let device = member.device;
+    let remove = move |_| {
+        asking.set(false);
+        outcome.set(match session.remove_device(device) {
+            Ok(()) => Outcome::Done(i18n.t("access-removed")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let added = i18n.t_with(
+        "access-member-added-by",
+        &[
+            ("who", FluentValue::from(member.added_by.clone())),
+            (
+                "date",
+                FluentValue::from(
+                    i18n.date_time(i64::try_from(member.added_at).unwrap_or(i64::MAX)),
+                ),
+            ),
+        ],
+    );
+    let role = if member.admin {
+        i18n.t("access-role-admin")
+    } else {
+        i18n.t("access-role-coordinator")
+    };
+    let name = if member.me {
+        i18n.t_with(
+            "access-this-device",
+            &[("name", FluentValue::from(member.profile.name.clone()))],
+        )
+    } else {
+        member.profile.name.clone()
+    };
+    let removable = admin && !member.me;
+    view! {
+        <tr data-testid="access-member">
+            <td>{name}</td>
+            <td>{member.profile.organisation.clone()}</td>
+            <td>{role}</td>
+            <td><code>{member.fingerprint.clone()}</code></td>
+            <td>{added}</td>
+            <td>
+                {removable.then(|| view! {
+                    <Show
+                        when=move || asking.get()
+                        fallback=move || view! {
+                            <button type="button" class="button button--secondary" data-testid="access-remove"
+                                on:click=move |_| asking.set(true)>
+                                {i18n.t("access-remove")}
+                            </button>
+                        }
+                    >
+                        <div class="notice notice--warning" role="alertdialog" data-testid="access-remove-confirm">
+                            <p>{i18n.t("access-remove-what")}</p>
+                            <div class="button-row">
+                                <button type="button" class="button button--danger" data-testid="access-remove-yes" on:click=remove>
+                                    {i18n.t("access-remove-yes")}
+                                </button>
+                                <button type="button" class="button button--secondary" on:click=move |_| asking.set(false)>
+                                    {i18n.t("access-remove-no")}
+                                </button>
+                            </div>
+                        </div>
+                    </Show>
+                })}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,368 @@
+//! Who may read and write the open programme: this browser as a device of
+//! the programme's signed member list (see `tandem_sync::access`).
+//!
+//! Sharing makes this device the programme's first admin (the genesis of
+//! the list). An admin makes single-use invitations, sees the devices that
+//! introduced themselves with one, approves them (only then do they get
+//! the programme's key) or declines them, and removes devices (a new key
+//! epoch without them). What the panel shows comes from the list as this
+//! device checked it, not from what the relay says.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_sync::access::{
+    DeviceId, DeviceIdentity, DeviceSync, Invitation, Role, INVITATION_LIFETIME,
+};
+use tandem_sync::Invite;
+
+use super::ProgrammeSession;
+use crate::live::client::JOINING_ROLE;
+use crate::live::{now_seconds, Live};
+use crate::settings::{DeviceRecord, Settings, SyncRecord};
+
+/// What a device tells about itself: the coordinator and organisation.
+/// Sealed in the member list; only members read it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    #[serde(default)]
+    pub organisation: String,
+}
+
+impl Profile {
+    /// The coordinator of this browser, as the settings know them.
+    pub fn of_settings() -> Self {
+        let settings = Settings::load();
+        Self {
+            name: settings
+                .coordinator
+                .map(|coordinator| coordinator.name)
+                .unwrap_or_default(),
+            organisation: settings.organisation.unwrap_or_default(),
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// A profile as a device sent it; one that is no profile of this app
+    /// shows as its text.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        serde_json::from_slice(bytes).unwrap_or_else(|_| Self {
+            name: String::from_utf8_lossy(bytes).into_owned(),
+            organisation: String::new(),
+        })
+    }
+
+    /// "Karla Köln, Stadt Köln" (or the name alone).
+    pub fn label(&self) -> String {
+        if self.organisation.trim().is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}, {}", self.name, self.organisation)
+        }
+    }
+}
+
+/// One device of the member list, as the share panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberView {
+    pub device: DeviceId,
+    pub profile: Profile,
+    pub admin: bool,
+    pub fingerprint: String,
+    pub added_by: String,
+    pub added_at: u64,
+    /// This browser.
+    pub me: bool,
+}
+
+/// A device that introduced itself and waits for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestView {
+    pub device: DeviceId,
+    pub profile: Profile,
+    pub fingerprint: String,
+}
+
+/// An invitation this device made that nobody used yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationView {
+    pub link: String,
+    pub expires: u64,
+}
+
+/// The member list as this device sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessView {
+    pub admin: bool,
+    /// This browser is a current member, connected or not.
+    pub member: bool,
+    pub members: Vec<MemberView>,
+    pub requests: Vec<RequestView>,
+    pub invitations: Vec<InvitationView>,
+}
+
+/// Hex of a device id, as kept in the record.
+fn hex(device: &DeviceId) -> String {
+    device.0.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+impl ProgrammeSession {
+    /// The member list, if this programme is shared by device here.
+    /// Follows every change of the list.
+    pub fn access(&self) -> Option<AccessView> {
+        self.members.track();
+        self.relay.with_value(|link| {
+            let link = link.as_ref()?;
+            let device = link.device()?;
+            let kept = link.record().device.as_ref()?;
+            Some(access_view(
+                device.sync(),
+                device.identity(),
+                kept,
+                link.record().relay.as_deref(),
+            ))
+        })
+    }
+
+    /// Shares the programme: a new room, this device its first admin, the
+    /// whole programme pushed as the room's first entry.
+    pub fn share(&self) -> Result<(), String> {
+        let i18n = self.i18n;
+        if !crate::browser::secure_page() {
+            return Err(i18n.t("share-insecure"));
+        }
+        self.attach_now();
+        let programme = self
+            .with_untracked(|programme| programme.id)
+            .ok_or_else(|| i18n.t("error-document"))?;
+        let invite = Invite::new_room().map_err(|_| i18n.t("share-no-randomness"))?;
+        let identity = DeviceIdentity::generate().map_err(|_| i18n.t("share-no-randomness"))?;
+        let secret = identity.to_secret_bytes().to_vec();
+        let (_, genesis) = DeviceSync::found(
+            invite.room,
+            identity,
+            &Profile::of_settings().to_bytes(),
+            now_seconds(),
+        )
+        .map_err(|_| i18n.t("share-no-randomness"))?;
+        let record = SyncRecord {
+            invite: invite.to_fragment(),
+            device: Some(DeviceRecord {
+                identity: secret,
+                entries: vec![genesis],
+                ..DeviceRecord::default()
+            }),
+            ..SyncRecord::default()
+        };
+        // Shared at once; where the record cannot be stored (sealing
+        // refused), sharing lasts as long as this tab.
+        let stored = record.clone();
+        leptos::task::spawn_local(async move {
+            let _ = stored.save(programme).await;
+        });
+        self.start_relay(SyncRecord::key(programme), record, true);
+        self.members.update(|n| *n += 1);
+        Ok(())
+    }
+
+    /// A new single-use invitation, announced in the member list (an
+    /// admin's, while connected).
+    pub fn invite_device(&self) -> Result<(), String> {
+        let i18n = self.i18n;
+        let made = self.relay.try_update_value(|link| {
+            let link = link.as_mut()?;
+            let device = link.device_mut()?;
+            if !device.is_member_connected() {
+                return Some(Err(i18n.t("access-offline")));
+            }
+            if !device.is_admin() {
+                return Some(Err(i18n.t("sync-refused-needs-admin")));
+            }
+            let now = now_seconds();
+            let Ok(invitation) = Invitation::new(device.sync().roster(), now, INVITATION_LIFETIME)
+            else {
+                return Some(Err(i18n.t("share-no-randomness")));
+            };
+            if device
+                .sync_mut()
+                .append(invitation.announcement(), now)
+                .is_err()
+            {
+                return Some(Err(i18n.t("access-failed")));
+            }
+            device.appended();
+            if let Some(kept) = link.record_mut().device.as_mut() {
+                kept.invitations.push(invitation.to_fragment());
+            }
+            Some(Ok(()))
+        });
+        self.after_access_change(made.flatten())
+    }
+
+    /// Approves a device that introduced itself: it gets the programme's
+    /// key and becomes a coordinator of it.
+    pub fn approve_device(&self, device: DeviceId) -> Result<(), String> {
+        let i18n = self.i18n;
+        let made = self.relay.try_update_value(|link| {
+            let link = link.as_mut()?;
+            let invitations = link.record().device.as_ref()?.invitations.clone();
+            let me = link.device_mut()?;
+            if !me.is_member_connected() {
+                return Some(Err(i18n.t("access-offline")));
+            }
+            let pending = me
+                .sync()
+                .roster()
+                .pending()
+                .find(|pending| pending.keys.signing == device)?
+                .clone();
+            let profile = invitations
+                .iter()
+                .filter_map(|fragment| Invitation::from_fragment(fragment))
+                .find(|invitation| invitation.id == pending.invitation)
+                .and_then(|invitation| invitation.open_profile(&pending).ok())
+                .unwrap_or_default();
+            if me
+                .sync_mut()
+                .approve(device, JOINING_ROLE, &profile, now_seconds())
+                .is_err()
+            {
+                return Some(Err(i18n.t("access-failed")));
+            }
+            me.appended();
+            Some(Ok(()))
+        });
+        self.after_access_change(made.flatten())
+    }
+
+    /// Declines a device's request: it is not shown again here and never
+    /// gets the programme's key (its invitation is used up).
+    pub fn decline_device(&self, device: DeviceId) {
+        self.relay.update_value(|link| {
+            if let Some(kept) = link
+                .as_mut()
+                .and_then(|link| link.record_mut().device.as_mut())
+            {
+                kept.declined.push(hex(&device));
+            }
+        });
+        let _ = self.after_access_change(Some(Ok(())));
+    }
+
+    /// Removes a device: a new key epoch, wrapped for the others only.
+    pub fn remove_device(&self, device: DeviceId) -> Result<(), String> {
+        let i18n = self.i18n;
+        let made = self.relay.try_update_value(|link| {
+            let me = link.as_mut()?.device_mut()?;
+            if !me.is_member_connected() {
+                return Some(Err(i18n.t("access-offline")));
+            }
+            if me.sync_mut().remove(device, now_seconds()).is_err() {
+                return Some(Err(i18n.t("access-failed")));
+            }
+            me.appended();
+            Some(Ok(()))
+        });
+        self.after_access_change(made.flatten())
+    }
+
+    /// Sends what an access change queued and keeps the record.
+    fn after_access_change(&self, made: Option<Result<(), String>>) -> Result<(), String> {
+        let made = made.unwrap_or_else(|| Err(self.i18n.t("access-failed")));
+        if made.is_ok() {
+            self.flush();
+            self.remember_progress();
+            self.members.update(|n| *n += 1);
+        }
+        made
+    }
+}
+
+/// The member list of `sync` as the panel shows it to `identity`.
+fn access_view(
+    sync: &DeviceSync,
+    identity: &DeviceIdentity,
+    kept: &DeviceRecord,
+    relay: Option<&str>,
+) -> AccessView {
+    let roster = sync.roster();
+    let room = roster.room();
+    let me = identity.id();
+    let profile_of = |device: &DeviceId| {
+        roster
+            .member(device)
+            .and_then(|member| {
+                let key = sync.key_for(member.since_epoch)?;
+                key.open_profile(&room, device, &member.profile).ok()
+            })
+            .map(|bytes| Profile::from_bytes(&bytes))
+            .unwrap_or_default()
+    };
+    let members = roster
+        .current()
+        .map(|member| MemberView {
+            device: member.keys.signing,
+            profile: profile_of(&member.keys.signing),
+            admin: member.role == Role::Admin,
+            fingerprint: member.keys.fingerprint(),
+            added_by: profile_of(&member.added_by).label(),
+            added_at: member.added_at,
+            me: member.keys.signing == me,
+        })
+        .collect();
+    let invitations: Vec<Invitation> = kept
+        .invitations
+        .iter()
+        .filter_map(|fragment| Invitation::from_fragment(fragment))
+        .collect();
+    let requests = roster
+        .pending()
+        .filter(|pending| !kept.declined.contains(&hex(&pending.keys.signing)))
+        .map(|pending| RequestView {
+            device: pending.keys.signing,
+            profile: invitations
+                .iter()
+                .find(|invitation| invitation.id == pending.invitation)
+                .and_then(|invitation| invitation.open_profile(pending).ok())
+                .map(|bytes| Profile::from_bytes(&bytes))
+                .unwrap_or_default(),
+            fingerprint: pending.keys.fingerprint(),
+        })
+        .collect();
+    let now = now_seconds();
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default();
+    let open = invitations
+        .iter()
+        .filter(|invitation| {
+            roster
+                .invitation_open(&invitation.id, &invitation.proof(), now)
+                .is_ok()
+        })
+        .map(|invitation| InvitationView {
+            link: invitation_link(&origin, invitation, relay),
+            expires: invitation.expires,
+        })
+        .collect();
+    AccessView {
+        admin: roster.is_admin(&me),
+        member: roster.is_current(&me),
+        members,
+        requests,
+        invitations: open,
+    }
+}
+
+/// `…/join#room=…&invitation=…[&relay=…]`.
+fn invitation_link(origin: &str, invitation: &Invitation, relay: Option<&str>) -> String {
+    let mut link = format!("{origin}/join#{}", invitation.to_fragment());
+    if let Some(relay) = relay.and_then(|relay| js_sys::encode_uri_component(relay).as_string()) {
+        link.push_str("&relay=");
+        link.push_str(&relay);
+    }
+    link
+}
