@@ -621,6 +621,7 @@ async fn a_room_key_kept_in_localstorage_by_an_earlier_version_moves_into_the_se
         last_seen: 41,
         acknowledged: vec!["c0ffee".into()],
         snapshot_at: 7,
+        device: None,
     };
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     local
