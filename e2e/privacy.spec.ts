@@ -368,9 +368,12 @@ test('the privacy page explains in plain German what is stored where, linked fro
   await page.getByTestId('privacy-link').click();
   await expect(page).toHaveURL(/\/datenschutz$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Datenschutz: Was Tandem speichert');
-  for (const text of ['im Browser der Koordinator:innen', 'nie einen Namen', 'Tandem-Seite', 'Auskunft und Löschung']) {
+  for (const text of ['im Browser der Koordinator:innen', 'nie einen Namen', 'Tandem-Seite', 'Auskunft und Löschung', 'Wer ein Programm lesen kann']) {
     await expect(page.getByTestId('privacy-page')).toContainText(text);
   }
+  // The data-protection officer is pointed to the trust model that every
+  // installation carries.
+  await expect(page.getByTestId('privacy-dpo')).toContainText('/usr/share/doc/tandem-relay/README.md');
 });
 
 test('a partner sent the new version by file moves over to it, keeping their own edits', async ({ browser }) => {

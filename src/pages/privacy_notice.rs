@@ -17,6 +17,7 @@ pub fn PrivacyNoticePage() -> impl IntoView {
     let sections = [
         ("privacy-where-title", "privacy-where-text"),
         ("privacy-relay-title", "privacy-relay-text"),
+        ("privacy-access-title", "privacy-access-text"),
         ("privacy-page-title", "privacy-page-text"),
         ("privacy-who-title", "privacy-who-text"),
         ("privacy-consent-title", "privacy-consent-text"),
@@ -31,6 +32,7 @@ pub fn PrivacyNoticePage() -> impl IntoView {
                 <h2>{move || i18n.t(title)}</h2>
                 <p>{move || i18n.t(text)}</p>
             }).collect_view()}
+            <p class="muted" data-testid="privacy-dpo">{move || i18n.t("privacy-dpo")}</p>
             <p><A href=Page::Programmes.path()>{move || i18n.t("privacy-back")}</A></p>
         </article>
     }
