@@ -20,7 +20,7 @@ use crate::session::use_session;
 /// For the participant: the questionnaires on the page that ask `me` and
 /// that `me` has not answered here yet.
 #[component]
-pub fn PageQuestionnaires(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
+pub(crate) fn PageQuestionnaires(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
     let i18n = use_i18n();
     let open = move || {
         let Some(me) = me.get() else {
@@ -152,7 +152,7 @@ fn PageQuestionnaire(
 /// For the coordinators, on a tandem's view: put the questionnaires due on
 /// the pair's page, and carry the answers given there into the programme.
 #[component]
-pub fn PageSurveysForCoordinators(id: TandemId, page: PageSession) -> impl IntoView {
+pub(crate) fn PageSurveysForCoordinators(id: TandemId, page: PageSession) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let message = RwSignal::new(None::<(bool, String)>);

@@ -20,7 +20,7 @@ use crate::settings::Settings;
 
 /// What a person agreed to, their access report, and forgetting them.
 #[component]
-pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
+pub(crate) fn PersonPrivacy(id: PersonId) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let stored = session
@@ -237,7 +237,7 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
 /// On the dashboard: how long personal data is kept after the end, and who
 /// is due for erasure.
 #[component]
-pub fn ErasureDue() -> impl IntoView {
+pub(crate) fn ErasureDue() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let months = RwSignal::new(

@@ -61,7 +61,7 @@ async fn read_listing() -> Listing {
 
 /// The list of programmes and the create form.
 #[component]
-pub fn ProgrammesPage() -> impl IntoView {
+pub(crate) fn ProgrammesPage() -> impl IntoView {
     let i18n = use_i18n();
     let listing = RwSignal::new(Listing::Loading);
     spawn_local(async move { listing.set(read_listing().await) });

@@ -97,7 +97,7 @@ fn file_name(text: &str) -> String {
 
 /// The page at `/programme/:id/report`.
 #[component]
-pub fn ReportPage() -> impl IntoView {
+pub(crate) fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let programme_id = session.with_untracked(|p| p.id);

@@ -9,7 +9,7 @@ use crate::rules::text::{clean_name, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 /// Person details as they will be stored: names and lists tidied, contact
 /// details checked, the organisation one of the programme's partners.
-pub fn clean_details(
+pub(crate) fn clean_details(
     programme: &Programme,
     details: &PersonDetails,
 ) -> Result<PersonDetails, CommandError> {
@@ -65,7 +65,7 @@ pub fn clean_details(
 }
 
 /// An e-mail address as people type them: something, one @, a domain with a dot.
-pub fn is_email(text: &str) -> bool {
+pub(crate) fn is_email(text: &str) -> bool {
     let mut parts = text.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return false;
@@ -78,7 +78,7 @@ pub fn is_email(text: &str) -> bool {
 }
 
 /// A phone number as people type them: digits with spaces, +, -, /, ( ).
-pub fn is_phone(text: &str) -> bool {
+pub(crate) fn is_phone(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
     digits >= 3
         && text
@@ -87,7 +87,7 @@ pub fn is_phone(text: &str) -> bool {
 }
 
 /// A list as entered (topics, languages): trimmed, no empties, no repeats.
-pub fn clean_list(items: &[String]) -> Vec<String> {
+pub(crate) fn clean_list(items: &[String]) -> Vec<String> {
     let mut clean: Vec<String> = Vec::new();
     for item in items {
         let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -100,7 +100,7 @@ pub fn clean_list(items: &[String]) -> Vec<String> {
 
 /// The keys under which the programme's people are recognised: each
 /// person's import key and their key from today's details.
-pub fn identities(programme: &Programme) -> std::collections::HashSet<String> {
+pub(crate) fn identities(programme: &Programme) -> std::collections::HashSet<String> {
     programme
         .people
         .values()
@@ -113,7 +113,7 @@ pub fn identities(programme: &Programme) -> std::collections::HashSet<String> {
 
 /// Refuses a new person who is already in the programme (`known` from
 /// [`identities`]).
-pub fn check_not_present(
+pub(crate) fn check_not_present(
     known: &std::collections::HashSet<String>,
     details: &PersonDetails,
 ) -> Result<(), CommandError> {
@@ -124,7 +124,7 @@ pub fn check_not_present(
 }
 
 /// Whether the application may take the step to `to`.
-pub fn check_step(
+pub(crate) fn check_step(
     programme: &Programme,
     id: PersonId,
     person: &Person,
@@ -164,7 +164,7 @@ pub fn check_step(
 }
 
 /// The stage a decision leads to, checked.
-pub fn check_decision(
+pub(crate) fn check_decision(
     programme: &Programme,
     id: PersonId,
     person: &Person,
@@ -176,7 +176,7 @@ pub fn check_decision(
 }
 
 /// The programme's rules for a new tandem.
-pub fn check_new_tandem(
+pub(crate) fn check_new_tandem(
     programme: &Programme,
     id: TandemId,
     mentee: PersonId,

@@ -8,14 +8,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Where a relay process keeps its rooms.
-pub enum Storage {
+pub(crate) enum Storage {
     /// A SQLite file of its own, removed with the process.
     Sqlite(PathBuf),
     /// A PostgreSQL database shared with other relay processes.
     Postgres(String),
 }
 
-pub struct RelayProcess {
+pub(crate) struct RelayProcess {
     pub addr: SocketAddr,
     storage: Storage,
     child: Option<Child>,
@@ -24,7 +24,7 @@ pub struct RelayProcess {
 impl RelayProcess {
     /// A relay on a free port; `None` for `storage` gives a SQLite file
     /// of its own.
-    pub fn new(storage: Option<Storage>) -> Self {
+    pub(crate) fn new(storage: Option<Storage>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -43,7 +43,7 @@ impl RelayProcess {
     }
 
     /// Starts the relay and waits until it listens.
-    pub async fn start(&mut self) {
+    pub(crate) async fn start(&mut self) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tandem-relay"));
         command.arg("--addr").arg(self.addr.to_string());
         match &self.storage {
@@ -76,7 +76,7 @@ impl RelayProcess {
     }
 
     /// SIGKILL: no shutdown, no flush, nothing.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             child.kill().expect("the relay can be killed");
             child.wait().expect("the relay is gone");

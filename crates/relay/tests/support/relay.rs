@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 /// Serves a relay on the SQLite file `db` with `limits`; the handle ends
 /// it when aborted.
-pub async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
+pub(crate) async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
