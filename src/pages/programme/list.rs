@@ -569,10 +569,12 @@ fn read_form(
 
 fn refusal_text(error: &tandem_core::CommandError) -> String {
     match error {
-        tandem_core::CommandError::PartnerTwice(name) => use_i18n().t_with(
-            "error-partner-twice",
-            &[("name", FluentValue::from(name.clone()))],
-        ),
+        tandem_core::CommandError::Programme(tandem_core::ProgrammeError::PartnerTwice(name)) => {
+            use_i18n().t_with(
+                "error-partner-twice",
+                &[("name", FluentValue::from(name.clone()))],
+            )
+        }
         other => error_text(other.code()),
     }
 }

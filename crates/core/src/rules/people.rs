@@ -4,7 +4,7 @@
 use crate::model::ids::{PersonId, TandemId};
 use crate::model::person::{Decision, Person, PersonDetails, Role, Stage};
 use crate::model::programme::{normalise, Programme};
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, PeopleError, TandemError};
 use crate::rules::text::{clean_name, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 /// Person details as they will be stored: names and lists tidied, contact
@@ -14,7 +14,10 @@ pub(crate) fn clean_details(
     details: &PersonDetails,
 ) -> Result<PersonDetails, CommandError> {
     let mut clean = details.clone();
-    clean.name = clean_name(&details.name, CommandError::PersonNameMissing)?;
+    clean.name = clean_name(
+        &details.name,
+        CommandError::People(PeopleError::PersonNameMissing),
+    )?;
     // One-line fields reach spreadsheets, calendar files and e-mail
     // headers: a line break (from a spreadsheet cell, say) becomes a space.
     let one_line = |text: &str| -> Result<String, CommandError> {
@@ -118,7 +121,9 @@ pub(crate) fn check_not_present(
     details: &PersonDetails,
 ) -> Result<(), CommandError> {
     if known.contains(&Person::identity_key(details)) {
-        return Err(CommandError::PersonTwice(details.name.clone()));
+        return Err(CommandError::People(PeopleError::PersonTwice(
+            details.name.clone(),
+        )));
     }
     Ok(())
 }
@@ -146,11 +151,11 @@ pub(crate) fn check_step(
         Stage::Applied => false,
     };
     if !allowed {
-        return Err(CommandError::StageNotAllowed {
+        return Err(CommandError::People(PeopleError::StageNotAllowed {
             name: person.details.name.clone(),
             from: from.code(),
             to: to.code(),
-        });
+        }));
     }
     // Taking someone out of the cohort while they are in a running tandem
     // would leave their partner in a tandem with nobody.
@@ -158,7 +163,9 @@ pub(crate) fn check_step(
         && to != Stage::Accepted
         && programme.active_tandems_of(id).next().is_some()
     {
-        return Err(CommandError::InActiveTandem(person.details.name.clone()));
+        return Err(CommandError::People(PeopleError::InActiveTandem(
+            person.details.name.clone(),
+        )));
     }
     Ok(())
 }
@@ -187,14 +194,14 @@ pub(crate) fn check_new_tandem(
         return Err(CommandError::Document("tandem id already used".into()));
     }
     if mentee == mentor || co_mentor == Some(mentee) || co_mentor == Some(mentor) {
-        return Err(CommandError::SamePerson);
+        return Err(CommandError::Tandem(TandemError::SamePerson));
     }
     let mentee_person = member(programme, mentee, Role::Mentee)?;
     let mentor_person = member(programme, mentor, Role::Mentor)?;
     if programme.active_tandems_of(mentee).next().is_some() {
-        return Err(CommandError::AlreadyMatched(
+        return Err(CommandError::Tandem(TandemError::AlreadyMatched(
             mentee_person.details.name.clone(),
-        ));
+        )));
     }
     let capacity = programme.rules.mentor_capacity.max(1);
     let load = programme
@@ -202,39 +209,41 @@ pub(crate) fn check_new_tandem(
         .filter(|(_, tandem)| tandem.mentor == mentor)
         .count();
     if load >= capacity as usize {
-        return Err(CommandError::MentorFull {
+        return Err(CommandError::Tandem(TandemError::MentorFull {
             name: mentor_person.details.name.clone(),
             capacity,
-        });
+        }));
     }
     if programme.rules.different_organisations {
-        let mentee_org = mentee_person
-            .details
-            .organisation
-            .ok_or_else(|| CommandError::OrganisationMissing(mentee_person.details.name.clone()))?;
-        let mentor_org = mentor_person
-            .details
-            .organisation
-            .ok_or_else(|| CommandError::OrganisationMissing(mentor_person.details.name.clone()))?;
+        let mentee_org = mentee_person.details.organisation.ok_or_else(|| {
+            CommandError::Tandem(TandemError::OrganisationMissing(
+                mentee_person.details.name.clone(),
+            ))
+        })?;
+        let mentor_org = mentor_person.details.organisation.ok_or_else(|| {
+            CommandError::Tandem(TandemError::OrganisationMissing(
+                mentor_person.details.name.clone(),
+            ))
+        })?;
         if mentee_org == mentor_org {
-            return Err(CommandError::SameOrganisation {
+            return Err(CommandError::Tandem(TandemError::SameOrganisation {
                 mentee: mentee_person.details.name.clone(),
                 mentor: mentor_person.details.name.clone(),
                 organisation: programme.organisation_name(Some(mentee_org)).to_string(),
-            });
+            }));
         }
     }
     if let Some(co_mentor) = co_mentor {
         if !programme.rules.co_mentors {
-            return Err(CommandError::CoMentorsNotUsed);
+            return Err(CommandError::Tandem(TandemError::CoMentorsNotUsed));
         }
         let co = member(programme, co_mentor, Role::CoMentor)?;
         let co_load = programme.active_tandems_of(co_mentor).count();
         if co_load >= capacity as usize {
-            return Err(CommandError::MentorFull {
+            return Err(CommandError::Tandem(TandemError::MentorFull {
                 name: co.details.name.clone(),
                 capacity,
-            });
+            }));
         }
     }
     Ok(())
@@ -247,13 +256,15 @@ fn member(programme: &Programme, id: PersonId, role: Role) -> Result<&Person, Co
         .get(&id)
         .ok_or(CommandError::UnknownPerson)?;
     if person.details.role != role {
-        return Err(CommandError::WrongRole {
+        return Err(CommandError::Tandem(TandemError::WrongRole {
             name: person.details.name.clone(),
             role: role.code(),
-        });
+        }));
     }
     if !person.is_accepted() {
-        return Err(CommandError::NotAccepted(person.details.name.clone()));
+        return Err(CommandError::Tandem(TandemError::NotAccepted(
+            person.details.name.clone(),
+        )));
     }
     Ok(person)
 }
