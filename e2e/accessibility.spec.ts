@@ -1,8 +1,8 @@
 // Everyone can use Tandem: every page passes axe-core without serious or
 // critical findings on a laptop and on a phone, and the start page works
 // with the keyboard alone.
-import { readFileSync } from 'node:fs';
 import { expect, allowFor, test, type Page } from './fixtures/test';
+import { audit, isSerious, type Finding } from './fixtures/axe';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { windows1252Csv } from './fixtures/people';
@@ -14,34 +14,6 @@ const viewports = [
   { name: 'laptop', width: 1366, height: 768 },
   { name: 'phone', width: 390, height: 844 },
 ];
-
-interface Finding {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** Runs axe-core on the page as it is and returns what it finds. */
-async function audit(page: Page): Promise<Finding[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    // Evaluated by the test, not added as a script element: the relay's
-    // Content-Security-Policy rightly refuses inline scripts it does not
-    // know, and the audit must not need that policy loosened.
-    await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
-  }
-  return page.evaluate(async () => {
-    // axe-core is injected above; the page itself does not know it.
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Finding[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
-    }));
-  });
-}
 
 function describe(findings: Finding[]) {
   return findings
@@ -119,7 +91,7 @@ test('every page has no serious or critical accessibility findings, in German an
         await expect(page.locator('main h1, main h2').first()).toBeVisible();
         await expect(page.getByRole('status').filter({ hasText: /lädt|loading/i })).toHaveCount(0);
         const findings = await audit(page);
-        const serious = findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical');
+        const serious = findings.filter(isSerious);
         if (serious.length > 0) problems.push(`${name} (${language}, ${viewport.name}, ${address}):\n${describe(serious)}`);
         const minor = findings.filter((finding) => !serious.includes(finding));
         if (minor.length > 0) {
@@ -138,14 +110,14 @@ test('the import preview and the programme list have no serious or critical find
   await programmes.create(programme);
   await expect(programmes.success()).toBeVisible();
   const list = await audit(page);
-  expect(list.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical'), describe(list)).toEqual(
+  expect(list.filter(isSerious), describe(list)).toEqual(
     [],
   );
   await workspace.openFromList(programme.name);
   await workspace.importFile('bewerbungen.csv', windows1252Csv());
   const preview = await audit(page);
   expect(
-    preview.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical'),
+    preview.filter(isSerious),
     describe(preview),
   ).toEqual([]);
 });
@@ -233,7 +205,7 @@ test('live sharing and the join page have no serious or critical findings', asyn
   await page.locator('summary', { hasText: 'QR-Code' }).click();
   const link = await page.getByTestId('share-link').inputValue();
   const serious = (findings: Finding[]) =>
-    findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical');
+    findings.filter(isSerious);
   const shared = await audit(page);
   expect(serious(shared), describe(shared)).toEqual([]);
 

@@ -4,8 +4,8 @@
 // a link never touches a programme that is already here. Where the browser
 // cannot seal records, Tandem stores nothing until the coordinator, told
 // what it means, chooses to store unprotected.
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from './fixtures/test';
+import { audit, isSerious } from './fixtures/axe';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
@@ -44,25 +44,12 @@ async function keptInPlain(page: Page): Promise<string> {
   });
 }
 
-/** axe-core's serious and critical findings on the page as it is. */
-async function axeFindings(page: Page): Promise<string[]> {
-  // Injected once per page, as the accessibility journey does: a second
-  // copy of axe-core adds an inline style that the relay's policy refuses.
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
-  }
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  });
-}
-
 /** On a laptop and on a phone: no axe findings, and a picture if asked for. */
 async function lookAt(page: Page, name: string) {
   for (const [width, height] of [[1366, 768], [390, 844]]) {
     await page.setViewportSize({ width, height });
-    expect(await axeFindings(page), `${name} at ${width} px`).toEqual([]);
+    const serious = (await audit(page)).filter(isSerious).map((finding) => finding.id);
+    expect(serious, `${name} at ${width} px`).toEqual([]);
     if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
   }
 }

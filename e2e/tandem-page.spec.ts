@@ -3,8 +3,8 @@
 // anyone else, and logs a meeting that the coordinator sees. A tandem
 // without meetings shows up as quiet on the dashboard. Ending the tandem
 // moves the page to a new room: the old link receives nothing more.
-import { readFileSync } from 'node:fs';
 import { expect, allowFor, test } from './fixtures/test';
+import { audit, isSerious } from './fixtures/axe';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { rows, windows1252Csv } from './fixtures/people';
@@ -76,14 +76,7 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   }
 
   // Usable by everyone: no serious or critical axe-core findings.
-  // Evaluated, not added as a script element: the relay's policy refuses
-  // inline scripts it does not know.
-  await m.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
-  const findings = await m.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
-    const result = await axe.run(document);
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  });
+  const findings = (await audit(m)).filter(isSerious).map((finding) => finding.id);
   expect(findings).toEqual([]);
 
   await m.getByTestId('page-me').selectOption({ label: 'Aylin Korkmaz' });

@@ -18,13 +18,7 @@ size="${1:-1000}"
 port="${TANDEM_BENCH_PORT:-8090}"
 dist="${TANDEM_STATIC_DIR:-dist}"
 
-trunk build --release --offline --dist "$dist"
-cargo build --release --offline --locked -p tandem-relay
-database=$(mktemp -d)/relay.sqlite3
-"$CARGO_TARGET_DIR/release/tandem-relay" --addr "127.0.0.1:$port" --static-dir "$dist" --db "$database" >/dev/null 2>&1 &
-relay=$!
-trap 'kill $relay 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+serve_built_app "$port" "$dist"
 
 step "Browser (headless Chromium)"
 node bench/browser.mjs "http://127.0.0.1:$port" "$size"

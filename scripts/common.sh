@@ -19,3 +19,18 @@ note() { printf '    %s\n' "$*"; }
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+# For the browser benchmarks: builds the app into the folder $2 and the
+# relay, then starts the relay serving that folder at 127.0.0.1:$1 with a
+# database of its own, and waits until it answers. The relay is stopped
+# when the script exits.
+serve_built_app() {
+  local port="$1" dist="$2" database
+  trunk build --release --offline --dist "$dist"
+  cargo build --release --offline --locked -p tandem-relay
+  database=$(mktemp -d)/relay.sqlite3
+  "$CARGO_TARGET_DIR/release/tandem-relay" --addr "127.0.0.1:$port" --static-dir "$dist" --db "$database" >/dev/null 2>&1 &
+  served_relay=$!
+  trap 'kill $served_relay 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+}

@@ -3,12 +3,12 @@
 use tandem_core::Day;
 
 /// Seconds since 1970, as change messages record them.
-pub fn now_seconds() -> i64 {
+pub(crate) fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
 /// Today in the browser's time zone.
-pub fn today() -> Day {
+pub(crate) fn today() -> Day {
     let now = js_sys::Date::new_0();
     let text = format!(
         "{:04}-{:02}-{:02}",

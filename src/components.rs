@@ -6,15 +6,15 @@
 //! context; they never import a page. Pages import them from here, so a
 //! page can be moved or rewritten without touching another page.
 
-pub mod answers;
-pub mod calendar_text;
-pub mod event_form;
-pub mod field;
-pub mod history;
-pub mod notice;
-pub mod pager;
-pub mod participation;
-pub mod qr;
-pub mod sync;
-pub mod table;
-pub mod violation;
+pub(crate) mod answers;
+pub(crate) mod calendar_text;
+pub(crate) mod event_form;
+pub(crate) mod field;
+pub(crate) mod history;
+pub(crate) mod notice;
+pub(crate) mod pager;
+pub(crate) mod participation;
+pub(crate) mod qr;
+pub(crate) mod sync;
+pub(crate) mod table;
+pub(crate) mod violation;

@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 
 /// Offers bytes as a file download with the given name.
-pub fn offer_download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn offer_download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array.buffer());
     let options = web_sys::BlobPropertyBag::new();

@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 
 /// The first file of a file input's change event, or of a drop.
-pub fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
+pub(crate) fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
     if let Some(drop) = event.dyn_ref::<web_sys::DragEvent>() {
         return drop.data_transfer()?.files()?.get(0);
     }
@@ -18,7 +18,7 @@ pub fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
 }
 
 /// The bytes of a file.
-pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, ()> {
+pub(crate) async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, ()> {
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| ())?;

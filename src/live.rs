@@ -50,7 +50,7 @@ pub enum SyncStatus {
 }
 
 /// The connection and what it has to remember.
-pub struct RelayLink {
+pub(crate) struct RelayLink {
     /// Where its [`SyncRecord`] is kept (sealed, see `crate::storage`).
     record_key: String,
     client: Client,
@@ -695,11 +695,11 @@ pub fn refusal_key(code: &str) -> String {
 }
 
 /// A callback to run once the document's writes are stored.
-pub type AfterStored = Box<dyn FnOnce()>;
+pub(crate) type AfterStored = Box<dyn FnOnce()>;
 
 /// Which writes of a document are still under way, and what waits for them.
 #[derive(Default)]
-pub struct StoreBarrier {
+pub(crate) struct StoreBarrier {
     in_flight: u32,
     failed: bool,
     waiting: Vec<AfterStored>,
@@ -707,12 +707,12 @@ pub struct StoreBarrier {
 
 impl StoreBarrier {
     /// A write has begun.
-    pub fn begin(&mut self) {
+    pub(crate) fn begin(&mut self) {
         self.in_flight += 1;
     }
 
     /// A write has ended; returns what may run now.
-    pub fn end(&mut self, stored: bool) -> Vec<AfterStored> {
+    pub(crate) fn end(&mut self, stored: bool) -> Vec<AfterStored> {
         self.in_flight = self.in_flight.saturating_sub(1);
         self.failed = !stored;
         if self.in_flight == 0 && !self.failed {
@@ -723,7 +723,7 @@ impl StoreBarrier {
     }
 
     /// `then`, back to run at once if nothing is under way, or kept.
-    pub fn when_stored(&mut self, then: AfterStored) -> Option<AfterStored> {
+    pub(crate) fn when_stored(&mut self, then: AfterStored) -> Option<AfterStored> {
         if self.in_flight == 0 && !self.failed {
             Some(then)
         } else {

@@ -28,17 +28,17 @@ const BUILD_PARAMETER: &str = "?v=";
 
 /// Whether a new version of Tandem is installed and waits for the next start.
 #[derive(Debug, Clone, Copy)]
-pub struct NewVersion(RwSignal<bool>);
+pub(crate) struct NewVersion(RwSignal<bool>);
 
 impl NewVersion {
     /// True once a new version waits.
-    pub fn is_waiting(self) -> bool {
+    pub(crate) fn is_waiting(self) -> bool {
         self.0.get()
     }
 }
 
 /// Registers the service worker and watches for new versions.
-pub fn keep_available_offline() -> NewVersion {
+pub(crate) fn keep_available_offline() -> NewVersion {
     let waiting = RwSignal::new(false);
     if let Some(container) = service_workers() {
         spawn_local(look_after(container, waiting));
@@ -49,7 +49,7 @@ pub fn keep_available_offline() -> NewVersion {
 /// The notice in the header that a new version is ready. The live region is
 /// always there, so that screen readers announce the text when it appears.
 #[component]
-pub fn NewVersionNotice(new_version: NewVersion) -> impl IntoView {
+pub(crate) fn NewVersionNotice(new_version: NewVersion) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="app-header__status" role="status">

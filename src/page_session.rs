@@ -19,7 +19,7 @@ use crate::storage::ProgrammeStore;
 
 /// One open tandem page.
 #[derive(Debug, Clone, Copy)]
-pub struct PageSession {
+pub(crate) struct PageSession {
     tandem: TandemId,
     document: StoredValue<Option<TandemPageDocument>, LocalStorage>,
     revision: RwSignal<u64>,
@@ -61,13 +61,13 @@ impl LiveHost for PageSession {
 impl PageSession {
     /// Opens a tandem's page from this browser's storage (and its room,
     /// if it has one here).
-    pub fn open(tandem: TandemId) -> Self {
+    pub(crate) fn open(tandem: TandemId) -> Self {
         Self::open_with_side(tandem, None)
     }
 
     /// Opens a page for the coordinators, writing the programme's side
     /// afresh (what changed in the programme since it was last open).
-    pub fn open_with_side(tandem: TandemId, side: Option<ProgrammeSide>) -> Self {
+    pub(crate) fn open_with_side(tandem: TandemId, side: Option<ProgrammeSide>) -> Self {
         let session = Self {
             tandem,
             document: StoredValue::new_local(None),
@@ -109,26 +109,26 @@ impl PageSession {
         self.revision.update(|revision| *revision += 1);
     }
 
-    pub fn opening(&self) -> Opening {
+    pub(crate) fn opening(&self) -> Opening {
         self.opening.get()
     }
 
-    pub fn sync_status(&self) -> SyncStatus {
+    pub(crate) fn sync_status(&self) -> SyncStatus {
         self.sync_status.get()
     }
 
-    pub fn unsaved(&self) -> Option<&'static str> {
+    pub(crate) fn unsaved(&self) -> Option<&'static str> {
         self.unsaved.get()
     }
 
     /// Reads the page; re-runs when it changes.
-    pub fn with<R>(&self, read: impl FnOnce(&TandemPageDocument) -> R) -> Option<R> {
+    pub(crate) fn with<R>(&self, read: impl FnOnce(&TandemPageDocument) -> R) -> Option<R> {
         self.revision.track();
         self.document.with_value(|page| page.as_ref().map(read))
     }
 
     /// The personal link of the page, if it is shared.
-    pub fn link_for_participants(&self) -> Option<String> {
+    pub(crate) fn link_for_participants(&self) -> Option<String> {
         // A new room comes with a new revision.
         self.revision.track();
         let origin = web_sys::window()?.location().origin().ok()?;
@@ -137,7 +137,7 @@ impl PageSession {
 
     /// Applies what a participant or coordinator did; the message in the
     /// user's language if it is refused.
-    pub fn apply(&self, command: PageCommand) -> Result<(), String> {
+    pub(crate) fn apply(&self, command: PageCommand) -> Result<(), String> {
         let i18n = self.i18n;
         let applied = self
             .document
@@ -153,7 +153,7 @@ impl PageSession {
 
     /// Writes the programme's side again (coordinators only); pushes it if
     /// anything changed.
-    pub fn write_side(&self, side: ProgrammeSide) {
+    pub(crate) fn write_side(&self, side: ProgrammeSide) {
         let changed = self.document.try_update_value(|page| {
             page.as_mut()
                 .map(|page| page.write_side(side, now_seconds()))
@@ -165,7 +165,7 @@ impl PageSession {
 
     /// Puts the questionnaires due on the page (coordinators only);
     /// pushes them if anything changed. Returns whether it did.
-    pub fn offer_surveys(
+    pub(crate) fn offer_surveys(
         &self,
         offered: std::collections::BTreeMap<tandem_core::SurveyId, tandem_core::PageSurvey>,
     ) -> bool {
@@ -182,7 +182,7 @@ impl PageSession {
 
     /// A participant's answers to a questionnaire on the page; the
     /// message in the user's language if they are refused.
-    pub fn answer_survey(&self, answers: tandem_core::PageAnswers) -> Result<(), String> {
+    pub(crate) fn answer_survey(&self, answers: tandem_core::PageAnswers) -> Result<(), String> {
         let i18n = self.i18n;
         let applied = self.document.try_update_value(|page| {
             page.as_mut()
@@ -199,7 +199,7 @@ impl PageSession {
 
     /// Gives the page a new room and key: the old link stops receiving
     /// anything new. The whole page goes to the new room.
-    pub fn new_room(&self) -> Result<(), String> {
+    pub(crate) fn new_room(&self) -> Result<(), String> {
         let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
         self.stop_live();
         let key = SyncRecord::page_key(self.tandem);
@@ -265,7 +265,7 @@ async fn read(tandem: TandemId) -> Result<Option<TandemPageDocument>, &'static s
 }
 
 /// Makes a new page for a tandem and shares it in a room of its own.
-pub async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'static str> {
+pub(crate) async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'static str> {
     let tandem = side.tandem;
     let mut page = TandemPageDocument::create(side, now_seconds()).map_err(|error| error.code())?;
     let invite = Invite::new_room().map_err(|_| "share-no-randomness")?;
@@ -287,7 +287,7 @@ pub async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'static str> 
 }
 
 /// Stores a page received from its room, for a participant.
-pub async fn store_received(page: &mut TandemPageDocument) -> Result<(), &'static str> {
+pub(crate) async fn store_received(page: &mut TandemPageDocument) -> Result<(), &'static str> {
     let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
     store
         .put_page(page.tandem(), &page.save())

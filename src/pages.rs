@@ -6,19 +6,19 @@ use leptos_router::components::A;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
-pub mod calendar;
-pub mod matching;
+pub(crate) mod calendar;
+pub(crate) mod matching;
 mod page_survey;
-pub mod people;
-pub mod privacy_notice;
-pub mod programme;
-pub mod report;
-pub mod tandem_page;
-pub mod tandems;
+pub(crate) mod people;
+pub(crate) mod privacy_notice;
+pub(crate) mod programme;
+pub(crate) mod report;
+pub(crate) mod tandem_page;
+pub(crate) mod tandems;
 
 /// Shown for an address the app does not know.
 #[component]
-pub fn NotFound() -> impl IntoView {
+pub(crate) fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page" data-testid="not-found">

@@ -346,14 +346,20 @@ impl ProgrammeSession {
         self.unsaved.get()
     }
 
+    /// Who is writing: the name this browser remembers, or (remembered from
+    /// now on) "a coordinator" in the coordinator's language.
+    pub(crate) fn author(&self) -> tandem_core::Author {
+        Settings::load()
+            .author()
+            .unwrap_or_else(|| Settings::remember_author(&self.i18n.t("coordinator-unnamed")))
+    }
+
     /// Applies a coordinator's command and stores it. Returns the message
     /// to show, in the coordinator's language, if the command is refused.
     pub fn dispatch(&self, command: Command) -> Result<(), String> {
         self.attach_now();
         let i18n = self.i18n;
-        let author = Settings::load()
-            .author()
-            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let author = self.author();
         let applied = self.document.try_update_value(|document| {
             let document = document
                 .as_mut()

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 /// An open (or opening) connection. Dropping it closes the socket.
-pub struct Socket {
+pub(crate) struct Socket {
     socket: WebSocket,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -22,7 +22,7 @@ impl std::fmt::Debug for Socket {
 impl Socket {
     /// Opens a socket to `url`. `on_close` also runs when the socket cannot
     /// be opened at all; afterwards no handler runs again.
-    pub fn open(
+    pub(crate) fn open(
         url: &str,
         on_open: impl FnMut() + 'static,
         mut on_message: impl FnMut(Vec<u8>) + 'static,
@@ -50,7 +50,7 @@ impl Socket {
     }
 
     /// Sends one frame; `false` if the socket is not open.
-    pub fn send(&self, frame: &[u8]) -> bool {
+    pub(crate) fn send(&self, frame: &[u8]) -> bool {
         self.socket.ready_state() == WebSocket::OPEN
             && self.socket.send_with_u8_array(frame).is_ok()
     }
@@ -67,7 +67,7 @@ impl Drop for Socket {
 
 /// The relay's WebSocket address: the one given, or `/sync` on the host
 /// the app came from (the relay serves the app).
-pub fn relay_url(configured: Option<&str>) -> Option<String> {
+pub(crate) fn relay_url(configured: Option<&str>) -> Option<String> {
     if let Some(url) = configured.filter(|url| !url.trim().is_empty()) {
         return Some(url.trim().to_string());
     }

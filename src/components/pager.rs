@@ -8,7 +8,7 @@ use crate::i18n::use_i18n;
 /// Previous / next buttons and "page 2 of 7", shown only when there is
 /// more than one page. `label` is the translation key naming the table.
 #[component]
-pub fn Pager(
+pub(crate) fn Pager(
     page: RwSignal<usize>,
     #[prop(into)] pages: Signal<usize>,
     label: &'static str,

@@ -11,14 +11,14 @@ use crate::session::use_session;
 
 /// The sync indicator: always in the programme's header.
 #[component]
-pub fn SyncIndicator() -> impl IntoView {
+pub(crate) fn SyncIndicator() -> impl IntoView {
     let session = use_session();
     view! { <SyncState status=Signal::derive(move || session.sync_status()) testid="sync-status" /> }
 }
 
 /// Where sync of a document stands, in words and colour.
 #[component]
-pub fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> impl IntoView {
+pub(crate) fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let state = move || match status.get() {
         SyncStatus::Local => "local",
@@ -51,7 +51,7 @@ pub fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> impl IntoV
 /// person): who and when, and whether to take it over. Nothing moves
 /// before the coordinator says yes; until then the old generation stays.
 #[component]
-pub fn MoveQuestionNotice() -> impl IntoView {
+pub(crate) fn MoveQuestionNotice() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let refused = RwSignal::new(None::<String>);

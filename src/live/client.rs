@@ -68,7 +68,7 @@ pub(crate) struct DeviceLink {
 impl DeviceLink {
     /// The device `record` keeps, for the room of `invite` (`room=…`, with
     /// the room key only for a founding device).
-    pub fn resume(record: &SyncRecord, device: &DeviceRecord) -> Option<Self> {
+    pub(crate) fn resume(record: &SyncRecord, device: &DeviceRecord) -> Option<Self> {
         let room = room_of(&record.invite)?;
         let identity = device.identity()?;
         let sync = DeviceSync::resume(
@@ -98,35 +98,35 @@ impl DeviceLink {
         })
     }
 
-    pub fn sync(&self) -> &DeviceSync {
+    pub(crate) fn sync(&self) -> &DeviceSync {
         &self.sync
     }
 
-    pub fn sync_mut(&mut self) -> &mut DeviceSync {
+    pub(crate) fn sync_mut(&mut self) -> &mut DeviceSync {
         &mut self.sync
     }
 
-    pub fn identity(&self) -> &DeviceIdentity {
+    pub(crate) fn identity(&self) -> &DeviceIdentity {
         &self.identity
     }
 
     /// Whether this device is an admin of the programme now.
-    pub fn is_admin(&self) -> bool {
+    pub(crate) fn is_admin(&self) -> bool {
         self.sync.roster().is_admin(&self.identity.id())
     }
 
     /// Whether this device is connected as a member (entries may be sent).
-    pub fn is_member_connected(&self) -> bool {
+    pub(crate) fn is_member_connected(&self) -> bool {
         self.open && self.member_hello
     }
 
     /// The genesis is stored: the next connection is the device's.
-    pub fn is_founded(&self) -> bool {
+    pub(crate) fn is_founded(&self) -> bool {
         self.founding.is_none()
     }
 
     /// A member-list entry was sent; its acknowledgement is awaited.
-    pub fn appended(&mut self) {
+    pub(crate) fn appended(&mut self) {
         self.awaiting.push_back(Awaited::Entry);
     }
 
@@ -228,14 +228,14 @@ pub(crate) enum Client {
 }
 
 impl Client {
-    pub fn device(&self) -> Option<&DeviceLink> {
+    pub(crate) fn device(&self) -> Option<&DeviceLink> {
         match self {
             Client::Device(device) => Some(device),
             Client::Token(_) => None,
         }
     }
 
-    pub fn device_mut(&mut self) -> Option<&mut DeviceLink> {
+    pub(crate) fn device_mut(&mut self) -> Option<&mut DeviceLink> {
         match self {
             Client::Device(device) => Some(device),
             Client::Token(_) => None,
@@ -243,14 +243,14 @@ impl Client {
     }
 
     /// Whether frames may be sent now.
-    pub fn is_connected(&self) -> bool {
+    pub(crate) fn is_connected(&self) -> bool {
         match self {
             Client::Token(client) => client.is_connected(),
             Client::Device(device) => device.open,
         }
     }
 
-    pub fn is_up_to_date(&self) -> bool {
+    pub(crate) fn is_up_to_date(&self) -> bool {
         match self {
             Client::Token(client) => client.is_up_to_date(),
             Client::Device(device) => device.open && device.up_to_date,
@@ -258,14 +258,14 @@ impl Client {
     }
 
     /// Pushes and entries the relay has not acknowledged yet.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         match self {
             Client::Token(client) => client.pending(),
             Client::Device(device) => device.awaiting.len(),
         }
     }
 
-    pub fn last_seen(&self) -> u64 {
+    pub(crate) fn last_seen(&self) -> u64 {
         match self {
             Client::Token(client) => client.last_seen(),
             Client::Device(device) => device.sync.last_seen(),
@@ -274,14 +274,14 @@ impl Client {
 
     /// Whether changes may be handed to the client now: a device pushes
     /// only once its hello is sent and its genesis stored.
-    pub fn takes_pushes(&self) -> bool {
+    pub(crate) fn takes_pushes(&self) -> bool {
         match self {
             Client::Token(_) => true,
             Client::Device(device) => device.is_member_connected(),
         }
     }
 
-    pub fn push(&mut self, changes: &[u8]) -> Result<(), ()> {
+    pub(crate) fn push(&mut self, changes: &[u8]) -> Result<(), ()> {
         match self {
             Client::Token(client) => client.push(changes).map(|_| ()).map_err(|_| ()),
             Client::Device(device) => {
@@ -294,7 +294,7 @@ impl Client {
 
     /// A snapshot replacing the room's log; a device's only if it is an
     /// admin (the relay refuses it from anyone else).
-    pub fn snapshot(&mut self, whole: &[u8]) -> Result<(), ()> {
+    pub(crate) fn snapshot(&mut self, whole: &[u8]) -> Result<(), ()> {
         match self {
             Client::Token(client) => client.snapshot(whole).map(|_| ()).map_err(|_| ()),
             Client::Device(device) => {
@@ -309,7 +309,7 @@ impl Client {
         }
     }
 
-    pub fn connect(&mut self, now: u64) -> Result<(), ()> {
+    pub(crate) fn connect(&mut self, now: u64) -> Result<(), ()> {
         match self {
             Client::Token(client) => client.connect().map_err(|_| ()),
             Client::Device(device) => device.connect(now),
@@ -318,14 +318,14 @@ impl Client {
 
     /// The connection dropped. `last_seen`: how far the stored document is
     /// merged (a device starts again from there).
-    pub fn disconnected(&mut self, last_seen: u64) {
+    pub(crate) fn disconnected(&mut self, last_seen: u64) {
         match self {
             Client::Token(client) => client.disconnected(),
             Client::Device(device) => device.disconnected(last_seen),
         }
     }
 
-    pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+    pub(crate) fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         match self {
             Client::Token(client) => client.poll_transmit(),
             Client::Device(device) => device
@@ -335,7 +335,7 @@ impl Client {
         }
     }
 
-    pub fn receive(&mut self, bytes: &[u8]) -> Result<Option<LinkEvent>, ()> {
+    pub(crate) fn receive(&mut self, bytes: &[u8]) -> Result<Option<LinkEvent>, ()> {
         match self {
             Client::Token(client) => {
                 let event = client.receive(bytes).map_err(|_| ())?;

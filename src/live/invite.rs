@@ -27,7 +27,7 @@ pub(crate) struct Arrived {
 
 impl Arrived {
     /// The invite in a link's fragment (with or without the `#`).
-    pub fn from_fragment(fragment: &str) -> Option<Self> {
+    pub(crate) fn from_fragment(fragment: &str) -> Option<Self> {
         let invite = Invite::from_fragment(fragment).ok()?;
         Some(Self {
             invite,
@@ -36,7 +36,7 @@ impl Arrived {
     }
 
     /// The fragment that names it again (`room=…&key=…[&relay=…]`).
-    pub fn fragment(&self) -> String {
+    pub(crate) fn fragment(&self) -> String {
         let mut fragment = self.invite.to_fragment();
         if let Some(relay) = self
             .relay

@@ -1,5 +1,5 @@
 //! The matching area: the board that suggests tandems, and the runner
 //! that computes them in a web worker.
 
-pub mod board;
+pub(crate) mod board;
 mod runner;

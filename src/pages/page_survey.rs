@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
-use tandem_core::{
-    carry_survey_answers, Answer, PageAnswers, PageSurvey, PersonId, QuestionKind, SurveyId,
-    TandemId,
-};
+use tandem_core::{carry_survey_answers, PageAnswers, PageSurvey, PersonId, SurveyId, TandemId};
 
 use crate::clock::today;
+use crate::components::answers::{typed_answers, QuestionField};
 use crate::i18n::use_i18n;
 use crate::page_session::PageSession;
 use crate::session::use_session;
@@ -20,7 +18,7 @@ use crate::session::use_session;
 /// For the participant: the questionnaires on the page that ask `me` and
 /// that `me` has not answered here yet.
 #[component]
-pub fn PageQuestionnaires(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
+pub(crate) fn PageQuestionnaires(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
     let i18n = use_i18n();
     let open = move || {
         let Some(me) = me.get() else {
@@ -71,25 +69,7 @@ fn PageQuestionnaire(
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(person) = me else { return };
-        let given = answers.get_untracked();
-        let mut typed = BTreeMap::new();
-        for question in &questions {
-            let Some(value) = given.get(&question.key).filter(|v| !v.trim().is_empty()) else {
-                continue;
-            };
-            let answer = match &question.kind {
-                QuestionKind::Scale => Answer::Scale {
-                    value: value.trim().parse().unwrap_or(0),
-                },
-                QuestionKind::Choice { .. } => Answer::Choice {
-                    option: value.clone(),
-                },
-                QuestionKind::FreeText => Answer::Text {
-                    text: value.clone(),
-                },
-            };
-            typed.insert(question.key.clone(), answer);
-        }
+        let typed = typed_answers(&questions, &answers.get_untracked());
         if let Err(text) = page.answer_survey(PageAnswers {
             survey: id,
             person,
@@ -103,45 +83,8 @@ fn PageQuestionnaire(
         <form class="page-survey" data-testid="page-survey" on:submit=submit>
             <h3>{survey.title.clone()}</h3>
             {survey.questions.into_iter().map(|question| {
-                let key = question.key.clone();
-                let field = format!("page-survey-{id}-{key}");
-                let set = {
-                    let key = key.clone();
-                    move |event: leptos::ev::Event| {
-                        let text = event_target_value(&event);
-                        answers.update(|a| {
-                            a.insert(key.clone(), text);
-                        });
-                    }
-                };
-                let label = if question.anonymous {
-                    format!("{} ({})", question.text, i18n.t("survey-anonymous"))
-                } else {
-                    question.text.clone()
-                };
-                let input = match question.kind {
-                    QuestionKind::Scale => view! {
-                        <select id=field.clone() data-testid="page-survey-answer" on:change=set>
-                            <option value="">"–"</option>
-                            {(1..=5).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
-                        </select>
-                    }.into_any(),
-                    QuestionKind::Choice { options } => view! {
-                        <select id=field.clone() data-testid="page-survey-answer" on:change=set>
-                            <option value="">"–"</option>
-                            {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-                        </select>
-                    }.into_any(),
-                    QuestionKind::FreeText => view! {
-                        <textarea id=field.clone() rows="2" data-testid="page-survey-answer" on:input=set></textarea>
-                    }.into_any(),
-                };
-                view! {
-                    <div class="field">
-                        <label for=field>{label}</label>
-                        {input}
-                    </div>
-                }
+                let field = format!("page-survey-{id}-{}", question.key);
+                view! { <QuestionField question id=field testid="page-survey-answer" answers /> }
             }).collect_view()}
             <button type="submit" class="button" data-testid="page-survey-send">{move || i18n.t("page-survey-send")}</button>
             {move || message.get().map(|text| view! { <p class="notice notice--error" role="alert">{text}</p> })}
@@ -152,7 +95,7 @@ fn PageQuestionnaire(
 /// For the coordinators, on a tandem's view: put the questionnaires due on
 /// the pair's page, and carry the answers given there into the programme.
 #[component]
-pub fn PageSurveysForCoordinators(id: TandemId, page: PageSession) -> impl IntoView {
+pub(crate) fn PageSurveysForCoordinators(id: TandemId, page: PageSession) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let message = RwSignal::new(None::<(bool, String)>);

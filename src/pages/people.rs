@@ -2,10 +2,10 @@
 //! the intake form), importing a spreadsheet, and the data subjects'
 //! rights (consent, access report, erasure, the public privacy notice).
 
-pub mod import;
-pub mod list;
-pub mod person;
+pub(crate) mod import;
+pub(crate) mod list;
+pub(crate) mod person;
 // The privacy page still draws its whole view in one function; until it
 // is split into components it is the one page past the line limit.
 #[allow(clippy::too_many_lines)]
-pub mod privacy;
+pub(crate) mod privacy;

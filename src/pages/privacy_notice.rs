@@ -12,7 +12,7 @@ use crate::routes::Page;
 /// What Tandem stores where, in plain language, for the programme's
 /// privacy notice and for participants.
 #[component]
-pub fn PrivacyNoticePage() -> impl IntoView {
+pub(crate) fn PrivacyNoticePage() -> impl IntoView {
     let i18n = use_i18n();
     let sections = [
         ("privacy-where-title", "privacy-where-text"),

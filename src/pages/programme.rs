@@ -2,12 +2,12 @@
 //! dashboard, its settings, and how it travels: sharing live, exchange
 //! files and the history of changes.
 
-pub mod access;
-pub mod dashboard;
-pub mod exchange;
-pub mod history;
-pub mod list;
-pub mod reminders;
-pub mod settings;
-pub mod share;
-pub mod shell;
+pub(crate) mod access;
+pub(crate) mod dashboard;
+pub(crate) mod exchange;
+pub(crate) mod history;
+pub(crate) mod list;
+pub(crate) mod reminders;
+pub(crate) mod settings;
+pub(crate) mod share;
+pub(crate) mod shell;

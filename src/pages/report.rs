@@ -1,5 +1,5 @@
 //! The report area: the programme's report and the questionnaires whose
 //! answers feed it.
 
-pub mod page;
-pub mod surveys;
+pub(crate) mod page;
+pub(crate) mod surveys;

@@ -239,7 +239,7 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
 /// The tandem page as the coordinators see it, on the tandem's view:
 /// set it up, send the personal link, read goals and meetings.
 #[component]
-pub fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> impl IntoView {
+pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let outcome = RwSignal::new(Outcome::Idle);
@@ -367,7 +367,7 @@ pub fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>) -> imp
 /// Opens the coordinators' copy of a tandem's page into `page`, if it was
 /// set up here, with the programme's side written in afresh. The page
 /// opens under the caller's owner, once its sealed record is read.
-pub fn open_for_coordinators(
+pub(crate) fn open_for_coordinators(
     id: TandemId,
     side: Option<ProgrammeSide>,
     page: RwSignal<Option<PageSession>>,
@@ -404,7 +404,7 @@ enum Arriving {
 /// The fragment leaves the address at once; a reload opens the page this
 /// tab showed (or the only one this browser keeps) from what is stored.
 #[component]
-pub fn ParticipantPage() -> impl IntoView {
+pub(crate) fn ParticipantPage() -> impl IntoView {
     let i18n = use_i18n();
     let arriving = RwSignal::new(Arriving::Fetching);
     // The link as it arrived, in memory only: tried again if the page could
@@ -724,7 +724,7 @@ pub(crate) async fn contact_concerns(
 /// Tandems whose page shows no meeting for longer than the programme's
 /// rhythm, or meetings logged by one side only.
 #[component]
-pub fn QuietTandems() -> impl IntoView {
+pub(crate) fn QuietTandems() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let found = RwSignal::new(None::<Vec<(TandemId, String, ContactConcern)>>);

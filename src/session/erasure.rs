@@ -24,7 +24,7 @@ use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
 use super::ProgrammeSession;
 use crate::clock::now_seconds;
 use crate::live::{Live, LiveHost, SyncStatus};
-use crate::settings::{Settings, SyncRecord};
+use crate::settings::SyncRecord;
 use crate::socket::{relay_url, Socket};
 use crate::storage::ProgrammeStore;
 
@@ -51,9 +51,7 @@ impl ProgrammeSession {
     pub fn forget(&self, person: PersonId) -> Result<(), String> {
         self.attach_now();
         let i18n = self.i18n;
-        let author = Settings::load()
-            .author()
-            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let author = self.author();
         let erasure = self
             .document
             .with_value(|document| {
@@ -100,9 +98,7 @@ impl ProgrammeSession {
         let i18n = self.i18n;
         let file = tandem_core::ExchangeFile::decode(bytes)
             .map_err(|error| super::messages::exchange_error_text(i18n, &error))?;
-        let author = Settings::load()
-            .author()
-            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let author = self.author();
         let (next, carried) = self
             .document
             .with_value(|document| {
@@ -112,16 +108,7 @@ impl ProgrammeSession {
             })
             .ok_or_else(|| i18n.t("error-document"))?
             .map_err(|error| super::messages::exchange_error_text(i18n, &error))?;
-        let gone: Vec<TandemId> = self
-            .with_untracked(|programme| {
-                programme
-                    .tandems
-                    .keys()
-                    .filter(|tandem| !next.programme().tandems.contains_key(tandem))
-                    .copied()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let gone = self.tandems_gone(&next);
         let record_key = SyncRecord::key(next.id());
         spawn_local(async move { SyncRecord::remove_at(&record_key).await });
         self.sync_status.set(SyncStatus::Local);
@@ -143,6 +130,20 @@ impl ProgrammeSession {
             let _ = js_sys::Reflect::set(&message, &"moved".into(), &true.into());
             let _ = channel.channel.post_message(&message);
         });
+    }
+
+    /// The tandems of this programme that `next` no longer has: their pages
+    /// are left behind when the programme moves to `next`.
+    fn tandems_gone(&self, next: &ProgrammeDocument) -> Vec<TandemId> {
+        self.with_untracked(|programme| {
+            programme
+                .tandems
+                .keys()
+                .filter(|tandem| !next.programme().tandems.contains_key(tandem))
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     pub(super) fn replace_generation(
@@ -377,9 +378,7 @@ impl ProgrammeSession {
             return Err(i18n.t("error-document"));
         };
         let id = next.id();
-        let author = Settings::load()
-            .author()
-            .unwrap_or_else(|| Settings::remember_author(&i18n.t("coordinator-unnamed")));
+        let author = self.author();
         let carried = self.document.with_value(|document| {
             document
                 .as_ref()
@@ -390,16 +389,7 @@ impl ProgrammeSession {
             Some(Err(error)) => return Err(i18n.error(error.code())),
             None => return Err(i18n.t("error-document")),
         }
-        let gone: Vec<TandemId> = self
-            .with_untracked(|programme| {
-                programme
-                    .tandems
-                    .keys()
-                    .filter(|tandem| !next.programme().tandems.contains_key(tandem))
-                    .copied()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let gone = self.tandems_gone(&next);
         self.replace_generation(next, &gone, None, false);
         // Stored once the store is written afresh, so that it is kept.
         let stored = record.clone();

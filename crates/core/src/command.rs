@@ -90,7 +90,7 @@ use crate::model::person::{Decision, Interview, PersonDetails};
 use crate::model::programme::{ContactPoint, Partner, Programme, ProgrammeKind, Rules};
 use crate::model::tandem::TandemEnding;
 use crate::model::weights::MatchingWeights;
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, ProgrammeError};
 use crate::rules::invariants::{invariants, keeps_invariants};
 use crate::rules::received::check_received;
 use crate::rules::text::{check_dates, clean_name};
@@ -465,11 +465,17 @@ impl ProgrammeDocument {
     /// Like [`create`](Self::create), with the time of the change in seconds
     /// since 1970.
     pub fn create_at(author: &Author, at: i64, new: NewProgramme) -> Result<Self, CommandError> {
-        let name = clean_name(&new.name, CommandError::NameMissing)?;
+        let name = clean_name(
+            &new.name,
+            CommandError::Programme(ProgrammeError::NameMissing),
+        )?;
         check_dates(new.start, new.end)?;
         let mut partners = BTreeMap::new();
         for partner in &new.partners {
-            let partner_name = clean_name(partner, CommandError::PartnerNameMissing)?;
+            let partner_name = clean_name(
+                partner,
+                CommandError::Programme(ProgrammeError::PartnerNameMissing),
+            )?;
             check_partner_is_new(partners.values(), &partner_name)?;
             partners.insert(
                 PartnerId::random(),

@@ -56,7 +56,7 @@
 //! | folder     | what it holds                                            | may use |
 //! |------------|----------------------------------------------------------|---------|
 //! | `model`    | programme, person, tandem, event, survey, outcome, consent, weights, ids, day | – |
-//! | `rules`    | the invariants a command keeps; `CommandError`           | model |
+//! | `rules`    | the invariants a command keeps; `CommandError` and the errors of each domain | model |
 //! | `document` | the Automerge document: schema, load/save, merge, conflict list, exchange, generation, undo, history, view, live | model, rules |
 //! | `page`     | the tandem page a mentee and mentor share                | model, rules, document |
 //! | `matching` | scoring and solving the cohort's pairs                   | model, rules |
@@ -208,7 +208,10 @@ pub use report::{
     report_csv, table_csv, Cell, MeetingLog, NamedTandems, NumberStyle, Rate, Report, ReportFilter,
     ReportTable,
 };
-pub use rules::error::CommandError;
+pub use rules::error::{
+    CalendarError, CommandError, MatchingError, PeopleError, PrivacyError, ProgrammeError,
+    ResultsError, TandemError,
+};
 pub use rules::invariants::{
     invariants, new_violations, Cause, Invariant, Settle, Severity, Violation,
 };

@@ -70,7 +70,7 @@ use crate::model::ids::PersonId;
 use crate::model::person::{Person, Role};
 use crate::model::programme::Programme;
 use crate::model::weights::{Criterion, MatchingWeights, Pair};
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, MatchingError, TandemError};
 
 impl MatchingWeights {
     /// The highest score a pair can reach with these weights.
@@ -199,7 +199,7 @@ pub struct BrokenFixedPair {
     pub mentee: PersonId,
     pub mentor: PersonId,
     /// Why the pair cannot be a tandem, as creating it would be refused.
-    /// [`CommandError::PairExcluded`] when another coordinator excluded it.
+    /// [`CommandError::Matching(MatchingError::PairExcluded)`] when another coordinator excluded it.
     pub problem: CommandError,
 }
 
@@ -287,29 +287,32 @@ pub(crate) fn check_pair(
     mentor: PersonId,
 ) -> Result<(), CommandError> {
     if mentee == mentor {
-        return Err(CommandError::SamePerson);
+        return Err(CommandError::Tandem(TandemError::SamePerson));
     }
     let mentee_person = member(programme, mentee, Role::Mentee)?;
     let mentor_person = member(programme, mentor, Role::Mentor)?;
     for person in [mentee_person, mentor_person] {
         if !person.is_accepted() {
-            return Err(CommandError::NotAccepted(person.details.name.clone()));
+            return Err(CommandError::Tandem(TandemError::NotAccepted(
+                person.details.name.clone(),
+            )));
         }
     }
     if programme.rules.different_organisations {
         let organisation = |person: &Person| {
-            person
-                .details
-                .organisation
-                .ok_or_else(|| CommandError::OrganisationMissing(person.details.name.clone()))
+            person.details.organisation.ok_or_else(|| {
+                CommandError::Tandem(TandemError::OrganisationMissing(
+                    person.details.name.clone(),
+                ))
+            })
         };
         let mentee_org = organisation(mentee_person)?;
         if mentee_org == organisation(mentor_person)? {
-            return Err(CommandError::SameOrganisation {
+            return Err(CommandError::Tandem(TandemError::SameOrganisation {
                 mentee: mentee_person.details.name.clone(),
                 mentor: mentor_person.details.name.clone(),
                 organisation: programme.organisation_name(Some(mentee_org)).to_string(),
-            });
+            }));
         }
     }
     Ok(())
@@ -324,9 +327,9 @@ pub(crate) fn check_fix(
 ) -> Result<(), CommandError> {
     check_pair(programme, mentee, mentor)?;
     if programme.active_tandems_of(mentee).next().is_some() {
-        return Err(CommandError::AlreadyMatched(
+        return Err(CommandError::Tandem(TandemError::AlreadyMatched(
             programme.person_name(mentee).to_string(),
-        ));
+        )));
     }
     Ok(())
 }
@@ -355,35 +358,37 @@ pub(crate) fn check_co_mentor(
     co_mentor: PersonId,
 ) -> Result<(), CommandError> {
     if !programme.rules.co_mentors {
-        return Err(CommandError::CoMentorsNotUsed);
+        return Err(CommandError::Tandem(TandemError::CoMentorsNotUsed));
     }
     if !tandem.is_active() {
-        return Err(CommandError::TandemNotActive);
+        return Err(CommandError::Tandem(TandemError::TandemNotActive));
     }
     if tandem.co_mentor.is_some() {
-        return Err(CommandError::CoMentorAlreadySet(
+        return Err(CommandError::Tandem(TandemError::CoMentorAlreadySet(
             programme.person_name(tandem.mentee).to_string(),
-        ));
+        )));
     }
     if co_mentor == tandem.mentee || co_mentor == tandem.mentor {
-        return Err(CommandError::SamePerson);
+        return Err(CommandError::Tandem(TandemError::SamePerson));
     }
     let person = member(programme, co_mentor, Role::CoMentor)?;
     if !person.is_accepted() {
-        return Err(CommandError::NotAccepted(person.details.name.clone()));
+        return Err(CommandError::Tandem(TandemError::NotAccepted(
+            person.details.name.clone(),
+        )));
     }
     let capacity = programme.rules.mentor_capacity.max(1);
     if programme.active_tandems_of(co_mentor).count() >= capacity as usize {
-        return Err(CommandError::MentorFull {
+        return Err(CommandError::Tandem(TandemError::MentorFull {
             name: person.details.name.clone(),
             capacity,
-        });
+        }));
     }
     if programme.excluded_pairs.contains_key(&Pair {
         mentee: tandem.mentee,
         mentor: co_mentor,
     }) {
-        return Err(CommandError::PairExcluded);
+        return Err(CommandError::Matching(MatchingError::PairExcluded));
     }
     Ok(())
 }
@@ -424,10 +429,10 @@ pub(crate) fn member(
         .get(&id)
         .ok_or(CommandError::UnknownPerson)?;
     if person.details.role != role {
-        return Err(CommandError::WrongRole {
+        return Err(CommandError::Tandem(TandemError::WrongRole {
             name: person.details.name.clone(),
             role: role.code(),
-        });
+        }));
     }
     Ok(person)
 }

@@ -82,7 +82,7 @@ impl NumberStyle {
 }
 
 /// Shown where there is nothing to count.
-pub const NOTHING: &str = "–";
+pub(crate) const NOTHING: &str = "–";
 
 /// A share: `count` of `of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -3,8 +3,9 @@
 //! May use: `model`. Each check is a pure function of the programme (or an
 //! entity) and what a coordinator entered, so the command writers, the
 //! spreadsheet import and the tandem page share them without touching a
-//! document. [`CommandError`](error::CommandError) lives here because
-//! every variant names the rule that was broken.
+//! document. [`CommandError`](error::CommandError) and the errors of each
+//! domain it wraps live here because every variant names the rule that was
+//! broken, and the checks here refuse with them.
 
 pub(crate) mod calendar;
 pub(crate) mod error;

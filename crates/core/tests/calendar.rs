@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use tandem_core::CalendarError;
 
 use common::{day, Cohort};
 use icalendar::{Calendar, CalendarDateTime, Component, DatePerhapsTime, EventLike};
@@ -101,14 +102,14 @@ fn an_event_that_ends_before_it_starts_or_has_no_title_is_refused() {
             id: EventId::random(),
             details: backwards
         }),
-        Err(CommandError::EventEndsBeforeStart)
+        Err(CommandError::Calendar(CalendarError::EventEndsBeforeStart))
     );
     assert_eq!(
         cohort.apply(Command::CreateEvent {
             id: EventId::random(),
             details: details(EventKind::Seminar, "   ", "2026-03-05", 8)
         }),
-        Err(CommandError::EventTitleMissing)
+        Err(CommandError::Calendar(CalendarError::EventTitleMissing))
     );
     let mut bad_link = details(EventKind::InfoEvent, "Info online", "2026-01-15", 1);
     bad_link.online_link = "meet dot example".into();
@@ -117,7 +118,7 @@ fn an_event_that_ends_before_it_starts_or_has_no_title_is_refused() {
             id: EventId::random(),
             details: bad_link
         }),
-        Err(CommandError::LinkInvalid(_))
+        Err(CommandError::Calendar(CalendarError::LinkInvalid(_)))
     ));
     assert!(cohort.document.programme().events.is_empty());
 }
@@ -212,7 +213,7 @@ fn an_event_cancelled_after_attendance_was_recorded_no_longer_counts() {
             person: mentee,
             status: AttendanceStatus::Absent
         }),
-        Err(CommandError::EventCancelled)
+        Err(CommandError::Calendar(CalendarError::EventCancelled))
     );
     cohort
         .apply(Command::CancelEvent {
@@ -517,7 +518,7 @@ fn registering_beyond_the_capacity_is_refused_but_attending_is_recorded() {
             person: second,
             status: AttendanceStatus::Registered
         }),
-        Err(CommandError::EventFull(1))
+        Err(CommandError::Calendar(CalendarError::EventFull(1)))
     );
     mark(&mut cohort, event, second, AttendanceStatus::Attended);
     assert_eq!(cohort.document.programme().events[&event].taken_places(), 2);

@@ -6,6 +6,7 @@ mod common;
 
 use common::{day, Cohort};
 use proptest::prelude::*;
+use tandem_core::TandemError;
 use tandem_core::{
     co_mentor_allowed, explain, suggest, Command, CommandError, Criterion, Decision,
     MatchingWeights, NewTandem, PersonDetails, PersonId, Programme, Role, Rules, TandemId,
@@ -257,7 +258,10 @@ fn a_running_tandem_without_a_co_mentor_gets_one_suggested_and_confirmed() {
     let refused = cohort.apply(Command::AssignCoMentors {
         assignments: vec![(tandem, co), (other_tandem, co)],
     });
-    assert!(matches!(refused, Err(CommandError::MentorFull { .. })));
+    assert!(matches!(
+        refused,
+        Err(CommandError::Tandem(TandemError::MentorFull { .. }))
+    ));
     assert!(cohort
         .document
         .programme()
@@ -274,7 +278,10 @@ fn a_running_tandem_without_a_co_mentor_gets_one_suggested_and_confirmed() {
     let again = cohort.apply(Command::AssignCoMentors {
         assignments: vec![(chosen, co)],
     });
-    assert!(matches!(again, Err(CommandError::CoMentorAlreadySet(_))));
+    assert!(matches!(
+        again,
+        Err(CommandError::Tandem(TandemError::CoMentorAlreadySet(_)))
+    ));
     // With her place taken nothing more is suggested.
     let matching = suggest(cohort.document.programme());
     assert!(matching.running_co_mentors.is_empty());

@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use tandem_core::TandemError;
 
 use common::{day, Cohort};
 use tandem_core::{
@@ -567,7 +568,7 @@ fn undoing_a_change_never_breaks_a_rule() {
     let error = refused(&mut cohort, Command::UndoChange { hash: ended });
     assert_eq!(
         error,
-        CommandError::AlreadyMatched("Miriam Beispiel".into())
+        CommandError::Tandem(TandemError::AlreadyMatched("Miriam Beispiel".into()))
     );
 }
 

@@ -10,6 +10,7 @@ use tandem_core::{
     MatchingWeights, MeetingFormat, NewTandem, PartnerId, PersonDetails, PersonId,
     ProgrammeDocument, Role, Rules, TandemId, UnmatchedReason,
 };
+use tandem_core::{MatchingError, TandemError};
 
 /// What a test says about a person beyond name, role and city.
 #[derive(Clone, Default)]
@@ -398,7 +399,7 @@ fn a_pair_inside_one_city_cannot_be_fixed_in_cross_mentoring() {
             mentee: aylin,
             mentor: jutta
         }),
-        Err(CommandError::SameOrganisation { .. })
+        Err(CommandError::Tandem(TandemError::SameOrganisation { .. }))
     ));
 }
 
@@ -432,7 +433,10 @@ fn a_fixed_pair_that_another_coordinator_excluded_is_reported_not_kept() {
     let matching = suggest(&programme);
     assert!(matching.suggestions.is_empty());
     assert_eq!(matching.broken_fixed.len(), 1);
-    assert_eq!(matching.broken_fixed[0].problem, CommandError::PairExcluded);
+    assert_eq!(
+        matching.broken_fixed[0].problem,
+        CommandError::Matching(MatchingError::PairExcluded)
+    );
 }
 
 #[test]
@@ -489,7 +493,7 @@ fn a_weight_above_ten_is_refused() {
     let weights = MatchingWeights::default().with(Criterion::Topics, 11);
     assert_eq!(
         cohort.apply(Command::SetMatchingWeights { weights }),
-        Err(CommandError::WeightTooHigh)
+        Err(CommandError::Matching(MatchingError::WeightTooHigh))
     );
 }
 
@@ -793,7 +797,10 @@ fn confirming_two_tandems_for_a_full_mentor_is_refused_as_a_whole() {
     let refused = cohort.apply(Command::CreateTandems {
         tandems: vec![tandem(aylin), tandem(birte)],
     });
-    assert!(matches!(refused, Err(CommandError::MentorFull { .. })));
+    assert!(matches!(
+        refused,
+        Err(CommandError::Tandem(TandemError::MentorFull { .. }))
+    ));
     assert!(cohort.document.programme().tandems.is_empty());
 }
 

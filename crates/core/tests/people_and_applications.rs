@@ -3,6 +3,7 @@
 mod common;
 
 use common::{day, Cohort};
+use tandem_core::PeopleError;
 use tandem_core::{
     Command, CommandError, Decision, Interview, PersonId, ProgrammeDocument, Role, Stage, TandemId,
 };
@@ -48,7 +49,10 @@ fn a_person_without_a_name_is_refused() {
         details,
         applied_on: day("2026-01-10"),
     });
-    assert_eq!(refused, Err(CommandError::PersonNameMissing));
+    assert_eq!(
+        refused,
+        Err(CommandError::People(PeopleError::PersonNameMissing))
+    );
     assert!(cohort.document.programme().people.is_empty());
 }
 
@@ -109,7 +113,9 @@ fn the_same_person_cannot_be_added_twice() {
     });
     assert_eq!(
         refused,
-        Err(CommandError::PersonTwice("miriam beispiel".into()))
+        Err(CommandError::People(PeopleError::PersonTwice(
+            "miriam beispiel".into()
+        )))
     );
 }
 
@@ -152,7 +158,10 @@ fn an_interview_needs_the_name_of_who_held_it() {
             ..interview()
         },
     });
-    assert_eq!(refused, Err(CommandError::InterviewerMissing));
+    assert_eq!(
+        refused,
+        Err(CommandError::People(PeopleError::InterviewerMissing))
+    );
 }
 
 #[test]
@@ -191,7 +200,10 @@ fn accepting_someone_already_accepted_is_refused() {
         decision: Decision::Accept,
         on: day("2026-01-21"),
     });
-    assert!(matches!(refused, Err(CommandError::StageNotAllowed { .. })));
+    assert!(matches!(
+        refused,
+        Err(CommandError::People(PeopleError::StageNotAllowed { .. }))
+    ));
 }
 
 #[test]
@@ -223,7 +235,10 @@ fn withdrawing_needs_a_reason_and_ends_the_way_in() {
         decision: Decision::Accept,
         on: day("2026-01-13"),
     });
-    assert!(matches!(again, Err(CommandError::StageNotAllowed { .. })));
+    assert!(matches!(
+        again,
+        Err(CommandError::People(PeopleError::StageNotAllowed { .. }))
+    ));
 }
 
 #[test]
@@ -248,7 +263,9 @@ fn someone_in_a_running_tandem_cannot_withdraw_until_it_ends() {
     });
     assert_eq!(
         refused,
-        Err(CommandError::InActiveTandem("Miriam Beispiel".into()))
+        Err(CommandError::People(PeopleError::InActiveTandem(
+            "Miriam Beispiel".into()
+        )))
     );
 }
 

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{day, Cohort};
+use tandem_core::PrivacyError;
 use tandem_core::{
     access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, Arrival,
     AttendanceStatus, Audience, Author, ClockTime, Command, CommandError, ConsentRecord,
@@ -390,7 +391,7 @@ fn consent_is_recorded_with_when_and_how_and_withdrawal_makes_the_person_due_for
             person: world.erased,
             consent: backwards,
         }),
-        Err(CommandError::WithdrawnBeforeGiven)
+        Err(CommandError::Privacy(PrivacyError::WithdrawnBeforeGiven))
     );
     assert_eq!(
         world.cohort.apply(Command::RecordConsent {
@@ -429,7 +430,7 @@ fn after_the_retention_period_everyone_is_due_for_erasure() {
         world
             .cohort
             .apply(Command::SetRetention { months: Some(121) }),
-        Err(CommandError::RetentionTooLong)
+        Err(CommandError::Privacy(PrivacyError::RetentionTooLong))
     );
 }
 

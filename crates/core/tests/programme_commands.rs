@@ -1,5 +1,6 @@
 //! The rules for starting and changing a programme.
 
+use tandem_core::ProgrammeError;
 use tandem_core::{
     Author, Command, CommandError, Day, LoadError, NewProgramme, PartnerId, ProgrammeDocument,
     ProgrammeKind,
@@ -39,7 +40,10 @@ fn a_programme_without_a_name_is_refused() {
     let mut new = duesseldorf_koeln();
     new.name = "   ".into();
     let refused = ProgrammeDocument::create(&Author::new("Anna"), new).unwrap_err();
-    assert_eq!(refused, CommandError::NameMissing);
+    assert_eq!(
+        refused,
+        CommandError::Programme(ProgrammeError::NameMissing)
+    );
 }
 
 #[test]
@@ -55,7 +59,10 @@ fn the_same_organisation_cannot_be_a_partner_twice() {
     let mut new = duesseldorf_koeln();
     new.partners.push("stadt köln".into());
     let refused = ProgrammeDocument::create(&Author::new("Anna"), new).unwrap_err();
-    assert_eq!(refused, CommandError::PartnerTwice("stadt köln".into()));
+    assert_eq!(
+        refused,
+        CommandError::Programme(ProgrammeError::PartnerTwice("stadt köln".into()))
+    );
 }
 
 #[test]
@@ -152,7 +159,7 @@ fn a_partner_can_be_renamed_but_not_onto_another_partner() {
         .unwrap_err();
     assert_eq!(
         refused,
-        CommandError::PartnerTwice("Stadt Düsseldorf".into())
+        CommandError::Programme(ProgrammeError::PartnerTwice("Stadt Düsseldorf".into()))
     );
     document
         .apply(

@@ -11,6 +11,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use tandem_core::{ResultsError, TandemError};
 
 use common::{day, Cohort};
 use tandem_core::{
@@ -634,12 +635,14 @@ fn answers_that_do_not_fit_or_come_twice_are_refused() {
     let survey = hand.survey;
     assert_eq!(
         record_answers(&mut hand.cohort, survey, anna, answers(3, "monatlich", "")),
-        Err(CommandError::AlreadyAnswered("Anna".into()))
+        Err(CommandError::Results(ResultsError::AlreadyAnswered(
+            "Anna".into()
+        )))
     );
     let too_high = BTreeMap::from([("fit".to_string(), Answer::Scale { value: 6 })]);
     assert!(matches!(
         record_answers(&mut hand.cohort, survey, clara, too_high),
-        Err(CommandError::AnswerNotFitting(_))
+        Err(CommandError::Results(ResultsError::AnswerNotFitting(_)))
     ));
     let no_option = BTreeMap::from([(
         "often".to_string(),
@@ -649,12 +652,12 @@ fn answers_that_do_not_fit_or_come_twice_are_refused() {
     )]);
     assert!(matches!(
         record_answers(&mut hand.cohort, survey, clara, no_option),
-        Err(CommandError::AnswerNotFitting(_))
+        Err(CommandError::Results(ResultsError::AnswerNotFitting(_)))
     ));
     let unknown = BTreeMap::from([("weather".to_string(), Answer::Scale { value: 3 })]);
     assert_eq!(
         record_answers(&mut hand.cohort, survey, clara, unknown),
-        Err(CommandError::UnknownQuestion)
+        Err(CommandError::Results(ResultsError::UnknownQuestion))
     );
     let mentor = hand.mentors["M1"];
     assert_eq!(
@@ -664,11 +667,11 @@ fn answers_that_do_not_fit_or_come_twice_are_refused() {
             mentor,
             answers(3, "monatlich", "")
         ),
-        Err(CommandError::NotAsked("M1".into()))
+        Err(CommandError::Results(ResultsError::NotAsked("M1".into())))
     );
     assert_eq!(
         hand.cohort.apply(Command::RemoveSurvey { id: survey }),
-        Err(CommandError::SurveyHasAnswers)
+        Err(CommandError::Results(ResultsError::SurveyHasAnswers))
     );
 }
 
@@ -682,7 +685,7 @@ fn a_questionnaire_without_title_questions_or_options_is_refused() {
             id: SurveyId::random(),
             survey
         }),
-        Err(CommandError::SurveyTitleMissing)
+        Err(CommandError::Results(ResultsError::SurveyTitleMissing))
     );
     let mut survey = fit_survey();
     survey.questions.clear();
@@ -691,7 +694,7 @@ fn a_questionnaire_without_title_questions_or_options_is_refused() {
             id: SurveyId::random(),
             survey
         }),
-        Err(CommandError::SurveyWithoutQuestions)
+        Err(CommandError::Results(ResultsError::SurveyWithoutQuestions))
     );
     let mut survey = fit_survey();
     survey.questions[1].kind = QuestionKind::Choice {
@@ -702,7 +705,7 @@ fn a_questionnaire_without_title_questions_or_options_is_refused() {
             id: SurveyId::random(),
             survey
         }),
-        Err(CommandError::ChoiceNeedsOptions)
+        Err(CommandError::Results(ResultsError::ChoiceNeedsOptions))
     );
 }
 
@@ -852,7 +855,7 @@ fn outcomes_are_recorded_for_mentees_only() {
             when: OutcomeWhen::End,
             outcome: Some(Outcome::default()),
         }),
-        Err(CommandError::WrongRole { .. })
+        Err(CommandError::Tandem(TandemError::WrongRole { .. }))
     ));
     assert_eq!(
         cohort.apply(Command::RecordOutcome {

@@ -6,6 +6,7 @@ use common::{day, Cohort};
 use tandem_core::{
     Command, CommandError, PersonId, Role, Rules, TandemEnding, TandemId, TandemStatus,
 };
+use tandem_core::{ProgrammeError, TandemError};
 
 fn tandem(mentee: PersonId, mentor: PersonId) -> (TandemId, Command) {
     let id = TandemId::random();
@@ -46,11 +47,11 @@ fn a_tandem_inside_one_city_is_refused_in_cross_mentoring() {
     let (_, command) = tandem(mentee, mentor);
     assert_eq!(
         cohort.apply(command),
-        Err(CommandError::SameOrganisation {
+        Err(CommandError::Tandem(TandemError::SameOrganisation {
             mentee: "Miriam Beispiel".into(),
             mentor: "Klaus Muster".into(),
             organisation: "Stadt Köln".into(),
-        })
+        }))
     );
 }
 
@@ -78,7 +79,9 @@ fn only_accepted_people_can_be_matched() {
     let mentor = cohort.accepted("Klaus Muster", Role::Mentor, cohort.duesseldorf);
     assert_eq!(
         cohort.apply(tandem(mentee, mentor).1),
-        Err(CommandError::NotAccepted("Miriam Beispiel".into()))
+        Err(CommandError::Tandem(TandemError::NotAccepted(
+            "Miriam Beispiel".into()
+        )))
     );
 }
 
@@ -89,14 +92,14 @@ fn roles_must_fit_the_tandem() {
     let other_mentee = cohort.accepted("Jana Exempel", Role::Mentee, cohort.duesseldorf);
     assert_eq!(
         cohort.apply(tandem(mentee, other_mentee).1),
-        Err(CommandError::WrongRole {
+        Err(CommandError::Tandem(TandemError::WrongRole {
             name: "Jana Exempel".into(),
             role: "mentor"
-        })
+        }))
     );
     assert_eq!(
         cohort.apply(tandem(mentee, mentee).1),
-        Err(CommandError::SamePerson)
+        Err(CommandError::Tandem(TandemError::SamePerson))
     );
 }
 
@@ -110,14 +113,16 @@ fn a_mentee_is_in_one_running_tandem_and_a_mentor_takes_as_many_as_the_capacity(
     cohort.apply(tandem(miriam, klaus).1).unwrap();
     assert_eq!(
         cohort.apply(tandem(miriam, ute).1),
-        Err(CommandError::AlreadyMatched("Miriam Beispiel".into()))
+        Err(CommandError::Tandem(TandemError::AlreadyMatched(
+            "Miriam Beispiel".into()
+        )))
     );
     assert_eq!(
         cohort.apply(tandem(jana, klaus).1),
-        Err(CommandError::MentorFull {
+        Err(CommandError::Tandem(TandemError::MentorFull {
             name: "Klaus Muster".into(),
             capacity: 1
-        })
+        }))
     );
     cohort
         .apply(Command::SetRules {
@@ -139,7 +144,10 @@ fn a_capacity_of_zero_is_refused() {
             ..cohort.document.programme().rules
         },
     });
-    assert_eq!(refused, Err(CommandError::CapacityZero));
+    assert_eq!(
+        refused,
+        Err(CommandError::Programme(ProgrammeError::CapacityZero))
+    );
 }
 
 #[test]
@@ -158,7 +166,7 @@ fn co_mentors_only_where_the_programme_uses_them() {
     };
     assert_eq!(
         cohort.apply(command(Some(staff))),
-        Err(CommandError::CoMentorsNotUsed)
+        Err(CommandError::Tandem(TandemError::CoMentorsNotUsed))
     );
     cohort
         .apply(Command::SetRules {
@@ -207,7 +215,10 @@ fn a_tandem_ended_early_keeps_its_reason_and_frees_the_mentor() {
         ending: TandemEnding::Completed,
         on: day("2026-07-01"),
     });
-    assert_eq!(again, Err(CommandError::TandemNotActive));
+    assert_eq!(
+        again,
+        Err(CommandError::Tandem(TandemError::TandemNotActive))
+    );
 }
 
 #[test]
@@ -245,7 +256,10 @@ fn ending_an_unknown_tandem_is_refused() {
         ending: TandemEnding::Completed,
         on: day("2026-06-30"),
     });
-    assert_eq!(refused, Err(CommandError::UnknownTandem));
+    assert_eq!(
+        refused,
+        Err(CommandError::Tandem(TandemError::UnknownTandem))
+    );
 }
 
 #[test]

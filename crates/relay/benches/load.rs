@@ -680,6 +680,10 @@ fn summary(name: &str, unit: &str, values: &[f64]) {
     );
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the benchmark's rounds and its printed table, read in order"
+)]
 fn main() {
     if let Ok(addr) = std::env::var(BASELINE_ENV) {
         let addr: SocketAddr = addr.parse().expect("an address for the baseline");

@@ -891,6 +891,10 @@ impl Browser {
 }
 
 #[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one journey of three devices, read in the order it happens"
+)]
 async fn browsers_join_with_approval_sync_verified_changes_and_a_removed_one_is_refused() {
     use tandem_sync::access::{DeviceEvent, DeviceSync};
     let db = Database::new("browsers");

@@ -32,7 +32,7 @@ const COUNTED_KINDS: [EventKind; 8] = [
 
 /// The page at `/programme/:id/certificates`.
 #[component]
-pub fn CertificatesPage() -> impl IntoView {
+pub(crate) fn CertificatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     // Which certificates are printed: all, or one chosen from the table.

@@ -36,7 +36,7 @@ fn download_event(i18n: I18n, programme: &tandem_core::Programme, id: EventId) {
 
 /// The page at `/programme/:id/calendar/:event`.
 #[component]
-pub fn EventPage() -> impl IntoView {
+pub(crate) fn EventPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let event_id = param::<EventId>("event");

@@ -36,7 +36,7 @@ enum View {
 
 /// The page at `/programme/:id/calendar`.
 #[component]
-pub fn CalendarPage() -> impl IntoView {
+pub(crate) fn CalendarPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let programme_id = session.with_untracked(|p| p.id);

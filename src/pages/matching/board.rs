@@ -32,7 +32,7 @@ const PAGE_SIZE: usize = 50;
 
 /// The page at `/programme/:id/matching`.
 #[component]
-pub fn MatchingPage() -> impl IntoView {
+pub(crate) fn MatchingPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let signals = RunSignals {

@@ -28,7 +28,7 @@ const WORKER_SCRIPT: &str = "/matching-worker_loader.js";
 
 /// What the board shows of the runs.
 #[derive(Clone, Copy)]
-pub struct RunSignals {
+pub(crate) struct RunSignals {
     /// The suggestions of the newest finished run.
     pub result: RwSignal<Matching>,
     /// A run is under way.
@@ -41,7 +41,7 @@ pub struct RunSignals {
 
 /// The matching worker of one board, and the runs sent to it.
 #[derive(Clone)]
-pub struct MatchingRunner {
+pub(crate) struct MatchingRunner {
     state: Rc<RefCell<State>>,
     session: ProgrammeSession,
     signals: RunSignals,
@@ -70,7 +70,7 @@ struct Request<'a> {
 
 impl MatchingRunner {
     /// Starts the worker (or notes that runs happen on the page).
-    pub fn new(session: ProgrammeSession, signals: RunSignals) -> Self {
+    pub(crate) fn new(session: ProgrammeSession, signals: RunSignals) -> Self {
         let runner = Self {
             state: Rc::new(RefCell::new(State {
                 worker: None,
@@ -125,7 +125,7 @@ impl MatchingRunner {
     }
 
     /// Starts a new run; the answers to earlier runs will be dropped.
-    pub fn run(&self) {
+    pub(crate) fn run(&self) {
         let Some(plan) = self.session.with_untracked(MatchingPlan::new) else {
             return;
         };
@@ -224,7 +224,7 @@ impl MatchingRunner {
     }
 
     /// Stops the worker when the board closes.
-    pub fn stop(&self) {
+    pub(crate) fn stop(&self) {
         let mut state = self.state.borrow_mut();
         if let Some(worker) = state.worker.take() {
             worker.terminate();

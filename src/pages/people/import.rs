@@ -38,7 +38,7 @@ async fn read_file(
 
 /// The page at `/programme/:id/import`.
 #[component]
-pub fn ImportPage() -> impl IntoView {
+pub(crate) fn ImportPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let text = RwSignal::new(None::<String>);

@@ -134,7 +134,7 @@ fn rows(programme: &Programme, filters: &Filters, sort: SortBy, ascending: bool)
 
 /// The page at `/programme/:id/people`.
 #[component]
-pub fn PeoplePage() -> impl IntoView {
+pub(crate) fn PeoplePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let filters = RwSignal::new(Filters::default());

@@ -224,7 +224,7 @@ fn PersonForm(
 
 /// The page at `/programme/:id/people/new`: the intake form.
 #[component]
-pub fn IntakePage() -> impl IntoView {
+pub(crate) fn IntakePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -258,7 +258,7 @@ pub fn IntakePage() -> impl IntoView {
 
 /// The page at `/programme/:id/people/:person`.
 #[component]
-pub fn PersonPage() -> impl IntoView {
+pub(crate) fn PersonPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let person_id = param::<PersonId>("person");

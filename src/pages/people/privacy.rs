@@ -18,9 +18,25 @@ use crate::routes::Page;
 use crate::session::use_session;
 use crate::settings::Settings;
 
-/// What a person agreed to, their access report, and forgetting them.
+/// What a person agreed to, their access report, and forgetting them: the
+/// three parts of the data subject's rights, each with its own notice.
 #[component]
-pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
+pub(crate) fn PersonPrivacy(id: PersonId) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel" aria-labelledby="privacy-title" data-testid="person-privacy">
+            <h2 id="privacy-title">{move || i18n.t("privacy-person-title")}</h2>
+            <ConsentForm id=id />
+            <AccessReport id=id />
+            <ForgetPerson id=id />
+        </section>
+    }
+}
+
+/// The person's consent record: what they agreed to, when and how, and a
+/// withdrawal; with a note to offer forgetting once consent is withdrawn.
+#[component]
+fn ConsentForm(id: PersonId) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let stored = session
@@ -96,6 +112,70 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
             .unwrap_or(false)
     };
 
+    view! {
+        <form class="form" on:submit=save novalidate>
+            <fieldset class="form-section">
+                <legend>{move || i18n.t("consent-legend")}</legend>
+                <label class="check" for="consent-processing">
+                    <input id="consent-processing" data-testid="consent-processing" type="checkbox" bind:checked=processing />
+                    <span>{move || i18n.t("consent-processing")}</span>
+                </label>
+                <label class="check" for="consent-photos">
+                    <input id="consent-photos" data-testid="consent-photos" type="checkbox" bind:checked=photos />
+                    <span>{move || i18n.t("consent-photos")}</span>
+                </label>
+                <label class="check" for="consent-named">
+                    <input id="consent-named" data-testid="consent-named" type="checkbox" bind:checked=named />
+                    <span>{move || i18n.t("consent-named")}</span>
+                </label>
+                <p class="muted">{move || i18n.t("consent-fields-hint")}</p>
+            </fieldset>
+            <div class="field-row">
+                <div class="field">
+                    <label for="consent-given-on">{move || i18n.t("consent-given-on")}</label>
+                    <input id="consent-given-on" type="date" data-testid="consent-given-on" bind:value=given_on />
+                </div>
+                <div class="field">
+                    <label for="consent-way">{move || i18n.t("consent-way")}</label>
+                    <select id="consent-way" data-testid="consent-way"
+                        on:change=move |ev| {
+                            if let Some(chosen) = ConsentWay::from_code(&event_target_value(&ev)) {
+                                way.set(chosen);
+                            }
+                        }>
+                        {ConsentWay::ALL.into_iter().map(|option| view! {
+                            <option value=option.code() selected=move || way.get() == option>
+                                {move || i18n.t(&format!("consent-way-{}", option.code()))}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="consent-withdrawn-on">{move || i18n.t("consent-withdrawn-on")}</label>
+                    <input id="consent-withdrawn-on" type="date" data-testid="consent-withdrawn-on" bind:value=withdrawn_on />
+                </div>
+            </div>
+            <div class="button-row">
+                <button type="submit" class="button" data-testid="consent-save">
+                    {move || i18n.t("consent-save")}
+                </button>
+            </div>
+            <OutcomeNotice outcome=outcome testid="consent-outcome" />
+        </form>
+        <Show when=withdrawn_now>
+            <p class="notice notice--warning" role="status" data-testid="consent-withdrawn-notice">
+                {move || i18n.t("consent-withdrawn-offer")}
+            </p>
+        </Show>
+    }
+}
+
+/// The access report: everything recorded about the person, as one file
+/// to hand over.
+#[component]
+fn AccessReport(id: PersonId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
     let export_outcome = RwSignal::new(Outcome::Idle);
     let export = move |_| {
         let heading = move |key: &str| i18n.t(key);
@@ -122,6 +202,22 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
         );
     };
 
+    view! {
+        <h3>{move || i18n.t("access-heading")}</h3>
+        <p class="muted">{move || i18n.t("access-hint")}</p>
+        <button type="button" class="button button--secondary" data-testid="access-export" on:click=export>
+            {move || i18n.t("access-export")}
+        </button>
+        <OutcomeNotice outcome=export_outcome testid="access-outcome" />
+    }
+}
+
+/// Forgetting the person, after a confirmation that says what it means
+/// (and, where the browser cannot seal records, what stays on this disk).
+#[component]
+fn ForgetPerson(id: PersonId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
     let confirming = RwSignal::new(false);
     let unsealed = crate::browser::records_unsealed();
     let forget_outcome = RwSignal::new(Outcome::Idle);
@@ -139,105 +235,42 @@ pub fn PersonPrivacy(id: PersonId) -> impl IntoView {
     };
 
     view! {
-        <section class="panel" aria-labelledby="privacy-title" data-testid="person-privacy">
-            <h2 id="privacy-title">{move || i18n.t("privacy-person-title")}</h2>
-            <form class="form" on:submit=save novalidate>
-                <fieldset class="form-section">
-                    <legend>{move || i18n.t("consent-legend")}</legend>
-                    <label class="check" for="consent-processing">
-                        <input id="consent-processing" data-testid="consent-processing" type="checkbox" bind:checked=processing />
-                        <span>{move || i18n.t("consent-processing")}</span>
-                    </label>
-                    <label class="check" for="consent-photos">
-                        <input id="consent-photos" data-testid="consent-photos" type="checkbox" bind:checked=photos />
-                        <span>{move || i18n.t("consent-photos")}</span>
-                    </label>
-                    <label class="check" for="consent-named">
-                        <input id="consent-named" data-testid="consent-named" type="checkbox" bind:checked=named />
-                        <span>{move || i18n.t("consent-named")}</span>
-                    </label>
-                    <p class="muted">{move || i18n.t("consent-fields-hint")}</p>
-                </fieldset>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="consent-given-on">{move || i18n.t("consent-given-on")}</label>
-                        <input id="consent-given-on" type="date" data-testid="consent-given-on" bind:value=given_on />
-                    </div>
-                    <div class="field">
-                        <label for="consent-way">{move || i18n.t("consent-way")}</label>
-                        <select id="consent-way" data-testid="consent-way"
-                            on:change=move |ev| {
-                                if let Some(chosen) = ConsentWay::from_code(&event_target_value(&ev)) {
-                                    way.set(chosen);
-                                }
-                            }>
-                            {ConsentWay::ALL.into_iter().map(|option| view! {
-                                <option value=option.code() selected=move || way.get() == option>
-                                    {move || i18n.t(&format!("consent-way-{}", option.code()))}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="consent-withdrawn-on">{move || i18n.t("consent-withdrawn-on")}</label>
-                        <input id="consent-withdrawn-on" type="date" data-testid="consent-withdrawn-on" bind:value=withdrawn_on />
-                    </div>
-                </div>
+        <h3>{move || i18n.t("forget-heading")}</h3>
+        <p class="muted">{move || i18n.t("forget-hint")}</p>
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="button button--danger" data-testid="forget-person"
+                    on:click=move |_| confirming.set(true)>
+                    {move || i18n.t("forget-person")}
+                </button>
+            }
+        >
+            <div class="notice notice--warning" role="alertdialog" aria-labelledby="forget-confirm-text">
+                <p id="forget-confirm-text">{move || i18n.t("forget-confirm")}</p>
+                {move || unsealed.get().then(|| view! {
+                    <p data-testid="forget-unsealed">{i18n.t("forget-confirm-unsealed")}</p>
+                })}
                 <div class="button-row">
-                    <button type="submit" class="button" data-testid="consent-save">
-                        {move || i18n.t("consent-save")}
+                    <button type="button" class="button button--danger" data-testid="forget-confirm"
+                        on:click=forget.clone()>
+                        {move || i18n.t("forget-confirm-button")}
+                    </button>
+                    <button type="button" class="button button--secondary"
+                        on:click=move |_| confirming.set(false)>
+                        {move || i18n.t("forget-cancel")}
                     </button>
                 </div>
-                <OutcomeNotice outcome=outcome testid="consent-outcome" />
-            </form>
-            <Show when=withdrawn_now>
-                <p class="notice notice--warning" role="status" data-testid="consent-withdrawn-notice">
-                    {move || i18n.t("consent-withdrawn-offer")}
-                </p>
-            </Show>
-            <h3>{move || i18n.t("access-heading")}</h3>
-            <p class="muted">{move || i18n.t("access-hint")}</p>
-            <button type="button" class="button button--secondary" data-testid="access-export" on:click=export>
-                {move || i18n.t("access-export")}
-            </button>
-            <OutcomeNotice outcome=export_outcome testid="access-outcome" />
-            <h3>{move || i18n.t("forget-heading")}</h3>
-            <p class="muted">{move || i18n.t("forget-hint")}</p>
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button type="button" class="button button--danger" data-testid="forget-person"
-                        on:click=move |_| confirming.set(true)>
-                        {move || i18n.t("forget-person")}
-                    </button>
-                }
-            >
-                <div class="notice notice--warning" role="alertdialog" aria-labelledby="forget-confirm-text">
-                    <p id="forget-confirm-text">{move || i18n.t("forget-confirm")}</p>
-                    {move || unsealed.get().then(|| view! {
-                        <p data-testid="forget-unsealed">{i18n.t("forget-confirm-unsealed")}</p>
-                    })}
-                    <div class="button-row">
-                        <button type="button" class="button button--danger" data-testid="forget-confirm"
-                            on:click=forget.clone()>
-                            {move || i18n.t("forget-confirm-button")}
-                        </button>
-                        <button type="button" class="button button--secondary"
-                            on:click=move |_| confirming.set(false)>
-                            {move || i18n.t("forget-cancel")}
-                        </button>
-                    </div>
-                </div>
-            </Show>
-            <OutcomeNotice outcome=forget_outcome testid="forget-outcome" />
-        </section>
+            </div>
+        </Show>
+        <OutcomeNotice outcome=forget_outcome testid="forget-outcome" />
     }
 }
 
 /// On the dashboard: how long personal data is kept after the end, and who
 /// is due for erasure.
 #[component]
-pub fn ErasureDue() -> impl IntoView {
+pub(crate) fn ErasureDue() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let months = RwSignal::new(

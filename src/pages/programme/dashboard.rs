@@ -20,7 +20,7 @@ use tandem_core::Contents;
 
 /// The page at `/programme/:id`.
 #[component]
-pub fn DashboardPage() -> impl IntoView {
+pub(crate) fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let dashboard = Memo::new(move |_| session.with(Dashboard::of).unwrap_or_default());

@@ -21,7 +21,7 @@ const PREVIEW_SHOWN: usize = 100;
 
 /// The page at `/programme/:id/exchange`.
 #[component]
-pub fn ExchangePage() -> impl IntoView {
+pub(crate) fn ExchangePage() -> impl IntoView {
     view! {
         <ConflictList />
         <super::share::SharePanel />
@@ -288,7 +288,7 @@ fn value_text(i18n: I18n, value: &ChosenValue) -> String {
 
 /// Open conflicts, each with the ways to settle it.
 #[component]
-pub fn ConflictList() -> impl IntoView {
+pub(crate) fn ConflictList() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let conflicts = Memo::new(move |_| session.conflicts());

@@ -15,7 +15,7 @@ const SHOWN_AT_ONCE: usize = 100;
 
 /// The page at `/programme/:id/history`.
 #[component]
-pub fn HistoryPage() -> impl IntoView {
+pub(crate) fn HistoryPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let subject = RwSignal::new(String::new());

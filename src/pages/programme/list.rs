@@ -61,7 +61,7 @@ async fn read_listing() -> Listing {
 
 /// The list of programmes and the create form.
 #[component]
-pub fn ProgrammesPage() -> impl IntoView {
+pub(crate) fn ProgrammesPage() -> impl IntoView {
     let i18n = use_i18n();
     let listing = RwSignal::new(Listing::Loading);
     spawn_local(async move { listing.set(read_listing().await) });
@@ -569,10 +569,12 @@ fn read_form(
 
 fn refusal_text(error: &tandem_core::CommandError) -> String {
     match error {
-        tandem_core::CommandError::PartnerTwice(name) => use_i18n().t_with(
-            "error-partner-twice",
-            &[("name", FluentValue::from(name.clone()))],
-        ),
+        tandem_core::CommandError::Programme(tandem_core::ProgrammeError::PartnerTwice(name)) => {
+            use_i18n().t_with(
+                "error-partner-twice",
+                &[("name", FluentValue::from(name.clone()))],
+            )
+        }
         other => error_text(other.code()),
     }
 }

@@ -18,7 +18,7 @@ use crate::storage::ProgrammeStore;
 
 /// The page at `/programme/:id/settings`.
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub(crate) fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let rules = session.with_untracked(|p| p.rules).unwrap_or(Rules {

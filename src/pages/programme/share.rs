@@ -26,7 +26,7 @@ use tandem_sync::access::Invitation;
 
 /// Sharing the programme live, on the exchange page.
 #[component]
-pub fn SharePanel() -> impl IntoView {
+pub(crate) fn SharePanel() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let outcome = RwSignal::new(Outcome::Idle);
@@ -144,7 +144,7 @@ enum Joining {
 /// leaves the address at once; the invite is kept sealed until joined, so
 /// a reload still finds it.
 #[component]
-pub fn JoinByLinkPage() -> impl IntoView {
+pub(crate) fn JoinByLinkPage() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let arrived = RwSignal::new(None::<Arrived>);

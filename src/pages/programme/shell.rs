@@ -13,7 +13,7 @@ use crate::session::{use_session, Opening, ProgrammeSession};
 
 /// The page at `/programme/:id/…`.
 #[component]
-pub fn ProgrammeShell() -> impl IntoView {
+pub(crate) fn ProgrammeShell() -> impl IntoView {
     let i18n = use_i18n();
     let id = param::<ProgrammeId>("id");
     let session = ProgrammeSession::open(id());

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use tandem_core::{
     report_csv, table_csv, MeetingLog, NumberStyle, Programme, ProgrammeDocument, ProgrammeId,
@@ -95,32 +94,45 @@ fn file_name(text: &str) -> String {
         .join("-")
 }
 
+/// The earlier run chosen for comparison, read as it is chosen; a run
+/// chosen while another is still being read takes its place (the slower
+/// read's result is dropped, whichever finishes first).
+fn earlier_run(compared: RwSignal<Option<ProgrammeId>>) -> LocalResource<Option<Earlier>> {
+    LocalResource::new(move || {
+        let chosen = compared.get();
+        async move {
+            match chosen {
+                Some(id) => load_earlier(id).await,
+                None => None,
+            }
+        }
+    })
+}
+
 /// The page at `/programme/:id/report`.
 #[component]
-pub fn ReportPage() -> impl IntoView {
+pub(crate) fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let programme_id = session.with_untracked(|p| p.id);
     let organisation = RwSignal::new(None::<String>);
-    let logs = RwSignal::new(None::<BTreeMap<TandemId, MeetingLog>>);
-    let others = RwSignal::new(Vec::<(ProgrammeId, String)>::new());
-    let earlier = RwSignal::new(None::<Earlier>);
+    let compared = RwSignal::new(None::<ProgrammeId>);
+    let earlier = earlier_run(compared);
 
+    // Read once as the page opens; until then the report counts no
+    // meetings and says that it is still reading (a result that arrives
+    // after the page is gone is dropped with it).
     let tandems: Vec<TandemId> = session
         .with_untracked(|p| p.tandems.keys().copied().collect())
         .unwrap_or_default();
-    spawn_local(async move {
-        let found = meeting_logs(tandems).await;
-        if !logs.is_disposed() {
-            logs.set(Some(found));
-        }
-        if let Some(id) = programme_id {
-            let found = other_programmes(id).await;
-            if !others.is_disposed() {
-                others.set(found);
-            }
+    let logs = LocalResource::new(move || meeting_logs(tandems.clone()));
+    let others = LocalResource::new(move || async move {
+        match programme_id {
+            Some(id) => other_programmes(id).await,
+            None => Vec::new(),
         }
     });
+    let others = Signal::derive(move || others.get().unwrap_or_default());
 
     let filter = move || ReportFilter {
         organisation: organisation.get(),
@@ -138,6 +150,7 @@ pub fn ReportPage() -> impl IntoView {
         earlier.with(|earlier| {
             earlier
                 .as_ref()
+                .and_then(Option::as_ref)
                 .map(|earlier| Report::of(&earlier.programme, &filter, &earlier.logs))
         })
     });
@@ -166,13 +179,13 @@ pub fn ReportPage() -> impl IntoView {
             <header class="report__title">
                 <h2 class="report__heading">{move || i18n.t("report-title")}</h2>
                 <p data-testid="report-title-line">{title_line}</p>
-                {move || earlier.with(|e| e.as_ref().map(|e| e.programme.name.clone())).map(|name| view! {
+                {move || earlier.with(|e| e.as_ref().and_then(Option::as_ref).map(|e| e.programme.name.clone())).map(|name| view! {
                     <p class="muted" data-testid="report-compared">
                         {i18n.t_with("report-compared-with", &[("name", FluentValue::from(name))])}
                     </p>
                 })}
             </header>
-            <ReportControls organisation others earlier tables report programme_id />
+            <ReportControls organisation others compared tables report programme_id />
             {move || logs.with(|logs| logs.is_none()).then(|| view! {
                 <p class="muted no-print" role="status">{i18n.t("report-reading-pages")}</p>
             })}
@@ -240,8 +253,8 @@ fn report_title_line(
 #[component]
 fn ReportControls(
     organisation: RwSignal<Option<String>>,
-    others: RwSignal<Vec<(ProgrammeId, String)>>,
-    earlier: RwSignal<Option<Earlier>>,
+    others: Signal<Vec<(ProgrammeId, String)>>,
+    compared: RwSignal<Option<ProgrammeId>>,
     tables: Memo<Vec<ReportTable>>,
     report: Memo<Option<Report>>,
     programme_id: Option<ProgrammeId>,
@@ -278,16 +291,7 @@ fn ReportControls(
             .unwrap_or_default()
     };
     let choose_earlier = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
-        match value.parse::<ProgrammeId>() {
-            Ok(id) => spawn_local(async move {
-                let loaded = load_earlier(id).await;
-                if !earlier.is_disposed() {
-                    earlier.set(loaded);
-                }
-            }),
-            Err(_) => earlier.set(None),
-        }
+        compared.set(event_target_value(&event).parse::<ProgrammeId>().ok());
     };
 
     view! {

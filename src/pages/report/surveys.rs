@@ -78,7 +78,7 @@ fn due_text(i18n: I18n, due: &SurveyDue) -> String {
 
 /// The page at `/programme/:id/report/surveys`.
 #[component]
-pub fn SurveysPage() -> impl IntoView {
+pub(crate) fn SurveysPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let programme_id = session.with_untracked(|p| p.id);

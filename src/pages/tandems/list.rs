@@ -21,7 +21,7 @@ use crate::session::use_session;
 
 /// The page at `/programme/:id/tandems`.
 #[component]
-pub fn TandemsPage() -> impl IntoView {
+pub(crate) fn TandemsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let rows = move || {
@@ -223,7 +223,7 @@ fn CreateTandem() -> impl IntoView {
 
 /// The page at `/programme/:id/tandems/:tandem`.
 #[component]
-pub fn TandemPage() -> impl IntoView {
+pub(crate) fn TandemPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let tandem_id = param::<TandemId>("tandem");

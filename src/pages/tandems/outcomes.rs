@@ -155,7 +155,7 @@ fn summary(i18n: I18n, outcome: Option<&Outcome>) -> String {
 
 /// The page at `/programme/:id/report/outcomes`.
 #[component]
-pub fn OutcomesPage() -> impl IntoView {
+pub(crate) fn OutcomesPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let person = RwSignal::new(None::<PersonId>);

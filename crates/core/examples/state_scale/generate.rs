@@ -29,19 +29,19 @@ use tandem_core::{
     ProgrammeSide, Role, Rules, SharedFields, TandemId, TandemPageDocument,
 };
 
-pub const MENTEES: usize = 1_000;
-pub const MENTORS: usize = 900;
-pub const CO_MENTORS: usize = 100;
-pub const PEOPLE: usize = MENTEES + MENTORS + CO_MENTORS;
-pub const TANDEMS: usize = 1_000;
-pub const EVENTS: usize = 300;
-pub const MARKS_PER_EVENT: usize = 50;
-pub const COORDINATORS: usize = 6;
-pub const MEETINGS_PER_PAGE: usize = 20;
+pub(crate) const MENTEES: usize = 1_000;
+pub(crate) const MENTORS: usize = 900;
+pub(crate) const CO_MENTORS: usize = 100;
+pub(crate) const PEOPLE: usize = MENTEES + MENTORS + CO_MENTORS;
+pub(crate) const TANDEMS: usize = 1_000;
+pub(crate) const EVENTS: usize = 300;
+pub(crate) const MARKS_PER_EVENT: usize = 50;
+pub(crate) const COORDINATORS: usize = 6;
+pub(crate) const MEETINGS_PER_PAGE: usize = 20;
 /// Commands the programme is made of, at least.
-pub const COMMANDS: usize = 100_000;
+pub(crate) const COMMANDS: usize = 100_000;
 /// Changes in the `.tandem` file of one coordinator.
-pub const FILE_CHANGES: usize = 10_000;
+pub(crate) const FILE_CHANGES: usize = 10_000;
 
 const PARTNERS: [&str; 8] = [
     "Landeshauptstadt Wiesbaden",
@@ -123,7 +123,7 @@ const EVENT_KINDS: [EventKind; 6] = [
 const START_AT: i64 = 1_767_225_600; // 2026-01-01
 
 /// What the generator wrote, read back by benchmarks.
-pub struct StateScale {
+pub(crate) struct StateScale {
     pub dir: PathBuf,
     pub programme: Vec<u8>,
     pub file: Vec<u8>,
@@ -131,7 +131,7 @@ pub struct StateScale {
 
 impl StateScale {
     /// The tandem pages' saved bytes.
-    pub fn pages(&self) -> io::Result<Vec<Vec<u8>>> {
+    pub(crate) fn pages(&self) -> io::Result<Vec<Vec<u8>>> {
         let mut pages = Vec::new();
         let mut entries: Vec<_> = fs::read_dir(self.dir.join("pages"))?
             .filter_map(Result::ok)
@@ -146,7 +146,7 @@ impl StateScale {
 }
 
 /// Where the programme of `seed` is kept.
-pub fn cache_dir(seed: u64) -> PathBuf {
+pub(crate) fn cache_dir(seed: u64) -> PathBuf {
     let base = std::env::var_os("TANDEM_SCALE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -157,7 +157,7 @@ pub fn cache_dir(seed: u64) -> PathBuf {
 }
 
 /// The programme of `seed`, made now if it is not kept yet.
-pub fn ensure(seed: u64) -> io::Result<StateScale> {
+pub(crate) fn ensure(seed: u64) -> io::Result<StateScale> {
     let dir = cache_dir(seed);
     if !dir.join("manifest.json").exists() {
         generate(seed, &dir)?;
@@ -349,7 +349,7 @@ fn edited(draw: &mut Draw, before: &PersonDetails, n: usize) -> PersonDetails {
 }
 
 /// Makes the state-scale programme of `seed` and writes it into `dir`.
-pub fn generate(seed: u64, dir: &Path) -> io::Result<()> {
+pub(crate) fn generate(seed: u64, dir: &Path) -> io::Result<()> {
     let began = Instant::now();
     let mut draw = Draw {
         rng: ChaCha8Rng::seed_from_u64(seed),

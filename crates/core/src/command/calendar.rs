@@ -19,7 +19,7 @@ use crate::model::event::{Attendance, AttendanceStatus, Event};
 use crate::model::ids::{EventId, PersonId};
 use crate::model::programme::Programme;
 use crate::rules::calendar::{check_minutes, clean_event_details};
-use crate::rules::error::CommandError;
+use crate::rules::error::{CalendarError, CommandError};
 
 /// What a calendar command wrote.
 pub(crate) enum CalendarTouched {
@@ -142,7 +142,10 @@ pub(crate) fn refresh(
 }
 
 fn event_of(programme: &Programme, id: EventId) -> Result<&Event, CommandError> {
-    programme.events.get(&id).ok_or(CommandError::UnknownEvent)
+    programme
+        .events
+        .get(&id)
+        .ok_or(CommandError::Calendar(CalendarError::UnknownEvent))
 }
 
 /// Attendance is recorded for people in the programme at events that take
@@ -156,7 +159,7 @@ fn check_can_record(
         return Err(CommandError::UnknownPerson);
     }
     if event.cancelled {
-        return Err(CommandError::EventCancelled);
+        return Err(CommandError::Calendar(CalendarError::EventCancelled));
     }
     Ok(())
 }
@@ -168,11 +171,11 @@ fn event_obj(
 ) -> Result<ObjId, CommandError> {
     let events = match tx.get(programme_obj, EVENTS)? {
         Some((_, events)) => events,
-        None => return Err(CommandError::UnknownEvent),
+        None => return Err(CommandError::Calendar(CalendarError::UnknownEvent)),
     };
     match tx.get(&events, id.to_string().as_str())? {
         Some((_, event)) => Ok(event),
-        None => Err(CommandError::UnknownEvent),
+        None => Err(CommandError::Calendar(CalendarError::UnknownEvent)),
     }
 }
 
@@ -206,7 +209,7 @@ fn mark_attendance(
     {
         if let Some(capacity) = event.details.capacity {
             if event.taken_places() >= capacity as usize {
-                return Err(CommandError::EventFull(capacity));
+                return Err(CommandError::Calendar(CalendarError::EventFull(capacity)));
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::document::schema::{map_at, write_entity, PEOPLE};
 use crate::model::ids::PersonId;
 use crate::model::person::{Application, Interview, Person, Stage, Withdrawal};
 use crate::model::programme::Programme;
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, PeopleError};
 use crate::rules::people::{
     check_decision, check_not_present, check_step, clean_details, identities,
 };
@@ -88,7 +88,9 @@ pub(crate) fn write(
             }
             check_step(programme, id, &person, Stage::Withdrawn)?;
             if programme.active_tandems_of(id).next().is_some() {
-                return Err(CommandError::InActiveTandem(person.details.name.clone()));
+                return Err(CommandError::People(PeopleError::InActiveTandem(
+                    person.details.name.clone(),
+                )));
             }
             person.application.withdrawal = Some(Withdrawal {
                 on,
@@ -168,7 +170,7 @@ fn import_people(
         check_not_present(&known, &details)?;
         let key = Person::identity_key(&details);
         if !seen.insert(key.clone()) || programme.people.contains_key(&imported.id) {
-            return Err(CommandError::PersonTwice(details.name));
+            return Err(CommandError::People(PeopleError::PersonTwice(details.name)));
         }
         let mut application = Application {
             applied_on: imported.applied_on,
@@ -204,7 +206,10 @@ fn record_interview(
     interview: Interview,
 ) -> Result<Touched, CommandError> {
     let mut person = person_of(programme, id)?;
-    let by = clean_name(&interview.by, CommandError::InterviewerMissing)?;
+    let by = clean_name(
+        &interview.by,
+        CommandError::People(PeopleError::InterviewerMissing),
+    )?;
     let notes = interview.notes.trim().to_string();
     if notes.chars().count() > crate::rules::text::MAX_TEXT_CHARS {
         return Err(CommandError::TextTooLong);

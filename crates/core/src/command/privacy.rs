@@ -12,7 +12,7 @@ use crate::document::schema::{
 use crate::model::consent::{ConsentRecord, MAX_RETENTION_MONTHS};
 use crate::model::ids::PersonId;
 use crate::model::programme::Programme;
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, PrivacyError};
 
 /// What a privacy command wrote.
 pub(crate) enum PrivacyTouched {
@@ -34,7 +34,7 @@ pub(crate) fn write(
                 return Err(CommandError::UnknownPerson);
             }
             if consent.withdrawn_on.is_some_and(|on| on < consent.given_on) {
-                return Err(CommandError::WithdrawnBeforeGiven);
+                return Err(CommandError::Privacy(PrivacyError::WithdrawnBeforeGiven));
             }
             let consent = ConsentRecord {
                 recorded_by: consent.recorded_by.trim().to_string(),
@@ -45,7 +45,7 @@ pub(crate) fn write(
         }
         Command::SetRetention { months } => {
             if months.is_some_and(|months| months > MAX_RETENTION_MONTHS) {
-                return Err(CommandError::RetentionTooLong);
+                return Err(CommandError::Privacy(PrivacyError::RetentionTooLong));
             }
             autosurgeon::reconcile_prop(tx, programme_obj, RETENTION, months)?;
             Ok(PrivacyTouched::Retention)

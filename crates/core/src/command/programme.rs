@@ -11,7 +11,7 @@ use crate::document::author::Author;
 use crate::document::schema::{map_at, write_entity, PARTNERS, PEOPLE, TANDEMS};
 use crate::model::ids::PartnerId;
 use crate::model::programme::{Partner, Programme};
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, PeopleError, ProgrammeError};
 use crate::rules::text::{check_dates, clean_name};
 
 /// Validates one programme command against the programme and writes it.
@@ -24,7 +24,7 @@ pub(crate) fn write(
 ) -> Result<Touched, CommandError> {
     match command {
         Command::Rename { name } => {
-            let name = clean_name(&name, CommandError::NameMissing)?;
+            let name = clean_name(&name, CommandError::Programme(ProgrammeError::NameMissing))?;
             reconcile_prop(tx, programme_obj, "name", &name)?;
             Ok(Touched::Programme)
         }
@@ -36,7 +36,7 @@ pub(crate) fn write(
         }
         Command::SetRules { rules } => {
             if rules.mentor_capacity == 0 {
-                return Err(CommandError::CapacityZero);
+                return Err(CommandError::Programme(ProgrammeError::CapacityZero));
             }
             reconcile_prop(tx, programme_obj, "rules", rules)?;
             Ok(Touched::Programme)
@@ -52,7 +52,10 @@ pub(crate) fn write(
             Ok(Touched::Programme)
         }
         Command::AddPartner { id, name } => {
-            let name = clean_name(&name, CommandError::PartnerNameMissing)?;
+            let name = clean_name(
+                &name,
+                CommandError::Programme(ProgrammeError::PartnerNameMissing),
+            )?;
             check_partner_is_new(programme.partners.values(), &name)?;
             let partners = map_at(tx, programme_obj, PARTNERS)?;
             let partner = Partner {
@@ -63,7 +66,10 @@ pub(crate) fn write(
             Ok(Touched::Partner(id))
         }
         Command::RenamePartner { id, name } => {
-            let name = clean_name(&name, CommandError::PartnerNameMissing)?;
+            let name = clean_name(
+                &name,
+                CommandError::Programme(ProgrammeError::PartnerNameMissing),
+            )?;
             let mut partner = partner_of(programme, id)?;
             let others = programme
                 .partners
@@ -144,7 +150,10 @@ pub(crate) fn choose_value(
 pub(crate) fn clean_contact(
     contact: crate::model::programme::ContactPoint,
 ) -> Result<crate::model::programme::ContactPoint, CommandError> {
-    let name = clean_name(&contact.name, CommandError::PersonNameMissing)?;
+    let name = clean_name(
+        &contact.name,
+        CommandError::People(PeopleError::PersonNameMissing),
+    )?;
     let email = contact.email.trim().to_string();
     if !email.is_empty() && !crate::rules::people::is_email(&email) {
         return Err(CommandError::EmailInvalid(email));
@@ -174,7 +183,9 @@ pub(crate) fn check_partner_is_new<'a>(
         .into_iter()
         .any(|partner| partner.name.to_lowercase() == wanted)
     {
-        return Err(CommandError::PartnerTwice(name.to_string()));
+        return Err(CommandError::Programme(ProgrammeError::PartnerTwice(
+            name.to_string(),
+        )));
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::model::person::Role;
 use crate::model::programme::Programme;
 use crate::model::survey::{AnswerSource, SurveyResponse};
 use crate::page::document::TandemPageDocument;
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, ResultsError, TandemError};
 use crate::rules::results::{clean_outcome, clean_survey, split_answers};
 
 /// What a results command wrote.
@@ -41,14 +41,14 @@ pub(crate) fn write(
         }
         Command::RemoveSurvey { id } => {
             if !programme.surveys.contains_key(&id) {
-                return Err(CommandError::UnknownSurvey);
+                return Err(CommandError::Results(ResultsError::UnknownSurvey));
             }
             if programme
                 .survey_responses
                 .values()
                 .any(|response| response.survey == id)
             {
-                return Err(CommandError::SurveyHasAnswers);
+                return Err(CommandError::Results(ResultsError::SurveyHasAnswers));
             }
             let surveys = map_at(tx, programme_obj, SURVEYS)?;
             tx.delete(&surveys, id.to_string().as_str())?;
@@ -77,10 +77,10 @@ pub(crate) fn write(
             // Clearing is allowed for anyone: it settles an outcome left
             // on someone whose role changed meanwhile.
             if outcome.is_some() && someone.details.role != Role::Mentee {
-                return Err(CommandError::WrongRole {
+                return Err(CommandError::Tandem(TandemError::WrongRole {
                     name: someone.details.name.clone(),
                     role: "mentee",
-                });
+                }));
             }
             let outcome = outcome
                 .map(|outcome| clean_outcome(programme, outcome))
@@ -171,17 +171,21 @@ fn record_answers(
     let survey = programme
         .surveys
         .get(&survey_id)
-        .ok_or(CommandError::UnknownSurvey)?;
+        .ok_or(CommandError::Results(ResultsError::UnknownSurvey))?;
     let someone = programme
         .people
         .get(&person)
         .ok_or(CommandError::UnknownPerson)?;
     let role = someone.details.role;
     if !survey.audience.includes(role) {
-        return Err(CommandError::NotAsked(someone.details.name.clone()));
+        return Err(CommandError::Results(ResultsError::NotAsked(
+            someone.details.name.clone(),
+        )));
     }
     if programme.has_answered(survey_id, person) {
-        return Err(CommandError::AlreadyAnswered(someone.details.name.clone()));
+        return Err(CommandError::Results(ResultsError::AlreadyAnswered(
+            someone.details.name.clone(),
+        )));
     }
     if response == anonymous_response
         || programme.survey_responses.contains_key(&response)

@@ -10,7 +10,7 @@ use crate::document::schema::{map_at, write_entity, TANDEMS};
 use crate::model::ids::TandemId;
 use crate::model::programme::Programme;
 use crate::model::tandem::{Tandem, TandemEnding, TandemStatus};
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, TandemError};
 use crate::rules::people::check_new_tandem;
 use crate::rules::text::check_dates;
 
@@ -49,7 +49,7 @@ pub(crate) fn write(
         Command::EndTandem { id, ending, on } => {
             let mut tandem = tandem_of(programme, id)?;
             if !tandem.is_active() {
-                return Err(CommandError::TandemNotActive);
+                return Err(CommandError::Tandem(TandemError::TandemNotActive));
             }
             check_dates(tandem.start, on)?;
             match ending {
@@ -72,7 +72,7 @@ pub(crate) fn write(
         }
         Command::DissolveTandem { id } => {
             if !programme.tandems.contains_key(&id) {
-                return Err(CommandError::UnknownTandem);
+                return Err(CommandError::Tandem(TandemError::UnknownTandem));
             }
             let tandems = map_at(tx, programme_obj, TANDEMS)?;
             tx.delete(&tandems, id.to_string().as_str())?;
@@ -88,5 +88,5 @@ pub(crate) fn tandem_of(programme: &Programme, id: TandemId) -> Result<Tandem, C
         .tandems
         .get(&id)
         .cloned()
-        .ok_or(CommandError::UnknownTandem)
+        .ok_or(CommandError::Tandem(TandemError::UnknownTandem))
 }

@@ -13,7 +13,7 @@ use crate::document::ChangeNote;
 use crate::model::event::Attendance;
 use crate::model::ids::{EventId, PersonId};
 use crate::model::programme::Programme;
-use crate::rules::error::CommandError;
+use crate::rules::error::{CalendarError, CommandError};
 
 /// The root key of the generation record.
 pub(crate) const GENERATION: &str = "generation";
@@ -128,7 +128,7 @@ pub(crate) fn refresh_attendance(
     person: PersonId,
 ) -> Result<(), CommandError> {
     let Some(event) = programme.events.get_mut(&id) else {
-        return Err(CommandError::UnknownEvent);
+        return Err(CommandError::Calendar(CalendarError::UnknownEvent));
     };
     let entry = doc
         .get(programme_obj, EVENTS)?

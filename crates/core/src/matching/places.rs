@@ -37,7 +37,7 @@ const CITIES: &[(&[&str], f64, f64)] = &[
 pub const NEAR_KM: u32 = 100;
 
 /// The table's city a location names, if any.
-pub fn city_of(location: &str) -> Option<u8> {
+pub(crate) fn city_of(location: &str) -> Option<u8> {
     let text = location.to_lowercase();
     let words: Vec<&str> = text.split(|c: char| !c.is_alphabetic()).collect();
     CITIES
@@ -47,7 +47,7 @@ pub fn city_of(location: &str) -> Option<u8> {
 }
 
 /// Kilometres between two cities of the table, rounded.
-pub fn kilometres(a: u8, b: u8) -> u32 {
+pub(crate) fn kilometres(a: u8, b: u8) -> u32 {
     let (Some(&(_, lat_a, lon_a)), Some(&(_, lat_b, lon_b))) =
         (CITIES.get(usize::from(a)), CITIES.get(usize::from(b)))
     else {
@@ -62,19 +62,19 @@ pub fn kilometres(a: u8, b: u8) -> u32 {
 }
 
 /// How far being `km` apart counts for place, in percent.
-pub fn nearness(km: u32) -> u32 {
+pub(crate) fn nearness(km: u32) -> u32 {
     (NEAR_KM - km.min(NEAR_KM)) * 100 / NEAR_KM
 }
 
 /// Every pair of cities' distance, so that a million comparisons are a
 /// look-up each.
-pub struct DistanceTable {
+pub(crate) struct DistanceTable {
     size: usize,
     km: Vec<u32>,
 }
 
 impl DistanceTable {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let size = CITIES.len();
         let mut km = Vec::with_capacity(size * size);
         for a in 0..size {
@@ -85,7 +85,7 @@ impl DistanceTable {
         Self { size, km }
     }
 
-    pub fn get(&self, a: u8, b: u8) -> u32 {
+    pub(crate) fn get(&self, a: u8, b: u8) -> u32 {
         self.km
             .get(usize::from(a) * self.size + usize::from(b))
             .copied()

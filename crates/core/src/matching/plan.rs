@@ -13,12 +13,12 @@ use super::{
     allowed, check_pair, BrokenFixedPair, CoMentorChoice, Matching, RunningCoMentor, Suggestion,
     Unmatched, UnmatchedReason,
 };
-use crate::rules::error::CommandError;
 
 use crate::model::ids::{PartnerId, PersonId};
 use crate::model::person::Role;
 use crate::model::programme::Programme;
 use crate::model::weights::Pair;
+use crate::rules::error::{CommandError, MatchingError, TandemError};
 
 /// People of a programme turned into [`Candidate`]s, each once, with
 /// their position.
@@ -448,13 +448,13 @@ impl Cohort {
             .excluded_pairs
             .contains_key(&Pair { mentee, mentor })
         {
-            return Err(CommandError::PairExcluded);
+            return Err(CommandError::Matching(MatchingError::PairExcluded));
         }
         if free.get(&mentor).copied().unwrap_or(0) == 0 {
-            return Err(CommandError::MentorFull {
+            return Err(CommandError::Tandem(TandemError::MentorFull {
                 name: programme.person_name(mentor).to_string(),
                 capacity: programme.rules.mentor_capacity.max(1),
-            });
+            }));
         }
         Ok(())
     }

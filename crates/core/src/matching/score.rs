@@ -120,7 +120,7 @@ pub(super) struct Profiles {
 }
 
 impl Profiles {
-    pub fn build(candidates: &[Candidate]) -> Self {
+    pub(super) fn build(candidates: &[Candidate]) -> Self {
         let mut words = Words::default();
         let people = candidates
             .iter()
@@ -200,7 +200,7 @@ impl Profiles {
     }
 
     /// The score of two people of the run, by their positions.
-    pub fn score(&self, weights: &MatchingWeights, mentee: usize, mentor: usize) -> u32 {
+    pub(super) fn score(&self, weights: &MatchingWeights, mentee: usize, mentor: usize) -> u32 {
         match (self.people.get(mentee), self.people.get(mentor)) {
             (Some(a), Some(b)) => points(weights, self.percents(a, b)),
             _ => 0,
@@ -208,7 +208,12 @@ impl Profiles {
     }
 
     /// Why two people of the run would make a good (or poor) tandem.
-    pub fn explain(&self, weights: &MatchingWeights, mentee: usize, mentor: usize) -> Explanation {
+    pub(super) fn explain(
+        &self,
+        weights: &MatchingWeights,
+        mentee: usize,
+        mentor: usize,
+    ) -> Explanation {
         let (Some(a), Some(b)) = (self.people.get(mentee), self.people.get(mentor)) else {
             return Explanation {
                 score: 0,
@@ -259,7 +264,7 @@ impl Profiles {
 
     /// Whether the rule of different organisations allows two people
     /// together (both need an organisation, and not the same one).
-    pub fn across_allowed(&self, a: usize, b: usize) -> bool {
+    pub(super) fn across_allowed(&self, a: usize, b: usize) -> bool {
         match (self.people.get(a), self.people.get(b)) {
             (Some(a), Some(b)) => {
                 a.organisation.is_some()
@@ -324,7 +329,7 @@ pub(super) struct ScoreTable {
 impl ScoreTable {
     /// `rows` and `columns` are positions in `profiles`; `allowed` says
     /// whether the hard rules allow a row with a column.
-    pub fn build(
+    pub(super) fn build(
         profiles: &Profiles,
         weights: &MatchingWeights,
         rows: &[usize],
@@ -370,7 +375,7 @@ impl ScoreTable {
     /// cohort is (most pairs are allowed). A min-cost flow would only pay
     /// off on sparse tables. Pairs the rules forbid weigh 0 and are dropped
     /// afterwards, so they act as "nobody".
-    pub fn assign(&self, slots: &[usize]) -> Vec<(usize, usize)> {
+    pub(super) fn assign(&self, slots: &[usize]) -> Vec<(usize, usize)> {
         if self.rows == 0 || slots.is_empty() {
             return Vec::new();
         }

@@ -7,10 +7,10 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::model::day::Day;
 
 /// The longest key a reminder mark may have (a kind and an id).
-pub const MAX_REMINDER_KEY_CHARS: usize = 80;
+pub(crate) const MAX_REMINDER_KEY_CHARS: usize = 80;
 /// The most reminder marks one person keeps: enough for years of
 /// questionnaires and events, bounded against a partner's flood.
-pub const MAX_REMINDERS_PER_PERSON: usize = 500;
+pub(crate) const MAX_REMINDERS_PER_PERSON: usize = 500;
 
 /// What a reminder is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -29,7 +29,7 @@ pub const MAX_ANSWER_CHARS: usize = 4_000;
 /// Most questions in one questionnaire.
 pub const MAX_QUESTIONS: usize = 50;
 /// Lowest and highest point of a scale question.
-pub const SCALE: std::ops::RangeInclusive<u8> = 1..=5;
+pub(crate) const SCALE: std::ops::RangeInclusive<u8> = 1..=5;
 
 /// What kind of answer a question takes.
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
@@ -187,7 +187,7 @@ pub struct SurveyResponse {
 }
 
 /// Answers by question key.
-pub type Answers = BTreeMap<String, Answer>;
+pub(crate) type Answers = BTreeMap<String, Answer>;
 
 /// A questionnaire that is due for a tandem's member and not yet answered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::model::completion::{CompletionRules, MAX_EVENTS_REQUIRED};
 use crate::model::event::{Audience, EventDetails, EventKind, MAX_EVENT_MINUTES, MAX_LINK_CHARS};
 use crate::model::programme::Programme;
-use crate::rules::error::CommandError;
+use crate::rules::error::{CalendarError, CommandError};
 use crate::rules::text::{clean_name, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 /// Checks and tidies what a coordinator entered for an event.
@@ -14,9 +14,12 @@ pub(crate) fn clean_event_details(
     programme: &Programme,
     details: &EventDetails,
 ) -> Result<EventDetails, CommandError> {
-    let title = clean_name(&details.title, CommandError::EventTitleMissing)?;
+    let title = clean_name(
+        &details.title,
+        CommandError::Calendar(CalendarError::EventTitleMissing),
+    )?;
     if (details.end_day, details.end_time) < (details.start_day, details.start_time) {
-        return Err(CommandError::EventEndsBeforeStart);
+        return Err(CommandError::Calendar(CalendarError::EventEndsBeforeStart));
     }
     let place = details.place.trim().to_string();
     if place.chars().count() > MAX_NAME_CHARS {
@@ -30,9 +33,9 @@ pub(crate) fn clean_event_details(
     if !online_link.is_empty()
         && (online_link.chars().count() > MAX_LINK_CHARS || trimmed.web_link().is_none())
     {
-        return Err(CommandError::LinkInvalid(
+        return Err(CommandError::Calendar(CalendarError::LinkInvalid(
             online_link.chars().take(80).collect(),
-        ));
+        )));
     }
     let description = details.description.trim().to_string();
     if description.chars().count() > MAX_TEXT_CHARS {
@@ -49,7 +52,7 @@ pub(crate) fn clean_event_details(
         }
     }
     if details.capacity == Some(0) {
-        return Err(CommandError::EventCapacityZero);
+        return Err(CommandError::Calendar(CalendarError::EventCapacityZero));
     }
     check_minutes(details.minutes)?;
     Ok(EventDetails {
@@ -63,7 +66,7 @@ pub(crate) fn clean_event_details(
 
 pub(crate) fn check_minutes(minutes: u32) -> Result<(), CommandError> {
     if minutes > MAX_EVENT_MINUTES {
-        return Err(CommandError::HoursTooMany);
+        return Err(CommandError::Calendar(CalendarError::HoursTooMany));
     }
     Ok(())
 }
@@ -75,12 +78,12 @@ impl CompletionRules {
         let mut events_of_kind = BTreeMap::new();
         for (code, needed) in &self.events_of_kind {
             if EventKind::from_code(code).is_none() {
-                return Err(CommandError::UnknownEventKind(
+                return Err(CommandError::Calendar(CalendarError::UnknownEventKind(
                     code.chars().take(40).collect(),
-                ));
+                )));
             }
             if *needed > MAX_EVENTS_REQUIRED {
-                return Err(CommandError::TooManyEventsRequired);
+                return Err(CommandError::Calendar(CalendarError::TooManyEventsRequired));
             }
             if *needed > 0 {
                 events_of_kind.insert(code.clone(), *needed);

@@ -1,6 +1,13 @@
 //! Why a command is refused: one error per broken rule, each with a code
 //! and the arguments under which the app finds its message in the
 //! coordinator's language.
+//!
+//! Each domain a command writes has its own error (the programme, people,
+//! tandems, matching, the calendar, results, privacy), wrapped into
+//! [`CommandError`], which adds what any domain may refuse (an unknown
+//! person, an overlong text, a broken invariant) and failures of the
+//! document. A domain's error keeps its message and code as they are: the
+//! wrapper is transparent.
 
 use crate::model::day::Day;
 use crate::rules::text::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
@@ -10,32 +17,156 @@ use crate::rules::text::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
 /// coordinator's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
-    #[error("the programme needs a name")]
-    NameMissing,
+    #[error(transparent)]
+    Programme(#[from] ProgrammeError),
+    #[error(transparent)]
+    People(#[from] PeopleError),
+    #[error(transparent)]
+    Tandem(#[from] TandemError),
+    #[error(transparent)]
+    Matching(#[from] MatchingError),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+    #[error(transparent)]
+    Privacy(#[from] PrivacyError),
     #[error("a name can have at most {MAX_NAME_CHARS} characters")]
     NameTooLong,
     #[error("a text can have at most {MAX_TEXT_CHARS} characters")]
     TextTooLong,
     #[error("the end ({end}) is before the start ({start})")]
     EndsBeforeStart { start: Day, end: Day },
-    #[error("an organisation needs a name")]
-    PartnerNameMissing,
-    #[error("the organisation „{0}“ is already a partner")]
-    PartnerTwice(String),
     #[error("there is no such partner organisation")]
     UnknownPartner,
-    #[error("a mentor takes at least one mentee")]
-    CapacityZero,
-    #[error("a person needs a name")]
-    PersonNameMissing,
     #[error("„{0}“ is not an e-mail address")]
     EmailInvalid(String),
     #[error("„{0}“ is not a phone number")]
     PhoneInvalid(String),
-    #[error("{0} is already in the programme")]
-    PersonTwice(String),
     #[error("there is no such person in the programme")]
     UnknownPerson,
+    #[error("a reason is needed")]
+    ReasonMissing,
+    #[error("there is no such value to settle")]
+    UnknownValue,
+    #[error("that change cannot be taken back: everything it set has changed since")]
+    NothingToUndo,
+    #[error("the change would break the programme's rule „{0}“")]
+    BreaksRule(&'static str),
+    #[error("a value cannot be stored: {0}")]
+    ValueRefused(String),
+    #[error("the programme document could not be written: {0}")]
+    Document(String),
+}
+
+impl CommandError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CommandError::Programme(error) => error.code(),
+            CommandError::People(error) => error.code(),
+            CommandError::Tandem(error) => error.code(),
+            CommandError::Matching(error) => error.code(),
+            CommandError::Calendar(error) => error.code(),
+            CommandError::Results(error) => error.code(),
+            CommandError::Privacy(error) => error.code(),
+            CommandError::NameTooLong => "name-too-long",
+            CommandError::TextTooLong => "text-too-long",
+            CommandError::EndsBeforeStart { .. } => "ends-before-start",
+            CommandError::UnknownPartner => "unknown-partner",
+            CommandError::EmailInvalid(_) => "email-invalid",
+            CommandError::PhoneInvalid(_) => "phone-invalid",
+            CommandError::UnknownPerson => "unknown-person",
+            CommandError::ReasonMissing => "reason-missing",
+            CommandError::UnknownValue => "unknown-value",
+            CommandError::NothingToUndo => "nothing-to-undo",
+            CommandError::BreaksRule(_) => "breaks-rule",
+            CommandError::ValueRefused(_) => "value-refused",
+            CommandError::Document(_) => "document",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CommandError::Programme(error) => error.args(),
+            CommandError::People(error) => error.args(),
+            CommandError::Tandem(error) => error.args(),
+            CommandError::Matching(error) => error.args(),
+            CommandError::Calendar(error) => error.args(),
+            CommandError::Results(error) => error.args(),
+            CommandError::Privacy(error) => error.args(),
+            CommandError::EndsBeforeStart { start, end } => {
+                vec![("start", start.german()), ("end", end.german())]
+            }
+            CommandError::EmailInvalid(value)
+            | CommandError::PhoneInvalid(value)
+            | CommandError::ValueRefused(value) => vec![("value", value.clone())],
+            CommandError::BreaksRule(rule) => vec![("rule", rule.to_string())],
+            CommandError::NameTooLong
+            | CommandError::TextTooLong
+            | CommandError::UnknownPartner
+            | CommandError::UnknownPerson
+            | CommandError::ReasonMissing
+            | CommandError::UnknownValue
+            | CommandError::NothingToUndo
+            | CommandError::Document(_) => Vec::new(),
+        }
+    }
+}
+
+impl From<automerge::AutomergeError> for CommandError {
+    fn from(error: automerge::AutomergeError) -> Self {
+        CommandError::Document(error.to_string())
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for CommandError {
+    fn from(error: autosurgeon::ReconcileError) -> Self {
+        CommandError::Document(error.to_string())
+    }
+}
+
+/// Why a command about the programme itself: its name, partners and rules was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProgrammeError {
+    #[error("the programme needs a name")]
+    NameMissing,
+    #[error("an organisation needs a name")]
+    PartnerNameMissing,
+    #[error("the organisation „{0}“ is already a partner")]
+    PartnerTwice(String),
+    #[error("a mentor takes at least one mentee")]
+    CapacityZero,
+}
+
+impl ProgrammeError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProgrammeError::NameMissing => "name-missing",
+            ProgrammeError::PartnerNameMissing => "partner-name-missing",
+            ProgrammeError::PartnerTwice(_) => "partner-twice",
+            ProgrammeError::CapacityZero => "capacity-zero",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ProgrammeError::PartnerTwice(name) => vec![("name", name.clone())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Why a command about the people of the programme and where each stands was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeopleError {
+    #[error("a person needs a name")]
+    PersonNameMissing,
+    #[error("{0} is already in the programme")]
+    PersonTwice(String),
     #[error("{name} cannot be moved from {from} to {to}")]
     StageNotAllowed {
         name: String,
@@ -44,10 +175,41 @@ pub enum CommandError {
     },
     #[error("the interview needs the name of who held it")]
     InterviewerMissing,
-    #[error("a reason is needed")]
-    ReasonMissing,
     #[error("{0} is in a running tandem; end the tandem first")]
     InActiveTandem(String),
+}
+
+impl PeopleError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PeopleError::PersonNameMissing => "person-name-missing",
+            PeopleError::PersonTwice(_) => "person-twice",
+            PeopleError::StageNotAllowed { .. } => "stage-not-allowed",
+            PeopleError::InterviewerMissing => "interviewer-missing",
+            PeopleError::InActiveTandem(_) => "in-active-tandem",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PeopleError::PersonTwice(name) | PeopleError::InActiveTandem(name) => {
+                vec![("name", name.clone())]
+            }
+            PeopleError::StageNotAllowed { name, from, to } => vec![
+                ("name", name.clone()),
+                ("from", from.to_string()),
+                ("to", to.to_string()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Why a command about forming, ending and dissolving tandems, by hand or from suggestions was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TandemError {
     #[error("{name} is not a {role}")]
     WrongRole { name: String, role: &'static str },
     #[error("{0} has not been accepted")]
@@ -72,16 +234,84 @@ pub enum CommandError {
     UnknownTandem,
     #[error("the tandem has already ended")]
     TandemNotActive,
-    #[error("there is no such value to settle")]
-    UnknownValue,
-    #[error("that change cannot be taken back: everything it set has changed since")]
-    NothingToUndo,
-    #[error("a weight can be at most {}", crate::model::weights::MAX_WEIGHT)]
-    WeightTooHigh,
     #[error("the tandem of {0} already has a co-mentor")]
     CoMentorAlreadySet(String),
+}
+
+impl TandemError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TandemError::WrongRole { .. } => "wrong-role",
+            TandemError::NotAccepted(_) => "not-accepted",
+            TandemError::SamePerson => "same-person",
+            TandemError::AlreadyMatched(_) => "already-matched",
+            TandemError::MentorFull { .. } => "mentor-full",
+            TandemError::SameOrganisation { .. } => "same-organisation",
+            TandemError::OrganisationMissing(_) => "organisation-missing",
+            TandemError::CoMentorsNotUsed => "co-mentors-not-used",
+            TandemError::UnknownTandem => "unknown-tandem",
+            TandemError::TandemNotActive => "tandem-not-active",
+            TandemError::CoMentorAlreadySet(_) => "co-mentor-already-set",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            TandemError::NotAccepted(name)
+            | TandemError::AlreadyMatched(name)
+            | TandemError::OrganisationMissing(name)
+            | TandemError::CoMentorAlreadySet(name) => vec![("name", name.clone())],
+            TandemError::WrongRole { name, role } => {
+                vec![("name", name.clone()), ("role", role.to_string())]
+            }
+            TandemError::MentorFull { name, capacity } => {
+                vec![("name", name.clone()), ("capacity", capacity.to_string())]
+            }
+            TandemError::SameOrganisation {
+                mentee,
+                mentor,
+                organisation,
+            } => vec![
+                ("mentee", mentee.clone()),
+                ("mentor", mentor.clone()),
+                ("organisation", organisation.clone()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Why a command about the matching weights and fixed or excluded pairs was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MatchingError {
+    #[error("a weight can be at most {}", crate::model::weights::MAX_WEIGHT)]
+    WeightTooHigh,
     #[error("a coordinator excluded this pair")]
     PairExcluded,
+}
+
+impl MatchingError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MatchingError::WeightTooHigh => "weight-too-high",
+            MatchingError::PairExcluded => "pair-excluded",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            MatchingError::WeightTooHigh | MatchingError::PairExcluded => Vec::new(),
+        }
+    }
+}
+
+/// Why a command about events, attendance, completion rules and certificates was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
     #[error("an event needs a title")]
     EventTitleMissing,
     #[error("the event ends before it starts")]
@@ -105,6 +335,40 @@ pub enum CommandError {
         crate::model::completion::MAX_EVENTS_REQUIRED
     )]
     TooManyEventsRequired,
+}
+
+impl CalendarError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CalendarError::EventTitleMissing => "event-title-missing",
+            CalendarError::EventEndsBeforeStart => "event-ends-before-start",
+            CalendarError::LinkInvalid(_) => "link-invalid",
+            CalendarError::EventCapacityZero => "event-capacity-zero",
+            CalendarError::HoursTooMany => "hours-too-many",
+            CalendarError::UnknownEvent => "unknown-event",
+            CalendarError::EventCancelled => "event-cancelled",
+            CalendarError::EventFull(_) => "event-full",
+            CalendarError::UnknownEventKind(_) => "unknown-event-kind",
+            CalendarError::TooManyEventsRequired => "too-many-events-required",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CalendarError::LinkInvalid(value) | CalendarError::UnknownEventKind(value) => {
+                vec![("value", value.clone())]
+            }
+            CalendarError::EventFull(capacity) => vec![("capacity", capacity.to_string())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Why a command about questionnaires, answers and outcomes was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResultsError {
     #[error("a questionnaire needs a title")]
     SurveyTitleMissing,
     #[error("a questionnaire needs at least one question")]
@@ -132,6 +396,42 @@ pub enum CommandError {
     AlreadyAnswered(String),
     #[error("the leadership post is dated years before the programme")]
     PostLongBefore,
+}
+
+impl ResultsError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResultsError::SurveyTitleMissing => "survey-title-missing",
+            ResultsError::SurveyWithoutQuestions => "survey-without-questions",
+            ResultsError::TooManyQuestions => "too-many-questions",
+            ResultsError::QuestionTextMissing => "question-text-missing",
+            ResultsError::ChoiceNeedsOptions => "choice-needs-options",
+            ResultsError::UnknownSurvey => "unknown-survey",
+            ResultsError::SurveyHasAnswers => "survey-has-answers",
+            ResultsError::UnknownQuestion => "unknown-question",
+            ResultsError::AnswerNotFitting(_) => "answer-not-fitting",
+            ResultsError::NotAsked(_) => "not-asked",
+            ResultsError::AlreadyAnswered(_) => "already-answered",
+            ResultsError::PostLongBefore => "post-long-before",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ResultsError::NotAsked(name) | ResultsError::AlreadyAnswered(name) => {
+                vec![("name", name.clone())]
+            }
+            ResultsError::AnswerNotFitting(question) => vec![("question", question.clone())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Why a command about consent and how long personal data is kept was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrivacyError {
     #[error(
         "personal data can be kept at most {} months after the end",
         crate::model::consent::MAX_RETENTION_MONTHS
@@ -139,138 +439,21 @@ pub enum CommandError {
     RetentionTooLong,
     #[error("consent cannot be withdrawn before it was given")]
     WithdrawnBeforeGiven,
-    #[error("the change would break the programme's rule „{0}“")]
-    BreaksRule(&'static str),
-    #[error("a value cannot be stored: {0}")]
-    ValueRefused(String),
-    #[error("the programme document could not be written: {0}")]
-    Document(String),
 }
 
-impl CommandError {
+impl PrivacyError {
     /// A stable name for translations.
     pub fn code(&self) -> &'static str {
         match self {
-            CommandError::NameMissing => "name-missing",
-            CommandError::NameTooLong => "name-too-long",
-            CommandError::TextTooLong => "text-too-long",
-            CommandError::EndsBeforeStart { .. } => "ends-before-start",
-            CommandError::PartnerNameMissing => "partner-name-missing",
-            CommandError::PartnerTwice(_) => "partner-twice",
-            CommandError::UnknownPartner => "unknown-partner",
-            CommandError::CapacityZero => "capacity-zero",
-            CommandError::PersonNameMissing => "person-name-missing",
-            CommandError::EmailInvalid(_) => "email-invalid",
-            CommandError::PhoneInvalid(_) => "phone-invalid",
-            CommandError::PersonTwice(_) => "person-twice",
-            CommandError::UnknownPerson => "unknown-person",
-            CommandError::StageNotAllowed { .. } => "stage-not-allowed",
-            CommandError::InterviewerMissing => "interviewer-missing",
-            CommandError::ReasonMissing => "reason-missing",
-            CommandError::InActiveTandem(_) => "in-active-tandem",
-            CommandError::WrongRole { .. } => "wrong-role",
-            CommandError::NotAccepted(_) => "not-accepted",
-            CommandError::SamePerson => "same-person",
-            CommandError::AlreadyMatched(_) => "already-matched",
-            CommandError::MentorFull { .. } => "mentor-full",
-            CommandError::SameOrganisation { .. } => "same-organisation",
-            CommandError::OrganisationMissing(_) => "organisation-missing",
-            CommandError::CoMentorsNotUsed => "co-mentors-not-used",
-            CommandError::UnknownTandem => "unknown-tandem",
-            CommandError::TandemNotActive => "tandem-not-active",
-            CommandError::UnknownValue => "unknown-value",
-            CommandError::NothingToUndo => "nothing-to-undo",
-            CommandError::WeightTooHigh => "weight-too-high",
-            CommandError::PairExcluded => "pair-excluded",
-            CommandError::CoMentorAlreadySet(_) => "co-mentor-already-set",
-            CommandError::Document(_) => "document",
-            CommandError::EventTitleMissing => "event-title-missing",
-            CommandError::EventEndsBeforeStart => "event-ends-before-start",
-            CommandError::LinkInvalid(_) => "link-invalid",
-            CommandError::EventCapacityZero => "event-capacity-zero",
-            CommandError::HoursTooMany => "hours-too-many",
-            CommandError::UnknownEvent => "unknown-event",
-            CommandError::EventCancelled => "event-cancelled",
-            CommandError::EventFull(_) => "event-full",
-            CommandError::UnknownEventKind(_) => "unknown-event-kind",
-            CommandError::TooManyEventsRequired => "too-many-events-required",
-            CommandError::SurveyTitleMissing => "survey-title-missing",
-            CommandError::SurveyWithoutQuestions => "survey-without-questions",
-            CommandError::TooManyQuestions => "too-many-questions",
-            CommandError::QuestionTextMissing => "question-text-missing",
-            CommandError::ChoiceNeedsOptions => "choice-needs-options",
-            CommandError::UnknownSurvey => "unknown-survey",
-            CommandError::SurveyHasAnswers => "survey-has-answers",
-            CommandError::UnknownQuestion => "unknown-question",
-            CommandError::AnswerNotFitting(_) => "answer-not-fitting",
-            CommandError::NotAsked(_) => "not-asked",
-            CommandError::AlreadyAnswered(_) => "already-answered",
-            CommandError::PostLongBefore => "post-long-before",
-            CommandError::RetentionTooLong => "retention-too-long",
-            CommandError::WithdrawnBeforeGiven => "withdrawn-before-given",
-            CommandError::BreaksRule(_) => "breaks-rule",
-            CommandError::ValueRefused(_) => "value-refused",
+            PrivacyError::RetentionTooLong => "retention-too-long",
+            PrivacyError::WithdrawnBeforeGiven => "withdrawn-before-given",
         }
     }
 
     /// The names and values a translated message fills in.
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            CommandError::EndsBeforeStart { start, end } => {
-                vec![("start", start.german()), ("end", end.german())]
-            }
-            CommandError::PartnerTwice(name) => vec![("name", name.clone())],
-            CommandError::LinkInvalid(value) | CommandError::UnknownEventKind(value) => {
-                vec![("value", value.clone())]
-            }
-            CommandError::EventFull(capacity) => vec![("capacity", capacity.to_string())],
-            CommandError::EmailInvalid(value) | CommandError::PhoneInvalid(value) => {
-                vec![("value", value.clone())]
-            }
-            CommandError::PersonTwice(name)
-            | CommandError::InActiveTandem(name)
-            | CommandError::NotAccepted(name)
-            | CommandError::AlreadyMatched(name)
-            | CommandError::OrganisationMissing(name)
-            | CommandError::CoMentorAlreadySet(name)
-            | CommandError::NotAsked(name)
-            | CommandError::AlreadyAnswered(name) => vec![("name", name.clone())],
-            CommandError::AnswerNotFitting(question) => vec![("question", question.clone())],
-            CommandError::BreaksRule(rule) => vec![("rule", rule.to_string())],
-            CommandError::ValueRefused(value) => vec![("value", value.clone())],
-            CommandError::StageNotAllowed { name, from, to } => vec![
-                ("name", name.clone()),
-                ("from", from.to_string()),
-                ("to", to.to_string()),
-            ],
-            CommandError::WrongRole { name, role } => {
-                vec![("name", name.clone()), ("role", role.to_string())]
-            }
-            CommandError::MentorFull { name, capacity } => {
-                vec![("name", name.clone()), ("capacity", capacity.to_string())]
-            }
-            CommandError::SameOrganisation {
-                mentee,
-                mentor,
-                organisation,
-            } => vec![
-                ("mentee", mentee.clone()),
-                ("mentor", mentor.clone()),
-                ("organisation", organisation.clone()),
-            ],
-            _ => Vec::new(),
+            PrivacyError::RetentionTooLong | PrivacyError::WithdrawnBeforeGiven => Vec::new(),
         }
-    }
-}
-
-impl From<automerge::AutomergeError> for CommandError {
-    fn from(error: automerge::AutomergeError) -> Self {
-        CommandError::Document(error.to_string())
-    }
-}
-
-impl From<autosurgeon::ReconcileError> for CommandError {
-    fn from(error: autosurgeon::ReconcileError) -> Self {
-        CommandError::Document(error.to_string())
     }
 }

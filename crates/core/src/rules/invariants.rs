@@ -58,7 +58,9 @@ use crate::model::outcome::OutcomeWhen;
 use crate::model::person::{Person, Role, Stage};
 use crate::model::programme::{Programme, Rules};
 use crate::model::weights::Pair;
-use crate::rules::error::CommandError;
+use crate::rules::error::{
+    CalendarError, CommandError, PeopleError, PrivacyError, ProgrammeError, TandemError,
+};
 
 /// One rule of the list, named in the programme's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -449,23 +451,25 @@ fn refusal(programme: &Programme, violation: &Violation) -> CommandError {
             .unwrap_or_default()
     };
     match violation.invariant {
-        Invariant::MentorCapacity => CommandError::MentorFull {
+        Invariant::MentorCapacity => CommandError::Tandem(TandemError::MentorFull {
             name: name(0),
             capacity: violation.limit.unwrap_or(1),
-        },
-        Invariant::OneRunningTandem => CommandError::AlreadyMatched(name(0)),
-        Invariant::MembersAccepted => CommandError::InActiveTandem(name(0)),
-        Invariant::CoMentorsUsed => CommandError::CoMentorsNotUsed,
-        Invariant::EventPlaces => CommandError::EventFull(violation.limit.unwrap_or(0)),
-        Invariant::PersonOnce => CommandError::PersonTwice(name(0)),
-        Invariant::CapacitySet => CommandError::CapacityZero,
+        }),
+        Invariant::OneRunningTandem => CommandError::Tandem(TandemError::AlreadyMatched(name(0))),
+        Invariant::MembersAccepted => CommandError::People(PeopleError::InActiveTandem(name(0))),
+        Invariant::CoMentorsUsed => CommandError::Tandem(TandemError::CoMentorsNotUsed),
+        Invariant::EventPlaces => {
+            CommandError::Calendar(CalendarError::EventFull(violation.limit.unwrap_or(0)))
+        }
+        Invariant::PersonOnce => CommandError::People(PeopleError::PersonTwice(name(0))),
+        Invariant::CapacitySet => CommandError::Programme(ProgrammeError::CapacityZero),
         Invariant::ProgrammeDates => CommandError::EndsBeforeStart {
             start: programme.start,
             end: programme.end,
         },
-        Invariant::ConsentDates => CommandError::WithdrawnBeforeGiven,
-        Invariant::RetentionLimit => CommandError::RetentionTooLong,
-        Invariant::EventDates => CommandError::EventEndsBeforeStart,
+        Invariant::ConsentDates => CommandError::Privacy(PrivacyError::WithdrawnBeforeGiven),
+        Invariant::RetentionLimit => CommandError::Privacy(PrivacyError::RetentionTooLong),
+        Invariant::EventDates => CommandError::Calendar(CalendarError::EventEndsBeforeStart),
         Invariant::OrganisationKnown => CommandError::UnknownPartner,
         Invariant::AcrossOrganisations => {
             let organisation = violation
@@ -474,13 +478,13 @@ fn refusal(programme: &Programme, violation: &Violation) -> CommandError {
                 .map(|partner| programme.organisation_name(Some(*partner)).to_string());
             match organisation {
                 Some(organisation) if violation.partners.len() == 1 => {
-                    CommandError::SameOrganisation {
+                    CommandError::Tandem(TandemError::SameOrganisation {
                         mentee: name(0),
                         mentor: name(1),
                         organisation,
-                    }
+                    })
                 }
-                _ => CommandError::OrganisationMissing(name(0)),
+                _ => CommandError::Tandem(TandemError::OrganisationMissing(name(0))),
             }
         }
         other => CommandError::BreaksRule(other.code()),

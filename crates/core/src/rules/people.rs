@@ -4,17 +4,20 @@
 use crate::model::ids::{PersonId, TandemId};
 use crate::model::person::{Decision, Person, PersonDetails, Role, Stage};
 use crate::model::programme::{normalise, Programme};
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, PeopleError, TandemError};
 use crate::rules::text::{clean_name, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 /// Person details as they will be stored: names and lists tidied, contact
 /// details checked, the organisation one of the programme's partners.
-pub fn clean_details(
+pub(crate) fn clean_details(
     programme: &Programme,
     details: &PersonDetails,
 ) -> Result<PersonDetails, CommandError> {
     let mut clean = details.clone();
-    clean.name = clean_name(&details.name, CommandError::PersonNameMissing)?;
+    clean.name = clean_name(
+        &details.name,
+        CommandError::People(PeopleError::PersonNameMissing),
+    )?;
     // One-line fields reach spreadsheets, calendar files and e-mail
     // headers: a line break (from a spreadsheet cell, say) becomes a space.
     let one_line = |text: &str| -> Result<String, CommandError> {
@@ -65,7 +68,7 @@ pub fn clean_details(
 }
 
 /// An e-mail address as people type them: something, one @, a domain with a dot.
-pub fn is_email(text: &str) -> bool {
+pub(crate) fn is_email(text: &str) -> bool {
     let mut parts = text.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return false;
@@ -78,7 +81,7 @@ pub fn is_email(text: &str) -> bool {
 }
 
 /// A phone number as people type them: digits with spaces, +, -, /, ( ).
-pub fn is_phone(text: &str) -> bool {
+pub(crate) fn is_phone(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
     digits >= 3
         && text
@@ -87,7 +90,7 @@ pub fn is_phone(text: &str) -> bool {
 }
 
 /// A list as entered (topics, languages): trimmed, no empties, no repeats.
-pub fn clean_list(items: &[String]) -> Vec<String> {
+pub(crate) fn clean_list(items: &[String]) -> Vec<String> {
     let mut clean: Vec<String> = Vec::new();
     for item in items {
         let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -100,7 +103,7 @@ pub fn clean_list(items: &[String]) -> Vec<String> {
 
 /// The keys under which the programme's people are recognised: each
 /// person's import key and their key from today's details.
-pub fn identities(programme: &Programme) -> std::collections::HashSet<String> {
+pub(crate) fn identities(programme: &Programme) -> std::collections::HashSet<String> {
     programme
         .people
         .values()
@@ -113,18 +116,20 @@ pub fn identities(programme: &Programme) -> std::collections::HashSet<String> {
 
 /// Refuses a new person who is already in the programme (`known` from
 /// [`identities`]).
-pub fn check_not_present(
+pub(crate) fn check_not_present(
     known: &std::collections::HashSet<String>,
     details: &PersonDetails,
 ) -> Result<(), CommandError> {
     if known.contains(&Person::identity_key(details)) {
-        return Err(CommandError::PersonTwice(details.name.clone()));
+        return Err(CommandError::People(PeopleError::PersonTwice(
+            details.name.clone(),
+        )));
     }
     Ok(())
 }
 
 /// Whether the application may take the step to `to`.
-pub fn check_step(
+pub(crate) fn check_step(
     programme: &Programme,
     id: PersonId,
     person: &Person,
@@ -146,11 +151,11 @@ pub fn check_step(
         Stage::Applied => false,
     };
     if !allowed {
-        return Err(CommandError::StageNotAllowed {
+        return Err(CommandError::People(PeopleError::StageNotAllowed {
             name: person.details.name.clone(),
             from: from.code(),
             to: to.code(),
-        });
+        }));
     }
     // Taking someone out of the cohort while they are in a running tandem
     // would leave their partner in a tandem with nobody.
@@ -158,13 +163,15 @@ pub fn check_step(
         && to != Stage::Accepted
         && programme.active_tandems_of(id).next().is_some()
     {
-        return Err(CommandError::InActiveTandem(person.details.name.clone()));
+        return Err(CommandError::People(PeopleError::InActiveTandem(
+            person.details.name.clone(),
+        )));
     }
     Ok(())
 }
 
 /// The stage a decision leads to, checked.
-pub fn check_decision(
+pub(crate) fn check_decision(
     programme: &Programme,
     id: PersonId,
     person: &Person,
@@ -176,7 +183,7 @@ pub fn check_decision(
 }
 
 /// The programme's rules for a new tandem.
-pub fn check_new_tandem(
+pub(crate) fn check_new_tandem(
     programme: &Programme,
     id: TandemId,
     mentee: PersonId,
@@ -187,14 +194,14 @@ pub fn check_new_tandem(
         return Err(CommandError::Document("tandem id already used".into()));
     }
     if mentee == mentor || co_mentor == Some(mentee) || co_mentor == Some(mentor) {
-        return Err(CommandError::SamePerson);
+        return Err(CommandError::Tandem(TandemError::SamePerson));
     }
     let mentee_person = member(programme, mentee, Role::Mentee)?;
     let mentor_person = member(programme, mentor, Role::Mentor)?;
     if programme.active_tandems_of(mentee).next().is_some() {
-        return Err(CommandError::AlreadyMatched(
+        return Err(CommandError::Tandem(TandemError::AlreadyMatched(
             mentee_person.details.name.clone(),
-        ));
+        )));
     }
     let capacity = programme.rules.mentor_capacity.max(1);
     let load = programme
@@ -202,39 +209,41 @@ pub fn check_new_tandem(
         .filter(|(_, tandem)| tandem.mentor == mentor)
         .count();
     if load >= capacity as usize {
-        return Err(CommandError::MentorFull {
+        return Err(CommandError::Tandem(TandemError::MentorFull {
             name: mentor_person.details.name.clone(),
             capacity,
-        });
+        }));
     }
     if programme.rules.different_organisations {
-        let mentee_org = mentee_person
-            .details
-            .organisation
-            .ok_or_else(|| CommandError::OrganisationMissing(mentee_person.details.name.clone()))?;
-        let mentor_org = mentor_person
-            .details
-            .organisation
-            .ok_or_else(|| CommandError::OrganisationMissing(mentor_person.details.name.clone()))?;
+        let mentee_org = mentee_person.details.organisation.ok_or_else(|| {
+            CommandError::Tandem(TandemError::OrganisationMissing(
+                mentee_person.details.name.clone(),
+            ))
+        })?;
+        let mentor_org = mentor_person.details.organisation.ok_or_else(|| {
+            CommandError::Tandem(TandemError::OrganisationMissing(
+                mentor_person.details.name.clone(),
+            ))
+        })?;
         if mentee_org == mentor_org {
-            return Err(CommandError::SameOrganisation {
+            return Err(CommandError::Tandem(TandemError::SameOrganisation {
                 mentee: mentee_person.details.name.clone(),
                 mentor: mentor_person.details.name.clone(),
                 organisation: programme.organisation_name(Some(mentee_org)).to_string(),
-            });
+            }));
         }
     }
     if let Some(co_mentor) = co_mentor {
         if !programme.rules.co_mentors {
-            return Err(CommandError::CoMentorsNotUsed);
+            return Err(CommandError::Tandem(TandemError::CoMentorsNotUsed));
         }
         let co = member(programme, co_mentor, Role::CoMentor)?;
         let co_load = programme.active_tandems_of(co_mentor).count();
         if co_load >= capacity as usize {
-            return Err(CommandError::MentorFull {
+            return Err(CommandError::Tandem(TandemError::MentorFull {
                 name: co.details.name.clone(),
                 capacity,
-            });
+            }));
         }
     }
     Ok(())
@@ -247,13 +256,15 @@ fn member(programme: &Programme, id: PersonId, role: Role) -> Result<&Person, Co
         .get(&id)
         .ok_or(CommandError::UnknownPerson)?;
     if person.details.role != role {
-        return Err(CommandError::WrongRole {
+        return Err(CommandError::Tandem(TandemError::WrongRole {
             name: person.details.name.clone(),
             role: role.code(),
-        });
+        }));
     }
     if !person.is_accepted() {
-        return Err(CommandError::NotAccepted(person.details.name.clone()));
+        return Err(CommandError::Tandem(TandemError::NotAccepted(
+            person.details.name.clone(),
+        )));
     }
     Ok(person)
 }

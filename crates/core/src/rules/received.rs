@@ -35,7 +35,7 @@ const LAST_YEAR: i32 = 2199;
 
 /// Why a received value is refused: which entity, which field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
+pub(crate) struct Refused {
     /// What the value belongs to ("person", "event", …) and its id.
     pub entity: String,
     /// The field and what is wrong with it.
@@ -49,7 +49,7 @@ impl std::fmt::Display for Refused {
 }
 
 /// Checks every entity of `after` that differs from `before`.
-pub fn check_received(before: &Programme, after: &Programme) -> Result<(), Refused> {
+pub(crate) fn check_received(before: &Programme, after: &Programme) -> Result<(), Refused> {
     if after.id != before.id {
         return Err(refused("programme", "id", "changed"));
     }

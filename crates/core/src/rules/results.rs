@@ -7,23 +7,26 @@ use crate::model::programme::Programme;
 use crate::model::survey::{
     Answer, Answers, Question, QuestionKind, Survey, MAX_ANSWER_CHARS, MAX_QUESTIONS, SCALE,
 };
-use crate::rules::error::CommandError;
+use crate::rules::error::{CommandError, ResultsError};
 
 /// A questionnaire as a coordinator wrote it, cleaned: trimmed texts,
 /// unique question keys, options present for choices.
 pub(crate) fn clean_survey(survey: Survey) -> Result<Survey, CommandError> {
-    let title = crate::rules::text::clean_name(&survey.title, CommandError::SurveyTitleMissing)?;
+    let title = crate::rules::text::clean_name(
+        &survey.title,
+        CommandError::Results(ResultsError::SurveyTitleMissing),
+    )?;
     if survey.questions.is_empty() {
-        return Err(CommandError::SurveyWithoutQuestions);
+        return Err(CommandError::Results(ResultsError::SurveyWithoutQuestions));
     }
     if survey.questions.len() > MAX_QUESTIONS {
-        return Err(CommandError::TooManyQuestions);
+        return Err(CommandError::Results(ResultsError::TooManyQuestions));
     }
     let mut questions = Vec::with_capacity(survey.questions.len());
     for question in survey.questions {
         let text = question.text.trim().to_string();
         if text.is_empty() {
-            return Err(CommandError::QuestionTextMissing);
+            return Err(CommandError::Results(ResultsError::QuestionTextMissing));
         }
         if text.chars().count() > MAX_ANSWER_CHARS {
             return Err(CommandError::TextTooLong);
@@ -47,7 +50,7 @@ pub(crate) fn clean_survey(survey: Survey) -> Result<Survey, CommandError> {
                     }
                 }
                 if cleaned.len() < 2 {
-                    return Err(CommandError::ChoiceNeedsOptions);
+                    return Err(CommandError::Results(ResultsError::ChoiceNeedsOptions));
                 }
                 QuestionKind::Choice { options: cleaned }
             }
@@ -77,7 +80,9 @@ pub(crate) fn split_answers(
     let mut named = BTreeMap::new();
     let mut anonymous = BTreeMap::new();
     for (key, answer) in answers {
-        let question = survey.question(&key).ok_or(CommandError::UnknownQuestion)?;
+        let question = survey
+            .question(&key)
+            .ok_or(CommandError::Results(ResultsError::UnknownQuestion))?;
         let answer = match (&question.kind, answer) {
             (QuestionKind::Scale, Answer::Scale { value }) if SCALE.contains(&value) => {
                 Answer::Scale { value }
@@ -97,7 +102,11 @@ pub(crate) fn split_answers(
                 }
                 Answer::Text { text }
             }
-            _ => return Err(CommandError::AnswerNotFitting(question.text.clone())),
+            _ => {
+                return Err(CommandError::Results(ResultsError::AnswerNotFitting(
+                    question.text.clone(),
+                )))
+            }
         };
         if question.anonymous {
             anonymous.insert(key, answer);
@@ -123,7 +132,7 @@ pub(crate) fn clean_outcome(
             return Err(CommandError::NameTooLong);
         }
         if post.on < programme.start.plus_days(-366 * 5) {
-            return Err(CommandError::PostLongBefore);
+            return Err(CommandError::Results(ResultsError::PostLongBefore));
         }
         // A post reached means the mentee aimed for one, unless the
         // coordinator says otherwise.

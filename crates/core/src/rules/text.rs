@@ -8,7 +8,7 @@ use crate::rules::error::CommandError;
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Longest free text (goal, motivation, notes).
-pub const MAX_TEXT_CHARS: usize = 10_000;
+pub(crate) const MAX_TEXT_CHARS: usize = 10_000;
 
 /// A name as the coordinator meant it: trimmed, not empty, not overlong.
 pub(crate) fn clean_name(name: &str, missing: CommandError) -> Result<String, CommandError> {

@@ -6,11 +6,11 @@ use tandem_core::{
     ProgrammeDocument, ProgrammeKind, Role,
 };
 
-pub fn day(text: &str) -> Day {
+pub(crate) fn day(text: &str) -> Day {
     Day::parse(text).expect("test dates are valid")
 }
 
-pub struct Cohort {
+pub(crate) struct Cohort {
     pub document: ProgrammeDocument,
     pub coordinator: Author,
     pub duesseldorf: PartnerId,
@@ -19,7 +19,7 @@ pub struct Cohort {
 
 impl Cohort {
     /// Düsseldorf and Köln, 15 months, mentee and mentor from different cities.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let coordinator = Author::new("Petra Probe");
         let document = ProgrammeDocument::create(
             &coordinator,
@@ -45,12 +45,12 @@ impl Cohort {
         }
     }
 
-    pub fn apply(&mut self, command: Command) -> Result<(), tandem_core::CommandError> {
+    pub(crate) fn apply(&mut self, command: Command) -> Result<(), tandem_core::CommandError> {
         self.document
             .apply(&self.coordinator, 1_770_000_000, command)
     }
 
-    pub fn details(name: &str, role: Role, organisation: PartnerId) -> PersonDetails {
+    pub(crate) fn details(name: &str, role: Role, organisation: PartnerId) -> PersonDetails {
         PersonDetails {
             role,
             name: name.into(),
@@ -60,7 +60,12 @@ impl Cohort {
     }
 
     /// A new applicant.
-    pub fn applicant(&mut self, name: &str, role: Role, organisation: PartnerId) -> PersonId {
+    pub(crate) fn applicant(
+        &mut self,
+        name: &str,
+        role: Role,
+        organisation: PartnerId,
+    ) -> PersonId {
         let id = PersonId::random();
         self.apply(Command::AddPerson {
             id,
@@ -72,7 +77,7 @@ impl Cohort {
     }
 
     /// An accepted participant.
-    pub fn accepted(&mut self, name: &str, role: Role, organisation: PartnerId) -> PersonId {
+    pub(crate) fn accepted(&mut self, name: &str, role: Role, organisation: PartnerId) -> PersonId {
         let id = self.applicant(name, role, organisation);
         self.apply(Command::Decide {
             person: id,

@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use super::wire::{next_message, socket, Socket};
 
 /// A coordinator's browser: the sync state machine over a real socket.
-pub struct Device {
+pub(crate) struct Device {
     pub client: SyncClient,
     pub socket: Socket,
     /// Events that arrived while the device waited for something else
@@ -26,7 +26,11 @@ pub struct Device {
 impl Device {
     /// Connects and reads until the relay says the device is in sync;
     /// returns the changes it brought.
-    pub async fn join(addr: SocketAddr, invite: &Invite, last_seen: u64) -> (Self, Vec<Vec<u8>>) {
+    pub(crate) async fn join(
+        addr: SocketAddr,
+        invite: &Invite,
+        last_seen: u64,
+    ) -> (Self, Vec<Vec<u8>>) {
         let mut device = Self {
             client: SyncClient::new(invite.clone(), last_seen),
             socket: socket(addr).await,
@@ -46,7 +50,7 @@ impl Device {
 
     /// A device whose client was used offline: connects it and sends its
     /// hello and what it has pending, without reading.
-    pub async fn reconnect(addr: SocketAddr, client: SyncClient) -> Self {
+    pub(crate) async fn reconnect(addr: SocketAddr, client: SyncClient) -> Self {
         let mut device = Self {
             client,
             socket: socket(addr).await,
@@ -57,7 +61,7 @@ impl Device {
         device
     }
 
-    pub async fn flush(&mut self) {
+    pub(crate) async fn flush(&mut self) {
         while let Some(bytes) = self.client.poll_transmit() {
             self.socket
                 .send(Message::Binary(bytes.into()))
@@ -69,7 +73,7 @@ impl Device {
     /// Pushes `changes` and waits for the acknowledgement; returns its
     /// sequence. Other devices' changes that arrive meanwhile are kept
     /// for the next [`Device::event`].
-    pub async fn push(&mut self, changes: &[u8]) -> u64 {
+    pub(crate) async fn push(&mut self, changes: &[u8]) -> u64 {
         self.client.push(changes).expect("a push fits");
         self.flush().await;
         loop {
@@ -82,7 +86,7 @@ impl Device {
     }
 
     /// The next event that brings something new.
-    pub async fn event(&mut self) -> ClientEvent {
+    pub(crate) async fn event(&mut self) -> ClientEvent {
         match self.early.pop_front() {
             Some(event) => event,
             None => self.received().await,
@@ -104,14 +108,14 @@ impl Device {
         }
     }
 
-    pub async fn expect_changes(&mut self) -> (u64, Vec<u8>) {
+    pub(crate) async fn expect_changes(&mut self) -> (u64, Vec<u8>) {
         match self.event().await {
             ClientEvent::Changes { sequence, changes } => (sequence, changes),
             other => panic!("expected changes, got {other:?}"),
         }
     }
 
-    pub async fn expect_quiet(&mut self) {
+    pub(crate) async fn expect_quiet(&mut self) {
         assert!(
             self.early.is_empty(),
             "expected nothing, got {:?}",
@@ -121,7 +125,7 @@ impl Device {
         assert!(wait.is_err(), "expected nothing, got {wait:?}");
     }
 
-    pub async fn leave(mut self) -> u64 {
+    pub(crate) async fn leave(mut self) -> u64 {
         self.socket.close(None).await.ok();
         self.client.disconnected();
         self.client.last_seen()
@@ -130,7 +134,7 @@ impl Device {
 
 /// What the pushing devices learned, for the checks at the end.
 #[derive(Default)]
-pub struct Ledger {
+pub(crate) struct Ledger {
     /// Every acknowledged push: its payload and sequence.
     pub acknowledged: Vec<(Vec<u8>, u64)>,
     /// What each device received from the others.
@@ -142,7 +146,7 @@ pub struct Ledger {
 /// `index % relays.len()` and, whenever its connection breaks, reconnects
 /// to the next relay that answers; it stops once `finishing` is set, its
 /// pushes are acknowledged and nothing has arrived for a while.
-pub async fn pushing_device(
+pub(crate) async fn pushing_device(
     index: usize,
     relays: Vec<SocketAddr>,
     invite: Invite,

@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A SQLite database file of its own, with its write-ahead log; all of
 /// it removed at the end.
-pub struct Database(pub PathBuf);
+pub(crate) struct Database(pub PathBuf);
 
 impl Database {
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         Self(std::env::temp_dir().join(format!(
             "tandem-relay-{name}-{}-{}.sqlite3",
@@ -18,7 +18,7 @@ impl Database {
     }
 
     /// The bytes of the database and its write-ahead log.
-    pub fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         ["", "-wal"]
             .iter()
             .filter_map(|suffix| std::fs::read(format!("{}{suffix}", self.0.display())).ok())
@@ -27,7 +27,7 @@ impl Database {
     }
 
     /// Whether any stored byte sequence is `needle`.
-    pub fn contains(&self, needle: &[u8]) -> bool {
+    pub(crate) fn contains(&self, needle: &[u8]) -> bool {
         ["", "-wal"].iter().any(|suffix| {
             std::fs::read(format!("{}{suffix}", self.0.display()))
                 .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
@@ -45,10 +45,10 @@ impl Drop for Database {
 }
 
 /// A folder of its own, removed with everything in it at the end.
-pub struct Folder(pub PathBuf);
+pub(crate) struct Folder(pub PathBuf);
 
 impl Folder {
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("tandem-relay-{name}-{}", std::process::id()));
         std::fs::remove_dir_all(&dir).ok();
         std::fs::create_dir_all(&dir).expect("a temporary folder");

@@ -5,10 +5,10 @@
 //! Each test file uses a part of it.
 #![allow(dead_code)]
 
-pub mod commands;
-pub mod device;
-pub mod files;
-pub mod outage;
-pub mod process;
-pub mod relay;
-pub mod wire;
+pub(crate) mod commands;
+pub(crate) mod device;
+pub(crate) mod files;
+pub(crate) mod outage;
+pub(crate) mod process;
+pub(crate) mod relay;
+pub(crate) mod wire;

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{AbortHandle, JoinHandle};
 
-pub struct Outage {
+pub(crate) struct Outage {
     /// Where the relay connects: the forwarder.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     server: SocketAddr,
     accepting: Option<JoinHandle<()>>,
     open: Arc<Mutex<Forwarded>>,
@@ -33,7 +33,7 @@ struct Forwarded {
 
 impl Outage {
     /// A forwarder to `server` on a free loopback port, up.
-    pub async fn start(server: SocketAddr) -> Self {
+    pub(crate) async fn start(server: SocketAddr) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let mut outage = Self {
             addr: listener.local_addr().expect("the port's address"),
@@ -65,7 +65,7 @@ impl Outage {
 
     /// The server is gone: every connection to it is cut, and new ones
     /// are refused.
-    pub fn down(&mut self) {
+    pub(crate) fn down(&mut self) {
         let mut open = self.open.lock().expect("the open connections");
         open.down = true;
         for connection in open.connections.drain(..) {
@@ -77,7 +77,7 @@ impl Outage {
     }
 
     /// The server is back on its address.
-    pub async fn up(&mut self) {
+    pub(crate) async fn up(&mut self) {
         // The aborted listener closes once its task has been dropped.
         let started = Instant::now();
         let listener = loop {

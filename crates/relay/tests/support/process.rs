@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Where a relay process keeps its rooms.
-pub enum Storage {
+pub(crate) enum Storage {
     /// A SQLite file of its own, removed with the process.
     Sqlite(PathBuf),
     /// A PostgreSQL database shared with other relay processes.
     Postgres(String),
 }
 
-pub struct RelayProcess {
+pub(crate) struct RelayProcess {
     pub addr: SocketAddr,
     storage: Storage,
     flags: Vec<String>,
@@ -32,7 +32,7 @@ pub struct RelayProcess {
 impl RelayProcess {
     /// A relay on a free port; `None` for `storage` gives a SQLite file
     /// of its own.
-    pub fn new(storage: Option<Storage>) -> Self {
+    pub(crate) fn new(storage: Option<Storage>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -54,27 +54,27 @@ impl RelayProcess {
     }
 
     /// Command-line flags for every start.
-    pub fn flags(mut self, flags: &[&str]) -> Self {
+    pub(crate) fn flags(mut self, flags: &[&str]) -> Self {
         self.flags.extend(flags.iter().map(|flag| flag.to_string()));
         self
     }
 
     /// An environment variable for every start; it wins over the
     /// defaults of these tests.
-    pub fn setting(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn setting(mut self, name: &str, value: &str) -> Self {
         self.settings.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Keeps what the relay writes to standard output and error, for
     /// [`RelayProcess::stop`].
-    pub fn logged(mut self) -> Self {
+    pub(crate) fn logged(mut self) -> Self {
         self.logged = true;
         self
     }
 
     /// Starts the relay and waits until it listens.
-    pub async fn start(&mut self) {
+    pub(crate) async fn start(&mut self) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tandem-relay"));
         command.arg("--addr").arg(self.addr.to_string());
         match &self.storage {
@@ -116,7 +116,7 @@ impl RelayProcess {
     }
 
     /// SIGTERM, as systemd stops a service.
-    pub fn terminate(&self) {
+    pub(crate) fn terminate(&self) {
         let child = self.child.as_ref().expect("the relay runs");
         let status = Command::new("kill")
             .arg("-TERM")
@@ -128,7 +128,7 @@ impl RelayProcess {
 
     /// Waits for the process to end; its status and how long it took
     /// since `since`.
-    pub async fn exited(&mut self, since: Instant) -> (ExitStatus, Duration) {
+    pub(crate) async fn exited(&mut self, since: Instant) -> (ExitStatus, Duration) {
         let child = self.child.as_mut().expect("the relay runs");
         loop {
             if let Some(status) = child.try_wait().expect("the relay's status") {
@@ -142,7 +142,7 @@ impl RelayProcess {
 
     /// SIGTERM, then what the relay wrote until it ended (kept only if
     /// [`RelayProcess::logged`]).
-    pub async fn stop(&mut self) -> Output {
+    pub(crate) async fn stop(&mut self) -> Output {
         self.terminate();
         let child = self.child.take().expect("the relay runs");
         tokio::task::spawn_blocking(move || child.wait_with_output())
@@ -152,7 +152,7 @@ impl RelayProcess {
     }
 
     /// SIGKILL: no shutdown, no flush, nothing.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             child.kill().expect("the relay can be killed");
             child.wait().expect("the relay is gone");

@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 /// Serves a relay on the SQLite file `db` with `limits`; the handle ends
 /// it when aborted.
-pub async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
+pub(crate) async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
     let state = RelayState::new(
         SqliteStore::open(db).expect("the database opens"),
         RelayConfig {
@@ -22,7 +22,7 @@ pub async fn start(db: &Path, limits: Limits) -> (SocketAddr, JoinHandle<()>) {
 
 /// Serves `state` (a clone of which the test keeps, to reach into the
 /// relay); the handle ends it when aborted.
-pub async fn serve(state: RelayState<SqliteStore>) -> (SocketAddr, JoinHandle<()>) {
+pub(crate) async fn serve(state: RelayState<SqliteStore>) -> (SocketAddr, JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");

@@ -9,13 +9,13 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// How long an answer the relay owes may take on a busy machine.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A WebSocket to the relay's sync endpoint.
-pub async fn socket(addr: SocketAddr) -> Socket {
+pub(crate) async fn socket(addr: SocketAddr) -> Socket {
     let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))
         .await
         .expect("the relay accepts a WebSocket");
@@ -24,7 +24,7 @@ pub async fn socket(addr: SocketAddr) -> Socket {
 
 /// The hello of a current app for `invite`'s room, having seen every
 /// sequence up to `after`.
-pub fn hello(invite: &Invite, after: u64) -> Frame {
+pub(crate) fn hello(invite: &Invite, after: u64) -> Frame {
     Frame::Hello {
         protocol: PROTOCOL_VERSION,
         room: invite.room,
@@ -33,7 +33,7 @@ pub fn hello(invite: &Invite, after: u64) -> Frame {
     }
 }
 
-pub async fn send_frame(socket: &mut Socket, frame: Frame) {
+pub(crate) async fn send_frame(socket: &mut Socket, frame: Frame) {
     let bytes = frame.encode(MAX_FRAME_BYTES).expect("a frame fits");
     socket
         .send(Message::Binary(bytes.into()))
@@ -42,7 +42,7 @@ pub async fn send_frame(socket: &mut Socket, frame: Frame) {
 }
 
 /// The next message that is not a ping or pong; `None` once closed.
-pub async fn next_message(socket: &mut Socket) -> Option<Message> {
+pub(crate) async fn next_message(socket: &mut Socket) -> Option<Message> {
     loop {
         let message = tokio::time::timeout(PATIENCE, socket.next())
             .await
@@ -55,7 +55,7 @@ pub async fn next_message(socket: &mut Socket) -> Option<Message> {
     }
 }
 
-pub async fn next_frame(socket: &mut Socket) -> Frame {
+pub(crate) async fn next_frame(socket: &mut Socket) -> Frame {
     match next_message(socket).await {
         Some(Message::Binary(bytes)) => {
             Frame::decode(&bytes, MAX_FRAME_BYTES).expect("the relay sends frames")
@@ -65,7 +65,7 @@ pub async fn next_frame(socket: &mut Socket) -> Frame {
 }
 
 /// The next frame; `None` once the socket closes.
-pub async fn frame_or_close(socket: &mut Socket) -> Option<Frame> {
+pub(crate) async fn frame_or_close(socket: &mut Socket) -> Option<Frame> {
     match next_message(socket).await {
         Some(Message::Binary(bytes)) => {
             Some(Frame::decode(&bytes, MAX_FRAME_BYTES).expect("the relay sends frames"))
@@ -76,7 +76,7 @@ pub async fn frame_or_close(socket: &mut Socket) -> Option<Frame> {
 }
 
 /// An error frame with `code`, then the close.
-pub async fn expect_refusal(socket: &mut Socket, code: ErrorCode) {
+pub(crate) async fn expect_refusal(socket: &mut Socket, code: ErrorCode) {
     match next_frame(socket).await {
         Frame::Error { code: found, .. } => assert_eq!(found, code),
         other => panic!("expected an error frame, got {other:?}"),

@@ -94,7 +94,7 @@ pub struct DeviceIdentity {
 }
 
 /// Length of [`DeviceIdentity::to_secret_bytes`].
-pub const IDENTITY_SECRET_BYTES: usize = 64;
+pub(super) const IDENTITY_SECRET_BYTES: usize = 64;
 
 impl DeviceIdentity {
     /// A new identity from the system's random source.

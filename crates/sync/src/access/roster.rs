@@ -553,41 +553,7 @@ impl Roster {
                 proof,
                 keys,
                 profile,
-            } => {
-                check_profile(profile)?;
-                let announced = self
-                    .invitations
-                    .get_mut(invitation)
-                    .ok_or(AccessError::UnknownInvitation)?;
-                if announced.used {
-                    return Err(AccessError::InvitationUsed);
-                }
-                let expired = match now {
-                    Some(now) => now >= announced.expires,
-                    None => entry.at >= announced.expires,
-                };
-                if expired {
-                    return Err(AccessError::InvitationExpired);
-                }
-                if <[u8; 32]>::from(Sha256::digest(proof)) != announced.proof_hash {
-                    return Err(AccessError::WrongProof);
-                }
-                if self.members.contains_key(&keys.signing)
-                    || self.pending.contains_key(&keys.signing)
-                {
-                    return Err(AccessError::AlreadyKnown);
-                }
-                announced.used = true;
-                self.pending.insert(
-                    keys.signing,
-                    Pending {
-                        keys: *keys,
-                        invitation: *invitation,
-                        profile: profile.clone(),
-                        at: entry.at,
-                    },
-                );
-            }
+            } => self.introduce(entry, now, invitation, proof, keys, profile)?,
             Change::Approve {
                 device,
                 role,
@@ -630,6 +596,51 @@ impl Roster {
                 self.rotate(rotation)?;
             }
         }
+        Ok(())
+    }
+
+    /// A new device introduces itself with the proof of an announced,
+    /// unused and unexpired invitation; it waits for an admin's approval.
+    fn introduce(
+        &mut self,
+        entry: &Entry,
+        now: Option<u64>,
+        invitation: &InvitationId,
+        proof: &[u8; 32],
+        keys: &DeviceKeys,
+        profile: &[u8],
+    ) -> Result<(), AccessError> {
+        check_profile(profile)?;
+        let announced = self
+            .invitations
+            .get_mut(invitation)
+            .ok_or(AccessError::UnknownInvitation)?;
+        if announced.used {
+            return Err(AccessError::InvitationUsed);
+        }
+        let expired = match now {
+            Some(now) => now >= announced.expires,
+            None => entry.at >= announced.expires,
+        };
+        if expired {
+            return Err(AccessError::InvitationExpired);
+        }
+        if <[u8; 32]>::from(Sha256::digest(proof)) != announced.proof_hash {
+            return Err(AccessError::WrongProof);
+        }
+        if self.members.contains_key(&keys.signing) || self.pending.contains_key(&keys.signing) {
+            return Err(AccessError::AlreadyKnown);
+        }
+        announced.used = true;
+        self.pending.insert(
+            keys.signing,
+            Pending {
+                keys: *keys,
+                invitation: *invitation,
+                profile: profile.to_vec(),
+                at: entry.at,
+            },
+        );
         Ok(())
     }
 
