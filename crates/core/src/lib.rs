@@ -110,6 +110,9 @@ mod rules;
 #[cfg(feature = "coordinator")]
 pub use command::results::carry_survey_answers;
 #[cfg(feature = "coordinator")]
+#[doc(hidden)]
+pub use command::written::Scoped;
+#[cfg(feature = "coordinator")]
 pub use command::{Command, ImportedPerson, NewProgramme, NewTandem};
 #[cfg(feature = "coordinator")]
 pub use document::author::Author;
