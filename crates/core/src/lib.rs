@@ -165,8 +165,8 @@ pub use model::consent::{
 };
 pub use model::day::{Day, DayError};
 pub use model::event::{
-    hours_text, parse_hours, Attendance, AttendanceStatus, Audience, ClockTime, ClockTimeError,
-    Event, EventDetails, EventKind, EVENT_TIME_ZONE, MAX_EVENT_MINUTES,
+    hours_text, parse_hours, web_link, Attendance, AttendanceStatus, Audience, ClockTime,
+    ClockTimeError, Event, EventDetails, EventKind, EVENT_TIME_ZONE, MAX_EVENT_MINUTES,
 };
 pub use model::ids::{
     CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, ResponseId, SurveyId,
