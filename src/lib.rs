@@ -31,4 +31,7 @@ mod socket;
 pub mod storage;
 
 pub use app::App;
+/// How an event's online link is shown, mounted on its own by the browser
+/// tests of what a partner's data may hold.
+pub use components::calendar_text::OnlineLink;
 pub use routes::Page;

@@ -153,6 +153,55 @@ async fn switching_to_english_changes_the_texts_and_the_page_language() {
     host.remove();
 }
 
+/// Mounts an event's online link alone and returns the element it is in.
+fn mounted_online_link(link: &str) -> web_sys::HtmlElement {
+    use leptos::prelude::*;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = host.dyn_into().unwrap();
+    let link = link.to_string();
+    leptos::mount::mount_to(host.clone(), move || view! { <tandem::OnlineLink link /> }).forget();
+    host
+}
+
+#[wasm_bindgen_test]
+fn an_events_https_link_is_a_link_and_a_javascript_link_only_text() {
+    let web = mounted_online_link("https://meet.example.org/kassel-auftakt");
+    let anchor = web
+        .query_selector("a")
+        .unwrap()
+        .expect("a web link is a link");
+    assert_eq!(
+        anchor.get_attribute("href").as_deref(),
+        Some("https://meet.example.org/kassel-auftakt")
+    );
+    assert_eq!(
+        anchor.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    web.remove();
+
+    for sent in [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://meet.example.org/a b",
+    ] {
+        let host = mounted_online_link(sent);
+        assert!(
+            host.query_selector("a").unwrap().is_none(),
+            "{sent} must not be a link"
+        );
+        assert_eq!(
+            host.text_content().unwrap(),
+            sent,
+            "{sent} is shown as text"
+        );
+        host.remove();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_chunk_written_by_a_second_tab_survives_the_first_tabs_compaction() {
     allow_storing();

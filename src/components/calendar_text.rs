@@ -1,9 +1,11 @@
 //! How the calendar's facts are written: course hours, when an event
-//! takes place, who it is for, and a file name from a title. The calendar,
-//! an event's page and the certificates all write them the same way.
+//! takes place, who it is for, its online link, and a file name from a
+//! title. The calendar, an event's page and the certificates all write
+//! them the same way.
 
 use fluent_bundle::FluentValue;
-use tandem_core::{hours_text, parse_hours, Audience, EventDetails};
+use leptos::prelude::*;
+use tandem_core::{hours_text, parse_hours, web_link, Audience, EventDetails};
 
 use crate::i18n::I18n;
 use crate::language::Language;
@@ -69,5 +71,19 @@ pub(crate) fn file_stem(title: &str) -> String {
         "termin".into()
     } else {
         stem.chars().take(60).collect()
+    }
+}
+
+/// An event's online link: a link only where it is a web address
+/// (`https:`/`http:`); anything else a partner's data may hold (a
+/// `javascript:` link) is shown as plain text, never made clickable.
+#[component]
+pub fn OnlineLink(link: String) -> impl IntoView {
+    match web_link(&link) {
+        Some(href) => view! {
+            <a href=href.to_string() rel="noopener noreferrer" target="_blank" data-testid="event-link">{link.clone()}</a>
+        }
+        .into_any(),
+        None => view! { <span data-testid="event-link-text">{link}</span> }.into_any(),
     }
 }

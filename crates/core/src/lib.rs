@@ -110,6 +110,9 @@ mod rules;
 #[cfg(feature = "coordinator")]
 pub use command::results::carry_survey_answers;
 #[cfg(feature = "coordinator")]
+#[doc(hidden)]
+pub use command::written::Scoped;
+#[cfg(feature = "coordinator")]
 pub use command::{Command, ImportedPerson, NewProgramme, NewTandem};
 #[cfg(feature = "coordinator")]
 pub use document::author::Author;
@@ -162,8 +165,8 @@ pub use model::consent::{
 };
 pub use model::day::{Day, DayError};
 pub use model::event::{
-    hours_text, parse_hours, Attendance, AttendanceStatus, Audience, ClockTime, ClockTimeError,
-    Event, EventDetails, EventKind, EVENT_TIME_ZONE, MAX_EVENT_MINUTES,
+    hours_text, parse_hours, web_link, Attendance, AttendanceStatus, Audience, ClockTime,
+    ClockTimeError, Event, EventDetails, EventKind, EVENT_TIME_ZONE, MAX_EVENT_MINUTES,
 };
 pub use model::ids::{
     CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, ResponseId, SurveyId,

@@ -14,4 +14,5 @@ pub(crate) mod matching;
 pub(crate) mod people;
 pub(crate) mod received;
 pub(crate) mod results;
+pub(crate) mod scope;
 pub(crate) mod text;

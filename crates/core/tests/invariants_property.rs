@@ -4,8 +4,16 @@
 //! that the programme accepts, and in the end the offered commands settle
 //! every violation, after which every rule holds on every replica.
 //!
-//! Bounded (24 cases of up to 30 steps); seeds that found a gap
-//! are kept in `invariants_property.proptest-regressions` and run first.
+//! Every command, the settling ones included, is applied twice: with the
+//! check a command gets (only the invariants and entities it can affect,
+//! `rules::scope`) and with the whole check (every value and every
+//! invariant of the programme before and after). Both must refuse the same
+//! commands with the same error and produce the same programme: an entity
+//! or key the scoped check misses shows here as a command it lets through.
+//!
+//! Bounded (24 cases of up to 30 steps, and 48 of up to 40 steps for the
+//! comparison alone); seeds that found a gap are kept in
+//! `invariants_property.proptest-regressions` and run first.
 
 mod common;
 
@@ -432,6 +440,69 @@ fn records(genesis: &Genesis, document: &ProgrammeDocument, step: &Step) -> Opti
     })
 }
 
+/// Applies a command with the scoped check of `apply`, and on a copy with
+/// the whole check: both refuse alike and leave the same programme. Every
+/// violation the scoped check did not look at is the same before and after
+/// the command (`known-people`, one violation for the whole programme, at
+/// most shrinks).
+fn apply_compared(
+    document: &mut ProgrammeDocument,
+    author: &Author,
+    at: i64,
+    command: Command,
+) -> Result<bool, TestCaseError> {
+    let mut whole = document.clone();
+    let before = invariants(document.programme());
+    let expected = whole.apply_checking_whole(author, at, command.clone());
+    let scoped = document.apply_scoped(author, at, command.clone());
+    prop_assert_eq!(
+        scoped.as_ref().map(|_| ()),
+        expected.as_ref().map(|_| ()),
+        "the scoped check decides otherwise than the whole one on {:?}",
+        command
+    );
+    prop_assert_eq!(document.programme(), whole.programme());
+    prop_assert_eq!(document.heads(), whole.heads());
+    if let Ok(Some(scoped)) = &scoped {
+        let after = invariants(document.programme());
+        let (unseen_before, known_before) = unseen(&before, &scoped.before);
+        let (unseen_after, known_after) = unseen(&after, &scoped.after);
+        prop_assert_eq!(
+            unseen_after,
+            unseen_before,
+            "a violation the check of {:?} did not look at changed",
+            command
+        );
+        if let Some(now) = known_after {
+            prop_assert!(known_before.is_some_and(|was| now.within(&was)));
+        }
+    }
+    Ok(scoped.is_ok())
+}
+
+/// The violations of the whole list that the scoped list does not hold,
+/// with `known-people` apart.
+fn unseen(whole: &[Violation], scoped: &[Violation]) -> (Vec<Violation>, Option<Violation>) {
+    let mut seen = scoped.to_vec();
+    let mut unseen = Vec::new();
+    let mut known = None;
+    for violation in whole {
+        if let Some(at) = seen.iter().position(|v| v == violation) {
+            seen.remove(at);
+        } else if violation.invariant == tandem_core::Invariant::KnownPeople {
+            known = Some(violation.clone());
+        } else {
+            unseen.push(violation.clone());
+        }
+    }
+    // The scoped list holds only violations of the whole list.
+    assert!(
+        seen.is_empty(),
+        "the scoped check found {seen:?}, the whole one not"
+    );
+    (unseen, known)
+}
+
 fn without_causes(mut violation: Violation) -> Violation {
     violation.causes.clear();
     violation
@@ -449,11 +520,14 @@ fn check_after_merge(document: &ProgrammeDocument) -> Result<(), TestCaseError> 
     prop_assert_eq!(&listed, &invariants(document.programme()));
     let settler = Author::new("Sina Schlichter");
     for violation in &listed {
-        let accepted = violation.settle.iter().any(|settle| {
-            settle
-                .command(document.programme(), day("2026-12-31"), "Geklärt")
-                .is_some_and(|command| document.clone().apply(&settler, 0, command).is_ok())
-        });
+        let mut accepted = false;
+        for settle in &violation.settle {
+            if let Some(command) =
+                settle.command(document.programme(), day("2026-12-31"), "Geklärt")
+            {
+                accepted |= apply_compared(&mut document.clone(), &settler, 0, command)?;
+            }
+        }
         prop_assert!(accepted, "nothing offered settles {:?}", violation);
     }
     Ok(())
@@ -482,6 +556,37 @@ fn heal(replicas: &mut [ProgrammeDocument]) {
     }
 }
 
+/// Coordinators apart apply the steps; every command is applied with both
+/// checks. Returns the replicas as the steps left them.
+fn play(
+    genesis: &Genesis,
+    count: usize,
+    steps: &[(u8, Step)],
+) -> Result<Vec<ProgrammeDocument>, TestCaseError> {
+    let authors: Vec<Author> = ["Petra Probe", "Karla Köln", "Bea Baunatal", "Dora Dorsten"]
+        .into_iter()
+        .map(Author::new)
+        .collect();
+    let mut replicas: Vec<ProgrammeDocument> = (0..count)
+        .map(|n| genesis.document.fork_as(&[b'c', n as u8 + 1]))
+        .collect();
+    for (at, (who, step)) in steps.iter().enumerate() {
+        let who = usize::from(*who) % count;
+        if let Step::Exchange { from, to, live } = step {
+            let (from, to) = (usize::from(*from) % count, usize::from(*to) % count);
+            if from != to {
+                let source = replicas[from].clone();
+                exchange(&source, &mut replicas[to], *live);
+            }
+            continue;
+        }
+        if let Some(command) = command(genesis, &replicas[who], step) {
+            apply_compared(&mut replicas[who], &authors[who], at as i64, command)?;
+        }
+    }
+    Ok(replicas)
+}
+
 fn run(count: usize, steps: &[(u8, Step)]) -> Result<(), TestCaseError> {
     let genesis = genesis();
     let authors: Vec<Author> = ["Petra Probe", "Karla Köln", "Bea Baunatal", "Dora Dorsten"]
@@ -506,10 +611,7 @@ fn run(count: usize, steps: &[(u8, Step)]) -> Result<(), TestCaseError> {
             let before = invariants(replicas[who].programme());
             // Refused commands are part of the game; an accepted one never
             // breaks a rule anew.
-            if replicas[who]
-                .apply(&authors[who], at as i64, command)
-                .is_ok()
-            {
+            if apply_compared(&mut replicas[who], &authors[who], at as i64, command)? {
                 let after = invariants(replicas[who].programme());
                 prop_assert!(tandem_core::new_violations(&before, &after).is_empty());
             }
@@ -523,11 +625,16 @@ fn run(count: usize, steps: &[(u8, Step)]) -> Result<(), TestCaseError> {
         let Some(violation) = invariants(replicas[0].programme()).into_iter().next() else {
             break;
         };
-        let settled = violation.settle.iter().any(|settle| {
-            settle
-                .command(replicas[0].programme(), day("2026-12-31"), "Geklärt")
-                .is_some_and(|command| replicas[0].apply(&settler, 0, command).is_ok())
-        });
+        let mut settled = false;
+        for settle in &violation.settle {
+            let command = settle.command(replicas[0].programme(), day("2026-12-31"), "Geklärt");
+            if let Some(command) = command {
+                if apply_compared(&mut replicas[0], &settler, 0, command)? {
+                    settled = true;
+                    break;
+                }
+            }
+        }
         prop_assert!(settled, "nothing offered settles {:?}", violation);
     }
     prop_assert_eq!(invariants(replicas[0].programme()), vec![]);
@@ -549,5 +656,29 @@ proptest! {
         steps in prop::collection::vec((0..4u8, step()), 1..30),
     ) {
         run(count, &steps)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn a_commands_scoped_check_refuses_exactly_what_the_whole_check_refuses(
+        count in 1..=3usize,
+        steps in prop::collection::vec((0..4u8, step()), 1..40),
+    ) {
+        let genesis = genesis();
+        let mut replicas = play(&genesis, count, &steps)?;
+        // Then every settling command offered, on the merged programme.
+        heal(&mut replicas);
+        let settler = Author::new("Sina Schlichter");
+        for violation in invariants(replicas[0].programme()) {
+            for settle in &violation.settle {
+                let command = settle.command(replicas[0].programme(), day("2026-12-31"), "Geklärt");
+                if let Some(command) = command {
+                    apply_compared(&mut replicas[0].clone(), &settler, 0, command)?;
+                }
+            }
+        }
     }
 }

@@ -11,7 +11,9 @@ use tandem_core::{
 };
 
 use crate::clock::now_seconds;
-use crate::components::calendar_text::{audience_text, event_when, file_stem, hours, read_hours};
+use crate::components::calendar_text::{
+    audience_text, event_when, file_stem, hours, read_hours, OnlineLink,
+};
 use crate::components::event_form::EventForm;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
@@ -135,7 +137,7 @@ fn EventView(id: EventId) -> impl IntoView {
                         })}
                         {(!details.online_link.is_empty()).then(|| view! {
                             <dt>{i18n.t("event-link")}</dt>
-                            <dd><a href=details.online_link.clone() rel="noopener noreferrer" target="_blank">{details.online_link.clone()}</a></dd>
+                            <dd><OnlineLink link=details.online_link.clone() /></dd>
                         })}
                         {(!host.is_empty()).then(|| view! { <dt>{i18n.t("event-host")}</dt><dd>{host.clone()}</dd> })}
                         <dt>{i18n.t("event-audience")}</dt>

@@ -227,7 +227,7 @@ impl EventDetails {
 /// `link` if it is a web address (`https:` or `http:`, nothing that could
 /// break out of an attribute or a calendar line); only such a link is ever
 /// rendered as a link.
-pub(crate) fn web_link(link: &str) -> Option<&str> {
+pub fn web_link(link: &str) -> Option<&str> {
     let web = link.starts_with("https://") || link.starts_with("http://");
     (web && link.len() > "http://".len()
         && !link.chars().any(|c| c.is_whitespace() || c.is_control()))

@@ -3,10 +3,14 @@
 //! violations.
 //!
 //! A command checks these on the state it would produce and is refused
-//! when it would break one (`ProgrammeDocument::apply`); after a merge, a
-//! live delivery, an undo, a move to a new generation or opening a stored
-//! programme, the conflict list is exactly [`invariants`] of the merged
-//! model, each violation with the ways to settle it. A CRDT converges but
+//! when it would break one (`ProgrammeDocument::apply`), each invariant
+//! only for the keys the entities it wrote reach (`rules::scope`: an
+//! edited person with the tandems they are in and the entries that could
+//! be the same person). An undo, which may write anything, is checked
+//! whole, and the state before it only when the state after breaks a rule.
+//! After a merge, a live delivery, an undo, a move to a new generation or
+//! opening a stored programme, the conflict list is exactly [`invariants`]
+//! of the merged model, each violation with the ways to settle it. A CRDT converges but
 //! keeps no business rule: two coordinators working apart can each keep
 //! every rule and still, together, break one. This list is what makes that
 //! visible.
@@ -61,6 +65,7 @@ use crate::model::weights::Pair;
 use crate::rules::error::{
     CalendarError, CommandError, PeopleError, PrivacyError, ProgrammeError, TandemError,
 };
+use crate::rules::scope::Keys;
 
 /// One rule of the list, named in the programme's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -191,30 +196,41 @@ impl Invariant {
 
     /// This invariant's violations in the programme.
     pub fn check(self, programme: &Programme) -> Vec<Violation> {
+        self.check_within(programme, &Keys::everything())
+    }
+
+    /// This invariant's violations whose keys are among `keys`
+    /// (`rules::scope`): those a command that wrote these entities can
+    /// have changed.
+    pub(crate) fn check_within(self, programme: &Programme, keys: &Keys) -> Vec<Violation> {
         let mut found = Vec::new();
         let mut report = |violation: Violation| found.push(violation);
         match self {
-            Invariant::ProgrammeDates => programme_dates(programme, &mut report),
-            Invariant::CapacitySet => capacity_set(programme, &mut report),
-            Invariant::PartnerOnce => partner_once(programme, &mut report),
-            Invariant::OrganisationKnown => organisation_known(programme, &mut report),
-            Invariant::PersonOnce => person_once(programme, &mut report),
-            Invariant::TandemMembers => tandem_members(programme, &mut report),
-            Invariant::TandemDates => tandem_dates(programme, &mut report),
-            Invariant::MembersAccepted => members_accepted(programme, &mut report),
-            Invariant::OneRunningTandem => one_running_tandem(programme, &mut report),
-            Invariant::MentorCapacity => mentor_capacity(programme, &mut report),
-            Invariant::AcrossOrganisations => across_organisations(programme, &mut report),
-            Invariant::CoMentorsUsed => co_mentors_used(programme, &mut report),
-            Invariant::PairFixedAndExcluded => pair_fixed_and_excluded(programme, &mut report),
-            Invariant::EventPlaces => event_places(programme, &mut report),
-            Invariant::EventDates => event_dates(programme, &mut report),
-            Invariant::KnownPeople => known_people(programme, &mut report),
-            Invariant::AnsweredOnce => answered_once(programme, &mut report),
-            Invariant::AnswersToKnownSurvey => answers_to_known_survey(programme, &mut report),
-            Invariant::OutcomeOfMentee => outcome_of_mentee(programme, &mut report),
-            Invariant::ConsentDates => consent_dates(programme, &mut report),
-            Invariant::RetentionLimit => retention_limit(programme, &mut report),
+            Invariant::ProgrammeDates => programme_dates(programme, keys, &mut report),
+            Invariant::CapacitySet => capacity_set(programme, keys, &mut report),
+            Invariant::PartnerOnce => partner_once(programme, keys, &mut report),
+            Invariant::OrganisationKnown => organisation_known(programme, keys, &mut report),
+            Invariant::PersonOnce => person_once(programme, keys, &mut report),
+            Invariant::TandemMembers => tandem_members(programme, keys, &mut report),
+            Invariant::TandemDates => tandem_dates(programme, keys, &mut report),
+            Invariant::MembersAccepted => members_accepted(programme, keys, &mut report),
+            Invariant::OneRunningTandem => one_running_tandem(programme, keys, &mut report),
+            Invariant::MentorCapacity => mentor_capacity(programme, keys, &mut report),
+            Invariant::AcrossOrganisations => across_organisations(programme, keys, &mut report),
+            Invariant::CoMentorsUsed => co_mentors_used(programme, keys, &mut report),
+            Invariant::PairFixedAndExcluded => {
+                pair_fixed_and_excluded(programme, keys, &mut report)
+            }
+            Invariant::EventPlaces => event_places(programme, keys, &mut report),
+            Invariant::EventDates => event_dates(programme, keys, &mut report),
+            Invariant::KnownPeople => known_people(programme, keys, &mut report),
+            Invariant::AnsweredOnce => answered_once(programme, keys, &mut report),
+            Invariant::AnswersToKnownSurvey => {
+                answers_to_known_survey(programme, keys, &mut report)
+            }
+            Invariant::OutcomeOfMentee => outcome_of_mentee(programme, keys, &mut report),
+            Invariant::ConsentDates => consent_dates(programme, keys, &mut report),
+            Invariant::RetentionLimit => retention_limit(programme, keys, &mut report),
         }
         found
     }
@@ -428,21 +444,37 @@ pub fn new_violations(before: &[Violation], after: &[Violation]) -> Vec<Violatio
         .collect()
 }
 
-/// Refuses a state that breaks an invariant `before` kept (or breaks one
-/// more than `before` did), with the error that names the rule in the
-/// coordinator's words.
-pub(crate) fn keeps_invariants(
+/// The first violation in `after` that `before` did not have (or had
+/// smaller), if any.
+pub(crate) fn first_new_violation<'a>(
     before: &[Violation],
+    after: &'a [Violation],
+) -> Option<&'a Violation> {
+    after
+        .iter()
+        .find(|violation| !before.iter().any(|earlier| violation.within(earlier)))
+}
+
+/// Refuses a state that breaks an invariant the state before kept (or
+/// breaks one more than it did), with the error that names the rule in
+/// the coordinator's words. The rules are read whole once for `after`;
+/// those of the state before (`before`) only when `after` breaks one.
+pub(crate) fn keeps_invariants(
+    before: impl FnOnce() -> Vec<Violation>,
     after: &Programme,
 ) -> Result<(), CommandError> {
-    match new_violations(before, &invariants(after)).first() {
+    let now = invariants(after);
+    if now.is_empty() {
+        return Ok(());
+    }
+    match first_new_violation(&before(), &now) {
         None => Ok(()),
         Some(violation) => Err(refusal(after, violation)),
     }
 }
 
 /// Why a command that would break the rule is refused.
-fn refusal(programme: &Programme, violation: &Violation) -> CommandError {
+pub(crate) fn refusal(programme: &Programme, violation: &Violation) -> CommandError {
     let name = |index: usize| {
         violation
             .people
@@ -493,8 +525,8 @@ fn refusal(programme: &Programme, violation: &Violation) -> CommandError {
 
 type Report<'a> = dyn FnMut(Violation) + 'a;
 
-fn programme_dates(programme: &Programme, report: &mut Report<'_>) {
-    if programme.end < programme.start {
+fn programme_dates(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    if keys.whole_programme() && programme.end < programme.start {
         let mut violation = Violation::new(Invariant::ProgrammeDates);
         violation.settle.push(Settle::SetDates {
             start: programme.end,
@@ -504,8 +536,8 @@ fn programme_dates(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn capacity_set(programme: &Programme, report: &mut Report<'_>) {
-    if programme.rules.mentor_capacity == 0 {
+fn capacity_set(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    if keys.whole_programme() && programme.rules.mentor_capacity == 0 {
         let mut violation = Violation::new(Invariant::CapacitySet);
         violation.settle.push(Settle::SetRules(Rules {
             mentor_capacity: 1,
@@ -515,7 +547,11 @@ fn capacity_set(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn partner_once(programme: &Programme, report: &mut Report<'_>) {
+fn partner_once(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    // Partners are few: a written partner checks them all.
+    if !keys.whole_partners() {
+        return;
+    }
     let mut by_name: BTreeMap<String, Vec<PartnerId>> = BTreeMap::new();
     for (id, partner) in &programme.partners {
         by_name
@@ -553,11 +589,12 @@ fn partner_once(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn organisation_known(programme: &Programme, report: &mut Report<'_>) {
+fn organisation_known(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     let unknown = |partner: Option<PartnerId>| {
         partner.is_some_and(|partner| !programme.partners.contains_key(&partner))
     };
-    for (id, person) in &programme.people {
+    let people = keys.among_people(&programme.people, keys.whole_partners());
+    for (id, person) in people {
         if unknown(person.details.organisation) {
             let mut violation = Violation::new(Invariant::OrganisationKnown);
             violation.people.push(*id);
@@ -565,7 +602,8 @@ fn organisation_known(programme: &Programme, report: &mut Report<'_>) {
             report(violation);
         }
     }
-    for (id, event) in &programme.events {
+    let events = keys.among_events(&programme.events, keys.whole_partners());
+    for (id, event) in events {
         let audience = match event.details.audience {
             crate::model::event::Audience::Organisation(partner) => Some(partner),
             _ => None,
@@ -585,10 +623,10 @@ fn in_cohort(person: &Person) -> bool {
     !matches!(person.application.stage, Stage::Withdrawn | Stage::Declined)
 }
 
-fn person_once(programme: &Programme, report: &mut Report<'_>) {
+fn person_once(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     let mut by_key: BTreeMap<String, Vec<PersonId>> = BTreeMap::new();
     for (id, person) in &programme.people {
-        if in_cohort(person) {
+        if in_cohort(person) && keys.identity_of(&person.details) {
             by_key
                 .entry(Person::identity_key(&person.details))
                 .or_default()
@@ -612,8 +650,8 @@ fn person_once(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn tandem_members(programme: &Programme, report: &mut Report<'_>) {
-    for (id, tandem) in &programme.tandems {
+fn tandem_members(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    for (id, tandem) in keys.among_tandems(&programme.tandems, false) {
         let members = [Some(tandem.mentee), Some(tandem.mentor), tandem.co_mentor];
         let members: Vec<PersonId> = members.into_iter().flatten().collect();
         let distinct: BTreeSet<PersonId> = members.iter().copied().collect();
@@ -652,8 +690,8 @@ fn tandem_members(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn tandem_dates(programme: &Programme, report: &mut Report<'_>) {
-    for (id, tandem) in &programme.tandems {
+fn tandem_dates(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    for (id, tandem) in keys.among_tandems(&programme.tandems, false) {
         if tandem.planned_end < tandem.start || tandem.ended_on.is_some_and(|on| on < tandem.start)
         {
             let mut violation = Violation::new(Invariant::TandemDates);
@@ -664,8 +702,11 @@ fn tandem_dates(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn members_accepted(programme: &Programme, report: &mut Report<'_>) {
-    for (id, tandem) in programme.active_tandems() {
+fn members_accepted(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    let running = keys
+        .among_tandems(&programme.tandems, false)
+        .filter(|(_, tandem)| tandem.is_active());
+    for (id, tandem) in running {
         let members = [Some(tandem.mentee), Some(tandem.mentor), tandem.co_mentor];
         for member in members.into_iter().flatten() {
             let Some(person) = programme.people.get(&member) else {
@@ -687,10 +728,12 @@ fn members_accepted(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn one_running_tandem(programme: &Programme, report: &mut Report<'_>) {
+fn one_running_tandem(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     let mut by_mentee: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
     for (id, tandem) in programme.active_tandems() {
-        by_mentee.entry(tandem.mentee).or_default().push(*id);
+        if keys.person(&tandem.mentee) {
+            by_mentee.entry(tandem.mentee).or_default().push(*id);
+        }
     }
     for (mentee, tandems) in by_mentee {
         if tandems.len() > 1 {
@@ -708,13 +751,17 @@ fn one_running_tandem(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn mentor_capacity(programme: &Programme, report: &mut Report<'_>) {
+fn mentor_capacity(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     let mut by_mentor: BTreeMap<PersonId, Vec<TandemId>> = BTreeMap::new();
+    // The rules' capacity reaches every mentor.
+    let counted = |mentor: &PersonId| keys.whole_programme() || keys.person(mentor);
     for (id, tandem) in programme.active_tandems() {
-        by_mentor.entry(tandem.mentor).or_default().push(*id);
+        if counted(&tandem.mentor) {
+            by_mentor.entry(tandem.mentor).or_default().push(*id);
+        }
         // A co-mentor, like a mentor, takes as many tandems as the
         // programme's capacity allows.
-        if let Some(co_mentor) = tandem.co_mentor {
+        if let Some(co_mentor) = tandem.co_mentor.filter(counted) {
             by_mentor.entry(co_mentor).or_default().push(*id);
         }
     }
@@ -739,7 +786,7 @@ fn mentor_capacity(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn across_organisations(programme: &Programme, report: &mut Report<'_>) {
+fn across_organisations(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     if !programme.rules.different_organisations {
         return;
     }
@@ -749,7 +796,10 @@ fn across_organisations(programme: &Programme, report: &mut Report<'_>) {
             .get(&person)
             .and_then(|person| person.details.organisation)
     };
-    for (id, tandem) in programme.active_tandems() {
+    let tandems = keys
+        .among_tandems(&programme.tandems, keys.whole_programme())
+        .filter(|(_, tandem)| tandem.is_active());
+    for (id, tandem) in tandems {
         // A tandem naming someone not in the programme is `tandem-members`.
         if !programme.people.contains_key(&tandem.mentee)
             || !programme.people.contains_key(&tandem.mentor)
@@ -774,11 +824,14 @@ fn across_organisations(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn co_mentors_used(programme: &Programme, report: &mut Report<'_>) {
+fn co_mentors_used(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     if programme.rules.co_mentors {
         return;
     }
-    for (id, tandem) in programme.active_tandems() {
+    let tandems = keys
+        .among_tandems(&programme.tandems, keys.whole_programme())
+        .filter(|(_, tandem)| tandem.is_active());
+    for (id, tandem) in tandems {
         if let Some(co_mentor) = tandem.co_mentor {
             let mut violation = Violation::new(Invariant::CoMentorsUsed);
             violation.tandems.push(*id);
@@ -793,8 +846,12 @@ fn co_mentors_used(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn pair_fixed_and_excluded(programme: &Programme, report: &mut Report<'_>) {
-    for (mentee, mentor) in &programme.fixed_pairs {
+fn pair_fixed_and_excluded(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    let fixed = programme
+        .fixed_pairs
+        .iter()
+        .filter(|(mentee, mentor)| keys.person(mentee) || keys.person(mentor));
+    for (mentee, mentor) in fixed {
         let pair = Pair {
             mentee: *mentee,
             mentor: *mentor,
@@ -812,8 +869,8 @@ fn pair_fixed_and_excluded(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn event_places(programme: &Programme, report: &mut Report<'_>) {
-    for (id, event) in &programme.events {
+fn event_places(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    for (id, event) in keys.among_events(&programme.events, false) {
         let Some(capacity) = event.details.capacity else {
             continue;
         };
@@ -838,8 +895,8 @@ fn event_places(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn event_dates(programme: &Programme, report: &mut Report<'_>) {
-    for (id, event) in &programme.events {
+fn event_dates(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    for (id, event) in keys.among_events(&programme.events, false) {
         let details = &event.details;
         if (details.end_day, details.end_time) < (details.start_day, details.start_time) {
             let mut violation = Violation::new(Invariant::EventDates);
@@ -851,7 +908,13 @@ fn event_dates(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn known_people(programme: &Programme, report: &mut Report<'_>) {
+fn known_people(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    // One violation for the whole programme. A command adds people and
+    // records only about people the programme knows, so this can only
+    // shrink unless a written record names someone unknown (`Keys`).
+    if !keys.whole_records() {
+        return;
+    }
     let known = |person: &PersonId| programme.people.contains_key(person);
     let mut unknown: BTreeSet<PersonId> = BTreeSet::new();
     let mut events = BTreeSet::new();
@@ -894,9 +957,13 @@ fn known_people(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn answered_once(programme: &Programme, report: &mut Report<'_>) {
+fn answered_once(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     let mut answers: BTreeMap<(SurveyId, PersonId), Vec<(Day, ResponseId)>> = BTreeMap::new();
-    for (id, response) in &programme.survey_responses {
+    let responses = programme
+        .survey_responses
+        .iter()
+        .filter(|(_, response)| keys.survey(&response.survey));
+    for (id, response) in responses {
         if let Some(person) = response.person {
             answers
                 .entry((response.survey, person))
@@ -923,12 +990,12 @@ fn answered_once(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn answers_to_known_survey(programme: &Programme, report: &mut Report<'_>) {
+fn answers_to_known_survey(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     let orphaned: BTreeSet<SurveyId> = programme
         .survey_responses
         .values()
         .map(|response| response.survey)
-        .filter(|survey| !programme.surveys.contains_key(survey))
+        .filter(|survey| keys.survey(survey) && !programme.surveys.contains_key(survey))
         .collect();
     for survey in orphaned {
         let mut violation = Violation::new(Invariant::AnswersToKnownSurvey);
@@ -945,8 +1012,9 @@ fn answers_to_known_survey(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn outcome_of_mentee(programme: &Programme, report: &mut Report<'_>) {
-    for (person, outcomes) in &programme.outcomes {
+fn outcome_of_mentee(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    let outcomes = keys.among_people(&programme.outcomes, false);
+    for (person, outcomes) in outcomes {
         let Some(someone) = programme.people.get(person) else {
             continue;
         };
@@ -975,8 +1043,8 @@ fn outcome_of_mentee(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn consent_dates(programme: &Programme, report: &mut Report<'_>) {
-    for (person, consent) in &programme.consents {
+fn consent_dates(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    for (person, consent) in keys.among_people(&programme.consents, false) {
         if consent.withdrawn_on.is_some_and(|on| on < consent.given_on) {
             let mut violation = Violation::new(Invariant::ConsentDates);
             violation.people.push(*person);
@@ -989,10 +1057,10 @@ fn consent_dates(programme: &Programme, report: &mut Report<'_>) {
     }
 }
 
-fn retention_limit(programme: &Programme, report: &mut Report<'_>) {
+fn retention_limit(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
     if let Some(months) = programme
         .retention_months
-        .filter(|months| *months > MAX_RETENTION_MONTHS)
+        .filter(|months| keys.whole_retention() && *months > MAX_RETENTION_MONTHS)
     {
         let mut violation = Violation::new(Invariant::RetentionLimit);
         violation.count = Some(months);

@@ -15,16 +15,20 @@
 //! before it): data already here is not a reason to refuse a partner's
 //! unrelated edit.
 //!
-//! `ProgrammeDocument::apply` runs the same check on the state a command
-//! would produce, so that nothing a coordinator can type here is refused
-//! when it reaches a partner.
+//! `ProgrammeDocument::apply` runs the same check, entity by entity, on
+//! what a command wrote, so that nothing a coordinator can type here is
+//! refused when it reaches a partner.
 
+use crate::model::completion::CertificateGrant;
+use crate::model::consent::ConsentRecord;
 use crate::model::day::Day;
-use crate::model::event::{EventDetails, MAX_EVENT_MINUTES, MAX_LINK_CHARS};
-use crate::model::person::PersonDetails;
-use crate::model::programme::{ContactPoint, Programme};
+use crate::model::event::{Event, EventDetails, MAX_EVENT_MINUTES, MAX_LINK_CHARS};
+use crate::model::ids::{EventId, PartnerId, PersonId, ResponseId, SurveyId, TandemId};
+use crate::model::person::{Person, PersonDetails};
+use crate::model::programme::{ContactPoint, Partner, Programme};
 use crate::model::reminder::{MAX_REMINDERS_PER_PERSON, MAX_REMINDER_KEY_CHARS};
-use crate::model::survey::{Answer, MAX_ANSWER_CHARS};
+use crate::model::survey::{Answer, Survey, SurveyResponse, MAX_ANSWER_CHARS};
+use crate::model::tandem::Tandem;
 use crate::rules::people::{is_email, is_phone};
 use crate::rules::text::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
@@ -50,11 +54,57 @@ impl std::fmt::Display for Refused {
 
 /// Checks every entity of `after` that differs from `before`.
 pub(crate) fn check_received(before: &Programme, after: &Programme) -> Result<(), Refused> {
+    programme_fields(before, after)?;
+    for (id, partner) in changed(&before.partners, &after.partners) {
+        received_partner(*id, partner)?;
+    }
+    for (id, person) in changed(&before.people, &after.people) {
+        received_person(*id, person)?;
+    }
+    for (id, tandem) in changed(&before.tandems, &after.tandems) {
+        received_tandem(*id, tandem)?;
+    }
+    for (id, event) in changed(&before.events, &after.events) {
+        received_event(*id, event)?;
+    }
+    check_records(before, after)
+}
+
+/// The programme's own fields, where they differ.
+fn programme_fields(before: &Programme, after: &Programme) -> Result<(), Refused> {
     if after.id != before.id {
         return Err(refused("programme", "id", "changed"));
     }
+    received_programme(ProgrammeFields::of(before), ProgrammeFields::of(after))
+}
+
+/// The programme's own fields a command or a partner can write.
+#[derive(Clone, PartialEq)]
+pub(crate) struct ProgrammeFields<'a> {
+    pub name: &'a str,
+    pub start: Day,
+    pub end: Day,
+    pub complaints_contact: Option<&'a ContactPoint>,
+}
+
+impl<'a> ProgrammeFields<'a> {
+    pub(crate) fn of(programme: &'a Programme) -> Self {
+        Self {
+            name: &programme.name,
+            start: programme.start,
+            end: programme.end,
+            complaints_contact: programme.complaints_contact.as_ref(),
+        }
+    }
+}
+
+/// Checks the programme's fields that differ.
+pub(crate) fn received_programme(
+    before: ProgrammeFields<'_>,
+    after: ProgrammeFields<'_>,
+) -> Result<(), Refused> {
     if after.name != before.name {
-        name("programme", "name", &after.name, true)?;
+        name("programme", "name", after.name, true)?;
     }
     if (after.start, after.end) != (before.start, before.end) {
         for day in [after.start, after.end] {
@@ -62,115 +112,142 @@ pub(crate) fn check_received(before: &Programme, after: &Programme) -> Result<()
         }
     }
     if after.complaints_contact != before.complaints_contact {
-        if let Some(contact) = &after.complaints_contact {
+        if let Some(contact) = after.complaints_contact {
             contact_point("programme", contact)?;
         }
     }
-    for (id, partner) in changed(&before.partners, &after.partners) {
-        let entity = format!("partner {id}");
-        name(&entity, "name", &partner.name, true)?;
-        if let Some(contact) = &partner.coordinator {
-            contact_point(&entity, contact)?;
-        }
+    Ok(())
+}
+
+pub(crate) fn received_partner(id: PartnerId, partner: &Partner) -> Result<(), Refused> {
+    let entity = format!("partner {id}");
+    name(&entity, "name", &partner.name, true)?;
+    if let Some(contact) = &partner.coordinator {
+        contact_point(&entity, contact)?;
     }
-    for (id, person) in changed(&before.people, &after.people) {
-        let entity = format!("person {id}");
-        person_details(&entity, &person.details)?;
-        let application = &person.application;
-        let days = [
-            application.applied_on,
-            application.decided_on,
-            application.interview.as_ref().map(|interview| interview.on),
-            application
-                .withdrawal
-                .as_ref()
-                .map(|withdrawal| withdrawal.on),
-        ];
-        for day in days.into_iter().flatten() {
-            date(&entity, day)?;
-        }
-        if let Some(interview) = &application.interview {
-            name(&entity, "interviewer", &interview.by, false)?;
-            text(&entity, "interview notes", &interview.notes)?;
-        }
-        if let Some(withdrawal) = &application.withdrawal {
-            text(&entity, "reason", &withdrawal.reason)?;
-        }
-        // Reminder marks: bounded in number and key, dated in range. A kind
-        // this version does not know is kept (a newer partner's) and shown
-        // nowhere.
-        if person.reminders.len() > MAX_REMINDERS_PER_PERSON {
-            return Err(refused(&entity, "reminders", "are too many"));
-        }
-        for (key, sent) in &person.reminders {
-            long(&entity, "reminder", key, MAX_REMINDER_KEY_CHARS)?;
-            one_line(&entity, "reminder", key)?;
-            date(&entity, sent.on)?;
-        }
+    Ok(())
+}
+
+pub(crate) fn received_person(id: PersonId, person: &Person) -> Result<(), Refused> {
+    let entity = format!("person {id}");
+    person_details(&entity, &person.details)?;
+    let application = &person.application;
+    let days = [
+        application.applied_on,
+        application.decided_on,
+        application.interview.as_ref().map(|interview| interview.on),
+        application
+            .withdrawal
+            .as_ref()
+            .map(|withdrawal| withdrawal.on),
+    ];
+    for day in days.into_iter().flatten() {
+        date(&entity, day)?;
     }
-    for (id, tandem) in changed(&before.tandems, &after.tandems) {
-        let entity = format!("tandem {id}");
-        for day in [
-            Some(tandem.start),
-            Some(tandem.planned_end),
-            tandem.ended_on,
-        ]
-        .into_iter()
-        .flatten()
+    if let Some(interview) = &application.interview {
+        name(&entity, "interviewer", &interview.by, false)?;
+        text(&entity, "interview notes", &interview.notes)?;
+    }
+    if let Some(withdrawal) = &application.withdrawal {
+        text(&entity, "reason", &withdrawal.reason)?;
+    }
+    // Reminder marks: bounded in number and key, dated in range. A kind
+    // this version does not know is kept (a newer partner's) and shown
+    // nowhere.
+    if person.reminders.len() > MAX_REMINDERS_PER_PERSON {
+        return Err(refused(&entity, "reminders", "are too many"));
+    }
+    for (key, sent) in &person.reminders {
+        long(&entity, "reminder", key, MAX_REMINDER_KEY_CHARS)?;
+        one_line(&entity, "reminder", key)?;
+        date(&entity, sent.on)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn received_tandem(id: TandemId, tandem: &Tandem) -> Result<(), Refused> {
+    let entity = format!("tandem {id}");
+    for day in [
+        Some(tandem.start),
+        Some(tandem.planned_end),
+        tandem.ended_on,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        date(&entity, day)?;
+    }
+    if let Some(reason) = &tandem.end_reason {
+        text(&entity, "reason", reason)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn received_event(id: EventId, event: &Event) -> Result<(), Refused> {
+    event_details(&format!("event {id}"), &event.details)?;
+    for attendance in event.attendance.values() {
+        if attendance
+            .minutes
+            .is_some_and(|minutes| minutes > MAX_EVENT_MINUTES)
         {
-            date(&entity, day)?;
-        }
-        if let Some(reason) = &tandem.end_reason {
-            text(&entity, "reason", reason)?;
+            return Err(refused(&format!("event {id}"), "minutes", "too many"));
         }
     }
-    for (id, event) in changed(&before.events, &after.events) {
-        event_details(&format!("event {id}"), &event.details)?;
-        for attendance in event.attendance.values() {
-            if attendance
-                .minutes
-                .is_some_and(|minutes| minutes > MAX_EVENT_MINUTES)
-            {
-                return Err(refused(&format!("event {id}"), "minutes", "too many"));
-            }
-        }
-    }
-    check_records(before, after)
+    Ok(())
 }
 
 /// Certificates, questionnaires, answers and consent, as [`check_received`].
 fn check_records(before: &Programme, after: &Programme) -> Result<(), Refused> {
     for (person, grant) in changed(&before.certificate_grants, &after.certificate_grants) {
-        let entity = format!("certificate {person}");
-        name(&entity, "by", &grant.by_name, false)?;
-        text(&entity, "reason", &grant.reason)?;
-        date(&entity, grant.on)?;
+        received_grant(*person, grant)?;
     }
     for (id, survey) in changed(&before.surveys, &after.surveys) {
-        let entity = format!("questionnaire {id}");
-        name(&entity, "title", &survey.title, true)?;
-        for question in &survey.questions {
-            long(&entity, "question", &question.text, MAX_ANSWER_CHARS)?;
-        }
+        received_survey(*id, survey)?;
     }
     for (id, response) in changed(&before.survey_responses, &after.survey_responses) {
-        let entity = format!("answers {id}");
-        date(&entity, response.on)?;
-        for answer in response.answers.values() {
-            if let Answer::Text { text } = answer {
-                long(&entity, "answer", text, MAX_ANSWER_CHARS)?;
-            }
-        }
+        received_response(*id, response)?;
     }
     for (person, consent) in changed(&before.consents, &after.consents) {
-        let entity = format!("consent {person}");
-        name(&entity, "recorded by", &consent.recorded_by, false)?;
-        for day in [Some(consent.given_on), consent.withdrawn_on]
-            .into_iter()
-            .flatten()
-        {
-            date(&entity, day)?;
+        received_consent(*person, consent)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn received_grant(person: PersonId, grant: &CertificateGrant) -> Result<(), Refused> {
+    let entity = format!("certificate {person}");
+    name(&entity, "by", &grant.by_name, false)?;
+    text(&entity, "reason", &grant.reason)?;
+    date(&entity, grant.on)
+}
+
+pub(crate) fn received_survey(id: SurveyId, survey: &Survey) -> Result<(), Refused> {
+    let entity = format!("questionnaire {id}");
+    name(&entity, "title", &survey.title, true)?;
+    for question in &survey.questions {
+        long(&entity, "question", &question.text, MAX_ANSWER_CHARS)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn received_response(id: ResponseId, response: &SurveyResponse) -> Result<(), Refused> {
+    let entity = format!("answers {id}");
+    date(&entity, response.on)?;
+    for answer in response.answers.values() {
+        if let Answer::Text { text } = answer {
+            long(&entity, "answer", text, MAX_ANSWER_CHARS)?;
         }
+    }
+    Ok(())
+}
+
+pub(crate) fn received_consent(person: PersonId, consent: &ConsentRecord) -> Result<(), Refused> {
+    let entity = format!("consent {person}");
+    name(&entity, "recorded by", &consent.recorded_by, false)?;
+    for day in [Some(consent.given_on), consent.withdrawn_on]
+        .into_iter()
+        .flatten()
+    {
+        date(&entity, day)?;
     }
     Ok(())
 }
