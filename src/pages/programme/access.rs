@@ -59,7 +59,7 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
         })}
         <h3>{i18n.t("access-members")}</h3>
         <div class="table-scroll">
-            <table class="table" data-testid="access-members">
+            <table class="data-table data-table--cards" data-testid="access-members">
                 <thead>
                     <tr>
                         <th scope="col">{i18n.t("access-member-name")}</th>
@@ -214,10 +214,10 @@ fn Member(member: MemberView, admin: bool, outcome: RwSignal<Outcome>) -> impl I
     view! {
         <tr data-testid="access-member">
             <td>{name}</td>
-            <td>{member.profile.organisation.clone()}</td>
-            <td>{role}</td>
-            <td><code>{member.fingerprint.clone()}</code></td>
-            <td>{added}</td>
+            <td data-label=i18n.t("access-member-organisation")>{member.profile.organisation.clone()}</td>
+            <td data-label=i18n.t("access-member-role")>{role}</td>
+            <td data-label=i18n.t("access-member-fingerprint")><code>{member.fingerprint.clone()}</code></td>
+            <td data-label=i18n.t("access-member-added")>{added}</td>
             <td>
                 {removable.then(|| view! {
                     <Show
