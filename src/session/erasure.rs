@@ -407,11 +407,107 @@ impl ProgrammeSession {
 /// the relay to retire the room with `forwarding` sealed as its notice, and
 /// closes once the relay has done so.
 fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
-    let Some(url) = relay_url(relay.as_deref()) else {
+    if let Some(url) = relay_url(relay.as_deref()) {
+        retire_with(SyncClient::new(invite, u64::MAX / 2), url, forwarding);
+    }
+}
+
+/// Retires a room with a member list as this (admin) device: its own
+/// connection says the device's hello, sends the signed retirement with
+/// `forwarding` sealed under the current epoch key (members only read
+/// it), and closes once the relay has stored it.
+fn retire_device_room(record: &SyncRecord, forwarding: Vec<u8>) {
+    use tandem_sync::access::DeviceSync;
+    let Some(kept) = record.device.as_ref() else {
         return;
     };
-    let state: StoredValue<Option<(SyncClient, Option<Socket>)>, LocalStorage> =
-        StoredValue::new_local(Some((SyncClient::new(invite, u64::MAX / 2), None)));
+    let (Some(room), Some(identity)) = (
+        crate::live::client::room_of(&record.invite),
+        kept.identity(),
+    ) else {
+        return;
+    };
+    let Ok(sync) = DeviceSync::resume(room, identity, None, &kept.entries, record.last_seen) else {
+        return;
+    };
+    if let Some(url) = relay_url(record.relay.as_deref()) {
+        retire_with(sync, url, forwarding);
+    }
+}
+
+/// What a received frame means for a retirement.
+enum RetireStep {
+    /// The room's log is read: send the retirement now.
+    UpToDate,
+    /// Retired, or refused: the connection has done what it can.
+    Finished,
+    /// Anything else: keep listening.
+    Wait,
+}
+
+/// What retiring a room asks of a client: the room-key client of a room
+/// without a member list, or the device client of one with.
+trait Retiring: 'static {
+    fn connect(&mut self);
+    fn poll_transmit(&mut self) -> Option<Vec<u8>>;
+    fn step(&mut self, bytes: &[u8]) -> RetireStep;
+    fn retire(&mut self, forwarding: &[u8]);
+}
+
+impl Retiring for SyncClient {
+    fn connect(&mut self) {
+        let _ = SyncClient::connect(self);
+    }
+    fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        SyncClient::poll_transmit(self)
+    }
+    fn step(&mut self, bytes: &[u8]) -> RetireStep {
+        match self.receive(bytes) {
+            Ok(Some(ClientEvent::UpToDate { .. })) => RetireStep::UpToDate,
+            Ok(Some(
+                ClientEvent::Acknowledged { .. }
+                | ClientEvent::Retired { .. }
+                | ClientEvent::Refused { .. },
+            ))
+            | Err(_) => RetireStep::Finished,
+            _ => RetireStep::Wait,
+        }
+    }
+    fn retire(&mut self, forwarding: &[u8]) {
+        let _ = SyncClient::retire(self, forwarding);
+    }
+}
+
+impl Retiring for tandem_sync::access::DeviceSync {
+    fn connect(&mut self) {
+        let _ = tandem_sync::access::DeviceSync::connect(self, crate::live::now_seconds());
+    }
+    fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        tandem_sync::access::DeviceSync::poll_transmit(self)
+    }
+    fn step(&mut self, bytes: &[u8]) -> RetireStep {
+        use tandem_sync::access::DeviceEvent;
+        match self.receive(bytes) {
+            Ok(Some(DeviceEvent::UpToDate { .. })) => RetireStep::UpToDate,
+            Ok(Some(
+                DeviceEvent::Acknowledged { .. }
+                | DeviceEvent::Retired { .. }
+                | DeviceEvent::Refused { .. },
+            ))
+            | Err(_) => RetireStep::Finished,
+            _ => RetireStep::Wait,
+        }
+    }
+    fn retire(&mut self, forwarding: &[u8]) {
+        let _ = tandem_sync::access::DeviceSync::retire(self, forwarding);
+    }
+}
+
+/// Drives `client` on a connection of its own to `url` until the room is
+/// retired (or the relay refuses), then closes.
+fn retire_with<C: Retiring>(client: C, url: String, forwarding: Vec<u8>) {
+    let state: StoredValue<Option<(C, Option<Socket>)>, LocalStorage> =
+        StoredValue::new_local(Some((client, None)));
     let flush = move || {
         state.update_value(|state| {
             if let Some((client, Some(socket))) = state.as_mut() {
@@ -434,110 +530,26 @@ fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
         move || {
             state.update_value(|state| {
                 if let Some((client, _)) = state.as_mut() {
-                    let _ = client.connect();
+                    client.connect();
                 }
             });
             flush();
         },
         move |bytes| {
-            let event = state
-                .try_update_value(|state| state.as_mut().map(|(client, _)| client.receive(&bytes)))
+            let step = state
+                .try_update_value(|state| state.as_mut().map(|(client, _)| client.step(&bytes)))
                 .flatten();
-            match event {
-                Some(Ok(Some(ClientEvent::UpToDate { .. }))) => {
+            match step {
+                Some(RetireStep::UpToDate) => {
                     state.update_value(|state| {
                         if let Some((client, _)) = state.as_mut() {
-                            let _ = client.retire(&forwarding);
+                            client.retire(&forwarding);
                         }
                     });
                     flush();
                 }
-                Some(Ok(Some(ClientEvent::Acknowledged { .. })))
-                | Some(Ok(Some(ClientEvent::Retired { .. })))
-                | Some(Ok(Some(ClientEvent::Refused { .. })))
-                | Some(Err(_)) => close(),
-                _ => {}
-            }
-        },
-        close,
-    );
-    if let Ok(socket) = opened {
-        state.update_value(|state| {
-            if let Some((_, slot)) = state.as_mut() {
-                *slot = Some(socket);
-            }
-        });
-    }
-}
-
-/// Retires a room with a member list as this (admin) device: its own
-/// connection says the device's hello, sends the signed retirement with
-/// `forwarding` sealed under the current epoch key (members only read
-/// it), and closes once the relay has stored it.
-fn retire_device_room(record: &SyncRecord, forwarding: Vec<u8>) {
-    use tandem_sync::access::{DeviceEvent, DeviceSync};
-    let Some(kept) = record.device.as_ref() else {
-        return;
-    };
-    let (Some(room), Some(identity)) = (
-        crate::live::client::room_of(&record.invite),
-        kept.identity(),
-    ) else {
-        return;
-    };
-    let Ok(sync) = DeviceSync::resume(room, identity, None, &kept.entries, record.last_seen) else {
-        return;
-    };
-    let Some(url) = relay_url(record.relay.as_deref()) else {
-        return;
-    };
-    let state: StoredValue<Option<(DeviceSync, Option<Socket>)>, LocalStorage> =
-        StoredValue::new_local(Some((sync, None)));
-    let flush = move || {
-        state.update_value(|state| {
-            if let Some((sync, Some(socket))) = state.as_mut() {
-                while let Some(frame) = sync.poll_transmit() {
-                    socket.send(&frame);
-                }
-            }
-        });
-    };
-    let close = move || {
-        spawn_local(async move {
-            let socket = state
-                .try_update_value(|state| state.take().and_then(|(_, socket)| socket))
-                .flatten();
-            drop(socket);
-        });
-    };
-    let opened = Socket::open(
-        &url,
-        move || {
-            state.update_value(|state| {
-                if let Some((sync, _)) = state.as_mut() {
-                    let _ = sync.connect(crate::live::now_seconds());
-                }
-            });
-            flush();
-        },
-        move |bytes| {
-            let event = state
-                .try_update_value(|state| state.as_mut().map(|(sync, _)| sync.receive(&bytes)))
-                .flatten();
-            match event {
-                Some(Ok(Some(DeviceEvent::UpToDate { .. }))) => {
-                    state.update_value(|state| {
-                        if let Some((sync, _)) = state.as_mut() {
-                            let _ = sync.retire(&forwarding);
-                        }
-                    });
-                    flush();
-                }
-                Some(Ok(Some(DeviceEvent::Acknowledged { .. })))
-                | Some(Ok(Some(DeviceEvent::Retired { .. })))
-                | Some(Ok(Some(DeviceEvent::Refused { .. })))
-                | Some(Err(_)) => close(),
-                _ => {}
+                Some(RetireStep::Finished) => close(),
+                Some(RetireStep::Wait) | None => {}
             }
         },
         close,
