@@ -149,14 +149,21 @@ pub fn EvictionNotice(reader: Reader) -> impl IntoView {
     move || {
         shown.get().then(|| {
             view! {
-                <aside class="notice notice--info browser-notice" data-testid="eviction-notice"
-                    aria-labelledby="eviction-notice-title">
+                <aside
+                    class="notice notice--info browser-notice"
+                    data-testid="eviction-notice"
+                    aria-labelledby="eviction-notice-title"
+                >
                     <h2 id="eviction-notice-title" class="browser-notice__title">
                         {move || i18n.t("eviction-notice-title")}
                     </h2>
                     <p>{move || i18n.t(&format!("eviction-notice-{}", reader.suffix()))}</p>
-                    <button type="button" class="button button--secondary" data-testid="eviction-notice-read"
-                        on:click=read>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="eviction-notice-read"
+                        on:click=read
+                    >
                         {move || i18n.t("notice-understood")}
                     </button>
                 </aside>
@@ -208,25 +215,40 @@ pub fn AtRestNotice(reader: Reader) -> impl IntoView {
         let unsealed = unsealed.get().unwrap_or(false);
         (unsealed && !chosen.get() && !memory_only.get()).then(|| {
             view! {
-                <aside class="notice notice--warning browser-notice" data-testid="at-rest-notice"
-                    aria-labelledby="at-rest-notice-title">
+                <aside
+                    class="notice notice--warning browser-notice"
+                    data-testid="at-rest-notice"
+                    aria-labelledby="at-rest-notice-title"
+                >
                     <h2 id="at-rest-notice-title" class="browser-notice__title">
                         {move || i18n.t("at-rest-notice-title")}
                     </h2>
                     <p>{move || i18n.t(&format!("at-rest-notice-{}", reader.suffix()))}</p>
                     <div class="button-row">
-                        <button type="button" class="button button--secondary" data-testid="at-rest-memory-only"
-                            on:click=move |_| memory_only.set(true)>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            data-testid="at-rest-memory-only"
+                            on:click=move |_| memory_only.set(true)
+                        >
                             {move || i18n.t("at-rest-memory-only")}
                         </button>
-                        <button type="button" class="button button--secondary" data-testid="at-rest-store-anyway"
-                            on:click=store_anyway>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            data-testid="at-rest-store-anyway"
+                            on:click=store_anyway
+                        >
                             {move || i18n.t("at-rest-store-anyway")}
                         </button>
                     </div>
-                    {move || refused.get().then(|| view! {
-                        <p role="alert">{i18n.t("error-storage-unavailable")}</p>
-                    })}
+                    {move || {
+                        refused
+                            .get()
+                            .then(|| {
+                                view! { <p role="alert">{i18n.t("error-storage-unavailable")}</p> }
+                            })
+                    }}
                 </aside>
             }
         })

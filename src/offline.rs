@@ -54,13 +54,15 @@ pub(crate) fn NewVersionNotice(new_version: NewVersion) -> impl IntoView {
     view! {
         <div class="app-header__status" role="status">
             {move || {
-                new_version.is_waiting().then(|| {
-                    view! {
-                        <p class="new-version" data-testid="new-version">
-                            {move || i18n.t("new-version-ready")}
-                        </p>
-                    }
-                })
+                new_version
+                    .is_waiting()
+                    .then(|| {
+                        view! {
+                            <p class="new-version" data-testid="new-version">
+                                {move || i18n.t("new-version-ready")}
+                            </p>
+                        }
+                    })
             }}
         </div>
     }

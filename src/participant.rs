@@ -61,7 +61,11 @@ fn Elsewhere() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page" data-testid="not-found">
-            <p><a href=Page::Programmes.path() rel="external">{move || i18n.t("privacy-back")}</a></p>
+            <p>
+                <a href=Page::Programmes.path() rel="external">
+                    {move || i18n.t("privacy-back")}
+                </a>
+            </p>
         </section>
     }
 }

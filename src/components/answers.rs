@@ -71,16 +71,28 @@ pub(crate) fn QuestionField(
                 <option value="">"–"</option>
                 {(1..=5).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
             </select>
-        }.into_any(),
+        }
+        .into_any(),
         QuestionKind::Choice { options } => view! {
             <select id=id.clone() data-testid=testid prop:value=value on:change=set>
                 <option value="">"–"</option>
-                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                {options
+                    .into_iter()
+                    .map(|o| view! { <option value=o.clone()>{o.clone()}</option> })
+                    .collect_view()}
             </select>
-        }.into_any(),
+        }
+        .into_any(),
         QuestionKind::FreeText => view! {
-            <textarea id=id.clone() rows="2" data-testid=testid prop:value=value on:input=set></textarea>
-        }.into_any(),
+            <textarea
+                id=id.clone()
+                rows="2"
+                data-testid=testid
+                prop:value=value
+                on:input=set
+            ></textarea>
+        }
+        .into_any(),
     };
     view! {
         <div class="field">

@@ -81,7 +81,14 @@ pub(crate) fn file_stem(title: &str) -> String {
 pub fn OnlineLink(link: String) -> impl IntoView {
     match web_link(&link) {
         Some(href) => view! {
-            <a href=href.to_string() rel="noopener noreferrer" target="_blank" data-testid="event-link">{link.clone()}</a>
+            <a
+                href=href.to_string()
+                rel="noopener noreferrer"
+                target="_blank"
+                data-testid="event-link"
+            >
+                {link.clone()}
+            </a>
         }
         .into_any(),
         None => view! { <span data-testid="event-link-text">{link}</span> }.into_any(),

@@ -145,34 +145,71 @@ pub(crate) fn EventForm(
                 <div class="field">
                     <label for=id("kind")>{move || i18n.t("event-kind")}</label>
                     <select id=id("kind") data-testid=id("kind") bind:value=kind>
-                        {EventKind::ALL.into_iter().map(|k| view! {
-                            <option value=k.code()>{move || i18n.t(&format!("event-kind-{}", k.code()))}</option>
-                        }).collect_view()}
+                        {EventKind::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k
+                                        .code()>
+                                        {move || i18n.t(&format!("event-kind-{}", k.code()))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for=id("title")>{move || i18n.t("event-title")}</label>
-                    <input id=id("title") data-testid=id("title") type="text" required bind:value=title />
+                    <input
+                        id=id("title")
+                        data-testid=id("title")
+                        type="text"
+                        required
+                        bind:value=title
+                    />
                 </div>
             </div>
             <div class="field-row">
                 <div class="field">
                     <label for=id("start-day")>{move || i18n.t("event-start-day")}</label>
-                    <input id=id("start-day") data-testid=id("start-day") type="date" required bind:value=start_day />
+                    <input
+                        id=id("start-day")
+                        data-testid=id("start-day")
+                        type="date"
+                        required
+                        bind:value=start_day
+                    />
                 </div>
                 <div class="field">
                     <label for=id("start-time")>{move || i18n.t("event-start-time")}</label>
-                    <input id=id("start-time") data-testid=id("start-time") type="time" required bind:value=start_time />
+                    <input
+                        id=id("start-time")
+                        data-testid=id("start-time")
+                        type="time"
+                        required
+                        bind:value=start_time
+                    />
                 </div>
             </div>
             <div class="field-row">
                 <div class="field">
                     <label for=id("end-day")>{move || i18n.t("event-end-day")}</label>
-                    <input id=id("end-day") data-testid=id("end-day") type="date" bind:value=end_day />
+                    <input
+                        id=id("end-day")
+                        data-testid=id("end-day")
+                        type="date"
+                        bind:value=end_day
+                    />
                 </div>
                 <div class="field">
                     <label for=id("end-time")>{move || i18n.t("event-end-time")}</label>
-                    <input id=id("end-time") data-testid=id("end-time") type="time" required bind:value=end_time />
+                    <input
+                        id=id("end-time")
+                        data-testid=id("end-time")
+                        type="time"
+                        required
+                        bind:value=end_time
+                    />
                 </div>
             </div>
             <div class="field-row">
@@ -182,28 +219,55 @@ pub(crate) fn EventForm(
                 </div>
                 <div class="field">
                     <label for=id("link")>{move || i18n.t("event-link")}</label>
-                    <input id=id("link") data-testid=id("link") type="url" placeholder="https://" bind:value=link />
+                    <input
+                        id=id("link")
+                        data-testid=id("link")
+                        type="url"
+                        placeholder="https://"
+                        bind:value=link
+                    />
                 </div>
             </div>
             <HostAndAudience prefix host audience />
             <div class="field-row">
                 <div class="field">
                     <label for=id("hours")>{move || i18n.t("event-hours")}</label>
-                    <input id=id("hours") data-testid=id("hours") type="text" inputmode="decimal" bind:value=hours_field />
+                    <input
+                        id=id("hours")
+                        data-testid=id("hours")
+                        type="text"
+                        inputmode="decimal"
+                        bind:value=hours_field
+                    />
                 </div>
                 <div class="field">
                     <label for=id("capacity")>{move || i18n.t("event-capacity")}</label>
-                    <input id=id("capacity") data-testid=id("capacity") type="number" min="1" bind:value=capacity />
+                    <input
+                        id=id("capacity")
+                        data-testid=id("capacity")
+                        type="number"
+                        min="1"
+                        bind:value=capacity
+                    />
                 </div>
             </div>
             <div class="field">
                 <label for=id("description")>{move || i18n.t("event-description")}</label>
-                <textarea id=id("description") data-testid=id("description") rows="3" bind:value=description></textarea>
+                <textarea
+                    id=id("description")
+                    data-testid=id("description")
+                    rows="3"
+                    bind:value=description
+                ></textarea>
             </div>
             <div class="form__actions">
-                <button type="submit" class="button button--primary" data-testid=id("submit")>{move || i18n.t(submit_label)}</button>
+                <button type="submit" class="button button--primary" data-testid=id("submit")>
+                    {move || i18n.t(submit_label)}
+                </button>
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome testid=prefix /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome testid=prefix />
+            </div>
         </form>
     }
 }
@@ -227,21 +291,38 @@ fn HostAndAudience(
                 <label for=id("host")>{move || i18n.t("event-host")}</label>
                 <select id=id("host") data-testid=id("host") bind:value=host>
                     <option value="">{move || i18n.t("event-host-none")}</option>
-                    {partner_options.into_iter().map(|(partner, name)| view! {
-                        <option value=partner.to_string()>{name}</option>
-                    }).collect_view()}
+                    {partner_options
+                        .into_iter()
+                        .map(|(partner, name)| {
+                            view! { <option value=partner.to_string()>{name}</option> }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for=id("audience")>{move || i18n.t("event-audience")}</label>
                 <select id=id("audience") data-testid=id("audience") bind:value=audience>
-                    {["all", "mentees", "mentors"].into_iter().map(|code| view! {
-                        <option value=code>{move || i18n.t(&format!("event-audience-{code}"))}</option>
-                    }).collect_view()}
-                    {partners.into_iter().map(|(partner, name)| {
-                        let label = i18n.t_with("event-audience-organisation", &[("name", FluentValue::from(name))]);
-                        view! { <option value=partner.to_string()>{label}</option> }
-                    }).collect_view()}
+                    {["all", "mentees", "mentors"]
+                        .into_iter()
+                        .map(|code| {
+                            view! {
+                                <option value=code>
+                                    {move || i18n.t(&format!("event-audience-{code}"))}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                    {partners
+                        .into_iter()
+                        .map(|(partner, name)| {
+                            let label = i18n
+                                .t_with(
+                                    "event-audience-organisation",
+                                    &[("name", FluentValue::from(name))],
+                                );
+                            view! { <option value=partner.to_string()>{label}</option> }
+                        })
+                        .collect_view()}
                 </select>
             </div>
         </div>

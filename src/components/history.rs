@@ -23,9 +23,20 @@ pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
         .as_deref()
         .and_then(|subject| subject_name(session, subject));
     view! {
-        <span>{i18n.t_with("programme-history-entry", &[("name", FluentValue::from(note.name.clone())), ("command", FluentValue::from(command))])}</span>
-        {concerning.map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
-        {(note.at > 0).then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
+        <span>
+            {i18n
+                .t_with(
+                    "programme-history-entry",
+                    &[
+                        ("name", FluentValue::from(note.name.clone())),
+                        ("command", FluentValue::from(command)),
+                    ],
+                )}
+        </span>
+        {concerning
+            .map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
+        {(note.at > 0)
+            .then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
     }
 }
 
@@ -72,10 +83,19 @@ pub(crate) fn History(#[prop(optional)] subject: Option<String>) -> impl IntoVie
                 }
                 view! {
                     <ul class="history" data-testid="history">
-                        {notes.into_iter().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
+                        {notes
+                            .into_iter()
+                            .map(|note| {
+                                view! {
+                                    <li>
+                                        <ChangeLine note />
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }

@@ -16,17 +16,19 @@ pub(crate) enum Outcome {
 /// `{testid}-error` when refused, `{testid}-done` when done.
 #[component]
 pub(crate) fn OutcomeNotice(outcome: RwSignal<Outcome>, testid: &'static str) -> impl IntoView {
-    move || {
-        match outcome.get() {
+    move || match outcome.get() {
         Outcome::Idle => ().into_any(),
         Outcome::Refused(message) => view! {
-            <p class="notice notice--error" role="alert" data-testid=format!("{testid}-error")>{message}</p>
+            <p class="notice notice--error" role="alert" data-testid=format!("{testid}-error")>
+                {message}
+            </p>
         }
         .into_any(),
         Outcome::Done(message) => view! {
-            <p class="notice notice--success" role="status" data-testid=format!("{testid}-done")>{message}</p>
+            <p class="notice notice--success" role="status" data-testid=format!("{testid}-done")>
+                {message}
+            </p>
         }
         .into_any(),
-    }
     }
 }

@@ -17,13 +17,31 @@ pub(crate) fn Pager(
     view! {
         <Show when=move || { pages.get() > 1 }>
             <nav class="pager" aria-label=move || i18n.t(label)>
-                <button type="button" class="button button--secondary" disabled=move || page.get() == 0
-                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    disabled=move || page.get() == 0
+                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
+                >
                     {move || i18n.t("page-previous")}
                 </button>
-                <span>{move || i18n.t_with("page-of", &[("page", FluentValue::from(page.get() + 1)), ("pages", FluentValue::from(pages.get()))])}</span>
-                <button type="button" class="button button--secondary" disabled=move || { page.get() + 1 >= pages.get() }
-                    on:click=move |_| page.update(|p| *p += 1)>
+                <span>
+                    {move || {
+                        i18n.t_with(
+                            "page-of",
+                            &[
+                                ("page", FluentValue::from(page.get() + 1)),
+                                ("pages", FluentValue::from(pages.get())),
+                            ],
+                        )
+                    }}
+                </span>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    disabled=move || { page.get() + 1 >= pages.get() }
+                    on:click=move |_| page.update(|p| *p += 1)
+                >
                     {move || i18n.t("page-next")}
                 </button>
             </nav>

@@ -54,18 +54,29 @@ pub(crate) fn rule_list(i18n: I18n, completion: &Completion) -> impl IntoView {
     }
     view! {
         <ul class="rule-list">
-            {completion.checks.iter().map(|check| {
-                let met = check.met;
-                view! {
-                    <li class=if met { "rule rule--met" } else { "rule rule--missing" } data-testid="rule"
-                        data-met=if met { "true" } else { "false" }>
-                        <span class="rule__mark" aria-hidden="true">{if met { "✓" } else { "✗" }}</span>
-                        <span class="rule__state">{i18n.t(if met { "rule-met" } else { "rule-missing" })}</span>
-                        ": "
-                        {rule_text(i18n, check)}
-                    </li>
-                }
-            }).collect_view()}
+            {completion
+                .checks
+                .iter()
+                .map(|check| {
+                    let met = check.met;
+                    view! {
+                        <li
+                            class=if met { "rule rule--met" } else { "rule rule--missing" }
+                            data-testid="rule"
+                            data-met=if met { "true" } else { "false" }
+                        >
+                            <span class="rule__mark" aria-hidden="true">
+                                {if met { "✓" } else { "✗" }}
+                            </span>
+                            <span class="rule__state">
+                                {i18n.t(if met { "rule-met" } else { "rule-missing" })}
+                            </span>
+                            ": "
+                            {rule_text(i18n, check)}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -102,31 +113,68 @@ pub(crate) fn PersonParticipation(id: PersonId) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="participation-title" data-testid="participation">
             <h2 id="participation-title">{move || i18n.t("participation-title")}</h2>
-            {move || data().map(|(programme, completion, events)| {
-                let state = certificate_state(&completion);
-                view! {
-                    <p data-testid="participation-hours">{i18n.t_with("participation-hours", &[("hours", FluentValue::from(hours(i18n, completion.minutes)))])}</p>
-                    {rule_list(i18n, &completion)}
-                    <p><span class=format!("badge badge--{state}") data-testid="participation-certificate">{i18n.t(state)}</span></p>
-                    {if events.is_empty() {
-                        view! { <p class="muted">{i18n.t("participation-no-events")}</p> }.into_any()
-                    } else {
+            {move || {
+                data()
+                    .map(|(programme, completion, events)| {
+                        let state = certificate_state(&completion);
                         view! {
-                            <ul class="plain-list" data-testid="participation-events">
-                                {events.into_iter().map(|(event_id, title, day, status, cancelled, minutes)| view! {
-                                    <li>
-                                        <A href=Page::Event(programme, event_id).path()>{title}</A>
-                                        {format!(" · {} · {}", i18n.day(day), i18n.t(&format!("attendance-{}", status.code())))}
-                                        {(minutes > 0).then(|| format!(" · {} h", hours(i18n, minutes)))}
-                                        {cancelled.then(|| format!(" · {}", i18n.t("event-cancelled")))}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                    <p><A href=Page::Certificates(programme).path()>{i18n.t("participation-to-certificates")}</A></p>
-                }
-            })}
+                            <p data-testid="participation-hours">
+                                {i18n
+                                    .t_with(
+                                        "participation-hours",
+                                        &[
+                                            (
+                                                "hours",
+                                                FluentValue::from(hours(i18n, completion.minutes)),
+                                            ),
+                                        ],
+                                    )}
+                            </p>
+                            {rule_list(i18n, &completion)}
+                            <p>
+                                <span
+                                    class=format!("badge badge--{state}")
+                                    data-testid="participation-certificate"
+                                >
+                                    {i18n.t(state)}
+                                </span>
+                            </p>
+                            {if events.is_empty() {
+                                view! { <p class="muted">{i18n.t("participation-no-events")}</p> }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <ul class="plain-list" data-testid="participation-events">
+                                        {events
+                                            .into_iter()
+                                            .map(|(event_id, title, day, status, cancelled, minutes)| {
+                                                view! {
+                                                    <li>
+                                                        <A href=Page::Event(programme, event_id).path()>{title}</A>
+                                                        {format!(
+                                                            " · {} · {}",
+                                                            i18n.day(day),
+                                                            i18n.t(&format!("attendance-{}", status.code())),
+                                                        )}
+                                                        {(minutes > 0)
+                                                            .then(|| format!(" · {} h", hours(i18n, minutes)))}
+                                                        {cancelled
+                                                            .then(|| format!(" · {}", i18n.t("event-cancelled")))}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }}
+                            <p>
+                                <A href=Page::Certificates(programme)
+                                    .path()>{i18n.t("participation-to-certificates")}</A>
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

@@ -71,21 +71,51 @@ pub(crate) fn MoveQuestionNotice() -> impl IntoView {
                 String::new()
             };
             view! {
-                <section class="notice notice--warning move-question" role="alertdialog"
-                    aria-labelledby="move-question-title" aria-describedby="move-question-text"
-                    data-testid="move-question">
+                <section
+                    class="notice notice--warning move-question"
+                    role="alertdialog"
+                    aria-labelledby="move-question-title"
+                    aria-describedby="move-question-text"
+                    data-testid="move-question"
+                >
                     <h2 id="move-question-title" class="browser-notice__title">
-                        {i18n.t_with("move-ask-title", &[("name", FluentValue::from(by.clone())), ("when", FluentValue::from(when))])}
+                        {i18n
+                            .t_with(
+                                "move-ask-title",
+                                &[
+                                    ("name", FluentValue::from(by.clone())),
+                                    ("when", FluentValue::from(when)),
+                                ],
+                            )}
                     </h2>
-                    <p id="move-question-text">{i18n.t_with("move-ask-text", &[("name", FluentValue::from(by))])}</p>
+                    <p id="move-question-text">
+                        {i18n.t_with("move-ask-text", &[("name", FluentValue::from(by))])}
+                    </p>
                     <div class="button-row">
-                        <button type="button" class="button button--primary" data-testid="move-accept" on:click=accept>
+                        <button
+                            type="button"
+                            class="button button--primary"
+                            data-testid="move-accept"
+                            on:click=accept
+                        >
                             {i18n.t("move-ask-accept")}
                         </button>
                     </div>
-                    {move || refused.get().map(|message| view! {
-                        <p class="notice notice--error" role="alert" data-testid="move-refused">{message}</p>
-                    })}
+                    {move || {
+                        refused
+                            .get()
+                            .map(|message| {
+                                view! {
+                                    <p
+                                        class="notice notice--error"
+                                        role="alert"
+                                        data-testid="move-refused"
+                                    >
+                                        {message}
+                                    </p>
+                                }
+                            })
+                    }}
                 </section>
             }
         })

@@ -46,5 +46,9 @@ pub(crate) fn Column(
     #[prop(optional)] class: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <th scope="col" class=class>{move || i18n.t(&label)}</th> }
+    view! {
+        <th scope="col" class=class>
+            {move || i18n.t(&label)}
+        </th>
+    }
 }

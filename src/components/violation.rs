@@ -183,8 +183,12 @@ pub(crate) fn ViolationItem(
                     _ => None,
                 };
                 if let Some(link) = link {
-                    return view! { <li class="conflict__option"><A href=link>{label}</A></li> }
-                        .into_any();
+                    return view! {
+                        <li class="conflict__option">
+                            <A href=link>{label}</A>
+                        </li>
+                    }
+                    .into_any();
                 }
                 let testid = settle.code();
                 let settle = settle.clone();
@@ -195,11 +199,20 @@ pub(crate) fn ViolationItem(
                 match command {
                     Some(command) => view! {
                         <li class="conflict__option">
-                            <button type="button" class="button button--secondary" data-testid=testid
-                                on:click=move |_| outcome.set(match session.dispatch(command.clone()) {
-                                    Ok(()) => Outcome::Done(i18n.t("conflict-settled")),
-                                    Err(message) => Outcome::Refused(message),
-                                })>
+                            <button
+                                type="button"
+                                class="button button--secondary"
+                                data-testid=testid
+                                on:click=move |_| {
+                                    outcome
+                                        .set(
+                                            match session.dispatch(command.clone()) {
+                                                Ok(()) => Outcome::Done(i18n.t("conflict-settled")),
+                                                Err(message) => Outcome::Refused(message),
+                                            },
+                                        )
+                                }
+                            >
                                 {label}
                             </button>
                         </li>
@@ -211,15 +224,29 @@ pub(crate) fn ViolationItem(
             .collect_view()
     });
     view! {
-        <div class=format!("violation violation--{severity}") data-testid="violation" data-rule=violation.invariant.code()>
+        <div
+            class=format!("violation violation--{severity}")
+            data-testid="violation"
+            data-rule=violation.invariant.code()
+        >
             <p>
-                <span class=format!("badge badge--{severity}")>{i18n.t(&format!("severity-{severity}"))}</span>
+                <span class=format!(
+                    "badge badge--{severity}",
+                )>{i18n.t(&format!("severity-{severity}"))}</span>
                 " "
                 {text}
             </p>
-            {(!causes.is_empty()).then(|| view! {
-                <ul class="plain-list muted">{causes.into_iter().map(|cause| view! { <li>{cause}</li> }).collect_view()}</ul>
-            })}
+            {(!causes.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="plain-list muted">
+                            {causes
+                                .into_iter()
+                                .map(|cause| view! { <li>{cause}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             {ways.map(|ways| view! { <ul class="plain-list">{ways}</ul> })}
         </div>
     }

@@ -48,7 +48,10 @@ pub(crate) fn PageQuestionnaires(page: PageSession, me: Signal<Option<PersonId>>
             <section class="panel" aria-labelledby="page-surveys-title" data-testid="page-surveys">
                 <h2 id="page-surveys-title">{i18n.t("page-surveys-title")}</h2>
                 <p class="notice notice--warning">{i18n.t("page-surveys-shared")}</p>
-                {open.into_iter().map(|(id, survey)| view! { <PageQuestionnaire page id survey me /> }).collect_view()}
+                {open
+                    .into_iter()
+                    .map(|(id, survey)| view! { <PageQuestionnaire page id survey me /> })
+                    .collect_view()}
             </section>
         }
         .into_any()
@@ -82,12 +85,30 @@ fn PageQuestionnaire(
     view! {
         <form class="page-survey" data-testid="page-survey" on:submit=submit>
             <h3>{survey.title.clone()}</h3>
-            {survey.questions.into_iter().map(|question| {
-                let field = format!("page-survey-{id}-{}", question.key);
-                view! { <QuestionField question id=field testid="page-survey-answer" answers /> }
-            }).collect_view()}
-            <button type="submit" class="button" data-testid="page-survey-send">{move || i18n.t("page-survey-send")}</button>
-            {move || message.get().map(|text| view! { <p class="notice notice--error" role="alert">{text}</p> })}
+            {survey
+                .questions
+                .into_iter()
+                .map(|question| {
+                    let field = format!("page-survey-{id}-{}", question.key);
+                    view! {
+                        <QuestionField question id=field testid="page-survey-answer" answers />
+                    }
+                })
+                .collect_view()}
+            <button type="submit" class="button" data-testid="page-survey-send">
+                {move || i18n.t("page-survey-send")}
+            </button>
+            {move || {
+                message
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </form>
     }
 }
@@ -155,21 +176,54 @@ pub(crate) fn PageSurveysForCoordinators(id: TandemId, page: PageSession) -> imp
         )));
     };
     view! {
-        <section class="panel" aria-labelledby="page-surveys-coordinators" data-testid="page-surveys-coordinators">
+        <section
+            class="panel"
+            aria-labelledby="page-surveys-coordinators"
+            data-testid="page-surveys-coordinators"
+        >
             <h2 id="page-surveys-coordinators">{move || i18n.t("page-surveys-title")}</h2>
             <div class="button-row">
-                <button type="button" class="button button--secondary" data-testid="page-surveys-offer" on:click=offer>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="page-surveys-offer"
+                    on:click=offer
+                >
                     {move || i18n.t("page-surveys-offer")}
                 </button>
-                <button type="button" class="button button--secondary" data-testid="page-surveys-carry" on:click=carry
-                    disabled=move || { waiting() == 0 }>
-                    {move || i18n.t_with("page-surveys-carry", &[("count", FluentValue::from(waiting()))])}
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="page-surveys-carry"
+                    on:click=carry
+                    disabled=move || { waiting() == 0 }
+                >
+                    {move || {
+                        i18n.t_with(
+                            "page-surveys-carry",
+                            &[("count", FluentValue::from(waiting()))],
+                        )
+                    }}
                 </button>
             </div>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "notice notice--success" } else { "notice notice--error" }
-                    role=if ok { "status" } else { "alert" }>{text}</p>
-            })}
+            {move || {
+                message
+                    .get()
+                    .map(|(ok, text)| {
+                        view! {
+                            <p
+                                class=if ok {
+                                    "notice notice--success"
+                                } else {
+                                    "notice notice--error"
+                                }
+                                role=if ok { "status" } else { "alert" }
+                            >
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

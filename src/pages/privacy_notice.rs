@@ -28,12 +28,21 @@ pub(crate) fn PrivacyNoticePage() -> impl IntoView {
         <article class="page prose" data-testid="privacy-page">
             <h1>{move || i18n.t("privacy-title")}</h1>
             <p>{move || i18n.t("privacy-intro")}</p>
-            {sections.into_iter().map(|(title, text)| view! {
-                <h2>{move || i18n.t(title)}</h2>
-                <p>{move || i18n.t(text)}</p>
-            }).collect_view()}
-            <p class="muted" data-testid="privacy-dpo">{move || i18n.t("privacy-dpo")}</p>
-            <p><A href=Page::Programmes.path()>{move || i18n.t("privacy-back")}</A></p>
+            {sections
+                .into_iter()
+                .map(|(title, text)| {
+                    view! {
+                        <h2>{move || i18n.t(title)}</h2>
+                        <p>{move || i18n.t(text)}</p>
+                    }
+                })
+                .collect_view()}
+            <p class="muted" data-testid="privacy-dpo">
+                {move || i18n.t("privacy-dpo")}
+            </p>
+            <p>
+                <A href=Page::Programmes.path()>{move || i18n.t("privacy-back")}</A>
+            </p>
         </article>
     }
 }

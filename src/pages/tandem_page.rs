@@ -146,47 +146,100 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
     };
 
     view! {
-        {move || page.unsaved().map(|code| view! {
-            <p class="notice notice--error" role="alert" data-testid="page-unsaved">{i18n.error(code)}</p>
-        })}
+        {move || {
+            page.unsaved()
+                .map(|code| {
+                    view! {
+                        <p class="notice notice--error" role="alert" data-testid="page-unsaved">
+                            {i18n.error(code)}
+                        </p>
+                    }
+                })
+        }}
         <section class="panel" aria-labelledby="page-goals-title">
             <h2 id="page-goals-title">{move || i18n.t("page-goals")}</h2>
             <ul class="page-list" data-testid="page-goals">
                 {move || {
                     let goals = goals();
                     if goals.is_empty() {
-                        return view! { <li class="muted">{i18n.t("page-goals-none")}</li> }.into_any();
+                        return view! { <li class="muted">{i18n.t("page-goals-none")}</li> }
+                            .into_any();
                     }
-                    goals.into_iter().map(|(key, goal)| {
-                        let select_id = format!("goal-status-{key}");
-                        let milestones = goal.milestones.join(" · ");
-                        let changed = goal.clone();
-                        view! {
-                            <li class="page-item" data-testid="page-goal">
-                                <p class="page-item__title">{goal.text.clone()}</p>
-                                {(!milestones.is_empty()).then(|| view! { <p class="muted">{i18n.t_with("page-milestones", &[("list", FluentValue::from(milestones))])}</p> })}
-                                <div class="field field--inline">
-                                    <label for=select_id.clone()>{i18n.t("page-goal-status")}</label>
-                                    <select id=select_id data-testid="page-goal-status"
-                                        on:change=move |event| set_status(key.clone(), changed.clone(), event_target_value(&event))>
-                                        {GoalStatus::ALL.into_iter().map(|status| view! {
-                                            <option value=status.code() selected={status == goal.status}>{i18n.t(&format!("goal-status-{}", status.code()))}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                            </li>
-                        }
-                    }).collect_view().into_any()
+                    goals
+                        .into_iter()
+                        .map(|(key, goal)| {
+                            let select_id = format!("goal-status-{key}");
+                            let milestones = goal.milestones.join(" · ");
+                            let changed = goal.clone();
+                            view! {
+                                <li class="page-item" data-testid="page-goal">
+                                    <p class="page-item__title">{goal.text.clone()}</p>
+                                    {(!milestones.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <p class="muted">
+                                                    {i18n
+                                                        .t_with(
+                                                            "page-milestones",
+                                                            &[("list", FluentValue::from(milestones))],
+                                                        )}
+                                                </p>
+                                            }
+                                        })}
+                                    <div class="field field--inline">
+                                        <label for=select_id
+                                            .clone()>{i18n.t("page-goal-status")}</label>
+                                        <select
+                                            id=select_id
+                                            data-testid="page-goal-status"
+                                            on:change=move |event| set_status(
+                                                key.clone(),
+                                                changed.clone(),
+                                                event_target_value(&event),
+                                            )
+                                        >
+                                            {GoalStatus::ALL
+                                                .into_iter()
+                                                .map(|status| {
+                                                    view! {
+                                                        <option
+                                                            value=status.code()
+                                                            selected={status == goal.status}
+                                                        >
+                                                            {i18n.t(&format!("goal-status-{}", status.code()))}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
                 }}
             </ul>
             <form class="form" on:submit=add_goal novalidate>
                 <h3>{move || i18n.t("page-goal-add")}</h3>
                 <TextField id="page-goal-text" label="page-goal-text" value=goal_text />
-                <TextField id="page-goal-milestones" label="page-goal-milestones" value=goal_milestones />
+                <TextField
+                    id="page-goal-milestones"
+                    label="page-goal-milestones"
+                    value=goal_milestones
+                />
                 <div class="form__actions">
-                    <button type="submit" class="button button--secondary" data-testid="page-goal-submit">{move || i18n.t("page-goal-submit")}</button>
+                    <button
+                        type="submit"
+                        class="button button--secondary"
+                        data-testid="page-goal-submit"
+                    >
+                        {move || i18n.t("page-goal-submit")}
+                    </button>
                 </div>
-                <div aria-live="polite"><OutcomeNotice outcome=goal_outcome testid="page-goal" /></div>
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=goal_outcome testid="page-goal" />
+                </div>
             </form>
         </section>
         <section class="panel" aria-labelledby="page-meetings-title">
@@ -195,42 +248,108 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
                 {move || {
                     let meetings = meetings();
                     if meetings.is_empty() {
-                        return view! { <li class="muted">{i18n.t("page-meetings-none")}</li> }.into_any();
+                        return view! { <li class="muted">{i18n.t("page-meetings-none")}</li> }
+                            .into_any();
                     }
-                    meetings.into_iter().map(|(_, meeting)| view! {
-                        <li class="page-item" data-testid="page-meeting">
-                            <p class="page-item__title">
-                                {format!("{} · {} · {}", i18n.day(meeting.on),
-                                    i18n.t_with("page-minutes", &[("count", FluentValue::from(meeting.minutes))]),
-                                    i18n.t(&format!("meeting-kind-{}", meeting.kind.code())))}
-                            </p>
-                            {(!meeting.topics.is_empty()).then(|| view! { <p>{meeting.topics.clone()}</p> })}
-                            {(!meeting.next_steps.is_empty()).then(|| view! { <p class="muted">{i18n.t_with("page-next-steps-were", &[("steps", FluentValue::from(meeting.next_steps.clone()))])}</p> })}
-                            <p class="muted">{i18n.t_with("page-logged-by", &[("name", FluentValue::from(name_of(meeting.logged_by)))])}</p>
-                        </li>
-                    }).collect_view().into_any()
+                    meetings
+                        .into_iter()
+                        .map(|(_, meeting)| {
+                            view! {
+                                <li class="page-item" data-testid="page-meeting">
+                                    <p class="page-item__title">
+                                        {format!(
+                                            "{} · {} · {}",
+                                            i18n.day(meeting.on),
+                                            i18n
+                                                .t_with(
+                                                    "page-minutes",
+                                                    &[("count", FluentValue::from(meeting.minutes))],
+                                                ),
+                                            i18n.t(&format!("meeting-kind-{}", meeting.kind.code())),
+                                        )}
+                                    </p>
+                                    {(!meeting.topics.is_empty())
+                                        .then(|| view! { <p>{meeting.topics.clone()}</p> })}
+                                    {(!meeting.next_steps.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <p class="muted">
+                                                    {i18n
+                                                        .t_with(
+                                                            "page-next-steps-were",
+                                                            &[("steps", FluentValue::from(meeting.next_steps.clone()))],
+                                                        )}
+                                                </p>
+                                            }
+                                        })}
+                                    <p class="muted">
+                                        {i18n
+                                            .t_with(
+                                                "page-logged-by",
+                                                &[("name", FluentValue::from(name_of(meeting.logged_by)))],
+                                            )}
+                                    </p>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
                 }}
             </ul>
             <form class="form" on:submit=log_meeting novalidate>
                 <h3>{move || i18n.t("page-meeting-add")}</h3>
                 <div class="field-row">
-                    <TextField id="page-meeting-on" label="page-meeting-on" value=meeting_on kind="date" />
-                    <TextField id="page-meeting-minutes" label="page-meeting-minutes" value=meeting_minutes kind="number" />
+                    <TextField
+                        id="page-meeting-on"
+                        label="page-meeting-on"
+                        value=meeting_on
+                        kind="date"
+                    />
+                    <TextField
+                        id="page-meeting-minutes"
+                        label="page-meeting-minutes"
+                        value=meeting_minutes
+                        kind="number"
+                    />
                 </div>
                 <div class="field">
                     <label for="page-meeting-kind">{move || i18n.t("page-meeting-kind")}</label>
-                    <select id="page-meeting-kind" data-testid="page-meeting-kind" bind:value=meeting_kind>
-                        {MeetingKind::ALL.into_iter().map(|kind| view! {
-                            <option value=kind.code()>{move || i18n.t(&format!("meeting-kind-{}", kind.code()))}</option>
-                        }).collect_view()}
+                    <select
+                        id="page-meeting-kind"
+                        data-testid="page-meeting-kind"
+                        bind:value=meeting_kind
+                    >
+                        {MeetingKind::ALL
+                            .into_iter()
+                            .map(|kind| {
+                                view! {
+                                    <option value=kind
+                                        .code()>
+                                        {move || i18n.t(&format!("meeting-kind-{}", kind.code()))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
-                <TextField id="page-meeting-topics" label="page-meeting-topics" value=meeting_topics />
+                <TextField
+                    id="page-meeting-topics"
+                    label="page-meeting-topics"
+                    value=meeting_topics
+                />
                 <TextField id="page-meeting-next" label="page-meeting-next" value=meeting_next />
                 <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="page-meeting-submit">{move || i18n.t("page-meeting-submit")}</button>
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="page-meeting-submit"
+                    >
+                        {move || i18n.t("page-meeting-submit")}
+                    </button>
                 </div>
-                <div aria-live="polite"><OutcomeNotice outcome=meeting_outcome testid="page-meeting" /></div>
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=meeting_outcome testid="page-meeting" />
+                </div>
             </form>
         </section>
     }
@@ -320,47 +439,96 @@ pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>)
             <h2 id="page-panel-title">{move || i18n.t("page-panel-title")}</h2>
             <p class="muted">{move || i18n.t("page-panel-intro")}</p>
             {move || match page.get() {
-                None => view! {
-                    <div class="button-row">
-                        <button type="button" class="button button--primary" data-testid="page-set-up" on:click=set_up>
-                            {move || i18n.t("page-set-up")}
-                        </button>
-                    </div>
-                }.into_any(),
-                Some(page) => view! {
-                    <PageSyncIndicator page />
-                    {move || page.link_for_participants().map(|link| {
-                        let qr = qr_svg(&link);
-                        let mail = mailto(&link);
-                        view! {
-                            <div class="field">
-                                <label for="page-link">{move || i18n.t("page-link")}</label>
-                                <input id="page-link" class="share-link" data-testid="page-link" type="text" readonly
-                                    prop:value=link.clone() on:focus=move |event| select_all(&event) />
-                            </div>
-                            <p class="notice notice--warning">{move || i18n.t("page-link-warning")}</p>
-                            <div class="button-row">
-                                <a class="button button--secondary" data-testid="page-mail" href=mail>{move || i18n.t("page-mail")}</a>
-                                <button type="button" class="button button--secondary" data-testid="page-renew" on:click=renew>
-                                    {move || i18n.t("page-renew")}
-                                </button>
-                            </div>
-                            {qr.map(|svg| view! {
-                                <details class="disclosure">
-                                    <summary>{move || i18n.t("share-qr")}</summary>
-                                    <div class="qr-code" role="img" aria-label=move || i18n.t("page-qr-label") inner_html=svg></div>
-                                </details>
-                            })}
-                        }
-                    })}
-                }.into_any(),
+                None => {
+                    view! {
+                        <div class="button-row">
+                            <button
+                                type="button"
+                                class="button button--primary"
+                                data-testid="page-set-up"
+                                on:click=set_up
+                            >
+                                {move || i18n.t("page-set-up")}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(page) => {
+                    view! {
+                        <PageSyncIndicator page />
+                        {move || {
+                            page.link_for_participants()
+                                .map(|link| {
+                                    let qr = qr_svg(&link);
+                                    let mail = mailto(&link);
+                                    view! {
+                                        <div class="field">
+                                            <label for="page-link">{move || i18n.t("page-link")}</label>
+                                            <input
+                                                id="page-link"
+                                                class="share-link"
+                                                data-testid="page-link"
+                                                type="text"
+                                                readonly
+                                                prop:value=link.clone()
+                                                on:focus=move |event| select_all(&event)
+                                            />
+                                        </div>
+                                        <p class="notice notice--warning">
+                                            {move || i18n.t("page-link-warning")}
+                                        </p>
+                                        <div class="button-row">
+                                            <a
+                                                class="button button--secondary"
+                                                data-testid="page-mail"
+                                                href=mail
+                                            >
+                                                {move || i18n.t("page-mail")}
+                                            </a>
+                                            <button
+                                                type="button"
+                                                class="button button--secondary"
+                                                data-testid="page-renew"
+                                                on:click=renew
+                                            >
+                                                {move || i18n.t("page-renew")}
+                                            </button>
+                                        </div>
+                                        {qr
+                                            .map(|svg| {
+                                                view! {
+                                                    <details class="disclosure">
+                                                        <summary>{move || i18n.t("share-qr")}</summary>
+                                                        <div
+                                                            class="qr-code"
+                                                            role="img"
+                                                            aria-label=move || i18n.t("page-qr-label")
+                                                            inner_html=svg
+                                                        ></div>
+                                                    </details>
+                                                }
+                                            })}
+                                    }
+                                })
+                        }}
+                    }
+                        .into_any()
+                }
             }}
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="page-panel" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="page-panel" />
+            </div>
         </section>
-        {move || page.get().map(|page| view! {
-            <PageLog page me=Signal::derive(|| None) />
-            <super::page_survey::PageSurveysForCoordinators id page />
-        })}
+        {move || {
+            page.get()
+                .map(|page| {
+                    view! {
+                        <PageLog page me=Signal::derive(|| None) />
+                        <super::page_survey::PageSurveysForCoordinators id page />
+                    }
+                })
+        }}
     }
 }
 
@@ -474,11 +642,23 @@ pub(crate) fn ParticipantPage() -> impl IntoView {
     view! {
         <section class="page page--participant">
             {move || match arriving.get() {
-                Arriving::Fetching => view! { <p class="muted" role="status" data-testid="page-loading">{i18n.t("page-loading")}</p> }.into_any(),
-                Arriving::Failed(message) => view! {
-                    <h1>{i18n.t("page-title")}</h1>
-                    <p class="notice notice--error" role="alert" data-testid="page-error">{message}</p>
-                }.into_any(),
+                Arriving::Fetching => {
+                    view! {
+                        <p class="muted" role="status" data-testid="page-loading">
+                            {i18n.t("page-loading")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Arriving::Failed(message) => {
+                    view! {
+                        <h1>{i18n.t("page-title")}</h1>
+                        <p class="notice notice--error" role="alert" data-testid="page-error">
+                            {message}
+                        </p>
+                    }
+                        .into_any()
+                }
                 Arriving::Ready(tandem) => view! { <ParticipantView tandem /> }.into_any(),
             }}
         </section>
@@ -573,92 +753,213 @@ fn ParticipantView(tandem: TandemId) -> impl IntoView {
     let members = move || page.with(|p| p.side().members.clone()).unwrap_or_default();
     view! {
         {move || match page.opening() {
-            Opening::Loading => view! { <p class="muted" role="status">{i18n.t("page-loading")}</p> }.into_any(),
-            Opening::Missing | Opening::Failed(_) => view! {
-                <p class="notice notice--error" role="alert" data-testid="page-error">{i18n.t("page-link-empty")}</p>
-            }.into_any(),
-            Opening::Ready => view! {
-                <header class="page-header">
-                    <p class="page-header__intro">{move || page.with(|p| p.side().programme_name.clone())}</p>
-                    <h1 data-testid="page-title">{move || i18n.t("page-title")}</h1>
-                    <PageSyncIndicator page />
-                </header>
-                <div class="field who-am-i">
-                    <label for="page-me">{move || i18n.t("page-who-am-i")}</label>
-                    <select id="page-me" data-testid="page-me" on:change=choose>
-                        <option value="" selected=move || me.get().is_none()>{move || i18n.t("page-choose")}</option>
-                        {move || members().into_iter().map(|member| {
-                            let id = member.person;
-                            view! { <option value=id.to_string() selected=move || me.get() == Some(id)>{member.name.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <section class="panel" aria-labelledby="page-pair-title">
-                    <h2 id="page-pair-title">{move || i18n.t("page-pair")}</h2>
-                    <ul class="member-cards" data-testid="page-members">
-                        {move || members().into_iter().map(|member| view! {
-                            <li class="member-card" data-testid="page-member">
-                                <p class="member-card__role">{i18n.t(&format!("role-{}", member.role.code()))}</p>
-                                <p class="member-card__name">{member.name.clone()}</p>
-                                {member.organisation.clone().map(|o| view! { <p>{o}</p> })}
-                                {member.position.clone().map(|o| view! { <p>{o}</p> })}
-                                {member.location.clone().map(|o| view! { <p>{o}</p> })}
-                                {member.email.clone().map(|email| view! { <p><a href=format!("mailto:{email}")>{email.clone()}</a></p> })}
-                                {member.phone.clone().map(|phone| view! { <p><a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a></p> })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                    {move || page.with(|p| {
-                        let side = p.side();
-                        let status = i18n.t(&format!("tandem-status-{}", side.status.code()));
-                        view! {
-                            <p data-testid="page-period">{format!("{} – {} · {}", i18n.day(side.start), i18n.day(side.planned_end), status)}</p>
-                        }
-                    })}
-                </section>
-                <PageLog page me=Signal::derive(move || me.get()) />
-                <super::page_survey::PageQuestionnaires page me=Signal::derive(move || me.get()) />
-                <PageReminders page />
-                <section class="panel" aria-labelledby="page-events-title">
-                    <h2 id="page-events-title">{move || i18n.t("page-events")}</h2>
-                    {move || {
-                        let today = today();
-                        let events: Vec<_> = page
-                            .with(|p| p.side().events.iter().filter(|e| e.day >= today).take(5).cloned().collect())
-                            .unwrap_or_default();
-                        if events.is_empty() {
-                            return view! { <p class="muted">{i18n.t("page-events-none")}</p> }.into_any();
-                        }
-                        view! {
-                            <ul class="page-list" data-testid="page-events">
-                                {events.into_iter().map(|event| view! {
-                                    <li class="page-item">
-                                        <p class="page-item__title">{event.title.clone()}</p>
-                                        <p class="muted">{format!("{} · {}{}", i18n.day(event.day), event.time,
-                                            if event.place.is_empty() { String::new() } else { format!(" · {}", event.place) })}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="panel" aria-labelledby="page-contact-title">
-                    <h2 id="page-contact-title">{move || i18n.t("page-contact-point")}</h2>
-                    <p class="muted">{move || i18n.t("page-contact-point-intro")}</p>
-                    {move || page.with(|p| p.side().contact_point.clone()).flatten().map(|contact| view! {
-                        <p data-testid="page-contact">
-                            {contact.name.clone()}
-                            {(!contact.email.is_empty()).then(|| view! { <br/><a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
-                            {(!contact.phone.is_empty()).then(|| view! { <br/>{contact.phone.clone()} })}
+            Opening::Loading => {
+                view! {
+                    <p class="muted" role="status">
+                        {i18n.t("page-loading")}
+                    </p>
+                }
+                    .into_any()
+            }
+            Opening::Missing | Opening::Failed(_) => {
+                view! {
+                    <p class="notice notice--error" role="alert" data-testid="page-error">
+                        {i18n.t("page-link-empty")}
+                    </p>
+                }
+                    .into_any()
+            }
+            Opening::Ready => {
+                view! {
+                    <header class="page-header">
+                        <p class="page-header__intro">
+                            {move || page.with(|p| p.side().programme_name.clone())}
                         </p>
-                    })}
-                </section>
-                <p class="muted page-privacy">
-                    {move || i18n.t("page-privacy")}
-                    " "
-                    <a href=Page::Privacy.path() data-testid="page-privacy-link">{move || i18n.t("privacy-link")}</a>
-                </p>
-            }.into_any(),
+                        <h1 data-testid="page-title">{move || i18n.t("page-title")}</h1>
+                        <PageSyncIndicator page />
+                    </header>
+                    <div class="field who-am-i">
+                        <label for="page-me">{move || i18n.t("page-who-am-i")}</label>
+                        <select id="page-me" data-testid="page-me" on:change=choose>
+                            <option value="" selected=move || me.get().is_none()>
+                                {move || i18n.t("page-choose")}
+                            </option>
+                            {move || {
+                                members()
+                                    .into_iter()
+                                    .map(|member| {
+                                        let id = member.person;
+                                        view! {
+                                            <option
+                                                value=id.to_string()
+                                                selected=move || me.get() == Some(id)
+                                            >
+                                                {member.name.clone()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </div>
+                    <section class="panel" aria-labelledby="page-pair-title">
+                        <h2 id="page-pair-title">{move || i18n.t("page-pair")}</h2>
+                        <ul class="member-cards" data-testid="page-members">
+                            {move || {
+                                members()
+                                    .into_iter()
+                                    .map(|member| {
+                                        view! {
+                                            <li class="member-card" data-testid="page-member">
+                                                <p class="member-card__role">
+                                                    {i18n.t(&format!("role-{}", member.role.code()))}
+                                                </p>
+                                                <p class="member-card__name">{member.name.clone()}</p>
+                                                {member.organisation.clone().map(|o| view! { <p>{o}</p> })}
+                                                {member.position.clone().map(|o| view! { <p>{o}</p> })}
+                                                {member.location.clone().map(|o| view! { <p>{o}</p> })}
+                                                {member
+                                                    .email
+                                                    .clone()
+                                                    .map(|email| {
+                                                        view! {
+                                                            <p>
+                                                                <a href=format!("mailto:{email}")>{email.clone()}</a>
+                                                            </p>
+                                                        }
+                                                    })}
+                                                {member
+                                                    .phone
+                                                    .clone()
+                                                    .map(|phone| {
+                                                        view! {
+                                                            <p>
+                                                                <a href=format!(
+                                                                    "tel:{}",
+                                                                    phone.replace(' ', ""),
+                                                                )>{phone.clone()}</a>
+                                                            </p>
+                                                        }
+                                                    })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                        {move || {
+                            page.with(|p| {
+                                let side = p.side();
+                                let status = i18n
+                                    .t(&format!("tandem-status-{}", side.status.code()));
+                                view! {
+                                    <p data-testid="page-period">
+                                        {format!(
+                                            "{} – {} · {}",
+                                            i18n.day(side.start),
+                                            i18n.day(side.planned_end),
+                                            status,
+                                        )}
+                                    </p>
+                                }
+                            })
+                        }}
+                    </section>
+                    <PageLog page me=Signal::derive(move || me.get()) />
+                    <super::page_survey::PageQuestionnaires
+                        page
+                        me=Signal::derive(move || me.get())
+                    />
+                    <PageReminders page />
+                    <section class="panel" aria-labelledby="page-events-title">
+                        <h2 id="page-events-title">{move || i18n.t("page-events")}</h2>
+                        {move || {
+                            let today = today();
+                            let events: Vec<_> = page
+                                .with(|p| {
+                                    p.side()
+                                        .events
+                                        .iter()
+                                        .filter(|e| e.day >= today)
+                                        .take(5)
+                                        .cloned()
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            if events.is_empty() {
+                                return view! { <p class="muted">{i18n.t("page-events-none")}</p> }
+                                    .into_any();
+                            }
+                            view! {
+                                <ul class="page-list" data-testid="page-events">
+                                    {events
+                                        .into_iter()
+                                        .map(|event| {
+                                            view! {
+                                                <li class="page-item">
+                                                    <p class="page-item__title">{event.title.clone()}</p>
+                                                    <p class="muted">
+                                                        {format!(
+                                                            "{} · {}{}",
+                                                            i18n.day(event.day),
+                                                            event.time,
+                                                            if event.place.is_empty() {
+                                                                String::new()
+                                                            } else {
+                                                                format!(" · {}", event.place)
+                                                            },
+                                                        )}
+                                                    </p>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                    <section class="panel" aria-labelledby="page-contact-title">
+                        <h2 id="page-contact-title">{move || i18n.t("page-contact-point")}</h2>
+                        <p class="muted">{move || i18n.t("page-contact-point-intro")}</p>
+                        {move || {
+                            page.with(|p| p.side().contact_point.clone())
+                                .flatten()
+                                .map(|contact| {
+                                    view! {
+                                        <p data-testid="page-contact">
+                                            {contact.name.clone()}
+                                            {(!contact.email.is_empty())
+                                                .then(|| {
+                                                    view! {
+                                                        <br />
+                                                        <a href=format!(
+                                                            "mailto:{}",
+                                                            contact.email,
+                                                        )>{contact.email.clone()}</a>
+                                                    }
+                                                })}
+                                            {(!contact.phone.is_empty())
+                                                .then(|| {
+                                                    view! {
+                                                        <br />
+                                                        {contact.phone.clone()}
+                                                    }
+                                                })}
+                                        </p>
+                                    }
+                                })
+                        }}
+                    </section>
+                    <p class="muted page-privacy">
+                        {move || i18n.t("page-privacy")} " "
+                        <a href=Page::Privacy.path() data-testid="page-privacy-link">
+                            {move || i18n.t("privacy-link")}
+                        </a>
+                    </p>
+                }
+                    .into_any()
+            }
         }}
     }
 }
@@ -684,13 +985,28 @@ fn PageReminders(page: PageSession) -> impl IntoView {
             <h2 id="page-reminders-title">{move || i18n.t("page-reminders")}</h2>
             <p data-testid="page-next-meeting">
                 {move || match page.with(tandem_core::next_meeting_due).flatten() {
-                    Some(due) if due < today() => i18n.t_with("page-next-meeting-overdue", &[("date", FluentValue::from(i18n.day(due)))]),
-                    Some(due) => i18n.t_with("page-next-meeting", &[("date", FluentValue::from(i18n.day(due)))]),
+                    Some(due) if due < today() => {
+                        i18n.t_with(
+                            "page-next-meeting-overdue",
+                            &[("date", FluentValue::from(i18n.day(due)))],
+                        )
+                    }
+                    Some(due) => {
+                        i18n.t_with(
+                            "page-next-meeting",
+                            &[("date", FluentValue::from(i18n.day(due)))],
+                        )
+                    }
                     None => i18n.t("page-next-meeting-none"),
                 }}
             </p>
             <p class="muted">{move || i18n.t("page-calendar-how")}</p>
-            <button type="button" class="button button--secondary" data-testid="page-calendar" on:click=download>
+            <button
+                type="button"
+                class="button button--secondary"
+                data-testid="page-calendar"
+                on:click=download
+            >
                 {move || i18n.t("page-calendar")}
             </button>
         </section>
@@ -757,23 +1073,57 @@ pub(crate) fn QuietTandems() -> impl IntoView {
         <section class="panel" aria-labelledby="quiet-title" data-testid="quiet-tandems">
             <h2 id="quiet-title">{move || i18n.t("quiet-title")}</h2>
             {move || match found.get() {
-                None => view! { <p class="muted" role="status">{i18n.t("page-loading")}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted">{i18n.t("quiet-none")}</p> }.into_any(),
-                Some(list) => view! {
-                    <ul class="attention-list">
-                        {list.into_iter().map(|(id, names, concern)| {
-                            let reason = match concern {
-                                ContactConcern::NoMeetingYet { days } => i18n.t_with("quiet-no-meeting", &[("days", FluentValue::from(days))]),
-                                ContactConcern::Quiet { last, days } => i18n.t_with("quiet-since", &[("date", FluentValue::from(i18n.day(last))), ("days", FluentValue::from(days))]),
-                                ContactConcern::OneSided { .. } => i18n.t("quiet-one-sided"),
-                            };
-                            let href = programme.map(|p| Page::Tandem(p, id).path()).unwrap_or_default();
-                            view! {
-                                <li data-testid="quiet-tandem"><a href=href>{names}</a>" – "{reason}</li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                None => {
+                    view! {
+                        <p class="muted" role="status">
+                            {i18n.t("page-loading")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(list) if list.is_empty() => {
+                    view! { <p class="muted">{i18n.t("quiet-none")}</p> }.into_any()
+                }
+                Some(list) => {
+                    view! {
+                        <ul class="attention-list">
+                            {list
+                                .into_iter()
+                                .map(|(id, names, concern)| {
+                                    let reason = match concern {
+                                        ContactConcern::NoMeetingYet { days } => {
+                                            i18n.t_with(
+                                                "quiet-no-meeting",
+                                                &[("days", FluentValue::from(days))],
+                                            )
+                                        }
+                                        ContactConcern::Quiet { last, days } => {
+                                            i18n.t_with(
+                                                "quiet-since",
+                                                &[
+                                                    ("date", FluentValue::from(i18n.day(last))),
+                                                    ("days", FluentValue::from(days)),
+                                                ],
+                                            )
+                                        }
+                                        ContactConcern::OneSided { .. } => i18n.t("quiet-one-sided"),
+                                    };
+                                    let href = programme
+                                        .map(|p| Page::Tandem(p, id).path())
+                                        .unwrap_or_default();
+                                    view! {
+                                        <li data-testid="quiet-tandem">
+                                            <a href=href>{names}</a>
+                                            " – "
+                                            {reason}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }

@@ -69,7 +69,12 @@ pub(crate) fn CertificatesPage() -> impl IntoView {
         <section class="panel no-print" aria-labelledby="certificates-title">
             <div class="panel__header">
                 <h2 id="certificates-title">{move || i18n.t("certificates-title")}</h2>
-                <button type="button" class="button button--primary" data-testid="certificates-print" on:click=move |_| print(None)>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    data-testid="certificates-print"
+                    on:click=move |_| print(None)
+                >
                     {move || i18n.t("certificates-print-all")}
                 </button>
             </div>
@@ -84,29 +89,50 @@ pub(crate) fn CertificatesPage() -> impl IntoView {
                         let rules = certificate
                             .left_out
                             .iter()
-                            .map(|violation| i18n.t(&format!("rule-{}", violation.invariant.code())))
+                            .map(|violation| {
+                                i18n.t(&format!("rule-{}", violation.invariant.code()))
+                            })
                             .collect::<Vec<_>>()
                             .join(", ");
-                        i18n.t_with("certificate-left-out", &[
-                            ("name", FluentValue::from(certificate.name.clone())),
-                            ("rules", FluentValue::from(rules)),
-                        ])
+                        i18n.t_with(
+                            "certificate-left-out",
+                            &[
+                                ("name", FluentValue::from(certificate.name.clone())),
+                                ("rules", FluentValue::from(rules)),
+                            ],
+                        )
                     })
                     .collect();
-                (!notes.is_empty()).then(|| view! {
-                    <ul class="plain-list notice notice--warning" data-testid="certificates-left-out">
-                        {notes.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
-                    </ul>
-                })
+                (!notes.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul
+                                class="plain-list notice notice--warning"
+                                data-testid="certificates-left-out"
+                            >
+                                {notes
+                                    .into_iter()
+                                    .map(|note| view! { <li>{note}</li> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             }}
         </section>
         <div class="certificate-batch" data-testid="certificate-batch">
             {move || {
                 let certificates = certificates();
                 if certificates.is_empty() {
-                    return view! { <p class="empty-state no-print">{i18n.t("certificates-none")}</p> }.into_any();
+                    return view! {
+                        <p class="empty-state no-print">{i18n.t("certificates-none")}</p>
+                    }
+                        .into_any();
                 }
-                certificates.into_iter().map(|certificate| certificate_sheet(i18n, certificate, issued_on)).collect_view().into_any()
+                certificates
+                    .into_iter()
+                    .map(|certificate| certificate_sheet(i18n, certificate, issued_on))
+                    .collect_view()
+                    .into_any()
             }}
         </div>
     }
@@ -184,34 +210,72 @@ fn CompletionRulesPanel() -> impl IntoView {
             <form class="form" on:submit=save novalidate>
                 <div class="field">
                     <label for="completion-hours">{move || i18n.t("completion-min-hours")}</label>
-                    <input id="completion-hours" data-testid="completion-hours" type="text" inputmode="decimal" bind:value=min_hours />
+                    <input
+                        id="completion-hours"
+                        data-testid="completion-hours"
+                        type="text"
+                        inputmode="decimal"
+                        bind:value=min_hours
+                    />
                 </div>
                 <fieldset class="field-group">
                     <legend>{move || i18n.t("completion-events-of-kind")}</legend>
                     <div class="count-grid">
-                        {fields.into_iter().map(|(kind, value)| {
-                            let id = format!("completion-count-{}", kind.code());
-                            view! {
-                                <div class="field">
-                                    <label for=id.clone()>{move || i18n.t(&format!("event-kind-plural-{}", kind.code()))}</label>
-                                    <input id=id.clone() data-testid=id.clone() type="number" min="0" bind:value=value />
-                                </div>
-                            }
-                        }).collect_view()}
+                        {fields
+                            .into_iter()
+                            .map(|(kind, value)| {
+                                let id = format!("completion-count-{}", kind.code());
+                                view! {
+                                    <div class="field">
+                                        <label for=id
+                                            .clone()>
+                                            {move || {
+                                                i18n.t(&format!("event-kind-plural-{}", kind.code()))
+                                            }}
+                                        </label>
+                                        <input
+                                            id=id.clone()
+                                            data-testid=id.clone()
+                                            type="number"
+                                            min="0"
+                                            bind:value=value
+                                        />
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </fieldset>
                 <label class="check" for="completion-tandem">
-                    <input id="completion-tandem" data-testid="completion-tandem" type="checkbox" bind:checked=tandem />
+                    <input
+                        id="completion-tandem"
+                        data-testid="completion-tandem"
+                        type="checkbox"
+                        bind:checked=tandem
+                    />
                     <span>{move || i18n.t("rule-tandem-completed")}</span>
                 </label>
                 <label class="check" for="completion-closing">
-                    <input id="completion-closing" data-testid="completion-closing" type="checkbox" bind:checked=closing />
+                    <input
+                        id="completion-closing"
+                        data-testid="completion-closing"
+                        type="checkbox"
+                        bind:checked=closing
+                    />
                     <span>{move || i18n.t("rule-closing-ceremony")}</span>
                 </label>
                 <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="completion-save">{move || i18n.t("completion-save")}</button>
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="completion-save"
+                    >
+                        {move || i18n.t("completion-save")}
+                    </button>
                 </div>
-                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="completion" /></div>
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=outcome testid="completion" />
+                </div>
             </form>
         </section>
     }
@@ -244,58 +308,114 @@ fn CompletionOverview(
             {move || {
                 let Some((programme, rows)) = rows() else { return ().into_any() };
                 if rows.is_empty() {
-                    return view! { <p class="empty-state">{i18n.t("completion-none")}</p> }.into_any();
+                    return view! { <p class="empty-state">{i18n.t("completion-none")}</p> }
+                        .into_any();
                 }
                 let due = rows.iter().filter(|(_, c)| c.certificate_due()).count();
                 let total = rows.len();
-                // Rendered here, where the table's reads are tracked, not
-                // inside the table component (which reads untracked).
-                let table_rows = rows.into_iter().map(|(name, completion)| {
-                    let person = completion.person;
-                    let link_name = name.clone();
-                    let state = certificate_state(&completion);
-                    view! {
-                        <tr data-testid="completion-row" data-name=name.clone()>
-                            <th scope="row"><A href=Page::Person(programme, person).path()>{link_name}</A></th>
-                            <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", completion.role.code()))}</td>
-                            <td class="num" data-label=i18n.t("completion-hours") data-testid="completion-row-hours">{hours(i18n, completion.minutes)}</td>
-                            <td data-label=i18n.t("completion-rules")>{rule_list(i18n, &completion)}</td>
-                            <td data-label=i18n.t("completion-certificate")>
-                                <span class=format!("badge badge--{state}") data-testid="certificate-state">{i18n.t(state)}</span>
-                                {completion.grant.as_ref().map(|grant| view! {
-                                    <p class="muted grant-note">{i18n.t_with("certificate-granted-by", &[
-                                        ("name", FluentValue::from(grant.by_name.clone())),
-                                        ("date", FluentValue::from(i18n.day(grant.on))),
-                                        ("reason", FluentValue::from(grant.reason.clone())),
-                                    ])}</p>
-                                })}
-                                {completion.certificate_due().then(|| view! {
-                                    <button type="button" class="button button--secondary" data-testid="certificate-print-one"
-                                        on:click=move |_| print(Some(person))>
-                                        {i18n.t("certificate-print-one")}
-                                    </button>
-                                })}
-                                {(!completion.meets_rules()).then(|| view! { <GrantForm person granted=completion.grant.is_some() /> })}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view();
+                let table_rows = rows
+                    .into_iter()
+                    .map(|(name, completion)| {
+                        let person = completion.person;
+                        let link_name = name.clone();
+                        let state = certificate_state(&completion);
+                        // Rendered here, where the table's reads are tracked, not
+                        // inside the table component (which reads untracked).
+                        view! {
+                            <tr data-testid="completion-row" data-name=name.clone()>
+                                <th scope="row">
+                                    <A href=Page::Person(programme, person).path()>{link_name}</A>
+                                </th>
+                                <td data-label=i18n
+                                    .t(
+                                        "column-role",
+                                    )>{i18n.t(&format!("role-{}", completion.role.code()))}</td>
+                                <td
+                                    class="num"
+                                    data-label=i18n.t("completion-hours")
+                                    data-testid="completion-row-hours"
+                                >
+                                    {hours(i18n, completion.minutes)}
+                                </td>
+                                <td data-label=i18n
+                                    .t("completion-rules")>{rule_list(i18n, &completion)}</td>
+                                <td data-label=i18n.t("completion-certificate")>
+                                    <span
+                                        class=format!("badge badge--{state}")
+                                        data-testid="certificate-state"
+                                    >
+                                        {i18n.t(state)}
+                                    </span>
+                                    {completion
+                                        .grant
+                                        .as_ref()
+                                        .map(|grant| {
+                                            view! {
+                                                <p class="muted grant-note">
+                                                    {i18n
+                                                        .t_with(
+                                                            "certificate-granted-by",
+                                                            &[
+                                                                ("name", FluentValue::from(grant.by_name.clone())),
+                                                                ("date", FluentValue::from(i18n.day(grant.on))),
+                                                                ("reason", FluentValue::from(grant.reason.clone())),
+                                                            ],
+                                                        )}
+                                                </p>
+                                            }
+                                        })}
+                                    {completion
+                                        .certificate_due()
+                                        .then(|| {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="button button--secondary"
+                                                    data-testid="certificate-print-one"
+                                                    on:click=move |_| print(Some(person))
+                                                >
+                                                    {i18n.t("certificate-print-one")}
+                                                </button>
+                                            }
+                                        })}
+                                    {(!completion.meets_rules())
+                                        .then(|| {
+                                            view! {
+                                                <GrantForm person granted=completion.grant.is_some() />
+                                            }
+                                        })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
                 view! {
-                    <p class="muted" data-testid="completion-summary">{i18n.t_with("completion-summary", &[
-                        ("due", FluentValue::from(due)),
-                        ("total", FluentValue::from(total)),
-                    ])}</p>
-                    <DataTable testid="completion-table" head=|| view! {
-                        <Column label="column-name" />
-                        <Column label="column-role" />
-                        <Column label="completion-hours" class="num" />
-                        <Column label="completion-rules" />
-                        <Column label="completion-certificate" />
-                    }>
+                    <p class="muted" data-testid="completion-summary">
+                        {i18n
+                            .t_with(
+                                "completion-summary",
+                                &[
+                                    ("due", FluentValue::from(due)),
+                                    ("total", FluentValue::from(total)),
+                                ],
+                            )}
+                    </p>
+                    <DataTable
+                        testid="completion-table"
+                        head=|| {
+                            view! {
+                                <Column label="column-name" />
+                                <Column label="column-role" />
+                                <Column label="completion-hours" class="num" />
+                                <Column label="completion-rules" />
+                                <Column label="completion-certificate" />
+                            }
+                        }
+                    >
                         {table_rows}
                     </DataTable>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }
@@ -317,7 +437,12 @@ fn GrantForm(person: PersonId, granted: bool) -> impl IntoView {
             }
         };
         return view! {
-            <button type="button" class="button button--secondary" data-testid="certificate-grant-withdraw" on:click=withdraw>
+            <button
+                type="button"
+                class="button button--secondary"
+                data-testid="certificate-grant-withdraw"
+                on:click=withdraw
+            >
                 {move || i18n.t("certificate-grant-withdraw")}
             </button>
             <OutcomeNotice outcome=outcome testid="grant" />
@@ -337,13 +462,24 @@ fn GrantForm(person: PersonId, granted: bool) -> impl IntoView {
     };
     view! {
         <details class="disclosure grant">
-            <summary data-testid="certificate-grant-open">{move || i18n.t("certificate-grant")}</summary>
+            <summary data-testid="certificate-grant-open">
+                {move || i18n.t("certificate-grant")}
+            </summary>
             <form class="form" on:submit=submit novalidate>
                 <div class="field">
                     <label for=field_id.clone()>{move || i18n.t("certificate-grant-reason")}</label>
-                    <textarea id=field_id.clone() data-testid="certificate-grant-reason" rows="2" bind:value=reason></textarea>
+                    <textarea
+                        id=field_id.clone()
+                        data-testid="certificate-grant-reason"
+                        rows="2"
+                        bind:value=reason
+                    ></textarea>
                 </div>
-                <button type="submit" class="button button--secondary" data-testid="certificate-grant-submit">
+                <button
+                    type="submit"
+                    class="button button--secondary"
+                    data-testid="certificate-grant-submit"
+                >
                     {move || i18n.t("certificate-grant-submit")}
                 </button>
                 <OutcomeNotice outcome=outcome testid="grant" />
@@ -376,51 +512,107 @@ fn certificate_sheet(
             <header class="certificate__issuers">{issuers}</header>
             <h2 class="certificate__title">{i18n.t("certificate-heading")}</h2>
             <p class="certificate__lead">{i18n.t("certificate-lead")}</p>
-            <p class="certificate__name" data-testid="certificate-name">{certificate.name.clone()}</p>
-            {(!certificate.organisation.is_empty()).then(|| view! {
-                <p class="certificate__organisation">{certificate.organisation.clone()}</p>
-            })}
+            <p class="certificate__name" data-testid="certificate-name">
+                {certificate.name.clone()}
+            </p>
+            {(!certificate.organisation.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="certificate__organisation">{certificate.organisation.clone()}</p>
+                    }
+                })}
             <p class="certificate__text">{period}</p>
             <p class="certificate__programme">{format!("„{}“", certificate.programme)}</p>
             <p class="certificate__text">{i18n.t("certificate-took-part")}</p>
-            {certificate.tandem_completed.then(|| view! {
-                <p class="certificate__text">{i18n.t("certificate-tandem-completed")}</p>
-            })}
-            {(certificate.minutes > 0).then(|| view! {
-                <p class="certificate__text certificate__hours" data-testid="certificate-hours">
-                    {i18n.t_with("certificate-hours", &[("hours", FluentValue::from(total.clone()))])}
-                </p>
-            })}
-            {has_events.then(|| view! {
-                <table class="certificate__events">
-                    <caption>{i18n.t("certificate-events")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{i18n.t("certificate-column-date")}</th>
-                            <th scope="col">{i18n.t("certificate-column-event")}</th>
-                            <th scope="col" class="num">{i18n.t("certificate-column-hours")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {certificate.events.iter().map(|event| view! {
-                            <tr>
-                                <td>{i18n.day(event.day)}</td>
-                                <td>{format!("{} ({})", event.title, i18n.t(&format!("event-kind-{}", event.kind.code())))}</td>
-                                <td class="num">{hours(i18n, event.minutes)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
-            <p class="certificate__issued">{i18n.t_with("certificate-issued-on", &[("date", FluentValue::from(i18n.day(issued_on)))])}</p>
+            {certificate
+                .tandem_completed
+                .then(|| {
+                    view! {
+                        <p class="certificate__text">{i18n.t("certificate-tandem-completed")}</p>
+                    }
+                })}
+            {(certificate.minutes > 0)
+                .then(|| {
+                    view! {
+                        <p
+                            class="certificate__text certificate__hours"
+                            data-testid="certificate-hours"
+                        >
+                            {i18n
+                                .t_with(
+                                    "certificate-hours",
+                                    &[("hours", FluentValue::from(total.clone()))],
+                                )}
+                        </p>
+                    }
+                })}
+            {has_events
+                .then(|| {
+                    view! {
+                        <table class="certificate__events">
+                            <caption>{i18n.t("certificate-events")}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i18n.t("certificate-column-date")}</th>
+                                    <th scope="col">{i18n.t("certificate-column-event")}</th>
+                                    <th scope="col" class="num">
+                                        {i18n.t("certificate-column-hours")}
+                                    </th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {certificate
+                                    .events
+                                    .iter()
+                                    .map(|event| {
+                                        view! {
+                                            <tr>
+                                                <td>{i18n.day(event.day)}</td>
+                                                <td>
+                                                    {format!(
+                                                        "{} ({})",
+                                                        event.title,
+                                                        i18n.t(&format!("event-kind-{}", event.kind.code())),
+                                                    )}
+                                                </td>
+                                                <td class="num">{hours(i18n, event.minutes)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })}
+            <p class="certificate__issued">
+                {i18n
+                    .t_with(
+                        "certificate-issued-on",
+                        &[("date", FluentValue::from(i18n.day(issued_on)))],
+                    )}
+            </p>
             <div class="certificate__signatures">
-                {certificate.signatories.iter().map(|signatory| view! {
-                    <div class="certificate__signature">
-                        <div class="certificate__line"></div>
-                        <p>{if signatory.name.is_empty() { i18n.t("certificate-signature") } else { signatory.name.clone() }}</p>
-                        <p class="certificate__signature-organisation">{signatory.organisation.clone()}</p>
-                    </div>
-                }).collect_view()}
+                {certificate
+                    .signatories
+                    .iter()
+                    .map(|signatory| {
+                        view! {
+                            <div class="certificate__signature">
+                                <div class="certificate__line"></div>
+                                <p>
+                                    {if signatory.name.is_empty() {
+                                        i18n.t("certificate-signature")
+                                    } else {
+                                        signatory.name.clone()
+                                    }}
+                                </p>
+                                <p class="certificate__signature-organisation">
+                                    {signatory.organisation.clone()}
+                                </p>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
             </div>
         </article>
     }

@@ -52,7 +52,9 @@ pub(crate) fn EventPage() -> impl IntoView {
     move || match found.get() {
         Some(id) => view! { <EventView id /> }.into_any(),
         None => view! {
-            <p class="notice notice--warning" role="alert">{i18n.t("event-not-found")}</p>
+            <p class="notice notice--warning" role="alert">
+                {i18n.t("event-not-found")}
+            </p>
         }
         .into_any(),
     }
@@ -107,63 +109,139 @@ fn EventView(id: EventId) -> impl IntoView {
 
     view! {
         <p class="back-link">
-            {programme_id.map(|p| view! { <A href=Page::Calendar(p).path()>{move || i18n.t("event-back")}</A> })}
+            {programme_id
+                .map(|p| {
+                    view! { <A href=Page::Calendar(p).path()>{move || i18n.t("event-back")}</A> }
+                })}
         </p>
-        {move || summary().map(|(event, host, audience_org)| {
-            let details = event.details.clone();
-            view! {
-                <section class="panel" aria-labelledby="event-heading">
-                    <div class="panel__header">
-                        <h2 id="event-heading" data-testid="event-heading">
-                            {details.title.clone()}
-                            {event.cancelled.then(|| view! { " " <span class="badge badge--withdrawn" data-testid="event-cancelled">{i18n.t("event-cancelled")}</span> })}
-                        </h2>
-                        <div class="button-row">
-                            <button type="button" class="button button--secondary" data-testid="event-ics" on:click=download>
-                                {i18n.t("event-download-ics")}
-                            </button>
-                            <button type="button" class=if event.cancelled { "button button--secondary" } else { "button button--danger" } data-testid="event-cancel" on:click=toggle_cancel>
-                                {i18n.t(if event.cancelled { "event-reinstate" } else { "event-cancel" })}
-                            </button>
-                        </div>
-                    </div>
-                    <dl class="facts">
-                        <dt>{i18n.t("event-kind")}</dt>
-                        <dd>{i18n.t(&format!("event-kind-{}", details.kind.code()))}</dd>
-                        <dt>{i18n.t("event-when")}</dt>
-                        <dd data-testid="event-when">{event_when(i18n, &details)}</dd>
-                        {(!details.place.is_empty()).then(|| view! {
-                            <dt>{i18n.t("event-place")}</dt><dd>{details.place.clone()}</dd>
-                        })}
-                        {(!details.online_link.is_empty()).then(|| view! {
-                            <dt>{i18n.t("event-link")}</dt>
-                            <dd><OnlineLink link=details.online_link.clone() /></dd>
-                        })}
-                        {(!host.is_empty()).then(|| view! { <dt>{i18n.t("event-host")}</dt><dd>{host.clone()}</dd> })}
-                        <dt>{i18n.t("event-audience")}</dt>
-                        <dd>{audience_text(i18n, details.audience, &audience_org)}</dd>
-                        <dt>{i18n.t("event-hours")}</dt>
-                        <dd data-testid="event-hours">{hours(i18n, details.minutes)}</dd>
-                        {details.capacity.map(|capacity| view! {
-                            <dt>{i18n.t("event-capacity")}</dt>
-                            <dd>{i18n.t_with("event-places-taken", &[
-                                ("taken", FluentValue::from(event.taken_places())),
-                                ("capacity", FluentValue::from(capacity)),
-                            ])}</dd>
-                        })}
-                    </dl>
-                    {(!details.description.is_empty()).then(|| view! { <p class="event-description">{details.description.clone()}</p> })}
-                    <div aria-live="polite"><OutcomeNotice outcome=cancel_outcome testid="event-cancel" /></div>
-                </section>
-            }
-        })}
+        {move || {
+            summary()
+                .map(|(event, host, audience_org)| {
+                    let details = event.details.clone();
+                    view! {
+                        <section class="panel" aria-labelledby="event-heading">
+                            <div class="panel__header">
+                                <h2 id="event-heading" data-testid="event-heading">
+                                    {details.title.clone()}
+                                    {event
+                                        .cancelled
+                                        .then(|| {
+                                            view! {
+                                                " "
+                                                <span
+                                                    class="badge badge--withdrawn"
+                                                    data-testid="event-cancelled"
+                                                >
+                                                    {i18n.t("event-cancelled")}
+                                                </span>
+                                            }
+                                        })}
+                                </h2>
+                                <div class="button-row">
+                                    <button
+                                        type="button"
+                                        class="button button--secondary"
+                                        data-testid="event-ics"
+                                        on:click=download
+                                    >
+                                        {i18n.t("event-download-ics")}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class=if event.cancelled {
+                                            "button button--secondary"
+                                        } else {
+                                            "button button--danger"
+                                        }
+                                        data-testid="event-cancel"
+                                        on:click=toggle_cancel
+                                    >
+                                        {i18n
+                                            .t(
+                                                if event.cancelled {
+                                                    "event-reinstate"
+                                                } else {
+                                                    "event-cancel"
+                                                },
+                                            )}
+                                    </button>
+                                </div>
+                            </div>
+                            <dl class="facts">
+                                <dt>{i18n.t("event-kind")}</dt>
+                                <dd>{i18n.t(&format!("event-kind-{}", details.kind.code()))}</dd>
+                                <dt>{i18n.t("event-when")}</dt>
+                                <dd data-testid="event-when">{event_when(i18n, &details)}</dd>
+                                {(!details.place.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <dt>{i18n.t("event-place")}</dt>
+                                            <dd>{details.place.clone()}</dd>
+                                        }
+                                    })}
+                                {(!details.online_link.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <dt>{i18n.t("event-link")}</dt>
+                                            <dd>
+                                                <OnlineLink link=details.online_link.clone() />
+                                            </dd>
+                                        }
+                                    })}
+                                {(!host.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <dt>{i18n.t("event-host")}</dt>
+                                            <dd>{host.clone()}</dd>
+                                        }
+                                    })}
+                                <dt>{i18n.t("event-audience")}</dt>
+                                <dd>{audience_text(i18n, details.audience, &audience_org)}</dd>
+                                <dt>{i18n.t("event-hours")}</dt>
+                                <dd data-testid="event-hours">{hours(i18n, details.minutes)}</dd>
+                                {details
+                                    .capacity
+                                    .map(|capacity| {
+                                        view! {
+                                            <dt>{i18n.t("event-capacity")}</dt>
+                                            <dd>
+                                                {i18n
+                                                    .t_with(
+                                                        "event-places-taken",
+                                                        &[
+                                                            ("taken", FluentValue::from(event.taken_places())),
+                                                            ("capacity", FluentValue::from(capacity)),
+                                                        ],
+                                                    )}
+                                            </dd>
+                                        }
+                                    })}
+                            </dl>
+                            {(!details.description.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p class="event-description">
+                                            {details.description.clone()}
+                                        </p>
+                                    }
+                                })}
+                            <div aria-live="polite">
+                                <OutcomeNotice outcome=cancel_outcome testid="event-cancel" />
+                            </div>
+                        </section>
+                    }
+                })
+        }}
         <AttendanceList id />
-        {initial.map(|initial| view! {
-            <details class="disclosure panel">
-                <summary>{move || i18n.t("event-edit")}</summary>
-                <EventForm initial prefix="edit-event" submit_label="event-save" submit />
-            </details>
-        })}
+        {initial
+            .map(|initial| {
+                view! {
+                    <details class="disclosure panel">
+                        <summary>{move || i18n.t("event-edit")}</summary>
+                        <EventForm initial prefix="edit-event" submit_label="event-save" submit />
+                    </details>
+                }
+            })}
     }
 }
 
@@ -235,23 +313,34 @@ fn AttendanceList(id: EventId) -> impl IntoView {
         <section class="panel" aria-labelledby="attendance-title">
             <div class="panel__header">
                 <h2 id="attendance-title">{move || i18n.t("attendance-title")}</h2>
-                <p class="muted" data-testid="attendance-counts" role="status">{counts}</p>
+                <p class="muted" data-testid="attendance-counts" role="status">
+                    {counts}
+                </p>
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="attendance" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="attendance" />
+            </div>
             {move || match state.get() {
                 None => ().into_any(),
-                Some((true, _)) => view! {
-                    <p class="notice notice--warning">{i18n.t("attendance-cancelled")}</p>
+                Some((true, _)) => {
+                    view! { <p class="notice notice--warning">{i18n.t("attendance-cancelled")}</p> }
+                        .into_any()
                 }
-                .into_any(),
                 Some((false, _)) => ().into_any(),
             }}
-            <Show when=move || { state.get().is_some_and(|(cancelled, _)| !cancelled) && people.with(|p| p.is_empty()) }>
+            <Show when=move || {
+                state.get().is_some_and(|(cancelled, _)| !cancelled)
+                    && people.with(|p| p.is_empty())
+            }>
                 <p class="empty-state">{move || i18n.t("attendance-none")}</p>
             </Show>
             <Show when=move || state.get().is_some_and(|(cancelled, _)| !cancelled)>
                 <ul class="attendance-list" data-testid="attendance-list">
-                    <For each=move || people.get() key=|(person, name, meta)| (*person, name.clone(), meta.clone()) children=row />
+                    <For
+                        each=move || people.get()
+                        key=|(person, name, meta)| (*person, name.clone(), meta.clone())
+                        children=row
+                    />
                 </ul>
             </Show>
         </section>
@@ -300,31 +389,58 @@ fn AttendanceRow(
     let label_id = format!("attendee-{person}");
     let hours_id = format!("attendee-hours-{person}");
     view! {
-        <li class="attendance-row" data-testid="attendance-row" data-name=name.clone()
-            data-status=move || status().map(|s| s.code()).unwrap_or("none")>
+        <li
+            class="attendance-row"
+            data-testid="attendance-row"
+            data-name=name.clone()
+            data-status=move || status().map(|s| s.code()).unwrap_or("none")
+        >
             <div class="attendance-row__who">
-                <span class="attendance-row__name" id=label_id.clone()>{name.clone()}</span>
+                <span class="attendance-row__name" id=label_id.clone()>
+                    {name.clone()}
+                </span>
                 <span class="muted attendance-row__meta">{meta}</span>
             </div>
             <div class="attendance-row__marks" role="group" aria-labelledby=label_id.clone()>
-                {DOOR_ORDER.into_iter().map(|choice| view! {
-                    <button type="button"
-                        class=format!("mark-button mark-button--{}", choice.code())
-                        aria-pressed=move || if status() == Some(choice) { "true" } else { "false" }
-                        data-testid=format!("mark-{}", choice.code())
-                        on:click=move |_| mark(person, choice)>
-                        {move || i18n.t(&format!("attendance-{}", choice.code()))}
-                    </button>
-                }).collect_view()}
+                {DOOR_ORDER
+                    .into_iter()
+                    .map(|choice| {
+                        view! {
+                            <button
+                                type="button"
+                                class=format!("mark-button mark-button--{}", choice.code())
+                                aria-pressed=move || {
+                                    if status() == Some(choice) { "true" } else { "false" }
+                                }
+                                data-testid=format!("mark-{}", choice.code())
+                                on:click=move |_| mark(person, choice)
+                            >
+                                {move || i18n.t(&format!("attendance-{}", choice.code()))}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
             </div>
             <Show when=move || status() == Some(AttendanceStatus::Attended)>
                 <div class="field attendance-row__hours">
                     <label for=hours_id.clone()>{move || i18n.t("attendance-hours")}</label>
-                    <input id=hours_id.clone() type="text" inputmode="decimal" size="5"
+                    <input
+                        id=hours_id.clone()
+                        type="text"
+                        inputmode="decimal"
+                        size="5"
                         data-testid="attendance-hours"
-                        prop:value=move || entry_of(person).and_then(|entry| entry.minutes).map(|m| hours(i18n, m)).unwrap_or_default()
-                        placeholder=move || state.get().map(|(_, minutes)| hours(i18n, minutes)).unwrap_or_default()
-                        on:change=move |ev| set_hours(person, event_target_value(&ev)) />
+                        prop:value=move || {
+                            entry_of(person)
+                                .and_then(|entry| entry.minutes)
+                                .map(|m| hours(i18n, m))
+                                .unwrap_or_default()
+                        }
+                        placeholder=move || {
+                            state.get().map(|(_, minutes)| hours(i18n, minutes)).unwrap_or_default()
+                        }
+                        on:change=move |ev| set_hours(person, event_target_value(&ev))
+                    />
                 </div>
             </Show>
         </li>

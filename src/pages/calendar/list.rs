@@ -102,9 +102,13 @@ pub(crate) fn CalendarPage() -> impl IntoView {
     };
     let switch = move |mode: View, key: &'static str, testid: &'static str| {
         view! {
-            <button type="button" class="view-switch__option" data-testid=testid
+            <button
+                type="button"
+                class="view-switch__option"
+                data-testid=testid
                 aria-pressed=move || if view_mode.get() == mode { "true" } else { "false" }
-                on:click=move |_| view_mode.set(mode)>
+                on:click=move |_| view_mode.set(mode)
+            >
                 {move || i18n.t(key)}
             </button>
         }
@@ -115,11 +119,20 @@ pub(crate) fn CalendarPage() -> impl IntoView {
             <div class="panel__header">
                 <h2 id="calendar-title">{move || i18n.t("calendar-title")}</h2>
                 <div class="button-row">
-                    <div class="view-switch" role="group" aria-label=move || i18n.t("calendar-view")>
+                    <div
+                        class="view-switch"
+                        role="group"
+                        aria-label=move || i18n.t("calendar-view")
+                    >
                         {switch(View::List, "calendar-view-list", "calendar-view-list")}
                         {switch(View::Month, "calendar-view-month", "calendar-view-month")}
                     </div>
-                    <button type="button" class="button button--secondary" data-testid="calendar-ics" on:click=download_all>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="calendar-ics"
+                        on:click=download_all
+                    >
                         {move || i18n.t("calendar-download-ics")}
                     </button>
                 </div>
@@ -128,7 +141,12 @@ pub(crate) fn CalendarPage() -> impl IntoView {
                 let lines = lines();
                 let Some(programme) = programme_id else { return ().into_any() };
                 if lines.is_empty() {
-                    return view! { <p class="empty-state" data-testid="calendar-empty">{i18n.t("calendar-none")}</p> }.into_any();
+                    return view! {
+                        <p class="empty-state" data-testid="calendar-empty">
+                            {i18n.t("calendar-none")}
+                        </p>
+                    }
+                        .into_any();
                 }
                 match view_mode.get() {
                     View::List => list_view(i18n, programme, lines).into_any(),
@@ -166,15 +184,20 @@ fn list_view(
         }
     }).collect_view();
     view! {
-        <DataTable testid="calendar-list" head=|| view! {
-            <Column label="event-title" />
-            <Column label="event-when" />
-            <Column label="event-kind" />
-            <Column label="event-place" />
-            <Column label="event-audience" />
-            <Column label="event-hours" class="num" />
-            <Column label="calendar-attended" class="num" />
-        }>
+        <DataTable
+            testid="calendar-list"
+            head=|| {
+                view! {
+                    <Column label="event-title" />
+                    <Column label="event-when" />
+                    <Column label="event-kind" />
+                    <Column label="event-place" />
+                    <Column label="event-audience" />
+                    <Column label="event-hours" class="num" />
+                    <Column label="calendar-attended" class="num" />
+                }
+            }
+        >
             {table_rows}
         </DataTable>
     }
@@ -280,13 +303,25 @@ fn MonthView(
     view! {
         <div class="month">
             <div class="month__nav">
-                <button type="button" class="button button--secondary" data-testid="month-previous"
-                    aria-label=move || i18n.t("calendar-previous-month") on:click=move |_| step(false)>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="month-previous"
+                    aria-label=move || i18n.t("calendar-previous-month")
+                    on:click=move |_| step(false)
+                >
                     "‹"
                 </button>
-                <h3 class="month__title" data-testid="month-title" aria-live="polite">{caption}</h3>
-                <button type="button" class="button button--secondary" data-testid="month-next"
-                    aria-label=move || i18n.t("calendar-next-month") on:click=move |_| step(true)>
+                <h3 class="month__title" data-testid="month-title" aria-live="polite">
+                    {caption}
+                </h3>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="month-next"
+                    aria-label=move || i18n.t("calendar-next-month")
+                    on:click=move |_| step(true)
+                >
                     "›"
                 </button>
             </div>
@@ -294,11 +329,18 @@ fn MonthView(
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>
-                        {(1..=7).map(|d| view! {
-                            <th scope="col">
-                                <abbr title=i18n.t(&format!("weekday-{d}"))>{i18n.t(&format!("weekday-short-{d}"))}</abbr>
-                            </th>
-                        }).collect_view()}
+                        {(1..=7)
+                            .map(|d| {
+                                view! {
+                                    <th scope="col">
+                                        <abbr title=i18n
+                                            .t(
+                                                &format!("weekday-{d}"),
+                                            )>{i18n.t(&format!("weekday-short-{d}"))}</abbr>
+                                    </th>
+                                }
+                            })
+                            .collect_view()}
                     </tr>
                 </thead>
                 <tbody>{grid}</tbody>
@@ -326,16 +368,41 @@ fn NewEvent(start: Day) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="new-event-title">
             <h2 id="new-event-title">{move || i18n.t("event-new")}</h2>
-            {move || created.get().and_then(|(id, title)| programme_id.map(|programme| view! {
-                <p class="notice notice--success" role="status" data-testid="event-created">
-                    {i18n.t_with("event-created-named", &[("title", FluentValue::from(title))])}
-                    " "
-                    <A href=Page::Event(programme, id).path()>{i18n.t("event-open")}</A>
-                </p>
-            }))}
+            {move || {
+                created
+                    .get()
+                    .and_then(|(id, title)| {
+                        programme_id
+                            .map(|programme| {
+                                view! {
+                                    <p
+                                        class="notice notice--success"
+                                        role="status"
+                                        data-testid="event-created"
+                                    >
+                                        {i18n
+                                            .t_with(
+                                                "event-created-named",
+                                                &[("title", FluentValue::from(title))],
+                                            )}
+                                        " "
+                                        <A href=Page::Event(programme, id)
+                                            .path()>{i18n.t("event-open")}</A>
+                                    </p>
+                                }
+                            })
+                    })
+            }}
             {move || {
                 generation.get();
-                view! { <EventForm initial=blank_event(start) prefix="new-event" submit_label="event-create" submit /> }
+                view! {
+                    <EventForm
+                        initial=blank_event(start)
+                        prefix="new-event"
+                        submit_label="event-create"
+                        submit
+                    />
+                }
             }}
         </section>
     }

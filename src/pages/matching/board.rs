@@ -100,22 +100,44 @@ pub(crate) fn MatchingPage() -> impl IntoView {
     let pages = move || result.with(|m| m.suggestions.len().div_ceil(PAGE_SIZE).max(1));
 
     view! {
-        <section class="panel" aria-labelledby="matching-title" aria-busy=move || computing.get().to_string()>
+        <section
+            class="panel"
+            aria-labelledby="matching-title"
+            aria-busy=move || computing.get().to_string()
+        >
             <div class="panel__header">
                 <h2 id="matching-title">{move || i18n.t("matching-title")}</h2>
                 <div class="matching-actions">
-                    <button type="button" class="button button--secondary" data-testid="matching-run" on:click=move |_| run()>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="matching-run"
+                        on:click=move |_| run()
+                    >
                         {move || i18n.t("matching-run")}
                     </button>
-                    <button type="button" class="button button--primary" data-testid="matching-confirm"
-                        disabled=move || stale.get() || computing.get() || result.with(|m| m.suggestions.is_empty())
-                        on:click=confirm>
+                    <button
+                        type="button"
+                        class="button button--primary"
+                        data-testid="matching-confirm"
+                        disabled=move || {
+                            stale.get() || computing.get()
+                                || result.with(|m| m.suggestions.is_empty())
+                        }
+                        on:click=confirm
+                    >
                         {move || i18n.t("matching-confirm")}
                     </button>
                 </div>
             </div>
             <p class="muted">{move || i18n.t("matching-intro")}</p>
-            <p data-testid="matching-summary" role="status" data-result-run=move || shown_run.get().to_string()>{summary}</p>
+            <p
+                data-testid="matching-summary"
+                role="status"
+                data-result-run=move || shown_run.get().to_string()
+            >
+                {summary}
+            </p>
             <Show when=move || computing.get()>
                 <p class="notice matching-computing" role="status" data-testid="matching-computing">
                     <span class="matching-computing__spinner" aria-hidden="true"></span>
@@ -123,14 +145,33 @@ pub(crate) fn MatchingPage() -> impl IntoView {
                 </p>
             </Show>
             <Show when=move || on_page.get()>
-                <p class="notice notice--warning" data-testid="matching-on-page">{move || i18n.t("matching-on-page")}</p>
+                <p class="notice notice--warning" data-testid="matching-on-page">
+                    {move || i18n.t("matching-on-page")}
+                </p>
             </Show>
             <Show when=move || stale.get()>
-                <p class="notice notice--warning" data-testid="matching-stale">{move || i18n.t("matching-stale")}</p>
+                <p class="notice notice--warning" data-testid="matching-stale">
+                    {move || i18n.t("matching-stale")}
+                </p>
             </Show>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="matching" />
+            </div>
             <BrokenFixedPairs result act />
-            {move || alternative_for.get().map(|mentee| view! { <AlternativeView mentee result act close=move || alternative_for.set(None) /> })}
+            {move || {
+                alternative_for
+                    .get()
+                    .map(|mentee| {
+                        view! {
+                            <AlternativeView
+                                mentee
+                                result
+                                act
+                                close=move || alternative_for.set(None)
+                            />
+                        }
+                    })
+            }}
             <SuggestionsTable result page act alternative_for />
             <Pager page pages=Signal::derive(pages) label="matching-suggestions" />
         </section>
@@ -260,35 +301,52 @@ fn SuggestionsTable(
             .collect::<Vec<_>>();
         // Rendered here, where the table's reads are tracked, not
         // inside the table component (which reads untracked).
-        let table_rows = rows.into_iter().zip(names).zip(co_cells).map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
-            let (mentee, mentor, fixed) = (suggestion.mentee, suggestion.mentor, suggestion.fixed);
-            view! {
-                <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
-                    <th scope="row">{mentee_name}</th>
-                    <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
-                    <td class="num" data-label=i18n.t("matching-column-score") data-testid="suggestion-score">{suggestion.score()}</td>
-                    <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &suggestion.explanation)}</td>
-                    {co_cell}
-                    <td data-label=i18n.t("matching-column-actions")>
-                        <div class="matching-row-actions">
-                            <PairActions mentee mentor act alternative_for />
-                        </div>
-                    </td>
-                </tr>
-            }
-        }).collect_view();
+        let table_rows = rows
+            .into_iter()
+            .zip(names)
+            .zip(co_cells)
+            .map(|((suggestion, (mentee_name, mentor_name)), co_cell)| {
+                let (mentee, mentor, fixed) =
+                    (suggestion.mentee, suggestion.mentor, suggestion.fixed);
+                view! {
+                    <tr data-testid="suggestion-row" data-fixed=fixed.to_string()>
+                        <th scope="row">{mentee_name}</th>
+                        <td data-label=i18n.t("column-mentor")>{mentor_name}</td>
+                        <td
+                            class="num"
+                            data-label=i18n.t("matching-column-score")
+                            data-testid="suggestion-score"
+                        >
+                            {suggestion.score()}
+                        </td>
+                        <td data-label=i18n
+                            .t(
+                                "matching-column-why",
+                            )>{explanation_view(i18n, &suggestion.explanation)}</td>
+                        {co_cell}
+                        <td data-label=i18n.t("matching-column-actions")>
+                            <div class="matching-row-actions">
+                                <PairActions mentee mentor act alternative_for />
+                            </div>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
         view! {
             <DataTable
                 testid="suggestions-table"
                 class="data-table data-table--cards matching-table"
                 caption=i18n.t("matching-suggestions")
-                head=move || view! {
-                    <Column label="column-mentee" />
-                    <Column label="column-mentor" />
-                    <Column label="matching-column-score" class="num" />
-                    <Column label="matching-column-why" />
-                    {with_co.then(|| view! { <Column label="matching-column-co-mentor" /> })}
-                    <Column label="matching-column-actions" />
+                head=move || {
+                    view! {
+                        <Column label="column-mentee" />
+                        <Column label="column-mentor" />
+                        <Column label="matching-column-score" class="num" />
+                        <Column label="matching-column-why" />
+                        {with_co.then(|| view! { <Column label="matching-column-co-mentor" /> })}
+                        <Column label="matching-column-actions" />
+                    }
                 }
             >
                 {table_rows}
@@ -312,37 +370,71 @@ fn PairActions(
     let session = use_session();
     // Redrawn when this pair's state changes, not on every command.
     let state = Memo::new(move |_| pair_state(session, mentee, mentor));
-    move || {
-        match state.get() {
+    move || match state.get() {
         PairState::Fixed => view! {
-            <span class="badge badge--fixed" data-testid="pair-fixed">{i18n.t("matching-fixed")}</span>
-            <button type="button" class="button button--quiet" data-testid="release-pair"
-                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+            <span class="badge badge--fixed" data-testid="pair-fixed">
+                {i18n.t("matching-fixed")}
+            </span>
+            <button
+                type="button"
+                class="button button--quiet"
+                data-testid="release-pair"
+                on:click=move |_| act(Command::ReleasePair {
+                    mentee,
+                    mentor,
+                })
+            >
                 {i18n.t("matching-release")}
             </button>
-        }.into_any(),
+        }
+        .into_any(),
         PairState::Excluded => view! {
-            <span class="badge badge--excluded" data-testid="pair-excluded">{i18n.t("matching-excluded")}</span>
-            <button type="button" class="button button--quiet" data-testid="release-pair"
-                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+            <span class="badge badge--excluded" data-testid="pair-excluded">
+                {i18n.t("matching-excluded")}
+            </span>
+            <button
+                type="button"
+                class="button button--quiet"
+                data-testid="release-pair"
+                on:click=move |_| act(Command::ReleasePair {
+                    mentee,
+                    mentor,
+                })
+            >
                 {i18n.t("matching-exclusion-lift")}
             </button>
-        }.into_any(),
+        }
+        .into_any(),
         PairState::Open => view! {
-            <button type="button" class="button button--secondary" data-testid="fix-pair"
-                on:click=move |_| act(Command::FixPair { mentee, mentor })>
+            <button
+                type="button"
+                class="button button--secondary"
+                data-testid="fix-pair"
+                on:click=move |_| act(Command::FixPair { mentee, mentor })
+            >
                 {i18n.t("matching-fix")}
             </button>
-            <button type="button" class="button button--quiet" data-testid="exclude-pair"
-                on:click=move |_| act(Command::ExcludePair { mentee, mentor })>
+            <button
+                type="button"
+                class="button button--quiet"
+                data-testid="exclude-pair"
+                on:click=move |_| act(Command::ExcludePair {
+                    mentee,
+                    mentor,
+                })
+            >
                 {i18n.t("matching-exclude")}
             </button>
-            <button type="button" class="button button--quiet" data-testid="show-alternative"
-                on:click=move |_| alternative_for.set(Some(mentee))>
+            <button
+                type="button"
+                class="button button--quiet"
+                data-testid="show-alternative"
+                on:click=move |_| alternative_for.set(Some(mentee))
+            >
                 {i18n.t("matching-alternative")}
             </button>
-        }.into_any(),
-    }
+        }
+        .into_any(),
     }
 }
 
@@ -483,15 +575,25 @@ fn co_mentor_cell(
     );
     view! {
         <td data-label=i18n.t("matching-column-co-mentor") data-testid="suggestion-co-mentor">
-            <span class="matching-co-mentor__name">{name}</span>" "
-            <span class="muted" data-testid="co-mentor-score">{score}</span>
+            <span class="matching-co-mentor__name">{name}</span>
+            " "
+            <span class="muted" data-testid="co-mentor-score">
+                {score}
+            </span>
             <details class="matching-co-mentor__why">
                 <summary>{i18n.t("matching-co-mentor-why")}</summary>
                 {explanation_view(i18n, &choice.explanation)}
             </details>
             <div class="matching-row-actions">
-                <button type="button" class="button button--quiet" data-testid="exclude-co-mentor"
-                    on:click=move |_| act(Command::ExcludePair { mentee, mentor: co_mentor })>
+                <button
+                    type="button"
+                    class="button button--quiet"
+                    data-testid="exclude-co-mentor"
+                    on:click=move |_| act(Command::ExcludePair {
+                        mentee,
+                        mentor: co_mentor,
+                    })
+                >
                     {i18n.t("matching-co-mentor-exclude")}
                 </button>
             </div>
@@ -534,7 +636,12 @@ fn RunningCoMentors(
     move || {
         let running = result.with(|m| m.running_co_mentors.clone());
         if running.is_empty() {
-            return view! { <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching-running" /></div> }.into_any();
+            return view! {
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=outcome testid="matching-running" />
+                </div>
+            }
+            .into_any();
         }
         let rows = session
             .with_untracked(|programme| {
@@ -553,36 +660,54 @@ fn RunningCoMentors(
             .unwrap_or_default();
         // Rendered here, where the table's reads are tracked, not
         // inside the table component (which reads untracked).
-        let table_rows = rows.into_iter().map(|(mentee, mentor, co_mentor, explanation)| view! {
-            <tr data-testid="running-co-mentor-row">
-                <th scope="row">{mentee}</th>
-                <td data-label=i18n.t("column-mentor")>{mentor}</td>
-                <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
-                <td class="num" data-label=i18n.t("matching-column-score")>{explanation.score}</td>
-                <td data-label=i18n.t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
-            </tr>
-        }).collect_view();
+        let table_rows = rows
+            .into_iter()
+            .map(|(mentee, mentor, co_mentor, explanation)| {
+                view! {
+                    <tr data-testid="running-co-mentor-row">
+                        <th scope="row">{mentee}</th>
+                        <td data-label=i18n.t("column-mentor")>{mentor}</td>
+                        <td data-label=i18n.t("matching-column-co-mentor")>{co_mentor}</td>
+                        <td class="num" data-label=i18n.t("matching-column-score")>
+                            {explanation.score}
+                        </td>
+                        <td data-label=i18n
+                            .t("matching-column-why")>{explanation_view(i18n, &explanation)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         view! {
-            <section class="panel" aria-labelledby="running-co-mentors-title" data-testid="running-co-mentors">
+            <section
+                class="panel"
+                aria-labelledby="running-co-mentors-title"
+                data-testid="running-co-mentors"
+            >
                 <div class="panel__header">
                     <h2 id="running-co-mentors-title">{i18n.t("matching-running-title")}</h2>
-                    <button type="button" class="button button--primary" data-testid="running-co-mentors-confirm"
+                    <button
+                        type="button"
+                        class="button button--primary"
+                        data-testid="running-co-mentors-confirm"
                         disabled=move || stale.get() || computing.get()
-                        on:click=confirm>
+                        on:click=confirm
+                    >
                         {i18n.t("matching-running-confirm")}
                     </button>
                 </div>
                 <p class="muted">{i18n.t("matching-running-intro")}</p>
-                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="matching-running" /></div>
-                <DataTable head=|| view! {
-                    <Column label="column-mentee" />
-                    <Column label="column-mentor" />
-                    <Column label="matching-column-co-mentor" />
-                    <Column label="matching-column-score" class="num" />
-                    <Column label="matching-column-why" />
-                }>
-                    {table_rows}
-                </DataTable>
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=outcome testid="matching-running" />
+                </div>
+                <DataTable head=|| {
+                    view! {
+                        <Column label="column-mentee" />
+                        <Column label="column-mentor" />
+                        <Column label="matching-column-co-mentor" />
+                        <Column label="matching-column-score" class="num" />
+                        <Column label="matching-column-why" />
+                    }
+                }>{table_rows}</DataTable>
             </section>
         }
         .into_any()
@@ -611,27 +736,48 @@ fn UnmatchedPeople(result: RwSignal<Matching>) -> impl IntoView {
             {move || {
                 let rows = rows();
                 if rows.is_empty() {
-                    return view! { <p class="empty-state" data-testid="unmatched-none">{i18n.t("matching-unmatched-none")}</p> }.into_any();
+                    return view! {
+                        <p class="empty-state" data-testid="unmatched-none">
+                            {i18n.t("matching-unmatched-none")}
+                        </p>
+                    }
+                        .into_any();
                 }
-                // Rendered here, where the table's reads are tracked, not
-                // inside the table component (which reads untracked).
-                let table_rows = rows.into_iter().map(|(name, role, reason)| view! {
-                    <tr data-testid="unmatched-row">
-                        <th scope="row">{name}</th>
-                        <td data-label=i18n.t("column-role")>{i18n.t(&format!("role-{}", role.code()))}</td>
-                        <td data-label=i18n.t("matching-column-reason")>{i18n.t(&format!("matching-reason-{reason}"))}</td>
-                    </tr>
-                }).collect_view();
+                let table_rows = rows
+                    .into_iter()
+                    .map(|(name, role, reason)| {
+                        // Rendered here, where the table's reads are tracked, not
+                        // inside the table component (which reads untracked).
+                        view! {
+                            <tr data-testid="unmatched-row">
+                                <th scope="row">{name}</th>
+                                <td data-label=i18n
+                                    .t(
+                                        "column-role",
+                                    )>{i18n.t(&format!("role-{}", role.code()))}</td>
+                                <td data-label=i18n
+                                    .t(
+                                        "matching-column-reason",
+                                    )>{i18n.t(&format!("matching-reason-{reason}"))}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
                 view! {
-                    <DataTable testid="unmatched-table" head=|| view! {
-                        <Column label="column-name" />
-                        <Column label="column-role" />
-                        <Column label="matching-column-reason" />
-                    }>
+                    <DataTable
+                        testid="unmatched-table"
+                        head=|| {
+                            view! {
+                                <Column label="column-name" />
+                                <Column label="column-role" />
+                                <Column label="matching-column-reason" />
+                            }
+                        }
+                    >
                         {table_rows}
                     </DataTable>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }
@@ -670,8 +816,14 @@ fn BrokenFixedPairs(
                     view! {
                         <li>
                             {text}" "
-                            <button type="button" class="button button--quiet"
-                                on:click=move |_| act(Command::ReleasePair { mentee, mentor })>
+                            <button
+                                type="button"
+                                class="button button--quiet"
+                                on:click=move |_| act(Command::ReleasePair {
+                                    mentee,
+                                    mentor,
+                                })
+                            >
                                 {i18n.t("matching-release")}
                             </button>
                         </li>
@@ -753,7 +905,12 @@ fn AlternativeView(
             view! {
                 <p data-testid="alternative-offer">{text}</p>
                 {swap_text.map(|t| view! { <p>{t}</p> })}
-                <button type="button" class="button button--secondary" data-testid="take-alternative" on:click=take>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="take-alternative"
+                    on:click=take
+                >
                     {i18n.t("matching-alternative-take")}
                 </button>
             }
@@ -764,7 +921,9 @@ fn AlternativeView(
         <div class="notice matching-alternative" data-testid="alternative">
             {body}
             " "
-            <button type="button" class="button button--quiet" on:click=move |_| close()>{i18n.t("matching-alternative-close")}</button>
+            <button type="button" class="button button--quiet" on:click=move |_| close()>
+                {i18n.t("matching-alternative-close")}
+            </button>
         </div>
     }
 }
@@ -803,20 +962,49 @@ fn Weights(act: impl Fn(Command) + Copy + Send + Sync + 'static) -> impl IntoVie
     view! {
         <section class="panel" aria-labelledby="weights-title">
             <h2 id="weights-title">{move || i18n.t("matching-weights-title")}</h2>
-            <p class="muted">{move || i18n.t_with("matching-weights-intro", &[("max", FluentValue::from(MAX_WEIGHT))])}</p>
+            <p class="muted">
+                {move || {
+                    i18n.t_with("matching-weights-intro", &[("max", FluentValue::from(MAX_WEIGHT))])
+                }}
+            </p>
             <form class="form" on:submit=save novalidate>
-                {fields.into_iter().map(|(criterion, value)| {
-                    let id = format!("weight-{}", criterion.code());
-                    view! {
-                        <div class="field field--inline">
-                            <label for=id.clone()>{move || i18n.t(&format!("matching-criterion-{}", criterion.code()))}</label>
-                            <input id=id.clone() data-testid=id type="number" min="0" max=MAX_WEIGHT.to_string() step="1" inputmode="numeric" bind:value=value />
-                        </div>
-                    }
-                }).collect_view()}
+                {fields
+                    .into_iter()
+                    .map(|(criterion, value)| {
+                        let id = format!("weight-{}", criterion.code());
+                        view! {
+                            <div class="field field--inline">
+                                <label for=id
+                                    .clone()>
+                                    {move || {
+                                        i18n.t(&format!("matching-criterion-{}", criterion.code()))
+                                    }}
+                                </label>
+                                <input
+                                    id=id.clone()
+                                    data-testid=id
+                                    type="number"
+                                    min="0"
+                                    max=MAX_WEIGHT.to_string()
+                                    step="1"
+                                    inputmode="numeric"
+                                    bind:value=value
+                                />
+                            </div>
+                        }
+                    })
+                    .collect_view()}
                 <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="weights-submit">{move || i18n.t("matching-weights-save")}</button>
-                    <button type="button" class="button button--quiet" on:click=reset>{move || i18n.t("matching-weights-defaults")}</button>
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="weights-submit"
+                    >
+                        {move || i18n.t("matching-weights-save")}
+                    </button>
+                    <button type="button" class="button button--quiet" on:click=reset>
+                        {move || i18n.t("matching-weights-defaults")}
+                    </button>
                 </div>
             </form>
         </section>
@@ -851,22 +1039,34 @@ fn ExcludedPairs(act: impl Fn(Command) + Copy + Send + Sync + 'static) -> impl I
             {move || {
                 let rows = rows();
                 if rows.is_empty() {
-                    return view! { <p class="empty-state">{i18n.t("matching-excluded-none")}</p> }.into_any();
+                    return view! { <p class="empty-state">{i18n.t("matching-excluded-none")}</p> }
+                        .into_any();
                 }
                 view! {
                     <ul class="excluded-pairs" data-testid="excluded-pairs">
-                        {rows.into_iter().map(|(pair, mentee, mentor)| view! {
-                            <li data-testid="excluded-pair">
-                                {format!("{mentee} – {mentor}")}" "
-                                <button type="button" class="button button--quiet"
-                                    on:click=move |_| act(Command::ReleasePair { mentee: pair.mentee, mentor: pair.mentor })>
-                                    {i18n.t("matching-exclusion-lift")}
-                                </button>
-                            </li>
-                        }).collect_view()}
+                        {rows
+                            .into_iter()
+                            .map(|(pair, mentee, mentor)| {
+                                view! {
+                                    <li data-testid="excluded-pair">
+                                        {format!("{mentee} – {mentor}")}" "
+                                        <button
+                                            type="button"
+                                            class="button button--quiet"
+                                            on:click=move |_| act(Command::ReleasePair {
+                                                mentee: pair.mentee,
+                                                mentor: pair.mentor,
+                                            })
+                                        >
+                                            {i18n.t("matching-exclusion-lift")}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }

@@ -107,18 +107,45 @@ pub(crate) fn ImportPage() -> impl IntoView {
             <p class="muted">{move || i18n.t("import-intro")}</p>
             <div class="field">
                 <label for="import-file">{move || i18n.t("import-file")}</label>
-                <input id="import-file" data-testid="import-file" type="file" accept=".csv,text/csv,text/plain" on:change=on_file />
+                <input
+                    id="import-file"
+                    data-testid="import-file"
+                    type="file"
+                    accept=".csv,text/csv,text/plain"
+                    on:change=on_file
+                />
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="import" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="import" />
+            </div>
             {move || match plan.get() {
                 None => ().into_any(),
-                Some(Err(code)) => view! { <p class="notice notice--error" role="alert" data-testid="import-error">{error_text(code)}</p> }.into_any(),
-                Some(Ok(current)) => view! { <ImportPreview plan=current mapping include /> }.into_any(),
+                Some(Err(code)) => {
+                    view! {
+                        <p class="notice notice--error" role="alert" data-testid="import-error">
+                            {error_text(code)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(current)) => {
+                    view! { <ImportPreview plan=current mapping include /> }.into_any()
+                }
             }}
             <Show when=move || matches!(plan.get(), Some(Ok(_)))>
                 <div class="form__actions sticky-actions">
-                    <button type="button" class="button button--primary" data-testid="import-submit" on:click=import>
-                        {move || i18n.t_with("import-submit", &[("count", FluentValue::from(to_import()))])}
+                    <button
+                        type="button"
+                        class="button button--primary"
+                        data-testid="import-submit"
+                        on:click=import
+                    >
+                        {move || {
+                            i18n.t_with(
+                                "import-submit",
+                                &[("count", FluentValue::from(to_import()))],
+                            )
+                        }}
                     </button>
                 </div>
             </Show>
@@ -152,31 +179,50 @@ fn ImportPreview(
             ),
         ],
     );
-    let mapping_rows = plan.headers.iter().enumerate().map(|(index, header)| {
-        let selected = current_mapping.get(index).copied().flatten();
-        let all = current_mapping.clone();
-        let select_id = format!("mapping-{index}");
-        view! {
-            <tr>
-                <th scope="row"><label for=select_id.clone()>{header.clone()}</label></th>
-                <td>
-                    <select id=select_id on:change=move |event| {
-                        let field = ImportField::from_code(&event_target_value(&event));
-                        let mut next = all.clone();
-                        if let Some(slot) = next.get_mut(index) {
-                            *slot = field;
-                        }
-                        mapping.set(Some(next));
-                    }>
-                        <option value="" selected=selected.is_none()>{i18n.t("import-field-ignore")}</option>
-                        {ImportField::ALL.into_iter().map(|field| view! {
-                            <option value=field.code() selected=selected == Some(field)>{i18n.t(&format!("import-field-{}", field.code()))}</option>
-                        }).collect_view()}
-                    </select>
-                </td>
-            </tr>
-        }
-    }).collect_view();
+    let mapping_rows = plan
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            let selected = current_mapping.get(index).copied().flatten();
+            let all = current_mapping.clone();
+            let select_id = format!("mapping-{index}");
+            view! {
+                <tr>
+                    <th scope="row">
+                        <label for=select_id.clone()>{header.clone()}</label>
+                    </th>
+                    <td>
+                        <select
+                            id=select_id
+                            on:change=move |event| {
+                                let field = ImportField::from_code(&event_target_value(&event));
+                                let mut next = all.clone();
+                                if let Some(slot) = next.get_mut(index) {
+                                    *slot = field;
+                                }
+                                mapping.set(Some(next));
+                            }
+                        >
+                            <option value="" selected=selected.is_none()>
+                                {i18n.t("import-field-ignore")}
+                            </option>
+                            {ImportField::ALL
+                                .into_iter()
+                                .map(|field| {
+                                    view! {
+                                        <option value=field.code() selected=selected == Some(field)>
+                                            {i18n.t(&format!("import-field-{}", field.code()))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
     // Columns recognised and left out on purpose (a birth date): said,
     // not silently dropped.
     let set_aside: Vec<String> = plan
@@ -203,48 +249,95 @@ fn ImportPreview(
         view! {
             <tr data-testid="import-row" data-verdict=verdict.code() data-line=line>
                 <td class="num">{line}</td>
-                <td>{row.details.name.clone()}<span class="muted">{(!row.details.name.is_empty()).then(|| format!(" · {role}"))}</span></td>
                 <td>
-                    <span class=format!("badge badge--{}", verdict.code())>{i18n.t(&format!("verdict-{}", verdict.code()))}</span>
-                    {(!problems.is_empty()).then(|| view! {
-                        <ul class="problem-list">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                    })}
-                    {(verdict == RowVerdict::Invalid).then(|| view! {
-                        <label class="check" for=checkbox_id.clone()>
-                            <input id=checkbox_id.clone() type="checkbox" data-testid=format!("include-{line}")
-                                prop:checked=move || include.with(|set| set.contains(&line))
-                                on:change=move |event| {
-                                    let checked = event_target_checked(&event);
-                                    include.update(|set| { if checked { set.insert(line); } else { set.remove(&line); } });
-                                } />
-                            <span>{i18n.t("import-include")}</span>
-                        </label>
-                    })}
+                    {row.details.name.clone()}
+                    <span class="muted">
+                        {(!row.details.name.is_empty()).then(|| format!(" · {role}"))}
+                    </span>
+                </td>
+                <td>
+                    <span class=format!(
+                        "badge badge--{}",
+                        verdict.code(),
+                    )>{i18n.t(&format!("verdict-{}", verdict.code()))}</span>
+                    {(!problems.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="problem-list">
+                                    {problems
+                                        .into_iter()
+                                        .map(|p| view! { <li>{p}</li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                    {(verdict == RowVerdict::Invalid)
+                        .then(|| {
+                            view! {
+                                <label class="check" for=checkbox_id.clone()>
+                                    <input
+                                        id=checkbox_id.clone()
+                                        type="checkbox"
+                                        data-testid=format!("include-{line}")
+                                        prop:checked=move || include.with(|set| set.contains(&line))
+                                        on:change=move |event| {
+                                            let checked = event_target_checked(&event);
+                                            include
+                                                .update(|set| {
+                                                    if checked {
+                                                        set.insert(line);
+                                                    } else {
+                                                        set.remove(&line);
+                                                    }
+                                                });
+                                        }
+                                    />
+                                    <span>{i18n.t("import-include")}</span>
+                                </label>
+                            }
+                        })}
                 </td>
             </tr>
         }
     }).collect_view();
     view! {
         <h3>{i18n.t("import-mapping")}</h3>
-        <DataTable testid="import-mapping" class="data-table data-table--compact" head=|| view! {
-            <Column label="import-column" />
-            <Column label="import-field" />
-        }>
+        <DataTable
+            testid="import-mapping"
+            class="data-table data-table--compact"
+            head=|| {
+                view! {
+                    <Column label="import-column" />
+                    <Column label="import-field" />
+                }
+            }
+        >
             {mapping_rows}
         </DataTable>
-        {(!set_aside.is_empty() || no_date).then(|| view! {
-            <ul class="plain-list notice" data-testid="import-notes">
-                {set_aside.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
-                {no_date.then(|| view! { <li>{i18n.t("import-no-application-date")}</li> })}
-            </ul>
-        })}
+        {(!set_aside.is_empty() || no_date)
+            .then(|| {
+                view! {
+                    <ul class="plain-list notice" data-testid="import-notes">
+                        {set_aside.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
+                        {no_date.then(|| view! { <li>{i18n.t("import-no-application-date")}</li> })}
+                    </ul>
+                }
+            })}
         <h3>{i18n.t("import-rows")}</h3>
-        <p class="muted" data-testid="import-summary">{summary}</p>
-        <DataTable testid="import-rows" class="data-table" head=|| view! {
-            <Column label="import-line" class="num" />
-            <Column label="import-person" />
-            <Column label="import-status" />
-        }>
+        <p class="muted" data-testid="import-summary">
+            {summary}
+        </p>
+        <DataTable
+            testid="import-rows"
+            class="data-table"
+            head=|| {
+                view! {
+                    <Column label="import-line" class="num" />
+                    <Column label="import-person" />
+                    <Column label="import-status" />
+                }
+            }
+        >
             {table_rows}
         </DataTable>
     }

@@ -184,54 +184,102 @@ pub(crate) fn PeoplePage() -> impl IntoView {
             <div class="panel__header">
                 <h2 id="people-title">{move || i18n.t("people-title")}</h2>
                 <div class="button-row">
-                    {programme_id.map(|id| view! {
-                        <A href=Page::NewPerson(id).path() attr:class="button button--primary" attr:data-testid="new-person">
-                            {move || i18n.t("people-new")}
-                        </A>
-                        <A href=Page::Import(id).path() attr:class="button button--secondary">
-                            {move || i18n.t("people-import")}
-                        </A>
-                    })}
-                    <button type="button" class="button button--secondary" data-testid="export-people" on:click=export>
+                    {programme_id
+                        .map(|id| {
+                            view! {
+                                <A
+                                    href=Page::NewPerson(id).path()
+                                    attr:class="button button--primary"
+                                    attr:data-testid="new-person"
+                                >
+                                    {move || i18n.t("people-new")}
+                                </A>
+                                <A
+                                    href=Page::Import(id).path()
+                                    attr:class="button button--secondary"
+                                >
+                                    {move || i18n.t("people-import")}
+                                </A>
+                            }
+                        })}
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="export-people"
+                        on:click=export
+                    >
                         {move || i18n.t("people-export")}
                     </button>
                 </div>
             </div>
             <PeopleFilters filters page />
             <p class="muted" role="status" data-testid="people-count">
-                {move || i18n.t_with("people-count", &[
-                    ("shown", FluentValue::from(matching.with(|rows| rows.len()))),
-                    ("total", FluentValue::from(total())),
-                ])}
+                {move || {
+                    i18n.t_with(
+                        "people-count",
+                        &[
+                            ("shown", FluentValue::from(matching.with(|rows| rows.len()))),
+                            ("total", FluentValue::from(total())),
+                        ],
+                    )
+                }}
             </p>
             <Show
                 when=move || matching.with(|rows| !rows.is_empty())
-                fallback=move || view! { <p class="empty-state">{move || i18n.t("people-none-match")}</p> }
+                fallback=move || {
+                    view! { <p class="empty-state">{move || i18n.t("people-none-match")}</p> }
+                }
             >
-                <DataTable testid="people-table" head=move || view! {
-                    <SortHeader by=SortBy::Name sort />
-                    <SortHeader by=SortBy::Role sort />
-                    <SortHeader by=SortBy::Organisation sort />
-                    <SortHeader by=SortBy::Standing sort />
-                    <Column label="column-email" class="hide-narrow" />
-                    <SortHeader by=SortBy::AppliedOn sort />
-                }>
-                    <For each=shown key=|row| row.id children=move |row| {
-                        let href = programme_id.map(|id| Page::Person(id, row.id).path()).unwrap_or_default();
-                        let role = row.role;
-                        let standing = row.standing;
-                        let applied_on = row.applied_on;
+                <DataTable
+                    testid="people-table"
+                    head=move || {
                         view! {
-                            <tr data-testid="person-row">
-                                <th scope="row"><A href=href>{row.name.clone()}</A></th>
-                                <td data-label=move || i18n.t("column-role")>{move || i18n.t(&format!("role-{}", role.code()))}</td>
-                                <td data-label=move || i18n.t("column-organisation")>{row.organisation.clone()}</td>
-                                <td data-label=move || i18n.t("column-standing")><span class=format!("badge badge--{}", standing.code())>{move || i18n.t(&format!("standing-{}", standing.code()))}</span></td>
-                                <td class="hide-narrow">{row.email.clone()}</td>
-                                <td data-label=move || i18n.t("column-applied-on")>{move || i18n.day_or_unknown(applied_on)}</td>
-                            </tr>
+                            <SortHeader by=SortBy::Name sort />
+                            <SortHeader by=SortBy::Role sort />
+                            <SortHeader by=SortBy::Organisation sort />
+                            <SortHeader by=SortBy::Standing sort />
+                            <Column label="column-email" class="hide-narrow" />
+                            <SortHeader by=SortBy::AppliedOn sort />
                         }
-                    } />
+                    }
+                >
+                    <For
+                        each=shown
+                        key=|row| row.id
+                        children=move |row| {
+                            let href = programme_id
+                                .map(|id| Page::Person(id, row.id).path())
+                                .unwrap_or_default();
+                            let role = row.role;
+                            let standing = row.standing;
+                            let applied_on = row.applied_on;
+                            view! {
+                                <tr data-testid="person-row">
+                                    <th scope="row">
+                                        <A href=href>{row.name.clone()}</A>
+                                    </th>
+                                    <td data-label=move || {
+                                        i18n.t("column-role")
+                                    }>{move || i18n.t(&format!("role-{}", role.code()))}</td>
+                                    <td data-label=move || {
+                                        i18n.t("column-organisation")
+                                    }>{row.organisation.clone()}</td>
+                                    <td data-label=move || i18n.t("column-standing")>
+                                        <span class=format!(
+                                            "badge badge--{}",
+                                            standing.code(),
+                                        )>
+                                            {move || i18n.t(&format!("standing-{}", standing.code()))}
+                                        </span>
+                                    </td>
+                                    <td class="hide-narrow">{row.email.clone()}</td>
+                                    <td data-label=move || {
+                                        i18n.t("column-applied-on")
+                                    }>{move || i18n.day_or_unknown(applied_on)}</td>
+                                </tr>
+                            }
+                        }
+                    />
                 </DataTable>
             </Show>
             <Pager page pages=Signal::derive(pages) label="people-title" />
@@ -271,38 +319,71 @@ fn PeopleFilters(filters: RwSignal<Filters>, page: RwSignal<usize>) -> impl Into
             </div>
             <div class="field">
                 <label for="filter-role">{move || i18n.t("filter-role")}</label>
-                <select id="filter-role" data-testid="filter-role" on:change=move |event| {
-                    let role = Role::from_code(&event_target_value(&event));
-                    set_filter(Box::new(move |f| f.role = role));
-                }>
+                <select
+                    id="filter-role"
+                    data-testid="filter-role"
+                    on:change=move |event| {
+                        let role = Role::from_code(&event_target_value(&event));
+                        set_filter(Box::new(move |f| f.role = role));
+                    }
+                >
                     <option value="">{move || i18n.t("filter-all")}</option>
-                    {Role::ALL.into_iter().map(|role| view! {
-                        <option value=role.code()>{move || i18n.t(&format!("role-{}", role.code()))}</option>
-                    }).collect_view()}
+                    {Role::ALL
+                        .into_iter()
+                        .map(|role| {
+                            view! {
+                                <option value=role
+                                    .code()>
+                                    {move || i18n.t(&format!("role-{}", role.code()))}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-organisation">{move || i18n.t("filter-organisation")}</label>
-                <select id="filter-organisation" data-testid="filter-organisation" on:change=move |event| {
-                    let organisation = event_target_value(&event).parse::<PartnerId>().ok();
-                    set_filter(Box::new(move |f| f.organisation = organisation));
-                }>
+                <select
+                    id="filter-organisation"
+                    data-testid="filter-organisation"
+                    on:change=move |event| {
+                        let organisation = event_target_value(&event).parse::<PartnerId>().ok();
+                        set_filter(Box::new(move |f| f.organisation = organisation));
+                    }
+                >
                     <option value="">{move || i18n.t("filter-all")}</option>
-                    {move || organisations().into_iter().map(|(id, name)| view! {
-                        <option value=id.to_string()>{name}</option>
-                    }).collect_view()}
+                    {move || {
+                        organisations()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                view! { <option value=id.to_string()>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-standing">{move || i18n.t("filter-standing")}</label>
-                <select id="filter-standing" data-testid="filter-standing" on:change=move |event| {
-                    let standing = Standing::from_code(&event_target_value(&event));
-                    set_filter(Box::new(move |f| f.standing = standing));
-                }>
+                <select
+                    id="filter-standing"
+                    data-testid="filter-standing"
+                    on:change=move |event| {
+                        let standing = Standing::from_code(&event_target_value(&event));
+                        set_filter(Box::new(move |f| f.standing = standing));
+                    }
+                >
                     <option value="">{move || i18n.t("filter-all")}</option>
-                    {Standing::ALL.into_iter().map(|standing| view! {
-                        <option value=standing.code()>{move || i18n.t(&format!("standing-{}", standing.code()))}</option>
-                    }).collect_view()}
+                    {Standing::ALL
+                        .into_iter()
+                        .map(|standing| {
+                            view! {
+                                <option value=standing
+                                    .code()>
+                                    {move || i18n.t(&format!("standing-{}", standing.code()))}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
         </div>
@@ -326,18 +407,24 @@ fn SortHeader(by: SortBy, sort: RwSignal<(SortBy, bool)>) -> impl IntoView {
                 type="button"
                 class="sort-button"
                 data-testid=format!("sort-{}", by.column_key())
-                on:click=move |_| sort.update(|(current, ascending)| {
-                    if *current == by {
-                        *ascending = !*ascending;
-                    } else {
-                        *current = by;
-                        *ascending = true;
-                    }
-                })
+                on:click=move |_| {
+                    sort.update(|(current, ascending)| {
+                        if *current == by {
+                            *ascending = !*ascending;
+                        } else {
+                            *current = by;
+                            *ascending = true;
+                        }
+                    })
+                }
             >
                 {label}
                 <span aria-hidden="true" class="sort-button__mark">
-                    {move || match aria_sort() { "ascending" => "▲", "descending" => "▼", _ => "" }}
+                    {move || match aria_sort() {
+                        "ascending" => "▲",
+                        "descending" => "▼",
+                        _ => "",
+                    }}
                 </span>
             </button>
         </th>

@@ -132,38 +132,85 @@ fn PersonForm(
                 <legend>{move || i18n.t("person-section-person")}</legend>
                 <div class="field-row">
                     <TextField id="person-name" label="person-field-name" value=name />
-                    <TextField id="person-salutation" label="person-field-salutation" value=salutation />
+                    <TextField
+                        id="person-salutation"
+                        label="person-field-salutation"
+                        value=salutation
+                    />
                 </div>
                 <div class="field-row">
                     <div class="field">
                         <label for="person-role">{move || i18n.t("person-field-role")}</label>
                         <select id="person-role" data-testid="person-role" bind:value=role>
-                            {Role::ALL.into_iter().map(|option| view! {
-                                <option value=option.code()>{move || i18n.t(&format!("role-{}", option.code()))}</option>
-                            }).collect_view()}
+                            {Role::ALL
+                                .into_iter()
+                                .map(|option| {
+                                    view! {
+                                        <option value=option
+                                            .code()>
+                                            {move || i18n.t(&format!("role-{}", option.code()))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
-                    {applied_on.map(|_| view! { <TextField id="person-applied-on" label="person-field-applied-on" value=applied kind="date" /> })}
+                    {applied_on
+                        .map(|_| {
+                            view! {
+                                <TextField
+                                    id="person-applied-on"
+                                    label="person-field-applied-on"
+                                    value=applied
+                                    kind="date"
+                                />
+                            }
+                        })}
                 </div>
                 <div class="field-row">
-                    <TextField id="person-email" label="person-field-email" value=email kind="email" />
-                    <TextField id="person-phone" label="person-field-phone" value=phone kind="tel" />
+                    <TextField
+                        id="person-email"
+                        label="person-field-email"
+                        value=email
+                        kind="email"
+                    />
+                    <TextField
+                        id="person-phone"
+                        label="person-field-phone"
+                        value=phone
+                        kind="tel"
+                    />
                 </div>
                 <TextField id="person-location" label="person-field-location" value=location />
             </fieldset>
             <fieldset class="form-section">
                 <legend>{move || i18n.t("person-section-work")}</legend>
                 <div class="field">
-                    <label for="person-organisation">{move || i18n.t("person-field-organisation")}</label>
-                    <select id="person-organisation" data-testid="person-organisation" bind:value=organisation>
+                    <label for="person-organisation">
+                        {move || i18n.t("person-field-organisation")}
+                    </label>
+                    <select
+                        id="person-organisation"
+                        data-testid="person-organisation"
+                        bind:value=organisation
+                    >
                         <option value="">{move || i18n.t("organisation-none")}</option>
-                        {move || partners().into_iter().map(|(id, partner)| view! {
-                            <option value=id.to_string()>{partner}</option>
-                        }).collect_view()}
+                        {move || {
+                            partners()
+                                .into_iter()
+                                .map(|(id, partner)| {
+                                    view! { <option value=id.to_string()>{partner}</option> }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
                 <div class="field-row">
-                    <TextField id="person-department" label="person-field-department" value=department />
+                    <TextField
+                        id="person-department"
+                        label="person-field-department"
+                        value=department
+                    />
                     <TextField id="person-position" label="person-field-position" value=position />
                 </div>
             </fieldset>
@@ -171,25 +218,63 @@ fn PersonForm(
                 <legend>{move || i18n.t("person-section-matching")}</legend>
                 <div class="field">
                     <label for="person-topics">{move || i18n.t("person-field-topics")}</label>
-                    <input id="person-topics" data-testid="person-topics" type="text" aria-describedby="person-topics-hint" bind:value=topics />
-                    <p id="person-topics-hint" class="field__hint">{move || i18n.t("person-field-topics-hint")}</p>
+                    <input
+                        id="person-topics"
+                        data-testid="person-topics"
+                        type="text"
+                        aria-describedby="person-topics-hint"
+                        bind:value=topics
+                    />
+                    <p id="person-topics-hint" class="field__hint">
+                        {move || i18n.t("person-field-topics-hint")}
+                    </p>
                 </div>
                 <div class="field">
                     <label for="person-goal">{move || i18n.t("person-field-goal")}</label>
-                    <textarea id="person-goal" data-testid="person-goal" rows="3" bind:value=goal></textarea>
+                    <textarea
+                        id="person-goal"
+                        data-testid="person-goal"
+                        rows="3"
+                        bind:value=goal
+                    ></textarea>
                 </div>
                 <div class="field">
-                    <label for="person-motivation">{move || i18n.t("person-field-motivation")}</label>
-                    <textarea id="person-motivation" data-testid="person-motivation" rows="3" bind:value=motivation></textarea>
+                    <label for="person-motivation">
+                        {move || i18n.t("person-field-motivation")}
+                    </label>
+                    <textarea
+                        id="person-motivation"
+                        data-testid="person-motivation"
+                        rows="3"
+                        bind:value=motivation
+                    ></textarea>
                 </div>
                 <div class="field-row">
-                    <TextField id="person-availability" label="person-field-availability" value=availability />
+                    <TextField
+                        id="person-availability"
+                        label="person-field-availability"
+                        value=availability
+                    />
                     <div class="field">
-                        <label for="person-meeting-format">{move || i18n.t("person-field-meeting-format")}</label>
-                        <select id="person-meeting-format" data-testid="person-meeting-format" bind:value=meeting_format>
-                            {MeetingFormat::ALL.into_iter().map(|option| view! {
-                                <option value=option.code()>{move || i18n.t(&format!("format-{}", option.code()))}</option>
-                            }).collect_view()}
+                        <label for="person-meeting-format">
+                            {move || i18n.t("person-field-meeting-format")}
+                        </label>
+                        <select
+                            id="person-meeting-format"
+                            data-testid="person-meeting-format"
+                            bind:value=meeting_format
+                        >
+                            {MeetingFormat::ALL
+                                .into_iter()
+                                .map(|option| {
+                                    view! {
+                                        <option value=option
+                                            .code()>
+                                            {move || i18n.t(&format!("format-{}", option.code()))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
                 </div>
@@ -210,14 +295,26 @@ fn PersonForm(
                 <legend>{move || i18n.t("person-section-notes")}</legend>
                 <div class="field">
                     <label for="person-notes">{move || i18n.t("person-field-notes")}</label>
-                    <textarea id="person-notes" data-testid="person-notes" rows="3" aria-describedby="person-notes-hint" bind:value=notes></textarea>
-                    <p id="person-notes-hint" class="field__hint">{move || i18n.t("person-field-notes-hint")}</p>
+                    <textarea
+                        id="person-notes"
+                        data-testid="person-notes"
+                        rows="3"
+                        aria-describedby="person-notes-hint"
+                        bind:value=notes
+                    ></textarea>
+                    <p id="person-notes-hint" class="field__hint">
+                        {move || i18n.t("person-field-notes-hint")}
+                    </p>
                 </div>
             </fieldset>
             <div class="form__actions">
-                <button type="submit" class="button button--primary" data-testid="person-submit">{move || i18n.t(submit_label)}</button>
+                <button type="submit" class="button button--primary" data-testid="person-submit">
+                    {move || i18n.t(submit_label)}
+                </button>
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="person" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="person" />
+            </div>
         </form>
     }
 }
@@ -271,11 +368,14 @@ pub(crate) fn PersonPage() -> impl IntoView {
                 .unwrap_or(false)
         })
     });
-    move || {
-        match found.get() {
+    move || match found.get() {
         Some(id) => view! { <PersonView id /> }.into_any(),
-        None => view! { <p class="notice notice--warning" role="alert">{i18n.t("person-not-found")}</p> }.into_any(),
-    }
+        None => view! {
+            <p class="notice notice--warning" role="alert">
+                {i18n.t("person-not-found")}
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -314,7 +414,9 @@ fn PersonView(id: PersonId) -> impl IntoView {
         Ok(i18n.t("person-saved"))
     };
     view! {
-        <h2 class="person-heading" data-testid="person-heading">{name}</h2>
+        <h2 class="person-heading" data-testid="person-heading">
+            {name}
+        </h2>
         <div class="grid-2">
             <div class="stack">
                 <ApplicationPanel id />
@@ -414,55 +516,144 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
             <dl class="facts">
                 <dt>{move || i18n.t("person-stage")}</dt>
                 <dd data-testid="person-stage">
-                    {move || standing().map(|s| view! { <span class=format!("badge badge--{}", s.code())>{i18n.t(&format!("standing-{}", s.code()))}</span> })}
+                    {move || {
+                        standing()
+                            .map(|s| {
+                                view! {
+                                    <span class=format!(
+                                        "badge badge--{}",
+                                        s.code(),
+                                    )>{i18n.t(&format!("standing-{}", s.code()))}</span>
+                                }
+                            })
+                    }}
                 </dd>
                 <dt>{move || i18n.t("person-field-applied-on")}</dt>
                 <dd>{move || application().map(|a| i18n.day_or_unknown(a.applied_on))}</dd>
                 <dt>{move || i18n.t("interview-title")}</dt>
                 <dd data-testid="interview-info">
                     {move || match application().and_then(|a| a.interview) {
-                        Some(interview) => i18n.t_with("interview-held", &[
-                            ("date", FluentValue::from(i18n.day(interview.on))),
-                            ("by", FluentValue::from(interview.by.clone())),
-                            ("minutes", FluentValue::from(interview.minutes)),
-                        ]),
+                        Some(interview) => {
+                            i18n.t_with(
+                                "interview-held",
+                                &[
+                                    ("date", FluentValue::from(i18n.day(interview.on))),
+                                    ("by", FluentValue::from(interview.by.clone())),
+                                    ("minutes", FluentValue::from(interview.minutes)),
+                                ],
+                            )
+                        }
                         None => i18n.t("interview-none"),
                     }}
                 </dd>
-                {move || application().and_then(|a| a.decided_on).map(|day| view! {
-                    <dt>{i18n.t("decision-title")}</dt>
-                    <dd>{i18n.t_with("decided-on", &[("date", FluentValue::from(i18n.day(day)))])}</dd>
-                })}
-                {move || application().and_then(|a| a.withdrawal).map(|w| view! {
-                    <dt>{i18n.t("withdraw-title")}</dt>
-                    <dd>{i18n.t_with("withdrawn-info", &[("date", FluentValue::from(i18n.day(w.on))), ("reason", FluentValue::from(w.reason))])}</dd>
-                })}
+                {move || {
+                    application()
+                        .and_then(|a| a.decided_on)
+                        .map(|day| {
+                            view! {
+                                <dt>{i18n.t("decision-title")}</dt>
+                                <dd>
+                                    {i18n
+                                        .t_with(
+                                            "decided-on",
+                                            &[("date", FluentValue::from(i18n.day(day)))],
+                                        )}
+                                </dd>
+                            }
+                        })
+                }}
+                {move || {
+                    application()
+                        .and_then(|a| a.withdrawal)
+                        .map(|w| {
+                            view! {
+                                <dt>{i18n.t("withdraw-title")}</dt>
+                                <dd>
+                                    {i18n
+                                        .t_with(
+                                            "withdrawn-info",
+                                            &[
+                                                ("date", FluentValue::from(i18n.day(w.on))),
+                                                ("reason", FluentValue::from(w.reason)),
+                                            ],
+                                        )}
+                                </dd>
+                            }
+                        })
+                }}
             </dl>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="application" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="application" />
+            </div>
             <Show when=move || application().is_some_and(|a| a.stage != Stage::Withdrawn)>
-                <details class="disclosure" open=move || application().is_some_and(|a| a.interview.is_none())>
+                <details
+                    class="disclosure"
+                    open=move || application().is_some_and(|a| a.interview.is_none())
+                >
                     <summary>{move || i18n.t("interview-title")}</summary>
                     <form class="form" on:submit=record_interview novalidate>
                         <div class="field-row">
-                            <TextField id="interview-on" label="interview-on" value=interview_on kind="date" />
-                            <TextField id="interview-minutes" label="interview-minutes" value=interview_minutes kind="number" />
+                            <TextField
+                                id="interview-on"
+                                label="interview-on"
+                                value=interview_on
+                                kind="date"
+                            />
+                            <TextField
+                                id="interview-minutes"
+                                label="interview-minutes"
+                                value=interview_minutes
+                                kind="number"
+                            />
                         </div>
                         <TextField id="interview-by" label="interview-by" value=interview_by />
                         <div class="field">
                             <label for="interview-notes">{move || i18n.t("interview-notes")}</label>
-                            <textarea id="interview-notes" data-testid="interview-notes" rows="3" bind:value=interview_notes></textarea>
+                            <textarea
+                                id="interview-notes"
+                                data-testid="interview-notes"
+                                rows="3"
+                                bind:value=interview_notes
+                            ></textarea>
                         </div>
                         <div class="form__actions">
-                            <button type="submit" class="button button--secondary" data-testid="interview-submit">{move || i18n.t("interview-submit")}</button>
+                            <button
+                                type="submit"
+                                class="button button--secondary"
+                                data-testid="interview-submit"
+                            >
+                                {move || i18n.t("interview-submit")}
+                            </button>
                         </div>
                     </form>
                 </details>
                 <div class="decision">
                     <h3>{move || i18n.t("decision-title")}</h3>
                     <div class="button-row">
-                        <button type="button" class="button button--primary" data-testid="decide-accept" on:click=move |_| decide(Decision::Accept)>{move || i18n.t("decision-accept")}</button>
-                        <button type="button" class="button button--secondary" data-testid="decide-waitlist" on:click=move |_| decide(Decision::Waitlist)>{move || i18n.t("decision-waitlist")}</button>
-                        <button type="button" class="button button--secondary" data-testid="decide-decline" on:click=move |_| decide(Decision::Decline)>{move || i18n.t("decision-decline")}</button>
+                        <button
+                            type="button"
+                            class="button button--primary"
+                            data-testid="decide-accept"
+                            on:click=move |_| decide(Decision::Accept)
+                        >
+                            {move || i18n.t("decision-accept")}
+                        </button>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            data-testid="decide-waitlist"
+                            on:click=move |_| decide(Decision::Waitlist)
+                        >
+                            {move || i18n.t("decision-waitlist")}
+                        </button>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            data-testid="decide-decline"
+                            on:click=move |_| decide(Decision::Decline)
+                        >
+                            {move || i18n.t("decision-decline")}
+                        </button>
                     </div>
                 </div>
                 <details class="disclosure">
@@ -470,7 +661,13 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
                     <form class="form" on:submit=withdraw novalidate>
                         <TextField id="withdraw-reason" label="withdraw-reason" value=reason />
                         <div class="form__actions">
-                            <button type="submit" class="button button--danger" data-testid="withdraw-submit">{move || i18n.t("withdraw-submit")}</button>
+                            <button
+                                type="submit"
+                                class="button button--danger"
+                                data-testid="withdraw-submit"
+                            >
+                                {move || i18n.t("withdraw-submit")}
+                            </button>
                         </div>
                     </form>
                 </details>
@@ -515,16 +712,21 @@ fn PersonTandems(id: PersonId) -> impl IntoView {
                 }
                 view! {
                     <ul class="plain-list">
-                        {tandems.into_iter().map(|(programme, tandem, other, status)| view! {
-                            <li>
-                                <A href=Page::Tandem(programme, tandem).path()>{other}</A>
-                                " · "
-                                {i18n.t(&format!("tandem-status-{}", status.code()))}
-                            </li>
-                        }).collect_view()}
+                        {tandems
+                            .into_iter()
+                            .map(|(programme, tandem, other, status)| {
+                                view! {
+                                    <li>
+                                        <A href=Page::Tandem(programme, tandem).path()>{other}</A>
+                                        " · "
+                                        {i18n.t(&format!("tandem-status-{}", status.code()))}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }

@@ -117,15 +117,30 @@ fn ConsentForm(id: PersonId) -> impl IntoView {
             <fieldset class="form-section">
                 <legend>{move || i18n.t("consent-legend")}</legend>
                 <label class="check" for="consent-processing">
-                    <input id="consent-processing" data-testid="consent-processing" type="checkbox" bind:checked=processing />
+                    <input
+                        id="consent-processing"
+                        data-testid="consent-processing"
+                        type="checkbox"
+                        bind:checked=processing
+                    />
                     <span>{move || i18n.t("consent-processing")}</span>
                 </label>
                 <label class="check" for="consent-photos">
-                    <input id="consent-photos" data-testid="consent-photos" type="checkbox" bind:checked=photos />
+                    <input
+                        id="consent-photos"
+                        data-testid="consent-photos"
+                        type="checkbox"
+                        bind:checked=photos
+                    />
                     <span>{move || i18n.t("consent-photos")}</span>
                 </label>
                 <label class="check" for="consent-named">
-                    <input id="consent-named" data-testid="consent-named" type="checkbox" bind:checked=named />
+                    <input
+                        id="consent-named"
+                        data-testid="consent-named"
+                        type="checkbox"
+                        bind:checked=named
+                    />
                     <span>{move || i18n.t("consent-named")}</span>
                 </label>
                 <p class="muted">{move || i18n.t("consent-fields-hint")}</p>
@@ -133,26 +148,49 @@ fn ConsentForm(id: PersonId) -> impl IntoView {
             <div class="field-row">
                 <div class="field">
                     <label for="consent-given-on">{move || i18n.t("consent-given-on")}</label>
-                    <input id="consent-given-on" type="date" data-testid="consent-given-on" bind:value=given_on />
+                    <input
+                        id="consent-given-on"
+                        type="date"
+                        data-testid="consent-given-on"
+                        bind:value=given_on
+                    />
                 </div>
                 <div class="field">
                     <label for="consent-way">{move || i18n.t("consent-way")}</label>
-                    <select id="consent-way" data-testid="consent-way"
+                    <select
+                        id="consent-way"
+                        data-testid="consent-way"
                         on:change=move |ev| {
                             if let Some(chosen) = ConsentWay::from_code(&event_target_value(&ev)) {
                                 way.set(chosen);
                             }
-                        }>
-                        {ConsentWay::ALL.into_iter().map(|option| view! {
-                            <option value=option.code() selected=move || way.get() == option>
-                                {move || i18n.t(&format!("consent-way-{}", option.code()))}
-                            </option>
-                        }).collect_view()}
+                        }
+                    >
+                        {ConsentWay::ALL
+                            .into_iter()
+                            .map(|option| {
+                                view! {
+                                    <option
+                                        value=option.code()
+                                        selected=move || way.get() == option
+                                    >
+                                        {move || i18n.t(&format!("consent-way-{}", option.code()))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="consent-withdrawn-on">{move || i18n.t("consent-withdrawn-on")}</label>
-                    <input id="consent-withdrawn-on" type="date" data-testid="consent-withdrawn-on" bind:value=withdrawn_on />
+                    <label for="consent-withdrawn-on">
+                        {move || i18n.t("consent-withdrawn-on")}
+                    </label>
+                    <input
+                        id="consent-withdrawn-on"
+                        type="date"
+                        data-testid="consent-withdrawn-on"
+                        bind:value=withdrawn_on
+                    />
                 </div>
             </div>
             <div class="button-row">
@@ -205,7 +243,12 @@ fn AccessReport(id: PersonId) -> impl IntoView {
     view! {
         <h3>{move || i18n.t("access-heading")}</h3>
         <p class="muted">{move || i18n.t("access-hint")}</p>
-        <button type="button" class="button button--secondary" data-testid="access-export" on:click=export>
+        <button
+            type="button"
+            class="button button--secondary"
+            data-testid="access-export"
+            on:click=export
+        >
             {move || i18n.t("access-export")}
         </button>
         <OutcomeNotice outcome=export_outcome testid="access-outcome" />
@@ -239,25 +282,50 @@ fn ForgetPerson(id: PersonId) -> impl IntoView {
         <p class="muted">{move || i18n.t("forget-hint")}</p>
         <Show
             when=move || confirming.get()
-            fallback=move || view! {
-                <button type="button" class="button button--danger" data-testid="forget-person"
-                    on:click=move |_| confirming.set(true)>
-                    {move || i18n.t("forget-person")}
-                </button>
+            fallback=move || {
+                view! {
+                    <button
+                        type="button"
+                        class="button button--danger"
+                        data-testid="forget-person"
+                        on:click=move |_| confirming.set(true)
+                    >
+                        {move || i18n.t("forget-person")}
+                    </button>
+                }
             }
         >
-            <div class="notice notice--warning" role="alertdialog" aria-labelledby="forget-confirm-text">
+            <div
+                class="notice notice--warning"
+                role="alertdialog"
+                aria-labelledby="forget-confirm-text"
+            >
                 <p id="forget-confirm-text">{move || i18n.t("forget-confirm")}</p>
-                {move || unsealed.get().then(|| view! {
-                    <p data-testid="forget-unsealed">{i18n.t("forget-confirm-unsealed")}</p>
-                })}
+                {move || {
+                    unsealed
+                        .get()
+                        .then(|| {
+                            view! {
+                                <p data-testid="forget-unsealed">
+                                    {i18n.t("forget-confirm-unsealed")}
+                                </p>
+                            }
+                        })
+                }}
                 <div class="button-row">
-                    <button type="button" class="button button--danger" data-testid="forget-confirm"
-                        on:click=forget.clone()>
+                    <button
+                        type="button"
+                        class="button button--danger"
+                        data-testid="forget-confirm"
+                        on:click=forget.clone()
+                    >
                         {move || i18n.t("forget-confirm-button")}
                     </button>
-                    <button type="button" class="button button--secondary"
-                        on:click=move |_| confirming.set(false)>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        on:click=move |_| confirming.set(false)
+                    >
                         {move || i18n.t("forget-cancel")}
                     </button>
                 </div>
@@ -317,19 +385,37 @@ pub(crate) fn ErasureDue() -> impl IntoView {
             <form class="form" on:submit=save novalidate>
                 <div class="field">
                     <label for="retention-months">{move || i18n.t("retention-months")}</label>
-                    <input id="retention-months" type="number" min="0" max=MAX_RETENTION_MONTHS.to_string()
-                        inputmode="numeric" data-testid="retention-months" bind:value=months />
+                    <input
+                        id="retention-months"
+                        type="number"
+                        min="0"
+                        max=MAX_RETENTION_MONTHS.to_string()
+                        inputmode="numeric"
+                        data-testid="retention-months"
+                        bind:value=months
+                    />
                 </div>
                 <div class="button-row">
-                    <button type="submit" class="button button--secondary" data-testid="retention-save">
+                    <button
+                        type="submit"
+                        class="button button--secondary"
+                        data-testid="retention-save"
+                    >
                         {move || i18n.t("retention-save")}
                     </button>
                 </div>
             </form>
             <OutcomeNotice outcome=outcome testid="retention-outcome" />
-            {move || until().map(|day| view! {
-                <p class="muted">{i18n.t_with("retention-until", &[("day", day.into())])}</p>
-            })}
+            {move || {
+                until()
+                    .map(|day| {
+                        view! {
+                            <p class="muted">
+                                {i18n.t_with("retention-until", &[("day", day.into())])}
+                            </p>
+                        }
+                    })
+            }}
             {move || {
                 let due = due();
                 if due.is_empty() {
@@ -337,23 +423,28 @@ pub(crate) fn ErasureDue() -> impl IntoView {
                 }
                 view! {
                     <ul data-testid="erasure-list">
-                        {due.into_iter().map(|entry| {
-                            let href = programme()
-                                .map(|programme| Page::Person(programme, entry.person).path())
-                                .unwrap_or_default();
-                            view! {
-                                <li>
-                                    <A href=href>{entry.name.clone()}</A>
-                                    " · "
-                                    {i18n.t_with(
-                                        &format!("erasure-reason-{}", entry.reason.code()),
-                                        &[("day", entry.since.german().into())],
-                                    )}
-                                </li>
-                            }
-                        }).collect_view()}
+                        {due
+                            .into_iter()
+                            .map(|entry| {
+                                let href = programme()
+                                    .map(|programme| Page::Person(programme, entry.person).path())
+                                    .unwrap_or_default();
+                                view! {
+                                    <li>
+                                        <A href=href>{entry.name.clone()}</A>
+                                        " · "
+                                        {i18n
+                                            .t_with(
+                                                &format!("erasure-reason-{}", entry.reason.code()),
+                                                &[("day", entry.since.german().into())],
+                                            )}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }

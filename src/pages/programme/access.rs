@@ -36,27 +36,56 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
         .find(|member| member.me)
         .map(|member| member.fingerprint.clone());
     view! {
-        {me.map(|fingerprint| view! {
-            <p class="muted" data-testid="access-my-fingerprint">
-                {i18n.t_with("access-my-fingerprint", &[("fingerprint", FluentValue::from(fingerprint))])}
-            </p>
-        })}
-        {(!access.requests.is_empty()).then(|| view! {
-            <h3>{i18n.t("access-requests")}</h3>
-            <ul class="access-requests">
-                {access.requests.into_iter().map(|request| view! { <Request request admin outcome /> }).collect_view()}
-            </ul>
-        })}
-        {admin.then(|| view! {
-            <h3>{i18n.t("access-invitations")}</h3>
-            <p class="muted">{i18n.t("access-invitations-intro")}</p>
-            {access.invitations.into_iter().enumerate().map(|(index, invitation)| view! { <OpenInvitation index invitation outcome /> }).collect_view()}
-            <div class="button-row">
-                <button type="button" class="button button--primary" data-testid="access-invite" on:click=invite>
-                    {i18n.t("access-invite")}
-                </button>
-            </div>
-        })}
+        {me
+            .map(|fingerprint| {
+                view! {
+                    <p class="muted" data-testid="access-my-fingerprint">
+                        {i18n
+                            .t_with(
+                                "access-my-fingerprint",
+                                &[("fingerprint", FluentValue::from(fingerprint))],
+                            )}
+                    </p>
+                }
+            })}
+        {(!access.requests.is_empty())
+            .then(|| {
+                view! {
+                    <h3>{i18n.t("access-requests")}</h3>
+                    <ul class="access-requests">
+                        {access
+                            .requests
+                            .into_iter()
+                            .map(|request| view! { <Request request admin outcome /> })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        {admin
+            .then(|| {
+                view! {
+                    <h3>{i18n.t("access-invitations")}</h3>
+                    <p class="muted">{i18n.t("access-invitations-intro")}</p>
+                    {access
+                        .invitations
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, invitation)| {
+                            view! { <OpenInvitation index invitation outcome /> }
+                        })
+                        .collect_view()}
+                    <div class="button-row">
+                        <button
+                            type="button"
+                            class="button button--primary"
+                            data-testid="access-invite"
+                            on:click=invite
+                        >
+                            {i18n.t("access-invite")}
+                        </button>
+                    </div>
+                }
+            })}
         <h3>{i18n.t("access-members")}</h3>
         <div class="table-scroll">
             <table class="data-table data-table--cards" data-testid="access-members">
@@ -67,16 +96,27 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
                         <th scope="col">{i18n.t("access-member-role")}</th>
                         <th scope="col">{i18n.t("access-member-fingerprint")}</th>
                         <th scope="col">{i18n.t("access-member-added")}</th>
-                        <th scope="col"><span class="visually-hidden">{i18n.t("access-member-actions")}</span></th>
+                        <th scope="col">
+                            <span class="visually-hidden">{i18n.t("access-member-actions")}</span>
+                        </th>
                     </tr>
                 </thead>
                 <tbody>
-                    {access.members.into_iter().map(|member| view! { <Member member admin outcome /> }).collect_view()}
+                    {access
+                        .members
+                        .into_iter()
+                        .map(|member| view! { <Member member admin outcome /> })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
         <div class="button-row">
-            <button type="button" class="button button--secondary" data-testid="share-stop" on:click=stop>
+            <button
+                type="button"
+                class="button button--secondary"
+                data-testid="share-stop"
+                on:click=stop
+            >
                 {i18n.t("share-stop")}
             </button>
         </div>
@@ -104,23 +144,43 @@ fn OpenInvitation(
         <div class="access-invitation" data-testid="access-invitation">
             <div class="field">
                 <label for=field.clone()>{i18n.t("share-link")}</label>
-                <input id=field class="share-link" data-testid="share-link" type="text" readonly
-                    prop:value=link on:focus=move |event| select_all(&event) />
+                <input
+                    id=field
+                    class="share-link"
+                    data-testid="share-link"
+                    type="text"
+                    readonly
+                    prop:value=link
+                    on:focus=move |event| select_all(&event)
+                />
             </div>
             <p class="muted" data-testid="access-invitation-expires">
                 {i18n.t_with("access-invitation-expires", &[("date", FluentValue::from(expires))])}
             </p>
             <div class="button-row">
-                <button type="button" class="button button--secondary" data-testid="share-copy" on:click=copy>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="share-copy"
+                    on:click=copy
+                >
                     {i18n.t("share-copy")}
                 </button>
             </div>
-            {qr.map(|svg| view! {
-                <details class="disclosure">
-                    <summary>{i18n.t("share-qr")}</summary>
-                    <div class="qr-code" role="img" aria-label=i18n.t("share-qr-label") inner_html=svg></div>
-                </details>
-            })}
+            {qr
+                .map(|svg| {
+                    view! {
+                        <details class="disclosure">
+                            <summary>{i18n.t("share-qr")}</summary>
+                            <div
+                                class="qr-code"
+                                role="img"
+                                aria-label=i18n.t("share-qr-label")
+                                inner_html=svg
+                            ></div>
+                        </details>
+                    }
+                })}
         </div>
     }
 }
@@ -149,24 +209,38 @@ fn Request(request: RequestView, admin: bool, outcome: RwSignal<Outcome>) -> imp
     view! {
         <li class="access-request notice notice--warning" data-testid="access-request">
             <p>
-                {i18n.t_with(
-                    "access-request",
-                    &[
-                        ("who", FluentValue::from(label)),
-                        ("fingerprint", FluentValue::from(request.fingerprint)),
-                    ],
-                )}
+                {i18n
+                    .t_with(
+                        "access-request",
+                        &[
+                            ("who", FluentValue::from(label)),
+                            ("fingerprint", FluentValue::from(request.fingerprint)),
+                        ],
+                    )}
             </p>
-            {admin.then(|| view! {
-                <div class="button-row">
-                    <button type="button" class="button button--primary" data-testid="access-approve" on:click=approve>
-                        {i18n.t("access-approve")}
-                    </button>
-                    <button type="button" class="button button--secondary" data-testid="access-decline" on:click=decline>
-                        {i18n.t("access-decline")}
-                    </button>
-                </div>
-            })}
+            {admin
+                .then(|| {
+                    view! {
+                        <div class="button-row">
+                            <button
+                                type="button"
+                                class="button button--primary"
+                                data-testid="access-approve"
+                                on:click=approve
+                            >
+                                {i18n.t("access-approve")}
+                            </button>
+                            <button
+                                type="button"
+                                class="button button--secondary"
+                                data-testid="access-decline"
+                                on:click=decline
+                            >
+                                {i18n.t("access-decline")}
+                            </button>
+                        </div>
+                    }
+                })}
         </li>
     }
 }
@@ -214,34 +288,59 @@ fn Member(member: MemberView, admin: bool, outcome: RwSignal<Outcome>) -> impl I
     view! {
         <tr data-testid="access-member">
             <td>{name}</td>
-            <td data-label=i18n.t("access-member-organisation")>{member.profile.organisation.clone()}</td>
+            <td data-label=i18n
+                .t("access-member-organisation")>{member.profile.organisation.clone()}</td>
             <td data-label=i18n.t("access-member-role")>{role}</td>
-            <td data-label=i18n.t("access-member-fingerprint")><code>{member.fingerprint.clone()}</code></td>
+            <td data-label=i18n.t("access-member-fingerprint")>
+                <code>{member.fingerprint.clone()}</code>
+            </td>
             <td data-label=i18n.t("access-member-added")>{added}</td>
             <td>
-                {removable.then(|| view! {
-                    <Show
-                        when=move || asking.get()
-                        fallback=move || view! {
-                            <button type="button" class="button button--secondary" data-testid="access-remove"
-                                on:click=move |_| asking.set(true)>
-                                {i18n.t("access-remove")}
-                            </button>
+                {removable
+                    .then(|| {
+                        view! {
+                            <Show
+                                when=move || asking.get()
+                                fallback=move || {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button button--secondary"
+                                            data-testid="access-remove"
+                                            on:click=move |_| asking.set(true)
+                                        >
+                                            {i18n.t("access-remove")}
+                                        </button>
+                                    }
+                                }
+                            >
+                                <div
+                                    class="notice notice--warning"
+                                    role="alertdialog"
+                                    data-testid="access-remove-confirm"
+                                >
+                                    <p>{i18n.t("access-remove-what")}</p>
+                                    <div class="button-row">
+                                        <button
+                                            type="button"
+                                            class="button button--danger"
+                                            data-testid="access-remove-yes"
+                                            on:click=remove
+                                        >
+                                            {i18n.t("access-remove-yes")}
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="button button--secondary"
+                                            on:click=move |_| asking.set(false)
+                                        >
+                                            {i18n.t("access-remove-no")}
+                                        </button>
+                                    </div>
+                                </div>
+                            </Show>
                         }
-                    >
-                        <div class="notice notice--warning" role="alertdialog" data-testid="access-remove-confirm">
-                            <p>{i18n.t("access-remove-what")}</p>
-                            <div class="button-row">
-                                <button type="button" class="button button--danger" data-testid="access-remove-yes" on:click=remove>
-                                    {i18n.t("access-remove-yes")}
-                                </button>
-                                <button type="button" class="button button--secondary" on:click=move |_| asking.set(false)>
-                                    {i18n.t("access-remove-no")}
-                                </button>
-                            </div>
-                        </div>
-                    </Show>
-                })}
+                    })}
             </td>
         </tr>
     }

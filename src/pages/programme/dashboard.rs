@@ -30,13 +30,20 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         {move || {
             let open = session.conflicts().len();
             let id = programme_id()?;
-            (open > 0).then(|| view! {
-                <p class="notice notice--warning" role="status" data-testid="conflicts-notice">
-                    {i18n.t_with("conflicts-open", &[("count", FluentValue::from(open))])}
-                    " "
-                    <A href=Page::Exchange(id).path()>{i18n.t("conflicts-show")}</A>
-                </p>
-            })
+            (open > 0)
+                .then(|| {
+                    view! {
+                        <p
+                            class="notice notice--warning"
+                            role="status"
+                            data-testid="conflicts-notice"
+                        >
+                            {i18n.t_with("conflicts-open", &[("count", FluentValue::from(open))])}
+                            " "
+                            <A href=Page::Exchange(id).path()>{i18n.t("conflicts-show")}</A>
+                        </p>
+                    }
+                })
         }}
         <BackupStatus />
         <crate::pages::tandem_page::QuietTandems />
@@ -47,10 +54,21 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                     view! {
                         <div class="stat">
                             <span class="stat__value">
-                                {move || dashboard.with(|d| d.tandems.get(status.code()).copied().unwrap_or(0))}
+                                {move || {
+                                    dashboard
+                                        .with(|d| {
+                                            d.tandems.get(status.code()).copied().unwrap_or(0)
+                                        })
+                                }}
                             </span>
                             <span class="stat__label">
-                                {move || format!("{} – {}", i18n.t("dashboard-tandems"), i18n.t(&format!("tandem-status-{}", status.code())))}
+                                {move || {
+                                    format!(
+                                        "{} – {}",
+                                        i18n.t("dashboard-tandems"),
+                                        i18n.t(&format!("tandem-status-{}", status.code())),
+                                    )
+                                }}
                             </span>
                         </div>
                     }
@@ -125,10 +143,21 @@ fn BackupStatus() -> impl IntoView {
             None => i18n.t("backup-never"),
         };
         Some(view! {
-            <div class=if overdue { "notice notice--warning backup" } else { "backup muted" } data-testid="backup-status">
+            <div
+                class=if overdue { "notice notice--warning backup" } else { "backup muted" }
+                data-testid="backup-status"
+            >
                 <span>{text}</span>
-                {overdue.then(|| view! { <span data-testid="backup-reminder">" "{i18n.t(reminder)}</span> })}
-                <button type="button" class="button button--secondary" data-testid="backup-now" on:click=back_up>
+                {overdue
+                    .then(|| {
+                        view! { <span data-testid="backup-reminder">" "{i18n.t(reminder)}</span> }
+                    })}
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="backup-now"
+                    on:click=back_up
+                >
                     {i18n.t("backup-now")}
                 </button>
             </div>
@@ -148,17 +177,29 @@ fn AttentionList(dashboard: Memo<Dashboard>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="attention-title">
             <h2 id="attention-title">{move || i18n.t("dashboard-attention")}</h2>
-            <div aria-live="polite"><OutcomeNotice outcome=settled testid="attention-settle" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=settled testid="attention-settle" />
+            </div>
             {move || {
                 let violations = dashboard.with(|d| d.violations.clone());
-                (!violations.is_empty()).then(|| view! {
-                    <h3>{i18n.t("attention-violations")}</h3>
-                    <ul class="attention-list" data-testid="attention-violations">
-                        {violations.into_iter().map(|violation| view! {
-                            <li><ViolationItem violation outcome=settled /></li>
-                        }).collect_view()}
-                    </ul>
-                })
+                (!violations.is_empty())
+                    .then(|| {
+                        view! {
+                            <h3>{i18n.t("attention-violations")}</h3>
+                            <ul class="attention-list" data-testid="attention-violations">
+                                {violations
+                                    .into_iter()
+                                    .map(|violation| {
+                                        view! {
+                                            <li>
+                                                <ViolationItem violation outcome=settled />
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             }}
             {move || {
                 let items = dashboard.with(|d| d.attention.clone());
@@ -174,31 +215,48 @@ fn AttentionList(dashboard: Memo<Dashboard>) -> impl IntoView {
                         {items
                             .into_iter()
                             .map(|item| match item {
-                                Attention::InterviewNotHeld { person, name, applied_on } => view! {
-                                    <li>
-                                        <A href=Page::Person(id, person).path()>
-                                            {i18n.t_with("attention-interview", &[
-                                                ("name", FluentValue::from(name)),
-                                                ("date", FluentValue::from(i18n.day_or_unknown(applied_on))),
-                                            ])}
-                                        </A>
-                                    </li>
-                                },
-                                Attention::AcceptedWithoutTandem { person, name, role } => view! {
-                                    <li>
-                                        <A href=Page::Person(id, person).path()>
-                                            {i18n.t_with("attention-unmatched", &[
-                                                ("name", FluentValue::from(name)),
-                                                ("role", FluentValue::from(i18n.t(&format!("role-{}", role.code())))),
-                                            ])}
-                                        </A>
-                                    </li>
-                                },
+                                Attention::InterviewNotHeld { person, name, applied_on } => {
+                                    view! {
+                                        <li>
+                                            <A href=Page::Person(id, person)
+                                                .path()>
+                                                {i18n
+                                                    .t_with(
+                                                        "attention-interview",
+                                                        &[
+                                                            ("name", FluentValue::from(name)),
+                                                            ("date", FluentValue::from(i18n.day_or_unknown(applied_on))),
+                                                        ],
+                                                    )}
+                                            </A>
+                                        </li>
+                                    }
+                                }
+                                Attention::AcceptedWithoutTandem { person, name, role } => {
+                                    view! {
+                                        <li>
+                                            <A href=Page::Person(id, person)
+                                                .path()>
+                                                {i18n
+                                                    .t_with(
+                                                        "attention-unmatched",
+                                                        &[
+                                                            ("name", FluentValue::from(name)),
+                                                            (
+                                                                "role",
+                                                                FluentValue::from(i18n.t(&format!("role-{}", role.code()))),
+                                                            ),
+                                                        ],
+                                                    )}
+                                            </A>
+                                        </li>
+                                    }
+                                }
                             })
                             .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }
@@ -224,45 +282,96 @@ fn PeopleCounts(dashboard: Memo<Dashboard>) -> impl IntoView {
             {move || {
                 let d = dashboard.get();
                 if d.totals.people() == 0 {
-                    return view! { <p class="empty-state">{i18n.t("dashboard-empty")}</p> }.into_any();
+                    return view! { <p class="empty-state">{i18n.t("dashboard-empty")}</p> }
+                        .into_any();
                 }
                 let mut rows = d.organisations.clone();
                 let mut totals = d.totals.clone();
                 totals.name = i18n.t("dashboard-total");
                 rows.push(totals);
                 let last = rows.len() - 1;
-                // Columns that hold only zeros (no co-mentors, nobody
-                // withdrawn yet) make the table wider, not clearer.
-                let main = [Standing::Applied, Standing::Interviewed, Standing::Accepted, Standing::Matched];
-                let roles: Vec<Role> = Role::ALL.into_iter().filter(|role| *role != Role::CoMentor || d.totals.role(*role) > 0).collect();
-                let standings: Vec<Standing> = standings.into_iter().filter(|s| main.contains(s) || d.totals.standing(*s) > 0).collect();
+                let main = [
+                    Standing::Applied,
+                    Standing::Interviewed,
+                    Standing::Accepted,
+                    Standing::Matched,
+                ];
+                let roles: Vec<Role> = Role::ALL
+                    .into_iter()
+                    .filter(|role| *role != Role::CoMentor || d.totals.role(*role) > 0)
+                    .collect();
+                let standings: Vec<Standing> = standings
+                    .into_iter()
+                    .filter(|s| main.contains(s) || d.totals.standing(*s) > 0)
+                    .collect();
                 let (head_roles, head_standings) = (roles.clone(), standings.clone());
-                // Rendered here, where the table's reads are tracked, not
-                // inside the table component (which reads untracked).
-                let table_rows = rows.into_iter().enumerate().map(|(index, row)| {
-                    let name = if row.name.is_empty() { i18n.t("dashboard-without-organisation") } else { row.name.clone() };
-                    view! {
-                        <tr class:total-row=index == last>
-                            <th scope="row">{name}</th>
-                            {roles.iter().map(|role| view! { <td class="num">{row.role(*role)}</td> }).collect_view()}
-                            {standings.iter().map(|standing| view! { <td class="num">{row.standing(*standing)}</td> }).collect_view()}
-                        </tr>
-                    }
-                }).collect_view();
+                let table_rows = rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, row)| {
+                        let name = if row.name.is_empty() {
+                            i18n.t("dashboard-without-organisation")
+                        } else {
+                            row.name.clone()
+                        };
+                        // Columns that hold only zeros (no co-mentors, nobody
+                        // withdrawn yet) make the table wider, not clearer.
+                        // Rendered here, where the table's reads are tracked, not
+                        // inside the table component (which reads untracked).
+                        view! {
+                            <tr class:total-row=index == last>
+                                <th scope="row">{name}</th>
+                                {roles
+                                    .iter()
+                                    .map(|role| view! { <td class="num">{row.role(*role)}</td> })
+                                    .collect_view()}
+                                {standings
+                                    .iter()
+                                    .map(|standing| {
+                                        view! { <td class="num">{row.standing(*standing)}</td> }
+                                    })
+                                    .collect_view()}
+                            </tr>
+                        }
+                    })
+                    .collect_view();
                 view! {
-                    <DataTable testid="dashboard-counts" class="data-table" region="counts-title" head=move || view! {
-                        <Column label="dashboard-organisation" />
-                        {head_roles.iter().map(|role| view! {
-                            <Column label=format!("role-{}-plural", role.code()) class="num" />
-                        }).collect_view()}
-                        {head_standings.iter().map(|standing| view! {
-                            <Column label=format!("standing-{}", standing.code()) class="num" />
-                        }).collect_view()}
-                    }>
+                    <DataTable
+                        testid="dashboard-counts"
+                        class="data-table"
+                        region="counts-title"
+                        head=move || {
+                            view! {
+                                <Column label="dashboard-organisation" />
+                                {head_roles
+                                    .iter()
+                                    .map(|role| {
+                                        view! {
+                                            <Column
+                                                label=format!("role-{}-plural", role.code())
+                                                class="num"
+                                            />
+                                        }
+                                    })
+                                    .collect_view()}
+                                {head_standings
+                                    .iter()
+                                    .map(|standing| {
+                                        view! {
+                                            <Column
+                                                label=format!("standing-{}", standing.code())
+                                                class="num"
+                                            />
+                                        }
+                                    })
+                                    .collect_view()}
+                            }
+                        }
+                    >
                         {table_rows}
                     </DataTable>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }

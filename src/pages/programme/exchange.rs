@@ -93,35 +93,76 @@ fn ExportExchange() -> impl IntoView {
                 <label for="exchange-partner">{move || i18n.t("exchange-partner")}</label>
                 <select id="exchange-partner" data-testid="exchange-partner" bind:value=partner>
                     <option value="">{move || i18n.t("exchange-partner-none")}</option>
-                    {move || partners().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {move || {
+                        partners()
+                            .into_iter()
+                            .map(|(id, name)| view! { <option value=id>{name}</option> })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="button-row">
-                <button type="button" class="button button--primary" data-testid="export-invite" on:click=move |_| export(Contents::Invite)>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    data-testid="export-invite"
+                    on:click=move |_| export(Contents::Invite)
+                >
                     {move || i18n.t("exchange-export-invite")}
                 </button>
-                <button type="button" class="button button--secondary" data-testid="export-changes"
-                    disabled=move || partner.get().is_empty() on:click=move |_| export(Contents::Changes)>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="export-changes"
+                    disabled=move || partner.get().is_empty()
+                    on:click=move |_| export(Contents::Changes)
+                >
                     {move || i18n.t("exchange-export-changes")}
                 </button>
-                <button type="button" class="button button--secondary" data-testid="export-whole" on:click=move |_| export(Contents::Whole)>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="export-whole"
+                    on:click=move |_| export(Contents::Whole)
+                >
                     {move || i18n.t("exchange-export-whole")}
                 </button>
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="export" /></div>
-            {move || persistent.get().map(|kept| view! {
-                <p class="muted" data-testid="storage-persistence">
-                    {if kept { i18n.t("storage-persistent") } else { i18n.t("storage-not-persistent") }}
-                </p>
-                // Firefox asks the user before it keeps data for good, so
-                // Tandem asks only when she chooses to (see `app.rs`).
-                {(!kept && crate::browser::Engine::current() == crate::browser::Engine::Gecko).then(|| view! {
-                    <button type="button" class="button button--secondary" data-testid="storage-ask-persistent"
-                        on:click=move |_| ask_to_keep(persistent)>
-                        {i18n.t("storage-ask-persistent")}
-                    </button>
-                })}
-            })}
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="export" />
+            </div>
+            {move || {
+                persistent
+                    .get()
+                    .map(|kept| {
+                        view! {
+                            <p class="muted" data-testid="storage-persistence">
+                                {if kept {
+                                    i18n.t("storage-persistent")
+                                } else {
+                                    i18n.t("storage-not-persistent")
+                                }}
+                            </p>
+                            // Firefox asks the user before it keeps data for good, so
+                            // Tandem asks only when she chooses to (see `app.rs`).
+                            {(!kept
+                                && crate::browser::Engine::current()
+                                    == crate::browser::Engine::Gecko)
+                                .then(|| {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button button--secondary"
+                                            data-testid="storage-ask-persistent"
+                                            on:click=move |_| ask_to_keep(persistent)
+                                        >
+                                            {i18n.t("storage-ask-persistent")}
+                                        </button>
+                                    }
+                                })}
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -302,55 +343,101 @@ pub(crate) fn ConflictList() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="conflicts-title" data-testid="conflicts">
             <h2 id="conflicts-title">{move || i18n.t("conflicts-title")}</h2>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="conflict" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="conflict" />
+            </div>
             {move || {
                 let list = conflicts.get();
                 if list.is_empty() {
-                    return view! { <p class="muted" data-testid="no-conflicts">{i18n.t("conflicts-none")}</p> }.into_any();
+                    return view! {
+                        <p class="muted" data-testid="no-conflicts">
+                            {i18n.t("conflicts-none")}
+                        </p>
+                    }
+                        .into_any();
                 }
                 view! {
                     <ul class="conflict-list">
-                        {list.into_iter().map(|conflict| {
-                            let body = match conflict {
-                                Conflict::Broken(violation) => view! {
-                                    <ViolationItem violation outcome />
-                                }.into_any(),
-                                Conflict::ConcurrentValues { path, values } => {
-                                    let whose = path.get(1).and_then(|subject| subject_name(session, subject)).unwrap_or_default();
-                                    let field_key = format!("conflict-field-{}", path.last().cloned().unwrap_or_default());
-                                    let mut field = i18n.t(&field_key);
-                                    if field == field_key {
-                                        field = path.last().cloned().unwrap_or_default();
+                        {list
+                            .into_iter()
+                            .map(|conflict| {
+                                let body = match conflict {
+                                    Conflict::Broken(violation) => {
+                                        view! { <ViolationItem violation outcome /> }.into_any()
                                     }
-                                    view! {
-                                        <p>{i18n.t_with("conflict-concurrent-values", &[
-                                            ("name", FluentValue::from(whose)),
-                                            ("field", FluentValue::from(field)),
-                                        ])}</p>
-                                        <ul class="plain-list">
-                                            {values.into_iter().map(|value| {
-                                                let text = value_text(i18n, &value.value);
-                                                let path = path.clone();
-                                                let chosen = value.value.clone();
-                                                view! {
-                                                    <li class="conflict__option">
-                                                        <span>{i18n.t_with("conflict-value-by", &[("value", FluentValue::from(text)), ("name", FluentValue::from(value.author.clone()))])}</span>
-                                                        <button type="button" class="button button--secondary" data-testid="choose-value"
-                                                            on:click=move |_| settle(Command::ChooseValue { path: path.clone(), value: chosen.clone() })>
-                                                            {i18n.t("conflict-choose")}
-                                                        </button>
-                                                    </li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                    }.into_any()
+                                    Conflict::ConcurrentValues { path, values } => {
+                                        let whose = path
+                                            .get(1)
+                                            .and_then(|subject| subject_name(session, subject))
+                                            .unwrap_or_default();
+                                        let field_key = format!(
+                                            "conflict-field-{}",
+                                            path.last().cloned().unwrap_or_default(),
+                                        );
+                                        let mut field = i18n.t(&field_key);
+                                        if field == field_key {
+                                            field = path.last().cloned().unwrap_or_default();
+                                        }
+                                        view! {
+                                            <p>
+                                                {i18n
+                                                    .t_with(
+                                                        "conflict-concurrent-values",
+                                                        &[
+                                                            ("name", FluentValue::from(whose)),
+                                                            ("field", FluentValue::from(field)),
+                                                        ],
+                                                    )}
+                                            </p>
+                                            <ul class="plain-list">
+                                                {values
+                                                    .into_iter()
+                                                    .map(|value| {
+                                                        let text = value_text(i18n, &value.value);
+                                                        let path = path.clone();
+                                                        let chosen = value.value.clone();
+                                                        view! {
+                                                            <li class="conflict__option">
+                                                                <span>
+                                                                    {i18n
+                                                                        .t_with(
+                                                                            "conflict-value-by",
+                                                                            &[
+                                                                                ("value", FluentValue::from(text)),
+                                                                                ("name", FluentValue::from(value.author.clone())),
+                                                                            ],
+                                                                        )}
+                                                                </span>
+                                                                <button
+                                                                    type="button"
+                                                                    class="button button--secondary"
+                                                                    data-testid="choose-value"
+                                                                    on:click=move |_| settle(Command::ChooseValue {
+                                                                        path: path.clone(),
+                                                                        value: chosen.clone(),
+                                                                    })
+                                                                >
+                                                                    {i18n.t("conflict-choose")}
+                                                                </button>
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                            .into_any()
+                                    }
+                                };
+                                view! {
+                                    <li class="conflict" data-testid="conflict">
+                                        {body}
+                                    </li>
                                 }
-                            };
-                            view! { <li class="conflict" data-testid="conflict">{body}</li> }
-                        }).collect_view()}
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }

@@ -52,12 +52,23 @@ pub(crate) fn HistoryPage() -> impl IntoView {
         <section class="panel" aria-labelledby="history-page-title">
             <h2 id="history-page-title">{move || i18n.t("history-title")}</h2>
             <HistoryFilter subject shown />
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="history" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="history" />
+            </div>
             // Opened from its stored view, the programme shows before its
             // document (and so its history) is loaded.
-            {move || session.with_document(|_| ()).is_none().then(|| view! {
-                <p class="muted" role="status" data-testid="history-loading">{i18n.t("history-loading")}</p>
-            })}
+            {move || {
+                session
+                    .with_document(|_| ())
+                    .is_none()
+                    .then(|| {
+                        view! {
+                            <p class="muted" role="status" data-testid="history-loading">
+                                {i18n.t("history-loading")}
+                            </p>
+                        }
+                    })
+            }}
             <ul class="history history--page" data-testid="history-list">
                 {move || {
                     let notes = changes.get();
@@ -72,18 +83,31 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                             let for_undo = note.clone();
                             view! {
                                 <li class="history__entry" data-testid="history-entry">
-                                    <div><ChangeLine note=note.clone() /></div>
+                                    <div>
+                                        <ChangeLine note=note.clone() />
+                                    </div>
                                     <div class="button-row">
-                                        <button type="button" class="button button--quiet-text" data-testid="history-look"
-                                            on:click=move |_| look(for_look.clone())>
+                                        <button
+                                            type="button"
+                                            class="button button--quiet-text"
+                                            data-testid="history-look"
+                                            on:click=move |_| look(for_look.clone())
+                                        >
                                             {i18n.t("history-look")}
                                         </button>
-                                        {(!genesis).then(|| view! {
-                                            <button type="button" class="button button--quiet-text" data-testid="history-undo"
-                                                on:click=move |_| undo(for_undo.clone())>
-                                                {i18n.t("history-undo")}
-                                            </button>
-                                        })}
+                                        {(!genesis)
+                                            .then(|| {
+                                                view! {
+                                                    <button
+                                                        type="button"
+                                                        class="button button--quiet-text"
+                                                        data-testid="history-undo"
+                                                        on:click=move |_| undo(for_undo.clone())
+                                                    >
+                                                        {i18n.t("history-undo")}
+                                                    </button>
+                                                }
+                                            })}
                                     </div>
                                 </li>
                             }
@@ -92,12 +116,18 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                 }}
             </ul>
             <Show when=move || { changes.with(|c| c.len()) > shown.get() }>
-                <button type="button" class="button button--secondary" on:click=move |_| shown.update(|n| *n += SHOWN_AT_ONCE)>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    on:click=move |_| shown.update(|n| *n += SHOWN_AT_ONCE)
+                >
                     {move || i18n.t("history-more")}
                 </button>
             </Show>
         </section>
-        {move || looking_at.get().map(|(note, programme)| view! { <PastProgramme note programme /> })}
+        {move || {
+            looking_at.get().map(|(note, programme)| view! { <PastProgramme note programme /> })
+        }}
     }
 }
 
@@ -115,18 +145,33 @@ fn PastProgramme(note: ChangeNote, programme: Programme) -> impl IntoView {
     people.sort_by_key(|(name, _)| name.to_lowercase());
     view! {
         <section class="panel past" aria-labelledby="past-title" data-testid="past-programme">
-            <h2 id="past-title">{i18n.t_with("history-past-title", &[("time", FluentValue::from(i18n.date_time(note.at)))])}</h2>
+            <h2 id="past-title">
+                {i18n
+                    .t_with(
+                        "history-past-title",
+                        &[("time", FluentValue::from(i18n.date_time(note.at)))],
+                    )}
+            </h2>
             <p class="muted">{i18n.t("history-past-read-only")}</p>
             <p>
-                {i18n.t_with("history-past-summary", &[
-                    ("people", FluentValue::from(dashboard.totals.people())),
-                    ("tandems", FluentValue::from(programme.tandems.len())),
-                ])}
+                {i18n
+                    .t_with(
+                        "history-past-summary",
+                        &[
+                            ("people", FluentValue::from(dashboard.totals.people())),
+                            ("tandems", FluentValue::from(programme.tandems.len())),
+                        ],
+                    )}
             </p>
             <ul class="plain-list">
-                {people.into_iter().map(|(name, standing)| view! {
-                    <li>{name}" · "{i18n.t(&format!("standing-{}", standing.code()))}</li>
-                }).collect_view()}
+                {people
+                    .into_iter()
+                    .map(|(name, standing)| {
+                        view! {
+                            <li>{name}" · "{i18n.t(&format!("standing-{}", standing.code()))}</li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </section>
     }
@@ -164,19 +209,35 @@ fn HistoryFilter(subject: RwSignal<String>, shown: RwSignal<usize>) -> impl Into
     view! {
         <div class="field">
             <label for="history-filter">{move || i18n.t("history-filter")}</label>
-            <select id="history-filter" data-testid="history-filter" on:change=move |event| {
-                subject.set(event_target_value(&event));
-                shown.set(SHOWN_AT_ONCE);
-            }>
+            <select
+                id="history-filter"
+                data-testid="history-filter"
+                on:change=move |event| {
+                    subject.set(event_target_value(&event));
+                    shown.set(SHOWN_AT_ONCE);
+                }
+            >
                 <option value="">{move || i18n.t("history-filter-all")}</option>
                 {move || {
                     let (people, tandems) = subjects();
                     view! {
-                        <optgroup label=i18n.t("people-title")>
-                            {people.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        <optgroup label=i18n
+                            .t(
+                                "people-title",
+                            )>
+                            {people
+                                .into_iter()
+                                .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                .collect_view()}
                         </optgroup>
-                        <optgroup label=i18n.t("tandems-title")>
-                            {tandems.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        <optgroup label=i18n
+                            .t(
+                                "tandems-title",
+                            )>
+                            {tandems
+                                .into_iter()
+                                .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                .collect_view()}
                         </optgroup>
                     }
                 }}

@@ -118,12 +118,21 @@ fn ProgrammeList(listing: RwSignal<Listing>, archived: bool) -> impl IntoView {
     });
     if archived {
         return view! {
-            <Show when=move || matches!(listing.get(), Listing::Loaded { ref programmes, .. } if !programmes.is_empty())>
+            <Show when=move || {
+                matches!(
+                    listing.get(),
+                    Listing::Loaded { ref programmes, .. }
+                    if !programmes.is_empty()
+                )
+            }>
                 <section class="panel archive" aria-labelledby="archive-title">
                     <h2 id="archive-title">{move || i18n.t("archive-title")}</h2>
                     <ul class="card-list" data-testid="archived-programmes">
                         <For
-                            each=move || match listing.get() { Listing::Loaded { programmes, .. } => programmes, _ => Vec::new() }
+                            each=move || match listing.get() {
+                                Listing::Loaded { programmes, .. } => programmes,
+                                _ => Vec::new(),
+                            }
                             key=|programme| programme.id
                             children=move |programme| view! { <ProgrammeCard programme /> }
                         />
@@ -135,11 +144,15 @@ fn ProgrammeList(listing: RwSignal<Listing>, archived: bool) -> impl IntoView {
     }
     (move || match listing.get() {
         Listing::Loading => view! {
-            <p class="muted" role="status">{i18n.t("programmes-loading")}</p>
+            <p class="muted" role="status">
+                {i18n.t("programmes-loading")}
+            </p>
         }
         .into_any(),
         Listing::Failed(code) => view! {
-            <p class="notice notice--error" role="alert">{error_text(code)}</p>
+            <p class="notice notice--error" role="alert">
+                {error_text(code)}
+            </p>
         }
         .into_any(),
         Listing::Loaded {
@@ -150,14 +163,22 @@ fn ProgrammeList(listing: RwSignal<Listing>, archived: bool) -> impl IntoView {
             view! {
                 {unreadable
                     .into_iter()
-                    .map(|code| view! { <p class="notice notice--error" role="alert">{error_text(code)}</p> })
+                    .map(|code| {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {error_text(code)}
+                            </p>
+                        }
+                    })
                     .collect_view()}
                 <p class="muted" data-testid="programme-count">
                     {i18n.t_with("programmes-count", &[("count", FluentValue::from(count))])}
                 </p>
                 <Show
                     when=move || { count > 0 }
-                    fallback=move || view! { <p class="empty-state">{i18n.t("programmes-empty")}</p> }
+                    fallback=move || {
+                        view! { <p class="empty-state">{i18n.t("programmes-empty")}</p> }
+                    }
                 >
                     <ul class="card-list" data-testid="programme-list">
                         <For
@@ -214,20 +235,43 @@ fn JoinProgramme(on_joined: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl 
     view! {
         <section class="panel" aria-labelledby="join-title">
             <h2 id="join-title">{move || i18n.t("join-title")}</h2>
-            {(!known).then(|| view! {
-                <div class="field join-author">
-                    <label for="join-author">{move || i18n.t("field-your-name")}</label>
-                    <input id="join-author" data-testid="join-author" type="text" autocomplete="name" bind:value=author_name />
-                </div>
-            })}
-            <div class="drop-zone" data-testid="join-drop"
+            {(!known)
+                .then(|| {
+                    view! {
+                        <div class="field join-author">
+                            <label for="join-author">{move || i18n.t("field-your-name")}</label>
+                            <input
+                                id="join-author"
+                                data-testid="join-author"
+                                type="text"
+                                autocomplete="name"
+                                bind:value=author_name
+                            />
+                        </div>
+                    }
+                })}
+            <div
+                class="drop-zone"
+                data-testid="join-drop"
                 on:dragover=move |event| event.prevent_default()
-                on:drop=move |event: web_sys::DragEvent| take(event.into())>
+                on:drop=move |event: web_sys::DragEvent| take(event.into())
+            >
                 <p>{move || i18n.t("join-intro")}</p>
-                <label class="button button--secondary" for="join-file">{move || i18n.t("join-choose")}</label>
-                <input id="join-file" class="visually-hidden" data-testid="join-file" type="file" accept=".tandem" on:change=take />
+                <label class="button button--secondary" for="join-file">
+                    {move || i18n.t("join-choose")}
+                </label>
+                <input
+                    id="join-file"
+                    class="visually-hidden"
+                    data-testid="join-file"
+                    type="file"
+                    accept=".tandem"
+                    on:change=take
+                />
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="join" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="join" />
+            </div>
         </section>
     }
 }
@@ -425,7 +469,9 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                             aria-describedby="author-name-hint"
                             bind:value=author_name
                         />
-                        <p id="author-name-hint" class="field__hint">{move || i18n.t("field-your-name-hint")}</p>
+                        <p id="author-name-hint" class="field__hint">
+                            {move || i18n.t("field-your-name-hint")}
+                        </p>
                     </div>
                 </Show>
                 <div class="field">
@@ -444,8 +490,13 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                     <select id="programme-kind" data-testid="programme-kind" bind:value=kind>
                         {ProgrammeKind::ALL
                             .into_iter()
-                            .map(|option| view! {
-                                <option value=option.code()>{move || i18n.t(&format!("kind-{}", option.code()))}</option>
+                            .map(|option| {
+                                view! {
+                                    <option value=option
+                                        .code()>
+                                        {move || i18n.t(&format!("kind-{}", option.code()))}
+                                    </option>
+                                }
                             })
                             .collect_view()}
                     </select>
@@ -453,11 +504,23 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                 <div class="field-row">
                     <div class="field">
                         <label for="programme-start">{move || i18n.t("field-start")}</label>
-                        <input id="programme-start" data-testid="programme-start" type="date" required bind:value=start />
+                        <input
+                            id="programme-start"
+                            data-testid="programme-start"
+                            type="date"
+                            required
+                            bind:value=start
+                        />
                     </div>
                     <div class="field">
                         <label for="programme-end">{move || i18n.t("field-end")}</label>
-                        <input id="programme-end" data-testid="programme-end" type="date" required bind:value=end />
+                        <input
+                            id="programme-end"
+                            data-testid="programme-end"
+                            type="date"
+                            required
+                            bind:value=end
+                        />
                     </div>
                 </div>
                 <fieldset class="field-group">
@@ -466,11 +529,18 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                         each=partner_rows
                         key=|(number, row)| (*number, row.key)
                         children=move |(number, row)| {
-                            let label = move || i18n.t_with("field-partner", &[("number", FluentValue::from(number))]);
+                            let label = move || {
+                                i18n.t_with(
+                                    "field-partner",
+                                    &[("number", FluentValue::from(number))],
+                                )
+                            };
                             let input_id = format!("partner-{}", row.key);
                             view! {
                                 <div class="partner-row">
-                                    <label class="visually-hidden" for=input_id.clone()>{label}</label>
+                                    <label class="visually-hidden" for=input_id.clone()>
+                                        {label}
+                                    </label>
                                     <input
                                         id=input_id
                                         data-testid=format!("partner-{}", number - 1)
@@ -481,8 +551,16 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                                     <button
                                         type="button"
                                         class="button button--quiet"
-                                        aria-label=move || i18n.t_with("remove-partner", &[("number", FluentValue::from(number))])
-                                        on:click=move |_| partners.update(|rows| rows.retain(|other| other.key != row.key))
+                                        aria-label=move || {
+                                            i18n.t_with(
+                                                "remove-partner",
+                                                &[("number", FluentValue::from(number))],
+                                            )
+                                        }
+                                        on:click=move |_| {
+                                            partners
+                                                .update(|rows| rows.retain(|other| other.key != row.key))
+                                        }
                                     >
                                         <span aria-hidden="true">"×"</span>
                                     </button>
@@ -490,7 +568,12 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                             }
                         }
                     />
-                    <button type="button" class="button button--secondary" data-testid="add-partner" on:click=add_partner>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="add-partner"
+                        on:click=add_partner
+                    >
                         {move || i18n.t("add-partner")}
                     </button>
                 </fieldset>
@@ -501,19 +584,45 @@ fn CreateProgramme(on_created: impl Fn(ProgrammeSummary) + Copy + 'static) -> im
                         data-testid="create-programme"
                         disabled=move || status.get() == FormStatus::Saving
                     >
-                        {move || if status.get() == FormStatus::Saving { i18n.t("create-saving") } else { i18n.t("create-submit") }}
+                        {move || {
+                            if status.get() == FormStatus::Saving {
+                                i18n.t("create-saving")
+                            } else {
+                                i18n.t("create-submit")
+                            }
+                        }}
                     </button>
                 </div>
                 <div aria-live="polite">
                     {move || match status.get() {
-                        FormStatus::Refused(message) => view! {
-                            <p class="notice notice--error" role="alert" data-testid="form-error">{message}</p>
-                        }.into_any(),
-                        FormStatus::Created(created) => view! {
-                            <p class="notice notice--success" role="status" data-testid="form-success">
-                                {i18n.t_with("create-done", &[("name", FluentValue::from(created))])}
-                            </p>
-                        }.into_any(),
+                        FormStatus::Refused(message) => {
+                            view! {
+                                <p
+                                    class="notice notice--error"
+                                    role="alert"
+                                    data-testid="form-error"
+                                >
+                                    {message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        FormStatus::Created(created) => {
+                            view! {
+                                <p
+                                    class="notice notice--success"
+                                    role="status"
+                                    data-testid="form-success"
+                                >
+                                    {i18n
+                                        .t_with(
+                                            "create-done",
+                                            &[("name", FluentValue::from(created))],
+                                        )}
+                                </p>
+                            }
+                                .into_any()
+                        }
                         _ => ().into_any(),
                     }}
                 </div>

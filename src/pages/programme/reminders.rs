@@ -106,7 +106,9 @@ pub fn Reminders() -> impl IntoView {
         <section class="panel" aria-labelledby="reminders-title" data-testid="reminders">
             <h2 id="reminders-title">{move || i18n.t("reminders-title")}</h2>
             <p class="muted">{move || i18n.t("reminders-how")}</p>
-            <div aria-live="polite"><OutcomeNotice outcome testid="reminder-sent" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome testid="reminder-sent" />
+            </div>
             {move || {
                 let (programme, list) = found.get();
                 if list.is_empty() {
@@ -114,12 +116,17 @@ pub fn Reminders() -> impl IntoView {
                 }
                 view! {
                     <ul class="reminder-list">
-                        {list.into_iter().map(|reminder| view! {
-                            <ReminderItem reminder programme=programme.clone() outcome />
-                        }).collect_view()}
+                        {list
+                            .into_iter()
+                            .map(|reminder| {
+                                view! {
+                                    <ReminderItem reminder programme=programme.clone() outcome />
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }
@@ -170,7 +177,14 @@ fn ReminderItem(
                 sent_on: addressee.sent_on.filter(|_| sent_to_all_on.is_none()),
                 ..addressee.clone()
             };
-            view! { <AddresseeLine reminder=reminder.clone() addressee=shown programme=programme.clone() name_language=!one_language /> }
+            view! {
+                <AddresseeLine
+                    reminder=reminder.clone()
+                    addressee=shown
+                    programme=programme.clone()
+                    name_language=!one_language
+                />
+            }
         })
         .collect_view();
     let all_sent_line = sent_to_all_on.map(|day| {
@@ -200,10 +214,17 @@ fn ReminderItem(
                     "reminder-bcc",
                     &[
                         ("count", FluentValue::from(addresses.len())),
-                        ("language", FluentValue::from(i18n.t(&format!("language-name-{}", to.tag())))),
+                        (
+                            "language",
+                            FluentValue::from(i18n.t(&format!("language-name-{}", to.tag()))),
+                        ),
                     ],
                 );
-                view! { <a class="button button--secondary" href=href data-testid="reminder-bcc">{label}</a> }
+                view! {
+                    <a class="button button--secondary" href=href data-testid="reminder-bcc">
+                        {label}
+                    </a>
+                }
             })
             .collect_view()
     });
@@ -233,11 +254,19 @@ fn ReminderItem(
             {all_sent_line}
             <div class="reminder__actions">
                 {bcc}
-                {(!all_sent).then(|| view! {
-                    <button type="button" class="button button--secondary" data-testid="reminder-mark" on:click=mark>
-                        {i18n.t("reminder-mark")}
-                    </button>
-                })}
+                {(!all_sent)
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button--secondary"
+                                data-testid="reminder-mark"
+                                on:click=mark
+                            >
+                                {i18n.t("reminder-mark")}
+                            </button>
+                        }
+                    })}
             </div>
         </li>
     }
@@ -268,7 +297,11 @@ fn AddresseeLine(
         } else {
             i18n.t_with("reminder-mail", &[("name", name)])
         };
-        view! { <a href=href data-testid="reminder-mail">{label}</a> }
+        view! {
+            <a href=href data-testid="reminder-mail">
+                {label}
+            </a>
+        }
     });
     let missing = addressee
         .email
@@ -277,7 +310,8 @@ fn AddresseeLine(
     let sent = addressee.sent_on.map(|on| {
         view! {
             <span class="muted" data-testid="reminder-sent-on">
-                " · "{i18n.t_with("reminder-sent-on", &[("date", FluentValue::from(i18n.day(on)))])}
+                " · "
+                {i18n.t_with("reminder-sent-on", &[("date", FluentValue::from(i18n.day(on)))])}
             </span>
         }
     });

@@ -81,19 +81,38 @@ pub(crate) fn SettingsPage() -> impl IntoView {
             <h2 id="rules-title">{move || i18n.t("rules-title")}</h2>
             <form class="form" on:submit=save_rules novalidate>
                 <label class="check" for="rules-different">
-                    <input id="rules-different" data-testid="rules-different" type="checkbox" bind:checked=different />
+                    <input
+                        id="rules-different"
+                        data-testid="rules-different"
+                        type="checkbox"
+                        bind:checked=different
+                    />
                     <span>{move || i18n.t("rules-different-organisations")}</span>
                 </label>
-                <TextField id="rules-capacity" label="rules-capacity" value=capacity kind="number" />
+                <TextField
+                    id="rules-capacity"
+                    label="rules-capacity"
+                    value=capacity
+                    kind="number"
+                />
                 <label class="check" for="rules-co-mentors">
-                    <input id="rules-co-mentors" data-testid="rules-co-mentors" type="checkbox" bind:checked=co_mentors />
+                    <input
+                        id="rules-co-mentors"
+                        data-testid="rules-co-mentors"
+                        type="checkbox"
+                        bind:checked=co_mentors
+                    />
                     <span>{move || i18n.t("rules-co-mentors")}</span>
                 </label>
                 <TextField id="rules-rhythm" label="rules-rhythm" value=rhythm kind="number" />
                 <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="rules-submit">{move || i18n.t("rules-save")}</button>
+                    <button type="submit" class="button button--primary" data-testid="rules-submit">
+                        {move || i18n.t("rules-save")}
+                    </button>
                 </div>
-                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="rules" /></div>
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=outcome testid="rules" />
+                </div>
             </form>
         </section>
         <section class="panel" aria-labelledby="complaints-title">
@@ -103,10 +122,15 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="contacts-title">
             <h2 id="contacts-title">{move || i18n.t("contacts-title")}</h2>
-            {partners.into_iter().map(|(id, name, contact)| view! {
-                <h3>{name}</h3>
-                <ContactForm prefix="coordinator" partner=Some(id) initial=contact />
-            }).collect_view()}
+            {partners
+                .into_iter()
+                .map(|(id, name, contact)| {
+                    view! {
+                        <h3>{name}</h3>
+                        <ContactForm prefix="coordinator" partner=Some(id) initial=contact />
+                    }
+                })
+                .collect_view()}
         </section>
     }
 }
@@ -162,9 +186,13 @@ fn ContactForm(
                 </div>
             </div>
             <div class="form__actions">
-                <button type="submit" class="button button--secondary">{move || i18n.t("contact-save")}</button>
+                <button type="submit" class="button button--secondary">
+                    {move || i18n.t("contact-save")}
+                </button>
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome testid=prefix /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome testid=prefix />
+            </div>
         </form>
     }
 }
@@ -236,29 +264,66 @@ fn ProgrammeAdmin() -> impl IntoView {
             <form class="form" on:submit=rename novalidate>
                 <TextField id="programme-rename" label="programme-rename" value=name />
                 <div class="button-row">
-                    <button type="submit" class="button button--primary" data-testid="programme-rename-save">{move || i18n.t("programme-rename-save")}</button>
-                    <button type="button" class="button button--secondary" data-testid="programme-archive" on:click=toggle_archive>
-                        {move || if archived.get() { i18n.t("programme-unarchive") } else { i18n.t("programme-archive") }}
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="programme-rename-save"
+                    >
+                        {move || i18n.t("programme-rename-save")}
                     </button>
-                    <button type="button" class="button button--danger" data-testid="programme-delete" on:click=move |_| confirming.set(true)>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="programme-archive"
+                        on:click=toggle_archive
+                    >
+                        {move || {
+                            if archived.get() {
+                                i18n.t("programme-unarchive")
+                            } else {
+                                i18n.t("programme-archive")
+                            }
+                        }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button button--danger"
+                        data-testid="programme-delete"
+                        on:click=move |_| confirming.set(true)
+                    >
                         {move || i18n.t("programme-delete")}
                     </button>
                 </div>
             </form>
             <Show when=move || confirming.get()>
-                <div class="notice notice--error confirm" role="alertdialog" aria-labelledby="delete-confirm-text">
+                <div
+                    class="notice notice--error confirm"
+                    role="alertdialog"
+                    aria-labelledby="delete-confirm-text"
+                >
                     <p id="delete-confirm-text">{move || i18n.t("programme-delete-confirm")}</p>
                     <div class="button-row">
-                        <button type="button" class="button button--danger" data-testid="programme-delete-yes" on:click=delete.clone()>
+                        <button
+                            type="button"
+                            class="button button--danger"
+                            data-testid="programme-delete-yes"
+                            on:click=delete.clone()
+                        >
                             {move || i18n.t("programme-delete-yes")}
                         </button>
-                        <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            on:click=move |_| confirming.set(false)
+                        >
                             {move || i18n.t("exchange-cancel")}
                         </button>
                     </div>
                 </div>
             </Show>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="admin" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="admin" />
+            </div>
         </section>
     }
 }

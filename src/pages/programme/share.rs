@@ -43,12 +43,19 @@ pub(crate) fn SharePanel() -> impl IntoView {
             <p class="muted">{move || i18n.t("share-intro")}</p>
             <Show
                 when=shared
-                fallback=move || view! {
-                    <div class="button-row">
-                        <button type="button" class="button button--primary" data-testid="share-start" on:click=share>
-                            {move || i18n.t("share-start")}
-                        </button>
-                    </div>
+                fallback=move || {
+                    view! {
+                        <div class="button-row">
+                            <button
+                                type="button"
+                                class="button button--primary"
+                                data-testid="share-start"
+                                on:click=share
+                            >
+                                {move || i18n.t("share-start")}
+                            </button>
+                        </div>
+                    }
                 }
             >
                 {move || match session.access() {
@@ -56,7 +63,9 @@ pub(crate) fn SharePanel() -> impl IntoView {
                     None => view! { <TokenLink outcome /> }.into_any(),
                 }}
             </Show>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="share" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="share" />
+            </div>
         </section>
     }
 }
@@ -73,39 +82,86 @@ fn TokenLink(outcome: RwSignal<Outcome>) -> impl IntoView {
     };
     let copy = move |_| copy_link(session.invite_link(), outcome, i18n);
     view! {
-        {move || session.invite_link().map(|link| {
+        {move || {
+            session
+                .invite_link()
+                .map(|link| {
                     let qr = qr_svg(&link);
                     view! {
                         <div class="field">
                             <label for="share-link">{move || i18n.t("share-link")}</label>
-                            <input id="share-link" class="share-link" data-testid="share-link" type="text" readonly
-                                prop:value=link.clone() on:focus=move |event| select_all(&event) />
+                            <input
+                                id="share-link"
+                                class="share-link"
+                                data-testid="share-link"
+                                type="text"
+                                readonly
+                                prop:value=link.clone()
+                                on:focus=move |event| select_all(&event)
+                            />
                         </div>
                         <p class="notice notice--warning">{move || i18n.t("share-warning")}</p>
-                        {move || session.room_expires().map(|at| view! {
-                            <p class="notice notice--warning" data-testid="share-expires">
-                                {move || i18n.t_with(
-                                    "share-expires",
-                                    &[("date", FluentValue::from(i18n.date_time(i64::try_from(at).unwrap_or(i64::MAX))))],
-                                )}
-                            </p>
-                        })}
+                        {move || {
+                            session
+                                .room_expires()
+                                .map(|at| {
+                                    view! {
+                                        <p
+                                            class="notice notice--warning"
+                                            data-testid="share-expires"
+                                        >
+                                            {move || {
+                                                i18n.t_with(
+                                                    "share-expires",
+                                                    &[
+                                                        (
+                                                            "date",
+                                                            FluentValue::from(
+                                                                i18n.date_time(i64::try_from(at).unwrap_or(i64::MAX)),
+                                                            ),
+                                                        ),
+                                                    ],
+                                                )
+                                            }}
+                                        </p>
+                                    }
+                                })
+                        }}
                         <div class="button-row">
-                            <button type="button" class="button button--primary" data-testid="share-copy" on:click=copy>
+                            <button
+                                type="button"
+                                class="button button--primary"
+                                data-testid="share-copy"
+                                on:click=copy
+                            >
                                 {move || i18n.t("share-copy")}
                             </button>
-                            <button type="button" class="button button--secondary" data-testid="share-stop" on:click=stop>
+                            <button
+                                type="button"
+                                class="button button--secondary"
+                                data-testid="share-stop"
+                                on:click=stop
+                            >
                                 {move || i18n.t("share-stop")}
                             </button>
                         </div>
-                        {qr.map(|svg| view! {
-                            <details class="disclosure">
-                                <summary>{move || i18n.t("share-qr")}</summary>
-                                <div class="qr-code" role="img" aria-label=move || i18n.t("share-qr-label") inner_html=svg></div>
-                            </details>
-                        })}
+                        {qr
+                            .map(|svg| {
+                                view! {
+                                    <details class="disclosure">
+                                        <summary>{move || i18n.t("share-qr")}</summary>
+                                        <div
+                                            class="qr-code"
+                                            role="img"
+                                            aria-label=move || i18n.t("share-qr-label")
+                                            inner_html=svg
+                                        ></div>
+                                    </details>
+                                }
+                            })}
                     }
-                })}
+                })
+        }}
     }
 }
 
@@ -221,26 +277,51 @@ pub(crate) fn JoinByLinkPage() -> impl IntoView {
                 <p class="page-header__intro">{move || i18n.t("join-link-intro")}</p>
             </header>
             <section class="panel" aria-labelledby="join-link-form-title">
-                <h2 id="join-link-form-title" class="visually-hidden">{move || i18n.t("join-link-title")}</h2>
+                <h2 id="join-link-form-title" class="visually-hidden">
+                    {move || i18n.t("join-link-title")}
+                </h2>
                 <form class="form" on:submit=join novalidate>
-                    {(!known).then(|| view! {
-                        <div class="field">
-                            <label for="join-link-author">{move || i18n.t("field-your-name")}</label>
-                            <input id="join-link-author" data-testid="join-link-author" type="text" autocomplete="name" bind:value=author_name />
-                        </div>
-                    })}
+                    {(!known)
+                        .then(|| {
+                            view! {
+                                <div class="field">
+                                    <label for="join-link-author">
+                                        {move || i18n.t("field-your-name")}
+                                    </label>
+                                    <input
+                                        id="join-link-author"
+                                        data-testid="join-link-author"
+                                        type="text"
+                                        autocomplete="name"
+                                        bind:value=author_name
+                                    />
+                                </div>
+                            }
+                        })}
                     <Show when=move || invited.get().is_some()>
                         <div class="field">
-                            <label for="join-link-organisation">{move || i18n.t("field-your-organisation")}</label>
-                            <input id="join-link-organisation" data-testid="join-link-organisation" type="text" autocomplete="organization" bind:value=organisation />
+                            <label for="join-link-organisation">
+                                {move || i18n.t("field-your-organisation")}
+                            </label>
+                            <input
+                                id="join-link-organisation"
+                                data-testid="join-link-organisation"
+                                type="text"
+                                autocomplete="organization"
+                                bind:value=organisation
+                            />
                         </div>
                     </Show>
                     <div class="button-row">
-                        <button type="submit" class="button button--primary" data-testid="join-link-submit"
+                        <button
+                            type="submit"
+                            class="button button--primary"
+                            data-testid="join-link-submit"
                             disabled=move || {
                                 !matches!(state.get(), Joining::Ready | Joining::Failed(_))
                                     || (arrived.get().is_none() && invited.get().is_none())
-                            }>
+                            }
+                        >
                             {move || i18n.t("join-link-submit")}
                         </button>
                     </div>
@@ -394,10 +475,11 @@ async fn finish_joining(
 #[component]
 fn AskingState(asking: RwSignal<Asking>) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
-        match asking.get() {
+    move || match asking.get() {
         Asking::Connecting | Asking::Arrived { .. } => view! {
-            <p class="muted" role="status" data-testid="join-link-waiting">{i18n.t("join-link-waiting")}</p>
+            <p class="muted" role="status" data-testid="join-link-waiting">
+                {i18n.t("join-link-waiting")}
+            </p>
         }
         .into_any(),
         Asking::Waiting(fingerprint) => view! {
@@ -411,14 +493,17 @@ fn AskingState(asking: RwSignal<Asking>) -> impl IntoView {
         }
         .into_any(),
         Asking::Approved => view! {
-            <p class="muted" role="status" data-testid="join-approved">{i18n.t("join-approved")}</p>
+            <p class="muted" role="status" data-testid="join-approved">
+                {i18n.t("join-approved")}
+            </p>
         }
         .into_any(),
         Asking::Refused(key) => view! {
-            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t(&key)}</p>
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">
+                {i18n.t(&key)}
+            </p>
         }
         .into_any(),
-    }
     }
 }
 
@@ -432,30 +517,45 @@ fn JoinState(
     asking: RwSignal<Asking>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
-        match state.get() {
+    move || match state.get() {
         Joining::Looking => ().into_any(),
         Joining::Ready if damaged.get() => view! {
-            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-damaged")}</p>
-        }.into_any(),
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">
+                {i18n.t("join-link-damaged")}
+            </p>
+        }
+        .into_any(),
         Joining::Ready if arrived.get().is_none() && invited.get().is_none() => view! {
-            <p class="notice notice--error" role="alert" data-testid="join-link-error">{i18n.t("join-link-gone")}</p>
-        }.into_any(),
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">
+                {i18n.t("join-link-gone")}
+            </p>
+        }
+        .into_any(),
         Joining::Ready => ().into_any(),
         Joining::Asking => view! { <AskingState asking /> }.into_any(),
         Joining::Waiting => view! {
-            <p class="muted" role="status" data-testid="join-link-waiting">{i18n.t("join-link-waiting")}</p>
-        }.into_any(),
+            <p class="muted" role="status" data-testid="join-link-waiting">
+                {i18n.t("join-link-waiting")}
+            </p>
+        }
+        .into_any(),
         Joining::Failed(message) => view! {
-            <p class="notice notice--error" role="alert" data-testid="join-link-error">{message}</p>
-        }.into_any(),
+            <p class="notice notice--error" role="alert" data-testid="join-link-error">
+                {message}
+            </p>
+        }
+        .into_any(),
         Joining::Here(id, message) => view! {
             <div class="notice notice--warning" role="alert" data-testid="join-link-refused">
                 <p>{message}</p>
-                <p><a href=Page::Programme(id).path() data-testid="join-link-open-here">{i18n.t("join-link-open-here")}</a></p>
+                <p>
+                    <a href=Page::Programme(id).path() data-testid="join-link-open-here">
+                        {i18n.t("join-link-open-here")}
+                    </a>
+                </p>
             </div>
-        }.into_any(),
-    }
+        }
+        .into_any(),
     }
 }
 

@@ -25,13 +25,30 @@ pub(crate) fn ProgrammeShell() -> impl IntoView {
                 <A href=Page::Programmes.path()>{move || i18n.t("programme-back")}</A>
             </p>
             {move || match session.opening() {
-                Opening::Loading => view! { <p class="muted" role="status">{i18n.t("programme-loading")}</p> }.into_any(),
-                Opening::Missing => view! {
-                    <p class="notice notice--warning" role="alert">{i18n.t("programme-not-found")}</p>
-                }.into_any(),
-                Opening::Failed(code) => view! {
-                    <p class="notice notice--error" role="alert">{error_text(code)}</p>
-                }.into_any(),
+                Opening::Loading => {
+                    view! {
+                        <p class="muted" role="status">
+                            {i18n.t("programme-loading")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Opening::Missing => {
+                    view! {
+                        <p class="notice notice--warning" role="alert">
+                            {i18n.t("programme-not-found")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Opening::Failed(code) => {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {error_text(code)}
+                        </p>
+                    }
+                        .into_any()
+                }
                 Opening::Ready => view! { <ProgrammeFrame /> }.into_any(),
             }}
         </section>
@@ -91,7 +108,9 @@ fn ProgrammeFrame() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1 data-testid="programme-title">{name}</h1>
-            <p class="page-header__intro" data-testid="programme-period">{subtitle}</p>
+            <p class="page-header__intro" data-testid="programme-period">
+                {subtitle}
+            </p>
             <crate::components::sync::SyncIndicator />
         </header>
         <crate::components::sync::MoveQuestionNotice />
@@ -101,7 +120,12 @@ fn ProgrammeFrame() -> impl IntoView {
                 .map(|(key, page, testid)| {
                     let exact = matches!(page, Page::Programme(_));
                     view! {
-                        <A href=page.path() exact=exact attr:class="tabs__link" attr:data-testid=testid>
+                        <A
+                            href=page.path()
+                            exact=exact
+                            attr:class="tabs__link"
+                            attr:data-testid=testid
+                        >
                             {move || i18n.t(key)}
                         </A>
                     }
@@ -109,14 +133,17 @@ fn ProgrammeFrame() -> impl IntoView {
                 .collect_view()}
         </nav>
         {move || {
-            session.unsaved().map(|code| {
-                let reason = error_text(code);
-                view! {
-                    <p class="notice notice--error" role="alert" data-testid="unsaved">
-                        {i18n.t_with("unsaved-banner", &[("reason", FluentValue::from(reason))])}
-                    </p>
-                }
-            })
+            session
+                .unsaved()
+                .map(|code| {
+                    let reason = error_text(code);
+                    view! {
+                        <p class="notice notice--error" role="alert" data-testid="unsaved">
+                            {i18n
+                                .t_with("unsaved-banner", &[("reason", FluentValue::from(reason))])}
+                        </p>
+                    }
+                })
         }}
         <Outlet />
     }

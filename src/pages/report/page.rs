@@ -179,22 +179,47 @@ pub(crate) fn ReportPage() -> impl IntoView {
             <header class="report__title">
                 <h2 class="report__heading">{move || i18n.t("report-title")}</h2>
                 <p data-testid="report-title-line">{title_line}</p>
-                {move || earlier.with(|e| e.as_ref().and_then(Option::as_ref).map(|e| e.programme.name.clone())).map(|name| view! {
-                    <p class="muted" data-testid="report-compared">
-                        {i18n.t_with("report-compared-with", &[("name", FluentValue::from(name))])}
-                    </p>
-                })}
+                {move || {
+                    earlier
+                        .with(|e| {
+                            e.as_ref().and_then(Option::as_ref).map(|e| e.programme.name.clone())
+                        })
+                        .map(|name| {
+                            view! {
+                                <p class="muted" data-testid="report-compared">
+                                    {i18n
+                                        .t_with(
+                                            "report-compared-with",
+                                            &[("name", FluentValue::from(name))],
+                                        )}
+                                </p>
+                            }
+                        })
+                }}
             </header>
             <ReportControls organisation others compared tables report programme_id />
-            {move || logs.with(|logs| logs.is_none()).then(|| view! {
-                <p class="muted no-print" role="status">{i18n.t("report-reading-pages")}</p>
-            })}
+            {move || {
+                logs.with(|logs| logs.is_none())
+                    .then(|| {
+                        view! {
+                            <p class="muted no-print" role="status">
+                                {i18n.t("report-reading-pages")}
+                            </p>
+                        }
+                    })
+            }}
 
-            <ReportSection id="key-figures" table=Signal::derive(move || table("key-figures")) chart=None />
+            <ReportSection
+                id="key-figures"
+                table=Signal::derive(move || table("key-figures"))
+                chart=None
+            />
             <ReportSection
                 id="outcomes"
                 table=Signal::derive(move || table("outcomes"))
-                chart=Some(Signal::derive(move || outcome_bars(i18n, report.get(), earlier_report.get())))
+                chart=Some(
+                    Signal::derive(move || outcome_bars(i18n, report.get(), earlier_report.get())),
+                )
             />
             <ReportSection
                 id="participants"
@@ -206,17 +231,35 @@ pub(crate) fn ReportPage() -> impl IntoView {
                 table=Signal::derive(move || table("tandems"))
                 chart=Some(Signal::derive(move || tandem_bars(i18n, report.get())))
             />
-            <ReportSection id="early-endings" table=Signal::derive(move || table("early-endings")) chart=None />
-            <ReportSection id="completed-tandems" table=Signal::derive(move || table("completed-tandems")) chart=None />
+            <ReportSection
+                id="early-endings"
+                table=Signal::derive(move || table("early-endings"))
+                chart=None
+            />
+            <ReportSection
+                id="completed-tandems"
+                table=Signal::derive(move || table("completed-tandems"))
+                chart=None
+            />
             <ReportSection
                 id="events"
                 table=Signal::derive(move || table("events"))
                 chart=Some(Signal::derive(move || event_bars(report.get())))
             />
             // Only once a reminder has been marked sent.
-            {move || table("reminders").is_some().then(|| view! {
-                <ReportSection id="reminders" table=Signal::derive(move || table("reminders")) chart=None />
-            })}
+            {move || {
+                table("reminders")
+                    .is_some()
+                    .then(|| {
+                        view! {
+                            <ReportSection
+                                id="reminders"
+                                table=Signal::derive(move || table("reminders"))
+                                chart=None
+                            />
+                        }
+                    })
+            }}
             <SurveySections report tables />
         </article>
     }
@@ -297,41 +340,81 @@ fn ReportControls(
     view! {
         <div class="report__controls no-print">
             <div class="field">
-                <label for="report-organisation">{move || i18n.t("report-filter-organisation")}</label>
-                <select id="report-organisation" data-testid="report-organisation" on:change=move |event| {
-                    let value = event_target_value(&event);
-                    organisation.set((!value.is_empty()).then_some(value));
-                }>
+                <label for="report-organisation">
+                    {move || i18n.t("report-filter-organisation")}
+                </label>
+                <select
+                    id="report-organisation"
+                    data-testid="report-organisation"
+                    on:change=move |event| {
+                        let value = event_target_value(&event);
+                        organisation.set((!value.is_empty()).then_some(value));
+                    }
+                >
                     <option value="">{move || i18n.t("report-all-organisations")}</option>
-                    {move || partners().into_iter().map(|name| view! {
-                        <option value=name.clone()>{name.clone()}</option>
-                    }).collect_view()}
+                    {move || {
+                        partners()
+                            .into_iter()
+                            .map(|name| {
+                                view! { <option value=name.clone()>{name.clone()}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="field">
                 <label for="report-earlier">{move || i18n.t("report-compare")}</label>
                 <select id="report-earlier" data-testid="report-earlier" on:change=choose_earlier>
                     <option value="">{move || i18n.t("report-compare-none")}</option>
-                    {move || others.get().into_iter().map(|(id, name)| view! {
-                        <option value=id.to_string()>{name}</option>
-                    }).collect_view()}
+                    {move || {
+                        others
+                            .get()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                view! { <option value=id.to_string()>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="report__actions">
-                <button type="button" class="button button--primary" data-testid="report-print" on:click=print>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    data-testid="report-print"
+                    on:click=print
+                >
                     {move || i18n.t("report-print")}
                 </button>
-                <button type="button" class="button button--secondary" data-testid="report-csv" on:click=download_all>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="report-csv"
+                    on:click=download_all
+                >
                     {move || i18n.t("report-csv-all")}
                 </button>
-                {move || programme_id.map(|id| view! {
-                    <A href=Page::Outcomes(id).path() attr:class="button button--secondary" attr:data-testid="report-record-outcomes">
-                        {i18n.t("report-record-outcomes")}
-                    </A>
-                    <A href=Page::Surveys(id).path() attr:class="button button--secondary" attr:data-testid="report-surveys">
-                        {i18n.t("report-surveys")}
-                    </A>
-                })}
+                {move || {
+                    programme_id
+                        .map(|id| {
+                            view! {
+                                <A
+                                    href=Page::Outcomes(id).path()
+                                    attr:class="button button--secondary"
+                                    attr:data-testid="report-record-outcomes"
+                                >
+                                    {i18n.t("report-record-outcomes")}
+                                </A>
+                                <A
+                                    href=Page::Surveys(id).path()
+                                    attr:class="button button--secondary"
+                                    attr:data-testid="report-surveys"
+                                >
+                                    {i18n.t("report-surveys")}
+                                </A>
+                            }
+                        })
+                }}
             </div>
         </div>
     }
@@ -345,21 +428,35 @@ fn SurveySections(report: Memo<Option<Report>>, tables: Memo<Vec<ReportTable>>) 
         let surveys = report
             .with(|r| r.as_ref().map(|r| r.surveys.clone()))
             .unwrap_or_default();
-        surveys.into_iter().map(|survey| {
-            let id = format!("survey-{}", survey.survey);
-            let table_id = id.clone();
-            let bars: Vec<Bar> = survey.questions.iter().filter(|q| q.kind == "scale").map(|q| Bar {
-                label: q.text.clone(),
-                series: None,
-                value: q.average.tenths().map(|t| t as f64 / 10.0),
-                max: 5.0,
-                text: q.average.text(&number_style(i18n)),
-            }).collect();
-            let chart = (!bars.is_empty()).then(|| Signal::derive(move || bars.clone()));
-            view! {
-                <ReportSection id=id table=Signal::derive(move || tables.with(|t| t.iter().find(|t| t.id == table_id).cloned())) chart=chart />
-            }
-        }).collect_view()
+        surveys
+            .into_iter()
+            .map(|survey| {
+                let id = format!("survey-{}", survey.survey);
+                let table_id = id.clone();
+                let bars: Vec<Bar> = survey
+                    .questions
+                    .iter()
+                    .filter(|q| q.kind == "scale")
+                    .map(|q| Bar {
+                        label: q.text.clone(),
+                        series: None,
+                        value: q.average.tenths().map(|t| t as f64 / 10.0),
+                        max: 5.0,
+                        text: q.average.text(&number_style(i18n)),
+                    })
+                    .collect();
+                let chart = (!bars.is_empty()).then(|| Signal::derive(move || bars.clone()));
+                view! {
+                    <ReportSection
+                        id=id
+                        table=Signal::derive(move || {
+                            tables.with(|t| t.iter().find(|t| t.id == table_id).cloned())
+                        })
+                        chart=chart
+                    />
+                }
+            })
+            .collect_view()
     }
 }
 
@@ -527,10 +624,24 @@ fn ReportSection(
     };
     let heading = heading_id.clone();
     view! {
-        <section class="panel report-section" aria-labelledby=heading_id.clone() data-testid=format!("report-{section_id}")>
+        <section
+            class="panel report-section"
+            aria-labelledby=heading_id.clone()
+            data-testid=format!("report-{section_id}")
+        >
             <div class="report-section__head">
-                <h3 id=heading_id.clone()>{move || table.with(|t| t.as_ref().map(|t| t.title.clone())).unwrap_or_default()}</h3>
-                <button type="button" class="button button--secondary button--small no-print" data-testid=format!("report-csv-{section_id}") on:click=download>
+                <h3 id=heading_id
+                    .clone()>
+                    {move || {
+                        table.with(|t| t.as_ref().map(|t| t.title.clone())).unwrap_or_default()
+                    }}
+                </h3>
+                <button
+                    type="button"
+                    class="button button--secondary button--small no-print"
+                    data-testid=format!("report-csv-{section_id}")
+                    on:click=download
+                >
                     {move || i18n.t("report-csv-table")}
                 </button>
             </div>
@@ -556,21 +667,41 @@ fn report_table(i18n: I18n, table: &ReportTable) -> AnyView {
                 <caption class="visually-hidden">{table.title.clone()}</caption>
                 <thead>
                     <tr>
-                        {table.columns.iter().enumerate().map(|(index, column)| view! {
-                            <th scope="col" class:num={index > 0}>{column.clone()}</th>
-                        }).collect_view()}
+                        {table
+                            .columns
+                            .iter()
+                            .enumerate()
+                            .map(|(index, column)| {
+                                view! {
+                                    <th scope="col" class:num={index > 0}>
+                                        {column.clone()}
+                                    </th>
+                                }
+                            })
+                            .collect_view()}
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! {
-                        <tr>
-                            {row.into_iter().enumerate().map(|(index, text)| if index == 0 {
-                                view! { <th scope="row">{text}</th> }.into_any()
-                            } else {
-                                view! { <td class="num">{text}</td> }.into_any()
-                            }).collect_view()}
-                        </tr>
-                    }).collect_view()}
+                    {rows
+                        .into_iter()
+                        .map(|row| {
+                            view! {
+                                <tr>
+                                    {row
+                                        .into_iter()
+                                        .enumerate()
+                                        .map(|(index, text)| {
+                                            if index == 0 {
+                                                view! { <th scope="row">{text}</th> }.into_any()
+                                            } else {
+                                                view! { <td class="num">{text}</td> }.into_any()
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
@@ -628,35 +759,106 @@ fn BarChart(bars: Signal<Vec<Bar>>, #[prop(into)] labelled_by: String) -> impl I
         let note = format!("{labelled_by}-note");
         let height = bars.len() as f64 * ROW_HEIGHT + 8.0;
         let track = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-        let wide = bars.iter().enumerate().map(|(index, bar)| {
-            let y = index as f64 * ROW_HEIGHT + 4.0;
-            let middle = y + ROW_HEIGHT / 2.0 + 1.0;
-            view! {
-                <g>
-                    <text x=LABEL_WIDTH - 8.0 y=middle class="report-chart__label" text-anchor="end" dominant-baseline="middle">{short(&bar.label, 38)}</text>
-                    <rect x=LABEL_WIDTH y=y + 3.0 width=track height=ROW_HEIGHT - 8.0 class="report-chart__track" />
-                    <rect x=LABEL_WIDTH y=y + 3.0 width=bar_width(bar, track) height=ROW_HEIGHT - 8.0 class=bar_class(bar) />
-                    <text x=LABEL_WIDTH + track + 8.0 y=middle class="report-chart__value" dominant-baseline="middle">{bar.text.clone()}</text>
-                </g>
-            }
-        }).collect_view();
+        let wide = bars
+            .iter()
+            .enumerate()
+            .map(|(index, bar)| {
+                let y = index as f64 * ROW_HEIGHT + 4.0;
+                let middle = y + ROW_HEIGHT / 2.0 + 1.0;
+                view! {
+                    <g>
+                        <text
+                            x=LABEL_WIDTH - 8.0
+                            y=middle
+                            class="report-chart__label"
+                            text-anchor="end"
+                            dominant-baseline="middle"
+                        >
+                            {short(&bar.label, 38)}
+                        </text>
+                        <rect
+                            x=LABEL_WIDTH
+                            y=y + 3.0
+                            width=track
+                            height=ROW_HEIGHT - 8.0
+                            class="report-chart__track"
+                        />
+                        <rect
+                            x=LABEL_WIDTH
+                            y=y + 3.0
+                            width=bar_width(bar, track)
+                            height=ROW_HEIGHT - 8.0
+                            class=bar_class(bar)
+                        />
+                        <text
+                            x=LABEL_WIDTH + track + 8.0
+                            y=middle
+                            class="report-chart__value"
+                            dominant-baseline="middle"
+                        >
+                            {bar.text.clone()}
+                        </text>
+                    </g>
+                }
+            })
+            .collect_view();
         let narrow_height = bars.len() as f64 * NARROW_ROW + 4.0;
-        let narrow = bars.iter().enumerate().map(|(index, bar)| {
-            let y = index as f64 * NARROW_ROW;
-            view! {
-                <g>
-                    <text x=0.0 y=y + 14.0 class="report-chart__label">{short(&bar.label, 48)}</text>
-                    <rect x=0.0 y=y + 20.0 width=NARROW_TRACK height=14.0 class="report-chart__track" />
-                    <rect x=0.0 y=y + 20.0 width=bar_width(bar, NARROW_TRACK) height=14.0 class=bar_class(bar) />
-                    <text x=NARROW_TRACK + 6.0 y=y + 28.0 class="report-chart__value" dominant-baseline="middle">{bar.text.clone()}</text>
-                </g>
-            }
-        }).collect_view();
+        let narrow = bars
+            .iter()
+            .enumerate()
+            .map(|(index, bar)| {
+                let y = index as f64 * NARROW_ROW;
+                view! {
+                    <g>
+                        <text x=0.0 y=y + 14.0 class="report-chart__label">
+                            {short(&bar.label, 48)}
+                        </text>
+                        <rect
+                            x=0.0
+                            y=y + 20.0
+                            width=NARROW_TRACK
+                            height=14.0
+                            class="report-chart__track"
+                        />
+                        <rect
+                            x=0.0
+                            y=y + 20.0
+                            width=bar_width(bar, NARROW_TRACK)
+                            height=14.0
+                            class=bar_class(bar)
+                        />
+                        <text
+                            x=NARROW_TRACK + 6.0
+                            y=y + 28.0
+                            class="report-chart__value"
+                            dominant-baseline="middle"
+                        >
+                            {bar.text.clone()}
+                        </text>
+                    </g>
+                }
+            })
+            .collect_view();
         view! {
             <figure class="report-chart">
-                {chart_svg("report-chart__svg--wide", CHART_WIDTH, height, &labelled_by, &note, wide)}
-                {chart_svg("report-chart__svg--narrow", NARROW_WIDTH, narrow_height, &labelled_by, &note, narrow)}
-                <figcaption id=note class="visually-hidden">{i18n.t("report-chart-note")}</figcaption>
+                {chart_svg(
+                    "report-chart__svg--wide",
+                    CHART_WIDTH,
+                    height,
+                    &labelled_by,
+                    &note,
+                    wide,
+                )}
+                {chart_svg(
+                    "report-chart__svg--narrow",
+                    NARROW_WIDTH,
+                    narrow_height,
+                    &labelled_by,
+                    &note,
+                    narrow,
+                )} <figcaption id=note class="visually-hidden">
+                    {i18n.t("report-chart-note")}
+                </figcaption>
             </figure>
         }
         .into_any()

@@ -104,9 +104,16 @@ pub(crate) fn SurveysPage() -> impl IntoView {
     });
 
     view! {
-        {move || programme_id.map(|id| view! {
-            <p class="back-link"><A href=Page::Report(id).path()>{i18n.t("outcome-back")}</A></p>
-        })}
+        {move || {
+            programme_id
+                .map(|id| {
+                    view! {
+                        <p class="back-link">
+                            <A href=Page::Report(id).path()>{i18n.t("outcome-back")}</A>
+                        </p>
+                    }
+                })
+        }}
         <section class="panel" aria-labelledby="surveys-title">
             <h2 id="surveys-title">{move || i18n.t("survey-title")}</h2>
             {move || {
@@ -116,24 +123,47 @@ pub(crate) fn SurveysPage() -> impl IntoView {
                 }
                 view! {
                     <ul class="survey-list" data-testid="survey-list">
-                        {list.into_iter().map(|(_, survey, answered)| view! {
-                            <li>
-                                <strong>{survey.title.clone()}</strong>
-                                " · "{due_text(i18n, &survey.due)}
-                                " · "{i18n.t(&format!("survey-audience-{}", survey.audience.code()))}
-                                " · "{i18n.t_with("survey-answered", &[("count", FluentValue::from(answered))])}
-                                <ol>
-                                    {survey.questions.iter().map(|q| view! {
-                                        <li>
-                                            {q.text.clone()}" ("{i18n.t(&format!("survey-kind-{}", q.kind.code()))}
-                                            {q.anonymous.then(|| format!(", {}", i18n.t("survey-anonymous")))}")"
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            </li>
-                        }).collect_view()}
+                        {list
+                            .into_iter()
+                            .map(|(_, survey, answered)| {
+                                view! {
+                                    <li>
+                                        <strong>{survey.title.clone()}</strong>
+                                        " · "
+                                        {due_text(i18n, &survey.due)}
+                                        " · "
+                                        {i18n
+                                            .t(&format!("survey-audience-{}", survey.audience.code()))}
+                                        " · "
+                                        {i18n
+                                            .t_with(
+                                                "survey-answered",
+                                                &[("count", FluentValue::from(answered))],
+                                            )}
+                                        <ol>
+                                            {survey
+                                                .questions
+                                                .iter()
+                                                .map(|q| {
+                                                    view! {
+                                                        <li>
+                                                            {q.text.clone()}" ("
+                                                            {i18n.t(&format!("survey-kind-{}", q.kind.code()))}
+                                                            {q
+                                                                .anonymous
+                                                                .then(|| format!(", {}", i18n.t("survey-anonymous")))}")"
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ol>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
         <NewSurvey />
@@ -202,29 +232,63 @@ fn NewSurvey() -> impl IntoView {
             <form on:submit=save data-testid="survey-form">
                 <div class="field">
                     <label for="survey-name">{move || i18n.t("survey-name")}</label>
-                    <input id="survey-name" type="text" data-testid="survey-name" prop:value=move || title.get()
-                        on:input=move |event| title.set(event_target_value(&event)) />
+                    <input
+                        id="survey-name"
+                        type="text"
+                        data-testid="survey-name"
+                        prop:value=move || title.get()
+                        on:input=move |event| title.set(event_target_value(&event))
+                    />
                 </div>
                 <div class="filters">
                     <div class="field">
                         <label for="survey-due">{move || i18n.t("survey-due")}</label>
-                        <select id="survey-due" data-testid="survey-due" on:change=move |event| due.set(event_target_value(&event))>
-                            {["after-start", "mid-term", "final", "after-end"].into_iter().map(|code| view! {
-                                <option value=code>{move || i18n.t(&format!("survey-due-{code}"))}</option>
-                            }).collect_view()}
+                        <select
+                            id="survey-due"
+                            data-testid="survey-due"
+                            on:change=move |event| due.set(event_target_value(&event))
+                        >
+                            {["after-start", "mid-term", "final", "after-end"]
+                                .into_iter()
+                                .map(|code| {
+                                    view! {
+                                        <option value=code>
+                                            {move || i18n.t(&format!("survey-due-{code}"))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for="survey-amount">{move || i18n.t("survey-amount")}</label>
-                        <input id="survey-amount" type="number" min="0" data-testid="survey-amount"
-                            prop:value=move || amount.get() on:input=move |event| amount.set(event_target_value(&event)) />
+                        <input
+                            id="survey-amount"
+                            type="number"
+                            min="0"
+                            data-testid="survey-amount"
+                            prop:value=move || amount.get()
+                            on:input=move |event| amount.set(event_target_value(&event))
+                        />
                     </div>
                     <div class="field">
                         <label for="survey-audience">{move || i18n.t("survey-audience")}</label>
-                        <select id="survey-audience" data-testid="survey-audience" on:change=move |event| audience.set(event_target_value(&event))>
-                            {SurveyAudience::ALL.into_iter().map(|a| view! {
-                                <option value=a.code()>{move || i18n.t(&format!("survey-audience-{}", a.code()))}</option>
-                            }).collect_view()}
+                        <select
+                            id="survey-audience"
+                            data-testid="survey-audience"
+                            on:change=move |event| audience.set(event_target_value(&event))
+                        >
+                            {SurveyAudience::ALL
+                                .into_iter()
+                                .map(|a| {
+                                    view! {
+                                        <option value=a
+                                            .code()>
+                                            {move || i18n.t(&format!("survey-audience-{}", a.code()))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
                 </div>
@@ -232,44 +296,99 @@ fn NewSurvey() -> impl IntoView {
                     <fieldset class="survey-question" data-testid="survey-question">
                         <legend>{move || i18n.t("survey-question")}</legend>
                         <div class="field">
-                            <label for=format!("q{}-text", q.key)>{move || i18n.t("survey-question-text")}</label>
-                            <input id=format!("q{}-text", q.key) type="text" data-testid="survey-question-text"
-                                prop:value=move || q.text.get() on:input=move |event| q.text.set(event_target_value(&event)) />
+                            <label for=format!(
+                                "q{}-text",
+                                q.key,
+                            )>{move || i18n.t("survey-question-text")}</label>
+                            <input
+                                id=format!("q{}-text", q.key)
+                                type="text"
+                                data-testid="survey-question-text"
+                                prop:value=move || q.text.get()
+                                on:input=move |event| q.text.set(event_target_value(&event))
+                            />
                         </div>
                         <div class="filters">
                             <div class="field">
-                                <label for=format!("q{}-kind", q.key)>{move || i18n.t("survey-question-kind")}</label>
-                                <select id=format!("q{}-kind", q.key) data-testid="survey-question-kind"
-                                    on:change=move |event| q.kind.set(event_target_value(&event))>
-                                    {["scale", "choice", "free-text"].into_iter().map(|code| view! {
-                                        <option value=code>{move || i18n.t(&format!("survey-kind-{code}"))}</option>
-                                    }).collect_view()}
+                                <label for=format!(
+                                    "q{}-kind",
+                                    q.key,
+                                )>{move || i18n.t("survey-question-kind")}</label>
+                                <select
+                                    id=format!("q{}-kind", q.key)
+                                    data-testid="survey-question-kind"
+                                    on:change=move |event| q.kind.set(event_target_value(&event))
+                                >
+                                    {["scale", "choice", "free-text"]
+                                        .into_iter()
+                                        .map(|code| {
+                                            view! {
+                                                <option value=code>
+                                                    {move || i18n.t(&format!("survey-kind-{code}"))}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
                                 </select>
                             </div>
                             <div class="field">
-                                <label for=format!("q{}-options", q.key)>{move || i18n.t("survey-question-options")}</label>
-                                <input id=format!("q{}-options", q.key) type="text" data-testid="survey-question-options"
+                                <label for=format!(
+                                    "q{}-options",
+                                    q.key,
+                                )>{move || i18n.t("survey-question-options")}</label>
+                                <input
+                                    id=format!("q{}-options", q.key)
+                                    type="text"
+                                    data-testid="survey-question-options"
                                     disabled=move || { q.kind.get() != "choice" }
-                                    prop:value=move || q.options.get() on:input=move |event| q.options.set(event_target_value(&event)) />
+                                    prop:value=move || q.options.get()
+                                    on:input=move |event| q.options.set(event_target_value(&event))
+                                />
                             </div>
                         </div>
                         <label class="checkbox">
-                            <input type="checkbox" data-testid="survey-question-anonymous" prop:checked=move || q.anonymous.get()
-                                on:change=move |event| q.anonymous.set(event_target_checked(&event)) />
+                            <input
+                                type="checkbox"
+                                data-testid="survey-question-anonymous"
+                                prop:checked=move || q.anonymous.get()
+                                on:change=move |event| q.anonymous.set(event_target_checked(&event))
+                            />
                             {move || i18n.t("survey-question-anonymous")}
                         </label>
                     </fieldset>
                 </For>
                 <div class="report__actions">
-                    <button type="button" class="button button--secondary" data-testid="survey-add-question" on:click=add>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="survey-add-question"
+                        on:click=add
+                    >
                         {move || i18n.t("survey-add-question")}
                     </button>
-                    <button type="submit" class="button" data-testid="survey-save">{move || i18n.t("survey-save")}</button>
+                    <button type="submit" class="button" data-testid="survey-save">
+                        {move || i18n.t("survey-save")}
+                    </button>
                 </div>
-                {move || message.get().map(|(ok, text)| view! {
-                    <p class=if ok { "notice notice--success" } else { "notice notice--error" }
-                        role=if ok { "status" } else { "alert" } data-testid="survey-message">{text}</p>
-                })}
+                {move || {
+                    message
+                        .get()
+                        .map(|(ok, text)| {
+                            view! {
+                                <p
+                                    class=if ok {
+                                        "notice notice--success"
+                                    } else {
+                                        "notice notice--error"
+                                    }
+                                    role=if ok { "status" } else { "alert" }
+                                    data-testid="survey-message"
+                                >
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
             </form>
         </section>
     }
@@ -345,35 +464,84 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
                 <div class="filters">
                     <div class="field">
                         <label for="paper-survey">{move || i18n.t("survey-which")}</label>
-                        <select id="paper-survey" data-testid="paper-survey" on:change=move |event| {
-                            chosen.set(event_target_value(&event).parse().ok());
-                            answers.set(BTreeMap::new());
-                        }>
+                        <select
+                            id="paper-survey"
+                            data-testid="paper-survey"
+                            on:change=move |event| {
+                                chosen.set(event_target_value(&event).parse().ok());
+                                answers.set(BTreeMap::new());
+                            }
+                        >
                             <option value="">{move || i18n.t("survey-choose")}</option>
-                            {move || surveys.get().into_iter().map(|(id, s, _)| view! {
-                                <option value=id.to_string()>{s.title}</option>
-                            }).collect_view()}
+                            {move || {
+                                surveys
+                                    .get()
+                                    .into_iter()
+                                    .map(|(id, s, _)| {
+                                        view! { <option value=id.to_string()>{s.title}</option> }
+                                    })
+                                    .collect_view()
+                            }}
                         </select>
                     </div>
                     <div class="field">
                         <label for="paper-person">{move || i18n.t("survey-who")}</label>
-                        <select id="paper-person" data-testid="paper-person" on:change=move |event| person.set(event_target_value(&event).parse().ok())>
+                        <select
+                            id="paper-person"
+                            data-testid="paper-person"
+                            on:change=move |event| {
+                                person.set(event_target_value(&event).parse().ok())
+                            }
+                        >
                             <option value="">{move || i18n.t("survey-choose")}</option>
-                            {move || people().into_iter().map(|(id, name)| view! {
-                                <option value=id.to_string()>{name}</option>
-                            }).collect_view()}
+                            {move || {
+                                people()
+                                    .into_iter()
+                                    .map(|(id, name)| {
+                                        view! { <option value=id.to_string()>{name}</option> }
+                                    })
+                                    .collect_view()
+                            }}
                         </select>
                     </div>
                 </div>
-                {move || survey().map(|survey| survey.questions.into_iter().map(|question| {
-                    let id = format!("paper-{}", question.key);
-                    view! { <QuestionField question id testid="paper-answer" answers /> }
-                }).collect_view())}
-                <button type="submit" class="button" data-testid="paper-save">{move || i18n.t("survey-answers-save")}</button>
-                {move || message.get().map(|(ok, text)| view! {
-                    <p class=if ok { "notice notice--success" } else { "notice notice--error" }
-                        role=if ok { "status" } else { "alert" } data-testid="paper-message">{text}</p>
-                })}
+                {move || {
+                    survey()
+                        .map(|survey| {
+                            survey
+                                .questions
+                                .into_iter()
+                                .map(|question| {
+                                    let id = format!("paper-{}", question.key);
+                                    view! {
+                                        <QuestionField question id testid="paper-answer" answers />
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
+                <button type="submit" class="button" data-testid="paper-save">
+                    {move || i18n.t("survey-answers-save")}
+                </button>
+                {move || {
+                    message
+                        .get()
+                        .map(|(ok, text)| {
+                            view! {
+                                <p
+                                    class=if ok {
+                                        "notice notice--success"
+                                    } else {
+                                        "notice notice--error"
+                                    }
+                                    role=if ok { "status" } else { "alert" }
+                                    data-testid="paper-message"
+                                >
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
             </form>
         </section>
     }

@@ -66,7 +66,12 @@ pub(crate) fn TandemsPage() -> impl IntoView {
         <section class="panel" aria-labelledby="tandems-title">
             <div class="panel__header">
                 <h2 id="tandems-title">{move || i18n.t("tandems-title")}</h2>
-                <button type="button" class="button button--secondary" data-testid="export-tandems" on:click=export>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="export-tandems"
+                    on:click=export
+                >
                     {move || i18n.t("tandems-export")}
                 </button>
             </div>
@@ -75,29 +80,49 @@ pub(crate) fn TandemsPage() -> impl IntoView {
                 if rows.is_empty() {
                     return view! { <p class="empty-state">{i18n.t("tandems-none")}</p> }.into_any();
                 }
-                // Rendered here, where the table's reads are tracked, not
-                // inside the table component (which reads untracked).
-                let table_rows = rows.into_iter().map(|(id, mentee, mentor, co_mentor, start, end, status)| view! {
-                    <tr data-testid="tandem-row">
-                        <th scope="row"><A href=Page::Tandem(programme, id).path()>{mentee}</A></th>
-                        <td data-label=i18n.t("column-mentor")>{mentor}</td>
-                        <td class="hide-narrow">{co_mentor}</td>
-                        <td data-label=i18n.t("column-period")>{format!("{} – {}", i18n.day(start), i18n.day(end))}</td>
-                        <td data-label=i18n.t("column-status")><span class=format!("badge badge--{}", status.code())>{i18n.t(&format!("tandem-status-{}", status.code()))}</span></td>
-                    </tr>
-                }).collect_view();
+                let table_rows = rows
+                    .into_iter()
+                    .map(|(id, mentee, mentor, co_mentor, start, end, status)| {
+                        // Rendered here, where the table's reads are tracked, not
+                        // inside the table component (which reads untracked).
+                        view! {
+                            <tr data-testid="tandem-row">
+                                <th scope="row">
+                                    <A href=Page::Tandem(programme, id).path()>{mentee}</A>
+                                </th>
+                                <td data-label=i18n.t("column-mentor")>{mentor}</td>
+                                <td class="hide-narrow">{co_mentor}</td>
+                                <td data-label=i18n
+                                    .t(
+                                        "column-period",
+                                    )>{format!("{} – {}", i18n.day(start), i18n.day(end))}</td>
+                                <td data-label=i18n.t("column-status")>
+                                    <span class=format!(
+                                        "badge badge--{}",
+                                        status.code(),
+                                    )>{i18n.t(&format!("tandem-status-{}", status.code()))}</span>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
                 view! {
-                    <DataTable testid="tandems-table" head=|| view! {
-                        <Column label="column-mentee" />
-                        <Column label="column-mentor" />
-                        <Column label="column-co-mentor" class="hide-narrow" />
-                        <Column label="column-period" />
-                        <Column label="column-status" />
-                    }>
+                    <DataTable
+                        testid="tandems-table"
+                        head=|| {
+                            view! {
+                                <Column label="column-mentee" />
+                                <Column label="column-mentor" />
+                                <Column label="column-co-mentor" class="hide-narrow" />
+                                <Column label="column-period" />
+                                <Column label="column-status" />
+                            }
+                        }
+                    >
                         {table_rows}
                     </DataTable>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
         <CreateTandem />
@@ -188,9 +213,14 @@ fn CreateTandem() -> impl IntoView {
                 <label for=id>{move || i18n.t(label)}</label>
                 <select id=id data-testid=id bind:value=value>
                     <option value="">{move || i18n.t(empty)}</option>
-                    {move || choices(role).into_iter().map(|(person, label)| view! {
-                        <option value=person.to_string()>{label}</option>
-                    }).collect_view()}
+                    {move || {
+                        choices(role)
+                            .into_iter()
+                            .map(|(person, label)| {
+                                view! { <option value=person.to_string()>{label}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
         }
@@ -202,20 +232,51 @@ fn CreateTandem() -> impl IntoView {
             <p class="muted">{move || i18n.t("tandem-create-intro")}</p>
             <form class="form" on:submit=submit novalidate>
                 <div class="field-row">
-                    {select("tandem-mentee", "tandem-mentee", Role::Mentee, mentee, "tandem-choose")}
-                    {select("tandem-mentor", "tandem-mentor", Role::Mentor, mentor, "tandem-choose")}
+                    {select(
+                        "tandem-mentee",
+                        "tandem-mentee",
+                        Role::Mentee,
+                        mentee,
+                        "tandem-choose",
+                    )}
+                    {select(
+                        "tandem-mentor",
+                        "tandem-mentor",
+                        Role::Mentor,
+                        mentor,
+                        "tandem-choose",
+                    )}
                 </div>
                 <Show when=uses_co_mentors>
-                    {select("tandem-co-mentor", "tandem-co-mentor", Role::CoMentor, co_mentor, "tandem-co-mentor-none")}
+                    {select(
+                        "tandem-co-mentor",
+                        "tandem-co-mentor",
+                        Role::CoMentor,
+                        co_mentor,
+                        "tandem-co-mentor-none",
+                    )}
                 </Show>
                 <div class="field-row">
                     <TextField id="tandem-start" label="tandem-start" value=start kind="date" />
-                    <TextField id="tandem-planned-end" label="tandem-planned-end" value=end kind="date" />
+                    <TextField
+                        id="tandem-planned-end"
+                        label="tandem-planned-end"
+                        value=end
+                        kind="date"
+                    />
                 </div>
                 <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="tandem-submit">{move || i18n.t("tandem-create-submit")}</button>
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="tandem-submit"
+                    >
+                        {move || i18n.t("tandem-create-submit")}
+                    </button>
                 </div>
-                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="tandem" /></div>
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=outcome testid="tandem" />
+                </div>
             </form>
         </section>
     }
@@ -235,11 +296,14 @@ pub(crate) fn TandemPage() -> impl IntoView {
                 .unwrap_or(false)
         })
     });
-    move || {
-        match found.get() {
+    move || match found.get() {
         Some(id) => view! { <TandemView id /> }.into_any(),
-        None => view! { <p class="notice notice--warning" role="alert">{i18n.t("tandem-not-found")}</p> }.into_any(),
-    }
+        None => view! {
+            <p class="notice notice--warning" role="alert">
+                {i18n.t("tandem-not-found")}
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -317,57 +381,131 @@ fn TandemView(id: TandemId) -> impl IntoView {
     };
     let member = move |role: &'static str, who: Option<PersonId>| {
         who.and_then(person).map(|(programme, name, organisation)| {
-            let href = who.map(|w| Page::Person(programme, w).path()).unwrap_or_default();
+            let href = who
+                .map(|w| Page::Person(programme, w).path())
+                .unwrap_or_default();
             view! {
                 <dt>{i18n.t(role)}</dt>
-                <dd><A href=href>{name}</A>{(!organisation.is_empty()).then(|| format!(" · {organisation}"))}</dd>
+                <dd>
+                    <A href=href>{name}</A>
+                    {(!organisation.is_empty()).then(|| format!(" · {organisation}"))}
+                </dd>
             }
         })
     };
 
     view! {
-        <h2 class="person-heading" data-testid="tandem-heading">{heading}</h2>
+        <h2 class="person-heading" data-testid="tandem-heading">
+            {heading}
+        </h2>
         <div class="grid-2">
             <section class="panel" aria-labelledby="tandem-facts-title">
                 <h2 id="tandem-facts-title">{move || i18n.t("person-details")}</h2>
-                {move || tandem().map(|t| view! {
-                    <dl class="facts">
-                        {member("tandem-mentee", Some(t.mentee))}
-                        {member("tandem-mentor", Some(t.mentor))}
-                        {member("tandem-co-mentor", t.co_mentor)}
-                        <dt>{i18n.t("column-period")}</dt>
-                        <dd>{format!("{} – {}", i18n.day(t.start), i18n.day(t.planned_end))}</dd>
-                        <dt>{i18n.t("column-status")}</dt>
-                        <dd data-testid="tandem-status">
-                            <span class=format!("badge badge--{}", t.status.code())>{i18n.t(&format!("tandem-status-{}", t.status.code()))}</span>
-                            {t.ended_on.map(|day| format!(" · {}", i18n.t_with("tandem-ended", &[("date", FluentValue::from(i18n.day(day)))])))}
-                            {t.end_reason.clone().map(|reason| view! { <br/>{i18n.t_with("tandem-ended-reason", &[("reason", FluentValue::from(reason))])} })}
-                        </dd>
-                    </dl>
-                })}
-                <div aria-live="polite"><OutcomeNotice outcome=outcome testid="tandem-end" /></div>
+                {move || {
+                    tandem()
+                        .map(|t| {
+                            view! {
+                                <dl class="facts">
+                                    {member("tandem-mentee", Some(t.mentee))}
+                                    {member("tandem-mentor", Some(t.mentor))}
+                                    {member("tandem-co-mentor", t.co_mentor)}
+                                    <dt>{i18n.t("column-period")}</dt>
+                                    <dd>
+                                        {format!(
+                                            "{} – {}",
+                                            i18n.day(t.start),
+                                            i18n.day(t.planned_end),
+                                        )}
+                                    </dd> <dt>{i18n.t("column-status")}</dt>
+                                    <dd data-testid="tandem-status">
+                                        <span class=format!(
+                                            "badge badge--{}",
+                                            t.status.code(),
+                                        )>
+                                            {i18n.t(&format!("tandem-status-{}", t.status.code()))}
+                                        </span>
+                                        {t
+                                            .ended_on
+                                            .map(|day| {
+                                                format!(
+                                                    " · {}",
+                                                    i18n
+                                                        .t_with(
+                                                            "tandem-ended",
+                                                            &[("date", FluentValue::from(i18n.day(day)))],
+                                                        ),
+                                                )
+                                            })}
+                                        {t
+                                            .end_reason
+                                            .clone()
+                                            .map(|reason| {
+                                                view! {
+                                                    <br />
+                                                    {i18n
+                                                        .t_with(
+                                                            "tandem-ended-reason",
+                                                            &[("reason", FluentValue::from(reason))],
+                                                        )}
+                                                }
+                                            })}
+                                    </dd>
+                                </dl>
+                            }
+                        })
+                }}
+                <div aria-live="polite">
+                    <OutcomeNotice outcome=outcome testid="tandem-end" />
+                </div>
                 <Show when=move || tandem().is_some_and(|t| t.is_active())>
                     <form class="form" on:submit=end novalidate>
                         <h3>{move || i18n.t("tandem-end-title")}</h3>
                         <fieldset class="field-group">
                             <legend>{move || i18n.t("tandem-end-how")}</legend>
                             <label class="check">
-                                <input type="radio" name="tandem-end-how" value="completed" data-testid="tandem-end-completed"
-                                    prop:checked=move || how.get() == "completed" on:change=move |_| how.set("completed".into()) />
+                                <input
+                                    type="radio"
+                                    name="tandem-end-how"
+                                    value="completed"
+                                    data-testid="tandem-end-completed"
+                                    prop:checked=move || how.get() == "completed"
+                                    on:change=move |_| how.set("completed".into())
+                                />
                                 <span>{move || i18n.t("tandem-end-completed")}</span>
                             </label>
                             <label class="check">
-                                <input type="radio" name="tandem-end-how" value="early" data-testid="tandem-end-early"
-                                    prop:checked=move || how.get() == "early" on:change=move |_| how.set("early".into()) />
+                                <input
+                                    type="radio"
+                                    name="tandem-end-how"
+                                    value="early"
+                                    data-testid="tandem-end-early"
+                                    prop:checked=move || how.get() == "early"
+                                    on:change=move |_| how.set("early".into())
+                                />
                                 <span>{move || i18n.t("tandem-end-early")}</span>
                             </label>
                         </fieldset>
-                        <TextField id="tandem-end-on" label="tandem-end-on" value=ended_on kind="date" />
+                        <TextField
+                            id="tandem-end-on"
+                            label="tandem-end-on"
+                            value=ended_on
+                            kind="date"
+                        />
                         <Show when=move || how.get() == "early">
-                            <TextField id="tandem-end-reason" label="tandem-end-reason" value=reason />
+                            <TextField
+                                id="tandem-end-reason"
+                                label="tandem-end-reason"
+                                value=reason
+                            />
                         </Show>
                         <div class="form__actions">
-                            <button type="submit" class="button button--danger" data-testid="tandem-end-submit">{move || i18n.t("tandem-end-submit")}</button>
+                            <button
+                                type="submit"
+                                class="button button--danger"
+                                data-testid="tandem-end-submit"
+                            >
+                                {move || i18n.t("tandem-end-submit")}
+                            </button>
                         </div>
                     </form>
                 </Show>

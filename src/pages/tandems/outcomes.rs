@@ -203,36 +203,67 @@ pub(crate) fn OutcomesPage() -> impl IntoView {
 
     view! {
         <section class="panel" aria-labelledby="outcome-form-title">
-            {move || programme_id.map(|id| view! {
-                <p class="back-link"><A href=Page::Report(id).path()>{i18n.t("outcome-back")}</A></p>
-            })}
+            {move || {
+                programme_id
+                    .map(|id| {
+                        view! {
+                            <p class="back-link">
+                                <A href=Page::Report(id).path()>{i18n.t("outcome-back")}</A>
+                            </p>
+                        }
+                    })
+            }}
             <h2 id="outcome-form-title">{move || i18n.t("outcome-title")}</h2>
             <p class="muted">{move || i18n.t("outcome-intro")}</p>
             <form class="outcome-form" data-testid="outcome-form" on:submit=save>
                 <div class="filters">
                     <div class="field">
                         <label for="outcome-mentee">{move || i18n.t("outcome-mentee")}</label>
-                        <select id="outcome-mentee" data-testid="outcome-mentee" on:change=move |event| {
-                            person.set(event_target_value(&event).parse().ok());
-                            message.set(None);
-                            refill();
-                        }>
+                        <select
+                            id="outcome-mentee"
+                            data-testid="outcome-mentee"
+                            on:change=move |event| {
+                                person.set(event_target_value(&event).parse().ok());
+                                message.set(None);
+                                refill();
+                            }
+                        >
                             <option value="">{move || i18n.t("outcome-choose-mentee")}</option>
-                            {move || list.get().into_iter().map(|(id, name)| view! {
-                                <option value=id.to_string()>{name}</option>
-                            }).collect_view()}
+                            {move || {
+                                list.get()
+                                    .into_iter()
+                                    .map(|(id, name)| {
+                                        view! { <option value=id.to_string()>{name}</option> }
+                                    })
+                                    .collect_view()
+                            }}
                         </select>
                     </div>
                     <div class="field">
                         <label for="outcome-when">{move || i18n.t("outcome-when")}</label>
-                        <select id="outcome-when" data-testid="outcome-when" on:change=move |event| {
-                            when.set(OutcomeWhen::from_code(&event_target_value(&event)).unwrap_or(OutcomeWhen::End));
-                            message.set(None);
-                            refill();
-                        }>
-                            {OutcomeWhen::ALL.into_iter().map(|at| view! {
-                                <option value=at.code()>{move || i18n.t(&format!("outcome-when-{}", at.code()))}</option>
-                            }).collect_view()}
+                        <select
+                            id="outcome-when"
+                            data-testid="outcome-when"
+                            on:change=move |event| {
+                                when.set(
+                                    OutcomeWhen::from_code(&event_target_value(&event))
+                                        .unwrap_or(OutcomeWhen::End),
+                                );
+                                message.set(None);
+                                refill();
+                            }
+                        >
+                            {OutcomeWhen::ALL
+                                .into_iter()
+                                .map(|at| {
+                                    view! {
+                                        <option value=at
+                                            .code()>
+                                            {move || i18n.t(&format!("outcome-when-{}", at.code()))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
                 </div>
@@ -240,28 +271,65 @@ pub(crate) fn OutcomesPage() -> impl IntoView {
                     <YesNoField id="outcome-aimed" label="outcome-aimed" value=form.aimed />
                     <div class="field">
                         <label for="outcome-goal">{move || i18n.t("outcome-goal")}</label>
-                        <select id="outcome-goal" data-testid="outcome-goal" prop:value=move || form.goal.get()
-                            on:change=move |event| form.goal.set(event_target_value(&event))>
+                        <select
+                            id="outcome-goal"
+                            data-testid="outcome-goal"
+                            prop:value=move || form.goal.get()
+                            on:change=move |event| form.goal.set(event_target_value(&event))
+                        >
                             <option value="">{move || i18n.t("outcome-unknown")}</option>
-                            {GoalReached::ALL.into_iter().map(|goal| view! {
-                                <option value=goal.code()>{move || i18n.t(&format!("outcome-goal-{}", goal.code()))}</option>
-                            }).collect_view()}
+                            {GoalReached::ALL
+                                .into_iter()
+                                .map(|goal| {
+                                    view! {
+                                        <option value=goal
+                                            .code()>
+                                            {move || i18n.t(&format!("outcome-goal-{}", goal.code()))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
-                    <YesNoField id="outcome-recommend" label="outcome-recommend" value=form.recommend />
+                    <YesNoField
+                        id="outcome-recommend"
+                        label="outcome-recommend"
+                        value=form.recommend
+                    />
                 </div>
                 <PostFields form />
                 <div class="field">
                     <label for="outcome-other">{move || i18n.t("outcome-other-steps")}</label>
-                    <textarea id="outcome-other" rows="2" data-testid="outcome-other"
+                    <textarea
+                        id="outcome-other"
+                        rows="2"
+                        data-testid="outcome-other"
                         prop:value=move || form.other_steps.get()
-                        on:input=move |event| form.other_steps.set(event_target_value(&event))></textarea>
+                        on:input=move |event| form.other_steps.set(event_target_value(&event))
+                    ></textarea>
                 </div>
-                <button type="submit" class="button" data-testid="outcome-save">{move || i18n.t("outcome-save")}</button>
-                {move || message.get().map(|(ok, text)| view! {
-                    <p class=if ok { "notice notice--success" } else { "notice notice--error" }
-                        role=if ok { "status" } else { "alert" } data-testid="outcome-message">{text}</p>
-                })}
+                <button type="submit" class="button" data-testid="outcome-save">
+                    {move || i18n.t("outcome-save")}
+                </button>
+                {move || {
+                    message
+                        .get()
+                        .map(|(ok, text)| {
+                            view! {
+                                <p
+                                    class=if ok {
+                                        "notice notice--success"
+                                    } else {
+                                        "notice notice--error"
+                                    }
+                                    role=if ok { "status" } else { "alert" }
+                                    data-testid="outcome-message"
+                                >
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
             </form>
         </section>
         <OutcomeList list />
@@ -275,8 +343,12 @@ fn YesNoField(id: &'static str, label: &'static str, value: RwSignal<String>) ->
     view! {
         <div class="field">
             <label for=id>{move || i18n.t(label)}</label>
-            <select id=id data-testid=id prop:value=move || value.get()
-                on:change=move |event| value.set(event_target_value(&event))>
+            <select
+                id=id
+                data-testid=id
+                prop:value=move || value.get()
+                on:change=move |event| value.set(event_target_value(&event))
+            >
                 <option value="">{move || i18n.t("outcome-unknown")}</option>
                 <option value="yes">{move || i18n.t("outcome-yes")}</option>
                 <option value="no">{move || i18n.t("outcome-no")}</option>
@@ -296,31 +368,52 @@ fn OutcomeList(list: Memo<Vec<(PersonId, String)>>) -> impl IntoView {
             {move || {
                 let rows = list.get();
                 if rows.is_empty() {
-                    return view! { <p class="empty-state">{i18n.t("outcome-no-mentees")}</p> }.into_any();
+                    return view! { <p class="empty-state">{i18n.t("outcome-no-mentees")}</p> }
+                        .into_any();
                 }
-                // Rendered here, where the table's reads are tracked, not
-                // inside the table component (which reads untracked).
-                let table_rows = rows.into_iter().map(|(id, name)| {
-                    let records = session.with(|p| p.outcomes.get(&id).cloned()).flatten().unwrap_or_default();
-                    view! {
-                        <tr>
-                            <th scope="row">{name}</th>
-                            {OutcomeWhen::ALL.into_iter().map(|at| view! {
-                                <td>{summary(i18n, records.at(at))}</td>
-                            }).collect_view()}
-                        </tr>
-                    }
-                }).collect_view();
+                let table_rows = rows
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let records = session
+                            .with(|p| p.outcomes.get(&id).cloned())
+                            .flatten()
+                            .unwrap_or_default();
+                        // Rendered here, where the table's reads are tracked, not
+                        // inside the table component (which reads untracked).
+                        view! {
+                            <tr>
+                                <th scope="row">{name}</th>
+                                {OutcomeWhen::ALL
+                                    .into_iter()
+                                    .map(|at| view! { <td>{summary(i18n, records.at(at))}</td> })
+                                    .collect_view()}
+                            </tr>
+                        }
+                    })
+                    .collect_view();
                 view! {
-                    <DataTable testid="outcome-table" class="data-table" region="outcome-list-title" head=|| view! {
-                        <Column label="outcome-mentee" />
-                        {OutcomeWhen::ALL.into_iter().map(|at| view! {
-                            <Column label=format!("outcome-when-{}", at.code()) />
-                        }).collect_view()}
-                    }>
+                    <DataTable
+                        testid="outcome-table"
+                        class="data-table"
+                        region="outcome-list-title"
+                        head=|| {
+                            view! {
+                                <Column label="outcome-mentee" />
+                                {OutcomeWhen::ALL
+                                    .into_iter()
+                                    .map(|at| {
+                                        view! {
+                                            <Column label=format!("outcome-when-{}", at.code()) />
+                                        }
+                                    })
+                                    .collect_view()}
+                            }
+                        }
+                    >
                         {table_rows}
                     </DataTable>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }
@@ -334,24 +427,36 @@ fn PostFields(form: Form) -> impl IntoView {
         <fieldset class="outcome-form__post">
             <legend>{move || i18n.t("outcome-post")}</legend>
             <label class="checkbox">
-                <input type="checkbox" data-testid="outcome-reached" prop:checked=move || form.reached.get()
-                    on:change=move |event| form.reached.set(event_target_checked(&event)) />
+                <input
+                    type="checkbox"
+                    data-testid="outcome-reached"
+                    prop:checked=move || form.reached.get()
+                    on:change=move |event| form.reached.set(event_target_checked(&event))
+                />
                 {move || i18n.t("outcome-reached")}
             </label>
             <div class="filters">
                 <div class="field">
                     <label for="outcome-post-on">{move || i18n.t("outcome-post-on")}</label>
-                    <input id="outcome-post-on" type="date" data-testid="outcome-post-on"
+                    <input
+                        id="outcome-post-on"
+                        type="date"
+                        data-testid="outcome-post-on"
                         disabled=move || !form.reached.get()
                         prop:value=move || form.post_on.get()
-                        on:input=move |event| form.post_on.set(event_target_value(&event)) />
+                        on:input=move |event| form.post_on.set(event_target_value(&event))
+                    />
                 </div>
                 <div class="field">
                     <label for="outcome-position">{move || i18n.t("outcome-position")}</label>
-                    <input id="outcome-position" type="text" data-testid="outcome-position"
+                    <input
+                        id="outcome-position"
+                        type="text"
+                        data-testid="outcome-position"
                         disabled=move || !form.reached.get()
                         prop:value=move || form.position.get()
-                        on:input=move |event| form.position.set(event_target_value(&event)) />
+                        on:input=move |event| form.position.set(event_target_value(&event))
+                    />
                 </div>
             </div>
         </fieldset>
