@@ -6,6 +6,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION=0.21.14
 # Drives Firefox ESR for the browser parts (wasm-bindgen-test).
 GECKODRIVER_VERSION=0.37.1
+# Formats the view! blocks that rustfmt leaves alone (the style step).
+LEPTOSFMT_VERSION=0.1.33
 # The wasm-bindgen CLI must match the library in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 

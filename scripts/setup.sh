@@ -7,7 +7,8 @@
 #   bash scripts/setup.sh            # to build and run the app
 #   bash scripts/setup.sh --browser  # also Chromium, ChromeDriver, Firefox ESR,
 #                                    # geckodriver, WebKitGTK's WebDriver, Xvfb,
-#                                    # Playwright and webdriverio
+#                                    # Playwright and webdriverio, and leptosfmt
+#                                    # for the tests' style step
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -72,6 +73,13 @@ if [ "$want_browser" = yes ]; then
     note "already installed"
   else
     cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+  fi
+
+  step "leptosfmt $LEPTOSFMT_VERSION (crates.io), for the style step"
+  if leptosfmt --version 2>/dev/null | grep -qw "$LEPTOSFMT_VERSION"; then
+    note "already installed"
+  else
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
   fi
 
   step "Playwright and webdriverio (npm, from package-lock.json)"

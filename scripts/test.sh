@@ -20,6 +20,10 @@ run() {
 }
 
 run "Formatting (cargo fmt --check)" cargo fmt --all --check
+# rustfmt leaves the view! blocks alone; leptosfmt formats them. To
+# format: leptosfmt src tests, twice (it settles on the second pass), then
+# cargo fmt --all; then both checks hold.
+run "Formatting of view! blocks (leptosfmt --check)" leptosfmt --check src tests
 run "Lints (cargo clippy, native)" cargo clippy --workspace --all-targets --offline --locked -- -D warnings
 run "Lints (cargo clippy, app for wasm32)" \
   cargo clippy --target wasm32-unknown-unknown -p tandem --all-targets --offline --locked -- -D warnings
