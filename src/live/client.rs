@@ -207,6 +207,7 @@ impl DeviceLink {
             }
             DeviceEvent::Refused { code, .. } => LinkEvent::Refused(code),
             DeviceEvent::Retired { forwarding, .. } => LinkEvent::Retired(forwarding),
+            DeviceEvent::Expires { at } => LinkEvent::Expires(at),
         }))
     }
 }

@@ -53,6 +53,10 @@ pub enum DeviceEvent {
         forwarding: Vec<u8>,
         author: DeviceId,
     },
+    /// The relay deletes the room at `at` (seconds since 1970) unless a
+    /// change comes first: a relay with room expiry says so to each device
+    /// that connects.
+    Expires { at: u64 },
 }
 
 /// Why the device could not do what was asked or use a frame.
@@ -366,6 +370,7 @@ impl DeviceSync {
                 Ok(Some(DeviceEvent::UpToDate { latest }))
             }
             Frame::Error { code, message } => Ok(Some(DeviceEvent::Refused { code, message })),
+            Frame::Expires { at } => Ok(Some(DeviceEvent::Expires { at })),
             other => Err(DeviceError::UnexpectedFrame(other.kind())),
         }
     }

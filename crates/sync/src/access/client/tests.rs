@@ -289,3 +289,17 @@ fn a_member_reads_the_profiles_of_devices_approved_in_earlier_epochs() {
     assert!(otto.key_for(0).is_some());
     assert!(otto.key_for(1).is_none());
 }
+
+#[test]
+fn a_device_hears_when_the_relay_will_delete_the_room() {
+    // A relay with room expiry announces the day to every device that
+    // connects; a device must take it, not drop the connection over it.
+    let mut programme = Programme::new();
+    assert_eq!(
+        programme
+            .admin
+            .receive(&frame(Frame::Expires { at: 1_800_000_000 }))
+            .unwrap(),
+        Some(DeviceEvent::Expires { at: 1_800_000_000 })
+    );
+}
