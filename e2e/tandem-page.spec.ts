@@ -3,6 +3,7 @@
 // anyone else, and logs a meeting that the coordinator sees. A tandem
 // without meetings shows up as quiet on the dashboard. Ending the tandem
 // moves the page to a new room: the old link receives nothing more.
+import { readFileSync } from 'node:fs';
 import { expect, allowFor, test } from './fixtures/test';
 import { audit, isSerious } from './fixtures/axe';
 import { ProgrammesPage } from './pages/programmes-page';
