@@ -107,19 +107,12 @@ impl InboxId {
 
     /// The id as 32 hexadecimal digits (in links and the relay's paths).
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+        hex(&self.0)
     }
 
     /// The id from its hexadecimal form.
     pub fn from_hex(text: &str) -> Option<Self> {
-        if text.len() != INBOX_ID_BYTES * 2 || !text.is_ascii() {
-            return None;
-        }
-        let mut bytes = [0u8; INBOX_ID_BYTES];
-        for (index, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
-        }
-        Some(Self(bytes))
+        from_hex(text).map(Self)
     }
 }
 
@@ -329,6 +322,56 @@ pub fn work_is_done(inbox: &InboxId, message: &[u8], nonce: u64, bits: u32) -> b
     leading_zero_bits(&work_hash(inbox, message, nonce)) >= bits
 }
 
+/// What lets coordinators read and empty a programme's inbox on the relay.
+/// Kept, sealed, with the programme; the relay keeps only its hash
+/// ([`hash_hex`](Self::hash_hex)), so its database opens nothing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReaderToken(pub [u8; 32]);
+
+impl fmt::Debug for ReaderToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReaderToken(…)")
+    }
+}
+
+impl ReaderToken {
+    /// A new, random token.
+    pub fn random() -> Result<Self, RandomError> {
+        Ok(Self(random_bytes()?))
+    }
+
+    /// The token as 64 hexadecimal digits (the bearer the relay is shown).
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    /// The token from its hexadecimal form.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        from_hex(text).map(Self)
+    }
+
+    /// The SHA-256 of the token's bytes, in hexadecimal: what the relay
+    /// keeps to recognise it.
+    pub fn hash_hex(&self) -> String {
+        hex(&Sha256::digest(self.0))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    if text.len() != N * 2 || !text.is_ascii() {
+        return None;
+    }
+    let mut bytes = [0u8; N];
+    for (index, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+    }
+    Some(bytes)
+}
+
 /// Finds a nonce that proves `bits` of work for this message in this
 /// inbox (on average 2^bits hashes).
 pub fn do_work(inbox: &InboxId, message: &[u8], bits: u32) -> u64 {
@@ -355,6 +398,17 @@ mod tests {
             inbox: InboxId::random().unwrap(),
             public: key.public(),
         }
+    }
+
+    #[test]
+    fn a_reader_token_is_kept_by_the_relay_only_as_its_hash() {
+        let token = ReaderToken::random().unwrap();
+        let hash = token.hash_hex();
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains(&token.to_hex()));
+        assert_eq!(ReaderToken::from_hex(&token.to_hex()), Some(token.clone()));
+        assert_ne!(ReaderToken::random().unwrap().hash_hex(), hash);
+        assert_eq!(ReaderToken::from_hex("zz"), None);
     }
 
     #[test]
