@@ -502,6 +502,32 @@ fn from_sql(sequence: i64) -> Result<u64, StoreError> {
         .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
 }
 
+/// An inbox's state as both stores keep it.
+fn state_to_sql(state: InboxState) -> i64 {
+    match state {
+        InboxState::Open => 0,
+        InboxState::Closed => 1,
+        InboxState::Gone => 2,
+    }
+}
+
+fn state_from_sql(state: i64) -> Result<InboxState, StoreError> {
+    match state {
+        0 => Ok(InboxState::Open),
+        1 => Ok(InboxState::Closed),
+        2 => Ok(InboxState::Gone),
+        other => Err(StoreError::Database(format!(
+            "an inbox has an unknown state ({other})"
+        ))),
+    }
+}
+
+fn reader_from_sql(reader: Vec<u8>) -> Result<[u8; 32], StoreError> {
+    reader
+        .try_into()
+        .map_err(|_| StoreError::Database("a stored reader hash has the wrong length".into()))
+}
+
 /// Seconds since 1970, as the stores record when a room was opened or
 /// retired.
 fn now() -> i64 {

@@ -16,9 +16,9 @@ use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 
 use super::group_commit::Appender;
 use super::{
-    from_sql, now, to_sql, AccessLog, Admission, Committed, Entry, Inbox, InboxAppend, InboxBounds,
-    InboxMessage, InboxOpening, InboxPage, InboxState, Queued, Replay, RoomStore, StoreError,
-    Usage,
+    from_sql, now, reader_from_sql, state_from_sql, state_to_sql, to_sql, AccessLog, Admission,
+    Committed, Entry, Inbox, InboxAppend, InboxBounds, InboxMessage, InboxOpening, InboxPage,
+    InboxState, Queued, Replay, RoomStore, StoreError, Usage,
 };
 
 /// The schema this relay writes, in SQLite's `user_version`. Version 2
@@ -85,32 +85,6 @@ const SCHEMA: &str = "
 /// older relays read past): when the room last changed, in seconds since
 /// 1970; `NULL` for a room not changed since (its `created_at` counts).
 const ADD_CHANGED_AT: &str = "ALTER TABLE rooms ADD COLUMN changed_at INTEGER";
-
-/// An inbox's state as the `inboxes` table keeps it.
-fn state_to_sql(state: InboxState) -> i64 {
-    match state {
-        InboxState::Open => 0,
-        InboxState::Closed => 1,
-        InboxState::Gone => 2,
-    }
-}
-
-pub(super) fn state_from_sql(state: i64) -> Result<InboxState, StoreError> {
-    match state {
-        0 => Ok(InboxState::Open),
-        1 => Ok(InboxState::Closed),
-        2 => Ok(InboxState::Gone),
-        other => Err(StoreError::Database(format!(
-            "an inbox has an unknown state ({other})"
-        ))),
-    }
-}
-
-pub(super) fn reader_from_sql(reader: Vec<u8>) -> Result<[u8; 32], StoreError> {
-    reader
-        .try_into()
-        .map_err(|_| StoreError::Database("a stored reader hash has the wrong length".into()))
-}
 
 /// The inbox's row, read in `connection` (a transaction or not).
 fn read_inbox_row(connection: &Connection, inbox: &InboxId) -> Result<Option<Inbox>, StoreError> {
