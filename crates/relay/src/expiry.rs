@@ -12,6 +12,10 @@
 //! [`Frame::Expires`](tandem_sync::Frame::Expires) after `Synced`), so the
 //! app can say so while a change still keeps the room.
 //!
+//! Inboxes (see [`crate::inbox`]) unchanged for as many days lose their
+//! messages and form the same way; their tombstone keeps the id from
+//! being opened again.
+//!
 //! Time comes from a [`Clock`] that tests move forward, so expiry is tested
 //! without waiting.
 
@@ -95,6 +99,10 @@ pub(crate) async fn expire<S: RoomStore>(
     let expired = store.expire_idle(before).await?;
     if expired > 0 {
         tracing::info!(expired, days, "rooms unchanged too long expired");
+    }
+    let inboxes = store.expire_idle_inboxes(before).await?;
+    if inboxes > 0 {
+        tracing::info!(inboxes, days, "inboxes unchanged too long expired");
     }
     Ok(expired)
 }

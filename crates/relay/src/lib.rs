@@ -15,6 +15,8 @@
 //! rooms with a member list (protocol 2) admit only its devices and only
 //! the changes they signed (`access`, `connection::access`);
 //! [`metrics_app`] serves the [`metrics`] on an address of their own.
+//! Programmes that recruit by link keep an [`inbox`] here: anyone with the
+//! link appends sealed applications, only the coordinators read them.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +39,7 @@ pub mod backup;
 pub mod connection;
 pub mod expiry;
 mod forwarding;
+pub mod inbox;
 pub mod logging;
 pub mod metrics;
 pub mod origin;
@@ -51,7 +54,8 @@ pub mod threats;
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
 pub use store::{
-    AccessLog, Admission, Committed, Elsewhere, Entry, Queued, Replay, RoomStore, SqliteStore,
+    AccessLog, Admission, Committed, Elsewhere, Entry, Inbox, InboxAppend, InboxBounds,
+    InboxMessage, InboxOpening, InboxPage, InboxState, Queued, Replay, RoomStore, SqliteStore,
     StoreError, Usage,
 };
 
@@ -110,8 +114,20 @@ pub struct Limits {
     /// refused and rooms stay readable.
     pub min_free_disk_bytes: u64,
     /// Days a room is kept after its last change (0: for ever); see
-    /// [`expiry`].
+    /// [`expiry`]. Idle inboxes expire after as many days.
     pub room_expiry_days: u32,
+    /// Messages one client address may append to inboxes an hour (as a
+    /// burst, then spread over the hour); see [`inbox`].
+    pub inbox_appends_per_hour: u32,
+    /// Messages one inbox may hold.
+    pub max_inbox_messages: u64,
+    /// Bytes of messages one inbox may hold.
+    pub max_inbox_bytes: u64,
+    /// Leading zero bits an inbox message's proof of work needs. Not a
+    /// setting of its own: the app proves [`tandem_sync::intake::WORK_BITS`],
+    /// so a relay asking for more refuses every application; tests ask for
+    /// fewer to be quick.
+    pub inbox_work_bits: u32,
 }
 
 /// Frames up to this size go out without waiting for
@@ -136,6 +152,10 @@ impl Default for Limits {
             max_stored_bytes: 0,
             min_free_disk_bytes: 1024 * 1024 * 1024,
             room_expiry_days: 400,
+            inbox_appends_per_hour: 20,
+            max_inbox_messages: 2_000,
+            max_inbox_bytes: 32 * 1024 * 1024,
+            inbox_work_bits: tandem_sync::intake::WORK_BITS,
         }
     }
 }
@@ -169,6 +189,8 @@ pub struct RelayState<S> {
     /// Permits, one a byte, for large frames being written to sockets.
     large_sends: Arc<tokio::sync::Semaphore>,
     new_rooms: Arc<quota::NewRooms>,
+    /// Each address's ration of inbox messages.
+    inbox_appends: Arc<quota::NewRooms>,
     storage: Arc<quota::Storage>,
     exposure: Exposure,
     metrics: Arc<Metrics>,
@@ -187,6 +209,7 @@ impl<S> Clone for RelayState<S> {
             static_dir: self.static_dir.clone(),
             large_sends: Arc::clone(&self.large_sends),
             new_rooms: Arc::clone(&self.new_rooms),
+            inbox_appends: Arc::clone(&self.inbox_appends),
             storage: Arc::clone(&self.storage),
             exposure: self.exposure.clone(),
             metrics: Arc::clone(&self.metrics),
@@ -259,6 +282,7 @@ impl<S: RoomStore> RelayState<S> {
             Err(_) => tracing::error!("no runtime to expire idle rooms; they are kept"),
         }
         let new_rooms = Arc::new(quota::NewRooms::new(limits.new_rooms_per_hour, None));
+        let inbox_appends = Arc::new(quota::NewRooms::new(limits.inbox_appends_per_hour, None));
         Self {
             store,
             rooms,
@@ -266,6 +290,7 @@ impl<S: RoomStore> RelayState<S> {
             static_dir: config.static_dir,
             large_sends,
             new_rooms,
+            inbox_appends,
             storage,
             exposure: config.exposure,
             metrics: Arc::new(Metrics::new()),
@@ -391,7 +416,7 @@ pub const PARTICIPANT_INDEX: &str = "participant/index.html";
 /// the public privacy notice.
 pub const PARTICIPANT_PATHS: [&str; 2] = ["/tandem", "/datenschutz"];
 
-/// The relay's routes: `/health`, `/sync` (WebSocket), and the app's files
+/// The relay's routes: `/health`, `/sync` (WebSocket), `/inbox/…`, and the app's files
 /// when configured. Unknown paths fall back to the app's `index.html`, so
 /// that links into the app (a programme's page) open after a reload; the
 /// participant's addresses get the participant's small app when it is
@@ -418,6 +443,7 @@ fn routes<S: RoomStore>(state: RelayState<S>, static_dir: Option<PathBuf>) -> Ro
     let router = Router::new()
         .route("/health", get(health))
         .route("/sync", get(sync::<S>))
+        .merge(inbox::routes(state.clone()))
         .with_state(state)
         .layer(TraceLayer::new_for_http());
     match static_dir {

@@ -103,9 +103,20 @@ struct Args {
     /// are told 30 days ahead, then the room is deleted.
     #[arg(long, env = "TANDEM_ROOM_EXPIRY_DAYS", default_value_t = Limits::default().room_expiry_days)]
     room_expiry_days: u32,
+    /// Messages one client address may append to programmes' inboxes an
+    /// hour (IPv6 by /64).
+    #[arg(long, env = "TANDEM_INBOX_APPENDS_PER_HOUR", default_value_t = Limits::default().inbox_appends_per_hour)]
+    inbox_appends_per_hour: u32,
+    /// Messages one inbox may hold.
+    #[arg(long, env = "TANDEM_MAX_INBOX_MESSAGES", default_value_t = Limits::default().max_inbox_messages)]
+    max_inbox_messages: u64,
+    /// Bytes of messages one inbox may hold.
+    #[arg(long, env = "TANDEM_MAX_INBOX_BYTES", default_value_t = Limits::default().max_inbox_bytes)]
+    max_inbox_bytes: u64,
     /// Open new rooms only for clients that present this credential
     /// (relay address `wss://…/sync?room-creation=<credential>`; letters,
-    /// digits, `-` and `_`). Off by default.
+    /// digits, `-` and `_`), and new inboxes likewise
+    /// (`PUT /inbox/<id>?room-creation=<credential>`). Off by default.
     #[arg(long, env = "TANDEM_ROOM_CREATION_SECRET", hide_env_values = true)]
     room_creation_secret: Option<String>,
     /// Browsers reach the relay only through HTTPS (a proxy in front of it
@@ -290,6 +301,10 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         max_stored_bytes: args.max_stored_bytes,
         min_free_disk_bytes: args.min_free_disk_bytes,
         room_expiry_days: args.room_expiry_days,
+        inbox_appends_per_hour: args.inbox_appends_per_hour,
+        max_inbox_messages: args.max_inbox_messages,
+        max_inbox_bytes: args.max_inbox_bytes,
+        ..Limits::default()
     };
     let server_limits = ServerLimits {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),

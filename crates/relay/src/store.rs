@@ -20,9 +20,20 @@
 //! - record when a room last changed (opened, appended to, snapshot) and,
 //!   on [`expire_idle`](RoomStore::expire_idle), delete the rooms unchanged
 //!   since then, keeping only a tombstone that refuses them.
+//!
+//! The same store keeps the programmes' intake inboxes (see
+//! [`crate::inbox`]): an inbox is an id, the hash of its reader token, a
+//! public form, a deadline and a log of sealed messages. They live in the
+//! room store, not beside it, so that one database, one backup, one quota
+//! and one expiry sweep cover both; the trait's inbox methods have
+//! defaults that refuse, for stores (in tests) that keep no inboxes. An
+//! implementation must check an inbox's bounds in the transaction that
+//! appends, delete the bytes of deleted messages, and never open an
+//! inbox again once it is [`InboxState::Gone`].
 
 use std::future::Future;
 
+use tandem_sync::intake::InboxId;
 use tandem_sync::{RoomId, TokenHash};
 
 mod group_commit;
@@ -102,6 +113,90 @@ pub struct Usage {
     pub stored_bytes: Option<u64>,
     /// Bytes free for the database on its file system.
     pub free_disk_bytes: Option<u64>,
+}
+
+/// Where an inbox is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxState {
+    /// Takes messages until its deadline.
+    Open,
+    /// Closed by its coordinators (the link was renewed): takes nothing,
+    /// its messages stay readable and deletable.
+    Closed,
+    /// Closed with no message left, or expired: only a tombstone with the
+    /// reader hash is kept, so that nobody opens the id again.
+    Gone,
+}
+
+/// An inbox as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbox {
+    /// SHA-256 of the reader token.
+    pub reader: [u8; 32],
+    /// Seconds since 1970 from which it takes no more messages.
+    pub closes_at: u64,
+    /// The public form definition (opaque to the relay); empty when gone.
+    pub form: Vec<u8>,
+    pub state: InboxState,
+    /// Messages it holds now, and their bytes.
+    pub messages: u64,
+    pub bytes: u64,
+    /// The sequence of the last message appended (deleted ones included).
+    pub latest: u64,
+}
+
+/// The answer to opening an inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxOpening {
+    /// It did not exist; it now does.
+    Created,
+    /// It existed with this reader hash; its form and deadline are updated.
+    Updated,
+    /// It exists with another reader hash; nothing changed.
+    NotYours,
+    /// It was closed or is gone; it stays so.
+    Closed,
+}
+
+/// How much one inbox may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboxBounds {
+    pub max_messages: u64,
+    pub max_bytes: u64,
+}
+
+/// The answer to an append to an inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxAppend {
+    /// Stored with this sequence.
+    Stored(u64),
+    NoSuchInbox,
+    /// Closed, gone, or past its deadline.
+    Closed,
+    /// It holds its bounds already.
+    Full,
+}
+
+/// A sealed message in an inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxMessage {
+    pub sequence: u64,
+    /// When it was stored, in seconds since 1970.
+    pub at: u64,
+    pub sealed: Vec<u8>,
+}
+
+/// A page of an inbox's messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InboxPage {
+    pub messages: Vec<InboxMessage>,
+    /// The inbox's latest sequence when this was read.
+    pub latest: u64,
+}
+
+/// The error of a store that keeps no inboxes.
+fn no_inboxes() -> StoreError {
+    StoreError::Database("this store keeps no inboxes".into())
 }
 
 /// Bytes free for an unprivileged writer on the file system of `folder`.
@@ -298,6 +393,90 @@ pub trait RoomStore: Send + Sync + 'static {
         }
     }
 
+    /// Opens `inbox` for the holders of the reader token hashed to
+    /// `reader`, or updates its form and deadline if it is theirs already.
+    /// `now` counts as its last change.
+    fn open_inbox(
+        &self,
+        inbox: InboxId,
+        reader: [u8; 32],
+        closes_at: u64,
+        form: Vec<u8>,
+        now: u64,
+    ) -> impl Future<Output = Result<InboxOpening, StoreError>> + Send {
+        let _ = (inbox, reader, closes_at, form, now);
+        async { Err(no_inboxes()) }
+    }
+
+    /// The inbox, if it was ever opened (a gone one included).
+    fn inbox(
+        &self,
+        inbox: InboxId,
+    ) -> impl Future<Output = Result<Option<Inbox>, StoreError>> + Send {
+        let _ = inbox;
+        async { Ok(None) }
+    }
+
+    /// Appends a sealed message if the inbox is open at `now` and stays
+    /// within `bounds` (checked in the same transaction).
+    fn append_to_inbox(
+        &self,
+        inbox: InboxId,
+        sealed: Vec<u8>,
+        bounds: InboxBounds,
+        now: u64,
+    ) -> impl Future<Output = Result<InboxAppend, StoreError>> + Send {
+        let _ = (inbox, sealed, bounds, now);
+        async { Err(no_inboxes()) }
+    }
+
+    /// The messages after `after`, in order, while the page holds fewer
+    /// than `max_bytes` — at least one, if there is one. An unknown inbox
+    /// reads as empty.
+    fn read_inbox(
+        &self,
+        inbox: InboxId,
+        after: u64,
+        max_bytes: usize,
+    ) -> impl Future<Output = Result<InboxPage, StoreError>> + Send {
+        let _ = (inbox, after, max_bytes);
+        async { Ok(InboxPage::default()) }
+    }
+
+    /// Deletes the messages up to and including `through` (their bytes
+    /// gone from storage); a closed inbox left empty is gone.
+    fn delete_inbox_messages(
+        &self,
+        inbox: InboxId,
+        through: u64,
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let _ = (inbox, through, now);
+        async { Err(no_inboxes()) }
+    }
+
+    /// Closes the inbox for good: it takes nothing more; its messages stay
+    /// readable and deletable, and without messages it is gone at once.
+    fn close_inbox(
+        &self,
+        inbox: InboxId,
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let _ = (inbox, now);
+        async { Err(no_inboxes()) }
+    }
+
+    /// Deletes the messages and the form of every inbox not changed
+    /// (opened, updated, appended to, emptied) since `changed_before`,
+    /// keeping its tombstone ([`InboxState::Gone`]); how many.
+    fn expire_idle_inboxes(
+        &self,
+        changed_before: u64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        let _ = changed_before;
+        async { Ok(0) }
+    }
+
     /// How much the store holds and how much disk is left, as far as it
     /// knows (by default: nothing known, so only the limits it can tell
     /// apply).
@@ -321,6 +500,32 @@ fn to_sql(sequence: u64) -> i64 {
 fn from_sql(sequence: i64) -> Result<u64, StoreError> {
     u64::try_from(sequence)
         .map_err(|_| StoreError::Database(format!("a negative sequence ({sequence}) is stored")))
+}
+
+/// An inbox's state as both stores keep it.
+fn state_to_sql(state: InboxState) -> i64 {
+    match state {
+        InboxState::Open => 0,
+        InboxState::Closed => 1,
+        InboxState::Gone => 2,
+    }
+}
+
+fn state_from_sql(state: i64) -> Result<InboxState, StoreError> {
+    match state {
+        0 => Ok(InboxState::Open),
+        1 => Ok(InboxState::Closed),
+        2 => Ok(InboxState::Gone),
+        other => Err(StoreError::Database(format!(
+            "an inbox has an unknown state ({other})"
+        ))),
+    }
+}
+
+fn reader_from_sql(reader: Vec<u8>) -> Result<[u8; 32], StoreError> {
+    reader
+        .try_into()
+        .map_err(|_| StoreError::Database("a stored reader hash has the wrong length".into()))
 }
 
 /// Seconds since 1970, as the stores record when a room was opened or

@@ -56,6 +56,31 @@
 //!   [`Limits::room_expiry_days`] is deleted, its clients told 30 days
 //!   ahead (`expiry::a_room_unchanged_for_370_days_is_announced_to_expire_on_day_400`,
 //!   `expiry::after_400_unchanged_days_the_room_is_deleted_and_its_invite_refused`).
+//! - **Reading or taking over a programme's inbox.** The public link
+//!   appends, only the reader token reads, deletes and closes
+//!   (`inbox::a_link_holder_cannot_read_or_delete_and_the_reader_token_reads_what_only_the_key_opens`);
+//!   a stranger cannot open it again with another reader
+//!   (`inbox::a_stranger_cannot_open_an_inbox_again_with_another_reader`);
+//!   opening one counts as a new room and needs the creation credential
+//!   when one is set
+//!   (`inbox::opening_an_inbox_needs_the_creation_credential_when_one_is_set`).
+//! - **Flooding an inbox.** A message is at most
+//!   [`MAX_SEALED_BYTES`](tandem_sync::intake::MAX_SEALED_BYTES)
+//!   (`inbox::a_message_over_the_size_limit_is_refused`), carries a proof of
+//!   work (`inbox::appends_without_or_with_wrong_work_are_refused`), one
+//!   address sends [`Limits::inbox_appends_per_hour`], IPv6 by /64
+//!   (`inbox::an_address_appends_its_hours_messages_then_waits`), an inbox
+//!   holds [`Limits::max_inbox_messages`] and [`Limits::max_inbox_bytes`]
+//!   (`inbox::an_inbox_holds_no_more_messages_or_bytes_than_allowed`), and
+//!   the store's quota and watermark cover inboxes
+//!   (`inbox::a_full_relay_refuses_appends_and_inboxes_stay_readable`). A
+//!   closed inbox takes nothing and still reads
+//!   (`inbox::a_closed_inbox_refuses_appends_and_still_reads`); idle ones
+//!   expire (`inbox::an_idle_inbox_expires_with_the_rooms_and_its_id_stays_taken`).
+//! - **Other sites using a visitor's browser on the inbox.** CORS and the
+//!   origin check (`inbox::cors_is_answered_for_allowed_origins_only`).
+//!   Applications reach the disk sealed only
+//!   (`inbox::the_database_file_holds_no_answer_in_plaintext`).
 //! - **Killing the relay mid-write.** Nothing acknowledged is lost
 //!   (`crash::a_relay_killed_at_random_moments_loses_no_acknowledged_push_and_clients_resume`).
 //!
@@ -79,6 +104,9 @@
 //! [`Limits::max_stored_bytes`]: crate::Limits::max_stored_bytes
 //! [`Limits::min_free_disk_bytes`]: crate::Limits::min_free_disk_bytes
 //! [`Limits::room_expiry_days`]: crate::Limits::room_expiry_days
+//! [`Limits::inbox_appends_per_hour`]: crate::Limits::inbox_appends_per_hour
+//! [`Limits::max_inbox_messages`]: crate::Limits::max_inbox_messages
+//! [`Limits::max_inbox_bytes`]: crate::Limits::max_inbox_bytes
 //! [`ServerLimits::header_read_timeout`]: crate::ServerLimits::header_read_timeout
 //! [`ServerLimits::max_connections`]: crate::ServerLimits::max_connections
 //! [`ServerLimits::max_connections_per_address`]: crate::ServerLimits::max_connections_per_address

@@ -33,7 +33,11 @@ use support::device::{pushing_device, Ledger};
 use support::outage::Outage;
 use support::process::{RelayProcess, Storage};
 use support::wire::Socket;
-use tandem_relay::{AccessLog, Admission, Entry, PostgresStore, Replay, RoomStore, StoreError};
+use tandem_relay::{
+    AccessLog, Admission, Entry, InboxAppend, InboxBounds, InboxOpening, InboxState, PostgresStore,
+    Replay, RoomStore, StoreError,
+};
+use tandem_sync::intake::{seal_application, InboxId, IntakeKey, IntakeLink, SealedApplication};
 use tandem_sync::{
     ClientEvent, ErrorCode, Frame, Invite, RoomId, RoomKey, SyncClient, TokenHash, MAX_FRAME_BYTES,
 };
@@ -169,6 +173,135 @@ async fn a_member_list_is_kept_in_order_and_two_relays_never_take_one_position()
         second.read_access(room).await.unwrap().retired,
         Some(vec![7; 50])
     );
+}
+
+#[tokio::test]
+async fn an_inbox_takes_sealed_messages_within_its_bounds_and_only_its_reader_takes_them_in() {
+    let store = store().await;
+    let inbox = InboxId::random().expect("randomness");
+    let key = IntakeKey::generate().expect("randomness");
+    let link = IntakeLink {
+        inbox,
+        public: key.public(),
+    };
+    let (reader, stranger) = ([7u8; 32], [8u8; 32]);
+    // The real time: relays of other tests expire inboxes idle for long.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    let open =
+        |reader, closes_at| store.open_inbox(inbox, reader, closes_at, b"form".to_vec(), now);
+    assert_eq!(
+        open(reader, now + 100).await.unwrap(),
+        InboxOpening::Created
+    );
+    assert_eq!(
+        open(reader, now + 200).await.unwrap(),
+        InboxOpening::Updated
+    );
+    assert_eq!(
+        open(stranger, now + 200).await.unwrap(),
+        InboxOpening::NotYours
+    );
+
+    let bounds = InboxBounds {
+        max_messages: 2,
+        max_bytes: 10_000,
+    };
+    let sealed = |text: &str| seal_application(&link, text.as_bytes()).unwrap().to_bytes();
+    let first = sealed("Jana Exempel, Mentee");
+    let append = |bytes: Vec<u8>, at| store.append_to_inbox(inbox, bytes, bounds, at);
+    assert_eq!(
+        append(first.clone(), now).await.unwrap(),
+        InboxAppend::Stored(1)
+    );
+    assert_eq!(
+        append(sealed("B"), now + 1).await.unwrap(),
+        InboxAppend::Stored(2)
+    );
+    assert_eq!(
+        append(sealed("C"), now + 1).await.unwrap(),
+        InboxAppend::Full
+    );
+    assert_eq!(
+        append(sealed("C"), now + 200).await.unwrap(),
+        InboxAppend::Closed
+    );
+    let elsewhere = InboxId::random().expect("randomness");
+    assert_eq!(
+        store
+            .append_to_inbox(elsewhere, sealed("D"), bounds, now)
+            .await
+            .unwrap(),
+        InboxAppend::NoSuchInbox
+    );
+    let stored = store.inbox(inbox).await.unwrap().expect("the inbox");
+    assert_eq!((stored.messages, stored.latest), (2, 2));
+    assert_eq!(stored.form, b"form");
+
+    // A page of one, then all; what is read opens with the key only.
+    let page = store.read_inbox(inbox, 0, 1).await.unwrap();
+    assert_eq!((page.messages.len(), page.latest), (1, 2));
+    assert_eq!(page.messages[0].at, now);
+    let read = SealedApplication::from_bytes(&page.messages[0].sealed).unwrap();
+    assert_eq!(key.open(&inbox, &read).unwrap(), b"Jana Exempel, Mentee");
+    assert_eq!(
+        store
+            .read_inbox(inbox, 0, 1 << 20)
+            .await
+            .unwrap()
+            .messages
+            .len(),
+        2
+    );
+
+    // Taken in, closed, still readable, then gone for good.
+    store.delete_inbox_messages(inbox, 1, now).await.unwrap();
+    let left = store.read_inbox(inbox, 0, 1 << 20).await.unwrap();
+    assert_eq!(
+        left.messages.iter().map(|m| m.sequence).collect::<Vec<_>>(),
+        vec![2]
+    );
+    assert_eq!(
+        append(sealed("E"), now + 2).await.unwrap(),
+        InboxAppend::Stored(3)
+    );
+    store.close_inbox(inbox, now).await.unwrap();
+    assert_eq!(
+        append(sealed("F"), now + 2).await.unwrap(),
+        InboxAppend::Closed
+    );
+    assert_eq!(open(reader, now + 300).await.unwrap(), InboxOpening::Closed);
+    let closed = store.inbox(inbox).await.unwrap().expect("the inbox");
+    assert_eq!((closed.state, closed.messages), (InboxState::Closed, 2));
+    store.delete_inbox_messages(inbox, 3, now).await.unwrap();
+    let gone = store.inbox(inbox).await.unwrap().expect("the tombstone");
+    assert_eq!(
+        (gone.state, gone.form.len(), gone.bytes),
+        (InboxState::Gone, 0, 0)
+    );
+    assert_eq!(open(reader, now + 300).await.unwrap(), InboxOpening::Closed);
+
+    // An idle inbox expires to its tombstone with its messages.
+    let idle = InboxId::random().expect("randomness");
+    store
+        .open_inbox(idle, reader, now + 100, b"form".to_vec(), now)
+        .await
+        .unwrap();
+    store
+        .append_to_inbox(idle, sealed("G"), bounds, now)
+        .await
+        .unwrap();
+    assert!(store.expire_idle_inboxes(now + 1).await.unwrap() >= 1);
+    let expired = store.inbox(idle).await.unwrap().expect("the tombstone");
+    assert_eq!(expired.state, InboxState::Gone);
+    assert!(store
+        .read_inbox(idle, 0, 1 << 20)
+        .await
+        .unwrap()
+        .messages
+        .is_empty());
 }
 
 #[tokio::test]

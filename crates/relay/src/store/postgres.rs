@@ -26,13 +26,15 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use deadpool_postgres::{Config, Pool, PoolConfig, Runtime};
+use tandem_sync::intake::InboxId;
 use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
 use super::{
-    from_sql, now, to_sql, AccessLog, Admission, Committed, Elsewhere, Entry, Queued, Replay,
-    RoomStore, StoreError, Usage,
+    from_sql, now, reader_from_sql, state_from_sql, state_to_sql, to_sql, AccessLog, Admission,
+    Committed, Elsewhere, Entry, Inbox, InboxAppend, InboxBounds, InboxMessage, InboxOpening,
+    InboxPage, InboxState, Queued, Replay, RoomStore, StoreError, Usage,
 };
 
 /// The schema this relay writes, in `relay_schema`. Version 2 added the
@@ -83,6 +85,26 @@ const SCHEMA: &str = "
         position BIGINT NOT NULL,
         entry    BYTEA NOT NULL,
         PRIMARY KEY (room, position)
+    );
+    -- Programmes' intake inboxes (added later; older relays read past
+    -- them). state: 0 open, 1 closed, 2 gone (form and messages deleted).
+    CREATE TABLE IF NOT EXISTS inboxes (
+        inbox      BYTEA PRIMARY KEY,
+        reader     BYTEA NOT NULL,
+        closes_at  BIGINT NOT NULL,
+        form       BYTEA NOT NULL,
+        state      BIGINT NOT NULL DEFAULT 0,
+        latest     BIGINT NOT NULL DEFAULT 0,
+        messages   BIGINT NOT NULL DEFAULT 0,
+        bytes      BIGINT NOT NULL DEFAULT 0,
+        changed_at BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS inbox_messages (
+        inbox    BYTEA NOT NULL REFERENCES inboxes (inbox),
+        sequence BIGINT NOT NULL,
+        at       BIGINT NOT NULL,
+        sealed   BYTEA NOT NULL,
+        PRIMARY KEY (inbox, sequence)
     );
 ";
 
@@ -422,6 +444,22 @@ impl PostgresStore {
     }
 }
 
+/// An inbox from its row: reader, closes_at, form, state, messages,
+/// bytes, latest.
+fn inbox_from_row(row: &tokio_postgres::Row) -> Result<Inbox, StoreError> {
+    Ok(Inbox {
+        reader: reader_from_sql(row.get(0))?,
+        closes_at: from_sql(row.get(1))?,
+        form: row.get(2),
+        state: state_from_sql(row.get(3))?,
+        messages: from_sql(row.get(4))?,
+        bytes: from_sql(row.get(5))?,
+        latest: from_sql(row.get(6))?,
+    })
+}
+
+const INBOX_COLUMNS: &str = "reader, closes_at, form, state, messages, bytes, latest";
+
 impl RoomStore for PostgresStore {
     async fn admit(&self, room: RoomId, token: TokenHash) -> Result<Admission, StoreError> {
         let client = self.pool.get().await?;
@@ -755,6 +793,264 @@ impl RoomStore for PostgresStore {
         }
         transaction.commit().await?;
         Ok(rooms.len() as u64)
+    }
+
+    async fn open_inbox(
+        &self,
+        inbox: InboxId,
+        reader: [u8; 32],
+        closes_at: u64,
+        form: Vec<u8>,
+        now: u64,
+    ) -> Result<InboxOpening, StoreError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let id = inbox.0.as_slice();
+        let created = transaction
+            .query_opt(
+                "INSERT INTO inboxes (inbox, reader, closes_at, form, changed_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (inbox) DO NOTHING RETURNING inbox",
+                &[
+                    &id,
+                    &reader.as_slice(),
+                    &to_sql(closes_at),
+                    &form,
+                    &to_sql(now),
+                ],
+            )
+            .await?;
+        if created.is_some() {
+            transaction.commit().await?;
+            return Ok(InboxOpening::Created);
+        }
+        let row = transaction
+            .query_one(
+                &format!("SELECT {INBOX_COLUMNS} FROM inboxes WHERE inbox = $1 FOR UPDATE"),
+                &[&id],
+            )
+            .await?;
+        let stored = inbox_from_row(&row)?;
+        let opening = if stored.reader != reader {
+            InboxOpening::NotYours
+        } else if stored.state != InboxState::Open {
+            InboxOpening::Closed
+        } else {
+            transaction
+                .execute(
+                    "UPDATE inboxes SET closes_at = $2, form = $3, changed_at = $4
+                     WHERE inbox = $1",
+                    &[&id, &to_sql(closes_at), &form, &to_sql(now)],
+                )
+                .await?;
+            InboxOpening::Updated
+        };
+        transaction.commit().await?;
+        Ok(opening)
+    }
+
+    async fn inbox(&self, inbox: InboxId) -> Result<Option<Inbox>, StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .query_opt(
+                &format!("SELECT {INBOX_COLUMNS} FROM inboxes WHERE inbox = $1"),
+                &[&inbox.0.as_slice()],
+            )
+            .await?
+            .map(|row| inbox_from_row(&row))
+            .transpose()
+    }
+
+    async fn append_to_inbox(
+        &self,
+        inbox: InboxId,
+        sealed: Vec<u8>,
+        bounds: InboxBounds,
+        now: u64,
+    ) -> Result<InboxAppend, StoreError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let id = inbox.0.as_slice();
+        // The row lock orders the appends of every process.
+        let Some(row) = transaction
+            .query_opt(
+                &format!("SELECT {INBOX_COLUMNS} FROM inboxes WHERE inbox = $1 FOR UPDATE"),
+                &[&id],
+            )
+            .await?
+        else {
+            return Ok(InboxAppend::NoSuchInbox);
+        };
+        let stored = inbox_from_row(&row)?;
+        if stored.state != InboxState::Open || now >= stored.closes_at {
+            return Ok(InboxAppend::Closed);
+        }
+        let size = sealed.len() as u64;
+        if stored.messages >= bounds.max_messages
+            || stored.bytes.saturating_add(size) > bounds.max_bytes
+        {
+            return Ok(InboxAppend::Full);
+        }
+        let sequence = stored.latest + 1;
+        transaction
+            .execute(
+                "INSERT INTO inbox_messages (inbox, sequence, at, sealed) VALUES ($1, $2, $3, $4)",
+                &[&id, &to_sql(sequence), &to_sql(now), &sealed],
+            )
+            .await?;
+        transaction
+            .execute(
+                "UPDATE inboxes SET latest = $2, messages = messages + 1, bytes = bytes + $3,
+                        changed_at = $4
+                 WHERE inbox = $1",
+                &[&id, &to_sql(sequence), &to_sql(size), &to_sql(now)],
+            )
+            .await?;
+        transaction.commit().await?;
+        Ok(InboxAppend::Stored(sequence))
+    }
+
+    async fn read_inbox(
+        &self,
+        inbox: InboxId,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<InboxPage, StoreError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let id = inbox.0.as_slice();
+        let latest: i64 = transaction
+            .query_opt("SELECT latest FROM inboxes WHERE inbox = $1", &[&id])
+            .await?
+            .map_or(0, |row| row.get(0));
+        let max_bytes = i64::try_from(max_bytes).unwrap_or(i64::MAX);
+        let messages = transaction
+            .query(
+                "SELECT sequence, at, sealed FROM (
+                     SELECT sequence, at, sealed,
+                            sum(octet_length(sealed)) OVER (ORDER BY sequence)
+                                - octet_length(sealed) AS before
+                     FROM inbox_messages WHERE inbox = $1 AND sequence > $2
+                 ) AS page
+                 WHERE before < $3 OR before = 0
+                 ORDER BY sequence",
+                &[&id, &to_sql(after), &max_bytes],
+            )
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(InboxMessage {
+                    sequence: from_sql(row.get(0))?,
+                    at: from_sql(row.get(1))?,
+                    sealed: row.get(2),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        transaction.commit().await?;
+        Ok(InboxPage {
+            messages,
+            latest: from_sql(latest)?,
+        })
+    }
+
+    async fn delete_inbox_messages(
+        &self,
+        inbox: InboxId,
+        through: u64,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let id = inbox.0.as_slice();
+        let row = transaction
+            .query_one(
+                "WITH deleted AS (
+                     DELETE FROM inbox_messages WHERE inbox = $1 AND sequence <= $2
+                     RETURNING octet_length(sealed) AS size
+                 )
+                 SELECT count(*)::BIGINT, coalesce(sum(size), 0)::BIGINT FROM deleted",
+                &[&id, &to_sql(through)],
+            )
+            .await?;
+        let (count, bytes): (i64, i64) = (row.get(0), row.get(1));
+        if count > 0 {
+            transaction
+                .execute(
+                    "UPDATE inboxes SET messages = greatest(messages - $2, 0),
+                            bytes = greatest(bytes - $3, 0), changed_at = $4
+                     WHERE inbox = $1",
+                    &[&id, &count, &bytes, &to_sql(now)],
+                )
+                .await?;
+            // A closed inbox taken in whole is gone.
+            transaction
+                .execute(
+                    "UPDATE inboxes SET state = $2, form = ''::BYTEA
+                     WHERE inbox = $1 AND state = $3 AND messages = 0",
+                    &[
+                        &id,
+                        &state_to_sql(InboxState::Gone),
+                        &state_to_sql(InboxState::Closed),
+                    ],
+                )
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn close_inbox(&self, inbox: InboxId, now: u64) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "UPDATE inboxes SET state = CASE WHEN messages = 0 THEN $2::BIGINT ELSE $3::BIGINT END,
+                        form = CASE WHEN messages = 0 THEN ''::BYTEA ELSE form END,
+                        changed_at = $5
+                 WHERE inbox = $1 AND state = $4",
+                &[
+                    &inbox.0.as_slice(),
+                    &state_to_sql(InboxState::Gone),
+                    &state_to_sql(InboxState::Closed),
+                    &state_to_sql(InboxState::Open),
+                    &to_sql(now),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn expire_idle_inboxes(&self, changed_before: u64) -> Result<u64, StoreError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let gone = state_to_sql(InboxState::Gone);
+        let before = to_sql(changed_before);
+        // Rows locked first, so that an append of another process waits
+        // and then finds the inbox gone.
+        let expired = transaction
+            .query(
+                "SELECT inbox FROM inboxes WHERE state <> $1 AND changed_at < $2 FOR UPDATE",
+                &[&gone, &before],
+            )
+            .await?;
+        for row in &expired {
+            let id: &[u8] = row.get(0);
+            transaction
+                .execute("DELETE FROM inbox_messages WHERE inbox = $1", &[&id])
+                .await?;
+            transaction
+                .execute(
+                    "UPDATE inboxes SET state = $2, form = ''::BYTEA, messages = 0, bytes = 0
+                     WHERE inbox = $1",
+                    &[&id, &gone],
+                )
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(expired.len() as u64)
     }
 
     fn elsewhere(&self) -> Option<mpsc::UnboundedReceiver<Elsewhere>> {

@@ -11,12 +11,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tandem_sync::intake::InboxId;
 use tandem_sync::{RoomId, TokenHash, TOKEN_BYTES};
 
 use super::group_commit::Appender;
 use super::{
-    from_sql, now, to_sql, AccessLog, Admission, Committed, Entry, Queued, Replay, RoomStore,
-    StoreError, Usage,
+    from_sql, now, reader_from_sql, state_from_sql, state_to_sql, to_sql, AccessLog, Admission,
+    Committed, Entry, Inbox, InboxAppend, InboxBounds, InboxMessage, InboxOpening, InboxPage,
+    InboxState, Queued, Replay, RoomStore, StoreError, Usage,
 };
 
 /// The schema this relay writes, in SQLite's `user_version`. Version 2
@@ -58,12 +60,67 @@ const SCHEMA: &str = "
         entry    BLOB NOT NULL,
         PRIMARY KEY (room, position)
     );
+    CREATE TABLE IF NOT EXISTS inboxes (
+        inbox      BLOB PRIMARY KEY,
+        reader     BLOB NOT NULL,
+        closes_at  INTEGER NOT NULL,
+        form       BLOB NOT NULL,
+        -- 0 open, 1 closed, 2 gone (a tombstone: form and messages deleted)
+        state      INTEGER NOT NULL DEFAULT 0,
+        latest     INTEGER NOT NULL DEFAULT 0,
+        messages   INTEGER NOT NULL DEFAULT 0,
+        bytes      INTEGER NOT NULL DEFAULT 0,
+        changed_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS inbox_messages (
+        inbox    BLOB NOT NULL REFERENCES inboxes (inbox),
+        sequence INTEGER NOT NULL,
+        at       INTEGER NOT NULL,
+        sealed   BLOB NOT NULL,
+        PRIMARY KEY (inbox, sequence)
+    );
 ";
 
 /// Added to `rooms` by this version where missing (an additive change that
 /// older relays read past): when the room last changed, in seconds since
 /// 1970; `NULL` for a room not changed since (its `created_at` counts).
 const ADD_CHANGED_AT: &str = "ALTER TABLE rooms ADD COLUMN changed_at INTEGER";
+
+/// The inbox's row, read in `connection` (a transaction or not).
+fn read_inbox_row(connection: &Connection, inbox: &InboxId) -> Result<Option<Inbox>, StoreError> {
+    let row = connection
+        .query_row(
+            "SELECT reader, closes_at, form, state, messages, bytes, latest
+             FROM inboxes WHERE inbox = ?1",
+            [inbox.0.as_slice()],
+            |row| {
+                Ok((
+                    row.get::<_, Vec<u8>>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, Vec<u8>>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, i64>(5)?,
+                    row.get::<_, i64>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(
+        |(reader, closes_at, form, state, messages, bytes, latest)| {
+            Ok(Inbox {
+                reader: reader_from_sql(reader)?,
+                closes_at: from_sql(closes_at)?,
+                form,
+                state: state_from_sql(state)?,
+                messages: from_sql(messages)?,
+                bytes: from_sql(bytes)?,
+                latest: from_sql(latest)?,
+            })
+        },
+    )
+    .transpose()
+}
 
 /// Rooms expired in one transaction, so that the writer is not held long.
 const EXPIRE_AT_ONCE: usize = 64;
@@ -531,6 +588,235 @@ impl RoomStore for SqliteStore {
             )?;
             transaction.commit()?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn open_inbox(
+        &self,
+        inbox: InboxId,
+        reader: [u8; 32],
+        closes_at: u64,
+        form: Vec<u8>,
+        now: u64,
+    ) -> Result<InboxOpening, StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let opening = match read_inbox_row(&transaction, &inbox)? {
+                None => {
+                    transaction.execute(
+                        "INSERT INTO inboxes (inbox, reader, closes_at, form, changed_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![
+                            inbox.0.as_slice(),
+                            reader.as_slice(),
+                            to_sql(closes_at),
+                            form,
+                            to_sql(now)
+                        ],
+                    )?;
+                    InboxOpening::Created
+                }
+                Some(stored) if stored.reader != reader => InboxOpening::NotYours,
+                Some(stored) if stored.state != InboxState::Open => InboxOpening::Closed,
+                Some(_) => {
+                    transaction.execute(
+                        "UPDATE inboxes SET closes_at = ?2, form = ?3, changed_at = ?4
+                         WHERE inbox = ?1",
+                        params![inbox.0.as_slice(), to_sql(closes_at), form, to_sql(now)],
+                    )?;
+                    InboxOpening::Updated
+                }
+            };
+            transaction.commit()?;
+            Ok(opening)
+        })
+        .await
+    }
+
+    async fn inbox(&self, inbox: InboxId) -> Result<Option<Inbox>, StoreError> {
+        self.reading(move |connection| read_inbox_row(connection, &inbox))
+            .await
+    }
+
+    /// A direct write on the writer's connection, not through the group
+    /// commit: appends to inboxes are few (each costs its sender a proof
+    /// of work and is rationed per address), so one commit each is cheap.
+    async fn append_to_inbox(
+        &self,
+        inbox: InboxId,
+        sealed: Vec<u8>,
+        bounds: InboxBounds,
+        now: u64,
+    ) -> Result<InboxAppend, StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(stored) = read_inbox_row(&transaction, &inbox)? else {
+                return Ok(InboxAppend::NoSuchInbox);
+            };
+            if stored.state != InboxState::Open || now >= stored.closes_at {
+                return Ok(InboxAppend::Closed);
+            }
+            let size = sealed.len() as u64;
+            if stored.messages >= bounds.max_messages
+                || stored.bytes.saturating_add(size) > bounds.max_bytes
+            {
+                return Ok(InboxAppend::Full);
+            }
+            let sequence = stored.latest + 1;
+            transaction.execute(
+                "INSERT INTO inbox_messages (inbox, sequence, at, sealed) VALUES (?1, ?2, ?3, ?4)",
+                params![inbox.0.as_slice(), to_sql(sequence), to_sql(now), sealed],
+            )?;
+            transaction.execute(
+                "UPDATE inboxes SET latest = ?2, messages = messages + 1, bytes = bytes + ?3,
+                        changed_at = ?4
+                 WHERE inbox = ?1",
+                params![
+                    inbox.0.as_slice(),
+                    to_sql(sequence),
+                    to_sql(size),
+                    to_sql(now)
+                ],
+            )?;
+            transaction.commit()?;
+            Ok(InboxAppend::Stored(sequence))
+        })
+        .await
+    }
+
+    async fn read_inbox(
+        &self,
+        inbox: InboxId,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<InboxPage, StoreError> {
+        self.reading(move |connection| {
+            let transaction = connection.transaction()?;
+            let latest: i64 = transaction
+                .query_row(
+                    "SELECT latest FROM inboxes WHERE inbox = ?1",
+                    [inbox.0.as_slice()],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
+            let mut messages = Vec::new();
+            let mut held = 0usize;
+            let mut statement = transaction.prepare(
+                "SELECT sequence, at, sealed FROM inbox_messages
+                 WHERE inbox = ?1 AND sequence > ?2 ORDER BY sequence",
+            )?;
+            let mut rows = statement.query(params![inbox.0.as_slice(), to_sql(after)])?;
+            while held < max_bytes {
+                let Some(row) = rows.next()? else { break };
+                let sealed: Vec<u8> = row.get(2)?;
+                held = held.saturating_add(sealed.len().max(1));
+                messages.push(InboxMessage {
+                    sequence: from_sql(row.get(0)?)?,
+                    at: from_sql(row.get(1)?)?,
+                    sealed,
+                });
+            }
+            drop(rows);
+            drop(statement);
+            transaction.commit()?;
+            Ok(InboxPage {
+                messages,
+                latest: from_sql(latest)?,
+            })
+        })
+        .await
+    }
+
+    async fn delete_inbox_messages(
+        &self,
+        inbox: InboxId,
+        through: u64,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (count, bytes): (i64, i64) = transaction.query_row(
+                "SELECT count(*), coalesce(sum(length(sealed)), 0) FROM inbox_messages
+                 WHERE inbox = ?1 AND sequence <= ?2",
+                params![inbox.0.as_slice(), to_sql(through)],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            if count == 0 {
+                return Ok(());
+            }
+            transaction.execute(
+                "DELETE FROM inbox_messages WHERE inbox = ?1 AND sequence <= ?2",
+                params![inbox.0.as_slice(), to_sql(through)],
+            )?;
+            transaction.execute(
+                "UPDATE inboxes SET messages = max(messages - ?2, 0), bytes = max(bytes - ?3, 0),
+                        changed_at = ?4
+                 WHERE inbox = ?1",
+                params![inbox.0.as_slice(), count, bytes, to_sql(now)],
+            )?;
+            // A closed inbox taken in whole is gone.
+            transaction.execute(
+                "UPDATE inboxes SET state = ?2, form = x'' WHERE inbox = ?1 AND state = ?3
+                     AND messages = 0",
+                params![
+                    inbox.0.as_slice(),
+                    state_to_sql(InboxState::Gone),
+                    state_to_sql(InboxState::Closed)
+                ],
+            )?;
+            transaction.commit()?;
+            // The write-ahead log still holds the pages as they were.
+            connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn close_inbox(&self, inbox: InboxId, now: u64) -> Result<(), StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            transaction.execute(
+                "UPDATE inboxes SET state = CASE WHEN messages = 0 THEN ?2 ELSE ?3 END,
+                        form = CASE WHEN messages = 0 THEN x'' ELSE form END,
+                        changed_at = ?5
+                 WHERE inbox = ?1 AND state = ?4",
+                params![
+                    inbox.0.as_slice(),
+                    state_to_sql(InboxState::Gone),
+                    state_to_sql(InboxState::Closed),
+                    state_to_sql(InboxState::Open),
+                    to_sql(now)
+                ],
+            )?;
+            transaction.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn expire_idle_inboxes(&self, changed_before: u64) -> Result<u64, StoreError> {
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let gone = state_to_sql(InboxState::Gone);
+            transaction.execute(
+                "DELETE FROM inbox_messages WHERE inbox IN
+                     (SELECT inbox FROM inboxes WHERE state <> ?1 AND changed_at < ?2)",
+                params![gone, to_sql(changed_before)],
+            )?;
+            let expired = transaction.execute(
+                "UPDATE inboxes SET state = ?1, form = x'', messages = 0, bytes = 0
+                 WHERE state <> ?1 AND changed_at < ?2",
+                params![gone, to_sql(changed_before)],
+            )?;
+            transaction.commit()?;
+            Ok(expired as u64)
         })
         .await
     }
