@@ -412,9 +412,9 @@ async fn sync<S: RoomStore>(
 /// folder (`participant.html`, built by scripts/participant-build.sh).
 pub const PARTICIPANT_INDEX: &str = "participant/index.html";
 
-/// The addresses the participant's app shows: a personal tandem link and
-/// the public privacy notice.
-pub const PARTICIPANT_PATHS: [&str; 2] = ["/tandem", "/datenschutz"];
+/// The addresses the participant's app shows: a personal tandem link, the
+/// public privacy notice and a programme's application form.
+pub const PARTICIPANT_PATHS: [&str; 3] = ["/tandem", "/datenschutz", "/bewerben"];
 
 /// The relay's routes: `/health`, `/sync` (WebSocket), `/inbox/…`, and the app's files
 /// when configured. Unknown paths fall back to the app's `index.html`, so

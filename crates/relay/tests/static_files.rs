@@ -194,11 +194,11 @@ const PARTICIPANT: &str =
     "<!DOCTYPE html><title>Tandem</title><script type=\"module\">start()</script>";
 
 #[tokio::test]
-async fn a_personal_link_and_the_privacy_notice_get_the_participants_app_when_it_is_built() {
+async fn a_personal_link_the_privacy_notice_and_the_application_form_get_the_participants_app() {
     let dir = app_folder("participant");
     let whole = start(&dir).await;
     // Without a participant's app (a debug build), the whole app shows them.
-    for path in ["/tandem", "/datenschutz"] {
+    for path in ["/tandem", "/datenschutz", "/bewerben"] {
         assert_eq!(
             get(whole, path, None).await.body,
             INDEX.as_bytes(),
@@ -209,7 +209,7 @@ async fn a_personal_link_and_the_privacy_notice_get_the_participants_app_when_it
     std::fs::create_dir_all(dir.join("participant")).unwrap();
     std::fs::write(dir.join("participant/index.html"), PARTICIPANT).unwrap();
     let addr = start(&dir).await;
-    for path in ["/tandem", "/datenschutz"] {
+    for path in ["/tandem", "/datenschutz", "/bewerben"] {
         let page = get(addr, path, None).await;
         assert!(page.head.starts_with("HTTP/1.1 200"), "{}", page.head);
         assert!(
