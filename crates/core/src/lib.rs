@@ -172,6 +172,13 @@ pub use model::ids::{
     CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, ResponseId, SurveyId,
     TandemId,
 };
+pub use model::intake::{
+    from_hex, to_hex, ApplicationAnswers, ApplicationForm, AskedField, ConsentTexts, FormLanguage,
+    GivenConsents, IncomingMessage, IncomingReview, IncomingVerdict, IntakeForm, IntakeMessage,
+    IntakeSecrets, LocalText, PublicIntakeForm, PublicOrganisation, Receipt, ReceiptError,
+    ReceiptNote, ReceiptOutcome, INBOX_ID_BYTES, INTAKE_FORMAT, INTAKE_SECRET_BYTES,
+    MAX_INTAKE_MESSAGE_BYTES, MAX_PUBLIC_FORM_BYTES,
+};
 pub use model::outcome::{GoalReached, LeadershipPost, MenteeOutcomes, Outcome, OutcomeWhen};
 pub use model::person::{
     Application, Decision, Interview, MeetingFormat, Person, PersonDetails, Role, SharedFields,
@@ -212,9 +219,10 @@ pub use report::{
     ReportTable,
 };
 pub use rules::error::{
-    CalendarError, CommandError, MatchingError, PeopleError, PrivacyError, ProgrammeError,
-    ResultsError, TandemError,
+    CalendarError, CommandError, IntakeError, MatchingError, PeopleError, PrivacyError,
+    ProgrammeError, ResultsError, TandemError,
 };
+pub use rules::intake::{person_with_receipt, review_incoming};
 pub use rules::invariants::{
     invariants, new_violations, Cause, Invariant, Settle, Severity, Violation,
 };
