@@ -28,6 +28,10 @@
 //!   (`a_public_form_too_large_damaged_or_newer_is_refused`). It cannot
 //!   learn the link's secrets from the form: they are never in it
 //!   (`the_public_form_reads_back_as_written_and_carries_no_secret`).
+//! - **A modified partner app** can write a form or a receipt's mark past
+//!   every command; a merge checks them like typed values
+//!   (`rules::received`; `tests/malicious_partner.rs`,
+//!   `a_forged_application_form_with_a_header_in_its_title_or_a_broken_link_is_refused`).
 //! - **An applicant sending twice, or two coordinators taking the same
 //!   application in apart**: a receipt is taken in once
 //!   (`a_receipt_taken_in_once_is_refused_the_second_time`), and the
