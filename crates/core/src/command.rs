@@ -8,7 +8,7 @@
 //! This folder holds the [`Command`] enum and one writer per domain:
 //! [`programme`] (name, dates, partners, rules), [`people`], [`tandems`],
 //! [`matching`] (weights, fixed and excluded pairs, confirmed suggestions),
-//! [`calendar`], [`results`] and [`privacy`]. [`ProgrammeDocument::apply`]
+//! [`calendar`], [`results`], [`privacy`] and [`intake`] (applying by link). [`ProgrammeDocument::apply`]
 //! is a short dispatch to them, followed by hydrating again only what the
 //! writer touched.
 //!
