@@ -165,6 +165,7 @@ fn cohort(size: usize, co_mentors: usize) -> Programme {
                 application,
                 import_key: None,
                 reminders: Default::default(),
+                receipt: None,
             },
         );
         match role {

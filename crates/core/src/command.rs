@@ -8,7 +8,7 @@
 //! This folder holds the [`Command`] enum and one writer per domain:
 //! [`programme`] (name, dates, partners, rules), [`people`], [`tandems`],
 //! [`matching`] (weights, fixed and excluded pairs, confirmed suggestions),
-//! [`calendar`], [`results`] and [`privacy`]. [`ProgrammeDocument::apply`]
+//! [`calendar`], [`results`], [`privacy`] and [`intake`] (applying by link). [`ProgrammeDocument::apply`]
 //! is a short dispatch to them, followed by hydrating again only what the
 //! writer touched.
 //!
@@ -62,10 +62,15 @@
 //! | `RecordConsent` | unknown person; withdrawn before given | `known-people`, `consent-dates` |
 //! | `SetRetention` | longer than allowed | `retention-limit` |
 //! | `RemoveRecordsOf` | a person still in the programme | step (it settles `known-people`) |
+//! | `PublishIntakeForm` | no title, deadline past, name or e-mail not asked, a field twice, no role, overlong texts, malformed secrets | input |
+//! | `RenewIntakeLink`, `CloseIntakeForm` | no form; an inbox used before; closed already | step |
+//! | `TakeInApplication` | a receipt dealt with; no consent to processing; as `AddPerson` | step; input; `person-once`, `receipt-once` |
+//! | `DeclineApplication`, `RecordApplicationWithdrawn` | a receipt dealt with; withdrawing someone in a running tandem | step; `members-accepted` |
 //! | `ChooseValue` | no such clash | step (the value chosen is one a coordinator set; the invariants are checked on it like on any command) |
 //! | `UndoChange` | nothing left to take back; an undo that would break a rule | step; every invariant |
 
 pub(crate) mod calendar;
+pub(crate) mod intake;
 pub(crate) mod matching;
 pub(crate) mod people;
 pub(crate) mod privacy;
@@ -350,6 +355,46 @@ pub enum Command {
     SetRetention {
         months: Option<u32>,
     },
+    /// Publishes the application form (or changes the published one),
+    /// checked as of `today`: a title, a deadline not past, name and
+    /// e-mail asked, a role offered, the link's secrets well formed. A new
+    /// inbox closes the one before (it stays listed, to be drained).
+    PublishIntakeForm {
+        form: crate::model::intake::IntakeForm,
+        today: Day,
+    },
+    /// A new application link: new inbox, intake key and reader token (the
+    /// app makes them at random). The inbox before is listed as closed.
+    RenewIntakeLink {
+        inbox: [u8; crate::model::intake::INBOX_ID_BYTES],
+        key_secret: [u8; crate::model::intake::INTAKE_SECRET_BYTES],
+        reader: [u8; crate::model::intake::INTAKE_SECRET_BYTES],
+        on: Day,
+    },
+    /// Stops taking applications by link.
+    CloseIntakeForm {
+        on: Day,
+    },
+    /// Takes an application that came by link into the programme: a new
+    /// person (applied on the day of application) with their consent as
+    /// given on the form.
+    TakeInApplication {
+        id: PersonId,
+        application: crate::model::intake::ApplicationForm,
+        received_on: Day,
+    },
+    /// Declines an application that came by link without taking it in:
+    /// only its receipt is kept, with the mark.
+    DeclineApplication {
+        receipt: crate::model::intake::Receipt,
+        on: Day,
+    },
+    /// The applicant withdrew their application (by its receipt); if it
+    /// was taken in, the person's application and consent are withdrawn.
+    RecordApplicationWithdrawn {
+        receipt: crate::model::intake::Receipt,
+        on: Day,
+    },
     /// Settles a value two coordinators set differently at the same time.
     ChooseValue {
         /// Keys from the programme down to the value.
@@ -404,6 +449,12 @@ impl Command {
             Command::RecordConsent { .. } => "record-consent",
             Command::SetRetention { .. } => "set-retention",
             Command::RemoveRecordsOf { .. } => "remove-records-of",
+            Command::PublishIntakeForm { .. } => "publish-intake-form",
+            Command::RenewIntakeLink { .. } => "renew-intake-link",
+            Command::CloseIntakeForm { .. } => "close-intake-form",
+            Command::TakeInApplication { .. } => "take-in-application",
+            Command::DeclineApplication { .. } => "decline-application",
+            Command::RecordApplicationWithdrawn { .. } => "record-application-withdrawn",
         }
     }
 
@@ -435,6 +486,7 @@ impl Command {
             Command::DefineSurvey { id, .. } | Command::RemoveSurvey { id } => Some(id.to_string()),
             Command::RecordOutcome { person, .. } => Some(person.to_string()),
             Command::RecordConsent { person, .. } => Some(person.to_string()),
+            Command::TakeInApplication { id, .. } => Some(id.to_string()),
             Command::RecordReminderSent { people, .. } if people.len() == 1 => {
                 people.first().map(ToString::to_string)
             }
@@ -460,6 +512,8 @@ pub(crate) enum Touched {
     Results(crate::command::results::ResultsTouched),
     /// A consent record or the retention period.
     Privacy(crate::command::privacy::PrivacyTouched),
+    /// The application form, a receipt's mark, a person taken in by link.
+    Intake(crate::command::intake::IntakeTouched),
 }
 
 impl ProgrammeDocument {
@@ -514,6 +568,8 @@ impl ProgrammeDocument {
             outcomes: BTreeMap::new(),
             consents: BTreeMap::new(),
             retention_months: None,
+            intake: None,
+            intake_receipts: BTreeMap::new(),
         };
         let mut doc = Automerge::new();
         doc.transact_with(
@@ -724,6 +780,9 @@ fn refresh<D: autosurgeon::ReadDoc>(
         Touched::Privacy(touched) => {
             crate::command::privacy::refresh(doc, programme_obj, programme, touched)?;
         }
+        Touched::Intake(touched) => {
+            crate::command::intake::refresh(doc, programme_obj, programme, touched)?;
+        }
         Touched::Pair(pair) => {
             let key = pair.mentee.to_string();
             match hydrate_entry(doc, programme_obj, FIXED_PAIRS, &key)? {
@@ -762,6 +821,9 @@ fn write(
         Domain::Privacy => {
             privacy::write(tx, programme_obj, programme, command).map(Touched::Privacy)
         }
+        Domain::Intake => {
+            intake::write(tx, programme_obj, programme, author, command).map(Touched::Intake)
+        }
         // Undoing needs the document's history, not one entity: see
         // `document::undo`; `apply` handles it before writing.
         Domain::History => Err(CommandError::NothingToUndo),
@@ -777,6 +839,7 @@ enum Domain {
     Calendar,
     Results,
     Privacy,
+    Intake,
     History,
 }
 
@@ -824,6 +887,12 @@ impl Domain {
             Command::RecordConsent { .. }
             | Command::SetRetention { .. }
             | Command::RemoveRecordsOf { .. } => Domain::Privacy,
+            Command::PublishIntakeForm { .. }
+            | Command::RenewIntakeLink { .. }
+            | Command::CloseIntakeForm { .. }
+            | Command::TakeInApplication { .. }
+            | Command::DeclineApplication { .. }
+            | Command::RecordApplicationWithdrawn { .. } => Domain::Intake,
             Command::UndoChange { .. } => Domain::History,
         }
     }

@@ -55,7 +55,7 @@
 //!
 //! | folder     | what it holds                                            | may use |
 //! |------------|----------------------------------------------------------|---------|
-//! | `model`    | programme, person, tandem, event, survey, outcome, consent, weights, ids, day | – |
+//! | `model`    | programme, person, tandem, event, survey, outcome, consent, intake (applying by link), weights, ids, day | – |
 //! | `rules`    | the invariants a command keeps; `CommandError` and the errors of each domain | model |
 //! | `document` | the Automerge document: schema, load/save, merge, conflict list, exchange, generation, undo, history, view, live | model, rules |
 //! | `page`     | the tandem page a mentee and mentor share                | model, rules, document |
@@ -85,7 +85,9 @@
 //! The default feature `coordinator` builds everything. Without it
 //! (`cargo check -p tandem-core --no-default-features`) only `model`,
 //! `rules`, the tandem page and the parts of `document` it needs are
-//! built: what a participant's small app needs.
+//! built: what a participant's small app needs, the application form an
+//! applicant fills in included (`PublicIntakeForm`, `IntakeMessage`,
+//! `ApplicationForm`, `Receipt`, read and cleaned in `rules::intake`).
 
 // Without the coordinator's modules, some of the model's helpers and the
 // rules only commands use have no caller; they stay, so both builds share
@@ -172,6 +174,13 @@ pub use model::ids::{
     CoordinatorId, EventId, IdError, PartnerId, PersonId, ProgrammeId, ResponseId, SurveyId,
     TandemId,
 };
+pub use model::intake::{
+    from_hex, to_hex, ApplicationAnswers, ApplicationForm, AskedField, ConsentTexts, FormLanguage,
+    GivenConsents, IncomingMessage, IncomingReview, IncomingVerdict, IntakeForm, IntakeMessage,
+    IntakeSecrets, LocalText, PublicIntakeForm, PublicOrganisation, Receipt, ReceiptError,
+    ReceiptNote, ReceiptOutcome, INBOX_ID_BYTES, INTAKE_FORMAT, INTAKE_SECRET_BYTES,
+    MAX_INTAKE_MESSAGE_BYTES, MAX_PUBLIC_FORM_BYTES,
+};
 pub use model::outcome::{GoalReached, LeadershipPost, MenteeOutcomes, Outcome, OutcomeWhen};
 pub use model::person::{
     Application, Decision, Interview, MeetingFormat, Person, PersonDetails, Role, SharedFields,
@@ -212,9 +221,10 @@ pub use report::{
     ReportTable,
 };
 pub use rules::error::{
-    CalendarError, CommandError, MatchingError, PeopleError, PrivacyError, ProgrammeError,
-    ResultsError, TandemError,
+    CalendarError, CommandError, IntakeError, MatchingError, PeopleError, PrivacyError,
+    ProgrammeError, ResultsError, TandemError,
 };
+pub use rules::intake::{person_with_receipt, review_incoming};
 pub use rules::invariants::{
     invariants, new_violations, Cause, Invariant, Settle, Severity, Violation,
 };

@@ -36,6 +36,7 @@ pub(crate) mod consent;
 pub(crate) mod day;
 pub(crate) mod event;
 pub(crate) mod ids;
+pub(crate) mod intake;
 pub(crate) mod outcome;
 pub(crate) mod person;
 pub(crate) mod programme;

@@ -360,6 +360,10 @@ pub struct Report {
     pub broken_rules: Vec<crate::rules::invariants::Violation>,
     /// Reminders marked as sent, by kind: one per person written to.
     pub reminders_sent: BTreeMap<crate::model::reminder::ReminderKind, usize>,
+    /// Applications that came in by link, by what became of them (taken
+    /// in, declined, withdrawn). Declined and withdrawn ones keep no
+    /// organisation, so a report for one organisation leaves them out.
+    pub applications_by_link: BTreeMap<crate::model::intake::ReceiptOutcome, usize>,
 }
 
 impl Report {
@@ -464,7 +468,30 @@ impl Report {
                 broken
             },
             reminders_sent: reminders_sent(programme, &included),
+            applications_by_link: applications_by_link(programme, wanted.is_some(), &included),
         }
+    }
+
+    /// Applications by link, by what became of them, if any came.
+    fn applications_by_link_table(&self, term: &impl Fn(&str) -> String) -> Option<ReportTable> {
+        (!self.applications_by_link.is_empty()).then(|| ReportTable {
+            id: "applications-by-link".into(),
+            title: term("report-table-applications-by-link"),
+            columns: ["outcome", "count"]
+                .iter()
+                .map(|code| term(&format!("report-column-{code}")))
+                .collect(),
+            rows: self
+                .applications_by_link
+                .iter()
+                .map(|(outcome, count)| {
+                    vec![
+                        Cell::Text(term(&format!("receipt-outcome-{}", outcome.code()))),
+                        Cell::Count(*count),
+                    ]
+                })
+                .collect(),
+        })
     }
 
     /// The reminders sent, by kind, if any were.
@@ -553,7 +580,7 @@ impl Report {
 
     /// Every table of the report. `term` gives the reader's words for the
     /// codes `report-table-…`, `report-column-…`, `report-figure-…`,
-    /// `report-outcome-…` and `event-kind-…`; with an earlier run, the key
+    /// `report-outcome-…`, `event-kind-…` and `receipt-outcome-…`; with an earlier run, the key
     /// figures and outcomes get a column for it.
     pub fn tables(
         &self,
@@ -617,6 +644,8 @@ impl Report {
         tables.push(self.events_table(&term));
 
         tables.extend(self.reminders_table(&term));
+
+        tables.extend(self.applications_by_link_table(&term));
 
         for survey in &self.surveys {
             tables.push(ReportTable {
@@ -1135,4 +1164,31 @@ fn reminders_sent(
         }
     }
     sent
+}
+
+/// Applications by link by what became of them. With an organisation's
+/// filter only those taken in of people it covers count: a declined or
+/// withdrawn application keeps no organisation.
+fn applications_by_link(
+    programme: &Programme,
+    filtered: bool,
+    included: &impl Fn(PersonId) -> bool,
+) -> BTreeMap<crate::model::intake::ReceiptOutcome, usize> {
+    use crate::model::intake::ReceiptOutcome;
+    let mut counts = BTreeMap::new();
+    if filtered {
+        let taken_in = programme
+            .people
+            .iter()
+            .filter(|(id, person)| person.receipt.is_some() && included(**id))
+            .count();
+        if taken_in > 0 {
+            counts.insert(ReceiptOutcome::TakenIn, taken_in);
+        }
+        return counts;
+    }
+    for note in programme.intake_receipts.values() {
+        *counts.entry(note.outcome).or_default() += 1;
+    }
+    counts
 }

@@ -9,6 +9,7 @@
 
 pub(crate) mod calendar;
 pub(crate) mod error;
+pub(crate) mod intake;
 pub(crate) mod invariants;
 pub(crate) mod matching;
 pub(crate) mod people;

@@ -22,10 +22,11 @@ use std::collections::BTreeMap;
 use common::{day, Cohort};
 use proptest::prelude::*;
 use tandem_core::{
-    invariants, Answer, AnswerSource, Audience, Author, ClockTime, Command, ConsentRecord,
-    ConsentWay, Contents, Decision, EventDetails, EventId, EventKind, Outcome, OutcomeWhen,
-    PartnerId, PersonId, ProgrammeDocument, Question, QuestionKind, ResponseId, Role, Survey,
-    SurveyAudience, SurveyDue, SurveyId, TandemEnding, TandemId, Violation,
+    invariants, Answer, AnswerSource, ApplicationAnswers, ApplicationForm, Audience, Author,
+    ClockTime, Command, ConsentRecord, ConsentWay, Contents, Decision, EventDetails, EventId,
+    EventKind, FormLanguage, GivenConsents, Outcome, OutcomeWhen, PartnerId, PersonId,
+    ProgrammeDocument, Question, QuestionKind, Receipt, ResponseId, Role, Survey, SurveyAudience,
+    SurveyDue, SurveyId, TandemEnding, TandemId, Violation,
 };
 
 /// One coordinator's step.
@@ -108,6 +109,17 @@ enum Step {
     Undo {
         back: u8,
     },
+    /// Take in one of a few applications by link (the same one on two
+    /// sides makes two people with one receipt).
+    TakeIn {
+        receipt: u8,
+    },
+    DeclineApplication {
+        receipt: u8,
+    },
+    ApplicationWithdrawn {
+        receipt: u8,
+    },
     /// Send one replica's changes to another: by file or live.
     Exchange {
         from: u8,
@@ -140,6 +152,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..2u8).prop_map(|name| Step::AddPartner { name }),
         1 => (0..3u8, 0..3u8).prop_map(|(start, end)| Step::Dates { start, end }),
         1 => (0..4u8).prop_map(|back| Step::Undo { back }),
+        2 => (0..3u8).prop_map(|receipt| Step::TakeIn { receipt }),
+        1 => (0..3u8).prop_map(|receipt| Step::DeclineApplication { receipt }),
+        1 => (0..3u8).prop_map(|receipt| Step::ApplicationWithdrawn { receipt }),
         6 => (0..4u8, 0..4u8, any::<bool>()).prop_map(|(from, to, live)| Step::Exchange { from, to, live }),
     ]
 }
@@ -232,6 +247,28 @@ fn event_details(
         capacity,
         minutes: 480,
         description: String::new(),
+    }
+}
+
+/// One of three applications by link, each from its own applicant.
+fn application(genesis: &Genesis, n: u8) -> ApplicationForm {
+    let name = ["Lina Link", "Tom Formular", "Ute Online"][usize::from(n) % 3];
+    ApplicationForm {
+        receipt: Receipt::from_random([n, 1, 2, 3, 4, 5, 6, 7]),
+        role: role(n),
+        answers: ApplicationAnswers {
+            name: Some(name.into()),
+            email: Some(format!("bewerbung{n}@example.org")),
+            organisation: Some(genesis.koeln),
+            ..ApplicationAnswers::default()
+        },
+        consents: GivenConsents {
+            processing: true,
+            share_contact: n.is_multiple_of(2),
+            named_in_reports: true,
+        },
+        language: FormLanguage::De,
+        sent_on: day("2026-01-12"),
     }
 }
 
@@ -436,6 +473,26 @@ fn records(genesis: &Genesis, document: &ProgrammeDocument, step: &Step) -> Opti
                 hash: note.hash.clone(),
             }
         }
+        _ => return by_link(genesis, step),
+    })
+}
+
+/// The command a step about applications by link means.
+fn by_link(genesis: &Genesis, step: &Step) -> Option<Command> {
+    Some(match *step {
+        Step::TakeIn { receipt } => Command::TakeInApplication {
+            id: PersonId::random(),
+            application: application(genesis, receipt),
+            received_on: day("2026-01-13"),
+        },
+        Step::DeclineApplication { receipt } => Command::DeclineApplication {
+            receipt: application(genesis, receipt).receipt,
+            on: day("2026-02-15"),
+        },
+        Step::ApplicationWithdrawn { receipt } => Command::RecordApplicationWithdrawn {
+            receipt: application(genesis, receipt).receipt,
+            on: day("2026-02-15"),
+        },
         _ => return None,
     })
 }

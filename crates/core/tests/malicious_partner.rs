@@ -267,3 +267,40 @@ fn a_partner_file_with_forged_changes_is_refused_at_preview() {
     let before = cohort.document.programme().clone();
     assert_eq!(cohort.document.programme(), &before);
 }
+
+#[test]
+fn a_forged_application_form_with_a_header_in_its_title_or_a_broken_link_is_refused() {
+    let (mut cohort, _, _) = cohort();
+    cohort
+        .apply(Command::PublishIntakeForm {
+            form: tandem_core::IntakeForm::new(
+                "Bewerbung 2026",
+                day("2026-03-31"),
+                tandem_core::IntakeSecrets::new([1; 16], [2; 32], [3; 32]),
+            ),
+            today: day("2026-01-05"),
+        })
+        .unwrap();
+    let bytes = forged(&cohort.document, |tx, programme| {
+        let form = at(tx, programme, &["intake"]);
+        tx.put(&form, "title", "Bewerbung\r\nBcc: alle@example.org")
+            .unwrap();
+    });
+    let reason = refused(&mut cohort, &bytes);
+    assert!(reason.contains("application form"), "{reason}");
+    let bytes = forged(&cohort.document, |tx, programme| {
+        let secrets = at(tx, programme, &["intake", "secrets"]);
+        tx.put(&secrets, "key_secret", "zu kurz").unwrap();
+    });
+    refused(&mut cohort, &bytes);
+    // A receipt's mark with a day beyond any calendar.
+    let bytes = forged(&cohort.document, |tx, programme| {
+        let receipts = tx
+            .put_object(programme, "intake_receipts", ObjType::Map)
+            .unwrap();
+        let note = tx.put_object(&receipts, "K7QF-9M2D", ObjType::Map).unwrap();
+        tx.put(&note, "outcome", "Declined").unwrap();
+        tx.put(&note, "on", "9999-12-31").unwrap();
+    });
+    refused(&mut cohort, &bytes);
+}

@@ -39,6 +39,7 @@ pub(crate) fn write(
             let person = Person {
                 import_key: Some(Person::identity_key(&details)),
                 reminders: Default::default(),
+                receipt: None,
                 details,
                 application: Application::new(applied_on),
             };
@@ -190,6 +191,7 @@ fn import_people(
             application,
             import_key: Some(key),
             reminders: Default::default(),
+            receipt: None,
         };
         write_entity(tx, programme_obj, PEOPLE, &imported.id.to_string(), &person)?;
         written.push(imported.id);

@@ -21,6 +21,7 @@ use crate::model::consent::ConsentRecord;
 use crate::model::day::Day;
 use crate::model::event::Event;
 use crate::model::ids::{EventId, PartnerId, PersonId, ResponseId, SurveyId, TandemId};
+use crate::model::intake::{IntakeForm, Receipt, ReceiptNote};
 use crate::model::outcome::MenteeOutcomes;
 use crate::model::person::Person;
 use crate::model::programme::{ContactPoint, Partner, Programme, Rules};
@@ -61,6 +62,13 @@ pub(crate) enum Written {
     Outcome(PersonId, Option<MenteeOutcomes>),
     Consent(PersonId, Option<ConsentRecord>),
     Retention(Option<u32>),
+    /// The application form published by link.
+    IntakeForm(Box<Option<IntakeForm>>),
+    /// One receipt's mark.
+    Receipt(Receipt, Option<ReceiptNote>),
+    /// Several of the above, written by one command (a person taken in
+    /// with their consent and the receipt's mark).
+    Several(Vec<Written>),
     /// A command that rewrites records across the programme (taking back
     /// everything about a person): kept whole, checked whole.
     Whole(Box<Programme>),
@@ -125,6 +133,24 @@ impl Written {
             }
             Touched::Privacy(PrivacyTouched::Retention) => Written::Retention(p.retention_months),
             Touched::Privacy(PrivacyTouched::RecordsOf) => Written::Whole(Box::new(p.clone())),
+            Touched::Intake(touched) => {
+                let mut several = Vec::new();
+                if touched.form {
+                    several.push(Written::IntakeForm(Box::new(p.intake.clone())));
+                }
+                if let Some(receipt) = touched.receipt {
+                    let note = p.intake_receipts.get(&receipt).copied();
+                    several.push(Written::Receipt(receipt, note));
+                }
+                if let Some(person) = touched.person {
+                    several.push(Written::People(vec![(
+                        person,
+                        p.people.get(&person).cloned(),
+                    )]));
+                    several.push(Written::Consent(person, p.consents.get(&person).cloned()));
+                }
+                Written::Several(several)
+            }
         }
     }
 
@@ -168,6 +194,13 @@ impl Written {
             Written::Outcome(person, outcome) => swap_entry(&mut p.outcomes, *person, outcome),
             Written::Consent(person, consent) => swap_entry(&mut p.consents, *person, consent),
             Written::Retention(months) => mem::swap(months, &mut p.retention_months),
+            Written::IntakeForm(form) => mem::swap(form.as_mut(), &mut p.intake),
+            Written::Receipt(receipt, note) => swap_entry(&mut p.intake_receipts, *receipt, note),
+            Written::Several(several) => {
+                for written in several {
+                    written.swap(p);
+                }
+            }
             Written::Whole(whole) => mem::swap(whole.as_mut(), p),
         }
     }
@@ -208,6 +241,12 @@ impl Written {
                 }
             }
             Written::Retention(_) => keys.retention = true,
+            Written::IntakeForm(_) | Written::Receipt(..) => {}
+            Written::Several(several) => {
+                for written in several {
+                    written.reach(programme, keys);
+                }
+            }
             Written::Whole(_) => *keys = Keys::everything(),
         }
     }
@@ -287,6 +326,21 @@ impl Written {
                 }
                 _ => Ok(()),
             },
+            Written::IntakeForm(before) => match &after.intake {
+                Some(form) if before.as_ref().as_ref() != Some(form) => {
+                    received::received_intake_form(form)
+                }
+                _ => Ok(()),
+            },
+            Written::Receipt(receipt, before) => match after.intake_receipts.get(receipt) {
+                Some(note) if differs(before, Some(note)) => {
+                    received::received_receipt_note(*receipt, note)
+                }
+                _ => Ok(()),
+            },
+            Written::Several(several) => several
+                .iter()
+                .try_for_each(|written| written.received(after)),
             Written::Whole(before) => received::check_received(before, after),
             Written::MatchingWeights(_)
             | Written::Pair(..)

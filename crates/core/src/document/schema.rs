@@ -118,6 +118,9 @@ pub(crate) const OUTCOMES: &str = "outcomes";
 pub(crate) const CONSENTS: &str = "consents";
 pub(crate) const RETENTION: &str = "retention_months";
 
+pub(crate) const INTAKE: &str = "intake";
+pub(crate) const INTAKE_RECEIPTS: &str = "intake_receipts";
+
 /// Reads one person's line in one event's attendance list again, and
 /// nothing else: an event with hundreds of marks is not read whole for one.
 pub(crate) fn refresh_attendance(

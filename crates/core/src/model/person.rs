@@ -293,6 +293,10 @@ pub struct Person {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub reminders: BTreeMap<String, crate::model::reminder::SentReminder>,
+    /// The receipt of the application by link the person came in with.
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub receipt: Option<crate::model::intake::Receipt>,
 }
 
 impl Person {

@@ -194,6 +194,17 @@ pub struct Programme {
     /// Months after the programme's end that personal data is kept.
     #[autosurgeon(missing = "Option::default")]
     pub retention_months: Option<u32>,
+    /// The application form published by link, with its secrets.
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub intake: Option<crate::model::intake::IntakeForm>,
+    /// What became of each application that came in by link, by receipt.
+    #[autosurgeon(
+        missing = "Default::default",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    #[serde(default)]
+    pub intake_receipts: BTreeMap<crate::model::intake::Receipt, crate::model::intake::ReceiptNote>,
 }
 
 impl Programme {

@@ -31,6 +31,8 @@ pub enum CommandError {
     Results(#[from] ResultsError),
     #[error(transparent)]
     Privacy(#[from] PrivacyError),
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
     #[error("a name can have at most {MAX_NAME_CHARS} characters")]
     NameTooLong,
     #[error("a text can have at most {MAX_TEXT_CHARS} characters")]
@@ -70,6 +72,7 @@ impl CommandError {
             CommandError::Calendar(error) => error.code(),
             CommandError::Results(error) => error.code(),
             CommandError::Privacy(error) => error.code(),
+            CommandError::Intake(error) => error.code(),
             CommandError::NameTooLong => "name-too-long",
             CommandError::TextTooLong => "text-too-long",
             CommandError::EndsBeforeStart { .. } => "ends-before-start",
@@ -96,6 +99,7 @@ impl CommandError {
             CommandError::Calendar(error) => error.args(),
             CommandError::Results(error) => error.args(),
             CommandError::Privacy(error) => error.args(),
+            CommandError::Intake(error) => error.args(),
             CommandError::EndsBeforeStart { start, end } => {
                 vec![("start", start.german()), ("end", end.german())]
             }
@@ -454,6 +458,121 @@ impl PrivacyError {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             PrivacyError::RetentionTooLong | PrivacyError::WithdrawnBeforeGiven => Vec::new(),
+        }
+    }
+}
+
+/// Why an application form, an applicant's message or a command about
+/// applying by link was refused. What comes from the network (the public
+/// form, an opened message) is refused with these too, never with a panic.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    #[error("the form or message is larger than allowed ({0} bytes at most)")]
+    TooLarge(usize),
+    #[error("the form or message is damaged")]
+    Damaged,
+    #[error("the form or message was made by a newer version of Tandem")]
+    OtherFormat,
+    #[error("the application form needs a title")]
+    TitleMissing,
+    #[error("the deadline {0} has passed")]
+    DeadlinePassed(Day),
+    #[error("the form must ask for „{0}“")]
+    FieldRequired(&'static str),
+    #[error("the form asks for „{0}“ twice")]
+    FieldTwice(&'static str),
+    #[error("the form must offer at least one role")]
+    NoRole,
+    #[error("the link's secrets are not well formed")]
+    SecretsMalformed,
+    #[error("the programme has no application form")]
+    NoForm,
+    #[error("the application form is closed")]
+    FormClosed,
+    #[error("„{0}“ was not asked")]
+    NotAsked(&'static str),
+    #[error("„{0}“ is missing")]
+    Missing(&'static str),
+    #[error("„{0}“ is too long")]
+    TooLong(&'static str),
+    #[error("„{0}“ holds a line break or control character")]
+    NotOneLine(&'static str),
+    #[error("„{0}“ is not an e-mail address")]
+    EmailInvalid(String),
+    #[error("„{0}“ is not a phone number")]
+    PhoneInvalid(String),
+    #[error("one cannot apply as „{0}“ here")]
+    RoleNotOffered(&'static str),
+    #[error("the chosen organisation is not a partner of the programme")]
+    UnknownOrganisation,
+    #[error("the applicant did not agree to their data being processed")]
+    ProcessingNotGiven,
+    #[error("the application {0} has been dealt with already ({1})")]
+    AlreadyDealtWith(String, &'static str),
+    #[error("the application {0} has been taken in already")]
+    ReceiptTakenIn(String),
+}
+
+impl IntakeError {
+    /// A stable name for translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IntakeError::TooLarge(_) => "intake-too-large",
+            IntakeError::Damaged => "intake-damaged",
+            IntakeError::OtherFormat => "intake-other-format",
+            IntakeError::TitleMissing => "intake-title-missing",
+            IntakeError::DeadlinePassed(_) => "intake-deadline-passed",
+            IntakeError::FieldRequired(_) => "intake-field-required",
+            IntakeError::FieldTwice(_) => "intake-field-twice",
+            IntakeError::NoRole => "intake-no-role",
+            IntakeError::SecretsMalformed => "intake-secrets-malformed",
+            IntakeError::NoForm => "intake-no-form",
+            IntakeError::FormClosed => "intake-form-closed",
+            IntakeError::NotAsked(_) => "intake-not-asked",
+            IntakeError::Missing(_) => "intake-missing",
+            IntakeError::TooLong(_) => "intake-too-long",
+            IntakeError::NotOneLine(_) => "intake-not-one-line",
+            IntakeError::EmailInvalid(_) => "email-invalid",
+            IntakeError::PhoneInvalid(_) => "phone-invalid",
+            IntakeError::RoleNotOffered(_) => "intake-role-not-offered",
+            IntakeError::UnknownOrganisation => "unknown-partner",
+            IntakeError::ProcessingNotGiven => "intake-processing-not-given",
+            IntakeError::AlreadyDealtWith(..) => "intake-already-dealt-with",
+            IntakeError::ReceiptTakenIn(_) => "intake-receipt-taken-in",
+        }
+    }
+
+    /// The names and values a translated message fills in.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            IntakeError::TooLarge(bytes) => vec![("bytes", bytes.to_string())],
+            IntakeError::DeadlinePassed(day) => vec![("day", day.german())],
+            IntakeError::FieldRequired(field)
+            | IntakeError::FieldTwice(field)
+            | IntakeError::NotAsked(field)
+            | IntakeError::Missing(field)
+            | IntakeError::TooLong(field)
+            | IntakeError::NotOneLine(field) => vec![("field", field.to_string())],
+            IntakeError::RoleNotOffered(role) => vec![("role", role.to_string())],
+            IntakeError::EmailInvalid(value) | IntakeError::PhoneInvalid(value) => {
+                vec![("value", value.clone())]
+            }
+            IntakeError::AlreadyDealtWith(receipt, outcome) => {
+                vec![
+                    ("receipt", receipt.clone()),
+                    ("outcome", outcome.to_string()),
+                ]
+            }
+            IntakeError::ReceiptTakenIn(receipt) => vec![("receipt", receipt.clone())],
+            IntakeError::Damaged
+            | IntakeError::OtherFormat
+            | IntakeError::TitleMissing
+            | IntakeError::NoRole
+            | IntakeError::SecretsMalformed
+            | IntakeError::NoForm
+            | IntakeError::FormClosed
+            | IntakeError::UnknownOrganisation
+            | IntakeError::ProcessingNotGiven => Vec::new(),
         }
     }
 }

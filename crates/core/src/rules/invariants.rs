@@ -38,6 +38,7 @@
 //! | `outcome-of-mentee`          | outcomes are recorded for mentees                                         | a role changed on one side                  |
 //! | `consent-dates`              | consent is withdrawn on or after it was given                             | a partner's data                            |
 //! | `retention-limit`            | personal data is kept at most the longest period allowed                  | a partner's data                            |
+//! | `receipt-once`               | an application by link is taken in once (one receipt, one person)        | the same application taken in on two sides  |
 //!
 //! What commands refuse that is *not* here, and why: malformed input (an
 //! e-mail, a link, a name too long; checked by the cleaning functions of
@@ -91,6 +92,7 @@ pub enum Invariant {
     OutcomeOfMentee,
     ConsentDates,
     RetentionLimit,
+    ReceiptOnce,
 }
 
 /// How urgent a broken rule is, most urgent first.
@@ -118,7 +120,7 @@ impl Severity {
 
 impl Invariant {
     /// Every invariant, in the order of the list above.
-    pub const ALL: [Invariant; 21] = [
+    pub const ALL: [Invariant; 22] = [
         Invariant::ProgrammeDates,
         Invariant::CapacitySet,
         Invariant::PartnerOnce,
@@ -140,6 +142,7 @@ impl Invariant {
         Invariant::OutcomeOfMentee,
         Invariant::ConsentDates,
         Invariant::RetentionLimit,
+        Invariant::ReceiptOnce,
     ];
 
     /// A stable name for translations and logs.
@@ -166,6 +169,7 @@ impl Invariant {
             Invariant::OutcomeOfMentee => "outcome-of-mentee",
             Invariant::ConsentDates => "consent-dates",
             Invariant::RetentionLimit => "retention-limit",
+            Invariant::ReceiptOnce => "receipt-once",
         }
     }
 
@@ -189,7 +193,8 @@ impl Invariant {
             | Invariant::AcrossOrganisations
             | Invariant::CoMentorsUsed
             | Invariant::EventPlaces
-            | Invariant::OutcomeOfMentee => Severity::Warning,
+            | Invariant::OutcomeOfMentee
+            | Invariant::ReceiptOnce => Severity::Warning,
             Invariant::PartnerOnce | Invariant::PairFixedAndExcluded => Severity::Notice,
         }
     }
@@ -231,6 +236,7 @@ impl Invariant {
             Invariant::OutcomeOfMentee => outcome_of_mentee(programme, keys, &mut report),
             Invariant::ConsentDates => consent_dates(programme, keys, &mut report),
             Invariant::RetentionLimit => retention_limit(programme, keys, &mut report),
+            Invariant::ReceiptOnce => receipt_once(programme, keys, &mut report),
         }
         found
     }
@@ -644,6 +650,31 @@ fn person_once(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
             }
             violation.settle.push(Settle::WithdrawDuplicate(*id));
             violation.settle.push(Settle::EditPerson(*id));
+        }
+        violation.people = people;
+        report(violation);
+    }
+}
+
+/// One receipt, one person: an application by link taken in on two
+/// sides is two entries of one applicant. Withdrawing one settles it.
+fn receipt_once(programme: &Programme, keys: &Keys, report: &mut Report<'_>) {
+    let mut by_receipt: BTreeMap<crate::model::intake::Receipt, Vec<PersonId>> = BTreeMap::new();
+    for (id, person) in &programme.people {
+        if let Some(receipt) = person.receipt {
+            if in_cohort(person) && keys.receipt(&receipt) {
+                by_receipt.entry(receipt).or_default().push(*id);
+            }
+        }
+    }
+    for people in by_receipt.into_values().filter(|ids| ids.len() > 1) {
+        let mut violation = Violation::new(Invariant::ReceiptOnce);
+        violation.count = Some(people.len() as u32);
+        for id in &people {
+            for (tandem, _) in programme.active_tandems_of(*id) {
+                violation.settle.push(Settle::EndTandem(*tandem));
+            }
+            violation.settle.push(Settle::WithdrawDuplicate(*id));
         }
         violation.people = people;
         report(violation);

@@ -24,11 +24,13 @@ use crate::model::consent::ConsentRecord;
 use crate::model::day::Day;
 use crate::model::event::{Event, EventDetails, MAX_EVENT_MINUTES, MAX_LINK_CHARS};
 use crate::model::ids::{EventId, PartnerId, PersonId, ResponseId, SurveyId, TandemId};
+use crate::model::intake::{from_hex, IntakeForm, Receipt, ReceiptNote, INBOX_ID_BYTES};
 use crate::model::person::{Person, PersonDetails};
 use crate::model::programme::{ContactPoint, Partner, Programme};
 use crate::model::reminder::{MAX_REMINDERS_PER_PERSON, MAX_REMINDER_KEY_CHARS};
 use crate::model::survey::{Answer, Survey, SurveyResponse, MAX_ANSWER_CHARS};
 use crate::model::tandem::Tandem;
+use crate::rules::intake::MAX_FORM_TEXT_CHARS;
 use crate::rules::people::{is_email, is_phone};
 use crate::rules::text::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
@@ -210,7 +212,58 @@ fn check_records(before: &Programme, after: &Programme) -> Result<(), Refused> {
     for (person, consent) in changed(&before.consents, &after.consents) {
         received_consent(*person, consent)?;
     }
+    if let Some(form) = after
+        .intake
+        .as_ref()
+        .filter(|form| before.intake.as_ref() != Some(*form))
+    {
+        received_intake_form(form)?;
+    }
+    for (receipt, note) in changed(&before.intake_receipts, &after.intake_receipts) {
+        received_receipt_note(*receipt, note)?;
+    }
     Ok(())
+}
+
+/// The most closed inboxes a form lists: one per renewal, years of them.
+pub(crate) const MAX_CLOSED_INBOXES: usize = 500;
+
+/// The application form, as a partner sent it: the texts an applicant
+/// will read bounded, the link's secrets well formed.
+pub(crate) fn received_intake_form(form: &IntakeForm) -> Result<(), Refused> {
+    let entity = "application form";
+    name(entity, "title", &form.title, true)?;
+    date(entity, form.deadline)?;
+    for text in [
+        &form.consent.processing,
+        &form.consent.share_contact,
+        &form.consent.named_in_reports,
+        &form.privacy_notice,
+    ] {
+        long(entity, "text", &text.de, MAX_FORM_TEXT_CHARS)?;
+        long(entity, "text", &text.en, MAX_FORM_TEXT_CHARS)?;
+    }
+    contact_point(entity, &form.contact)?;
+    if !form.secrets.are_well_formed() {
+        return Err(refused(entity, "link", "is not well formed"));
+    }
+    if form.closed_inboxes.len() > MAX_CLOSED_INBOXES {
+        return Err(refused(entity, "closed inboxes", "are too many"));
+    }
+    for (inbox, on) in &form.closed_inboxes {
+        if from_hex::<INBOX_ID_BYTES>(inbox).is_none() {
+            return Err(refused(entity, "closed inbox", "is not an inbox"));
+        }
+        date(entity, *on)?;
+    }
+    if let Some(on) = form.closed_on {
+        date(entity, on)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn received_receipt_note(receipt: Receipt, note: &ReceiptNote) -> Result<(), Refused> {
+    date(&format!("application {receipt}"), note.on)
 }
 
 pub(crate) fn received_grant(person: PersonId, grant: &CertificateGrant) -> Result<(), Refused> {

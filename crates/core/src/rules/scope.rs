@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::ids::{EventId, PersonId, SurveyId, TandemId};
+use crate::model::intake::Receipt;
 use crate::model::person::{Person, PersonDetails};
 use crate::model::programme::Programme;
 
@@ -43,6 +44,9 @@ pub(crate) struct Keys {
     pub surveys: BTreeSet<SurveyId>,
     /// Who a person is for `person-once` (e-mail or name).
     pub identities: BTreeSet<String>,
+    /// The receipts of applications by link people carry, for
+    /// `receipt-once`.
+    pub receipts: BTreeSet<Receipt>,
 }
 
 impl Keys {
@@ -61,6 +65,7 @@ impl Keys {
             if let Some(person) = programme.people.get(id) {
                 self.identities
                     .insert(Person::identity_key(&person.details));
+                self.receipts.extend(person.receipt);
             }
         }
         for (tandem_id, tandem) in &programme.tandems {
@@ -137,6 +142,10 @@ impl Keys {
 
     pub(crate) fn person(&self, id: &PersonId) -> bool {
         self.everything || self.people.contains(id)
+    }
+
+    pub(crate) fn receipt(&self, receipt: &Receipt) -> bool {
+        self.everything || self.receipts.contains(receipt)
     }
 
     pub(crate) fn survey(&self, id: &SurveyId) -> bool {
