@@ -16,6 +16,7 @@ mod components;
 mod download;
 mod files;
 pub mod i18n;
+mod inbox;
 pub mod language;
 mod live;
 #[allow(unreachable_pub)]
