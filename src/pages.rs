@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
+pub(crate) mod apply;
 pub(crate) mod calendar;
 pub(crate) mod matching;
 mod page_survey;

@@ -1,5 +1,6 @@
 //! The participant's app: what a mentee or mentor opens from their personal
-//! link (`/tandem#room=…&key=…`), and the public privacy notice it links to.
+//! link (`/tandem#room=…&key=…`), the public privacy notice it links to, and
+//! a programme's application form (`/bewerben#inbox=…&key=…`).
 //!
 //! It is a program of its own (`src/bin/participant.rs`, built from
 //! `participant.html`) so that a phone downloads only the tandem page, its
@@ -15,12 +16,13 @@ use leptos_router::path;
 
 use crate::app::LanguageSwitch;
 use crate::i18n::use_i18n;
+use crate::pages::apply::ApplyPage;
 use crate::pages::privacy_notice::PrivacyNoticePage;
 use crate::pages::tandem_page::ParticipantPage;
 use crate::routes::Page;
 
-/// The participant's app: header with the language switch, the tandem page
-/// and the privacy notice.
+/// The participant's app: header with the language switch, the tandem page,
+/// the privacy notice and the application form.
 #[component]
 pub fn ParticipantApp() -> impl IntoView {
     let new_version = crate::app::set_up_shell();
@@ -43,6 +45,7 @@ pub fn ParticipantApp() -> impl IntoView {
                 <Routes fallback=Elsewhere>
                     <Route path=path!("/tandem") view=ParticipantPage />
                     <Route path=path!("/datenschutz") view=PrivacyNoticePage />
+                    <Route path=path!("/bewerben") view=ApplyPage />
                 </Routes>
             </main>
             <footer class="app-footer">

@@ -22,7 +22,9 @@ use crate::pages::programme::{
 };
 use crate::pages::report::{page::ReportPage, surveys::SurveysPage};
 use crate::pages::tandems::{list::TandemPage, list::TandemsPage, outcomes::OutcomesPage};
-use crate::pages::{privacy_notice::PrivacyNoticePage, tandem_page::ParticipantPage, NotFound};
+use crate::pages::{
+    apply::ApplyPage, privacy_notice::PrivacyNoticePage, tandem_page::ParticipantPage, NotFound,
+};
 
 /// Every page of the app, so that links are typed, not strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub enum Page {
     Participant,
     /// The public privacy notice.
     Privacy,
+    /// A programme's application form, from its public link.
+    Apply,
     /// A programme's dashboard.
     Programme(ProgrammeId),
     People(ProgrammeId),
@@ -70,6 +74,7 @@ impl Page {
             Page::Join => "/join".to_string(),
             Page::Participant => "/tandem".to_string(),
             Page::Privacy => "/datenschutz".to_string(),
+            Page::Apply => "/bewerben".to_string(),
             Page::Programme(id) => format!("/programme/{id}"),
             Page::People(id) => format!("/programme/{id}/people"),
             Page::NewPerson(id) => format!("/programme/{id}/people/new"),
@@ -99,6 +104,7 @@ impl Page {
             ["join"] => Page::Join,
             ["tandem"] => Page::Participant,
             ["datenschutz"] => Page::Privacy,
+            ["bewerben"] => Page::Apply,
             ["programme", id, rest @ ..] => {
                 let id: ProgrammeId = id.parse().ok()?;
                 match rest {
@@ -140,6 +146,7 @@ impl Page {
             Page::Join,
             Page::Participant,
             Page::Privacy,
+            Page::Apply,
             Page::Programme(programme),
             Page::People(programme),
             Page::NewPerson(programme),
@@ -165,6 +172,7 @@ impl Page {
                 | Page::Join
                 | Page::Participant
                 | Page::Privacy
+                | Page::Apply
                 | Page::Programme(_)
                 | Page::People(_)
                 | Page::NewPerson(_)
@@ -198,6 +206,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/join") view=JoinByLinkPage />
             <Route path=path!("/tandem") view=ParticipantPage />
             <Route path=path!("/datenschutz") view=PrivacyNoticePage />
+            <Route path=path!("/bewerben") view=ApplyPage />
             <ParentRoute path=path!("/programme/:id") view=ProgrammeShell>
                 <Route path=path!("") view=DashboardPage />
                 <Route path=path!("people") view=PeoplePage />
