@@ -132,6 +132,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 })
                 .collect_view()}
         </section>
+        <crate::pages::programme::intake_link::IntakeLinkPanel />
     }
 }
 
