@@ -3,6 +3,7 @@
 //! rights (consent, access report, erasure, the public privacy notice).
 
 pub(crate) mod import;
+pub(crate) mod incoming;
 pub(crate) mod list;
 pub(crate) mod person;
 // The privacy page still draws its whole view in one function; until it

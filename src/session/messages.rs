@@ -22,6 +22,8 @@ fn translated(i18n: I18n, code: &str, args: Vec<(&'static str, String)>) -> Stri
             let value = match name {
                 "role" => i18n.t(&format!("role-{value}")),
                 "from" | "to" => i18n.t(&format!("stage-{value}")),
+                "field" => i18n.t(&format!("apply-field-{value}")),
+                "outcome" => i18n.t(&format!("receipt-outcome-{value}")),
                 _ => value,
             };
             (name, fluent_bundle::FluentValue::from(value))

@@ -180,6 +180,10 @@ pub(crate) fn PeoplePage() -> impl IntoView {
     };
 
     view! {
+        {programme_id
+            .map(|programme| {
+                view! { <crate::pages::people::incoming::IncomingApplications programme /> }
+            })}
         <section class="panel" aria-labelledby="people-title">
             <div class="panel__header">
                 <h2 id="people-title">{move || i18n.t("people-title")}</h2>
