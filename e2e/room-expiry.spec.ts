@@ -74,7 +74,7 @@ async function share(browser: Browser, baseURL: string): Promise<Page> {
   await page.getByTestId('nav-exchange').click();
   await page.getByTestId('share-start').click();
   await expect(page.getByTestId('sync-status')).toHaveText('Abgeglichen');
-  await expect(page.getByTestId('share-link')).toBeVisible();
+  await expect(page.getByTestId('access-members')).toBeVisible();
   return page;
 }
 
@@ -111,7 +111,7 @@ test('the share page says when a relay that keeps rooms 20 days deletes the room
     await expect(page.getByTestId('person-heading')).toHaveText('Dana Düssel');
     await expect(page.getByTestId('sync-status')).toHaveText('Abgeglichen');
     await page.getByTestId('nav-exchange').click();
-    await expect(page.getByTestId('share-link')).toBeVisible();
+    await expect(page.getByTestId('access-members')).toBeVisible();
     await expect(page.getByTestId('share-expires')).toHaveCount(0);
   } finally {
     relay.stop();

@@ -58,6 +58,7 @@ pub(crate) fn SharePanel() -> impl IntoView {
                     }
                 }
             >
+                <RoomExpiry />
                 {move || match session.access() {
                     Some(access) => view! { <DeviceAccess access outcome /> }.into_any(),
                     None => view! { <TokenLink outcome /> }.into_any(),
@@ -67,6 +68,30 @@ pub(crate) fn SharePanel() -> impl IntoView {
                 <OutcomeNotice outcome=outcome testid="share" />
             </div>
         </section>
+    }
+}
+
+/// When the relay deletes the programme's room unless it changes, once the
+/// relay has said so — for a programme shared by device or by link alike.
+#[component]
+fn RoomExpiry() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        session.room_expires().map(|at| {
+            let date = i18n.date_time(i64::try_from(at).unwrap_or(i64::MAX));
+            let text = move || {
+                i18n.t_with(
+                    "share-expires",
+                    &[("date", FluentValue::from(date.clone()))],
+                )
+            };
+            view! {
+                <p class="notice notice--warning" data-testid="share-expires">
+                    {text}
+                </p>
+            }
+        })
     }
 }
 
@@ -101,32 +126,6 @@ fn TokenLink(outcome: RwSignal<Outcome>) -> impl IntoView {
                             />
                         </div>
                         <p class="notice notice--warning">{move || i18n.t("share-warning")}</p>
-                        {move || {
-                            session
-                                .room_expires()
-                                .map(|at| {
-                                    view! {
-                                        <p
-                                            class="notice notice--warning"
-                                            data-testid="share-expires"
-                                        >
-                                            {move || {
-                                                i18n.t_with(
-                                                    "share-expires",
-                                                    &[
-                                                        (
-                                                            "date",
-                                                            FluentValue::from(
-                                                                i18n.date_time(i64::try_from(at).unwrap_or(i64::MAX)),
-                                                            ),
-                                                        ),
-                                                    ],
-                                                )
-                                            }}
-                                        </p>
-                                    }
-                                })
-                        }}
                         <div class="button-row">
                             <button
                                 type="button"
