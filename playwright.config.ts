@@ -79,8 +79,13 @@ export default defineConfig({
     // Every journey, in both browsers, comes from 127.0.0.1 and opens
     // rooms (sharing, tandem pages, new generations): more in one run than
     // the relay's ration for one address (60 new rooms an hour), which is
-    // meant for strangers and tested in crates/relay/tests/abuse.rs.
-    env: { ...(process.env as Record<string, string>), TANDEM_NEW_ROOMS_PER_HOUR: '100000' },
+    // meant for strangers and tested in crates/relay/tests/abuse.rs. The
+    // same holds for applications by link (crates/relay/tests/inbox.rs).
+    env: {
+      ...(process.env as Record<string, string>),
+      TANDEM_NEW_ROOMS_PER_HOUR: '100000',
+      TANDEM_INBOX_APPENDS_PER_HOUR: '100000',
+    },
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     timeout: 30_000,
