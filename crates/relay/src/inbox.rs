@@ -98,9 +98,10 @@ use axum::routing::{get, put};
 use axum::{Extension, Json, Router};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use tandem_sync::intake::{work_is_done, InboxId, SealedApplication, MAX_SEALED_BYTES};
+use tandem_sync::intake::{
+    work_is_done, InboxId, ReaderToken, SealedApplication, MAX_SEALED_BYTES,
+};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::store::{InboxAppend, InboxBounds, InboxOpening, InboxState, RoomStore};
@@ -219,7 +220,7 @@ fn inbox_id(id: &str) -> Result<InboxId, Refusal> {
 /// The reader hash of a token sent as 64 hexadecimal digits: SHA-256 of
 /// its 32 bytes (as a room token's hash is made).
 fn reader_hash(token: &str) -> Option<[u8; 32]> {
-    parse_hash(token.trim()).map(|bytes| Sha256::digest(bytes).into())
+    ReaderToken::from_hex(token.trim()).map(|token| token.hash())
 }
 
 /// 32 bytes written as 64 hexadecimal digits (a reader token, or its
@@ -542,6 +543,8 @@ async fn close<S: RoomStore>(
 
 #[cfg(test)]
 mod tests {
+    use sha2::{Digest, Sha256};
+
     use super::*;
 
     #[test]

@@ -350,10 +350,16 @@ impl ReaderToken {
         from_hex(text).map(Self)
     }
 
-    /// The SHA-256 of the token's bytes, in hexadecimal: what the relay
-    /// keeps to recognise it.
+    /// The SHA-256 of the token's bytes: what the relay keeps to
+    /// recognise it.
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(self.0).into()
+    }
+
+    /// [`hash`](Self::hash) in hexadecimal, as the app gives it to the
+    /// relay.
     pub fn hash_hex(&self) -> String {
-        hex(&Sha256::digest(self.0))
+        hex(&self.hash())
     }
 }
 

@@ -103,8 +103,7 @@ async fn forget_dealt_with(session: ProgrammeSession, form: IntakeForm, fetched:
         .unwrap_or_default();
     let waiting = reviews
         .iter()
-        .filter(|review| !matches!(review.verdict, IncomingVerdict::AlreadyDealtWith { .. }))
-        .filter(|review| !matches!(review.verdict, IncomingVerdict::Withdrawn { .. }))
+        .filter(|review| review.verdict.awaits_decision())
         .map(|review| review.seq)
         .min();
     let through = match waiting {
@@ -180,16 +179,20 @@ pub(crate) fn IncomingApplications(programme: ProgrammeId) -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    // How many still wait for a coordinator's decision.
+    let waiting = Memo::new(move |_| {
+        reviews.with(|reviews| {
+            reviews
+                .iter()
+                .filter(|(verdict, ..)| verdict.awaits_decision())
+                .count()
+        })
+    });
     // When nothing waits any more, the relay may delete what was read.
     Effect::new({
         let form = form.clone();
         move |_| {
-            let waiting = reviews.with(|reviews| {
-                reviews
-                    .iter()
-                    .filter(|(verdict, ..)| !matches!(verdict, IncomingVerdict::Withdrawn { .. }))
-                    .count()
-            });
+            let waiting = waiting.get();
             if let Some(Ok(found)) = fetched.get_untracked() {
                 if waiting == 0 && found.latest > 0 {
                     spawn_local(forget_dealt_with(session, form.clone(), found));
@@ -203,18 +206,9 @@ pub(crate) fn IncomingApplications(programme: ProgrammeId) -> impl IntoView {
             <div class="panel__header">
                 <h2 id="incoming-title">
                     {move || {
-                        let count = reviews
-                            .with(|reviews| {
-                                reviews
-                                    .iter()
-                                    .filter(|(verdict, ..)| {
-                                        !matches!(verdict, IncomingVerdict::Withdrawn { .. })
-                                    })
-                                    .count()
-                            });
                         i18n.t_with(
                             "incoming-title",
-                            &[("count", fluent_bundle::FluentValue::from(count))],
+                            &[("count", fluent_bundle::FluentValue::from(waiting.get()))],
                         )
                     }}
                 </h2>

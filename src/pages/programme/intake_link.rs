@@ -73,15 +73,7 @@ async fn publish_on_relay(session: ProgrammeSession) -> Result<(), inbox::InboxE
     let bytes = public
         .to_bytes()
         .map_err(|_| inbox::InboxError::Refused("too-large".into()))?;
-    // The form takes applications to the end of its deadline (UTC).
-    let closes_at = u64::try_from(
-        form.deadline
-            .plus_days(1)
-            .days_since(tandem_core::Day::EPOCH)
-            * 86_400,
-    )
-    .unwrap_or(0);
-    inbox::publish(&base, &inbox, &reader.hash_hex(), closes_at, &bytes).await
+    inbox::publish(&base, &inbox, &reader.hash_hex(), form.closes_at(), &bytes).await
 }
 
 /// How many messages the inbox still holds (the people page lets the

@@ -289,6 +289,12 @@ impl IntakeForm {
     pub fn is_open(&self, today: Day) -> bool {
         self.closed_on.is_none() && today <= self.deadline
     }
+
+    /// When the relay stops taking applications: the end of the deadline
+    /// (midnight UTC after it), in seconds since 1970.
+    pub fn closes_at(&self) -> u64 {
+        u64::try_from(self.deadline.plus_days(1).days_since(Day::EPOCH) * 86_400).unwrap_or(0)
+    }
 }
 
 /// A partner organisation an applicant can choose.
@@ -660,6 +666,17 @@ pub enum IncomingVerdict {
     /// An earlier application in the inbox has the same e-mail address,
     /// name and organisation, or the same receipt (sent twice).
     SameAsIncoming(u64),
+}
+
+impl IncomingVerdict {
+    /// Whether a coordinator still has to take it in or decline it (not
+    /// dealt with, not withdrawn).
+    pub fn awaits_decision(&self) -> bool {
+        !matches!(
+            self,
+            IncomingVerdict::AlreadyDealtWith { .. } | IncomingVerdict::Withdrawn { .. }
+        )
+    }
 }
 
 /// Days as ISO text on the wire (`2026-03-01`): applicants' devices and
