@@ -47,6 +47,15 @@
 //!   (`an_application_sealed_for_one_inbox_does_not_open_in_another`).
 //! - **A bot** must pay the work per message
 //!   (`work_done_for_one_message_does_not_carry_to_another`).
+//! - **A copy of the relay's database** holds the reader token's hash
+//!   only, which reads nothing ([`ReaderToken`],
+//!   `a_reader_token_is_kept_by_the_relay_only_as_its_hash`; the relay's
+//!   own refusals are in `crates/relay/tests/inbox.rs`).
+//!
+//! Not covered yet: a coordinator's device removed from the programme
+//! keeps the intake key and reader token it had, and could read
+//! applications that arrive later, until a coordinator renews the link
+//! ("Link erneuern"); renewing after a removal is not automatic.
 
 use std::fmt;
 
