@@ -64,6 +64,7 @@
 //! | `RemoveRecordsOf` | a person still in the programme | step (it settles `known-people`) |
 //! | `PublishIntakeForm` | no title, deadline past, name or e-mail not asked, a field twice, no role, overlong texts, malformed secrets | input |
 //! | `RenewIntakeLink`, `CloseIntakeForm` | no form; an inbox used before; closed already | step |
+//! | `ForgetDrainedInbox` | no form; the current inbox; an inbox not kept | step |
 //! | `TakeInApplication` | a receipt dealt with; no consent to processing; as `AddPerson` | step; input; `person-once`, `receipt-once` |
 //! | `DeclineApplication`, `RecordApplicationWithdrawn` | a receipt dealt with; withdrawing someone in a running tandem | step; `members-accepted` |
 //! | `ChooseValue` | no such clash | step (the value chosen is one a coordinator set; the invariants are checked on it like on any command) |
@@ -371,6 +372,12 @@ pub enum Command {
         reader: [u8; crate::model::intake::INTAKE_SECRET_BYTES],
         on: Day,
     },
+    /// Forgets the keys of an earlier inbox once everything in it was
+    /// read and dealt with (and the relay has deleted it).
+    ForgetDrainedInbox {
+        inbox: [u8; crate::model::intake::INBOX_ID_BYTES],
+        on: Day,
+    },
     /// Stops taking applications by link.
     CloseIntakeForm {
         on: Day,
@@ -451,6 +458,7 @@ impl Command {
             Command::RemoveRecordsOf { .. } => "remove-records-of",
             Command::PublishIntakeForm { .. } => "publish-intake-form",
             Command::RenewIntakeLink { .. } => "renew-intake-link",
+            Command::ForgetDrainedInbox { .. } => "forget-drained-inbox",
             Command::CloseIntakeForm { .. } => "close-intake-form",
             Command::TakeInApplication { .. } => "take-in-application",
             Command::DeclineApplication { .. } => "decline-application",
@@ -889,6 +897,7 @@ impl Domain {
             | Command::RemoveRecordsOf { .. } => Domain::Privacy,
             Command::PublishIntakeForm { .. }
             | Command::RenewIntakeLink { .. }
+            | Command::ForgetDrainedInbox { .. }
             | Command::CloseIntakeForm { .. }
             | Command::TakeInApplication { .. }
             | Command::DeclineApplication { .. }

@@ -176,9 +176,9 @@ pub use model::ids::{
 };
 pub use model::intake::{
     from_hex, to_hex, ApplicationAnswers, ApplicationForm, AskedField, ConsentTexts, FormLanguage,
-    GivenConsents, IncomingMessage, IncomingReview, IncomingVerdict, IntakeForm, IntakeMessage,
-    IntakeSecrets, LocalText, PublicIntakeForm, PublicOrganisation, Receipt, ReceiptError,
-    ReceiptNote, ReceiptOutcome, INBOX_ID_BYTES, INTAKE_FORMAT, INTAKE_SECRET_BYTES,
+    GivenConsents, InboxKeys, IncomingMessage, IncomingReview, IncomingVerdict, IntakeForm,
+    IntakeMessage, IntakeSecrets, LocalText, PublicIntakeForm, PublicOrganisation, Receipt,
+    ReceiptError, ReceiptNote, ReceiptOutcome, INBOX_ID_BYTES, INTAKE_FORMAT, INTAKE_SECRET_BYTES,
     MAX_INTAKE_MESSAGE_BYTES, MAX_PUBLIC_FORM_BYTES,
 };
 pub use model::outcome::{GoalReached, LeadershipPost, MenteeOutcomes, Outcome, OutcomeWhen};

@@ -380,6 +380,96 @@ fn renewing_the_link_keeps_the_closed_inbox_listed_to_drain_it() {
         .is_open(day("2026-02-12")));
 }
 
+#[test]
+fn an_earlier_inbox_keeps_its_keys_until_it_is_drained_and_forgotten() {
+    let mut cohort = published();
+    let first = secrets(1);
+    cohort
+        .apply(Command::RenewIntakeLink {
+            inbox: [9; 16],
+            key_secret: [10; 32],
+            reader: [11; 32],
+            on: day("2026-02-01"),
+        })
+        .unwrap();
+    let form = cohort.document.programme().intake.clone().unwrap();
+    // What came in by the old link can still be read and opened.
+    assert_eq!(form.draining(), vec![first.clone()]);
+    // The current inbox is not forgotten, nor one the programme never had.
+    assert_eq!(
+        cohort.apply(Command::ForgetDrainedInbox {
+            inbox: [9; 16],
+            on: day("2026-02-02"),
+        }),
+        Err(IntakeError::InboxInUse.into())
+    );
+    assert_eq!(
+        cohort.apply(Command::ForgetDrainedInbox {
+            inbox: [3; 16],
+            on: day("2026-02-02"),
+        }),
+        Err(IntakeError::NoSuchInbox.into())
+    );
+    cohort
+        .apply(Command::ForgetDrainedInbox {
+            inbox: [1; 16],
+            on: day("2026-02-02"),
+        })
+        .unwrap();
+    let form = cohort.document.programme().intake.clone().unwrap();
+    assert_eq!(form.draining(), vec![]);
+    assert!(
+        form.closed_inboxes.contains_key(&first.inbox),
+        "still never used again"
+    );
+    assert_eq!(form.secrets.inbox_bytes(), Some([9; 16]));
+}
+
+#[test]
+fn two_links_renewed_apart_are_both_kept_and_the_one_not_current_is_drained() {
+    let mut cohort = published();
+    let mut koeln = cohort.document.fork_as(b"koeln-device");
+    cohort
+        .apply(Command::RenewIntakeLink {
+            inbox: [20; 16],
+            key_secret: [21; 32],
+            reader: [22; 32],
+            on: day("2026-02-01"),
+        })
+        .unwrap();
+    koeln
+        .apply(
+            &Author::new("Karla Köln"),
+            1_770_000_100,
+            Command::RenewIntakeLink {
+                inbox: [30; 16],
+                key_secret: [31; 32],
+                reader: [32; 32],
+                on: day("2026-02-01"),
+            },
+        )
+        .unwrap();
+    send(&koeln, &mut cohort.document);
+    send(&cohort.document, &mut koeln);
+    let form = cohort.document.programme().intake.clone().unwrap();
+    assert_eq!(koeln.programme().intake.as_ref(), Some(&form));
+    let current = form.secrets.inbox.clone();
+    let other = if current == secrets(20).inbox {
+        "1e".repeat(16)
+    } else {
+        "14".repeat(16)
+    };
+    let draining: Vec<String> = form
+        .draining()
+        .into_iter()
+        .map(|secrets| secrets.inbox)
+        .collect();
+    // The first link and the renewal that lost the merge are both still
+    // read: no application sent to either is lost.
+    assert_eq!(draining, vec![secrets(1).inbox, other]);
+    assert!(form.draining().iter().all(IntakeSecrets::are_well_formed));
+}
+
 // Taking applications in.
 
 #[test]

@@ -293,6 +293,15 @@ fn a_forged_application_form_with_a_header_in_its_title_or_a_broken_link_is_refu
         tx.put(&secrets, "key_secret", "zu kurz").unwrap();
     });
     refused(&mut cohort, &bytes);
+    // An earlier inbox's keys that could not open anything.
+    let bytes = forged(&cohort.document, |tx, programme| {
+        let keys = at(tx, programme, &["intake", "inbox_keys"]);
+        let inbox = tx.put_object(&keys, "09".repeat(16), ObjType::Map).unwrap();
+        tx.put(&inbox, "key_secret", "zu kurz").unwrap();
+        tx.put(&inbox, "reader", "0a".repeat(32)).unwrap();
+    });
+    let reason = refused(&mut cohort, &bytes);
+    assert!(reason.contains("inbox keys"), "{reason}");
     // A receipt's mark with a day beyond any calendar.
     let bytes = forged(&cohort.document, |tx, programme| {
         let receipts = tx

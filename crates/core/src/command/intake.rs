@@ -60,7 +60,11 @@ pub(crate) fn write(
                 // Publishing again edits the form; a new inbox closes the
                 // one before, which is still drained.
                 form.closed_inboxes.extend(before.closed_inboxes.clone());
+                form.inbox_keys.extend(before.inbox_keys.clone());
                 if before.secrets.inbox != form.secrets.inbox {
+                    let mut before = before.clone();
+                    before.keep_current_keys();
+                    form.inbox_keys.extend(before.inbox_keys);
                     form.closed_inboxes
                         .insert(before.secrets.inbox.clone(), today);
                     form.generation = before.generation + 1;
@@ -69,6 +73,7 @@ pub(crate) fn write(
                 }
             }
             form.closed_inboxes.remove(&form.secrets.inbox);
+            form.keep_current_keys();
             form.closed_on = None;
             write_form(tx, programme_obj, &form)
         }
@@ -85,9 +90,25 @@ pub(crate) fn write(
             {
                 return Err(IntakeError::SecretsMalformed.into());
             }
+            // The inbox before still holds what came in before: its keys
+            // stay until it is drained.
+            form.keep_current_keys();
             form.closed_inboxes.insert(form.secrets.inbox.clone(), on);
             form.secrets = secrets;
+            form.keep_current_keys();
             form.generation += 1;
+            write_form(tx, programme_obj, &form)
+        }
+        Command::ForgetDrainedInbox { inbox, on } => {
+            let mut form = programme.intake.clone().ok_or(IntakeError::NoForm)?;
+            let inbox = to_hex(&inbox);
+            if inbox == form.secrets.inbox {
+                return Err(IntakeError::InboxInUse.into());
+            }
+            if form.inbox_keys.remove(&inbox).is_none() {
+                return Err(IntakeError::NoSuchInbox.into());
+            }
+            form.closed_inboxes.entry(inbox).or_insert(on);
             write_form(tx, programme_obj, &form)
         }
         Command::CloseIntakeForm { on } => {

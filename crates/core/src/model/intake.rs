@@ -216,6 +216,19 @@ impl IntakeSecrets {
     }
 }
 
+/// An inbox's intake key and reader token, hex as in [`IntakeSecrets`].
+#[derive(Clone, PartialEq, Eq, Default, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct InboxKeys {
+    pub key_secret: String,
+    pub reader: String,
+}
+
+impl fmt::Debug for InboxKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InboxKeys { … }")
+    }
+}
+
 /// Bytes as lower-case hex.
 pub fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
@@ -257,6 +270,14 @@ pub struct IntakeForm {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub closed_inboxes: BTreeMap<String, Day>,
+    /// The keys of every inbox whose messages may still be read (hex id →
+    /// key and reader token), the current one included, until the app has
+    /// drained it. Two devices that renew the link while apart each add
+    /// theirs, so the merge keeps both: the one that is not current is
+    /// closed and drained like any earlier inbox.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub inbox_keys: BTreeMap<String, InboxKeys>,
     /// When the form was closed; none while it takes applications.
     pub closed_on: Option<Day>,
 }
@@ -276,8 +297,35 @@ impl IntakeForm {
             secrets,
             generation: 0,
             closed_inboxes: BTreeMap::new(),
+            inbox_keys: BTreeMap::new(),
             closed_on: None,
         }
+    }
+
+    /// The inboxes besides the current one that may still hold messages,
+    /// with the secrets to read and open them: to close on the relay, read
+    /// until empty and then forget.
+    pub fn draining(&self) -> Vec<IntakeSecrets> {
+        self.inbox_keys
+            .iter()
+            .filter(|(inbox, _)| **inbox != self.secrets.inbox)
+            .map(|(inbox, keys)| IntakeSecrets {
+                inbox: inbox.clone(),
+                key_secret: keys.key_secret.clone(),
+                reader: keys.reader.clone(),
+            })
+            .collect()
+    }
+
+    /// Keeps the current inbox's keys among those still to be read.
+    pub(crate) fn keep_current_keys(&mut self) {
+        self.inbox_keys.insert(
+            self.secrets.inbox.clone(),
+            InboxKeys {
+                key_secret: self.secrets.key_secret.clone(),
+                reader: self.secrets.reader.clone(),
+            },
+        );
     }
 
     /// Whether the form asks for `field`.
@@ -627,8 +675,9 @@ impl IntakeMessage {
     }
 }
 
-/// One opened message from the programme's inbox: its place in the inbox
-/// (the relay's sequence number), the day it arrived and what it says.
+/// One opened message from the programme's inboxes: its place in the order
+/// they were read (earlier inboxes first, then by the relay's sequence),
+/// the day it arrived and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingMessage {
     pub seq: u64,

@@ -489,6 +489,10 @@ pub enum IntakeError {
     NoForm,
     #[error("the application form is closed")]
     FormClosed,
+    #[error("the current link's inbox is still in use")]
+    InboxInUse,
+    #[error("the programme keeps no such inbox")]
+    NoSuchInbox,
     #[error("„{0}“ was not asked")]
     NotAsked(&'static str),
     #[error("„{0}“ is missing")]
@@ -528,6 +532,8 @@ impl IntakeError {
             IntakeError::SecretsMalformed => "intake-secrets-malformed",
             IntakeError::NoForm => "intake-no-form",
             IntakeError::FormClosed => "intake-form-closed",
+            IntakeError::InboxInUse => "intake-inbox-in-use",
+            IntakeError::NoSuchInbox => "intake-no-such-inbox",
             IntakeError::NotAsked(_) => "intake-not-asked",
             IntakeError::Missing(_) => "intake-missing",
             IntakeError::TooLong(_) => "intake-too-long",
@@ -571,6 +577,8 @@ impl IntakeError {
             | IntakeError::SecretsMalformed
             | IntakeError::NoForm
             | IntakeError::FormClosed
+            | IntakeError::InboxInUse
+            | IntakeError::NoSuchInbox
             | IntakeError::UnknownOrganisation
             | IntakeError::ProcessingNotGiven => Vec::new(),
         }

@@ -24,7 +24,9 @@ use crate::model::consent::ConsentRecord;
 use crate::model::day::Day;
 use crate::model::event::{Event, EventDetails, MAX_EVENT_MINUTES, MAX_LINK_CHARS};
 use crate::model::ids::{EventId, PartnerId, PersonId, ResponseId, SurveyId, TandemId};
-use crate::model::intake::{from_hex, IntakeForm, Receipt, ReceiptNote, INBOX_ID_BYTES};
+use crate::model::intake::{
+    from_hex, IntakeForm, Receipt, ReceiptNote, INBOX_ID_BYTES, INTAKE_SECRET_BYTES,
+};
 use crate::model::person::{Person, PersonDetails};
 use crate::model::programme::{ContactPoint, Partner, Programme};
 use crate::model::reminder::{MAX_REMINDERS_PER_PERSON, MAX_REMINDER_KEY_CHARS};
@@ -255,6 +257,17 @@ pub(crate) fn received_intake_form(form: &IntakeForm) -> Result<(), Refused> {
             return Err(refused(entity, "closed inbox", "is not an inbox"));
         }
         date(entity, *on)?;
+    }
+    if form.inbox_keys.len() > MAX_CLOSED_INBOXES {
+        return Err(refused(entity, "inbox keys", "are too many"));
+    }
+    for (inbox, keys) in &form.inbox_keys {
+        let well_formed = from_hex::<INBOX_ID_BYTES>(inbox).is_some()
+            && from_hex::<INTAKE_SECRET_BYTES>(&keys.key_secret).is_some()
+            && from_hex::<INTAKE_SECRET_BYTES>(&keys.reader).is_some();
+        if !well_formed {
+            return Err(refused(entity, "inbox keys", "are not well formed"));
+        }
     }
     if let Some(on) = form.closed_on {
         date(entity, on)?;
