@@ -634,7 +634,9 @@ impl ProgrammeDocument {
         let settles_values = !self.concurrent.is_empty();
         let programme_obj = self.programme_obj()?;
         let code = command.code();
-        let subject = command.subject();
+        let subject = command
+            .subject()
+            .or_else(|| intake::subject(&self.programme, &command));
         let programme = &mut self.programme;
         let scoped = self
             .doc
@@ -691,7 +693,9 @@ impl ProgrammeDocument {
         let settles_values = !self.concurrent.is_empty();
         let programme_obj = self.programme_obj()?;
         let code = command.code();
-        let subject = command.subject();
+        let subject = command
+            .subject()
+            .or_else(|| intake::subject(&self.programme, &command));
         let programme = &self.programme;
         let mut after = programme.clone();
         self.doc

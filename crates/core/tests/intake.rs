@@ -741,6 +741,11 @@ fn a_withdrawal_after_taking_in_withdraws_the_application_and_the_consent() {
         programme.intake_receipts[&sent.receipt].outcome,
         ReceiptOutcome::Withdrawn
     );
+    // The person's own history says so, not only the programme's.
+    let history = cohort.document.history_of(&id.to_string());
+    assert!(history
+        .iter()
+        .any(|note| note.command == "record-application-withdrawn"));
     assert_eq!(invariants(programme), vec![]);
 }
 

@@ -143,6 +143,17 @@ pub(crate) fn write(
     }
 }
 
+/// The person a withdrawal by receipt concerns once they were taken in:
+/// their own history shows it.
+pub(crate) fn subject(programme: &Programme, command: &Command) -> Option<String> {
+    match command {
+        Command::RecordApplicationWithdrawn { receipt, .. } => {
+            person_with_receipt(programme, *receipt).map(|id| id.to_string())
+        }
+        _ => None,
+    }
+}
+
 fn write_form(
     tx: &mut Transaction<'_>,
     programme_obj: &ObjId,
