@@ -337,7 +337,11 @@ impl ErrorCode {
     }
 
     /// Whether trying again later may succeed (as opposed to a refusal
-    /// that stays until the invite or the app changes).
+    /// that stays until the invite or the app changes). A change sealed
+    /// for an epoch that has just ended (the device's own removal of
+    /// another device not yet read back, or a rotation it has not read)
+    /// goes through once the device has read the member list on its next
+    /// connection and seals it again.
     pub fn is_temporary(&self) -> bool {
         matches!(
             self,
@@ -347,6 +351,7 @@ impl ErrorCode {
                 | ErrorCode::Timeout
                 | ErrorCode::TooManyRooms
                 | ErrorCode::RelayFull
+                | ErrorCode::StaleEpoch
         )
     }
 }
