@@ -2,7 +2,8 @@
 // introduces itself and is approved by fingerprint before it reads
 // anything; a third browser with the same, now used, link is refused with
 // a message. Düsseldorf removes Köln: Düsseldorf's next edit no longer
-// reaches Köln, and Köln says why.
+// reaches Köln, and Köln says why; the application link gets a new key
+// that Köln never learns, and the old link takes nothing more.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 import { askToJoin, approve, invite, shareLive } from './fixtures/access';
@@ -101,12 +102,33 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await a.getByTestId('nav-people').click();
   await expect(personRow(a, 'Kim Kölsch')).toHaveCount(1);
 
+  // Düsseldorf publishes the application form; Köln receives its link.
+  await a.getByTestId('nav-settings').click();
+  await a.getByTestId('intake-link-publish').click();
+  await expect(a.getByTestId('intake-link-outcome-done')).toBeVisible();
+  const oldLink = await a.getByTestId('intake-link-url').inputValue();
+  await b.getByTestId('nav-settings').click();
+  await expect(b.getByTestId('intake-link-url')).toHaveValue(oldLink);
+
   // Düsseldorf removes Köln, after being told what Köln keeps.
   await a.getByTestId('nav-exchange').click();
   await koelnRow.getByTestId('access-remove').click();
   await expect(a.getByTestId('access-remove-confirm')).toContainText('behält es');
   await a.getByTestId('access-remove-yes').click();
   await expect(a.getByTestId('access-member')).toHaveCount(1);
+  // Köln knew the application link's keys: the link is renewed by itself.
+  await expect(a.getByTestId('share-done')).toContainText('Bewerbungslink hat einen neuen Schlüssel');
+  await a.getByTestId('nav-settings').click();
+  const newLink = await a.getByTestId('intake-link-url').inputValue();
+  expect(newLink).toMatch(/\/bewerben#inbox=[0-9a-f]{32}&key=[A-Za-z0-9_-]{43}$/);
+  expect(newLink).not.toEqual(oldLink);
+  // The old link's inbox takes no application any more.
+  const oldInbox = oldLink.match(/inbox=([0-9a-f]{32})/)![1];
+  const refused = await b.request.post(new URL(`/inbox/${oldInbox}`, oldLink).toString(), {
+    data: Buffer.alloc(64),
+    headers: { 'content-type': 'application/octet-stream', origin: new URL(oldLink).origin },
+  });
+  expect([404, 410]).toContain(refused.status());
 
   // Köln is refused with a message and keeps what it had.
   await expect(b.getByTestId('sync-status')).toContainText('nicht (mehr) Mitglied');
@@ -122,6 +144,9 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await b.getByTestId('nav-people').click();
   await expect(personRow(b, 'Dana Düssel')).toHaveCount(1);
   await expect(personRow(b, 'Ole Ost')).toHaveCount(0);
+  // Köln still shows the old link: the new inbox and key never reached it.
+  await b.getByTestId('nav-settings').click();
+  await expect(b.getByTestId('intake-link-url')).toHaveValue(oldLink);
 
   await Promise.all([duesseldorf.close(), koeln.close(), third.close()]);
 });

@@ -52,10 +52,17 @@
 //!   `a_reader_token_is_kept_by_the_relay_only_as_its_hash`; the relay's
 //!   own refusals are in `crates/relay/tests/inbox.rs`).
 //!
-//! Not covered yet: a coordinator's device removed from the programme
-//! keeps the intake key and reader token it had, and could read
-//! applications that arrive later, until a coordinator renews the link
-//! ("Link erneuern"); renewing after a removal is not automatic.
+//! - **A coordinator's device removed from the programme** keeps the
+//!   intake key and reader token it had. The app renews the link as soon
+//!   as it removes a device that could read it: a new inbox and key,
+//!   carried in the programme under the epoch the removed device never
+//!   receives, and the old inbox closed on the relay, so nothing sent
+//!   later is sealed to a key it holds (`e2e/device-access.spec.ts`: the
+//!   removed device still shows the old link, which the relay refuses).
+//!   What the old link brought before the removal the device could read
+//!   anyway; the others still read it with the old keys until it is dealt
+//!   with (`an_earlier_inbox_keeps_its_keys_until_it_is_drained_and_forgotten`).
+//!   Left to the operator: the renewed link must be handed out again.
 
 use std::fmt;
 

@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use tandem_core::{
     review_incoming, ApplicationForm, Command, Day, IncomingMessage, IncomingVerdict, IntakeForm,
-    IntakeMessage, PersonId, ProgrammeId,
+    IntakeMessage, IntakeSecrets, PersonId, ProgrammeId,
 };
 use tandem_sync::intake::{InboxId, IntakeKey, ReaderToken, SealedApplication};
 
@@ -25,56 +25,95 @@ use crate::pages::programme::intake_link::intake_relay;
 use crate::routes::Page;
 use crate::session::{use_session, ProgrammeSession};
 
-/// What one fetch found.
+/// What one fetch found, from the current inbox and the earlier ones
+/// still being drained.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Fetched {
+    /// Every message that opened, numbered in the order read (earlier
+    /// inboxes first): the number is an index into `places`.
     messages: Vec<IncomingMessage>,
     /// Messages that did not open (damaged, or sealed to another key).
     unreadable: usize,
-    /// The newest sequence read.
-    latest: u64,
+    /// The inboxes read; the current one last.
+    inboxes: Vec<IntakeSecrets>,
+    /// Where each numbered message is: its inbox (an index into
+    /// `inboxes`) and its number on the relay. Message `n` is at `n - 1`.
+    places: Vec<(usize, u64)>,
+    /// Earlier inboxes the relay no longer has (drained before).
+    gone: Vec<IntakeSecrets>,
 }
 
 fn day_of(seconds: u64) -> Day {
     Day::EPOCH.plus_days(i64::try_from(seconds / 86_400).unwrap_or(0))
 }
 
-/// Reads every message of the programme's current inbox and opens it.
-async fn fetch(form: &IntakeForm) -> Result<Fetched, InboxError> {
-    let base = intake_relay().ok_or(InboxError::Offline)?;
-    let secret = |bytes: Option<[u8; 32]>| bytes.ok_or(InboxError::Refused("secrets".into()));
-    let id = InboxId(
-        form.secrets
-            .inbox_bytes()
-            .ok_or(InboxError::Refused("secrets".into()))?,
-    );
-    let key = IntakeKey::from_secret_bytes(secret(form.secrets.key_secret_bytes())?);
-    let reader = ReaderToken(secret(form.secrets.reader_bytes())?).to_hex();
-    let mut fetched = Fetched::default();
+/// The secrets of an inbox as bytes: its id, the intake key and the reader
+/// token as the relay wants it.
+fn opened_secrets(secrets: &IntakeSecrets) -> Result<(InboxId, IntakeKey, String), InboxError> {
+    let malformed = || InboxError::Refused("secrets".into());
+    let id = InboxId(secrets.inbox_bytes().ok_or_else(malformed)?);
+    let key = IntakeKey::from_secret_bytes(secrets.key_secret_bytes().ok_or_else(malformed)?);
+    let reader = ReaderToken(secrets.reader_bytes().ok_or_else(malformed)?).to_hex();
+    Ok((id, key, reader))
+}
+
+/// Reads every message of one inbox and opens it, numbering them on from
+/// what `fetched` holds.
+async fn fetch_inbox(
+    base: &str,
+    secrets: &IntakeSecrets,
+    fetched: &mut Fetched,
+) -> Result<(), InboxError> {
+    let (id, key, reader) = opened_secrets(secrets)?;
+    let index = fetched.inboxes.len();
+    fetched.inboxes.push(secrets.clone());
+    let mut after = 0;
     loop {
-        let page = inbox::read_messages(&base, &id, &reader, fetched.latest).await?;
+        let page = inbox::read_messages(base, &id, &reader, after).await?;
         let Some(last) = page.messages.last().map(|message| message.seq) else {
-            break;
+            return Ok(());
         };
         for stored in page.messages {
+            fetched.places.push((index, stored.seq));
             let opened = SealedApplication::from_bytes(&stored.sealed)
                 .ok()
                 .and_then(|sealed| key.open(&id, &sealed).ok())
                 .and_then(|bytes| IntakeMessage::from_bytes(&bytes).ok());
             match opened {
                 Some(message) => fetched.messages.push(IncomingMessage {
-                    seq: stored.seq,
+                    seq: fetched.places.len() as u64,
                     received_on: day_of(stored.at),
                     message,
                 }),
                 None => fetched.unreadable += 1,
             }
         }
-        fetched.latest = last;
+        after = last;
         if last >= page.latest {
-            break;
+            return Ok(());
         }
     }
+}
+
+/// Reads the earlier inboxes still being drained (closing each on the
+/// relay first, so that nothing arrives after it was read), then the
+/// current one.
+async fn fetch(form: &IntakeForm) -> Result<Fetched, InboxError> {
+    let base = intake_relay().ok_or(InboxError::Offline)?;
+    let mut fetched = Fetched::default();
+    for earlier in form.draining() {
+        let (id, _, reader) = opened_secrets(&earlier)?;
+        let read = match inbox::close(&base, &id, &reader).await {
+            Ok(()) => fetch_inbox(&base, &earlier, &mut fetched).await,
+            Err(error) => Err(error),
+        };
+        match read {
+            Ok(()) => {}
+            Err(InboxError::NoSuchInbox) => fetched.gone.push(earlier),
+            Err(error) => return Err(error),
+        }
+    }
+    fetch_inbox(&base, &form.secrets, &mut fetched).await?;
     Ok(fetched)
 }
 
@@ -95,9 +134,11 @@ fn record_withdrawals(session: ProgrammeSession, fetched: &Fetched) {
     }
 }
 
-/// Lets the relay delete what has been dealt with: every message up to the
-/// first one still waiting for a decision.
-async fn forget_dealt_with(session: ProgrammeSession, form: IntakeForm, fetched: Fetched) {
+/// Lets the relay delete what has been dealt with: in each inbox, every
+/// message before the first one still waiting for a decision. An earlier
+/// inbox with nothing left waiting is then closed for good (the relay
+/// keeps only its id) and the programme forgets its keys.
+async fn forget_dealt_with(session: ProgrammeSession, fetched: Fetched) {
     let reviews = session
         .with_untracked(|p| review_incoming(p, &fetched.messages))
         .unwrap_or_default();
@@ -105,21 +146,58 @@ async fn forget_dealt_with(session: ProgrammeSession, form: IntakeForm, fetched:
         .iter()
         .filter(|review| review.verdict.awaits_decision())
         .map(|review| review.seq)
-        .min();
-    let through = match waiting {
-        Some(first) => first.saturating_sub(1),
-        None => fetched.latest,
-    };
-    let (Some(base), Some(id), Some(reader)) = (
-        intake_relay(),
-        form.secrets.inbox_bytes(),
-        form.secrets.reader_bytes(),
-    ) else {
+        .min()
+        .unwrap_or(u64::MAX);
+    let Some(base) = intake_relay() else {
         return;
     };
-    if through > 0 {
-        let _ = inbox::delete_through(&base, &InboxId(id), &ReaderToken(reader).to_hex(), through)
-            .await;
+    let current = fetched.inboxes.len().saturating_sub(1);
+    for (index, secrets) in fetched.inboxes.iter().enumerate() {
+        let Ok((id, _, reader)) = opened_secrets(secrets) else {
+            continue;
+        };
+        let dealt_with = fetched
+            .places
+            .iter()
+            .zip(1u64..)
+            .filter(|((inbox, _), _)| *inbox == index);
+        let through = dealt_with
+            .clone()
+            .take_while(|(_, number)| *number < waiting)
+            .map(|((_, seq), _)| *seq)
+            .last();
+        let drained = dealt_with.clone().all(|(_, number)| number < waiting);
+        if let Some(through) = through {
+            if inbox::delete_through(&base, &id, &reader, through)
+                .await
+                .is_err()
+            {
+                continue;
+            }
+        }
+        if index != current && drained {
+            forget_inbox(session, &base, secrets).await;
+        }
+    }
+    for gone in &fetched.gone {
+        forget_inbox(session, &base, gone).await;
+    }
+}
+
+/// Closes an emptied earlier inbox for good and forgets its keys.
+async fn forget_inbox(session: ProgrammeSession, base: &str, secrets: &IntakeSecrets) {
+    let (Ok((id, _, reader)), Some(bytes)) = (opened_secrets(secrets), secrets.inbox_bytes())
+    else {
+        return;
+    };
+    match inbox::close(base, &id, &reader).await {
+        Ok(()) | Err(InboxError::NoSuchInbox) => {
+            let _ = session.dispatch(Command::ForgetDrainedInbox {
+                inbox: bytes,
+                on: today(),
+            });
+        }
+        Err(_) => {}
     }
 }
 
@@ -135,9 +213,12 @@ pub(crate) fn IncomingApplications(programme: ProgrammeId) -> impl IntoView {
     let fetched = RwSignal::new(None::<Result<Fetched, InboxError>>);
     let outcome = RwSignal::new(Outcome::Idle);
     let refresh = {
-        let form = form.clone();
         move || {
-            let form = form.clone();
+            // The form as it is now: a renewal or a drained inbox changes it.
+            let form = session
+                .with_untracked(|p| p.intake.clone())
+                .flatten()
+                .unwrap_or_else(|| form.clone());
             spawn_local(async move {
                 let result = fetch(&form).await;
                 if let Ok(found) = &result {
@@ -190,12 +271,12 @@ pub(crate) fn IncomingApplications(programme: ProgrammeId) -> impl IntoView {
     });
     // When nothing waits any more, the relay may delete what was read.
     Effect::new({
-        let form = form.clone();
         move |_| {
             let waiting = waiting.get();
             if let Some(Ok(found)) = fetched.get_untracked() {
-                if waiting == 0 && found.latest > 0 {
-                    spawn_local(forget_dealt_with(session, form.clone(), found));
+                let earlier = found.inboxes.len() > 1 || !found.gone.is_empty();
+                if waiting == 0 && (earlier || !found.places.is_empty()) {
+                    spawn_local(forget_dealt_with(session, found));
                 }
             }
         }

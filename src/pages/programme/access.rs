@@ -6,11 +6,14 @@
 
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use tandem_sync::access::DeviceId;
 
+use crate::clock::today;
 use crate::components::notice::Outcome;
 use crate::components::qr::{qr_svg, select_all};
 use crate::i18n::use_i18n;
+use crate::pages::programme::intake_link::renew_link;
 use crate::session::access::{AccessView, InvitationView, MemberView, RequestView};
 use crate::session::use_session;
 
@@ -254,10 +257,26 @@ fn Member(member: MemberView, admin: bool, outcome: RwSignal<Outcome>) -> impl I
     let device = member.device;
     let remove = move |_| {
         asking.set(false);
-        outcome.set(match session.remove_device(device) {
-            Ok(()) => Outcome::Done(i18n.t("access-removed")),
-            Err(message) => Outcome::Refused(message),
-        });
+        if let Err(message) = session.remove_device(device) {
+            outcome.set(Outcome::Refused(message));
+            return;
+        }
+        outcome.set(Outcome::Done(i18n.t("access-removed")));
+        // The removed device still knows the application link's keys: a
+        // link that takes applications gets new ones, which only the
+        // remaining devices receive.
+        let open = session
+            .with_untracked(|p| p.intake.as_ref().is_some_and(|f| f.is_open(today())))
+            .unwrap_or(false);
+        if open {
+            spawn_local(async move {
+                let renewed = match renew_link(i18n, session).await {
+                    Outcome::Done(_) => Outcome::Done(i18n.t("access-removed-link-renewed")),
+                    refused => refused,
+                };
+                outcome.set(renewed);
+            });
+        }
     };
     let added = i18n.t_with(
         "access-member-added-by",

@@ -76,17 +76,6 @@ async fn publish_on_relay(session: ProgrammeSession) -> Result<(), inbox::InboxE
     inbox::publish(&base, &inbox, &reader.hash_hex(), form.closes_at(), &bytes).await
 }
 
-/// How many messages the inbox still holds (the people page lets the
-/// relay delete them once they are dealt with).
-async fn waiting_on_relay(secrets: &IntakeSecrets) -> Result<usize, inbox::InboxError> {
-    let base = intake_relay().ok_or(inbox::InboxError::Offline)?;
-    let (Some(id), Some(reader)) = (secrets.inbox_bytes(), secrets.reader_bytes()) else {
-        return Ok(0);
-    };
-    let page = inbox::read_messages(&base, &InboxId(id), &ReaderToken(reader).to_hex(), 0).await?;
-    Ok(page.messages.len())
-}
-
 /// A new inbox, key and reader token for the programme's form.
 fn renew_in_programme(i18n: I18n, session: ProgrammeSession) -> Result<(), String> {
     let secrets = new_secrets().ok_or_else(|| i18n.t("apply-seal-failed"))?;
@@ -103,6 +92,28 @@ fn renew_in_programme(i18n: I18n, session: ProgrammeSession) -> Result<(), Strin
         reader,
         on: today(),
     })
+}
+
+/// Renews the programme's application link: a new inbox, intake key and
+/// reader token; the old inbox is closed on the relay (what it holds is
+/// still read, with its own keys, until it is drained) and the new one
+/// opened there. After a coordinator's device is removed this runs by
+/// itself, so that the removed device cannot read what comes in next.
+pub(crate) async fn renew_link(i18n: I18n, session: ProgrammeSession) -> Outcome {
+    let Some(old) = session
+        .with_untracked(|p| p.intake.as_ref().map(|form| form.secrets.clone()))
+        .flatten()
+    else {
+        return Outcome::Refused(i18n.t("error-intake-no-form"));
+    };
+    if let Err(message) = renew_in_programme(i18n, session) {
+        return Outcome::Refused(message);
+    }
+    let result = match close_on_relay(old).await {
+        Ok(()) | Err(inbox::InboxError::NoSuchInbox) => publish_on_relay(session).await,
+        Err(error) => Err(error),
+    };
+    relay_outcome(i18n, result, "intake-link-renewed")
 }
 
 /// Closes an inbox on the relay with its reader token.
@@ -304,33 +315,9 @@ fn Published(form: IntakeForm, outcome: RwSignal<Outcome>) -> impl IntoView {
             outcome.set(relay_outcome(i18n, result, "intake-link-published"));
         });
     };
-    let old = form.secrets.clone();
     let renew = move |_| {
-        let old = old.clone();
         spawn_local(async move {
-            // The new key cannot open what the old link brought: those
-            // applications are dealt with first.
-            match waiting_on_relay(&old).await {
-                Ok(0) => {}
-                Ok(_) => {
-                    outcome.set(Outcome::Refused(i18n.t("intake-link-renew-waiting")));
-                    return;
-                }
-                Err(error) => {
-                    outcome.set(relay_outcome(i18n, Err(error), "intake-link-renewed"));
-                    return;
-                }
-            }
-            if let Err(message) = renew_in_programme(i18n, session) {
-                outcome.set(Outcome::Refused(message));
-                return;
-            }
-            let closed = close_on_relay(old).await;
-            let result = match closed {
-                Ok(()) => publish_on_relay(session).await,
-                Err(error) => Err(error),
-            };
-            outcome.set(relay_outcome(i18n, result, "intake-link-renewed"));
+            outcome.set(renew_link(i18n, session).await);
         });
     };
     let secrets = form.secrets.clone();
