@@ -77,6 +77,12 @@ test('an applicant applies offline on a phone; the coordinator takes her in', as
   // Publishing the form: the link, its QR code and a snippet.
   await workspace.tab('nav-settings');
   await coordinator.getByTestId('intake-link-field-motivation').check();
+  // The consent texts come with sound defaults and can be adapted.
+  await coordinator.getByTestId('intake-texts').locator('summary').click();
+  await expect(coordinator.getByTestId('intake-text-processing-de')).toHaveValue(/Ich willige ein/);
+  await coordinator
+    .getByTestId('intake-text-privacy-notice-de')
+    .fill('Verantwortlich ist das Gleichstellungsbüro der Landeshauptstadt Düsseldorf.');
   await coordinator.getByTestId('intake-link-publish').click();
   await expect(coordinator.getByTestId('intake-link-outcome-done')).toHaveText('Der Bewerbungslink ist veröffentlicht.');
   const link = await coordinator.getByTestId('intake-link-url').inputValue();
@@ -90,6 +96,9 @@ test('an applicant applies offline on a phone; the coordinator takes her in', as
   const applicant = await handset.newPage();
   await applicant.goto(link);
   await expect(applicant.getByRole('heading', { level: 1 })).toHaveText(`Bewerbung für ${programme.name}`);
+  await expect(applicant.getByTestId('apply-privacy-notice')).toHaveText(
+    'Verantwortlich ist das Gleichstellungsbüro der Landeshauptstadt Düsseldorf.',
+  );
   await noSeriousFindings(applicant, 'form, de, 390 px');
   await applicant.getByTestId('language-en').click();
   await expect(applicant.getByTestId('apply-send')).toHaveText('Send application');
@@ -194,9 +203,24 @@ test('an applicant applies offline on a phone; the coordinator takes her in', as
   // Drained, the old inbox is gone from the relay for good.
   await expect.poll(async () => (await sendToOld()).status(), { timeout: 20_000 }).toBe(404);
 
+  // A corrected text reaches the form behind the new link.
+  await workspace.tab('nav-settings');
+  await coordinator.getByTestId('intake-texts').locator('summary').click();
+  await coordinator
+    .getByTestId('intake-text-privacy-notice-de')
+    .fill('Verantwortlich ist das Gleichstellungsbüro der Stadt Düsseldorf, Kontakt siehe unten.');
+  await coordinator.getByTestId('intake-texts-save').click();
+  await expect(coordinator.getByTestId('intake-link-outcome-done')).toHaveText(
+    'Die Texte sind gespeichert; das Formular zeigt sie ab jetzt.',
+  );
+  await workspace.tab('nav-people');
+
   // The new link brings the next application.
   await applicant.goto('about:blank');
   await applicant.goto(renewed);
+  await expect(applicant.getByTestId('apply-privacy-notice')).toHaveText(
+    'Verantwortlich ist das Gleichstellungsbüro der Stadt Düsseldorf, Kontakt siehe unten.',
+  );
   await apply(applicant, 'Nora Neu', 'nora.neu@example.org', 'Über den neuen Link');
   await expect(applicant.getByTestId('apply-sent')).toBeVisible({ timeout: 45_000 });
   await incoming.getByTestId('incoming-refresh').click();

@@ -1490,6 +1490,14 @@ intake-link-again = Erneut an den Server geben
 intake-link-renew = Link erneuern
 intake-link-close = Bewerbungen schließen
 intake-link-renew-what = Ein erneuerter Link hat einen neuen Schlüssel: Der alte Link nimmt dann nichts mehr an. Was über ihn schon gekommen ist, bleibt auf der Seite „Personen“ lesbar, bis es übernommen oder abgelehnt ist. Wird das Gerät einer Koordinatorin aus dem Programm entfernt, erneuert Tandem den Link von selbst.
+intake-texts-edit = Einwilligungstexte und Datenschutzhinweis anpassen
+intake-texts-how = Diese Texte lesen die Bewerber:innen im Formular, auf Deutsch oder Englisch. Ein leeres englisches Feld zeigt den deutschen Text.
+intake-texts-processing = Einwilligung in die Verarbeitung (nötig für die Bewerbung)
+intake-texts-share-contact = Einwilligung, die Kontaktdaten an die Tandempartner:in weiterzugeben
+intake-texts-named-in-reports = Einwilligung, in Berichten genannt zu werden
+intake-texts-privacy-notice = Datenschutzhinweis
+intake-texts-save = Texte speichern
+intake-texts-saved = Die Texte sind gespeichert; das Formular zeigt sie ab jetzt.
 incoming-title = { $count ->
     [0] Keine neuen Bewerbungen
     [one] 1 neue Bewerbung

@@ -1487,6 +1487,14 @@ intake-link-again = Give it to the server again
 intake-link-renew = Renew the link
 intake-link-close = Close applications
 intake-link-renew-what = A renewed link has a new key: the old link then takes nothing. What already came through it stays readable on the page "People" until it is taken in or declined. When a coordinator's device is removed from the programme, Tandem renews the link by itself.
+intake-texts-edit = Adapt the consent texts and the privacy notice
+intake-texts-how = Applicants read these texts on the form, in German or English. An empty English field shows the German text.
+intake-texts-processing = Consent to processing (needed to apply)
+intake-texts-share-contact = Consent to share contact details with the tandem partner
+intake-texts-named-in-reports = Consent to be named in reports
+intake-texts-privacy-notice = Privacy notice
+intake-texts-save = Save texts
+intake-texts-saved = The texts are saved; the form shows them from now on.
 incoming-title = { $count ->
     [0] No new applications
     [one] 1 new application

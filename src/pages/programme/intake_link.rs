@@ -18,6 +18,7 @@ use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::qr::{qr_svg, select_all};
 use crate::i18n::{use_i18n, I18n};
 use crate::inbox;
+use crate::pages::programme::intake_texts::{FormTexts, IntakeTexts};
 use crate::session::{use_session, ProgrammeSession};
 use crate::socket::relay_url;
 
@@ -179,6 +180,7 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
         AskedField::Motivation,
     ]);
     let roles = RwSignal::new(vec![Role::Mentee, Role::Mentor]);
+    let texts = RwSignal::new(FormTexts::default());
     let publish = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Ok(day) = tandem_core::Day::parse(deadline.get_untracked().trim()) else {
@@ -195,6 +197,7 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
             .filter(|field| asked.with_untracked(|asked| asked.contains(field)))
             .collect();
         form.roles = roles.get_untracked();
+        texts.with_untracked(|texts| texts.put_into(&mut form));
         if let Some(contact) = session
             .with_untracked(|p| p.complaints_contact.clone())
             .flatten()
@@ -288,6 +291,7 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
+            <IntakeTexts texts />
             <button type="submit" class="button button--primary" data-testid="intake-link-publish">
                 {move || i18n.t("intake-link-publish")}
             </button>
@@ -318,6 +322,24 @@ fn Published(form: IntakeForm, outcome: RwSignal<Outcome>) -> impl IntoView {
     let renew = move |_| {
         spawn_local(async move {
             outcome.set(renew_link(i18n, session).await);
+        });
+    };
+    let texts = RwSignal::new(FormTexts::of(&form));
+    let save_texts = move |_| {
+        let Some(mut form) = session.with_untracked(|p| p.intake.clone()).flatten() else {
+            return;
+        };
+        texts.with_untracked(|texts| texts.put_into(&mut form));
+        if let Err(message) = session.dispatch(Command::PublishIntakeForm {
+            form,
+            today: today(),
+        }) {
+            outcome.set(Outcome::Refused(message));
+            return;
+        }
+        spawn_local(async move {
+            let result = publish_on_relay(session).await;
+            outcome.set(relay_outcome(i18n, result, "intake-texts-saved"));
         });
     };
     let secrets = form.secrets.clone();
@@ -393,5 +415,15 @@ fn Published(form: IntakeForm, outcome: RwSignal<Outcome>) -> impl IntoView {
             </button>
         </div>
         <p class="muted">{move || i18n.t("intake-link-renew-what")}</p>
+        <IntakeTexts texts>
+            <button
+                type="button"
+                class="button"
+                on:click=save_texts
+                data-testid="intake-texts-save"
+            >
+                {move || i18n.t("intake-texts-save")}
+            </button>
+        </IntakeTexts>
     }
 }
