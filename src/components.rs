@@ -1,6 +1,7 @@
 //! What several pages share: the message under a form, a labelled field,
 //! the event form and how calendar facts are written, a pager for long
-//! tables, the list of who changed what, a QR code, where sync stands.
+//! tables, the list of who changed what, a QR code, where sync stands, the
+//! relay's access code for new rooms.
 //!
 //! Components take named props and read the session and the language from
 //! context; they never import a page. Pages import them from here, so a
@@ -15,6 +16,7 @@ pub(crate) mod notice;
 pub(crate) mod pager;
 pub(crate) mod participation;
 pub(crate) mod qr;
+pub(crate) mod room_code;
 pub(crate) mod sync;
 pub(crate) mod table;
 pub(crate) mod violation;

@@ -30,6 +30,9 @@ pub(crate) enum InboxError {
     /// The reader token is not this inbox's (or another coordinator opened
     /// an inbox with this id).
     NotYours,
+    /// The relay opens inboxes only for its operator's code, and this
+    /// device has none or another.
+    NeedsCode,
     /// Anything else the relay refused, with its code.
     Refused(String),
 }
@@ -44,6 +47,7 @@ impl InboxError {
             Self::TooMany => "inbox-too-many",
             Self::Full => "inbox-full",
             Self::NotYours => "inbox-not-yours",
+            Self::NeedsCode => "inbox-needs-code",
             Self::Refused(_) => "inbox-refused",
         }
     }
@@ -55,6 +59,7 @@ impl InboxError {
             "too-many" => Self::TooMany,
             "inbox-full" | "relay-full" => Self::Full,
             "not-yours" => Self::NotYours,
+            "credential" => Self::NeedsCode,
             other => Self::Refused(other.chars().take(40).collect()),
         }
     }
@@ -137,7 +142,9 @@ pub(crate) async fn append(
 }
 
 /// Opens (or updates) an inbox for a published form: the relay keeps the
-/// reader token's hash, the deadline and the form's public part.
+/// reader token's hash, the deadline and the form's public part. A relay
+/// that opens inboxes only for its operator's code is given the one this
+/// device has.
 pub(crate) async fn publish(
     base: &str,
     inbox: &InboxId,
@@ -145,6 +152,10 @@ pub(crate) async fn publish(
     closes_at: u64,
     form: &[u8],
 ) -> Result<(), InboxError> {
+    let query = crate::settings::Settings::load()
+        .room_creation_code()
+        .map(|code| format!("?{}", crate::socket::room_creation_query(code)))
+        .unwrap_or_default();
     let body = serde_json::json!({
         "reader": reader_hash_hex,
         "closes_at": closes_at,
@@ -152,7 +163,7 @@ pub(crate) async fn publish(
     })
     .to_string();
     request(
-        &inbox_url(base, inbox, ""),
+        &inbox_url(base, inbox, &query),
         "PUT",
         Some(body.as_bytes()),
         None,

@@ -60,6 +60,9 @@ pub(crate) struct RelayLink {
     attempt: u32,
     /// A refusal the relay will repeat: do not try again.
     refused: Option<String>,
+    /// A refusal the relay may lift (a rate, a full store, its operator's
+    /// code): said while the link tries again.
+    held_back: Option<String>,
     stopped: bool,
     _online: Option<WindowListener>,
     _offline: Option<WindowListener>,
@@ -242,6 +245,7 @@ pub(crate) trait Live: LiveHost {
             socket: None,
             attempt: 0,
             refused: None,
+            held_back: None,
             stopped: false,
             _online: None,
             _offline: None,
@@ -461,6 +465,13 @@ pub(crate) trait Live: LiveHost {
     }
 
     fn relay_event(&self, event: LinkEvent) {
+        if !matches!(event, LinkEvent::Refused(_)) {
+            self.link().update_value(|link| {
+                if let Some(link) = link.as_mut() {
+                    link.held_back = None;
+                }
+            });
+        }
         match event {
             LinkEvent::Changes(changes) => {
                 let received = self.doc().try_update_value(|document| {
@@ -531,13 +542,17 @@ pub(crate) trait Live: LiveHost {
                             })
                         })
                         .unwrap_or(false);
-                if !code.is_temporary() && !founding_closed {
-                    self.link().update_value(|link| {
-                        if let Some(link) = link.as_mut() {
+                self.link().update_value(|link| {
+                    if let Some(link) = link.as_mut() {
+                        if !code.is_temporary() && !founding_closed {
                             link.refused = Some(code.as_str().to_string());
+                        } else if code != ErrorCode::StaleEpoch {
+                            // A change sealed just before an epoch ended
+                            // goes out again at once, unremarked.
+                            link.held_back = Some(code.as_str().to_string());
                         }
-                    });
-                }
+                    }
+                });
                 // The relay closes the connection after an error frame.
             }
         }
@@ -641,6 +656,9 @@ pub(crate) trait Live: LiveHost {
                     return SyncStatus::Refused(code.clone());
                 }
                 if !link.client.is_connected() {
+                    if let Some(code) = &link.held_back {
+                        return SyncStatus::Refused(code.clone());
+                    }
                     let waiting = document
                         .as_ref()
                         .map(|document| link.live.waiting(document))
@@ -681,6 +699,7 @@ pub fn refusal_key(code: &str) -> String {
         ErrorCode::RoomExpired.as_str().to_string(),
         ErrorCode::NotMember.as_str().to_string(),
         ErrorCode::NeedsAdmin.as_str().to_string(),
+        ErrorCode::TooManyRooms.as_str().to_string(),
         ErrorCode::BadSignature.as_str().to_string(),
         ErrorCode::AccessRefused.as_str().to_string(),
         ErrorCode::StaleEpoch.as_str().to_string(),

@@ -38,6 +38,12 @@ pub struct Settings {
     /// Programmes this coordinator put away; they are listed apart.
     #[serde(default)]
     pub archived: Vec<String>,
+    /// The code the operator of the relay that serves this app asks for
+    /// before it opens a new room or application inbox, where it asks for
+    /// one (`--room-creation-secret`). Sent only to that relay, never put
+    /// into an invitation or a public link.
+    #[serde(default)]
+    pub room_creation: Option<String>,
 }
 
 impl Settings {
@@ -54,6 +60,14 @@ impl Settings {
         change(&mut settings);
         let _ = LocalStorage::set(KEY, &settings);
         settings
+    }
+
+    /// The relay's room-creation code, if this device was given one.
+    pub fn room_creation_code(&self) -> Option<&str> {
+        self.room_creation
+            .as_deref()
+            .map(str::trim)
+            .filter(|code| !code.is_empty())
     }
 
     /// The author to record on changes, if the coordinator has given a name.

@@ -5,6 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
+use crate::settings::Settings;
+
 /// An open (or opening) connection. Dropping it closes the socket.
 pub(crate) struct Socket {
     socket: WebSocket,
@@ -66,7 +68,8 @@ impl Drop for Socket {
 }
 
 /// The relay's WebSocket address: the one given, or `/sync` on the host
-/// the app came from (the relay serves the app).
+/// the app came from (the relay serves the app) — with the room-creation
+/// code this device was given for that relay, if any.
 pub(crate) fn relay_url(configured: Option<&str>) -> Option<String> {
     if let Some(url) = configured.filter(|url| !url.trim().is_empty()) {
         return Some(url.trim().to_string());
@@ -77,5 +80,17 @@ pub(crate) fn relay_url(configured: Option<&str>) -> Option<String> {
     } else {
         "ws"
     };
-    Some(format!("{scheme}://{}/sync", location.host().ok()?))
+    let url = format!("{scheme}://{}/sync", location.host().ok()?);
+    Some(match Settings::load().room_creation_code() {
+        Some(code) => format!("{url}?{}", room_creation_query(code)),
+        None => url,
+    })
+}
+
+/// The query that gives the relay its operator's room-creation code.
+pub(crate) fn room_creation_query(code: &str) -> String {
+    format!(
+        "room-creation={}",
+        String::from(js_sys::encode_uri_component(code))
+    )
 }

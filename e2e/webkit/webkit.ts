@@ -60,7 +60,11 @@ export class Relay {
   private child: ChildProcess | undefined;
   readonly database: string;
 
-  constructor(readonly port: number) {
+  /** `args`: more of the relay's flags, e.g. its limits. */
+  constructor(
+    readonly port: number,
+    private readonly args: string[] = [],
+  ) {
     this.database = join(mkdtempSync(join(tmpdir(), 'tandem-webkit-relay-')), 'relay.sqlite3');
   }
 
@@ -73,7 +77,7 @@ export class Relay {
     const staticDir = process.env.TANDEM_STATIC_DIR ?? 'dist';
     this.child = spawn(
       binary,
-      ['--addr', `127.0.0.1:${this.port}`, '--static-dir', staticDir, '--db', this.database],
+      ['--addr', `127.0.0.1:${this.port}`, '--static-dir', staticDir, '--db', this.database, ...this.args],
       { stdio: 'ignore', detached: true },
     );
     await waitFor(this.port, true, 'the relay');

@@ -16,6 +16,7 @@ use tandem_sync::intake::{InboxId, IntakeKey, IntakeLink, ReaderToken};
 use crate::clock::today;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::qr::{qr_svg, select_all};
+use crate::components::room_code::RoomCreationCode;
 use crate::i18n::{use_i18n, I18n};
 use crate::inbox;
 use crate::pages::programme::intake_texts::{FormTexts, IntakeTexts};
@@ -292,6 +293,7 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
                     .collect_view()}
             </fieldset>
             <IntakeTexts texts />
+            <RoomCreationCode />
             <button type="submit" class="button button--primary" data-testid="intake-link-publish">
                 {move || i18n.t("intake-link-publish")}
             </button>
@@ -415,6 +417,7 @@ fn Published(form: IntakeForm, outcome: RwSignal<Outcome>) -> impl IntoView {
             </button>
         </div>
         <p class="muted">{move || i18n.t("intake-link-renew-what")}</p>
+        <RoomCreationCode />
         <IntakeTexts texts>
             <button
                 type="button"

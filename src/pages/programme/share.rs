@@ -10,6 +10,7 @@ use tandem_core::{Arrival, LiveSync, ProgrammeDocument, ProgrammeId};
 use super::access::DeviceAccess;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::qr::{qr_svg, select_all};
+use crate::components::room_code::RoomCreationCode;
 use crate::i18n::{use_i18n, I18n};
 use crate::live::fetch::fetch_room;
 use crate::live::invite::{
@@ -55,10 +56,19 @@ pub(crate) fn SharePanel() -> impl IntoView {
                                 {move || i18n.t("share-start")}
                             </button>
                         </div>
+                        <RoomCreationCode />
                     }
                 }
             >
                 <RoomExpiry />
+                {move || {
+                    matches!(
+                        session.sync_status(),
+                        SyncStatus::Refused(code)
+                        if code == "too-many-rooms"
+                    )
+                        .then(|| view! { <RoomCreationCode /> })
+                }}
                 {move || match session.access() {
                     Some(access) => view! { <DeviceAccess access outcome /> }.into_any(),
                     None => view! { <TokenLink outcome /> }.into_any(),
