@@ -5,6 +5,8 @@
 // cleared (as Safari does after seven days without a visit). A coordinator
 // creates a programme, adds a person, reloads, and merges a partner's
 // exchange file. The service worker starts the app without a network.
+// An applicant fills in the application form behind a programme's link
+// and the coordinator reads what she sent.
 // The partner's side (the coordinator who sets up the tandem page, the
 // partner who sends the file) runs in Chromium.
 import { readFileSync } from 'node:fs';
@@ -253,4 +255,39 @@ test('the service worker starts the app on a phone without a network', async () 
   } finally {
     await relay.start();
   }
+});
+
+test('an applicant applies by link on her phone and the coordinator reads it', async () => {
+  test.setTimeout(180_000);
+  const context = await office.newContext({ locale: 'de-DE', baseURL: relay.url });
+  const a = await context.newPage();
+  const workspace = new ProgrammePage(a);
+  const programmes = new ProgrammesPage(a);
+  await programmes.open();
+  await programmes.create({ ...programme, name: 'Bewerbung am Telefon 2027' });
+  await workspace.openFromList('Bewerbung am Telefon 2027');
+  await workspace.tab('nav-settings');
+  await a.getByTestId('intake-link-publish').click();
+  await expect(a.getByTestId('intake-link-outcome-done')).toBeVisible();
+  const link = await a.getByTestId('intake-link-url').inputValue();
+
+  phone = await driver.phone();
+  await phone.url(link);
+  await click(phone, 'apply-role-mentee');
+  await fill(phone, 'apply-name', 'Selin Yıldız');
+  await fill(phone, 'apply-email', 'selin.yildiz@example.org');
+  await click(phone, 'apply-consent-processing');
+  await click(phone, 'apply-send');
+  // Sealing and the proof of work run in WebAssembly on the phone.
+  await waitForText(phone, 'apply-sent', 'angekommen', 60_000);
+  const receipt = await byTestId(phone, 'apply-receipt').getText();
+  expect(receipt).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+  await workspace.tab('nav-people');
+  const incoming = a.getByTestId('incoming');
+  await incoming.getByTestId('incoming-refresh').click();
+  const card = incoming.getByTestId('incoming-card').filter({ hasText: 'Selin Yıldız' });
+  await expect(card).toContainText(receipt);
+  await expect(card).toContainText('selin.yildiz@example.org');
+  await context.close();
 });
