@@ -32,3 +32,26 @@ pub(crate) fn OutcomeNotice(outcome: RwSignal<Outcome>, testid: &'static str) ->
         .into_any(),
     }
 }
+
+/// The message line under a form that keeps one test id for a refusal and
+/// a success: `(true, text)` says what was done, `(false, text)` why it
+/// was refused.
+#[component]
+pub(crate) fn MessageNotice(
+    message: RwSignal<Option<(bool, String)>>,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView {
+    move || {
+        message.get().map(|(ok, text)| {
+            view! {
+                <p
+                    class=if ok { "notice notice--success" } else { "notice notice--error" }
+                    role=if ok { "status" } else { "alert" }
+                    data-testid=testid
+                >
+                    {text}
+                </p>
+            }
+        })
+    }
+}

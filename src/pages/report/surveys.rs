@@ -15,6 +15,7 @@ use tandem_core::{
 
 use crate::clock::today;
 use crate::components::answers::{typed_answers, QuestionField};
+use crate::components::notice::MessageNotice;
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
 use crate::session::use_session;
@@ -370,25 +371,7 @@ fn NewSurvey() -> impl IntoView {
                         {move || i18n.t("survey-save")}
                     </button>
                 </div>
-                {move || {
-                    message
-                        .get()
-                        .map(|(ok, text)| {
-                            view! {
-                                <p
-                                    class=if ok {
-                                        "notice notice--success"
-                                    } else {
-                                        "notice notice--error"
-                                    }
-                                    role=if ok { "status" } else { "alert" }
-                                    data-testid="survey-message"
-                                >
-                                    {text}
-                                </p>
-                            }
-                        })
-                }}
+                <MessageNotice message testid="survey-message" />
             </form>
         </section>
     }
@@ -523,25 +506,7 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
                 <button type="submit" class="button" data-testid="paper-save">
                     {move || i18n.t("survey-answers-save")}
                 </button>
-                {move || {
-                    message
-                        .get()
-                        .map(|(ok, text)| {
-                            view! {
-                                <p
-                                    class=if ok {
-                                        "notice notice--success"
-                                    } else {
-                                        "notice notice--error"
-                                    }
-                                    role=if ok { "status" } else { "alert" }
-                                    data-testid="paper-message"
-                                >
-                                    {text}
-                                </p>
-                            }
-                        })
-                }}
+                <MessageNotice message testid="paper-message" />
             </form>
         </section>
     }

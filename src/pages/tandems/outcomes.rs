@@ -11,6 +11,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::notice::MessageNotice;
 use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
@@ -311,25 +312,7 @@ pub(crate) fn OutcomesPage() -> impl IntoView {
                 <button type="submit" class="button" data-testid="outcome-save">
                     {move || i18n.t("outcome-save")}
                 </button>
-                {move || {
-                    message
-                        .get()
-                        .map(|(ok, text)| {
-                            view! {
-                                <p
-                                    class=if ok {
-                                        "notice notice--success"
-                                    } else {
-                                        "notice notice--error"
-                                    }
-                                    role=if ok { "status" } else { "alert" }
-                                    data-testid="outcome-message"
-                                >
-                                    {text}
-                                </p>
-                            }
-                        })
-                }}
+                <MessageNotice message testid="outcome-message" />
             </form>
         </section>
         <OutcomeList list />
