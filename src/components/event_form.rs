@@ -8,7 +8,7 @@ use tandem_core::{Audience, ClockTime, Day, EventDetails, EventKind};
 
 use crate::clock::today;
 use crate::components::calendar_text::{hours, read_hours};
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, SubmitWithNotice};
 use crate::i18n::{use_i18n, I18n};
 use crate::session::use_session;
 
@@ -260,14 +260,7 @@ pub(crate) fn EventForm(
                     bind:value=description
                 ></textarea>
             </div>
-            <div class="form__actions">
-                <button type="submit" class="button button--primary" data-testid=id("submit")>
-                    {move || i18n.t(submit_label)}
-                </button>
-            </div>
-            <div aria-live="polite">
-                <OutcomeNotice outcome testid=prefix />
-            </div>
+            <SubmitWithNotice testid=id("submit") label=submit_label outcome notice=prefix />
         </form>
     }
 }

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::use_i18n;
+
 /// What a form says after the coordinator pressed its button.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
@@ -53,5 +55,29 @@ pub(crate) fn MessageNotice(
                 </p>
             }
         })
+    }
+}
+
+/// A form's submit button with the message line under it: `testid`
+/// names the button, `label` is the translation key of its text, `notice`
+/// the test id of the message (see [`OutcomeNotice`]).
+#[component]
+pub(crate) fn SubmitWithNotice(
+    #[prop(into)] testid: String,
+    label: &'static str,
+    outcome: RwSignal<Outcome>,
+    notice: &'static str,
+    #[prop(default = "button button--primary")] class: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form__actions">
+            <button type="submit" class=class data-testid=testid>
+                {move || i18n.t(label)}
+            </button>
+        </div>
+        <div aria-live="polite">
+            <OutcomeNotice outcome testid=notice />
+        </div>
     }
 }

@@ -11,7 +11,7 @@ use tandem_core::{Certificate, Command, CompletionRules, EventKind, PersonId};
 
 use crate::clock::today;
 use crate::components::calendar_text::{hours, read_hours};
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::participation::{certificate_state, rule_list};
 use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
@@ -264,18 +264,12 @@ fn CompletionRulesPanel() -> impl IntoView {
                     />
                     <span>{move || i18n.t("rule-closing-ceremony")}</span>
                 </label>
-                <div class="form__actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="completion-save"
-                    >
-                        {move || i18n.t("completion-save")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=outcome testid="completion" />
-                </div>
+                <SubmitWithNotice
+                    testid="completion-save"
+                    label="completion-save"
+                    outcome=outcome
+                    notice="completion"
+                />
             </form>
         </section>
     }

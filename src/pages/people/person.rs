@@ -14,7 +14,7 @@ use tandem_core::{
 use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::history::History;
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::participation::PersonParticipation;
 use crate::i18n::use_i18n;
 use crate::pages::param;
@@ -307,14 +307,12 @@ fn PersonForm(
                     </p>
                 </div>
             </fieldset>
-            <div class="form__actions">
-                <button type="submit" class="button button--primary" data-testid="person-submit">
-                    {move || i18n.t(submit_label)}
-                </button>
-            </div>
-            <div aria-live="polite">
-                <OutcomeNotice outcome=outcome testid="person" />
-            </div>
+            <SubmitWithNotice
+                testid="person-submit"
+                label=submit_label
+                outcome=outcome
+                notice="person"
+            />
         </form>
     }
 }

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::field::TextField;
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 use crate::session::use_session;
@@ -105,14 +105,12 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                     <span>{move || i18n.t("rules-co-mentors")}</span>
                 </label>
                 <TextField id="rules-rhythm" label="rules-rhythm" value=rhythm kind="number" />
-                <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="rules-submit">
-                        {move || i18n.t("rules-save")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=outcome testid="rules" />
-                </div>
+                <SubmitWithNotice
+                    testid="rules-submit"
+                    label="rules-save"
+                    outcome=outcome
+                    notice="rules"
+                />
             </form>
         </section>
         <section class="panel" aria-labelledby="complaints-title">
