@@ -6,21 +6,23 @@ use crate::i18n::use_i18n;
 
 /// A labelled input bound to `value`. `id` is also its test id; `label`
 /// is the translation key of its label; `kind` is the input's type
-/// (`text`, `date`, `number`, …).
+/// (`text`, `date`, `number`, …); `autocomplete` is `off` unless the
+/// field asks for the user's own data (`name`, `organization`).
 #[component]
 pub(crate) fn TextField(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
     #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="field">
             <label for=id>{move || i18n.t(label)}</label>
-            // Participants' data is not the coordinator's own: the browser
-            // should not keep it for suggestions in other forms.
-            <input id=id data-testid=id type=kind autocomplete="off" bind:value=value />
+            // Participants' data is not the coordinator's own: by default
+            // the browser should not keep it for suggestions in other forms.
+            <input id=id data-testid=id type=kind autocomplete=autocomplete bind:value=value />
         </div>
     }
 }
