@@ -26,3 +26,20 @@ pub(crate) fn TextField(
         </div>
     }
 }
+
+/// A labelled checkbox bound to `checked`. `id` is also its test id;
+/// `label` is the translation key of its text.
+#[component]
+pub(crate) fn CheckField(
+    id: &'static str,
+    label: &'static str,
+    checked: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="check" for=id>
+            <input id=id data-testid=id type="checkbox" bind:checked=checked />
+            <span>{move || i18n.t(label)}</span>
+        </label>
+    }
+}

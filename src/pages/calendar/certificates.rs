@@ -11,6 +11,7 @@ use tandem_core::{Certificate, Command, CompletionRules, EventKind, PersonId};
 
 use crate::clock::today;
 use crate::components::calendar_text::{hours, read_hours};
+use crate::components::field::CheckField;
 use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::participation::{certificate_state, rule_list};
 use crate::components::table::{Column, DataTable};
@@ -246,24 +247,8 @@ fn CompletionRulesPanel() -> impl IntoView {
                             .collect_view()}
                     </div>
                 </fieldset>
-                <label class="check" for="completion-tandem">
-                    <input
-                        id="completion-tandem"
-                        data-testid="completion-tandem"
-                        type="checkbox"
-                        bind:checked=tandem
-                    />
-                    <span>{move || i18n.t("rule-tandem-completed")}</span>
-                </label>
-                <label class="check" for="completion-closing">
-                    <input
-                        id="completion-closing"
-                        data-testid="completion-closing"
-                        type="checkbox"
-                        bind:checked=closing
-                    />
-                    <span>{move || i18n.t("rule-closing-ceremony")}</span>
-                </label>
+                <CheckField id="completion-tandem" label="rule-tandem-completed" checked=tandem />
+                <CheckField id="completion-closing" label="rule-closing-ceremony" checked=closing />
                 <SubmitWithNotice
                     testid="completion-save"
                     label="completion-save"

@@ -12,7 +12,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
-use crate::components::field::TextField;
+use crate::components::field::{CheckField, TextField};
 use crate::components::history::History;
 use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::participation::PersonParticipation;
@@ -115,15 +115,6 @@ fn PersonForm(
             Ok(message) => Outcome::Done(message),
             Err(message) => Outcome::Refused(message),
         });
-    };
-
-    let consent = move |id: &'static str, label: &'static str, value: RwSignal<bool>| {
-        view! {
-            <label class="check" for=id>
-                <input id=id data-testid=id type="checkbox" bind:checked=value />
-                <span>{move || i18n.t(label)}</span>
-            </label>
-        }
     };
 
     view! {
@@ -284,11 +275,23 @@ fn PersonForm(
                 <legend>{move || i18n.t("person-section-consent")}</legend>
                 <p class="field__hint">{move || i18n.t("consent-hint")}</p>
                 <div class="check-row">
-                    {consent("share-email", "consent-email", share_email)}
-                    {consent("share-phone", "consent-phone", share_phone)}
-                    {consent("share-organisation", "consent-organisation", share_organisation)}
-                    {consent("share-position", "consent-position", share_position)}
-                    {consent("share-location", "consent-location", share_location)}
+                    <CheckField id="share-email" label="consent-email" checked=share_email />
+                    <CheckField id="share-phone" label="consent-phone" checked=share_phone />
+                    <CheckField
+                        id="share-organisation"
+                        label="consent-organisation"
+                        checked=share_organisation
+                    />
+                    <CheckField
+                        id="share-position"
+                        label="consent-position"
+                        checked=share_position
+                    />
+                    <CheckField
+                        id="share-location"
+                        label="consent-location"
+                        checked=share_location
+                    />
                 </div>
             </fieldset>
             <fieldset class="form-section">

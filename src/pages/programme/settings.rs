@@ -8,7 +8,7 @@ use tandem_core::{Command, ContactPoint, PartnerId, Rules};
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::components::field::TextField;
+use crate::components::field::{CheckField, TextField};
 use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -80,30 +80,18 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         <section class="panel" aria-labelledby="rules-title">
             <h2 id="rules-title">{move || i18n.t("rules-title")}</h2>
             <form class="form" on:submit=save_rules novalidate>
-                <label class="check" for="rules-different">
-                    <input
-                        id="rules-different"
-                        data-testid="rules-different"
-                        type="checkbox"
-                        bind:checked=different
-                    />
-                    <span>{move || i18n.t("rules-different-organisations")}</span>
-                </label>
+                <CheckField
+                    id="rules-different"
+                    label="rules-different-organisations"
+                    checked=different
+                />
                 <TextField
                     id="rules-capacity"
                     label="rules-capacity"
                     value=capacity
                     kind="number"
                 />
-                <label class="check" for="rules-co-mentors">
-                    <input
-                        id="rules-co-mentors"
-                        data-testid="rules-co-mentors"
-                        type="checkbox"
-                        bind:checked=co_mentors
-                    />
-                    <span>{move || i18n.t("rules-co-mentors")}</span>
-                </label>
+                <CheckField id="rules-co-mentors" label="rules-co-mentors" checked=co_mentors />
                 <TextField id="rules-rhythm" label="rules-rhythm" value=rhythm kind="number" />
                 <SubmitWithNotice
                     testid="rules-submit"
