@@ -1,4 +1,7 @@
-//! A labelled form field bound to a signal.
+//! A labelled form field bound to a signal, and the options of a select
+//! that chooses one of a list by id.
+
+use std::fmt::Display;
 
 use leptos::prelude::*;
 
@@ -41,5 +44,25 @@ pub(crate) fn CheckField(
             <input id=id data-testid=id type="checkbox" bind:checked=checked />
             <span>{move || i18n.t(label)}</span>
         </label>
+    }
+}
+
+/// The options of a select that chooses one of `choices` (id and name) or
+/// none: `none` is the translation key of the empty first option.
+#[component]
+pub(crate) fn ChoiceOptions<T, F>(none: &'static str, choices: F) -> impl IntoView
+where
+    T: Display + 'static,
+    F: Fn() -> Vec<(T, String)> + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <option value="">{move || i18n.t(none)}</option>
+        {move || {
+            choices()
+                .into_iter()
+                .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+                .collect_view()
+        }}
     }
 }

@@ -15,6 +15,7 @@ use tandem_core::{
 
 use crate::clock::today;
 use crate::components::answers::{typed_answers, QuestionField};
+use crate::components::field::ChoiceOptions;
 use crate::components::notice::MessageNotice;
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
@@ -476,15 +477,7 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
                                 person.set(event_target_value(&event).parse().ok())
                             }
                         >
-                            <option value="">{move || i18n.t("survey-choose")}</option>
-                            {move || {
-                                people()
-                                    .into_iter()
-                                    .map(|(id, name)| {
-                                        view! { <option value=id.to_string()>{name}</option> }
-                                    })
-                                    .collect_view()
-                            }}
+                            <ChoiceOptions none="survey-choose" choices=people />
                         </select>
                     </div>
                 </div>

@@ -11,6 +11,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::field::ChoiceOptions;
 use crate::components::notice::MessageNotice;
 use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
@@ -229,15 +230,10 @@ pub(crate) fn OutcomesPage() -> impl IntoView {
                                 refill();
                             }
                         >
-                            <option value="">{move || i18n.t("outcome-choose-mentee")}</option>
-                            {move || {
-                                list.get()
-                                    .into_iter()
-                                    .map(|(id, name)| {
-                                        view! { <option value=id.to_string()>{name}</option> }
-                                    })
-                                    .collect_view()
-                            }}
+                            <ChoiceOptions
+                                none="outcome-choose-mentee"
+                                choices=move || list.get()
+                            />
                         </select>
                     </div>
                     <div class="field">
