@@ -66,3 +66,25 @@ where
         }}
     }
 }
+
+/// A checkbox inside its own label, without an id: `testid` names it for
+/// the journeys, `label` is the translation key of its text.
+#[component]
+pub(crate) fn InlineCheck(
+    testid: &'static str,
+    label: &'static str,
+    checked: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="checkbox">
+            <input
+                type="checkbox"
+                data-testid=testid
+                prop:checked=move || checked.get()
+                on:change=move |event| checked.set(event_target_checked(&event))
+            />
+            {move || i18n.t(label)}
+        </label>
+    }
+}

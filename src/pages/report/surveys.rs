@@ -15,7 +15,7 @@ use tandem_core::{
 
 use crate::clock::today;
 use crate::components::answers::{typed_answers, QuestionField};
-use crate::components::field::ChoiceOptions;
+use crate::components::field::{ChoiceOptions, InlineCheck};
 use crate::components::notice::MessageNotice;
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
@@ -348,15 +348,11 @@ fn NewSurvey() -> impl IntoView {
                                 />
                             </div>
                         </div>
-                        <label class="checkbox">
-                            <input
-                                type="checkbox"
-                                data-testid="survey-question-anonymous"
-                                prop:checked=move || q.anonymous.get()
-                                on:change=move |event| q.anonymous.set(event_target_checked(&event))
-                            />
-                            {move || i18n.t("survey-question-anonymous")}
-                        </label>
+                        <InlineCheck
+                            testid="survey-question-anonymous"
+                            label="survey-question-anonymous"
+                            checked=q.anonymous
+                        />
                     </fieldset>
                 </For>
                 <div class="report__actions">

@@ -11,7 +11,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
-use crate::components::field::ChoiceOptions;
+use crate::components::field::{ChoiceOptions, InlineCheck};
 use crate::components::notice::MessageNotice;
 use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
@@ -405,15 +405,7 @@ fn PostFields(form: Form) -> impl IntoView {
     view! {
         <fieldset class="outcome-form__post">
             <legend>{move || i18n.t("outcome-post")}</legend>
-            <label class="checkbox">
-                <input
-                    type="checkbox"
-                    data-testid="outcome-reached"
-                    prop:checked=move || form.reached.get()
-                    on:change=move |event| form.reached.set(event_target_checked(&event))
-                />
-                {move || i18n.t("outcome-reached")}
-            </label>
+            <InlineCheck testid="outcome-reached" label="outcome-reached" checked=form.reached />
             <div class="filters">
                 <div class="field">
                     <label for="outcome-post-on">{move || i18n.t("outcome-post-on")}</label>
