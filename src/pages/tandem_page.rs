@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
-use crate::components::qr::{qr_svg, select_all};
+use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::components::sync::SyncState;
 use crate::i18n::use_i18n;
 use crate::live::fetch::fetch_room;
@@ -486,17 +486,7 @@ pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>)
                                         </div>
                                         {qr
                                             .map(|svg| {
-                                                view! {
-                                                    <details class="disclosure">
-                                                        <summary>{move || i18n.t("share-qr")}</summary>
-                                                        <div
-                                                            class="qr-code"
-                                                            role="img"
-                                                            aria-label=move || i18n.t("page-qr-label")
-                                                            inner_html=svg
-                                                        ></div>
-                                                    </details>
-                                                }
+                                                view! { <QrDisclosure svg label="page-qr-label" /> }
                                             })}
                                     }
                                 })

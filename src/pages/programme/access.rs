@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use tandem_sync::access::DeviceId;
 
 use crate::components::notice::Outcome;
-use crate::components::qr::{qr_svg, select_all};
+use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::i18n::use_i18n;
 use crate::session::access::{AccessView, InvitationView, MemberView, RequestView};
 use crate::session::use_session;
@@ -169,17 +169,7 @@ fn OpenInvitation(
             </div>
             {qr
                 .map(|svg| {
-                    view! {
-                        <details class="disclosure">
-                            <summary>{i18n.t("share-qr")}</summary>
-                            <div
-                                class="qr-code"
-                                role="img"
-                                aria-label=i18n.t("share-qr-label")
-                                inner_html=svg
-                            ></div>
-                        </details>
-                    }
+                    view! { <QrDisclosure svg label="share-qr-label" /> }
                 })}
         </div>
     }

@@ -10,7 +10,7 @@ use tandem_core::{Arrival, LiveSync, ProgrammeDocument, ProgrammeId};
 use super::access::DeviceAccess;
 use crate::components::field::TextField;
 use crate::components::notice::{Outcome, OutcomeNotice};
-use crate::components::qr::{qr_svg, select_all};
+use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::i18n::{use_i18n, I18n};
 use crate::live::fetch::fetch_room;
 use crate::live::invite::{
@@ -147,17 +147,7 @@ fn TokenLink(outcome: RwSignal<Outcome>) -> impl IntoView {
                         </div>
                         {qr
                             .map(|svg| {
-                                view! {
-                                    <details class="disclosure">
-                                        <summary>{move || i18n.t("share-qr")}</summary>
-                                        <div
-                                            class="qr-code"
-                                            role="img"
-                                            aria-label=move || i18n.t("share-qr-label")
-                                            inner_html=svg
-                                        ></div>
-                                    </details>
-                                }
+                                view! { <QrDisclosure svg label="share-qr-label" /> }
                             })}
                     }
                 })
