@@ -631,30 +631,40 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
                 <div class="decision">
                     <h3>{move || i18n.t("decision-title")}</h3>
                     <div class="button-row">
-                        <button
-                            type="button"
-                            class="button button--primary"
-                            data-testid="decide-accept"
-                            on:click=move |_| decide(Decision::Accept)
-                        >
-                            {move || i18n.t("decision-accept")}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            data-testid="decide-waitlist"
-                            on:click=move |_| decide(Decision::Waitlist)
-                        >
-                            {move || i18n.t("decision-waitlist")}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            data-testid="decide-decline"
-                            on:click=move |_| decide(Decision::Decline)
-                        >
-                            {move || i18n.t("decision-decline")}
-                        </button>
+                        {[
+                            (
+                                Decision::Accept,
+                                "button button--primary",
+                                "decide-accept",
+                                "decision-accept",
+                            ),
+                            (
+                                Decision::Waitlist,
+                                "button button--secondary",
+                                "decide-waitlist",
+                                "decision-waitlist",
+                            ),
+                            (
+                                Decision::Decline,
+                                "button button--secondary",
+                                "decide-decline",
+                                "decision-decline",
+                            ),
+                        ]
+                            .into_iter()
+                            .map(|(decision, class, testid, label)| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class=class
+                                        data-testid=testid
+                                        on:click=move |_| decide(decision)
+                                    >
+                                        {move || i18n.t(label)}
+                                    </button>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </div>
                 <details class="disclosure">
