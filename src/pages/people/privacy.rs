@@ -12,6 +12,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::confirm::ConfirmButtons;
 use crate::components::field::CheckField;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
@@ -289,23 +290,13 @@ fn ForgetPerson(id: PersonId) -> impl IntoView {
                             }
                         })
                 }}
-                <div class="button-row">
-                    <button
-                        type="button"
-                        class="button button--danger"
-                        data-testid="forget-confirm"
-                        on:click=forget.clone()
-                    >
-                        {move || i18n.t("forget-confirm-button")}
-                    </button>
-                    <button
-                        type="button"
-                        class="button button--secondary"
-                        on:click=move |_| confirming.set(false)
-                    >
-                        {move || i18n.t("forget-cancel")}
-                    </button>
-                </div>
+                <ConfirmButtons
+                    testid="forget-confirm"
+                    yes="forget-confirm-button"
+                    no="forget-cancel"
+                    on_yes=forget.clone()
+                    asking=confirming
+                />
             </div>
         </Show>
         <OutcomeNotice outcome=forget_outcome testid="forget-outcome" />

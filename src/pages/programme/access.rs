@@ -8,6 +8,7 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use tandem_sync::access::DeviceId;
 
+use crate::components::confirm::ConfirmButtons;
 use crate::components::notice::Outcome;
 use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::i18n::use_i18n;
@@ -310,23 +311,13 @@ fn Member(member: MemberView, admin: bool, outcome: RwSignal<Outcome>) -> impl I
                                     data-testid="access-remove-confirm"
                                 >
                                     <p>{i18n.t("access-remove-what")}</p>
-                                    <div class="button-row">
-                                        <button
-                                            type="button"
-                                            class="button button--danger"
-                                            data-testid="access-remove-yes"
-                                            on:click=remove
-                                        >
-                                            {i18n.t("access-remove-yes")}
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="button button--secondary"
-                                            on:click=move |_| asking.set(false)
-                                        >
-                                            {i18n.t("access-remove-no")}
-                                        </button>
-                                    </div>
+                                    <ConfirmButtons
+                                        testid="access-remove-yes"
+                                        yes="access-remove-yes"
+                                        no="access-remove-no"
+                                        on_yes=remove
+                                        asking=asking
+                                    />
                                 </div>
                             </Show>
                         }

@@ -8,6 +8,7 @@ use tandem_core::{Command, ContactPoint, PartnerId, Rules};
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::confirm::ConfirmButtons;
 use crate::components::field::{CheckField, TextField};
 use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::i18n::use_i18n;
@@ -289,23 +290,13 @@ fn ProgrammeAdmin() -> impl IntoView {
                     aria-labelledby="delete-confirm-text"
                 >
                     <p id="delete-confirm-text">{move || i18n.t("programme-delete-confirm")}</p>
-                    <div class="button-row">
-                        <button
-                            type="button"
-                            class="button button--danger"
-                            data-testid="programme-delete-yes"
-                            on:click=delete.clone()
-                        >
-                            {move || i18n.t("programme-delete-yes")}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            on:click=move |_| confirming.set(false)
-                        >
-                            {move || i18n.t("exchange-cancel")}
-                        </button>
-                    </div>
+                    <ConfirmButtons
+                        testid="programme-delete-yes"
+                        yes="programme-delete-yes"
+                        no="exchange-cancel"
+                        on_yes=delete.clone()
+                        asking=confirming
+                    />
                 </div>
             </Show>
             <div aria-live="polite">
