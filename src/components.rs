@@ -1,4 +1,5 @@
 //! What several pages share: the message under a form, a labelled field,
+//! the answers to a question before a step that cannot be undone,
 //! the event form and how calendar facts are written, a pager for long
 //! tables, the list of who changed what, a QR code, where sync stands, the
 //! relay's access code for new rooms.
@@ -9,6 +10,7 @@
 
 pub(crate) mod answers;
 pub(crate) mod calendar_text;
+pub(crate) mod confirm;
 pub(crate) mod event_form;
 pub(crate) mod field;
 pub(crate) mod history;

@@ -138,14 +138,26 @@ impl PageSession {
     /// Applies what a participant or coordinator did; the message in the
     /// user's language if it is refused.
     pub(crate) fn apply(&self, command: PageCommand) -> Result<(), String> {
-        let i18n = self.i18n;
+        self.change_page(|page| {
+            page.apply(command, now_seconds())
+                .map_err(|error| error.code())
+        })
+    }
+
+    /// Runs `change` on the open page and pushes it; the message in the
+    /// user's language if no page is open or `change` refuses (with the
+    /// error's code).
+    fn change_page(
+        &self,
+        change: impl FnOnce(&mut TandemPageDocument) -> Result<(), &'static str>,
+    ) -> Result<(), String> {
         let applied = self
             .document
-            .try_update_value(|page| page.as_mut().map(|page| page.apply(command, now_seconds())));
+            .try_update_value(|page| page.as_mut().map(change));
         match applied.flatten() {
             Some(Ok(())) => {}
-            Some(Err(error)) => return Err(i18n.t(&format!("error-{}", error.code()))),
-            None => return Err(i18n.t("error-document")),
+            Some(Err(code)) => return Err(self.i18n.t(&format!("error-{code}"))),
+            None => return Err(self.i18n.t("error-document")),
         }
         self.changed_here();
         Ok(())
@@ -183,18 +195,10 @@ impl PageSession {
     /// A participant's answers to a questionnaire on the page; the
     /// message in the user's language if they are refused.
     pub(crate) fn answer_survey(&self, answers: tandem_core::PageAnswers) -> Result<(), String> {
-        let i18n = self.i18n;
-        let applied = self.document.try_update_value(|page| {
-            page.as_mut()
-                .map(|page| page.answer_survey(answers, now_seconds()))
-        });
-        match applied.flatten() {
-            Some(Ok(())) => {}
-            Some(Err(error)) => return Err(i18n.t(&format!("error-{}", error.code()))),
-            None => return Err(i18n.t("error-document")),
-        }
-        self.changed_here();
-        Ok(())
+        self.change_page(|page| {
+            page.answer_survey(answers, now_seconds())
+                .map_err(|error| error.code())
+        })
     }
 
     /// Gives the page a new room and key: the old link stops receiving

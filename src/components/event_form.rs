@@ -8,7 +8,7 @@ use tandem_core::{Audience, ClockTime, Day, EventDetails, EventKind};
 
 use crate::clock::today;
 use crate::components::calendar_text::{hours, read_hours};
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, SubmitWithNotice};
 use crate::i18n::{use_i18n, I18n};
 use crate::session::use_session;
 
@@ -158,98 +158,71 @@ pub(crate) fn EventForm(
                             .collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for=id("title")>{move || i18n.t("event-title")}</label>
-                    <input
-                        id=id("title")
-                        data-testid=id("title")
-                        type="text"
-                        required
-                        bind:value=title
-                    />
-                </div>
+                <EventInput prefix field="title" label="event-title" value=title required=true />
             </div>
             <div class="field-row">
-                <div class="field">
-                    <label for=id("start-day")>{move || i18n.t("event-start-day")}</label>
-                    <input
-                        id=id("start-day")
-                        data-testid=id("start-day")
-                        type="date"
-                        required
-                        bind:value=start_day
-                    />
-                </div>
-                <div class="field">
-                    <label for=id("start-time")>{move || i18n.t("event-start-time")}</label>
-                    <input
-                        id=id("start-time")
-                        data-testid=id("start-time")
-                        type="time"
-                        required
-                        bind:value=start_time
-                    />
-                </div>
+                <EventInput
+                    prefix
+                    field="start-day"
+                    label="event-start-day"
+                    value=start_day
+                    kind="date"
+                    required=true
+                />
+                <EventInput
+                    prefix
+                    field="start-time"
+                    label="event-start-time"
+                    value=start_time
+                    kind="time"
+                    required=true
+                />
             </div>
             <div class="field-row">
-                <div class="field">
-                    <label for=id("end-day")>{move || i18n.t("event-end-day")}</label>
-                    <input
-                        id=id("end-day")
-                        data-testid=id("end-day")
-                        type="date"
-                        bind:value=end_day
-                    />
-                </div>
-                <div class="field">
-                    <label for=id("end-time")>{move || i18n.t("event-end-time")}</label>
-                    <input
-                        id=id("end-time")
-                        data-testid=id("end-time")
-                        type="time"
-                        required
-                        bind:value=end_time
-                    />
-                </div>
+                <EventInput
+                    prefix
+                    field="end-day"
+                    label="event-end-day"
+                    value=end_day
+                    kind="date"
+                />
+                <EventInput
+                    prefix
+                    field="end-time"
+                    label="event-end-time"
+                    value=end_time
+                    kind="time"
+                    required=true
+                />
             </div>
             <div class="field-row">
-                <div class="field">
-                    <label for=id("place")>{move || i18n.t("event-place")}</label>
-                    <input id=id("place") data-testid=id("place") type="text" bind:value=place />
-                </div>
-                <div class="field">
-                    <label for=id("link")>{move || i18n.t("event-link")}</label>
-                    <input
-                        id=id("link")
-                        data-testid=id("link")
-                        type="url"
-                        placeholder="https://"
-                        bind:value=link
-                    />
-                </div>
+                <EventInput prefix field="place" label="event-place" value=place />
+                <EventInput
+                    prefix
+                    field="link"
+                    label="event-link"
+                    value=link
+                    kind="url"
+                    placeholder="https://"
+                />
             </div>
             <HostAndAudience prefix host audience />
             <div class="field-row">
-                <div class="field">
-                    <label for=id("hours")>{move || i18n.t("event-hours")}</label>
-                    <input
-                        id=id("hours")
-                        data-testid=id("hours")
-                        type="text"
-                        inputmode="decimal"
-                        bind:value=hours_field
-                    />
-                </div>
-                <div class="field">
-                    <label for=id("capacity")>{move || i18n.t("event-capacity")}</label>
-                    <input
-                        id=id("capacity")
-                        data-testid=id("capacity")
-                        type="number"
-                        min="1"
-                        bind:value=capacity
-                    />
-                </div>
+                <EventInput
+                    prefix
+                    field="hours"
+                    label="event-hours"
+                    value=hours_field
+                    inputmode="decimal"
+                />
+                <EventInput
+                    prefix
+                    field="capacity"
+                    label="event-capacity"
+                    value=capacity
+                    kind="number"
+                    min="1"
+                />
             </div>
             <div class="field">
                 <label for=id("description")>{move || i18n.t("event-description")}</label>
@@ -260,15 +233,42 @@ pub(crate) fn EventForm(
                     bind:value=description
                 ></textarea>
             </div>
-            <div class="form__actions">
-                <button type="submit" class="button button--primary" data-testid=id("submit")>
-                    {move || i18n.t(submit_label)}
-                </button>
-            </div>
-            <div aria-live="polite">
-                <OutcomeNotice outcome testid=prefix />
-            </div>
+            <SubmitWithNotice testid=id("submit") label=submit_label outcome notice=prefix />
         </form>
+    }
+}
+
+/// One labelled input of the event form: `{prefix}-{field}` is its id and
+/// its test id, `label` the translation key of its label, `kind` the
+/// input's type.
+#[component]
+fn EventInput(
+    prefix: &'static str,
+    field: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] min: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("{prefix}-{field}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input
+                id=id.clone()
+                data-testid=id.clone()
+                type=kind
+                required=required
+                placeholder=placeholder
+                inputmode=inputmode
+                min=min
+                bind:value=value
+            />
+        </div>
     }
 }
 

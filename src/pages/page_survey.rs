@@ -11,6 +11,7 @@ use tandem_core::{carry_survey_answers, PageAnswers, PageSurvey, PersonId, Surve
 
 use crate::clock::today;
 use crate::components::answers::{typed_answers, QuestionField};
+use crate::components::notice::MessageNotice;
 use crate::i18n::use_i18n;
 use crate::page_session::PageSession;
 use crate::session::use_session;
@@ -206,24 +207,7 @@ pub(crate) fn PageSurveysForCoordinators(id: TandemId, page: PageSession) -> imp
                     }}
                 </button>
             </div>
-            {move || {
-                message
-                    .get()
-                    .map(|(ok, text)| {
-                        view! {
-                            <p
-                                class=if ok {
-                                    "notice notice--success"
-                                } else {
-                                    "notice notice--error"
-                                }
-                                role=if ok { "status" } else { "alert" }
-                            >
-                                {text}
-                            </p>
-                        }
-                    })
-            }}
+            <MessageNotice message />
         </section>
     }
 }

@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use crate::clock::today;
 use crate::components::field::TextField;
-use crate::components::notice::{Outcome, OutcomeNotice};
-use crate::components::qr::{qr_svg, select_all};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
+use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::components::sync::SyncState;
 use crate::i18n::use_i18n;
 use crate::live::fetch::fetch_room;
@@ -228,18 +228,13 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
                     label="page-goal-milestones"
                     value=goal_milestones
                 />
-                <div class="form__actions">
-                    <button
-                        type="submit"
-                        class="button button--secondary"
-                        data-testid="page-goal-submit"
-                    >
-                        {move || i18n.t("page-goal-submit")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=goal_outcome testid="page-goal" />
-                </div>
+                <SubmitWithNotice
+                    testid="page-goal-submit"
+                    label="page-goal-submit"
+                    outcome=goal_outcome
+                    notice="page-goal"
+                    class="button button--secondary"
+                />
             </form>
         </section>
         <section class="panel" aria-labelledby="page-meetings-title">
@@ -338,18 +333,12 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
                     value=meeting_topics
                 />
                 <TextField id="page-meeting-next" label="page-meeting-next" value=meeting_next />
-                <div class="form__actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="page-meeting-submit"
-                    >
-                        {move || i18n.t("page-meeting-submit")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=meeting_outcome testid="page-meeting" />
-                </div>
+                <SubmitWithNotice
+                    testid="page-meeting-submit"
+                    label="page-meeting-submit"
+                    outcome=meeting_outcome
+                    notice="page-meeting"
+                />
             </form>
         </section>
     }
@@ -497,17 +486,7 @@ pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>)
                                         </div>
                                         {qr
                                             .map(|svg| {
-                                                view! {
-                                                    <details class="disclosure">
-                                                        <summary>{move || i18n.t("share-qr")}</summary>
-                                                        <div
-                                                            class="qr-code"
-                                                            role="img"
-                                                            aria-label=move || i18n.t("page-qr-label")
-                                                            inner_html=svg
-                                                        ></div>
-                                                    </details>
-                                                }
+                                                view! { <QrDisclosure svg label="page-qr-label" /> }
                                             })}
                                     }
                                 })

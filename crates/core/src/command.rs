@@ -579,7 +579,17 @@ impl ProgrammeDocument {
             intake: None,
             intake_receipts: BTreeMap::new(),
         };
-        let mut doc = Automerge::new();
+        Self::genesis(Automerge::new(), author, at, programme)
+    }
+
+    /// Writes the programme's first change, the whole programme, into the
+    /// empty `doc`.
+    pub(crate) fn genesis(
+        mut doc: Automerge,
+        author: &Author,
+        at: i64,
+        programme: Programme,
+    ) -> Result<Self, CommandError> {
         doc.transact_with(
             |_| commit_options(author, at, "create-programme", None),
             |tx| {

@@ -71,6 +71,7 @@ use crate::model::person::{Person, Role};
 use crate::model::programme::Programme;
 use crate::model::weights::{Criterion, MatchingWeights, Pair};
 use crate::rules::error::{CommandError, MatchingError, TandemError};
+use crate::rules::people::of_role;
 
 impl MatchingWeights {
     /// The highest score a pair can reach with these weights.
@@ -289,8 +290,8 @@ pub(crate) fn check_pair(
     if mentee == mentor {
         return Err(CommandError::Tandem(TandemError::SamePerson));
     }
-    let mentee_person = member(programme, mentee, Role::Mentee)?;
-    let mentor_person = member(programme, mentor, Role::Mentor)?;
+    let mentee_person = of_role(programme, mentee, Role::Mentee)?;
+    let mentor_person = of_role(programme, mentor, Role::Mentor)?;
     for person in [mentee_person, mentor_person] {
         if !person.is_accepted() {
             return Err(CommandError::Tandem(TandemError::NotAccepted(
@@ -341,9 +342,9 @@ pub(crate) fn check_exclude(
     mentee: PersonId,
     mentor: PersonId,
 ) -> Result<(), CommandError> {
-    member(programme, mentee, Role::Mentee)?;
-    member(programme, mentor, Role::Mentor)
-        .or_else(|error| member(programme, mentor, Role::CoMentor).map_err(|_| error))?;
+    of_role(programme, mentee, Role::Mentee)?;
+    of_role(programme, mentor, Role::Mentor)
+        .or_else(|error| of_role(programme, mentor, Role::CoMentor).map_err(|_| error))?;
     Ok(())
 }
 
@@ -371,7 +372,7 @@ pub(crate) fn check_co_mentor(
     if co_mentor == tandem.mentee || co_mentor == tandem.mentor {
         return Err(CommandError::Tandem(TandemError::SamePerson));
     }
-    let person = member(programme, co_mentor, Role::CoMentor)?;
+    let person = of_role(programme, co_mentor, Role::CoMentor)?;
     if !person.is_accepted() {
         return Err(CommandError::Tandem(TandemError::NotAccepted(
             person.details.name.clone(),
@@ -399,8 +400,8 @@ pub(crate) fn check_co_mentor(
 /// and not excluded by a coordinator.
 pub fn co_mentor_allowed(programme: &Programme, mentee: PersonId, co_mentor: PersonId) -> bool {
     let (Ok(a), Ok(b)) = (
-        member(programme, mentee, Role::Mentee),
-        member(programme, co_mentor, Role::CoMentor),
+        of_role(programme, mentee, Role::Mentee),
+        of_role(programme, co_mentor, Role::CoMentor),
     ) else {
         return false;
     };
@@ -416,23 +417,4 @@ pub fn co_mentor_allowed(programme: &Programme, mentee: PersonId, co_mentor: Per
             mentee,
             mentor: co_mentor,
         })
-}
-
-/// A person of the given role, accepted or not.
-pub(crate) fn member(
-    programme: &Programme,
-    id: PersonId,
-    role: Role,
-) -> Result<&Person, CommandError> {
-    let person = programme
-        .people
-        .get(&id)
-        .ok_or(CommandError::UnknownPerson)?;
-    if person.details.role != role {
-        return Err(CommandError::Tandem(TandemError::WrongRole {
-            name: person.details.name.clone(),
-            role: role.code(),
-        }));
-    }
-    Ok(person)
 }

@@ -463,20 +463,30 @@ fn sequence_in(query: Option<&str>, name: &str) -> Result<Option<u64>, Refusal> 
         .transpose()
 }
 
+/// The inbox a reader's request may reach and the sequence number its
+/// query names as `name`: the token is checked before the number.
+async fn authorised_from<S: RoomStore>(
+    state: &RelayState<S>,
+    id: &str,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    name: &str,
+) -> Result<(InboxId, Option<u64>), Refusal> {
+    let inbox = authorised(state, id, headers).await?;
+    Ok((inbox, sequence_in(query, name)?))
+}
+
 async fn messages<S: RoomStore>(
     State(state): State<RelayState<S>>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let inbox = match authorised(&state, &id, &headers).await {
-        Ok(inbox) => inbox,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let after = match sequence_in(query.as_deref(), "after") {
-        Ok(after) => after.unwrap_or(0),
-        Err(refusal) => return refusal.into_response(),
-    };
+    let (inbox, after) =
+        match authorised_from(&state, &id, &headers, query.as_deref(), "after").await {
+            Ok((inbox, after)) => (inbox, after.unwrap_or(0)),
+            Err(refusal) => return refusal.into_response(),
+        };
     match state.store.read_inbox(inbox, after, PAGE_BYTES).await {
         Ok(page) => {
             let mut response = Json(Messages {
@@ -507,15 +517,12 @@ async fn delete_messages<S: RoomStore>(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let inbox = match authorised(&state, &id, &headers).await {
-        Ok(inbox) => inbox,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let through = match sequence_in(query.as_deref(), "through") {
-        Ok(Some(through)) => through,
-        Ok(None) => return refuse(StatusCode::BAD_REQUEST, "bad-request"),
-        Err(refusal) => return refusal.into_response(),
-    };
+    let (inbox, through) =
+        match authorised_from(&state, &id, &headers, query.as_deref(), "through").await {
+            Ok((inbox, Some(through))) => (inbox, through),
+            Ok((_, None)) => return refuse(StatusCode::BAD_REQUEST, "bad-request"),
+            Err(refusal) => return refusal.into_response(),
+        };
     match state
         .store
         .delete_inbox_messages(inbox, through, state.clock.now())

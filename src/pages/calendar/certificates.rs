@@ -11,7 +11,8 @@ use tandem_core::{Certificate, Command, CompletionRules, EventKind, PersonId};
 
 use crate::clock::today;
 use crate::components::calendar_text::{hours, read_hours};
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::field::CheckField;
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::participation::{certificate_state, rule_list};
 use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
@@ -246,36 +247,14 @@ fn CompletionRulesPanel() -> impl IntoView {
                             .collect_view()}
                     </div>
                 </fieldset>
-                <label class="check" for="completion-tandem">
-                    <input
-                        id="completion-tandem"
-                        data-testid="completion-tandem"
-                        type="checkbox"
-                        bind:checked=tandem
-                    />
-                    <span>{move || i18n.t("rule-tandem-completed")}</span>
-                </label>
-                <label class="check" for="completion-closing">
-                    <input
-                        id="completion-closing"
-                        data-testid="completion-closing"
-                        type="checkbox"
-                        bind:checked=closing
-                    />
-                    <span>{move || i18n.t("rule-closing-ceremony")}</span>
-                </label>
-                <div class="form__actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="completion-save"
-                    >
-                        {move || i18n.t("completion-save")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=outcome testid="completion" />
-                </div>
+                <CheckField id="completion-tandem" label="rule-tandem-completed" checked=tandem />
+                <CheckField id="completion-closing" label="rule-closing-ceremony" checked=closing />
+                <SubmitWithNotice
+                    testid="completion-save"
+                    label="completion-save"
+                    outcome=outcome
+                    notice="completion"
+                />
             </form>
         </section>
     }

@@ -370,10 +370,57 @@ fn PairActions(
     let session = use_session();
     // Redrawn when this pair's state changes, not on every command.
     let state = Memo::new(move |_| pair_state(session, mentee, mentor));
-    move || match state.get() {
-        PairState::Fixed => view! {
-            <span class="badge badge--fixed" data-testid="pair-fixed">
-                {i18n.t("matching-fixed")}
+    move || {
+        // A fixed or an excluded pair shows what it is and how to release it.
+        let (class, testid, badge, release) = match state.get() {
+            PairState::Open => {
+                return view! {
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="fix-pair"
+                        on:click=move |_| act(Command::FixPair { mentee, mentor })
+                    >
+                        {i18n.t("matching-fix")}
+                    </button>
+                    <button
+                        type="button"
+                        class="button button--quiet"
+                        data-testid="exclude-pair"
+                        on:click=move |_| act(Command::ExcludePair {
+                            mentee,
+                            mentor,
+                        })
+                    >
+                        {i18n.t("matching-exclude")}
+                    </button>
+                    <button
+                        type="button"
+                        class="button button--quiet"
+                        data-testid="show-alternative"
+                        on:click=move |_| alternative_for.set(Some(mentee))
+                    >
+                        {i18n.t("matching-alternative")}
+                    </button>
+                }
+                .into_any()
+            }
+            PairState::Fixed => (
+                "badge badge--fixed",
+                "pair-fixed",
+                "matching-fixed",
+                "matching-release",
+            ),
+            PairState::Excluded => (
+                "badge badge--excluded",
+                "pair-excluded",
+                "matching-excluded",
+                "matching-exclusion-lift",
+            ),
+        };
+        view! {
+            <span class=class data-testid=testid>
+                {i18n.t(badge)}
             </span>
             <button
                 type="button"
@@ -384,57 +431,10 @@ fn PairActions(
                     mentor,
                 })
             >
-                {i18n.t("matching-release")}
+                {i18n.t(release)}
             </button>
         }
-        .into_any(),
-        PairState::Excluded => view! {
-            <span class="badge badge--excluded" data-testid="pair-excluded">
-                {i18n.t("matching-excluded")}
-            </span>
-            <button
-                type="button"
-                class="button button--quiet"
-                data-testid="release-pair"
-                on:click=move |_| act(Command::ReleasePair {
-                    mentee,
-                    mentor,
-                })
-            >
-                {i18n.t("matching-exclusion-lift")}
-            </button>
-        }
-        .into_any(),
-        PairState::Open => view! {
-            <button
-                type="button"
-                class="button button--secondary"
-                data-testid="fix-pair"
-                on:click=move |_| act(Command::FixPair { mentee, mentor })
-            >
-                {i18n.t("matching-fix")}
-            </button>
-            <button
-                type="button"
-                class="button button--quiet"
-                data-testid="exclude-pair"
-                on:click=move |_| act(Command::ExcludePair {
-                    mentee,
-                    mentor,
-                })
-            >
-                {i18n.t("matching-exclude")}
-            </button>
-            <button
-                type="button"
-                class="button button--quiet"
-                data-testid="show-alternative"
-                on:click=move |_| alternative_for.set(Some(mentee))
-            >
-                {i18n.t("matching-alternative")}
-            </button>
-        }
-        .into_any(),
+        .into_any()
     }
 }
 

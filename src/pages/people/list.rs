@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use tandem_core::{people_csv, Day, PartnerId, PersonId, Programme, Role, Standing};
 
 use crate::clock::today;
+use crate::components::field::ChoiceOptions;
 use crate::components::pager::Pager;
 use crate::components::table::{Column, DataTable};
 use crate::download::offer_download;
@@ -355,15 +356,7 @@ fn PeopleFilters(filters: RwSignal<Filters>, page: RwSignal<usize>) -> impl Into
                         set_filter(Box::new(move |f| f.organisation = organisation));
                     }
                 >
-                    <option value="">{move || i18n.t("filter-all")}</option>
-                    {move || {
-                        organisations()
-                            .into_iter()
-                            .map(|(id, name)| {
-                                view! { <option value=id.to_string()>{name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    <ChoiceOptions none="filter-all" choices=organisations />
                 </select>
             </div>
             <div class="field">

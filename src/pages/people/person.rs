@@ -12,9 +12,9 @@ use tandem_core::{
 };
 
 use crate::clock::today;
-use crate::components::field::TextField;
+use crate::components::field::{CheckField, TextField};
 use crate::components::history::History;
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::participation::PersonParticipation;
 use crate::i18n::use_i18n;
 use crate::pages::param;
@@ -115,15 +115,6 @@ fn PersonForm(
             Ok(message) => Outcome::Done(message),
             Err(message) => Outcome::Refused(message),
         });
-    };
-
-    let consent = move |id: &'static str, label: &'static str, value: RwSignal<bool>| {
-        view! {
-            <label class="check" for=id>
-                <input id=id data-testid=id type="checkbox" bind:checked=value />
-                <span>{move || i18n.t(label)}</span>
-            </label>
-        }
     };
 
     view! {
@@ -284,11 +275,23 @@ fn PersonForm(
                 <legend>{move || i18n.t("person-section-consent")}</legend>
                 <p class="field__hint">{move || i18n.t("consent-hint")}</p>
                 <div class="check-row">
-                    {consent("share-email", "consent-email", share_email)}
-                    {consent("share-phone", "consent-phone", share_phone)}
-                    {consent("share-organisation", "consent-organisation", share_organisation)}
-                    {consent("share-position", "consent-position", share_position)}
-                    {consent("share-location", "consent-location", share_location)}
+                    <CheckField id="share-email" label="consent-email" checked=share_email />
+                    <CheckField id="share-phone" label="consent-phone" checked=share_phone />
+                    <CheckField
+                        id="share-organisation"
+                        label="consent-organisation"
+                        checked=share_organisation
+                    />
+                    <CheckField
+                        id="share-position"
+                        label="consent-position"
+                        checked=share_position
+                    />
+                    <CheckField
+                        id="share-location"
+                        label="consent-location"
+                        checked=share_location
+                    />
                 </div>
             </fieldset>
             <fieldset class="form-section">
@@ -307,14 +310,12 @@ fn PersonForm(
                     </p>
                 </div>
             </fieldset>
-            <div class="form__actions">
-                <button type="submit" class="button button--primary" data-testid="person-submit">
-                    {move || i18n.t(submit_label)}
-                </button>
-            </div>
-            <div aria-live="polite">
-                <OutcomeNotice outcome=outcome testid="person" />
-            </div>
+            <SubmitWithNotice
+                testid="person-submit"
+                label=submit_label
+                outcome=outcome
+                notice="person"
+            />
         </form>
     }
 }
@@ -630,30 +631,40 @@ fn ApplicationPanel(id: PersonId) -> impl IntoView {
                 <div class="decision">
                     <h3>{move || i18n.t("decision-title")}</h3>
                     <div class="button-row">
-                        <button
-                            type="button"
-                            class="button button--primary"
-                            data-testid="decide-accept"
-                            on:click=move |_| decide(Decision::Accept)
-                        >
-                            {move || i18n.t("decision-accept")}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            data-testid="decide-waitlist"
-                            on:click=move |_| decide(Decision::Waitlist)
-                        >
-                            {move || i18n.t("decision-waitlist")}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            data-testid="decide-decline"
-                            on:click=move |_| decide(Decision::Decline)
-                        >
-                            {move || i18n.t("decision-decline")}
-                        </button>
+                        {[
+                            (
+                                Decision::Accept,
+                                "button button--primary",
+                                "decide-accept",
+                                "decision-accept",
+                            ),
+                            (
+                                Decision::Waitlist,
+                                "button button--secondary",
+                                "decide-waitlist",
+                                "decision-waitlist",
+                            ),
+                            (
+                                Decision::Decline,
+                                "button button--secondary",
+                                "decide-decline",
+                                "decision-decline",
+                            ),
+                        ]
+                            .into_iter()
+                            .map(|(decision, class, testid, label)| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class=class
+                                        data-testid=testid
+                                        on:click=move |_| decide(decision)
+                                    >
+                                        {move || i18n.t(label)}
+                                    </button>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </div>
                 <details class="disclosure">

@@ -12,6 +12,8 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::confirm::ConfirmButtons;
+use crate::components::field::CheckField;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -116,33 +118,9 @@ fn ConsentForm(id: PersonId) -> impl IntoView {
         <form class="form" on:submit=save novalidate>
             <fieldset class="form-section">
                 <legend>{move || i18n.t("consent-legend")}</legend>
-                <label class="check" for="consent-processing">
-                    <input
-                        id="consent-processing"
-                        data-testid="consent-processing"
-                        type="checkbox"
-                        bind:checked=processing
-                    />
-                    <span>{move || i18n.t("consent-processing")}</span>
-                </label>
-                <label class="check" for="consent-photos">
-                    <input
-                        id="consent-photos"
-                        data-testid="consent-photos"
-                        type="checkbox"
-                        bind:checked=photos
-                    />
-                    <span>{move || i18n.t("consent-photos")}</span>
-                </label>
-                <label class="check" for="consent-named">
-                    <input
-                        id="consent-named"
-                        data-testid="consent-named"
-                        type="checkbox"
-                        bind:checked=named
-                    />
-                    <span>{move || i18n.t("consent-named")}</span>
-                </label>
+                <CheckField id="consent-processing" label="consent-processing" checked=processing />
+                <CheckField id="consent-photos" label="consent-photos" checked=photos />
+                <CheckField id="consent-named" label="consent-named" checked=named />
                 <p class="muted">{move || i18n.t("consent-fields-hint")}</p>
             </fieldset>
             <div class="field-row">
@@ -312,23 +290,13 @@ fn ForgetPerson(id: PersonId) -> impl IntoView {
                             }
                         })
                 }}
-                <div class="button-row">
-                    <button
-                        type="button"
-                        class="button button--danger"
-                        data-testid="forget-confirm"
-                        on:click=forget.clone()
-                    >
-                        {move || i18n.t("forget-confirm-button")}
-                    </button>
-                    <button
-                        type="button"
-                        class="button button--secondary"
-                        on:click=move |_| confirming.set(false)
-                    >
-                        {move || i18n.t("forget-cancel")}
-                    </button>
-                </div>
+                <ConfirmButtons
+                    testid="forget-confirm"
+                    yes="forget-confirm-button"
+                    no="forget-cancel"
+                    on_yes=forget.clone()
+                    asking=confirming
+                />
             </div>
         </Show>
         <OutcomeNotice outcome=forget_outcome testid="forget-outcome" />

@@ -10,8 +10,9 @@ use leptos::task::spawn_local;
 use tandem_sync::access::DeviceId;
 
 use crate::clock::today;
+use crate::components::confirm::ConfirmButtons;
 use crate::components::notice::Outcome;
-use crate::components::qr::{qr_svg, select_all};
+use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::i18n::use_i18n;
 use crate::pages::programme::intake_link::renew_link;
 use crate::session::access::{AccessView, InvitationView, MemberView, RequestView};
@@ -172,17 +173,7 @@ fn OpenInvitation(
             </div>
             {qr
                 .map(|svg| {
-                    view! {
-                        <details class="disclosure">
-                            <summary>{i18n.t("share-qr")}</summary>
-                            <div
-                                class="qr-code"
-                                role="img"
-                                aria-label=i18n.t("share-qr-label")
-                                inner_html=svg
-                            ></div>
-                        </details>
-                    }
+                    view! { <QrDisclosure svg label="share-qr-label" /> }
                 })}
         </div>
     }
@@ -339,23 +330,13 @@ fn Member(member: MemberView, admin: bool, outcome: RwSignal<Outcome>) -> impl I
                                     data-testid="access-remove-confirm"
                                 >
                                     <p>{i18n.t("access-remove-what")}</p>
-                                    <div class="button-row">
-                                        <button
-                                            type="button"
-                                            class="button button--danger"
-                                            data-testid="access-remove-yes"
-                                            on:click=remove
-                                        >
-                                            {i18n.t("access-remove-yes")}
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="button button--secondary"
-                                            on:click=move |_| asking.set(false)
-                                        >
-                                            {i18n.t("access-remove-no")}
-                                        </button>
-                                    </div>
+                                    <ConfirmButtons
+                                        testid="access-remove-yes"
+                                        yes="access-remove-yes"
+                                        no="access-remove-no"
+                                        on_yes=remove
+                                        asking=asking
+                                    />
                                 </div>
                             </Show>
                         }

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview};
 
 use crate::clock::today;
+use crate::components::field::ChoiceOptions;
 use crate::components::history::{subject_name, ChangeLine};
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::violation::ViolationItem;
@@ -92,13 +93,7 @@ fn ExportExchange() -> impl IntoView {
             <div class="field">
                 <label for="exchange-partner">{move || i18n.t("exchange-partner")}</label>
                 <select id="exchange-partner" data-testid="exchange-partner" bind:value=partner>
-                    <option value="">{move || i18n.t("exchange-partner-none")}</option>
-                    {move || {
-                        partners()
-                            .into_iter()
-                            .map(|(id, name)| view! { <option value=id>{name}</option> })
-                            .collect_view()
-                    }}
+                    <ChoiceOptions none="exchange-partner-none" choices=partners />
                 </select>
             </div>
             <div class="button-row">

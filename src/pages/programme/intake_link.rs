@@ -238,26 +238,13 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
                         let id = format!("intake-link-field-{}", field.code());
                         let fixed = AskedField::REQUIRED.contains(&field);
                         view! {
-                            <label class="check" for=id.clone()>
-                                <input
-                                    type="checkbox"
-                                    id=id.clone()
-                                    data-testid=id.clone()
-                                    disabled=fixed
-                                    prop:checked=move || asked.with(|asked| asked.contains(&field))
-                                    on:change=move |event| {
-                                        let on = event_target_checked(&event);
-                                        asked
-                                            .update(|asked| {
-                                                asked.retain(|f| *f != field);
-                                                if on {
-                                                    asked.push(field);
-                                                }
-                                            });
-                                    }
-                                />
-                                {move || i18n.t(&format!("apply-field-{}", field.code()))}
-                            </label>
+                            <ChoiceCheck
+                                chosen=asked
+                                item=field
+                                id
+                                label=format!("apply-field-{}", field.code())
+                                disabled=fixed
+                            />
                         }
                     })
                     .collect_view()}
@@ -269,25 +256,12 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
                     .map(|role| {
                         let id = format!("intake-link-role-{}", role.code());
                         view! {
-                            <label class="check" for=id.clone()>
-                                <input
-                                    type="checkbox"
-                                    id=id.clone()
-                                    data-testid=id.clone()
-                                    prop:checked=move || roles.with(|roles| roles.contains(&role))
-                                    on:change=move |event| {
-                                        let on = event_target_checked(&event);
-                                        roles
-                                            .update(|roles| {
-                                                roles.retain(|r| *r != role);
-                                                if on {
-                                                    roles.push(role);
-                                                }
-                                            });
-                                    }
-                                />
-                                {move || i18n.t(&format!("role-{}", role.code()))}
-                            </label>
+                            <ChoiceCheck
+                                chosen=roles
+                                item=role
+                                id
+                                label=format!("role-{}", role.code())
+                            />
                         }
                     })
                     .collect_view()}
@@ -298,6 +272,44 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
                 {move || i18n.t("intake-link-publish")}
             </button>
         </form>
+    }
+}
+
+/// A checkbox that puts `item` into `chosen` or takes it out; `id` is also
+/// its test id, `label` the translation key of its text.
+#[component]
+fn ChoiceCheck<T>(
+    chosen: RwSignal<Vec<T>>,
+    item: T,
+    id: String,
+    label: String,
+    #[prop(optional)] disabled: bool,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <label class="check" for=id.clone()>
+            <input
+                type="checkbox"
+                id=id.clone()
+                data-testid=id.clone()
+                disabled=disabled
+                prop:checked=move || chosen.with(|chosen| chosen.contains(&item))
+                on:change=move |event| {
+                    let on = event_target_checked(&event);
+                    chosen
+                        .update(|chosen| {
+                            chosen.retain(|c| *c != item);
+                            if on {
+                                chosen.push(item);
+                            }
+                        });
+                }
+            />
+            {move || i18n.t(&label)}
+        </label>
     }
 }
 

@@ -8,8 +8,9 @@ use tandem_core::{Command, ContactPoint, PartnerId, Rules};
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::components::field::TextField;
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::confirm::ConfirmButtons;
+use crate::components::field::{CheckField, TextField};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 use crate::session::use_session;
@@ -80,39 +81,25 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         <section class="panel" aria-labelledby="rules-title">
             <h2 id="rules-title">{move || i18n.t("rules-title")}</h2>
             <form class="form" on:submit=save_rules novalidate>
-                <label class="check" for="rules-different">
-                    <input
-                        id="rules-different"
-                        data-testid="rules-different"
-                        type="checkbox"
-                        bind:checked=different
-                    />
-                    <span>{move || i18n.t("rules-different-organisations")}</span>
-                </label>
+                <CheckField
+                    id="rules-different"
+                    label="rules-different-organisations"
+                    checked=different
+                />
                 <TextField
                     id="rules-capacity"
                     label="rules-capacity"
                     value=capacity
                     kind="number"
                 />
-                <label class="check" for="rules-co-mentors">
-                    <input
-                        id="rules-co-mentors"
-                        data-testid="rules-co-mentors"
-                        type="checkbox"
-                        bind:checked=co_mentors
-                    />
-                    <span>{move || i18n.t("rules-co-mentors")}</span>
-                </label>
+                <CheckField id="rules-co-mentors" label="rules-co-mentors" checked=co_mentors />
                 <TextField id="rules-rhythm" label="rules-rhythm" value=rhythm kind="number" />
-                <div class="form__actions">
-                    <button type="submit" class="button button--primary" data-testid="rules-submit">
-                        {move || i18n.t("rules-save")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=outcome testid="rules" />
-                </div>
+                <SubmitWithNotice
+                    testid="rules-submit"
+                    label="rules-save"
+                    outcome=outcome
+                    notice="rules"
+                />
             </form>
         </section>
         <section class="panel" aria-labelledby="complaints-title">
@@ -303,23 +290,13 @@ fn ProgrammeAdmin() -> impl IntoView {
                     aria-labelledby="delete-confirm-text"
                 >
                     <p id="delete-confirm-text">{move || i18n.t("programme-delete-confirm")}</p>
-                    <div class="button-row">
-                        <button
-                            type="button"
-                            class="button button--danger"
-                            data-testid="programme-delete-yes"
-                            on:click=delete.clone()
-                        >
-                            {move || i18n.t("programme-delete-yes")}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            on:click=move |_| confirming.set(false)
-                        >
-                            {move || i18n.t("exchange-cancel")}
-                        </button>
-                    </div>
+                    <ConfirmButtons
+                        testid="programme-delete-yes"
+                        yes="programme-delete-yes"
+                        no="exchange-cancel"
+                        on_yes=delete.clone()
+                        asking=confirming
+                    />
                 </div>
             </Show>
             <div aria-live="polite">

@@ -8,8 +8,9 @@ use leptos_router::hooks::use_navigate;
 use tandem_core::{Arrival, LiveSync, ProgrammeDocument, ProgrammeId};
 
 use super::access::DeviceAccess;
+use crate::components::field::TextField;
 use crate::components::notice::{Outcome, OutcomeNotice};
-use crate::components::qr::{qr_svg, select_all};
+use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::components::room_code::RoomCreationCode;
 use crate::i18n::{use_i18n, I18n};
 use crate::live::fetch::fetch_room;
@@ -156,17 +157,7 @@ fn TokenLink(outcome: RwSignal<Outcome>) -> impl IntoView {
                         </div>
                         {qr
                             .map(|svg| {
-                                view! {
-                                    <details class="disclosure">
-                                        <summary>{move || i18n.t("share-qr")}</summary>
-                                        <div
-                                            class="qr-code"
-                                            role="img"
-                                            aria-label=move || i18n.t("share-qr-label")
-                                            inner_html=svg
-                                        ></div>
-                                    </details>
-                                }
+                                view! { <QrDisclosure svg label="share-qr-label" /> }
                             })}
                     }
                 })
@@ -293,33 +284,21 @@ pub(crate) fn JoinByLinkPage() -> impl IntoView {
                     {(!known)
                         .then(|| {
                             view! {
-                                <div class="field">
-                                    <label for="join-link-author">
-                                        {move || i18n.t("field-your-name")}
-                                    </label>
-                                    <input
-                                        id="join-link-author"
-                                        data-testid="join-link-author"
-                                        type="text"
-                                        autocomplete="name"
-                                        bind:value=author_name
-                                    />
-                                </div>
+                                <TextField
+                                    id="join-link-author"
+                                    label="field-your-name"
+                                    value=author_name
+                                    autocomplete="name"
+                                />
                             }
                         })}
                     <Show when=move || invited.get().is_some()>
-                        <div class="field">
-                            <label for="join-link-organisation">
-                                {move || i18n.t("field-your-organisation")}
-                            </label>
-                            <input
-                                id="join-link-organisation"
-                                data-testid="join-link-organisation"
-                                type="text"
-                                autocomplete="organization"
-                                bind:value=organisation
-                            />
-                        </div>
+                        <TextField
+                            id="join-link-organisation"
+                            label="field-your-organisation"
+                            value=organisation
+                            autocomplete="organization"
+                        />
                     </Show>
                     <div class="button-row">
                         <button

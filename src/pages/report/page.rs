@@ -17,6 +17,7 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::field::ChoiceOptions;
 use crate::download::offer_download;
 use crate::i18n::{use_i18n, I18n};
 use crate::language::Language;
@@ -365,16 +366,7 @@ fn ReportControls(
             <div class="field">
                 <label for="report-earlier">{move || i18n.t("report-compare")}</label>
                 <select id="report-earlier" data-testid="report-earlier" on:change=choose_earlier>
-                    <option value="">{move || i18n.t("report-compare-none")}</option>
-                    {move || {
-                        others
-                            .get()
-                            .into_iter()
-                            .map(|(id, name)| {
-                                view! { <option value=id.to_string()>{name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    <ChoiceOptions none="report-compare-none" choices=move || others.get() />
                 </select>
             </div>
             <div class="report__actions">

@@ -15,6 +15,8 @@ use tandem_core::{
 
 use crate::clock::today;
 use crate::components::answers::{typed_answers, QuestionField};
+use crate::components::field::{ChoiceOptions, InlineCheck};
+use crate::components::notice::MessageNotice;
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
 use crate::session::use_session;
@@ -346,15 +348,11 @@ fn NewSurvey() -> impl IntoView {
                                 />
                             </div>
                         </div>
-                        <label class="checkbox">
-                            <input
-                                type="checkbox"
-                                data-testid="survey-question-anonymous"
-                                prop:checked=move || q.anonymous.get()
-                                on:change=move |event| q.anonymous.set(event_target_checked(&event))
-                            />
-                            {move || i18n.t("survey-question-anonymous")}
-                        </label>
+                        <InlineCheck
+                            testid="survey-question-anonymous"
+                            label="survey-question-anonymous"
+                            checked=q.anonymous
+                        />
                     </fieldset>
                 </For>
                 <div class="report__actions">
@@ -370,25 +368,7 @@ fn NewSurvey() -> impl IntoView {
                         {move || i18n.t("survey-save")}
                     </button>
                 </div>
-                {move || {
-                    message
-                        .get()
-                        .map(|(ok, text)| {
-                            view! {
-                                <p
-                                    class=if ok {
-                                        "notice notice--success"
-                                    } else {
-                                        "notice notice--error"
-                                    }
-                                    role=if ok { "status" } else { "alert" }
-                                    data-testid="survey-message"
-                                >
-                                    {text}
-                                </p>
-                            }
-                        })
-                }}
+                <MessageNotice message testid="survey-message" />
             </form>
         </section>
     }
@@ -493,15 +473,7 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
                                 person.set(event_target_value(&event).parse().ok())
                             }
                         >
-                            <option value="">{move || i18n.t("survey-choose")}</option>
-                            {move || {
-                                people()
-                                    .into_iter()
-                                    .map(|(id, name)| {
-                                        view! { <option value=id.to_string()>{name}</option> }
-                                    })
-                                    .collect_view()
-                            }}
+                            <ChoiceOptions none="survey-choose" choices=people />
                         </select>
                     </div>
                 </div>
@@ -523,25 +495,7 @@ fn PaperAnswers(surveys: Memo<Vec<(SurveyId, Survey, usize)>>) -> impl IntoView 
                 <button type="submit" class="button" data-testid="paper-save">
                     {move || i18n.t("survey-answers-save")}
                 </button>
-                {move || {
-                    message
-                        .get()
-                        .map(|(ok, text)| {
-                            view! {
-                                <p
-                                    class=if ok {
-                                        "notice notice--success"
-                                    } else {
-                                        "notice notice--error"
-                                    }
-                                    role=if ok { "status" } else { "alert" }
-                                    data-testid="paper-message"
-                                >
-                                    {text}
-                                </p>
-                            }
-                        })
-                }}
+                <MessageNotice message testid="paper-message" />
             </form>
         </section>
     }

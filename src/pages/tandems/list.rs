@@ -11,7 +11,7 @@ use tandem_core::{
 use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::history::History;
-use crate::components::notice::{Outcome, OutcomeNotice};
+use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
 use crate::components::table::{Column, DataTable};
 use crate::download::offer_download;
 use crate::i18n::use_i18n;
@@ -265,18 +265,12 @@ fn CreateTandem() -> impl IntoView {
                         kind="date"
                     />
                 </div>
-                <div class="form__actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="tandem-submit"
-                    >
-                        {move || i18n.t("tandem-create-submit")}
-                    </button>
-                </div>
-                <div aria-live="polite">
-                    <OutcomeNotice outcome=outcome testid="tandem" />
-                </div>
+                <SubmitWithNotice
+                    testid="tandem-submit"
+                    label="tandem-create-submit"
+                    outcome=outcome
+                    notice="tandem"
+                />
             </form>
         </section>
     }

@@ -11,6 +11,8 @@ use tandem_core::{
 };
 
 use crate::clock::today;
+use crate::components::field::{ChoiceOptions, InlineCheck};
+use crate::components::notice::MessageNotice;
 use crate::components::table::{Column, DataTable};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::Page;
@@ -228,15 +230,10 @@ pub(crate) fn OutcomesPage() -> impl IntoView {
                                 refill();
                             }
                         >
-                            <option value="">{move || i18n.t("outcome-choose-mentee")}</option>
-                            {move || {
-                                list.get()
-                                    .into_iter()
-                                    .map(|(id, name)| {
-                                        view! { <option value=id.to_string()>{name}</option> }
-                                    })
-                                    .collect_view()
-                            }}
+                            <ChoiceOptions
+                                none="outcome-choose-mentee"
+                                choices=move || list.get()
+                            />
                         </select>
                     </div>
                     <div class="field">
@@ -311,25 +308,7 @@ pub(crate) fn OutcomesPage() -> impl IntoView {
                 <button type="submit" class="button" data-testid="outcome-save">
                     {move || i18n.t("outcome-save")}
                 </button>
-                {move || {
-                    message
-                        .get()
-                        .map(|(ok, text)| {
-                            view! {
-                                <p
-                                    class=if ok {
-                                        "notice notice--success"
-                                    } else {
-                                        "notice notice--error"
-                                    }
-                                    role=if ok { "status" } else { "alert" }
-                                    data-testid="outcome-message"
-                                >
-                                    {text}
-                                </p>
-                            }
-                        })
-                }}
+                <MessageNotice message testid="outcome-message" />
             </form>
         </section>
         <OutcomeList list />
@@ -426,15 +405,7 @@ fn PostFields(form: Form) -> impl IntoView {
     view! {
         <fieldset class="outcome-form__post">
             <legend>{move || i18n.t("outcome-post")}</legend>
-            <label class="checkbox">
-                <input
-                    type="checkbox"
-                    data-testid="outcome-reached"
-                    prop:checked=move || form.reached.get()
-                    on:change=move |event| form.reached.set(event_target_checked(&event))
-                />
-                {move || i18n.t("outcome-reached")}
-            </label>
+            <InlineCheck testid="outcome-reached" label="outcome-reached" checked=form.reached />
             <div class="filters">
                 <div class="field">
                     <label for="outcome-post-on">{move || i18n.t("outcome-post-on")}</label>

@@ -15,6 +15,7 @@ use automerge::ObjId;
 use autosurgeon::hydrate::MaybeMissing;
 use autosurgeon::{hydrate_prop, reconcile_prop};
 
+use crate::command::people::withdraw;
 use crate::command::Command;
 use crate::document::author::Author;
 use crate::document::schema::{
@@ -26,11 +27,11 @@ use crate::model::ids::PersonId;
 use crate::model::intake::{
     to_hex, ApplicationForm, IntakeForm, IntakeSecrets, Receipt, ReceiptNote, ReceiptOutcome,
 };
-use crate::model::person::{Application, Person, Stage, Withdrawal};
+use crate::model::person::{Application, Person, Stage};
 use crate::model::programme::Programme;
-use crate::rules::error::{CommandError, IntakeError, PeopleError};
+use crate::rules::error::{CommandError, IntakeError};
 use crate::rules::intake::{check_form, person_with_receipt};
-use crate::rules::people::{check_not_present, check_step, clean_details, identities};
+use crate::rules::people::{check_not_present, clean_details, identities};
 
 /// How many days before its arrival an application's own date is
 /// believed: a phone's clock can be wrong, and an application cannot have
@@ -292,18 +293,8 @@ fn withdrawn(
         .cloned()
         .ok_or(CommandError::UnknownPerson)?;
     if person.application.stage != Stage::Withdrawn {
-        check_step(programme, id, &person, Stage::Withdrawn)?;
-        if programme.active_tandems_of(id).next().is_some() {
-            return Err(CommandError::People(PeopleError::InActiveTandem(
-                person.details.name.clone(),
-            )));
-        }
-        person.application.withdrawal = Some(Withdrawal {
-            on,
-            reason: format!("Über den Bewerbungslink zurückgezogen ({receipt})"),
-            from: person.application.stage,
-        });
-        person.application.stage = Stage::Withdrawn;
+        let reason = format!("Über den Bewerbungslink zurückgezogen ({receipt})");
+        withdraw(programme, id, &mut person, on, reason)?;
         write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
     }
     if let Some(consent) = programme.consents.get(&id).filter(|c| c.stands()) {

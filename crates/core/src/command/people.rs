@@ -87,18 +87,7 @@ pub(crate) fn write(
             if reason.is_empty() {
                 return Err(CommandError::ReasonMissing);
             }
-            check_step(programme, id, &person, Stage::Withdrawn)?;
-            if programme.active_tandems_of(id).next().is_some() {
-                return Err(CommandError::People(PeopleError::InActiveTandem(
-                    person.details.name.clone(),
-                )));
-            }
-            person.application.withdrawal = Some(Withdrawal {
-                on,
-                reason,
-                from: person.application.stage,
-            });
-            person.application.stage = Stage::Withdrawn;
+            withdraw(programme, id, &mut person, on, reason)?;
             write_entity(tx, programme_obj, PEOPLE, &id.to_string(), &person)?;
             Ok(Touched::People(vec![id]))
         }
@@ -144,6 +133,31 @@ fn record_reminder_sent(
         )?;
     }
     Ok(Touched::People(people))
+}
+
+/// Ends `person`'s (the programme's `id`) way into the programme on `on`,
+/// for `reason`: refused where the stage allows no withdrawal or the person
+/// is in an active tandem.
+pub(crate) fn withdraw(
+    programme: &Programme,
+    id: PersonId,
+    person: &mut Person,
+    on: crate::model::day::Day,
+    reason: String,
+) -> Result<(), CommandError> {
+    check_step(programme, id, person, Stage::Withdrawn)?;
+    if programme.active_tandems_of(id).next().is_some() {
+        return Err(CommandError::People(PeopleError::InActiveTandem(
+            person.details.name.clone(),
+        )));
+    }
+    person.application.withdrawal = Some(Withdrawal {
+        on,
+        reason,
+        from: person.application.stage,
+    });
+    person.application.stage = Stage::Withdrawn;
+    Ok(())
 }
 
 /// A copy of the person to change, or why there is none.

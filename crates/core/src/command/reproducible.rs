@@ -6,14 +6,11 @@
 //! A real coordinator never needs this: their programme and device ids are
 //! random, as DESIGN.md asks.
 
-use automerge::transaction::Transactable;
-use automerge::{ActorId, Automerge, ROOT};
-use autosurgeon::reconcile_prop;
+use automerge::{ActorId, Automerge};
 
 use crate::command::NewProgramme;
 use crate::document::author::Author;
 use crate::document::programme::ProgrammeDocument;
-use crate::document::schema::{commit_options, FORMAT, PROGRAMME};
 use crate::model::ids::{PartnerId, ProgrammeId};
 use crate::rules::error::CommandError;
 
@@ -52,22 +49,12 @@ impl ProgrammeDocument {
             partners.insert(*partner_id, partner.clone());
         }
         programme.partners = partners;
-        let mut doc = Automerge::new().with_actor(ActorId::from(actor));
-        doc.transact_with(
-            |_| commit_options(author, at, "create-programme", None),
-            |tx| {
-                tx.put(ROOT, FORMAT, crate::document::FORMAT_VERSION)?;
-                reconcile_prop(tx, ROOT, PROGRAMME, &programme)?;
-                Ok::<_, CommandError>(())
-            },
-        )
-        .map_err(|failure| failure.error)?;
-        Ok(Self {
-            doc,
-            saved_heads: Vec::new(),
+        Self::genesis(
+            Automerge::new().with_actor(ActorId::from(actor)),
+            author,
+            at,
             programme,
-            concurrent: Vec::new(),
-        })
+        )
     }
 
     /// A copy of this document for another device, writing its changes

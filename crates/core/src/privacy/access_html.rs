@@ -125,9 +125,18 @@ fn consent_section(
             );
         }
         None => {
-            let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
+            nothing(html, "p", heading);
         }
     }
+}
+
+/// Says in a `<p>` or `<li>` that a section holds nothing about the person.
+fn nothing(html: &mut String, element: &str, heading: &dyn Fn(&str) -> String) {
+    let _ = write!(
+        html,
+        "<{element}>{}</{element}>",
+        escape(&heading("access-none"))
+    );
 }
 
 fn history_section(
@@ -195,7 +204,7 @@ fn tandems_section(
         );
     }
     if !any {
-        let _ = write!(html, "<li>{}</li>", escape(&heading("access-none")));
+        nothing(html, "li", heading);
     }
     html.push_str("</ul>");
 }
@@ -224,7 +233,7 @@ fn attendance_section(
         }
     }
     if !any {
-        let _ = write!(html, "<li>{}</li>", escape(&heading("access-none")));
+        nothing(html, "li", heading);
     }
     html.push_str("</ul>");
 }
@@ -246,7 +255,7 @@ fn certificate_section(
             );
         }
         None => {
-            let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
+            nothing(html, "p", heading);
         }
     }
 }
@@ -266,7 +275,7 @@ fn reminders_section(
         .map(|who| &who.reminders)
         .filter(|sent| !sent.is_empty());
     let Some(sent) = sent else {
-        let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
+        nothing(html, "p", heading);
         return;
     };
     html.push_str("<ul>");
@@ -307,7 +316,7 @@ fn reminders_section(
 
 fn pages_section(html: &mut String, pages: &[PageContent], heading: &dyn Fn(&str) -> String) {
     if pages.is_empty() {
-        let _ = write!(html, "<p>{}</p>", escape(&heading("access-none")));
+        nothing(html, "p", heading);
     }
     for page in pages {
         let _ = write!(html, "<h3>{}</h3><ul>", escape(&heading("access-goals")));

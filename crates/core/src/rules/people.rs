@@ -249,8 +249,12 @@ pub(crate) fn check_new_tandem(
     Ok(())
 }
 
-/// An accepted person of the given role.
-fn member(programme: &Programme, id: PersonId, role: Role) -> Result<&Person, CommandError> {
+/// A person of the given role, accepted or not.
+pub(crate) fn of_role(
+    programme: &Programme,
+    id: PersonId,
+    role: Role,
+) -> Result<&Person, CommandError> {
     let person = programme
         .people
         .get(&id)
@@ -261,6 +265,12 @@ fn member(programme: &Programme, id: PersonId, role: Role) -> Result<&Person, Co
             role: role.code(),
         }));
     }
+    Ok(person)
+}
+
+/// An accepted person of the given role.
+fn member(programme: &Programme, id: PersonId, role: Role) -> Result<&Person, CommandError> {
+    let person = of_role(programme, id, role)?;
     if !person.is_accepted() {
         return Err(CommandError::Tandem(TandemError::NotAccepted(
             person.details.name.clone(),

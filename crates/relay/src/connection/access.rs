@@ -27,7 +27,8 @@ use tandem_sync::{ErrorCode, Frame, RoomId, ACCESS_PROTOCOL, MAX_FRAME_BYTES, PR
 use super::{Connection, Refusal};
 use crate::access::{lock, now, SharedRoster};
 use crate::rooms::{Delivery, Membership};
-use crate::store::RoomStore;
+use crate::store::{AccessLog, RoomStore};
+use crate::RelayState;
 
 pub(super) use crate::rooms::signal::ACCESS;
 
@@ -72,6 +73,18 @@ fn refusal(error: AccessError) -> Refusal {
     Refusal::new(code, error.to_string())
 }
 
+/// The room's member list as the store has it.
+async fn stored_access<S: RoomStore>(
+    state: &RelayState<S>,
+    room: RoomId,
+) -> Result<AccessLog, Refusal> {
+    state
+        .store
+        .read_access(room)
+        .await
+        .map_err(Refusal::storage)
+}
+
 impl<S: RoomStore> Connection<S> {
     /// Serves a connection that starts with a device hello or an
     /// introduction.
@@ -97,12 +110,7 @@ impl<S: RoomStore> Connection<S> {
         }
         tracing::Span::current()
             .record("room", tracing::field::display(crate::logging::room(room)));
-        let log = self
-            .state
-            .store
-            .read_access(room)
-            .await
-            .map_err(Refusal::storage)?;
+        let log = stored_access(&self.state, room).await?;
         if let Some(notice) = log.retired {
             return self.tell_retired(notice).await;
         }
@@ -202,12 +210,7 @@ impl<S: RoomStore> Connection<S> {
         if self.access.device.is_none() && self.access.introducing.is_none() {
             return Ok(true);
         }
-        let log = self
-            .state
-            .store
-            .read_access(room)
-            .await
-            .map_err(Refusal::storage)?;
+        let log = stored_access(&self.state, room).await?;
         for (position, entry) in (0u64..).zip(log.entries) {
             self.send(Frame::Access { position, entry }).await?;
             self.access.sent = position + 1;
@@ -224,12 +227,7 @@ impl<S: RoomStore> Connection<S> {
         if self.state.rosters.cached(room).is_some() {
             return Err(token_refusal());
         }
-        let log = self
-            .state
-            .store
-            .read_access(room)
-            .await
-            .map_err(Refusal::storage)?;
+        let log = stored_access(&self.state, room).await?;
         if log.entries.is_empty() {
             Ok(())
         } else {
@@ -297,12 +295,7 @@ impl<S: RoomStore> Connection<S> {
         let mut next = match &shared {
             Some(shared) => lock(shared).clone(),
             None => {
-                let log = self
-                    .state
-                    .store
-                    .read_access(room)
-                    .await
-                    .map_err(Refusal::storage)?;
+                let log = stored_access(&self.state, room).await?;
                 if !log.entries.is_empty() {
                     return Err(token_refusal());
                 }
