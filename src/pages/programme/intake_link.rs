@@ -118,6 +118,28 @@ pub(crate) async fn renew_link(i18n: I18n, session: ProgrammeSession) -> Outcome
     relay_outcome(i18n, result, "intake-link-renewed")
 }
 
+/// Keeps `form` in the programme (checked as of today) and gives the relay
+/// its public part; `done` names the text that says it worked.
+fn publish_form(
+    i18n: I18n,
+    session: ProgrammeSession,
+    form: IntakeForm,
+    outcome: RwSignal<Outcome>,
+    done: &'static str,
+) {
+    if let Err(message) = session.dispatch(Command::PublishIntakeForm {
+        form,
+        today: today(),
+    }) {
+        outcome.set(Outcome::Refused(message));
+        return;
+    }
+    spawn_local(async move {
+        let result = publish_on_relay(session).await;
+        outcome.set(relay_outcome(i18n, result, done));
+    });
+}
+
 /// Closes an inbox on the relay with its reader token.
 async fn close_on_relay(secrets: IntakeSecrets) -> Result<(), inbox::InboxError> {
     let base = intake_relay().ok_or(inbox::InboxError::Offline)?;
@@ -205,17 +227,7 @@ fn SetUp(outcome: RwSignal<Outcome>) -> impl IntoView {
         {
             form.contact = contact;
         }
-        if let Err(message) = session.dispatch(Command::PublishIntakeForm {
-            form,
-            today: today(),
-        }) {
-            outcome.set(Outcome::Refused(message));
-            return;
-        }
-        spawn_local(async move {
-            let result = publish_on_relay(session).await;
-            outcome.set(relay_outcome(i18n, result, "intake-link-published"));
-        });
+        publish_form(i18n, session, form, outcome, "intake-link-published");
     };
     view! {
         <form on:submit=publish class="intake-link__setup" novalidate>
@@ -344,17 +356,7 @@ fn Published(form: IntakeForm, outcome: RwSignal<Outcome>) -> impl IntoView {
             return;
         };
         texts.with_untracked(|texts| texts.put_into(&mut form));
-        if let Err(message) = session.dispatch(Command::PublishIntakeForm {
-            form,
-            today: today(),
-        }) {
-            outcome.set(Outcome::Refused(message));
-            return;
-        }
-        spawn_local(async move {
-            let result = publish_on_relay(session).await;
-            outcome.set(relay_outcome(i18n, result, "intake-texts-saved"));
-        });
+        publish_form(i18n, session, form, outcome, "intake-texts-saved");
     };
     let secrets = form.secrets.clone();
     let close = move |_| {
