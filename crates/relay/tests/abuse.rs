@@ -109,8 +109,9 @@ impl Drop for RelayProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.db.display())).ok();
+        // Every shard of the database, with its write-ahead log.
+        for file in tandem_relay::store::database_files(&self.db) {
+            std::fs::remove_file(file).ok();
         }
     }
 }
