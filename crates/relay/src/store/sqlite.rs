@@ -1685,7 +1685,10 @@ mod tests {
                     store.append(*room, vec![blob; 100]).await.unwrap();
                 }
             }
-            store.replace_through(rooms[0], 1, vec![9; 50]).await.unwrap();
+            store
+                .replace_through(rooms[0], 1, vec![9; 50])
+                .await
+                .unwrap();
             store.append_access(rooms[1], 0, vec![4; 40]).await.unwrap();
             store.retire(rooms[2], vec![7; 24]).await.unwrap();
             // Only the one room is old enough to expire.
