@@ -173,3 +173,76 @@ fn copy_rooms(copy: &Connection, shard: &Path) -> Result<(), rusqlite::Error> {
     copy.execute("DETACH DATABASE shard", [])?;
     copied
 }
+
+#[cfg(test)]
+mod tests {
+    use tandem_sync::intake::InboxId;
+    use tandem_sync::{RoomId, TokenHash};
+
+    use super::*;
+    use crate::store::sqlite::shard_files;
+    use crate::{Admission, InboxBounds, RoomStore, SqliteStore};
+
+    #[tokio::test]
+    async fn a_backup_of_a_store_in_shards_is_one_file_that_restores_every_room() {
+        let folder =
+            std::env::temp_dir().join(format!("tandem-relay-backup-shards-{}", std::process::id()));
+        std::fs::remove_dir_all(&folder).ok();
+        std::fs::create_dir_all(&folder).unwrap();
+        let (database, copy) = (folder.join("rooms.sqlite3"), folder.join("copy.sqlite3"));
+        let rooms: Vec<RoomId> = (1..=16)
+            .map(|byte| RoomId::from_bytes([byte; 16]))
+            .collect();
+        let token = TokenHash::from_bytes([7; 32]);
+        let inbox = InboxId([3; 16]);
+        let store = SqliteStore::open_sharded(&database, 4).unwrap();
+        for (index, room) in rooms.iter().enumerate() {
+            store.admit(*room, token).await.unwrap();
+            for _ in 0..=index {
+                store.append(*room, vec![index as u8; 64]).await.unwrap();
+            }
+        }
+        store.retire(rooms[0], vec![9; 24]).await.unwrap();
+        store
+            .open_inbox(inbox, [1; 32], u64::MAX, vec![2], 1)
+            .await
+            .unwrap();
+        let bounds = InboxBounds {
+            max_messages: 5,
+            max_bytes: 1000,
+        };
+        store
+            .append_to_inbox(inbox, vec![4; 40], bounds, 2)
+            .await
+            .unwrap();
+        assert_eq!(shard_files(&database).len(), 4);
+
+        // Taken while the store is open, as from a running relay.
+        let backup = backup(&database, &copy).unwrap();
+        assert_eq!(backup.rooms, 15, "every open room of every shard");
+        assert_eq!(shard_files(&copy).len(), 1, "one file");
+        drop(store);
+
+        let restored = SqliteStore::open_sharded(&copy, 3).unwrap();
+        assert_eq!(
+            restored.admit(rooms[0], token).await.unwrap(),
+            Admission::Retired(vec![9; 24])
+        );
+        for (index, room) in rooms.iter().enumerate().skip(1) {
+            assert_eq!(
+                restored.admit(*room, token).await.unwrap(),
+                Admission::Admitted
+            );
+            let replay = restored.read_after(*room, 0).await.unwrap();
+            assert_eq!(replay.latest, index as u64 + 1);
+            assert!(replay
+                .entries
+                .iter()
+                .all(|entry| entry.blob == vec![index as u8; 64]));
+        }
+        assert_eq!(restored.inbox(inbox).await.unwrap().unwrap().messages, 1);
+        assert_eq!(shard_files(&copy).len(), 3);
+        drop(restored);
+        std::fs::remove_dir_all(&folder).ok();
+    }
+}
