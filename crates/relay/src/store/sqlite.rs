@@ -899,6 +899,11 @@ fn shard_of(room: &[u8], shards: usize) -> usize {
     usize::try_from(u64::from_le_bytes(first) % shards).unwrap_or(0)
 }
 
+/// The shard of `room` in a store of `shards` shards.
+pub fn room_shard(room: RoomId, shards: usize) -> usize {
+    shard_of(room.as_bytes(), shards)
+}
+
 /// The file of shard `index` of the database at `path`: the configured
 /// file itself for the first (which also keeps the inboxes), then
 /// `<path>.shard-1`, `<path>.shard-2`, … beside it.
@@ -1784,6 +1789,55 @@ mod tests {
             shard_path(Path::new("/var/lib/tandem/relay.sqlite3"), 2),
             PathBuf::from("/var/lib/tandem/relay.sqlite3.shard-2")
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_push_to_a_room_of_another_shard_does_not_wait_for_a_commit_under_way() {
+        let path = std::env::temp_dir().join(format!(
+            "tandem-relay-shard-writers-{}-{}.sqlite3",
+            std::process::id(),
+            now()
+        ));
+        let store = SqliteStore::open_sharded(&path, 2).unwrap();
+        // Rooms 1 and 2 hash to different shards of two.
+        let (busy, quiet) = (room(1), room(2));
+        assert_ne!(
+            shard_of(busy.as_bytes(), 2),
+            shard_of(quiet.as_bytes(), 2)
+        );
+        for room in [busy, quiet] {
+            store.admit(room, token(1)).await.unwrap();
+        }
+        // A commit under way in the busy room's shard: its writer holds
+        // the connection until released.
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (holding, held) = std::sync::mpsc::channel::<()>();
+        let writer = Arc::clone(&store.shard(busy).connection);
+        let holder = std::thread::spawn(move || {
+            let _committing = writer.lock().unwrap();
+            holding.send(()).unwrap();
+            let _ = released.recv();
+        });
+        held.recv().unwrap();
+        let mut waiting = tokio::spawn({
+            let store = store.clone();
+            async move { store.append(busy, vec![1; 10]).await }
+        });
+        let quiet_append = tokio::time::timeout(
+            Duration::from_secs(5),
+            store.append(quiet, vec![2; 10]),
+        );
+        tokio::select! {
+            done = quiet_append => assert_eq!(done.expect("not held back").unwrap(), 1),
+            _ = &mut waiting => panic!("the held shard committed"),
+        }
+        release.send(()).unwrap();
+        holder.join().unwrap();
+        assert_eq!(waiting.await.unwrap().unwrap(), 1);
+        drop(store);
+        for file in database_files(&path) {
+            std::fs::remove_file(file).ok();
+        }
     }
 
     #[tokio::test]
