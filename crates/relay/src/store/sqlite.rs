@@ -1801,10 +1801,7 @@ mod tests {
         let store = SqliteStore::open_sharded(&path, 2).unwrap();
         // Rooms 1 and 2 hash to different shards of two.
         let (busy, quiet) = (room(1), room(2));
-        assert_ne!(
-            shard_of(busy.as_bytes(), 2),
-            shard_of(quiet.as_bytes(), 2)
-        );
+        assert_ne!(shard_of(busy.as_bytes(), 2), shard_of(quiet.as_bytes(), 2));
         for room in [busy, quiet] {
             store.admit(room, token(1)).await.unwrap();
         }
@@ -1823,10 +1820,8 @@ mod tests {
             let store = store.clone();
             async move { store.append(busy, vec![1; 10]).await }
         });
-        let quiet_append = tokio::time::timeout(
-            Duration::from_secs(5),
-            store.append(quiet, vec![2; 10]),
-        );
+        let quiet_append =
+            tokio::time::timeout(Duration::from_secs(5), store.append(quiet, vec![2; 10]));
         tokio::select! {
             done = quiet_append => assert_eq!(done.expect("not held back").unwrap(), 1),
             _ = &mut waiting => panic!("the held shard committed"),
