@@ -292,8 +292,9 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some(db) = &self.db {
-            for suffix in ["", "-wal", "-shm"] {
-                std::fs::remove_file(format!("{}{suffix}", db.display())).ok();
+            // Every shard of the database, with its write-ahead log.
+            for file in tandem_relay::store::database_files(db) {
+                std::fs::remove_file(file).ok();
             }
         }
     }

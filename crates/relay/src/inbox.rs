@@ -354,37 +354,54 @@ async fn append<S: RoomStore>(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = match read_body(&headers, body, NONCE_BYTES + MAX_SEALED_BYTES).await {
+    match appended(&state, &id, address, &headers, body).await {
+        Ok(response) => response,
+        Err(refusal) => {
+            state.metrics.inbox_refused(refusal.1);
+            refusal.into_response()
+        }
+    }
+}
+
+/// An append's answer, or why it was refused.
+async fn appended<S: RoomStore>(
+    state: &RelayState<S>,
+    id: &str,
+    address: Option<Extension<server::ClientAddress>>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, Refusal> {
+    let body = match read_body(headers, body, NONCE_BYTES + MAX_SEALED_BYTES).await {
         Ok(body) => body,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return Err(refusal),
     };
-    let inbox = match inbox_id(&id) {
+    let inbox = match inbox_id(id) {
         Ok(inbox) => inbox,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return Err(refusal),
     };
     let stored = match state.store.inbox(inbox).await {
         Ok(Some(stored)) if stored.state != InboxState::Gone => stored,
-        Ok(_) => return refuse(StatusCode::NOT_FOUND, "no-such-inbox"),
-        Err(error) => return storage(error),
+        Ok(_) => return Err(Refusal(StatusCode::NOT_FOUND, "no-such-inbox")),
+        Err(error) => return Err(storage_refusal(error)),
     };
     let now = state.clock.now();
     if stored.state != InboxState::Open || now >= stored.closes_at {
-        return refuse(StatusCode::GONE, "closed");
+        return Err(Refusal(StatusCode::GONE, "closed"));
     }
     let Some((nonce, sealed)) = body.split_first_chunk::<NONCE_BYTES>() else {
-        return refuse(StatusCode::BAD_REQUEST, "damaged");
+        return Err(Refusal(StatusCode::BAD_REQUEST, "damaged"));
     };
     if SealedApplication::from_bytes(sealed).is_err() {
-        return refuse(StatusCode::BAD_REQUEST, "damaged");
+        return Err(Refusal(StatusCode::BAD_REQUEST, "damaged"));
     }
     let nonce = u64::from_le_bytes(*nonce);
     if !work_is_done(&inbox, sealed, nonce, state.limits.inbox_work_bits) {
-        return refuse(StatusCode::BAD_REQUEST, "no-work");
+        return Err(Refusal(StatusCode::BAD_REQUEST, "no-work"));
     }
     if let Some(Extension(server::ClientAddress(address))) = address {
         if !state.inbox_appends.take(address) {
             tracing::info!("an address sent its hour's inbox messages; refused");
-            return refuse(StatusCode::TOO_MANY_REQUESTS, "too-many");
+            return Err(Refusal(StatusCode::TOO_MANY_REQUESTS, "too-many"));
         }
     }
     let bounds = InboxBounds {
@@ -394,10 +411,10 @@ async fn append<S: RoomStore>(
     if stored.messages >= bounds.max_messages
         || stored.bytes.saturating_add(sealed.len() as u64) > bounds.max_bytes
     {
-        return refuse(StatusCode::INSUFFICIENT_STORAGE, "inbox-full");
+        return Err(Refusal(StatusCode::INSUFFICIENT_STORAGE, "inbox-full"));
     }
     if state.storage.full().is_some() {
-        return refuse(StatusCode::INSUFFICIENT_STORAGE, "relay-full");
+        return Err(Refusal(StatusCode::INSUFFICIENT_STORAGE, "relay-full"));
     }
     match state
         .store
@@ -405,12 +422,12 @@ async fn append<S: RoomStore>(
         .await
     {
         Ok(InboxAppend::Stored(seq)) => {
-            (StatusCode::CREATED, Json(Appended { seq })).into_response()
+            Ok((StatusCode::CREATED, Json(Appended { seq })).into_response())
         }
-        Ok(InboxAppend::NoSuchInbox) => refuse(StatusCode::NOT_FOUND, "no-such-inbox"),
-        Ok(InboxAppend::Closed) => refuse(StatusCode::GONE, "closed"),
-        Ok(InboxAppend::Full) => refuse(StatusCode::INSUFFICIENT_STORAGE, "inbox-full"),
-        Err(error) => storage(error),
+        Ok(InboxAppend::NoSuchInbox) => Err(Refusal(StatusCode::NOT_FOUND, "no-such-inbox")),
+        Ok(InboxAppend::Closed) => Err(Refusal(StatusCode::GONE, "closed")),
+        Ok(InboxAppend::Full) => Err(Refusal(StatusCode::INSUFFICIENT_STORAGE, "inbox-full")),
+        Err(error) => Err(storage_refusal(error)),
     }
 }
 

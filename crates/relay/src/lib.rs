@@ -56,7 +56,7 @@ pub use store::PostgresStore;
 pub use store::{
     AccessLog, Admission, Committed, Elsewhere, Entry, Inbox, InboxAppend, InboxBounds,
     InboxMessage, InboxOpening, InboxPage, InboxState, Queued, Replay, RoomStore, SqliteStore,
-    StoreError, Usage,
+    StoreError, Usage, DEFAULT_SHARDS,
 };
 
 pub use metrics::Metrics;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tandem_relay::logging::LogFormat;
 use tandem_relay::{
     app, metrics_app, AllowedOrigins, Exposure, Limits, RelayConfig, RelayState, RoomStore,
-    ServerLimits, SqliteStore,
+    ServerLimits, SqliteStore, DEFAULT_SHARDS,
 };
 
 /// The Tandem relay: stores and forwards end-to-end encrypted changes.
@@ -35,6 +35,13 @@ struct Args {
         global = true
     )]
     db: PathBuf,
+    /// SQLite files the rooms are spread over, each with a writer of its
+    /// own (`<db>`, `<db>.shard-1`, … beside it; inboxes stay in `<db>`),
+    /// so that a small push does not wait for a large commit in another
+    /// shard. Rooms are moved when the count changes.
+    #[arg(long, env = "TANDEM_SHARDS", default_value_t = DEFAULT_SHARDS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    shards: usize,
     /// A PostgreSQL database that several relay processes share
     /// (`postgres://user@host:port/database`), instead of the SQLite file.
     #[arg(long, env = "TANDEM_DATABASE_URL")]
@@ -150,9 +157,10 @@ struct Args {
 /// What the relay does other than serve (which it does without one).
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Copies the SQLite database (`--db`) to a new file while the relay
-    /// runs, with SQLite's online backup; restore by stopping the relay
-    /// and putting the copy in the database's place.
+    /// Copies the SQLite database (`--db`, all its shards) to one new file
+    /// while the relay runs, with SQLite's online backup; restore by
+    /// stopping the relay, removing the database's files and putting the
+    /// copy in its place (the relay spreads it over its shards).
     Backup {
         /// The new file (never overwritten).
         file: PathBuf,
@@ -216,7 +224,7 @@ async fn run() -> std::process::ExitCode {
     }
     match args.database_url.clone() {
         Some(url) => serve_postgres(args, &url).await,
-        None => match SqliteStore::open(&args.db).and_then(|store| {
+        None => match SqliteStore::open_sharded(&args.db, args.shards).and_then(|store| {
             if args.max_stored_bytes > 0 {
                 store.limit_size(args.max_stored_bytes)?;
             }
@@ -316,6 +324,7 @@ async fn serve<S: RoomStore>(args: Args, store: S) -> std::process::ExitCode {
         addr = %args.addr,
         static_dir = ?args.static_dir,
         db = %args.db.display(),
+        shards = args.shards,
         postgres = args.database_url.is_some(),
         ?limits,
         ?server_limits,

@@ -51,6 +51,9 @@ pub struct Metrics {
     pushes: Counter,
     refusals: Family<Code, Counter>,
     store_seconds: Family<Operation, Histogram>,
+    open_inboxes: Gauge,
+    inbox_messages: Gauge,
+    inbox_refusals: Family<Code, Counter>,
 }
 
 impl Default for Metrics {
@@ -77,13 +80,13 @@ impl Metrics {
         let stored_rooms = Gauge::default();
         registry.register(
             "stored_rooms",
-            "Rooms in the SQLite database (retired ones not counted)",
+            "Rooms in the SQLite database, all shards (retired ones not counted)",
             stored_rooms.clone(),
         );
         let stored_bytes = Gauge::default();
         registry.register(
             "stored_bytes",
-            "Bytes of the SQLite database on disk, write-ahead log included",
+            "Bytes of the SQLite database on disk, all shards with their write-ahead logs",
             stored_bytes.clone(),
         );
         let pushes = Counter::default();
@@ -103,8 +106,29 @@ impl Metrics {
             "How long the store took: admitting a hello, committing a push",
             store_seconds.clone(),
         );
+        let open_inboxes = Gauge::default();
+        registry.register(
+            "open_inboxes",
+            "Programmes' intake inboxes taking messages (SQLite)",
+            open_inboxes.clone(),
+        );
+        let inbox_messages = Gauge::default();
+        registry.register(
+            "inbox_messages",
+            "Messages waiting in inboxes for their coordinators (SQLite)",
+            inbox_messages.clone(),
+        );
+        let inbox_refusals = Family::<Code, Counter>::default();
+        registry.register(
+            "inbox_refusals",
+            "Messages to inboxes the relay refused, by the error's code",
+            inbox_refusals.clone(),
+        );
         Self {
             registry,
+            open_inboxes,
+            inbox_messages,
+            inbox_refusals,
             connections,
             live_rooms,
             stored_rooms,
@@ -129,6 +153,15 @@ impl Metrics {
     /// Counts a connection ended with `code` (as its error frame says).
     pub(crate) fn refused(&self, code: &str) {
         self.refusals
+            .get_or_create(&Code {
+                code: code.to_string(),
+            })
+            .inc();
+    }
+
+    /// Counts a message to an inbox refused with `code`.
+    pub(crate) fn inbox_refused(&self, code: &str) {
+        self.inbox_refusals
             .get_or_create(&Code {
                 code: code.to_string(),
             })
@@ -190,9 +223,11 @@ async fn metrics(State(scrape): State<Arc<Scrape>>) -> Response {
         .set(i64::try_from((scrape.live_rooms)()).unwrap_or(i64::MAX));
     if let Some(path) = scrape.sqlite.clone() {
         match tokio::task::spawn_blocking(move || sqlite_usage(&path)).await {
-            Ok(Ok((rooms, bytes))) => {
-                scrape.metrics.stored_rooms.set(rooms);
-                scrape.metrics.stored_bytes.set(bytes);
+            Ok(Ok(usage)) => {
+                scrape.metrics.stored_rooms.set(usage.rooms);
+                scrape.metrics.stored_bytes.set(usage.bytes);
+                scrape.metrics.open_inboxes.set(usage.open_inboxes);
+                scrape.metrics.inbox_messages.set(usage.inbox_messages);
             }
             Ok(Err(error)) => {
                 tracing::warn!(%error, "cannot read the database's size for /metrics")
@@ -206,23 +241,50 @@ async fn metrics(State(scrape): State<Arc<Scrape>>) -> Response {
     }
 }
 
-/// The rooms in the SQLite database at `path` and its bytes on disk, read
-/// through a connection of its own that only reads.
-fn sqlite_usage(path: &std::path::Path) -> Result<(i64, i64), rusqlite::Error> {
-    let bytes = ["", "-wal"]
+/// What a scrape reads from the SQLite database.
+struct SqliteUsage {
+    rooms: i64,
+    bytes: i64,
+    open_inboxes: i64,
+    inbox_messages: i64,
+}
+
+/// The rooms in the SQLite database at `path` (all its shards), its bytes
+/// on disk and its inboxes, read through connections of their own that
+/// only read.
+fn sqlite_usage(path: &std::path::Path) -> Result<SqliteUsage, rusqlite::Error> {
+    let bytes = crate::store::database_files(path)
         .iter()
-        .filter_map(|suffix| {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            std::fs::metadata(name).ok()
-        })
+        .filter(|file| !file.to_string_lossy().ends_with("-shm"))
+        .filter_map(|file| std::fs::metadata(file).ok())
         .map(|metadata| i64::try_from(metadata.len()).unwrap_or(i64::MAX))
         .fold(0_i64, i64::saturating_add);
-    let connection =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    connection.busy_timeout(Duration::from_secs(2))?;
-    let rooms = connection.query_row("SELECT count(*) FROM rooms", [], |row| row.get(0))?;
-    Ok((rooms, bytes))
+    let open = |file: &std::path::Path| {
+        let connection = rusqlite::Connection::open_with_flags(
+            file,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        connection.busy_timeout(Duration::from_secs(2))?;
+        Ok::<_, rusqlite::Error>(connection)
+    };
+    let mut rooms = 0_i64;
+    for (_, shard) in crate::store::sqlite::shard_files(path) {
+        let shard_rooms: i64 =
+            open(&shard)?.query_row("SELECT count(*) FROM rooms", [], |row| row.get(0))?;
+        rooms = rooms.saturating_add(shard_rooms);
+    }
+    // The inboxes live in the first shard, the configured file.
+    let (open_inboxes, inbox_messages) = open(path)?.query_row(
+        "SELECT count(*) FILTER (WHERE state = 0), coalesce(sum(messages), 0) FROM inboxes",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(SqliteUsage {
+        rooms,
+        bytes,
+        open_inboxes,
+        inbox_messages,
+    })
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ pub mod sqlite;
 
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{database_files, SqliteStore, DEFAULT_SHARDS};
 
 /// News from a store that other relay processes write too.
 #[derive(Debug, Clone, PartialEq, Eq)]

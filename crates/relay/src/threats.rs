@@ -28,6 +28,14 @@
 //!   README and other rooms' deliveries flow on
 //!   (`abuse::clients_that_never_read_pin_bounded_memory_and_other_rooms_flow_on`,
 //!   `rooms::tests::an_outbox_that_passes_its_byte_bound_is_dropped_and_others_go_on`).
+//! - **Large pushes holding up everyone's commits.** SQLite writes one
+//!   transaction at a time per file, and an 8 MiB commit takes tens of
+//!   milliseconds to reach the disk. Rooms are spread over shards, files
+//!   with a writer each (`--shards`): a small push waits for no commit of
+//!   another shard
+//!   (`store::sqlite::tests::a_push_to_a_room_of_another_shard_does_not_wait_for_a_commit_under_way`),
+//!   and within its shard for one large commit at most
+//!   (`store::group_commit::tests::a_small_append_goes_before_a_large_one_of_another_room_and_after_one_of_its_own`).
 //! - **Replaying a large room, many times at once.** Read from the store a
 //!   page at a time, never the whole room
 //!   (`store::sqlite::tests::a_page_stops_at_its_bytes_and_holds_at_least_one_blob`,
@@ -90,6 +98,10 @@
 //! connection cap, not stopped: that is for the network in front of the
 //! relay. Frames being read count against memory one per sending client
 //! (up to twice the frame limit each), bounded by the connection caps.
+//! A stranger who opens rooms in every shard (a room's shard follows from
+//! its id, which the client chooses) and pushes large blobs into all of
+//! them delays small pushes in every shard, by one large commit each at
+//! most; the rationed room creation and push rate bound how many.
 //!
 //! [`Limits::max_bytes_before_hello`]: crate::Limits::max_bytes_before_hello
 //! [`Limits::hello_timeout`]: crate::Limits::hello_timeout

@@ -53,8 +53,9 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
+        // Every shard of the database, with its write-ahead log.
+        for file in tandem_relay::store::database_files(&self.0) {
+            std::fs::remove_file(file).ok();
         }
     }
 }

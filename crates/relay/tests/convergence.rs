@@ -106,8 +106,9 @@ fn database_path(seed: u64) -> PathBuf {
 }
 
 fn remove_database(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+    // Every shard of the database, with its write-ahead log.
+    for file in tandem_relay::store::database_files(path) {
+        std::fs::remove_file(file).ok();
     }
 }
 

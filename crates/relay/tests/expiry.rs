@@ -18,15 +18,17 @@ mod support;
 
 const DAY: u64 = 24 * 60 * 60;
 
-/// Sets the time of every room's last change in `db` `days` back, as if
-/// nobody had changed them since.
+/// Sets the time of every room's last change in `db` (all its shards)
+/// `days` back, as if nobody had changed them since.
 fn unchanged_for(db: &Database, days: u64) {
-    let connection = rusqlite::Connection::open(&db.0).unwrap();
-    connection.busy_timeout(Duration::from_secs(5)).unwrap();
     let then = i64::try_from(now() - days * DAY).unwrap();
-    connection
-        .execute("UPDATE rooms SET changed_at = ?1, created_at = ?1", [then])
-        .unwrap();
+    for (_, shard) in tandem_relay::store::sqlite::shard_files(&db.0) {
+        let connection = rusqlite::Connection::open(shard).unwrap();
+        connection.busy_timeout(Duration::from_secs(5)).unwrap();
+        connection
+            .execute("UPDATE rooms SET changed_at = ?1, created_at = ?1", [then])
+            .unwrap();
+    }
 }
 
 fn now() -> u64 {
@@ -161,11 +163,19 @@ async fn after_400_unchanged_days_the_room_is_deleted_and_its_invite_refused() {
         other => panic!("expected the refusal, got {other:?}"),
     }
     assert!(!ErrorCode::RoomExpired.is_temporary());
-    let connection = rusqlite::Connection::open(&db.0).unwrap();
-    let logged: i64 = connection
-        .query_row("SELECT count(*) FROM log", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(logged, 1, "only the fresh room's push is left");
+    let logged: i64 = tandem_relay::store::sqlite::shard_files(&db.0)
+        .into_iter()
+        .map(|(_, shard)| -> i64 {
+            rusqlite::Connection::open(shard)
+                .unwrap()
+                .query_row("SELECT count(*) FROM log", [], |row| row.get(0))
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(
+        logged, 1,
+        "only the fresh room's push is left (in all shards)"
+    );
 
     let mut ben = joined(addr, &fresh).await;
     match ben.event().await {

@@ -334,3 +334,80 @@ async fn metrics_count_a_push_and_the_rooms_and_bytes_stored() {
     // Nothing that names the room.
     assert!(!text.contains("room="), "{text}");
 }
+
+#[tokio::test]
+async fn metrics_count_open_inboxes_their_waiting_messages_and_refused_appends() {
+    use tandem_relay::{InboxBounds, RoomStore};
+    use tandem_sync::intake::InboxId;
+
+    let dir = std::env::temp_dir().join(format!(
+        "tandem-relay-public-inboxes-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _folder = Folder(dir.clone());
+    let db = dir.join("rooms.sqlite3");
+    let store = SqliteStore::open(&db).unwrap();
+    let bounds = InboxBounds {
+        max_messages: 10,
+        max_bytes: 10_000,
+    };
+    let (open, closed, empty) = (InboxId([1; 16]), InboxId([2; 16]), InboxId([3; 16]));
+    for inbox in [open, closed, empty] {
+        store
+            .open_inbox(inbox, [7; 32], u64::MAX, vec![1], 1)
+            .await
+            .unwrap();
+    }
+    for (inbox, messages) in [(open, 2), (closed, 1)] {
+        for _ in 0..messages {
+            store
+                .append_to_inbox(inbox, vec![5; 50], bounds, 2)
+                .await
+                .unwrap();
+        }
+    }
+    store.close_inbox(closed, 3).await.unwrap();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics = metrics_listener.local_addr().unwrap();
+    let state = RelayState::new(store, RelayConfig::default());
+    let metrics_router = metrics_app(&state, Some(db.clone()));
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(metrics_listener, metrics_router).await.unwrap() });
+
+    let hex = |inbox: InboxId| -> String { inbox.0.iter().map(|b| format!("{b:02x}")).collect() };
+    let post = |inbox: InboxId| {
+        format!(
+            "POST /inbox/{} HTTP/1.1\r\nHost: relay.example.org\r\nContent-Length: 4\r\n\
+             Connection: close\r\n\r\nabcd",
+            hex(inbox)
+        )
+    };
+    for (inbox, status) in [
+        (InboxId([9; 16]), "404"),
+        (closed, "410"),
+        (open, "400"),
+        (open, "400"),
+    ] {
+        let answer = exchange(addr, &post(inbox), false).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer}"
+        );
+    }
+
+    let text = get(metrics, "/metrics").await;
+    for figure in [
+        "tandem_relay_open_inboxes 2\n",
+        "tandem_relay_inbox_messages 3\n",
+        "tandem_relay_inbox_refusals_total{code=\"no-such-inbox\"} 1\n",
+        "tandem_relay_inbox_refusals_total{code=\"closed\"} 1\n",
+        "tandem_relay_inbox_refusals_total{code=\"damaged\"} 2\n",
+    ] {
+        assert!(text.contains(figure), "{figure}: {text}");
+    }
+    assert!(!text.contains(&hex(open)), "{text}");
+}

@@ -29,7 +29,8 @@ async fn frame(socket: &mut Socket) -> Frame {
 async fn pushes_of_one_room_share_a_commit_and_arrive_in_sequence_order() {
     const PUSHERS: usize = 6;
     let database = Database::new("pipelined");
-    let store = SqliteStore::open(&database.0).unwrap();
+    // One shard: its writer is the room's.
+    let store = SqliteStore::open_sharded(&database.0, 1).unwrap();
     let (commits, appender) = store.writer();
     let batches = Arc::clone(&appender.batches);
     let queued = Arc::clone(&appender.queued);

@@ -17,7 +17,8 @@ fn blob(byte: u8) -> Vec<u8> {
 async fn a_database_gone_read_only_is_told_to_every_client_and_writes_resume_once_it_is_not() {
     let database = Database::new("read-only");
     let store = SqliteStore::open(&database.0).unwrap();
-    let (writer, _) = store.writer();
+    // Every shard's writer: the file system under all of them fails.
+    let writers = store.writers();
     let config = RelayConfig {
         limits: Limits {
             min_free_disk_bytes: 0,
@@ -41,11 +42,13 @@ async fn a_database_gone_read_only_is_told_to_every_client_and_writes_resume_onc
     ));
 
     let read_only = |on: bool| {
-        writer
-            .lock()
-            .unwrap()
-            .pragma_update(None, "query_only", on)
-            .unwrap()
+        for writer in &writers {
+            writer
+                .lock()
+                .unwrap()
+                .pragma_update(None, "query_only", on)
+                .unwrap();
+        }
     };
     read_only(true);
     send_frame(&mut pusher, Frame::Push { blob: blob(2) }).await;

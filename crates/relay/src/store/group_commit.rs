@@ -2,7 +2,8 @@
 //!
 //! Every append must be durable before it is acknowledged, and with
 //! `synchronous = FULL` each commit waits for the disk. One writer thread
-//! takes every append waiting at that moment and commits them in one
+//! per SQLite file (per shard of the store) takes every append waiting at
+//! that moment and commits them in one
 //! transaction, then answers each with its sequence: under load many
 //! pushes share one flush; alone, a push is committed at once (the writer
 //! never waits on purpose).

@@ -17,29 +17,51 @@ impl Database {
         )))
     }
 
-    /// The bytes of the database and its write-ahead log.
+    /// Every file of the database: its shards (`<name>.shard-1`, …), each
+    /// with its write-ahead log and index.
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
+        let (Some(folder), Some(name)) = (self.0.parent(), self.0.file_name()) else {
+            return Vec::new();
+        };
+        let name = name.to_string_lossy().into_owned();
+        std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|entry| entry.file_name().to_string_lossy().starts_with(&name))
+                    .map(|entry| entry.path())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The bytes of the database's shards and their write-ahead logs.
     pub(crate) fn bytes(&self) -> Vec<u8> {
-        ["", "-wal"]
+        self.files()
             .iter()
-            .filter_map(|suffix| std::fs::read(format!("{}{suffix}", self.0.display())).ok())
+            .filter(|file| !file.to_string_lossy().ends_with("-shm"))
+            .filter_map(|file| std::fs::read(file).ok())
             .flatten()
             .collect()
     }
 
     /// Whether any stored byte sequence is `needle`.
     pub(crate) fn contains(&self, needle: &[u8]) -> bool {
-        ["", "-wal"].iter().any(|suffix| {
-            std::fs::read(format!("{}{suffix}", self.0.display()))
-                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-                .unwrap_or(false)
-        })
+        self.files()
+            .iter()
+            .filter(|file| !file.to_string_lossy().ends_with("-shm"))
+            .any(|file| {
+                std::fs::read(file)
+                    .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+                    .unwrap_or(false)
+            })
     }
 }
 
 impl Drop for Database {
     fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", self.0.display())).ok();
+        for file in self.files() {
+            std::fs::remove_file(file).ok();
         }
     }
 }

@@ -167,8 +167,9 @@ impl Drop for RelayProcess {
             let _ = child.wait();
         }
         if let Storage::Sqlite(path) = &self.storage {
-            for suffix in ["", "-wal", "-shm"] {
-                std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+            // Every shard of the database, with its write-ahead log.
+            for file in tandem_relay::store::database_files(path) {
+                std::fs::remove_file(file).ok();
             }
         }
     }
