@@ -11,7 +11,10 @@ import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
 
-const programme = duesseldorfKoeln;
+// A name of its own: the application form it publishes shows the
+// programme's name on the relay, as a public form does, and the live-sync
+// journey searches the shared relay's database for duesseldorfKoeln's.
+const programme = { ...duesseldorfKoeln, name: 'Geräte und Zugang 2027' };
 const karla = { name: 'Karla Köln', organisation: 'Stadt Köln' };
 
 async function addPerson(page: Page, name: string) {
