@@ -57,8 +57,11 @@ test('a device joins only after approval, a used link is refused, a removed devi
 
   // Düsseldorf shares: this device is the first admin; an invitation is
   // single-use, expires, and holds no key.
+  await a.getByTestId('nav-exchange').click();
+  await a.getByTestId('share-organisation').fill('Landeshauptstadt Düsseldorf');
   await shareLive(a);
   await expect(a.getByTestId('access-member')).toHaveCount(1);
+  await expect(a.getByTestId('access-member')).toContainText('Landeshauptstadt Düsseldorf');
   await expect(a.getByTestId('access-member')).toContainText('Petra Probe (dieses Gerät)');
   await expect(a.getByTestId('access-member')).toContainText('Administrator:in');
   const link = await invite(a);

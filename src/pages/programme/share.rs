@@ -33,7 +33,14 @@ pub(crate) fn SharePanel() -> impl IntoView {
     let session = use_session();
     let outcome = RwSignal::new(Outcome::Idle);
     let shared = move || !matches!(session.sync_status(), SyncStatus::Local);
+    // The founding device introduces itself to the devices that join with
+    // the coordinator's organisation, as a joining device does.
+    let organisation = RwSignal::new(Settings::load().organisation.unwrap_or_default());
     let share = move |_| {
+        let organisation = organisation.get_untracked().trim().to_string();
+        Settings::update(|settings| {
+            settings.organisation = Some(organisation).filter(|o| !o.is_empty());
+        });
         outcome.set(match session.share() {
             Ok(()) => Outcome::Done(i18n.t("share-started")),
             Err(message) => Outcome::Refused(message),
@@ -47,6 +54,12 @@ pub(crate) fn SharePanel() -> impl IntoView {
                 when=shared
                 fallback=move || {
                     view! {
+                        <TextField
+                            id="share-organisation"
+                            label="field-your-organisation"
+                            value=organisation
+                            autocomplete="organization"
+                        />
                         <div class="button-row">
                             <button
                                 type="button"
