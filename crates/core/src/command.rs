@@ -644,9 +644,7 @@ impl ProgrammeDocument {
         let settles_values = !self.concurrent.is_empty();
         let programme_obj = self.programme_obj()?;
         let code = command.code();
-        let subject = command
-            .subject()
-            .or_else(|| intake::subject(&self.programme, &command));
+        let subject = self.subject_of(&command);
         let programme = &mut self.programme;
         let scoped = self
             .doc
@@ -671,6 +669,14 @@ impl ProgrammeDocument {
             self.find_concurrent_values();
         }
         Ok(Some(scoped))
+    }
+
+    /// The entity a command concerns, for its history: as the command
+    /// names it, or found in the programme (a withdrawal by receipt).
+    fn subject_of(&self, command: &Command) -> Option<String> {
+        command
+            .subject()
+            .or_else(|| intake::subject(&self.programme, command))
     }
 
     /// Undo writes what Automerge's history says, not one entity: it is
@@ -703,9 +709,7 @@ impl ProgrammeDocument {
         let settles_values = !self.concurrent.is_empty();
         let programme_obj = self.programme_obj()?;
         let code = command.code();
-        let subject = command
-            .subject()
-            .or_else(|| intake::subject(&self.programme, &command));
+        let subject = self.subject_of(&command);
         let programme = &self.programme;
         let mut after = programme.clone();
         self.doc

@@ -63,9 +63,7 @@ pub(crate) fn write(
                 form.closed_inboxes.extend(before.closed_inboxes.clone());
                 form.inbox_keys.extend(before.inbox_keys.clone());
                 if before.secrets.inbox != form.secrets.inbox {
-                    let mut before = before.clone();
-                    before.keep_current_keys();
-                    form.inbox_keys.extend(before.inbox_keys);
+                    form.keep_keys_of(&before.secrets);
                     form.closed_inboxes
                         .insert(before.secrets.inbox.clone(), today);
                     form.generation = before.generation + 1;

@@ -319,11 +319,16 @@ impl IntakeForm {
 
     /// Keeps the current inbox's keys among those still to be read.
     pub(crate) fn keep_current_keys(&mut self) {
+        self.keep_keys_of(&self.secrets.clone());
+    }
+
+    /// Keeps an inbox's keys among those still to be read.
+    pub(crate) fn keep_keys_of(&mut self, secrets: &IntakeSecrets) {
         self.inbox_keys.insert(
-            self.secrets.inbox.clone(),
+            secrets.inbox.clone(),
             InboxKeys {
-                key_secret: self.secrets.key_secret.clone(),
-                reader: self.secrets.reader.clone(),
+                key_secret: secrets.key_secret.clone(),
+                reader: secrets.reader.clone(),
             },
         );
     }
