@@ -143,17 +143,16 @@ pub(crate) async fn append(
 
 /// Opens (or updates) an inbox for a published form: the relay keeps the
 /// reader token's hash, the deadline and the form's public part. A relay
-/// that opens inboxes only for its operator's code is given the one this
-/// device has.
+/// that opens inboxes only for its operator's code is given `code`.
 pub(crate) async fn publish(
     base: &str,
     inbox: &InboxId,
     reader_hash_hex: &str,
     closes_at: u64,
     form: &[u8],
+    code: Option<&str>,
 ) -> Result<(), InboxError> {
-    let query = crate::settings::Settings::load()
-        .room_creation_code()
+    let query = code
         .map(|code| format!("?{}", crate::socket::room_creation_query(code)))
         .unwrap_or_default();
     let body = serde_json::json!({

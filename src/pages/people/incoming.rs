@@ -65,34 +65,43 @@ async fn fetch_inbox(
     fetched: &mut Fetched,
 ) -> Result<(), InboxError> {
     let (id, key, reader) = opened_secrets(secrets)?;
-    let index = fetched.inboxes.len();
-    fetched.inboxes.push(secrets.clone());
-    let mut after = 0;
+    // Read whole before it counts: an inbox the relay no longer has adds
+    // nothing.
+    let mut stored = Vec::new();
     loop {
-        let page = inbox::read_messages(base, &id, &reader, after).await?;
-        let Some(last) = page.messages.last().map(|message| message.seq) else {
-            return Ok(());
-        };
-        for stored in page.messages {
-            fetched.places.push((index, stored.seq));
-            let opened = SealedApplication::from_bytes(&stored.sealed)
-                .ok()
-                .and_then(|sealed| key.open(&id, &sealed).ok())
-                .and_then(|bytes| IntakeMessage::from_bytes(&bytes).ok());
-            match opened {
-                Some(message) => fetched.messages.push(IncomingMessage {
-                    seq: fetched.places.len() as u64,
-                    received_on: day_of(stored.at),
-                    message,
-                }),
-                None => fetched.unreadable += 1,
-            }
-        }
-        after = last;
-        if last >= page.latest {
-            return Ok(());
+        let page = inbox::read_messages(base, &id, &reader, stored_after(&stored)).await?;
+        let done = page
+            .messages
+            .last()
+            .is_none_or(|message| message.seq >= page.latest);
+        stored.extend(page.messages);
+        if done {
+            break;
         }
     }
+    let index = fetched.inboxes.len();
+    fetched.inboxes.push(secrets.clone());
+    for stored in stored {
+        fetched.places.push((index, stored.seq));
+        let opened = SealedApplication::from_bytes(&stored.sealed)
+            .ok()
+            .and_then(|sealed| key.open(&id, &sealed).ok())
+            .and_then(|bytes| IntakeMessage::from_bytes(&bytes).ok());
+        match opened {
+            Some(message) => fetched.messages.push(IncomingMessage {
+                seq: fetched.places.len() as u64,
+                received_on: day_of(stored.at),
+                message,
+            }),
+            None => fetched.unreadable += 1,
+        }
+    }
+    Ok(())
+}
+
+/// The relay's number of the last message read, 0 before the first.
+fn stored_after(stored: &[inbox::StoredMessage]) -> u64 {
+    stored.last().map_or(0, |message| message.seq)
 }
 
 /// Reads the earlier inboxes still being drained (closing each on the

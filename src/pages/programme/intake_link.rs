@@ -21,6 +21,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::inbox;
 use crate::pages::programme::intake_texts::{FormTexts, IntakeTexts};
 use crate::session::{use_session, ProgrammeSession};
+use crate::settings::Settings;
 use crate::socket::relay_url;
 
 /// The relay that keeps the inbox: the one that serves this app.
@@ -75,7 +76,17 @@ async fn publish_on_relay(session: ProgrammeSession) -> Result<(), inbox::InboxE
     let bytes = public
         .to_bytes()
         .map_err(|_| inbox::InboxError::Refused("too-large".into()))?;
-    inbox::publish(&base, &inbox, &reader.hash_hex(), form.closes_at(), &bytes).await
+    let settings = Settings::load();
+    let code = settings.room_creation_code();
+    inbox::publish(
+        &base,
+        &inbox,
+        &reader.hash_hex(),
+        form.closes_at(),
+        &bytes,
+        code,
+    )
+    .await
 }
 
 /// A new inbox, key and reader token for the programme's form.
