@@ -680,6 +680,134 @@ async fn a_removed_device_is_refused_and_hears_nothing_new() {
 }
 
 #[tokio::test]
+async fn a_declined_device_is_closed_out_and_only_an_admin_declines() {
+    let db = Database::new("declined");
+    let addr = start(&db).await;
+    let mut programme = Programme::start(addr).await;
+    programme.admin_push(b"Mentee Jolanda").await;
+    let (mut otto, mut otto_connection) = programme.join(Role::Coordinator).await;
+    let invitation = programme.invite(now(), INVITATION_LIFETIME).await;
+    let mut stranger = Device::new(programme.room());
+    let mut waiting = programme
+        .introduce(&mut stranger, &invitation)
+        .await
+        .unwrap();
+    let length = stranger.roster.len();
+    programme
+        .admin
+        .catch_up(&mut programme.admin_connection, length)
+        .await;
+    otto.catch_up(&mut otto_connection, length).await;
+    // A coordinator's decline is refused by the relay.
+    let (position, entry) = otto.entry(Change::Decline {
+        device: stranger.id(),
+    });
+    otto_connection
+        .send(Frame::Access { position, entry })
+        .await;
+    assert_eq!(otto_connection.refusal().await.1, ErrorCode::NeedsAdmin);
+    // The admin's is stored; the waiting connection is closed with it,
+    // having heard no content.
+    programme
+        .admin
+        .append(
+            &mut programme.admin_connection,
+            Change::Decline {
+                device: stranger.id(),
+            },
+        )
+        .await;
+    let (frames, code) = waiting.refusal().await;
+    assert_eq!(code, ErrorCode::Declined);
+    assert!(
+        frames
+            .iter()
+            .all(|frame| matches!(frame, Frame::Access { .. } | Frame::Ack { .. })),
+        "{frames:?}"
+    );
+    // Its hello is refused as declined, before anything is sent.
+    let mut hello = Connection::open(addr).await;
+    hello.send(stranger.hello(0)).await;
+    let (frames, code) = hello.refusal().await;
+    assert_eq!(code, ErrorCode::Declined);
+    assert!(frames.is_empty(), "{frames:?}");
+    // An approval after the decline is refused.
+    let approval = Change::Approve {
+        device: stranger.id(),
+        role: Role::Coordinator,
+        profile: Vec::new(),
+        wrap: programme
+            .admin
+            .key()
+            .wrap_for(&programme.room(), &stranger.keys())
+            .unwrap(),
+    };
+    let (position, entry) = programme.admin.entry(approval);
+    programme
+        .admin_connection
+        .send(Frame::Access { position, entry })
+        .await;
+    assert_eq!(
+        programme.admin_connection.refusal().await.1,
+        ErrorCode::AccessRefused
+    );
+}
+
+#[tokio::test]
+async fn two_admins_rotating_after_a_leave_the_second_is_told_to_read_the_list() {
+    let db = Database::new("rotate");
+    let addr = start(&db).await;
+    let mut programme = Programme::start(addr).await;
+    let (mut anna, mut anna_connection) = programme.join(Role::Admin).await;
+    let (mut karla, mut karla_connection) = programme.join(Role::Coordinator).await;
+    let length = programme.admin.roster.len();
+    anna.catch_up(&mut anna_connection, length).await;
+    karla.catch_up(&mut karla_connection, length).await;
+    karla.append(&mut karla_connection, Change::Leave).await;
+    for (device, connection) in [
+        (&mut programme.admin, &mut programme.admin_connection),
+        (&mut anna, &mut anna_connection),
+    ] {
+        device.catch_up(connection, length + 1).await;
+        assert!(device.roster.rotation_due());
+    }
+    // Both admins start the next epoch from the same list.
+    let rotation_for = |device: &Device| {
+        let next = EpochKey::random(device.roster.epoch() + 1).unwrap();
+        let remaining: Vec<DeviceKeys> = device.roster.current().map(|m| m.keys).collect();
+        Rotation::new(&device.room, device.key(), &next, &remaining).unwrap()
+    };
+    let first = rotation_for(&programme.admin);
+    let second = rotation_for(&anna);
+    programme
+        .admin
+        .append(
+            &mut programme.admin_connection,
+            Change::Rotate { rotation: first },
+        )
+        .await;
+    let (position, entry) = anna.entry(Change::Rotate { rotation: second });
+    anna_connection
+        .send(Frame::Access { position, entry })
+        .await;
+    // The second is refused as made against an older list: a refusal
+    // the device lifts by reading the list again, not a dead end.
+    let code = loop {
+        match anna_connection.next().await {
+            Some(Frame::Error { code, .. }) => break code,
+            Some(_) => continue,
+            None => panic!("closed without an answer"),
+        }
+    };
+    assert_eq!(code, ErrorCode::StaleEpoch);
+    assert!(code.is_temporary());
+    let (_, _) = anna.connect(addr).await;
+    assert!(!anna.roster.rotation_due());
+    assert_eq!(anna.roster.epoch(), 1);
+    assert_eq!(anna.key(), programme.admin.key());
+}
+
+#[tokio::test]
 async fn a_change_signed_by_a_non_member_or_with_a_bad_signature_is_refused() {
     let db = Database::new("forged");
     let addr = start(&db).await;

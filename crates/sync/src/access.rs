@@ -40,10 +40,17 @@
 //!   (coordinator or admin), re-seals its profile under the epoch key for
 //!   all members, and wraps the current epoch key to it. Only now can the
 //!   device read anything.
+//! - `Decline`: an admin declines an introduced device. It never gets a
+//!   key, and the relay closes its connection and refuses its hello with
+//!   `declined` (the device may ask again only with a new invitation).
 //! - `Remove`: an admin removes a device and, in the same entry, starts the
 //!   next key epoch, wrapped to each remaining device only. `Leave`: a device
-//!   removes itself ("stop sharing"); `Rotate`: an admin starts a new epoch
-//!   (due after a `Leave`).
+//!   removes itself ("stop sharing"); `Rotate`: an admin starts a new epoch.
+//!   A rotation is due after a `Leave`, and the first admin device that is
+//!   connected starts it by itself ([`DeviceSync::rotation_due_here`]). Two
+//!   admins doing so at once: the relay stores the first and refuses the
+//!   second as made against an older list (`stale-epoch`, which the device
+//!   lifts by reading the list again, where the rotation is no longer due).
 //!
 //! Anyone holding the chain checks it the same way ([`Roster::apply`]):
 //! positions and hashes chain, every signature verifies, and each act is one
@@ -114,6 +121,19 @@
 //!   it only lets a device ask: an admin must approve it by fingerprint.
 //!   A protocol-1 link (room key) opens nothing once the room has a member
 //!   list (`a_room_token_opens_nothing_once_the_room_has_a_member_list`).
+//! - **A device nobody should admit** (someone who got hold of an unused
+//!   invitation). An admin declines it: it never held a key, its open
+//!   connection is closed and its hello refused
+//!   (`relay/tests/access.rs`:
+//!   `a_declined_device_is_closed_out_and_only_an_admin_declines`; here:
+//!   `roster::tests::a_declined_device_gets_no_key_and_only_an_admin_declines`).
+//! - **A partner who stops sharing.** Its `Leave` ends its membership at
+//!   once; the next epoch follows from the first admin online, wrapped
+//!   without it
+//!   (`client::tests::an_admin_rotates_after_a_device_left_and_the_one_who_left_holds_no_new_key`,
+//!   `two_admins_rotating_after_a_leave_the_second_is_told_to_read_the_list`).
+//!   Until an admin is online, what is pushed is sealed under the epoch the
+//!   leaver held, but the relay no longer sends it anything.
 //! - **A removed partner.** Its hello and its signature are refused
 //!   (`a_removed_device_is_refused_and_hears_nothing_new`); it receives
 //!   nothing pushed after its removal, also on a connection open at the

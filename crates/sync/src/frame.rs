@@ -303,9 +303,12 @@ pub enum ErrorCode {
     /// The member-list entry does not follow from the list (an invitation
     /// used or expired, a wrong chain, a wrong key epoch).
     AccessRefused,
-    /// The change is sealed for a key epoch that is not the current one:
-    /// the device must read the member list first.
+    /// The change is sealed for a key epoch that is not the current one,
+    /// or a member-list entry was made against an older list (two admins
+    /// acting at once): the device must read the member list first.
     StaleEpoch,
+    /// An admin declined this device's request to join.
+    Declined,
     /// A code from a newer relay.
     Other(String),
 }
@@ -332,6 +335,7 @@ impl ErrorCode {
             ErrorCode::BadSignature => "bad-signature",
             ErrorCode::AccessRefused => "access-refused",
             ErrorCode::StaleEpoch => "stale-epoch",
+            ErrorCode::Declined => "declined",
             ErrorCode::Other(name) => name,
         }
     }
@@ -377,6 +381,7 @@ impl From<String> for ErrorCode {
             "bad-signature" => ErrorCode::BadSignature,
             "access-refused" => ErrorCode::AccessRefused,
             "stale-epoch" => ErrorCode::StaleEpoch,
+            "declined" => ErrorCode::Declined,
             _ => ErrorCode::Other(name),
         }
     }

@@ -65,7 +65,11 @@ fn refusal(error: AccessError) -> Refusal {
         AccessError::NotMember => ErrorCode::NotMember,
         AccessError::NeedsAdmin(_) => ErrorCode::NeedsAdmin,
         AccessError::BadSignature => ErrorCode::BadSignature,
-        AccessError::WrongEpoch { .. } => ErrorCode::StaleEpoch,
+        // Made against an older list (another admin's entry came first):
+        // the device reads the list again and decides anew.
+        AccessError::WrongEpoch { .. }
+        | AccessError::OutOfOrder { .. }
+        | AccessError::BrokenChain => ErrorCode::StaleEpoch,
         AccessError::Damaged => ErrorCode::BadFrame,
         _ => ErrorCode::AccessRefused,
     };
@@ -161,6 +165,9 @@ impl<S: RoomStore> Connection<S> {
                             ));
                         }
                         (None, Some(waiting)) => (waiting.keys, true),
+                        (None, None) if roster.is_declined(&device) => {
+                            return Err(declined());
+                        }
                         (None, None) => {
                             return Err(Refusal::new(
                                 ErrorCode::NotMember,
@@ -407,6 +414,9 @@ impl<S: RoomStore> Connection<S> {
         let roster = lock(roster);
         if roster.is_current(device) || roster.is_pending(device) {
             Ok(())
+        } else if roster.is_declined(device) {
+            tracing::info!("device declined; connection closed");
+            Err(declined())
         } else {
             tracing::info!("device removed; connection closed");
             Err(Refusal::new(
@@ -421,6 +431,13 @@ impl<S: RoomStore> Connection<S> {
     pub(super) fn hears_content(&self) -> bool {
         !self.access.pending
     }
+}
+
+fn declined() -> Refusal {
+    Refusal::new(
+        ErrorCode::Declined,
+        "an admin declined this device's request to join",
+    )
 }
 
 fn token_refusal() -> Refusal {

@@ -181,9 +181,39 @@ impl DeviceSync {
         self.append(change, now)
     }
 
+    /// An admin declines a device that introduced itself: it never gets a
+    /// key, and the relay admits it no more.
+    pub fn decline(&mut self, device: DeviceId, now: u64) -> Result<u64, DeviceError> {
+        if !self.roster.is_pending(&device) {
+            return Err(AccessError::NotPending.into());
+        }
+        self.append(Change::Decline { device }, now)
+    }
+
     /// An admin removes `device`: the next epoch's key is wrapped for every
     /// other current device.
     pub fn remove(&mut self, device: DeviceId, now: u64) -> Result<u64, DeviceError> {
+        let rotation = self.next_epoch(Some(device))?;
+        self.append(Change::Remove { device, rotation }, now)
+    }
+
+    /// Whether this device should start a new epoch now: a device left by
+    /// itself, none has since, and this is an admin holding the key.
+    pub fn rotation_due_here(&self) -> bool {
+        self.roster.rotation_due()
+            && self.roster.is_admin(&self.identity.id())
+            && self.key().is_some()
+    }
+
+    /// An admin starts the next epoch, wrapped for every current device
+    /// (after a device left by itself).
+    pub fn rotate(&mut self, now: u64) -> Result<u64, DeviceError> {
+        let rotation = self.next_epoch(None)?;
+        self.append(Change::Rotate { rotation }, now)
+    }
+
+    /// A new epoch key, wrapped for the current devices but `without`.
+    fn next_epoch(&self, without: Option<DeviceId>) -> Result<Rotation, DeviceError> {
         let epoch = self.roster.epoch();
         let old = self.keys.get(&epoch).ok_or(DeviceError::NoKey(epoch))?;
         let next = EpochKey::random(epoch + 1)?;
@@ -191,10 +221,9 @@ impl DeviceSync {
             .roster
             .current()
             .map(|member| member.keys)
-            .filter(|keys| keys.signing != device)
+            .filter(|keys| Some(keys.signing) != without)
             .collect();
-        let rotation = Rotation::new(&self.roster.room(), old, &next, &remaining)?;
-        self.append(Change::Remove { device, rotation }, now)
+        Ok(Rotation::new(&self.roster.room(), old, &next, &remaining)?)
     }
 
     pub fn roster(&self) -> &Roster {

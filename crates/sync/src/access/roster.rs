@@ -119,6 +119,9 @@ pub enum Change {
     Leave,
     /// An admin starts the next epoch.
     Rotate { rotation: Rotation },
+    /// An admin declines an introduced device: it never gets a key, and
+    /// the relay admits it no more.
+    Decline { device: DeviceId },
 }
 
 impl Change {
@@ -131,6 +134,7 @@ impl Change {
             Change::Remove { .. } => "remove",
             Change::Leave => "leave",
             Change::Rotate { .. } => "rotate",
+            Change::Decline { .. } => "decline",
         }
     }
 }
@@ -309,9 +313,12 @@ pub struct Roster {
     head: [u8; 32],
     length: u64,
     epoch: u64,
+    /// When the current epoch started (its genesis or rotation).
+    epoch_since: u64,
     rotation_due: bool,
     members: BTreeMap<DeviceId, Member>,
     pending: BTreeMap<DeviceId, Pending>,
+    declined: BTreeSet<DeviceId>,
     invitations: BTreeMap<InvitationId, Announced>,
 }
 
@@ -324,9 +331,11 @@ impl Roster {
             head: [0; 32],
             length: 0,
             epoch: 0,
+            epoch_since: 0,
             rotation_due: false,
             members: BTreeMap::new(),
             pending: BTreeMap::new(),
+            declined: BTreeSet::new(),
             invitations: BTreeMap::new(),
         }
     }
@@ -367,6 +376,12 @@ impl Roster {
         self.epoch
     }
 
+    /// When the current epoch started (seconds since 1970, by the clock of
+    /// the device that started it).
+    pub fn epoch_since(&self) -> u64 {
+        self.epoch_since
+    }
+
     /// A device left and no admin has started a new epoch since.
     pub fn rotation_due(&self) -> bool {
         self.rotation_due
@@ -404,6 +419,11 @@ impl Roster {
 
     pub fn is_pending(&self, device: &DeviceId) -> bool {
         self.pending.contains_key(device)
+    }
+
+    /// Whether an admin declined `device`'s last request to join.
+    pub fn is_declined(&self, device: &DeviceId) -> bool {
+        self.declined.contains(device)
     }
 
     /// Whether `invitation` may still introduce a device with `proof` at
@@ -529,6 +549,7 @@ impl Roster {
                         removed: None,
                     },
                 );
+                self.epoch_since = entry.at;
             }
             Change::Invite {
                 invitation,
@@ -585,7 +606,7 @@ impl Roster {
                     return Err(AccessError::NotMember);
                 }
                 self.end(device, entry)?;
-                self.rotate(rotation)?;
+                self.rotate(rotation, entry.at)?;
             }
             Change::Leave => {
                 self.end(&entry.author, entry)?;
@@ -593,7 +614,12 @@ impl Roster {
             }
             Change::Rotate { rotation } => {
                 self.require_admin(entry, "start a new key epoch")?;
-                self.rotate(rotation)?;
+                self.rotate(rotation, entry.at)?;
+            }
+            Change::Decline { device } => {
+                self.require_admin(entry, "decline a device")?;
+                self.pending.remove(device).ok_or(AccessError::NotPending)?;
+                self.declined.insert(*device);
             }
         }
         Ok(())
@@ -632,6 +658,8 @@ impl Roster {
             return Err(AccessError::AlreadyKnown);
         }
         announced.used = true;
+        // Declined before, the device may ask again with a new invitation.
+        self.declined.remove(&keys.signing);
         self.pending.insert(
             keys.signing,
             Pending {
@@ -664,7 +692,7 @@ impl Roster {
         Ok(())
     }
 
-    fn rotate(&mut self, rotation: &Rotation) -> Result<(), AccessError> {
+    fn rotate(&mut self, rotation: &Rotation, at: u64) -> Result<(), AccessError> {
         if rotation.epoch != self.epoch + 1 {
             return Err(AccessError::WrongEpoch {
                 current: self.epoch,
@@ -678,6 +706,7 @@ impl Roster {
             return Err(AccessError::WrongWraps);
         }
         self.epoch = rotation.epoch;
+        self.epoch_since = at;
         self.rotation_due = false;
         Ok(())
     }

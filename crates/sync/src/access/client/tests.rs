@@ -303,3 +303,60 @@ fn a_device_hears_when_the_relay_will_delete_the_room() {
         Some(DeviceEvent::Expires { at: 1_800_000_000 })
     );
 }
+
+#[test]
+fn an_admin_rotates_after_a_device_left_and_the_one_who_left_holds_no_new_key() {
+    let mut programme = Programme::new();
+    let mut karla = programme.join(Role::Coordinator);
+    let mut otto = programme.join(Role::Coordinator);
+    assert!(!programme.admin.rotation_due_here());
+    show_list(&programme.admin, &mut karla);
+    karla.append(Change::Leave, NOW).unwrap();
+    relay_entries(&mut karla, &mut [&mut programme.admin, &mut otto]);
+    // The admin is due; a coordinator is not, and cannot.
+    assert!(programme.admin.rotation_due_here());
+    assert!(!otto.rotation_due_here());
+    programme.admin.rotate(NOW).unwrap();
+    relay_entries(&mut programme.admin, &mut [&mut otto]);
+    assert!(!programme.admin.rotation_due_here());
+    assert_eq!(programme.admin.roster().epoch(), 1);
+    assert_eq!(otto.key(), programme.admin.key());
+    // Karla, shown the list, holds no key of the new epoch.
+    show_list(&programme.admin, &mut karla);
+    assert_eq!(karla.roster().epoch(), 1);
+    assert!(karla.key().is_none());
+    // Otto's change in the new epoch is not Karla's to read.
+    otto.push(b"after Karla left").unwrap();
+    assert!(karla
+        .receive(&{
+            let Some(Frame::Push { blob }) = sent(&mut otto).pop() else {
+                panic!("a push")
+            };
+            frame(Frame::Deliver { sequence: 1, blob })
+        })
+        .is_err());
+}
+
+#[test]
+fn an_admin_declines_a_request_and_the_device_never_holds_a_key() {
+    let mut programme = Programme::new();
+    let invitation = programme.invite();
+    let identity = DeviceIdentity::generate().unwrap();
+    let mut device = DeviceSync::resume(programme.room, identity, None, &[], 0).unwrap();
+    device.introduce(&invitation, b"Unbekannt", NOW).unwrap();
+    sent(&mut device);
+    show_list(&programme.admin, &mut device);
+    device.receive(&frame(Frame::Synced { latest: 0 })).unwrap();
+    relay_entries(&mut device, &mut [&mut programme.admin]);
+    let asking = device.identity.id();
+    assert!(programme.admin.roster().is_pending(&asking));
+    programme.admin.decline(asking, NOW).unwrap();
+    relay_entries(&mut programme.admin, &mut [&mut device]);
+    assert!(device.roster().is_declined(&asking));
+    assert!(device.key().is_none());
+    // Declined once is decided.
+    assert_eq!(
+        programme.admin.decline(asking, NOW),
+        Err(DeviceError::Access(AccessError::NotPending))
+    );
+}

@@ -473,3 +473,81 @@ fn an_invitation_link_reads_back_and_holds_no_content_key() {
     assert!(Invitation::from_fragment("room=00&secret=x").is_none());
     assert!(!format!("{invitation:?}").contains("secret"));
 }
+
+#[test]
+fn a_declined_device_gets_no_key_and_only_an_admin_declines() {
+    let mut programme = Programme::new();
+    let otto = programme.join(Role::Coordinator);
+    let invitation = programme.invite();
+    let stranger = DeviceIdentity::generate().unwrap();
+    let introduction = invitation.introduction(&stranger, b"Unbekannt").unwrap();
+    programme.sign(&stranger, introduction).unwrap();
+    let decline = Change::Decline {
+        device: stranger.id(),
+    };
+    // A coordinator may not decline, and the device not decline itself.
+    assert_eq!(
+        programme.sign(&otto, decline.clone()),
+        Err(AccessError::NeedsAdmin("decline a device"))
+    );
+    assert_eq!(
+        programme.sign(&stranger, decline.clone()),
+        Err(AccessError::NotMember)
+    );
+    let admin = programme.admin.clone();
+    programme.sign(&admin, decline.clone()).unwrap();
+    assert!(programme.roster.is_declined(&stranger.id()));
+    assert!(!programme.roster.is_pending(&stranger.id()));
+    assert!(!programme.roster.is_current(&stranger.id()));
+    // Declined is decided: no approval afterwards, no second decline.
+    let approval = programme.approval(&stranger.keys(), Role::Coordinator);
+    assert_eq!(
+        programme.sign(&admin, approval),
+        Err(AccessError::NotPending)
+    );
+    assert_eq!(
+        programme.sign(&admin, decline),
+        Err(AccessError::NotPending)
+    );
+    // Anyone replaying the entries reaches the same list.
+    let again =
+        Roster::from_entries(programme.room, programme.entries.iter().map(Vec::as_slice)).unwrap();
+    assert_eq!(again, programme.roster);
+    // The same device may ask again with a new invitation.
+    let second = programme.invite();
+    let introduction = second.introduction(&stranger, b"Karla Koeln").unwrap();
+    programme.sign(&stranger, introduction).unwrap();
+    assert!(programme.roster.is_pending(&stranger.id()));
+    assert!(!programme.roster.is_declined(&stranger.id()));
+}
+
+#[test]
+fn a_rotation_after_a_leave_excludes_the_device_and_records_when() {
+    let mut programme = Programme::new();
+    let karla = programme.join(Role::Coordinator);
+    let otto = programme.join(Role::Coordinator);
+    assert_eq!(programme.roster.epoch_since(), NOW);
+    programme.sign(&karla, Change::Leave).unwrap();
+    assert!(programme.roster.rotation_due());
+    // A rotation that still wraps for the one who left is refused.
+    let next = EpochKey::random(1).unwrap();
+    let mut devices: Vec<DeviceKeys> = programme.roster.current().map(|m| m.keys).collect();
+    devices.push(karla.keys());
+    let keeping = Rotation::new(&programme.room, programme.key(), &next, &devices).unwrap();
+    let admin = programme.admin.clone();
+    assert_eq!(
+        programme.sign(&admin, Change::Rotate { rotation: keeping }),
+        Err(AccessError::WrongWraps)
+    );
+    let rotation = programme.rotation(None);
+    assert!(rotation.wraps.iter().all(|wrap| wrap.device != karla.id()));
+    let entry = programme
+        .roster
+        .next(admin.id(), NOW + 60, Change::Rotate { rotation });
+    let bytes = SignedEntry::sign(&admin, &entry).unwrap().encode();
+    programme.roster.apply(&bytes, Some(NOW + 60)).unwrap();
+    assert!(!programme.roster.rotation_due());
+    assert_eq!(programme.roster.epoch(), 1);
+    assert_eq!(programme.roster.epoch_since(), NOW + 60);
+    assert!(programme.roster.is_current(&otto.id()));
+}
