@@ -3,10 +3,12 @@
 // anything; a third browser with the same, now used, link is refused with
 // a message. Düsseldorf removes Köln: Düsseldorf's next edit no longer
 // reaches Köln, and Köln says why; the application link gets a new key
-// that Köln never learns, and the old link takes nothing more.
+// that Köln never learns, and the old link takes nothing more. A declined
+// request is told so and stays declined for every admin; a device that
+// stops sharing leaves, and the programme gets a new key without it.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
-import { askToJoin, approve, invite, shareLive } from './fixtures/access';
+import { askToJoin, approve, invite, joinApproved, shareLive } from './fixtures/access';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
@@ -155,4 +157,53 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await expect(b.getByTestId('intake-link-url')).toHaveValue(oldLink);
 
   await Promise.all([duesseldorf.close(), koeln.close(), third.close()]);
+});
+
+test('a declined device is told so, and a device that stops sharing leaves the key behind', async ({ browser }) => {
+  const duesseldorf = await browser.newContext({ locale: 'de-DE' });
+  const koeln = await browser.newContext({ locale: 'de-DE' });
+  const bonn = await browser.newContext({ locale: 'de-DE' });
+  const a = await duesseldorf.newPage();
+  const b = await koeln.newPage();
+  const c = await bonn.newPage();
+  const named = { ...duesseldorfKoeln, name: 'Absagen und Abschied 2027' };
+  const otto = { name: 'Otto Bonn', organisation: 'Bundesstadt Bonn' };
+
+  const programmes = new ProgrammesPage(a);
+  await programmes.open();
+  await programmes.create(named);
+  await new ProgrammePage(a).openFromList(named.name);
+  await a.getByTestId('nav-exchange').click();
+  await a.getByTestId('share-organisation').fill('Landeshauptstadt Düsseldorf');
+  await shareLive(a);
+  await expect(a.getByTestId('access-key')).toHaveAttribute('data-epoch', '0');
+  await expect(a.getByTestId('access-key')).toContainText('Nur die Geräte in dieser Liste');
+
+  // Düsseldorf declines Köln's request: Köln is told, and no admin sees
+  // the request again (it is in the signed list, not only in this tab).
+  const declinedLink = await invite(a);
+  const fingerprint = await askToJoin(b, declinedLink, karla);
+  const request = a.getByTestId('access-request').filter({ hasText: fingerprint });
+  await request.getByTestId('access-decline').click();
+  await expect(a.getByTestId('share-done')).toContainText('Die Anfrage ist abgelehnt');
+  await expect(b.getByTestId('join-link-error')).toContainText('hat die Beitrittsanfrage dieses Geräts abgelehnt');
+  await expect(b.getByTestId('programme-title')).toHaveCount(0);
+  await a.reload();
+  await a.getByTestId('nav-exchange').click();
+  await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await expect(a.getByTestId('access-request')).toHaveCount(0);
+
+  // Bonn joins, then stops sharing on its own device: Düsseldorf starts a
+  // new key without Bonn by itself.
+  await joinApproved(a, c, otto, named.name);
+  await expect(a.getByTestId('access-member')).toHaveCount(2);
+  await c.getByTestId('nav-exchange').click();
+  await c.getByTestId('share-stop').click();
+  await expect(a.getByTestId('access-member')).toHaveCount(1);
+  await expect(a.getByTestId('access-key')).toHaveAttribute('data-epoch', '1');
+  await expect(a.getByTestId('access-key')).not.toContainText('sobald eine Administrator:in verbunden ist');
+  await addPerson(a, 'Nach Bonn');
+  await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
+
+  await Promise.all([duesseldorf.close(), koeln.close(), bonn.close()]);
 });

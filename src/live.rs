@@ -503,11 +503,13 @@ pub(crate) trait Live: LiveHost {
             LinkEvent::Expires(at) => self.room_expires(Some(at)),
             LinkEvent::UpToDate => {
                 self.remember_progress();
+                self.rotate_if_due();
                 self.snapshot_if_due();
                 self.members_changed();
             }
             LinkEvent::Members | LinkEvent::EntryStored => {
                 self.remember_progress();
+                self.rotate_if_due();
                 self.members_changed();
             }
             LinkEvent::Founded => {
@@ -609,6 +611,28 @@ pub(crate) trait Live: LiveHost {
         }));
     }
 
+    /// Starts a new key epoch when a device left by itself and this is an
+    /// admin's device, connected: the device that left receives no key to
+    /// what is written from now on. Another admin's rotation stored first
+    /// comes back as a stale-epoch refusal, lifted on the next connection.
+    fn rotate_if_due(&self) {
+        let rotated = self.link().try_update_value(|link| {
+            let device = link.as_mut()?.device_mut()?;
+            // Only once the whole list is read: a rotation made halfway
+            // through it may be due no more.
+            if !device.is_caught_up() || !device.sync().rotation_due_here() {
+                return None;
+            }
+            device.sync_mut().rotate(now_seconds()).ok()?;
+            device.appended();
+            Some(())
+        });
+        if rotated.flatten().is_some() {
+            self.flush();
+            self.remember_progress();
+        }
+    }
+
     /// Replaces the room's log by one snapshot now and then.
     fn snapshot_if_due(&self) {
         let queued = self.doc().try_update_value(|document| {
@@ -703,6 +727,7 @@ pub fn refusal_key(code: &str) -> String {
         ErrorCode::BadSignature.as_str().to_string(),
         ErrorCode::AccessRefused.as_str().to_string(),
         ErrorCode::StaleEpoch.as_str().to_string(),
+        ErrorCode::Declined.as_str().to_string(),
         "retired-asking".to_string(),
         "retired-foreign".to_string(),
     ];

@@ -120,6 +120,11 @@ impl DeviceLink {
         self.open && self.member_hello
     }
 
+    /// Connected as a member and has read the whole list and room.
+    pub(crate) fn is_caught_up(&self) -> bool {
+        self.is_member_connected() && self.up_to_date
+    }
+
     /// The genesis is stored: the next connection is the device's.
     pub(crate) fn is_founded(&self) -> bool {
         self.founding.is_none()

@@ -1418,6 +1418,10 @@ sync-refused-needs-admin = Das darf nur ein Gerät einer Administrator:in des Pr
 sync-refused-bad-signature = Eine Unterschrift passt nicht zu diesem Gerät. Das Relay hat die Änderung abgelehnt.
 sync-refused-access-refused = Die Einladung ist schon benutzt, abgelaufen oder gehört nicht zu diesem Programm. Bitten Sie um eine neue Einladung.
 sync-refused-stale-epoch = Das Programm hat inzwischen einen neuen Schlüssel, den dieses Gerät nicht hat.
+sync-refused-declined = Eine Administrator:in des Programms hat die Beitrittsanfrage dieses Geräts abgelehnt. Das Gerät hat nichts vom Programm erhalten. Wenn das ein Versehen war, bitten Sie um eine neue Einladung.
+access-key-since = Aktueller Schlüssel des Programms seit { $date }.
+access-key-what = Nur die Geräte in dieser Liste haben ihn.
+access-key-due = Ein Gerät hat das Teilen beendet: Sobald eine Administrator:in verbunden ist, erhält das Programm einen neuen Schlüssel ohne dieses Gerät.
 
 ## Bewerbung per Link (Bewerbungsformular, Einrichtung, Eingang)
 apply-title = Bewerbung

@@ -1415,6 +1415,10 @@ sync-refused-needs-admin = Only an admin's device of the programme may do that.
 sync-refused-bad-signature = A signature does not match this device. The relay refused the change.
 sync-refused-access-refused = The invitation is already used, expired, or not for this programme. Ask for a new invitation.
 sync-refused-stale-epoch = The programme has a new key meanwhile, which this device does not hold.
+sync-refused-declined = An admin of the programme declined this device's request to join. The device received nothing of the programme. If that was a mistake, ask for a new invitation.
+access-key-since = The programme's current key dates from { $date }.
+access-key-what = Only the devices in this list hold it.
+access-key-due = A device stopped sharing: as soon as an admin is connected, the programme gets a new key without that device.
 
 ## Applying by link (application form, set-up, incoming)
 apply-title = Application

@@ -102,6 +102,11 @@ pub struct AccessView {
     pub members: Vec<MemberView>,
     pub requests: Vec<RequestView>,
     pub invitations: Vec<InvitationView>,
+    /// The current key epoch and when it began.
+    pub epoch: u64,
+    pub epoch_since: u64,
+    /// A device left and no admin has started a new epoch yet.
+    pub rotation_due: bool,
 }
 
 /// Hex of a device id, as kept in the record.
@@ -238,18 +243,30 @@ impl ProgrammeSession {
         self.after_access_change(made.flatten())
     }
 
-    /// Declines a device's request: it is not shown again here and never
-    /// gets the programme's key (its invitation is used up).
-    pub fn decline_device(&self, device: DeviceId) {
-        self.relay.update_value(|link| {
-            if let Some(kept) = link
-                .as_mut()
-                .and_then(|link| link.record_mut().device.as_mut())
-            {
+    /// Declines a device's request (an admin's, while connected): a signed
+    /// entry of the member list, so no admin sees it again, the device
+    /// never gets the programme's key, and the relay admits it no more.
+    pub fn decline_device(&self, device: DeviceId) -> Result<(), String> {
+        let i18n = self.i18n;
+        let made = self.relay.try_update_value(|link| {
+            let link = link.as_mut()?;
+            let me = link.device_mut()?;
+            if !me.is_member_connected() {
+                return Some(Err(i18n.t("access-offline")));
+            }
+            if !me.is_admin() {
+                return Some(Err(i18n.t("sync-refused-needs-admin")));
+            }
+            if me.sync_mut().decline(device, now_seconds()).is_err() {
+                return Some(Err(i18n.t("access-failed")));
+            }
+            me.appended();
+            if let Some(kept) = link.record_mut().device.as_mut() {
                 kept.declined.push(hex(&device));
             }
+            Some(Ok(()))
         });
-        let _ = self.after_access_change(Some(Ok(())));
+        self.after_access_change(made.flatten())
     }
 
     /// Removes a device: a new key epoch, wrapped for the others only.
@@ -354,6 +371,9 @@ fn access_view(
         members,
         requests,
         invitations: open,
+        epoch: roster.epoch(),
+        epoch_since: roster.epoch_since(),
+        rotation_due: roster.rotation_due(),
     }
 }
 

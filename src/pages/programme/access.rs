@@ -34,6 +34,7 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
         outcome.set(Outcome::Done(i18n.t("share-stopped")));
     };
     let admin = access.admin;
+    let key_since = i18n.short_date_time(i64::try_from(access.epoch_since).unwrap_or(i64::MAX));
     let me = access
         .members
         .iter()
@@ -114,6 +115,11 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
                 </tbody>
             </table>
         </div>
+        <p class="muted" data-testid="access-key" data-epoch=access.epoch.to_string()>
+            {i18n.t_with("access-key-since", &[("date", FluentValue::from(key_since))])}
+            " "
+            {if access.rotation_due { i18n.t("access-key-due") } else { i18n.t("access-key-what") }}
+        </p>
         <div class="button-row">
             <button
                 type="button"
@@ -192,8 +198,10 @@ fn Request(request: RequestView, admin: bool, outcome: RwSignal<Outcome>) -> imp
         });
     };
     let decline = move |_| {
-        session.decline_device(device);
-        outcome.set(Outcome::Done(i18n.t("access-declined")));
+        outcome.set(match session.decline_device(device) {
+            Ok(()) => Outcome::Done(i18n.t("access-declined")),
+            Err(message) => Outcome::Refused(message),
+        });
     };
     let label = if request.profile.name.trim().is_empty() {
         i18n.t("access-unnamed")
