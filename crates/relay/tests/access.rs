@@ -190,7 +190,9 @@ impl Device {
     fn learn(&mut self, entry: &[u8]) {
         let checked = self.roster.apply(entry, None).unwrap();
         let wrap = match checked.change {
-            Change::Genesis { wrap, .. } | Change::Approve { wrap, .. } => Some(wrap),
+            Change::Genesis { wrap, .. }
+            | Change::Approve { wrap, .. }
+            | Change::Carry { wrap, .. } => Some(wrap),
             Change::Remove { rotation, .. } | Change::Rotate { rotation } => rotation
                 .wraps
                 .into_iter()
@@ -805,6 +807,58 @@ async fn two_admins_rotating_after_a_leave_the_second_is_told_to_read_the_list()
     assert!(!anna.roster.rotation_due());
     assert_eq!(anna.roster.epoch(), 1);
     assert_eq!(anna.key(), programme.admin.key());
+}
+
+#[tokio::test]
+async fn a_device_carried_into_a_new_generation_is_admitted_and_only_an_admin_carries() {
+    let db = Database::new("carried");
+    let addr = start(&db).await;
+    // The next generation's room, founded by the admin device.
+    let mut programme = Programme::start(addr).await;
+    let (mut otto, mut otto_connection) = programme.join(Role::Coordinator).await;
+    programme.admin_push(b"next generation").await;
+    let mut karla = Device::new(programme.room());
+    let carry = |admin: &Device, keys: &DeviceKeys| Change::Carry {
+        keys: *keys,
+        role: Role::Coordinator,
+        profile: admin
+            .key()
+            .seal_profile(&admin.room, &keys.signing, b"Karla Koeln")
+            .unwrap(),
+        wrap: admin.key().wrap_for(&admin.room, keys).unwrap(),
+    };
+    // Before: Karla's device is no one here.
+    let mut early = Connection::open(addr).await;
+    early.send(karla.hello(0)).await;
+    assert_eq!(early.refusal().await.1, ErrorCode::NotMember);
+    // A coordinator may not carry a device in.
+    otto.catch_up(&mut otto_connection, programme.admin.roster.len())
+        .await;
+    let (position, entry) = otto.entry(carry(&otto, &karla.keys()));
+    otto_connection
+        .send(Frame::Access { position, entry })
+        .await;
+    assert_eq!(otto_connection.refusal().await.1, ErrorCode::NeedsAdmin);
+    // The admin's carry admits her device, which reads the room.
+    let change = carry(&programme.admin, &karla.keys());
+    programme
+        .admin
+        .append(&mut programme.admin_connection, change)
+        .await;
+    let (_, content) = karla.connect(addr).await;
+    let texts: Vec<Vec<u8>> = content
+        .iter()
+        .filter_map(|frame| match frame {
+            Frame::Deliver { blob, .. } => Some(blob),
+            _ => None,
+        })
+        .map(|blob| {
+            let blob = SignedBlob::decode(blob).unwrap();
+            karla.roster.check_blob(&blob, false).unwrap();
+            blob.open(karla.key(), &karla.room).unwrap()
+        })
+        .collect();
+    assert_eq!(texts, [b"next generation".to_vec()]);
 }
 
 #[tokio::test]

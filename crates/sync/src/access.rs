@@ -43,6 +43,13 @@
 //! - `Decline`: an admin declines an introduced device. It never gets a
 //!   key, and the relay closes its connection and refuses its hello with
 //!   `declined` (the device may ask again only with a new invitation).
+//! - `Carry`: after an erasure, the admin who made the programme's next
+//!   generation founds its room with the same device and carries the other
+//!   current devices of the old list over, each with its role and profile
+//!   and the new room's key wrapped to it. They need no invitation, and the
+//!   new room, like the old one, admits member devices only: a room key
+//!   opens nothing there either. Carrying grants nothing an admin could not
+//!   do with an invitation and an approval.
 //! - `Remove`: an admin removes a device and, in the same entry, starts the
 //!   next key epoch, wrapped to each remaining device only. `Leave`: a device
 //!   removes itself ("stop sharing"); `Rotate`: an admin starts a new epoch.
@@ -143,6 +150,13 @@
 //!   It keeps what it already had. The whole journey, with the app's
 //!   client over real sockets:
 //!   `browsers_join_with_approval_sync_verified_changes_and_a_removed_one_is_refused`.
+//! - **An erasure.** The next generation's room is a device room from its
+//!   first entry, holding the devices that were current in the old one
+//!   and no one else; the move notice is sealed under the old epoch key,
+//!   so only current members read where it leads
+//!   (`roster::tests::an_admin_carries_a_device_of_the_previous_generation_and_no_one_else_may`,
+//!   `client::tests::a_member_carried_into_a_new_generation_reads_it_with_its_own_device`,
+//!   `a_device_carried_into_a_new_generation_is_admitted_and_only_an_admin_carries`).
 //! - **A malicious relay operator.** Sees room ids, sizes, times, public
 //!   keys, roles and the chain's shape — never content, names or keys
 //!   (`roster::tests::sealed_profiles_and_blobs_show_no_plaintext`; the

@@ -181,6 +181,35 @@ impl DeviceSync {
         self.append(change, now)
     }
 
+    /// An admin carries a device of the previous generation into this
+    /// programme's list (after an erasure): `profile` sealed for the
+    /// members, the current key wrapped to it.
+    pub fn carry(
+        &mut self,
+        keys: DeviceKeys,
+        role: Role,
+        profile: &[u8],
+        now: u64,
+    ) -> Result<u64, DeviceError> {
+        let key = self.key().ok_or(DeviceError::NoKey(self.roster.epoch()))?;
+        let room = self.roster.room();
+        let change = Change::Carry {
+            keys,
+            role,
+            profile: key.seal_profile(&room, &keys.signing, profile)?,
+            wrap: key.wrap_for(&room, &keys).ok_or(AccessError::BadKey)?,
+        };
+        self.append(change, now)
+    }
+
+    /// The profile `device` gave, as this device can open it.
+    pub fn profile_of(&self, device: &DeviceId) -> Option<Vec<u8>> {
+        let member = self.roster.member(device)?;
+        let key = self.key_for(member.since_epoch)?;
+        key.open_profile(&self.roster.room(), device, &member.profile)
+            .ok()
+    }
+
     /// An admin declines a device that introduced itself: it never gets a
     /// key, and the relay admits it no more.
     pub fn decline(&mut self, device: DeviceId, now: u64) -> Result<u64, DeviceError> {
@@ -452,9 +481,9 @@ impl DeviceSync {
         self.entries.push(entry.to_vec());
         let me = self.identity.id();
         let wrap = match checked.change {
-            Change::Genesis { wrap, .. } | Change::Approve { wrap, .. } => {
-                Some(wrap).filter(|wrap| wrap.device == me)
-            }
+            Change::Genesis { wrap, .. }
+            | Change::Approve { wrap, .. }
+            | Change::Carry { wrap, .. } => Some(wrap).filter(|wrap| wrap.device == me),
             Change::Remove { rotation, .. } | Change::Rotate { rotation } => {
                 self.previous.insert(rotation.epoch, rotation.previous);
                 rotation.wraps.into_iter().find(|wrap| wrap.device == me)

@@ -122,6 +122,18 @@ pub enum Change {
     /// An admin declines an introduced device: it never gets a key, and
     /// the relay admits it no more.
     Decline { device: DeviceId },
+    /// An admin carries a device of the programme's previous generation
+    /// (before an erasure) into this one: it was a member there, so it
+    /// needs no invitation. It grants nothing an admin could not do with
+    /// an invitation and an approval.
+    Carry {
+        keys: DeviceKeys,
+        role: Role,
+        /// Sealed under the current epoch key.
+        #[serde(with = "serde_bytes")]
+        profile: Vec<u8>,
+        wrap: Wrap,
+    },
 }
 
 impl Change {
@@ -135,6 +147,7 @@ impl Change {
             Change::Leave => "leave",
             Change::Rotate { .. } => "rotate",
             Change::Decline { .. } => "decline",
+            Change::Carry { .. } => "carry",
         }
     }
 }
@@ -537,18 +550,7 @@ impl Roster {
                 if wrap.device != keys.signing {
                     return Err(AccessError::WrongWraps);
                 }
-                self.members.insert(
-                    keys.signing,
-                    Member {
-                        keys: *keys,
-                        role: Role::Admin,
-                        profile: profile.clone(),
-                        added_by: keys.signing,
-                        added_at: entry.at,
-                        since_epoch: 0,
-                        removed: None,
-                    },
-                );
+                self.admit(*keys, Role::Admin, profile, entry);
                 self.epoch_since = entry.at;
             }
             Change::Invite {
@@ -587,18 +589,7 @@ impl Roster {
                 if wrap.device != *device {
                     return Err(AccessError::WrongWraps);
                 }
-                self.members.insert(
-                    *device,
-                    Member {
-                        keys: pending.keys,
-                        role: *role,
-                        profile: profile.clone(),
-                        added_by: entry.author,
-                        added_at: entry.at,
-                        since_epoch: self.epoch,
-                        removed: None,
-                    },
-                );
+                self.admit(pending.keys, *role, profile, entry);
             }
             Change::Remove { device, rotation } => {
                 self.require_admin(entry, "remove a device")?;
@@ -621,8 +612,44 @@ impl Roster {
                 self.pending.remove(device).ok_or(AccessError::NotPending)?;
                 self.declined.insert(*device);
             }
+            Change::Carry {
+                keys,
+                role,
+                profile,
+                wrap,
+            } => {
+                self.require_admin(entry, "carry a device over")?;
+                check_profile(profile)?;
+                if self.members.contains_key(&keys.signing)
+                    || self.pending.contains_key(&keys.signing)
+                {
+                    return Err(AccessError::AlreadyKnown);
+                }
+                if wrap.device != keys.signing {
+                    return Err(AccessError::WrongWraps);
+                }
+                self.declined.remove(&keys.signing);
+                self.admit(*keys, *role, profile, entry);
+            }
         }
         Ok(())
+    }
+
+    /// Makes `keys` a member with `role` from the current epoch on, added
+    /// by `entry`'s author (itself, for a genesis).
+    fn admit(&mut self, keys: DeviceKeys, role: Role, profile: &[u8], entry: &Entry) {
+        self.members.insert(
+            keys.signing,
+            Member {
+                keys,
+                role,
+                profile: profile.to_vec(),
+                added_by: entry.author,
+                added_at: entry.at,
+                since_epoch: self.epoch,
+                removed: None,
+            },
+        );
     }
 
     /// A new device introduces itself with the proof of an announced,

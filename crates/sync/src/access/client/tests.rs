@@ -360,3 +360,41 @@ fn an_admin_declines_a_request_and_the_device_never_holds_a_key() {
         Err(DeviceError::Access(AccessError::NotPending))
     );
 }
+
+#[test]
+fn a_member_carried_into_a_new_generation_reads_it_with_its_own_device() {
+    let mut old = Programme::new();
+    let karla = old.join(Role::Coordinator);
+    // The admin founds the next generation's room with the same device
+    // and carries Karla's over, with the profile she gave.
+    let room = RoomId::random().unwrap();
+    let admin_identity = old.admin.identity.clone();
+    let profile = old.admin.profile_of(&karla.identity.id()).unwrap();
+    assert_eq!(profile, b"Karla Koeln");
+    let (mut admin, _genesis) =
+        DeviceSync::found(room, admin_identity, b"Petra Probe", NOW).unwrap();
+    let keys = old
+        .admin
+        .roster()
+        .member(&karla.identity.id())
+        .unwrap()
+        .keys;
+    admin.carry(keys, Role::Coordinator, &profile, NOW).unwrap();
+    relay_entries(&mut admin, &mut []);
+    // Karla's device, knowing nothing of the new room, reads its list and
+    // holds the new generation's key.
+    let mut carried = DeviceSync::resume(room, karla.identity.clone(), None, &[], 0).unwrap();
+    show_list(&admin, &mut carried);
+    assert!(carried.roster().is_current(&karla.identity.id()));
+    assert_eq!(carried.key(), admin.key());
+    assert_ne!(carried.key(), old.admin.key());
+    assert_eq!(
+        carried.profile_of(&karla.identity.id()).unwrap(),
+        b"Karla Koeln"
+    );
+    admin.push(b"new generation").unwrap();
+    assert!(matches!(
+        deliver(&mut carried, &mut admin, 1),
+        Some(DeviceEvent::Changes { .. })
+    ));
+}

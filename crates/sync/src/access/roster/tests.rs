@@ -551,3 +551,65 @@ fn a_rotation_after_a_leave_excludes_the_device_and_records_when() {
     assert_eq!(programme.roster.epoch_since(), NOW + 60);
     assert!(programme.roster.is_current(&otto.id()));
 }
+
+#[test]
+fn an_admin_carries_a_device_of_the_previous_generation_and_no_one_else_may() {
+    let mut programme = Programme::new();
+    let otto = programme.join(Role::Coordinator);
+    let karla = DeviceIdentity::generate().unwrap();
+    let carry = |programme: &Programme, keys: &DeviceKeys| Change::Carry {
+        keys: *keys,
+        role: Role::Coordinator,
+        profile: programme
+            .key()
+            .seal_profile(&programme.room, &keys.signing, b"Karla Koeln")
+            .unwrap(),
+        wrap: programme.key().wrap_for(&programme.room, keys).unwrap(),
+    };
+    let change = carry(&programme, &karla.keys());
+    assert_eq!(
+        programme.sign(&otto, change.clone()),
+        Err(AccessError::NeedsAdmin("carry a device over"))
+    );
+    // A device cannot carry itself in.
+    assert_eq!(
+        programme.sign(&karla, change.clone()),
+        Err(AccessError::NotMember)
+    );
+    let admin = programme.admin.clone();
+    programme.sign(&admin, change.clone()).unwrap();
+    assert!(programme.roster.is_current(&karla.id()));
+    assert!(!programme.roster.is_admin(&karla.id()));
+    let member = programme.roster.member(&karla.id()).unwrap();
+    assert_eq!(member.added_by, admin.id());
+    let Change::Carry { wrap, .. } = change else {
+        panic!("a carry")
+    };
+    assert_eq!(
+        &EpochKey::unwrap(&programme.room, 0, &karla, &wrap).unwrap(),
+        programme.key()
+    );
+    // Once in, not again; and a wrap for another device is refused.
+    let again = carry(&programme, &karla.keys());
+    assert_eq!(
+        programme.sign(&admin, again),
+        Err(AccessError::AlreadyKnown)
+    );
+    let stranger = DeviceIdentity::generate().unwrap();
+    let Change::Carry {
+        keys,
+        role,
+        profile,
+        ..
+    } = carry(&programme, &stranger.keys())
+    else {
+        panic!("a carry")
+    };
+    let wrong = Change::Carry {
+        keys,
+        role,
+        profile,
+        wrap,
+    };
+    assert_eq!(programme.sign(&admin, wrong), Err(AccessError::WrongWraps));
+}
