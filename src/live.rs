@@ -504,12 +504,14 @@ pub(crate) trait Live: LiveHost {
             LinkEvent::UpToDate => {
                 self.remember_progress();
                 self.rotate_if_due();
+                self.carry_if_due();
                 self.snapshot_if_due();
                 self.members_changed();
             }
             LinkEvent::Members | LinkEvent::EntryStored => {
                 self.remember_progress();
                 self.rotate_if_due();
+                self.carry_if_due();
                 self.members_changed();
             }
             LinkEvent::Founded => {
@@ -620,7 +622,8 @@ pub(crate) trait Live: LiveHost {
             let device = link.as_mut()?.device_mut()?;
             // Only once the whole list is read: a rotation made halfway
             // through it may be due no more.
-            if !device.is_caught_up() || !device.sync().rotation_due_here() {
+            if !device.is_caught_up() || device.awaits_entry() || !device.sync().rotation_due_here()
+            {
                 return None;
             }
             device.sync_mut().rotate(now_seconds()).ok()?;
@@ -628,6 +631,40 @@ pub(crate) trait Live: LiveHost {
             Some(())
         });
         if rotated.flatten().is_some() {
+            self.flush();
+            self.remember_progress();
+        }
+    }
+
+    /// Carries the devices of the previous generation into this room's
+    /// member list, one entry at a time (each follows the one before),
+    /// once this admin device founded the room after an erasure.
+    fn carry_if_due(&self) {
+        let carried = self.link().try_update_value(|link| {
+            let link = link.as_mut()?;
+            let ready = link
+                .device()
+                .is_some_and(|device| device.is_caught_up() && !device.awaits_entry());
+            if !ready {
+                return None;
+            }
+            let roster = link.device()?.sync().roster().clone();
+            let kept = link.record_mut().device.as_mut()?;
+            kept.carry
+                .retain(|carried| roster.member(&carried.keys.signing).is_none());
+            let next = kept.carry.first().cloned()?;
+            let device = link.device_mut()?;
+            if !device.is_admin() {
+                return None;
+            }
+            device
+                .sync_mut()
+                .carry(next.keys, next.role, &next.profile, now_seconds())
+                .ok()?;
+            device.appended();
+            Some(())
+        });
+        if carried.flatten().is_some() {
             self.flush();
             self.remember_progress();
         }

@@ -176,6 +176,20 @@ pub struct DeviceRecord {
     /// hex): not shown again.
     #[serde(default)]
     pub declined: Vec<String>,
+    /// Devices of the programme's previous generation still to be carried
+    /// into this room's member list (after an erasure, by the admin who
+    /// made the new generation).
+    #[serde(default)]
+    pub carry: Vec<CarriedDevice>,
+}
+
+/// A member of the previous generation, to be carried over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedDevice {
+    pub keys: tandem_sync::access::DeviceKeys,
+    pub role: tandem_sync::access::Role,
+    /// Its profile as it gave it (coordinator's name, organisation).
+    pub profile: Vec<u8>,
 }
 
 impl DeviceRecord {

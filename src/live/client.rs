@@ -120,6 +120,11 @@ impl DeviceLink {
         self.open && self.member_hello
     }
 
+    /// A member-list entry of this device waits for the relay.
+    pub(crate) fn awaits_entry(&self) -> bool {
+        self.awaiting.contains(&Awaited::Entry)
+    }
+
     /// Connected as a member and has read the whole list and room.
     pub(crate) fn is_caught_up(&self) -> bool {
         self.is_member_connected() && self.up_to_date

@@ -205,6 +205,13 @@ fn received(
                 Ok(Some(DeviceEvent::Refused { code, .. })) => {
                     Some(Asking::Refused(refusal_key(code.as_str())))
                 }
+                // Before any list, the relay sends only a retired room's
+                // notice (which a device not yet a member cannot open).
+                Ok(Some(DeviceEvent::Rejected { .. } | DeviceEvent::Retired { .. }))
+                    if request.sync.roster().is_empty() =>
+                {
+                    Some(Asking::Refused("join-link-retired".into()))
+                }
                 Ok(Some(DeviceEvent::Acknowledged { .. } | DeviceEvent::UpToDate { .. }))
                     if !approved =>
                 {
@@ -247,5 +254,129 @@ fn received(
                 }
             });
         }
+    }
+}
+
+/// What a member device read of a room: its blobs in order, up to which
+/// sequence, and the member list it checked.
+pub(crate) struct DeviceFetched {
+    pub blobs: Vec<Vec<u8>>,
+    pub last_seen: u64,
+    pub entries: Vec<Vec<u8>>,
+}
+
+type DeviceFetchDone = Box<dyn FnOnce(Result<DeviceFetched, String>)>;
+
+/// A member device's one reading of a room.
+pub(crate) struct DeviceFetching {
+    sync: DeviceSync,
+    socket: Option<Socket>,
+    blobs: Vec<Vec<u8>>,
+    done: Option<DeviceFetchDone>,
+}
+
+/// Reads everything the room `room` holds, once, as the member device
+/// `identity` (a programme's next generation, into which its admin
+/// carried this device), and calls `done` with it or with the message key
+/// why not. A device the room's list does not admit (yet) hears a refusal.
+pub(crate) fn fetch_as_device(
+    room: tandem_sync::RoomId,
+    identity: DeviceIdentity,
+    relay: Option<String>,
+    done: impl FnOnce(Result<DeviceFetched, String>) + 'static,
+) {
+    let Ok(sync) = DeviceSync::resume(room, identity, None, &[], 0) else {
+        return done(Err("retired-unreadable".into()));
+    };
+    let state: StoredValue<Option<DeviceFetching>, LocalStorage> =
+        StoredValue::new_local(Some(DeviceFetching {
+            sync,
+            socket: None,
+            blobs: Vec::new(),
+            done: Some(Box::new(done)),
+        }));
+    // Ends the fetch once; the socket goes outside its own handler.
+    let finish = move |result: Result<(), String>| {
+        let taken = state
+            .try_update_value(|fetching| {
+                let fetching = fetching.as_mut()?;
+                let done = fetching.done.take()?;
+                let fetched = DeviceFetched {
+                    blobs: std::mem::take(&mut fetching.blobs),
+                    last_seen: fetching.sync.last_seen(),
+                    entries: fetching.sync.entries().to_vec(),
+                };
+                Some((done, fetched, fetching.socket.take()))
+            })
+            .flatten();
+        if let Some((done, fetched, socket)) = taken {
+            spawn_local(async move {
+                drop(socket);
+                done(result.map(|()| fetched));
+            });
+        }
+    };
+    let flush = move || {
+        state.update_value(|fetching| {
+            if let Some(fetching) = fetching.as_mut() {
+                while let Some(frame) = fetching.sync.poll_transmit() {
+                    if let Some(socket) = &fetching.socket {
+                        socket.send(&frame);
+                    }
+                }
+            }
+        });
+    };
+    let Some(url) = relay_url(relay.as_deref()) else {
+        return finish(Err("retired-unreachable".into()));
+    };
+    let opened = Socket::open(
+        &url,
+        move || {
+            state.update_value(|fetching| {
+                if let Some(fetching) = fetching.as_mut() {
+                    let _ = fetching.sync.connect(now_seconds());
+                }
+            });
+            flush();
+        },
+        move |bytes| {
+            let outcome = state
+                .try_update_value(|fetching| {
+                    let fetching = fetching.as_mut()?;
+                    Some(match fetching.sync.receive(&bytes) {
+                        Ok(Some(DeviceEvent::Changes { changes, .. })) => {
+                            fetching.blobs.push(changes);
+                            None
+                        }
+                        Ok(Some(DeviceEvent::UpToDate { .. })) if fetching.sync.key().is_some() => {
+                            Some(Ok(()))
+                        }
+                        Ok(Some(DeviceEvent::UpToDate { .. })) => {
+                            Some(Err("retired-unreadable".to_string()))
+                        }
+                        Ok(Some(DeviceEvent::Refused { code, .. })) => {
+                            Some(Err(refusal_key(code.as_str())))
+                        }
+                        Ok(_) => None,
+                        Err(_) => Some(Err("retired-unreadable".to_string())),
+                    })
+                })
+                .flatten()
+                .flatten();
+            flush();
+            if let Some(outcome) = outcome {
+                finish(outcome);
+            }
+        },
+        move || finish(Err("retired-unreachable".into())),
+    );
+    match opened {
+        Ok(socket) => state.update_value(|fetching| {
+            if let Some(fetching) = fetching.as_mut() {
+                fetching.socket = Some(socket);
+            }
+        }),
+        Err(_) => finish(Err("retired-unreachable".into())),
     }
 }

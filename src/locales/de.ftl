@@ -686,6 +686,7 @@ join-link-unreachable = Das Relay ist nicht erreichbar. Prüfen Sie die Verbindu
 join-link-refused = Das Relay lehnt ab: { $reason }
 join-link-unreadable = Was das Relay geschickt hat, lässt sich mit diesem Link nicht öffnen. Bitten Sie um einen neuen Einladungslink.
 join-link-empty = In diesem Raum liegt noch kein Programm. Bitten Sie die einladende Person, das Programm live zu teilen.
+join-link-retired = Diese Einladung gehört zu einer früheren Fassung des Programms: Es ist nach einer Löschung in einen neuen Raum umgezogen. Bitten Sie um eine neue Einladung.
 
 # Calendar, attendance, completion and certificates
 nav-calendar = Kalender

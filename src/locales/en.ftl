@@ -683,6 +683,7 @@ join-link-unreachable = The relay cannot be reached. Check the connection and tr
 join-link-refused = The relay refuses: { $reason }
 join-link-unreadable = What the relay sent cannot be opened with this link. Ask for a new invite link.
 join-link-empty = There is no programme in this room yet. Ask the person who invited you to share the programme live.
+join-link-retired = This invitation belongs to an earlier version of the programme: it moved to a new room after an erasure. Ask for a new invitation.
 
 # Calendar, attendance, completion and certificates
 nav-calendar = Calendar

@@ -6,7 +6,10 @@
 //! one (`ProgrammeStore::start_over`), and, if the programme is shared,
 //! moves it to a new room with a new key: the new generation is pushed
 //! there whole, and the old room is retired with a sealed notice that tells
-//! the partners' browsers where it went. A partner's browser that hears of
+//! the partners' browsers where it went. A programme shared by device moves
+//! to a room that admits devices only: this (admin) device founds it and
+//! carries the old list's current devices over, so each partner's browser
+//! reads the new room as the same device and no link is ever the key. A partner's browser that hears of
 //! it (live, or when it comes back) fetches the new generation and asks its
 //! coordinator, naming who made it and when ([`MoveQuestion`]); it is never
 //! followed by itself. Until the coordinator says yes, the old generation
@@ -19,17 +22,75 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{PersonId, ProgrammeDocument, TandemId};
+use tandem_sync::access::{DeviceIdentity, DeviceSync};
 use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
 
 use super::ProgrammeSession;
 use crate::clock::now_seconds;
 use crate::live::{Live, LiveHost, SyncStatus};
-use crate::settings::SyncRecord;
+use crate::settings::{CarriedDevice, DeviceRecord, SyncRecord};
 use crate::socket::{relay_url, Socket};
 use crate::storage::ProgrammeStore;
 
 /// How often an empty new room is asked again.
 const FETCH_ATTEMPTS: u32 = 20;
+
+/// Where this browser reads a new generation from: its relay, and, for a
+/// programme shared by device, this device's identity (secret bytes).
+#[derive(Clone)]
+struct Source {
+    relay: Option<String>,
+    identity: Option<Vec<u8>>,
+}
+
+/// What a new generation's room held: its blobs, up to which sequence,
+/// and, read as a device, its member list.
+struct Arrived {
+    blobs: Vec<Vec<u8>>,
+    last_seen: u64,
+    entries: Option<Vec<Vec<u8>>>,
+}
+
+fn identity_of(secret: &[u8]) -> Option<DeviceIdentity> {
+    let secret: &[u8; 64] = secret.try_into().ok()?;
+    Some(DeviceIdentity::from_secret_bytes(secret))
+}
+
+/// This (admin) device in the next generation's room `room`: the genesis
+/// of its member list, with the old list's other current devices to be
+/// carried over once the genesis is stored, each with its role and the
+/// profile it gave.
+fn next_generation_device(
+    old: &SyncRecord,
+    kept: &DeviceRecord,
+    room: tandem_sync::RoomId,
+) -> Option<DeviceRecord> {
+    let old_room = crate::live::client::room_of(&old.invite)?;
+    let identity = kept.identity()?;
+    let sync = DeviceSync::resume(old_room, identity.clone(), None, &kept.entries, 0).ok()?;
+    let me = identity.id();
+    let profile = sync
+        .profile_of(&me)
+        .unwrap_or_else(|| super::access::Profile::of_settings().to_bytes());
+    let carry = sync
+        .roster()
+        .current()
+        .filter(|member| member.keys.signing != me)
+        .map(|member| CarriedDevice {
+            keys: member.keys,
+            role: member.role,
+            profile: sync.profile_of(&member.keys.signing).unwrap_or_default(),
+        })
+        .collect();
+    let (_, genesis) =
+        DeviceSync::found(room, identity, &profile, crate::live::now_seconds()).ok()?;
+    Some(DeviceRecord {
+        identity: kept.identity.clone(),
+        entries: vec![genesis],
+        carry,
+        ..DeviceRecord::default()
+    })
+}
 
 /// A new generation a partner made, waiting for this coordinator's yes.
 pub(super) struct ProposedMove {
@@ -233,9 +294,26 @@ impl ProgrammeSession {
                 invite: invite.clone(),
                 generation,
             };
+            // A programme shared by device moves to a room that admits
+            // devices only, founded by this device with the old list's
+            // current devices carried over: the move notice is no key to
+            // the programme.
+            let device = match old.device.as_ref() {
+                Some(kept) => match next_generation_device(&old, kept, invite.room) {
+                    Some(device) => Some(device),
+                    None => {
+                        session
+                            .sync_status
+                            .set(SyncStatus::Refused("access-failed".into()));
+                        return;
+                    }
+                },
+                None => None,
+            };
             let record = SyncRecord {
                 invite: invite.to_fragment(),
                 relay: old.relay.clone(),
+                device,
                 ..SyncRecord::default()
             };
             let _ = record.save(id).await;
@@ -263,33 +341,45 @@ impl ProgrammeSession {
         };
         let link = self.relay.try_update_value(|link| link.take()).flatten();
         let relay = link.as_ref().and_then(|link| link.record().relay.clone());
+        // A device of the old room's list reads the new one as the same
+        // device: its admin carried it over.
+        let identity = link
+            .as_ref()
+            .and_then(|link| link.record().device.as_ref())
+            .map(|kept| kept.identity.clone());
         drop(link);
         self.sync_status.set(SyncStatus::Syncing);
-        self.fetch_generation(id, forwarding, relay, FETCH_ATTEMPTS);
+        let from = Source { relay, identity };
+        self.fetch_generation(id, forwarding, from, FETCH_ATTEMPTS);
     }
 
     /// Fetches the new generation from its room; the partner who made it
-    /// may still be uploading it, so an empty room is asked again a little
-    /// later.
+    /// may still be uploading it (or carrying this device over), so an
+    /// empty or closed room is asked again a little later.
     fn fetch_generation(
         &self,
         id: tandem_core::ProgrammeId,
         forwarding: Forwarding,
-        relay: Option<String>,
+        from: Source,
         attempts: u32,
     ) {
         let session = *self;
+        let again = {
+            let (forwarding, from) = (forwarding.clone(), from.clone());
+            move || {
+                set_timeout(
+                    move || session.fetch_generation(id, forwarding, from, attempts - 1),
+                    std::time::Duration::from_millis(500),
+                );
+            }
+        };
+        let (room, relay) = (forwarding.invite.room, from.relay.clone());
+        let identity = from.identity.as_deref().and_then(identity_of);
         let invite = forwarding.invite.clone();
-        crate::live::fetch::fetch_room(self.i18n, invite, relay.clone(), move |fetched| {
+        let arrived = move |fetched: Result<Arrived, String>| {
             let fetched = match fetched {
                 Ok(fetched) if !fetched.blobs.is_empty() => fetched,
-                _ if attempts > 0 => {
-                    set_timeout(
-                        move || session.fetch_generation(id, forwarding, relay, attempts - 1),
-                        std::time::Duration::from_millis(500),
-                    );
-                    return;
-                }
+                _ if attempts > 0 => return again(),
                 _ => {
                     session
                         .sync_status
@@ -297,6 +387,41 @@ impl ProgrammeSession {
                     return;
                 }
             };
+            session.generation_arrived(id, forwarding, from, fetched);
+        };
+        match identity {
+            Some(identity) => {
+                crate::live::join::fetch_as_device(room, identity, relay, move |fetched| {
+                    arrived(fetched.map(|fetched| Arrived {
+                        blobs: fetched.blobs,
+                        last_seen: fetched.last_seen,
+                        entries: Some(fetched.entries),
+                    }))
+                })
+            }
+            None => {
+                crate::live::fetch::fetch_room(self.i18n, invite, relay, move |fetched| {
+                    arrived(fetched.map(|fetched| Arrived {
+                        blobs: fetched.blobs,
+                        last_seen: fetched.last_seen,
+                        entries: None,
+                    }))
+                });
+            }
+        }
+    }
+
+    /// The new generation arrived: checked to be this programme's
+    /// successor, it waits for the coordinator's answer.
+    fn generation_arrived(
+        &self,
+        id: tandem_core::ProgrammeId,
+        forwarding: Forwarding,
+        from: Source,
+        fetched: Arrived,
+    ) {
+        let session = *self;
+        {
             let mut blobs = fetched.blobs.into_iter();
             let Some(Ok(mut next)) = blobs.next().map(|first| ProgrammeDocument::load(&first))
             else {
@@ -341,13 +466,22 @@ impl ProgrammeSession {
                     by: String::new(),
                     at: 0,
                 });
+            let device = match (from.identity, fetched.entries) {
+                (Some(identity), Some(entries)) => Some(DeviceRecord {
+                    identity,
+                    entries,
+                    founded: true,
+                    ..DeviceRecord::default()
+                }),
+                _ => None,
+            };
             let record = SyncRecord {
                 invite: forwarding.invite.to_fragment(),
-                relay,
+                relay: from.relay,
                 last_seen: fetched.last_seen,
                 acknowledged,
                 snapshot_at: 0,
-                device: None,
+                device,
             };
             session
                 .moving
@@ -356,7 +490,7 @@ impl ProgrammeSession {
             session
                 .sync_status
                 .set(SyncStatus::Refused("retired-asking".into()));
-        });
+        }
     }
 
     /// The question waiting for the coordinator, if a partner made a new
@@ -417,7 +551,6 @@ fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
 /// `forwarding` sealed under the current epoch key (members only read
 /// it), and closes once the relay has stored it.
 fn retire_device_room(record: &SyncRecord, forwarding: Vec<u8>) {
-    use tandem_sync::access::DeviceSync;
     let Some(kept) = record.device.as_ref() else {
         return;
     };
