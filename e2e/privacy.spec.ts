@@ -280,6 +280,7 @@ test('forgetting a person erases every stored byte of them, in both browsers and
     const question = b.getByTestId('move-question');
     await expect(question).toContainText('Petra Probe hat eine neue Fassung dieses Programms erstellt', { timeout: 30_000 });
     await expect(question).toContainText('Übernehmen?');
+    await expect(question).toContainText('vom Gerät dieser Administrator:in des Programms unterschrieben');
     await expectPerson(b, ERASED);
     await b.reload();
     await expect(question).toBeVisible({ timeout: 30_000 });

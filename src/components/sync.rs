@@ -89,7 +89,12 @@ pub(crate) fn MoveQuestionNotice() -> impl IntoView {
                             )}
                     </h2>
                     <p id="move-question-text">
-                        {i18n.t_with("move-ask-text", &[("name", FluentValue::from(by))])}
+                        {i18n.t_with("move-ask-text", &[("name", FluentValue::from(by))])} " "
+                        {if question.verified {
+                            i18n.t("move-ask-verified")
+                        } else {
+                            i18n.t("move-ask-unverified")
+                        }}
                     </p>
                     <div class="button-row">
                         <button

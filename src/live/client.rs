@@ -63,6 +63,8 @@ pub(crate) struct DeviceLink {
     founding_out: VecDeque<Vec<u8>>,
     /// The whole document is to be pushed first (a programme just shared).
     pub upload: bool,
+    /// The admin device whose signed retirement of the room arrived.
+    retired_by: Option<tandem_sync::access::DeviceId>,
 }
 
 impl DeviceLink {
@@ -95,6 +97,7 @@ impl DeviceLink {
             awaiting: VecDeque::new(),
             founding_out: VecDeque::new(),
             upload: false,
+            retired_by: None,
         })
     }
 
@@ -118,6 +121,12 @@ impl DeviceLink {
     /// Whether this device is connected as a member (entries may be sent).
     pub(crate) fn is_member_connected(&self) -> bool {
         self.open && self.member_hello
+    }
+
+    /// Who retired the room, as the member list shows them: coordinator
+    /// and organisation (profile bytes), read from the signed retirement.
+    pub(crate) fn retired_by(&self) -> Option<Vec<u8>> {
+        self.sync.profile_of(&self.retired_by?)
     }
 
     /// A member-list entry of this device waits for the relay.
@@ -216,7 +225,10 @@ impl DeviceLink {
                 LinkEvent::UpToDate
             }
             DeviceEvent::Refused { code, .. } => LinkEvent::Refused(code),
-            DeviceEvent::Retired { forwarding, .. } => LinkEvent::Retired(forwarding),
+            DeviceEvent::Retired { forwarding, author } => {
+                self.retired_by = Some(author);
+                LinkEvent::Retired(forwarding)
+            }
             DeviceEvent::Expires { at } => LinkEvent::Expires(at),
         }))
     }

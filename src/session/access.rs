@@ -55,6 +55,15 @@ impl Profile {
         })
     }
 
+    /// "Karla Köln (Stadt Köln)" (or the name alone).
+    pub fn named(&self) -> String {
+        if self.organisation.trim().is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.organisation)
+        }
+    }
+
     /// "Karla Köln, Stadt Köln" (or the name alone).
     pub fn label(&self) -> String {
         if self.organisation.trim().is_empty() {

@@ -41,6 +41,8 @@ const FETCH_ATTEMPTS: u32 = 20;
 struct Source {
     relay: Option<String>,
     identity: Option<Vec<u8>>,
+    /// The admin who signed the retirement, as the member list names them.
+    signer: Option<String>,
 }
 
 /// What a new generation's room held: its blobs, up to which sequence,
@@ -104,6 +106,9 @@ pub(super) struct ProposedMove {
 pub struct MoveQuestion {
     pub by: String,
     pub at: i64,
+    /// `by` is the coordinator of the admin device that signed the move,
+    /// as the member list names them, not a name the change gives itself.
+    pub verified: bool,
 }
 
 impl ProgrammeSession {
@@ -347,9 +352,17 @@ impl ProgrammeSession {
             .as_ref()
             .and_then(|link| link.record().device.as_ref())
             .map(|kept| kept.identity.clone());
+        let signer = link
+            .as_ref()
+            .and_then(|link| link.device()?.retired_by())
+            .map(|bytes| super::access::Profile::from_bytes(&bytes).named());
         drop(link);
         self.sync_status.set(SyncStatus::Syncing);
-        let from = Source { relay, identity };
+        let from = Source {
+            relay,
+            identity,
+            signer,
+        };
         self.fetch_generation(id, forwarding, from, FETCH_ATTEMPTS);
     }
 
@@ -461,11 +474,21 @@ impl ProgrammeSession {
                 .map(|note| MoveQuestion {
                     by: note.name,
                     at: note.at,
+                    verified: false,
                 })
                 .unwrap_or(MoveQuestion {
                     by: String::new(),
                     at: 0,
+                    verified: false,
                 });
+            let question = match from.signer.clone() {
+                Some(by) => MoveQuestion {
+                    by,
+                    verified: true,
+                    ..question
+                },
+                None => question,
+            };
             let device = match (from.identity, fetched.entries) {
                 (Some(identity), Some(entries)) => Some(DeviceRecord {
                     identity,
