@@ -110,6 +110,19 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await a.getByTestId('nav-people').click();
   await expect(personRow(a, 'Kim Kölsch')).toHaveCount(1);
 
+  // Köln is no admin: it cannot make a new version that would replace
+  // the programme for everyone (forgetting a person); nothing changes.
+  await b.getByTestId('nav-people').click();
+  await personRow(b, 'Dana Düssel').getByRole('link').first().click();
+  await expect(b.getByTestId('person-heading')).toHaveText('Dana Düssel');
+  await b.getByTestId('forget-person').click();
+  await b.getByTestId('forget-confirm').click();
+  await expect(b.getByTestId('forget-outcome-error')).toContainText('nur eine Administrator:in');
+  await expect(b.getByTestId('person-heading')).toHaveText('Dana Düssel');
+  await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await a.getByTestId('nav-people').click();
+  await expect(personRow(a, 'Dana Düssel')).toHaveCount(1);
+
   // Düsseldorf publishes the application form; Köln receives its link.
   await a.getByTestId('nav-settings').click();
   await a.getByTestId('intake-link-publish').click();

@@ -1239,6 +1239,7 @@ access-exported = Die Auskunft ist heruntergeladen.
 forget-heading = Person vergessen
 forget-hint = Löscht die Person mit allen Bezügen endgültig, auch aus dem Verlauf. Das Programm erhält dafür eine neue Fassung; verbundene Koordinator:innen werden gefragt, ob sie sie übernehmen, und behalten bis dahin die bisherige.
 forget-person = Person vergessen …
+forget-needs-admin = In einem geteilten Programm kann nur eine Administrator:in eine Person endgültig vergessen, denn die neue Fassung ersetzt das Programm bei allen Partnern. Bitten Sie eine Administrator:in darum; wer das ist, steht unter „Austausch“ in der Liste der Geräte. Hier wurde nichts geändert.
 forget-confirm = Die Person, ihre Tandems, Teilnahmen, Bescheinigungen und Tandem-Seiten werden endgültig gelöscht. Das lässt sich nicht rückgängig machen.
 forget-confirm-button = Endgültig vergessen
 forget-cancel = Abbrechen

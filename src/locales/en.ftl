@@ -1236,6 +1236,7 @@ access-exported = The access report is downloaded.
 forget-heading = Forget this person
 forget-hint = Erases the person and everything that refers to them for good, history included. The programme gets a new version for it; connected coordinators are asked whether to take it over and keep the previous one until then.
 forget-person = Forget this person …
+forget-needs-admin = In a shared programme only an admin can forget a person for good, because the new version replaces the programme for every partner. Ask an admin to do it; the list of devices under "Exchange" shows who that is. Nothing was changed here.
 forget-confirm = The person, their tandems, attendance, certificates and tandem pages are erased for good. This cannot be undone.
 forget-confirm-button = Forget for good
 forget-cancel = Cancel

@@ -117,6 +117,18 @@ impl ProgrammeSession {
     pub fn forget(&self, person: PersonId) -> Result<(), String> {
         self.attach_now();
         let i18n = self.i18n;
+        // The new generation replaces the programme for every partner: in
+        // a programme shared by device only an admin's device may make it
+        // (the relay and the partners' browsers would refuse it, and this
+        // browser alone would be left with a programme of its own).
+        let coordinator_only = self.relay.with_value(|link| {
+            link.as_ref()
+                .and_then(|link| link.device())
+                .is_some_and(|device| !device.is_admin())
+        });
+        if coordinator_only {
+            return Err(i18n.t("forget-needs-admin"));
+        }
         let author = self.author();
         let erasure = self
             .document
