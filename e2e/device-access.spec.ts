@@ -212,6 +212,7 @@ test('a declined device is told so, and a device that stops sharing leaves the k
   await expect(a.getByTestId('access-member')).toHaveCount(2);
   await c.getByTestId('nav-exchange').click();
   await c.getByTestId('share-stop').click();
+  await expect(c.getByTestId('share-done')).toContainText('braucht dieses Gerät eine neue Einladung');
   await expect(a.getByTestId('access-member')).toHaveCount(1);
   await expect(a.getByTestId('access-key')).toHaveAttribute('data-epoch', '1');
   await expect(a.getByTestId('access-key')).not.toContainText('sobald eine Administrator:in verbunden ist');

@@ -666,6 +666,7 @@ share-intro = Solange Sie online sind, kommen Änderungen der Partnerorganisatio
 share-start = Programm live teilen
 share-started = Das Programm wird jetzt live abgeglichen. Erstellen Sie für jedes Gerät der Partnerorganisationen eine Einladung und geben Sie es danach frei.
 share-stopped = Auf diesem Gerät wird nicht mehr abgeglichen. Das Programm bleibt hier gespeichert.
+share-stopped-left = Dieses Gerät hat das Programm verlassen: Es erhält nichts Neues mehr, und das Programm bekommt einen neuen Schlüssel ohne es. Was hier gespeichert ist, bleibt hier. Um wieder mitzuarbeiten, braucht dieses Gerät eine neue Einladung.
 share-link = Einladungslink für Koordinator:innen
 share-warning = Wer diesen Link hat, kann das ganze Programm lesen und ändern. Geben Sie ihn nur Koordinator:innen der Partnerorganisationen, nie Teilnehmenden, und nicht in offene Verteiler.
 share-copy = Link kopieren

@@ -663,6 +663,7 @@ share-intro = While you are online, partners' changes arrive within seconds – 
 share-start = Share programme live
 share-started = The programme is now synced live. Make an invitation for each partner organisation's device, then approve it.
 share-stopped = This device no longer syncs. The programme stays stored here.
+share-stopped-left = This device has left the programme: it receives nothing new, and the programme gets a new key without it. What is stored here stays here. To take part again, this device needs a new invitation.
 share-link = Invite link for coordinators
 share-warning = Anyone with this link can read and change the whole programme. Give it only to the partner organisations' coordinators, never to participants, and not to open mailing lists.
 share-copy = Copy link

@@ -91,8 +91,10 @@ impl ProgrammeSession {
     }
 
     /// Stops syncing on this device; the programme stays here and the room
-    /// stays with the others.
-    pub fn stop_sharing(&self) {
+    /// stays with the others. Returns whether this device left the
+    /// programme's member list (a member, connected, and not its last
+    /// admin): then it needs a new invitation to come back.
+    pub fn stop_sharing(&self) -> bool {
         // A device leaves the member list: the relay admits it no more, and
         // an admin starts a new key epoch without it.
         let left = self.relay.try_update_value(|link| {
@@ -110,10 +112,12 @@ impl ProgrammeSession {
             device.appended();
             Some(())
         });
-        if left.flatten().is_some() {
+        let left = left.flatten().is_some();
+        if left {
             self.flush();
         }
         self.stop_live();
+        left
     }
 
     /// Pushes what changed here since the last push.

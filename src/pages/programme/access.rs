@@ -30,8 +30,12 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
         });
     };
     let stop = move |_| {
-        session.stop_sharing();
-        outcome.set(Outcome::Done(i18n.t("share-stopped")));
+        let message = if session.stop_sharing() {
+            "share-stopped-left"
+        } else {
+            "share-stopped"
+        };
+        outcome.set(Outcome::Done(i18n.t(message)));
     };
     let admin = access.admin;
     let key_since = i18n.short_date_time(i64::try_from(access.epoch_since).unwrap_or(i64::MAX));

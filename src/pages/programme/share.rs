@@ -126,7 +126,7 @@ fn TokenLink(outcome: RwSignal<Outcome>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let stop = move |_| {
-        session.stop_sharing();
+        let _ = session.stop_sharing();
         outcome.set(Outcome::Done(i18n.t("share-stopped")));
     };
     let copy = move |_| copy_link(session.invite_link(), outcome, i18n);
