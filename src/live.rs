@@ -15,18 +15,19 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{LiveSync, Received, Replica};
-use tandem_sync::{ErrorCode, Invite, SyncClient};
+use tandem_sync::ErrorCode;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub(crate) mod client;
+pub(crate) mod device;
 pub(crate) mod fetch;
 pub(crate) mod invite;
 pub(crate) mod join;
 
 use crate::settings::SyncRecord;
 use crate::socket::{relay_url, Socket};
-use client::{Client, DeviceLink, LinkEvent};
+use client::{LinkClient, LinkEvent};
 
 /// Upload a snapshot after this many sequences since the last one, so the
 /// room's log stays short.
@@ -49,11 +50,13 @@ pub enum SyncStatus {
     Refused(String),
 }
 
-/// The connection and what it has to remember.
-pub(crate) struct RelayLink {
+/// The connection and what it has to remember; `C` speaks to the room.
+pub(crate) struct RelayLink<C> {
     /// Where its [`SyncRecord`] is kept (sealed, see `crate::storage`).
     record_key: String,
-    client: Client,
+    client: C,
+    /// The next push holds the whole document (a document just shared).
+    upload: bool,
     live: LiveSync,
     record: SyncRecord,
     socket: Option<Socket>,
@@ -68,20 +71,10 @@ pub(crate) struct RelayLink {
     _offline: Option<WindowListener>,
 }
 
-impl RelayLink {
+impl<C: LinkClient> RelayLink<C> {
     /// What this browser knows of the shared room, as in memory now.
     pub(crate) fn record(&self) -> &SyncRecord {
         &self.record
-    }
-
-    /// This browser as a device of the programme, when it is shared by
-    /// device.
-    pub(crate) fn device(&self) -> Option<&DeviceLink> {
-        self.client.device()
-    }
-
-    pub(crate) fn device_mut(&mut self) -> Option<&mut DeviceLink> {
-        self.client.device_mut()
     }
 
     pub(crate) fn record_mut(&mut self) -> &mut SyncRecord {
@@ -92,23 +85,21 @@ impl RelayLink {
     /// stored document holds.
     fn disconnected(&mut self) {
         self.client.disconnected(self.record.last_seen);
-        if matches!(self.client, Client::Device(_)) {
+        if self.client.drops_unacknowledged() {
             // Pushes not acknowledged are lost with the connection: the
             // document sends them again.
             self.live = LiveSync::new(self.live.acknowledged_heads().to_vec());
         }
     }
 
-    /// Keeps the device's member list in the record.
+    /// Keeps what the client keeps between sessions in the record (a
+    /// device's member list).
     fn keep_entries(&mut self) {
-        if let (Some(device), Some(kept)) = (self.client.device(), self.record.device.as_mut()) {
-            kept.entries = device.sync().entries().to_vec();
-            kept.founded = device.is_founded();
-        }
+        self.client.keep_in(&mut self.record);
     }
 }
 
-impl std::fmt::Debug for RelayLink {
+impl<C> std::fmt::Debug for RelayLink<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RelayLink")
             .field("record", &self.record_key)
@@ -153,10 +144,12 @@ pub(crate) fn browser_online() -> bool {
 /// What live sync needs from the page that holds a document.
 pub(crate) trait LiveHost: Copy + 'static {
     type Doc: Replica + 'static;
+    /// What speaks to the document's room.
+    type Client: LinkClient;
     /// The document, once it is open.
     fn doc(&self) -> StoredValue<Option<Self::Doc>, LocalStorage>;
     /// The connection, while the document is shared.
-    fn link(&self) -> StoredValue<Option<RelayLink>, LocalStorage>;
+    fn link(&self) -> StoredValue<Option<RelayLink<Self::Client>>, LocalStorage>;
     /// What the sync indicator shows.
     fn status(&self) -> RwSignal<SyncStatus>;
     /// Changes from the relay were merged: show and store them.
@@ -218,16 +211,7 @@ pub(crate) trait Live: LiveHost {
     }
 
     fn start_relay(&self, record_key: String, record: SyncRecord, upload: bool) {
-        let client = match &record.device {
-            Some(device) => DeviceLink::resume(&record, device).map(|mut device| {
-                device.upload = upload;
-                Client::Device(Box::new(device))
-            }),
-            None => Invite::from_fragment(&record.invite)
-                .ok()
-                .map(|invite| Client::Token(SyncClient::new(invite, record.last_seen))),
-        };
-        let Some(client) = client else {
+        let Some(client) = Self::Client::start(&record) else {
             self.status()
                 .set(SyncStatus::Refused("invite-damaged".into()));
             return;
@@ -240,6 +224,7 @@ pub(crate) trait Live: LiveHost {
         let mut link = RelayLink {
             record_key,
             client,
+            upload,
             live: LiveSync::new(acknowledged),
             record,
             socket: None,
@@ -253,18 +238,6 @@ pub(crate) trait Live: LiveHost {
         let session = *self;
         link._online = WindowListener::new("online", move || session.connect_now());
         link._offline = WindowListener::new("offline", move || session.went_offline());
-        if upload && matches!(link.client, Client::Token(_)) {
-            let whole = self.doc().try_update_value(|document| {
-                document
-                    .as_mut()
-                    .map(|document| link.live.snapshot(document))
-            });
-            // The first push holds the whole programme: what a partner
-            // who joins by link starts from.
-            if let Some(Some(whole)) = whole {
-                let _ = link.client.push(&whole);
-            }
-        }
         self.link().set_value(Some(link));
         self.push_changes();
         self.connect_now();
@@ -279,13 +252,12 @@ pub(crate) trait Live: LiveHost {
                 if !link.client.takes_pushes() {
                     return None;
                 }
-                // A device's first push holds the whole programme, as the
-                // room key's does.
-                if let Some(device) = link.client.device_mut() {
-                    if std::mem::take(&mut device.upload) {
-                        let whole = link.live.snapshot(document);
-                        return link.client.push(&whole).ok();
-                    }
+                // The first push of a document just shared holds the whole
+                // of it: what a partner who joins by link starts from. (A
+                // device pushes it once its hello is out.)
+                if std::mem::take(&mut link.upload) {
+                    let whole = link.live.snapshot(document);
+                    return link.client.push(&whole).ok();
                 }
                 let bytes = link.live.outgoing(document)?;
                 link.client.push(&bytes).ok()
@@ -503,15 +475,13 @@ pub(crate) trait Live: LiveHost {
             LinkEvent::Expires(at) => self.room_expires(Some(at)),
             LinkEvent::UpToDate => {
                 self.remember_progress();
-                self.rotate_if_due();
-                self.carry_if_due();
+                self.append_due();
                 self.snapshot_if_due();
                 self.members_changed();
             }
             LinkEvent::Members | LinkEvent::EntryStored => {
                 self.remember_progress();
-                self.rotate_if_due();
-                self.carry_if_due();
+                self.append_due();
                 self.members_changed();
             }
             LinkEvent::Founded => {
@@ -536,16 +506,10 @@ pub(crate) trait Live: LiveHost {
                 self.retired(forwarding);
             }
             LinkEvent::Refused(code) => {
-                let founding_closed = code == ErrorCode::NotMember
-                    && self
-                        .link()
-                        .with_value(|link| {
-                            link.as_ref().and_then(|link| {
-                                let device = link.device()?;
-                                Some(device.is_founded() && !device.is_member_connected())
-                            })
-                        })
-                        .unwrap_or(false);
+                let founding_closed = self
+                    .link()
+                    .with_value(|link| link.as_ref().map(|link| link.client.closes_stage(&code)))
+                    .unwrap_or(false);
                 self.link().update_value(|link| {
                     if let Some(link) = link.as_mut() {
                         if !code.is_temporary() && !founding_closed {
@@ -613,58 +577,16 @@ pub(crate) trait Live: LiveHost {
         }));
     }
 
-    /// Starts a new key epoch when a device left by itself and this is an
-    /// admin's device, connected: the device that left receives no key to
-    /// what is written from now on. Another admin's rotation stored first
-    /// comes back as a stale-epoch refusal, lifted on the next connection.
-    fn rotate_if_due(&self) {
-        let rotated = self.link().try_update_value(|link| {
-            let device = link.as_mut()?.device_mut()?;
-            // Only once the whole list is read: a rotation made halfway
-            // through it may be due no more.
-            if !device.is_caught_up() || device.awaits_entry() || !device.sync().rotation_due_here()
-            {
-                return None;
-            }
-            device.sync_mut().rotate(now_seconds()).ok()?;
-            device.appended();
-            Some(())
-        });
-        if rotated.flatten().is_some() {
-            self.flush();
-            self.remember_progress();
-        }
-    }
-
-    /// Carries the devices of the previous generation into this room's
-    /// member list, one entry at a time (each follows the one before),
-    /// once this admin device founded the room after an erasure.
-    fn carry_if_due(&self) {
-        let carried = self.link().try_update_value(|link| {
+    /// Sends the member-list entry the client's state calls for now, if
+    /// any (a programme's device: a new key epoch, a device carried over).
+    fn append_due(&self) {
+        let appended = self.link().try_update_value(|link| {
             let link = link.as_mut()?;
-            let ready = link
-                .device()
-                .is_some_and(|device| device.is_caught_up() && !device.awaits_entry());
-            if !ready {
-                return None;
-            }
-            let roster = link.device()?.sync().roster().clone();
-            let kept = link.record_mut().device.as_mut()?;
-            kept.carry
-                .retain(|carried| roster.member(&carried.keys.signing).is_none());
-            let next = kept.carry.first().cloned()?;
-            let device = link.device_mut()?;
-            if !device.is_admin() {
-                return None;
-            }
-            device
-                .sync_mut()
-                .carry(next.keys, next.role, &next.profile, now_seconds())
-                .ok()?;
-            device.appended();
-            Some(())
+            link.client
+                .append_due(&mut link.record, now_seconds())
+                .then_some(())
         });
-        if carried.flatten().is_some() {
+        if appended.flatten().is_some() {
             self.flush();
             self.remember_progress();
         }
@@ -690,10 +612,8 @@ pub(crate) trait Live: LiveHost {
                     {
                         return None;
                     }
-                    if let Some(device) = link.client.device() {
-                        if !device.is_admin() {
-                            return None;
-                        }
+                    if !link.client.may_snapshot() {
+                        return None;
                     }
                     let whole = link.live.snapshot(document);
                     link.client.snapshot(&whole).ok()?;

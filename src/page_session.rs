@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{PageCommand, ProgrammeSide, TandemId, TandemPageDocument};
-use tandem_sync::Invite;
+use tandem_sync::{Invite, SyncClient};
 
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
@@ -26,7 +26,8 @@ pub(crate) struct PageSession {
     opening: RwSignal<Opening>,
     /// The error code of the last failed write, until a write succeeds.
     unsaved: RwSignal<Option<&'static str>>,
-    relay: StoredValue<Option<RelayLink>, LocalStorage>,
+    /// By the room key: a page has no member list.
+    relay: StoredValue<Option<RelayLink<SyncClient>>, LocalStorage>,
     sync_status: RwSignal<SyncStatus>,
     /// Writes under way, and what waits for them to be stored.
     writes: StoredValue<StoreBarrier, LocalStorage>,
@@ -35,12 +36,13 @@ pub(crate) struct PageSession {
 
 impl LiveHost for PageSession {
     type Doc = TandemPageDocument;
+    type Client = SyncClient;
 
     fn doc(&self) -> StoredValue<Option<TandemPageDocument>, LocalStorage> {
         self.document
     }
 
-    fn link(&self) -> StoredValue<Option<RelayLink>, LocalStorage> {
+    fn link(&self) -> StoredValue<Option<RelayLink<SyncClient>>, LocalStorage> {
         self.relay
     }
 

@@ -49,6 +49,7 @@ use self::messages::{command_error_text, exchange_error_text};
 use self::persist::{read, Stored, StoredBytes};
 use self::tabs::TabChannel;
 use self::view_cache::{mark, ViewDue, VIEW_AFTER_OPEN_MS};
+use crate::live::device::ProgrammeClient;
 use crate::live::RelayLink;
 pub use crate::live::{refusal_key, SyncStatus};
 
@@ -88,7 +89,7 @@ pub struct ProgrammeSession {
     /// Messages are made after awaits too, where there is no context.
     i18n: I18n,
     /// The connection to the relay, when the programme is shared.
-    relay: StoredValue<Option<RelayLink>, LocalStorage>,
+    relay: StoredValue<Option<RelayLink<ProgrammeClient>>, LocalStorage>,
     sync_status: RwSignal<SyncStatus>,
     /// When the relay deletes the shared programme's room unless it
     /// changes before (seconds since 1970), once the relay has said so.

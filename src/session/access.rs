@@ -16,7 +16,7 @@ use tandem_sync::access::{
 use tandem_sync::Invite;
 
 use super::ProgrammeSession;
-use crate::live::client::JOINING_ROLE;
+use crate::live::device::JOINING_ROLE;
 use crate::live::{now_seconds, Live};
 use crate::settings::{DeviceRecord, Settings, SyncRecord};
 

@@ -67,7 +67,7 @@ fn next_generation_device(
     kept: &DeviceRecord,
     room: tandem_sync::RoomId,
 ) -> Option<DeviceRecord> {
-    let old_room = crate::live::client::room_of(&old.invite)?;
+    let old_room = crate::live::device::room_of(&old.invite)?;
     let identity = kept.identity()?;
     let sync = DeviceSync::resume(old_room, identity.clone(), None, &kept.entries, 0).ok()?;
     let me = identity.id();
@@ -590,7 +590,7 @@ fn retire_device_room(record: &SyncRecord, forwarding: Vec<u8>) {
         return;
     };
     let (Some(room), Some(identity)) = (
-        crate::live::client::room_of(&record.invite),
+        crate::live::device::room_of(&record.invite),
         kept.identity(),
     ) else {
         return;

@@ -4,17 +4,19 @@ use leptos::prelude::*;
 use tandem_core::{ProgrammeDocument, ProgrammeId};
 
 use super::ProgrammeSession;
+use crate::live::device::ProgrammeClient;
 use crate::live::{Live, LiveHost, RelayLink, SyncStatus};
 use crate::settings::SyncRecord;
 
 impl LiveHost for ProgrammeSession {
     type Doc = ProgrammeDocument;
+    type Client = ProgrammeClient;
 
     fn doc(&self) -> StoredValue<Option<ProgrammeDocument>, LocalStorage> {
         self.document
     }
 
-    fn link(&self) -> StoredValue<Option<RelayLink>, LocalStorage> {
+    fn link(&self) -> StoredValue<Option<RelayLink<ProgrammeClient>>, LocalStorage> {
         self.relay
     }
 
