@@ -8,7 +8,8 @@
 // `check` is the proof that the participant's app (src/participant.rs)
 // carries none of the coordinators' code: it fails when a function of the
 // matching, the reports, the import and export files, the certificates,
-// the calendar or the coordinators' pages is in the build, and also when
+// the calendar, the programme's devices and member lists or the
+// coordinators' pages is in the build, and also when
 // the build has no names at all or lacks the tandem page, so that it
 // cannot pass by looking at the wrong file. Rust's linker writes the names
 // mangled (`_ZN11tandem_core8matching…`); they are read back into paths.
@@ -37,6 +38,17 @@ const FORBIDDEN = [
   'tandem::session::view_cache',
   'tandem::session::erasure',
   'tandem::session::messages',
+  // A programme's devices and their member lists (protocol 2): a tandem
+  // page syncs by its room key. (The application form's sealing keeps
+  // X25519 and HPKE, see `tandem_sync::intake`.)
+  'tandem::live::device',
+  'tandem::live::join',
+  'tandem_sync::access::client',
+  'tandem_sync::access::identity::DeviceIdentity',
+  'tandem_sync::access::identity::DeviceKeys::verifies',
+  'tandem_sync::access::epoch',
+  'tandem_sync::access::roster::Roster',
+  'ed25519_dalek::',
   'pathfinding::',
   'csv::',
   'icalendar::',
