@@ -251,6 +251,34 @@ fn meetings_and_goals_travel_between_the_pair_and_the_coordinators() {
 }
 
 #[test]
+fn a_page_is_saved_without_deflate_and_one_saved_with_it_still_loads() {
+    let two = two_tandems();
+    let mut page = page_of(&two);
+    page.apply(
+        PageCommand::SetGoal {
+            key: "g1".into(),
+            goal: Goal {
+                text: "Eine Führungsposition übernehmen ".repeat(40),
+                milestones: vec!["Bewerbung".into()],
+                status: GoalStatus::InProgress,
+                by: Some(two.mentee),
+            },
+        },
+        1_773_000_100,
+    )
+    .unwrap();
+    let saved = page.save();
+    assert!(contains(&saved, "Eine Führungsposition übernehmen"));
+
+    // As an earlier version stored it: the long text's column deflated.
+    let deflated = automerge::Automerge::load(&saved).unwrap().save();
+    assert!(deflated.len() < saved.len());
+    assert!(!contains(&deflated, "Eine Führungsposition übernehmen"));
+    let loaded = TandemPageDocument::load(&deflated).unwrap();
+    assert_eq!(loaded.goals(), page.goals());
+}
+
+#[test]
 fn another_tandems_page_is_refused() {
     let two = two_tandems();
     let mut page = page_of(&two);

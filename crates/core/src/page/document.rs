@@ -430,9 +430,12 @@ impl TandemPageDocument {
         Ok(())
     }
 
-    /// The whole page.
+    /// The whole page, without DEFLATE over its columns: a page is small,
+    /// its changes travel uncompressed anyway, and the participant's app
+    /// then carries no compressor (35 KB of code). Pages saved compressed
+    /// by earlier versions still load.
     pub fn save(&mut self) -> Vec<u8> {
-        self.doc.save()
+        self.doc.save_nocompress()
     }
 
     /// The whole page without compression: every text in it is readable
