@@ -49,6 +49,9 @@ const FORBIDDEN = [
   'tandem_sync::access::epoch',
   'tandem_sync::access::roster::Roster',
   'ed25519_dalek::',
+  // The compressor: pages are saved without DEFLATE (programmes with it).
+  'zlib_rs::deflate',
+  'DeflateEncoder',
   'pathfinding::',
   'csv::',
   'icalendar::',
