@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_sync::access::{DeviceEvent, DeviceIdentity, DeviceSync, Invitation};
 
+use crate::live::fetch::Fetched;
 use crate::live::invite::invitation_fragment;
 use crate::live::{now_seconds, refusal_key};
 use crate::settings::DeviceRecord;
@@ -257,11 +258,10 @@ fn received(
     }
 }
 
-/// What a member device read of a room: its blobs in order, up to which
-/// sequence, and the member list it checked.
+/// What a member device read of a room: what any fetch reads, and the
+/// member list it checked.
 pub(crate) struct DeviceFetched {
-    pub blobs: Vec<Vec<u8>>,
-    pub last_seen: u64,
+    pub room: Fetched,
     pub entries: Vec<Vec<u8>>,
 }
 
@@ -302,8 +302,10 @@ pub(crate) fn fetch_as_device(
                 let fetching = fetching.as_mut()?;
                 let done = fetching.done.take()?;
                 let fetched = DeviceFetched {
-                    blobs: std::mem::take(&mut fetching.blobs),
-                    last_seen: fetching.sync.last_seen(),
+                    room: Fetched {
+                        blobs: std::mem::take(&mut fetching.blobs),
+                        last_seen: fetching.sync.last_seen(),
+                    },
                     entries: fetching.sync.entries().to_vec(),
                 };
                 Some((done, fetched, fetching.socket.take()))

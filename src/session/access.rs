@@ -315,15 +315,9 @@ fn access_view(
     relay: Option<&str>,
 ) -> AccessView {
     let roster = sync.roster();
-    let room = roster.room();
     let me = identity.id();
     let profile_of = |device: &DeviceId| {
-        roster
-            .member(device)
-            .and_then(|member| {
-                let key = sync.key_for(member.since_epoch)?;
-                key.open_profile(&room, device, &member.profile).ok()
-            })
+        sync.profile_of(device)
             .map(|bytes| Profile::from_bytes(&bytes))
             .unwrap_or_default()
     };

@@ -27,6 +27,7 @@ use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
 
 use super::ProgrammeSession;
 use crate::clock::now_seconds;
+use crate::live::fetch::Fetched;
 use crate::live::{Live, LiveHost, SyncStatus};
 use crate::settings::{CarriedDevice, DeviceRecord, SyncRecord};
 use crate::socket::{relay_url, Socket};
@@ -36,27 +37,18 @@ use crate::storage::ProgrammeStore;
 const FETCH_ATTEMPTS: u32 = 20;
 
 /// Where this browser reads a new generation from: its relay, and, for a
-/// programme shared by device, this device's identity (secret bytes).
+/// programme shared by device, this device's identity.
 #[derive(Clone)]
 struct Source {
     relay: Option<String>,
-    identity: Option<Vec<u8>>,
+    identity: Option<DeviceIdentity>,
     /// The admin who signed the retirement, as the member list names them.
     signer: Option<String>,
 }
 
-/// What a new generation's room held: its blobs, up to which sequence,
-/// and, read as a device, its member list.
-struct Arrived {
-    blobs: Vec<Vec<u8>>,
-    last_seen: u64,
-    entries: Option<Vec<Vec<u8>>>,
-}
-
-fn identity_of(secret: &[u8]) -> Option<DeviceIdentity> {
-    let secret: &[u8; 64] = secret.try_into().ok()?;
-    Some(DeviceIdentity::from_secret_bytes(secret))
-}
+/// What a new generation's room held, and, read as a device, its member
+/// list.
+type Arrived = (Fetched, Option<Vec<Vec<u8>>>);
 
 /// This (admin) device in the next generation's room `room`: the genesis
 /// of its member list, with the old list's other current devices to be
@@ -363,7 +355,7 @@ impl ProgrammeSession {
         let identity = link
             .as_ref()
             .and_then(|link| link.record().device.as_ref())
-            .map(|kept| kept.identity.clone());
+            .and_then(DeviceRecord::identity);
         let signer = link
             .as_ref()
             .and_then(|link| link.device()?.retired_by())
@@ -399,11 +391,11 @@ impl ProgrammeSession {
             }
         };
         let (room, relay) = (forwarding.invite.room, from.relay.clone());
-        let identity = from.identity.as_deref().and_then(identity_of);
+        let identity = from.identity.clone();
         let invite = forwarding.invite.clone();
         let arrived = move |fetched: Result<Arrived, String>| {
             let fetched = match fetched {
-                Ok(fetched) if !fetched.blobs.is_empty() => fetched,
+                Ok(fetched) if !fetched.0.blobs.is_empty() => fetched,
                 _ if attempts > 0 => return again(),
                 _ => {
                     session
@@ -412,25 +404,17 @@ impl ProgrammeSession {
                     return;
                 }
             };
-            session.generation_arrived(id, forwarding, from, fetched);
+            session.generation_arrived(id, forwarding, from, fetched.0, fetched.1);
         };
         match identity {
             Some(identity) => {
                 crate::live::join::fetch_as_device(room, identity, relay, move |fetched| {
-                    arrived(fetched.map(|fetched| Arrived {
-                        blobs: fetched.blobs,
-                        last_seen: fetched.last_seen,
-                        entries: Some(fetched.entries),
-                    }))
+                    arrived(fetched.map(|fetched| (fetched.room, Some(fetched.entries))))
                 })
             }
             None => {
                 crate::live::fetch::fetch_room(self.i18n, invite, relay, move |fetched| {
-                    arrived(fetched.map(|fetched| Arrived {
-                        blobs: fetched.blobs,
-                        last_seen: fetched.last_seen,
-                        entries: None,
-                    }))
+                    arrived(fetched.map(|fetched| (fetched, None)))
                 });
             }
         }
@@ -443,89 +427,86 @@ impl ProgrammeSession {
         id: tandem_core::ProgrammeId,
         forwarding: Forwarding,
         from: Source,
-        fetched: Arrived,
+        fetched: Fetched,
+        entries: Option<Vec<Vec<u8>>>,
     ) {
         let session = *self;
-        {
-            let mut blobs = fetched.blobs.into_iter();
-            let Some(Ok(mut next)) = blobs.next().map(|first| ProgrammeDocument::load(&first))
-            else {
-                session
-                    .sync_status
-                    .set(SyncStatus::Refused("retired-unreadable".into()));
-                return;
-            };
-            for blob in blobs {
-                let _ = next.merge_bytes(&blob);
-            }
-            // A notice that leads anywhere but to this programme's next
-            // generation is not a move: whoever sent it, nothing here
-            // changes.
-            let successor = session
-                .document
-                .with_value(|document| {
-                    document.as_ref().map(|old| {
-                        next.id() == id
-                            && next.generation().replaces.as_deref()
-                                == Some(old.generation().id.as_str())
-                    })
-                })
-                .unwrap_or(false);
-            if !successor {
-                session
-                    .sync_status
-                    .set(SyncStatus::Refused("retired-foreign".into()));
-                return;
-            }
-            let acknowledged: Vec<String> =
-                next.heads().iter().map(|hash| hash.to_string()).collect();
-            let question = next
-                .history_after(&[])
-                .into_iter()
-                .find(|note| note.command == "new-generation")
-                .map(|note| MoveQuestion {
-                    by: note.name,
-                    at: note.at,
-                    verified: false,
-                })
-                .unwrap_or(MoveQuestion {
-                    by: String::new(),
-                    at: 0,
-                    verified: false,
-                });
-            let question = match from.signer.clone() {
-                Some(by) => MoveQuestion {
-                    by,
-                    verified: true,
-                    ..question
-                },
-                None => question,
-            };
-            let device = match (from.identity, fetched.entries) {
-                (Some(identity), Some(entries)) => Some(DeviceRecord {
-                    identity,
-                    entries,
-                    founded: true,
-                    ..DeviceRecord::default()
-                }),
-                _ => None,
-            };
-            let record = SyncRecord {
-                invite: forwarding.invite.to_fragment(),
-                relay: from.relay,
-                last_seen: fetched.last_seen,
-                acknowledged,
-                snapshot_at: 0,
-                device,
-            };
-            session
-                .moving
-                .set_value(Some(ProposedMove { next, record }));
-            session.move_question.set(Some(question));
+        let mut blobs = fetched.blobs.into_iter();
+        let Some(Ok(mut next)) = blobs.next().map(|first| ProgrammeDocument::load(&first)) else {
             session
                 .sync_status
-                .set(SyncStatus::Refused("retired-asking".into()));
+                .set(SyncStatus::Refused("retired-unreadable".into()));
+            return;
+        };
+        for blob in blobs {
+            let _ = next.merge_bytes(&blob);
         }
+        // A notice that leads anywhere but to this programme's next
+        // generation is not a move: whoever sent it, nothing here
+        // changes.
+        let successor = session
+            .document
+            .with_value(|document| {
+                document.as_ref().map(|old| {
+                    next.id() == id
+                        && next.generation().replaces.as_deref()
+                            == Some(old.generation().id.as_str())
+                })
+            })
+            .unwrap_or(false);
+        if !successor {
+            session
+                .sync_status
+                .set(SyncStatus::Refused("retired-foreign".into()));
+            return;
+        }
+        let acknowledged: Vec<String> = next.heads().iter().map(|hash| hash.to_string()).collect();
+        let question = next
+            .history_after(&[])
+            .into_iter()
+            .find(|note| note.command == "new-generation")
+            .map(|note| MoveQuestion {
+                by: note.name,
+                at: note.at,
+                verified: false,
+            })
+            .unwrap_or(MoveQuestion {
+                by: String::new(),
+                at: 0,
+                verified: false,
+            });
+        let question = match from.signer.clone() {
+            Some(by) => MoveQuestion {
+                by,
+                verified: true,
+                ..question
+            },
+            None => question,
+        };
+        let device = match (from.identity, entries) {
+            (Some(identity), Some(entries)) => Some(DeviceRecord {
+                identity: identity.to_secret_bytes().to_vec(),
+                entries,
+                founded: true,
+                ..DeviceRecord::default()
+            }),
+            _ => None,
+        };
+        let record = SyncRecord {
+            invite: forwarding.invite.to_fragment(),
+            relay: from.relay,
+            last_seen: fetched.last_seen,
+            acknowledged,
+            snapshot_at: 0,
+            device,
+        };
+        session
+            .moving
+            .set_value(Some(ProposedMove { next, record }));
+        session.move_question.set(Some(question));
+        session
+            .sync_status
+            .set(SyncStatus::Refused("retired-asking".into()));
     }
 
     /// The question waiting for the coordinator, if a partner made a new
