@@ -39,6 +39,8 @@ pub(crate) mod merge;
 #[cfg(feature = "coordinator")]
 pub(crate) mod programme;
 #[cfg(feature = "coordinator")]
+pub(crate) mod provenance;
+#[cfg(feature = "coordinator")]
 pub(crate) mod schema;
 #[cfg(feature = "coordinator")]
 pub(crate) mod undo;
@@ -92,6 +94,13 @@ pub struct ChangeNote {
     /// The change's hash, naming it for undo and for looking back.
     #[serde(skip)]
     pub hash: String,
+    /// The Automerge actor that made the change (hex) and the change's
+    /// number among that actor's: what a device's signed delivery vouches
+    /// for (see `Provenance`).
+    #[serde(skip)]
+    pub actor: String,
+    #[serde(skip)]
+    pub seq: u64,
 }
 
 impl ChangeNote {

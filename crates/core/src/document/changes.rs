@@ -18,6 +18,8 @@ pub(crate) fn notes_of(changes: &[automerge::ChangeMetadata<'_>]) -> Vec<ChangeN
             let mut note: ChangeNote = serde_json::from_str(change.message.as_deref()?).ok()?;
             note.at = change.timestamp;
             note.hash = change.hash.to_string();
+            note.actor = change.actor.to_hex_string();
+            note.seq = change.seq;
             Some(note)
         })
         .collect()

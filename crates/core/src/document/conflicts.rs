@@ -69,7 +69,14 @@ impl ChosenValue {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConcurrentValue {
     pub value: ChosenValue,
+    /// The name the change that set it gives its coordinator.
     pub author: String,
+    /// That change's actor (hex) and number among the actor's: whether a
+    /// device vouched for it (`Provenance::made_by`).
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// A rule the merged programme breaks, or a value set twice at once.
@@ -271,7 +278,7 @@ impl ProgrammeDocument {
         &self,
         obj: &ObjId,
         path: &mut Vec<String>,
-        authors: &mut Option<HashMap<ActorId, String>>,
+        authors: &mut Option<HashMap<ActorId, ActorChanges>>,
         found: &mut Vec<Conflict>,
     ) {
         // One pass over the map: Automerge marks the keys that hold values
@@ -305,7 +312,7 @@ impl ProgrammeDocument {
         obj: &ObjId,
         key: &str,
         path: &mut Vec<String>,
-        authors: &mut Option<HashMap<ActorId, String>>,
+        authors: &mut Option<HashMap<ActorId, ActorChanges>>,
         found: &mut Vec<Conflict>,
     ) {
         let Ok(values) = self.doc.get_all(obj, key) else {
@@ -321,13 +328,24 @@ impl ProgrammeDocument {
                         Value::Scalar(scalar) => ChosenValue::from_scalar(scalar)?,
                         Value::Object(_) => return None,
                     };
-                    let author = match id {
-                        ObjId::Id(_, actor, _) => authors.get(actor).cloned().unwrap_or_default(),
-                        ObjId::Root => String::new(),
+                    let (author, actor, seq) = match id {
+                        ObjId::Id(counter, actor, _) => authors.get(actor).map_or_else(
+                            || (String::new(), actor.to_hex_string(), 0),
+                            |changes| {
+                                (
+                                    changes.name.clone(),
+                                    actor.to_hex_string(),
+                                    changes.seq_of(*counter),
+                                )
+                            },
+                        ),
+                        ObjId::Root => (String::new(), String::new(), 0),
                     };
                     Some(ConcurrentValue {
                         value: chosen,
                         author,
+                        actor,
+                        seq,
                     })
                 })
                 .collect();
@@ -349,21 +367,41 @@ impl ProgrammeDocument {
         path.pop();
     }
 
-    /// The coordinator behind each actor (device or tab) of the document.
-    fn actor_authors(&self) -> HashMap<ActorId, String> {
-        let mut authors = HashMap::new();
+    /// The coordinator behind each actor (device or tab) of the document,
+    /// and where each of its changes ends.
+    fn actor_authors(&self) -> HashMap<ActorId, ActorChanges> {
+        let mut authors: HashMap<ActorId, ActorChanges> = HashMap::new();
         for change in self.doc.get_changes_meta(&[]) {
-            if authors.contains_key(change.actor.as_ref()) {
-                continue;
-            }
-            if let Some(note) = change
+            let name = change
                 .message
                 .as_deref()
                 .and_then(|message| serde_json::from_str::<ChangeNote>(message).ok())
-            {
-                authors.insert(change.actor.into_owned(), note.name);
+                .map(|note| note.name);
+            let entry = authors.entry(change.actor.into_owned()).or_default();
+            if entry.name.is_empty() {
+                entry.name = name.unwrap_or_default();
             }
+            entry.ends.push((change.max_op, change.seq));
+        }
+        for changes in authors.values_mut() {
+            changes.ends.sort_unstable();
         }
         authors
+    }
+}
+
+/// One actor's changes: the coordinator its first named change gives, and
+/// each change's last operation with its number.
+#[derive(Debug, Default)]
+struct ActorChanges {
+    name: String,
+    ends: Vec<(u64, u64)>,
+}
+
+impl ActorChanges {
+    /// The number of the change that made operation `counter`.
+    fn seq_of(&self, counter: u64) -> u64 {
+        let at = self.ends.partition_point(|&(max_op, _)| max_op < counter);
+        self.ends.get(at).map_or(0, |&(_, seq)| seq)
     }
 }

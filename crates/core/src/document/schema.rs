@@ -101,6 +101,8 @@ pub(crate) fn commit_options(
         subject,
         at,
         hash: String::new(),
+        actor: String::new(),
+        seq: 0,
     };
     let message = serde_json::to_string(&note).unwrap_or_default();
     CommitOptions::default().with_message(message).with_time(at)
