@@ -92,6 +92,8 @@ pub enum ExchangeError {
     NewerGeneration,
     #[error("the changes are refused, nothing here has changed: {0}")]
     Refused(String),
+    #[error("the file holds changes in this device's name that this device never made")]
+    ClaimsThisDevice,
 }
 
 impl ExchangeError {
@@ -108,6 +110,7 @@ impl ExchangeError {
             ExchangeError::RetiredGeneration => "exchange-retired-generation",
             ExchangeError::NewerGeneration => "exchange-newer-generation",
             ExchangeError::Refused(_) => "exchange-refused",
+            ExchangeError::ClaimsThisDevice => "exchange-claims-this-device",
         }
     }
 

@@ -50,6 +50,22 @@ impl MergePreview {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// Whether the file holds a change made under an actor of the device
+    /// `device` ([`device_actor`](crate::document::provenance::device_actor)) that the programme
+    /// here lacks. Only that device writes under its actors and it holds
+    /// all it wrote, so such a change is someone else's under its name:
+    /// merged and pushed from here, the device's signature would vouch for
+    /// it.
+    pub fn claims_device(&self, device: &[u8]) -> bool {
+        let Some(prefix) = device.get(..crate::document::provenance::DEVICE_PREFIX) else {
+            return false;
+        };
+        self.candidate
+            .get_changes_meta(&self.base)
+            .iter()
+            .any(|change| change.actor.to_bytes().starts_with(prefix))
+    }
 }
 
 /// Which part of the programme changed, from a patch's path.
