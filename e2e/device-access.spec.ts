@@ -3,7 +3,9 @@
 // anything; a third browser with the same, now used, link is refused with
 // a message. Düsseldorf removes Köln: Düsseldorf's next edit no longer
 // reaches Köln, and Köln says why; the application link gets a new key
-// that Köln never learns, and the old link takes nothing more. A declined
+// that Köln never learns, and the old link takes nothing more. The history
+// names, for each change, the coordinator the member list gives for the
+// device that signed it, not the name the change gives itself. A declined
 // request is told so and stays declined for every admin; a device that
 // stops sharing leaves, and the programme gets a new key without it.
 import type { Page } from '@playwright/test';
@@ -38,6 +40,17 @@ async function keepPicture(page: Page, name: string) {
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 900 });
     await page.getByTestId('share').screenshot({ path: `${folder}/${name}-${width}.png` });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/** Screenshots of the history with checked names, where asked for. */
+async function keepHistoryPicture(page: Page) {
+  const folder = process.env.TANDEM_SCREENSHOTS;
+  if (!folder) return;
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${folder}/history-checked-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 720 });
 }
@@ -109,6 +122,35 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await addPerson(b, 'Kim Kölsch');
   await a.getByTestId('nav-people').click();
   await expect(personRow(a, 'Kim Kölsch')).toHaveCount(1);
+
+  // Who made a change is what the member list says of the device that
+  // signed it. Köln's browser gives its next change the name of
+  // Düsseldorf's coordinator; Düsseldorf's history still names Karla from
+  // Köln, checked. What was written before the device list is marked as
+  // not checked.
+  await b.evaluate(() => {
+    const settings = JSON.parse(localStorage.getItem('tandem.settings') ?? '{}');
+    settings.coordinator = { ...settings.coordinator, name: 'Petra Probe' };
+    localStorage.setItem('tandem.settings', JSON.stringify(settings));
+  });
+  await addPerson(b, 'Lea Lüge');
+  await a.getByTestId('nav-people').click();
+  await expect(personRow(a, 'Lea Lüge')).toHaveCount(1);
+  await a.getByTestId('nav-history').click();
+  await a.getByTestId('history-filter').selectOption({ label: 'Lea Lüge' });
+  const byKoeln = a.getByTestId('history-entry').first();
+  await expect(byKoeln).toContainText('Karla Köln (Stadt Köln): hat die Bewerbung erfasst');
+  await expect(byKoeln).not.toContainText('Petra Probe');
+  await expect(byKoeln.getByTestId('author-checked')).toHaveText('✓ geprüft');
+  await a.getByTestId('history-filter').selectOption({ label: 'Dana Düssel' });
+  const own = a.getByTestId('history-entry').first();
+  await expect(own).toContainText('Petra Probe (Landeshauptstadt Düsseldorf): hat die Bewerbung erfasst');
+  await expect(own.getByTestId('author-checked')).toBeVisible();
+  await a.getByTestId('history-filter').selectOption('');
+  const founding = a.getByTestId('history-entry').last();
+  await expect(founding).toContainText('Petra Probe: hat das Programm angelegt');
+  await expect(founding.getByTestId('author-unchecked')).toHaveText('(Name nicht geprüft)');
+  await keepHistoryPicture(a);
 
   // Köln is no admin: it cannot make a new version that would replace
   // the programme for everyone (forgetting a person); nothing changes.

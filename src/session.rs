@@ -44,6 +44,7 @@ mod relay;
 mod tabs;
 mod view_cache;
 
+pub use self::access::Authorship;
 pub use self::erasure::MoveQuestion;
 use self::messages::{command_error_text, exchange_error_text};
 use self::persist::{read, Stored, StoredBytes};
@@ -348,8 +349,11 @@ impl ProgrammeSession {
     }
 
     /// Who is writing: the name this browser remembers, or (remembered from
-    /// now on) "a coordinator" in the coordinator's language.
+    /// now on) "a coordinator" in the coordinator's language. Every change
+    /// is made after asking this, so the document's actor becomes this
+    /// device's here too.
     pub(crate) fn author(&self) -> tandem_core::Author {
+        self.act_as_device();
         Settings::load()
             .author()
             .unwrap_or_else(|| Settings::remember_author(&self.i18n.t("coordinator-unnamed")))
@@ -384,10 +388,20 @@ impl ProgrammeSession {
         let i18n = self.i18n;
         let file =
             ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(i18n, &error))?;
-        self.document
+        let preview = self
+            .document
             .with_value(|document| document.as_ref().map(|document| document.preview(&file)))
             .unwrap_or(Err(ExchangeError::Damaged))
-            .map_err(|error| exchange_error_text(i18n, &error))
+            .map_err(|error| exchange_error_text(i18n, &error))?;
+        // Merged here, such changes would go out under this device's
+        // signature as its own.
+        if self
+            .device_id()
+            .is_some_and(|device| preview.claims_device(&device.0))
+        {
+            return Err(exchange_error_text(i18n, &ExchangeError::ClaimsThisDevice));
+        }
+        Ok(preview)
     }
 
     /// Merges a previewed file and stores the result. Returns how many

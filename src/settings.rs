@@ -181,6 +181,10 @@ pub struct DeviceRecord {
     /// made the new generation).
     #[serde(default)]
     pub carry: Vec<CarriedDevice>,
+    /// The changes each member's signed deliveries vouched for: who made
+    /// what, as the history shows it.
+    #[serde(default)]
+    pub vouched: tandem_core::Provenance,
 }
 
 /// A member of the previous generation, to be carried over.

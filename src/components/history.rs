@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tandem_core::{PersonId, TandemId};
 
 use crate::i18n::use_i18n;
-use crate::session::{use_session, ProgrammeSession};
+use crate::session::{use_session, Authorship, ProgrammeSession};
 
 /// One change as a coordinator reads it: who, what, about whom, when.
 #[component]
@@ -22,21 +22,58 @@ pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
         .subject
         .as_deref()
         .and_then(|subject| subject_name(session, subject));
+    let (name, mark) = author_of(session, &note.name, &note.actor, note.seq);
     view! {
         <span>
             {i18n
                 .t_with(
                     "programme-history-entry",
-                    &[
-                        ("name", FluentValue::from(note.name.clone())),
-                        ("command", FluentValue::from(command)),
-                    ],
+                    &[("name", FluentValue::from(name)), ("command", FluentValue::from(command))],
                 )}
         </span>
+        {mark}
         {concerning
             .map(|name| view! { <span class="history__subject">{format!(" · {name}")}</span> })}
         {(note.at > 0)
             .then(|| view! { <time class="history__time">{i18n.date_time(note.at)}</time> })}
+    }
+}
+
+/// The name to show for who made change `seq` of `actor`, and beside it
+/// whether Tandem checked it: the member list's name when the device's own
+/// signed delivery held the change, else the name the change gives itself,
+/// marked as not checked where a member list could have checked it.
+pub(crate) fn author_of(
+    session: ProgrammeSession,
+    given: &str,
+    actor: &str,
+    seq: u64,
+) -> (String, Option<AnyView>) {
+    let i18n = use_i18n();
+    match session.authorship(actor, seq) {
+        Authorship::Given => (given.to_string(), None),
+        Authorship::Checked(profile) => (
+            profile.named(),
+            Some(
+                view! {
+                    <span class="author-mark author-mark--checked" data-testid="author-checked">
+                        {format!(" ✓ {}", i18n.t("author-checked"))}
+                    </span>
+                }
+                .into_any(),
+            ),
+        ),
+        Authorship::Unchecked => (
+            given.to_string(),
+            Some(
+                view! {
+                    <span class="author-mark" data-testid="author-unchecked">
+                        {format!(" ({})", i18n.t("author-unchecked"))}
+                    </span>
+                }
+                .into_any(),
+            ),
+        ),
     }
 }
 

@@ -15,6 +15,7 @@
 
 use std::collections::VecDeque;
 
+use tandem_core::Provenance;
 use tandem_sync::access::{DeviceEvent, DeviceIdentity, DeviceSync, Role};
 use tandem_sync::{ErrorCode, Frame, Invite, RoomId, SyncClient, MAX_FRAME_BYTES};
 
@@ -46,6 +47,9 @@ pub(crate) struct DeviceLink {
     founding_out: VecDeque<Vec<u8>>,
     /// The admin device whose signed retirement of the room arrived.
     retired_by: Option<tandem_sync::access::DeviceId>,
+    /// Which changes which member's signed deliveries (this device's own
+    /// pushes included) vouched for.
+    provenance: Provenance,
 }
 
 impl DeviceLink {
@@ -78,6 +82,7 @@ impl DeviceLink {
             awaiting: VecDeque::new(),
             founding_out: VecDeque::new(),
             retired_by: None,
+            provenance: device.vouched.clone(),
         })
     }
 
@@ -107,6 +112,19 @@ impl DeviceLink {
     /// and organisation (profile bytes), read from the signed retirement.
     pub(crate) fn retired_by(&self) -> Option<Vec<u8>> {
         self.sync.profile_of(&self.retired_by?)
+    }
+
+    /// The member that made change `seq` of Automerge actor `actor` (hex):
+    /// its profile as the member list keeps it, if a signed delivery of
+    /// that device held the change.
+    pub(crate) fn made_by(&self, actor: &str, seq: u64) -> Option<Vec<u8>> {
+        let prefix = self.provenance.made_by(actor, seq)?;
+        let member = self
+            .sync
+            .roster()
+            .members()
+            .find(|member| member.keys.signing.0.starts_with(&prefix))?;
+        self.sync.profile_of(&member.keys.signing)
     }
 
     /// A member-list entry of this device waits for the relay.
@@ -240,7 +258,12 @@ impl DeviceLink {
         }
         let event = self.sync.receive(bytes).map_err(|_| ())?;
         Ok(event.map(|event| match event {
-            DeviceEvent::Changes { changes, .. } => LinkEvent::Changes(changes),
+            DeviceEvent::Changes {
+                changes, author, ..
+            } => {
+                self.provenance.vouch(&author.0, &changes);
+                LinkEvent::Changes(changes)
+            }
             DeviceEvent::Rejected { .. } => LinkEvent::Rejected,
             DeviceEvent::Members { .. } => LinkEvent::Members,
             DeviceEvent::Acknowledged { .. } => match self.awaiting.pop_front() {
@@ -344,6 +367,8 @@ impl LinkClient for ProgrammeClient {
             Self::Token(client) => LinkClient::push(client, changes),
             Self::Device(device) => {
                 device.sync.push(changes).map_err(|_| ())?;
+                let own = device.identity.id();
+                device.provenance.vouch(&own.0, changes);
                 device.awaiting.push_back(Awaited::Push);
                 Ok(())
             }
@@ -422,6 +447,7 @@ impl LinkClient for ProgrammeClient {
         if let (Some(device), Some(kept)) = (self.device(), record.device.as_mut()) {
             kept.entries = device.sync().entries().to_vec();
             kept.founded = device.is_founded();
+            kept.vouched = device.provenance.clone();
         }
     }
 

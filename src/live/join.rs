@@ -91,6 +91,9 @@ pub(crate) struct Request {
     identity: DeviceIdentity,
     socket: Option<Socket>,
     blobs: Vec<Vec<u8>>,
+    /// What the members' signed deliveries vouched for, kept with the
+    /// device.
+    provenance: tandem_core::Provenance,
 }
 
 /// Asks to join the programme of `invitation` with `profile`; `state`
@@ -126,6 +129,7 @@ pub(crate) fn ask_to_join(
         identity,
         socket: None,
         blobs: Vec::new(),
+        provenance: tandem_core::Provenance::new(),
     }));
     state.set(Asking::Connecting);
     let opened = Socket::open(
@@ -224,7 +228,10 @@ fn received(
                 Ok(Some(DeviceEvent::Members { .. })) if waiting => {
                     Some(Asking::Waiting(fingerprint.to_string()))
                 }
-                Ok(Some(DeviceEvent::Changes { changes, .. })) => {
+                Ok(Some(DeviceEvent::Changes {
+                    changes, author, ..
+                })) => {
+                    request.provenance.vouch(&author.0, &changes);
                     request.blobs.push(changes);
                     None
                 }
@@ -234,6 +241,7 @@ fn received(
                         identity: request.identity.to_secret_bytes().to_vec(),
                         entries: request.sync.entries().to_vec(),
                         founded: true,
+                        vouched: std::mem::take(&mut request.provenance),
                         ..DeviceRecord::default()
                     },
                     last_seen: latest.max(request.sync.last_seen()),

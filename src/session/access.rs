@@ -123,7 +123,60 @@ fn hex(device: &DeviceId) -> String {
     device.0.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Who made a change, as the history and the list of clashes show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorship {
+    /// The programme is not shared by device: there is only the name the
+    /// change gives itself.
+    Given,
+    /// A signed delivery of the member device behind the change held it:
+    /// the coordinator the member list names for that device.
+    Checked(Profile),
+    /// Shared by device, but no delivery of the device behind the change
+    /// vouched for it (made before the device list, passed on by another
+    /// device, older than the snapshot this device joined by, or not sent
+    /// yet): the name it gives itself is not checked.
+    Unchecked,
+}
+
 impl ProgrammeSession {
+    /// Who made change `seq` of the Automerge actor `actor` (hex).
+    pub fn authorship(&self, actor: &str, seq: u64) -> Authorship {
+        self.members.track();
+        self.relay.with_value(|link| {
+            let Some(device) = link.as_ref().and_then(|link| link.device()) else {
+                return Authorship::Given;
+            };
+            device
+                .made_by(actor, seq)
+                .map_or(Authorship::Unchecked, |profile| {
+                    Authorship::Checked(Profile::from_bytes(&profile))
+                })
+        })
+    }
+
+    /// This browser's device, while the programme is shared by device.
+    pub(crate) fn device_id(&self) -> Option<DeviceId> {
+        self.relay.with_value(|link| {
+            link.as_ref()
+                .and_then(|link| link.device())
+                .map(|device| device.identity().id())
+        })
+    }
+
+    /// Makes the document's next changes under an actor of this device,
+    /// so that its signed pushes vouch for them (see
+    /// `tandem_core::Provenance`).
+    pub(crate) fn act_as_device(&self) {
+        if let Some(device) = self.device_id() {
+            self.document.update_value(|document| {
+                if let Some(document) = document.as_mut() {
+                    document.act_as_device(&device.0);
+                }
+            });
+        }
+    }
+
     /// The member list, if this programme is shared by device here.
     /// Follows every change of the list.
     pub fn access(&self) -> Option<AccessView> {

@@ -8,7 +8,7 @@ use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview};
 
 use crate::clock::today;
 use crate::components::field::ChoiceOptions;
-use crate::components::history::{subject_name, ChangeLine};
+use crate::components::history::{author_of, subject_name, ChangeLine};
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::violation::ViolationItem;
 use crate::download::offer_download;
@@ -391,6 +391,12 @@ pub(crate) fn ConflictList() -> impl IntoView {
                                                         let text = value_text(i18n, &value.value);
                                                         let path = path.clone();
                                                         let chosen = value.value.clone();
+                                                        let (name, mark) = author_of(
+                                                            session,
+                                                            &value.author,
+                                                            &value.actor,
+                                                            value.seq,
+                                                        );
                                                         view! {
                                                             <li class="conflict__option">
                                                                 <span>
@@ -399,9 +405,9 @@ pub(crate) fn ConflictList() -> impl IntoView {
                                                                             "conflict-value-by",
                                                                             &[
                                                                                 ("value", FluentValue::from(text)),
-                                                                                ("name", FluentValue::from(value.author.clone())),
+                                                                                ("name", FluentValue::from(name)),
                                                                             ],
-                                                                        )}
+                                                                        )} {mark}
                                                                 </span>
                                                                 <button
                                                                     type="button"
