@@ -85,7 +85,16 @@
 //! ([`Roster::check_blob`]) that the signer was a member in that epoch;
 //! the relay also that the epoch is the current one and, for a snapshot
 //! replacing the log or a retirement (a new generation), that the signer is
-//! an admin. The author shown is the verified device's coordinator.
+//! an admin.
+//!
+//! **Who made a change.** A delivery may hold changes its device only
+//! passes on (merged from a partner's file), so its signature alone does
+//! not name each change's author. A device edits under Automerge actors
+//! that begin with its own id, and a change counts as made by a device only
+//! when that device's own signed delivery held it
+//! (`tandem_core::Provenance`). The history and the list of clashes then
+//! show the member list's coordinator for that device, marked as checked;
+//! any other change shows the name it gives itself, marked as not checked.
 //!
 //! **Hello** ([`device_hello_message`]). A device opens a connection with a
 //! hello signed over room, device, last sequence and time; the relay admits
@@ -175,6 +184,18 @@
 //!   It could
 //!   replay a captured hello within its five-minute window, which gives it
 //!   nothing it does not hold already.
+//! - **A partner writing in another's name.** Any member's app can put
+//!   any coordinator's name into its changes, and even write under another
+//!   device's actor. The name is shown as checked only for a change that
+//!   the named device's own signed delivery held, so a forged one shows as
+//!   the signer's or as not checked
+//!   (`core/tests/authorship.rs`:
+//!   `a_change_in_another_coordinators_name_is_checked_only_as_its_own_devices`;
+//!   `core` `provenance::tests::a_member_writing_under_another_devices_actor_is_never_vouched_for`;
+//!   `e2e/device-access.spec.ts`). A file that brings changes in this
+//!   device's name that it never made is refused, so its own pushes never
+//!   carry someone else's change as its own
+//!   (`a_file_that_puts_changes_in_this_devices_name_is_recognised`).
 //! - **A stolen unlocked laptop.** Has that device's identity and keys: it
 //!   reads and writes as that device until an admin removes it; after
 //!   removal it is in the position of a removed partner. Destructive acts
