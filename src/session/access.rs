@@ -142,7 +142,6 @@ pub enum Authorship {
 impl ProgrammeSession {
     /// Who made change `seq` of the Automerge actor `actor` (hex).
     pub fn authorship(&self, actor: &str, seq: u64) -> Authorship {
-        self.members.track();
         self.relay.with_value(|link| {
             let Some(device) = link.as_ref().and_then(|link| link.device()) else {
                 return Authorship::Given;

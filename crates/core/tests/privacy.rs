@@ -446,7 +446,14 @@ fn the_access_report_holds_current_data_earlier_values_tandems_attendance_and_pa
         goals: vec!["Führungsrolle übernehmen".into()],
         meetings: vec!["12.03.2026 · 60 min · Bewerbung".into()],
     }];
-    let report = access_report(&world.cohort.document, world.erased, &pages, &heading).unwrap();
+    let report = access_report(
+        &world.cohort.document,
+        world.erased,
+        &pages,
+        &heading,
+        &given,
+    )
+    .unwrap();
     for expected in [
         "Auskunft",
         ERASED,
@@ -474,14 +481,53 @@ fn the_access_report_holds_current_data_earlier_values_tandems_attendance_and_pa
         .map(|value| value.value.as_str())
         .collect();
     assert_eq!(names, vec![EARLIER_NAME, ERASED]);
-    assert!(access_report(&world.cohort.document, PersonId::random(), &[], &heading).is_none());
+    assert!(access_report(
+        &world.cohort.document,
+        PersonId::random(),
+        &[],
+        &heading,
+        &given
+    )
+    .is_none());
+}
+
+/// Who changed a value, as the change names itself.
+fn given(value: &tandem_core::EarlierValue) -> String {
+    value.by.clone()
+}
+
+#[test]
+fn the_access_report_names_who_changed_a_value_as_the_app_checked_it() {
+    let world = world();
+    let history = world.cohort.document.field_history(world.erased);
+    let first = history.first().unwrap();
+    assert!(!first.actor.is_empty() && first.seq > 0);
+    // The app names the member list's coordinator for a change whose
+    // device vouched for it, whatever name the change gives itself.
+    let checked = |value: &tandem_core::EarlierValue| {
+        if value.actor == first.actor && value.seq == first.seq {
+            "Karla Köln (Stadt Köln) ✓".to_string()
+        } else {
+            format!("{} (nicht geprüft)", value.by)
+        }
+    };
+    let report = access_report(
+        &world.cohort.document,
+        world.erased,
+        &[],
+        &|key| key.to_string(),
+        &checked,
+    )
+    .unwrap();
+    assert!(report.contains("Karla Köln (Stadt Köln) ✓"));
+    assert!(report.contains("Petra Probe (nicht geprüft)"));
 }
 
 #[test]
 fn text_in_the_report_is_escaped() {
     let mut cohort = Cohort::new();
     let id = cohort.applicant("<script>alert(1)</script>", Role::Mentee, cohort.koeln);
-    let report = access_report(&cohort.document, id, &[], &|key| key.to_string()).unwrap();
+    let report = access_report(&cohort.document, id, &[], &|key| key.to_string(), &given).unwrap();
     assert!(!report.contains("<script>"));
     assert!(report.contains("&lt;script&gt;"));
 }

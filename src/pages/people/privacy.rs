@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use tandem_core::{
     access_report, due_for_erasure, keep_until, Command, ConsentRecord, ConsentWay, Day,
-    PageContent, PersonId, MAX_RETENTION_MONTHS,
+    EarlierValue, PageContent, PersonId, MAX_RETENTION_MONTHS,
 };
 
 use crate::clock::today;
@@ -17,7 +17,7 @@ use crate::components::field::CheckField;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
-use crate::session::use_session;
+use crate::session::{use_session, Authorship};
 use crate::settings::Settings;
 
 /// What a person agreed to, their access report, and forgetting them: the
@@ -195,9 +195,18 @@ fn AccessReport(id: PersonId) -> impl IntoView {
     let export_outcome = RwSignal::new(Outcome::Idle);
     let export = move |_| {
         let heading = move |key: &str| i18n.t(key);
+        // Who changed a value: checked against the member list where the
+        // programme has one, as the history shows it.
+        let author = move |value: &EarlierValue| match session.authorship(&value.actor, value.seq) {
+            Authorship::Given => value.by.clone(),
+            Authorship::Checked(profile) => {
+                format!("{} ✓ {}", profile.named(), i18n.t("author-checked"))
+            }
+            Authorship::Unchecked => format!("{} ({})", value.by, i18n.t("author-unchecked")),
+        };
         let pages: Vec<PageContent> = Vec::new();
         let report = session
-            .with_document(|document| access_report(document, id, &pages, &heading))
+            .with_document(|document| access_report(document, id, &pages, &heading, &author))
             .flatten();
         let Some(report) = report else {
             export_outcome.set(Outcome::Refused(i18n.t("error-document")));

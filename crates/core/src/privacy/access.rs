@@ -56,8 +56,13 @@ impl PageContent {
 pub struct EarlierValue {
     pub field: String,
     pub value: String,
+    /// The name the change that set it gives its coordinator.
     pub by: String,
     pub at: i64,
+    /// That change's actor (hex) and number among the actor's: whether a
+    /// member device vouched for it (`Provenance::made_by`).
+    pub actor: String,
+    pub seq: u64,
 }
 
 impl ProgrammeDocument {
@@ -86,6 +91,8 @@ impl ProgrammeDocument {
                     value,
                     by: note.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
                     at: change.timestamp(),
+                    actor: change.actor_id().to_hex_string(),
+                    seq: change.seq(),
                 });
             }
         }

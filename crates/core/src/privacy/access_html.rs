@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::access::{current_fields, PageContent};
+use super::access::{current_fields, EarlierValue, PageContent};
 use crate::document::programme::ProgrammeDocument;
 use crate::model::ids::PersonId;
 use crate::model::programme::Programme;
@@ -29,12 +29,16 @@ fn escape(text: &str) -> String {
 /// value of their fields (who changed it, when), their tandems, attendance,
 /// certificate and tandem pages. Headings come from `heading` (the app's
 /// translations, keyed `access-…`), so the file speaks the coordinator's
-/// language. `None` if the person is not in the programme.
+/// language; who changed a value comes from `author` (the name the change
+/// gives itself, or where the app can check it, the member list's name for
+/// the device that signed it). `None` if the person is not in the
+/// programme.
 pub fn access_report(
     document: &ProgrammeDocument,
     person: PersonId,
     pages: &[PageContent],
     heading: &dyn Fn(&str) -> String,
+    author: &dyn Fn(&EarlierValue) -> String,
 ) -> Option<String> {
     let programme = document.programme();
     let who = programme.people.get(&person)?;
@@ -58,7 +62,7 @@ pub fn access_report(
     section(&mut html, heading, "access-consent");
     consent_section(&mut html, programme, person, heading);
     section(&mut html, heading, "access-history");
-    history_section(&mut html, document, person, heading);
+    history_section(&mut html, document, person, heading, author);
     section(&mut html, heading, "access-tandems");
     tandems_section(&mut html, programme, person, heading);
     section(&mut html, heading, "access-attendance");
@@ -144,6 +148,7 @@ fn history_section(
     document: &ProgrammeDocument,
     person: PersonId,
     heading: &dyn Fn(&str) -> String,
+    author: &dyn Fn(&EarlierValue) -> String,
 ) {
     html.push_str("<table>");
     let _ = write!(
@@ -173,7 +178,7 @@ fn history_section(
             escape(&when),
             escape(&earlier.field),
             escape(&earlier.value),
-            escape(&earlier.by)
+            escape(&author(&earlier))
         );
     }
     html.push_str("</table>");
