@@ -30,6 +30,10 @@ run "Lints (cargo clippy, app for wasm32)" \
 # A participant's app builds the core without the coordinator's modules.
 run "Core without the coordinator's modules (participant build)" \
   cargo check --offline --locked -p tandem-core --no-default-features
+# The participant's app reads only its own translation files: every text
+# its code can ask for is in them, in German and in English.
+run "Participant's app: every text it can show in its own files" \
+  node scripts/participant-texts.mjs check
 run "Rules, sync and relay (cargo test)" \
   cargo test --offline --locked -p tandem-core -p tandem-sync -p tandem-relay
 # Two relay processes on one PostgreSQL database (Debian's, started on
