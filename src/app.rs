@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Router, A};
 
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::{use_i18n, I18n, Texts};
 use crate::language::Language;
 use crate::routes::{AppRoutes, Page};
 use crate::settings::Settings;
@@ -11,7 +11,7 @@ use crate::settings::Settings;
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let new_version = set_up_shell();
+    let new_version = set_up_shell(Texts::ALL);
     let i18n = use_i18n();
 
     view! {
@@ -47,9 +47,9 @@ pub fn App() -> impl IntoView {
 /// their first view: the language and its texts, the choice to store
 /// unprotected where records cannot be sealed, persistent storage, and
 /// the service worker. Returns the news of a new version waiting.
-pub(crate) fn set_up_shell() -> crate::offline::NewVersion {
+pub(crate) fn set_up_shell(texts: Texts) -> crate::offline::NewVersion {
     let settings = Settings::load();
-    provide_context(I18n::from_settings(&settings));
+    provide_context(I18n::from_settings(&settings, texts));
     crate::browser::provide_unprotected_choice();
     ask_for_persistent_storage();
     crate::offline::keep_available_offline()

@@ -1,8 +1,10 @@
 //! Every visible text, in German (the default) and English, from the Fluent
-//! files in `locales/`. Fluent handles plural forms and placeholders, so
-//! translators edit plain text files, not code.
+//! files in `locales/`: per language, `participant.ftl` holds what the
+//! participant's app can show and `coordinators.ftl` the rest, so that a
+//! phone opening a tandem page loads only the first. Fluent handles plural
+//! forms and placeholders, so translators edit plain text files, not code.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use leptos::prelude::*;
@@ -11,20 +13,40 @@ use tandem_core::Day;
 use crate::language::Language;
 use crate::settings::Settings;
 
+/// A translation file, in the language asked for.
+type TextFile = fn(Language) -> &'static str;
+
+/// The translation files a program reads, in this order, in each language.
+/// Each program names its own, so a file it does not name is not in its
+/// build: the participant's app carries only the texts its pages can show.
+#[derive(Debug, Clone, Copy)]
+pub struct Texts(&'static [TextFile]);
+
+impl Texts {
+    /// The participant's app: its pages, sync, storage and error messages.
+    pub const PARTICIPANT: Texts = Texts(&[Language::participant_texts]);
+    /// The coordinators' app: every text.
+    pub const ALL: Texts = Texts(&[Language::participant_texts, Language::coordinators_texts]);
+}
+
 thread_local! {
+    /// The files this program reads (set by [`I18n::from_settings`]).
+    static TEXTS: Cell<Texts> = const { Cell::new(Texts::PARTICIPANT) };
     /// Each language's texts, read the first time that language is asked
     /// for: opening the app reads only the language it is shown in.
     static BUNDLES: RefCell<Vec<Option<FluentBundle<FluentResource>>>> =
         RefCell::new(Language::ALL.iter().map(|_| None).collect());
 }
 
-fn bundle(language: Language) -> FluentBundle<FluentResource> {
-    // A syntax error in a translation file loses that entry, not the app.
-    let resource = FluentResource::try_new(language.source().to_owned())
-        .unwrap_or_else(|(partial, _)| partial);
+fn bundle(language: Language, texts: Texts) -> FluentBundle<FluentResource> {
     let mut bundle = FluentBundle::new(vec![language.id()]);
     bundle.set_use_isolating(false);
-    bundle.add_resource_overriding(resource);
+    for file in texts.0 {
+        // A syntax error in a translation file loses that entry, not the app.
+        let resource = FluentResource::try_new(file(language).to_owned())
+            .unwrap_or_else(|(partial, _)| partial);
+        bundle.add_resource_overriding(resource);
+    }
     bundle
 }
 
@@ -36,7 +58,7 @@ pub fn translate(language: Language, key: &str, args: Option<&FluentArgs>) -> St
         let Some(slot) = bundles.get_mut(language.index()) else {
             return key.to_string();
         };
-        let bundle = slot.get_or_insert_with(|| bundle(language));
+        let bundle = slot.get_or_insert_with(|| bundle(language, TEXTS.get()));
         let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
             return key.to_string();
         };
@@ -47,40 +69,85 @@ pub fn translate(language: Language, key: &str, args: Option<&FluentArgs>) -> St
     })
 }
 
-/// Problems with the translation files: syntax errors and keys that one
-/// language has and another lacks. Empty when all is well.
+/// The message keys of a translation file, in their order, or how many
+/// syntax errors it has.
+fn message_keys(source: &str) -> Result<Vec<String>, usize> {
+    let resource =
+        FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| errors.len())?;
+    Ok(resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_string()),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Problems with the translation files: syntax errors, keys that one
+/// language has and another lacks or holds in another order, and keys in
+/// both the participant's and the coordinators' file. Empty when all is
+/// well.
 pub fn translation_problems() -> Vec<String> {
+    let files: [(&str, TextFile); 2] = [
+        ("participant", Language::participant_texts),
+        ("coordinators", Language::coordinators_texts),
+    ];
     let mut problems = Vec::new();
-    let mut keys = Vec::new();
     for language in Language::ALL {
-        match FluentResource::try_new(language.source().to_owned()) {
-            Ok(resource) => {
-                let mut names: Vec<String> = resource
-                    .entries()
-                    .filter_map(|entry| match entry {
-                        fluent_syntax::ast::Entry::Message(message) => {
-                            Some(message.id.name.to_string())
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                names.sort();
-                keys.push((language, names));
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        for (name, file) in files {
+            for key in message_keys(file(language)).unwrap_or_default() {
+                if let Some((_, first)) = seen.iter().find(|(other, _)| *other == key) {
+                    problems.push(format!(
+                        "{}: {key} in {first}.ftl and {name}.ftl",
+                        language.tag()
+                    ));
+                }
+                seen.push((key, name));
             }
-            Err((_, errors)) => problems.push(format!(
-                "{}: {} syntax errors",
-                language.tag(),
-                errors.len()
-            )),
         }
     }
-    if let Some((first, first_keys)) = keys.first() {
+    for (name, file) in files {
+        let mut keys = Vec::new();
+        for language in Language::ALL {
+            match message_keys(file(language)) {
+                Ok(names) => keys.push((language, names)),
+                Err(errors) => problems.push(format!(
+                    "{}/{name}.ftl: {errors} syntax errors",
+                    language.tag()
+                )),
+            }
+        }
+        let Some((first, first_keys)) = keys.first() else {
+            continue;
+        };
         for (other, other_keys) in &keys[1..] {
             for key in first_keys.iter().filter(|key| !other_keys.contains(key)) {
-                problems.push(format!("{} lacks {key} (in {})", other.tag(), first.tag()));
+                problems.push(format!(
+                    "{}/{name}.ftl lacks {key} (in {})",
+                    other.tag(),
+                    first.tag()
+                ));
             }
             for key in other_keys.iter().filter(|key| !first_keys.contains(key)) {
-                problems.push(format!("{} lacks {key} (in {})", first.tag(), other.tag()));
+                problems.push(format!(
+                    "{}/{name}.ftl lacks {key} (in {})",
+                    first.tag(),
+                    other.tag()
+                ));
+            }
+            let common = |keys: &[String], others: &[String]| -> Vec<String> {
+                keys.iter()
+                    .filter(|key| others.contains(key))
+                    .cloned()
+                    .collect()
+            };
+            if common(first_keys, other_keys) != common(other_keys, first_keys) {
+                problems.push(format!(
+                    "{}/{name}.ftl and {}/{name}.ftl hold their keys in another order",
+                    first.tag(),
+                    other.tag()
+                ));
             }
         }
     }
@@ -95,8 +162,17 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// The language from settings, or German.
-    pub fn from_settings(settings: &Settings) -> Self {
+    /// The language from settings, or German, with the texts of `texts`.
+    pub fn from_settings(settings: &Settings, texts: Texts) -> Self {
+        let before = TEXTS.replace(texts);
+        if !std::ptr::eq(before.0, texts.0) {
+            BUNDLES.with(|bundles| {
+                bundles
+                    .borrow_mut()
+                    .iter_mut()
+                    .for_each(|slot| *slot = None)
+            });
+        }
         let i18n = Self {
             language: RwSignal::new(settings.language.unwrap_or_default()),
         };

@@ -1,5 +1,5 @@
 //! The languages Tandem speaks: German (the default) and English, each
-//! with its tag, its own name for the switch, its translation file and the
+//! with its tag, its own name for the switch, its translation files and the
 //! way its readers write a day. Settings store a [`Language`]; the
 //! translations in `i18n` read its file. It depends on nothing else of the
 //! app, so both can use it without depending on each other.
@@ -45,10 +45,22 @@ impl Language {
         }
     }
 
-    pub(crate) fn source(self) -> &'static str {
+    /// The texts the participant's app can show: its pages, sync, storage
+    /// and error messages (`scripts/participant-texts.mjs` checks that none
+    /// is missing). That app carries only these.
+    pub(crate) fn participant_texts(self) -> &'static str {
         match self {
-            Language::German => include_str!("locales/de.ftl"),
-            Language::English => include_str!("locales/en.ftl"),
+            Language::German => include_str!("locales/de/participant.ftl"),
+            Language::English => include_str!("locales/en/participant.ftl"),
+        }
+    }
+
+    /// The rest of the coordinators' app's texts, read after
+    /// [`Self::participant_texts`].
+    pub(crate) fn coordinators_texts(self) -> &'static str {
+        match self {
+            Language::German => include_str!("locales/de/coordinators.ftl"),
+            Language::English => include_str!("locales/en/coordinators.ftl"),
         }
     }
 

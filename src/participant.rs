@@ -6,7 +6,9 @@
 //! `participant.html`) so that a phone downloads only the tandem page, its
 //! sync and sealing, and the texts, not the coordinators' matching, reports,
 //! calendar, certificates and import. The pages are the same components the
-//! coordinators' app shows at these addresses; only the shell is smaller.
+//! coordinators' app shows at these addresses; only the shell is smaller,
+//! and it reads only the texts these pages can show
+//! (`locales/*/participant.ftl`).
 //! `scripts/test.sh` checks the build's size and that none of the
 //! coordinators' code is in it.
 
@@ -25,7 +27,7 @@ use crate::routes::Page;
 /// the privacy notice and the application form.
 #[component]
 pub fn ParticipantApp() -> impl IntoView {
-    let new_version = crate::app::set_up_shell();
+    let new_version = crate::app::set_up_shell(crate::i18n::Texts::PARTICIPANT);
     let i18n = use_i18n();
 
     view! {

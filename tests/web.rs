@@ -153,6 +153,56 @@ async fn switching_to_english_changes_the_texts_and_the_page_language() {
     host.remove();
 }
 
+/// The participant's app reads its own translation files only: its texts
+/// show, and a text only the coordinators' app shows is not among them.
+#[wasm_bindgen_test]
+async fn the_participants_app_reads_only_its_own_texts() {
+    use tandem::i18n::translate;
+    use tandem::language::Language;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = host.dyn_into().unwrap();
+    leptos::mount::mount_to(host.clone(), tandem::participant::ParticipantApp).forget();
+
+    let german: web_sys::HtmlElement = host
+        .query_selector("[data-testid=language-de]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    german.click();
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL))
+        .await
+        .unwrap();
+    let privacy_link = host
+        .query_selector("[data-testid=privacy-link]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(privacy_link.text_content().unwrap(), "Datenschutz");
+    // The test page's address is none of the app's: the way back to the
+    // coordinators' app.
+    let elsewhere = host
+        .query_selector("[data-testid=not-found]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(elsewhere.text_content().unwrap().trim(), "Zur Startseite");
+    assert_eq!(
+        translate(Language::German, "page-title", None),
+        "Ihre Tandem-Seite"
+    );
+    assert_eq!(
+        translate(Language::English, "page-title", None),
+        "Your tandem page"
+    );
+    // Only in the coordinators' app: the key stands for the missing text.
+    assert_eq!(
+        translate(Language::German, "skip-to-content", None),
+        "skip-to-content"
+    );
+    host.remove();
+}
+
 /// Mounts an event's online link alone and returns the element it is in.
 fn mounted_online_link(link: &str) -> web_sys::HtmlElement {
     use leptos::prelude::*;

@@ -1,9 +1,9 @@
-# Tandem — deutsche Texte (Standardsprache)
+# Tandem — deutsche Texte (Standardsprache): die übrigen Texte der App der
+# Koordinator:innen. Sie liest zuerst participant.ftl, dann diese Datei; die
+# App der Teilnehmenden nur participant.ftl.
 
-app-name = Tandem
 app-tagline = Mentoring-Programme gemeinsam organisieren
 skip-to-content = Zum Inhalt springen
-language-switch = Sprache
 nav-programmes = Programme
 
 programmes-title = Programme
@@ -59,24 +59,6 @@ command-set-dates = hat den Zeitraum geändert
 command-add-partner = hat eine Partnerorganisation hinzugefügt
 command-rename-partner = hat eine Partnerorganisation umbenannt
 command-unknown = hat etwas geändert
-date-unknown = unbekannt
-
-error-name-missing = Bitte geben Sie dem Programm einen Namen.
-error-name-too-long = Der Name ist zu lang (höchstens 200 Zeichen).
-error-ends-before-start = Das Ende liegt vor dem Beginn. Bitte prüfen Sie die Daten.
-error-partner-name-missing = Bitte geben Sie jeder Partnerorganisation einen Namen oder entfernen Sie das leere Feld.
-error-partner-twice = Die Organisation „{ $name }“ steht zweimal in der Liste.
-error-unknown-partner = Diese Partnerorganisation gibt es nicht (mehr).
-error-document = Das Programm konnte nicht geschrieben werden. Bitte laden Sie die Seite neu.
-error-author-missing = Bitte geben Sie Ihren Namen an.
-error-date-missing = Bitte geben Sie Beginn und Ende an.
-error-date-invalid = „{ $value }“ ist kein gültiges Datum.
-error-storage-unavailable = Dieser Browser erlaubt Tandem nicht, Daten zu speichern (zum Beispiel im privaten Modus). Ihre Eingaben gehen beim Schließen verloren.
-error-storage-full = Der Speicher dieses Browsers ist voll. Die Änderung ist noch nicht gespeichert; bitte geben Sie Speicherplatz frei.
-error-storage-failed = Das Speichern im Browser ist fehlgeschlagen. Die Änderung ist noch nicht gespeichert.
-error-damaged = Ein gespeichertes Programm ist beschädigt und kann nicht geöffnet werden.
-error-not-a-programme = Gespeicherte Daten sind kein Tandem-Programm.
-error-too-new = Ein Programm wurde mit einer neueren Tandem-Version gespeichert. Bitte aktualisieren Sie Tandem.
 
 coordinator-unnamed = Koordinator:in
 nav-label = Bereiche des Programms
@@ -87,13 +69,6 @@ nav-import = Import
 nav-settings = Regeln & Kontakte
 unsaved-banner = Die letzte Änderung ist noch nicht im Browser gespeichert: { $reason } Sie bleibt in diesem Fenster erhalten; Tandem versucht es bei der nächsten Änderung erneut.
 saved-status = Gespeichert.
-
-role-mentee = Mentee
-role-mentor = Mentor:in
-role-co-mentor = Co-Mentor:in
-role-mentee-plural = Mentees
-role-mentor-plural = Mentor:innen
-role-co-mentor-plural = Co-Mentor:innen
 stage-applied = beworben
 stage-interviewed = Gespräch geführt
 stage-accepted = angenommen
@@ -107,12 +82,6 @@ standing-matched = im Tandem
 standing-waitlisted = Warteliste
 standing-declined = abgelehnt
 standing-withdrawn = zurückgezogen
-format-in-person = vor Ort
-format-online = online
-format-either = vor Ort oder online
-tandem-status-active = läuft
-tandem-status-completed = abgeschlossen
-tandem-status-ended-early = vorzeitig beendet
 
 dashboard-people = Personen nach Organisation und Stand
 dashboard-organisation = Organisation
@@ -355,34 +324,8 @@ command-decide = hat entschieden
 command-withdraw = hat die Bewerbung zurückgezogen
 command-create-tandem = hat das Tandem gebildet
 command-end-tandem = hat das Tandem beendet
-
-error-text-too-long = Der Text ist zu lang (höchstens 10.000 Zeichen).
-error-capacity-zero = Eine Mentor:in begleitet mindestens eine Mentee.
-error-person-name-missing = Bitte geben Sie einen Namen an.
-error-email-invalid = „{ $value }“ ist keine gültige E-Mail-Adresse.
-error-phone-invalid = „{ $value }“ ist keine gültige Telefonnummer.
-error-person-twice = { $name } ist bereits im Programm.
-error-unknown-person = Diese Person gibt es in diesem Programm nicht (mehr).
-error-stage-not-allowed = { $name } kann nicht von „{ $from }“ zu „{ $to }“ wechseln.
-error-interviewer-missing = Bitte geben Sie an, wer das Gespräch geführt hat.
-error-reason-missing = Bitte geben Sie einen Grund an.
-error-in-active-tandem = { $name } ist in einem laufenden Tandem. Bitte beenden Sie zuerst das Tandem.
-error-wrong-role = { $name } ist nicht als { $role } im Programm.
-error-not-accepted = { $name } ist noch nicht angenommen.
-error-same-person = Mentee und Mentor:in müssen zwei verschiedene Personen sein.
-error-already-matched = { $name } ist schon in einem laufenden Tandem.
-error-mentor-full = { $name } begleitet schon { $capacity } Mentee(s), so viele wie das Programm erlaubt.
-error-same-organisation = { $mentee } und { $mentor } sind beide bei { $organisation }. In diesem Programm kommen Mentee und Mentor:in aus verschiedenen Organisationen.
-error-organisation-missing = Bei { $name } fehlt die Organisation; in diesem Programm wird über Organisationen hinweg gepaart.
-error-co-mentors-not-used = Dieses Programm setzt keine Co-Mentor:innen ein (siehe Regeln).
-error-unknown-tandem = Dieses Tandem gibt es in diesem Programm nicht.
-error-tandem-not-active = Das Tandem ist bereits beendet.
 import-set-aside-not-needed = Die Spalte „{ $column }“ wird nicht übernommen: Für das Programm wird sie nicht gebraucht, und was nicht gebraucht wird, speichert Tandem nicht.
 import-no-application-date = Keine Spalte nennt das Bewerbungsdatum (zum Beispiel „Bewerbung am“ oder „Eingangsdatum“). Das Bewerbungsdatum der übernommenen Personen bleibt unbekannt – es wird nicht das heutige Datum eingetragen.
-error-import-empty = Die Datei ist leer.
-error-import-no-name-column = In der Datei gibt es keine Spalte für den Namen. Bitte ordnen Sie eine Spalte „Name“ oder „Vorname“/„Nachname“ zu.
-error-import-unreadable = Die Datei lässt sich nicht als CSV lesen.
-error-file-unreadable = Die Datei konnte nicht gelesen werden.
 
 nav-exchange = Austausch
 exchange-export-title = Austauschdatei erstellen
@@ -410,14 +353,6 @@ exchange-merged = { $count ->
     [one] { $count } Änderung zusammengeführt.
    *[other] { $count } Änderungen zusammengeführt.
 }
-error-exchange-not-a-file = Das ist keine Tandem-Austauschdatei.
-error-exchange-too-new = Die Datei stammt aus einer neueren Tandem-Version. Bitte aktualisieren Sie Tandem.
-error-exchange-damaged = Die Datei ist beschädigt oder unvollständig. Bitte lassen Sie sie sich noch einmal schicken. Hier hat sich nichts geändert.
-error-exchange-other-programme = Die Datei gehört zu einem anderen Programm („{ $name }“). Hier hat sich nichts geändert.
-error-exchange-no-common-history = Die Datei stammt aus einem getrennt angelegten Programm und lässt sich nicht zusammenführen. Partnerorganisationen treten per Einladungsdatei bei.
-error-exchange-missing-earlier = Die Datei baut auf Änderungen auf, die hier noch fehlen. Bitte lassen Sie sich eine Sicherung (ganzes Programm) schicken.
-error-exchange-already-here = Dieses Programm ist schon in diesem Browser. Führen Sie die Datei im Programm unter „Austausch“ zusammen.
-error-unknown-value = Dieser Wert ist nicht (mehr) strittig.
 
 conflicts-title = Konflikte nach dem Zusammenführen
 conflicts-none = Keine offenen Konflikte.
@@ -485,10 +420,6 @@ settle-edit-event = Termin korrigieren
 settle-rename-partner = Partnerorganisation umbenennen
 settle-edit-consent = Einwilligung von { $target } korrigieren
 settle-ask-sender = Bitte die Koordinator:in, von der die Daten kommen, sie zu korrigieren.
-error-value-refused = Ein Wert kann nicht gespeichert werden ({ $value }).
-error-breaks-rule = Die Änderung würde eine Regel des Programms verletzen ({ $rule }).
-error-exchange-refused = Die Änderungen werden nicht übernommen, hier hat sich nichts geändert: { $reason }
-error-exchange-claims-this-device = Die Datei enthält Änderungen im Namen dieses Geräts, die dieses Gerät nie gemacht hat. Sie wird nicht übernommen, hier hat sich nichts geändert. Fragen Sie bitte nach, woher die Datei stammt.
 attention-violations = Regeln, die nicht (mehr) eingehalten sind
 rule-programme-dates = Programm endet vor Beginn
 rule-capacity-set = Mentor:innen ohne Platz
@@ -624,8 +555,6 @@ command-fix-pair = hat ein Paar festgelegt
 command-exclude-pair = hat ein Paar ausgeschlossen
 command-release-pair = hat eine Festlegung aufgehoben
 command-create-tandems = hat Vorschläge als Tandems bestätigt
-error-weight-too-high = Ein Gewicht kann höchstens 10 sein.
-error-pair-excluded = Eine Koordinator:in hat dieses Paar ausgeschlossen.
 
 nav-history = Verlauf
 history-title = Alle Änderungen
@@ -639,31 +568,11 @@ history-past-title = So war das Programm am { $time }
 history-past-read-only = Nur zum Ansehen; geändert wird immer der heutige Stand.
 history-past-summary = { $people } Personen, { $tandems } Tandems
 command-undo-change = hat eine Änderung zurückgenommen
-error-nothing-to-undo = Diese Änderung lässt sich nicht zurücknehmen: Alles, was sie gesetzt hat, wurde seitdem wieder geändert.
-
-# Working without a network
-new-version-ready = Eine neue Version von Tandem ist bereit. Sie wird beim nächsten Öffnen verwendet.
 
 import-field-stage = Stand
 problem-stage-unknown = Stand „{ $value }“ unbekannt (beworben, Gespräch geführt, angenommen, Warteliste oder abgelehnt)
 
 ## Live-Abgleich über das Relay
-sync-local = Nur auf diesem Gerät
-sync-syncing = Wird abgeglichen …
-sync-synced = Abgeglichen
-sync-offline = { $count ->
-    [0] Offline – alle Änderungen sind gesendet
-    [one] Offline – 1 Änderung wartet
-   *[other] Offline – { $count } Änderungen warten
-}
-sync-refused = Relay lehnt ab: { $reason }
-sync-refused-not-allowed = Der Schlüssel passt nicht zu diesem Raum. Bitten Sie um einen neuen Einladungslink.
-sync-refused-unsupported-protocol = Das Relay ist älter als diese Tandem-Version.
-sync-refused-too-large = Eine Änderung ist größer, als das Relay annimmt. Tauschen Sie sie per Datei aus.
-sync-refused-bad-frame = Das Relay hat eine Nachricht nicht verstanden.
-sync-refused-invite-damaged = Der gespeicherte Einladungslink ist beschädigt. Teilen Sie das Programm neu.
-sync-refused-room-expired = Das Relay hat den Raum gelöscht, weil das Programm lange nicht geändert wurde. Teilen Sie das Programm neu.
-sync-refused-other = Das Relay hat die Verbindung abgelehnt.
 share-title = Live abgleichen
 share-intro = Solange Sie online sind, kommen Änderungen der Partnerorganisationen in Sekunden an – ohne Datei. Das Relay speichert nur verschlüsselte Daten; lesen können sie nur die Geräte, die eine Administrator:in des Programms freigegeben hat. Offline arbeiten Sie wie gewohnt weiter, Änderungen werden beim nächsten Verbinden gesendet.
 share-start = Programm live teilen
@@ -678,7 +587,6 @@ share-copy-failed = Der Browser hat das Kopieren nicht erlaubt. Markieren Sie de
 share-stop = Auf diesem Gerät nicht mehr abgleichen
 share-qr = QR-Code für den Workshop zeigen
 share-qr-label = QR-Code des Einladungslinks
-share-no-randomness = Der Browser liefert keine Zufallszahlen für einen Schlüssel. Bitte einen aktuellen Browser verwenden.
 share-expires = Das Relay löscht diesen Raum am { $date }, weil das Programm lange nicht geändert wurde. Jede Änderung am Programm hält den Raum offen.
 share-insecure = Live teilen geht nur, wenn Tandem über eine sichere Verbindung (https://) geöffnet ist. Diese Seite kam unverschlüsselt: Wer die Verbindung mitliest oder verändert, könnte den Einladungslink und damit das ganze Programm lesen, und der Browser schützt hier die gespeicherten Daten nicht. Öffnen Sie Tandem über https:// – Ihre IT kann das einrichten.
 join-link-title = Programm über Link beitreten
@@ -686,9 +594,6 @@ join-link-intro = Sie haben einen Einladungslink einer Partnerorganisation geöf
 join-link-submit = Beitreten
 join-link-waiting = Das Programm wird vom Relay geholt …
 join-link-damaged = Dieser Link ist unvollständig oder beschädigt. Bitten Sie um einen neuen Einladungslink.
-join-link-unreachable = Das Relay ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut, oder lassen Sie sich eine Einladungsdatei schicken.
-join-link-refused = Das Relay lehnt ab: { $reason }
-join-link-unreadable = Was das Relay geschickt hat, lässt sich mit diesem Link nicht öffnen. Bitten Sie um einen neuen Einladungslink.
 join-link-empty = In diesem Raum liegt noch kein Programm. Bitten Sie die einladende Person, das Programm live zu teilen.
 join-link-retired = Diese Einladung gehört zu einer früheren Fassung des Programms: Es ist nach einer Löschung in einen neuen Raum umgezogen. Bitten Sie um eine neue Einladung.
 
@@ -849,20 +754,6 @@ participation-title = Termine und Bescheinigung
 participation-hours = Stunden aus besuchten Terminen: { $hours }
 participation-no-events = Noch keine Teilnahme erfasst.
 participation-to-certificates = Zu den Bescheinigungen
-error-event-day-missing = Bitte geben Sie den Tag des Termins an.
-error-event-time-missing = Bitte geben Sie Beginn und Ende als Uhrzeit an (zum Beispiel 18:30).
-error-hours-invalid = Bitte geben Sie die Stunden als Zahl an (zum Beispiel 2,5).
-error-count-invalid = Bitte geben Sie die Anzahl als ganze Zahl an.
-error-event-title-missing = Bitte geben Sie dem Termin einen Titel.
-error-event-ends-before-start = Der Termin endet vor seinem Beginn. Bitte prüfen Sie Tag und Uhrzeit.
-error-link-invalid = „{ $value }“ ist kein Web-Link. Bitte mit https:// beginnen.
-error-event-capacity-zero = Ein Termin braucht mindestens einen Platz; für unbegrenzt das Feld leer lassen.
-error-hours-too-many = Ein Termin kann höchstens 100 Stunden zählen.
-error-unknown-event = Diesen Termin gibt es in diesem Programm nicht (mehr).
-error-event-cancelled = Der Termin ist abgesagt; Teilnahme kann nicht erfasst werden.
-error-event-full = Der Termin ist ausgebucht ({ $capacity } Plätze).
-error-unknown-event-kind = „{ $value }“ ist keine bekannte Terminart.
-error-too-many-events-required = Eine Regel kann höchstens 100 Termine einer Art verlangen.
 command-create-event = hat einen Termin angelegt
 command-update-event = hat einen Termin geändert
 command-cancel-event = hat einen Termin abgesagt oder die Absage zurückgenommen
@@ -912,63 +803,9 @@ matching-running-confirmed = { $count ->
    *[other] { $count } Co-Mentor:innen wurden ihren Tandems zugeordnet.
 }
 command-assign-co-mentors = hat Co-Mentor:innen laufenden Tandems zugeordnet
-error-co-mentor-already-set = Das Tandem von { $name } hat schon eine Co-Mentor:in.
 
 ## Tandem-Seiten für Mentees und Mentor:innen
 command-set-contact-rhythm = hat den Kontaktrhythmus festgelegt
-page-title = Ihre Tandem-Seite
-page-loading = Die Tandem-Seite wird geladen …
-page-link-damaged = Dieser Link ist unvollständig oder beschädigt. Bitten Sie Ihre Koordinator:in um einen neuen Link.
-page-link-empty = Unter diesem Link liegt keine Tandem-Seite. Bitten Sie Ihre Koordinator:in um einen neuen Link.
-page-who-am-i = Wer sind Sie?
-page-choose = Bitte wählen
-page-pair = Ihr Tandem
-page-goals = Ziele
-page-goals-none = Noch keine Ziele eingetragen.
-page-goal-add = Ziel hinzufügen
-page-goal-text = Ziel
-page-goal-milestones = Meilensteine (durch Komma getrennt)
-page-goal-submit = Ziel speichern
-page-goal-saved = Das Ziel ist gespeichert.
-page-goal-status = Stand
-page-milestones = Meilensteine: { $list }
-goal-status-open = offen
-goal-status-in-progress = in Arbeit
-goal-status-reached = erreicht
-goal-status-dropped = verworfen
-page-meetings = Treffen
-page-meetings-none = Noch keine Treffen eingetragen.
-page-meeting-add = Treffen eintragen
-page-meeting-on = Datum
-page-meeting-minutes = Dauer in Minuten
-page-meeting-kind = Art des Treffens
-page-meeting-topics = Themen
-page-meeting-next = Vereinbarte nächste Schritte
-page-meeting-submit = Treffen speichern
-page-meeting-saved = Das Treffen ist eingetragen.
-page-date-missing = Bitte geben Sie das Datum des Treffens an.
-page-minutes = { $count } Minuten
-page-next-steps-were = Nächste Schritte: { $steps }
-page-logged-by = Eingetragen von { $name }
-page-by-coordinator = der Koordination
-meeting-kind-in-person = persönlich
-meeting-kind-online = online
-meeting-kind-phone = Telefon
-meeting-kind-shadowing = Hospitation bei einem Termin
-page-events = Nächste Termine im Programm
-page-events-none = Zurzeit sind keine Termine geplant.
-page-reminders = Erinnerungen
-page-next-meeting = Ihr nächstes Treffen ist bis { $date } fällig.
-page-next-meeting-overdue = Ihr nächstes Treffen war bis { $date } fällig – vereinbaren Sie gern bald eins.
-page-next-meeting-none = Dieses Tandem ist beendet.
-page-calendar-how = Die Kalenderdatei trägt die fälligen Treffen und die nächsten Termine in Ihren Kalender ein, mit Erinnerung. Laden Sie sie nach einem Treffen einfach neu: Dann rechnet sie ab dort.
-page-calendar = Kalenderdatei mit Erinnerungen
-page-calendar-meeting = Tandem-Treffen fällig
-page-calendar-meeting-details = Zeit für Ihr nächstes Tandem-Treffen. Tragen Sie es danach auf Ihrer Tandem-Seite ein.
-page-calendar-tomorrow = Morgen
-page-contact-point = Anlaufstelle bei Diskriminierung
-page-contact-point-intro = Vertraulich und unabhängig vom Tandem: Hier können Sie sich melden, wenn Sie Diskriminierung erleben.
-page-privacy = Diese Seite enthält nur Ihr Tandem: Ihre Namen, die Kontaktdaten, deren Weitergabe Sie zugestimmt haben, Ihre Ziele und Treffen. Die Koordination sieht, was Sie hier eintragen. Daten anderer Teilnehmender sind hier nicht gespeichert.
 page-panel-title = Tandem-Seite für die Teilnehmenden
 page-panel-intro = Mentee und Mentor:in erhalten eine eigene Seite mit ihrem Tandem, ihren Zielen, Treffen und Terminen – und nichts über andere Teilnehmende. Was sie eintragen, sehen Sie hier.
 page-set-up = Tandem-Seite einrichten
@@ -1019,8 +856,6 @@ reminder-sent-on = verschickt am { $date }
 reminder-sent-to-all = An alle verschickt am { $date }.
 reminder-mark = Als verschickt vermerken
 reminder-marked = Vermerkt: Die Erinnerung ist verschickt.
-language-name-de = Deutsch
-language-name-en = Englisch
 reminder-greeting = Guten Tag { $name },
 reminder-greeting-all = Guten Tag,
 reminder-closing = Viele Grüße
@@ -1036,13 +871,8 @@ reminder-quiet-subject = { $programme }: Wie läuft Ihr Tandem?
 reminder-quiet-body = auf Ihrer Tandem-Seite ist seit dem { $date } kein Treffen eingetragen. Wie läuft es bei Ihnen? Wenn etwas hakt, melden Sie sich gern – wir unterstützen Sie. Wenn Sie sich getroffen haben, tragen Sie das Treffen bitte auf Ihrer Tandem-Seite ein.
 reminder-erasure-subject = { $programme }: Löschung Ihrer Daten am { $date }
 reminder-erasure-body = die Frist, in der wir Ihre Daten aus dem Programm aufbewahren, endet. Am { $date } löschen wir alles, was wir über Sie gespeichert haben. Wenn Sie vorher noch eine Teilnahmebescheinigung oder eine Auskunft über Ihre Daten möchten, melden Sie sich bitte bis dahin.
-error-page-text-too-long = Der Text ist zu lang.
-error-page-goal-missing = Bitte beschreiben Sie das Ziel.
-error-page-minutes-missing = Bitte geben Sie die Dauer des Treffens an.
-error-page-unknown-meeting = Dieses Treffen gibt es nicht mehr.
 rules-rhythm = Tandems treffen sich mindestens alle … Tage
 rules-rhythm-missing = Bitte geben Sie an, nach wie vielen Tagen ohne Treffen ein Tandem als still gilt.
-error-storage-blocked = Tandem ist in einem anderen Tab oder Fenster noch in einer älteren Version geöffnet. Bitte schließen Sie die anderen Tandem-Tabs und laden Sie diese Seite neu. Es geht nichts verloren.
 
 ## Bericht: Kennzahlen, Ergebnisse, Fragebögen (Auswertung)
 nav-report = Bericht
@@ -1168,7 +998,6 @@ survey-answered = { $count ->
 survey-kind-scale = Skala 1–5
 survey-kind-choice = Auswahl
 survey-kind-free-text = Freitext
-survey-anonymous = anonym
 survey-new = Neuer Fragebogen
 survey-name = Titel
 survey-due = Fällig
@@ -1189,21 +1018,6 @@ survey-choose = Bitte wählen …
 survey-choose-both = Bitte wählen Sie Fragebogen und Person.
 survey-answers-save = Antworten speichern
 survey-answers-saved = Die Antworten sind gespeichert; anonyme Antworten ohne die Person.
-error-survey-title-missing = Bitte geben Sie dem Fragebogen einen Titel.
-error-survey-without-questions = Ein Fragebogen braucht mindestens eine Frage.
-error-too-many-questions = Ein Fragebogen hat höchstens 50 Fragen.
-error-question-text-missing = Bitte geben Sie jeder Frage einen Text.
-error-choice-needs-options = Eine Auswahlfrage braucht mindestens zwei Möglichkeiten.
-error-unknown-survey = Diesen Fragebogen gibt es nicht (mehr).
-error-survey-has-answers = Der Fragebogen hat schon Antworten und kann nicht entfernt werden.
-error-unknown-question = Diese Frage gehört nicht zum Fragebogen.
-error-answer-not-fitting = Die Antwort passt nicht zur Frage „{ $question }“.
-error-not-asked = { $name } wird mit diesem Fragebogen nicht gefragt.
-error-already-answered = { $name } hat diesen Fragebogen schon beantwortet.
-error-post-long-before = Die Führungsposition ist Jahre vor dem Programm datiert. Bitte prüfen Sie das Datum.
-page-surveys-title = Fragebögen
-page-surveys-shared = Diese Seite teilen Sie mit Ihrem Tandem: Was Sie hier antworten, kann auch Ihr Tandem lesen. Anonyme Fragen speichert das Programm ohne Ihren Namen. Vertrauliches sagen Sie besser der Koordination direkt.
-page-survey-send = Antworten senden
 page-surveys-offer = Fällige Fragebögen auf die Seite stellen
 page-surveys-offered = { $count ->
     [one] { $count } fälliger Fragebogen steht auf der Seite.
@@ -1214,11 +1028,8 @@ page-surveys-carried = { $count ->
     [one] { $count } Fragebogen ins Programm übernommen; anonyme Antworten ohne Person.
    *[other] { $count } Fragebögen ins Programm übernommen; anonyme Antworten ohne Person.
 }
-error-page-survey-not-offered = Dieser Fragebogen ist für Sie nicht (mehr) offen.
-error-page-answer-not-fitting = Eine Antwort passt nicht zur Frage. Bitte prüfen Sie Ihre Angaben.
 
 ## Datenschutz: Einwilligung, Auskunft, Löschung, Hinweisseite
-privacy-link = Datenschutz
 privacy-person-title = Datenschutz
 consent-legend = Einwilligung
 consent-processing = Verarbeitung der Daten für das Programm
@@ -1255,35 +1066,6 @@ retention-until = Personenbezogene Daten werden bis zum { $day } aufbewahrt.
 erasure-none = Niemand ist zur Löschung fällig.
 erasure-reason-retention-over = Aufbewahrungsfrist abgelaufen seit { $day }
 erasure-reason-consent-withdrawn = Einwilligung widerrufen am { $day }
-error-retention-too-long = Bitte geben Sie höchstens 120 Monate an.
-error-withdrawn-before-given = Der Widerruf liegt vor der Einwilligung. Bitte prüfen Sie die Daten.
-error-intake-too-large = Das Formular oder die Nachricht ist zu groß (höchstens { $bytes } Bytes).
-error-intake-damaged = Das Formular oder die Nachricht ist beschädigt.
-error-intake-other-format = Das Formular oder die Nachricht stammt aus einer neueren Version von Tandem.
-error-intake-title-missing = Bitte geben Sie dem Bewerbungsformular einen Titel.
-error-intake-deadline-passed = Die Bewerbungsfrist ({ $day }) ist schon vorbei.
-error-intake-field-required = Das Formular muss nach „{ $field }“ fragen.
-error-intake-field-twice = Das Formular fragt zweimal nach „{ $field }“.
-error-intake-no-role = Bitte wählen Sie mindestens eine Rolle, für die man sich bewerben kann.
-error-intake-secrets-malformed = Der Bewerbungslink ist nicht in Ordnung. Bitte erzeugen Sie einen neuen.
-error-intake-no-form = Das Programm hat kein Bewerbungsformular.
-error-intake-form-closed = Das Bewerbungsformular ist geschlossen.
-error-intake-inbox-in-use = Das Postfach des aktuellen Bewerbungslinks ist noch in Gebrauch.
-error-intake-no-such-inbox = Dieses Postfach kennt das Programm nicht.
-error-intake-not-asked = Nach „{ $field }“ wurde nicht gefragt.
-error-intake-missing = „{ $field }“ fehlt.
-error-intake-too-long = „{ $field }“ ist zu lang.
-error-intake-not-one-line = „{ $field }“ enthält einen Zeilenumbruch oder ein Steuerzeichen.
-error-intake-role-not-offered = Als „{ $role }“ kann man sich hier nicht bewerben.
-error-intake-processing-not-given = Ohne Einwilligung in die Verarbeitung kann die Bewerbung nicht übernommen werden.
-error-intake-already-dealt-with = Die Bewerbung { $receipt } ist schon bearbeitet ({ $outcome }).
-error-intake-receipt-taken-in = Die Bewerbung { $receipt } ist schon übernommen.
-error-exchange-retired-generation = Die Datei stammt aus einer früheren Fassung des Programms, die nach einer Löschung ersetzt wurde. Sie wird nicht übernommen, damit gelöschte Daten nicht zurückkehren. Bitten Sie um eine neue Datei.
-error-exchange-newer-generation = Die Datei enthält eine neuere Fassung dieses Programms (nach einer Löschung). Öffnen Sie sie als „ganzes Programm“, um umzuziehen; Ihre eigenen Änderungen werden übernommen.
-error-generation-not-successor = Die neue Fassung gehört nicht zu diesem Programm.
-sync-refused-retired = Dieses Programm ist nach einer Löschung in einen neuen Raum umgezogen.
-sync-refused-retired-unreadable = Der Hinweis auf den neuen Raum ist nicht lesbar. Bitten Sie um einen neuen Einladungslink.
-sync-refused-retired-unreachable = Der neue Raum ist nicht erreichbar. Tandem versucht es beim nächsten Öffnen erneut.
 access-lang = de
 access-title = Auskunft über gespeicherte Daten
 access-programme = Programm
@@ -1309,25 +1091,6 @@ access-pages = Tandem-Seiten
 access-reminders = Erinnerungen, die wir Ihnen geschickt haben
 access-goals = Ziele
 access-meetings = Treffen
-privacy-title = Datenschutz: Was Tandem speichert
-privacy-intro = Tandem ist das Werkzeug, mit dem die Koordinator:innen Ihres Mentoring-Programms arbeiten. Hier steht in einfachen Worten, welche Daten wo liegen, wer sie sieht und wie Sie Auskunft oder Löschung verlangen.
-privacy-where-title = Wo Ihre Daten liegen
-privacy-where-text = Ihre Angaben (Name, Kontaktdaten, Organisation, Ziele, Termine, Teilnahme) liegen im Browser der Koordinator:innen Ihres Programms, auf deren Dienstrechnern – verschlüsselt, wo der Browser es erlaubt (siehe „Welcher Browser was kann“). Es gibt keinen zentralen Server eines Anbieters, der sie sammelt.
-privacy-relay-title = Was über das Netz geht
-privacy-relay-text = Arbeiten mehrere Koordinator:innen zusammen, gleichen ihre Browser Änderungen über einen kleinen Vermittlungsdienst (Relay) ab. Alles wird vorher im Browser verschlüsselt; das Relay sieht nur unlesbare Daten, nie einen Namen.
-privacy-access-title = Wer ein Programm lesen kann
-privacy-access-text = Nur die Geräte, die die Administrator:innen des Programms freigegeben haben. Eine Einladung gilt einmal und 48 Stunden und enthält keinen Schlüssel: Erst wenn eine Administrator:in das neue Gerät anhand seines Fingerabdrucks freigibt, erhält es den Schlüssel. Ein entferntes Gerät erhält nichts Neues mehr; was es schon hatte, behält es. Eine Tandem-Seite dagegen öffnet jede Person, die ihren persönlichen Link hat; endet das Tandem, zieht die Seite um und alte Links erhalten nichts Neues.
-privacy-dpo = Für Datenschutzbeauftragte: Das Vertrauensmodell mit allen Einzelheiten und den Tests, die jede Aussage belegen, steht in der README im Abschnitt „Trust model, in plain words“; jede Installation des Relays liefert sie mit (/usr/share/doc/tandem-relay/README.md).
-privacy-page-title = Ihre Tandem-Seite
-privacy-page-text = Auf Ihrer Tandem-Seite sehen nur Sie und Ihr Tandem-Gegenüber Ihre Namen, die Kontaktdaten, deren Weitergabe Sie zugestimmt haben, Ihre Ziele und Ihr Treffen-Protokoll. Auch Antworten auf Fragebögen, die Sie dort ausfüllen, kann Ihr Tandem-Gegenüber lesen; Vertrauliches sagen Sie den Koordinator:innen besser direkt. Notizen der Koordinator:innen erscheinen dort nie.
-privacy-who-title = Wer was sieht
-privacy-who-text = Die Koordinator:innen sehen alle Angaben zum Programm. Ihr Tandem-Gegenüber sieht nur, was auf der Tandem-Seite steht. In Berichten werden Sie nur mit Ihrer Einwilligung namentlich genannt.
-privacy-consent-title = Einwilligung
-privacy-consent-text = Festgehalten wird, wozu Sie eingewilligt haben (Verarbeitung für das Programm, Weitergabe einzelner Kontaktdaten an Ihr Tandem, Fotos, Nennung in Berichten), wann und wie. Sie können jederzeit widerrufen.
-privacy-rights-title = Auskunft und Löschung
-privacy-rights-text = Wenden Sie sich an die Koordination Ihres Programms. Sie erhalten eine Datei mit allem, was über Sie gespeichert ist. Auf Wunsch – und spätestens nach der im Programm festgelegten Frist – werden Ihre Daten endgültig gelöscht, auch aus dem Verlauf und bei allen Koordinator:innen.
-privacy-back = Zur Startseite
-error-generation-no-common-point = Dieser Browser kennt keinen Stand, auf dem die neue Fassung aufbaut. Bitten Sie um eine Einladung zur neuen Fassung; Ihre Fassung bleibt bis dahin unverändert.
 
 # State-scale programmes (issue 11)
 exchange-preview-more = … und { $count } weitere Änderungen.
@@ -1343,8 +1106,6 @@ exchange-moved = Umgezogen. { $count ->
 }
 
 ## Storage written afresh by another tab (after a person was forgotten)
-error-storage-moved = In einem anderen Tab wurde eine Person endgültig gelöscht. Bitte laden Sie diese Seite neu: Bis dahin zeigt dieser Tab noch den alten Stand, und Änderungen hier werden nicht gespeichert.
-
 # Completed tandems named in the report, with consent
 report-table-completed-tandems = Abgeschlossene Tandems (namentlich, mit Einwilligung)
 report-column-mentee = Mentee
@@ -1352,25 +1113,10 @@ report-column-mentor = Mentor:in
 report-unnamed-tandems = Weitere abgeschlossene Tandems ohne Einwilligung zur Namensnennung
 
 ## Browser differences (src/browser.rs)
-notice-understood = Verstanden
-eviction-notice-title = Safari löscht Daten nach 7 Tagen ohne Besuch
-eviction-notice-coordinator = Safari (und jeder Browser auf dem iPhone) löscht die Daten einer Website, wenn sie sieben Tage lang nicht geöffnet wurde. So behalten Sie Ihre Programme: Fügen Sie Tandem zum Home-Bildschirm hinzu (Teilen → „Zum Home-Bildschirm“ bzw. „Zum Dock hinzufügen“) und öffnen Sie es von dort. Erstellen Sie außerdem regelmäßig eine Sicherungsdatei (Übersicht → „Jetzt sichern“); Tandem erinnert Sie hier schon nach drei Tagen daran.
-eviction-notice-participant = Safari (und jeder Browser auf dem iPhone) löscht die Daten einer Website, wenn sie sieben Tage lang nicht geöffnet wurde. Ihre Tandem-Seite holt sich dann aus Ihrem persönlichen Link wieder, was abgeglichen war. Bewahren Sie den Link gut auf, oder fügen Sie die Seite zum Home-Bildschirm hinzu (Teilen → „Zum Home-Bildschirm“) – dann bleibt sie gespeichert. Eintragungen, die noch nicht abgeglichen waren (Anzeige „offline“), gehen sonst verloren.
-at-rest-notice-title = Daten können in diesem Browser nicht geschützt werden
-at-rest-notice-coordinator = Dieser Browser bietet Tandem keinen eigenen Dateiablageort für den Schlüssel, unter dem es die Daten verschlüsselt speichert (so bei WebKitGTK, Safari vor Version 26, in privaten Fenstern und auf Seiten ohne HTTPS). Tandem speichert deshalb vorerst nichts: Ihre Eingaben bleiben nur in diesem Tab und gehen beim Schließen verloren. Speichern Sie ungeschützt, liegen die Programme mit allen Personendaten unverschlüsselt auf diesem Gerät, und „Person vergessen“ kann Reste auf dem Datenträger nicht unlesbar machen. Für Personendaten arbeiten Sie besser mit Firefox, Chrome oder Edge über HTTPS.
-at-rest-notice-participant = Dieser Browser bietet keinen eigenen Dateiablageort für den Schlüssel, unter dem Tandem verschlüsselt speichert (so bei Safari vor Version 26, in privaten Fenstern und auf Seiten ohne HTTPS). Tandem speichert Ihre Tandem-Seite deshalb vorerst nicht: Sie bleibt nur in diesem Tab. Speichern Sie ungeschützt, liegt sie unverschlüsselt auf diesem Gerät. Über das Netz geht sie weiterhin nur verschlüsselt.
 forget-confirm-unsealed = Achtung: Dieser Browser speichert unverschlüsselt. Tandem löscht die Datenbank des Browsers und schreibt sie neu, doch Reste auf dem Datenträger werden hier nicht durch einen gelöschten Schlüssel unlesbar. Vergessen Sie die Person zusätzlich in einem Browser, der verschlüsselt speichert (Firefox, Chrome, Edge), bei allen Koordinator:innen.
 backup-reminder-expiring = Seit über drei Tagen wurde geändert, ohne eine Sicherungsdatei zu erstellen. Safari löscht die Daten nach sieben Tagen ohne Besuch, wenn Tandem nicht auf dem Home-Bildschirm liegt. Bitte sichern Sie das Programm.
-privacy-browsers-title = Welcher Browser was kann
-privacy-browsers-text = In Firefox, Chrome und Edge sowie in Safari ab Version 26 verschlüsselt Tandem alles, was es im Browser ablegt, mit einem Schlüssel in einer eigenen Datei; wird eine Person vergessen, wird dieser Schlüssel gelöscht, und Reste der alten Daten sind nicht mehr lesbar. Safari vor Version 26, private Fenster und WebKitGTK bieten dafür keinen Ablageort: Dort speichert Tandem nichts, bis die Nutzer:in, aufgeklärt über die Folgen, ausdrücklich ungeschütztes Speichern wählt; bis dahin bleibt alles nur im geöffneten Tab. Safari löscht die Daten einer Website nach sieben Tagen ohne Besuch, wenn sie nicht auf dem Home-Bildschirm liegt; die Tandem-Seite holt sich dann aus dem persönlichen Link wieder, was abgeglichen war.
 storage-ask-persistent = Dauerhaft speichern erlauben …
-
-error-storage-unprotected = Dieser Browser kann die Daten nicht geschützt speichern, und ungeschütztes Speichern ist nicht gewählt. Die Änderung bleibt nur in diesem Tab und geht beim Schließen verloren.
-at-rest-store-anyway = Trotzdem ungeschützt auf diesem Gerät speichern
-at-rest-memory-only = Nur in diesem Tab behalten
 at-rest-chosen = In diesem Browser wird ungeschützt gespeichert. Sie haben das so gewählt.
-sync-refused-retired-asking = Eine neue Fassung wartet auf Ihre Entscheidung.
-sync-refused-retired-foreign = Der Hinweis auf einen neuen Raum führt nicht zu einer neuen Fassung dieses Programms. Er wurde nicht übernommen; hier bleibt alles, wie es ist.
 move-ask-someone = Jemand
 move-ask-title = { $name } hat eine neue Fassung dieses Programms erstellt ({ $when }). Übernehmen?
 move-ask-text = Eine neue Fassung entsteht, wenn eine Person endgültig vergessen wird. Übernehmen Sie sie, wird die bisherige Fassung hier gelöscht und Ihre eigenen, noch nicht abgeglichenen Änderungen werden übertragen. Bis Sie zustimmen, bleibt die bisherige Fassung unverändert gespeichert, und es wird nichts mehr abgeglichen. Haben Sie diese Löschung nicht erwartet, fragen Sie zuerst bei { $name } nach.
@@ -1382,7 +1128,6 @@ join-link-open-here = Das Programm auf diesem Gerät öffnen
 join-already-here = Dieses Programm ist auf diesem Gerät schon vorhanden. Der Link ändert daran nichts; es wurde nichts gespeichert.
 join-other-generation = Auf diesem Gerät liegt eine andere Fassung dieses Programms (vor oder nach einer Löschung). Der Link wurde abgelehnt, damit nichts überschrieben wird. Klären Sie mit der einladenden Person, welche Fassung gilt.
 join-other-genesis = Auf diesem Gerät liegt schon ein anderes Programm mit derselben Kennung. Der Link wurde abgelehnt; das vorhandene Programm bleibt unverändert. Bitten Sie um einen neuen Einladungslink.
-page-link-gone = Der persönliche Link steht aus Sicherheitsgründen nicht mehr in der Adresse. Öffnen Sie ihn bitte erneut, zum Beispiel aus Ihrer E-Mail.
 
 ## Wer ein Programm lesen und ändern darf: Geräte, Freigabe, Entfernen
 field-your-organisation = Ihre Organisation
@@ -1421,69 +1166,14 @@ access-removed-link-renewed = Das Gerät ist entfernt. Es erhält keine neuen Ä
 join-asking = Warten auf Freigabe durch eine Administrator:in. Lassen Sie diese Seite geöffnet.
 join-asking-fingerprint = Fingerabdruck dieses Geräts:
 join-approved = Freigegeben. Das Programm wird geholt …
-sync-refused-not-member = Dieses Gerät ist nicht (mehr) Mitglied des Programms: Eine Administrator:in hat es entfernt, oder die Einladung gilt nicht. Was schon auf diesem Gerät war, bleibt hier; Neues kommt nicht mehr an.
-sync-refused-needs-admin = Das darf nur ein Gerät einer Administrator:in des Programms.
-sync-refused-bad-signature = Eine Unterschrift passt nicht zu diesem Gerät. Das Relay hat die Änderung abgelehnt.
-sync-refused-access-refused = Die Einladung ist schon benutzt, abgelaufen oder gehört nicht zu diesem Programm. Bitten Sie um eine neue Einladung.
-sync-refused-stale-epoch = Das Programm hat inzwischen einen neuen Schlüssel, den dieses Gerät nicht hat.
-sync-refused-declined = Eine Administrator:in des Programms hat die Beitrittsanfrage dieses Geräts abgelehnt. Das Gerät hat nichts vom Programm erhalten. Wenn das ein Versehen war, bitten Sie um eine neue Einladung.
 access-key-since = Aktueller Schlüssel des Programms seit { $date }.
 access-key-what = Nur die Geräte in dieser Liste haben ihn.
 access-key-due = Ein Gerät hat das Teilen beendet: Sobald eine Administrator:in verbunden ist, erhält das Programm einen neuen Schlüssel ohne dieses Gerät.
 
 ## Bewerbung per Link (Bewerbungsformular, Einrichtung, Eingang)
-apply-title = Bewerbung
-apply-link-broken = Dieser Bewerbungslink ist unvollständig. Bitte öffnen Sie ihn noch einmal so, wie Sie ihn bekommen haben.
-apply-loading = Das Formular wird geladen …
-apply-offline-first = Sie sind offline. Öffnen Sie den Link einmal mit Internetverbindung; danach können Sie das Formular auch offline ausfüllen.
-apply-form-damaged = Das Formular kann nicht angezeigt werden. Bitte wenden Sie sich an das Programm.
-apply-closed = Dieses Programm nimmt über diesen Link keine Bewerbungen mehr an. Fragen Sie gern beim Programm nach, ob es einen neuen Link gibt.
-apply-deadline = Bewerbungsschluss: { $day }
-apply-draft-here = Ihre Angaben bleiben nur auf diesem Gerät, bis Sie sie absenden. Dann werden sie verschlüsselt, sodass nur das Koordinationsteam des Programms sie lesen kann.
-apply-role = Ich bewerbe mich als
-apply-consents = Einwilligungen
-apply-send = Bewerbung absenden
-apply-list-hint = Mehrere Angaben durch Komma trennen.
-apply-organisation-none = Keine der genannten
-apply-format-none = Keine Angabe
-apply-field-name = Name
-apply-field-salutation = Anrede
-apply-field-organisation = Organisation
-apply-field-department = Abteilung
-apply-field-position = Funktion
-apply-field-email = E-Mail
-apply-field-phone = Telefon
-apply-field-topics = Themen
-apply-field-goal = Ziel
-apply-field-motivation = Motivation
-apply-field-availability = Zeitliche Verfügbarkeit
-apply-field-format = Treffen
-apply-field-languages = Sprachen
-apply-field-location = Ort
-apply-field-role = Rolle
-apply-waiting = Ihre Bewerbung ist verschlüsselt und wartet auf diesem Gerät. Sie wird gesendet, sobald Sie wieder online sind – die Seite kann so lange offen bleiben.
-apply-sent = Vielen Dank! Ihre Bewerbung ist angekommen.
-apply-withdrawn = Ihre Bewerbung wird zurückgezogen. Das Programm erfährt es beim nächsten Abruf.
-apply-receipt = Ihr Code:
-apply-receipt-keep = Bewahren Sie den Code auf: Mit ihm können Sie Ihre Bewerbung zurückziehen.
-apply-receipt-unknown = Das ist kein Code, wie ihn dieses Formular vergibt (z. B. K7QF-9M2D).
-apply-seal-failed = Dieses Gerät kann die Bewerbung nicht verschlüsseln. Bitte versuchen Sie es in einem aktuellen Browser.
-apply-privacy-title = Datenschutz
-apply-contact = Ansprechpartner:in:
-apply-withdraw-title = Bewerbung zurückziehen
-apply-withdraw = Zurückziehen
-inbox-offline = Keine Verbindung zum Server. Es wird automatisch erneut versucht.
-inbox-no-such = Diesen Bewerbungslink kennt der Server nicht (mehr).
-inbox-closed = Über diesen Link werden keine Bewerbungen mehr angenommen.
-inbox-too-many = Von diesem Netz kamen in der letzten Stunde zu viele Bewerbungen. Es wird später automatisch erneut versucht.
-inbox-needs-code = Der Server öffnet neue Bewerbungslinks nur mit dem Zugangscode seines Betreibers. Tragen Sie ihn unter „Der Server verlangt einen Zugangscode?“ ein.
-sync-refused-too-many-rooms = Das Relay öffnet gerade kein neues Programm: Von diesem Netz kamen zu viele neue, oder sein Betreiber verlangt einen Zugangscode (unter „Programm teilen“ → „Der Server verlangt einen Zugangscode?“).
 room-code-ask = Der Server verlangt einen Zugangscode?
 room-code = Zugangscode für neue Programme und Bewerbungslinks
 room-code-how = Manche Städte lassen auf ihrem Server nur Programme ihres Netzwerks eröffnen. Den Code erhalten Sie vom Betrieb des Servers. Er bleibt auf diesem Gerät und geht nur an diesen Server, nie in einen Einladungs- oder Bewerbungslink.
-inbox-full = Der Posteingang des Programms ist voll. Es wird später automatisch erneut versucht.
-inbox-not-yours = Der Server hat den Zugang zu diesem Posteingang abgelehnt.
-inbox-refused = Der Server hat die Anfrage abgelehnt.
 intake-link-title = Bewerbung per Link
 intake-link-how = Ein Formular, das alle über einen Link oder QR-Code öffnen können. Die Antworten werden auf dem Gerät der Bewerber:innen verschlüsselt; lesen kann sie nur dieses Programm.
 intake-link-default-title = Bewerbung für { $programme }
@@ -1535,6 +1225,4 @@ incoming-take-in = Übernehmen
 incoming-decline = Ablehnen
 incoming-taken-in = Die Bewerbung ist übernommen; Einwilligung und Bewerbungsdatum sind vermerkt.
 incoming-declined = Die Bewerbung ist abgelehnt; vom Programm wird nur ihr Code behalten.
-apply-privacy-default = Ihre Angaben werden nur für die Auswahl und Durchführung dieses Mentoring-Programms verwendet und nur vom Koordinationsteam gelesen. Sie können Ihre Einwilligung jederzeit widerrufen und Auskunft verlangen.
-apply-privacy-link = Was Tandem wo speichert
 incoming-receipt = Code:
