@@ -207,6 +207,14 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await b.getByTestId('nav-people').click();
   await expect(personRow(b, 'Dana Düssel')).toHaveCount(1);
   await expect(personRow(b, 'Ole Ost')).toHaveCount(0);
+  // Köln's own edit stays in Köln, with the message, and never reaches
+  // Düsseldorf.
+  await addPerson(b, 'Rita Raus');
+  await expect(b.getByTestId('sync-status')).toContainText('nicht (mehr) Mitglied');
+  await a.getByTestId('nav-people').click();
+  await expect(personRow(a, 'Ole Ost')).toHaveCount(1);
+  await a.waitForTimeout(1000);
+  await expect(personRow(a, 'Rita Raus')).toHaveCount(0);
   // Köln still shows the old link: the new inbox and key never reached it.
   await b.getByTestId('nav-settings').click();
   await expect(b.getByTestId('intake-link-url')).toHaveValue(oldLink);
