@@ -46,6 +46,11 @@ const FORBIDDEN = [
   'tandem_sync::access::client',
   'tandem_sync::access::identity::DeviceIdentity',
   'tandem_sync::access::identity::DeviceKeys::verifies',
+  // … nor its record: a page's (`PageRecord`) keeps no device.
+  'tandem::settings::DeviceRecord',
+  'tandem::settings::CarriedDevice',
+  'tandem_sync::access::identity::DeviceKeys',
+  'tandem_sync::access::roster::Role',
   'tandem_sync::access::epoch',
   'tandem_sync::access::roster::Roster',
   'ed25519_dalek::',

@@ -51,14 +51,14 @@ pub enum SyncStatus {
 }
 
 /// The connection and what it has to remember; `C` speaks to the room.
-pub(crate) struct RelayLink<C> {
+pub(crate) struct RelayLink<C: LinkClient> {
     /// Where its [`SyncRecord`] is kept (sealed, see `crate::storage`).
     record_key: String,
     client: C,
     /// The next push holds the whole document (a document just shared).
     upload: bool,
     live: LiveSync,
-    record: SyncRecord,
+    record: SyncRecord<C::Device>,
     socket: Option<Socket>,
     attempt: u32,
     /// A refusal the relay will repeat: do not try again.
@@ -73,11 +73,11 @@ pub(crate) struct RelayLink<C> {
 
 impl<C: LinkClient> RelayLink<C> {
     /// What this browser knows of the shared room, as in memory now.
-    pub(crate) fn record(&self) -> &SyncRecord {
+    pub(crate) fn record(&self) -> &SyncRecord<C::Device> {
         &self.record
     }
 
-    pub(crate) fn record_mut(&mut self) -> &mut SyncRecord {
+    pub(crate) fn record_mut(&mut self) -> &mut SyncRecord<C::Device> {
         &mut self.record
     }
 
@@ -99,7 +99,7 @@ impl<C: LinkClient> RelayLink<C> {
     }
 }
 
-impl<C> std::fmt::Debug for RelayLink<C> {
+impl<C: LinkClient> std::fmt::Debug for RelayLink<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RelayLink")
             .field("record", &self.record_key)
@@ -210,7 +210,12 @@ pub(crate) trait Live: LiveHost {
         })
     }
 
-    fn start_relay(&self, record_key: String, record: SyncRecord, upload: bool) {
+    fn start_relay(
+        &self,
+        record_key: String,
+        record: SyncRecord<<Self::Client as LinkClient>::Device>,
+        upload: bool,
+    ) {
         let Some(client) = Self::Client::start(&record) else {
             self.status()
                 .set(SyncStatus::Refused("invite-damaged".into()));

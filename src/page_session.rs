@@ -14,7 +14,7 @@ use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
 use crate::live::{Live, LiveHost, RelayLink, StoreBarrier, SyncStatus};
 use crate::session::Opening;
-use crate::settings::SyncRecord;
+use crate::settings::PageRecord;
 use crate::storage::ProgrammeStore;
 
 /// One open tandem page.
@@ -85,8 +85,8 @@ impl PageSession {
             let opening = match read(tandem).await {
                 Ok(Some(page)) => {
                     session.document.set_value(Some(page));
-                    let key = SyncRecord::page_key(tandem);
-                    if let Some(record) = SyncRecord::load_at(&key).await {
+                    let key = PageRecord::page_key(tandem);
+                    if let Some(record) = PageRecord::load_at(&key).await {
                         session.start_relay(key, record, false);
                     }
                     if let Some(side) = side {
@@ -208,10 +208,10 @@ impl PageSession {
     pub(crate) fn new_room(&self) -> Result<(), String> {
         let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
         self.stop_live();
-        let key = SyncRecord::page_key(self.tandem);
-        let record = SyncRecord {
+        let key = PageRecord::page_key(self.tandem);
+        let record = PageRecord {
             invite: invite.to_fragment(),
-            ..SyncRecord::default()
+            ..PageRecord::default()
         };
         let stored = record.clone();
         let at = key.clone();
@@ -282,11 +282,11 @@ pub(crate) async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'stati
         .map_err(|error| error.code())?;
     // The first push (the whole page) goes out when the page opens: its
     // acknowledged heads are none yet.
-    SyncRecord {
+    PageRecord {
         invite: invite.to_fragment(),
-        ..SyncRecord::default()
+        ..PageRecord::default()
     }
-    .save_at(&SyncRecord::page_key(tandem))
+    .save_at(&PageRecord::page_key(tandem))
     .await
     .map_err(|error| error.code())?;
     Ok(tandem)

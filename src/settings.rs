@@ -131,8 +131,13 @@ impl ExchangeRecord {
 /// this browser has synced. Kept sealed beside the programmes (see
 /// `crate::storage`); a record an earlier version kept in localStorage is
 /// moved there when first read.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SyncRecord {
+///
+/// `D` is what a device of a member list keeps: a programme's record
+/// ([`DeviceRecord`]); a tandem page, which syncs by its room key alone,
+/// keeps none ([`PageRecord`]), so the participant's app carries none of
+/// the member lists' types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRecord<D = DeviceRecord> {
     /// `room=…&key=…`, as in the invite link.
     pub invite: String,
     /// The relay's WebSocket address, if not the app's own host.
@@ -150,9 +155,31 @@ pub struct SyncRecord {
     /// This browser as a device of the programme's member list, once the
     /// programme is shared by device (protocol 2); `None` for a room
     /// opened by its key alone.
-    #[serde(default)]
-    pub device: Option<DeviceRecord>,
+    /// (A record without this field reads as `None`, as for any `Option`.)
+    pub device: Option<D>,
 }
+
+impl<D> Default for SyncRecord<D> {
+    fn default() -> Self {
+        Self {
+            invite: String::new(),
+            relay: None,
+            last_seen: 0,
+            acknowledged: Vec::new(),
+            snapshot_at: 0,
+            device: None,
+        }
+    }
+}
+
+/// A tandem page's record: a page has no device (its `device` is always
+/// `None`; records stored before this type, with `"device": null`, read
+/// as one).
+pub type PageRecord = SyncRecord<NoDevice>;
+
+/// No device: what a tandem page's record keeps of one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoDevice {}
 
 /// What a device keeps of its membership between sessions: its identity
 /// (the secret halves, which is why the record is sealed) and the member
@@ -212,16 +239,34 @@ impl SyncRecord {
         format!("tandem.sync.{programme}")
     }
 
-    /// Where a tandem page's record is kept.
-    pub fn page_key(tandem: TandemId) -> String {
-        format!("tandem.page-sync.{tandem}")
-    }
-
     /// The record of a shared programme; `None` if it is not shared here.
     pub async fn load(programme: ProgrammeId) -> Option<Self> {
         Self::load_at(&Self::key(programme)).await
     }
 
+    /// Stores the record; a refused write means the next start syncs from
+    /// further back, which costs time but loses nothing.
+    pub async fn save(&self, programme: ProgrammeId) -> Result<(), StorageError> {
+        self.save_at(&Self::key(programme)).await
+    }
+
+    /// Stops syncing on this device: the record goes, sealed or plain.
+    pub async fn remove_at(key: &str) {
+        LocalStorage::delete(key);
+        if let Ok(store) = ProgrammeStore::open().await {
+            let _ = store.delete_small(key).await;
+        }
+    }
+}
+
+impl PageRecord {
+    /// Where a tandem page's record is kept.
+    pub fn page_key(tandem: TandemId) -> String {
+        format!("tandem.page-sync.{tandem}")
+    }
+}
+
+impl<D: Serialize + serde::de::DeserializeOwned> SyncRecord<D> {
     /// The record kept under `key`, if there is one. One an earlier
     /// version kept plain in localStorage is sealed now and leaves
     /// localStorage; where it cannot be sealed it stays where it is, so
@@ -239,12 +284,6 @@ impl SyncRecord {
         Some(plain)
     }
 
-    /// Stores the record; a refused write means the next start syncs from
-    /// further back, which costs time but loses nothing.
-    pub async fn save(&self, programme: ProgrammeId) -> Result<(), StorageError> {
-        self.save_at(&Self::key(programme)).await
-    }
-
     /// Stores the record under `key`, sealed.
     pub async fn save_at(&self, key: &str) -> Result<(), StorageError> {
         let bytes =
@@ -252,13 +291,5 @@ impl SyncRecord {
         ProgrammeStore::open().await?.put_small(key, &bytes).await?;
         LocalStorage::delete(key);
         Ok(())
-    }
-
-    /// Stops syncing on this device: the record goes, sealed or plain.
-    pub async fn remove_at(key: &str) {
-        LocalStorage::delete(key);
-        if let Ok(store) = ProgrammeStore::open().await {
-            let _ = store.delete_small(key).await;
-        }
     }
 }

@@ -769,3 +769,66 @@ async fn a_room_key_kept_in_localstorage_by_an_earlier_version_moves_into_the_se
     assert_eq!(SyncRecord::load(programme).await, None);
     assert_eq!(local.get_item(&key).unwrap(), None);
 }
+
+/// A tandem page's record is a record of its own that keeps no device;
+/// records an earlier version stored for a page (as a programme's record,
+/// with `"device": null`) still load, sealed or kept plain in localStorage.
+#[wasm_bindgen_test]
+async fn a_page_record_stored_by_an_earlier_version_still_loads() {
+    use tandem::settings::PageRecord;
+    allow_storing();
+    let invite = format!(
+        "room={}&key=q1Ww7Lr0YkS2m3v9c8n4b5x6z7a8s9d0f1g2h3j4k5l",
+        "b2".repeat(16)
+    );
+
+    // Sealed, as the earlier version saved it.
+    let sealed_key = PageRecord::page_key(tandem_core::TandemId::random());
+    let earlier: SyncRecord = SyncRecord {
+        invite: invite.clone(),
+        relay: Some("wss://relay.example.org/sync".into()),
+        last_seen: 12,
+        acknowledged: vec!["c0ffee".into()],
+        snapshot_at: 3,
+        device: None,
+    };
+    earlier.save_at(&sealed_key).await.unwrap();
+    let page = PageRecord::load_at(&sealed_key).await.unwrap();
+    assert_eq!(
+        (page.invite.as_str(), page.relay.as_deref(), page.last_seen),
+        (invite.as_str(), Some("wss://relay.example.org/sync"), 12)
+    );
+    assert_eq!(
+        (
+            page.acknowledged.clone(),
+            page.snapshot_at,
+            page.device.is_none()
+        ),
+        (vec!["c0ffee".to_string()], 3, true)
+    );
+    // Saved again as a page's record, it reads back the same.
+    page.save_at(&sealed_key).await.unwrap();
+    assert_eq!(PageRecord::load_at(&sealed_key).await, Some(page));
+    SyncRecord::remove_at(&sealed_key).await;
+
+    // Plain in localStorage, as the earliest versions kept it: the very
+    // text they wrote.
+    let plain_key = PageRecord::page_key(tandem_core::TandemId::random());
+    let written = format!(
+        r#"{{"invite":"{invite}","relay":null,"last_seen":5,"acknowledged":[],"snapshot_at":0,"device":null}}"#
+    );
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local.set_item(&plain_key, &written).unwrap();
+    let page = PageRecord::load_at(&plain_key).await.unwrap();
+    assert_eq!(
+        (
+            page.invite.as_str(),
+            page.relay,
+            page.last_seen,
+            page.device
+        ),
+        (invite.as_str(), None, 5, None)
+    );
+    SyncRecord::remove_at(&plain_key).await;
+    assert_eq!(PageRecord::load_at(&plain_key).await, None);
+}

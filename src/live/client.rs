@@ -10,7 +10,7 @@
 
 use tandem_sync::{ClientEvent, ErrorCode, Invite, SyncClient};
 
-use crate::settings::SyncRecord;
+use crate::settings::{NoDevice, SyncRecord};
 
 /// What the relay's frames mean for live sync, from either client.
 #[derive(Debug)]
@@ -34,9 +34,12 @@ pub(crate) enum LinkEvent {
 
 /// The client of one live connection, as [`crate::live`] drives it.
 pub(crate) trait LinkClient: Sized + 'static {
+    /// What its record keeps of a device ([`SyncRecord`]).
+    type Device: Clone + serde::Serialize + serde::de::DeserializeOwned + 'static;
+
     /// The client for the room `record` keeps; `None` if its invite or
     /// device does not read.
-    fn start(record: &SyncRecord) -> Option<Self>;
+    fn start(record: &SyncRecord<Self::Device>) -> Option<Self>;
 
     /// Whether frames may be sent now.
     fn is_connected(&self) -> bool;
@@ -85,13 +88,13 @@ pub(crate) trait LinkClient: Sized + 'static {
 
     /// Appends the member-list entry due now, if any, and says whether it
     /// did. `record`: what the link keeps; `now`: seconds since 1970.
-    fn append_due(&mut self, _record: &mut SyncRecord, _now: u64) -> bool {
+    fn append_due(&mut self, _record: &mut SyncRecord<Self::Device>, _now: u64) -> bool {
         false
     }
 
     /// Writes what the client keeps between sessions (beside the room's
     /// progress) into `record`.
-    fn keep_in(&self, _record: &mut SyncRecord) {}
+    fn keep_in(&self, _record: &mut SyncRecord<Self::Device>) {}
 
     /// Whether a refusal of `code` only closes a stage of the connection
     /// (the founding device's room-key connection), not the link.
@@ -100,11 +103,18 @@ pub(crate) trait LinkClient: Sized + 'static {
     }
 }
 
-/// By the room key alone (protocol 1).
+/// The client by the room key of `record`, whatever it keeps of a device.
+pub(crate) fn by_room_key<D>(record: &SyncRecord<D>) -> Option<SyncClient> {
+    let invite = Invite::from_fragment(&record.invite).ok()?;
+    Some(SyncClient::new(invite, record.last_seen))
+}
+
+/// By the room key alone (protocol 1): a tandem page's.
 impl LinkClient for SyncClient {
-    fn start(record: &SyncRecord) -> Option<Self> {
-        let invite = Invite::from_fragment(&record.invite).ok()?;
-        Some(SyncClient::new(invite, record.last_seen))
+    type Device = NoDevice;
+
+    fn start(record: &SyncRecord<NoDevice>) -> Option<Self> {
+        by_room_key(record)
     }
 
     fn is_connected(&self) -> bool {

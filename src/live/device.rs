@@ -317,12 +317,14 @@ impl ProgrammeClient {
 }
 
 impl LinkClient for ProgrammeClient {
+    type Device = DeviceRecord;
+
     fn start(record: &SyncRecord) -> Option<Self> {
         match &record.device {
             Some(device) => {
                 DeviceLink::resume(record, device).map(|device| Self::Device(Box::new(device)))
             }
-            None => SyncClient::start(record).map(Self::Token),
+            None => super::client::by_room_key(record).map(Self::Token),
         }
     }
 

@@ -26,7 +26,7 @@ use crate::live::invite::{on_link_opened, take_from_address, Arrived, InAddress}
 use crate::page_session::{create_page, store_received, PageSession};
 use crate::routes::Page;
 use crate::session::{use_session, Opening};
-use crate::settings::SyncRecord;
+use crate::settings::PageRecord;
 use crate::storage::ProgrammeStore;
 
 /// Rooms of the tandem pages this browser has opened from links (room ids
@@ -521,7 +521,7 @@ pub(crate) fn open_for_coordinators(
 ) {
     let owner = Owner::current();
     spawn_local(async move {
-        if SyncRecord::load_at(&SyncRecord::page_key(id))
+        if PageRecord::load_at(&PageRecord::page_key(id))
             .await
             .is_none()
         {
@@ -681,7 +681,7 @@ fn fetch_page(
                         return arriving.set(Arriving::Failed(i18n.error(code)));
                     }
                     let tandem = page.tandem();
-                    let record = SyncRecord {
+                    let record = PageRecord {
                         invite: fragment,
                         relay,
                         last_seen: fetched.last_seen,
@@ -689,7 +689,7 @@ fn fetch_page(
                         snapshot_at: 0,
                         device: None,
                     };
-                    if let Err(error) = record.save_at(&SyncRecord::page_key(tandem)).await {
+                    if let Err(error) = record.save_at(&PageRecord::page_key(tandem)).await {
                         return arriving.set(Arriving::Failed(i18n.error(error.code())));
                     }
                     let mut rooms = known_rooms();

@@ -29,7 +29,7 @@ use super::ProgrammeSession;
 use crate::clock::now_seconds;
 use crate::live::fetch::Fetched;
 use crate::live::{Live, LiveHost, SyncStatus};
-use crate::settings::{CarriedDevice, DeviceRecord, SyncRecord};
+use crate::settings::{CarriedDevice, DeviceRecord, PageRecord, SyncRecord};
 use crate::socket::{relay_url, Socket};
 use crate::storage::ProgrammeStore;
 
@@ -245,13 +245,13 @@ impl ProgrammeSession {
         self.writes.update_value(|writes| writes.begin());
         spawn_local(async move {
             for tandem in &pages {
-                let key = SyncRecord::page_key(*tandem);
+                let key = PageRecord::page_key(*tandem);
                 // The tandem's page went with the person: its room on the
                 // relay is retired too, so its log (the pair's goals and
                 // meetings) is dropped there. There is no new page to point
                 // to. Its record goes before the store is written afresh.
                 if lead {
-                    if let Some(record) = SyncRecord::load_at(&key).await {
+                    if let Some(record) = PageRecord::load_at(&key).await {
                         if let Ok(invite) = Invite::from_fragment(&record.invite) {
                             retire_room(invite, record.relay, Vec::new());
                         }
