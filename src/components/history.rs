@@ -5,7 +5,7 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use tandem_core::{PersonId, TandemId};
 
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, I18n};
 use crate::session::{use_session, Authorship, ProgrammeSession};
 
 /// One change as a coordinator reads it: who, what, about whom, when.
@@ -39,42 +39,53 @@ pub(crate) fn ChangeLine(note: tandem_core::ChangeNote) -> impl IntoView {
     }
 }
 
-/// The name to show for who made change `seq` of `actor`, and beside it
-/// whether Tandem checked it: the member list's name when the device's own
-/// signed delivery held the change, else the name the change gives itself,
-/// marked as not checked where a member list could have checked it.
+/// Who made change `seq` of `actor`, as text: the name to show (the
+/// member list's when the device's own signed delivery held the change,
+/// else the name the change gives itself), and, where the programme has a
+/// member list, the mark beside it (` ✓ geprüft` or ` (Name nicht
+/// geprüft)`) with whether it was checked.
+pub(crate) fn author_label(
+    session: ProgrammeSession,
+    i18n: I18n,
+    given: &str,
+    actor: &str,
+    seq: u64,
+) -> (String, Option<(bool, String)>) {
+    match session.authorship(actor, seq) {
+        Authorship::Given => (given.to_string(), None),
+        Authorship::Checked(profile) => (
+            profile.named(),
+            Some((true, format!(" ✓ {}", i18n.t("author-checked")))),
+        ),
+        Authorship::Unchecked => (
+            given.to_string(),
+            Some((false, format!(" ({})", i18n.t("author-unchecked")))),
+        ),
+    }
+}
+
+/// [`author_label`] with its mark as a view.
 pub(crate) fn author_of(
     session: ProgrammeSession,
     given: &str,
     actor: &str,
     seq: u64,
 ) -> (String, Option<AnyView>) {
-    let i18n = use_i18n();
-    match session.authorship(actor, seq) {
-        Authorship::Given => (given.to_string(), None),
-        Authorship::Checked(profile) => (
-            profile.named(),
-            Some(
-                view! {
-                    <span class="author-mark author-mark--checked" data-testid="author-checked">
-                        {format!(" ✓ {}", i18n.t("author-checked"))}
-                    </span>
-                }
-                .into_any(),
-            ),
-        ),
-        Authorship::Unchecked => (
-            given.to_string(),
-            Some(
-                view! {
-                    <span class="author-mark" data-testid="author-unchecked">
-                        {format!(" ({})", i18n.t("author-unchecked"))}
-                    </span>
-                }
-                .into_any(),
-            ),
-        ),
-    }
+    let (name, mark) = author_label(session, use_i18n(), given, actor, seq);
+    let mark = mark.map(|(checked, text)| {
+        let (class, testid) = if checked {
+            ("author-mark author-mark--checked", "author-checked")
+        } else {
+            ("author-mark", "author-unchecked")
+        };
+        view! {
+            <span class=class data-testid=testid>
+                {text}
+            </span>
+        }
+        .into_any()
+    });
+    (name, mark)
 }
 
 /// The name of what a change concerned: a person, or a tandem's pair.

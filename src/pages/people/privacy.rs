@@ -14,10 +14,11 @@ use tandem_core::{
 use crate::clock::today;
 use crate::components::confirm::ConfirmButtons;
 use crate::components::field::CheckField;
+use crate::components::history::author_label;
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
-use crate::session::{use_session, Authorship};
+use crate::session::use_session;
 use crate::settings::Settings;
 
 /// What a person agreed to, their access report, and forgetting them: the
@@ -197,12 +198,9 @@ fn AccessReport(id: PersonId) -> impl IntoView {
         let heading = move |key: &str| i18n.t(key);
         // Who changed a value: checked against the member list where the
         // programme has one, as the history shows it.
-        let author = move |value: &EarlierValue| match session.authorship(&value.actor, value.seq) {
-            Authorship::Given => value.by.clone(),
-            Authorship::Checked(profile) => {
-                format!("{} ✓ {}", profile.named(), i18n.t("author-checked"))
-            }
-            Authorship::Unchecked => format!("{} ({})", value.by, i18n.t("author-unchecked")),
+        let author = move |value: &EarlierValue| {
+            let (name, mark) = author_label(session, i18n, &value.by, &value.actor, value.seq);
+            format!("{name}{}", mark.map(|(_, text)| text).unwrap_or_default())
         };
         let pages: Vec<PageContent> = Vec::new();
         let report = session
