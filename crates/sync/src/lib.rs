@@ -24,6 +24,7 @@ pub mod frame;
 pub mod intake;
 pub mod invite;
 pub mod key;
+pub mod page_link;
 pub mod retire;
 pub mod room;
 pub mod seal;
