@@ -77,6 +77,12 @@ impl<C: LinkClient> RelayLink<C> {
         &self.record
     }
 
+    /// Marks the link as refused for good with `code` (what the status
+    /// then says, also once the connection closes).
+    pub(crate) fn refuse(&mut self, code: &str) {
+        self.refused = Some(code.to_string());
+    }
+
     pub(crate) fn record_mut(&mut self) -> &mut SyncRecord<C::Device> {
         &mut self.record
     }
@@ -692,6 +698,7 @@ pub fn refusal_key(code: &str) -> String {
         ErrorCode::Declined.as_str().to_string(),
         "retired-asking".to_string(),
         "retired-foreign".to_string(),
+        "page-link-revoked".to_string(),
     ];
     if known.iter().any(|known| known == code) {
         format!("sync-refused-{code}")

@@ -7,14 +7,15 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{PageCommand, ProgrammeSide, TandemId, TandemPageDocument};
+use tandem_core::{PageCommand, PersonId, ProgrammeSide, TandemId, TandemPageDocument};
+use tandem_sync::page_link::{Holder, PageForwarding};
 use tandem_sync::{Invite, SyncClient};
 
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
 use crate::live::{Live, LiveHost, RelayLink, StoreBarrier, SyncStatus};
 use crate::session::Opening;
-use crate::settings::PageRecord;
+use crate::settings::{PageLinks, PageRecord};
 use crate::storage::ProgrammeStore;
 
 /// One open tandem page.
@@ -31,6 +32,8 @@ pub(crate) struct PageSession {
     sync_status: RwSignal<SyncStatus>,
     /// Writes under way, and what waits for them to be stored.
     writes: StoredValue<StoreBarrier, LocalStorage>,
+    /// The page's personal links (see `tandem_sync::page_link`).
+    links: StoredValue<PageLinks, LocalStorage>,
     i18n: I18n,
 }
 
@@ -58,6 +61,14 @@ impl LiveHost for PageSession {
     fn writes(&self) -> StoredValue<StoreBarrier, LocalStorage> {
         self.writes
     }
+
+    /// The old room is retired: a participant's link finds in the notice
+    /// where the page went, unless the coordinator revoked that link.
+    fn retired(&self, notice: Vec<u8>) {
+        let session = *self;
+        // Not from inside the socket's own handler: following closes it.
+        spawn_local(async move { session.follow(&notice) });
+    }
 }
 
 impl PageSession {
@@ -79,12 +90,17 @@ impl PageSession {
             relay: StoredValue::new_local(None),
             sync_status: RwSignal::new(SyncStatus::Local),
             writes: StoredValue::new_local(StoreBarrier::default()),
+            links: StoredValue::new_local(PageLinks::default()),
             i18n: use_i18n(),
         };
         spawn_local(async move {
             let opening = match read(tandem).await {
                 Ok(Some(page)) => {
                     session.document.set_value(Some(page));
+                    let links = PageLinks::load(tandem).await;
+                    if !session.links.is_disposed() {
+                        session.links.set_value(links);
+                    }
                     let key = PageRecord::page_key(tandem);
                     if let Some(record) = PageRecord::load_at(&key).await {
                         session.start_relay(key, record, false);
@@ -207,10 +223,53 @@ impl PageSession {
     /// anything new. The whole page goes to the new room.
     pub(crate) fn new_room(&self) -> Result<(), String> {
         let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
+        self.move_to(&invite, None, true);
+        Ok(())
+    }
+
+    /// The personal link of `person` (`…&holder=…`), once the page is
+    /// shared and the person has a link secret here.
+    pub(crate) fn link_for(&self, person: PersonId) -> Option<String> {
+        let link = self.link_for_participants()?;
+        let holder = self
+            .links
+            .with_value(|links| links.holders.get(&person.to_string()).cloned())?;
+        Some(format!("{link}&holder={holder}"))
+    }
+
+    /// The page's personal links as kept here.
+    pub(crate) fn links(&self) -> PageLinks {
+        self.links.get_value()
+    }
+
+    /// Keeps `links`, here and sealed in storage; shows them.
+    pub(crate) fn keep_links(&self, links: PageLinks) {
+        self.links.set_value(links.clone());
+        let tandem = self.tandem;
+        spawn_local(async move {
+            let _ = links.save(tandem).await;
+        });
+        self.bump();
+    }
+
+    /// The room the page is in now, and the relay it names.
+    pub(crate) fn room(&self) -> Option<(Invite, Option<String>)> {
+        self.relay.with_value(|link| {
+            let record = link.as_ref()?.record();
+            let invite = Invite::from_fragment(&record.invite).ok()?;
+            Some((invite, record.relay.clone()))
+        })
+    }
+
+    /// Moves the page to the room of `next`: `upload`, the whole page goes
+    /// there first (the coordinator who made the room); else this browser
+    /// pushes what the room may lack.
+    pub(crate) fn move_to(&self, next: &Invite, relay: Option<String>, upload: bool) {
         self.stop_live();
         let key = PageRecord::page_key(self.tandem);
         let record = PageRecord {
-            invite: invite.to_fragment(),
+            invite: next.to_fragment(),
+            relay,
             ..PageRecord::default()
         };
         let stored = record.clone();
@@ -218,9 +277,36 @@ impl PageSession {
         spawn_local(async move {
             let _ = stored.save_at(&at).await;
         });
-        self.start_relay(key, record, true);
+        self.start_relay(key, record, upload);
         self.bump();
-        Ok(())
+    }
+
+    /// Follows the page from its retired room, with this link's secret.
+    fn follow(&self, notice: &[u8]) {
+        let own = self
+            .links
+            .with_value(|links| links.own.clone())
+            .and_then(|text| Holder::from_text(&text));
+        let Some((old, relay)) = self.room() else {
+            return;
+        };
+        let next = own.and_then(|holder| {
+            PageForwarding::open(&old.room, &holder, notice)
+                .ok()
+                .flatten()
+        });
+        match next {
+            Some(next) => self.move_to(&next, relay, false),
+            None => {
+                self.relay.update_value(|link| {
+                    if let Some(link) = link.as_mut() {
+                        link.refuse("page-link-revoked");
+                    }
+                });
+                self.sync_status
+                    .set(SyncStatus::Refused("page-link-revoked".into()));
+            }
+        }
     }
 
     fn changed_here(&self) {

@@ -45,6 +45,7 @@ mod tabs;
 mod view_cache;
 
 pub use self::access::Authorship;
+pub(crate) use self::erasure::retire_room;
 pub use self::erasure::MoveQuestion;
 use self::messages::{command_error_text, exchange_error_text};
 use self::persist::{read, Stored, StoredBytes};

@@ -177,6 +177,48 @@ impl<D> Default for SyncRecord<D> {
 /// as one).
 pub type PageRecord = SyncRecord<NoDevice>;
 
+/// The personal links of a tandem page (see `tandem_sync::page_link`):
+/// on a coordinator's browser, the secret of each participant's link; on a
+/// participant's, the secret of the link it opened. Kept sealed beside
+/// the page's record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageLinks {
+    /// Person id → the secret of that person's link (coordinators).
+    #[serde(default)]
+    pub holders: std::collections::BTreeMap<String, String>,
+    /// The secret of the link this browser opened (a participant).
+    #[serde(default)]
+    pub own: Option<String>,
+}
+
+impl PageLinks {
+    fn key(tandem: TandemId) -> String {
+        format!("tandem.page-links.{tandem}")
+    }
+
+    /// The links kept for `tandem`; none if there are none or they do
+    /// not read.
+    pub async fn load(tandem: TandemId) -> Self {
+        let Ok(store) = ProgrammeStore::open().await else {
+            return Self::default();
+        };
+        match store.load_small(&Self::key(tandem)).await {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
+            _ => Self::default(),
+        }
+    }
+
+    /// Stores the links of `tandem`, sealed.
+    pub async fn save(&self, tandem: TandemId) -> Result<(), StorageError> {
+        let bytes =
+            serde_json::to_vec(self).map_err(|error| StorageError::Failed(error.to_string()))?;
+        ProgrammeStore::open()
+            .await?
+            .put_small(&Self::key(tandem), &bytes)
+            .await
+    }
+}
+
 /// No device: what a tandem page's record keeps of one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NoDevice {}

@@ -23,15 +23,24 @@ const PENDING_JOIN: &str = "tandem.join-pending";
 pub(crate) struct Arrived {
     pub invite: Invite,
     pub relay: Option<String>,
+    /// The secret of a tandem page's personal link (`holder=…`), if the
+    /// link holds one.
+    pub holder: Option<String>,
 }
 
 impl Arrived {
     /// The invite in a link's fragment (with or without the `#`).
     pub(crate) fn from_fragment(fragment: &str) -> Option<Self> {
         let invite = Invite::from_fragment(fragment).ok()?;
+        let holder = fragment
+            .trim_start_matches('#')
+            .split('&')
+            .find_map(|part| part.strip_prefix("holder="))
+            .map(str::to_string);
         Some(Self {
             invite,
             relay: relay_of(fragment),
+            holder,
         })
     }
 

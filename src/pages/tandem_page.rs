@@ -26,7 +26,7 @@ use crate::live::invite::{on_link_opened, take_from_address, Arrived, InAddress}
 use crate::page_session::{create_page, store_received, PageSession};
 use crate::routes::Page;
 use crate::session::{use_session, Opening};
-use crate::settings::PageRecord;
+use crate::settings::{PageLinks, PageRecord};
 use crate::storage::ProgrammeStore;
 
 /// Rooms of the tandem pages this browser has opened from links (room ids
@@ -488,6 +488,11 @@ pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>)
                                             .map(|svg| {
                                                 view! { <QrDisclosure svg label="page-qr-label" /> }
                                             })}
+                                        <crate::pages::tandems::page_links::PersonalLinks
+                                            id
+                                            page
+                                            outcome
+                                        />
                                     }
                                 })
                         }}
@@ -560,7 +565,11 @@ pub(crate) fn ParticipantPage() -> impl IntoView {
     let arrive = move |taken: InAddress| match taken {
         InAddress::Invite(arrived) => {
             last.set_value(Some(arrived.clone()));
-            let Arrived { invite, relay } = arrived;
+            let Arrived {
+                invite,
+                relay,
+                holder,
+            } = arrived;
             let room = invite.room.to_string();
             let known: Option<TandemId> = known_rooms().get(&room).and_then(|t| t.parse().ok());
             arriving.set(Arriving::Fetching);
@@ -573,11 +582,12 @@ pub(crate) fn ParticipantPage() -> impl IntoView {
                 // from the relay.
                 if let Some(tandem) = known {
                     if stored(tandem).await {
+                        keep_own_link(tandem, holder).await;
                         show(arriving, tandem);
                         return;
                     }
                 }
-                fetch_page(i18n, invite, fragment, relay, room, arriving);
+                fetch_page(i18n, invite, fragment, relay, holder, room, arriving);
             });
         }
         InAddress::Damaged | InAddress::Invitation(..) => {
@@ -666,6 +676,7 @@ fn fetch_page(
     invite: tandem_sync::Invite,
     fragment: String,
     relay: Option<String>,
+    holder: Option<String>,
     room: String,
     arriving: RwSignal<Arriving>,
 ) {
@@ -692,6 +703,7 @@ fn fetch_page(
                     if let Err(error) = record.save_at(&PageRecord::page_key(tandem)).await {
                         return arriving.set(Arriving::Failed(i18n.error(error.code())));
                     }
+                    keep_own_link(tandem, holder).await;
                     let mut rooms = known_rooms();
                     rooms.insert(room, tandem.to_string());
                     let _ = LocalStorage::set(PAGE_ROOMS, &rooms);
@@ -701,6 +713,19 @@ fn fetch_page(
             }
         });
     });
+}
+
+/// Keeps the secret of the personal link a participant opened: it finds
+/// where the page went when the coordinator revokes someone else's link.
+async fn keep_own_link(tandem: TandemId, holder: Option<String>) {
+    let Some(holder) = holder else {
+        return;
+    };
+    let mut links = PageLinks::load(tandem).await;
+    if links.own.as_deref() != Some(holder.as_str()) {
+        links.own = Some(holder);
+        let _ = links.save(tandem).await;
+    }
 }
 
 /// The page from what its room held, in order.

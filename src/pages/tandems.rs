@@ -3,3 +3,4 @@
 
 pub(crate) mod list;
 pub(crate) mod outcomes;
+pub(crate) mod page_links;

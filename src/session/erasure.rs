@@ -556,7 +556,7 @@ impl ProgrammeSession {
 /// Retires a room on the relay: a connection of its own says hello, asks
 /// the relay to retire the room with `forwarding` sealed as its notice, and
 /// closes once the relay has done so.
-fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
+pub(crate) fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
     if let Some(url) = relay_url(relay.as_deref()) {
         retire_with(SyncClient::new(invite, u64::MAX / 2), url, forwarding);
     }

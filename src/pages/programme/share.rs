@@ -257,7 +257,7 @@ pub(crate) fn JoinByLinkPage() -> impl IntoView {
             ask_to_join(invitation, relay, profile, None, request, asking);
             return;
         }
-        let Some(Arrived { invite, relay }) = arrived.get_untracked() else {
+        let Some(Arrived { invite, relay, .. }) = arrived.get_untracked() else {
             return;
         };
         state.set(Joining::Waiting);

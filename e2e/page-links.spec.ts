@@ -1,0 +1,93 @@
+// One personal link per person of a tandem page, each revocable on its
+// own: the coordinator revokes the mentor's link. The mentee's phone
+// follows the page to its new room by itself and goes on syncing; the
+// mentor's old link says it was revoked and receives nothing new; the
+// mentor's new link opens the page with everything.
+import { expect, allowFor, test } from './fixtures/test';
+import { ProgrammesPage } from './pages/programmes-page';
+import { ProgrammePage } from './pages/programme-page';
+import { windows1252Csv } from './fixtures/people';
+import { duesseldorfKoeln } from './fixtures/programmes';
+
+const programme = { ...duesseldorfKoeln, name: 'Persönliche Links 2027' };
+
+test('a revoked personal link reads nothing new, and the others follow the page', async ({ browser }) => {
+  allowFor(180_000);
+  const office = await browser.newContext({ locale: 'de-DE' });
+  const menteePhone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const mentorPhone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const mentorNewPhone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const a = await office.newPage();
+  const mentee = await menteePhone.newPage();
+  const mentor = await mentorPhone.newPage();
+
+  const programmes = new ProgrammesPage(a);
+  const workspace = new ProgrammePage(a);
+  await programmes.open();
+  await programmes.create(programme);
+  await workspace.openFromList(programme.name);
+  await workspace.importFile('bewerbungen.csv', windows1252Csv());
+  await a.getByTestId('import-submit').click();
+  await expect(a.getByTestId('import-done')).toBeVisible();
+  for (const name of ['Aylin Korkmaz', 'Nora Xanthopoulos']) {
+    await workspace.openPerson(name);
+    await workspace.accept();
+  }
+  await workspace.tab('nav-tandems');
+  await workspace.formTandem('Aylin Korkmaz (Stadt Köln)', 'Nora Xanthopoulos (Landeshauptstadt Düsseldorf)');
+  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
+  await a.getByTestId('page-set-up').click();
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // A link for each person, each with a secret of its own.
+  const links = a.getByTestId('page-personal-link');
+  await expect(links).toHaveCount(2);
+  const linkOf = (name: string) =>
+    links.filter({ hasText: `Link für ${name}` }).getByTestId('page-personal-link-url');
+  const aylinLink = await linkOf('Aylin Korkmaz').inputValue();
+  const noraLink = await linkOf('Nora Xanthopoulos').inputValue();
+  expect(aylinLink).toMatch(/\/tandem#room=[0-9a-f]{32}&key=[\w-]+&holder=[\w-]{43}$/);
+  expect(noraLink).not.toEqual(aylinLink);
+
+  await mentee.goto(aylinLink);
+  await expect(mentee.getByTestId('page-member')).toHaveCount(2);
+  await mentor.goto(noraLink);
+  await expect(mentor.getByTestId('page-member')).toHaveCount(2);
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(mentor.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // The coordinator revokes Nora's link.
+  await links.filter({ hasText: 'Link für Nora Xanthopoulos' }).getByTestId('page-revoke').click();
+  await expect(a.getByTestId('page-panel-done')).toContainText('Der Link für Nora Xanthopoulos ist gesperrt');
+  await expect(linkOf('Nora Xanthopoulos')).not.toHaveValue(noraLink);
+  await expect(linkOf('Aylin Korkmaz')).not.toHaveValue(aylinLink);
+  const noraNewLink = await linkOf('Nora Xanthopoulos').inputValue();
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // Nora's old link is told, and keeps what it had.
+  await expect(mentor.getByTestId('page-sync-status')).toContainText('Dieser Link gilt nicht mehr');
+  await expect(mentor.getByTestId('page-member')).toHaveCount(2);
+
+  // Aylin's phone follows by itself; what she writes reaches the
+  // coordinator and not Nora's old link.
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await mentee.getByTestId('page-me').selectOption({ label: 'Aylin Korkmaz' });
+  await mentee.getByTestId('page-meeting-topics').fill('Nach dem Sperren eingetragen');
+  await mentee.getByTestId('page-meeting-submit').click();
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(a.getByTestId('page-meeting')).toContainText('Nach dem Sperren eingetragen');
+  await mentor.waitForTimeout(1500);
+  await expect(mentor.getByTestId('page-meeting')).toHaveCount(0);
+  // After a reload too.
+  await mentor.reload();
+  await expect(mentor.getByTestId('page-member')).toHaveCount(2);
+  await mentor.waitForTimeout(1500);
+  await expect(mentor.getByTestId('page-meeting')).toHaveCount(0);
+
+  // Nora's new link opens the page with everything.
+  const fresh = await mentorNewPhone.newPage();
+  await fresh.goto(noraNewLink);
+  await expect(fresh.getByTestId('page-meeting')).toContainText('Nach dem Sperren eingetragen');
+
+  await Promise.all([office.close(), menteePhone.close(), mentorPhone.close(), mentorNewPhone.close()]);
+});
