@@ -3,6 +3,7 @@
 // follows the page to its new room by itself and goes on syncing; the
 // mentor's old link says it was revoked and receives nothing new; the
 // mentor's new link opens the page with everything.
+import type { Page } from '@playwright/test';
 import { expect, allowFor, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
@@ -10,6 +11,17 @@ import { windows1252Csv } from './fixtures/people';
 import { duesseldorfKoeln } from './fixtures/programmes';
 
 const programme = { ...duesseldorfKoeln, name: 'Persönliche Links 2027' };
+
+/** Screenshots of the page panel with its links, where asked for. */
+async function keepPicture(page: Page) {
+  const folder = process.env.TANDEM_SCREENSHOTS;
+  if (!folder) return;
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.getByTestId('page-panel').screenshot({ path: `${folder}/page-links-${width}.png` });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
 
 test('a revoked personal link reads nothing new, and the others follow the page', async ({ browser }) => {
   allowFor(180_000);
@@ -63,6 +75,7 @@ test('a revoked personal link reads nothing new, and the others follow the page'
   await expect(linkOf('Aylin Korkmaz')).not.toHaveValue(aylinLink);
   const noraNewLink = await linkOf('Nora Xanthopoulos').inputValue();
   await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await keepPicture(a);
 
   // Nora's old link is told, and keeps what it had.
   await expect(mentor.getByTestId('page-sync-status')).toContainText('Dieser Link gilt nicht mehr');

@@ -59,7 +59,7 @@ test('a mentee answers a questionnaire on her tandem page and the report counts 
   await a.getByTestId('tandem-row').getByRole('link').first().click();
   await a.getByTestId('page-set-up').click();
   await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
-  const link = await a.getByTestId('page-link').inputValue();
+  const link = await a.getByTestId('page-personal-link').filter({ hasText: 'Link für Anja Amsel' }).getByTestId('page-personal-link-url').inputValue();
   await a.getByTestId('page-surveys-offer').click();
   await expect(a.getByTestId('page-surveys-coordinators')).toContainText('1 fälliger Fragebogen steht auf der Seite');
   await expect(a.getByTestId('page-surveys-carry')).toBeDisabled();

@@ -49,9 +49,12 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
   await a.getByTestId('page-set-up').click();
   await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
-  const link = await a.getByTestId('page-link').inputValue();
+  const link = await a.getByTestId('page-personal-link').filter({ hasText: 'Link für Aylin Korkmaz' }).getByTestId('page-personal-link-url').inputValue();
   expect(link).toMatch(/\/tandem#room=[0-9a-f]{32}&key=/);
-  await expect(a.getByTestId('page-mail')).toHaveAttribute('href', /^mailto:aylin\.korkmaz@example\.org,nora\.x@example\.org\?subject=/);
+  // Each person gets their own link, by e-mail to them alone.
+  await expect(a.getByTestId('page-personal-link')).toHaveCount(2);
+  await expect(a.getByTestId('page-mail').first()).toHaveAttribute('href', /^mailto:aylin\.korkmaz@example\.org\?subject=/);
+  await expect(a.getByTestId('page-mail').last()).toHaveAttribute('href', /^mailto:nora\.x@example\.org\?subject=/);
 
   // The quiet tandems on the dashboard: no meeting since January.
   await workspace.tab('nav-dashboard');
@@ -126,7 +129,7 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   await a.getByTestId('tandem-end-completed').check();
   await a.getByTestId('tandem-end-submit').click();
   await expect(a.getByTestId('tandem-status')).toContainText('abgeschlossen');
-  await expect(a.getByTestId('page-link')).not.toHaveValue(link);
+  await expect(a.getByTestId('page-personal-link').filter({ hasText: 'Link für Aylin Korkmaz' }).getByTestId('page-personal-link-url')).not.toHaveValue(link);
   await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
   // The old link hears nothing of it, and what is written there stays there.
   await m.waitForTimeout(1500);

@@ -25,7 +25,7 @@ export async function personalLink(office: BrowserContext): Promise<string> {
   await page.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
   await page.getByTestId('page-set-up').click();
   await expect(page.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
-  const link = new URL(await page.getByTestId('page-link').inputValue());
+  const link = new URL(await page.getByTestId('page-personal-link').filter({ hasText: 'Link für Aylin Korkmaz' }).getByTestId('page-personal-link-url').inputValue());
   await page.close();
   return link.pathname + link.hash;
 }

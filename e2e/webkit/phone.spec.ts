@@ -93,7 +93,7 @@ test('a mentee on her phone logs a meeting, sees it offline, and gets her page b
   await a.getByTestId('tandem-row').getByRole('link').first().click();
   await a.getByTestId('page-set-up').click();
   await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
-  const link = await a.getByTestId('page-link').inputValue();
+  const link = await a.getByTestId('page-personal-link').filter({ hasText: 'Link für Aylin Korkmaz' }).getByTestId('page-personal-link-url').inputValue();
 
   // Aylin opens her link in WebKit at phone size.
   phone = await driver.phone();

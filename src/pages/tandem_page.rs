@@ -18,7 +18,6 @@ use uuid::Uuid;
 use crate::clock::today;
 use crate::components::field::TextField;
 use crate::components::notice::{Outcome, OutcomeNotice, SubmitWithNotice};
-use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::components::sync::SyncState;
 use crate::i18n::use_i18n;
 use crate::live::fetch::fetch_room;
@@ -385,44 +384,6 @@ pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>)
             });
         }
     };
-    let mailto = move |link: &str| {
-        session
-            .with(|p| {
-                let tandem = p.tandems.get(&id)?;
-                let to: Vec<String> = [Some(tandem.mentee), Some(tandem.mentor), tandem.co_mentor]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|person| p.people.get(&person))
-                    .map(|person| person.details.email.trim().to_string())
-                    .filter(|email| !email.is_empty())
-                    .collect();
-                let subject = i18n.t_with(
-                    "page-mail-subject",
-                    &[("programme", FluentValue::from(p.name.clone()))],
-                );
-                let body = i18n.t_with(
-                    "page-mail-body",
-                    &[
-                        ("programme", FluentValue::from(p.name.clone())),
-                        ("link", FluentValue::from(link.to_string())),
-                    ],
-                );
-                let encode = |text: &str| {
-                    js_sys::encode_uri_component(text)
-                        .as_string()
-                        .unwrap_or_default()
-                };
-                Some(format!(
-                    "mailto:{}?subject={}&body={}",
-                    to.join(","),
-                    encode(&subject),
-                    encode(&body)
-                ))
-            })
-            .flatten()
-            .unwrap_or_default()
-    };
-
     view! {
         <section class="panel" aria-labelledby="page-panel-title" data-testid="page-panel">
             <h2 id="page-panel-title">{move || i18n.t("page-panel-title")}</h2>
@@ -446,56 +407,18 @@ pub(crate) fn TandemPagePanel(id: TandemId, page: RwSignal<Option<PageSession>>)
                 Some(page) => {
                     view! {
                         <PageSyncIndicator page />
-                        {move || {
-                            page.link_for_participants()
-                                .map(|link| {
-                                    let qr = qr_svg(&link);
-                                    let mail = mailto(&link);
-                                    view! {
-                                        <div class="field">
-                                            <label for="page-link">{move || i18n.t("page-link")}</label>
-                                            <input
-                                                id="page-link"
-                                                class="share-link"
-                                                data-testid="page-link"
-                                                type="text"
-                                                readonly
-                                                prop:value=link.clone()
-                                                on:focus=move |event| select_all(&event)
-                                            />
-                                        </div>
-                                        <p class="notice notice--warning">
-                                            {move || i18n.t("page-link-warning")}
-                                        </p>
-                                        <div class="button-row">
-                                            <a
-                                                class="button button--secondary"
-                                                data-testid="page-mail"
-                                                href=mail
-                                            >
-                                                {move || i18n.t("page-mail")}
-                                            </a>
-                                            <button
-                                                type="button"
-                                                class="button button--secondary"
-                                                data-testid="page-renew"
-                                                on:click=renew
-                                            >
-                                                {move || i18n.t("page-renew")}
-                                            </button>
-                                        </div>
-                                        {qr
-                                            .map(|svg| {
-                                                view! { <QrDisclosure svg label="page-qr-label" /> }
-                                            })}
-                                        <crate::pages::tandems::page_links::PersonalLinks
-                                            id
-                                            page
-                                            outcome
-                                        />
-                                    }
-                                })
-                        }}
+                        <p class="notice notice--warning">{move || i18n.t("page-link-warning")}</p>
+                        <crate::pages::tandems::page_links::PersonalLinks id page outcome />
+                        <div class="button-row">
+                            <button
+                                type="button"
+                                class="button button--secondary"
+                                data-testid="page-renew"
+                                on:click=renew
+                            >
+                                {move || i18n.t("page-renew")}
+                            </button>
+                        </div>
                     }
                         .into_any()
                 }

@@ -63,8 +63,49 @@ pub(crate) fn revoke(page: PageSession, person: PersonId, i18n: I18n) -> Result<
     Ok(())
 }
 
-/// The personal links of a tandem's page, one per person, each with a
-/// button that revokes it.
+/// A message to `person` with their link, as a `mailto:` address (empty
+/// address when the person has no e-mail address here).
+fn mail_to(programme: &tandem_core::Programme, person: PersonId, link: &str, i18n: I18n) -> String {
+    use fluent_bundle::FluentValue;
+    let to = programme
+        .people
+        .get(&person)
+        .map(|person| person.details.email.trim().to_string())
+        .unwrap_or_default();
+    let subject = i18n.t_with(
+        "page-mail-subject",
+        &[("programme", FluentValue::from(programme.name.clone()))],
+    );
+    let body = i18n.t_with(
+        "page-mail-body",
+        &[
+            ("programme", FluentValue::from(programme.name.clone())),
+            ("link", FluentValue::from(link.to_string())),
+        ],
+    );
+    let encode = |text: &str| {
+        js_sys::encode_uri_component(text)
+            .as_string()
+            .unwrap_or_default()
+    };
+    format!(
+        "mailto:{}?subject={}&body={}",
+        to,
+        encode(&subject),
+        encode(&body)
+    )
+}
+
+/// One person of the tandem, as the list of links shows them.
+#[derive(Clone)]
+struct Holding {
+    person: PersonId,
+    name: String,
+    mail: Option<String>,
+}
+
+/// The personal links of a tandem's page, one per person, each with its
+/// e-mail, QR code and a button that revokes it.
 #[leptos::component]
 pub(crate) fn PersonalLinks(
     id: tandem_core::TandemId,
@@ -77,6 +118,7 @@ pub(crate) fn PersonalLinks(
     use leptos::prelude::*;
 
     use crate::components::notice::Outcome;
+    use crate::components::qr::{qr_svg, select_all};
     use crate::i18n::use_i18n;
     use crate::session::use_session;
 
@@ -90,30 +132,39 @@ pub(crate) fn PersonalLinks(
                     [Some(tandem.mentee), Some(tandem.mentor), tandem.co_mentor]
                         .into_iter()
                         .flatten()
-                        .map(|person| (person, programme.person_name(person).to_string()))
+                        .map(|person| Holding {
+                            person,
+                            name: programme.person_name(person).to_string(),
+                            mail: page
+                                .link_for(person)
+                                .map(|link| mail_to(programme, person, &link, i18n)),
+                        })
                         .collect::<Vec<_>>(),
                 )
             })
             .flatten()
             .unwrap_or_default()
     };
-    let ids: Vec<PersonId> = people().into_iter().map(|(person, _)| person).collect();
+    let ids: Vec<PersonId> = people().into_iter().map(|holding| holding.person).collect();
     ensure(page, &ids);
     view! {
         <h3>{move || i18n.t("page-personal-links")}</h3>
         <p class="muted">{move || i18n.t("page-personal-links-intro")}</p>
-        <ul class="plain-list">
+        <ul class="page-links">
             {move || {
                 people()
                     .into_iter()
-                    .map(|(person, name)| {
+                    .map(|Holding { person, name, mail }| {
                         let link = page.link_for(person).unwrap_or_default();
                         let field = format!("page-link-{person}");
-                        let label = i18n
-                            .t_with(
-                                "page-personal-link-of",
-                                &[("name", FluentValue::from(name.clone()))],
-                            );
+                        let named = |key: &str| {
+                            i18n.t_with(key, &[("name", FluentValue::from(name.clone()))])
+                        };
+                        let label = named("page-personal-link-of");
+                        let qr_label = named("page-qr-label");
+                        let mail_label = named("page-mail");
+                        let revoke_label = named("page-revoke");
+                        let qr = qr_svg(&link);
                         let revoke_one = move |_| {
                             outcome
                                 .set(
@@ -132,24 +183,57 @@ pub(crate) fn PersonalLinks(
                                 );
                         };
                         view! {
-                            <li class="field" data-testid="page-personal-link">
-                                <label for=field.clone()>{label}</label>
-                                <input
-                                    id=field
-                                    class="share-link"
-                                    data-testid="page-personal-link-url"
-                                    type="text"
-                                    readonly
-                                    prop:value=link
-                                />
-                                <button
-                                    type="button"
-                                    class="button button--secondary"
-                                    data-testid="page-revoke"
-                                    on:click=revoke_one
-                                >
-                                    {i18n.t("page-revoke")}
-                                </button>
+                            <li class="page-link" data-testid="page-personal-link">
+                                <div class="field">
+                                    <label for=field.clone()>{label}</label>
+                                    <input
+                                        id=field
+                                        class="share-link"
+                                        data-testid="page-personal-link-url"
+                                        type="text"
+                                        readonly
+                                        prop:value=link
+                                        on:focus=move |event| select_all(&event)
+                                    />
+                                </div>
+                                <div class="button-row">
+                                    {mail
+                                        .map(|href| {
+                                            view! {
+                                                <a
+                                                    class="button button--secondary"
+                                                    data-testid="page-mail"
+                                                    href=href
+                                                    aria-label=mail_label
+                                                >
+                                                    {i18n.t("page-mail-short")}
+                                                </a>
+                                            }
+                                        })}
+                                    <button
+                                        type="button"
+                                        class="button button--secondary"
+                                        data-testid="page-revoke"
+                                        aria-label=revoke_label
+                                        on:click=revoke_one
+                                    >
+                                        {i18n.t("page-revoke-short")}
+                                    </button>
+                                </div>
+                                {qr
+                                    .map(|svg| {
+                                        view! {
+                                            <details class="disclosure">
+                                                <summary>{i18n.t("share-qr")}</summary>
+                                                <div
+                                                    class="qr-code"
+                                                    role="img"
+                                                    aria-label=qr_label
+                                                    inner_html=svg
+                                                ></div>
+                                            </details>
+                                        }
+                                    })}
                             </li>
                         }
                     })
