@@ -34,10 +34,9 @@ pub(crate) fn SyncState(status: Signal<SyncStatus>, testid: &'static str) -> imp
         SyncStatus::Offline { waiting } => {
             i18n.t_with("sync-offline", &[("count", FluentValue::from(waiting))])
         }
-        SyncStatus::Refused(code) => i18n.t_with(
-            "sync-refused",
-            &[("reason", FluentValue::from(i18n.t(&refusal_key(&code))))],
-        ),
+        // Each reason is a sentence of its own, whether the relay or this
+        // device stopped the sync.
+        SyncStatus::Refused(code) => i18n.t(&refusal_key(&code)),
     };
     view! {
         <p class="sync-status" role="status" data-testid=testid data-state=state>

@@ -93,7 +93,6 @@ sync-offline = { $count ->
     [one] Offline – 1 Änderung wartet
    *[other] Offline – { $count } Änderungen warten
 }
-sync-refused = Relay lehnt ab: { $reason }
 sync-refused-not-allowed = Der Schlüssel passt nicht zu diesem Raum. Bitten Sie um einen neuen Einladungslink.
 sync-refused-unsupported-protocol = Das Relay ist älter als diese Tandem-Version.
 sync-refused-too-large = Eine Änderung ist größer, als das Relay annimmt. Tauschen Sie sie per Datei aus.

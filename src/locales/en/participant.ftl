@@ -92,7 +92,6 @@ sync-offline = { $count ->
     [one] Offline – 1 change waiting
    *[other] Offline – { $count } changes waiting
 }
-sync-refused = Relay refuses: { $reason }
 sync-refused-not-allowed = The key does not match this room. Ask for a new invite link.
 sync-refused-unsupported-protocol = The relay is older than this version of Tandem.
 sync-refused-too-large = A change is larger than the relay accepts. Exchange it by file.
