@@ -2,7 +2,9 @@
 // own: the coordinator revokes the mentor's link. The mentee's phone
 // follows the page to its new room by itself and goes on syncing; the
 // mentor's old link says it was revoked and receives nothing new; the
-// mentor's new link opens the page with everything.
+// mentor's new link opens the page with everything. Opened for the first
+// time after the revocation, the mentee's old link still finds the page;
+// the mentor's old link finds nothing.
 import type { Page } from '@playwright/test';
 import { expect, allowFor, test } from './fixtures/test';
 import { ProgrammesPage } from './pages/programmes-page';
@@ -102,5 +104,27 @@ test('a revoked personal link reads nothing new, and the others follow the page'
   await fresh.goto(noraNewLink);
   await expect(fresh.getByTestId('page-meeting')).toContainText('Nach dem Sperren eingetragen');
 
-  await Promise.all([office.close(), menteePhone.close(), mentorPhone.close(), mentorNewPhone.close()]);
+  // A phone that never opened the page: Aylin's old link still finds
+  // it, through the retired room; Nora's old link is told it was revoked
+  // and shows nothing of the page.
+  const laptop = await browser.newContext({ locale: 'de-DE' });
+  const stranger = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const aylinLater = await laptop.newPage();
+  await aylinLater.goto(aylinLink);
+  await expect(aylinLater.getByTestId('page-meeting')).toContainText('Nach dem Sperren eingetragen');
+  const forwarded = await stranger.newPage();
+  await forwarded.goto(noraLink);
+  await expect(forwarded.getByTestId('page-error')).toHaveText(
+    'Dieser Link gilt nicht mehr: Ihre Koordinator:in hat ihn gesperrt. Bitten Sie um einen neuen Link.',
+  );
+  await expect(forwarded.getByTestId('page-member')).toHaveCount(0);
+
+  await Promise.all([
+    office.close(),
+    menteePhone.close(),
+    mentorPhone.close(),
+    mentorNewPhone.close(),
+    laptop.close(),
+    stranger.close(),
+  ]);
 });

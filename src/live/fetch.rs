@@ -17,10 +17,12 @@ use crate::socket::{relay_url, Socket};
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// What a room held when it was fetched: its blobs in order, and the
-/// sequence up to which they go.
+/// sequence up to which they go; or, for a retired room, the notice of
+/// where it went.
 pub(crate) struct Fetched {
     pub blobs: Vec<Vec<u8>>,
     pub last_seen: u64,
+    pub retired: Option<Vec<u8>>,
 }
 
 /// What is called once a fetch ends.
@@ -30,6 +32,7 @@ type FetchDone = Box<dyn FnOnce(Result<Fetched, String>)>;
 pub(crate) struct Fetching {
     client: SyncClient,
     blobs: Vec<Vec<u8>>,
+    retired: Option<Vec<u8>>,
     socket: Option<Socket>,
     done: Option<FetchDone>,
 }
@@ -46,6 +49,7 @@ pub(crate) fn fetch_room(
     let state = StoredValue::new_local(Some(Fetching {
         client: SyncClient::new(invite, 0),
         blobs: Vec::new(),
+        retired: None,
         socket: None,
         done: Some(Box::new(done)),
     }));
@@ -59,6 +63,7 @@ pub(crate) fn fetch_room(
                 let fetched = Fetched {
                     blobs: std::mem::take(&mut fetching.blobs),
                     last_seen: fetching.client.last_seen(),
+                    retired: fetching.retired.take(),
                 };
                 Some((done, fetched, fetching.socket.take()))
             })
@@ -104,6 +109,14 @@ pub(crate) fn fetch_room(
                     });
                 }
                 Some(Ok(Some(ClientEvent::UpToDate { .. }))) => finish(Ok(())),
+                Some(Ok(Some(ClientEvent::Retired { forwarding }))) => {
+                    state.update_value(|fetching| {
+                        if let Some(fetching) = fetching.as_mut() {
+                            fetching.retired = Some(forwarding);
+                        }
+                    });
+                    finish(Ok(()));
+                }
                 Some(Ok(Some(ClientEvent::Refused { code, .. }))) => finish(Err(i18n.t_with(
                     "join-link-refused",
                     &[(

@@ -313,6 +313,7 @@ pub(crate) fn fetch_as_device(
                     room: Fetched {
                         blobs: std::mem::take(&mut fetching.blobs),
                         last_seen: fetching.sync.last_seen(),
+                        retired: None,
                     },
                     entries: fetching.sync.entries().to_vec(),
                 };

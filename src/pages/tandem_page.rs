@@ -13,6 +13,7 @@ use tandem_core::{
     contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PersonId,
     ProgrammeSide, Replica, TandemId, TandemPageDocument,
 };
+use tandem_sync::page_link::{Holder, PageForwarding};
 use uuid::Uuid;
 
 use crate::clock::today;
@@ -593,7 +594,20 @@ async fn stored(tandem: TandemId) -> bool {
     }
 }
 
+/// How many retired rooms a link follows to find where its page went.
+const MOST_FORWARDS: usize = 16;
+
+/// A link on its way to its page: the relay, the link's own secret and
+/// the rooms it came through.
+struct Following {
+    relay: Option<String>,
+    holder: Option<String>,
+    rooms: Vec<String>,
+}
+
 /// Fetches a tandem's page from its room, stores it, and remembers the room.
+/// A room the page has left is followed, with the link's own secret, to
+/// where the page went; a link that was revoked learns so.
 fn fetch_page(
     i18n: crate::i18n::I18n,
     invite: tandem_sync::Invite,
@@ -603,11 +617,52 @@ fn fetch_page(
     room: String,
     arriving: RwSignal<Arriving>,
 ) {
-    fetch_room(i18n, invite, relay.clone(), move |fetched| {
+    let following = Following {
+        relay,
+        holder,
+        rooms: vec![room],
+    };
+    fetch_following(i18n, invite, fragment, following, arriving);
+}
+
+fn fetch_following(
+    i18n: crate::i18n::I18n,
+    invite: tandem_sync::Invite,
+    fragment: String,
+    following: Following,
+    arriving: RwSignal<Arriving>,
+) {
+    let here = invite.room;
+    fetch_room(i18n, invite, following.relay.clone(), move |fetched| {
         let fetched = match fetched {
             Ok(fetched) => fetched,
             Err(message) => return arriving.set(Arriving::Failed(message)),
         };
+        let Following {
+            relay,
+            holder,
+            mut rooms,
+        } = following;
+        if let Some(notice) = fetched.retired {
+            let next = holder
+                .as_deref()
+                .and_then(Holder::from_text)
+                .and_then(|own| PageForwarding::open(&here, &own, &notice).ok().flatten());
+            return match next {
+                Some(next) if rooms.len() <= MOST_FORWARDS => {
+                    rooms.push(next.room.to_string());
+                    let fragment = next.to_fragment();
+                    let following = Following {
+                        relay,
+                        holder,
+                        rooms,
+                    };
+                    fetch_following(i18n, next, fragment, following, arriving)
+                }
+                Some(_) => arriving.set(Arriving::Failed(i18n.t("page-link-lost"))),
+                None => arriving.set(Arriving::Failed(i18n.t("page-link-revoked"))),
+            };
+        }
         spawn_local(async move {
             match page_from(fetched.blobs) {
                 Some(mut page) => {
@@ -627,9 +682,13 @@ fn fetch_page(
                         return arriving.set(Arriving::Failed(i18n.error(error.code())));
                     }
                     keep_own_link(tandem, holder).await;
-                    let mut rooms = known_rooms();
-                    rooms.insert(room, tandem.to_string());
-                    let _ = LocalStorage::set(PAGE_ROOMS, &rooms);
+                    // The link's own room and each it was forwarded through
+                    // open this page from now on.
+                    let mut known = known_rooms();
+                    for room in rooms {
+                        known.insert(room, tandem.to_string());
+                    }
+                    let _ = LocalStorage::set(PAGE_ROOMS, &known);
                     show(arriving, tandem);
                 }
                 None => arriving.set(Arriving::Failed(i18n.t("page-link-empty"))),

@@ -273,6 +273,8 @@ at-rest-memory-only = Nur in diesem Tab behalten
 sync-refused-retired-asking = Eine neue Fassung wartet auf Ihre Entscheidung.
 sync-refused-retired-foreign = Der Hinweis auf einen neuen Raum führt nicht zu einer neuen Fassung dieses Programms. Er wurde nicht übernommen; hier bleibt alles, wie es ist.
 sync-refused-page-link-revoked = Dieser Link gilt nicht mehr: Ihre Koordinator:in hat ihn gesperrt. Die Seite zeigt, was sie bis dahin hatte. Bitten Sie um einen neuen Link.
+page-link-revoked = Dieser Link gilt nicht mehr: Ihre Koordinator:in hat ihn gesperrt. Bitten Sie um einen neuen Link.
+page-link-lost = Die Seite ist zu oft umgezogen, um ihr von diesem Link aus zu folgen. Bitten Sie um einen neuen Link.
 page-link-gone = Der persönliche Link steht aus Sicherheitsgründen nicht mehr in der Adresse. Öffnen Sie ihn bitte erneut, zum Beispiel aus Ihrer E-Mail.
 
 ## Wer ein Programm lesen und ändern darf: Geräte, Freigabe, Entfernen

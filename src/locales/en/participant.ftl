@@ -272,6 +272,8 @@ at-rest-memory-only = Keep in this tab only
 sync-refused-retired-asking = A new version is waiting for your decision.
 sync-refused-retired-foreign = The notice of a new room does not lead to a new version of this programme. It was not followed; everything here stays as it is.
 sync-refused-page-link-revoked = This link no longer works: your coordinator revoked it. The page shows what it had until then. Please ask for a new link.
+page-link-revoked = This link is no longer valid: your coordinator revoked it. Please ask for a new link.
+page-link-lost = The page has moved too often to follow it from this link. Please ask for a new link.
 page-link-gone = For security, your personal link is no longer in the address. Please open it again, for example from your e-mail.
 
 ## Who may read and change a programme: devices, approval, removal

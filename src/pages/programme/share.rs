@@ -265,6 +265,9 @@ pub(crate) fn JoinByLinkPage() -> impl IntoView {
         let navigate = navigate.clone();
         fetch_room(i18n, invite, relay.clone(), move |fetched| {
             let fetched = match fetched {
+                Ok(fetched) if fetched.retired.is_some() => {
+                    return state.set(Joining::Failed(i18n.t("sync-refused-retired")))
+                }
                 Ok(fetched) => fetched,
                 Err(message) => return state.set(Joining::Failed(message)),
             };
