@@ -142,6 +142,9 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await expect(byKoeln).toContainText('Karla Köln (Stadt Köln): hat die Bewerbung erfasst');
   await expect(byKoeln).not.toContainText('Petra Probe');
   await expect(byKoeln.getByTestId('author-checked')).toHaveText('✓ geprüft');
+  // Every name shown is checked: nothing to explain.
+  await expect(a.getByTestId('history-entry')).toHaveCount(1);
+  await expect(a.getByTestId('author-unchecked-why')).toHaveCount(0);
   await a.getByTestId('history-filter').selectOption({ label: 'Dana Düssel' });
   const own = a.getByTestId('history-entry').first();
   await expect(own).toContainText('Petra Probe (Landeshauptstadt Düsseldorf): hat die Bewerbung erfasst');
@@ -150,6 +153,9 @@ test('a device joins only after approval, a used link is refused, a removed devi
   const founding = a.getByTestId('history-entry').last();
   await expect(founding).toContainText('Petra Probe: hat das Programm angelegt');
   await expect(founding.getByTestId('author-unchecked')).toHaveText('(Name nicht geprüft)');
+  await expect(a.getByTestId('author-unchecked-why')).toContainText(
+    '„Name nicht geprüft“ heißt: Kein Gerät der Mitgliederliste hat diese Änderung mit seiner Unterschrift',
+  );
   await keepHistoryPicture(a);
 
   // Köln is no admin: it cannot make a new version that would replace

@@ -64,6 +64,33 @@ pub(crate) fn author_label(
     }
 }
 
+/// Whether any of `notes` shows its author as not checked.
+pub(crate) fn shows_unchecked(
+    session: ProgrammeSession,
+    notes: &[tandem_core::ChangeNote],
+) -> bool {
+    notes
+        .iter()
+        .any(|note| session.authorship(&note.actor, note.seq) == Authorship::Unchecked)
+}
+
+/// Says what "Name nicht geprüft" means, under a list of changes that
+/// shows it: the name is the one the change gives itself, and why no
+/// member's signature backs it.
+#[component]
+pub(crate) fn UncheckedExplained(#[prop(into)] shown: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        shown.get().then(|| {
+            view! {
+                <p class="muted author-note" data-testid="author-unchecked-why">
+                    {i18n.t("author-unchecked-why")}
+                </p>
+            }
+        })
+    }
+}
+
 /// [`author_label`] with its mark as a view.
 pub(crate) fn author_of(
     session: ProgrammeSession,
@@ -129,6 +156,7 @@ pub(crate) fn History(#[prop(optional)] subject: Option<String>) -> impl IntoVie
                 if notes.is_empty() {
                     return view! { <p class="muted">{i18n.t("history-empty")}</p> }.into_any();
                 }
+                let unchecked = shows_unchecked(session, &notes);
                 view! {
                     <ul class="history" data-testid="history">
                         {notes
@@ -142,6 +170,7 @@ pub(crate) fn History(#[prop(optional)] subject: Option<String>) -> impl IntoVie
                             })
                             .collect_view()}
                     </ul>
+                    <UncheckedExplained shown=unchecked />
                 }
                     .into_any()
             }}

@@ -53,6 +53,7 @@ programme-history = Änderungen
 programme-history-entry = { $name }: { $command }
 author-checked = geprüft
 author-unchecked = Name nicht geprüft
+author-unchecked-why = „Name nicht geprüft“ heißt: Kein Gerät der Mitgliederliste hat diese Änderung mit seiner Unterschrift als seine eigene überbracht – etwa weil sie älter ist als der Stand, mit dem dieses Gerät beigetreten ist, weil sie über eine Datei oder ein anderes Gerät kam oder noch nicht gesendet ist. Gezeigt wird der Name, den die Änderung sich selbst gibt.
 command-create-programme = hat das Programm angelegt
 command-rename = hat das Programm umbenannt
 command-set-dates = hat den Zeitraum geändert

@@ -53,6 +53,7 @@ programme-history = Changes
 programme-history-entry = { $name }: { $command }
 author-checked = checked
 author-unchecked = name not checked
+author-unchecked-why = “Name not checked” means: no device on the member list delivered this change under its signature as its own – for example because it is older than the copy this device joined with, came in a file or through another device, or has not been sent yet. The name shown is the one the change gives itself.
 command-create-programme = created the programme
 command-rename = renamed the programme
 command-set-dates = changed the period

@@ -8,7 +8,9 @@ use tandem_core::{ChosenValue, Command, Conflict, Contents, MergePreview};
 
 use crate::clock::today;
 use crate::components::field::ChoiceOptions;
-use crate::components::history::{author_of, subject_name, ChangeLine};
+use crate::components::history::{
+    author_of, shows_unchecked, subject_name, ChangeLine, UncheckedExplained,
+};
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::components::violation::ViolationItem;
 use crate::download::offer_download;
@@ -281,8 +283,9 @@ fn ImportExchange() -> impl IntoView {
                     <div class="merge-preview" data-testid="merge-preview">
                         <h3>{i18n.t_with("exchange-preview-title", &[("count", FluentValue::from(count))])}</h3>
                         <ul class="history">
-                            {changes.into_iter().take(PREVIEW_SHOWN).map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
+                            {changes.iter().take(PREVIEW_SHOWN).cloned().map(|note| view! { <li><ChangeLine note /></li> }).collect_view()}
                         </ul>
+                        <UncheckedExplained shown=shows_unchecked(session, &changes[..count.min(PREVIEW_SHOWN)]) />
                         {(count > PREVIEW_SHOWN).then(|| view! {
                             <p class="muted" data-testid="merge-preview-more">
                                 {i18n.t_with("exchange-preview-more", &[("count", FluentValue::from(count - PREVIEW_SHOWN))])}

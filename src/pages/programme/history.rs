@@ -6,7 +6,7 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use tandem_core::{ChangeNote, Command, Dashboard, Programme, Standing};
 
-use crate::components::history::{subject_name, ChangeLine};
+use crate::components::history::{shows_unchecked, subject_name, ChangeLine, UncheckedExplained};
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
@@ -115,6 +115,10 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            <UncheckedExplained shown=Signal::derive(move || {
+                changes
+                    .with(|notes| shows_unchecked(session, &notes[..notes.len().min(shown.get())]))
+            }) />
             <Show when=move || { changes.with(|c| c.len()) > shown.get() }>
                 <button
                     type="button"
