@@ -131,8 +131,9 @@ test('mentee and coordinator share a tandem page, and nothing else', async ({ br
   await expect(a.getByTestId('tandem-status')).toContainText('abgeschlossen');
   await expect(a.getByTestId('page-personal-link').filter({ hasText: 'Link für Aylin Korkmaz' }).getByTestId('page-personal-link-url')).not.toHaveValue(link);
   await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
-  // The old link hears nothing of it, and what is written there stays there.
-  await m.waitForTimeout(1500);
+  // The old room is retired: the old link is told, hears nothing of the
+  // ending, and what is written there stays there.
+  await expect(m.getByTestId('page-sync-status')).toContainText('Dieser Link gilt nicht mehr');
   await expect(m.getByTestId('page-period')).toContainText('läuft');
   await m.getByTestId('page-meeting-topics').fill('Nach dem Ende eingetragen');
   await m.getByTestId('page-meeting-submit').click();

@@ -219,11 +219,19 @@ impl PageSession {
         })
     }
 
-    /// Gives the page a new room and key: the old link stops receiving
-    /// anything new. The whole page goes to the new room.
+    /// Gives the page a new room and key, and retires the old room with no
+    /// way on: every old link stops receiving anything new, and is told
+    /// so. The whole page goes to the new room.
     pub(crate) fn new_room(&self) -> Result<(), String> {
         let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
-        self.move_to(&invite, None, true);
+        let relay = match self.room() {
+            Some((old, relay)) => {
+                retire_for_good(old, relay.clone(), Vec::new());
+                relay
+            }
+            None => None,
+        };
+        self.move_to(&invite, relay, true);
         Ok(())
     }
 
@@ -385,4 +393,15 @@ pub(crate) async fn store_received(page: &mut TandemPageDocument) -> Result<(), 
         .put_page(page.tandem(), &page.save())
         .await
         .map_err(|error| error.code())
+}
+
+/// Retires the page's old room on a connection of its own, leaving
+/// `notice` there (empty: no link finds a way on). The connection must
+/// outlive whatever view asked for it, which the new room redraws: it runs
+/// under an owner of its own, kept for the rest of the session (one small
+/// connection state per retired room).
+pub(crate) fn retire_for_good(old: Invite, relay: Option<String>, notice: Vec<u8>) {
+    let owner = Owner::new_root(None);
+    owner.with(|| crate::session::retire_room(old, relay, notice));
+    std::mem::forget(owner);
 }

@@ -53,12 +53,7 @@ pub(crate) fn revoke(page: PageSession, person: PersonId, i18n: I18n) -> Result<
         PageForwarding::seal(&old.room, &onward).map_err(|_| i18n.t("share-no-randomness"))?;
     links.holders.insert(revoked, fresh.to_text());
     page.keep_links(links);
-    // The old room's own connection must outlive this list, which the new
-    // room redraws: it runs under an owner of its own, kept for the rest
-    // of the session (one small connection state per revoked link).
-    let owner = leptos::prelude::Owner::new_root(None);
-    owner.with(|| crate::session::retire_room(old, relay.clone(), notice));
-    std::mem::forget(owner);
+    crate::page_session::retire_for_good(old, relay.clone(), notice);
     page.move_to(&next, relay, true);
     Ok(())
 }
