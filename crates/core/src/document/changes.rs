@@ -15,14 +15,32 @@ pub(crate) fn notes_of(changes: &[automerge::ChangeMetadata<'_>]) -> Vec<ChangeN
     changes
         .iter()
         .filter_map(|change| {
-            let mut note: ChangeNote = serde_json::from_str(change.message.as_deref()?).ok()?;
-            note.at = change.timestamp;
-            note.hash = change.hash.to_string();
-            note.actor = change.actor.to_hex_string();
-            note.seq = change.seq;
-            Some(note)
+            note_of(
+                change.message.as_deref(),
+                change.timestamp,
+                &change.hash,
+                &change.actor,
+                change.seq,
+            )
         })
         .collect()
+}
+
+/// The note of one change, from its message and where it stands; none if
+/// its message is not a note (a change made outside a command).
+pub(crate) fn note_of(
+    message: Option<&str>,
+    at: i64,
+    hash: &ChangeHash,
+    actor: &automerge::ActorId,
+    seq: u64,
+) -> Option<ChangeNote> {
+    let mut note: ChangeNote = serde_json::from_str(message?).ok()?;
+    note.at = at;
+    note.hash = hash.to_string();
+    note.actor = actor.to_hex_string();
+    note.seq = seq;
+    Some(note)
 }
 
 /// Whether the document holds the change (without reading its operations).
