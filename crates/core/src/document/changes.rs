@@ -3,7 +3,7 @@
 //! holds, which of a partner's heads it knows, who made each change, and
 //! merging received bytes into a copy first.
 
-use automerge::{Automerge, ChangeHash, ReadDoc};
+use automerge::{Automerge, ChangeHash, PatchLog, ReadDoc};
 
 use crate::document::exchange::ExchangeError;
 use crate::document::ChangeNote;
@@ -62,19 +62,34 @@ pub(crate) fn known_heads(doc: &Automerge, heads: &[ChangeHash]) -> Vec<ChangeHa
 /// damaged bytes, changes whose ancestors are missing, and changes of a
 /// document grown from another genesis.
 pub(crate) fn merge_into(candidate: &mut Automerge, bytes: &[u8]) -> Result<(), ExchangeError> {
+    merge_into_logged(candidate, bytes, &mut PatchLog::inactive())
+}
+
+/// Like [`merge_into`], noting in `log` what the changes did to the
+/// document's state (the patches of what was merged, without comparing
+/// the whole document before and after).
+pub(crate) fn merge_into_logged(
+    candidate: &mut Automerge,
+    bytes: &[u8],
+    log: &mut PatchLog,
+) -> Result<(), ExchangeError> {
+    let before = candidate.get_heads();
     candidate
-        .load_incremental(bytes)
+        .load_incremental_log_patches(bytes, log)
         .map_err(|_| ExchangeError::Damaged)?;
     if !candidate.get_missing_deps(&[]).is_empty() {
         return Err(ExchangeError::MissingEarlierChanges);
     }
     // One document grows from one genesis change. A second change without
-    // ancestors means a separately made one.
+    // ancestors means a separately made one. Only the new changes are
+    // looked at: the document had its genesis before (reading every
+    // change of a long history costs more than the merge).
     let roots = candidate
-        .get_changes_meta(&[])
+        .get_changes_meta(&before)
         .iter()
         .filter(|change| change.deps.is_empty())
-        .count();
+        .count()
+        + usize::from(!before.is_empty());
     if roots > 1 {
         return Err(ExchangeError::NoCommonHistory);
     }

@@ -23,10 +23,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use automerge::{ActorId, Automerge, Change, ChangeHash, PatchAction, Prop, ReadDoc};
+use automerge::{
+    ActorId, Automerge, Change, ChangeHash, Patch, PatchAction, PatchLog, Prop, ReadDoc,
+};
 use autosurgeon::hydrate_prop;
 
-use crate::document::changes::{holds, known_heads, merge_into, note_of, notes_of};
+use crate::document::changes::{holds, known_heads, merge_into_logged, note_of, notes_of};
 use crate::document::chunks::{chunks, Chunk};
 use crate::document::exchange::{Contents, ExchangeError, ExchangeFile};
 use crate::document::programme::ProgrammeDocument;
@@ -331,7 +333,8 @@ impl ProgrammeDocument {
         file_heads: &[ChangeHash],
     ) -> Result<(Merged, Vec<ChangeNote>), ExchangeError> {
         let mut candidate = self.doc.clone();
-        merge_into(&mut candidate, body)?;
+        let mut log = PatchLog::active();
+        merge_into_logged(&mut candidate, body, &mut log)?;
         if file_heads.iter().any(|hash| !holds(&candidate, hash)) {
             return Err(ExchangeError::Damaged);
         }
@@ -363,7 +366,8 @@ impl ProgrammeDocument {
             programme: self.programme.clone(),
             concurrent: Vec::new(),
         };
-        let reach = trial.refresh_since(&base).map_err(|_| {
+        let patches = trial.doc.make_patches(&mut log);
+        let reach = trial.refresh_with(patches).map_err(|_| {
             ExchangeError::Refused("the changes hold data that does not read as a programme".into())
         })?;
         check_received(&self.programme, &trial.programme)
@@ -430,10 +434,17 @@ impl ProgrammeDocument {
     /// name it, and says where that was.
     pub(crate) fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<Reach, LoadError> {
         let after = self.doc.get_heads();
+        let patches = self.doc.diff(before, &after);
+        self.refresh_with(patches)
+    }
+
+    /// Hydrates again what `patches` name (what happened to the
+    /// document's state) and says where that was.
+    fn refresh_with(&mut self, patches: Vec<Patch>) -> Result<Reach, LoadError> {
         let mut parts = BTreeSet::new();
         let mut marks = BTreeSet::new();
         let mut programme_fields = false;
-        for patch in self.doc.diff(before, &after) {
+        for patch in patches {
             let mut props: Vec<String> = patch
                 .path
                 .iter()
