@@ -12,8 +12,9 @@
 //!   without hydrating or scanning);
 //! - one edit: a field of one person, applied and saved as the chunk the
 //!   app stores;
-//! - merging one coordinator's file of 10,000 changes: preview, merge and
-//!   the rule check the app shows afterwards.
+//! - previewing one coordinator's file of 10,000 changes (who changed
+//!   what, read from the changes' metadata), and merging it: preview,
+//!   merge and the rule check the app shows afterwards.
 //!
 //! `TANDEM_SCALE_SEED` chooses another seed (default 1).
 
@@ -110,6 +111,15 @@ fn state_scale(c: &mut Criterion) {
         })
     });
 
+    group.bench_function("preview 10,000-change file", |b| {
+        b.iter(|| {
+            let preview = document
+                .preview(black_box(&file))
+                .expect("the file previews");
+            assert_eq!(preview.changes.len(), 10_000);
+            preview
+        })
+    });
     group.bench_function("merge 10,000-change file + rule check", |b| {
         b.iter_batched(
             || document.clone(),

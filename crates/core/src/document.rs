@@ -29,6 +29,8 @@ pub(crate) mod live;
 #[cfg(feature = "coordinator")]
 pub(crate) mod author;
 #[cfg(feature = "coordinator")]
+pub(crate) mod chunks;
+#[cfg(feature = "coordinator")]
 pub(crate) mod conflicts;
 #[cfg(feature = "coordinator")]
 pub(crate) mod generation;

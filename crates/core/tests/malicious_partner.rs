@@ -242,8 +242,8 @@ fn a_tandem_naming_a_person_who_does_not_exist_is_listed_and_settled_by_dissolvi
 }
 
 #[test]
-fn a_partner_file_with_forged_changes_is_refused_at_preview() {
-    let (cohort, miriam, _) = cohort();
+fn a_partner_file_with_forged_changes_is_refused_before_anything_changes() {
+    let (mut cohort, miriam, _) = cohort();
     let partner = cohort.document.clone();
     let bytes = forged(&partner, |tx, programme| {
         let details = at(tx, programme, &["people", &miriam.to_string(), "details"]);
@@ -260,11 +260,23 @@ fn a_partner_file_with_forged_changes_is_refused_at_preview() {
         Vec::new(),
         bytes,
     );
-    assert!(matches!(
-        cohort.document.preview(&file),
-        Err(ExchangeError::Refused(_))
-    ));
+    // The preview lists the changes from their metadata; what they do to
+    // the programme is read and checked when merging, before anything
+    // here changes.
+    let preview = cohort
+        .document
+        .preview(&file)
+        .expect("the changes read as changes");
     let before = cohort.document.programme().clone();
+    let heads = cohort.document.heads();
+    let error = cohort
+        .document
+        .merge(preview)
+        .expect_err("the forged change is refused");
+    // Told as the preview would have told it.
+    assert_eq!(error.code(), "exchange-refused", "{error}");
+    assert!(error.to_string().contains("refused"), "{error}");
+    assert_eq!(cohort.document.heads(), heads);
     assert_eq!(cohort.document.programme(), &before);
 }
 

@@ -170,14 +170,20 @@ pub fn without_person(programme: &Programme, person: PersonId) -> (Programme, Ve
 impl ProgrammeDocument {
     /// Which generation this document is.
     pub fn generation(&self) -> Generation {
+        self.stored_generation().unwrap_or_else(|| Generation {
+            id: genesis_of(&self.doc),
+            ..Generation::default()
+        })
+    }
+
+    /// The generation the document names; none for a first generation
+    /// made before generations were named (its id is its genesis).
+    fn stored_generation(&self) -> Option<Generation> {
         match hydrate_prop::<_, autosurgeon::hydrate::MaybeMissing<Generation>, _, _>(
             &self.doc, ROOT, GENERATION,
         ) {
-            Ok(autosurgeon::hydrate::MaybeMissing::Present(generation)) => generation,
-            _ => Generation {
-                id: genesis_of(&self.doc),
-                ..Generation::default()
-            },
+            Ok(autosurgeon::hydrate::MaybeMissing::Present(generation)) => Some(generation),
+            _ => None,
         }
     }
 
@@ -368,6 +374,12 @@ pub(crate) fn check_file(
     let Some(theirs) = file.header.generation.as_deref() else {
         return Ok(());
     };
+    // The usual case, a file of this very first generation, is known by
+    // its genesis alone, without looking through the whole history for
+    // this document's.
+    if document.stored_generation().is_none() && is_genesis(&document.doc, theirs) {
+        return Ok(());
+    }
     let mine = document.generation();
     if theirs == mine.id {
         return Ok(());
@@ -381,13 +393,23 @@ pub(crate) fn check_file(
     Ok(())
 }
 
-/// The id of a first generation: the hash of its genesis change.
+/// The id of a first generation: the hash of its genesis change. (The
+/// changes' metadata only: their operations are not needed.)
 fn genesis_of(doc: &Automerge) -> String {
-    doc.get_changes(&[])
+    doc.get_changes_meta(&[])
         .iter()
-        .find(|change| change.deps().is_empty())
-        .map(|change| change.hash().to_string())
+        .find(|change| change.deps.is_empty())
+        .map(|change| change.hash.to_string())
         .unwrap_or_default()
+}
+
+/// Whether `hash` names the document's genesis: a change it holds that
+/// builds on none (a document grows from one).
+fn is_genesis(doc: &Automerge, hash: &str) -> bool {
+    hash.parse::<ChangeHash>()
+        .ok()
+        .and_then(|hash| doc.get_change_meta_by_hash(&hash))
+        .is_some_and(|change| change.deps.is_empty())
 }
 
 /// A three-way walk: what changed between `base` and `mine` is written onto

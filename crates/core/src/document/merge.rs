@@ -7,6 +7,12 @@
 //! not received is refused too, and the local programme is untouched. After
 //! a merge only the entities named in Automerge's patches are hydrated again.
 //!
+//! A file of changes is previewed from the changes' metadata alone (who
+//! changed what, and whether they fit onto this programme's history): a
+//! partner's 10,000 changes read in a fraction of what merging them into
+//! a copy of a large programme takes. That merge, and the reading and
+//! checking below, then happen when the coordinator merges.
+//!
 //! What a partner sends is input: the merged entities are read and checked
 //! as a command checks typed values (`rules::received`) before anything
 //! here changes, and a change that would set the document's format to one
@@ -15,12 +21,15 @@
 //! unopenable. The rules a merge can break together are not refused: they
 //! are the conflict list (`document::conflicts`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use automerge::{Automerge, ChangeHash, PatchAction, Prop, ReadDoc};
+use automerge::{
+    ActorId, Automerge, Change, ChangeHash, Patch, PatchAction, PatchLog, Prop, ReadDoc,
+};
 use autosurgeon::hydrate_prop;
 
-use crate::document::changes::{holds, known_heads, merge_into, notes_of};
+use crate::document::changes::{holds, known_heads, merge_into_logged, note_of, notes_of};
+use crate::document::chunks::{chunks, Chunk};
 use crate::document::exchange::{Contents, ExchangeError, ExchangeFile};
 use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{
@@ -33,15 +42,35 @@ use crate::rules::received::check_received;
 /// What a partner's file would bring, shown before it is merged.
 #[derive(Debug, Clone)]
 pub struct MergePreview {
-    candidate: Automerge,
+    prepared: Prepared,
     /// The changes this browser has not seen, oldest first.
     pub changes: Vec<ChangeNote>,
     /// The heads of the document the file was made from.
     pub file_heads: Vec<ChangeHash>,
     /// The heads of the programme here when the preview was made.
     base: Vec<ChangeHash>,
-    /// The merged programme, read and checked, and where it changed;
-    /// none if the file brings nothing.
+}
+
+/// How far a preview went.
+#[derive(Debug, Clone)]
+enum Prepared {
+    /// Changes read from their metadata only: what they do to the
+    /// programme is read and checked by [`merge`](ProgrammeDocument::merge).
+    Read {
+        body: Vec<u8>,
+        /// The actor of each change the programme here lacks.
+        actors: Vec<ActorId>,
+    },
+    /// Merged into a copy (a whole document), read and checked.
+    Merged(Box<Merged>),
+}
+
+/// The file merged into a copy of the programme, read and checked.
+#[derive(Debug, Clone)]
+struct Merged {
+    candidate: Automerge,
+    /// The merged programme and where it changed; none if the file brings
+    /// nothing.
     read: Option<(crate::model::programme::Programme, Reach)>,
 }
 
@@ -61,12 +90,51 @@ impl MergePreview {
         let Some(prefix) = device.get(..crate::document::provenance::DEVICE_PREFIX) else {
             return false;
         };
-        self.candidate
-            .get_changes_meta(&self.base)
-            .iter()
-            .any(|change| change.actor.to_bytes().starts_with(prefix))
+        match &self.prepared {
+            Prepared::Read { actors, .. } => actors
+                .iter()
+                .any(|actor| actor.to_bytes().starts_with(prefix)),
+            Prepared::Merged(merged) => merged
+                .candidate
+                .get_changes_meta(&self.base)
+                .iter()
+                .any(|change| change.actor.to_bytes().starts_with(prefix)),
+        }
     }
 }
+
+/// The order Automerge applies new changes in (and lists them after):
+/// first those whose dependencies are all here, in the order received,
+/// then each as the last of its dependencies is applied. Every dependency
+/// is here or among `new` (whose hashes are `hashes`).
+fn applied_order(new: &[Change], hashes: &HashSet<ChangeHash>) -> Vec<usize> {
+    let mut unsatisfied = vec![0usize; new.len()];
+    let mut waiting_on: HashMap<ChangeHash, Vec<usize>> = HashMap::new();
+    for (index, change) in new.iter().enumerate() {
+        for dep in change.deps().iter().filter(|dep| hashes.contains(dep)) {
+            unsatisfied[index] += 1;
+            waiting_on.entry(*dep).or_default().push(index);
+        }
+    }
+    let mut ready: VecDeque<usize> = (0..new.len())
+        .filter(|&index| unsatisfied[index] == 0)
+        .collect();
+    let mut order = Vec::with_capacity(new.len());
+    while let Some(index) = ready.pop_front() {
+        order.push(index);
+        for dependent in waiting_on.remove(&new[index].hash()).into_iter().flatten() {
+            unsatisfied[dependent] -= 1;
+            if unsatisfied[dependent] == 0 {
+                ready.push_back(dependent);
+            }
+        }
+    }
+    order
+}
+
+/// The notes of the changes a file brings, oldest first, and the actor of
+/// each of them.
+type Listed = (Vec<ChangeNote>, Vec<ActorId>);
 
 /// Which part of the programme changed, from a patch's path.
 enum Part {
@@ -172,7 +240,88 @@ impl ProgrammeDocument {
             .iter()
             .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
             .collect::<Result<_, _>>()?;
-        self.prepare(&file.body, file_heads)
+        match self.read_changes(&file.body, &file_heads)? {
+            Some((changes, actors)) => Ok(MergePreview {
+                prepared: Prepared::Read {
+                    body: file.body.clone(),
+                    actors,
+                },
+                changes,
+                file_heads,
+                base: self.doc.get_heads(),
+            }),
+            None => {
+                let base = self.doc.get_heads();
+                let (merged, changes) = self.prepare(&file.body, &file_heads)?;
+                Ok(MergePreview {
+                    prepared: Prepared::Merged(Box::new(merged)),
+                    changes,
+                    file_heads,
+                    base,
+                })
+            }
+        }
+    }
+
+    /// The notes and actors of the changes in `body` this programme lacks,
+    /// oldest first, read from the changes' metadata without applying
+    /// them; none if the body is not only changes (a whole document,
+    /// damaged bytes), which only merging tells apart. Refused as a merge
+    /// would refuse it: changes built on changes neither here nor in the
+    /// body, a second genesis, a head of the file found nowhere.
+    fn read_changes(
+        &self,
+        body: &[u8],
+        file_heads: &[ChangeHash],
+    ) -> Result<Option<Listed>, ExchangeError> {
+        let mut new = Vec::new();
+        let mut hashes = HashSet::new();
+        for chunk in chunks(body) {
+            let Ok(Chunk::Change(change)) = chunk else {
+                return Ok(None);
+            };
+            let hash = change.hash();
+            if !holds(&self.doc, &hash) && hashes.insert(hash) {
+                new.push(*change);
+            }
+        }
+        // Two changes of one actor with the same number: Automerge refuses
+        // the bytes.
+        let mut numbers = HashSet::new();
+        if !new
+            .iter()
+            .all(|change| numbers.insert((change.actor_id(), change.seq())))
+        {
+            return Err(ExchangeError::Damaged);
+        }
+        let lacking = |hash: &ChangeHash| !holds(&self.doc, hash) && !hashes.contains(hash);
+        if new.iter().any(|change| change.deps().iter().any(&lacking)) {
+            return Err(ExchangeError::MissingEarlierChanges);
+        }
+        // The programme here grew from its own genesis: another one in the
+        // file is a separately made document.
+        if new.iter().any(|change| change.deps().is_empty()) {
+            return Err(ExchangeError::NoCommonHistory);
+        }
+        if file_heads.iter().any(lacking) {
+            return Err(ExchangeError::Damaged);
+        }
+        let order = applied_order(&new, &hashes);
+        let changes = order
+            .iter()
+            .filter_map(|&index| {
+                let change = &new[index];
+                note_of(
+                    change.message(),
+                    change.timestamp(),
+                    &change.hash(),
+                    change.actor_id(),
+                    change.seq(),
+                )
+            })
+            .collect();
+        let actors = new.iter().map(|change| change.actor_id().clone()).collect();
+        Ok(Some((changes, actors)))
     }
 
     /// Merges the changes into a copy, reads what they changed and checks
@@ -181,23 +330,24 @@ impl ProgrammeDocument {
     fn prepare(
         &self,
         body: &[u8],
-        file_heads: Vec<ChangeHash>,
-    ) -> Result<MergePreview, ExchangeError> {
+        file_heads: &[ChangeHash],
+    ) -> Result<(Merged, Vec<ChangeNote>), ExchangeError> {
         let mut candidate = self.doc.clone();
-        merge_into(&mut candidate, body)?;
+        let mut log = PatchLog::active();
+        merge_into_logged(&mut candidate, body, &mut log)?;
         if file_heads.iter().any(|hash| !holds(&candidate, hash)) {
             return Err(ExchangeError::Damaged);
         }
         let base = self.doc.get_heads();
         let changes = notes_of(&candidate.get_changes_meta(&base));
         if changes.is_empty() && candidate.get_heads() == base {
-            return Ok(MergePreview {
-                candidate,
+            return Ok((
+                Merged {
+                    candidate,
+                    read: None,
+                },
                 changes,
-                file_heads,
-                base,
-                read: None,
-            });
+            ));
         }
         // Nothing a partner sends may make the programme unopenable: a
         // format this version cannot read, or data that does not read as
@@ -216,65 +366,85 @@ impl ProgrammeDocument {
             programme: self.programme.clone(),
             concurrent: Vec::new(),
         };
-        let reach = trial.refresh_since(&base).map_err(|_| {
+        let patches = trial.doc.make_patches(&mut log);
+        let reach = trial.refresh_with(patches).map_err(|_| {
             ExchangeError::Refused("the changes hold data that does not read as a programme".into())
         })?;
         check_received(&self.programme, &trial.programme)
             .map_err(|refused| ExchangeError::Refused(refused.to_string()))?;
-        Ok(MergePreview {
-            candidate: trial.doc,
+        Ok((
+            Merged {
+                candidate: trial.doc,
+                read: Some((trial.programme, reach)),
+            },
             changes,
-            file_heads,
-            base,
-            read: Some((trial.programme, reach)),
-        })
+        ))
     }
 
     /// Merges a previewed file. Returns how many changes it brought.
+    /// Changes previewed from their metadata are merged into a copy, read
+    /// and checked here first: refused, they change nothing.
     pub fn merge(&mut self, preview: MergePreview) -> Result<usize, CommandError> {
-        // The programme may have moved on since the preview (a command, a
-        // live delivery): the file's changes are then read again on top.
-        let preview = if preview.base == self.doc.get_heads() {
-            preview
-        } else {
-            let bytes = preview.candidate.save_after(&preview.base);
-            self.prepare(&bytes, preview.file_heads)
-                .map_err(|error| CommandError::Document(error.to_string()))?
+        let MergePreview {
+            prepared,
+            changes,
+            file_heads,
+            base,
+        } = preview;
+        let bytes = match prepared {
+            Prepared::Read { actors, .. } if actors.is_empty() => return Ok(0),
+            Prepared::Read { body, .. } => body,
+            Prepared::Merged(merged) if base == self.doc.get_heads() => {
+                return Ok(self.take_merged(*merged, changes.len()));
+            }
+            // The programme may have moved on since the preview (a
+            // command, a live delivery): the file's changes are then read
+            // again on top.
+            Prepared::Merged(merged) => merged.candidate.save_after(&base),
         };
-        let count = preview.changes.len();
-        let Some((programme, reach)) = preview.read else {
-            return Ok(0);
+        let (merged, changes) =
+            self.prepare(&bytes, &file_heads)
+                .map_err(|error| CommandError::Received {
+                    code: error.code(),
+                    args: error.args(),
+                    message: error.to_string(),
+                })?;
+        Ok(self.take_merged(merged, changes.len()))
+    }
+
+    /// Takes in a merged copy; returns `count`, or 0 if it brought nothing.
+    fn take_merged(&mut self, merged: Merged, count: usize) -> usize {
+        let Some((programme, reach)) = merged.read else {
+            return 0;
         };
-        self.doc = preview.candidate;
+        self.doc = merged.candidate;
         self.programme = programme;
         self.find_concurrent_values_in(&reach);
-        Ok(count)
+        count
     }
 
     /// Merges changes from another copy of the same programme (another
     /// tab's chunk). Unknown or foreign bytes are refused untouched.
     pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
-        let file = ExchangeFile::new(
-            self.id(),
-            "",
-            Contents::Changes,
-            "",
-            0,
-            Vec::new(),
-            bytes.to_vec(),
-        );
-        let preview = self.preview(&file)?;
-        self.merge(preview).map_err(|_| ExchangeError::Damaged)
+        let (merged, changes) = self.prepare(bytes, &[])?;
+        Ok(self.take_merged(merged, changes.len()))
     }
 
     /// Hydrates again what changed since `before`, as Automerge's patches
     /// name it, and says where that was.
     pub(crate) fn refresh_since(&mut self, before: &[ChangeHash]) -> Result<Reach, LoadError> {
         let after = self.doc.get_heads();
+        let patches = self.doc.diff(before, &after);
+        self.refresh_with(patches)
+    }
+
+    /// Hydrates again what `patches` name (what happened to the
+    /// document's state) and says where that was.
+    fn refresh_with(&mut self, patches: Vec<Patch>) -> Result<Reach, LoadError> {
         let mut parts = BTreeSet::new();
         let mut marks = BTreeSet::new();
         let mut programme_fields = false;
-        for patch in self.doc.diff(before, &after) {
+        for patch in patches {
             let mut props: Vec<String> = patch
                 .path
                 .iter()

@@ -28,16 +28,13 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{ActorId, Change};
+use automerge::ActorId;
 use serde::{Deserialize, Serialize};
+
+use crate::document::chunks::{chunks, Chunk};
 
 /// How many bytes of the device id begin its actors.
 pub const DEVICE_PREFIX: usize = 16;
-
-/// The bytes that begin every Automerge chunk.
-const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-/// Chunk types: a whole document, a change, a compressed change.
-const DOCUMENT_CHUNK: u8 = 0;
 
 /// A new actor for a device whose id is `device`: its first
 /// [`DEVICE_PREFIX`] bytes and 8 random ones.
@@ -69,7 +66,12 @@ impl Provenance {
             return 0;
         };
         let mut count = 0;
-        for change in chunks(changes) {
+        for chunk in chunks(changes) {
+            let change = match chunk {
+                Ok(Chunk::Change(change)) => change,
+                Ok(Chunk::Document) => continue,
+                Err(_) => break,
+            };
             let actor = change.actor_id().to_bytes();
             if actor.len() > DEVICE_PREFIX && actor.starts_with(prefix) {
                 self.insert(change.actor_id().to_hex_string(), change.seq());
@@ -108,41 +110,6 @@ impl Provenance {
         }
         *ranges = joined;
     }
-}
-
-/// The changes in concatenated chunks; a whole document is skipped, and
-/// reading stops at the first chunk that does not read.
-fn chunks(mut bytes: &[u8]) -> Vec<Change> {
-    let mut changes = Vec::new();
-    while let Some((kind, length)) = header(bytes) {
-        let Some(chunk) = bytes.get(..length) else {
-            break;
-        };
-        if kind != DOCUMENT_CHUNK {
-            match Change::try_from(chunk) {
-                Ok(change) => changes.push(change),
-                Err(_) => break,
-            }
-        }
-        bytes = &bytes[length..];
-    }
-    changes
-}
-
-/// A chunk's type and whole length (header included): magic bytes, a
-/// checksum, the type, then the data's length as unsigned LEB128.
-fn header(bytes: &[u8]) -> Option<(u8, usize)> {
-    if bytes.get(..4)? != MAGIC {
-        return None;
-    }
-    let kind = *bytes.get(8)?;
-    let mut rest = bytes.get(9..)?;
-    let before = rest.len();
-    let data = leb128::read::unsigned(&mut rest).ok()?;
-    let header = 9 + (before - rest.len());
-    header
-        .checked_add(usize::try_from(data).ok()?)
-        .map(|length| (kind, length))
 }
 
 impl crate::document::programme::ProgrammeDocument {

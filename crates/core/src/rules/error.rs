@@ -59,6 +59,15 @@ pub enum CommandError {
     ValueRefused(String),
     #[error("the programme document could not be written: {0}")]
     Document(String),
+    /// Received changes (a partner's file) refused when merging: the
+    /// refusal's own code, arguments and message, so that it reads as it
+    /// would have at the preview.
+    #[error("{message}")]
+    Received {
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+        message: String,
+    },
 }
 
 impl CommandError {
@@ -86,6 +95,7 @@ impl CommandError {
             CommandError::BreaksRule(_) => "breaks-rule",
             CommandError::ValueRefused(_) => "value-refused",
             CommandError::Document(_) => "document",
+            CommandError::Received { code, .. } => code,
         }
     }
 
@@ -107,6 +117,7 @@ impl CommandError {
             | CommandError::PhoneInvalid(value)
             | CommandError::ValueRefused(value) => vec![("value", value.clone())],
             CommandError::BreaksRule(rule) => vec![("rule", rule.to_string())],
+            CommandError::Received { args, .. } => args.clone(),
             CommandError::NameTooLong
             | CommandError::TextTooLong
             | CommandError::UnknownPartner
