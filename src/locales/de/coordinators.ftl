@@ -350,6 +350,7 @@ exchange-preview-title = { $count ->
 }
 exchange-merge = Zusammenführen
 exchange-cancel = Abbrechen
+exchange-merging = Die Änderungen werden zusammengeführt und geprüft …
 exchange-merged = { $count ->
     [one] { $count } Änderung zusammengeführt.
    *[other] { $count } Änderungen zusammengeführt.

@@ -350,6 +350,7 @@ exchange-preview-title = { $count ->
 }
 exchange-merge = Merge
 exchange-cancel = Cancel
+exchange-merging = Merging and checking the changes …
 exchange-merged = { $count ->
     [one] { $count } change merged.
    *[other] { $count } changes merged.

@@ -215,16 +215,29 @@ fn ImportExchange() -> impl IntoView {
             }
         });
     };
+    let merging = RwSignal::new(false);
     let merge = move |_| {
         let Some(found) = preview.try_update_value(|p| p.take()).flatten() else {
             return;
         };
         pending.set(None);
-        outcome.set(match session.merge(found) {
-            Ok(count) => Outcome::Done(
-                i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))]),
-            ),
-            Err(message) => Outcome::Refused(message),
+        outcome.set(Outcome::Idle);
+        merging.set(true);
+        // A large file takes a few seconds to merge and check, on this
+        // thread: the page says so first, once drawn (after the next frame).
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    merging.set(false);
+                    outcome.set(match session.merge(found) {
+                        Ok(count) => Outcome::Done(
+                            i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))]),
+                        ),
+                        Err(message) => Outcome::Refused(message),
+                    });
+                },
+                std::time::Duration::ZERO,
+            )
         });
     };
     let cancel = move |_| {
@@ -264,7 +277,14 @@ fn ImportExchange() -> impl IntoView {
                 <input id="exchange-file" class="visually-hidden" data-testid="exchange-file" type="file" accept=".tandem"
                     on:change=take />
             </div>
-            <div aria-live="polite"><OutcomeNotice outcome=outcome testid="exchange" /></div>
+            <div aria-live="polite">
+                <OutcomeNotice outcome=outcome testid="exchange" />
+                <Show when=move || merging.get()>
+                    <p class="muted" role="status" data-testid="exchange-merging">
+                        {i18n.t("exchange-merging")}
+                    </p>
+                </Show>
+            </div>
             {move || moving.get().then(|| view! {
                 <div class="merge-preview" data-testid="move-preview">
                     <h3>{i18n.t("exchange-move-title")}</h3>
