@@ -18,6 +18,37 @@
 //! its own secret, and the notice, whose entries it cannot open and whose
 //! count says how many links still follow the page.
 //!
+//! # Threat model
+//!
+//! - **A revoked link** (a mentor who left, a forwarded e-mail). It opens
+//!   the old room and finds it retired: no entry of the notice opens with
+//!   its secret, so it never learns the new room or key, and the relay
+//!   takes nothing more in the old room. Opened for the first time after
+//!   the revocation, it shows nothing of the page
+//!   (`each_remaining_link_follows_and_a_revoked_one_finds_nothing`,
+//!   `an_entry_opens_only_with_its_own_secret_and_for_its_own_room`;
+//!   `e2e/page-links.spec.ts`, also after a reload and on a new phone).
+//! - **A link that is still valid, leaked.** Whoever has it reads and adds
+//!   to that one page, nothing of the programme or of other tandems
+//!   (`e2e/tandem-page.spec.ts`). The coordinator revokes it; the others
+//!   follow by themselves.
+//! - **A tandem that ended, or every link renewed.** The old room is
+//!   retired with an empty notice: no old link finds a way on
+//!   (`e2e/tandem-page.spec.ts`).
+//! - **A damaged or forged notice.** Said as an error, never a panic, and
+//!   never followed (`a_damaged_notice_is_said_and_never_panics`).
+//! - **The relay operator.** Sees room ids, sizes and times; the notice is
+//!   sealed again under the old room key, so it sees neither the entries
+//!   nor how many there are.
+//! - **Not covered.** A participant can forward their own link: the
+//!   person it reaches follows as they do, until that link is revoked. A
+//!   page keeps what it had before a revocation; nothing takes it back.
+//!   A page room has no member list, so whoever holds a valid link can
+//!   also retire it: the others are then told their link no longer
+//!   applies (they lose the sync, not their page, and learn nothing new)
+//!   until the coordinator renews the links. A notice such a participant
+//!   writes opens for no one else, as they know no other link's secret.
+//!
 //! ```
 //! use tandem_sync::page_link::{Holder, PageForwarding};
 //! use tandem_sync::Invite;
