@@ -53,7 +53,7 @@ run "Browser parts (wasm-bindgen-test, headless Firefox ESR)" \
   cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web
 # WebKitWebDriver starts WebKitGTK's MiniBrowser on a virtual display; the
 # test runner speaks to it as to Safari's driver.
-browser_parts_in_webkit() {
+webkit_browser_parts_once() {
   local port=${TANDEM_WEBKIT_DRIVER_PORT:-4444} driver status=0
   setsid xvfb-run -a WebKitWebDriver --port="$port" >/dev/null 2>&1 &
   driver=$!
@@ -64,9 +64,41 @@ browser_parts_in_webkit() {
   # The runner gives the whole suite 20 s by default; WebKitGTK on a busy
   # 2-core machine has been seen to need more, and a hang still fails.
   SAFARIDRIVER_REMOTE="http://127.0.0.1:$port" WASM_BINDGEN_TEST_TIMEOUT=90 \
-    cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web || status=$?
+    cargo test --offline --locked --target wasm32-unknown-unknown -p tandem --test web 2>&1 |
+    tee "$1" || status=$?
   kill -- -"$driver" 2>/dev/null || true
   return "$status"
+}
+# WebKitGTK 2.50's JavaScriptCore (x86_64) sometimes computes a wrong
+# SHA-256 in WebAssembly in the first seconds after a page starts, while
+# it moves hot code between its tiers: a document saved then carries a
+# checksum or change hash that does not match, and opening it reports it
+# damaged (measured: 2 to 4 runs in 16 of 60 save-and-open rounds, each
+# wrong result in the first ten rounds; the same bytes open on the next
+# try; with any combination of JavaScriptCore's tiers that keeps a JIT).
+# Such a failure, and only such a failure, gets one more run; any other
+# failure, or the same one twice, fails the step.
+only_damaged_reads() {
+  awk '/^---- .* output ----$/ { failed++; open = 1; next }
+       /^failures:$/ { open = 0 }
+       open && /value: Damaged|BadChecksum|MismatchingHeads/ { damaged++; open = 0 }
+       END { exit !(failed > 0 && damaged == failed) }' "$1"
+}
+browser_parts_in_webkit() {
+  local log
+  log=$(mktemp)
+  if webkit_browser_parts_once "$log"; then
+    rm -f "$log"
+    return 0
+  fi
+  if only_damaged_reads "$log"; then
+    note "a document read back as damaged in WebKitGTK (JavaScriptCore's miscomputed SHA-256, above): one more run"
+    rm -f "$log"
+    webkit_browser_parts_once "$(mktemp)"
+    return
+  fi
+  rm -f "$log"
+  return 1
 }
 run "Browser parts (wasm-bindgen-test, WebKitGTK)" browser_parts_in_webkit
 run "Building the app (Trunk, offline)" trunk build --release --offline
