@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{PageCommand, PersonId, ProgrammeSide, TandemId, TandemPageDocument};
-use tandem_sync::page_link::{Holder, PageForwarding};
+use tandem_sync::page_link::PageForwarding;
 use tandem_sync::{Invite, SyncClient};
 
 use crate::clock::now_seconds;
@@ -291,18 +291,11 @@ impl PageSession {
 
     /// Follows the page from its retired room, with this link's secret.
     fn follow(&self, notice: &[u8]) {
-        let own = self
-            .links
-            .with_value(|links| links.own.clone())
-            .and_then(|text| Holder::from_text(&text));
+        let own = self.links.with_value(|links| links.own.clone());
         let Some((old, relay)) = self.room() else {
             return;
         };
-        let next = own.and_then(|holder| {
-            PageForwarding::open(&old.room, &holder, notice)
-                .ok()
-                .flatten()
-        });
+        let next = PageForwarding::next_for_link(&old.room, own.as_deref(), notice);
         match next {
             Some(next) => self.move_to(&next, relay, false),
             None => {

@@ -13,7 +13,7 @@ use tandem_core::{
     contact_check, ContactConcern, Goal, GoalStatus, Meeting, MeetingKind, PageCommand, PersonId,
     ProgrammeSide, Replica, TandemId, TandemPageDocument,
 };
-use tandem_sync::page_link::{Holder, PageForwarding};
+use tandem_sync::page_link::PageForwarding;
 use uuid::Uuid;
 
 use crate::clock::today;
@@ -644,10 +644,7 @@ fn fetch_following(
             mut rooms,
         } = following;
         if let Some(notice) = fetched.retired {
-            let next = holder
-                .as_deref()
-                .and_then(Holder::from_text)
-                .and_then(|own| PageForwarding::open(&here, &own, &notice).ok().flatten());
+            let next = PageForwarding::next_for_link(&here, holder.as_deref(), &notice);
             return match next {
                 Some(next) if rooms.len() <= MOST_FORWARDS => {
                     rooms.push(next.room.to_string());

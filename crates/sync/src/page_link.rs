@@ -226,6 +226,15 @@ impl PageForwarding {
             .map(Some)
             .map_err(|_| PageForwardingError::Damaged)
     }
+
+    /// Where a link goes on from a retired room, given its `holder=…`
+    /// text as kept: `None` for a link without a secret of its own, for
+    /// one the notice has no entry for (revoked), and for a damaged
+    /// notice. Each is told the link no longer applies.
+    pub fn next_for_link(room: &RoomId, holder: Option<&str>, notice: &[u8]) -> Option<Invite> {
+        let holder = Holder::from_text(holder?)?;
+        Self::open(room, &holder, notice).ok().flatten()
+    }
 }
 
 fn associated(room: &RoomId, id: &[u8; ID_BYTES]) -> Vec<u8> {
@@ -312,6 +321,31 @@ mod tests {
         assert_eq!(
             PageForwarding::open(&old.room, &mentee, b"\xff\xff\xff"),
             Err(PageForwardingError::Damaged)
+        );
+    }
+
+    #[test]
+    fn a_link_as_kept_finds_its_way_on_only_with_its_own_remaining_secret() {
+        let old = Invite::new_room().unwrap();
+        let mentee = Holder::generate().unwrap();
+        let mentor = Holder::generate().unwrap();
+        let next = Invite::new_room().unwrap();
+        let notice = PageForwarding::seal(&old.room, &[(&mentee, &next)]).unwrap();
+        let kept = mentee.to_text();
+        assert_eq!(
+            PageForwarding::next_for_link(&old.room, Some(&kept), &notice),
+            Some(next)
+        );
+        let revoked = mentor.to_text();
+        for holder in [None, Some(revoked.as_str()), Some("zu-kurz")] {
+            assert_eq!(
+                PageForwarding::next_for_link(&old.room, holder, &notice),
+                None
+            );
+        }
+        assert_eq!(
+            PageForwarding::next_for_link(&old.room, Some(&kept), &notice[1..]),
+            None
         );
     }
 
