@@ -8,6 +8,7 @@
 //! participant's app builds this without the coordinator's modules (see
 //! the `coordinator` feature in `lib.rs`).
 
+pub(crate) mod afresh;
 pub(crate) mod calendar;
 pub(crate) mod document;
 pub(crate) mod survey;

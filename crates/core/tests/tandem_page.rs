@@ -408,3 +408,246 @@ fn quiet_and_one_sided_tandems_are_found_by_the_programmes_rhythm() {
     page.write_side(side, 0).unwrap();
     assert_eq!(contact_check(&page, day("2026-12-01")), None);
 }
+
+/// A tandem with a co-mentor whose page has a meeting and a goal from
+/// each side, and a questionnaire asking the mentee and the co-mentor,
+/// which the co-mentor answered.
+struct WithCoMentor {
+    cohort: Cohort,
+    tandem: TandemId,
+    mentee: PersonId,
+    co_mentor: PersonId,
+    page: TandemPageDocument,
+}
+
+fn with_co_mentor() -> WithCoMentor {
+    let mut cohort = Cohort::new();
+    let mut rules = cohort.document.programme().rules;
+    rules.co_mentors = true;
+    cohort.apply(Command::SetRules { rules }).unwrap();
+    let mentee = cohort.accepted("Miriam Beispiel", Role::Mentee, cohort.koeln);
+    let mentor = cohort.accepted("Klaus Muster", Role::Mentor, cohort.duesseldorf);
+    let co_mentor = cohort.accepted("Carla Comentorin", Role::CoMentor, cohort.koeln);
+    let tandem = TandemId::random();
+    cohort
+        .apply(Command::CreateTandem {
+            id: tandem,
+            mentee,
+            mentor,
+            co_mentor: Some(co_mentor),
+            start: day("2026-02-01"),
+            planned_end: day("2027-01-31"),
+        })
+        .unwrap();
+    let side = ProgrammeSide::project(cohort.document.programme(), tandem).unwrap();
+    let mut page = TandemPageDocument::create(side, 1_770_000_000).unwrap();
+    let survey = tandem_core::SurveyId::random();
+    let offered = std::collections::BTreeMap::from([(
+        survey,
+        tandem_core::PageSurvey {
+            title: "Zwischenbilanz".into(),
+            questions: Vec::new(),
+            asks: vec![mentee, co_mentor],
+            due: day("2026-05-01"),
+        },
+    )]);
+    page.offer_surveys(offered, 1_770_000_001).unwrap();
+    page.answer_survey(
+        tandem_core::PageAnswers {
+            survey,
+            person: co_mentor,
+            on: day("2026-05-02"),
+            answers: Default::default(),
+        },
+        1_770_000_002,
+    )
+    .unwrap();
+    for (key, by) in [("m1", mentee), ("m2", co_mentor)] {
+        page.apply(
+            PageCommand::LogMeeting {
+                key: key.into(),
+                meeting: meeting("2026-03-10", Some(by)),
+            },
+            1_770_000_003,
+        )
+        .unwrap();
+    }
+    page.apply(
+        PageCommand::SetGoal {
+            key: "g1".into(),
+            goal: Goal {
+                text: "Eine Führungsposition übernehmen".into(),
+                milestones: Vec::new(),
+                status: GoalStatus::Open,
+                by: Some(mentee),
+            },
+        },
+        1_770_000_004,
+    )
+    .unwrap();
+    WithCoMentor {
+        cohort,
+        tandem,
+        mentee,
+        co_mentor,
+        page,
+    }
+}
+
+#[test]
+fn a_page_started_afresh_holds_today_and_nothing_of_its_history() {
+    let mut two = two_tandems();
+    let mut page = page_of(&two);
+    page.apply(
+        PageCommand::LogMeeting {
+            key: "m1".into(),
+            meeting: meeting("2026-03-10", Some(two.mentee)),
+        },
+        1_773_000_000,
+    )
+    .unwrap();
+    // The mentee's name changes; the old one stays in the page's history.
+    let mut details = two.cohort.document.programme().people[&two.mentee]
+        .details
+        .clone();
+    details.name = "Mara Neumann".into();
+    two.cohort
+        .apply(Command::UpdatePerson {
+            id: two.mentee,
+            details,
+        })
+        .unwrap();
+    let side = ProgrammeSide::project(two.cohort.document.programme(), two.tandem).unwrap();
+    page.write_side(side.clone(), 1_773_000_100).unwrap();
+    assert!(contains(&page.save_uncompressed(), "Mara Mentee"));
+
+    let mut fresh = page.afresh(side, 1_773_000_200).unwrap();
+    let bytes = fresh.save_uncompressed();
+    assert!(!contains(&bytes, "Mara Mentee"), "the old name is gone");
+    assert!(contains(&bytes, "Mara Neumann"));
+    assert_eq!(tandem_core::Replica::count_after(&fresh, &[]), 1);
+    assert_eq!(fresh.meetings(), page.meetings());
+    assert_eq!(fresh.side(), page.side());
+    let reloaded = TandemPageDocument::load(&bytes).unwrap();
+    assert_eq!(reloaded.meetings(), page.meetings());
+
+    assert!(!page.shares_history_with(&fresh));
+    assert!(!fresh.shares_history_with(&page));
+    let copy = TandemPageDocument::load(&page.save()).unwrap();
+    assert!(page.shares_history_with(&copy));
+    assert!(copy.shares_history_with(&page));
+    assert!(!page.shares_history_with(&page_of(&two)), "another making");
+}
+
+#[test]
+fn another_tandems_side_never_starts_a_page_afresh() {
+    let two = two_tandems();
+    let page = page_of(&two);
+    let other = *two
+        .cohort
+        .document
+        .programme()
+        .tandems
+        .keys()
+        .find(|id| **id != two.tandem)
+        .unwrap();
+    let side = ProgrammeSide::project(two.cohort.document.programme(), other).unwrap();
+    assert!(matches!(page.afresh(side, 0), Err(PageError::Document(_))));
+}
+
+#[test]
+fn a_forgotten_co_mentor_leaves_no_name_nor_answer_on_the_fresh_page() {
+    let mut with = with_co_mentor();
+    assert!(contains(&with.page.save_uncompressed(), "Carla Comentorin"));
+    let (programme, _) =
+        tandem_core::without_person(with.cohort.document.programme(), with.co_mentor);
+    let side = ProgrammeSide::project(&programme, with.tandem).unwrap();
+    assert_eq!(side.members.len(), 2);
+
+    let mut fresh = with.page.afresh(side, 1_771_000_000).unwrap();
+    assert!(!contains(&fresh.save_uncompressed(), "Carla Comentorin"));
+    assert!(
+        fresh.survey_answers().is_empty(),
+        "her answers went with her"
+    );
+    let offered = fresh.surveys_offered();
+    let asks: Vec<_> = offered.values().flat_map(|s| s.asks.clone()).collect();
+    assert_eq!(asks, vec![with.mentee], "the mentee is still asked");
+    // The pair's log stays the tandem's: both meetings and the goal.
+    assert_eq!(fresh.meetings().len(), 2);
+    assert_eq!(fresh.goals().len(), 1);
+}
+
+#[test]
+fn what_a_participant_had_not_sent_is_written_onto_the_fresh_page() {
+    let with = with_co_mentor();
+    let mut coordinators = with.page.clone();
+    // The mentee's phone: the page as the room had it, then two entries
+    // written offline that never reached the room.
+    let mut phone = TandemPageDocument::load(&with.page.clone().save()).unwrap();
+    let room_had = tandem_core::Replica::heads(&phone);
+    phone
+        .apply(
+            PageCommand::LogMeeting {
+                key: "m3".into(),
+                meeting: meeting("2026-04-10", Some(with.mentee)),
+            },
+            1_771_000_000,
+        )
+        .unwrap();
+    phone
+        .apply(
+            PageCommand::RemoveMeeting { key: "m1".into() },
+            1_771_000_001,
+        )
+        .unwrap();
+    // Meanwhile the coordinators forget the co-mentor and start afresh;
+    // they also removed the co-mentor's meeting the phone still has.
+    coordinators
+        .apply(
+            PageCommand::RemoveMeeting { key: "m2".into() },
+            1_771_000_002,
+        )
+        .unwrap();
+    let (programme, _) =
+        tandem_core::without_person(with.cohort.document.programme(), with.co_mentor);
+    let side = ProgrammeSide::project(&programme, with.tandem).unwrap();
+    let mut fresh = coordinators.afresh(side, 1_771_000_003).unwrap();
+
+    let carried = phone.carry_onto(&room_had, &mut fresh, 1_771_000_004);
+    assert_eq!(carried, 2, "the new meeting and the removal");
+    let keys: Vec<&str> = fresh.meetings().iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, vec!["m3"], "m2 stays removed, m1 removed, m3 carried");
+    assert!(!contains(&fresh.save_uncompressed(), "Carla Comentorin"));
+
+    // Nothing new on the phone since the room's heads: nothing carried.
+    let mut again = coordinators
+        .afresh(fresh.side().clone(), 1_771_000_005)
+        .unwrap();
+    let heads = tandem_core::Replica::heads(&phone);
+    assert_eq!(phone.carry_onto(&heads, &mut again, 1_771_000_006), 0);
+}
+
+#[test]
+fn a_forgotten_co_mentors_unsent_entries_are_not_carried_back() {
+    let with = with_co_mentor();
+    // The co-mentor's own phone wrote a meeting offline before she was
+    // forgotten; her link no longer follows, but were her page to reach
+    // the fresh one, nothing of hers is written onto it.
+    let mut hers = TandemPageDocument::load(&with.page.clone().save()).unwrap();
+    let room_had = tandem_core::Replica::heads(&hers);
+    hers.apply(
+        PageCommand::LogMeeting {
+            key: "m9".into(),
+            meeting: meeting("2026-04-11", Some(with.co_mentor)),
+        },
+        1_771_000_000,
+    )
+    .unwrap();
+    let (programme, _) =
+        tandem_core::without_person(with.cohort.document.programme(), with.co_mentor);
+    let side = ProgrammeSide::project(&programme, with.tandem).unwrap();
+    let mut fresh = with.page.afresh(side, 1_771_000_001).unwrap();
+    assert_eq!(hers.carry_onto(&room_had, &mut fresh, 1_771_000_002), 0);
+    assert_eq!(fresh.meetings().len(), 2);
+}

@@ -29,10 +29,10 @@ use crate::model::tandem::TandemStatus;
 
 /// The tandem page format this version writes.
 pub const PAGE_FORMAT_VERSION: u64 = 1;
-const FORMAT: &str = "tandem_page_format";
-const SIDE: &str = "programme_side";
-const GOALS: &str = "goals";
-const MEETINGS: &str = "meetings";
+pub(crate) const FORMAT: &str = "tandem_page_format";
+pub(crate) const SIDE: &str = "programme_side";
+pub(crate) const GOALS: &str = "goals";
+pub(crate) const MEETINGS: &str = "meetings";
 /// Longest free text on a tandem page.
 pub const MAX_PAGE_TEXT: usize = 4_000;
 /// The contact rhythm when the programme sets none: monthly.
@@ -271,7 +271,7 @@ pub struct TandemPageDocument {
     meetings: BTreeMap<String, Meeting>,
 }
 
-fn options(at: i64, what: &str) -> CommitOptions {
+pub(crate) fn options(at: i64, what: &str) -> CommitOptions {
     CommitOptions::default().with_message(what).with_time(at)
 }
 
@@ -304,7 +304,7 @@ impl TandemPageDocument {
         Self::from_doc(doc)
     }
 
-    fn from_doc(doc: Automerge) -> Result<Self, LoadError> {
+    pub(crate) fn from_doc(doc: Automerge) -> Result<Self, LoadError> {
         let format = match doc.get(ROOT, FORMAT) {
             Ok(Some((value, _))) => value.as_u64().ok_or(LoadError::NotAProgramme)?,
             Ok(None) => return Err(LoadError::NotAProgramme),

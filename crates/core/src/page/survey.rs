@@ -46,8 +46,8 @@ impl PageSurveyError {
     }
 }
 
-const OFFERED: &str = "surveys_offered";
-const ANSWERS: &str = "survey_answers";
+pub(crate) const OFFERED: &str = "surveys_offered";
+pub(crate) const ANSWERS: &str = "survey_answers";
 
 /// A questionnaire offered on a tandem page.
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
