@@ -7,12 +7,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{PageCommand, PersonId, ProgrammeSide, TandemId, TandemPageDocument};
+use tandem_core::{PageCommand, PersonId, ProgrammeSide, Replica, TandemId, TandemPageDocument};
 use tandem_sync::page_link::PageForwarding;
 use tandem_sync::{Invite, SyncClient};
 
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
+use crate::live::fetch::fetch_room;
 use crate::live::{Live, LiveHost, RelayLink, StoreBarrier, SyncStatus};
 use crate::session::Opening;
 use crate::settings::{PageLinks, PageRecord};
@@ -222,8 +223,19 @@ impl PageSession {
     /// Gives the page a new room and key, and retires the old room with no
     /// way on: every old link stops receiving anything new, and is told
     /// so. The whole page goes to the new room.
+    /// The page goes there started afresh (see `tandem_core`'s
+    /// `TandemPageDocument::afresh`): its old history, and any value it
+    /// once held, stays behind in the old room.
     pub(crate) fn new_room(&self) -> Result<(), String> {
         let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
+        let fresh = self
+            .document
+            .with_value(|page| {
+                let page = page.as_ref()?;
+                Some(page.afresh(page.side().clone(), now_seconds()))
+            })
+            .ok_or_else(|| self.i18n.t("error-document"))?
+            .map_err(|error| self.i18n.error(error.code()))?;
         let relay = match self.room() {
             Some((old, relay)) => {
                 retire_for_good(old, relay.clone(), Vec::new());
@@ -231,6 +243,10 @@ impl PageSession {
             }
             None => None,
         };
+        // Nothing of the fresh page reaches the old room.
+        self.stop_live();
+        self.document.set_value(Some(fresh));
+        self.persist();
         self.move_to(&invite, relay, true);
         Ok(())
     }
@@ -297,7 +313,7 @@ impl PageSession {
         };
         let next = PageForwarding::next_for_link(&old.room, own.as_deref(), notice);
         match next {
-            Some(next) => self.move_to(&next, relay, false),
+            Some(next) => self.follow_to(next, relay, FOLLOW_TRIES),
             None => {
                 self.relay.update_value(|link| {
                     if let Some(link) = link.as_mut() {
@@ -308,6 +324,100 @@ impl PageSession {
                     .set(SyncStatus::Refused("page-link-revoked".into()));
             }
         }
+    }
+
+    /// Reads the room the page went to before moving there. The same
+    /// page (a link was revoked): this browser moves and sends what the
+    /// room lacks. A page started afresh (a tandem ended, a co-mentor was
+    /// forgotten): it takes that page instead of its own, with what it had
+    /// not yet sent written onto it, so nothing of the old history reaches
+    /// the new room. An empty room (the coordinator's upload is still on
+    /// its way) is read again a little later.
+    fn follow_to(&self, next: Invite, relay: Option<String>, tries: u32) {
+        let session = *self;
+        let fetching = next.clone();
+        let owner = Owner::new_root(None);
+        owner.with(|| {
+            fetch_room(self.i18n, fetching, relay.clone(), move |fetched| {
+                if session.document.is_disposed() {
+                    return;
+                }
+                let fetched = match fetched {
+                    Ok(fetched) => fetched,
+                    Err(message) => return session.sync_status.set(SyncStatus::Refused(message)),
+                };
+                if fetched.retired.is_some() {
+                    // Moved on again: the room's own notice says where.
+                    return session.move_to(&next, relay, false);
+                }
+                match page_from(fetched.blobs) {
+                    Some(page) if page.tandem() == session.tandem => {
+                        session.take_from_room(page, &next, relay, fetched.last_seen)
+                    }
+                    Some(_) => session
+                        .sync_status
+                        .set(SyncStatus::Refused("page-link-empty".into())),
+                    None if tries > 0 => {
+                        set_timeout(
+                            move || session.follow_to(next, relay, tries - 1),
+                            FOLLOW_AGAIN,
+                        );
+                    }
+                    None => session.sync_status.set(SyncStatus::Offline { waiting: 0 }),
+                }
+            });
+        });
+        // The fetch closes its own connection once read.
+        std::mem::forget(owner);
+    }
+
+    /// Moves to the room of `next`, which holds `there`.
+    fn take_from_room(
+        &self,
+        mut there: TandemPageDocument,
+        next: &Invite,
+        relay: Option<String>,
+        last_seen: u64,
+    ) {
+        let shared = self
+            .document
+            .with_value(|page| page.as_ref().map(|page| page.shares_history_with(&there)));
+        if shared != Some(false) {
+            return self.move_to(next, relay, false);
+        }
+        let room_had: Vec<String> = there.heads().iter().map(|h| h.to_string()).collect();
+        let sent: Vec<automerge::ChangeHash> = self.relay.with_value(|link| {
+            link.as_ref()
+                .map(|link| {
+                    let acknowledged = &link.record().acknowledged;
+                    acknowledged.iter().filter_map(|h| h.parse().ok()).collect()
+                })
+                .unwrap_or_default()
+        });
+        self.document.with_value(|page| {
+            if let Some(page) = page.as_ref() {
+                page.carry_onto(&sent, &mut there, now_seconds());
+            }
+        });
+        self.stop_live();
+        self.document.set_value(Some(there));
+        self.persist();
+        let key = PageRecord::page_key(self.tandem);
+        let record = PageRecord {
+            invite: next.to_fragment(),
+            relay,
+            last_seen,
+            acknowledged: room_had,
+            ..PageRecord::default()
+        };
+        let stored = record.clone();
+        let at = key.clone();
+        spawn_local(async move {
+            let _ = stored.save_at(&at).await;
+        });
+        // What was carried over goes out as this browser's changes.
+        self.start_relay(key, record, false);
+        self.bump();
     }
 
     fn changed_here(&self) {
@@ -341,6 +451,21 @@ impl PageSession {
             }
         });
     }
+}
+
+/// How often a link reads an empty room it was sent to before it waits
+/// for the next start, and how long it waits in between.
+const FOLLOW_TRIES: u32 = 10;
+const FOLLOW_AGAIN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A page from the blobs of its room: the first holds the whole page.
+pub(crate) fn page_from(blobs: Vec<Vec<u8>>) -> Option<TandemPageDocument> {
+    let mut blobs = blobs.into_iter();
+    let mut page = TandemPageDocument::load(&blobs.next()?).ok()?;
+    for blob in blobs {
+        let _ = page.merge_changes(&blob);
+    }
+    Some(page)
 }
 
 async fn read(tandem: TandemId) -> Result<Option<TandemPageDocument>, &'static str> {

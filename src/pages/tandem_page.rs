@@ -23,7 +23,7 @@ use crate::components::sync::SyncState;
 use crate::i18n::use_i18n;
 use crate::live::fetch::fetch_room;
 use crate::live::invite::{on_link_opened, take_from_address, Arrived, InAddress};
-use crate::page_session::{create_page, store_received, PageSession};
+use crate::page_session::{create_page, page_from, store_received, PageSession};
 use crate::routes::Page;
 use crate::session::{use_session, Opening};
 use crate::settings::{PageLinks, PageRecord};
@@ -54,10 +54,12 @@ fn PageLog(page: PageSession, me: Signal<Option<PersonId>>) -> impl IntoView {
     let name_of = move |person: Option<PersonId>| -> String {
         match person {
             None => i18n.t("page-by-coordinator"),
+            // Someone who left the tandem (a forgotten co-mentor) has no
+            // name on the page any more.
             Some(person) => page
                 .with(|p| p.side().member(person).map(|m| m.name.clone()))
                 .flatten()
-                .unwrap_or_default(),
+                .unwrap_or_else(|| i18n.t("page-by-former-member")),
         }
     };
 
@@ -708,15 +710,6 @@ async fn keep_own_link(tandem: TandemId, holder: Option<String>) {
 }
 
 /// The page from what its room held, in order.
-fn page_from(blobs: Vec<Vec<u8>>) -> Option<TandemPageDocument> {
-    let mut blobs = blobs.into_iter();
-    let mut page = TandemPageDocument::load(&blobs.next()?).ok()?;
-    for blob in blobs {
-        let _ = page.merge_changes(&blob);
-    }
-    Some(page)
-}
-
 #[component]
 fn ParticipantView(tandem: TandemId) -> impl IntoView {
     let i18n = use_i18n();

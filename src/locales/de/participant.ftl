@@ -156,6 +156,7 @@ page-minutes = { $count } Minuten
 page-next-steps-were = Nächste Schritte: { $steps }
 page-logged-by = Eingetragen von { $name }
 page-by-coordinator = der Koordination
+page-by-former-member = einem früheren Mitglied des Tandems
 meeting-kind-in-person = persönlich
 meeting-kind-online = online
 meeting-kind-phone = Telefon

@@ -155,6 +155,7 @@ page-minutes = { $count } minutes
 page-next-steps-were = Next steps: { $steps }
 page-logged-by = Logged by { $name }
 page-by-coordinator = the coordinators
+page-by-former-member = a former member of the tandem
 meeting-kind-in-person = in person
 meeting-kind-online = online
 meeting-kind-phone = phone
