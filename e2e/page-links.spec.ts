@@ -128,3 +128,111 @@ test('a revoked personal link reads nothing new, and the others follow the page'
     stranger.close(),
   ]);
 });
+
+// Forgetting a co-mentor starts the tandem's page afresh: the page as it
+// stands, without her and with none of its history, moves to a new room.
+// The mentee's phone follows by itself and takes the fresh page in place
+// of its own; the co-mentor's link reads nothing new; her meeting stays in
+// the tandem's log without her name.
+const coMentorSheet = [
+  'Name;Rolle;Organisation;E-Mail;Themen;Verfügbarkeit;Ort;Stand',
+  'Aylin Korkmaz;Mentee;Stadt Köln;aylin.korkmaz@example.org;Führung;Di und Do abends;Köln;angenommen',
+  'Nora Xanthopoulos;Mentorin;Landeshauptstadt Düsseldorf;nora.x@example.org;Führung;Dienstag ab 18 Uhr;Düsseldorf;angenommen',
+  'Ida Vogel;Co-Mentorin;Stadt Köln;ida.vogel@example.org;Haushalt;Mo vormittags;Köln;angenommen',
+].join('\r\n');
+
+test('forgetting a co-mentor starts the page afresh; the pair follow, her link does not', async ({ browser }) => {
+  allowFor(180_000);
+  const office = await browser.newContext({ locale: 'de-DE' });
+  const menteePhone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const coMentorPhone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const a = await office.newPage();
+  const mentee = await menteePhone.newPage();
+  const ida = await coMentorPhone.newPage();
+
+  const programmes = new ProgrammesPage(a);
+  const workspace = new ProgrammePage(a);
+  await programmes.open();
+  await programmes.create({ ...programme, name: 'Co-Mentoring 2027' });
+  await workspace.openFromList('Co-Mentoring 2027');
+  await workspace.tab('nav-settings');
+  await a.getByTestId('rules-co-mentors').check();
+  await a.getByTestId('rules-submit').click();
+  await workspace.importFile('co-mentoring.csv', Buffer.from(coMentorSheet + '\r\n', 'utf8'));
+  await a.getByTestId('import-submit').click();
+  await expect(a.getByTestId('import-done')).toHaveText('3 Personen importiert.');
+  await workspace.tab('nav-tandems');
+  await a.getByTestId('tandem-co-mentor').selectOption({ label: 'Ida Vogel (Stadt Köln)' });
+  await workspace.formTandem('Aylin Korkmaz (Stadt Köln)', 'Nora Xanthopoulos (Landeshauptstadt Düsseldorf)');
+  const row = a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' });
+  await expect(row).toContainText('Ida Vogel');
+  await row.getByRole('link').first().click();
+  await a.getByTestId('page-set-up').click();
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  const links = a.getByTestId('page-personal-link');
+  await expect(links).toHaveCount(3);
+  const linkOf = (name: string) =>
+    links.filter({ hasText: `Link für ${name}` }).getByTestId('page-personal-link-url');
+  const aylinLink = await linkOf('Aylin Korkmaz').inputValue();
+  const idaLink = await linkOf('Ida Vogel').inputValue();
+
+  // Ida logs a meeting on her phone; Aylin's phone has it too.
+  await ida.goto(idaLink);
+  await expect(ida.getByTestId('page-member')).toHaveCount(3);
+  await ida.getByTestId('page-me').selectOption({ label: 'Ida Vogel' });
+  await ida.getByTestId('page-meeting-topics').fill('Haushaltsplanung mit Ida');
+  await ida.getByTestId('page-meeting-submit').click();
+  await expect(ida.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await mentee.goto(aylinLink);
+  await expect(mentee.getByTestId('page-member')).toHaveCount(3);
+  await expect(mentee.getByTestId('page-meeting')).toContainText('Eingetragen von Ida Vogel');
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(a.getByTestId('page-meeting')).toContainText('Haushaltsplanung mit Ida');
+
+  // The coordinator forgets Ida.
+  await workspace.openPerson('Ida Vogel');
+  await a.getByTestId('forget-person').click();
+  await a.getByTestId('forget-confirm').click();
+  await workspace.tab('nav-people');
+  await expect(a.getByTestId('person-row').filter({ hasText: 'Ida Vogel' })).toHaveCount(0);
+
+  // Aylin's phone follows to the fresh page: two members, no name of
+  // Ida's anywhere, her meeting kept without it; it syncs on.
+  await expect(mentee.getByTestId('page-member')).toHaveCount(2, { timeout: 20_000 });
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(mentee.locator('main')).not.toContainText('Ida Vogel');
+  await expect(mentee.getByTestId('page-meeting')).toContainText('Haushaltsplanung mit Ida');
+  await expect(mentee.getByTestId('page-meeting')).toContainText('Eingetragen von einem früheren Mitglied des Tandems');
+  await mentee.getByTestId('page-me').selectOption({ label: 'Aylin Korkmaz' });
+  await mentee.getByTestId('page-meeting-topics').fill('Nach dem Löschen eingetragen');
+  await mentee.getByTestId('page-meeting-submit').click();
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await mentee.reload();
+  await expect(mentee.getByTestId('page-member')).toHaveCount(2);
+  await expect(mentee.getByTestId('page-meeting')).toHaveCount(2);
+
+  // The coordinator's page is the fresh one, and receives what Aylin wrote.
+  await workspace.tab('nav-tandems');
+  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
+  await expect(a.getByTestId('page-meeting').filter({ hasText: 'Nach dem Löschen eingetragen' })).toHaveCount(1);
+  await expect(links).toHaveCount(2);
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // Ida's link reads nothing new, now or opened afresh.
+  await expect(ida.getByTestId('page-sync-status')).toContainText('Dieser Link gilt nicht mehr');
+  await expect(ida.getByTestId('page-meeting')).toHaveCount(1);
+  const stranger = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const forwarded = await stranger.newPage();
+  await forwarded.goto(idaLink);
+  await expect(forwarded.getByTestId('page-error')).toContainText('Dieser Link gilt nicht mehr');
+  await expect(forwarded.getByTestId('page-member')).toHaveCount(0);
+  // Aylin's old link, on a phone that never had the page, finds the
+  // fresh one.
+  const laptop = await browser.newContext({ locale: 'de-DE' });
+  const aylinLater = await laptop.newPage();
+  await aylinLater.goto(aylinLink);
+  await expect(aylinLater.getByTestId('page-meeting')).toHaveCount(2);
+  await expect(aylinLater.locator('main')).not.toContainText('Ida Vogel');
+
+  await Promise.all([office.close(), menteePhone.close(), coMentorPhone.close(), stranger.close(), laptop.close()]);
+});

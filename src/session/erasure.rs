@@ -25,6 +25,8 @@ use tandem_core::{PersonId, ProgrammeDocument, TandemId};
 use tandem_sync::access::{DeviceIdentity, DeviceSync};
 use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
 
+mod pages;
+
 use super::ProgrammeSession;
 use crate::clock::now_seconds;
 use crate::live::fetch::Fetched;
@@ -225,6 +227,9 @@ impl ProgrammeSession {
     ) {
         let id = next.id();
         let name = next.heads_key();
+        let changed = self
+            .with_untracked(|programme| pages::tandems_changed(programme, next.programme()))
+            .unwrap_or_default();
         // Stored without compression: a search of the stored bytes for an
         // erased name then means something.
         let bytes = next.save_uncompressed();
@@ -249,12 +254,12 @@ impl ProgrammeSession {
                 // The tandem's page went with the person: its room on the
                 // relay is retired too, so its log (the pair's goals and
                 // meetings) is dropped there. There is no new page to point
-                // to. Its record goes before the store is written afresh.
-                if lead {
-                    if let Some(record) = PageRecord::load_at(&key).await {
-                        if let Ok(invite) = Invite::from_fragment(&record.invite) {
-                            retire_room(invite, record.relay, Vec::new());
-                        }
+                // to. The browser that set the page up holds its record,
+                // whether it made the new generation or moved to it. The
+                // record goes before the store is written afresh.
+                if let Some(record) = PageRecord::load_at(&key).await {
+                    if let Ok(invite) = Invite::from_fragment(&record.invite) {
+                        retire_room(invite, record.relay, Vec::new());
                     }
                 }
                 SyncRecord::remove_at(&key).await;
@@ -263,9 +268,10 @@ impl ProgrammeSession {
                 Ok(store) => store.start_over(id, &name, &bytes, &pages).await,
                 Err(error) => Err(error),
             };
+            let kept = stored.is_ok();
             let ready = session
                 .writes
-                .try_update_value(|writes| writes.end(stored.is_ok()))
+                .try_update_value(|writes| writes.end(kept))
                 .unwrap_or_default();
             match stored {
                 Ok(key) => {
@@ -281,6 +287,12 @@ impl ProgrammeSession {
                 Err(error) => {
                     session.needs_snapshot.set_value(true);
                     session.unsaved.set(Some(error.code()));
+                }
+            }
+            // A page is started afresh only in a store written afresh.
+            for (tandem, side) in changed.into_iter().filter(|_| kept) {
+                if let Err(code) = pages::restart_page(tandem, side).await {
+                    session.unsaved.set(Some(code));
                 }
             }
             let Some(old) = old_record else {
@@ -655,8 +667,50 @@ impl Retiring for tandem_sync::access::DeviceSync {
 /// Drives `client` on a connection of its own to `url` until the room is
 /// retired (or the relay refuses), then closes.
 fn retire_with<C: Retiring>(client: C, url: String, forwarding: Vec<u8>) {
+    on_room(client, url, move |client| client.retire(&forwarding), || {});
+}
+
+/// Pushes `whole`, a tandem page started afresh, into its new room `next`,
+/// then retires `old` with `notice`: the links that follow from the old
+/// room find the page already there. The old room is retired whatever
+/// became of the push, so that no link reads on there.
+pub(crate) fn upload_then_retire(
+    next: Invite,
+    old: Invite,
+    relay: Option<String>,
+    whole: Vec<u8>,
+    notice: Vec<u8>,
+) {
+    let Some(url) = relay_url(relay.as_deref()) else {
+        return;
+    };
+    let upload = move |client: &mut SyncClient| {
+        let _ = client.push(&whole);
+    };
+    on_room(SyncClient::new(next, 0), url, upload, move || {
+        retire_room(old, relay, notice)
+    });
+}
+
+/// What [`on_room`] sends once the room's log is read.
+type Act<C> = Box<dyn FnOnce(&mut C)>;
+
+/// Drives `client` on a connection of its own to `url`: once the room's
+/// log is read, `act` sends what it has to; once the relay has taken it
+/// (or refused, or the connection ended), the connection closes and
+/// `then` runs.
+fn on_room<C: Retiring>(
+    client: C,
+    url: String,
+    act: impl FnOnce(&mut C) + 'static,
+    then: impl FnOnce() + 'static,
+) {
     let state: StoredValue<Option<(C, Option<Socket>)>, LocalStorage> =
         StoredValue::new_local(Some((client, None)));
+    let act: StoredValue<Option<Act<C>>, LocalStorage> =
+        StoredValue::new_local(Some(Box::new(act)));
+    let then: StoredValue<Option<Box<dyn FnOnce()>>, LocalStorage> =
+        StoredValue::new_local(Some(Box::new(then)));
     let flush = move || {
         state.update_value(|state| {
             if let Some((client, Some(socket))) = state.as_mut() {
@@ -672,6 +726,9 @@ fn retire_with<C: Retiring>(client: C, url: String, forwarding: Vec<u8>) {
                 .try_update_value(|state| state.take().and_then(|(_, socket)| socket))
                 .flatten();
             drop(socket);
+            if let Some(then) = then.try_update_value(Option::take).flatten() {
+                then();
+            }
         });
     };
     let opened = Socket::open(
@@ -690,9 +747,10 @@ fn retire_with<C: Retiring>(client: C, url: String, forwarding: Vec<u8>) {
                 .flatten();
             match step {
                 Some(RetireStep::UpToDate) => {
+                    let act = act.try_update_value(Option::take).flatten();
                     state.update_value(|state| {
-                        if let Some((client, _)) = state.as_mut() {
-                            client.retire(&forwarding);
+                        if let (Some((client, _)), Some(act)) = (state.as_mut(), act) {
+                            act(client);
                         }
                     });
                     flush();
@@ -703,11 +761,12 @@ fn retire_with<C: Retiring>(client: C, url: String, forwarding: Vec<u8>) {
         },
         close,
     );
-    if let Ok(socket) = opened {
-        state.update_value(|state| {
+    match opened {
+        Ok(socket) => state.update_value(|state| {
             if let Some((_, slot)) = state.as_mut() {
                 *slot = Some(socket);
             }
-        });
+        }),
+        Err(_) => close(),
     }
 }

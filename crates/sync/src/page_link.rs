@@ -34,7 +34,17 @@
 //!   follow by themselves.
 //! - **A tandem that ended, or every link renewed.** The old room is
 //!   retired with an empty notice: no old link finds a way on
-//!   (`e2e/tandem-page.spec.ts`).
+//!   (`e2e/tandem-page.spec.ts`). The page goes to the new room started
+//!   afresh, with none of its history
+//!   (`a_page_started_afresh_holds_today_and_nothing_of_its_history` in
+//!   `tandem-core`).
+//! - **A forgotten co-mentor.** Her page starts afresh in a new room
+//!   without her name, her answers or any history that held them; the
+//!   notice opens for the pair's links only, so her link reads nothing
+//!   new, and the pair's apps take the fresh page in place of theirs
+//!   (`a_forgotten_co_mentor_leaves_no_name_nor_answer_on_the_fresh_page`,
+//!   `what_a_participant_had_not_sent_is_written_onto_the_fresh_page`;
+//!   `e2e/page-links.spec.ts`). What her phone held before stays there.
 //! - **A damaged or forged notice.** Said as an error, never a panic, and
 //!   never followed (`a_damaged_notice_is_said_and_never_panics`).
 //! - **The relay operator.** Sees room ids, sizes and times; the notice is
