@@ -43,7 +43,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use crate::frame::{ErrorCode, Frame, FrameError, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use crate::seal::{OpenError, SealError};
-use crate::Invite;
+use crate::{Invite, RoomOwner};
 
 /// The app's handle on one push or snapshot, to learn when it is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -135,6 +135,8 @@ pub struct SyncClient {
     connected: bool,
     up_to_date: bool,
     max_frame_bytes: usize,
+    /// The room's owner, where this client's browser made the room.
+    owner: Option<RoomOwner>,
 }
 
 impl SyncClient {
@@ -154,7 +156,21 @@ impl SyncClient {
             connected: false,
             up_to_date: false,
             max_frame_bytes: MAX_FRAME_BYTES,
+            owner: None,
         }
+    }
+
+    /// This client's browser made the room and holds `owner`: it says so
+    /// after each hello, and may retire the room and replace its log.
+    pub fn with_owner(mut self, owner: RoomOwner) -> Self {
+        self.owner = Some(owner);
+        self
+    }
+
+    /// Whether this client may replace the room's log with a snapshot: in
+    /// an owned room, only its owner.
+    pub fn may_snapshot(&self) -> bool {
+        !self.invite.room.is_owned() || self.owner.is_some()
     }
 
     /// Refuses frames larger than `limit` both ways (the relay's limit, if
@@ -200,10 +216,20 @@ impl SyncClient {
             after: self.seen.through,
         }
         .encode(self.max_frame_bytes)?;
+        let own = match &self.owner {
+            Some(owner) => Some(
+                Frame::Own {
+                    secret: owner.secret(),
+                }
+                .encode(self.max_frame_bytes)?,
+            ),
+            None => None,
+        };
         self.connected = true;
         self.up_to_date = false;
         self.outbox.clear();
         self.outbox.push_back(hello);
+        self.outbox.extend(own);
         self.outbox
             .extend(self.pending.iter().map(|pending| pending.frame.clone()));
         Ok(())
@@ -316,6 +342,7 @@ impl SyncClient {
             Frame::Access { .. } => Err(ClientError::UnexpectedFrame("access")),
             Frame::DeviceHello { .. } => Err(ClientError::UnexpectedFrame("device-hello")),
             Frame::Introduce { .. } => Err(ClientError::UnexpectedFrame("introduce")),
+            Frame::Own { .. } => Err(ClientError::UnexpectedFrame("own")),
         }
     }
 

@@ -50,7 +50,10 @@ use crate::{AccessToken, RoomId};
 /// [`Frame::Introduce`] (see [`access`](crate::access)); a relay of
 /// version 2 still speaks version 1 to rooms without a member list. It
 /// also adds [`Frame::Expires`], which a relay sends only to clients that
-/// said hello with 2 or later, so older apps never meet it.
+/// said hello with 2 or later, so older apps never meet it. [`Frame::Own`]
+/// came later within version 2: an app sends it only to a room it made as
+/// an owned room (see [`owner`](crate::owner)), which only a relay that
+/// reads it has ever served, as the app and its relay ship together.
 pub const PROTOCOL_VERSION: u16 = 2;
 
 /// The first protocol with devices and a member list.
@@ -159,6 +162,11 @@ pub enum Frame {
         invitation: InvitationId,
         proof: [u8; 32],
     },
+    /// Client → relay, after a hello to an owned room (see
+    /// [`crate::owner`]): the secret the room id was made from. Only a
+    /// connection that showed it may retire the room or replace its log.
+    /// A secret that does not own the room is refused.
+    Own { secret: [u8; 32] },
 }
 
 /// Largest sealed notice a retired room keeps.
@@ -254,6 +262,7 @@ impl Frame {
             Frame::DeviceHello { .. } => "device-hello",
             Frame::Access { .. } => "access",
             Frame::Introduce { .. } => "introduce",
+            Frame::Own { .. } => "own",
         }
     }
 }
@@ -458,6 +467,7 @@ mod tests {
                 invitation: InvitationId([3; 16]),
                 proof: [4; 32],
             },
+            Frame::Own { secret: [6; 32] },
         ]
     }
 

@@ -40,6 +40,18 @@ impl Invite {
         })
     }
 
+    /// A new room with a new key that only `owner`'s holder may retire
+    /// or replace (see [`crate::owner`]); the owner stays with its maker
+    /// and is never part of a link.
+    pub fn new_owned_room() -> Result<(Self, crate::RoomOwner), RandomError> {
+        let owner = crate::RoomOwner::generate()?;
+        let invite = Self {
+            room: owner.room(),
+            key: RoomKey::random()?,
+        };
+        Ok((invite, owner))
+    }
+
     /// The access token for this room.
     pub fn access_token(&self) -> AccessToken {
         self.key.access_token(&self.room)

@@ -15,6 +15,7 @@
 //! - [`intake`]: applications sealed for a programme's coordinators only.
 //! - [`key`], [`seal`]: the room key, the access token, sealing.
 //! - [`invite`]: room and key in an invite link.
+//! - [`owner`]: rooms only the browser that made them may retire.
 //! - [`client`]: [`SyncClient`], the sans-IO state machine the app drives.
 
 pub mod access;
@@ -24,6 +25,7 @@ pub mod frame;
 pub mod intake;
 pub mod invite;
 pub mod key;
+pub mod owner;
 pub mod page_link;
 pub mod retire;
 pub mod room;
@@ -39,6 +41,7 @@ pub use invite::{Invite, InviteError};
 pub use key::{
     AccessToken, RandomError, RoomKey, RoomKeyError, TokenHash, ROOM_KEY_BYTES, TOKEN_BYTES,
 };
+pub use owner::{RoomOwner, OWNER_SECRET_BYTES};
 pub use retire::{Forwarding, ForwardingError};
 pub use room::{RoomId, RoomIdError, ROOM_ID_BYTES};
 pub use seal::{OpenError, SealError, SEAL_OVERHEAD};

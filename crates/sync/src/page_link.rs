@@ -53,11 +53,14 @@
 //! - **Not covered.** A participant can forward their own link: the
 //!   person it reaches follows as they do, until that link is revoked. A
 //!   page keeps what it had before a revocation; nothing takes it back.
-//!   A page room has no member list, so whoever holds a valid link can
-//!   also retire it: the others are then told their link no longer
-//!   applies (they lose the sync, not their page, and learn nothing new)
-//!   until the coordinator renews the links. A notice such a participant
-//!   writes opens for no one else, as they know no other link's secret.
+//!   A page room has no member list; its id is owned by the coordinator's
+//!   browser (see [`owner`](crate::owner)), so a link holder cannot
+//!   retire it or replace its log. A room made before rooms had owners
+//!   can still be retired by any valid link, until the coordinator next
+//!   moves the page: the others are then told their link no longer
+//!   applies (they lose the sync, not their page). A notice such a
+//!   participant writes opens for no one else, as they know no other
+//!   link's secret.
 //!
 //! ```
 //! use tandem_sync::page_link::{Holder, PageForwarding};

@@ -33,9 +33,14 @@ impl RoomId {
         Self(bytes)
     }
 
-    /// A fresh room id from the system's random source.
+    /// A fresh room id from the system's random source; never one that
+    /// looks owned (see [`crate::owner`]).
     pub fn random() -> Result<Self, RandomError> {
-        random_bytes().map(Self)
+        let mut bytes: [u8; ROOM_ID_BYTES] = random_bytes()?;
+        if bytes.starts_with(&crate::owner::OWNED_MARK) {
+            bytes[0] ^= 0xff;
+        }
+        Ok(Self(bytes))
     }
 
     /// The raw bytes, as frames carry them.
