@@ -164,6 +164,7 @@ pub(crate) async fn serve<S: RoomStore>(socket: WebSocket, state: RelayState<S>,
         last_sent: 0,
         last_heard: tokio::time::Instant::now(),
         access: access::Standing::default(),
+        owner: false,
     };
     let span = tracing::info_span!("connection", room = tracing::field::Empty);
     async move {
@@ -188,6 +189,8 @@ struct Connection<S: RoomStore> {
     last_heard: tokio::time::Instant,
     /// Where the connection stands with the room's member list.
     access: access::Standing,
+    /// The client showed the secret the (owned) room's id was made from.
+    owner: bool,
 }
 
 impl<S: RoomStore> Connection<S> {
@@ -469,6 +472,7 @@ impl<S: RoomStore> Connection<S> {
                 Ok(())
             }
             Frame::Snapshot { through, blob } => {
+                self.check_owner(room, "replace its log")?;
                 self.check_blob(&blob)?;
                 let _writing = membership.room.writes.lock().await;
                 self.check_signed(room, &blob, BlobKind::Snapshot, Some(through))?;
@@ -490,17 +494,43 @@ impl<S: RoomStore> Connection<S> {
                 self.send(Frame::Ack { sequence: through }).await
             }
             Frame::Retire { notice } => {
+                self.check_owner(room, "retire it")?;
                 self.check_signed(room, &notice, BlobKind::Retire, None)?;
                 self.retire(room, membership, notice).await
             }
             Frame::Access { position, entry } => {
                 self.append_access(room, membership, position, entry).await
             }
+            Frame::Own { secret } => {
+                if !room.is_owned_by(&secret) {
+                    tracing::warn!("an owner's secret that does not own the room");
+                    return Err(Refusal::new(
+                        ErrorCode::NotAllowed,
+                        "this secret does not own the room",
+                    ));
+                }
+                self.owner = true;
+                Ok(())
+            }
             other => Err(Refusal::new(
                 ErrorCode::UnexpectedFrame,
                 format!("a client does not send a {} frame here", other.kind()),
             )),
         }
+    }
+
+    /// Refuses to retire an owned room or replace its log (`what`) on a
+    /// connection that has not shown the room's owner secret (see
+    /// `tandem_sync::owner`). Other rooms are as they were.
+    fn check_owner(&self, room: RoomId, what: &str) -> Result<(), Refusal> {
+        if !room.is_owned() || self.owner {
+            return Ok(());
+        }
+        tracing::warn!("an owned room's retirement or snapshot without its owner");
+        Err(Refusal::new(
+            ErrorCode::NotAllowed,
+            format!("only the room's owner may {what}"),
+        ))
     }
 
     /// Counts `size` more bytes for a push about to be put in line (under

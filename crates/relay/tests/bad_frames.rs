@@ -47,6 +47,7 @@ fn corpus(invite: &Invite) -> Vec<Vec<u8>> {
         },
         Frame::Synced { latest: 3 },
         Frame::error(ErrorCode::BadFrame, "nein"),
+        Frame::Own { secret: [7; 32] },
     ]
     .iter()
     .map(|frame| frame.encode(MAX_FRAME_BYTES).expect("frames encode"))
