@@ -61,6 +61,9 @@ test('a revoked personal link reads nothing new, and the others follow the page'
   const aylinLink = await linkOf('Aylin Korkmaz').inputValue();
   const noraLink = await linkOf('Nora Xanthopoulos').inputValue();
   expect(aylinLink).toMatch(/\/tandem#room=[0-9a-f]{32}&key=[\w-]+&holder=[\w-]{43}$/);
+  // The room is one only the coordinator's browser can retire (its id is
+  // marked as owned, see crates/sync/src/owner.rs); its secret is in no link.
+  expect(aylinLink).toContain('room=0a11ce5e');
   expect(noraLink).not.toEqual(aylinLink);
 
   await mentee.goto(aylinLink);

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{PageCommand, PersonId, ProgrammeSide, Replica, TandemId, TandemPageDocument};
 use tandem_sync::page_link::PageForwarding;
-use tandem_sync::{Invite, SyncClient};
+use tandem_sync::{Invite, RoomOwner, SyncClient};
 
 use crate::clock::now_seconds;
 use crate::i18n::{use_i18n, I18n};
@@ -222,12 +222,12 @@ impl PageSession {
 
     /// Gives the page a new room and key, and retires the old room with no
     /// way on: every old link stops receiving anything new, and is told
-    /// so. The whole page goes to the new room.
-    /// The page goes there started afresh (see `tandem_core`'s
+    /// so. The page goes there started afresh (see `tandem_core`'s
     /// `TandemPageDocument::afresh`): its old history, and any value it
     /// once held, stays behind in the old room.
     pub(crate) fn new_room(&self) -> Result<(), String> {
-        let invite = Invite::new_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
+        let (invite, owner) =
+            Invite::new_owned_room().map_err(|_| self.i18n.t("share-no-randomness"))?;
         let fresh = self
             .document
             .with_value(|page| {
@@ -237,8 +237,9 @@ impl PageSession {
             .ok_or_else(|| self.i18n.t("error-document"))?
             .map_err(|error| self.i18n.error(error.code()))?;
         let relay = match self.room() {
-            Some((old, relay)) => {
-                retire_for_good(old, relay.clone(), Vec::new());
+            Some(old) => {
+                let relay = old.relay.clone();
+                retire_for_good(old, Vec::new());
                 relay
             }
             None => None,
@@ -247,7 +248,7 @@ impl PageSession {
         self.stop_live();
         self.document.set_value(Some(fresh));
         self.persist();
-        self.move_to(&invite, relay, true);
+        self.move_to(&invite, Some(owner), relay, true);
         Ok(())
     }
 
@@ -276,24 +277,36 @@ impl PageSession {
         self.bump();
     }
 
-    /// The room the page is in now, and the relay it names.
-    pub(crate) fn room(&self) -> Option<(Invite, Option<String>)> {
+    /// The room the page is in now.
+    pub(crate) fn room(&self) -> Option<PageRoom> {
         self.relay.with_value(|link| {
             let record = link.as_ref()?.record();
             let invite = Invite::from_fragment(&record.invite).ok()?;
-            Some((invite, record.relay.clone()))
+            Some(PageRoom {
+                invite,
+                relay: record.relay.clone(),
+                owner: record.owner.as_deref().and_then(RoomOwner::from_text),
+            })
         })
     }
 
-    /// Moves the page to the room of `next`: `upload`, the whole page goes
-    /// there first (the coordinator who made the room); else this browser
-    /// pushes what the room may lack.
-    pub(crate) fn move_to(&self, next: &Invite, relay: Option<String>, upload: bool) {
+    /// Moves the page to the room of `next` (which this browser made if it
+    /// holds its `owner`): `upload`, the whole page goes there first (the
+    /// coordinator who made the room); else this browser pushes what the
+    /// room may lack.
+    pub(crate) fn move_to(
+        &self,
+        next: &Invite,
+        owner: Option<RoomOwner>,
+        relay: Option<String>,
+        upload: bool,
+    ) {
         self.stop_live();
         let key = PageRecord::page_key(self.tandem);
         let record = PageRecord {
             invite: next.to_fragment(),
             relay,
+            owner: owner.map(|owner| owner.to_text()),
             ..PageRecord::default()
         };
         let stored = record.clone();
@@ -308,7 +321,10 @@ impl PageSession {
     /// Follows the page from its retired room, with this link's secret.
     fn follow(&self, notice: &[u8]) {
         let own = self.links.with_value(|links| links.own.clone());
-        let Some((old, relay)) = self.room() else {
+        let Some(PageRoom {
+            invite: old, relay, ..
+        }) = self.room()
+        else {
             return;
         };
         let next = PageForwarding::next_for_link(&old.room, own.as_deref(), notice);
@@ -348,7 +364,7 @@ impl PageSession {
                 };
                 if fetched.retired.is_some() {
                     // Moved on again: the room's own notice says where.
-                    return session.move_to(&next, relay, false);
+                    return session.move_to(&next, None, relay, false);
                 }
                 match page_from(fetched.blobs) {
                     Some(page) if page.tandem() == session.tandem => {
@@ -383,7 +399,7 @@ impl PageSession {
             .document
             .with_value(|page| page.as_ref().map(|page| page.shares_history_with(&there)));
         if shared != Some(false) {
-            return self.move_to(next, relay, false);
+            return self.move_to(next, None, relay, false);
         }
         let room_had: Vec<String> = there.heads().iter().map(|h| h.to_string()).collect();
         let sent: Vec<automerge::ChangeHash> = self.relay.with_value(|link| {
@@ -486,7 +502,7 @@ async fn read(tandem: TandemId) -> Result<Option<TandemPageDocument>, &'static s
 pub(crate) async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'static str> {
     let tandem = side.tandem;
     let mut page = TandemPageDocument::create(side, now_seconds()).map_err(|error| error.code())?;
-    let invite = Invite::new_room().map_err(|_| "share-no-randomness")?;
+    let (invite, owner) = Invite::new_owned_room().map_err(|_| "share-no-randomness")?;
     let store = ProgrammeStore::open().await.map_err(|error| error.code())?;
     store
         .put_page(tandem, &page.save())
@@ -496,6 +512,7 @@ pub(crate) async fn create_page(side: ProgrammeSide) -> Result<TandemId, &'stati
     // acknowledged heads are none yet.
     PageRecord {
         invite: invite.to_fragment(),
+        owner: Some(owner.to_text()),
         ..PageRecord::default()
     }
     .save_at(&PageRecord::page_key(tandem))
@@ -518,8 +535,17 @@ pub(crate) async fn store_received(page: &mut TandemPageDocument) -> Result<(), 
 /// outlive whatever view asked for it, which the new room redraws: it runs
 /// under an owner of its own, kept for the rest of the session (one small
 /// connection state per retired room).
-pub(crate) fn retire_for_good(old: Invite, relay: Option<String>, notice: Vec<u8>) {
+pub(crate) fn retire_for_good(old: PageRoom, notice: Vec<u8>) {
     let owner = Owner::new_root(None);
-    owner.with(|| crate::session::retire_room(old, relay, notice));
+    owner.with(|| crate::session::retire_room(old.invite, old.relay, notice, old.owner));
     std::mem::forget(owner);
+}
+
+/// Where a page is shared: its room, the relay it names, and the secret
+/// that owns the room where this browser made it (see
+/// `tandem_sync::owner`).
+pub(crate) struct PageRoom {
+    pub invite: Invite,
+    pub relay: Option<String>,
+    pub owner: Option<RoomOwner>,
 }

@@ -157,6 +157,12 @@ pub struct SyncRecord<D = DeviceRecord> {
     /// opened by its key alone.
     /// (A record without this field reads as `None`, as for any `Option`.)
     pub device: Option<D>,
+    /// The secret that owns the room, where this browser made it as an
+    /// owned room (a tandem page's, see `tandem_sync::owner`): only it
+    /// may retire the room or replace its log. Never part of a link.
+    /// Left out where there is none: such records read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 impl<D> Default for SyncRecord<D> {
@@ -168,6 +174,7 @@ impl<D> Default for SyncRecord<D> {
             acknowledged: Vec::new(),
             snapshot_at: 0,
             device: None,
+            owner: None,
         }
     }
 }

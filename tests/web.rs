@@ -721,6 +721,7 @@ async fn a_room_key_kept_in_localstorage_by_an_earlier_version_moves_into_the_se
         acknowledged: vec!["c0ffee".into()],
         snapshot_at: 7,
         device: None,
+        owner: None,
     };
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     local
@@ -791,6 +792,7 @@ async fn a_page_record_stored_by_an_earlier_version_still_loads() {
         acknowledged: vec!["c0ffee".into()],
         snapshot_at: 3,
         device: None,
+        owner: None,
     };
     earlier.save_at(&sealed_key).await.unwrap();
     let page = PageRecord::load_at(&sealed_key).await.unwrap();

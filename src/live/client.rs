@@ -8,7 +8,7 @@
 //! holds a room key only, carries none of the member lists' signatures and
 //! key exchange.
 
-use tandem_sync::{ClientEvent, ErrorCode, Invite, SyncClient};
+use tandem_sync::{ClientEvent, ErrorCode, Invite, RoomOwner, SyncClient};
 
 use crate::settings::{NoDevice, SyncRecord};
 
@@ -106,7 +106,12 @@ pub(crate) trait LinkClient: Sized + 'static {
 /// The client by the room key of `record`, whatever it keeps of a device.
 pub(crate) fn by_room_key<D>(record: &SyncRecord<D>) -> Option<SyncClient> {
     let invite = Invite::from_fragment(&record.invite).ok()?;
-    Some(SyncClient::new(invite, record.last_seen))
+    let client = SyncClient::new(invite, record.last_seen);
+    let owner = record.owner.as_deref().and_then(RoomOwner::from_text);
+    Some(match owner {
+        Some(owner) => client.with_owner(owner),
+        None => client,
+    })
 }
 
 /// By the room key alone (protocol 1): a tandem page's.
@@ -115,6 +120,12 @@ impl LinkClient for SyncClient {
 
     fn start(record: &SyncRecord<NoDevice>) -> Option<Self> {
         by_room_key(record)
+    }
+
+    /// A participant's link never replaces the log of a room the
+    /// coordinator owns (the relay would refuse it).
+    fn may_snapshot(&self) -> bool {
+        SyncClient::may_snapshot(self)
     }
 
     fn is_connected(&self) -> bool {

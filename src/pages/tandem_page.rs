@@ -676,6 +676,7 @@ fn fetch_following(
                         acknowledged: page.heads().iter().map(|h| h.to_string()).collect(),
                         snapshot_at: 0,
                         device: None,
+                        owner: None,
                     };
                     if let Err(error) = record.save_at(&PageRecord::page_key(tandem)).await {
                         return arriving.set(Arriving::Failed(i18n.error(error.code())));

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_core::{PersonId, ProgrammeDocument, TandemId};
 use tandem_sync::access::{DeviceIdentity, DeviceSync};
-use tandem_sync::{ClientEvent, Forwarding, Invite, SyncClient};
+use tandem_sync::{ClientEvent, Forwarding, Invite, RoomOwner, SyncClient};
 
 mod pages;
 
@@ -259,7 +259,8 @@ impl ProgrammeSession {
                 // record goes before the store is written afresh.
                 if let Some(record) = PageRecord::load_at(&key).await {
                     if let Ok(invite) = Invite::from_fragment(&record.invite) {
-                        retire_room(invite, record.relay, Vec::new());
+                        let owner = record.owner.as_deref().and_then(RoomOwner::from_text);
+                        retire_room(invite, record.relay, Vec::new(), owner);
                     }
                 }
                 SyncRecord::remove_at(&key).await;
@@ -342,7 +343,7 @@ impl ProgrammeSession {
             if old.device.is_some() {
                 retire_device_room(&old, forwarding.encode());
             } else if let Ok(old_invite) = Invite::from_fragment(&old.invite) {
-                retire_room(old_invite, old.relay, forwarding.encode());
+                retire_room(old_invite, old.relay, forwarding.encode(), None);
             }
         });
     }
@@ -511,6 +512,7 @@ impl ProgrammeSession {
             acknowledged,
             snapshot_at: 0,
             device,
+            owner: None,
         };
         session
             .moving
@@ -568,9 +570,19 @@ impl ProgrammeSession {
 /// Retires a room on the relay: a connection of its own says hello, asks
 /// the relay to retire the room with `forwarding` sealed as its notice, and
 /// closes once the relay has done so.
-pub(crate) fn retire_room(invite: Invite, relay: Option<String>, forwarding: Vec<u8>) {
+pub(crate) fn retire_room(
+    invite: Invite,
+    relay: Option<String>,
+    forwarding: Vec<u8>,
+    owner: Option<RoomOwner>,
+) {
     if let Some(url) = relay_url(relay.as_deref()) {
-        retire_with(SyncClient::new(invite, u64::MAX / 2), url, forwarding);
+        let client = SyncClient::new(invite, u64::MAX / 2);
+        let client = match owner {
+            Some(owner) => client.with_owner(owner),
+            None => client,
+        };
+        retire_with(client, url, forwarding);
     }
 }
 
@@ -677,6 +689,7 @@ fn retire_with<C: Retiring>(client: C, url: String, forwarding: Vec<u8>) {
 pub(crate) fn upload_then_retire(
     next: Invite,
     old: Invite,
+    old_owner: Option<RoomOwner>,
     relay: Option<String>,
     whole: Vec<u8>,
     notice: Vec<u8>,
@@ -688,7 +701,7 @@ pub(crate) fn upload_then_retire(
         let _ = client.push(&whole);
     };
     on_room(SyncClient::new(next, 0), url, upload, move || {
-        retire_room(old, relay, notice)
+        retire_room(old, relay, notice, old_owner)
     });
 }
 

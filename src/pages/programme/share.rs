@@ -460,6 +460,7 @@ async fn finish_joining(
                 acknowledged: document.heads().iter().map(|h| h.to_string()).collect(),
                 snapshot_at: 0,
                 device,
+                owner: None,
             };
             if let Err(error) = record.save(id).await {
                 return state.set(Joining::Failed(i18n.error(error.code())));

@@ -37,8 +37,8 @@ pub(crate) fn ensure(page: PageSession, people: &[PersonId]) {
 /// Revokes `person`'s link: the page moves to a new room that the other
 /// links follow to, and `person` gets a new link.
 pub(crate) fn revoke(page: PageSession, person: PersonId, i18n: I18n) -> Result<(), String> {
-    let (old, relay) = page.room().ok_or_else(|| i18n.t("page-not-shared"))?;
-    let next = Invite::new_room().map_err(|_| i18n.t("share-no-randomness"))?;
+    let old = page.room().ok_or_else(|| i18n.t("page-not-shared"))?;
+    let (next, owner) = Invite::new_owned_room().map_err(|_| i18n.t("share-no-randomness"))?;
     let fresh = Holder::generate().map_err(|_| i18n.t("share-no-randomness"))?;
     let mut links = page.links();
     let revoked = person.to_string();
@@ -49,12 +49,13 @@ pub(crate) fn revoke(page: PageSession, person: PersonId, i18n: I18n) -> Result<
         .filter_map(|(_, secret)| Holder::from_text(secret))
         .collect();
     let onward: Vec<(&Holder, &Invite)> = others.iter().map(|holder| (holder, &next)).collect();
-    let notice =
-        PageForwarding::seal(&old.room, &onward).map_err(|_| i18n.t("share-no-randomness"))?;
+    let notice = PageForwarding::seal(&old.invite.room, &onward)
+        .map_err(|_| i18n.t("share-no-randomness"))?;
     links.holders.insert(revoked, fresh.to_text());
     page.keep_links(links);
-    crate::page_session::retire_for_good(old, relay.clone(), notice);
-    page.move_to(&next, relay, true);
+    let relay = old.relay.clone();
+    crate::page_session::retire_for_good(old, notice);
+    page.move_to(&next, Some(owner), relay, true);
     Ok(())
 }
 

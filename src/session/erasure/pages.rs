@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use tandem_core::{Programme, ProgrammeSide, TandemId, TandemPageDocument};
 use tandem_sync::page_link::{Holder, PageForwarding};
-use tandem_sync::Invite;
+use tandem_sync::{Invite, RoomOwner};
 
 use crate::clock::now_seconds;
 use crate::settings::{PageLinks, PageRecord};
@@ -60,7 +60,8 @@ pub(super) async fn restart_page(
         .afresh(side, now_seconds())
         .map_err(|error| error.code())?;
     let old = Invite::from_fragment(&record.invite).map_err(|_| "invite-damaged")?;
-    let next = Invite::new_room().map_err(|_| "share-no-randomness")?;
+    let old_owner = record.owner.as_deref().and_then(RoomOwner::from_text);
+    let (next, owner) = Invite::new_owned_room().map_err(|_| "share-no-randomness")?;
     let mut links = PageLinks::load(tandem).await;
     links.holders.retain(|person, _| members.contains(person));
     let remaining: Vec<Holder> = links
@@ -81,9 +82,10 @@ pub(super) async fn restart_page(
     let moved = PageRecord {
         invite: next.to_fragment(),
         relay: record.relay.clone(),
+        owner: Some(owner.to_text()),
         ..PageRecord::default()
     };
     moved.save_at(&key).await.map_err(|error| error.code())?;
-    super::upload_then_retire(next, old, record.relay, whole, notice);
+    super::upload_then_retire(next, old, old_owner, record.relay, whole, notice);
     Ok(())
 }
