@@ -85,26 +85,24 @@ only_damaged_reads() {
        END { exit !(failed > 0 && damaged == failed) }' "$1"
 }
 browser_parts_in_webkit() {
-  local log
+  local log status=0
   log=$(mktemp)
-  if webkit_browser_parts_once "$log"; then
-    rm -f "$log"
-    return 0
-  fi
-  if only_damaged_reads "$log"; then
-    note "a document read back as damaged in WebKitGTK (JavaScriptCore's miscomputed SHA-256, above): one more run"
-    rm -f "$log"
-    webkit_browser_parts_once "$(mktemp)"
-    return
+  if ! webkit_browser_parts_once "$log"; then
+    if only_damaged_reads "$log"; then
+      note "a document read back as damaged in WebKitGTK (JavaScriptCore's miscomputed SHA-256, above): one more run"
+      webkit_browser_parts_once "$log" || status=$?
+    else
+      status=1
+    fi
   fi
   rm -f "$log"
-  return 1
+  return "$status"
 }
 run "Browser parts (wasm-bindgen-test, WebKitGTK)" browser_parts_in_webkit
 run "Building the app (Trunk, offline)" trunk build --release --offline
 # What a phone downloads to open a personal tandem link: guarded, since
 # sizes are stable from build to build (times are for scripts/bench-phone.sh).
-# The guard holds the size reached (651 KB), not yet the 250 KB aimed at:
+# The guard holds the size reached (664 KB), not yet the 250 KB aimed at:
 # Automerge alone is more than a third of the code, and the application
 # form (/bewerben) is in this app too (README, "Benchmarks").
 run "Participant's app: first transfer within ${TANDEM_PARTICIPANT_MAX_KB:=665} KB (brotli)" \
