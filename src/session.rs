@@ -63,6 +63,15 @@ struct Pending {
     bytes: Vec<u8>,
 }
 
+/// What an exchange file chosen here is (see
+/// [`ProgrammeSession::read_file`]).
+pub enum ChosenFile {
+    /// The generation that replaced this programme's: moved to, not merged.
+    Successor,
+    /// A partner's changes, as they would be merged.
+    Changes(MergePreview),
+}
+
 /// Where opening the programme stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opening {
@@ -383,15 +392,27 @@ impl ProgrammeSession {
         Ok(())
     }
 
-    /// What a partner's file would bring, or the message why it is refused.
-    pub fn preview(&self, bytes: &[u8]) -> Result<MergePreview, String> {
+    /// What a chosen exchange file is here: the generation that replaced
+    /// this programme's (a partner forgot a person; it is moved to, with
+    /// [`move_by_file`](Self::move_by_file)), or what a partner's changes
+    /// would bring; or the message why it is refused. The file is read
+    /// (and its checksum checked) once.
+    pub fn read_file(&self, bytes: &[u8]) -> Result<ChosenFile, String> {
         self.attach_now();
-        let i18n = self.i18n;
         let file =
-            ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(i18n, &error))?;
+            ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(self.i18n, &error))?;
+        if self.is_successor(&file) {
+            return Ok(ChosenFile::Successor);
+        }
+        self.preview_file(&file).map(ChosenFile::Changes)
+    }
+
+    /// What a partner's file would bring, or the message why it is refused.
+    fn preview_file(&self, file: &ExchangeFile) -> Result<MergePreview, String> {
+        let i18n = self.i18n;
         let preview = self
             .document
-            .with_value(|document| document.as_ref().map(|document| document.preview(&file)))
+            .with_value(|document| document.as_ref().map(|document| document.preview(file)))
             .unwrap_or(Err(ExchangeError::Damaged))
             .map_err(|error| exchange_error_text(i18n, &error))?;
         // Merged here, such changes would go out under this device's

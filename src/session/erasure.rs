@@ -141,14 +141,10 @@ impl ProgrammeSession {
         Ok(())
     }
 
-    /// Whether `bytes` are a file of the generation that replaced this
-    /// programme's (a partner forgot a person): then the file is not merged
-    /// but moved to, with [`move_by_file`](Self::move_by_file).
-    pub fn is_successor_file(&self, bytes: &[u8]) -> bool {
-        self.attach_now();
-        let Ok(file) = tandem_core::ExchangeFile::decode(bytes) else {
-            return false;
-        };
+    /// Whether `file` is of the generation that replaced this programme's
+    /// (a partner forgot a person): then the file is not merged but moved
+    /// to, with [`move_by_file`](Self::move_by_file).
+    pub(super) fn is_successor(&self, file: &tandem_core::ExchangeFile) -> bool {
         self.document
             .with_value(|document| {
                 document.as_ref().map(|document| {

@@ -16,7 +16,7 @@ use crate::components::violation::ViolationItem;
 use crate::download::offer_download;
 use crate::files::{chosen_file, file_bytes};
 use crate::i18n::{use_i18n, I18n};
-use crate::session::use_session;
+use crate::session::{use_session, ChosenFile};
 
 /// Changes listed in a file's preview; a file of thousands says how many
 /// more it brings instead of listing each (the page stays quick).
@@ -187,22 +187,23 @@ fn ImportExchange() -> impl IntoView {
                 outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
                 return;
             };
-            if session.is_successor_file(&bytes) {
-                preview.set_value(None);
-                pending.set(None);
-                successor.set_value(Some(bytes));
-                moving.set(true);
-                outcome.set(Outcome::Idle);
-                return;
-            }
             moving.set(false);
-            match session.preview(&bytes) {
-                Ok(found) if found.is_empty() => {
+            match session.read_file(&bytes) {
+                // The generation that replaced this one: moved to, once
+                // the coordinator agrees, never merged.
+                Ok(ChosenFile::Successor) => {
+                    preview.set_value(None);
+                    pending.set(None);
+                    successor.set_value(Some(bytes));
+                    moving.set(true);
+                    outcome.set(Outcome::Idle);
+                }
+                Ok(ChosenFile::Changes(found)) if found.is_empty() => {
                     preview.set_value(None);
                     pending.set(None);
                     outcome.set(Outcome::Done(i18n.t("exchange-nothing-new")));
                 }
-                Ok(found) => {
+                Ok(ChosenFile::Changes(found)) => {
                     pending.set(Some(found.changes.clone()));
                     preview.set_value(Some(found));
                     outcome.set(Outcome::Idle);
