@@ -348,7 +348,9 @@ impl PageSession {
     /// forgotten): it takes that page instead of its own, with what it had
     /// not yet sent written onto it, so nothing of the old history reaches
     /// the new room. An empty room (the coordinator's upload is still on
-    /// its way) is read again a little later.
+    /// its way) or one not reached is read again a little later; the old
+    /// room stays this page's record until then, so the next start
+    /// follows again.
     fn follow_to(&self, next: Invite, relay: Option<String>, tries: u32) {
         let session = *self;
         let fetching = next.clone();
@@ -358,17 +360,19 @@ impl PageSession {
                 if session.document.is_disposed() {
                     return;
                 }
-                let fetched = match fetched {
-                    Ok(fetched) => fetched,
-                    Err(message) => return session.sync_status.set(SyncStatus::Refused(message)),
-                };
-                if fetched.retired.is_some() {
+                let page = match fetched {
                     // Moved on again: the room's own notice says where.
-                    return session.move_to(&next, None, relay, false);
-                }
-                match page_from(fetched.blobs) {
-                    Some(page) if page.tandem() == session.tandem => {
-                        session.take_from_room(page, &next, relay, fetched.last_seen)
+                    Ok(fetched) if fetched.retired.is_some() => {
+                        return session.move_to(&next, None, relay, false)
+                    }
+                    Ok(fetched) => page_from(fetched.blobs).map(|page| (page, fetched.last_seen)),
+                    // Not reached (the network, the relay): as for an
+                    // empty room, asked again, and at the next start.
+                    Err(_) => None,
+                };
+                match page {
+                    Some((page, last_seen)) if page.tandem() == session.tandem => {
+                        session.take_from_room(page, &next, relay, last_seen)
                     }
                     Some(_) => session
                         .sync_status
