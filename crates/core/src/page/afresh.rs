@@ -25,7 +25,7 @@ use crate::page::document::{
     options, Meeting, PageCommand, PageError, ProgrammeSide, TandemPageDocument, FORMAT, GOALS,
     MEETINGS, PAGE_FORMAT_VERSION, SIDE,
 };
-use crate::page::survey::{PageAnswers, PageSurvey, ANSWERS, OFFERED};
+use crate::page::survey::{PageSurvey, ANSWERS, OFFERED};
 
 impl TandemPageDocument {
     /// This page as a new document with no history: `side` as the
@@ -45,12 +45,8 @@ impl TandemPageDocument {
                 (!survey.asks.is_empty()).then(|| (id.to_string(), survey))
             })
             .collect();
-        let answers: BTreeMap<String, PageAnswers> = self
-            .survey_answers()
-            .into_iter()
-            .filter(|answers| members.contains(&answers.person))
-            .map(|answers| (format!("{}/{}", answers.survey, answers.person), answers))
-            .collect();
+        let mut answers = self.answers_by_key();
+        answers.retain(|_, answers| members.contains(&answers.person));
         let goals = self.goals().clone();
         let meetings: BTreeMap<String, _> = self
             .meetings()
@@ -102,11 +98,7 @@ impl TandemPageDocument {
         let touched = touched_entries(self, &since);
         let members: BTreeSet<PersonId> = onto.side().members.iter().map(|m| m.person).collect();
         let is_member = |who: &Option<PersonId>| who.is_none_or(|who| members.contains(&who));
-        let answers: BTreeMap<String, PageAnswers> = self
-            .survey_answers()
-            .into_iter()
-            .map(|answers| (format!("{}/{}", answers.survey, answers.person), answers))
-            .collect();
+        let answers = self.answers_by_key();
         let mut carried = 0;
         for (map, key) in touched {
             let done = match map {
@@ -176,15 +168,6 @@ fn touched_entries(
             .ok()
             .and_then(|doc| TandemPageDocument::from_doc(doc).ok())
     };
-    let answers_of = |page: Option<&TandemPageDocument>| -> BTreeMap<String, PageAnswers> {
-        page.map(|page| {
-            page.survey_answers()
-                .into_iter()
-                .map(|answers| (format!("{}/{}", answers.survey, answers.person), answers))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
     let mut touched = BTreeSet::new();
     differing(
         &mut touched,
@@ -210,8 +193,11 @@ fn touched_entries(
     differing(
         &mut touched,
         ANSWERS,
-        answers_of(before.as_ref()),
-        answers_of(Some(page)),
+        before
+            .as_ref()
+            .map(TandemPageDocument::answers_by_key)
+            .unwrap_or_default(),
+        page.answers_by_key(),
     );
     touched
 }

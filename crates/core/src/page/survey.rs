@@ -68,6 +68,14 @@ pub struct PageAnswers {
     pub answers: BTreeMap<String, Answer>,
 }
 
+impl PageAnswers {
+    /// Where a member's answers to one questionnaire are kept on the page:
+    /// `survey/person`.
+    pub(crate) fn key(&self) -> String {
+        format!("{}/{}", self.survey, self.person)
+    }
+}
+
 impl PageSurvey {
     /// The questionnaires due by `today` for the members of a tandem who
     /// have not answered them, as the page offers them.
@@ -161,7 +169,7 @@ impl TandemPageDocument {
             answers: named.into_iter().chain(anonymous).collect(),
             ..answers
         };
-        let key = format!("{}/{}", cleaned.survey, cleaned.person);
+        let key = cleaned.key();
         self.doc
             .transact_with(
                 |_| {
@@ -185,6 +193,14 @@ impl TandemPageDocument {
             )
             .map_err(|failure| PageSurveyError::Document(failure.error.to_string()))?;
         Ok(())
+    }
+
+    /// Every member's answers given on the page, under their key.
+    pub(crate) fn answers_by_key(&self) -> BTreeMap<String, PageAnswers> {
+        self.survey_answers()
+            .into_iter()
+            .map(|answers| (answers.key(), answers))
+            .collect()
     }
 
     /// Every member's answers given on the page.
