@@ -9,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use leptos::prelude::*;
 use tandem_core::Day;
+use tandem_sync::ErrorCode;
 
 use crate::language::Language;
 use crate::settings::Settings;
@@ -151,7 +152,51 @@ pub fn translation_problems() -> Vec<String> {
             }
         }
     }
+    let codes = ErrorCode::KNOWN
+        .iter()
+        .map(|code| code.as_str())
+        .chain(APP_REFUSALS);
+    for code in codes {
+        let key = refusal_key(code);
+        for language in Language::ALL {
+            let keys = message_keys(Language::participant_texts(language)).unwrap_or_default();
+            if key == "sync-refused-other" || !keys.contains(&key) {
+                problems.push(format!(
+                    "{}: no message of its own for {code}",
+                    language.tag()
+                ));
+            }
+        }
+    }
     problems
+}
+
+/// Why a link stopped that the app itself tells (not the relay): each
+/// has a message `sync-refused-{code}` like the relay's codes.
+pub const APP_REFUSALS: [&str; 10] = [
+    "invite-damaged",
+    "retired",
+    "retired-unreadable",
+    "retired-unreachable",
+    "retired-asking",
+    "retired-foreign",
+    "page-link-revoked",
+    "page-link-empty",
+    "share-no-randomness",
+    "access-failed",
+];
+
+/// The refusal's message key for a relay error code, or for one of
+/// [`APP_REFUSALS`]; a code from a newer relay reads as a refusal in
+/// general.
+pub fn refusal_key(code: &str) -> String {
+    let known = !matches!(ErrorCode::from(code.to_string()), ErrorCode::Other(_))
+        || APP_REFUSALS.contains(&code);
+    if known {
+        format!("sync-refused-{code}")
+    } else {
+        "sync-refused-other".to_string()
+    }
 }
 
 /// The app's language, carried in context. Reading a text tracks the

@@ -677,36 +677,6 @@ pub(crate) fn now_seconds() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
-/// The refusal's message key for a relay error code.
-pub fn refusal_key(code: &str) -> String {
-    let known = [
-        ErrorCode::NotAllowed.as_str().to_string(),
-        ErrorCode::UnsupportedProtocol.as_str().to_string(),
-        ErrorCode::TooLarge.as_str().to_string(),
-        ErrorCode::BadFrame.as_str().to_string(),
-        "invite-damaged".to_string(),
-        "retired".to_string(),
-        "retired-unreadable".to_string(),
-        "retired-unreachable".to_string(),
-        ErrorCode::RoomExpired.as_str().to_string(),
-        ErrorCode::NotMember.as_str().to_string(),
-        ErrorCode::NeedsAdmin.as_str().to_string(),
-        ErrorCode::TooManyRooms.as_str().to_string(),
-        ErrorCode::BadSignature.as_str().to_string(),
-        ErrorCode::AccessRefused.as_str().to_string(),
-        ErrorCode::StaleEpoch.as_str().to_string(),
-        ErrorCode::Declined.as_str().to_string(),
-        "retired-asking".to_string(),
-        "retired-foreign".to_string(),
-        "page-link-revoked".to_string(),
-    ];
-    if known.iter().any(|known| known == code) {
-        format!("sync-refused-{code}")
-    } else {
-        "sync-refused-other".to_string()
-    }
-}
-
 /// A callback to run once the document's writes are stored.
 pub(crate) type AfterStored = Box<dyn FnOnce()>;
 

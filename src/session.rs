@@ -51,9 +51,10 @@ use self::messages::{command_error_text, exchange_error_text};
 use self::persist::{read, Stored, StoredBytes};
 use self::tabs::TabChannel;
 use self::view_cache::{mark, ViewDue, VIEW_AFTER_OPEN_MS};
+pub use crate::i18n::refusal_key;
 use crate::live::device::ProgrammeClient;
 use crate::live::RelayLink;
-pub use crate::live::{refusal_key, SyncStatus};
+pub use crate::live::SyncStatus;
 
 /// The stored chunks read at opening, loaded into the document after the
 /// first frame (the programme is shown from its view meanwhile).

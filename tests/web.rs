@@ -122,6 +122,20 @@ fn every_text_exists_in_german_and_in_english() {
     assert_eq!(translation_problems(), Vec::<String>::new());
 }
 
+/// A relay's refusal, and one the app tells itself, reads as its own
+/// message (each has one: see `translation_problems`); a code from a newer
+/// relay reads as a refusal in general.
+#[wasm_bindgen_test]
+fn a_refusal_reads_as_its_own_message_and_an_unknown_one_in_general() {
+    use tandem::i18n::refusal_key;
+    assert_eq!(refusal_key("relay-full"), "sync-refused-relay-full");
+    assert_eq!(
+        refusal_key("page-link-empty"),
+        "sync-refused-page-link-empty"
+    );
+    assert_eq!(refusal_key("a-code-of-a-newer-relay"), "sync-refused-other");
+}
+
 #[wasm_bindgen_test]
 async fn switching_to_english_changes_the_texts_and_the_page_language() {
     let document = web_sys::window().unwrap().document().unwrap();

@@ -5,8 +5,8 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
-use crate::live::{refusal_key, SyncStatus};
+use crate::i18n::{refusal_key, use_i18n};
+use crate::live::SyncStatus;
 use crate::session::use_session;
 
 /// The sync indicator: always in the programme's header.

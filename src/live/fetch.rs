@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_sync::{ClientEvent, Invite, SyncClient};
 
+use crate::i18n::refusal_key;
 use crate::i18n::I18n;
-use crate::live::refusal_key;
 use crate::socket::{relay_url, Socket};
 
 /// How long joining waits for the relay before it gives up.

@@ -14,9 +14,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tandem_sync::access::{DeviceEvent, DeviceIdentity, DeviceSync, Invitation};
 
+use crate::i18n::refusal_key;
 use crate::live::fetch::Fetched;
 use crate::live::invite::invitation_fragment;
-use crate::live::{now_seconds, refusal_key};
+use crate::live::now_seconds;
 use crate::settings::DeviceRecord;
 use crate::socket::{relay_url, Socket};
 use crate::storage::ProgrammeStore;

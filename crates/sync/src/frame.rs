@@ -323,6 +323,30 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code this version sends or reads by name (all but
+    /// [`ErrorCode::Other`]): each has its own message in the app.
+    pub const KNOWN: [ErrorCode; 19] = [
+        ErrorCode::BadFrame,
+        ErrorCode::TooLarge,
+        ErrorCode::UnsupportedProtocol,
+        ErrorCode::UnexpectedFrame,
+        ErrorCode::NotAllowed,
+        ErrorCode::RoomFull,
+        ErrorCode::TooFast,
+        ErrorCode::SnapshotAhead,
+        ErrorCode::Storage,
+        ErrorCode::Timeout,
+        ErrorCode::TooManyRooms,
+        ErrorCode::RelayFull,
+        ErrorCode::RoomExpired,
+        ErrorCode::NotMember,
+        ErrorCode::NeedsAdmin,
+        ErrorCode::BadSignature,
+        ErrorCode::AccessRefused,
+        ErrorCode::StaleEpoch,
+        ErrorCode::Declined,
+    ];
+
     /// The stable name on the wire and for translations.
     pub fn as_str(&self) -> &str {
         match self {
@@ -469,6 +493,19 @@ mod tests {
             },
             Frame::Own { secret: [6; 32] },
         ]
+    }
+
+    #[test]
+    fn every_known_error_code_reads_back_by_its_name_and_no_name_is_taken_twice() {
+        let mut names = std::collections::HashSet::new();
+        for code in ErrorCode::KNOWN {
+            assert!(names.insert(code.as_str().to_string()), "{code:?} twice");
+            assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
+        }
+        assert_eq!(
+            ErrorCode::from("restarting".to_string()),
+            ErrorCode::Other("restarting".into())
+        );
     }
 
     #[test]

@@ -1141,7 +1141,6 @@ join-other-genesis = Auf diesem Gerät liegt schon ein anderes Programm mit ders
 ## Wer ein Programm lesen und ändern darf: Geräte, Freigabe, Entfernen
 field-your-organisation = Ihre Organisation
 access-offline = Dafür muss dieses Gerät mit dem Relay verbunden sein. Versuchen Sie es erneut, sobald „Abgeglichen“ angezeigt wird.
-access-failed = Das ließ sich nicht in die Mitgliederliste eintragen. Laden Sie die Seite neu und versuchen Sie es erneut.
 access-invited = Eine neue Einladung ist erstellt. Sie gilt für ein Gerät und läuft ab; wer sie öffnet, braucht noch Ihre Freigabe.
 access-my-fingerprint = Fingerabdruck dieses Geräts: { $fingerprint }
 access-requests = Beitrittsanfragen

@@ -1138,7 +1138,6 @@ join-other-genesis = This device already holds another programme with the same i
 ## Who may read and change a programme: devices, approval, removal
 field-your-organisation = Your organisation
 access-offline = This device must be connected to the relay for that. Try again once "Synced" is shown.
-access-failed = This could not be entered in the member list. Reload the page and try again.
 access-invited = A new invitation is made. It is for one device and expires; whoever opens it still needs your approval.
 access-my-fingerprint = This device's fingerprint: { $fingerprint }
 access-requests = Requests to join
