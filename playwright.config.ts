@@ -17,6 +17,9 @@ const staticDir = process.env.TANDEM_STATIC_DIR ?? 'dist';
 // so journeys that check what the relay stored read the right file.
 process.env.TANDEM_E2E_RELAY_DB ??= join(tmpdir(), `tandem-e2e-relay-${port}-${process.pid}.sqlite3`);
 const database = process.env.TANDEM_E2E_RELAY_DB;
+// Where the relay writes its log (what it refused, and why, among it):
+// scripts/test.sh shows the refusals when a journey fails.
+const relayLog = process.env.TANDEM_E2E_RELAY_LOG ?? '/dev/null';
 // Where Firefox saves downloads: Playwright does not hear of them there
 // (e2e/fixtures/download.ts), so journeys take the files from this folder.
 process.env.TANDEM_E2E_DOWNLOADS ??= join(tmpdir(), `tandem-e2e-downloads-${port}-${process.pid}`);
@@ -75,7 +78,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${relay} --addr 127.0.0.1:${port} --static-dir ${staticDir} --db ${database}`,
+    command: `${relay} --addr 127.0.0.1:${port} --static-dir ${staticDir} --db ${database} >> '${relayLog}'`,
     // Every journey, in both browsers, comes from 127.0.0.1 and opens
     // rooms (sharing, tandem pages, new generations): more in one run than
     // the relay's ration for one address (60 new rooms an hour), which is

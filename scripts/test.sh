@@ -122,10 +122,22 @@ participant_holds_no_coordinator_code() {
 }
 run "Participant's app holds none of the coordinators' code (name section)" participant_holds_no_coordinator_code
 run "Building the relay" cargo build --release --offline --locked -p tandem-relay
-run "Journeys (Playwright, Chromium)" \
-  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test --project=chromium
-run "Journeys (Playwright, Firefox ESR)" \
-  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test --project=firefox
+# Journeys in one browser; when one fails, what the relay refused during
+# them (and why) is shown beside it.
+journeys() {
+  local log status=0
+  log=$(mktemp)
+  env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" TANDEM_E2E_RELAY_LOG="$log" \
+    npx playwright test --project="$1" || status=$?
+  if [ "$status" -ne 0 ]; then
+    note "the relay's refusals during these journeys (the last 60):"
+    grep -E 'closing connection|WARN|ERROR' "$log" | tail -n 60 || true
+  fi
+  rm -f "$log"
+  return "$status"
+}
+run "Journeys (Playwright, Chromium)" journeys chromium
+run "Journeys (Playwright, Firefox ESR)" journeys firefox
 run "Journeys on a phone (WebKitGTK over WebDriver)" \
   env TANDEM_RELAY_BIN="$CARGO_TARGET_DIR/release/tandem-relay" npx playwright test -c playwright.webkit.config.ts
 # Live sync through Caddy (Debian's, its internal CA) at https:// and
