@@ -48,8 +48,10 @@
 //!   current devices of the old list over, each with its role and profile
 //!   and the new room's key wrapped to it. They need no invitation, and the
 //!   new room, like the old one, admits member devices only: a room key
-//!   opens nothing there either. Carrying grants nothing an admin could not
-//!   do with an invitation and an approval.
+//!   opens nothing there either. An admin adds a device that asked to
+//!   join by file the same way, once its browser is online again
+//!   ([`Approval`], where there is no network). Carrying grants nothing an
+//!   admin could not do with an invitation and an approval.
 //! - `Remove`: an admin removes a device and, in the same entry, starts the
 //!   next key epoch, wrapped to each remaining device only. `Leave`: a device
 //!   removes itself ("stop sharing"); `Rotate`: an admin starts a new epoch.
@@ -159,6 +161,9 @@
 //!   It keeps what it already had. The whole journey, with the app's
 //!   client over real sockets:
 //!   `browsers_join_with_approval_sync_verified_changes_and_a_removed_one_is_refused`.
+//! - **Joining by file** (no network): what a changed request, an
+//!   approval for another device and a forged approval can do is in
+//!   the threat model of `by_file`, each with its test.
 //! - **An erasure.** The next generation's room is a device room from its
 //!   first entry, holding the devices that were current in the old one
 //!   and no one else; the move notice is sealed under the old epoch key,
@@ -213,12 +218,14 @@
 //!   unreadable to it.
 
 mod blob;
+mod by_file;
 mod client;
 mod epoch;
 mod identity;
 mod roster;
 
 pub use blob::{device_hello_message, BlobKind, SignedBlob, HELLO_WINDOW_SECONDS};
+pub use by_file::{Approval, FileError, JoinRequest};
 pub use client::{DeviceError, DeviceEvent, DeviceSync};
 pub use epoch::{EpochKey, Wrap, EPOCH_KEY_BYTES};
 pub use identity::{DeviceId, DeviceIdentity, DeviceKeys, Signature, SIGNATURE_BYTES};

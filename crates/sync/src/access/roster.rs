@@ -29,7 +29,7 @@ use crate::{OpenError, RoomId, SealError};
 pub const INVITATION_LIFETIME: u64 = 48 * 60 * 60;
 
 /// Largest sealed profile an entry may carry.
-const MAX_PROFILE_BYTES: usize = 4096;
+pub(crate) const MAX_PROFILE_BYTES: usize = 4096;
 
 /// What a member may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,10 +122,11 @@ pub enum Change {
     /// An admin declines an introduced device: it never gets a key, and
     /// the relay admits it no more.
     Decline { device: DeviceId },
-    /// An admin carries a device of the programme's previous generation
-    /// (before an erasure) into this one: it was a member there, so it
-    /// needs no invitation. It grants nothing an admin could not do with
-    /// an invitation and an approval.
+    /// An admin adds a device by its keys, without an invitation: one of
+    /// the programme's previous generation (before an erasure), which was
+    /// a member there, or one whose request by file the admin checked by
+    /// its fingerprint (see `access::by_file`). It grants nothing an admin
+    /// could not do with an invitation and an approval.
     Carry {
         keys: DeviceKeys,
         role: Role,

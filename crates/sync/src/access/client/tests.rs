@@ -398,3 +398,43 @@ fn a_member_carried_into_a_new_generation_reads_it_with_its_own_device() {
         Some(DeviceEvent::Changes { .. })
     ));
 }
+
+/// Joining by file (see `access::by_file`): the admin approves Karla's
+/// request without network; by the time the admin's browser is online
+/// again, the list has grown (Otto stopped sharing). The admin's entry for
+/// Karla is made then, against the list as it is; Karla's device, which
+/// knows the list only as far as the approval file held it, reads the rest
+/// from the relay, and with it the programme's key.
+#[test]
+fn a_device_approved_by_file_reads_the_programme_once_the_admin_is_back() {
+    let mut programme = Programme::new();
+    let mut otto = programme.join(Role::Coordinator);
+    let karla = DeviceIdentity::generate().unwrap();
+    let file = crate::access::JoinRequest::new(&karla, b"Karla Koeln")
+        .unwrap()
+        .encode();
+    let request = crate::access::JoinRequest::decode(&file).unwrap();
+    let approved_list = programme.admin.entries().to_vec();
+    otto.append(Change::Leave, NOW).unwrap();
+    relay_entries(&mut otto, &mut [&mut programme.admin]);
+    programme
+        .admin
+        .carry(request.keys, Role::Coordinator, &request.profile, NOW)
+        .unwrap();
+    relay_entries(&mut programme.admin, &mut []);
+
+    let mut device =
+        DeviceSync::resume(programme.room, karla.clone(), None, &approved_list, 0).unwrap();
+    assert!(!device.roster().is_current(&karla.id()));
+    assert!(device.key().is_none());
+    show_list(&programme.admin, &mut device);
+    assert!(device.roster().is_current(&karla.id()));
+    assert!(!device.roster().is_current(&otto.identity.id()));
+    assert_eq!(device.key(), programme.admin.key());
+    assert_eq!(device.profile_of(&karla.id()).unwrap(), b"Karla Koeln");
+    programme.admin.push(b"Mentee Jolanda").unwrap();
+    assert!(matches!(
+        deliver(&mut device, &mut programme.admin, 1),
+        Some(DeviceEvent::Changes { .. })
+    ));
+}
