@@ -173,7 +173,7 @@ pub fn translation_problems() -> Vec<String> {
 
 /// Why a link stopped that the app itself tells (not the relay): each
 /// has a message `sync-refused-{code}` like the relay's codes.
-pub const APP_REFUSALS: [&str; 10] = [
+pub const APP_REFUSALS: [&str; 11] = [
     "invite-damaged",
     "retired",
     "retired-unreadable",
@@ -184,6 +184,7 @@ pub const APP_REFUSALS: [&str; 10] = [
     "page-link-empty",
     "share-no-randomness",
     "access-failed",
+    "awaiting-admission",
 ];
 
 /// The refusal's message key for a relay error code, or for one of

@@ -32,6 +32,10 @@ use client::{LinkClient, LinkEvent};
 /// Upload a snapshot after this many sequences since the last one, so the
 /// room's log stays short.
 const SNAPSHOT_EVERY: u64 = 200;
+/// What the status says while a device approved by file waits for the
+/// entry that admits it (see `tandem_sync::access::Approval`).
+pub(crate) const AWAITING_ADMISSION: &str = "awaiting-admission";
+
 /// The longest wait between two attempts to reach the relay.
 const MAX_RETRY_SECONDS: u64 = 30;
 
@@ -486,6 +490,9 @@ pub(crate) trait Live: LiveHost {
             LinkEvent::Expires(at) => self.room_expires(Some(at)),
             LinkEvent::UpToDate => {
                 self.remember_progress();
+                // What waits goes out now if the list just brought this
+                // device its key (approved by file).
+                self.push_changes();
                 self.append_due();
                 self.snapshot_if_due();
                 self.members_changed();
@@ -517,13 +524,22 @@ pub(crate) trait Live: LiveHost {
                 self.retired(forwarding);
             }
             LinkEvent::Refused(code) => {
-                let founding_closed = self
+                let (founding_closed, admitting) = self
                     .link()
-                    .with_value(|link| link.as_ref().map(|link| link.client.closes_stage(&code)))
-                    .unwrap_or(false);
+                    .with_value(|link| {
+                        link.as_ref().map(|link| {
+                            (
+                                link.client.closes_stage(&code),
+                                link.client.awaits_admission(&code),
+                            )
+                        })
+                    })
+                    .unwrap_or((false, false));
                 self.link().update_value(|link| {
                     if let Some(link) = link.as_mut() {
-                        if !code.is_temporary() && !founding_closed {
+                        if admitting {
+                            link.held_back = Some(AWAITING_ADMISSION.to_string());
+                        } else if !code.is_temporary() && !founding_closed {
                             link.refused = Some(code.as_str().to_string());
                         } else if code != ErrorCode::StaleEpoch {
                             // A change sealed just before an epoch ended

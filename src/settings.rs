@@ -252,9 +252,10 @@ pub struct DeviceRecord {
     /// hex): not shown again.
     #[serde(default)]
     pub declined: Vec<String>,
-    /// Devices of the programme's previous generation still to be carried
-    /// into this room's member list (after an erasure, by the admin who
-    /// made the new generation).
+    /// Devices an admin of this browser added without an invitation, still
+    /// to be entered in this room's member list once connected: those of
+    /// the programme's previous generation (after an erasure, by the admin
+    /// who made the new generation), and those approved by file.
     #[serde(default)]
     pub carry: Vec<CarriedDevice>,
     /// The changes each member's signed deliveries vouched for: who made
@@ -263,7 +264,8 @@ pub struct DeviceRecord {
     pub vouched: tandem_core::Provenance,
 }
 
-/// A member of the previous generation, to be carried over.
+/// A device to be entered in the member list: one of the previous
+/// generation, or one approved by file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarriedDevice {
     pub keys: tandem_sync::access::DeviceKeys,

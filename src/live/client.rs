@@ -101,6 +101,13 @@ pub(crate) trait LinkClient: Sized + 'static {
     fn closes_stage(&self, _code: &ErrorCode) -> bool {
         false
     }
+
+    /// Whether a refusal of `code` means this device waits for the entry
+    /// that admits it (approved by file; the admin's browser adds it once
+    /// online): asked again later, not refused for good.
+    fn awaits_admission(&self, _code: &ErrorCode) -> bool {
+        false
+    }
 }
 
 /// The client by the room key of `record`, whatever it keeps of a device.

@@ -356,11 +356,13 @@ impl LinkClient for ProgrammeClient {
         }
     }
 
-    /// A device pushes only once its hello is sent and its genesis stored.
+    /// A device pushes only once its hello is sent and its genesis stored,
+    /// and once it holds the programme's key: one approved by file gets it
+    /// from the list the relay sends after the hello.
     fn takes_pushes(&self) -> bool {
         match self {
             Self::Token(_) => true,
-            Self::Device(device) => device.is_member_connected(),
+            Self::Device(device) => device.is_member_connected() && device.sync.key().is_some(),
         }
     }
 
@@ -451,6 +453,18 @@ impl LinkClient for ProgrammeClient {
             kept.founded = device.is_founded();
             kept.vouched = device.provenance.clone();
         }
+    }
+
+    /// A device approved by file is in no entry of the list it knows (a
+    /// removed device is, and one that asked by link waits elsewhere):
+    /// the relay refuses it until the admin's entry is there.
+    fn awaits_admission(&self, code: &ErrorCode) -> bool {
+        *code == ErrorCode::NotMember
+            && self.device().is_some_and(|device| {
+                let roster = device.sync().roster();
+                let me = device.identity().id();
+                roster.member(&me).is_none() && !roster.is_pending(&me)
+            })
     }
 
     /// The relay closes the founding device's room-key connection once the

@@ -8,6 +8,7 @@ pub(crate) mod exchange;
 pub(crate) mod history;
 pub(crate) mod intake_link;
 pub(crate) mod intake_texts;
+pub(crate) mod join_by_file;
 pub(crate) mod list;
 pub(crate) mod reminders;
 pub(crate) mod settings;

@@ -10,15 +10,17 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use tandem_core::Contents;
 use tandem_sync::access::{
-    DeviceId, DeviceIdentity, DeviceSync, Invitation, Role, INVITATION_LIFETIME,
+    Approval, DeviceId, DeviceIdentity, DeviceSync, FileError, Invitation, JoinRequest, Role,
+    INVITATION_LIFETIME,
 };
 use tandem_sync::Invite;
 
 use super::ProgrammeSession;
 use crate::live::device::JOINING_ROLE;
 use crate::live::{now_seconds, Live};
-use crate::settings::{DeviceRecord, Settings, SyncRecord};
+use crate::settings::{CarriedDevice, DeviceRecord, Settings, SyncRecord};
 
 /// What a device tells about itself: the coordinator and organisation.
 /// Sealed in the member list; only members read it.
@@ -111,6 +113,9 @@ pub struct AccessView {
     pub members: Vec<MemberView>,
     pub requests: Vec<RequestView>,
     pub invitations: Vec<InvitationView>,
+    /// Devices an admin of this browser approved by file, to be added to
+    /// the list once this browser is connected.
+    pub admitting: Vec<RequestView>,
     /// The current key epoch and when it began.
     pub epoch: u64,
     pub epoch_since: u64,
@@ -304,6 +309,72 @@ impl ProgrammeSession {
         self.after_access_change(made.flatten())
     }
 
+    /// Reads a request to join by file for an admin to check: the device's
+    /// keys (its fingerprint) and profile, as it signed them.
+    pub fn read_join_request(&self, bytes: &[u8]) -> Result<JoinRequest, String> {
+        JoinRequest::decode(bytes).map_err(|error| {
+            self.i18n.t(match error {
+                FileError::Changed => "access-file-changed",
+                FileError::Access(_) => "access-file-too-large",
+                _ => "access-file-not-a-request",
+            })
+        })
+    }
+
+    /// Approves a device that asked to join by file (an admin's, online or
+    /// not): it is added to the member list once this browser is connected
+    /// and has read the list, by an entry made against the list as it is
+    /// then. Returns the approval file for the device: the programme, its
+    /// room and the member list as this browser knows it.
+    pub fn approve_by_file(&self, request: &JoinRequest) -> Result<(String, Vec<u8>), String> {
+        let i18n = self.i18n;
+        let (name, programme) = self
+            .export(Contents::Invite, None)
+            .ok_or_else(|| i18n.t("error-document"))?;
+        let made = self.relay.try_update_value(|link| {
+            let link = link.as_mut()?;
+            let me = link.device()?;
+            if !me.is_admin() {
+                return Some(Err(i18n.t("sync-refused-needs-admin")));
+            }
+            let device = request.keys.signing;
+            let roster = me.sync().roster();
+            if roster.member(&device).is_some() || roster.is_pending(&device) {
+                return Some(Err(i18n.t("access-file-known")));
+            }
+            let entries = me.sync().entries().to_vec();
+            let room = me.sync().roster().room();
+            let relay = link.record().relay.clone();
+            let kept = link.record_mut().device.as_mut()?;
+            if !kept
+                .carry
+                .iter()
+                .any(|carried| carried.keys.signing == device)
+            {
+                kept.carry.push(CarriedDevice {
+                    keys: request.keys,
+                    role: JOINING_ROLE,
+                    profile: request.profile.clone(),
+                });
+            }
+            let approval = Approval {
+                device,
+                room,
+                relay,
+                entries,
+                programme: programme.clone(),
+            };
+            Some(Ok(approval.encode()))
+        });
+        let bytes = made
+            .flatten()
+            .unwrap_or_else(|| Err(i18n.t("access-failed")))?;
+        self.append_due();
+        self.remember_progress();
+        self.members.update(|n| *n += 1);
+        Ok((name, bytes))
+    }
+
     /// Declines a device's request (an admin's, while connected): a signed
     /// entry of the member list, so no admin sees it again, the device
     /// never gets the programme's key, and the relay admits it no more.
@@ -404,6 +475,16 @@ fn access_view(
             fingerprint: pending.keys.fingerprint(),
         })
         .collect();
+    let admitting = kept
+        .carry
+        .iter()
+        .filter(|carried| roster.member(&carried.keys.signing).is_none())
+        .map(|carried| RequestView {
+            device: carried.keys.signing,
+            profile: Profile::from_bytes(&carried.profile),
+            fingerprint: carried.keys.fingerprint(),
+        })
+        .collect();
     let now = now_seconds();
     let origin = web_sys::window()
         .and_then(|window| window.location().origin().ok())
@@ -426,6 +507,7 @@ fn access_view(
         members,
         requests,
         invitations: open,
+        admitting,
         epoch: roster.epoch(),
         epoch_since: roster.epoch_since(),
         rotation_due: roster.rotation_due(),

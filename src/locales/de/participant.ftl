@@ -111,6 +111,7 @@ sync-refused-page-link-empty = Unter diesem Link liegt keine Seite dieses Tandem
 sync-refused-share-no-randomness = { share-no-randomness }
 access-failed = Das ließ sich nicht in die Mitgliederliste eintragen. Laden Sie die Seite neu und versuchen Sie es erneut.
 sync-refused-access-failed = { access-failed }
+sync-refused-awaiting-admission = Per Datei freigegeben: Ihre Änderungen gehen hinaus, sobald der Browser der Administrator:in wieder verbunden ist und dieses Gerät eingetragen hat. Tandem fragt regelmäßig nach.
 share-no-randomness = Der Browser liefert keine Zufallszahlen für einen Schlüssel. Bitte einen aktuellen Browser verwenden.
 join-link-unreachable = Das Relay ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut, oder lassen Sie sich eine Einladungsdatei schicken.
 join-link-refused = Das Relay lehnt ab: { $reason }

@@ -110,6 +110,7 @@ sync-refused-page-link-empty = There is no page of this tandem behind this link.
 sync-refused-share-no-randomness = { share-no-randomness }
 access-failed = This could not be entered in the member list. Reload the page and try again.
 sync-refused-access-failed = { access-failed }
+sync-refused-awaiting-admission = Approved by file: your changes go out once the admin's browser is connected again and has entered this device. Tandem asks regularly.
 share-no-randomness = The browser provides no random numbers for a key. Please use a current browser.
 join-link-unreachable = The relay cannot be reached. Check the connection and try again, or ask for an invitation file.
 join-link-refused = The relay refuses: { $reason }

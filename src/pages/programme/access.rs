@@ -7,15 +7,18 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_sync::access::DeviceId;
+use tandem_sync::access::{DeviceId, JoinRequest};
 
 use crate::clock::today;
 use crate::components::confirm::ConfirmButtons;
 use crate::components::notice::Outcome;
 use crate::components::qr::{qr_svg, select_all, QrDisclosure};
+use crate::download::offer_download;
+use crate::files::{chosen_file, file_bytes};
 use crate::i18n::use_i18n;
+use crate::pages::programme::exchange::file_stem;
 use crate::pages::programme::intake_link::renew_link;
-use crate::session::access::{AccessView, InvitationView, MemberView, RequestView};
+use crate::session::access::{AccessView, InvitationView, MemberView, Profile, RequestView};
 use crate::session::use_session;
 
 /// The member list and what an admin does with it.
@@ -93,6 +96,7 @@ pub fn DeviceAccess(access: AccessView, outcome: RwSignal<Outcome>) -> impl Into
                             {i18n.t("access-invite")}
                         </button>
                     </div>
+                    <ApproveByFile admitting=access.admitting.clone() outcome />
                 }
             })}
         <h3>{i18n.t("access-members")}</h3>
@@ -186,6 +190,154 @@ fn OpenInvitation(
                     view! { <QrDisclosure svg label="share-qr-label" /> }
                 })}
         </div>
+    }
+}
+
+/// Joining by file where there is no network: the admin opens a device's
+/// request, compares its fingerprint with the device's screen, and saves
+/// the approval file for it. Devices approved so are listed until this
+/// browser, once connected, has entered them in the member list.
+#[component]
+fn ApproveByFile(admitting: Vec<RequestView>, outcome: RwSignal<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let chosen = RwSignal::new(None::<JoinRequest>);
+    let take = move |event: web_sys::Event| {
+        let Some(file) = chosen_file(&event) else {
+            return;
+        };
+        spawn_local(async move {
+            let Ok(bytes) = file_bytes(&file).await else {
+                return outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
+            };
+            match session.read_join_request(&bytes) {
+                Ok(request) => {
+                    chosen.set(Some(request));
+                    outcome.set(Outcome::Idle);
+                }
+                Err(message) => {
+                    chosen.set(None);
+                    outcome.set(Outcome::Refused(message));
+                }
+            }
+        });
+    };
+    let approve = move |_| {
+        let Some(request) = chosen.get_untracked() else {
+            return;
+        };
+        let saved = session
+            .approve_by_file(&request)
+            .and_then(|(programme, bytes)| {
+                let file = format!(
+                    "{}-{}-{}.tandem",
+                    file_stem(&programme),
+                    i18n.t("access-file-approval-name"),
+                    today().iso()
+                );
+                offer_download(&file, "application/octet-stream", &bytes)
+                    .map(|()| file)
+                    .map_err(|_| i18n.t("error-storage-failed"))
+            });
+        outcome.set(match saved {
+            Ok(file) => {
+                chosen.set(None);
+                Outcome::Done(
+                    i18n.t_with("access-file-approved", &[("file", FluentValue::from(file))]),
+                )
+            }
+            Err(message) => Outcome::Refused(message),
+        });
+    };
+    let chosen_view = move || {
+        chosen.get().map(|request| {
+            let profile = Profile::from_bytes(&request.profile);
+            let fingerprint = request.keys.fingerprint();
+            let label = if profile.name.trim().is_empty() {
+                i18n.t("access-unnamed")
+            } else {
+                profile.label()
+            };
+            view! {
+                <div
+                    class="access-request notice notice--warning"
+                    data-testid="access-file-request"
+                >
+                    <p>
+                        {i18n
+                            .t_with(
+                                "access-file-request",
+                                &[
+                                    ("who", FluentValue::from(label)),
+                                    ("fingerprint", FluentValue::from(fingerprint)),
+                                ],
+                            )}
+                    </p>
+                    <div class="button-row">
+                        <button
+                            type="button"
+                            class="button button--primary"
+                            data-testid="access-file-approve"
+                            on:click=approve
+                        >
+                            {i18n.t("access-file-approve")}
+                        </button>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            data-testid="access-file-dismiss"
+                            on:click=move |_| chosen.set(None)
+                        >
+                            {i18n.t("access-file-dismiss")}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    };
+    view! {
+        <h3>{i18n.t("access-by-file")}</h3>
+        <p class="muted">{i18n.t("access-by-file-intro")}</p>
+        <div class="button-row">
+            <label class="button button--secondary" for="access-request-file">
+                {i18n.t("access-file-choose")}
+            </label>
+            <input
+                id="access-request-file"
+                class="visually-hidden"
+                data-testid="access-request-file"
+                type="file"
+                accept=".tandem"
+                on:change=take
+            />
+        </div>
+        {chosen_view}
+        {(!admitting.is_empty())
+            .then(|| {
+                view! {
+                    <p class="muted">{i18n.t("access-admitting")}</p>
+                    <ul class="access-requests">
+                        {admitting
+                            .into_iter()
+                            .map(|device| {
+                                let label = device.profile.label();
+                                view! {
+                                    <li data-testid="access-admitting">
+                                        {i18n
+                                            .t_with(
+                                                "access-admitting-device",
+                                                &[
+                                                    ("who", FluentValue::from(label)),
+                                                    ("fingerprint", FluentValue::from(device.fingerprint)),
+                                                ],
+                                            )}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
     }
 }
 

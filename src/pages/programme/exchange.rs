@@ -39,15 +39,20 @@ fn file_name(i18n: I18n, programme: &str, contains: Contents) -> String {
         Contents::Whole => i18n.t("exchange-file-whole"),
         Contents::Changes => i18n.t("exchange-file-changes"),
     };
-    let name: String = programme
+    format!("{}-{kind}-{}.tandem", file_stem(programme), today().iso())
+}
+
+/// The programme's name as the start of a file name: letters and digits,
+/// the rest one dash.
+pub(crate) fn file_stem(programme: &str) -> String {
+    programme
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect::<String>()
         .split('-')
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
-        .join("-");
-    format!("{name}-{kind}-{}.tandem", today().iso())
+        .join("-")
 }
 
 #[component]

@@ -11,11 +11,13 @@ use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::files::{chosen_file, file_bytes};
 use crate::i18n::use_i18n;
 use crate::pages::error_text;
+use crate::pages::programme::join_by_file::{join_by_approval, AskByFile};
 use crate::routes::Page;
 use crate::session::messages::exchange_error_text;
 use crate::settings::Settings;
 use crate::storage::{save_new, ProgrammeStore};
 use tandem_core::{ExchangeError, ExchangeFile};
+use tandem_sync::access::Approval;
 
 /// What the list shows while and after reading the browser's storage.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,7 +235,7 @@ fn JoinProgramme(on_joined: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl 
         });
     };
     view! {
-        <section class="panel" aria-labelledby="join-title">
+        <section class="panel" aria-labelledby="join-title" data-testid="join-panel">
             <h2 id="join-title">{move || i18n.t("join-title")}</h2>
             {(!known)
                 .then(|| {
@@ -272,12 +274,17 @@ fn JoinProgramme(on_joined: impl Fn(ProgrammeSummary) + Copy + 'static) -> impl 
             <div aria-live="polite">
                 <OutcomeNotice outcome=outcome testid="join" />
             </div>
+            <AskByFile author_name known />
         </section>
     }
 }
 
-/// Stores a programme received by invitation, unless it is here already.
+/// Stores a programme received by invitation, or by an approval file made
+/// for this browser's request, unless it is here already.
 async fn join(i18n: crate::i18n::I18n, bytes: &[u8]) -> Result<ProgrammeSummary, String> {
+    if Approval::is_approval(bytes) {
+        return join_by_approval(i18n, bytes).await;
+    }
     let refuse = |error: ExchangeError| exchange_error_text(i18n, &error);
     let file = ExchangeFile::decode(bytes).map_err(refuse)?;
     let mut document = ProgrammeDocument::join(&file).map_err(refuse)?;
