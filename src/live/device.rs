@@ -195,8 +195,13 @@ impl DeviceLink {
             return false;
         };
         let roster = self.sync.roster();
-        kept.carry
-            .retain(|carried| roster.member(&carried.keys.signing).is_none());
+        // A device that asked by link meanwhile waits among the requests
+        // instead: an entry for it here would be refused, and hold up the
+        // devices after it.
+        kept.carry.retain(|carried| {
+            roster.member(&carried.keys.signing).is_none()
+                && !roster.is_pending(&carried.keys.signing)
+        });
         let Some(next) = kept.carry.first().cloned() else {
             return false;
         };

@@ -478,7 +478,10 @@ fn access_view(
     let admitting = kept
         .carry
         .iter()
-        .filter(|carried| roster.member(&carried.keys.signing).is_none())
+        .filter(|carried| {
+            roster.member(&carried.keys.signing).is_none()
+                && !roster.is_pending(&carried.keys.signing)
+        })
         .map(|carried| RequestView {
             device: carried.keys.signing,
             profile: Profile::from_bytes(&carried.profile),
