@@ -198,10 +198,8 @@ impl DeviceLink {
         // A device that asked by link meanwhile waits among the requests
         // instead: an entry for it here would be refused, and hold up the
         // devices after it.
-        kept.carry.retain(|carried| {
-            roster.member(&carried.keys.signing).is_none()
-                && !roster.is_pending(&carried.keys.signing)
-        });
+        kept.carry
+            .retain(|carried| !roster.knows(&carried.keys.signing));
         let Some(next) = kept.carry.first().cloned() else {
             return false;
         };
@@ -465,11 +463,9 @@ impl LinkClient for ProgrammeClient {
     /// the relay refuses it until the admin's entry is there.
     fn awaits_admission(&self, code: &ErrorCode) -> bool {
         *code == ErrorCode::NotMember
-            && self.device().is_some_and(|device| {
-                let roster = device.sync().roster();
-                let me = device.identity().id();
-                roster.member(&me).is_none() && !roster.is_pending(&me)
-            })
+            && self
+                .device()
+                .is_some_and(|device| !device.sync().roster().knows(&device.identity().id()))
     }
 
     /// The relay closes the founding device's room-key connection once the

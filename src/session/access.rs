@@ -338,8 +338,7 @@ impl ProgrammeSession {
                 return Some(Err(i18n.t("sync-refused-needs-admin")));
             }
             let device = request.keys.signing;
-            let roster = me.sync().roster();
-            if roster.member(&device).is_some() || roster.is_pending(&device) {
+            if me.sync().roster().knows(&device) {
                 return Some(Err(i18n.t("access-file-known")));
             }
             let entries = me.sync().entries().to_vec();
@@ -478,10 +477,7 @@ fn access_view(
     let admitting = kept
         .carry
         .iter()
-        .filter(|carried| {
-            roster.member(&carried.keys.signing).is_none()
-                && !roster.is_pending(&carried.keys.signing)
-        })
+        .filter(|carried| !roster.knows(&carried.keys.signing))
         .map(|carried| RequestView {
             device: carried.keys.signing,
             profile: Profile::from_bytes(&carried.profile),

@@ -496,19 +496,6 @@ mod tests {
     }
 
     #[test]
-    fn every_known_error_code_reads_back_by_its_name_and_no_name_is_taken_twice() {
-        let mut names = std::collections::HashSet::new();
-        for code in ErrorCode::KNOWN {
-            assert!(names.insert(code.as_str().to_string()), "{code:?} twice");
-            assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
-        }
-        assert_eq!(
-            ErrorCode::from("restarting".to_string()),
-            ErrorCode::Other("restarting".into())
-        );
-    }
-
-    #[test]
     fn every_frame_reads_back_what_it_wrote() {
         for frame in every_kind_of_frame() {
             let bytes = frame.encode(MAX_FRAME_BYTES).unwrap();
@@ -645,25 +632,9 @@ mod tests {
 
     #[test]
     fn error_codes_keep_their_names_and_unknown_ones_survive() {
-        for code in [
-            ErrorCode::BadFrame,
-            ErrorCode::TooLarge,
-            ErrorCode::UnsupportedProtocol,
-            ErrorCode::UnexpectedFrame,
-            ErrorCode::NotAllowed,
-            ErrorCode::RoomFull,
-            ErrorCode::TooFast,
-            ErrorCode::SnapshotAhead,
-            ErrorCode::Storage,
-            ErrorCode::Timeout,
-            ErrorCode::TooManyRooms,
-            ErrorCode::RelayFull,
-            ErrorCode::NotMember,
-            ErrorCode::NeedsAdmin,
-            ErrorCode::BadSignature,
-            ErrorCode::AccessRefused,
-            ErrorCode::StaleEpoch,
-        ] {
+        let mut names = std::collections::HashSet::new();
+        for code in ErrorCode::KNOWN {
+            assert!(names.insert(code.as_str().to_string()), "{code:?} twice");
             assert_eq!(ErrorCode::from(code.as_str().to_string()), code);
         }
         assert_eq!(

@@ -15,7 +15,7 @@ use crate::components::notice::Outcome;
 use crate::components::qr::{qr_svg, select_all, QrDisclosure};
 use crate::download::offer_download;
 use crate::files::{chosen_file, file_bytes};
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, I18n};
 use crate::pages::programme::exchange::file_stem;
 use crate::pages::programme::intake_link::renew_link;
 use crate::session::access::{AccessView, InvitationView, MemberView, Profile, RequestView};
@@ -193,6 +193,16 @@ fn OpenInvitation(
     }
 }
 
+/// Who asks to join, as a request shows them: "Karla Köln, Stadt Köln",
+/// or a device without a name.
+fn asking_label(i18n: I18n, profile: &Profile) -> String {
+    if profile.name.trim().is_empty() {
+        i18n.t("access-unnamed")
+    } else {
+        profile.label()
+    }
+}
+
 /// Joining by file where there is no network: the admin opens a device's
 /// request, compares its fingerprint with the device's screen, and saves
 /// the approval file for it. Devices approved so are listed until this
@@ -253,11 +263,7 @@ fn ApproveByFile(admitting: Vec<RequestView>, outcome: RwSignal<Outcome>) -> imp
         chosen.get().map(|request| {
             let profile = Profile::from_bytes(&request.profile);
             let fingerprint = request.keys.fingerprint();
-            let label = if profile.name.trim().is_empty() {
-                i18n.t("access-unnamed")
-            } else {
-                profile.label()
-            };
+            let label = asking_label(i18n, &profile);
             view! {
                 <div
                     class="access-request notice notice--warning"
@@ -320,7 +326,7 @@ fn ApproveByFile(admitting: Vec<RequestView>, outcome: RwSignal<Outcome>) -> imp
                         {admitting
                             .into_iter()
                             .map(|device| {
-                                let label = device.profile.label();
+                                let label = asking_label(i18n, &device.profile);
                                 view! {
                                     <li data-testid="access-admitting">
                                         {i18n
@@ -359,11 +365,7 @@ fn Request(request: RequestView, admin: bool, outcome: RwSignal<Outcome>) -> imp
             Err(message) => Outcome::Refused(message),
         });
     };
-    let label = if request.profile.name.trim().is_empty() {
-        i18n.t("access-unnamed")
-    } else {
-        request.profile.label()
-    };
+    let label = asking_label(i18n, &request.profile);
     view! {
         <li class="access-request notice notice--warning" data-testid="access-request">
             <p>

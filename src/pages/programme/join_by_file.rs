@@ -9,16 +9,16 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::{ExchangeError, ExchangeFile, ProgrammeDocument, ProgrammeSummary};
+use tandem_core::ProgrammeSummary;
 use tandem_sync::access::{Approval, DeviceIdentity, FileError, JoinRequest};
 
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
 use crate::i18n::{use_i18n, I18n};
+use crate::pages::programme::list::store_invitation;
 use crate::session::access::Profile;
-use crate::session::messages::exchange_error_text;
 use crate::settings::{DeviceRecord, Settings, SyncRecord};
-use crate::storage::{save_new, ProgrammeStore};
+use crate::storage::ProgrammeStore;
 
 /// Where the identity of a request by file is kept (sealed).
 const ASKING_BY_FILE: &str = "tandem.join-by-file";
@@ -60,23 +60,8 @@ pub(crate) async fn join_by_approval(i18n: I18n, bytes: &[u8]) -> Result<Program
             _ => "join-approval-damaged",
         })
     })?;
-    let refuse = |error: ExchangeError| exchange_error_text(i18n, &error);
-    let file = ExchangeFile::decode(&approval.programme).map_err(refuse)?;
-    let mut document = ProgrammeDocument::join(&file).map_err(refuse)?;
-    let store = ProgrammeStore::open()
-        .await
-        .map_err(|error| i18n.error(error.code()))?;
+    let document = store_invitation(i18n, &approval.programme).await?;
     let id = document.id();
-    let here = store
-        .programme_ids()
-        .await
-        .map_err(|error| i18n.error(error.code()))?;
-    if here.contains(&id) {
-        return Err(refuse(ExchangeError::AlreadyHere));
-    }
-    save_new(&mut document)
-        .await
-        .map_err(|error| i18n.error(error.code()))?;
     // What the file brought is the admin's: its browser sends it. This
     // browser sends what is made here from now on.
     let record = SyncRecord {
@@ -95,7 +80,9 @@ pub(crate) async fn join_by_approval(i18n: I18n, bytes: &[u8]) -> Result<Program
         .save(id)
         .await
         .map_err(|error| i18n.error(error.code()))?;
-    let _ = store.delete_small(ASKING_BY_FILE).await;
+    if let Ok(store) = ProgrammeStore::open().await {
+        let _ = store.delete_small(ASKING_BY_FILE).await;
+    }
     Ok(document.programme().summary())
 }
 

@@ -285,6 +285,16 @@ async fn join(i18n: crate::i18n::I18n, bytes: &[u8]) -> Result<ProgrammeSummary,
     if Approval::is_approval(bytes) {
         return join_by_approval(i18n, bytes).await;
     }
+    let document = store_invitation(i18n, bytes).await?;
+    Ok(document.programme().summary())
+}
+
+/// Stores the programme of an invitation file, unless a programme of the
+/// same id is here already (it is never touched).
+pub(crate) async fn store_invitation(
+    i18n: crate::i18n::I18n,
+    bytes: &[u8],
+) -> Result<ProgrammeDocument, String> {
     let refuse = |error: ExchangeError| exchange_error_text(i18n, &error);
     let file = ExchangeFile::decode(bytes).map_err(refuse)?;
     let mut document = ProgrammeDocument::join(&file).map_err(refuse)?;
@@ -303,7 +313,7 @@ async fn join(i18n: crate::i18n::I18n, bytes: &[u8]) -> Result<ProgrammeSummary,
     save_new(&mut document)
         .await
         .map_err(|error| i18n.error(error.code()))?;
-    Ok(document.programme().summary())
+    Ok(document)
 }
 
 #[component]

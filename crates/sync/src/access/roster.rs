@@ -435,6 +435,12 @@ impl Roster {
         self.pending.contains_key(device)
     }
 
+    /// Whether `device` is in the list at all: a member (current or not)
+    /// or waiting for approval.
+    pub fn knows(&self, device: &DeviceId) -> bool {
+        self.members.contains_key(device) || self.pending.contains_key(device)
+    }
+
     /// Whether an admin declined `device`'s last request to join.
     pub fn is_declined(&self, device: &DeviceId) -> bool {
         self.declined.contains(device)
@@ -621,9 +627,7 @@ impl Roster {
             } => {
                 self.require_admin(entry, "carry a device over")?;
                 check_profile(profile)?;
-                if self.members.contains_key(&keys.signing)
-                    || self.pending.contains_key(&keys.signing)
-                {
+                if self.knows(&keys.signing) {
                     return Err(AccessError::AlreadyKnown);
                 }
                 if wrap.device != keys.signing {
