@@ -1,13 +1,16 @@
 // What an invite link leaves behind, and what it may touch. The room key
 // after the `#` leaves the address bar and the history as soon as it is
 // read, is kept only sealed, and the join page still works after a reload;
-// a link never touches a programme that is already here. Where the browser
+// a link never touches a programme shared from here already, and merges a
+// copy that came by a partner's file, keeping what was made in it. Where
+// the browser
 // cannot seal records, Tandem stores nothing until the coordinator, told
 // what it means, chooses to store unprotected.
 import { expect, test, type Page } from './fixtures/test';
 import { audit, isSerious } from './fixtures/axe';
 import { ProgrammesPage } from './pages/programmes-page';
 import { ProgrammePage } from './pages/programme-page';
+import { ExchangePage } from './pages/exchange-page';
 import { duesseldorfKoeln } from './fixtures/programmes';
 import { approve, askToJoin, invite, shareLive } from './fixtures/access';
 
@@ -44,6 +47,21 @@ async function keptInPlain(page: Page): Promise<string> {
   });
 }
 
+async function addPerson(page: Page, name: string) {
+  await page.getByTestId('nav-people').click();
+  await page.getByTestId('new-person').click();
+  await page.getByTestId('person-name').fill(name);
+  await page.getByTestId('person-submit').click();
+  await expect(page.getByTestId('person-heading')).toHaveText(name);
+}
+
+async function expectPeople(page: Page, names: string[]) {
+  await page.getByTestId('nav-people').click();
+  for (const name of names) {
+    await expect(page.getByTestId('person-row').filter({ hasText: name })).toHaveCount(1, { timeout: 15_000 });
+  }
+}
+
 /** On a laptop and on a phone: no axe findings, and a picture if asked for. */
 async function lookAt(page: Page, name: string) {
   for (const [width, height] of [[1366, 768], [390, 844]]) {
@@ -54,7 +72,7 @@ async function lookAt(page: Page, name: string) {
   }
 }
 
-test('an invite link leaves the address at once, joins after a reload, and never touches a programme already here', async ({ browser }) => {
+test('an invite link leaves the address at once, joins after a reload, and never touches a programme shared from here', async ({ browser }) => {
   const duesseldorf = await browser.newContext({ locale: 'de-DE' });
   const koeln = await browser.newContext({ locale: 'de-DE' });
   const a = await duesseldorf.newPage();
@@ -97,11 +115,11 @@ test('an invite link leaves the address at once, joins after a reload, and never
   await b.getByTestId('join-link-submit').click();
   await expect(b.getByTestId('join-link-error')).toContainText('Die Einladung ist schon benutzt');
 
-  // A new invitation for a browser that has the programme already: even
-  // approved, nothing is stored, and the way to it is offered.
+  // A new invitation for a browser that shares the programme already:
+  // even approved, nothing is stored, and the way to it is offered.
   const second = await invite(a);
   await approve(a, karla, await askToJoin(b, second, karla));
-  await expect(b.getByTestId('join-link-refused')).toContainText('schon vorhanden');
+  await expect(b.getByTestId('join-link-refused')).toContainText('schon geteilt');
   await expect(b).toHaveURL(/\/join$/);
   await lookAt(b, 'join-already-here');
   await b.getByTestId('join-link-open-here').click();
@@ -112,6 +130,51 @@ test('an invite link leaves the address at once, joins after a reload, and never
   // Köln still syncs with Düsseldorf.
   await b.getByTestId('programme-card').getByRole('link').first().click();
   await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await duesseldorf.close();
+  await koeln.close();
+});
+
+test('a copy that came by a partner\'s file joins the shared programme by link and keeps what was made in it', async ({ browser }) => {
+  const duesseldorf = await browser.newContext({ locale: 'de-DE' });
+  const koeln = await browser.newContext({ locale: 'de-DE' });
+  const a = await duesseldorf.newPage();
+  const b = await koeln.newPage();
+  const programmes = new ProgrammesPage(a);
+  await programmes.open();
+  await programmes.create(programme);
+  await new ProgrammePage(a).openFromList(programme.name);
+
+  // Köln got the programme by file and worked on its copy.
+  const exchange = new ExchangePage(a);
+  await exchange.open();
+  const file = await exchange.export('export-invite', 'Stadt Köln');
+  await new ProgrammesPage(b).open();
+  await b.getByTestId('join-author').fill('Karla Köln');
+  await b.getByTestId('join-file').setInputFiles(file);
+  await expect(b.getByTestId('join-done')).toContainText(programme.name);
+  await new ProgrammePage(b).openFromList(programme.name);
+  await addPerson(b, 'Olga Offline');
+
+  // Düsseldorf shares the programme live, and goes on working in it.
+  await shareLive(a);
+  await addPerson(a, 'Rita Raum');
+
+  // Köln joins by link, approved: its copy takes in the room's programme,
+  // and what Köln made goes to Düsseldorf.
+  const karla = { name: 'Karla Köln', organisation: 'Stadt Köln' };
+  await a.getByTestId('nav-exchange').click();
+  await approve(a, karla, await askToJoin(b, await invite(a), karla));
+  await expect(b.getByTestId('programme-title')).toHaveText(programme.name);
+  await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
+  await expectPeople(b, ['Olga Offline', 'Rita Raum']);
+  await expectPeople(a, ['Olga Offline', 'Rita Raum']);
+  await b.goto('/');
+  await expect(new ProgrammesPage(b).cards()).toHaveCount(1);
+
+  // From then on, edits flow both ways.
+  await new ProgrammePage(b).openFromList(programme.name);
+  await addPerson(b, 'Lea Live');
+  await expectPeople(a, ['Lea Live']);
   await duesseldorf.close();
   await koeln.close();
 });

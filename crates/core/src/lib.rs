@@ -125,7 +125,7 @@ pub use document::exchange::{
 };
 #[cfg(feature = "coordinator")]
 pub use document::generation::{
-    without_person, Arrival, CarriedOver, CarryError, Erasure, Generation,
+    without_person, Arrival, CarriedOver, CarryError, Erasure, Generation, NotTakenIn,
 };
 #[cfg(feature = "coordinator")]
 pub use document::history::HistoryIndex;

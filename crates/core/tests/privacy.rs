@@ -9,8 +9,8 @@ use tandem_core::PrivacyError;
 use tandem_core::{
     access_report, due_for_erasure, keep_until, may_be_named, may_be_processed, Arrival,
     AttendanceStatus, Audience, Author, ClockTime, Command, CommandError, ConsentRecord,
-    ConsentWay, Contents, ErasureReason, EventDetails, EventId, EventKind, ExchangeError, PersonId,
-    ProgrammeDocument, Role, TandemId,
+    ConsentWay, Contents, ErasureReason, EventDetails, EventId, EventKind, ExchangeError,
+    NotTakenIn, PersonId, ProgrammeDocument, Role, TandemId,
 };
 
 const ERASED: &str = "Zoë Vergessenwerden";
@@ -608,4 +608,85 @@ fn a_programme_arriving_by_link_is_told_apart_from_the_one_already_here() {
     // Another genesis: a programme made elsewhere.
     let elsewhere = Cohort::new().document.generation();
     assert_eq!(Arrival::of(&here, &elsewhere), Arrival::OtherGenesis);
+}
+
+#[test]
+fn a_device_admitted_to_a_room_merges_it_into_its_own_copy_of_the_same_generation_only() {
+    let mut room = world().cohort;
+    // Köln's copy came by a partner's file and was edited apart from the
+    // room; the room went on meanwhile.
+    let mut koeln = Cohort {
+        document: ProgrammeDocument::load(&room.document.save()).unwrap(),
+        coordinator: Author::new("Karla Köln"),
+        duesseldorf: room.duesseldorf,
+        koeln: room.koeln,
+    };
+    let offline = koeln.applicant("Olga Offline", Role::Mentee, koeln.koeln);
+    let online = room.applicant("Rita Raum", Role::Mentor, room.duesseldorf);
+    let ours = koeln.document.heads();
+
+    let arrived = koeln
+        .document
+        .take_in_admitted(&mut room.document.clone())
+        .unwrap();
+    assert!(arrived >= 1, "the room's change arrived");
+    let programme = koeln.document.programme();
+    assert!(programme.people.contains_key(&online));
+    assert!(
+        programme.people.contains_key(&offline),
+        "what Köln made stays"
+    );
+    // What Köln made is what the room lacks: sent from then on.
+    assert!(room.document.count_after(&room.document.heads()) == 0);
+    assert!(koeln.document.count_after(&room.document.heads()) >= 1);
+    assert_eq!(koeln.document.count_after(&ours), arrived);
+
+    // Another generation (after an erasure) and another genesis change
+    // nothing here.
+    let before = koeln.document.heads();
+    let mut newer = room
+        .document
+        .forget(&room.coordinator, 1, online)
+        .unwrap()
+        .document;
+    assert_eq!(
+        koeln.document.take_in_admitted(&mut newer),
+        Err(NotTakenIn::Arrival(Arrival::OtherGeneration))
+    );
+    assert_eq!(
+        koeln.document.take_in_admitted(&mut Cohort::new().document),
+        Err(NotTakenIn::Arrival(Arrival::OtherGenesis))
+    );
+    assert_eq!(koeln.document.heads(), before);
+}
+
+#[test]
+fn a_room_whose_changes_break_a_rule_is_not_merged_into_the_copy_here() {
+    let mut room = world().cohort;
+    let mut here = ProgrammeDocument::load(&room.document.save()).unwrap();
+    let before = here.heads();
+    // A partner's modified app wrote a name with a line break in the room.
+    let person = *room.document.programme().people.keys().next().unwrap();
+    let mut raw = automerge::Automerge::load(&room.document.save()).unwrap();
+    {
+        use automerge::transaction::Transactable;
+        use automerge::ReadDoc;
+        let mut tx = raw.transaction();
+        let mut obj = automerge::ROOT;
+        for key in ["programme", "people", &person.to_string(), "details"] {
+            obj = match tx.get(&obj, key).unwrap() {
+                Some((automerge::Value::Object(_), child)) => child,
+                other => panic!("no map at {key}: {other:?}"),
+            };
+        }
+        tx.put(&obj, "name", "Zoë\nBCC: alle@example.org").unwrap();
+        tx.commit();
+    }
+    let mut hostile = ProgrammeDocument::load(&raw.save()).unwrap();
+    let refused = here.take_in_admitted(&mut hostile);
+    assert!(
+        matches!(refused, Err(NotTakenIn::Refused(ExchangeError::Refused(_)))),
+        "{refused:?}"
+    );
+    assert_eq!(here.heads(), before, "nothing was merged");
 }

@@ -1144,9 +1144,9 @@ move-ask-unverified = Den Namen gibt die neue Fassung selbst an; Tandem kann ihn
 move-ask-accept = Neue Fassung übernehmen
 join-link-gone = Der Einladungslink steht aus Sicherheitsgründen nicht mehr in der Adresse, und dieser Browser hat ihn nicht aufbewahrt. Öffnen Sie den Link bitte erneut.
 join-link-open-here = Das Programm auf diesem Gerät öffnen
-join-already-here = Dieses Programm ist auf diesem Gerät schon vorhanden. Der Link ändert daran nichts; es wurde nichts gespeichert.
-join-other-generation = Auf diesem Gerät liegt eine andere Fassung dieses Programms (vor oder nach einer Löschung). Der Link wurde abgelehnt, damit nichts überschrieben wird. Klären Sie mit der einladenden Person, welche Fassung gilt.
-join-other-genesis = Auf diesem Gerät liegt schon ein anderes Programm mit derselben Kennung. Der Link wurde abgelehnt; das vorhandene Programm bleibt unverändert. Bitten Sie um einen neuen Einladungslink.
+join-already-here = Dieses Programm wird von diesem Gerät aus schon geteilt. Die Einladung ändert daran nichts; es wurde nichts gespeichert.
+join-other-generation = Auf diesem Gerät liegt eine andere Fassung dieses Programms (vor oder nach einer Löschung). Die Einladung wurde abgelehnt, damit nichts überschrieben wird. Klären Sie mit der einladenden Person, welche Fassung gilt.
+join-other-genesis = Auf diesem Gerät liegt schon ein anderes Programm mit derselben Kennung. Die Einladung wurde abgelehnt; das vorhandene Programm bleibt unverändert. Bitten Sie um eine neue Einladung.
 
 ## Wer ein Programm lesen und ändern darf: Geräte, Freigabe, Entfernen
 field-your-organisation = Ihre Organisation

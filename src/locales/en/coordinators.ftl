@@ -1141,9 +1141,9 @@ move-ask-unverified = The new version gives this name itself; for a programme wi
 move-ask-accept = Take over the new version
 join-link-gone = For security, the invite link is no longer in the address, and this browser did not keep it. Please open the link again.
 join-link-open-here = Open the programme on this device
-join-already-here = This programme is already on this device. The link changes nothing about it; nothing was stored.
-join-other-generation = This device holds another version of this programme (from before or after an erasure). The link was refused so that nothing is overwritten. Settle with the person who invited you which version holds.
-join-other-genesis = This device already holds another programme with the same id. The link was refused; the programme here stays unchanged. Ask for a new invite link.
+join-already-here = This programme is already shared from this device. The invitation changes nothing about it; nothing was stored.
+join-other-generation = This device holds another version of this programme (from before or after an erasure). The invitation was refused so that nothing is overwritten. Settle with the person who invited you which version holds.
+join-other-genesis = This device already holds another programme with the same id. The invitation was refused; the programme here stays unchanged. Ask for a new invitation.
 
 ## Who may read and change a programme: devices, approval, removal
 field-your-organisation = Your organisation

@@ -9,14 +9,15 @@
 use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tandem_core::ProgrammeSummary;
+use tandem_core::{ExchangeError, ExchangeFile, ProgrammeDocument, ProgrammeSummary};
 use tandem_sync::access::{Approval, DeviceIdentity, FileError, JoinRequest};
 
 use crate::components::notice::{Outcome, OutcomeNotice};
 use crate::download::offer_download;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::programme::list::store_invitation;
+use crate::pages::programme::list::{keep_admitted, Admitted};
 use crate::session::access::Profile;
+use crate::session::messages::exchange_error_text;
 use crate::settings::{DeviceRecord, Settings, SyncRecord};
 use crate::storage::ProgrammeStore;
 
@@ -47,8 +48,9 @@ async fn identity_to_ask_with(i18n: I18n) -> Result<DeviceIdentity, String> {
     Ok(identity)
 }
 
-/// Stores the programme of an approval file made for this browser's
-/// request, with this browser as a device of its room. Its changes go out
+/// Keeps the programme of an approval file made for this browser's
+/// request (stored, or merged into a copy here that came by a partner's
+/// file), with this browser as a device of its room. Its changes go out
 /// once the admin's browser has entered the device in the member list.
 pub(crate) async fn join_by_approval(i18n: I18n, bytes: &[u8]) -> Result<ProgrammeSummary, String> {
     let identity = kept_identity()
@@ -60,14 +62,24 @@ pub(crate) async fn join_by_approval(i18n: I18n, bytes: &[u8]) -> Result<Program
             _ => "join-approval-damaged",
         })
     })?;
-    let document = store_invitation(i18n, &approval.programme).await?;
+    let refuse = |error: ExchangeError| exchange_error_text(i18n, &error);
+    let file = ExchangeFile::decode(&approval.programme).map_err(refuse)?;
+    let arriving = ProgrammeDocument::join(&file).map_err(refuse)?;
+    let (document, room_heads) = match keep_admitted(i18n, arriving).await? {
+        Admitted::Kept {
+            document,
+            room_heads,
+        } => (document, room_heads),
+        Admitted::Refused(_, arrival) => return Err(i18n.t(arrival.code())),
+    };
     let id = document.id();
     // What the file brought is the admin's: its browser sends it. This
-    // browser sends what is made here from now on.
+    // browser sends what only it holds: what is made here from now on, and
+    // what was made in a copy here before.
     let record = SyncRecord {
         invite: format!("room={}", approval.room),
         relay: approval.relay,
-        acknowledged: document.heads().iter().map(|h| h.to_string()).collect(),
+        acknowledged: room_heads.iter().map(|h| h.to_string()).collect(),
         device: Some(DeviceRecord {
             identity: identity.to_secret_bytes().to_vec(),
             entries: approval.entries,

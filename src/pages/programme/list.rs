@@ -15,8 +15,9 @@ use crate::pages::programme::join_by_file::{join_by_approval, AskByFile};
 use crate::routes::Page;
 use crate::session::messages::exchange_error_text;
 use crate::settings::Settings;
-use crate::storage::{save_new, ProgrammeStore};
-use tandem_core::{ExchangeError, ExchangeFile};
+use crate::settings::SyncRecord;
+use crate::storage::{save_new, ChunkKind, ProgrammeStore};
+use tandem_core::{Arrival, ExchangeError, ExchangeFile, NotTakenIn};
 use tandem_sync::access::Approval;
 
 /// What the list shows while and after reading the browser's storage.
@@ -291,7 +292,7 @@ async fn join(i18n: crate::i18n::I18n, bytes: &[u8]) -> Result<ProgrammeSummary,
 
 /// Stores the programme of an invitation file, unless a programme of the
 /// same id is here already (it is never touched).
-pub(crate) async fn store_invitation(
+async fn store_invitation(
     i18n: crate::i18n::I18n,
     bytes: &[u8],
 ) -> Result<ProgrammeDocument, String> {
@@ -314,6 +315,68 @@ pub(crate) async fn store_invitation(
         .await
         .map_err(|error| i18n.error(error.code()))?;
     Ok(document)
+}
+
+/// What this browser keeps of a programme one of its devices was admitted
+/// to.
+pub(crate) enum Admitted {
+    /// Kept: stored as new, or merged into the copy here. `room_heads`:
+    /// where the room (or the approval's admin) stands, so what only this
+    /// browser holds is sent from then on.
+    Kept {
+        document: Box<ProgrammeDocument>,
+        room_heads: Vec<automerge::ChangeHash>,
+    },
+    /// Not kept: the copy here is shared from here already, or is another
+    /// generation; it stays as it was.
+    Refused(tandem_core::ProgrammeId, Arrival),
+}
+
+/// Keeps the programme a device of this browser was admitted to (what its
+/// room, or an approval file, holds): stored where it is new here; merged
+/// into the copy here where that copy came apart from the room (a
+/// partner's file) and is shared from nowhere here, so nothing made here
+/// is lost; refused otherwise, the copy here untouched (see
+/// `tandem_core::Arrival`).
+pub(crate) async fn keep_admitted(
+    i18n: crate::i18n::I18n,
+    mut arriving: ProgrammeDocument,
+) -> Result<Admitted, String> {
+    let stored = |error: crate::storage::StorageError| i18n.error(error.code());
+    let id = arriving.id();
+    let room_heads = arriving.heads();
+    let store = ProgrammeStore::open().await.map_err(stored)?;
+    let Some(here) = store.load(id).await.map_err(stored)? else {
+        save_new(&mut arriving).await.map_err(stored)?;
+        return Ok(Admitted::Kept {
+            document: Box::new(arriving),
+            room_heads,
+        });
+    };
+    // What is stored here, even a copy that no longer loads, stays as it
+    // is.
+    let Ok(mut here) = ProgrammeDocument::load(&here) else {
+        return Ok(Admitted::Refused(id, Arrival::OtherGenesis));
+    };
+    if SyncRecord::load(id).await.is_some() {
+        return Ok(Admitted::Refused(id, Arrival::AlreadyHere));
+    }
+    match here.take_in_admitted(&mut arriving) {
+        Ok(_) => {}
+        Err(NotTakenIn::Arrival(arrival)) => return Ok(Admitted::Refused(id, arrival)),
+        Err(NotTakenIn::Refused(error)) => return Err(exchange_error_text(i18n, &error)),
+    }
+    let changes = here.save_incremental();
+    if !changes.is_empty() {
+        store
+            .put_chunk(id, ChunkKind::Incremental, &here.heads_key(), &changes)
+            .await
+            .map_err(stored)?;
+    }
+    Ok(Admitted::Kept {
+        document: Box::new(here),
+        room_heads,
+    })
 }
 
 #[component]

@@ -5,7 +5,7 @@ use fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use tandem_core::{Arrival, LiveSync, ProgrammeDocument, ProgrammeId};
+use tandem_core::{LiveSync, ProgrammeDocument, ProgrammeId};
 
 use super::access::DeviceAccess;
 use crate::components::field::TextField;
@@ -19,11 +19,11 @@ use crate::live::invite::{
     Arrived, InAddress,
 };
 use crate::live::join::{ask_to_join, kept_request, Asking, Request};
+use crate::pages::programme::list::{keep_admitted, Admitted};
 use crate::routes::Page;
 use crate::session::access::Profile;
 use crate::session::{use_session, SyncStatus};
 use crate::settings::{DeviceRecord, Settings, SyncRecord};
-use crate::storage::{save_new, ProgrammeStore};
 use tandem_sync::access::Invitation;
 
 /// Sharing the programme live, on the exchange page.
@@ -451,13 +451,16 @@ async fn finish_joining(
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
     match store_joined(i18n, blobs).await {
-        Ok(Joined::Stored(document)) => {
+        Ok(Admitted::Kept {
+            document,
+            room_heads,
+        }) => {
             let id = document.id();
             let record = SyncRecord {
                 invite,
                 relay,
                 last_seen,
-                acknowledged: document.heads().iter().map(|h| h.to_string()).collect(),
+                acknowledged: room_heads.iter().map(|h| h.to_string()).collect(),
                 snapshot_at: 0,
                 device,
                 owner: None,
@@ -468,7 +471,7 @@ async fn finish_joining(
             forget_pending().await;
             navigate(&Page::Programme(id).path(), Default::default());
         }
-        Ok(Joined::Refused(id, arrival)) => {
+        Ok(Admitted::Refused(id, arrival)) => {
             forget_pending().await;
             state.set(Joining::Here(id, i18n.t(arrival.code())));
         }
@@ -564,18 +567,9 @@ fn JoinState(
     }
 }
 
-/// What joining did with the room's programme.
-enum Joined {
-    /// Stored: it was not here.
-    Stored(Box<ProgrammeDocument>),
-    /// A programme of the same id is here; nothing was stored.
-    Refused(ProgrammeId, Arrival),
-}
-
-/// Builds the programme from the room's contents and stores it, unless a
-/// programme of the same id is kept here: that one is never touched by a
-/// link (see `tandem_core::Arrival`).
-async fn store_joined(i18n: I18n, blobs: Vec<Vec<u8>>) -> Result<Joined, String> {
+/// Builds the programme from the room's contents and keeps it as a
+/// programme this device was admitted to (see `keep_admitted`).
+async fn store_joined(i18n: I18n, blobs: Vec<Vec<u8>>) -> Result<Admitted, String> {
     let mut blobs = blobs.into_iter();
     let first = blobs.next().ok_or_else(|| i18n.t("join-link-empty"))?;
     let mut document =
@@ -585,25 +579,5 @@ async fn store_joined(i18n: I18n, blobs: Vec<Vec<u8>>) -> Result<Joined, String>
         live.receive(&mut document, blob)
             .map_err(|_| i18n.t("join-link-unreadable"))?;
     }
-    let id = document.id();
-    let store = ProgrammeStore::open()
-        .await
-        .map_err(|error| i18n.error(error.code()))?;
-    let here = store
-        .load(id)
-        .await
-        .map_err(|error| i18n.error(error.code()))?;
-    if let Some(here) = here {
-        // What is stored here, even a copy that no longer loads, stays
-        // as it is.
-        let arrival = match ProgrammeDocument::load(&here) {
-            Ok(here) => Arrival::of(&here.generation(), &document.generation()),
-            Err(_) => Arrival::OtherGenesis,
-        };
-        return Ok(Joined::Refused(id, arrival));
-    }
-    save_new(&mut document)
-        .await
-        .map_err(|error| i18n.error(error.code()))?;
-    Ok(Joined::Stored(Box::new(document)))
+    keep_admitted(i18n, document).await
 }

@@ -53,11 +53,12 @@ pub struct Generation {
     pub retired: Vec<String>,
 }
 
-/// How a programme arriving by an invite link stands to the programme of
-/// the same id already kept here. Joining never touches a programme that
-/// is here: the same generation is already here, and any other is refused,
-/// whichever is newer, so that a link cannot put another history in place
-/// of this one.
+/// How a programme arriving by an invite link or an approval file stands
+/// to the programme of the same id already kept here. Joining never puts
+/// another history in place of the one here: any other generation is
+/// refused, whichever is newer. The same generation is merged in only by a
+/// device admitted to its room, into a copy not shared from here (see
+/// [`ProgrammeDocument::take_in_admitted`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrival {
     /// The same generation of the same programme: nothing to store.
@@ -87,6 +88,37 @@ impl Arrival {
             Arrival::AlreadyHere => "join-already-here",
             Arrival::OtherGeneration => "join-other-generation",
             Arrival::OtherGenesis => "join-other-genesis",
+        }
+    }
+}
+
+/// Why the programme a device was admitted to was not taken into the copy
+/// of it kept here. The copy here is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotTakenIn {
+    /// Not the same generation of the same programme.
+    Arrival(Arrival),
+    /// Its changes do not read, or break a rule, as a file's would.
+    Refused(ExchangeError),
+}
+
+impl ProgrammeDocument {
+    /// Takes the programme a device was admitted to (what its room, or an
+    /// approval file, holds) into the copy of it kept here, which came
+    /// apart from that room (from a partner's file): the same generation is
+    /// merged, its changes checked as a file's are, and every change made
+    /// here stays (the room receives them from then on). Another
+    /// generation or genesis changes nothing. Returns how many changes
+    /// arrived that were not here.
+    pub fn take_in_admitted(
+        &mut self,
+        arriving: &mut ProgrammeDocument,
+    ) -> Result<usize, NotTakenIn> {
+        match Arrival::of(&self.generation(), &arriving.generation()) {
+            Arrival::AlreadyHere => self
+                .merge_bytes(&arriving.save_after(&self.heads()))
+                .map_err(NotTakenIn::Refused),
+            other => Err(NotTakenIn::Arrival(other)),
         }
     }
 }
