@@ -15,14 +15,42 @@ import { duesseldorfKoeln } from './fixtures/programmes';
 const programme = { ...duesseldorfKoeln, name: 'Persönliche Links 2027' };
 
 /** Screenshots of the page panel with its links, where asked for. */
-async function keepPicture(page: Page) {
+async function keepPicture(page: Page, name = 'page-links') {
   const folder = process.env.TANDEM_SCREENSHOTS;
   if (!folder) return;
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.getByTestId('page-panel').screenshot({ path: `${folder}/page-links-${width}.png` });
+    await page.getByTestId('page-panel').screenshot({ path: `${folder}/${name}-${width}.png` });
   }
   await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/** Aylin and Nora's tandem in a new programme `name`, with its page set
+ * up and shared; ends on the tandem's page. */
+async function setUpPage(a: Page, name: string) {
+  const programmes = new ProgrammesPage(a);
+  const workspace = new ProgrammePage(a);
+  await programmes.open();
+  await programmes.create({ ...programme, name });
+  await workspace.openFromList(name);
+  await workspace.importFile('bewerbungen.csv', windows1252Csv());
+  await a.getByTestId('import-submit').click();
+  await expect(a.getByTestId('import-done')).toBeVisible();
+  for (const person of ['Aylin Korkmaz', 'Nora Xanthopoulos']) {
+    await workspace.openPerson(person);
+    await workspace.accept();
+  }
+  await workspace.tab('nav-tandems');
+  await workspace.formTandem('Aylin Korkmaz (Stadt Köln)', 'Nora Xanthopoulos (Landeshauptstadt Düsseldorf)');
+  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
+  await a.getByTestId('page-set-up').click();
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+}
+
+/** The field with the personal link of `name` on the coordinator's page panel. */
+function personalLink(a: Page) {
+  return (name: string) =>
+    a.getByTestId('page-personal-link').filter({ hasText: `Link für ${name}` }).getByTestId('page-personal-link-url');
 }
 
 test('a revoked personal link reads nothing new, and the others follow the page', async ({ browser }) => {
@@ -35,29 +63,12 @@ test('a revoked personal link reads nothing new, and the others follow the page'
   const mentee = await menteePhone.newPage();
   const mentor = await mentorPhone.newPage();
 
-  const programmes = new ProgrammesPage(a);
-  const workspace = new ProgrammePage(a);
-  await programmes.open();
-  await programmes.create(programme);
-  await workspace.openFromList(programme.name);
-  await workspace.importFile('bewerbungen.csv', windows1252Csv());
-  await a.getByTestId('import-submit').click();
-  await expect(a.getByTestId('import-done')).toBeVisible();
-  for (const name of ['Aylin Korkmaz', 'Nora Xanthopoulos']) {
-    await workspace.openPerson(name);
-    await workspace.accept();
-  }
-  await workspace.tab('nav-tandems');
-  await workspace.formTandem('Aylin Korkmaz (Stadt Köln)', 'Nora Xanthopoulos (Landeshauptstadt Düsseldorf)');
-  await a.getByTestId('tandem-row').filter({ hasText: 'Aylin Korkmaz' }).getByRole('link').first().click();
-  await a.getByTestId('page-set-up').click();
-  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await setUpPage(a, programme.name);
 
   // A link for each person, each with a secret of its own.
   const links = a.getByTestId('page-personal-link');
   await expect(links).toHaveCount(2);
-  const linkOf = (name: string) =>
-    links.filter({ hasText: `Link für ${name}` }).getByTestId('page-personal-link-url');
+  const linkOf = personalLink(a);
   const aylinLink = await linkOf('Aylin Korkmaz').inputValue();
   const noraLink = await linkOf('Nora Xanthopoulos').inputValue();
   expect(aylinLink).toMatch(/\/tandem#room=[0-9a-f]{32}&key=[\w-]+&holder=[\w-]{43}$/);
@@ -238,4 +249,74 @@ test('forgetting a co-mentor starts the page afresh; the pair follow, her link d
   await expect(aylinLater.locator('main')).not.toContainText('Ida Vogel');
 
   await Promise.all([office.close(), menteePhone.close(), coMentorPhone.close(), stranger.close(), laptop.close()]);
+});
+
+// A page shared before rooms had owners sits in a room any valid link may
+// retire (see crates/sync/src/owner.rs). The coordinator's page panel says
+// so and offers the move to a protected room; the participants' personal
+// links follow by themselves and go on syncing.
+test('a page still in a room from before rooms had owners moves to a protected one, its links following', async ({ browser }) => {
+  allowFor(180_000);
+  const office = await browser.newContext({ locale: 'de-DE' });
+  const menteePhone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  let a = await office.newPage();
+  const mentee = await menteePhone.newPage();
+  await setUpPage(a, 'Aus früherer Version 2027');
+  await expect(a.getByTestId('page-unowned-room')).toHaveCount(0);
+  const tandemAt = a.url();
+
+  // The page's record as an earlier version kept it: plain, in a room
+  // without an owner.
+  await a.close();
+  a = await office.newPage();
+  await a.goto('/');
+  await a.evaluate(async (key) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('tandem');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const transaction = db.transaction('chunks', 'readwrite');
+      transaction.objectStore('chunks').delete(key);
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = () => reject(transaction.error);
+    });
+    db.close();
+    const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+    const room = Array.from(random(16), (byte) => byte.toString(16).padStart(2, '0')).join('').replace(/^0a/, '5a');
+    const secret = btoa(String.fromCharCode(...random(32))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const record = { invite: `room=${room}&key=${secret}`, relay: null, last_seen: 0, acknowledged: [], snapshot_at: 0, device: null };
+    localStorage.setItem(key, JSON.stringify(record));
+  }, `tandem.page-sync.${new URL(tandemAt).pathname.split('/').pop()}`);
+  await a.goto(tandemAt);
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(a.getByTestId('page-unowned-room')).toContainText('Jede Person mit einem gültigen Link könnte ihn beenden');
+  const linkOf = personalLink(a);
+  const earlier = await linkOf('Aylin Korkmaz').inputValue();
+  expect(earlier).not.toContain('room=0a11ce5e');
+  await keepPicture(a, 'page-unowned-room');
+  await mentee.goto(earlier);
+  await expect(mentee.getByTestId('page-member')).toHaveCount(2);
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+
+  // The coordinator moves the page: the room is now one only this
+  // browser can retire, and Aylin's phone follows by itself.
+  await a.getByTestId('page-protect').click();
+  await expect(a.getByTestId('page-panel-done')).toContainText('nur dieser Browser beenden kann');
+  await expect(a.getByTestId('page-unowned-room')).toHaveCount(0);
+  await expect(linkOf('Aylin Korkmaz')).toHaveValue(/room=0a11ce5e/);
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(mentee.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await mentee.getByTestId('page-me').selectOption({ label: 'Aylin Korkmaz' });
+  await mentee.getByTestId('page-meeting-topics').fill('Nach dem Umzug eingetragen');
+  await mentee.getByTestId('page-meeting-submit').click();
+  await expect(a.getByTestId('page-meeting')).toContainText('Nach dem Umzug eingetragen');
+
+  // After a reload the page is still in the protected room.
+  await a.reload();
+  await expect(a.getByTestId('page-sync-status')).toHaveText('Abgeglichen');
+  await expect(linkOf('Aylin Korkmaz')).toHaveValue(/room=0a11ce5e/);
+  await expect(a.getByTestId('page-unowned-room')).toHaveCount(0);
+  await Promise.all([office.close(), menteePhone.close()]);
 });

@@ -277,6 +277,14 @@ impl PageSession {
         self.bump();
     }
 
+    /// Whether the page is shared in a room made before rooms had owners,
+    /// which any valid link may retire (see `tandem_sync::owner`); re-runs
+    /// when the page moves.
+    pub(crate) fn in_unowned_room(&self) -> bool {
+        self.revision.track();
+        self.room().is_some_and(|room| !room.invite.room.is_owned())
+    }
+
     /// The room the page is in now.
     pub(crate) fn room(&self) -> Option<PageRoom> {
         self.relay.with_value(|link| {

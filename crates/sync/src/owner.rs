@@ -24,10 +24,13 @@
 //!   `a_wrong_owner_secret_is_refused`).
 //! - **The relay operator.** Sees the secret when the coordinator retires
 //!   the room; it could delete the room anyway. It still reads nothing.
-//! - **Not covered.** Rooms made before rooms had owners (random ids) stay
-//!   as they were: any link holder may retire them. The coordinator's
-//!   browser moves a page to an owned room the next time it moves it
-//!   (ending a tandem, revoking or renewing a link, forgetting a member).
+//! - **A room made before rooms had owners** (a random id). Any link
+//!   holder may retire it. The coordinator's page panel says so and offers
+//!   to move the page to an owned room, every personal link following
+//!   (`e2e/page-links.spec.ts`: "a page still in a room from before rooms
+//!   had owners …"); any other move of the page (ending a tandem, revoking
+//!   or renewing a link, forgetting a member) lands in an owned room too.
+//!   Until the coordinator moves it, such a room stays retirable by a link.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

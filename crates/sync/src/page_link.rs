@@ -56,11 +56,11 @@
 //!   A page room has no member list; its id is owned by the coordinator's
 //!   browser (see [`owner`](crate::owner)), so a link holder cannot
 //!   retire it or replace its log. A room made before rooms had owners
-//!   can still be retired by any valid link, until the coordinator next
-//!   moves the page: the others are then told their link no longer
-//!   applies (they lose the sync, not their page). A notice such a
-//!   participant writes opens for no one else, as they know no other
-//!   link's secret.
+//!   can still be retired by any valid link, until the coordinator moves
+//!   the page (the page panel offers it): the others are then told their
+//!   link no longer applies (they lose the sync, not their page). A notice
+//!   such a participant writes opens for no one else, as they know no
+//!   other link's secret.
 //!
 //! ```
 //! use tandem_sync::page_link::{Holder, PageForwarding};

@@ -4,7 +4,9 @@
 //! Revoking a link moves the page to a new room with a new key and
 //! retires the old room with a notice that only the other links open: the
 //! other participants follow by themselves, the revoked link reads nothing
-//! new, and the person whose link was revoked gets a new one.
+//! new, and the person whose link was revoked gets a new one. A page still
+//! in a room made before rooms had owners (which any valid link may
+//! retire) is offered the same move, with every link following.
 
 use tandem_core::PersonId;
 use tandem_sync::page_link::{Holder, PageForwarding};
@@ -37,22 +39,38 @@ pub(crate) fn ensure(page: PageSession, people: &[PersonId]) {
 /// Revokes `person`'s link: the page moves to a new room that the other
 /// links follow to, and `person` gets a new link.
 pub(crate) fn revoke(page: PageSession, person: PersonId, i18n: I18n) -> Result<(), String> {
+    move_on(page, Some(person), i18n)
+}
+
+/// Moves a page out of a room made before rooms had owners, which any
+/// valid link could retire, into one only this browser may retire. Every
+/// personal link follows by itself.
+fn protect(page: PageSession, i18n: I18n) -> Result<(), String> {
+    move_on(page, None, i18n)
+}
+
+/// Moves the page to a new room that only this browser may retire, and
+/// retires the old one with a notice every link but `revoked`'s opens to
+/// follow; `revoked` gets a new link.
+fn move_on(page: PageSession, revoked: Option<PersonId>, i18n: I18n) -> Result<(), String> {
     let old = page.room().ok_or_else(|| i18n.t("page-not-shared"))?;
     let (next, owner) = Invite::new_owned_room().map_err(|_| i18n.t("share-no-randomness"))?;
-    let fresh = Holder::generate().map_err(|_| i18n.t("share-no-randomness"))?;
     let mut links = page.links();
-    let revoked = person.to_string();
+    let revoked = revoked.map(|person| person.to_string());
     let others: Vec<Holder> = links
         .holders
         .iter()
-        .filter(|(owner, _)| **owner != revoked)
+        .filter(|(person, _)| Some(*person) != revoked.as_ref())
         .filter_map(|(_, secret)| Holder::from_text(secret))
         .collect();
     let onward: Vec<(&Holder, &Invite)> = others.iter().map(|holder| (holder, &next)).collect();
     let notice = PageForwarding::seal(&old.invite.room, &onward)
         .map_err(|_| i18n.t("share-no-randomness"))?;
-    links.holders.insert(revoked, fresh.to_text());
-    page.keep_links(links);
+    if let Some(revoked) = revoked {
+        let fresh = Holder::generate().map_err(|_| i18n.t("share-no-randomness"))?;
+        links.holders.insert(revoked, fresh.to_text());
+        page.keep_links(links);
+    }
     let relay = old.relay.clone();
     crate::page_session::retire_for_good(old, notice);
     page.move_to(&next, Some(owner), relay, true);
@@ -143,7 +161,28 @@ pub(crate) fn PersonalLinks(
     };
     let ids: Vec<PersonId> = people().into_iter().map(|holding| holding.person).collect();
     ensure(page, &ids);
+    let move_out = move |_| {
+        outcome.set(match protect(page, i18n) {
+            Ok(()) => Outcome::Done(i18n.t("page-protected")),
+            Err(message) => Outcome::Refused(message),
+        });
+    };
     view! {
+        <Show when=move || page.in_unowned_room()>
+            <div class="notice notice--warning" data-testid="page-unowned-room">
+                <p>{move || i18n.t("page-unowned-room")}</p>
+                <div class="button-row">
+                    <button
+                        type="button"
+                        class="button button--primary"
+                        data-testid="page-protect"
+                        on:click=move_out
+                    >
+                        {move || i18n.t("page-protect")}
+                    </button>
+                </div>
+            </div>
+        </Show>
         <h3>{move || i18n.t("page-personal-links")}</h3>
         <p class="muted">{move || i18n.t("page-personal-links-intro")}</p>
         <ul class="page-links">
