@@ -25,6 +25,11 @@
 //! A snapshot (a whole document) vouches for nothing: it carries the
 //! admin's signature over the programme, not over each change in it. What
 //! is older than the snapshot a device joined by stays unchecked there.
+//! The snapshot could carry the admin's own list of who made what, but a
+//! device would then show as checked whatever the admin says: an admin
+//! could put a change of its own in another coordinator's name, which no
+//! member can do by pushing. So those changes keep the name they give
+//! themselves, marked unchecked, and the history says why.
 
 use std::collections::BTreeMap;
 
