@@ -276,6 +276,13 @@ const storedRatios = storedAlong.map((stored) => stored.bytes / stored.largest);
 const previews = [];
 const merges = [];
 for (let run = 0; run < Math.max(1, Math.ceil(runs / 2) + 0); run += 1) {
+  // The last run's page may still be storing what it merged: it is closed
+  // first, so that nothing it writes lands after the programme is stored
+  // again.
+  await page.close();
+  page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForLoadState('networkidle');
   await store(page);
   await page.goto(`${base}/programme/${id}/exchange`);
   await page.getByTestId('exchange-file').waitFor({ state: 'attached', timeout: 120_000 });
