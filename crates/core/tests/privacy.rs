@@ -625,10 +625,7 @@ fn a_device_admitted_to_a_room_merges_it_into_its_own_copy_of_the_same_generatio
     let online = room.applicant("Rita Raum", Role::Mentor, room.duesseldorf);
     let ours = koeln.document.heads();
 
-    let arrived = koeln
-        .document
-        .take_in_admitted(&mut room.document.clone())
-        .unwrap();
+    let arrived = koeln.document.take_in_admitted(&room.document).unwrap();
     assert!(arrived >= 1, "the room's change arrived");
     let programme = koeln.document.programme();
     assert!(programme.people.contains_key(&online));
@@ -644,17 +641,17 @@ fn a_device_admitted_to_a_room_merges_it_into_its_own_copy_of_the_same_generatio
     // Another generation (after an erasure) and another genesis change
     // nothing here.
     let before = koeln.document.heads();
-    let mut newer = room
+    let newer = room
         .document
         .forget(&room.coordinator, 1, online)
         .unwrap()
         .document;
     assert_eq!(
-        koeln.document.take_in_admitted(&mut newer),
+        koeln.document.take_in_admitted(&newer),
         Err(NotTakenIn::Arrival(Arrival::OtherGeneration))
     );
     assert_eq!(
-        koeln.document.take_in_admitted(&mut Cohort::new().document),
+        koeln.document.take_in_admitted(&Cohort::new().document),
         Err(NotTakenIn::Arrival(Arrival::OtherGenesis))
     );
     assert_eq!(koeln.document.heads(), before);
@@ -682,8 +679,8 @@ fn a_room_whose_changes_break_a_rule_is_not_merged_into_the_copy_here() {
         tx.put(&obj, "name", "Zoë\nBCC: alle@example.org").unwrap();
         tx.commit();
     }
-    let mut hostile = ProgrammeDocument::load(&raw.save()).unwrap();
-    let refused = here.take_in_admitted(&mut hostile);
+    let hostile = ProgrammeDocument::load(&raw.save()).unwrap();
+    let refused = here.take_in_admitted(&hostile);
     assert!(
         matches!(refused, Err(NotTakenIn::Refused(ExchangeError::Refused(_)))),
         "{refused:?}"

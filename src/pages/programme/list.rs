@@ -361,7 +361,7 @@ pub(crate) async fn keep_admitted(
     if SyncRecord::load(id).await.is_some() {
         return Ok(Admitted::Refused(id, Arrival::AlreadyHere));
     }
-    match here.take_in_admitted(&mut arriving) {
+    match here.take_in_admitted(&arriving) {
         Ok(_) => {}
         Err(NotTakenIn::Arrival(arrival)) => return Ok(Admitted::Refused(id, arrival)),
         Err(NotTakenIn::Refused(error)) => return Err(exchange_error_text(i18n, &error)),

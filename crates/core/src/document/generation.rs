@@ -110,10 +110,7 @@ impl ProgrammeDocument {
     /// here stays (the room receives them from then on). Another
     /// generation or genesis changes nothing. Returns how many changes
     /// arrived that were not here.
-    pub fn take_in_admitted(
-        &mut self,
-        arriving: &mut ProgrammeDocument,
-    ) -> Result<usize, NotTakenIn> {
+    pub fn take_in_admitted(&mut self, arriving: &ProgrammeDocument) -> Result<usize, NotTakenIn> {
         match Arrival::of(&self.generation(), &arriving.generation()) {
             Arrival::AlreadyHere => self
                 .merge_bytes(&arriving.save_after(&self.heads()))
