@@ -21,14 +21,6 @@ import { duesseldorfKoeln } from './fixtures/programmes';
 const programme = { ...duesseldorfKoeln, name: 'Geräte und Zugang 2027' };
 const karla = { name: 'Karla Köln', organisation: 'Stadt Köln' };
 
-async function addPerson(page: Page, name: string) {
-  await page.getByTestId('nav-people').click();
-  await page.getByTestId('new-person').click();
-  await page.getByTestId('person-name').fill(name);
-  await page.getByTestId('person-submit').click();
-  await expect(page.getByTestId('person-heading')).toHaveText(name);
-}
-
 function personRow(page: Page, name: string) {
   return page.getByTestId('person-row').filter({ hasText: name });
 }
@@ -116,10 +108,10 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await expect(a.getByTestId('access-request')).toHaveCount(0);
 
   // Changes flow both ways between the members.
-  await addPerson(a, 'Dana Düssel');
+  await new ProgrammePage(a).addPerson('Dana Düssel');
   await b.getByTestId('nav-people').click();
   await expect(personRow(b, 'Dana Düssel')).toHaveCount(1);
-  await addPerson(b, 'Kim Kölsch');
+  await new ProgrammePage(b).addPerson('Kim Kölsch');
   await a.getByTestId('nav-people').click();
   await expect(personRow(a, 'Kim Kölsch')).toHaveCount(1);
 
@@ -133,7 +125,7 @@ test('a device joins only after approval, a used link is refused, a removed devi
     settings.coordinator = { ...settings.coordinator, name: 'Petra Probe' };
     localStorage.setItem('tandem.settings', JSON.stringify(settings));
   });
-  await addPerson(b, 'Lea Lüge');
+  await new ProgrammePage(b).addPerson('Lea Lüge');
   await a.getByTestId('nav-people').click();
   await expect(personRow(a, 'Lea Lüge')).toHaveCount(1);
   await a.getByTestId('nav-history').click();
@@ -206,7 +198,7 @@ test('a device joins only after approval, a used link is refused, a removed devi
 
   // Düsseldorf's next edit reaches the relay, and not Köln, also after a
   // reload there.
-  await addPerson(a, 'Ole Ost');
+  await new ProgrammePage(a).addPerson('Ole Ost');
   await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
   await b.reload();
   await expect(b.getByTestId('sync-status')).toContainText('nicht (mehr) Mitglied');
@@ -215,7 +207,7 @@ test('a device joins only after approval, a used link is refused, a removed devi
   await expect(personRow(b, 'Ole Ost')).toHaveCount(0);
   // Köln's own edit stays in Köln, with the message, and never reaches
   // Düsseldorf.
-  await addPerson(b, 'Rita Raus');
+  await new ProgrammePage(b).addPerson('Rita Raus');
   await expect(b.getByTestId('sync-status')).toContainText('nicht (mehr) Mitglied');
   await a.getByTestId('nav-people').click();
   await expect(personRow(a, 'Ole Ost')).toHaveCount(1);
@@ -272,7 +264,7 @@ test('a declined device is told so, and a device that stops sharing leaves the k
   await expect(a.getByTestId('access-member')).toHaveCount(1);
   await expect(a.getByTestId('access-key')).toHaveAttribute('data-epoch', '1');
   await expect(a.getByTestId('access-key')).not.toContainText('sobald eine Administrator:in verbunden ist');
-  await addPerson(a, 'Nach Bonn');
+  await new ProgrammePage(a).addPerson('Nach Bonn');
   await expect(a.getByTestId('sync-status')).toHaveText('Abgeglichen');
 
   await Promise.all([duesseldorf.close(), koeln.close(), bonn.close()]);

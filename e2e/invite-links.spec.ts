@@ -47,19 +47,8 @@ async function keptInPlain(page: Page): Promise<string> {
   });
 }
 
-async function addPerson(page: Page, name: string) {
-  await page.getByTestId('nav-people').click();
-  await page.getByTestId('new-person').click();
-  await page.getByTestId('person-name').fill(name);
-  await page.getByTestId('person-submit').click();
-  await expect(page.getByTestId('person-heading')).toHaveText(name);
-}
-
 async function expectPeople(page: Page, names: string[]) {
-  await page.getByTestId('nav-people').click();
-  for (const name of names) {
-    await expect(page.getByTestId('person-row').filter({ hasText: name })).toHaveCount(1, { timeout: 15_000 });
-  }
+  for (const name of names) await new ProgrammePage(page).expectPerson(name);
 }
 
 /** On a laptop and on a phone: no axe findings, and a picture if asked for. */
@@ -153,11 +142,11 @@ test('a copy that came by a partner\'s file joins the shared programme by link a
   await b.getByTestId('join-file').setInputFiles(file);
   await expect(b.getByTestId('join-done')).toContainText(programme.name);
   await new ProgrammePage(b).openFromList(programme.name);
-  await addPerson(b, 'Olga Offline');
+  await new ProgrammePage(b).addPerson('Olga Offline');
 
   // Düsseldorf shares the programme live, and goes on working in it.
   await shareLive(a);
-  await addPerson(a, 'Rita Raum');
+  await new ProgrammePage(a).addPerson('Rita Raum');
 
   // Köln joins by link, approved: its copy takes in the room's programme,
   // and what Köln made goes to Düsseldorf.
@@ -173,7 +162,7 @@ test('a copy that came by a partner\'s file joins the shared programme by link a
 
   // From then on, edits flow both ways.
   await new ProgrammePage(b).openFromList(programme.name);
-  await addPerson(b, 'Lea Live');
+  await new ProgrammePage(b).addPerson('Lea Live');
   await expectPeople(a, ['Lea Live']);
   await duesseldorf.close();
   await koeln.close();

@@ -17,19 +17,6 @@ import { duesseldorfKoeln } from './fixtures/programmes';
 
 const programme = { ...duesseldorfKoeln, name: 'Werkstatt ohne Netz 2027' };
 
-async function addPerson(page: Page, name: string) {
-  await page.getByTestId('nav-people').click();
-  await page.getByTestId('new-person').click();
-  await page.getByTestId('person-name').fill(name);
-  await page.getByTestId('person-submit').click();
-  await expect(page.getByTestId('person-heading')).toHaveText(name);
-}
-
-async function expectPerson(page: Page, name: string, timeout = 15_000) {
-  await page.getByTestId('nav-people').click();
-  await expect(page.getByTestId('person-row').filter({ hasText: name })).toHaveCount(1, { timeout });
-}
-
 /** Screenshots for the record, where asked for. */
 async function keepPicture(page: Page, testid: string, name: string) {
   const folder = process.env.TANDEM_SCREENSHOTS;
@@ -108,7 +95,7 @@ test('a device joins by file without network and syncs once the admin is back on
   await b.getByTestId('join-file').setInputFiles(approval.path);
   await expect(b.getByTestId('join-done')).toContainText(programme.name);
   await new ProgrammePage(b).openFromList(programme.name);
-  await addPerson(b, 'Kai Köln');
+  await new ProgrammePage(b).addPerson('Kai Köln');
 
   // Köln is online first: its device is in no entry of the list yet, and
   // it says what it waits for.
@@ -121,7 +108,7 @@ test('a device joins by file without network and syncs once the admin is back on
   await expect(a.getByTestId('access-member').filter({ hasText: fingerprint })).toContainText('Stadt Köln', { timeout: 20_000 });
   await expect(a.getByTestId('access-admitting')).toHaveCount(0);
   await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen', { timeout: 45_000 });
-  await expectPerson(a, 'Kai Köln', 20_000);
-  await addPerson(a, 'Dana Düssel');
-  await expectPerson(b, 'Dana Düssel', 20_000);
+  await new ProgrammePage(a).expectPerson('Kai Köln', 20_000);
+  await new ProgrammePage(a).addPerson('Dana Düssel');
+  await new ProgrammePage(b).expectPerson('Dana Düssel', 20_000);
 });

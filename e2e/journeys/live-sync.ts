@@ -15,14 +15,6 @@ import { askToJoin, approve, invite, shareLive } from '../fixtures/access';
 
 const programme = duesseldorfKoeln;
 
-async function addPerson(page: Page, name: string) {
-  await page.getByTestId('nav-people').click();
-  await page.getByTestId('new-person').click();
-  await page.getByTestId('person-name').fill(name);
-  await page.getByTestId('person-submit').click();
-  await expect(page.getByTestId('person-heading')).toHaveText(name);
-}
-
 async function expectPerson(page: Page, name: string) {
   await page.getByTestId('nav-people').click();
   await page.getByTestId('people-search').fill(name);
@@ -72,15 +64,15 @@ export async function liveSyncJourney(browser: Browser, checks: Checks = {}) {
   await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
 
   // A change in Düsseldorf appears in Köln without a file or a reload.
-  await addPerson(a, 'Dana Düssel');
+  await new ProgrammePage(a).addPerson('Dana Düssel');
   await expectPerson(b, 'Dana Düssel');
 
   // Köln goes offline and keeps working; the header says what waits.
   await koeln.setOffline(true);
   await expect(b.getByTestId('sync-status')).toContainText('Offline');
-  await addPerson(b, 'Kim Kölsch');
+  await new ProgrammePage(b).addPerson('Kim Kölsch');
   await expect(b.getByTestId('sync-status')).toHaveText(/Offline – \d+ Änderung(en)? wart/);
-  await addPerson(a, 'Ole Ost');
+  await new ProgrammePage(a).addPerson('Ole Ost');
 
   // Back online, both sides have everything.
   await koeln.setOffline(false);
@@ -91,7 +83,7 @@ export async function liveSyncJourney(browser: Browser, checks: Checks = {}) {
   // After a reload Köln still has it all and syncs again.
   await b.reload();
   await expect(b.getByTestId('sync-status')).toHaveText('Abgeglichen');
-  await addPerson(b, 'Lea Lindenthal');
+  await new ProgrammePage(b).addPerson('Lea Lindenthal');
   await expectPerson(a, 'Lea Lindenthal');
 
   // The relay stored only ciphertext: no name, not even the programme's.

@@ -24,6 +24,21 @@ export class ProgrammePage {
     return this.page.locator(`[data-testid="import-row"][data-line="${line}"]`);
   }
 
+  /** Adds a person by name alone, from the people page. */
+  async addPerson(name: string) {
+    await this.tab('nav-people');
+    await this.page.getByTestId('new-person').click();
+    await this.page.getByTestId('person-name').fill(name);
+    await this.page.getByTestId('person-submit').click();
+    await expect(this.page.getByTestId('person-heading')).toHaveText(name);
+  }
+
+  /** Waits until the people page lists `name` once (as a change arriving from a partner). */
+  async expectPerson(name: string, timeout = 15_000) {
+    await this.tab('nav-people');
+    await expect(this.page.getByTestId('person-row').filter({ hasText: name })).toHaveCount(1, { timeout });
+  }
+
   async openPerson(name: string) {
     await this.tab('nav-people');
     await this.page.getByTestId('people-search').fill(name);
