@@ -148,7 +148,11 @@ impl ProgrammeSession {
         self.document
             .with_value(|document| {
                 document.as_ref().map(|document| {
+                    // Most files retire no generation: this programme's,
+                    // which a first generation names only by reading its
+                    // whole history, is then not needed.
                     file.header.programme == document.id().to_string()
+                        && !file.header.retires.is_empty()
                         && file.header.retires.contains(&document.generation().id)
                 })
             })
