@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use tandem_core::Day;
 use tandem_sync::ErrorCode;
 
-use crate::language::Language;
+use crate::language::{Language, Moment};
 use crate::settings::Settings;
 
 /// A translation file, in the language asked for.
@@ -274,30 +274,13 @@ impl I18n {
     /// A moment (seconds since 1970) as people of this language write it,
     /// in the browser's time zone.
     pub fn date_time(&self, seconds: i64) -> String {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-        let options = js_sys::Object::new();
-        for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-        }
-        let tag = self.language.get().tag();
-        date.to_locale_string(tag, &options).into()
+        self.language.get().moment(Moment::Full, seconds)
     }
 
     /// A moment in the coming days, short: "8. Dez., 14:05" (an
     /// invitation's expiry).
     pub fn short_date_time(&self, seconds: i64) -> String {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-        let options = js_sys::Object::new();
-        for (key, value) in [
-            ("day", "numeric"),
-            ("month", "short"),
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-        ] {
-            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-        }
-        let tag = self.language.get().tag();
-        date.to_locale_string(tag, &options).into()
+        self.language.get().moment(Moment::Short, seconds)
     }
 
     /// Screen readers and hyphenation follow `<html lang>`.

@@ -1,8 +1,11 @@
 //! The languages Tandem speaks: German (the default) and English, each
 //! with its tag, its own name for the switch, its translation files and the
-//! way its readers write a day. Settings store a [`Language`]; the
-//! translations in `i18n` read its file. It depends on nothing else of the
-//! app, so both can use it without depending on each other.
+//! way its readers write a day and a moment. Settings store a
+//! [`Language`]; the translations in `i18n` read its file. It depends on
+//! nothing else of the app, so both can use it without depending on each
+//! other.
+
+use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 use tandem_core::Day;
@@ -89,4 +92,61 @@ impl Language {
             }
         }
     }
+
+    /// `seconds` since 1970 as readers of this language write a moment,
+    /// in the browser's time zone.
+    pub fn moment(self, moment: Moment, seconds: i64) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
+        let format = FORMATS.with_borrow_mut(|formats| {
+            if let Some((_, _, format)) =
+                formats.iter().find(|(m, l, _)| *m == moment && *l == self)
+            {
+                return format.clone();
+            }
+            let options = js_sys::Object::new();
+            for (key, value) in moment.options() {
+                let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
+            }
+            let locales = js_sys::Array::of1(&self.tag().into());
+            let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+            formats.push((moment, self, format.clone()));
+            format
+        });
+        format
+            .call1(&wasm_bindgen::JsValue::NULL, &date)
+            .ok()
+            .and_then(|written| written.as_string())
+            .unwrap_or_default()
+    }
+}
+
+/// How a moment is written: with its date in full, or short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// "07.12.2026, 14:05"
+    Full,
+    /// "7. Dez., 14:05"
+    Short,
+}
+
+impl Moment {
+    fn options(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Moment::Full => &[("dateStyle", "medium"), ("timeStyle", "short")],
+            Moment::Short => &[
+                ("day", "numeric"),
+                ("month", "short"),
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+            ],
+        }
+    }
+}
+
+thread_local! {
+    /// One formatter per way and language: the browser builds a formatter
+    /// for every date written without one, which costs more than writing
+    /// a hundred dates with it (a partner's file lists that many changes).
+    static FORMATS: RefCell<Vec<(Moment, Language, js_sys::Function)>> =
+        const { RefCell::new(Vec::new()) };
 }

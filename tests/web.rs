@@ -362,6 +362,49 @@ fn days_are_written_as_each_language_writes_them() {
     assert_eq!(Language::English.day(day), "1 Feb 2026");
 }
 
+/// A moment is written as the browser writes it for the language, with
+/// the formatter kept for each language and way: switching back and forth
+/// never writes one language's moment in the other.
+#[wasm_bindgen_test]
+fn moments_are_written_as_the_browser_writes_them_in_each_language() {
+    use tandem::language::{Language, Moment};
+    let seconds: i64 = 1_796_652_300; // 7 December 2026, 14:05 UTC
+    let written = |tag: &str, options: &[(&str, &str)]| -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
+        let object = js_sys::Object::new();
+        for (key, value) in options {
+            js_sys::Reflect::set(&object, &(*key).into(), &(*value).into()).unwrap();
+        }
+        date.to_locale_string(tag, &object).into()
+    };
+    let full = [("dateStyle", "medium"), ("timeStyle", "short")];
+    let short = [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ];
+    for _ in 0..2 {
+        for language in Language::ALL {
+            assert_eq!(
+                language.moment(Moment::Full, seconds),
+                written(language.tag(), &full)
+            );
+            assert_eq!(
+                language.moment(Moment::Short, seconds),
+                written(language.tag(), &short)
+            );
+        }
+    }
+    assert_ne!(
+        Language::German.moment(Moment::Full, seconds),
+        Language::English.moment(Moment::Full, seconds)
+    );
+    assert!(Language::German
+        .moment(Moment::Full, seconds)
+        .contains("2026"));
+}
+
 #[wasm_bindgen_test]
 async fn a_tandem_page_is_stored_beside_the_programmes_and_never_listed_as_one() {
     use tandem_core::{
