@@ -36,6 +36,7 @@ use tower_http::trace::TraceLayer;
 
 mod access;
 pub mod backup;
+mod caching;
 pub mod connection;
 pub mod expiry;
 mod forwarding;
@@ -474,7 +475,9 @@ fn routes<S: RoomStore>(state: RelayState<S>, static_dir: Option<PathBuf>) -> Ro
             } else {
                 router
             };
-            router.fallback_service(varied(Compression::new(files)))
+            router
+                .fallback_service(varied(Compression::new(files)))
+                .layer(axum::middleware::from_fn(caching::cache_control))
         }
         None => router,
     }

@@ -229,3 +229,40 @@ async fn a_personal_link_the_privacy_notice_and_the_application_form_get_the_par
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A build's files named by their content's hash are kept by browsers for
+/// a year; the page, the links into the app and every other file are
+/// asked for again each time, so that a new build is found at once.
+#[tokio::test]
+async fn files_named_by_their_hash_are_kept_and_the_page_is_asked_for_again() {
+    let dir = app_folder("caching");
+    let addr = start(&dir).await;
+    let year = Some("public, max-age=31536000, immutable");
+    let ask = Some("no-cache");
+
+    for encoding in [Some("br"), Some("gzip"), None] {
+        let wasm = get(addr, "/tandem-0123456789abcdef_bg.wasm", encoding).await;
+        assert!(wasm.head.starts_with("HTTP/1.1 200"), "{}", wasm.head);
+        assert_eq!(wasm.header("cache-control"), year, "{}", wasm.head);
+    }
+    for path in ["/", "/index.html", "/programme/1234", "/calendar.css"] {
+        let response = get(addr, path, Some("br")).await;
+        assert!(
+            response.head.starts_with("HTTP/1.1 200"),
+            "{}",
+            response.head
+        );
+        assert_eq!(
+            response.header("cache-control"),
+            ask,
+            "{path}: {}",
+            response.head
+        );
+    }
+    // A name that only looks like a build's file gets the page, which is
+    // never kept as that file.
+    let unknown = get(addr, "/gone-fedcba9876543210.js", None).await;
+    assert_eq!(unknown.body, INDEX.as_bytes());
+    assert_eq!(unknown.header("cache-control"), ask, "{}", unknown.head);
+    std::fs::remove_dir_all(dir).ok();
+}
