@@ -86,16 +86,30 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'de-DE' });
 await context.addInitScript(instrument);
-// The generated programme and pages, served to the page under /__bench/.
-await context.route('**/__bench/**', (route) => {
+/** The generated programme and pages, served to the page under /__bench/. */
+function serveGenerated(route) {
   const url = new URL(route.request().url());
   const name = url.pathname.replace('/__bench/', '');
   const body = name === 'programme' ? programmeBytes : fs.readFileSync(path.join(scaleDir, 'pages', `${name}.automerge`));
   return route.fulfill({ status: 200, contentType: 'application/octet-stream', body });
-});
+}
 
-/** Puts the programme (one snapshot, as the app stores it) and its tandem pages into IndexedDB. */
+/**
+ * Puts the programme (one snapshot, as the app stores it) and its tandem
+ * pages into IndexedDB. The generated files are served only meanwhile:
+ * while any request is routed, Playwright turns the browser's HTTP cache
+ * off, and a returning coordinator's browser has the app in its caches.
+ */
 async function store(page) {
+  await context.route('**/__bench/**', serveGenerated);
+  try {
+    await storeGenerated(page);
+  } finally {
+    await context.unroute('**/__bench/**', serveGenerated);
+  }
+}
+
+async function storeGenerated(page) {
   await page.evaluate(async ({ id, pages }) => {
     const factory = indexedDB;
     const open = () => new Promise((resolve, reject) => {
