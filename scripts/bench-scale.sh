@@ -11,6 +11,9 @@
 #
 # TANDEM_BENCH_PORT (default 8091) and TANDEM_STATIC_DIR (default dist)
 # choose the relay's port and the build folder; BENCH_RUNS the runs.
+# BENCH_PROFILE=<folder> also writes CPU profiles of merging a file and of
+# a cold open there, each summed up by function (bench/profile.mjs; the
+# WebAssembly's functions are named in a build that keeps its names).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
@@ -27,5 +30,10 @@ serve_built_app "$port" "$dist"
 
 step "Browser (headless Chromium)"
 node bench/scale.mjs "http://127.0.0.1:$port" "$scale" "$dist"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  step "Where the time goes (CPU profiles in $BENCH_PROFILE)"
+  node bench/profile.mjs "http://127.0.0.1:$port" "$scale" "$BENCH_PROFILE" merge
+  node bench/profile.mjs "http://127.0.0.1:$port" "$scale" "$BENCH_PROFILE" open
+fi
 step "Native (criterion), the same bytes, for comparison in the same run"
 TANDEM_SCALE_SEED="$seed" cargo bench --offline -p tandem-core --bench state_scale

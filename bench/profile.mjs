@@ -1,0 +1,115 @@
+// Where the time goes: a CPU profile of the state-scale programme in
+// headless Chromium, for the figures bench/scale.mjs finds too slow.
+//
+//   node bench/profile.mjs <base url> <state-scale folder> <out folder> [merge|open]
+//
+// - merge: a partner's file of 10,000 changes chosen (until the preview is
+//   shown), then merged (until the merged programme is on screen and the
+//   page has stored it);
+// - open: a returning coordinator's new tab onto the people table, until
+//   it is interactive.
+//
+// Each profile is written to the out folder (`<name>.cpuprofile`, for
+// Chromium's DevTools) and summed up here: the functions by the time spent
+// in them (self) and under them (inclusive). The WebAssembly's functions
+// have names only in a build that keeps them: set `strip = "none"` under
+// `[profile.release.package.tandem]` in Cargo.toml before `trunk build`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { openScale } from './scale-browser.mjs';
+
+const [base, scaleDir, outDir, what = 'merge'] = process.argv.slice(2);
+if (!base || !scaleDir || !outDir || !['merge', 'open'].includes(what)) {
+  console.error('usage: node bench/profile.mjs <base url> <state-scale folder> <out folder> [merge|open]');
+  process.exit(2);
+}
+fs.mkdirSync(outDir, { recursive: true });
+const { browser, context, id, store, viewStored, documentLoaded, fileBytes } = await openScale(scaleDir);
+
+/** Runs `act` on `page` under the CPU profiler; writes and sums up the profile as `name`. */
+async function profiled(page, name, act) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const measured = await act();
+  const { profile } = await cdp.send('Profiler.stop');
+  fs.writeFileSync(path.join(outDir, `${name}.cpuprofile`), JSON.stringify(profile));
+  console.log(`\n== ${name}: ${measured.toFixed(0)} ms`);
+  summary(profile);
+}
+
+/** The functions that took longest, by self and by inclusive time. */
+function summary(profile, shown = 25) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (node) => (node.callFrame.functionName || `(${node.callFrame.url.split('/').pop() || 'anonymous'})`)
+    .replace(/::h[0-9a-f]{16}/g, '');
+  const self = new Map();
+  const inclusive = new Map();
+  profile.samples.forEach((sample, index) => {
+    const ms = (profile.timeDeltas[index + 1] ?? 0) / 1000;
+    const leaf = label(byId.get(sample));
+    self.set(leaf, (self.get(leaf) ?? 0) + ms);
+    const seen = new Set();
+    for (let id = sample; id !== undefined; id = parent.get(id)) {
+      const name = label(byId.get(id));
+      if (!seen.has(name)) inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
+      seen.add(name);
+    }
+  });
+  for (const [title, times] of [['self', self], ['inclusive', inclusive]]) {
+    console.log(`-- ${title}`);
+    [...times].sort((a, b) => b[1] - a[1]).slice(0, shown)
+      .forEach(([name, ms]) => console.log(`${ms.toFixed(0).padStart(7)} ms  ${name.slice(0, 140)}`));
+  }
+}
+
+/** Resolves after the next frame was painted. */
+function afterPaint(page, since) {
+  return page.evaluate((since) => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - (since ?? 0)), 0))), since);
+}
+
+let page = await context.newPage();
+await page.goto(`${base}/`);
+await page.waitForLoadState('networkidle');
+await store(page);
+
+if (what === 'merge') {
+  await page.goto(`${base}/programme/${id}/exchange`);
+  await page.getByTestId('exchange-file').waitFor({ state: 'attached', timeout: 120_000 });
+  await documentLoaded(page);
+  await page.evaluate(() => {
+    const input = document.querySelector('[data-testid=exchange-file]');
+    input.addEventListener('change', () => { window.__bench.chosen = performance.now(); }, { capture: true, once: true });
+  });
+  await profiled(page, 'preview', async () => {
+    await page.getByTestId('exchange-file').setInputFiles({ name: 'aenderungen.tandem', mimeType: 'application/octet-stream', buffer: fileBytes });
+    await page.getByTestId('merge-preview').waitFor({ timeout: 300_000 });
+    return afterPaint(page, await page.evaluate(() => window.__bench.chosen));
+  });
+  await profiled(page, 'merge', async () => {
+    const start = await page.evaluate(() => {
+      document.querySelector('[data-testid=merge-confirm]').click();
+      return performance.now();
+    });
+    await page.getByTestId('exchange-done').waitFor({ timeout: 300_000 });
+    const merged = await afterPaint(page, start);
+    // What the page does after showing the merge: storing it.
+    await page.waitForTimeout(5000);
+    return merged;
+  });
+} else {
+  // The first opening writes the programme's view, which later ones show.
+  await page.goto(`${base}/programme/${id}/people`);
+  for (let wait = 0; wait < 600 && (await viewStored(page)) === 0; wait += 1) await page.waitForTimeout(100);
+  await page.close();
+  page = await context.newPage();
+  await profiled(page, 'open', async () => {
+    await page.goto(`${base}/programme/${id}/people`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => window.__bench && window.__bench.interactive !== undefined, null, { timeout: 120_000, polling: 50 });
+    return page.evaluate(() => window.__bench.interactive);
+  });
+}
+await browser.close();

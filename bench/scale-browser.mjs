@@ -1,0 +1,161 @@
+// The state-scale programme in headless Chromium, for the benchmarks that
+// open it (bench/scale.mjs, bench/profile.mjs): the browser, a context whose
+// pages are watched from their first byte, and the programme and its tandem
+// pages put into IndexedDB as the app stores them.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Opens Chromium on the state-scale programme generated in `scaleDir`
+ * (crates/core/examples/state_scale.rs).
+ */
+export async function openScale(scaleDir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(scaleDir, 'manifest.json'), 'utf8'));
+  const programmeBytes = fs.readFileSync(path.join(scaleDir, 'programme.automerge'));
+  const fileBytes = fs.readFileSync(path.join(scaleDir, 'last-10000.tandem'));
+  const pageFiles = fs.readdirSync(path.join(scaleDir, 'pages')).filter((name) => name.endsWith('.automerge'));
+  const id = manifest.programme;
+
+  // Watches the page from its first byte: IndexedDB write transactions that
+  // complete, the first row of the people table, the wasm module's memory.
+  function instrument() {
+    const bench = { writes: [], rows: undefined, interactive: undefined, wasm: undefined };
+    window.__bench = bench;
+    addEventListener('TrunkApplicationStarted', (event) => {
+      bench.wasm = event.detail && event.detail.wasm;
+    });
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+      const tx = transaction.call(this, stores, mode, ...rest);
+      if (mode === 'readwrite') tx.addEventListener('complete', () => bench.writes.push(performance.now()));
+      return tx;
+    };
+    const look = () => {
+      if (bench.rows === undefined && document.querySelector('[data-testid=person-row]')) {
+        bench.rows = performance.now();
+        // The page is interactive once the task that drew the rows has
+        // ended and a frame was painted.
+        requestAnimationFrame(() => setTimeout(() => { bench.interactive = performance.now(); }, 0));
+      }
+    };
+    new MutationObserver(look).observe(document, { subtree: true, childList: true });
+  }
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'de-DE' });
+  await context.addInitScript(instrument);
+
+  /** The generated programme and pages, served to the page under /__bench/. */
+  function serveGenerated(route) {
+    const url = new URL(route.request().url());
+    const name = url.pathname.replace('/__bench/', '');
+    const body = name === 'programme' ? programmeBytes : fs.readFileSync(path.join(scaleDir, 'pages', `${name}.automerge`));
+    return route.fulfill({ status: 200, contentType: 'application/octet-stream', body });
+  }
+
+  /**
+   * Puts the programme (one snapshot, as the app stores it) and its tandem
+   * pages into IndexedDB. The generated files are served only meanwhile:
+   * while any request is routed, Playwright turns the browser's HTTP cache
+   * off, and a returning coordinator's browser has the app in its caches.
+   */
+  async function store(page) {
+    await context.route('**/__bench/**', serveGenerated);
+    try {
+      await storeGenerated(page);
+    } finally {
+      await context.unroute('**/__bench/**', serveGenerated);
+    }
+  }
+
+  async function storeGenerated(page) {
+    await page.evaluate(async ({ id, pages }) => {
+      const factory = indexedDB;
+      const open = () => new Promise((resolve, reject) => {
+        const request = factory.open('tandem', 1);
+        request.onupgradeneeded = () => request.result.createObjectStore('chunks');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const db = await open();
+      const done = (tx) => new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+      let tx = db.transaction(['chunks'], 'readwrite');
+      tx.objectStore('chunks').delete(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`));
+      await done(tx);
+      const programme = new Uint8Array(await (await fetch('/__bench/programme')).arrayBuffer());
+      tx = db.transaction(['chunks'], 'readwrite');
+      tx.objectStore('chunks').put(programme, `${id}/0-snapshot/state-scale`);
+      await done(tx);
+      for (let i = 0; i < pages.length; i += 100) {
+        const batch = await Promise.all(pages.slice(i, i + 100).map(async (name) => [name, new Uint8Array(await (await fetch(`/__bench/${name}`)).arrayBuffer())]));
+        tx = db.transaction(['chunks'], 'readwrite');
+        for (const [name, bytes] of batch) tx.objectStore('chunks').put(bytes, `page:${name}`);
+        await done(tx);
+      }
+      db.close();
+      localStorage.setItem('tandem.settings', JSON.stringify({
+        coordinator: { id: '5a0c6f43-8d7e-4f3a-9a55-0d8f3e1b2c4d', name: 'Bench Koordinatorin' },
+        archived: [],
+      }));
+    }, { id, pages: pageFiles.map((name) => name.replace('.automerge', '')) });
+  }
+
+  /** Whether the programme's view (`view:{id}`, src/storage/view.rs) is stored. */
+  async function viewStored(page) {
+    return page.evaluate(async (id) => {
+      const factory = indexedDB;
+      const db = await new Promise((resolve, reject) => {
+        const request = factory.open('tandem', 1);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const view = await new Promise((resolve, reject) => {
+        const request = db.transaction(['chunks'], 'readonly').objectStore('chunks').get(`view:${id}`);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return view ? view.byteLength : 0;
+    }, id);
+  }
+
+  /**
+   * Waits until the document behind the view is loaded (src/session.rs marks
+   * it on the performance timeline); returns when that was and how long the
+   * loading took, or nothing if the programme was opened without a view.
+   */
+  async function documentLoaded(page) {
+    await page.waitForFunction(() => performance.getEntriesByName('tandem-view-read').length === 0
+      || performance.getEntriesByName('tandem-document-loaded').length > 0, null, { timeout: 120_000, polling: 50 });
+    return page.evaluate(() => {
+      const loaded = performance.getEntriesByName('tandem-document-loaded')[0];
+      const loading = performance.getEntriesByName('tandem-document-loading')[0];
+      return loaded && loading ? { at: loaded.startTime, busy: loaded.startTime - loading.startTime } : undefined;
+    });
+  }
+
+  /** The programme's stored chunks: how many and how many bytes. */
+  async function storedBytes(page) {
+    return page.evaluate(async (id) => {
+      const factory = indexedDB;
+      const db = await new Promise((resolve, reject) => {
+        const request = factory.open('tandem', 1);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const values = await new Promise((resolve, reject) => {
+        const request = db.transaction(['chunks'], 'readonly').objectStore('chunks').getAll(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`));
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return { chunks: values.length, bytes: values.reduce((sum, chunk) => sum + chunk.byteLength, 0), largest: Math.max(...values.map((chunk) => chunk.byteLength)) };
+    }, id);
+  }
+
+  return { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes };
+}
