@@ -224,7 +224,7 @@ const encodings = new Set([(served.headers.get('content-encoding') ?? 'no compre
 await served.arrayBuffer();
 
 console.log('\nBrowser (headless Chromium, 1366 × 900)');
-show('cold open → people table interactive', opens, 500);
+show('cold open → people table interactive', opens, 250);
 show('cold open → first row of the people table', rowsShown);
 if (loadedAt.length) {
   show('cold open → document loaded behind the view', loadedAt);
@@ -238,8 +238,8 @@ show('one edit: stored and on screen', edits.total, 16);
 show('one edit: on screen', edits.shown);
 show('one edit: stored (IndexedDB committed)', edits.stored);
 show('one edit: the click handler (main thread)', edits.handler);
-show('merge file: chosen → preview shown', previews);
-show('merge 10,000 changes + rule check + drawn', merges, 300);
+show('merge file: chosen → preview shown', previews, 300);
+show('merge 10,000 changes + rule check + drawn', merges, 1000);
 console.log(`first-load transfer (wasm + JS + CSS + HTML)            raw ${(raw / 1024).toFixed(0)} KB, gzip ${(gzip / 1024).toFixed(0)} KB, brotli ${(brotli / 1024).toFixed(0)} KB  ${Math.min(gzip, brotli) <= 700 * 1024 ? '✓' : '✗'} target ≤ 700 KB; the relay sent: ${[...encodings].join(', ')}`);
 for (const line of files) console.log(`    ${line}`);
 const worst = Math.max(...storedRatios);
