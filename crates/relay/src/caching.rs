@@ -4,12 +4,13 @@
 //! of their content (`tandem-0123456789abcdef_bg.wasm`): such a file never
 //! changes under its name, so a browser keeps it for a year without asking
 //! again, and a returning coordinator's browser starts the app from its
-//! own copy (Chromium then also keeps the compiled WebAssembly). A new
-//! build has new names. Everything else — `index.html` and the addresses
-//! that show it, the service worker, the files without a hash — may be
-//! kept only if the browser asks first whether it changed (`no-cache`), so
-//! a new build is found at once. A response that says how it may be kept
-//! (the inbox's `no-store`) is left as it is.
+//! own copy even where the service worker did not (a first visit, a
+//! private window). A new build has new names. Everything else —
+//! `index.html` and the addresses that show it, the service worker, the
+//! files without a hash, `/health` — may be kept only if the browser asks
+//! first whether it changed (`no-cache`), so a new build is found at once.
+//! A response that says how it may be kept (the inbox's `no-store`) is
+//! left as it is.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
