@@ -98,8 +98,9 @@ impl Language {
     pub fn moment(self, moment: Moment, seconds: i64) -> String {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
         let format = FORMATS.with_borrow_mut(|formats| {
-            if let Some((_, _, format)) =
-                formats.iter().find(|(m, l, _)| *m == moment && *l == self)
+            if let Some((_, _, format)) = formats
+                .iter()
+                .find(|(way, language, _)| *way == moment && *language == self)
             {
                 return format.clone();
             }
@@ -130,6 +131,7 @@ pub enum Moment {
 }
 
 impl Moment {
+    /// The options of `Intl.DateTimeFormat` that write it.
     fn options(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Moment::Full => &[("dateStyle", "medium"), ("timeStyle", "short")],
