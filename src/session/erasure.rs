@@ -147,14 +147,9 @@ impl ProgrammeSession {
     pub(super) fn is_successor(&self, file: &tandem_core::ExchangeFile) -> bool {
         self.document
             .with_value(|document| {
-                document.as_ref().map(|document| {
-                    // Most files retire no generation: this programme's,
-                    // which a first generation names only by reading its
-                    // whole history, is then not needed.
-                    file.header.programme == document.id().to_string()
-                        && !file.header.retires.is_empty()
-                        && file.header.retires.contains(&document.generation().id)
-                })
+                document
+                    .as_ref()
+                    .map(|document| document.is_replaced_by(file))
             })
             .unwrap_or(false)
     }

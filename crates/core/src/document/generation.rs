@@ -270,6 +270,18 @@ impl ProgrammeDocument {
         self.generation().retired.iter().any(|id| id == generation)
     }
 
+    /// Whether `file` is of the generation that replaced this one (a
+    /// partner forgot a person): a file of this programme that retires
+    /// this generation. It is then not merged but moved to
+    /// ([`carry_over`](Self::carry_over)). Most files retire no
+    /// generation: this one's id, which a first generation finds only by
+    /// reading its whole history, is then not looked up.
+    pub fn is_replaced_by(&self, file: &ExchangeFile) -> bool {
+        file.header.programme == self.id().to_string()
+            && !file.header.retires.is_empty()
+            && file.header.retires.contains(&self.generation().id)
+    }
+
     /// Moves onto `successor`, the generation that replaced this one: the
     /// edits made here after it was built are written onto it, field by
     /// field. Nothing that names a person the successor no longer has (by
