@@ -24,7 +24,7 @@ if (!base || !scaleDir || !outDir || !['merge', 'open'].includes(what)) {
   process.exit(2);
 }
 fs.mkdirSync(outDir, { recursive: true });
-const { browser, context, id, store, viewStored, documentLoaded, fileBytes } = await openScale(scaleDir);
+const { browser, context, id, store, viewStored, openExchange, chooseFile } = await openScale(scaleDir);
 
 /** Runs `act` on `page` under the CPU profiler; writes and sums up the profile as `name`. */
 async function profiled(page, name, act) {
@@ -66,9 +66,9 @@ function summary(profile, shown = 25) {
   }
 }
 
-/** Resolves after the next frame was painted. */
+/** Resolves after the next frame was painted, with the time since `since`. */
 function afterPaint(page, since) {
-  return page.evaluate((since) => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - (since ?? 0)), 0))), since);
+  return page.evaluate((since) => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - since), 0))), since);
 }
 
 let page = await context.newPage();
@@ -77,18 +77,8 @@ await page.waitForLoadState('networkidle');
 await store(page);
 
 if (what === 'merge') {
-  await page.goto(`${base}/programme/${id}/exchange`);
-  await page.getByTestId('exchange-file').waitFor({ state: 'attached', timeout: 120_000 });
-  await documentLoaded(page);
-  await page.evaluate(() => {
-    const input = document.querySelector('[data-testid=exchange-file]');
-    input.addEventListener('change', () => { window.__bench.chosen = performance.now(); }, { capture: true, once: true });
-  });
-  await profiled(page, 'preview', async () => {
-    await page.getByTestId('exchange-file').setInputFiles({ name: 'aenderungen.tandem', mimeType: 'application/octet-stream', buffer: fileBytes });
-    await page.getByTestId('merge-preview').waitFor({ timeout: 300_000 });
-    return afterPaint(page, await page.evaluate(() => window.__bench.chosen));
-  });
+  await openExchange(page, base);
+  await profiled(page, 'preview', () => chooseFile(page));
   await profiled(page, 'merge', async () => {
     const start = await page.evaluate(() => {
       document.querySelector('[data-testid=merge-confirm]').click();

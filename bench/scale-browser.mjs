@@ -104,23 +104,29 @@ export async function openScale(scaleDir) {
     }, { id, pages: pageFiles.map((name) => name.replace('.automerge', '')) });
   }
 
-  /** Whether the programme's view (`view:{id}`, src/storage/view.rs) is stored. */
-  async function viewStored(page) {
-    return page.evaluate(async (id) => {
+  /** The sizes of the records stored under the keys from `from` to `to`. */
+  async function storedSizes(page, from, to) {
+    return page.evaluate(async ({ from, to }) => {
       const factory = indexedDB;
       const db = await new Promise((resolve, reject) => {
         const request = factory.open('tandem', 1);
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
-      const view = await new Promise((resolve, reject) => {
-        const request = db.transaction(['chunks'], 'readonly').objectStore('chunks').get(`view:${id}`);
+      const values = await new Promise((resolve, reject) => {
+        const request = db.transaction(['chunks'], 'readonly').objectStore('chunks').getAll(IDBKeyRange.bound(from, to));
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
       db.close();
-      return view ? view.byteLength : 0;
-    }, id);
+      return values.map((value) => value.byteLength);
+    }, { from, to });
+  }
+
+  /** Whether the programme's view (`view:{id}`, src/storage/view.rs) is stored: its size, or 0. */
+  async function viewStored(page) {
+    const [view] = await storedSizes(page, `view:${id}`, `view:${id}`);
+    return view ?? 0;
   }
 
   /**
@@ -140,22 +146,30 @@ export async function openScale(scaleDir) {
 
   /** The programme's stored chunks: how many and how many bytes. */
   async function storedBytes(page) {
-    return page.evaluate(async (id) => {
-      const factory = indexedDB;
-      const db = await new Promise((resolve, reject) => {
-        const request = factory.open('tandem', 1);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const values = await new Promise((resolve, reject) => {
-        const request = db.transaction(['chunks'], 'readonly').objectStore('chunks').getAll(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`));
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      return { chunks: values.length, bytes: values.reduce((sum, chunk) => sum + chunk.byteLength, 0), largest: Math.max(...values.map((chunk) => chunk.byteLength)) };
-    }, id);
+    const sizes = await storedSizes(page, `${id}/`, `${id}/\uffff`);
+    return { chunks: sizes.length, bytes: sizes.reduce((sum, size) => sum + size, 0), largest: Math.max(...sizes) };
   }
 
-  return { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes };
+  /**
+   * Opens the programme's exchange page at `base` with the document behind
+   * it loaded, noting when a file is chosen there.
+   */
+  async function openExchange(page, base) {
+    await page.goto(`${base}/programme/${id}/exchange`);
+    await page.getByTestId('exchange-file').waitFor({ state: 'attached', timeout: 120_000 });
+    await documentLoaded(page);
+    await page.evaluate(() => {
+      const input = document.querySelector('[data-testid=exchange-file]');
+      input.addEventListener('change', () => { window.__bench.chosen = performance.now(); }, { capture: true, once: true });
+    });
+  }
+
+  /** Chooses the partner's file; resolves with the time from choosing it to its preview painted. */
+  async function chooseFile(page) {
+    await page.getByTestId('exchange-file').setInputFiles({ name: 'aenderungen.tandem', mimeType: 'application/octet-stream', buffer: fileBytes });
+    await page.getByTestId('merge-preview').waitFor({ timeout: 300_000 });
+    return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - window.__bench.chosen), 0))));
+  }
+
+  return { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes, openExchange, chooseFile };
 }

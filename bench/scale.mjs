@@ -38,7 +38,7 @@ if (!scaleDir) {
   process.exit(2);
 }
 
-const { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes } = await openScale(scaleDir);
+const { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes, openExchange, chooseFile } = await openScale(scaleDir);
 
 function figures(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -155,17 +155,8 @@ for (let run = 0; run < Math.max(1, Math.ceil(runs / 2) + 0); run += 1) {
   await page.goto(`${base}/`);
   await page.waitForLoadState('networkidle');
   await store(page);
-  await page.goto(`${base}/programme/${id}/exchange`);
-  await page.getByTestId('exchange-file').waitFor({ state: 'attached', timeout: 120_000 });
-  await documentLoaded(page);
-  await page.evaluate(() => {
-    const input = document.querySelector('[data-testid=exchange-file]');
-    input.addEventListener('change', () => { window.__bench.chosen = performance.now(); }, { capture: true, once: true });
-  });
-  await page.getByTestId('exchange-file').setInputFiles({ name: 'aenderungen.tandem', mimeType: 'application/octet-stream', buffer: fileBytes });
-  await page.getByTestId('merge-preview').waitFor({ timeout: 300_000 });
-  const preview = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - window.__bench.chosen), 0))));
-  previews.push(preview);
+  await openExchange(page, base);
+  previews.push(await chooseFile(page));
   const merge = await page.evaluate(() => new Promise((resolve) => {
     const start = performance.now();
     const look = () => {
