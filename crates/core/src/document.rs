@@ -45,6 +45,8 @@ pub(crate) mod provenance;
 #[cfg(feature = "coordinator")]
 pub(crate) mod schema;
 #[cfg(feature = "coordinator")]
+pub(crate) mod stepped;
+#[cfg(feature = "coordinator")]
 pub(crate) mod undo;
 #[cfg(feature = "coordinator")]
 pub(crate) mod view;

@@ -137,6 +137,8 @@ pub use document::programme::ProgrammeDocument;
 #[cfg(feature = "coordinator")]
 pub use document::provenance::{device_actor, Provenance, DEVICE_PREFIX};
 #[cfg(feature = "coordinator")]
+pub use document::stepped::MergeSteps;
+#[cfg(feature = "coordinator")]
 pub use document::view::{Attached, ProgrammeView, ViewError};
 pub use document::{ChangeNote, LoadError, FORMAT_VERSION};
 #[cfg(feature = "coordinator")]

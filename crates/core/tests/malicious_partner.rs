@@ -11,8 +11,8 @@ use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
 use common::{day, Cohort};
 use tandem_core::{
     invariants, people_csv, programme_ics, tandems_csv, Audience, ClockTime, Command, Contents,
-    Dashboard, EventDetails, EventId, EventKind, ExchangeError, Invariant, ProgrammeDocument,
-    Report, ReportFilter, Role, Settle,
+    Dashboard, EventDetails, EventId, EventKind, ExchangeError, ExchangeFile, Invariant,
+    ProgrammeDocument, Report, ReportFilter, Role, Settle,
 };
 
 /// A cohort with a person and an event a partner can tamper with.
@@ -99,6 +99,29 @@ fn refused(cohort: &mut Cohort, bytes: &[u8]) -> String {
     let ExchangeError::Refused(reason) = &error else {
         panic!("refused with a reason, not {error:?}");
     };
+    assert_eq!(cohort.document.heads(), heads, "nothing was merged");
+    assert_eq!(cohort.document.programme(), &before);
+    // By file: previewed from the changes' metadata, refused when merged
+    // (step by step), with the same reason.
+    let mut file = ExchangeFile::new(
+        cohort.document.id(),
+        "Cross-Mentoring",
+        Contents::Changes,
+        "Petra Probe",
+        0,
+        Vec::new(),
+        bytes.to_vec(),
+    );
+    let exported = cohort
+        .document
+        .export("Petra Probe", 0, Contents::Changes, &[]);
+    file.header.generation = exported.header.generation;
+    let preview = cohort.document.preview(&file).expect("the changes read");
+    let by_file = cohort
+        .document
+        .merge(preview)
+        .expect_err("the file is refused");
+    assert_eq!(by_file.args(), vec![("reason", reason.clone())]);
     assert_eq!(cohort.document.heads(), heads, "nothing was merged");
     assert_eq!(cohort.document.programme(), &before);
     let mut live = tandem_core::LiveSync::new(heads.clone());

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 
+use crate::document::merge::{Reach, Touch};
 use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{ATTENDANCE, EVENTS, PROGRAMME};
 use crate::document::ChangeNote;
@@ -168,19 +169,34 @@ impl ProgrammeDocument {
     /// value found before elsewhere still stands, as only a change there
     /// could settle it. A programme of 2,000 people is not walked whole
     /// for a partner's edits of a few.
-    pub(crate) fn find_concurrent_values_in(&mut self, reach: &crate::document::merge::Reach) {
-        let crate::document::merge::Reach::Parts {
+    pub(crate) fn find_concurrent_values_in(&mut self, reach: &Reach) {
+        let Some(mut scan) = self.begin_concurrent_scan(reach) else {
+            return self.find_concurrent_values();
+        };
+        for touch in reach.touches() {
+            self.scan_touch(&mut scan, &touch);
+        }
+        self.end_concurrent_scan(scan);
+    }
+
+    /// Starts looking again for values set at the same time where a merge
+    /// reached ([`scan_touch`](Self::scan_touch) for each place, then
+    /// [`end_concurrent_scan`](Self::end_concurrent_scan)). None if the
+    /// merge reached the programme's own fields or everything: then
+    /// only [`find_concurrent_values`](Self::find_concurrent_values) will
+    /// do.
+    pub(crate) fn begin_concurrent_scan(&mut self, reach: &Reach) -> Option<ConcurrentScan> {
+        let Reach::Parts {
             programme_fields: false,
             entities,
             marks,
         } = reach
         else {
-            return self.find_concurrent_values();
+            return None;
         };
         let Ok(Some((_, programme))) = self.doc.get(automerge::ROOT, PROGRAMME) else {
-            return self.find_concurrent_values();
+            return None;
         };
-        let mut authors = None;
         let earlier: Vec<Vec<String>> = std::mem::take(&mut self.concurrent)
             .into_iter()
             .filter(|conflict| match conflict {
@@ -202,11 +218,60 @@ impl ProgrammeDocument {
                 _ => None,
             })
             .collect();
-        // Values found before outside what the merge reached are read
-        // again: a merged change may have replaced one of them without
-        // changing which one is shown, and Automerge's patches then say
-        // nothing.
-        let mut found = Vec::new();
+        Some(ConcurrentScan {
+            programme,
+            earlier,
+            authors: None,
+            found: Vec::new(),
+        })
+    }
+
+    /// Looks for values set at the same time in one place a merge reached.
+    pub(crate) fn scan_touch(&self, scan: &mut ConcurrentScan, touch: &Touch) {
+        let ConcurrentScan {
+            programme,
+            authors,
+            found,
+            ..
+        } = scan;
+        match touch {
+            Touch::Entity(collection, key) => {
+                let Ok(Some((_, map))) = self.doc.get(&*programme, *collection) else {
+                    return;
+                };
+                let mut path = vec![collection.to_string()];
+                self.walk_key(&map, key, &mut path, authors, found);
+            }
+            Touch::Mark(event, person) => {
+                let attendance = self
+                    .doc
+                    .get(&*programme, EVENTS)
+                    .ok()
+                    .flatten()
+                    .and_then(|(_, events)| self.doc.get(&events, event.as_str()).ok().flatten())
+                    .and_then(|(_, obj)| self.doc.get(&obj, ATTENDANCE).ok().flatten());
+                let Some((_, attendance)) = attendance else {
+                    return;
+                };
+                let mut path = vec![EVENTS.to_string(), event.clone(), ATTENDANCE.to_string()];
+                self.walk_key(&attendance, person, &mut path, authors, found);
+            }
+        }
+    }
+
+    /// Ends a scan: the values found before outside what the merge
+    /// reached are read again, and the list is kept in the order a whole
+    /// walk finds it.
+    pub(crate) fn end_concurrent_scan(&mut self, scan: ConcurrentScan) {
+        let ConcurrentScan {
+            programme,
+            earlier,
+            mut authors,
+            mut found,
+        } = scan;
+        // A merged change may have replaced one of the earlier values
+        // without changing which one is shown, and Automerge's patches
+        // then say nothing.
         for path in earlier {
             let Some((last, parents)) = path.split_last() else {
                 continue;
@@ -231,27 +296,6 @@ impl ProgrammeDocument {
                     matches!(conflict, Conflict::ConcurrentValues { path: found, .. } if *found == path)
                 }));
             }
-        }
-        for (collection, key) in entities {
-            let Ok(Some((_, map))) = self.doc.get(&programme, *collection) else {
-                continue;
-            };
-            let mut path = vec![collection.to_string()];
-            self.walk_key(&map, key, &mut path, &mut authors, &mut found);
-        }
-        for (event, person) in marks {
-            let attendance = self
-                .doc
-                .get(&programme, EVENTS)
-                .ok()
-                .flatten()
-                .and_then(|(_, events)| self.doc.get(&events, event.as_str()).ok().flatten())
-                .and_then(|(_, obj)| self.doc.get(&obj, ATTENDANCE).ok().flatten());
-            let Some((_, attendance)) = attendance else {
-                continue;
-            };
-            let mut path = vec![EVENTS.to_string(), event.clone(), ATTENDANCE.to_string()];
-            self.walk_key(&attendance, person, &mut path, &mut authors, &mut found);
         }
         // In the order a whole walk finds them: by path.
         found.sort_by(|a, b| match (a, b) {
@@ -388,6 +432,19 @@ impl ProgrammeDocument {
         }
         authors
     }
+}
+
+/// A look for values set at the same time where a merge reached, under
+/// way.
+#[derive(Debug)]
+pub(crate) struct ConcurrentScan {
+    /// The programme's object.
+    programme: ObjId,
+    /// Values found before, outside what the merge reached.
+    earlier: Vec<Vec<String>>,
+    /// Who made each actor's changes, read once a value is found.
+    authors: Option<HashMap<ActorId, ActorChanges>>,
+    found: Vec<Conflict>,
 }
 
 /// One actor's changes: the coordinator its first named change gives, and

@@ -11,7 +11,8 @@
 //! changed what, and whether they fit onto this programme's history): a
 //! partner's 10,000 changes read in a fraction of what merging them into
 //! a copy of a large programme takes. That merge, and the reading and
-//! checking below, then happen when the coordinator merges.
+//! checking below, then happen when the coordinator merges, a few changes
+//! at a time (`document::stepped`).
 //!
 //! What a partner sends is input: the merged entities are read and checked
 //! as a command checks typed values (`rules::received`) before anything
@@ -35,6 +36,7 @@ use crate::document::programme::ProgrammeDocument;
 use crate::document::schema::{
     hydrate_entity, ATTENDANCE, EVENTS, PARTNERS, PEOPLE, PROGRAMME, TANDEMS,
 };
+use crate::document::stepped::received;
 use crate::document::{ChangeNote, LoadError};
 use crate::rules::error::CommandError;
 use crate::rules::received::check_received;
@@ -57,8 +59,9 @@ enum Prepared {
     /// Changes read from their metadata only: what they do to the
     /// programme is read and checked by [`merge`](ProgrammeDocument::merge).
     Read {
-        body: Vec<u8>,
-        /// The actor of each change the programme here lacks.
+        /// The changes the programme here lacks, in the order they apply.
+        changes: Vec<Change>,
+        /// The actor of each of them.
         actors: Vec<ActorId>,
     },
     /// Merged into a copy (a whole document), read and checked.
@@ -75,6 +78,16 @@ struct Merged {
 }
 
 impl MergePreview {
+    /// The changes the programme lacks (in the order they apply), their
+    /// notes and the file's heads; the preview itself if it is not only
+    /// changes. No changes at all if merging would bring nothing.
+    pub(crate) fn into_changes(self) -> Result<PreviewedChanges, Self> {
+        match self.prepared {
+            Prepared::Read { changes, .. } => Ok((changes, self.changes, self.file_heads)),
+            Prepared::Merged(_) => Err(self),
+        }
+    }
+
     /// Whether merging would change nothing (the file was merged before).
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
@@ -132,9 +145,13 @@ fn applied_order(new: &[Change], hashes: &HashSet<ChangeHash>) -> Vec<usize> {
     order
 }
 
-/// The notes of the changes a file brings, oldest first, and the actor of
-/// each of them.
-type Listed = (Vec<ChangeNote>, Vec<ActorId>);
+/// The changes a file brings in the order they apply, their notes, and
+/// the file's heads.
+pub(crate) type PreviewedChanges = (Vec<Change>, Vec<ChangeNote>, Vec<ChangeHash>);
+
+/// The notes of the changes a file brings, oldest first, the actor of
+/// each of them, and the changes themselves in the order they apply.
+type Listed = (Vec<ChangeNote>, Vec<ActorId>, Vec<Change>);
 
 /// Which part of the programme changed, from a patch's path.
 enum Part {
@@ -241,12 +258,9 @@ impl ProgrammeDocument {
             .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
             .collect::<Result<_, _>>()?;
         match self.read_changes(&file.body, &file_heads)? {
-            Some((changes, actors)) => Ok(MergePreview {
-                prepared: Prepared::Read {
-                    body: file.body.clone(),
-                    actors,
-                },
-                changes,
+            Some((notes, actors, changes)) => Ok(MergePreview {
+                prepared: Prepared::Read { changes, actors },
+                changes: notes,
                 file_heads,
                 base: self.doc.get_heads(),
             }),
@@ -321,7 +335,12 @@ impl ProgrammeDocument {
             })
             .collect();
         let actors = new.iter().map(|change| change.actor_id().clone()).collect();
-        Ok(Some((changes, actors)))
+        let mut unordered: Vec<Option<Change>> = new.into_iter().map(Some).collect();
+        let ordered = order
+            .iter()
+            .filter_map(|&index| unordered.get_mut(index).and_then(Option::take))
+            .collect();
+        Ok(Some((changes, actors, ordered)))
     }
 
     /// Merges the changes into a copy, reads what they changed and checks
@@ -383,32 +402,37 @@ impl ProgrammeDocument {
 
     /// Merges a previewed file. Returns how many changes it brought.
     /// Changes previewed from their metadata are merged into a copy, read
-    /// and checked here first: refused, they change nothing.
+    /// and checked here first ([`merge_in_steps`](Self::merge_in_steps),
+    /// run to the end): refused, they change nothing.
     pub fn merge(&mut self, preview: MergePreview) -> Result<usize, CommandError> {
+        let preview = match self.merge_in_steps(preview) {
+            Ok(steps) => return self.finish_merge(steps),
+            Err(preview) => preview,
+        };
         let MergePreview {
             prepared,
             changes,
             file_heads,
             base,
         } = preview;
-        let bytes = match prepared {
-            Prepared::Read { actors, .. } if actors.is_empty() => return Ok(0),
-            Prepared::Read { body, .. } => body,
-            Prepared::Merged(merged) if base == self.doc.get_heads() => {
-                return Ok(self.take_merged(*merged, changes.len()));
-            }
-            // The programme may have moved on since the preview (a
-            // command, a live delivery): the file's changes are then read
-            // again on top.
-            Prepared::Merged(merged) => merged.candidate.save_after(&base),
+        let Prepared::Merged(merged) = prepared else {
+            return Ok(0);
         };
-        let (merged, changes) =
-            self.prepare(&bytes, &file_heads)
-                .map_err(|error| CommandError::Received {
-                    code: error.code(),
-                    args: error.args(),
-                    message: error.to_string(),
-                })?;
+        if base == self.doc.get_heads() {
+            return Ok(self.take_merged(*merged, changes.len()));
+        }
+        // The programme may have moved on since the preview (a command, a
+        // live delivery): the file's changes are then read again on top.
+        self.merge_read_again(&merged.candidate.save_after(&base), &file_heads)
+    }
+
+    /// Merges `bytes` into a copy, reads and checks it, and takes it in.
+    pub(crate) fn merge_read_again(
+        &mut self,
+        bytes: &[u8],
+        file_heads: &[ChangeHash],
+    ) -> Result<usize, CommandError> {
+        let (merged, changes) = self.prepare(bytes, file_heads).map_err(received)?;
         Ok(self.take_merged(merged, changes.len()))
     }
 
@@ -441,47 +465,38 @@ impl ProgrammeDocument {
     /// Hydrates again what `patches` name (what happened to the
     /// document's state) and says where that was.
     fn refresh_with(&mut self, patches: Vec<Patch>) -> Result<Reach, LoadError> {
-        let mut parts = BTreeSet::new();
-        let mut marks = BTreeSet::new();
-        let mut programme_fields = false;
-        for patch in patches {
-            let mut props: Vec<String> = patch
-                .path
-                .iter()
-                .map(|(_, prop)| match prop {
-                    Prop::Map(key) => key.clone(),
-                    Prop::Seq(index) => index.to_string(),
-                })
-                .collect();
-            match &patch.action {
-                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
-                    props.push(key.clone())
-                }
-                PatchAction::Conflict {
-                    prop: Prop::Map(key),
-                } => props.push(key.clone()),
-                _ => {}
-            }
-            match classify(&props) {
-                Part::Programme => programme_fields = true,
-                Part::Entity(collection, key) => {
-                    parts.insert((collection, key));
-                }
-                Part::Attendance(event, person) => {
-                    marks.insert((event, person));
-                }
-                Part::Everything => {
-                    self.programme = hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
-                        .map_err(|_| LoadError::NotAProgramme)?;
-                    return Ok(Reach::Everything);
-                }
-            }
+        let mut touched = Touched::default();
+        touched.note(patches);
+        let reach = touched.reach();
+        let Some(programme_obj) = self.refresh_whole(&reach)? else {
+            return Ok(reach);
+        };
+        for touch in reach.touches() {
+            self.refresh_touch(&programme_obj, &touch)?;
         }
+        Ok(reach)
+    }
+
+    /// Hydrates again the programme whole, or its own fields, as far as
+    /// `reach` says. Returns the programme's object when entities are
+    /// left to read one by one ([`refresh_touch`](Self::refresh_touch)).
+    pub(crate) fn refresh_whole(
+        &mut self,
+        reach: &Reach,
+    ) -> Result<Option<automerge::ObjId>, LoadError> {
+        let Reach::Parts {
+            programme_fields, ..
+        } = reach
+        else {
+            self.programme = hydrate_prop(&self.doc, automerge::ROOT, PROGRAMME)
+                .map_err(|_| LoadError::NotAProgramme)?;
+            return Ok(None);
+        };
         let programme_obj = match self.doc.get(automerge::ROOT, PROGRAMME) {
             Ok(Some((_, id))) => id,
             _ => return Err(LoadError::NotAProgramme),
         };
-        if programme_fields {
+        if *programme_fields {
             // Scalars and small maps at the top: cheap to read again whole,
             // keeping the collections already in memory.
             let mut fresh: crate::model::programme::Programme =
@@ -493,38 +508,43 @@ impl ProgrammeDocument {
             std::mem::swap(&mut fresh.events, &mut self.programme.events);
             self.programme = fresh;
         }
-        for (collection, key) in &parts {
-            let (doc, programme) = (&self.doc, &mut self.programme);
-            let key = key.as_str();
-            match *collection {
-                EVENTS => refresh_entry(doc, &programme_obj, EVENTS, key, &mut programme.events)?,
-                PEOPLE => refresh_entry(doc, &programme_obj, PEOPLE, key, &mut programme.people)?,
-                TANDEMS => {
-                    refresh_entry(doc, &programme_obj, TANDEMS, key, &mut programme.tandems)?
-                }
-                _ => refresh_entry(doc, &programme_obj, PARTNERS, key, &mut programme.partners)?,
+        Ok(Some(programme_obj))
+    }
+
+    /// Hydrates again one entity, or one attendance line, a merge reached.
+    pub(crate) fn refresh_touch(
+        &mut self,
+        programme_obj: &automerge::ObjId,
+        touch: &Touch,
+    ) -> Result<(), LoadError> {
+        let (doc, programme) = (&self.doc, &mut self.programme);
+        match touch {
+            Touch::Entity(EVENTS, key) => {
+                refresh_entry(doc, programme_obj, EVENTS, key, &mut programme.events)
+            }
+            Touch::Entity(PEOPLE, key) => {
+                refresh_entry(doc, programme_obj, PEOPLE, key, &mut programme.people)
+            }
+            Touch::Entity(TANDEMS, key) => {
+                refresh_entry(doc, programme_obj, TANDEMS, key, &mut programme.tandems)
+            }
+            Touch::Entity(_, key) => {
+                refresh_entry(doc, programme_obj, PARTNERS, key, &mut programme.partners)
+            }
+            Touch::Mark(event, person) => {
+                let (Ok(event), Ok(person)) = (event.parse(), person.parse()) else {
+                    return Ok(());
+                };
+                crate::document::schema::refresh_attendance(
+                    doc,
+                    programme_obj,
+                    programme,
+                    event,
+                    person,
+                )
+                .map_err(|_| LoadError::NotAProgramme)
             }
         }
-        // Marks of events not read whole above: only their lines.
-        marks.retain(|(event, _)| !parts.contains(&(EVENTS, event.clone())));
-        for (event, person) in &marks {
-            let (Ok(event), Ok(person)) = (event.parse(), person.parse()) else {
-                continue;
-            };
-            crate::document::schema::refresh_attendance(
-                &self.doc,
-                &programme_obj,
-                &mut self.programme,
-                event,
-                person,
-            )
-            .map_err(|_| LoadError::NotAProgramme)?;
-        }
-        Ok(Reach::Parts {
-            programme_fields,
-            entities: parts,
-            marks,
-        })
     }
 }
 
@@ -565,6 +585,101 @@ pub(crate) enum Reach {
         /// Attendance lines (event, person) of events not in `entities`.
         marks: BTreeSet<(String, String)>,
     },
+}
+
+impl Reach {
+    /// The entities and attendance lines reached, each to be read again
+    /// on its own: entities first, then lines, each in order.
+    pub(crate) fn touches(&self) -> Vec<Touch> {
+        let Reach::Parts {
+            entities, marks, ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        entities
+            .iter()
+            .map(|(collection, key)| Touch::Entity(collection, key.clone()))
+            .chain(
+                marks
+                    .iter()
+                    .map(|(event, person)| Touch::Mark(event.clone(), person.clone())),
+            )
+            .collect()
+    }
+}
+
+/// One place a merge reached, read again on its own.
+#[derive(Debug, Clone)]
+pub(crate) enum Touch {
+    /// An entity of a collection (collection, key).
+    Entity(&'static str, String),
+    /// One person's line in one event's attendance list (event, person).
+    Mark(String, String),
+}
+
+/// Where Automerge's patches reached, gathered over one batch of changes
+/// or several.
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    everything: bool,
+    programme_fields: bool,
+    entities: BTreeSet<(&'static str, String)>,
+    marks: BTreeSet<(String, String)>,
+}
+
+impl Touched {
+    /// Notes where `patches` (what happened to the document's state) were.
+    pub(crate) fn note(&mut self, patches: Vec<Patch>) {
+        for patch in patches {
+            let mut props: Vec<String> = patch
+                .path
+                .iter()
+                .map(|(_, prop)| match prop {
+                    Prop::Map(key) => key.clone(),
+                    Prop::Seq(index) => index.to_string(),
+                })
+                .collect();
+            match &patch.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    props.push(key.clone())
+                }
+                PatchAction::Conflict {
+                    prop: Prop::Map(key),
+                } => props.push(key.clone()),
+                _ => {}
+            }
+            match classify(&props) {
+                Part::Programme => self.programme_fields = true,
+                Part::Entity(collection, key) => {
+                    self.entities.insert((collection, key));
+                }
+                Part::Attendance(event, person) => {
+                    self.marks.insert((event, person));
+                }
+                Part::Everything => self.everything = true,
+            }
+        }
+    }
+
+    /// Where that was. The lines of an event read whole are left out.
+    pub(crate) fn reach(self) -> Reach {
+        let Touched {
+            everything,
+            programme_fields,
+            entities,
+            mut marks,
+        } = self;
+        if everything {
+            return Reach::Everything;
+        }
+        marks.retain(|(event, _)| !entities.contains(&(EVENTS, event.clone())));
+        Reach::Parts {
+            programme_fields,
+            entities,
+            marks,
+        }
+    }
 }
 
 fn classify(props: &[String]) -> Part {

@@ -1,0 +1,127 @@
+//! A partner's file is merged a few changes at a time, so that the page
+//! stays responsive: the result is the same as merging it in one go, the
+//! programme here is untouched until the merge is taken in, and what
+//! happened here meanwhile is kept.
+
+mod common;
+
+use common::{day, Cohort};
+use tandem_core::{
+    Author, Command, Conflict, Contents, Decision, ExchangeFile, ProgrammeDocument, Role,
+};
+
+const NOW: i64 = 1_770_000_000;
+
+/// Düsseldorf's programme with an applicant, Köln's copy of it, and a
+/// file of Düsseldorf's next changes: 30 more applicants, and accepting
+/// the applicant Köln declines at the same time.
+fn partner_file() -> (ProgrammeDocument, ExchangeFile, Author) {
+    let mut duesseldorf = Cohort::new();
+    let miriam = duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
+    let invite = duesseldorf
+        .document
+        .export("Petra Probe", NOW, Contents::Invite, &[]);
+    let mut koeln = ProgrammeDocument::join(&invite).unwrap();
+    let seen = koeln.heads();
+    let karla = Author::new("Karla Köln");
+    for number in 0..30 {
+        duesseldorf.applicant(
+            &format!("Person {number}"),
+            Role::Mentor,
+            duesseldorf.duesseldorf,
+        );
+    }
+    let decide = |decision| Command::Decide {
+        person: miriam,
+        decision,
+        on: day("2026-01-20"),
+    };
+    duesseldorf.apply(decide(Decision::Accept)).unwrap();
+    koeln.apply(&karla, NOW, decide(Decision::Decline)).unwrap();
+    let file = duesseldorf
+        .document
+        .export("Petra Probe", NOW, Contents::Changes, &seen);
+    (koeln, file, karla)
+}
+
+#[test]
+fn a_file_merged_in_steps_is_the_file_merged_in_one_go() {
+    let (koeln, file, _) = partner_file();
+    let mut in_steps = koeln.clone();
+    let preview = in_steps.preview(&file).unwrap();
+    let listed = preview.changes.len();
+    let mut steps = in_steps.merge_in_steps(preview).expect("only changes");
+    let mut taken = 1;
+    while !steps.step().unwrap() {
+        taken += 1;
+        // Nothing here changes until the merge is taken in.
+        assert_eq!(in_steps.heads(), koeln.heads());
+        assert_eq!(in_steps.programme(), koeln.programme());
+    }
+    let count = in_steps.finish_merge(steps).unwrap();
+
+    let mut in_one_go = koeln.clone();
+    in_one_go.merge_bytes(&file.body).unwrap();
+
+    assert!(taken > 5, "{taken} steps");
+    assert_eq!(count, listed);
+    assert!(count > 30, "{count}");
+    assert_eq!(in_steps.heads(), in_one_go.heads());
+    assert_eq!(in_steps.programme(), in_one_go.programme());
+    assert_eq!(in_steps.programme().people.len(), 31);
+    assert_eq!(in_steps.conflicts(), in_one_go.conflicts());
+    assert!(in_steps
+        .conflicts()
+        .iter()
+        .any(|conflict| matches!(conflict, Conflict::ConcurrentValues { path, .. } if path.last().map(String::as_str) == Some("stage"))));
+    // As the programme opens from what is stored.
+    let opened = ProgrammeDocument::load(&in_steps.save()).unwrap();
+    assert_eq!(opened.programme(), in_steps.programme());
+    assert_eq!(opened.conflicts(), in_steps.conflicts());
+}
+
+#[test]
+fn an_edit_made_here_during_the_steps_is_kept_with_the_file() {
+    let (mut koeln, file, karla) = partner_file();
+    let preview = koeln.preview(&file).unwrap();
+    let listed = preview.changes.len();
+    let mut steps = koeln.merge_in_steps(preview).expect("only changes");
+    for _ in 0..3 {
+        assert!(!steps.step().unwrap());
+    }
+    koeln
+        .apply(
+            &karla,
+            NOW,
+            Command::Rename {
+                name: "Cross-Mentoring 2027".into(),
+            },
+        )
+        .unwrap();
+    let count = koeln.finish_merge(steps).unwrap();
+    assert_eq!(count, listed);
+    assert_eq!(koeln.programme().name, "Cross-Mentoring 2027");
+    assert_eq!(koeln.programme().people.len(), 31);
+    let file_heads: Vec<_> = file
+        .header
+        .heads
+        .iter()
+        .map(|head| head.parse().unwrap())
+        .collect();
+    assert!(koeln.has_seen(&file_heads));
+    let opened = ProgrammeDocument::load(&koeln.save()).unwrap();
+    assert_eq!(opened.programme(), koeln.programme());
+}
+
+#[test]
+fn a_file_merged_before_brings_nothing_in_steps() {
+    let (mut koeln, file, _) = partner_file();
+    let preview = koeln.preview(&file).unwrap();
+    koeln.merge(preview).unwrap();
+    let heads = koeln.heads();
+    let preview = koeln.preview(&file).unwrap();
+    assert!(preview.is_empty());
+    let steps = koeln.merge_in_steps(preview).expect("only changes");
+    assert_eq!(koeln.finish_merge(steps).unwrap(), 0);
+    assert_eq!(koeln.heads(), heads);
+}
