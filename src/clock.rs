@@ -19,3 +19,25 @@ pub(crate) fn today() -> Day {
     // The browser's own date always parses; a fixed day keeps the type total.
     Day::parse(&text).unwrap_or(Day::EPOCH)
 }
+
+/// Lets the browser draw and answer input before the work goes on: a task
+/// queued behind what is waiting. (A message to itself: timers in a row
+/// are held back to 4 ms each.)
+pub(crate) async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            if channel
+                .port2()
+                .post_message(&wasm_bindgen::JsValue::NULL)
+                .is_err()
+            {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        }
+        Err(_) => {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -38,6 +38,7 @@ use crate::settings::{ExchangeRecord, Settings};
 
 pub mod access;
 mod erasure;
+mod merging;
 pub mod messages;
 mod persist;
 mod relay;
@@ -425,28 +426,6 @@ impl ProgrammeSession {
             return Err(exchange_error_text(i18n, &ExchangeError::ClaimsThisDevice));
         }
         Ok(preview)
-    }
-
-    /// Merges a previewed file and stores the result. Returns how many
-    /// changes it brought.
-    pub fn merge(&self, preview: MergePreview) -> Result<usize, String> {
-        self.attach_now();
-        let i18n = self.i18n;
-        let merged = self
-            .document
-            .try_update_value(|document| document.as_mut().map(|document| document.merge(preview)));
-        match merged.flatten() {
-            Some(Ok(count)) => {
-                self.bump();
-                if count > 0 {
-                    self.persist();
-                    self.push_to_relay();
-                }
-                Ok(count)
-            }
-            Some(Err(error)) => Err(command_error_text(i18n, &error)),
-            None => Err(i18n.t("error-document")),
-        }
     }
 
     /// An exchange file of the programme. For [`Contents::Changes`] only what

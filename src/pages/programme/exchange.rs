@@ -229,21 +229,17 @@ fn ImportExchange() -> impl IntoView {
         pending.set(None);
         outcome.set(Outcome::Idle);
         merging.set(true);
-        // A large file takes a few seconds to merge and check, on this
-        // thread: the page says so first, once drawn (after the next frame).
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    merging.set(false);
-                    outcome.set(match session.merge(found) {
-                        Ok(count) => Outcome::Done(
-                            i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))]),
-                        ),
-                        Err(message) => Outcome::Refused(message),
-                    });
-                },
-                std::time::Duration::ZERO,
-            )
+        // A large file takes a few seconds to merge and check, in slices
+        // between which the page is drawn and answers: it says so meanwhile.
+        spawn_local(async move {
+            let merged = session.merge(found).await;
+            merging.set(false);
+            outcome.set(match merged {
+                Ok(count) => Outcome::Done(
+                    i18n.t_with("exchange-merged", &[("count", FluentValue::from(count))]),
+                ),
+                Err(message) => Outcome::Refused(message),
+            });
         });
     };
     let cancel = move |_| {

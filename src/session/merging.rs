@@ -1,0 +1,78 @@
+//! Merging a partner's previewed file without freezing the page.
+//!
+//! A file of 10,000 changes takes seconds to merge into a large programme.
+//! The merge runs in slices of a few milliseconds
+//! ([`MergeSteps`](tandem_core::MergeSteps)); between slices the browser
+//! draws and answers input. The programme on screen stays as it was, and
+//! editable, until the merged one is taken in at the end; an edit made
+//! meanwhile is kept with the file's changes.
+
+use leptos::prelude::*;
+use tandem_core::MergePreview;
+
+use super::messages::{command_error_text, exchange_error_text};
+use super::ProgrammeSession;
+use crate::clock::next_task;
+
+/// How long the merge works before it lets the browser draw and answer.
+const SLICE_MS: f64 = 12.0;
+
+impl ProgrammeSession {
+    /// Merges a previewed file and stores the result. Returns how many
+    /// changes it brought.
+    pub async fn merge(&self, preview: MergePreview) -> Result<usize, String> {
+        self.attach_now();
+        let i18n = self.i18n;
+        let started = self.document.with_value(|document| {
+            document
+                .as_ref()
+                .map(|document| (document.id(), document.merge_in_steps(preview)))
+        });
+        let merged = match started {
+            None => None,
+            // A whole programme is merged into a copy at the preview
+            // already: taken in at once.
+            Some((_, Err(preview))) => self
+                .document
+                .try_update_value(|document| document.as_mut().map(|d| d.merge(preview)))
+                .flatten(),
+            Some((id, Ok(mut steps))) => {
+                loop {
+                    let slice = js_sys::Date::now();
+                    let done = loop {
+                        match steps.step() {
+                            Ok(false) if js_sys::Date::now() - slice < SLICE_MS => continue,
+                            other => break other,
+                        }
+                    };
+                    match done {
+                        Ok(true) => break,
+                        Ok(false) => next_task().await,
+                        Err(error) => return Err(exchange_error_text(i18n, &error)),
+                    }
+                }
+                // The page may have opened another programme meanwhile.
+                self.document
+                    .try_update_value(|document| {
+                        document
+                            .as_mut()
+                            .filter(|document| document.id() == id)
+                            .map(|document| document.finish_merge(steps))
+                    })
+                    .flatten()
+            }
+        };
+        match merged {
+            Some(Ok(count)) => {
+                self.bump();
+                if count > 0 {
+                    self.persist();
+                    self.push_to_relay();
+                }
+                Ok(count)
+            }
+            Some(Err(error)) => Err(command_error_text(i18n, &error)),
+            None => Err(i18n.t("error-document")),
+        }
+    }
+}
