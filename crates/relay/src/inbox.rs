@@ -77,6 +77,11 @@
 //!   check (`inbox::cors_is_answered_for_allowed_origins_only`).
 //! - **The relay's disk** holds only sealed bytes
 //!   (`inbox::the_database_file_holds_no_answer_in_plaintext`).
+//! - **A shared computer or a proxy between** keeps no copy of the sealed
+//!   messages: they are sent `Cache-Control: no-store`
+//!   (`inbox::a_link_holder_cannot_read_or_delete_and_the_reader_token_reads_what_only_the_key_opens`),
+//!   also from a relay that serves the app's files and tells browsers how
+//!   long to keep those.
 //!
 //! The store keeps inboxes beside rooms ([`RoomStore`]'s inbox methods);
 //! their bytes count in its usage, so the relay's quota covers them.

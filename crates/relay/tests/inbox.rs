@@ -44,6 +44,27 @@ impl Relay {
         .await
     }
 
+    /// Serving the app's files too, as a relay for partner cities does:
+    /// what it sends for those then applies to every response.
+    async fn with_app_files(limits: Limits) -> Self {
+        let dir = std::env::temp_dir().join(format!("tandem-inbox-app-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<!DOCTYPE html><title>Tandem</title>",
+        )
+        .unwrap();
+        let state = RelayState::new(
+            SqliteStore::open_in_memory().unwrap(),
+            RelayConfig {
+                static_dir: Some(dir),
+                limits,
+                exposure: Exposure::default(),
+            },
+        );
+        Self::serving(state, false).await
+    }
+
     async fn on(store: SqliteStore, limits: Limits, exposure: Exposure) -> Self {
         let state = RelayState::new(
             store,
@@ -295,7 +316,7 @@ fn sealed_of(page: &Value) -> Vec<SealedApplication> {
 
 #[tokio::test]
 async fn a_link_holder_cannot_read_or_delete_and_the_reader_token_reads_what_only_the_key_opens() {
-    let relay = Relay::start(Limits::default()).await;
+    let relay = Relay::with_app_files(Limits::default()).await;
     let programme = Programme::new();
     assert_eq!(programme.open(relay.addr).await.status, 201);
     let form = programme.form(relay.addr).await;
@@ -340,6 +361,8 @@ async fn a_link_holder_cannot_read_or_delete_and_the_reader_token_reads_what_onl
     let bearer = programme.bearer();
     let page = programme.read(relay.addr, 0, Some(&bearer)).await;
     assert_eq!(page.status, 200, "{page:?}");
+    // Sealed applications are never kept by a browser or a proxy between.
+    assert_eq!(page.header("cache-control"), Some("no-store"));
     let page = page.json();
     assert_eq!(page["latest"], 1);
     assert_eq!(page["messages"][0]["seq"], 1);
