@@ -13,9 +13,9 @@ use tandem_core::{
 const NOW: i64 = 1_770_000_000;
 
 /// Düsseldorf's programme with an applicant, Köln's copy of it, and a
-/// file of Düsseldorf's next changes: 30 more applicants, and accepting
+/// file of Düsseldorf's next changes: `more` applicants, and accepting
 /// the applicant Köln declines at the same time.
-fn partner_file() -> (ProgrammeDocument, ExchangeFile, Author) {
+fn partner_file(more: usize) -> (ProgrammeDocument, ExchangeFile, Author) {
     let mut duesseldorf = Cohort::new();
     let miriam = duesseldorf.applicant("Miriam Beispiel", Role::Mentee, duesseldorf.koeln);
     let invite = duesseldorf
@@ -24,7 +24,7 @@ fn partner_file() -> (ProgrammeDocument, ExchangeFile, Author) {
     let mut koeln = ProgrammeDocument::join(&invite).unwrap();
     let seen = koeln.heads();
     let karla = Author::new("Karla Köln");
-    for number in 0..30 {
+    for number in 0..more {
         duesseldorf.applicant(
             &format!("Person {number}"),
             Role::Mentor,
@@ -46,7 +46,9 @@ fn partner_file() -> (ProgrammeDocument, ExchangeFile, Author) {
 
 #[test]
 fn a_file_merged_in_steps_is_the_file_merged_in_one_go() {
-    let (koeln, file, _) = partner_file();
+    // More changes than are applied, and than have their patches read,
+    // at once.
+    let (koeln, file, _) = partner_file(600);
     let mut in_steps = koeln.clone();
     let preview = in_steps.preview(&file).unwrap();
     let listed = preview.changes.len();
@@ -63,12 +65,12 @@ fn a_file_merged_in_steps_is_the_file_merged_in_one_go() {
     let mut in_one_go = koeln.clone();
     in_one_go.merge_bytes(&file.body).unwrap();
 
-    assert!(taken > 5, "{taken} steps");
+    assert!(taken > 60, "{taken} steps");
     assert_eq!(count, listed);
-    assert!(count > 30, "{count}");
+    assert!(count > 600, "{count}");
     assert_eq!(in_steps.heads(), in_one_go.heads());
     assert_eq!(in_steps.programme(), in_one_go.programme());
-    assert_eq!(in_steps.programme().people.len(), 31);
+    assert_eq!(in_steps.programme().people.len(), 601);
     assert_eq!(in_steps.conflicts(), in_one_go.conflicts());
     assert!(in_steps
         .conflicts()
@@ -82,7 +84,7 @@ fn a_file_merged_in_steps_is_the_file_merged_in_one_go() {
 
 #[test]
 fn an_edit_made_here_during_the_steps_is_kept_with_the_file() {
-    let (mut koeln, file, karla) = partner_file();
+    let (mut koeln, file, karla) = partner_file(30);
     let preview = koeln.preview(&file).unwrap();
     let listed = preview.changes.len();
     let mut steps = koeln.merge_in_steps(preview).expect("only changes");
@@ -115,7 +117,7 @@ fn an_edit_made_here_during_the_steps_is_kept_with_the_file() {
 
 #[test]
 fn a_file_merged_before_brings_nothing_in_steps() {
-    let (mut koeln, file, _) = partner_file();
+    let (mut koeln, file, _) = partner_file(30);
     let preview = koeln.preview(&file).unwrap();
     koeln.merge(preview).unwrap();
     let heads = koeln.heads();

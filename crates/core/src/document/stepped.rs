@@ -23,10 +23,12 @@ use crate::document::LoadError;
 use crate::rules::error::CommandError;
 use crate::rules::received::check_received;
 
-/// Changes applied in one step. Their patches are read once, after the
-/// last: reading them between steps makes each later step slower (every
-/// 10 changes: the changes take twice as long; every 200: three times).
+/// Changes applied in one step.
 const CHANGES_PER_STEP: usize = 10;
+/// Changes whose patches are read at once. Each reading costs about a
+/// millisecond of its own (after every step, the merge takes twice as
+/// long); reading all of a file of 10,000 at once blocks for too long.
+const CHANGES_PER_PATCHES: usize = 250;
 /// Entities (or attendance lines) read again in one step.
 const READS_PER_STEP: usize = 4;
 /// Entities looked at for values set at the same time in one step.
@@ -52,8 +54,11 @@ enum Stage {
     /// Changes still to apply, in the order they apply.
     Apply {
         changes: std::vec::IntoIter<Change>,
-        /// What the changes applied so far did.
+        /// What the changes applied since the patches were last read did.
         log: PatchLog,
+        unread: usize,
+        /// Where the patches read so far reached.
+        touched: Touched,
     },
     /// Entities still to read again.
     Read {
@@ -95,6 +100,8 @@ impl ProgrammeDocument {
             stage: Stage::Apply {
                 changes: changes.into_iter(),
                 log: PatchLog::active(),
+                unread: 0,
+                touched: Touched::default(),
             },
             base: self.doc.get_heads(),
             file_heads,
@@ -140,16 +147,30 @@ impl MergeSteps {
             Stage::Apply {
                 mut changes,
                 mut log,
+                mut unread,
+                mut touched,
             } => {
                 let batch: Vec<Change> = changes.by_ref().take(CHANGES_PER_STEP).collect();
+                if batch.is_empty() || unread >= CHANGES_PER_PATCHES {
+                    // A log keeps what it read: a new one for the next.
+                    touched.note(self.trial.doc.make_patches(&mut log));
+                    log = PatchLog::active();
+                    unread = 0;
+                }
                 if batch.is_empty() {
-                    self.applied(&mut log)?
+                    self.applied(touched)?
                 } else {
+                    unread += batch.len();
                     self.trial
                         .doc
                         .apply_changes_log_patches(batch, &mut log)
                         .map_err(|_| ExchangeError::Damaged)?;
-                    Stage::Apply { changes, log }
+                    Stage::Apply {
+                        changes,
+                        log,
+                        unread,
+                        touched,
+                    }
                 }
             }
             Stage::Read {
@@ -213,7 +234,7 @@ impl MergeSteps {
     /// Every change is applied: checks what they make of the programme
     /// as a merge in one go does, and reads the programme's own fields
     /// again if they were reached.
-    fn applied(&mut self, log: &mut PatchLog) -> Result<Stage, ExchangeError> {
+    fn applied(&mut self, touched: Touched) -> Result<Stage, ExchangeError> {
         let doc = &self.trial.doc;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(ExchangeError::MissingEarlierChanges);
@@ -233,8 +254,6 @@ impl MergeSteps {
                 other => other.to_string(),
             })
         })?;
-        let mut touched = Touched::default();
-        touched.note(doc.make_patches(log));
         let reach = touched.reach();
         let Some(programme) = self.trial.refresh_whole(&reach).map_err(not_a_programme)? else {
             self.trial.find_concurrent_values();
