@@ -604,6 +604,7 @@ impl ProgrammeDocument {
             saved_heads: Vec::new(),
             programme,
             concurrent: Vec::new(),
+            merged_chunk: None,
         })
     }
 

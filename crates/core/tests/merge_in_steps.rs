@@ -127,3 +127,51 @@ fn a_file_merged_before_brings_nothing_in_steps() {
     assert_eq!(koeln.finish_merge(steps).unwrap(), 0);
     assert_eq!(koeln.heads(), heads);
 }
+
+#[test]
+fn what_a_merge_brought_is_stored_as_the_next_chunk_and_opens() {
+    let (mut koeln, file, karla) = partner_file(30);
+    let mut stored = koeln.save();
+    let preview = koeln.preview(&file).unwrap();
+    koeln.merge(preview).unwrap();
+    let chunk = koeln.save_incremental();
+    assert!(chunk.len() > 1_000, "{} bytes", chunk.len());
+    stored.extend_from_slice(&chunk);
+    let opened = ProgrammeDocument::load(&stored).unwrap();
+    assert_eq!(opened.heads(), koeln.heads());
+    assert_eq!(opened.programme(), koeln.programme());
+    assert!(koeln.save_incremental().is_empty(), "stored once");
+
+    // The next chunk holds only what came after.
+    let rename = |name: &str| Command::Rename { name: name.into() };
+    koeln
+        .apply(&karla, NOW, rename("Cross-Mentoring 2027"))
+        .unwrap();
+    let next = koeln.save_incremental();
+    assert!(next.len() < chunk.len() / 10, "{} bytes", next.len());
+    stored.extend_from_slice(&next);
+    let opened = ProgrammeDocument::load(&stored).unwrap();
+    assert_eq!(opened.programme(), koeln.programme());
+}
+
+#[test]
+fn an_edit_between_a_merge_and_storing_is_stored_with_it() {
+    let (mut koeln, file, karla) = partner_file(30);
+    let mut stored = koeln.save();
+    let preview = koeln.preview(&file).unwrap();
+    koeln.merge(preview).unwrap();
+    koeln
+        .apply(
+            &karla,
+            NOW,
+            Command::Rename {
+                name: "Cross-Mentoring 2027".into(),
+            },
+        )
+        .unwrap();
+    stored.extend_from_slice(&koeln.save_incremental());
+    let opened = ProgrammeDocument::load(&stored).unwrap();
+    assert_eq!(opened.heads(), koeln.heads());
+    assert_eq!(opened.programme(), koeln.programme());
+    assert_eq!(opened.programme().name, "Cross-Mentoring 2027");
+}

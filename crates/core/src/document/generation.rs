@@ -256,6 +256,7 @@ impl ProgrammeDocument {
             saved_heads: Vec::new(),
             programme,
             concurrent: Vec::new(),
+            merged_chunk: None,
         };
         Ok(Erasure {
             document,

@@ -173,6 +173,7 @@ impl ProgrammeDocument {
     /// changes another tab has already stored.
     pub fn mark_saved(&mut self) {
         self.saved_heads = self.doc.get_heads();
+        self.merged_chunk = None;
     }
 
     /// The changes after `heads` (those of them this document knows), in
@@ -384,6 +385,7 @@ impl ProgrammeDocument {
             saved_heads: Vec::new(),
             programme: self.programme.clone(),
             concurrent: Vec::new(),
+            merged_chunk: None,
         };
         let patches = trial.doc.make_patches(&mut log);
         let reach = trial.refresh_with(patches).map_err(|_| {

@@ -23,6 +23,12 @@ pub struct ProgrammeDocument {
     /// Values set differently at the same time. Only a merge can make
     /// them, so they are found after each merge, not on every read.
     pub(crate) concurrent: Vec<crate::document::conflicts::Conflict>,
+    /// The changes a merge in steps took in, as the file brought them,
+    /// and the heads they reach: the next
+    /// [`save_incremental`](Self::save_incremental) stores them as they
+    /// are if nothing changed since, rather than writing 10,000 changes
+    /// out of the document again.
+    pub(crate) merged_chunk: Option<(Vec<ChangeHash>, Vec<u8>)>,
 }
 
 impl ProgrammeDocument {
@@ -45,6 +51,7 @@ impl ProgrammeDocument {
             saved_heads,
             programme,
             concurrent: Vec::new(),
+            merged_chunk: None,
         };
         document.find_concurrent_values();
         Ok(document)
@@ -77,12 +84,20 @@ impl ProgrammeDocument {
     /// The whole document, compacted.
     pub fn save(&mut self) -> Vec<u8> {
         self.saved_heads = self.doc.get_heads();
+        self.merged_chunk = None;
         self.doc.save()
     }
 
     /// The changes since the last save, to append to stored chunks. Empty if
     /// nothing changed.
     pub fn save_incremental(&mut self) -> Vec<u8> {
+        let heads = self.doc.get_heads();
+        if let Some((merged, bytes)) = self.merged_chunk.take() {
+            if merged == heads {
+                self.saved_heads = heads;
+                return bytes;
+            }
+        }
         let bytes = self.doc.save_after(&self.saved_heads);
         self.saved_heads = self.doc.get_heads();
         bytes

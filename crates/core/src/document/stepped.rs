@@ -47,6 +47,8 @@ pub struct MergeSteps {
     file_heads: Vec<ChangeHash>,
     /// How many of the file's changes (with a note) the programme lacked.
     count: usize,
+    /// The changes applied, one after the other, as stored.
+    applied: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -96,6 +98,7 @@ impl ProgrammeDocument {
                 saved_heads: Vec::new(),
                 programme: self.programme.clone(),
                 concurrent: self.concurrent.clone(),
+                merged_chunk: None,
             },
             stage: Stage::Apply {
                 changes: changes.into_iter(),
@@ -106,6 +109,7 @@ impl ProgrammeDocument {
             base: self.doc.get_heads(),
             file_heads,
             count,
+            applied: Vec::new(),
         })
     }
 
@@ -120,6 +124,7 @@ impl ProgrammeDocument {
             base,
             file_heads,
             count,
+            applied,
             ..
         } = steps;
         if trial.doc.get_heads() == base {
@@ -131,6 +136,11 @@ impl ProgrammeDocument {
         }
         check_received(&self.programme, &trial.programme)
             .map_err(|refused| received(ExchangeError::Refused(refused.to_string())))?;
+        // Everything before the merge was stored: what it brought is the
+        // next chunk to store, as it came.
+        if self.saved_heads == base {
+            self.merged_chunk = Some((trial.doc.get_heads(), applied));
+        }
         self.doc = trial.doc;
         self.programme = trial.programme;
         self.concurrent = trial.concurrent;
@@ -161,6 +171,9 @@ impl MergeSteps {
                     self.applied(touched)?
                 } else {
                     unread += batch.len();
+                    for change in &batch {
+                        self.applied.extend_from_slice(change.raw_bytes());
+                    }
                     self.trial
                         .doc
                         .apply_changes_log_patches(batch, &mut log)

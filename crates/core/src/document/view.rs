@@ -194,6 +194,7 @@ impl ProgrammeView {
             doc,
             programme: self.programme,
             concurrent: self.concurrent,
+            merged_chunk: None,
         };
         Ok((document, Attached::FromView))
     }
