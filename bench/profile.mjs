@@ -11,7 +11,9 @@
 //
 // Each profile is written to the out folder (`<name>.cpuprofile`, for
 // Chromium's DevTools) and summed up here: the functions by the time spent
-// in them (self) and under them (inclusive). The WebAssembly's functions
+// in them (self) and under them (inclusive), then the page's four longest
+// tasks, each summed up the same way (a task's place in the profile is
+// found from the page's clock, to a few milliseconds). The WebAssembly's functions
 // have names only in a build that keeps them: set `strip = "none"` under
 // `[profile.release.package.tandem]` in Cargo.toml before `trunk build`.
 import fs from 'node:fs';
@@ -32,15 +34,27 @@ async function profiled(page, name, act) {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
+  const since = await page.evaluate(() => {
+    window.__longTaskWatcher?.disconnect();
+    const tasks = [];
+    window.__longTasks = tasks;
+    window.__longTaskWatcher = new PerformanceObserver((list) => tasks.push(...list.getEntries()
+      .map((entry) => ({ start: entry.startTime, duration: entry.duration }))));
+    window.__longTaskWatcher.observe({ type: 'longtask' });
+    return performance.now();
+  });
   const measured = await act();
+  const tasks = await page.evaluate(() => window.__longTasks ?? []).catch(() => []);
   const { profile } = await cdp.send('Profiler.stop');
   fs.writeFileSync(path.join(outDir, `${name}.cpuprofile`), JSON.stringify(profile));
   console.log(`\n== ${name}: ${measured.toFixed(0)} ms`);
   summary(profile);
+  longestTasks(profile, tasks, since);
 }
 
-/** The functions that took longest, by self and by inclusive time. */
-function summary(profile, shown = 25) {
+/** The functions that took longest, by self and by inclusive time; only
+ * the samples `within` picks (their indexes), if given. */
+function summary(profile, shown = 25, within = undefined) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -49,6 +63,7 @@ function summary(profile, shown = 25) {
   const self = new Map();
   const inclusive = new Map();
   profile.samples.forEach((sample, index) => {
+    if (within && !within(index)) return;
     const ms = (profile.timeDeltas[index + 1] ?? 0) / 1000;
     const leaf = label(byId.get(sample));
     self.set(leaf, (self.get(leaf) ?? 0) + ms);
@@ -63,6 +78,25 @@ function summary(profile, shown = 25) {
     console.log(`-- ${title}`);
     [...times].sort((a, b) => b[1] - a[1]).slice(0, shown)
       .forEach(([name, ms]) => console.log(`${ms.toFixed(0).padStart(7)} ms  ${name.slice(0, 140)}`));
+  }
+}
+
+/** The page's longest tasks (`tasks`: the long-task entries the page saw,
+ * in its own milliseconds, `since` being its time when the profiler
+ * started), each summed up by function: what keeps the page from
+ * answering for longest. Work in slices shows as many short tasks. */
+function longestTasks(profile, tasks, since, count = 4) {
+  const sampledAt = [];
+  let at = 0;
+  profile.timeDeltas.forEach((delta) => {
+    at += delta / 1000;
+    sampledAt.push(at);
+  });
+  const longest = [...tasks].sort((a, b) => b.duration - a.duration).slice(0, count);
+  for (const task of longest) {
+    const from = task.start - since;
+    console.log(`\n-- one task of ${task.duration.toFixed(0)} ms, from ${from.toFixed(0)} ms`);
+    summary(profile, 12, (index) => sampledAt[index] >= from && sampledAt[index] < from + task.duration);
   }
 }
 
