@@ -85,25 +85,27 @@ fn a_file_merged_in_steps_is_the_file_merged_in_one_go() {
 #[test]
 fn an_edit_made_here_during_the_steps_is_kept_with_the_file() {
     let (mut koeln, file, karla) = partner_file(30);
+    let rename = Command::Rename {
+        name: "Cross-Mentoring 2027".into(),
+    };
+    // The same edit, then the file merged in one go.
+    let mut expected = koeln.clone();
+    expected.apply(&karla, NOW, rename.clone()).unwrap();
+    expected.merge_bytes(&file.body).unwrap();
+
     let preview = koeln.preview(&file).unwrap();
     let listed = preview.changes.len();
     let mut steps = koeln.merge_in_steps(preview).expect("only changes");
     for _ in 0..3 {
         assert!(!steps.step().unwrap());
     }
-    koeln
-        .apply(
-            &karla,
-            NOW,
-            Command::Rename {
-                name: "Cross-Mentoring 2027".into(),
-            },
-        )
-        .unwrap();
+    koeln.apply(&karla, NOW, rename).unwrap();
     let count = koeln.finish_merge(steps).unwrap();
     assert_eq!(count, listed);
     assert_eq!(koeln.programme().name, "Cross-Mentoring 2027");
     assert_eq!(koeln.programme().people.len(), 31);
+    assert_eq!(koeln.programme(), expected.programme());
+    assert_eq!(koeln.conflicts(), expected.conflicts());
     let file_heads: Vec<_> = file
         .header
         .heads

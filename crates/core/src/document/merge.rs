@@ -429,7 +429,7 @@ impl ProgrammeDocument {
     }
 
     /// Merges `bytes` into a copy, reads and checks it, and takes it in.
-    pub(crate) fn merge_read_again(
+    fn merge_read_again(
         &mut self,
         bytes: &[u8],
         file_heads: &[ChangeHash],

@@ -116,13 +116,12 @@ impl ProgrammeDocument {
     /// Takes in a merge whose steps are done (any left are done first).
     /// Returns how many changes it brought. Refused, it changes nothing.
     /// If the programme moved on since the merge started (a command, a
-    /// live delivery), the merged changes are read again on top in one go.
+    /// live delivery), those changes are merged into the copy first.
     pub fn finish_merge(&mut self, mut steps: MergeSteps) -> Result<usize, CommandError> {
         while !steps.step().map_err(received)? {}
         let MergeSteps {
-            trial,
+            mut trial,
             base,
-            file_heads,
             count,
             applied,
             ..
@@ -130,15 +129,19 @@ impl ProgrammeDocument {
         if trial.doc.get_heads() == base {
             return Ok(0);
         }
-        if self.doc.get_heads() != base {
-            let bytes = trial.doc.save_after(&base);
-            return self.merge_read_again(&bytes, &file_heads);
+        let moved_on = self.doc.get_heads() != base;
+        if moved_on {
+            // What happened here meanwhile (an edit, a live delivery) is
+            // a few changes: merged into the copy, rather than the file's
+            // thousands into the programme again.
+            let meanwhile = self.doc.save_after(&base);
+            trial.merge_bytes(&meanwhile).map_err(received)?;
         }
         check_received(&self.programme, &trial.programme)
             .map_err(|refused| received(ExchangeError::Refused(refused.to_string())))?;
         // Everything before the merge was stored: what it brought is the
         // next chunk to store, as it came.
-        if self.saved_heads == base {
+        if self.saved_heads == base && !moved_on {
             self.merged_chunk = Some((trial.doc.get_heads(), applied));
         }
         self.doc = trial.doc;
