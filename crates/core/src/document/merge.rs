@@ -78,12 +78,12 @@ struct Merged {
 }
 
 impl MergePreview {
-    /// The changes the programme lacks (in the order they apply), their
-    /// notes and the file's heads; the preview itself if it is not only
-    /// changes. No changes at all if merging would bring nothing.
-    pub(crate) fn into_changes(self) -> Result<PreviewedChanges, Self> {
+    /// The changes the programme lacks (in the order they apply) and the
+    /// file's heads; the preview itself if it is not only changes. No
+    /// changes at all if merging would bring nothing.
+    pub(crate) fn into_changes(self) -> Result<(Vec<Change>, Vec<ChangeHash>), Self> {
         match self.prepared {
-            Prepared::Read { changes, .. } => Ok((changes, self.changes, self.file_heads)),
+            Prepared::Read { changes, .. } => Ok((changes, self.file_heads)),
             Prepared::Merged(_) => Err(self),
         }
     }
@@ -144,10 +144,6 @@ fn applied_order(new: &[Change], hashes: &HashSet<ChangeHash>) -> Vec<usize> {
     }
     order
 }
-
-/// The changes a file brings in the order they apply, their notes, and
-/// the file's heads.
-pub(crate) type PreviewedChanges = (Vec<Change>, Vec<ChangeNote>, Vec<ChangeHash>);
 
 /// The notes of the changes a file brings, oldest first, the actor of
 /// each of them, and the changes themselves in the order they apply.

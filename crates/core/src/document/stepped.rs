@@ -19,7 +19,7 @@ use crate::document::conflicts::ConcurrentScan;
 use crate::document::exchange::ExchangeError;
 use crate::document::merge::{MergePreview, Reach, Touch, Touched};
 use crate::document::programme::ProgrammeDocument;
-use crate::document::LoadError;
+use crate::document::{ChangeNote, LoadError};
 use crate::rules::error::CommandError;
 use crate::rules::received::check_received;
 
@@ -83,15 +83,9 @@ impl ProgrammeDocument {
     /// only changes (a whole programme, merged into a copy already) is
     /// given back: [`merge`](Self::merge) takes it in one go.
     pub fn merge_in_steps(&self, preview: MergePreview) -> Result<MergeSteps, MergePreview> {
-        let (changes, notes, file_heads) = preview.into_changes()?;
-        let count = notes
-            .iter()
-            .filter(|note| {
-                note.hash
-                    .parse()
-                    .map_or(true, |hash: ChangeHash| !holds(&self.doc, &hash))
-            })
-            .count();
+        let (changes, file_heads) = preview.into_changes()?;
+        // Only the copy is made here: one call that cannot be cut, and
+        // everything else waits for the steps.
         Ok(MergeSteps {
             trial: ProgrammeDocument {
                 doc: self.doc.clone(),
@@ -108,7 +102,7 @@ impl ProgrammeDocument {
             },
             base: self.doc.get_heads(),
             file_heads,
-            count,
+            count: 0,
             applied: Vec::new(),
         })
     }
@@ -175,6 +169,9 @@ impl MergeSteps {
                 } else {
                     unread += batch.len();
                     for change in &batch {
+                        if !holds(&self.trial.doc, &change.hash()) && is_noted(change) {
+                            self.count += 1;
+                        }
                         self.applied.extend_from_slice(change.raw_bytes());
                     }
                     self.trial
@@ -283,6 +280,14 @@ impl MergeSteps {
             next: 0,
         })
     }
+}
+
+/// Whether a change carries a note (as a command's change does): the
+/// changes a preview lists and a merge counts.
+fn is_noted(change: &Change) -> bool {
+    change
+        .message()
+        .is_some_and(|message| serde_json::from_str::<ChangeNote>(message).is_ok())
 }
 
 fn not_a_programme(_: LoadError) -> ExchangeError {
