@@ -37,6 +37,8 @@ impl ProgrammeSession {
                 .try_update_value(|document| document.as_mut().map(|d| d.merge(preview)))
                 .flatten(),
             Some((id, Ok(mut steps))) => {
+                // Making the copy took a slice of its own.
+                next_task().await;
                 loop {
                     let slice = js_sys::Date::now();
                     let done = loop {
