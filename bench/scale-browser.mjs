@@ -1,9 +1,10 @@
 // The state-scale programme in headless Chromium, for the benchmarks that
-// open it (bench/scale.mjs, bench/profile.mjs): the browser, a context whose
-// pages are watched from their first byte, and the programme and its tandem
-// pages put into IndexedDB as the app stores them.
+// open it (bench/scale.mjs, bench/profile.mjs): the browser with a profile
+// on disk, its pages watched from their first byte, and the programme and
+// its tandem pages put into IndexedDB as the app stores them.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -42,11 +43,22 @@ export async function openScale(scaleDir) {
     new MutationObserver(look).observe(document, { subtree: true, childList: true });
   }
 
-  const browser = await chromium.launch({
+  // A browser profile on disk, as a coordinator's browser has one: its
+  // HTTP cache and the compiled WebAssembly it keeps (V8's code cache)
+  // are there for the next opening, which an in-memory context lacks.
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+    viewport: { width: 1366, height: 900 },
+    locale: 'de-DE',
   });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'de-DE' });
+  const browser = {
+    async close() {
+      await context.close();
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
   await context.addInitScript(instrument);
 
   /** The generated programme and pages, served to the page under /__bench/. */
