@@ -66,11 +66,13 @@ impl ProgrammeSession {
         };
         match merged {
             Some(Ok(count)) => {
-                self.bump();
                 if count > 0 {
                     self.persist();
                     self.push_to_relay();
                 }
+                // Drawing the merged programme takes a task of its own.
+                next_task().await;
+                self.bump();
                 Ok(count)
             }
             Some(Err(error)) => Err(command_error_text(i18n, &error)),
