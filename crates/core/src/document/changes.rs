@@ -43,6 +43,12 @@ pub(crate) fn note_of(
     Some(note)
 }
 
+/// Whether a change's message is a note (as a command's change has): the
+/// changes [`note_of`] reads, a preview lists and a merge counts.
+pub(crate) fn carries_note(message: Option<&str>) -> bool {
+    message.is_some_and(|message| serde_json::from_str::<ChangeNote>(message).is_ok())
+}
+
 /// Whether the document holds the change (without reading its operations).
 pub(crate) fn holds(doc: &Automerge, hash: &ChangeHash) -> bool {
     doc.get_change_meta_by_hash(hash).is_some()

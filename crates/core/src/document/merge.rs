@@ -368,14 +368,7 @@ impl ProgrammeDocument {
         // Nothing a partner sends may make the programme unopenable: a
         // format this version cannot read, or data that does not read as
         // a programme, is refused here.
-        Self::check_format(&candidate).map_err(|error| {
-            ExchangeError::Refused(match error {
-                LoadError::TooNew(format) => format!(
-                    "the changes set the document's format to {format}, which this version cannot read"
-                ),
-                other => other.to_string(),
-            })
-        })?;
+        check_merged_format(&candidate)?;
         let mut trial = ProgrammeDocument {
             doc: candidate,
             saved_heads: Vec::new(),
@@ -384,9 +377,7 @@ impl ProgrammeDocument {
             merged_chunk: None,
         };
         let patches = trial.doc.make_patches(&mut log);
-        let reach = trial.refresh_with(patches).map_err(|_| {
-            ExchangeError::Refused("the changes hold data that does not read as a programme".into())
-        })?;
+        let reach = trial.refresh_with(patches).map_err(not_a_programme)?;
         check_received(&self.programme, &trial.programme)
             .map_err(|refused| ExchangeError::Refused(refused.to_string()))?;
         Ok((
@@ -544,6 +535,24 @@ impl ProgrammeDocument {
             }
         }
     }
+}
+
+/// Refuses merged changes that would make the programme unopenable: a
+/// document format this version cannot read, or no programme at all.
+pub(crate) fn check_merged_format(doc: &Automerge) -> Result<(), ExchangeError> {
+    ProgrammeDocument::check_format(doc).map_err(|error| {
+        ExchangeError::Refused(match error {
+            LoadError::TooNew(format) => format!(
+                "the changes set the document's format to {format}, which this version cannot read"
+            ),
+            other => other.to_string(),
+        })
+    })
+}
+
+/// Refuses merged changes whose data does not read as a programme.
+pub(crate) fn not_a_programme(_: LoadError) -> ExchangeError {
+    ExchangeError::Refused("the changes hold data that does not read as a programme".into())
 }
 
 /// Reads one entity of a collection again after a merge, or drops it when

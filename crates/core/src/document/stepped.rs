@@ -14,12 +14,13 @@
 
 use automerge::{Change, ChangeHash, PatchLog, ReadDoc};
 
-use crate::document::changes::holds;
+use crate::document::changes::{carries_note, holds};
 use crate::document::conflicts::ConcurrentScan;
 use crate::document::exchange::ExchangeError;
-use crate::document::merge::{MergePreview, Reach, Touch, Touched};
+use crate::document::merge::{
+    check_merged_format, not_a_programme, MergePreview, Reach, Touch, Touched,
+};
 use crate::document::programme::ProgrammeDocument;
-use crate::document::{ChangeNote, LoadError};
 use crate::rules::error::CommandError;
 use crate::rules::received::check_received;
 
@@ -169,7 +170,8 @@ impl MergeSteps {
                 } else {
                     unread += batch.len();
                     for change in &batch {
-                        if !holds(&self.trial.doc, &change.hash()) && is_noted(change) {
+                        if !holds(&self.trial.doc, &change.hash()) && carries_note(change.message())
+                        {
                             self.count += 1;
                         }
                         self.applied.extend_from_slice(change.raw_bytes());
@@ -259,14 +261,7 @@ impl MergeSteps {
             return Ok(Stage::Done);
         }
         // Nothing a partner sends may make the programme unopenable.
-        ProgrammeDocument::check_format(doc).map_err(|error| {
-            ExchangeError::Refused(match error {
-                LoadError::TooNew(format) => format!(
-                    "the changes set the document's format to {format}, which this version cannot read"
-                ),
-                other => other.to_string(),
-            })
-        })?;
+        check_merged_format(doc)?;
         let reach = touched.reach();
         let Some(programme) = self.trial.refresh_whole(&reach).map_err(not_a_programme)? else {
             self.trial.find_concurrent_values();
@@ -280,18 +275,6 @@ impl MergeSteps {
             next: 0,
         })
     }
-}
-
-/// Whether a change carries a note (as a command's change does): the
-/// changes a preview lists and a merge counts.
-fn is_noted(change: &Change) -> bool {
-    change
-        .message()
-        .is_some_and(|message| serde_json::from_str::<ChangeNote>(message).is_ok())
-}
-
-fn not_a_programme(_: LoadError) -> ExchangeError {
-    ExchangeError::Refused("the changes hold data that does not read as a programme".into())
 }
 
 /// A refused file as a command's error.
