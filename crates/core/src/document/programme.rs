@@ -106,13 +106,22 @@ impl ProgrammeDocument {
     /// The document's current heads as one short text, naming this exact
     /// state (storage keys use it).
     pub fn heads_key(&self) -> String {
-        let mut heads: Vec<String> = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
-        heads.sort();
-        heads
-            .iter()
-            .map(|h| &h[..16.min(h.len())])
-            .collect::<Vec<_>>()
-            .join("-")
+        heads_key(&self.doc.get_heads())
+    }
+
+    /// A stored programme (a snapshot and the chunks after it, as
+    /// [`load`](Self::load) takes them) saved again as one snapshot, with
+    /// the [`heads_key`](Self::heads_key) it opens with: what compacting
+    /// the stored chunks writes. The programme is not read into entities,
+    /// so this is only Automerge's load and save (a worker does it for a
+    /// large programme, off the page).
+    ///
+    /// # Errors
+    /// [`LoadError`] if the bytes are no programme this version can open.
+    pub fn compact_stored(stored: &[u8]) -> Result<(String, Vec<u8>), LoadError> {
+        let doc = Automerge::load(stored).map_err(|_| LoadError::Damaged)?;
+        Self::check_format(&doc)?;
+        Ok((heads_key(&doc.get_heads()), doc.save()))
     }
 
     /// Who changed what, oldest first.
@@ -151,4 +160,16 @@ impl Replica for ProgrammeDocument {
     fn merge_changes(&mut self, bytes: &[u8]) -> Result<usize, ExchangeError> {
         self.merge_bytes(bytes)
     }
+}
+
+/// Names a state of the document by its heads: the first 16 hexadecimal
+/// digits of each, sorted, joined by `-`.
+fn heads_key(heads: &[ChangeHash]) -> String {
+    let mut heads: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    heads.sort();
+    heads
+        .iter()
+        .map(|h| &h[..16.min(h.len())])
+        .collect::<Vec<_>>()
+        .join("-")
 }
