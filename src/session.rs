@@ -37,6 +37,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
 
 pub mod access;
+mod compacting;
 mod erasure;
 mod merging;
 pub mod messages;
@@ -98,6 +99,8 @@ pub struct ProgrammeSession {
     /// Keys of the stored chunks this tab knows are in its document.
     known_chunks: StoredValue<Vec<String>>,
     stored_bytes: StoredValue<StoredBytes>,
+    /// A compaction is under way.
+    compacting: StoredValue<bool>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
     /// Messages are made after awaits too, where there is no context.
     i18n: I18n,
@@ -139,6 +142,7 @@ impl ProgrammeSession {
             writes: StoredValue::new_local(crate::live::StoreBarrier::default()),
             known_chunks: StoredValue::new(Vec::new()),
             stored_bytes: StoredValue::new(StoredBytes::default()),
+            compacting: StoredValue::new(false),
             channel: StoredValue::new_local(None),
             i18n: use_i18n(),
             relay: StoredValue::new_local(None),

@@ -35,7 +35,7 @@ impl StoredBytes {
 
     /// A programme smaller than this is compacted only by its number of
     /// chunks: rewriting it often would gain nothing.
-    const SMALL: usize = 64 * 1024;
+    pub(super) const SMALL: usize = 64 * 1024;
 
     pub(super) fn grown_by_half(self) -> bool {
         self.compacted >= Self::SMALL && self.total > self.compacted + self.compacted / 2
@@ -102,13 +102,28 @@ impl ProgrammeSession {
         });
     }
 
+    /// Compacts the stored chunks into one snapshot: a large programme in
+    /// the compaction worker, a small one (or when the worker cannot) on
+    /// the page. One compaction at a time.
     pub(super) async fn compact(&self, id: ProgrammeId) {
+        if self.compacting.get_value() {
+            return;
+        }
+        self.compacting.set_value(true);
+        let large = self.stored_bytes.get_value().total >= StoredBytes::SMALL;
+        if !(large && self.compact_in_worker(id).await) {
+            self.compact_on_page().await;
+        }
+        self.compacting.set_value(false);
+    }
+
+    async fn compact_on_page(&self) {
         let snapshot = self.document.try_update_value(|document| {
             document
                 .as_mut()
-                .map(|document| (document.heads_key(), document.save()))
+                .map(|document| (document.id(), document.heads_key(), document.save()))
         });
-        let Some(Some((name, bytes))) = snapshot else {
+        let Some(Some((id, name, bytes))) = snapshot else {
             return;
         };
         let replaces = self.known_chunks.get_value();
@@ -120,7 +135,56 @@ impl ProgrammeSession {
             self.known_chunks.set_value(vec![key]);
             self.stored_bytes.set_value(StoredBytes::at(bytes.len()));
             self.view_changed();
+            mark("tandem-compacted-on-page");
         }
+    }
+
+    /// The chunks this tab knows, read from storage and compacted in the
+    /// worker. False if that could not be done and the page should.
+    async fn compact_in_worker(&self, id: ProgrammeId) -> bool {
+        let replaces = self.known_chunks.get_value();
+        let before = self.stored_bytes.get_value().total;
+        let Ok(store) = ProgrammeStore::open().await else {
+            return false;
+        };
+        let Ok(Some((keys, stored))) = store.load_chunks(id).await else {
+            return false;
+        };
+        // Another tab compacted some of them meanwhile: the page's own
+        // document has everything.
+        if !replaces.iter().all(|key| keys.contains(key)) {
+            return false;
+        }
+        let Some((name, snapshot)) = super::compacting::in_worker(stored).await else {
+            return false;
+        };
+        // The programme was closed, or stored afresh (an erasure) while the
+        // worker ran: the snapshot of what was stored before must not
+        // come back.
+        let still = self
+            .document
+            .with_value(|document| document.as_ref().map(ProgrammeDocument::id))
+            == Some(id)
+            && self
+                .known_chunks
+                .with_value(|known| replaces.iter().all(|key| known.contains(key)));
+        if !still {
+            return true;
+        }
+        // A failed compaction leaves every chunk in place: nothing is lost.
+        if let Ok(key) = store.compact(id, &name, &snapshot, &replaces).await {
+            self.known_chunks.update_value(|known| {
+                known.retain(|chunk| !replaces.contains(chunk));
+                known.insert(0, key);
+            });
+            let since = self.stored_bytes.get_value().total.saturating_sub(before);
+            let mut stored = StoredBytes::at(snapshot.len());
+            stored.total += since;
+            self.stored_bytes.set_value(stored);
+            self.view_changed();
+            mark("tandem-compacted-in-worker");
+        }
+        true
     }
 }
 

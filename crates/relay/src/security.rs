@@ -29,10 +29,10 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 ///   names, over TLS only;
 /// - `img-src`/`data:` and `blob:`: the icon, QR codes and downloads the
 ///   app makes in the browser;
-/// - `worker-src`: the matching board's worker and the service worker, both
-///   the relay's files;
+/// - `worker-src`: the matching board's and storage's workers and the
+///   service worker, all the relay's files;
 /// - `default-src 'self'`, not `'none'`: Firefox checks what `index.html`
-///   names with `<link rel="prefetch">` (the matching worker's files, kept
+///   names with `<link rel="prefetch">` (the workers' files, kept
 ///   for offline use) against `default-src`, having no directive of its
 ///   own for it. Every kind of fetch the app makes has its own directive
 ///   above; what falls back to `default-src` may come from the relay only.
