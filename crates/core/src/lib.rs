@@ -121,7 +121,7 @@ pub use document::author::Author;
 #[cfg(feature = "coordinator")]
 pub use document::conflicts::{ChosenValue, ConcurrentValue, Conflict};
 pub use document::exchange::{
-    Contents, ExchangeError, ExchangeFile, ExchangeHeader, EXCHANGE_VERSION,
+    Contents, ExchangeError, ExchangeFile, ExchangeHeader, FileReading, EXCHANGE_VERSION,
 };
 #[cfg(feature = "coordinator")]
 pub use document::generation::{
@@ -131,7 +131,7 @@ pub use document::generation::{
 pub use document::history::HistoryIndex;
 pub use document::live::{LiveSync, Received, Replica};
 #[cfg(feature = "coordinator")]
-pub use document::merge::MergePreview;
+pub use document::merge::{MergePreview, PreviewSteps};
 #[cfg(feature = "coordinator")]
 pub use document::programme::ProgrammeDocument;
 #[cfg(feature = "coordinator")]

@@ -7,7 +7,8 @@ mod common;
 
 use common::{day, Cohort};
 use tandem_core::{
-    Author, Command, Conflict, Contents, Decision, ExchangeFile, ProgrammeDocument, Role,
+    Author, Command, Conflict, Contents, Decision, ExchangeError, ExchangeFile, ProgrammeDocument,
+    Role,
 };
 
 const NOW: i64 = 1_770_000_000;
@@ -176,4 +177,57 @@ fn an_edit_between_a_merge_and_storing_is_stored_with_it() {
     assert_eq!(opened.heads(), koeln.heads());
     assert_eq!(opened.programme(), koeln.programme());
     assert_eq!(opened.programme().name, "Cross-Mentoring 2027");
+}
+
+#[test]
+fn a_file_read_and_previewed_in_steps_is_previewed_as_in_one_go() {
+    let (mut koeln, file, _) = partner_file(600);
+    let bytes = file.encode();
+    let mut reading = ExchangeFile::read_in_steps(&bytes).unwrap();
+    while !reading.step() {}
+    let read = reading.finish().unwrap();
+    assert_eq!(read, file);
+
+    let mut steps = koeln.preview_in_steps(&read).unwrap();
+    let mut taken = 1;
+    while !steps.step() {
+        taken += 1;
+    }
+    let preview = koeln.finish_preview(steps).unwrap();
+    let in_one_go = koeln.preview(&file).unwrap();
+    assert!(taken > 5, "{taken} steps");
+    assert!(preview.changes.len() > 600);
+    assert_eq!(preview.changes, in_one_go.changes);
+    assert_eq!(preview.file_heads, in_one_go.file_heads);
+
+    let mut expected = koeln.clone();
+    expected.merge(in_one_go).unwrap();
+    koeln.merge(preview).unwrap();
+    assert_eq!(koeln.heads(), expected.heads());
+    assert_eq!(koeln.programme(), expected.programme());
+}
+
+#[test]
+fn a_body_changed_behind_its_header_is_refused_after_the_steps() {
+    let (_, file, _) = partner_file(30);
+    let mut bytes = file.encode();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let mut reading = ExchangeFile::read_in_steps(&bytes).unwrap();
+    while !reading.step() {}
+    assert!(matches!(reading.finish(), Err(ExchangeError::Damaged)));
+    // Also when finished without stepping.
+    let reading = ExchangeFile::read_in_steps(&bytes).unwrap();
+    assert!(matches!(reading.finish(), Err(ExchangeError::Damaged)));
+}
+
+#[test]
+fn changes_that_arrive_while_a_file_is_previewed_are_not_listed_as_new() {
+    let (mut koeln, file, _) = partner_file(300);
+    let mut steps = koeln.preview_in_steps(&file).unwrap();
+    assert!(!steps.step());
+    // The same changes arrive meanwhile (by live sync, say).
+    koeln.merge_bytes(&file.body).unwrap();
+    let preview = koeln.finish_preview(steps).unwrap();
+    assert!(preview.is_empty(), "{} listed", preview.changes.len());
 }

@@ -36,6 +36,13 @@ pub(crate) struct Chunks<'a> {
     rest: &'a [u8],
 }
 
+impl Chunks<'_> {
+    /// How many bytes are not read yet.
+    pub(crate) fn left(&self) -> usize {
+        self.rest.len()
+    }
+}
+
 impl Iterator for Chunks<'_> {
     type Item = Result<Chunk, Unreadable>;
 

@@ -53,6 +53,53 @@ pub struct MergePreview {
     base: Vec<ChangeHash>,
 }
 
+/// A partner's file being read for its preview, a few changes at a time
+/// ([`ProgrammeDocument::preview_in_steps`]). Each change is parsed and its
+/// checksum checked (about 10 µs each natively); nothing is applied.
+#[derive(Debug)]
+pub struct PreviewSteps<'f> {
+    file: &'f ExchangeFile,
+    file_heads: Vec<ChangeHash>,
+    /// How many bytes of the body are read.
+    read: usize,
+    /// The changes read, each once, in the file's order.
+    changes: Vec<Change>,
+    seen: HashSet<ChangeHash>,
+    /// False once the body held something other than changes (a whole
+    /// document, damaged bytes): only merging it into a copy tells.
+    only_changes: bool,
+}
+
+impl PreviewSteps<'_> {
+    /// Changes read in one step.
+    const CHANGES_PER_STEP: usize = 64;
+
+    /// Reads the next few changes. True once the body is read.
+    pub fn step(&mut self) -> bool {
+        if !self.only_changes {
+            return true;
+        }
+        let body = self.file.body.get(self.read..).unwrap_or_default();
+        let mut chunks = chunks(body);
+        for _ in 0..Self::CHANGES_PER_STEP {
+            match chunks.next() {
+                None => break,
+                Some(Ok(Chunk::Change(change))) => {
+                    if self.seen.insert(change.hash()) {
+                        self.changes.push(*change);
+                    }
+                }
+                Some(_) => {
+                    self.only_changes = false;
+                    return true;
+                }
+            }
+        }
+        self.read = self.file.body.len() - chunks.left();
+        self.read == self.file.body.len()
+    }
+}
+
 /// How far a preview went.
 #[derive(Debug, Clone)]
 enum Prepared {
@@ -239,6 +286,24 @@ impl ProgrammeDocument {
 
     /// What merging the file would bring, or why it is refused.
     pub fn preview(&self, file: &ExchangeFile) -> Result<MergePreview, ExchangeError> {
+        let mut steps = self.preview_in_steps(file)?;
+        while !steps.step() {}
+        self.finish_preview(steps)
+    }
+
+    /// [`preview`](Self::preview) a few changes at a time, so that a page
+    /// can draw between the steps: the file is checked against this
+    /// programme at once, its changes are read by
+    /// [`PreviewSteps::step`], and [`finish_preview`](Self::finish_preview)
+    /// tells what this programme lacks of them, as it stands then.
+    ///
+    /// # Errors
+    /// As [`preview`](Self::preview), for what is told from the file's
+    /// header.
+    pub fn preview_in_steps<'f>(
+        &self,
+        file: &'f ExchangeFile,
+    ) -> Result<PreviewSteps<'f>, ExchangeError> {
         if file.programme()? != self.id() {
             return Err(ExchangeError::OtherProgramme(
                 file.header.programme_name.clone(),
@@ -254,48 +319,60 @@ impl ProgrammeDocument {
             .iter()
             .map(|hash| hash.parse().map_err(|_| ExchangeError::Damaged))
             .collect::<Result<_, _>>()?;
-        match self.read_changes(&file.body, &file_heads)? {
-            Some((notes, actors, changes)) => Ok(MergePreview {
+        Ok(PreviewSteps {
+            file,
+            file_heads,
+            read: 0,
+            changes: Vec::new(),
+            seen: HashSet::new(),
+            only_changes: true,
+        })
+    }
+
+    /// What the file read by `steps` would bring to this programme, read
+    /// to its end first if the steps were not.
+    ///
+    /// # Errors
+    /// As [`preview`](Self::preview).
+    pub fn finish_preview(
+        &self,
+        mut steps: PreviewSteps<'_>,
+    ) -> Result<MergePreview, ExchangeError> {
+        while !steps.step() {}
+        let file_heads = steps.file_heads;
+        if steps.only_changes {
+            let (notes, actors, changes) = self.list_changes(steps.changes, &file_heads)?;
+            return Ok(MergePreview {
                 prepared: Prepared::Read { changes, actors },
                 changes: notes,
                 file_heads,
                 base: self.doc.get_heads(),
-            }),
-            None => {
-                let base = self.doc.get_heads();
-                let (merged, changes) = self.prepare(&file.body, &file_heads)?;
-                Ok(MergePreview {
-                    prepared: Prepared::Merged(Box::new(merged)),
-                    changes,
-                    file_heads,
-                    base,
-                })
-            }
+            });
         }
+        let base = self.doc.get_heads();
+        let (merged, changes) = self.prepare(&steps.file.body, &file_heads)?;
+        Ok(MergePreview {
+            prepared: Prepared::Merged(Box::new(merged)),
+            changes,
+            file_heads,
+            base,
+        })
     }
 
-    /// The notes and actors of the changes in `body` this programme lacks,
-    /// oldest first, read from the changes' metadata without applying
-    /// them; none if the body is not only changes (a whole document,
-    /// damaged bytes), which only merging tells apart. Refused as a merge
-    /// would refuse it: changes built on changes neither here nor in the
-    /// body, a second genesis, a head of the file found nowhere.
-    fn read_changes(
+    /// The notes and actors of the changes read from a file that this
+    /// programme lacks, and those changes in the order they apply. Refused
+    /// as a merge would refuse them: changes built on changes neither here
+    /// nor in the file, a second genesis, a head of the file found nowhere.
+    fn list_changes(
         &self,
-        body: &[u8],
+        read: Vec<Change>,
         file_heads: &[ChangeHash],
-    ) -> Result<Option<Listed>, ExchangeError> {
-        let mut new = Vec::new();
-        let mut hashes = HashSet::new();
-        for chunk in chunks(body) {
-            let Ok(Chunk::Change(change)) = chunk else {
-                return Ok(None);
-            };
-            let hash = change.hash();
-            if !holds(&self.doc, &hash) && hashes.insert(hash) {
-                new.push(*change);
-            }
-        }
+    ) -> Result<Listed, ExchangeError> {
+        let new: Vec<Change> = read
+            .into_iter()
+            .filter(|change| !holds(&self.doc, &change.hash()))
+            .collect();
+        let hashes: HashSet<ChangeHash> = new.iter().map(Change::hash).collect();
         // Two changes of one actor with the same number: Automerge refuses
         // the bytes.
         let mut numbers = HashSet::new();
@@ -337,7 +414,7 @@ impl ProgrammeDocument {
             .iter()
             .filter_map(|&index| unordered.get_mut(index).and_then(Option::take))
             .collect();
-        Ok(Some((changes, actors, ordered)))
+        Ok((changes, actors, ordered))
     }
 
     /// Merges the changes into a copy, reads what they changed and checks
