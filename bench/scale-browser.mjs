@@ -172,8 +172,19 @@ export async function openScale(scaleDir) {
     await documentLoaded(page);
     await page.evaluate(() => {
       const input = document.querySelector('[data-testid=exchange-file]');
-      input.addEventListener('change', () => { window.__bench.chosen = performance.now(); }, { capture: true, once: true });
+      input.addEventListener('change', () => {
+        window.__bench.chosen = performance.now();
+        // The page's long tasks (over 50 ms) from here on.
+        const tasks = [];
+        window.__bench.chosenTasks = tasks;
+        new PerformanceObserver((list) => tasks.push(...list.getEntries())).observe({ type: 'longtask' });
+      }, { capture: true, once: true });
     });
+  }
+
+  /** The longest task on the page from choosing the file until now (0: none over 50 ms). */
+  async function longestSinceChosen(page) {
+    return page.evaluate(() => Math.max(0, ...window.__bench.chosenTasks.map((task) => task.duration)));
   }
 
   /** Chooses the partner's file; resolves with the time from choosing it to its preview painted. */
@@ -183,5 +194,5 @@ export async function openScale(scaleDir) {
     return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - window.__bench.chosen), 0))));
   }
 
-  return { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes, openExchange, chooseFile };
+  return { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes, openExchange, chooseFile, longestSinceChosen };
 }

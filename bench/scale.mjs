@@ -40,7 +40,7 @@ if (!scaleDir) {
   process.exit(2);
 }
 
-const { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes, openExchange, chooseFile } = await openScale(scaleDir);
+const { browser, context, manifest, programmeBytes, fileBytes, id, store, viewStored, documentLoaded, storedBytes, openExchange, chooseFile, longestSinceChosen } = await openScale(scaleDir);
 
 function figures(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -147,6 +147,7 @@ const storedRatios = storedAlong.map((stored) => stored.bytes / stored.largest);
 
 // Merge the file of 10,000 changes; each run starts from the stored programme again.
 const previews = [];
+const previewTasks = [];
 const merges = [];
 const mergeTasks = [];
 const storingTasks = [];
@@ -162,6 +163,7 @@ for (let run = 0; run < Math.max(1, Math.ceil(runs / 2) + 0); run += 1) {
   await store(page);
   await openExchange(page, base);
   previews.push(await chooseFile(page));
+  previewTasks.push(await longestSinceChosen(page));
   // The page's long tasks (over 50 ms) while merging, and after it is
   // drawn, while it stores and compacts what it merged (until one chunk
   // is left, at most 20 s).
@@ -275,6 +277,7 @@ show('one edit: on screen', edits.shown);
 show('one edit: stored (IndexedDB committed)', edits.stored);
 show('one edit: the click handler (main thread)', edits.handler);
 show('merge file: chosen → preview shown', previews, 300);
+show('  longest task on the page meanwhile (0: none > 50)', previewTasks, 50);
 show('merge 10,000 changes + rule check + drawn', merges, 1000);
 // Browsers report only tasks over 50 ms: 0 means none was longer.
 show('  longest task on the page meanwhile (0: none > 50)', mergeTasks, 50);
@@ -285,5 +288,5 @@ for (const line of files) console.log(`    ${line}`);
 const worst = Math.max(...storedRatios);
 console.log(`stored in IndexedDB / save()                            most ${worst.toFixed(2)} × along ${storedAlong.length} edits (${storedAlong.at(-1).chunks} chunks at the end); after the merge ${afterMerge.bytes} bytes in ${afterMerge.chunks} chunks  ${worst <= 1.5 ? '✓' : '✗'} target ≤ 1.5 ×`);
 console.log(`wasm heap with the programme open                       ${heap.wasm ? (heap.wasm / 1048576).toFixed(1) + ' MB' : 'unknown'}  ${heap.wasm && heap.wasm <= 200 * 1048576 ? '✓' : '✗'} target ≤ 200 MB; JS heap ${heap.js ? (heap.js / 1048576).toFixed(1) + ' MB' : 'unknown'}`);
-console.log(JSON.stringify({ opens: figures(opens), rows: figures(rowsShown), loaded: loadedAt.length ? figures(loadedAt) : null, loadingBusy: loadingBusy.length ? figures(loadingBusy) : null, firstOpen, viewBytes, edit: figures(edits.total), editShown: figures(edits.shown), editStored: figures(edits.stored), preview: figures(previews), merge: figures(merges), mergeLongest: figures(mergeTasks), storingLongest: figures(storingTasks), compacted: figures(compactions), transfer: { raw, gzip, brotli }, storedRatio: worst, afterMerge, heap }));
+console.log(JSON.stringify({ opens: figures(opens), rows: figures(rowsShown), loaded: loadedAt.length ? figures(loadedAt) : null, loadingBusy: loadingBusy.length ? figures(loadingBusy) : null, firstOpen, viewBytes, edit: figures(edits.total), editShown: figures(edits.shown), editStored: figures(edits.stored), preview: figures(previews), previewLongest: figures(previewTasks), merge: figures(merges), mergeLongest: figures(mergeTasks), storingLongest: figures(storingTasks), compacted: figures(compactions), transfer: { raw, gzip, brotli }, storedRatio: worst, afterMerge, heap }));
 await browser.close();
