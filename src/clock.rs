@@ -41,3 +41,24 @@ pub(crate) async fn next_task() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// How long work in slices goes on before the browser may draw and answer.
+const SLICE_MS: f64 = 12.0;
+
+/// Runs `step` until it says it is done (`Ok(true)`) or fails, in slices
+/// of about 12 ms with a [`next_task`] between them, so that the page is
+/// never blocked for longer than a step and a slice.
+pub(crate) async fn in_slices<E>(mut step: impl FnMut() -> Result<bool, E>) -> Result<(), E> {
+    loop {
+        let slice = js_sys::Date::now();
+        loop {
+            if step()? {
+                return Ok(());
+            }
+            if js_sys::Date::now() - slice >= SLICE_MS {
+                break;
+            }
+        }
+        next_task().await;
+    }
+}

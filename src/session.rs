@@ -32,7 +32,7 @@ use tandem_core::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::clock::now_seconds;
+use crate::clock::{in_slices, now_seconds};
 use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
 
@@ -402,32 +402,56 @@ impl ProgrammeSession {
     /// this programme's (a partner forgot a person; it is moved to, with
     /// [`move_by_file`](Self::move_by_file)), or what a partner's changes
     /// would bring; or the message why it is refused. The file is read
-    /// (and its checksum checked) once.
-    pub fn read_file(&self, bytes: &[u8]) -> Result<ChosenFile, String> {
+    /// (and its checksum checked) once, in slices between which the page
+    /// draws and answers.
+    pub async fn read_file(&self, bytes: &[u8]) -> Result<ChosenFile, String> {
         self.attach_now();
-        let file =
-            ExchangeFile::decode(bytes).map_err(|error| exchange_error_text(self.i18n, &error))?;
+        let i18n = self.i18n;
+        let refused = |error: ExchangeError| exchange_error_text(i18n, &error);
+        let mut reading = ExchangeFile::read_in_steps(bytes).map_err(refused)?;
+        let _ = in_slices(|| Ok::<_, ExchangeError>(reading.step())).await;
+        let file = reading.finish().map_err(refused)?;
         if self.is_successor(&file) {
             return Ok(ChosenFile::Successor);
         }
-        self.preview_file(&file).map(ChosenFile::Changes)
-    }
-
-    /// What a partner's file would bring, or the message why it is refused.
-    fn preview_file(&self, file: &ExchangeFile) -> Result<MergePreview, String> {
-        let i18n = self.i18n;
+        let started = self.document.with_value(|document| {
+            document
+                .as_ref()
+                .map(|document| (document.id(), document.preview_in_steps(&file)))
+        });
+        let (id, mut steps) = match started {
+            Some((id, Ok(steps))) => (id, steps),
+            Some((_, Err(error))) => return Err(refused(error)),
+            None => return Err(refused(ExchangeError::Damaged)),
+        };
+        let _ = in_slices(|| Ok::<_, ExchangeError>(steps.step())).await;
+        // What the programme lacks as it stands now; the page may have
+        // opened another programme meanwhile.
         let preview = self
             .document
-            .with_value(|document| document.as_ref().map(|document| document.preview(file)))
+            .with_value(|document| {
+                document
+                    .as_ref()
+                    .filter(|document| document.id() == id)
+                    .map(|document| document.finish_preview(steps))
+            })
             .unwrap_or(Err(ExchangeError::Damaged))
-            .map_err(|error| exchange_error_text(i18n, &error))?;
-        // Merged here, such changes would go out under this device's
-        // signature as its own.
+            .map_err(refused)?;
+        self.refuse_this_device(preview).map(ChosenFile::Changes)
+    }
+
+    /// A preview, unless it would merge changes made under this device's
+    /// actors: merged here, they would go out under its signature as its
+    /// own.
+    fn refuse_this_device(&self, preview: MergePreview) -> Result<MergePreview, String> {
         if self
             .device_id()
             .is_some_and(|device| preview.claims_device(&device.0))
         {
-            return Err(exchange_error_text(i18n, &ExchangeError::ClaimsThisDevice));
+            return Err(exchange_error_text(
+                self.i18n,
+                &ExchangeError::ClaimsThisDevice,
+            ));
         }
         Ok(preview)
     }

@@ -12,10 +12,7 @@ use tandem_core::MergePreview;
 
 use super::messages::{command_error_text, exchange_error_text};
 use super::ProgrammeSession;
-use crate::clock::next_task;
-
-/// How long the merge works before it lets the browser draw and answer.
-const SLICE_MS: f64 = 12.0;
+use crate::clock::{in_slices, next_task};
 
 impl ProgrammeSession {
     /// Merges a previewed file and stores the result. Returns how many
@@ -39,20 +36,9 @@ impl ProgrammeSession {
             Some((id, Ok(mut steps))) => {
                 // Making the copy took a slice of its own.
                 next_task().await;
-                loop {
-                    let slice = js_sys::Date::now();
-                    let done = loop {
-                        match steps.step() {
-                            Ok(false) if js_sys::Date::now() - slice < SLICE_MS => continue,
-                            other => break other,
-                        }
-                    };
-                    match done {
-                        Ok(true) => break,
-                        Ok(false) => next_task().await,
-                        Err(error) => return Err(exchange_error_text(i18n, &error)),
-                    }
-                }
+                in_slices(|| steps.step())
+                    .await
+                    .map_err(|error| exchange_error_text(i18n, &error))?;
                 // The page may have opened another programme meanwhile.
                 self.document
                     .try_update_value(|document| {

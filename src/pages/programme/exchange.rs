@@ -180,6 +180,8 @@ fn ImportExchange() -> impl IntoView {
     // A file of the generation that replaced this one (after an erasure).
     let successor = StoredValue::new_local(None::<Vec<u8>>);
     let moving = RwSignal::new(false);
+    // Files are read in slices: only the one chosen last is shown.
+    let chosen = StoredValue::new(0u64);
 
     let take = move |event: web_sys::Event| {
         event.prevent_default();
@@ -187,13 +189,19 @@ fn ImportExchange() -> impl IntoView {
         let Some(file) = chosen_file(&event) else {
             return;
         };
+        chosen.update_value(|number| *number += 1);
+        let number = chosen.get_value();
         spawn_local(async move {
             let Ok(bytes) = file_bytes(&file).await else {
                 outcome.set(Outcome::Refused(i18n.t("error-file-unreadable")));
                 return;
             };
+            let read = session.read_file(&bytes).await;
+            if chosen.get_value() != number {
+                return;
+            }
             moving.set(false);
-            match session.read_file(&bytes) {
+            match read {
                 // The generation that replaced this one: moved to, once
                 // the coordinator agrees, never merged.
                 Ok(ChosenFile::Successor) => {
