@@ -222,6 +222,7 @@ impl ProgrammeStore {
         let key = chunk_key(programme, ChunkKind::Snapshot, name);
         let prefix = format!("{programme}/");
         let sealed = sealing::seal(sealing::current().await?.as_ref(), &key, snapshot)?;
+        let_the_page_draw_after(sealed.len()).await;
         self.write(|store| {
             let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
             store.put(&value, Some(&JsValue::from_str(&key)))?;
@@ -251,6 +252,7 @@ impl ProgrammeStore {
     /// transaction; resolves once the browser has committed it.
     async fn put_record(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
         let sealed = sealing::seal(sealing::current().await?.as_ref(), key, bytes)?;
+        let_the_page_draw_after(sealed.len()).await;
         self.write(|store| {
             let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
             store.put(&value, Some(&JsValue::from_str(key))).map(|_| ())
@@ -368,11 +370,23 @@ async fn open_chunks(
             .map_err(|_| StorageError::Failed("a stored chunk is not bytes".into()))?;
         // A chunk whose key is gone belongs to what was forgotten; its
         // key stays listed, so the next compaction removes it.
+        let length = chunk.length() as usize;
         if let Some(plain) = sealing::open(key, chunk.to_vec()).await? {
             bytes.extend(plain);
         }
+        let_the_page_draw_after(length).await;
     }
     Ok(Some((keys, bytes)))
+}
+
+/// Sealing or opening a record of megabytes takes the page tens of
+/// milliseconds, and so does handing it to IndexedDB: after such a
+/// record, the page draws and answers before the work goes on.
+async fn let_the_page_draw_after(bytes: usize) {
+    const LARGE: usize = 256 * 1024;
+    if bytes >= LARGE {
+        crate::clock::next_task().await;
+    }
 }
 
 fn view_key(programme: ProgrammeId) -> String {
