@@ -71,8 +71,9 @@ pub struct PreviewSteps<'f> {
 }
 
 impl PreviewSteps<'_> {
-    /// Changes read in one step.
-    const CHANGES_PER_STEP: usize = 64;
+    /// Changes read in one step (a change of many operations takes
+    /// milliseconds on its own).
+    const CHANGES_PER_STEP: usize = 16;
 
     /// Reads the next few changes. True once the body is read.
     pub fn step(&mut self) -> bool {
