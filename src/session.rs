@@ -32,7 +32,7 @@ use tandem_core::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::clock::{in_slices, now_seconds};
+use crate::clock::{in_slices, next_task, now_seconds};
 use crate::i18n::{use_i18n, I18n};
 use crate::settings::{ExchangeRecord, Settings};
 
@@ -411,6 +411,7 @@ impl ProgrammeSession {
         let mut reading = ExchangeFile::read_in_steps(bytes).map_err(refused)?;
         let _ = in_slices(|| Ok::<_, ExchangeError>(reading.step())).await;
         let file = reading.finish().map_err(refused)?;
+        next_task().await;
         if self.is_successor(&file) {
             return Ok(ChosenFile::Successor);
         }
@@ -425,6 +426,7 @@ impl ProgrammeSession {
             None => return Err(refused(ExchangeError::Damaged)),
         };
         let _ = in_slices(|| Ok::<_, ExchangeError>(steps.step())).await;
+        next_task().await;
         // What the programme lacks as it stands now; the page may have
         // opened another programme meanwhile.
         let preview = self
@@ -437,6 +439,8 @@ impl ProgrammeSession {
             })
             .unwrap_or(Err(ExchangeError::Damaged))
             .map_err(refused)?;
+        // Drawing the preview gets a task of its own.
+        next_task().await;
         self.refuse_this_device(preview).map(ChosenFile::Changes)
     }
 

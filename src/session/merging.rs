@@ -39,6 +39,9 @@ impl ProgrammeSession {
                 in_slices(|| steps.step())
                     .await
                     .map_err(|error| exchange_error_text(i18n, &error))?;
+                // Taking the copy in (and sealing what it brought for
+                // storage) gets a task of its own too.
+                next_task().await;
                 // The page may have opened another programme meanwhile.
                 self.document
                     .try_update_value(|document| {
