@@ -177,7 +177,7 @@ impl ProgrammeStore {
         bytes: &[u8],
     ) -> Result<String, StorageError> {
         let key = chunk_key(programme, kind, name);
-        self.put_record(&key, bytes).await?;
+        self.put_large_record(&key, bytes).await?;
         Ok(key)
     }
 
@@ -252,9 +252,21 @@ impl ProgrammeStore {
     /// transaction; resolves once the browser has committed it.
     async fn put_record(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
         let sealed = sealing::seal(sealing::current().await?.as_ref(), key, bytes)?;
+        self.write_sealed(key, &sealed).await
+    }
+
+    /// Like [`put_record`](Self::put_record), for a record that may be
+    /// megabytes (a programme's chunk or view): the page draws between
+    /// sealing it and handing it to IndexedDB.
+    async fn put_large_record(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        let sealed = sealing::seal(sealing::current().await?.as_ref(), key, bytes)?;
         let_the_page_draw_after(sealed.len()).await;
+        self.write_sealed(key, &sealed).await
+    }
+
+    async fn write_sealed(&self, key: &str, sealed: &[u8]) -> Result<(), StorageError> {
         self.write(|store| {
-            let value: JsValue = Uint8Array::from(sealed.as_slice()).into();
+            let value: JsValue = Uint8Array::from(sealed).into();
             store.put(&value, Some(&JsValue::from_str(key))).map(|_| ())
         })
         .await

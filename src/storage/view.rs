@@ -13,7 +13,7 @@ impl ProgrammeStore {
     /// Stores the programme's view, replacing the one before. Resolves once
     /// the browser has committed it.
     pub async fn put_view(&self, programme: ProgrammeId, bytes: &[u8]) -> Result<(), StorageError> {
-        self.put_record(&view_key(programme), bytes).await
+        self.put_large_record(&view_key(programme), bytes).await
     }
 
     /// The programme's stored view; `None` if there is none.
