@@ -172,40 +172,10 @@ for (let run = 0; run < Math.max(1, Math.ceil(runs / 2) + 0); run += 1) {
     const watcher = new PerformanceObserver((list) => tasks.push(...list.getEntries()));
     watcher.observe({ type: 'longtask' });
     const start = performance.now();
-    const longest = (from, to) => Math.max(0, ...tasks
-      .filter((task) => task.startTime >= from && task.startTime < to)
-      .map((task) => task.duration));
+    window.__mergeTasks = { tasks, watcher };
     const look = () => {
       if (document.querySelector('[data-testid=exchange-done]')) {
-        requestAnimationFrame(() => setTimeout(() => {
-          const drawn = performance.now();
-          const chunks = () => new Promise((counted) => {
-            const request = indexedDB.open('tandem');
-            request.onerror = () => counted(-1);
-            request.onsuccess = () => {
-              const db = request.result;
-              const keys = db.transaction('chunks', 'readonly').objectStore('chunks').getAllKeys();
-              keys.onerror = () => { db.close(); counted(-1); };
-              keys.onsuccess = () => {
-                db.close();
-                counted(keys.result.filter((key) => /\/(0-snapshot|1-incremental)\//.test(String(key))).length);
-              };
-            };
-          });
-          const settled = async () => {
-            if ((await chunks()) === 1 || performance.now() - drawn > 20000) {
-              const compacted = performance.now();
-              // A little longer: the view is written after the snapshot.
-              setTimeout(() => {
-                watcher.disconnect();
-                resolve({ total: drawn - start, longest: longest(start, drawn), storing: longest(drawn, Infinity), compacted: compacted - drawn });
-              }, 1000);
-            } else {
-              setTimeout(settled, 100);
-            }
-          };
-          setTimeout(settled, 100);
-        }, 0));
+        requestAnimationFrame(() => setTimeout(() => resolve({ start, drawn: performance.now() }), 0));
         return true;
       }
       return false;
@@ -215,6 +185,24 @@ for (let run = 0; run < Math.max(1, Math.ceil(runs / 2) + 0); run += 1) {
     document.querySelector('[data-testid=merge-confirm]').click();
     if (look()) observer.disconnect();
   }));
+  // Stored and compacted: one chunk left (at most 20 s), then a little
+  // longer, as the view is written after the snapshot.
+  const waiting = Date.now();
+  while ((await storedBytes(page)).chunks !== 1 && Date.now() - waiting < 20_000) await page.waitForTimeout(100);
+  const compacted = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(1000);
+  const longest = await page.evaluate(({ start, drawn }) => {
+    const { tasks, watcher } = window.__mergeTasks;
+    watcher.disconnect();
+    const over = (from, to) => Math.max(0, ...tasks
+      .filter((task) => task.startTime >= from && task.startTime < to)
+      .map((task) => task.duration));
+    return { merging: over(start, drawn), storing: over(drawn, Infinity) };
+  }, merge);
+  merge.total = merge.drawn - merge.start;
+  merge.longest = longest.merging;
+  merge.storing = longest.storing;
+  merge.compacted = compacted - merge.drawn;
   merges.push(merge.total);
   mergeTasks.push(merge.longest);
   storingTasks.push(merge.storing);
